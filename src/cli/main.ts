@@ -1,0 +1,239 @@
+#!/usr/bin/env node
+/**
+ * `matrix-tune`: validate a config, preview the next matrix, run a whole study
+ * locally with trials as processes, and report on it.
+ */
+import { existsSync, writeFileSync } from "node:fs";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { ConfigError } from "../config/errors.ts";
+import { type LoadedConfig, loadConfig } from "../config/load.ts";
+import type { Config } from "../config/schema.ts";
+import { planRound } from "../engine/plan.ts";
+import { createProgress } from "../local/progress.ts";
+import { openStudy, runLocalStudy, studyPaths } from "../local/run.ts";
+import { sparkline } from "../report/chart.ts";
+import { markdownReport } from "../report/markdown.ts";
+import { baselineLine, bestSnippet, countsLine, stopLine } from "../report/summary.ts";
+import { resultsTable } from "../report/table.ts";
+import { availableStrategies, strategyFor, UnavailableStrategyError } from "../strategy/registry.ts";
+import type { Study } from "../study/schema.ts";
+import { readStudy, StateError } from "../study/store.ts";
+import { githubMatrix, payloadsFor } from "../trial/payload.ts";
+import { describeConfig } from "./describe.ts";
+
+/** Exit codes, documented in the README. */
+export const EXIT = { ok: 0, error: 1, config: 2, noSuccess: 3, state: 4, interrupted: 130 } as const;
+
+const positiveInt = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a whole number of at least 1`);
+  return n;
+};
+const nonNegativeInt = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number of at least 0`);
+  return n;
+};
+
+interface RunFlags {
+  parallel?: number;
+  seed?: number;
+  maxTrials?: number;
+  resume?: boolean;
+  fresh?: boolean;
+  stateDir?: string;
+  progress?: boolean;
+}
+
+function load(file: string, flags: Pick<RunFlags, "parallel" | "seed" | "maxTrials"> = {}): LoadedConfig {
+  const loaded = loadConfig(file);
+  const c = loaded.config;
+  const config: Config = {
+    ...c,
+    seed: flags.seed ?? c.seed,
+    budget: {
+      ...c.budget,
+      parallel: flags.parallel ?? c.budget.parallel,
+      max_trials: flags.maxTrials ?? c.budget.max_trials,
+    },
+  };
+  return { ...loaded, config };
+}
+
+function terminalReport(config: Config, study: Study): string {
+  const spark = sparkline(config, study);
+  return [
+    resultsTable(config, study, { aligned: true }),
+    "",
+    countsLine(study),
+    spark ? `best ${config.objective.metric} so far: ${spark}` : "",
+    stopLine(study),
+    baselineLine(config, study) ?? "",
+    "",
+    bestSnippet(config, study) ?? "No trial succeeded.",
+  ]
+    .filter((l, i, a) => !(l === "" && a[i - 1] === ""))
+    .join("\n");
+}
+
+export function buildProgram(): Command {
+  const program = new Command("matrix-tune")
+    .description("Tune hyperparameters: the same engine as the GitHub Action, with trials as local processes.")
+    .version("0.1.0")
+    .showHelpAfterError()
+    // Throw instead of exiting, so that main() maps usage errors to exit code 2.
+    .exitOverride();
+
+  program
+    .command("validate")
+    .description("check a config and show its search space")
+    .argument("<config>", "tuning config (tune.yml, native or W&B sweep syntax)")
+    .action((file: string) => {
+      const { config, dialect } = load(file);
+      console.log(`${file}: valid${dialect === "wandb" ? " (W&B sweep syntax, converted)" : ""}`);
+      console.log(describeConfig(config));
+      try {
+        strategyFor(config.strategy);
+      } catch (err) {
+        if (!(err instanceof UnavailableStrategyError)) throw err;
+        console.log(`\nwarning: ${err.message}`);
+      }
+    });
+
+  program
+    .command("plan")
+    .description("dry run: the next round's trials, and the GitHub matrix the Action would emit")
+    .argument("<config>", "tuning config")
+    .option("--state-dir <dir>", "study directory (default: .matrix-tune/<name> beside the config)")
+    .option("--json", "print only the matrix JSON")
+    .action((file: string, flags: { stateDir?: string; json?: boolean }) => {
+      const { config } = load(file);
+      const paths = studyPaths(file, config, flags.stateDir);
+      const study = openStudy({ config, paths, resume: true, fresh: false });
+      const plan = planRound(config, study);
+      if (plan.kind === "done") {
+        if (flags.json) console.log(JSON.stringify(githubMatrix([])));
+        else console.log(`nothing to run: ${plan.stop.message}`);
+        return;
+      }
+      const matrix = githubMatrix(payloadsFor(plan.study, plan.round, plan.runs));
+      if (flags.json) {
+        console.log(JSON.stringify(matrix));
+        return;
+      }
+      console.log(
+        `round ${plan.round}${plan.resumed ? " (unfinished, would run again)" : ""}: ${plan.runs.length} trials`,
+      );
+      for (const p of matrix.include)
+        console.log(`  trial ${p.trial} (attempt ${p.attempt}): ${JSON.stringify(p.params)}`);
+      console.log(`\nmatrix:\n${JSON.stringify(matrix)}`);
+    });
+
+  program
+    .command("run")
+    .description("run the study here, each round's trials as parallel processes")
+    .argument("<config>", "tuning config")
+    .option("--parallel <n>", "trials per round (overrides budget.parallel)", positiveInt("--parallel"))
+    .option("--seed <s>", "seed (overrides seed)", nonNegativeInt("--seed"))
+    .option(
+      "--max-trials <n>",
+      "total trials (overrides budget.max_trials; raise it with --resume to extend a study)",
+      positiveInt("--max-trials"),
+    )
+    .option("--resume", "continue the saved study: finished trials are kept, unfinished ones run again")
+    .addOption(new Option("--fresh", "move a saved study aside and start over").conflicts("resume"))
+    .option("--state-dir <dir>", "study directory (default: .matrix-tune/<name> beside the config)")
+    .option("--no-progress", "no live status line, even on a terminal")
+    .action(async (file: string, flags: RunFlags) => {
+      const { config } = load(file, flags);
+      strategyFor(config.strategy);
+      const paths = studyPaths(file, config, flags.stateDir);
+      const live = Boolean(process.stderr.isTTY) && !process.env.CI && flags.progress !== false;
+      const progress = createProgress(config, process.stderr, live);
+      const abort = new AbortController();
+      const onSigint = () => {
+        if (abort.signal.aborted) process.exit(EXIT.interrupted);
+        progress.message("stopping: waiting for running trials to end (Ctrl-C again to quit at once)…");
+        abort.abort();
+      };
+      process.on("SIGINT", onSigint);
+      process.on("SIGTERM", onSigint);
+      progress.message(
+        `study ${config.name}: ${config.strategy} search over ${Object.keys(config.parameters).length} parameters, ${config.budget.max_trials} trials, ${config.budget.parallel} per round → ${paths.dir}`,
+      );
+      try {
+        const { study, interrupted } = await runLocalStudy({
+          configFile: file,
+          config,
+          paths,
+          resume: Boolean(flags.resume),
+          fresh: Boolean(flags.fresh),
+          progress,
+          signal: abort.signal,
+        });
+        progress.close();
+        writeFileSync(paths.report, markdownReport(config, study));
+        console.log(terminalReport(config, study));
+        console.log(`\nreport: ${paths.report}\nstate:  ${paths.state}`);
+        if (interrupted) {
+          console.error(`interrupted: continue with  matrix-tune run ${file} --resume`);
+          process.exitCode = EXIT.interrupted;
+        } else if (!study.trials.some((t) => t.status === "succeeded")) process.exitCode = EXIT.noSuccess;
+      } finally {
+        progress.close();
+        process.off("SIGINT", onSigint);
+        process.off("SIGTERM", onSigint);
+      }
+    });
+
+  program
+    .command("report")
+    .description("the results table, best configuration and stop reason of a study")
+    .argument("<config-or-state>", "tuning config, or a study's state.json")
+    .option("--state-dir <dir>", "study directory, when given a config")
+    .option("--markdown", "print markdown instead of the terminal layout")
+    .option("-o, --out <file>", "also write the markdown report to this file")
+    .action((target: string, flags: { stateDir?: string; markdown?: boolean; out?: string }) => {
+      let study: Study;
+      if (target.endsWith(".json")) study = readStudy(target);
+      else {
+        const { config } = load(target);
+        const paths = studyPaths(target, config, flags.stateDir);
+        if (!existsSync(paths.state))
+          throw new StateError(`no study saved at ${paths.state} yet: run  matrix-tune run ${target}`);
+        study = readStudy(paths.state);
+      }
+      const md = markdownReport(study.config, study);
+      if (flags.out) writeFileSync(flags.out, md);
+      console.log(flags.markdown ? md : terminalReport(study.config, study));
+      if (!study.trials.some((t) => t.status === "succeeded")) process.exitCode = EXIT.noSuccess;
+    });
+
+  program.addHelpText(
+    "after",
+    `\nStrategies available: ${availableStrategies().join(", ")}.\nExit codes: 0 ok, 1 unexpected error, 2 invalid config or arguments, 3 no trial succeeded, 4 study state problem, 130 interrupted.`,
+  );
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Commander has already printed help, the version or the usage error.
+      process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.config;
+    } else if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exitCode = EXIT.config;
+    } else if (err instanceof UnavailableStrategyError) {
+      console.error(`error: ${err.message}`);
+      process.exitCode = EXIT.config;
+    } else if (err instanceof StateError) {
+      console.error(`error: ${err.message}`);
+      process.exitCode = EXIT.state;
+    } else throw err;
+  }
+}
+
+await main(process.argv);

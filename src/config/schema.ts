@@ -1,0 +1,361 @@
+/**
+ * The tuning config (`tune.yml`): one zod schema that validates input, infers the
+ * types used everywhere else, and is exported as JSON Schema for editors.
+ * Checks that span several fields live here too (in superRefine), so that every
+ * error carries the path of the field to blame and the loader can turn it into
+ * file:line:column.
+ */
+import { z } from "zod";
+import { buildSpace, defaultParams } from "../space/space.ts";
+import { BUILTIN_NAMES, splitCommand, templateNames } from "../trial/command.ts";
+import { didYouMean } from "./errors.ts";
+
+export const STRATEGIES = ["grid", "random", "sobol", "bayes", "tpe", "hyperband"] as const;
+export type StrategyName = (typeof STRATEGIES)[number];
+
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+export type Scalar = z.infer<typeof scalar>;
+
+const paramName = z
+  .string()
+  .regex(
+    /^[A-Za-z_][A-Za-z0-9_]*$/,
+    "parameter names are letters, digits and underscores, starting with a letter or underscore",
+  );
+
+/** `when: {optimizer: sgd}` or `when: {optimizer: [sgd, rmsprop]}`: every entry must hold. */
+const condition = z
+  .record(z.string(), z.union([scalar, z.array(scalar).min(1)]))
+  .describe(
+    "the parameter exists only when each named parameter has the given value (or one of the listed values)",
+  );
+
+const common = {
+  when: condition.optional(),
+  description: z.string().optional(),
+};
+
+const numericFields = {
+  min: z.number().describe("lower bound, inclusive"),
+  max: z.number().describe("upper bound, inclusive"),
+  scale: z
+    .enum(["linear", "log"])
+    .default("linear")
+    .describe("log samples evenly in log space (min must be > 0)"),
+  step: z.number().positive().optional().describe("values are min + k*step"),
+  points: z
+    .int()
+    .min(2)
+    .optional()
+    .describe("grid: this many points spread over [min, max] on the scale"),
+  ...common,
+};
+
+const floatParam = z.strictObject({
+  type: z.literal("float"),
+  ...numericFields,
+  values: z.array(z.number()).min(1).optional().describe("grid: these exact points"),
+  default: z.number().optional(),
+});
+
+const intParam = z.strictObject({
+  type: z.literal("int"),
+  ...numericFields,
+  min: z.int().describe("lower bound, inclusive"),
+  max: z.int().describe("upper bound, inclusive"),
+  step: z.int().positive().optional().describe("values are min + k*step"),
+  values: z.array(z.int()).min(1).optional().describe("grid: these exact points"),
+  default: z.int().optional(),
+});
+
+const categoricalParam = z.strictObject({
+  type: z.literal("categorical"),
+  values: z.array(scalar).min(1, "a categorical parameter needs at least one value"),
+  default: scalar.optional(),
+  ...common,
+});
+
+const constantParam = z.strictObject({
+  type: z.literal("constant"),
+  value: scalar,
+  ...common,
+});
+
+export const parameterSchema = z.discriminatedUnion("type", [
+  floatParam,
+  intParam,
+  categoricalParam,
+  constantParam,
+]);
+
+const duration = z
+  .union([
+    z.number().positive(),
+    z
+      .string()
+      .regex(
+        /^\d+(\.\d+)?(ms|s|m|h)$/,
+        'a duration is a number of seconds or a string like "90s", "15m", "2h"',
+      ),
+  ])
+  .transform((v) => {
+    if (typeof v === "number") return v;
+    const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(v)!;
+    const unit = { ms: 0.001, s: 1, m: 60, h: 3600 }[m[2] as "ms" | "s" | "m" | "h"];
+    return Number(m[1]) * unit;
+  });
+
+const metricName = z.string().min(1);
+
+const metricDefinition = z.strictObject({
+  name: metricName,
+  regex: z
+    .string()
+    .min(1)
+    .refine((s) => {
+      try {
+        new RegExp(s);
+        return true;
+      } catch {
+        return false;
+      }
+    }, "not a valid regular expression")
+    .describe("the first capture group is the value; the last match in the output wins"),
+  stream: z.enum(["stdout", "stderr", "both"]).default("both"),
+});
+
+export const configSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "a study name is letters, digits, '.', '_' and '-'")
+      .describe("the study's name; also names its state directory"),
+    description: z.string().optional(),
+    command: z
+      .union([z.array(z.string()).min(1), z.string().min(1)])
+      .describe(
+        "argv list, or a string split as a shell would split it (it never runs through a shell); ${name} is replaced by a parameter's value",
+      ),
+    workdir: z.string().optional().describe("working directory of trials, relative to this file"),
+    env: z.record(z.string(), scalar).default({}),
+    timeout: duration.optional().describe("per-trial limit; the whole process group is killed"),
+    objective: z.strictObject({
+      metric: metricName,
+      goal: z.enum(["minimize", "maximize"]),
+      target: z.number().optional().describe("stop the study once a trial reaches this value"),
+    }),
+    metrics: z
+      .strictObject({
+        record: z
+          .array(metricName)
+          .default([])
+          .describe("other metrics to keep besides the objective"),
+        file: z
+          .string()
+          .optional()
+          .describe(
+            "JSON file the trial writes, relative to the trial's output directory (default metrics.json, also given as TUNE_METRICS_FILE)",
+          ),
+        definitions: z
+          .array(metricDefinition)
+          .default([])
+          .describe("regular expressions over stdout/stderr, like SageMaker's metric definitions"),
+        lines: z
+          .boolean()
+          .default(true)
+          .describe("read `name=value` and JSON-object lines from stdout as intermediate values"),
+      })
+      .default({ record: [], definitions: [], lines: true }),
+    parameters: z
+      .record(paramName, parameterSchema)
+      .refine((p) => Object.keys(p).length > 0, "at least one parameter is needed"),
+    strategy: z.enum(STRATEGIES).default("random"),
+    baseline: z
+      .boolean()
+      .default(false)
+      .describe(
+        "run the parameters' defaults as the first trial, so the report shows what tuning gained over them",
+      ),
+    seed: z.int().min(0).default(0),
+    budget: z
+      .strictObject({
+        max_trials: z.int().min(1).default(20),
+        parallel: z
+          .int()
+          .min(1)
+          .max(256)
+          .default(1)
+          .describe("trials per round (one matrix, or parallel processes locally)"),
+        max_rounds: z.int().min(1).optional(),
+        patience: z
+          .int()
+          .min(1)
+          .optional()
+          .describe("stop after this many rounds without improvement"),
+        max_failures: z
+          .int()
+          .min(0)
+          .optional()
+          .describe("stop once more trials than this have failed (default: half of max_trials)"),
+        retries: z.int().min(0).default(0).describe("extra attempts for a failed trial"),
+      })
+      .default({ max_trials: 20, parallel: 1, retries: 0 }),
+  })
+  .superRefine(checkCrossFields);
+
+export type Config = z.output<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+export type Parameter = z.output<typeof parameterSchema>;
+export type Objective = Config["objective"];
+
+function checkCrossFields(cfg: z.output<typeof configSchema>, ctx: z.RefinementCtx): void {
+  // onKey: the problem is the name itself (such as `when: {opt: ...}` naming no parameter), so point at the key.
+  const issue = (path: (string | number)[], message: string, onKey = false) =>
+    ctx.addIssue({ code: "custom", path, message, ...(onKey ? { params: { onKey } } : {}) });
+  const params = cfg.parameters;
+  for (const [name, p] of Object.entries(params)) {
+    const at = ["parameters", name];
+    if (p.type === "float" || p.type === "int") {
+      if (!(p.min < p.max))
+        issue([...at, "min"], `min must be less than max (got min ${p.min}, max ${p.max})`);
+      if (p.scale === "log" && p.min <= 0)
+        issue(
+          [...at, "min"],
+          `log scale needs min > 0 (got ${p.min}); use scale: linear or a positive min`,
+        );
+      if (p.step !== undefined && p.scale === "log")
+        issue([...at, "step"], "step works on a linear scale only; drop step or use scale: linear");
+      if (p.step !== undefined && p.step > p.max - p.min)
+        issue([...at, "step"], `step ${p.step} is larger than the range ${p.max - p.min}`);
+      for (const [i, v] of (p.values ?? []).entries())
+        if (v < p.min || v > p.max)
+          issue([...at, "values", i], `value ${v} is outside [${p.min}, ${p.max}]`);
+      if (p.default !== undefined && (p.default < p.min || p.default > p.max))
+        issue([...at, "default"], `default ${p.default} is outside [${p.min}, ${p.max}]`);
+      if (
+        cfg.strategy === "grid" &&
+        p.type === "float" &&
+        !p.values &&
+        !p.points &&
+        p.step === undefined
+      )
+        issue(
+          at,
+          "grid search needs points for a continuous parameter: add `points: N`, `values: [...]` or `step`",
+        );
+    }
+    if (p.type === "categorical") {
+      const seen = new Set<string>();
+      for (const [i, v] of p.values.entries()) {
+        const key = JSON.stringify(v);
+        if (seen.has(key)) issue([...at, "values", i], `value ${key} is listed twice`);
+        seen.add(key);
+      }
+      if (p.default !== undefined && !seen.has(JSON.stringify(p.default)))
+        issue([...at, "default"], `default ${JSON.stringify(p.default)} is not one of the values`);
+    }
+    for (const [dep, expected] of Object.entries(p.when ?? {})) {
+      const target = params[dep];
+      if (!target) {
+        const known = Object.keys(params).filter((n) => n !== name);
+        const suggestion = didYouMean(dep, known);
+        const hint = suggestion
+          ? `did you mean "${suggestion}"?`
+          : known.length
+            ? `known parameters: ${known.join(", ")}`
+            : "there are no other parameters";
+        issue([...at, "when", dep], `when names unknown parameter "${dep}"; ${hint}`, true);
+        continue;
+      }
+      if (dep === name) issue([...at, "when", dep], "a parameter cannot depend on itself", true);
+      if (target.type !== "categorical" && target.type !== "constant")
+        issue(
+          [...at, "when", dep],
+          `when can only test a categorical or constant parameter; "${dep}" is ${target.type}`,
+          true,
+        );
+      else {
+        const allowed = target.type === "categorical" ? target.values : [target.value];
+        const listed = Array.isArray(expected)
+          ? expected.map((v, i) => [v, [i]] as const)
+          : [[expected, []] as const];
+        for (const [v, index] of listed)
+          if (!allowed.some((a) => a === v))
+            issue(
+              [...at, "when", dep, ...index],
+              `"${dep}" never takes the value ${JSON.stringify(v)}; it takes ${allowed.map((a) => JSON.stringify(a)).join(", ")}`,
+            );
+      }
+    }
+  }
+  const deps = (n: string) => Object.keys(params[n]?.when ?? {});
+  for (const name of Object.keys(params)) {
+    const seen = new Set<string>([name]);
+    const stack = deps(name);
+    while (stack.length) {
+      const d = stack.pop()!;
+      if (d === name) {
+        issue(["parameters", name, "when"], `conditions form a cycle through "${name}"`, true);
+        break;
+      }
+      if (seen.has(d)) continue;
+      seen.add(d);
+      stack.push(...deps(d));
+    }
+  }
+  checkCommand(cfg, issue);
+  if (cfg.baseline) {
+    const defaults = defaultParams(buildSpace(params));
+    if (!defaults.ok)
+      issue(
+        ["baseline"],
+        `the baseline runs every parameter's default, but ${defaults.missing.join(", ")} ${defaults.missing.length > 1 ? "have" : "has"} none: add \`default:\` to ${defaults.missing.length > 1 ? "them" : "it"}`,
+      );
+  }
+  const envNames = new Map<string, string>();
+  for (const name of Object.keys(params)) {
+    const env = paramEnvName(name);
+    const other = envNames.get(env);
+    if (other)
+      issue(
+        ["parameters", name],
+        `"${name}" and "${other}" would share the environment variable ${env}`,
+      );
+    envNames.set(env, name);
+  }
+  if (cfg.objective.metric && cfg.metrics.record.includes(cfg.objective.metric))
+    issue(
+      ["metrics", "record"],
+      `"${cfg.objective.metric}" is the objective; it is always recorded`,
+    );
+}
+
+/** The environment variable that carries a parameter's value to the trial. */
+export function paramEnvName(name: string): string {
+  return `TUNE_PARAM_${name.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
+}
+
+function checkCommand(
+  cfg: z.output<typeof configSchema>,
+  issue: (path: (string | number)[], message: string) => void,
+): void {
+  let argv: string[];
+  try {
+    argv = splitCommand(cfg.command);
+  } catch (err) {
+    issue(["command"], (err as Error).message);
+    return;
+  }
+  const known = new Set<string>([...Object.keys(cfg.parameters), ...BUILTIN_NAMES]);
+  for (const name of templateNames(argv)) {
+    if (known.has(name)) continue;
+    const env = /^[A-Z_][A-Z0-9_]*$/.test(name)
+      ? " (commands do not run through a shell, so environment variables are not expanded)"
+      : "";
+    issue(
+      ["command"],
+      `\${${name}} names no parameter${env}; the command can use ${[...known].map((n) => `\${${n}}`).join(", ")}`,
+    );
+  }
+}

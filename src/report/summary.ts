@@ -1,0 +1,71 @@
+/**
+ * The study at a glance: counts, the best trial as a YAML snippet ready to paste
+ * into a config, and why the study stopped. Shared by the terminal and markdown reports.
+ */
+import { stringify } from "yaml";
+import type { Config } from "../config/schema.ts";
+import type { Study } from "../study/schema.ts";
+import { bestTrial, trialValue } from "../study/study.ts";
+import { fmtNumber } from "./format.ts";
+
+export interface Counts {
+  trials: number;
+  succeeded: number;
+  failed: number;
+  pruned: number;
+  unfinished: number;
+  rounds: number;
+}
+
+export function counts(study: Study): Counts {
+  const by = (s: string) => study.trials.filter((t) => t.status === s).length;
+  return {
+    trials: study.trials.length,
+    succeeded: by("succeeded"),
+    failed: by("failed"),
+    pruned: by("pruned"),
+    unfinished: by("pending") + by("running"),
+    rounds: study.rounds.length,
+  };
+}
+
+export function countsLine(study: Study): string {
+  const c = counts(study);
+  const parts = [`${c.trials} trials in ${c.rounds} rounds`, `${c.succeeded} succeeded`];
+  if (c.failed) parts.push(`${c.failed} failed`);
+  if (c.pruned) parts.push(`${c.pruned} pruned`);
+  if (c.unfinished) parts.push(`${c.unfinished} unfinished`);
+  return parts.join(", ");
+}
+
+/** The best configuration as YAML, headed by a comment with its value. */
+export function bestSnippet(config: Config, study: Study): string | undefined {
+  const best = bestTrial(study, config.objective.goal);
+  if (!best) return undefined;
+  const header = `# best: trial ${best.id}, ${config.objective.metric} = ${fmtNumber(trialValue(best)!, 6)}`;
+  return `${header}\n${stringify(best.params).trimEnd()}`;
+}
+
+/**
+ * How the best trial compares with the baseline trial (the defaults), when the
+ * study ran one. One run each side: the note says so rather than claim a win.
+ */
+export function baselineLine(config: Config, study: Study): string | undefined {
+  if (!config.baseline) return undefined;
+  const base = study.trials[0];
+  if (!base) return undefined;
+  const baseValue = trialValue(base);
+  if (baseValue === undefined) return `Baseline (defaults, trial 0): ${base.status}, nothing to compare with.`;
+  const best = bestTrial(study, config.objective.goal)!;
+  const bestValue = trialValue(best)!;
+  if (best.id === base.id)
+    return `No trial beat the baseline (defaults, trial 0): ${config.objective.metric} = ${fmtNumber(baseValue)}.`;
+  const diff = bestValue - baseValue;
+  return `Best vs baseline (defaults, trial 0): ${config.objective.metric} ${fmtNumber(baseValue)} → ${fmtNumber(bestValue)} (${diff > 0 ? "+" : "−"}${fmtNumber(Math.abs(diff))}), one run each.`;
+}
+
+export function stopLine(study: Study): string {
+  return study.stop
+    ? `Stopped: ${study.stop.message}.`
+    : "Not finished: more rounds can run (`matrix-tune run --resume`).";
+}

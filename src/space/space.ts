@@ -1,0 +1,162 @@
+/**
+ * The search space: every parameter as one dimension of the unit cube, and the
+ * maps between points of the cube and runnable configurations. Strategies work in
+ * the cube; decode turns a point into exactly what will run (log scales, integer
+ * rounding, steps, categories, and conditional parameters dropped when their
+ * condition does not hold).
+ */
+import type { Config, Parameter, Scalar } from "../config/schema.ts";
+
+/** A configuration: the value of every *active* parameter. */
+export type Params = Readonly<Record<string, Scalar>>;
+
+export interface Dimension {
+  readonly name: string;
+  readonly param: Parameter;
+}
+
+export interface Space {
+  /** In dependency order: a parameter comes after those its `when` names. */
+  readonly dims: readonly Dimension[];
+}
+
+export function buildSpace(parameters: Config["parameters"]): Space {
+  // Declaration order, except that a parameter waits for those its `when` names
+  // (the schema has already rejected cycles and unknown names).
+  const dims: Dimension[] = [];
+  const placed = new Set<string>();
+  const place = (name: string): void => {
+    if (placed.has(name)) return;
+    placed.add(name);
+    const param = parameters[name]!;
+    for (const dep of Object.keys(param.when ?? {})) place(dep);
+    dims.push({ name, param });
+  };
+  for (const name of Object.keys(parameters)) place(name);
+  return { dims };
+}
+
+/** Whether a parameter's `when` holds, given the values decided so far. */
+export function isActive(param: Parameter, params: Params): boolean {
+  return Object.entries(param.when ?? {}).every(([dep, expected]) => {
+    if (!(dep in params)) return false;
+    const v = params[dep];
+    return Array.isArray(expected) ? expected.some((e) => e === v) : expected === v;
+  });
+}
+
+/** The configuration at point `u` of the unit cube (one coordinate per dimension). */
+export function decode(space: Space, u: readonly number[]): Params {
+  const out: Record<string, Scalar> = {};
+  space.dims.forEach((d, i) => {
+    if (isActive(d.param, out)) out[d.name] = decodeOne(d.param, clamp01(u[i] ?? 0.5));
+  });
+  return out;
+}
+
+/** The unit-cube point of a configuration; inactive parameters sit at the centre. */
+export function encode(space: Space, params: Params): number[] {
+  return space.dims.map((d) => (d.name in params ? encodeOne(d.param, params[d.name]!) : 0.5));
+}
+
+function clamp01(x: number): number {
+  return x < 0 ? 0 : x >= 1 ? 1 - Number.EPSILON : x;
+}
+
+function decodeOne(p: Parameter, u: number): Scalar {
+  switch (p.type) {
+    case "constant":
+      return p.value;
+    case "categorical":
+      return p.values[Math.min(p.values.length - 1, Math.floor(u * p.values.length))]!;
+    case "float":
+      return p.step !== undefined ? snapToStep(p.min, p.max, p.step, lerp(p, u)) : tidy(p, lerp(p, u));
+    case "int": {
+      // Widen the range by half a unit on each side so that every integer,
+      // the end points included, gets the same share of the cube.
+      const lo = p.min - 0.5;
+      const hi = p.max + 0.5;
+      const x = p.scale === "log" ? Math.exp(Math.log(lo) + u * (Math.log(hi) - Math.log(lo))) : lo + u * (hi - lo);
+      const k = Math.min(p.max, Math.max(p.min, Math.round(x)));
+      return p.step !== undefined ? snapToStep(p.min, p.max, p.step, k) : k;
+    }
+  }
+}
+
+function encodeOne(p: Parameter, v: Scalar): number {
+  switch (p.type) {
+    case "constant":
+      return 0.5;
+    case "categorical": {
+      const i = p.values.indexOf(v);
+      return (Math.max(0, i) + 0.5) / p.values.length;
+    }
+    case "float":
+      return p.scale === "log"
+        ? (Math.log(Number(v)) - Math.log(p.min)) / (Math.log(p.max) - Math.log(p.min))
+        : (Number(v) - p.min) / (p.max - p.min);
+    case "int": {
+      const lo = p.min - 0.5;
+      const hi = p.max + 0.5;
+      return p.scale === "log"
+        ? (Math.log(Number(v)) - Math.log(lo)) / (Math.log(hi) - Math.log(lo))
+        : (Number(v) - lo) / (hi - lo);
+    }
+  }
+}
+
+function lerp(p: { min: number; max: number; scale: "linear" | "log" }, u: number): number {
+  if (p.scale === "log") return Math.exp(Math.log(p.min) + u * (Math.log(p.max) - Math.log(p.min)));
+  return p.min + u * (p.max - p.min);
+}
+
+/**
+ * Six significant digits: far below any effect a hyperparameter can have, and
+ * the value that runs is the value shown in reports and pasted into configs.
+ */
+function tidy(p: { min: number; max: number }, x: number): number {
+  return Math.min(p.max, Math.max(p.min, Number(x.toPrecision(6))));
+}
+
+/** The nearest of min, min+step, ... that is not above max, without float noise. */
+export function snapToStep(min: number, max: number, step: number, x: number): number {
+  const last = Math.floor((max - min) / step + 1e-9);
+  const k = Math.min(last, Math.max(0, Math.round((x - min) / step)));
+  return roundDecimals(min + k * step, Math.max(decimals(min), decimals(step)));
+}
+
+function decimals(x: number): number {
+  const s = String(x);
+  const e = s.indexOf("e-");
+  if (e >= 0) return Number(s.slice(e + 2)) + (s.split(".")[1]?.split("e")[0]?.length ?? 0);
+  return s.split(".")[1]?.length ?? 0;
+}
+
+function roundDecimals(x: number, d: number): number {
+  return d > 15 ? x : Number(x.toFixed(d));
+}
+
+/**
+ * The configuration made of each parameter's `default` (constants give their
+ * value), or the names of active parameters that have no default.
+ */
+export function defaultParams(space: Space): { ok: true; params: Params } | { ok: false; missing: string[] } {
+  const out: Record<string, Scalar> = {};
+  const missing: string[] = [];
+  for (const { name, param } of space.dims) {
+    if (!isActive(param, out)) continue;
+    const v = param.type === "constant" ? param.value : param.default;
+    if (v === undefined) missing.push(name);
+    else out[name] = v;
+  }
+  return missing.length ? { ok: false, missing } : { ok: true, params: out };
+}
+
+/** A stable identity for a configuration, to recognise one already tried. */
+export function paramsKey(params: Params): string {
+  return JSON.stringify(
+    Object.keys(params)
+      .sort()
+      .map((k) => [k, params[k]]),
+  );
+}

@@ -1,0 +1,75 @@
+/**
+ * When a study is finished: the completion criteria of the config's budget and
+ * objective, checked in a fixed order so the reason given is always the same.
+ */
+import type { Config } from "../config/schema.ts";
+import type { Stop, Study } from "./schema.ts";
+import { bestTrial, isBetter, trialValue } from "./study.ts";
+
+/** Failed trials that will not be retried any more. */
+export function exhaustedFailures(study: Study, config: Config): number {
+  return study.trials.filter((t) => t.status === "failed" && t.attempts.length > config.budget.retries).length;
+}
+
+export function maxFailures(config: Config): number {
+  return config.budget.max_failures ?? Math.floor(config.budget.max_trials / 2);
+}
+
+/** Why the study should stop now, or undefined to go on. */
+export function completion(config: Config, study: Study): Stop | undefined {
+  const { goal, target } = config.objective;
+  const best = bestTrial(study, goal);
+  const bestValue = best && trialValue(best);
+  if (target !== undefined && bestValue !== undefined && (bestValue === target || isBetter(goal, bestValue, target)))
+    return { code: "target_reached", message: `trial ${best!.id} reached ${bestValue}, the target is ${target}` };
+
+  const failures = exhaustedFailures(study, config);
+  if (failures > maxFailures(config))
+    return {
+      code: "max_failures",
+      message: `${failures} trials failed, more than the ${maxFailures(config)} allowed (budget.max_failures)`,
+    };
+
+  const pendingRetries = study.trials.some((t) => t.status === "failed" && t.attempts.length <= config.budget.retries);
+  if (study.trials.length >= config.budget.max_trials && !pendingRetries)
+    return { code: "max_trials", message: `all ${config.budget.max_trials} trials ran (budget.max_trials)` };
+
+  const { max_rounds, patience } = config.budget;
+  if (max_rounds !== undefined && study.rounds.length >= max_rounds)
+    return { code: "max_rounds", message: `${max_rounds} rounds ran (budget.max_rounds)` };
+
+  if (patience !== undefined) {
+    const stale = roundsWithoutImprovement(config, study);
+    if (stale >= patience)
+      return {
+        code: "patience",
+        message: `no improvement in the last ${stale} rounds (budget.patience is ${patience})`,
+      };
+  }
+  return undefined;
+}
+
+/** How many of the latest rounds did not improve on the best value before them. */
+export function roundsWithoutImprovement(config: Config, study: Study): number {
+  const goal = config.objective.goal;
+  const roundOf = new Map<number, number>();
+  for (const r of study.rounds) for (const run of r.runs) roundOf.set(run.trialId, r.index);
+  const bestByRound: (number | undefined)[] = [];
+  for (const t of study.trials) {
+    const v = trialValue(t);
+    if (v === undefined) continue;
+    const r = (roundOf.get(t.id) ?? t.round) - 1;
+    const cur = bestByRound[r];
+    if (cur === undefined || isBetter(goal, v, cur)) bestByRound[r] = v;
+  }
+  let best: number | undefined;
+  let stale = 0;
+  for (let r = 0; r < study.rounds.length; r++) {
+    const v = bestByRound[r];
+    if (v !== undefined && (best === undefined || isBetter(goal, v, best))) {
+      best = v;
+      stale = 0;
+    } else stale++;
+  }
+  return stale;
+}

@@ -1,0 +1,97 @@
+/**
+ * The two records that cross process boundaries: a trial's result (written by
+ * whoever ran the trial) and the study state (every trial and round). Both are
+ * versioned and validated on read, so a file from another version of matrix-tune
+ * gets a clear message instead of a crash.
+ */
+import { z } from "zod";
+import { configSchema } from "../config/schema.ts";
+
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+
+export const STATE_VERSION = 1;
+export const RESULT_VERSION = 1;
+
+const finiteNumber = z.number().refine(Number.isFinite, "must be a finite number");
+
+export const intermediateSchema = z.object({
+  step: z.int().min(0),
+  values: z.record(z.string(), finiteNumber),
+});
+export type Intermediate = z.infer<typeof intermediateSchema>;
+
+const outcomeFields = {
+  trialId: z.int().min(0),
+  attempt: z.int().min(1),
+  durationMs: z.number().min(0),
+  exitCode: z.int().nullable(),
+  signal: z.string().nullable().default(null),
+  metrics: z.record(z.string(), finiteNumber).default({}),
+  intermediate: z.array(intermediateSchema).default([]),
+  logTail: z.string().default(""),
+  runner: z.string().optional(),
+  finishedAt: z.string().optional(),
+};
+
+/** One finished attempt of a trial. A success always has its objective value. */
+export const attemptSchema = z.discriminatedUnion("status", [
+  z.object({ status: z.literal("succeeded"), value: finiteNumber, ...outcomeFields }),
+  z.object({ status: z.literal("failed"), reason: z.string(), ...outcomeFields }),
+  z.object({ status: z.literal("pruned"), reason: z.string(), value: finiteNumber.optional(), ...outcomeFields }),
+]);
+export type Attempt = z.infer<typeof attemptSchema>;
+
+/** The file a trial job writes: an attempt plus the study it belongs to. */
+export const trialResultSchema = z.intersection(
+  z.object({ version: z.literal(RESULT_VERSION), study: z.string() }),
+  attemptSchema,
+);
+export type TrialResult = z.infer<typeof trialResultSchema>;
+
+export const TRIAL_STATUSES = ["pending", "running", "succeeded", "failed", "pruned"] as const;
+export type TrialStatus = (typeof TRIAL_STATUSES)[number];
+
+export const trialSchema = z.object({
+  id: z.int().min(0),
+  round: z.int().min(1),
+  params: z.record(z.string(), scalar),
+  /** pending/running: the next attempt has not finished; otherwise the last attempt's status. */
+  status: z.enum(TRIAL_STATUSES),
+  attempts: z.array(attemptSchema),
+});
+export type Trial = z.infer<typeof trialSchema>;
+
+export const roundSchema = z.object({
+  index: z.int().min(1),
+  /** The trials run in this round, with the attempt number each ran as. */
+  runs: z.array(z.object({ trialId: z.int().min(0), attempt: z.int().min(1) })),
+});
+export type Round = z.infer<typeof roundSchema>;
+
+export const STOP_CODES = [
+  "max_trials",
+  "max_rounds",
+  "target_reached",
+  "patience",
+  "max_failures",
+  "exhausted",
+] as const;
+export type StopCode = (typeof STOP_CODES)[number];
+
+export const stopSchema = z.object({ code: z.enum(STOP_CODES), message: z.string() });
+export type Stop = z.infer<typeof stopSchema>;
+
+export const studySchema = z.object({
+  version: z.literal(STATE_VERSION),
+  name: z.string(),
+  /** Hash of what defines the search (space, objective, strategy): budgets may change on resume, these may not. */
+  configHash: z.string(),
+  /** The config as last run, so that a state file alone can be reported on. */
+  config: configSchema,
+  seed: z.int(),
+  strategy: z.string(),
+  trials: z.array(trialSchema),
+  rounds: z.array(roundSchema),
+  stop: stopSchema.optional(),
+});
+export type Study = z.infer<typeof studySchema>;

@@ -1,0 +1,46 @@
+/**
+ * Study state on disk: versioned JSON, validated on read, written atomically
+ * (temporary file, then rename) so that a crash or Ctrl-C mid-write never leaves
+ * a torn file and never loses trials already recorded.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { STATE_VERSION, type Study, studySchema } from "./schema.ts";
+
+export class StateError extends Error {}
+
+export function readStudy(path: string): Study {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, "utf8"));
+  } catch (err) {
+    throw new StateError(`${path}: cannot read the study state: ${(err as Error).message}`);
+  }
+  return parseStudy(raw, path);
+}
+
+export function parseStudy(raw: unknown, source: string): Study {
+  const version = (raw as { version?: unknown } | null)?.version;
+  if (typeof version === "number" && version !== STATE_VERSION) {
+    const hint =
+      version > STATE_VERSION
+        ? "it was written by a newer matrix-tune; upgrade matrix-tune to read it"
+        : "it was written by an older matrix-tune that this version cannot migrate";
+    throw new StateError(
+      `${source}: study state version ${version}, this matrix-tune reads version ${STATE_VERSION}: ${hint}`,
+    );
+  }
+  const parsed = studySchema.safeParse(raw);
+  if (!parsed.success) {
+    const first = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`);
+    throw new StateError(`${source}: not a valid study state:\n  ${first.join("\n  ")}`);
+  }
+  return parsed.data;
+}
+
+export function writeStudy(path: string, study: Study): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(study, null, 2)}\n`);
+  renameSync(tmp, path);
+}

@@ -1,0 +1,210 @@
+/**
+ * Runs one trial: starts the user's command as a child process in its own
+ * process group, hands it the parameters (argv, environment, JSON file), streams
+ * its output to a log while reading metric lines, enforces the timeout on the
+ * whole group, and turns what happened into an attempt record. This is the one
+ * place that starts user code; the local shell and the Action's trial step share it.
+ */
+import { spawn } from "node:child_process";
+import { createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
+import { join, resolve } from "node:path";
+import { type Config, paramEnvName } from "../config/schema.ts";
+import type { Params } from "../space/space.ts";
+import type { Attempt, Intermediate } from "../study/schema.ts";
+import { expandArgv } from "./command.ts";
+import { LineMetrics, matchDefinitions, parseMetricsFile, resolveMetrics } from "./metrics.ts";
+import { TailBuffer } from "./tail.ts";
+
+export interface TrialSpec {
+  study: string;
+  trialId: number;
+  attempt: number;
+  params: Params;
+  /** The argv template (already split). */
+  argv: readonly string[];
+  cwd: string;
+  /** Where the trial's files go: params.json, metrics.json, log.txt, and anything it writes itself. */
+  outputDir: string;
+  config: Pick<Config, "objective" | "metrics" | "env" | "timeout">;
+  /** Stops the trial without recording it (Ctrl-C): it will run again on resume. */
+  signal?: AbortSignal;
+  onIntermediate?: (value: Intermediate) => void;
+  /** Seconds between SIGTERM and SIGKILL for the process group. */
+  killGraceS?: number;
+}
+
+export type TrialOutcome = { kind: "finished"; attempt: Attempt } | { kind: "interrupted" };
+
+/** Output kept in memory for metric regexes; older output is in the log file. */
+const REGEX_WINDOW = 1 << 20;
+
+export async function runTrial(spec: TrialSpec): Promise<TrialOutcome> {
+  const outputDir = resolve(spec.outputDir);
+  mkdirSync(outputDir, { recursive: true });
+  const metricsPath = resolve(outputDir, spec.config.metrics.file ?? "metrics.json");
+  const paramsPath = join(outputDir, "params.json");
+  // A retry must not read the metrics an earlier attempt left behind.
+  rmSync(metricsPath, { force: true });
+  writeFileSync(paramsPath, `${JSON.stringify(spec.params, null, 2)}\n`);
+
+  const argv = expandArgv(spec.argv, spec.params, { trial_id: String(spec.trialId), output_dir: outputDir });
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const [k, v] of Object.entries(spec.config.env)) env[k] = String(v);
+  for (const [k, v] of Object.entries(spec.params)) env[paramEnvName(k)] = String(v);
+  Object.assign(env, {
+    TUNE_STUDY: spec.study,
+    TUNE_TRIAL_ID: String(spec.trialId),
+    TUNE_ATTEMPT: String(spec.attempt),
+    TUNE_PARAMS_FILE: paramsPath,
+    TUNE_METRICS_FILE: metricsPath,
+    TUNE_OUTPUT_DIR: outputDir,
+  });
+
+  const started = performance.now();
+  const log = createWriteStream(join(outputDir, "log.txt"));
+  const tail = new TailBuffer(40, 4000);
+  const stdout = new TailBuffer(Number.POSITIVE_INFINITY, REGEX_WINDOW);
+  const stderr = new TailBuffer(Number.POSITIVE_INFINITY, REGEX_WINDOW);
+  const lines = new LineMetrics();
+
+  const base = {
+    trialId: spec.trialId,
+    attempt: spec.attempt,
+    runner: process.env.RUNNER_NAME ?? hostname(),
+  };
+
+  const result = await new Promise<
+    | { kind: "spawn-error"; message: string }
+    | { kind: "exit"; code: number | null; signal: NodeJS.Signals | null; timedOut: boolean; aborted: boolean }
+  >((done) => {
+    const [file, ...args] = argv;
+    if (!file) {
+      done({ kind: "spawn-error", message: "the command is empty after filling in the parameters" });
+      return;
+    }
+    const child = spawn(file, args, { cwd: spec.cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    let timedOut = false;
+    let aborted = false;
+    const killGroup = (sig: NodeJS.Signals) => {
+      try {
+        if (child.pid) process.kill(-child.pid, sig);
+      } catch {
+        // The group is already gone.
+      }
+    };
+    let forceKill: NodeJS.Timeout | undefined;
+    const stop = () => {
+      killGroup("SIGTERM");
+      forceKill ??= setTimeout(() => killGroup("SIGKILL"), (spec.killGraceS ?? 5) * 1000);
+    };
+    const timer =
+      spec.config.timeout !== undefined
+        ? setTimeout(() => {
+            timedOut = true;
+            stop();
+          }, spec.config.timeout * 1000)
+        : undefined;
+    const onAbort = () => {
+      aborted = true;
+      stop();
+    };
+    if (spec.signal?.aborted) onAbort();
+    spec.signal?.addEventListener("abort", onAbort);
+
+    const pipe = (stream: NodeJS.ReadableStream, into: TailBuffer, parseLines: boolean) => {
+      let partial = "";
+      stream.setEncoding("utf8");
+      stream.on("data", (chunk: string) => {
+        log.write(chunk);
+        tail.push(chunk);
+        into.push(chunk);
+        if (!parseLines) return;
+        const parts = (partial + chunk).split("\n");
+        partial = parts.pop()!;
+        for (const line of parts) {
+          const step = lines.add(line);
+          if (step) spec.onIntermediate?.(step);
+        }
+      });
+      stream.on("end", () => {
+        if (parseLines && partial) {
+          const step = lines.add(partial);
+          if (step) spec.onIntermediate?.(step);
+        }
+      });
+    };
+    pipe(child.stdout!, stdout, spec.config.metrics.lines);
+    pipe(child.stderr!, stderr, false);
+    child.on("error", (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      spec.signal?.removeEventListener("abort", onAbort);
+      const message =
+        err.code === "ENOENT"
+          ? `cannot start "${file}": no such program (looked in PATH and ${spec.cwd})`
+          : `cannot start "${file}": ${err.message}`;
+      done({ kind: "spawn-error", message });
+    });
+    // Grandchildren that inherited the pipes would hold back "close" until they
+    // exit (or the timeout fires): once the leader is gone, end the group.
+    child.on("exit", () => {
+      clearTimeout(timer);
+      killGroup("SIGKILL");
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      clearTimeout(forceKill);
+      spec.signal?.removeEventListener("abort", onAbort);
+      // Grandchildren may outlive the leader; the trial is over, so end them too.
+      killGroup("SIGKILL");
+      done({ kind: "exit", code, signal, timedOut, aborted });
+    });
+  });
+  await new Promise<void>((r) => log.end(r));
+  const durationMs = Math.round(performance.now() - started);
+  const finishedAt = new Date().toISOString();
+
+  if (result.kind === "exit" && result.aborted) return { kind: "interrupted" };
+  const common = { ...base, durationMs, finishedAt, logTail: tail.text(), intermediate: lines.steps };
+  if (result.kind === "spawn-error")
+    return { kind: "finished", attempt: { status: "failed", reason: result.message, exitCode: null, signal: null, metrics: {}, ...common } };
+
+  const resolved = resolveMetrics(spec.config, {
+    file: parseMetricsFile(readIfExists(metricsPath)),
+    filePath: metricsPath,
+    definitions: matchDefinitions(spec.config.metrics.definitions, stdout.text(), stderr.text()),
+    lines: lines.last,
+  });
+  const exit = { exitCode: result.code, signal: result.signal, metrics: resolved.metrics, ...common };
+  if (result.timedOut)
+    return { kind: "finished", attempt: { status: "failed", reason: `timed out after ${spec.config.timeout}s (timeout)`, ...exit } };
+  if (result.code !== 0)
+    return {
+      kind: "finished",
+      attempt: {
+        status: "failed",
+        reason: result.signal ? `killed by ${result.signal}` : `exited with code ${result.code}${lastLine(stderr.text())}`,
+        ...exit,
+      },
+    };
+  if (!resolved.ok) return { kind: "finished", attempt: { status: "failed", reason: resolved.reason, ...exit } };
+  return { kind: "finished", attempt: { status: "succeeded", value: resolved.value, ...exit } };
+}
+
+function readIfExists(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+/** The last informative stderr line (Node ends its traces with stack frames and a version line). */
+function lastLine(text: string): string {
+  const line = text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !/^Node\.js v\d/.test(l) && !/^at .+:\d+:\d+\)?$/.test(l))
+    .pop();
+  return line ? `: ${line.slice(0, 300)}` : "";
+}
