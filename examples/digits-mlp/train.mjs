@@ -134,8 +134,7 @@ function parseCli(argv, env) {
     throw new UsageError(`invalid --activation '${hp.activation}': expected relu or tanh`);
   }
   for (const [flag, spec] of Object.entries(NUMERIC)) {
-    hp[spec.key] =
-      values[flag] === undefined ? spec.default : parseNumber(`--${flag}`, values[flag], spec);
+    hp[spec.key] = values[flag] === undefined ? spec.default : parseNumber(`--${flag}`, values[flag], spec);
   }
   if (values.seed === undefined && env.TUNE_SEED !== undefined && env.TUNE_SEED !== "") {
     hp.seed = parseNumber("TUNE_SEED", env.TUNE_SEED, NUMERIC.seed);
@@ -242,8 +241,7 @@ function stratifiedParts(y, parts) {
 function makeSplits(data, hp) {
   const parts = hp.folds >= 2 ? hp.folds : 5;
   const part = stratifiedParts(data.y, parts);
-  const foldIds =
-    hp.folds >= 2 ? (hp.fold !== null ? [hp.fold] : [...Array(hp.folds).keys()]) : [0];
+  const foldIds = hp.folds >= 2 ? (hp.fold !== null ? [hp.fold] : [...Array(hp.folds).keys()]) : [0];
   return foldIds.map((f) => {
     const train = [];
     const val = [];
@@ -269,8 +267,7 @@ function createModel(hp, rng) {
     const nout = sizes[l + 1];
     const last = l + 2 === sizes.length;
     // He init for ReLU layers, Xavier (Glorot normal) for tanh and the softmax layer.
-    const std =
-      !last && hp.activation === "relu" ? Math.sqrt(2 / nin) : Math.sqrt(2 / (nin + nout));
+    const std = !last && hp.activation === "relu" ? Math.sqrt(2 / nin) : Math.sqrt(2 / (nin + nout));
     const w = new Float64Array(nin * nout);
     for (let i = 0; i < w.length; i++) w[i] = rng.normal() * std;
     W.push(w);
@@ -552,10 +549,7 @@ function tryResume(dir, hp, folds) {
     }
     return 0;
   }
-  if (
-    state?.version !== CHECKPOINT_VERSION ||
-    JSON.stringify(state.hyperparameters) !== checkpointKey(hp)
-  ) {
+  if (state?.version !== CHECKPOINT_VERSION || JSON.stringify(state.hyperparameters) !== checkpointKey(hp)) {
     process.stderr.write(`note: checkpoint ${path} has other hyperparameters; starting fresh\n`);
     return 0;
   }
@@ -598,8 +592,7 @@ const fmt = (v) => String(Number(v.toPrecision(6)));
 
 function line(prefix, metrics) {
   const parts = [prefix];
-  for (const [k, v] of Object.entries(metrics))
-    if (Number.isFinite(v)) parts.push(`${k}=${fmt(v)}`);
+  for (const [k, v] of Object.entries(metrics)) if (Number.isFinite(v)) parts.push(`${k}=${fmt(v)}`);
   return `${parts.join(" ")}\n`;
 }
 

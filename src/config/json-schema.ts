@@ -19,8 +19,7 @@ export function configJsonSchemaText(): string {
 }
 
 type SchemaNode = Record<string, unknown>;
-const isNode = (v: unknown): v is SchemaNode =>
-  v !== null && typeof v === "object" && !Array.isArray(v);
+const isNode = (v: unknown): v is SchemaNode => v !== null && typeof v === "object" && !Array.isArray(v);
 
 /**
  * The fields an object at `path` may have, for did-you-mean suggestions that only
@@ -36,8 +35,7 @@ export function fieldsAt(
   const expand = (n: SchemaNode, v: unknown): SchemaNode[] => {
     const branches = (n.oneOf ?? n.anyOf) as unknown;
     if (Array.isArray(branches)) return branches.filter(isNode).flatMap((b) => expand(b, v));
-    const type =
-      isNode(n.properties) && isNode(n.properties.type) ? n.properties.type.const : undefined;
+    const type = isNode(n.properties) && isNode(n.properties.type) ? n.properties.type.const : undefined;
     const actual = isNode(v) ? v.type : undefined;
     return type !== undefined && typeof actual === "string" && actual !== type ? [] : [n];
   };
@@ -56,8 +54,6 @@ export function fieldsAt(
       .filter(isNode)
       .flatMap((n) => expand(n, v));
   }
-  const fields = new Set(
-    nodes.flatMap((n) => (isNode(n.properties) ? Object.keys(n.properties) : [])),
-  );
+  const fields = new Set(nodes.flatMap((n) => (isNode(n.properties) ? Object.keys(n.properties) : [])));
   return fields.size > 0 ? [...fields] : undefined;
 }

@@ -4,16 +4,7 @@
  * reported at once, each at file:line:column.
  */
 import { readFileSync } from "node:fs";
-import {
-  type Document,
-  isCollection,
-  isMap,
-  isScalar,
-  isSeq,
-  LineCounter,
-  type Node,
-  parseDocument,
-} from "yaml";
+import { type Document, isCollection, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import type { z } from "zod";
 import { ConfigError, type ConfigIssue, didYouMean } from "./errors.ts";
 import { fieldsAt } from "./json-schema.ts";
@@ -61,7 +52,10 @@ export function parseConfig(text: string, file: string): LoadedConfig {
             message: `"${name}" is defined twice (names must be unique)`,
           };
         }
-        return { line, col, path: "", message: firstLine(e.message) };
+        // `[python, --lr=${lr}]` reads `{` as the start of a mapping: say what to do about it.
+        const source = text.split("\n")[line - 1] ?? "";
+        const hint = source.includes("${") ? ` (inside [ ] or { }, quote a string that contains \${...})` : "";
+        return { line, col, path: "", message: `${firstLine(e.message)}${hint}` };
       }),
     );
   }
@@ -72,8 +66,7 @@ export function parseConfig(text: string, file: string): LoadedConfig {
         line: 1,
         col: 1,
         path: "",
-        message:
-          "the config must be a mapping of fields such as name, command, objective, parameters",
+        message: "the config must be a mapping of fields such as name, command, objective, parameters",
       },
     ]);
   }
@@ -128,8 +121,7 @@ function toIssues(
     return issue.keys.map((key) => {
       const suggestion = didYouMean(key, fields);
       const valid =
-        validKeysHint(path, raw) ||
-        (!suggestion && fields.length ? ` (valid here: ${fields.join(", ")})` : "");
+        validKeysHint(path, raw) || (!suggestion && fields.length ? ` (valid here: ${fields.join(", ")})` : "");
       return {
         ...locate([...path, key], true),
         path: [...path, key].join("."),
@@ -144,8 +136,7 @@ function toIssues(
 
 function describe(issue: z.core.$ZodIssue, path: Path, raw: unknown): string {
   const value = valueAt(raw, path);
-  if (issue.code === "invalid_type" && value === undefined)
-    return `is required (${issue.expected})`;
+  if (issue.code === "invalid_type" && value === undefined) return `is required (${issue.expected})`;
   if (issue.code === "invalid_union" && "options" in issue && Array.isArray(issue.options)) {
     const options = issue.options.map((o) => JSON.stringify(o)).join(", ");
     return value === undefined
@@ -161,11 +152,11 @@ function describe(issue: z.core.$ZodIssue, path: Path, raw: unknown): string {
     );
     if (expected.length > 0 && expected.every((e) => e !== undefined)) {
       const types = [...new Set(expected)].join(" or ");
-      return value === undefined
-        ? `is required (${types})`
-        : `must be ${types} (got ${JSON.stringify(value)})`;
+      return value === undefined ? `is required (${types})` : `must be ${types} (got ${JSON.stringify(value)})`;
     }
   }
+  if (issue.code === "invalid_value" && value === undefined)
+    return `is required: one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
   if (issue.code === "invalid_value")
     return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")} (got ${JSON.stringify(value)})`;
   return issue.message.startsWith("Invalid input") && value !== undefined
@@ -221,9 +212,7 @@ function nearestNode(doc: Document, path: Path, onKey: boolean): Node | undefine
 function keyNode(doc: Document, path: Path): Node | undefined {
   const parent = path.length > 1 ? doc.getIn(path.slice(0, -1), true) : doc.contents;
   if (!isMap(parent)) return undefined;
-  const pair = parent.items.find(
-    (it) => isScalar(it.key) && it.key.value === path[path.length - 1],
-  );
+  const pair = parent.items.find((it) => isScalar(it.key) && it.key.value === path[path.length - 1]);
   return pair && isScalar(pair.key) ? pair.key : undefined;
 }
 

@@ -26,9 +26,7 @@ const paramName = z
 /** `when: {optimizer: sgd}` or `when: {optimizer: [sgd, rmsprop]}`: every entry must hold. */
 const condition = z
   .record(z.string(), z.union([scalar, z.array(scalar).min(1)]))
-  .describe(
-    "the parameter exists only when each named parameter has the given value (or one of the listed values)",
-  );
+  .describe("the parameter exists only when each named parameter has the given value (or one of the listed values)");
 
 const common = {
   when: condition.optional(),
@@ -38,16 +36,9 @@ const common = {
 const numericFields = {
   min: z.number().describe("lower bound, inclusive"),
   max: z.number().describe("upper bound, inclusive"),
-  scale: z
-    .enum(["linear", "log"])
-    .default("linear")
-    .describe("log samples evenly in log space (min must be > 0)"),
+  scale: z.enum(["linear", "log"]).default("linear").describe("log samples evenly in log space (min must be > 0)"),
   step: z.number().positive().optional().describe("values are min + k*step"),
-  points: z
-    .int()
-    .min(2)
-    .optional()
-    .describe("grid: this many points spread over [min, max] on the scale"),
+  points: z.int().min(2).optional().describe("grid: this many points spread over [min, max] on the scale"),
   ...common,
 };
 
@@ -81,22 +72,14 @@ const constantParam = z.strictObject({
   ...common,
 });
 
-export const parameterSchema = z.discriminatedUnion("type", [
-  floatParam,
-  intParam,
-  categoricalParam,
-  constantParam,
-]);
+export const parameterSchema = z.discriminatedUnion("type", [floatParam, intParam, categoricalParam, constantParam]);
 
 const duration = z
   .union([
     z.number().positive(),
     z
       .string()
-      .regex(
-        /^\d+(\.\d+)?(ms|s|m|h)$/,
-        'a duration is a number of seconds or a string like "90s", "15m", "2h"',
-      ),
+      .regex(/^\d+(\.\d+)?(ms|s|m|h)$/, 'a duration is a number of seconds or a string like "90s", "15m", "2h"'),
   ])
   .transform((v) => {
     if (typeof v === "number") return v;
@@ -147,10 +130,7 @@ export const configSchema = z
     }),
     metrics: z
       .strictObject({
-        record: z
-          .array(metricName)
-          .default([])
-          .describe("other metrics to keep besides the objective"),
+        record: z.array(metricName).default([]).describe("other metrics to keep besides the objective"),
         file: z
           .string()
           .optional()
@@ -174,9 +154,7 @@ export const configSchema = z
     baseline: z
       .boolean()
       .default(false)
-      .describe(
-        "run the parameters' defaults as the first trial, so the report shows what tuning gained over them",
-      ),
+      .describe("run the parameters' defaults as the first trial, so the report shows what tuning gained over them"),
     seed: z.int().min(0).default(0),
     budget: z
       .strictObject({
@@ -188,11 +166,7 @@ export const configSchema = z
           .default(1)
           .describe("trials per round (one matrix, or parallel processes locally)"),
         max_rounds: z.int().min(1).optional(),
-        patience: z
-          .int()
-          .min(1)
-          .optional()
-          .describe("stop after this many rounds without improvement"),
+        patience: z.int().min(1).optional().describe("stop after this many rounds without improvement"),
         max_failures: z
           .int()
           .min(0)
@@ -217,33 +191,19 @@ function checkCrossFields(cfg: z.output<typeof configSchema>, ctx: z.RefinementC
   for (const [name, p] of Object.entries(params)) {
     const at = ["parameters", name];
     if (p.type === "float" || p.type === "int") {
-      if (!(p.min < p.max))
-        issue([...at, "min"], `min must be less than max (got min ${p.min}, max ${p.max})`);
+      if (!(p.min < p.max)) issue([...at, "min"], `min must be less than max (got min ${p.min}, max ${p.max})`);
       if (p.scale === "log" && p.min <= 0)
-        issue(
-          [...at, "min"],
-          `log scale needs min > 0 (got ${p.min}); use scale: linear or a positive min`,
-        );
+        issue([...at, "min"], `log scale needs min > 0 (got ${p.min}); use scale: linear or a positive min`);
       if (p.step !== undefined && p.scale === "log")
         issue([...at, "step"], "step works on a linear scale only; drop step or use scale: linear");
       if (p.step !== undefined && p.step > p.max - p.min)
         issue([...at, "step"], `step ${p.step} is larger than the range ${p.max - p.min}`);
       for (const [i, v] of (p.values ?? []).entries())
-        if (v < p.min || v > p.max)
-          issue([...at, "values", i], `value ${v} is outside [${p.min}, ${p.max}]`);
+        if (v < p.min || v > p.max) issue([...at, "values", i], `value ${v} is outside [${p.min}, ${p.max}]`);
       if (p.default !== undefined && (p.default < p.min || p.default > p.max))
         issue([...at, "default"], `default ${p.default} is outside [${p.min}, ${p.max}]`);
-      if (
-        cfg.strategy === "grid" &&
-        p.type === "float" &&
-        !p.values &&
-        !p.points &&
-        p.step === undefined
-      )
-        issue(
-          at,
-          "grid search needs points for a continuous parameter: add `points: N`, `values: [...]` or `step`",
-        );
+      if (cfg.strategy === "grid" && p.type === "float" && !p.values && !p.points && p.step === undefined)
+        issue(at, "grid search needs points for a continuous parameter: add `points: N`, `values: [...]` or `step`");
     }
     if (p.type === "categorical") {
       const seen = new Set<string>();
@@ -277,9 +237,7 @@ function checkCrossFields(cfg: z.output<typeof configSchema>, ctx: z.RefinementC
         );
       else {
         const allowed = target.type === "categorical" ? target.values : [target.value];
-        const listed = Array.isArray(expected)
-          ? expected.map((v, i) => [v, [i]] as const)
-          : [[expected, []] as const];
+        const listed = Array.isArray(expected) ? expected.map((v, i) => [v, [i]] as const) : [[expected, []] as const];
         for (const [v, index] of listed)
           if (!allowed.some((a) => a === v))
             issue(
@@ -317,18 +275,11 @@ function checkCrossFields(cfg: z.output<typeof configSchema>, ctx: z.RefinementC
   for (const name of Object.keys(params)) {
     const env = paramEnvName(name);
     const other = envNames.get(env);
-    if (other)
-      issue(
-        ["parameters", name],
-        `"${name}" and "${other}" would share the environment variable ${env}`,
-      );
+    if (other) issue(["parameters", name], `"${name}" and "${other}" would share the environment variable ${env}`);
     envNames.set(env, name);
   }
   if (cfg.objective.metric && cfg.metrics.record.includes(cfg.objective.metric))
-    issue(
-      ["metrics", "record"],
-      `"${cfg.objective.metric}" is the objective; it is always recorded`,
-    );
+    issue(["metrics", "record"], `"${cfg.objective.metric}" is the objective; it is always recorded`);
 }
 
 /** The environment variable that carries a parameter's value to the trial. */
@@ -353,8 +304,10 @@ function checkCommand(
     const env = /^[A-Z_][A-Z0-9_]*$/.test(name)
       ? " (commands do not run through a shell, so environment variables are not expanded)"
       : "";
+    // In a list, blame the element that uses the name.
+    const index = Array.isArray(cfg.command) ? cfg.command.findIndex((a) => a.includes(`\${${name}}`)) : -1;
     issue(
-      ["command"],
+      index >= 0 ? ["command", index] : ["command"],
       `\${${name}} names no parameter${env}; the command can use ${[...known].map((n) => `\${${n}}`).join(", ")}`,
     );
   }

@@ -61,9 +61,7 @@ export interface WandbIssue {
   onKey?: boolean;
 }
 
-export type Converted =
-  | { ok: true; value: Record<string, unknown> }
-  | { ok: false; issues: WandbIssue[] };
+export type Converted = { ok: true; value: Record<string, unknown> } | { ok: false; issues: WandbIssue[] };
 
 type Path = readonly (string | number)[];
 
@@ -93,11 +91,14 @@ export function wandbToNative(
               message: `unknown field "${key}"${suggestion ? `; did you mean "${suggestion}"?` : ""} (W&B sweep syntax)`,
             };
           });
+        const value = path.reduce<unknown>((v, k) => (v as Record<string | number, unknown>)?.[k], raw);
+        if (i.code === "invalid_type" && value === undefined)
+          return [{ path, message: `is required (${i.expected}; W&B sweep syntax)` }];
         if (i.code === "invalid_value")
           return [
             {
               path,
-              message: `${JSON.stringify(path.reduce<unknown>((v, k) => (v as Record<string | number, unknown>)?.[k], raw))} is not supported; W&B sweep syntax allows ${i.values.map((v) => JSON.stringify(v)).join(", ")}`,
+              message: `${JSON.stringify(value)} is not supported; W&B sweep syntax allows ${i.values.map((v) => JSON.stringify(v)).join(", ")}`,
             },
           ];
         return [{ path, message: `${i.message} (W&B sweep syntax)` }];
@@ -109,8 +110,7 @@ export function wandbToNative(
   for (const [name, p] of Object.entries(sweep.parameters)) {
     const bound = (k: "min" | "max") => floatLiteral(["parameters", name, k]);
     const converted = convertParam(p, bound("min") || bound("max"));
-    if (typeof converted === "string")
-      issues.push({ path: ["parameters", name], message: converted });
+    if (typeof converted === "string") issues.push({ path: ["parameters", name], message: converted });
     else parameters[name] = converted;
   }
   if (sweep.early_terminate !== undefined)
@@ -161,26 +161,17 @@ export function wandbToNative(
 }
 
 /** The native parameter for one W&B parameter, or a message saying why there is none. */
-function convertParam(
-  p: z.output<typeof wandbParam>,
-  floatBounds: boolean,
-): Record<string, unknown> | string {
+function convertParam(p: z.output<typeof wandbParam>, floatBounds: boolean): Record<string, unknown> | string {
   const dist = p.distribution ?? inferDistribution(p, floatBounds);
   if (!dist) return "give `values`, `value`, or `min` and `max` (with an optional `distribution`)";
-  const range = () =>
-    p.min === undefined || p.max === undefined ? undefined : { min: p.min, max: p.max };
+  const range = () => (p.min === undefined || p.max === undefined ? undefined : { min: p.min, max: p.max });
   const needRange = `distribution ${dist} needs min and max`;
   switch (dist) {
     case "constant":
-      return p.value === undefined
-        ? "distribution constant needs `value`"
-        : { type: "constant", value: p.value };
+      return p.value === undefined ? "distribution constant needs `value`" : { type: "constant", value: p.value };
     case "categorical":
-      if (p.probabilities)
-        return "categorical probabilities are not supported; every value is equally likely";
-      return p.values
-        ? { type: "categorical", values: p.values }
-        : "distribution categorical needs `values`";
+      if (p.probabilities) return "categorical probabilities are not supported; every value is equally likely";
+      return p.values ? { type: "categorical", values: p.values } : "distribution categorical needs `values`";
     case "int_uniform":
       return range() ? { type: "int", ...range() } : needRange;
     case "uniform":
@@ -190,9 +181,7 @@ function convertParam(
     case "log_uniform": {
       // W&B's log_uniform takes natural-log bounds: the values lie in [e^min, e^max].
       const r = range();
-      return r
-        ? { type: "float", min: Math.exp(r.min), max: Math.exp(r.max), scale: "log" }
-        : needRange;
+      return r ? { type: "float", min: Math.exp(r.min), max: Math.exp(r.max), scale: "log" } : needRange;
     }
     case "log_uniform_values":
     case "inv_log_uniform_values":
@@ -205,16 +194,11 @@ function convertParam(
 
 type Distribution = NonNullable<z.output<typeof wandbParam>["distribution"]>;
 
-function inferDistribution(
-  p: z.output<typeof wandbParam>,
-  floatBounds: boolean,
-): Distribution | undefined {
+function inferDistribution(p: z.output<typeof wandbParam>, floatBounds: boolean): Distribution | undefined {
   if (p.values) return "categorical";
   if (p.value !== undefined) return "constant";
   if (p.min !== undefined && p.max !== undefined)
-    return Number.isInteger(p.min) && Number.isInteger(p.max) && !floatBounds
-      ? "int_uniform"
-      : "uniform";
+    return Number.isInteger(p.min) && Number.isInteger(p.max) && !floatBounds ? "int_uniform" : "uniform";
   return undefined;
 }
 

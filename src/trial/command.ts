@@ -46,7 +46,11 @@ export function formatValue(v: Scalar): string {
  * this configuration (a conditional one) is dropped whole, so `--momentum=${momentum}`
  * disappears when the optimizer has no momentum.
  */
-export function expandArgv(argv: readonly string[], params: Params, builtins: Record<(typeof BUILTIN_NAMES)[number], string>): string[] {
+export function expandArgv(
+  argv: readonly string[],
+  params: Params,
+  builtins: Record<(typeof BUILTIN_NAMES)[number], string>,
+): string[] {
   const values: Record<string, string> = { ...builtins };
   for (const [k, v] of Object.entries(params)) values[k] = formatValue(v);
   const out: string[] = [];

@@ -7,7 +7,7 @@ import type { Config } from "../config/schema.ts";
 import type { Intermediate } from "../study/schema.ts";
 
 const NUMBER = String.raw`[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|NaN|inf|Inf|infinity|Infinity)`;
-const PAIR = new RegExp(String.raw`(?:^|\s)([A-Za-z_][\w./-]*)\s*[=:]\s*(${NUMBER})(?=\s|,|;|$)`, "g");
+const PAIR = new RegExp(String.raw`(?:^|[\s,;])([A-Za-z_][\w./-]*)\s*[=:]\s*(${NUMBER})(?=\s|,|;|$)`, "g");
 /** Keys that say which step a line belongs to rather than being a metric. */
 const STEP_KEYS = ["step", "epoch", "iteration", "iter"];
 
@@ -31,11 +31,16 @@ export function parseMetricLine(line: string): Record<string, number> | undefine
   return Object.keys(out).length ? out : undefined;
 }
 
+const WHOLE_NUMBER = new RegExp(`^(?:${NUMBER})$`);
+
+/** A number written in decimal or scientific notation (or nan/inf); anything else is NaN. */
 function toNumber(s: string): number {
-  const lower = s.toLowerCase().replace(/^\+/, "");
+  const text = s.trim();
+  if (!WHOLE_NUMBER.test(text)) return Number.NaN;
+  const lower = text.toLowerCase().replace(/^\+/, "");
   if (lower === "nan" || lower === "-nan") return Number.NaN;
   if (/^-?inf(inity)?$/.test(lower)) return lower.startsWith("-") ? -Infinity : Infinity;
-  return Number(s);
+  return Number(text);
 }
 
 /** Collects intermediate values from output lines as they arrive. */
@@ -95,7 +100,7 @@ export function parseMetricsFile(text: string | undefined): MetricsFile {
     return { kind: "invalid", message: `is not valid JSON (${(err as Error).message})` };
   }
   if (!obj || typeof obj !== "object" || Array.isArray(obj))
-    return { kind: "invalid", message: "must hold a JSON object such as {\"val_loss\": 0.31}" };
+    return { kind: "invalid", message: 'must hold a JSON object such as {"val_loss": 0.31}' };
   const values: Record<string, number> = {};
   for (const [k, v] of Object.entries(obj)) {
     if (typeof v === "number") values[k] = v;
@@ -121,14 +126,17 @@ export function resolveMetrics(
   const wanted = [config.objective.metric, ...config.metrics.record];
   const all: Record<string, number> = {};
   for (const name of wanted) {
-    const v = fileValues[name] ?? sources.definitions[name] ?? (config.metrics.lines ? sources.lines[name] : undefined);
+    // Own properties only: a metric named "constructor" must not find Object's.
+    const own = (o: Record<string, number>) => (Object.hasOwn(o, name) ? o[name] : undefined);
+    const v = own(fileValues) ?? own(sources.definitions) ?? (config.metrics.lines ? own(sources.lines) : undefined);
     if (v !== undefined) all[name] = v;
   }
   const metrics = Object.fromEntries(Object.entries(all).filter(([, v]) => Number.isFinite(v)));
   const name = config.objective.metric;
-  const value = all[name];
+  const value = Object.hasOwn(all, name) ? all[name] : undefined;
   if (value !== undefined && Number.isFinite(value)) return { ok: true, value, metrics };
-  if (value !== undefined) return { ok: false, reason: `objective "${name}" is ${value}, not a finite number`, metrics };
+  if (value !== undefined)
+    return { ok: false, reason: `objective "${name}" is ${value}, not a finite number`, metrics };
   const tried = [
     sources.file.kind === "missing"
       ? `metrics file ${sources.filePath} was not written`

@@ -6,7 +6,7 @@
  * place that starts user code; the local shell and the Action's trial step share it.
  */
 import { spawn } from "node:child_process";
-import { createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { type Config, paramEnvName } from "../config/schema.ts";
@@ -81,6 +81,10 @@ export async function runTrial(spec: TrialSpec): Promise<TrialOutcome> {
     const [file, ...args] = argv;
     if (!file) {
       done({ kind: "spawn-error", message: "the command is empty after filling in the parameters" });
+      return;
+    }
+    if (!existsSync(spec.cwd)) {
+      done({ kind: "spawn-error", message: `the working directory ${spec.cwd} does not exist (workdir)` });
       return;
     }
     const child = spawn(file, args, { cwd: spec.cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
@@ -167,7 +171,10 @@ export async function runTrial(spec: TrialSpec): Promise<TrialOutcome> {
   if (result.kind === "exit" && result.aborted) return { kind: "interrupted" };
   const common = { ...base, durationMs, finishedAt, logTail: tail.text(), intermediate: lines.steps };
   if (result.kind === "spawn-error")
-    return { kind: "finished", attempt: { status: "failed", reason: result.message, exitCode: null, signal: null, metrics: {}, ...common } };
+    return {
+      kind: "finished",
+      attempt: { status: "failed", reason: result.message, exitCode: null, signal: null, metrics: {}, ...common },
+    };
 
   const resolved = resolveMetrics(spec.config, {
     file: parseMetricsFile(readIfExists(metricsPath)),
@@ -177,13 +184,18 @@ export async function runTrial(spec: TrialSpec): Promise<TrialOutcome> {
   });
   const exit = { exitCode: result.code, signal: result.signal, metrics: resolved.metrics, ...common };
   if (result.timedOut)
-    return { kind: "finished", attempt: { status: "failed", reason: `timed out after ${spec.config.timeout}s (timeout)`, ...exit } };
+    return {
+      kind: "finished",
+      attempt: { status: "failed", reason: `timed out after ${spec.config.timeout}s (timeout)`, ...exit },
+    };
   if (result.code !== 0)
     return {
       kind: "finished",
       attempt: {
         status: "failed",
-        reason: result.signal ? `killed by ${result.signal}` : `exited with code ${result.code}${lastLine(stderr.text())}`,
+        reason: result.signal
+          ? `killed by ${result.signal}`
+          : `exited with code ${result.code}${lastLine(stderr.text())}`,
         ...exit,
       },
     };

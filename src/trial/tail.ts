@@ -16,8 +16,10 @@ export class TailBuffer {
   text(): string {
     let t = this.buf.length > this.maxChars ? this.buf.slice(-this.maxChars) : this.buf;
     if (Number.isFinite(this.maxLines)) {
-      const lines = t.split("\n");
-      if (lines.length > this.maxLines) t = lines.slice(-this.maxLines).join("\n");
+      // A final newline ends the last line; it does not start another.
+      const ended = t.endsWith("\n");
+      const lines = (ended ? t.slice(0, -1) : t).split("\n");
+      if (lines.length > this.maxLines) t = `${lines.slice(-this.maxLines).join("\n")}${ended ? "\n" : ""}`;
     }
     return t;
   }

@@ -127,9 +127,7 @@ describe("sobolPoint", () => {
       const pts = points(4 ** 5, 2, seed);
       for (let k = 1; k <= 5; k++) {
         const g = 2 ** k;
-        const cells = new Set(
-          pts.slice(0, g * g).map((p) => Math.floor(p[0]! * g) * g + Math.floor(p[1]! * g)),
-        );
+        const cells = new Set(pts.slice(0, g * g).map((p) => Math.floor(p[0]! * g) * g + Math.floor(p[1]! * g)));
         assert.equal(cells.size, g * g, `seed ${seed}, k ${k}`);
         assert.ok(isNet2d(pts, 0, 1, 2 * k, 0));
       }

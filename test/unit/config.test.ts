@@ -1,0 +1,872 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { ConfigError, type ConfigIssue } from "../../src/config/errors.ts";
+import { loadConfig, parseConfig } from "../../src/config/load.ts";
+import { splitCommand } from "../../src/trial/command.ts";
+
+/**
+ * Strips the common indentation and the first newline, so line 1 is the first line
+ * written. Cooked like any template: write `\${x}` for a literal ${x}, `\\d` for \d.
+ */
+function yaml(strings: TemplateStringsArray, ...values: unknown[]): string {
+  const text = strings
+    .reduce((out, s, i) => out + s + (i < values.length ? String(values[i]) : ""), "")
+    .replace(/^\n/, "");
+  const indent = Math.min(
+    ...text
+      .split("\n")
+      .filter((l) => l.trim())
+      .map((l) => l.length - l.trimStart().length),
+  );
+  return text
+    .split("\n")
+    .map((l) => l.slice(indent))
+    .join("\n");
+}
+
+/** The ConfigError that parsing `text` throws. */
+function configError(text: string): ConfigError {
+  try {
+    parseConfig(text, "tune.yml");
+  } catch (err) {
+    assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${err}`);
+    assert.equal(err.file, "tune.yml");
+    // Every line reads file:line:col: path: message, one per issue.
+    const lines = err.message.split("\n");
+    assert.equal(lines.length, err.issues.length);
+    for (const [i, issue] of err.issues.entries()) {
+      const where = issue.line > 0 ? `tune.yml:${issue.line}:${issue.col}` : "tune.yml";
+      assert.equal(lines[i], `${where}: ${issue.path ? `${issue.path}: ` : ""}${issue.message}`);
+    }
+    return err;
+  }
+  assert.fail("expected the config to be rejected");
+}
+
+/** The one issue in `text`, checked for position, path and (part of) its message. */
+function expectIssue(text: string, want: { line: number; col: number; path: string; message: RegExp }): ConfigIssue {
+  const { issues } = configError(text);
+  assert.equal(issues.length, 1, `expected one issue, got:\n${issues.map((i) => JSON.stringify(i)).join("\n")}`);
+  return checkIssue(issues[0]!, want);
+}
+
+function checkIssue(
+  issue: ConfigIssue,
+  want: { line: number; col: number; path: string; message: RegExp },
+): ConfigIssue {
+  assert.deepEqual(
+    { line: issue.line, col: issue.col, path: issue.path },
+    { line: want.line, col: want.col, path: want.path },
+    `position or path of: ${issue.message}`,
+  );
+  assert.match(issue.message, want.message);
+  return issue;
+}
+
+describe("config errors, each at file:line:col", () => {
+  it("formats a message as tune.yml:LINE:COL: path: message", () => {
+    const err = configError(yaml`
+      name: demo
+      command: [python, train.py]
+      objective: {metric: loss, goal: minimize}
+      parameters:
+        lr: {type: float, min: 1, max: 0.5}
+    `);
+    assert.equal(err.message, "tune.yml:5:26: parameters.lr.min: min must be less than max (got min 1, max 0.5)");
+    assert.equal(err.name, "ConfigError");
+  });
+
+  it("min >= max points at min", () => {
+    expectIssue(
+      yaml`
+        name: demo
+        command: [python, train.py]
+        objective:
+          metric: loss
+          goal: minimize
+        parameters:
+          layers:
+            type: int
+            min: 4
+            max: 4
+      `,
+      { line: 9, col: 10, path: "parameters.layers.min", message: /min must be less than max \(got min 4, max 4\)/ },
+    );
+  });
+
+  it("log scale with min <= 0", () => {
+    expectIssue(
+      yaml`
+        name: demo
+        command: [python, train.py]
+        objective:
+          metric: loss
+          goal: minimize
+        parameters:
+          lr:
+            type: float
+            min: 0
+            max: 0.1
+            scale: log
+      `,
+      { line: 9, col: 10, path: "parameters.lr.min", message: /log scale needs min > 0 \(got 0\)/ },
+    );
+  });
+
+  it("a categorical parameter with no values", () => {
+    expectIssue(
+      yaml`
+        name: demo
+        command: [python, train.py]
+        objective:
+          metric: loss
+          goal: minimize
+        parameters:
+          optimizer:
+            type: categorical
+            values: []
+      `,
+      { line: 9, col: 13, path: "parameters.optimizer.values", message: /needs at least one value/ },
+    );
+  });
+
+  it("an unknown budget field suggests the right one", () => {
+    expectIssue(
+      yaml`
+        name: demo
+        command: [python, train.py]
+        objective:
+          metric: loss
+          goal: minimize
+        parameters:
+          lr: {type: float, min: 0.001, max: 0.1}
+        budget:
+          max_trials: 10
+          paralel: 4
+      `,
+      { line: 10, col: 3, path: "budget.paralel", message: /^unknown field "paralel"; did you mean "parallel"\?$/ },
+    );
+  });
+
+  it("a misspelt parameter field suggests the right one and lists the fields of that type", () => {
+    const { issues } = configError(yaml`
+      name: demo
+      command: [python, train.py]
+      objective:
+        metric: loss
+        goal: minimize
+      parameters:
+        lr:
+          type: float
+          mn: 0.001
+          max: 0.1
+    `);
+    assert.equal(issues.length, 2);
+    const unknown = issues.find((i) => i.path === "parameters.lr.mn");
+    const missing = issues.find((i) => i.path === "parameters.lr.min");
+    assert.ok(unknown && missing, JSON.stringify(issues));
+    checkIssue(unknown, {
+      line: 9,
+      col: 5,
+      path: "parameters.lr.mn",
+      message: /unknown field "mn"; did you mean "min"\? \(a float parameter takes: type, min, max, scale/,
+    });
+    // A missing field points at the parameter that lacks it.
+    checkIssue(missing, { line: 7, col: 3, path: "parameters.lr.min", message: /^is required \(number\)$/ });
+  });
+
+  it("a misspelt top-level field suggests the right one", () => {
+    expectIssue(
+      yaml`
+        name: demo
+        command: [python, train.py]
+        objective: {metric: loss, goal: minimize}
+        parameters:
+          lr: {type: float, min: 0.001, max: 0.1}
+        stratgy: sobol
+      `,
+      { line: 6, col: 1, path: "stratgy", message: /^unknown field "stratgy"; did you mean "strategy"\?$/ },
+    );
+  });
+
+  it("suggests only fields valid where the unknown one is written", () => {
+    // `parallel` belongs under budget: at the top level it is not a typo of itself.
+    const top = expectIssue(
+      yaml`
+        name: demo
+        command: [python, train.py]
+        objective: {metric: loss, goal: minimize}
+        parameters:
+          lr: {type: float, min: 0.001, max: 0.1}
+        parallel: 4
+      `,
+      { line: 6, col: 1, path: "parallel", message: /^unknown field "parallel" \(valid here: / },
+    );
+    assert.match(top.message, /\bbudget\b/);
+    assert.doesNotMatch(top.message, /did you mean/);
+    // A categorical parameter has no min; suggesting "min" back would be useless.
+    const cat = expectIssue(
+      yaml`
+        name: demo
+        command: [python, train.py]
+        objective: {metric: loss, goal: minimize}
+        parameters:
+          opt: {type: categorical, values: [sgd, adam], min: 1}
+      `,
+      {
+        line: 5,
+        col: 49,
+        path: "parameters.opt.min",
+        message: /^unknown field "min" \(a categorical parameter takes: type, values, default, when, description\)$/,
+      },
+    );
+    assert.doesNotMatch(cat.message, /did you mean/);
+  });
+
+  it("a parameter defined twice", () => {
+    expectIssue(
+      yaml`
+        name: demo
+        command: [python, train.py]
+        objective: {metric: loss, goal: minimize}
+        parameters:
+          lr: {type: float, min: 0.001, max: 0.1}
+          layers: {type: int, min: 1, max: 4}
+          lr: {type: float, min: 0.01, max: 1}
+      `,
+      { line: 7, col: 3, path: "parameters.lr", message: /^"lr" is defined twice \(names must be unique\)$/ },
+    );
+  });
+
+  it("a when naming an unknown parameter points at the name and suggests one", () => {
+    expectIssue(
+      yaml`
+        name: demo
+        command: [python, train.py]
+        objective: {metric: loss, goal: minimize}
+        parameters:
+          optimizer: {type: categorical, values: [sgd, adam]}
+          momentum:
+            type: float
+            min: 0
+            max: 0.99
+            when:
+              optimiser: sgd
+      `,
+      {
+        line: 11,
+        col: 7,
+        path: "parameters.momentum.when.optimiser",
+        message: /when names unknown parameter "optimiser"; did you mean "optimizer"\?/,
+      },
+    );
+    expectIssue(
+      yaml`
+        name: demo
+        command: [python, train.py]
+        objective: {metric: loss, goal: minimize}
+        parameters:
+          optimizer: {type: categorical, values: [sgd, adam]}
+          momentum: {type: float, min: 0, max: 0.99, when: {scheduler: cosine}}
+      `,
+      {
+        line: 6,
+        col: 53,
+        path: "parameters.momentum.when.scheduler",
+        message: /when names unknown parameter "scheduler"; known parameters: optimizer$/,
+      },
+    );
+  });
+
+  it("a when value the target never takes points at that value", () => {
+    expectIssue(
+      yaml`
+        name: demo
+        command: [python, train.py]
+        objective: {metric: loss, goal: minimize}
+        parameters:
+          optimizer: {type: categorical, values: [sgd, adam]}
+          momentum:
+            type: float
+            min: 0
+            max: 0.99
+            when:
+              optimizer: adamw
+      `,
+      {
+        line: 11,
+        col: 18,
+        path: "parameters.momentum.when.optimizer",
+        message: /"optimizer" never takes the value "adamw"; it takes "sgd", "adam"/,
+      },
+    );
+    // In a list, the wrong element is the one to blame.
+    expectIssue(
+      yaml`
+        name: demo
+        command: [python, train.py]
+        objective: {metric: loss, goal: minimize}
+        parameters:
+          optimizer: {type: categorical, values: [sgd, adam]}
+          beta: {type: float, min: 0, max: 1, when: {optimizer: [adam, rmsprop]}}
+      `,
+      {
+        line: 6,
+        col: 64,
+        path: "parameters.beta.when.optimizer.1",
+        message: /never takes the value "rmsprop"/,
+      },
+    );
+  });
+
+  it("a when on a non-categorical parameter", () => {
+    expectIssue(
+      yaml`
+        name: demo
+        command: [python, train.py]
+        objective: {metric: loss, goal: minimize}
+        parameters:
+          lr: {type: float, min: 0.001, max: 0.1}
+          warmup:
+            type: int
+            min: 0
+            max: 10
+            when:
+              lr: 0.01
+      `,
+      {
+        line: 11,
+        col: 7,
+        path: "parameters.warmup.when.lr",
+        message: /when can only test a categorical or constant parameter; "lr" is float/,
+      },
+    );
+  });
+
+  it("a cycle of conditions, reported for each parameter on it", () => {
+    const { issues } = configError(yaml`
+      name: demo
+      command: [python, train.py]
+      objective: {metric: loss, goal: minimize}
+      parameters:
+        a:
+          type: categorical
+          values: [x, y]
+          when:
+            b: x
+        b:
+          type: categorical
+          values: [x, y]
+          when: {a: y}
+    `);
+    assert.equal(issues.length, 2);
+    checkIssue(issues[0]!, {
+      line: 8,
+      col: 5,
+      path: "parameters.a.when",
+      message: /conditions form a cycle through "a"/,
+    });
+    checkIssue(issues[1]!, {
+      line: 13,
+      col: 5,
+      path: "parameters.b.when",
+      message: /conditions form a cycle through "b"/,
+    });
+  });
+
+  it("grid search over a continuous float without points", () => {
+    expectIssue(
+      yaml`
+        name: demo
+        command: [python, train.py]
+        objective: {metric: loss, goal: minimize}
+        strategy: grid
+        parameters:
+          layers: {type: int, min: 1, max: 4}
+          dropout: {type: float, min: 0, max: 0.5, step: 0.1}
+          lr:
+            type: float
+            min: 0.001
+            max: 0.1
+      `,
+      {
+        line: 8,
+        col: 3,
+        path: "parameters.lr",
+        message: /grid search needs points for a continuous parameter: add `points: N`, `values: \[\.\.\.\]` or `step`/,
+      },
+    );
+  });
+
+  it("an invalid strategy lists the valid ones", () => {
+    expectIssue(
+      yaml`
+        name: demo
+        command: [python, train.py]
+        objective: {metric: loss, goal: minimize}
+        parameters:
+          lr: {type: float, min: 0.001, max: 0.1}
+        strategy: annealing
+      `,
+      {
+        line: 6,
+        col: 11,
+        path: "strategy",
+        message: /^must be one of "grid", "random", "sobol", "bayes", "tpe", "hyperband" \(got "annealing"\)$/,
+      },
+    );
+  });
+
+  it("missing required fields: name, command, objective", () => {
+    const { issues } = configError(yaml`
+      # a config with parameters only
+      parameters:
+        lr: {type: float, min: 0.001, max: 0.1}
+    `);
+    assert.deepEqual(
+      issues.map((i) => [i.path, i.message]),
+      [
+        ["name", "is required (string)"],
+        ["command", "is required (array or string)"],
+        ["objective", "is required (object)"],
+      ],
+    );
+    // Nothing to point at but the document itself, which starts on line 2.
+    for (const i of issues) assert.deepEqual([i.line, i.col], [2, 1]);
+  });
+
+  it("missing fields inside objective and a parameter's type", () => {
+    const { issues } = configError(yaml`
+      name: demo
+      command: [python, train.py]
+      objective:
+        metric: loss
+      parameters:
+        lr:
+          min: 0.001
+          max: 0.1
+    `);
+    assert.equal(issues.length, 2);
+    checkIssue(issues.find((i) => i.path === "objective.goal")!, {
+      line: 3,
+      col: 1,
+      path: "objective.goal",
+      message: /^is required/,
+    });
+    checkIssue(issues.find((i) => i.path === "parameters.lr.type")!, {
+      line: 6,
+      col: 3,
+      path: "parameters.lr.type",
+      message: /^is required: one of "float", "int", "categorical", "constant"$/,
+    });
+  });
+
+  it("a ${name} in the command that is not a parameter", () => {
+    const issue = expectIssue(
+      yaml`
+        name: demo
+        command: python train.py --lr=\${lr} --batch=\${batch_size}
+        objective: {metric: loss, goal: minimize}
+        parameters:
+          lr: {type: float, min: 0.001, max: 0.1}
+      `,
+      {
+        line: 2,
+        col: 10,
+        path: "command",
+        message:
+          /^\$\{batch_size\} names no parameter; the command can use \$\{lr\}, \$\{trial_id\}, \$\{output_dir\}$/,
+      },
+    );
+    assert.doesNotMatch(issue.message, /shell/);
+  });
+
+  it("${HOME} in the command says commands do not run through a shell", () => {
+    expectIssue(
+      yaml`
+        name: demo
+        command:
+          - python
+          - train.py
+          - --cache=\${HOME}/.cache
+          - --lr=\${lr}
+        objective: {metric: loss, goal: minimize}
+        parameters:
+          lr: {type: float, min: 0.001, max: 0.1}
+      `,
+      {
+        line: 5,
+        col: 5,
+        path: "command.2",
+        message:
+          /^\$\{HOME\} names no parameter \(commands do not run through a shell, so environment variables are not expanded\)/,
+      },
+    );
+  });
+
+  it("a shell pipe in a string command", () => {
+    expectIssue(
+      yaml`
+        name: demo
+        command: python train.py --lr=\${lr} | tee train.log
+        objective: {metric: loss, goal: minimize}
+        parameters:
+          lr: {type: float, min: 0.001, max: 0.1}
+      `,
+      {
+        line: 2,
+        col: 10,
+        path: "command",
+        message: /the command contains the shell operator "\|", but commands do not run through a shell/,
+      },
+    );
+  });
+
+  it("an invalid regular expression in metrics.definitions", () => {
+    expectIssue(
+      yaml`
+        name: demo
+        command: [python, train.py]
+        objective: {metric: loss, goal: minimize}
+        parameters:
+          lr: {type: float, min: 0.001, max: 0.1}
+        metrics:
+          definitions:
+            - name: loss
+              regex: 'loss=([0-9.]+)'
+            - name: acc
+              regex: 'acc=(\\d+'
+      `,
+      { line: 11, col: 14, path: "metrics.definitions.1.regex", message: /^not a valid regular expression$/ },
+    );
+  });
+
+  it("a YAML syntax error", () => {
+    expectIssue(
+      yaml`
+        name: demo
+        command: [python, train.py]
+        objective: {metric: loss, goal: minimize
+        parameters:
+          lr: {type: float, min: 0.001, max: 0.1}
+      `,
+      { line: 4, col: 1, path: "", message: /^Flow map .*end with a \}$/ },
+    );
+  });
+
+  it("an unquoted ${name} inside a flow list gets a hint", () => {
+    const { issues } = configError(yaml`
+      name: demo
+      command: [python, train.py, --lr=\${lr}]
+      objective: {metric: loss, goal: minimize}
+      parameters:
+        lr: {type: float, min: 0.001, max: 0.1}
+    `);
+    assert.ok(issues.length >= 1);
+    for (const i of issues) {
+      assert.equal(i.line, 2);
+      assert.match(i.message, /\(inside \[ \] or \{ \}, quote a string that contains \$\{\.\.\.\}\)$/);
+    }
+  });
+
+  it("a document that is not a mapping", () => {
+    for (const text of ["- name: demo\n- command: x\n", "just a string\n", ""])
+      expectIssue(text, {
+        line: 1,
+        col: 1,
+        path: "",
+        message: /^the config must be a mapping of fields such as name, command, objective, parameters$/,
+      });
+  });
+
+  it("a value of the wrong type", () => {
+    expectIssue(
+      yaml`
+        name: demo
+        command: [python, train.py]
+        objective: {metric: loss, goal: minimize}
+        parameters:
+          lr: {type: float, min: 0.001, max: 0.1}
+        budget:
+          max_trials: "ten"
+      `,
+      { line: 7, col: 15, path: "budget.max_trials", message: /expected number, received string \(got "ten"\)/ },
+    );
+    expectIssue(
+      yaml`
+        name: demo
+        command: 42
+        objective: {metric: loss, goal: minimize}
+        parameters:
+          lr: {type: float, min: 0.001, max: 0.1}
+      `,
+      { line: 2, col: 10, path: "command", message: /^must be array or string \(got 42\)$/ },
+    );
+    expectIssue(
+      yaml`
+        name: demo
+        command: [python, train.py]
+        objective: {metric: loss, goal: minimize}
+        parameters:
+          lr: {type: float, min: 0.001, max: 0.1}
+        timeout: 15 minutes
+      `,
+      {
+        line: 6,
+        col: 10,
+        path: "timeout",
+        message: /a duration is a number of seconds or a string like "90s", "15m", "2h"/,
+      },
+    );
+  });
+
+  it("reports every problem in a file at once", () => {
+    const { issues } = configError(yaml`
+      name: demo
+      command: [python, train.py]
+      stratgy: grid
+      objective: {metric: loss, goal: minimize}
+      parameters:
+        lr: {type: float, min: 1, max: 0.1}
+        width: {type: int, min: 0, max: 512, scale: log}
+        opt: {type: categorical, values: [sgd, adam], when: {lr: 0.5}}
+      budget:
+        paralel: 4
+    `);
+    const got = issues.map((i) => `${i.line}:${i.col} ${i.path}`).sort();
+    assert.deepEqual(got, [
+      "10:3 budget.paralel",
+      "3:1 stratgy",
+      "6:26 parameters.lr.min",
+      "7:27 parameters.width.min",
+      "8:56 parameters.opt.when.lr",
+    ]);
+  });
+
+  it("reports type errors in several places at once", () => {
+    const { issues } = configError(yaml`
+      name: demo
+      command: [python, train.py]
+      objective: {metric: loss, goal: best}
+      parameters:
+        lr: {type: float, min: low, max: 0.1}
+      seed: -1
+    `);
+    assert.deepEqual(
+      issues.map((i) => `${i.line}:${i.col} ${i.path}`),
+      ["3:33 objective.goal", "5:26 parameters.lr.min", "6:7 seed"],
+    );
+  });
+});
+
+describe("valid configs", () => {
+  const full = yaml`
+    $schema: ../schema/tune.schema.json
+    name: resnet-cifar
+    description: tune the small resnet
+    command: python "train model.py" --name 'run a' --lr=\${lr} --out \${output_dir}
+    workdir: ml
+    env: {CUDA_VISIBLE_DEVICES: 0, MODE: fast}
+    timeout: "15m"
+    objective:
+      metric: val_acc
+      goal: maximize
+      target: 0.95
+    metrics:
+      record: [train_loss]
+      file: out/metrics.json
+      definitions:
+        - name: train_loss
+          regex: 'loss=([0-9.]+)'
+          stream: stdout
+      lines: false
+    parameters:
+      lr: {type: float, min: 0.0001, max: 0.1, scale: log, points: 4, default: 0.01}
+      dropout: {type: float, min: 0, max: 0.5, step: 0.1}
+      wd: {type: float, min: 0, max: 0.1, points: 5}
+      layers: {type: int, min: 1, max: 8, values: [1, 2, 4, 8]}
+      optimizer: {type: categorical, values: [sgd, adam, rmsprop], default: adam}
+      momentum: {type: float, min: 0, max: 0.99, points: 3, when: {optimizer: sgd}}
+      beta2: {type: float, min: 0.9, max: 0.999, values: [0.9, 0.99, 0.999], when: {optimizer: [adam, rmsprop]}}
+      epochs: {type: constant, value: 10, description: fixed}
+    strategy: grid
+    seed: 7
+    budget:
+      max_trials: 50
+      parallel: 4
+      max_rounds: 10
+      patience: 3
+      max_failures: 5
+      retries: 1
+  `;
+
+  it("parses a config that uses every feature", () => {
+    const { config, dialect, file } = parseConfig(full, "tune.yml");
+    assert.equal(dialect, "native");
+    assert.equal(file, "tune.yml");
+    assert.equal(config.name, "resnet-cifar");
+    assert.equal(config.description, "tune the small resnet");
+    assert.equal(config.workdir, "ml");
+    assert.deepEqual(config.env, { CUDA_VISIBLE_DEVICES: 0, MODE: "fast" });
+    assert.equal(config.timeout, 900);
+    assert.deepEqual(config.objective, { metric: "val_acc", goal: "maximize", target: 0.95 });
+    assert.deepEqual(config.metrics, {
+      record: ["train_loss"],
+      file: "out/metrics.json",
+      definitions: [{ name: "train_loss", regex: "loss=([0-9.]+)", stream: "stdout" }],
+      lines: false,
+    });
+    assert.deepEqual(config.parameters, {
+      lr: { type: "float", min: 0.0001, max: 0.1, scale: "log", points: 4, default: 0.01 },
+      dropout: { type: "float", min: 0, max: 0.5, scale: "linear", step: 0.1 },
+      wd: { type: "float", min: 0, max: 0.1, scale: "linear", points: 5 },
+      layers: { type: "int", min: 1, max: 8, scale: "linear", values: [1, 2, 4, 8] },
+      optimizer: { type: "categorical", values: ["sgd", "adam", "rmsprop"], default: "adam" },
+      momentum: { type: "float", min: 0, max: 0.99, scale: "linear", points: 3, when: { optimizer: "sgd" } },
+      beta2: {
+        type: "float",
+        min: 0.9,
+        max: 0.999,
+        scale: "linear",
+        values: [0.9, 0.99, 0.999],
+        when: { optimizer: ["adam", "rmsprop"] },
+      },
+      epochs: { type: "constant", value: 10, description: "fixed" },
+    });
+    assert.equal(config.strategy, "grid");
+    assert.equal(config.seed, 7);
+    assert.deepEqual(config.budget, {
+      max_trials: 50,
+      parallel: 4,
+      max_rounds: 10,
+      patience: 3,
+      max_failures: 5,
+      retries: 1,
+    });
+  });
+
+  it("splits a string command as a shell would, honouring quotes", () => {
+    const { config } = parseConfig(full, "tune.yml");
+    // The command is kept as written; the split is what the trial runner will run.
+    assert.equal(config.command, `python "train model.py" --name 'run a' --lr=\${lr} --out \${output_dir}`);
+    assert.deepEqual(splitCommand(config.command), [
+      "python",
+      "train model.py",
+      "--name",
+      "run a",
+      "--lr=${lr}",
+      "--out",
+      "${output_dir}",
+    ]);
+  });
+
+  it("fills in defaults", () => {
+    const { config } = parseConfig(
+      yaml`
+        name: demo
+        command: [python, train.py, --lr, "\${lr}"]
+        objective: {metric: loss, goal: minimize}
+        parameters:
+          lr: {type: float, min: 0.001, max: 0.1}
+      `,
+      "tune.yml",
+    );
+    assert.equal(config.strategy, "random");
+    assert.equal(config.seed, 0);
+    assert.deepEqual(config.budget, { max_trials: 20, parallel: 1, retries: 0 });
+    assert.deepEqual(config.metrics, { record: [], definitions: [], lines: true });
+    assert.deepEqual(config.env, {});
+    assert.equal(config.timeout, undefined);
+    assert.deepEqual(config.command, ["python", "train.py", "--lr", "${lr}"]);
+    assert.deepEqual(config.parameters.lr, { type: "float", min: 0.001, max: 0.1, scale: "linear" });
+    // Partly given objects get the rest of their defaults.
+    const partial = parseConfig(
+      yaml`
+        name: demo
+        command: [python, train.py]
+        objective: {metric: loss, goal: minimize}
+        parameters:
+          lr: {type: float, min: 0.001, max: 0.1}
+        budget: {parallel: 8}
+        metrics:
+          definitions: [{name: acc, regex: 'acc=(\\S+)'}]
+      `,
+      "tune.yml",
+    ).config;
+    assert.deepEqual(partial.budget, { max_trials: 20, parallel: 8, retries: 0 });
+    assert.deepEqual(partial.metrics, {
+      record: [],
+      definitions: [{ name: "acc", regex: "acc=(\\S+)", stream: "both" }],
+      lines: true,
+    });
+  });
+
+  it("reads durations in seconds", () => {
+    const timeout = (t: string) =>
+      parseConfig(
+        `name: d\ncommand: [x]\nobjective: {metric: m, goal: minimize}\nparameters: {a: {type: int, min: 0, max: 1}}\ntimeout: ${t}\n`,
+        "tune.yml",
+      ).config.timeout;
+    assert.equal(timeout('"15m"'), 900);
+    assert.equal(timeout("90s"), 90);
+    assert.equal(timeout("2h"), 7200);
+    assert.equal(timeout("1.5m"), 90);
+    assert.equal(timeout("500ms"), 0.5);
+    assert.equal(timeout("30"), 30);
+  });
+});
+
+describe("loadConfig", () => {
+  const dir = mkdtempSync(join(tmpdir(), "matrix-tune-config-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("reads a config file", () => {
+    const file = join(dir, "tune.yml");
+    writeFileSync(
+      file,
+      "name: demo\ncommand: [python, t.py]\nobjective: {metric: loss, goal: minimize}\nparameters:\n  lr: {type: float, min: 0.1, max: 1}\n",
+    );
+    const loaded = loadConfig(file);
+    assert.equal(loaded.file, file);
+    assert.equal(loaded.config.name, "demo");
+    assert.deepEqual(loaded.config.parameters.lr, { type: "float", min: 0.1, max: 1, scale: "linear" });
+  });
+
+  it("names the file in its errors", () => {
+    const file = join(dir, "bad.yml");
+    writeFileSync(
+      file,
+      "name: demo\ncommand: [python, t.py]\nobjective: {metric: loss, goal: minimize}\nparameters:\n  lr: {type: float, min: 2, max: 1}\n",
+    );
+    assert.throws(
+      () => loadConfig(file),
+      (err: unknown) => {
+        assert.ok(err instanceof ConfigError);
+        assert.equal(err.file, file);
+        assert.equal(err.message, `${file}:5:26: parameters.lr.min: min must be less than max (got min 2, max 1)`);
+        return true;
+      },
+    );
+  });
+
+  it("a missing file is a ConfigError naming the file", () => {
+    const file = join(dir, "nope", "tune.yml");
+    assert.throws(
+      () => loadConfig(file),
+      (err: unknown) => {
+        assert.ok(err instanceof ConfigError);
+        assert.equal(err.file, file);
+        assert.deepEqual(
+          err.issues.map((i) => [i.line, i.col, i.path]),
+          [[0, 0, ""]],
+        );
+        assert.ok(err.message.startsWith(`${file}: cannot read the config: `), err.message);
+        assert.match(err.message, /ENOENT/);
+        return true;
+      },
+    );
+  });
+});
