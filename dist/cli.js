@@ -31268,6 +31268,7 @@ var configSchema = external_exports.strictObject({
   strategy: external_exports.enum(STRATEGIES).default("random"),
   baseline: external_exports.boolean().default(false).describe("run the parameters' defaults as the first trial, so the report shows what tuning gained over them"),
   seed: external_exports.int().min(0).default(0),
+  runs_on: external_exports.union([external_exports.string().min(1), external_exports.array(external_exports.string().min(1)).min(1)]).default("ubuntu-latest").describe("GitHub Actions: the runner labels trial jobs run on, e.g. [self-hosted, gpu]"),
   budget: external_exports.strictObject({
     max_trials: external_exports.int().min(1).default(20),
     parallel: external_exports.int().min(1).max(256).default(1).describe("trials per round (one matrix, or parallel processes locally)"),
@@ -32155,6 +32156,8 @@ var outcomeFields = {
   intermediate: external_exports.array(intermediateSchema).default([]),
   logTail: external_exports.string().default(""),
   runner: external_exports.string().optional(),
+  /** Where the attempt's log can be read (the trial job's page on GitHub). */
+  jobUrl: external_exports.string().optional(),
   finishedAt: external_exports.string().optional()
 };
 var attemptSchema = external_exports.discriminatedUnion("status", [
@@ -32827,7 +32830,8 @@ function readIfExists(path) {
   }
 }
 function lastLine(text) {
-  const line = text.split("\n").map((l) => l.trim()).filter((l) => l && !/^Node\.js v\d/.test(l) && !/^at .+:\d+:\d+\)?$/.test(l)).pop();
+  const lines = text.split("\n").map((l) => l.trim()).filter((l) => l && !/^Node\.js v\d/.test(l) && !/^at .+:\d+:\d+\)?$/.test(l));
+  const line = lines.findLast((l) => /error|invalid|exception|fail|not found|denied|killed/i.test(l)) ?? lines.at(-1);
   return line ? `: ${line.slice(0, 300)}` : "";
 }
 
@@ -32937,51 +32941,6 @@ function sparkline(config2, study, width = 60) {
     const t = hi > lo ? (v - lo) / (hi - lo) : 1;
     return BLOCKS[Math.round((maximize ? t : 1 - t) * (BLOCKS.length - 1))];
   }).join("");
-}
-
-// src/report/summary.ts
-var import_yaml2 = __toESM(require_dist(), 1);
-function counts(study) {
-  const by = (s) => study.trials.filter((t) => t.status === s).length;
-  return {
-    trials: study.trials.length,
-    succeeded: by("succeeded"),
-    failed: by("failed"),
-    pruned: by("pruned"),
-    unfinished: by("pending") + by("running"),
-    rounds: study.rounds.length
-  };
-}
-function countsLine(study) {
-  const c = counts(study);
-  const parts = [`${c.trials} trials in ${c.rounds} rounds`, `${c.succeeded} succeeded`];
-  if (c.failed) parts.push(`${c.failed} failed`);
-  if (c.pruned) parts.push(`${c.pruned} pruned`);
-  if (c.unfinished) parts.push(`${c.unfinished} unfinished`);
-  return parts.join(", ");
-}
-function bestSnippet(config2, study) {
-  const best = bestTrial(study, config2.objective.goal);
-  if (!best) return void 0;
-  const header = `# best: trial ${best.id}, ${config2.objective.metric} = ${fmtNumber(trialValue(best), 6)}`;
-  return `${header}
-${(0, import_yaml2.stringify)(best.params).trimEnd()}`;
-}
-function baselineLine(config2, study) {
-  if (!config2.baseline) return void 0;
-  const base = study.trials[0];
-  if (!base) return void 0;
-  const baseValue = trialValue(base);
-  if (baseValue === void 0) return `Baseline (defaults, trial 0): ${base.status}, nothing to compare with.`;
-  const best = bestTrial(study, config2.objective.goal);
-  const bestValue = trialValue(best);
-  if (best.id === base.id)
-    return `No trial beat the baseline (defaults, trial 0): ${config2.objective.metric} = ${fmtNumber(baseValue)}.`;
-  const diff = bestValue - baseValue;
-  return `Best vs baseline (defaults, trial 0): ${config2.objective.metric} ${fmtNumber(baseValue)} \u2192 ${fmtNumber(bestValue)} (${diff > 0 ? "+" : "\u2212"}${fmtNumber(Math.abs(diff))}), one run each.`;
-}
-function stopLine(study) {
-  return study.stop ? `Stopped: ${study.stop.message}.` : "Not finished: more rounds can run (`matrix-tune run --resume`).";
 }
 
 // ../../work/main/node_modules/markdown-table/index.js
@@ -33127,6 +33086,129 @@ function toAlignment(value) {
   return code === 67 || code === 99 ? 99 : code === 76 || code === 108 ? 108 : code === 82 || code === 114 ? 114 : 0;
 }
 
+// src/report/effects.ts
+var MIN_TRIALS = 5;
+function ranks(xs) {
+  const order = xs.map((x, i) => [x, i]).sort((a, b) => a[0] - b[0]);
+  const r = new Array(xs.length);
+  for (let i = 0; i < order.length; ) {
+    let j = i;
+    while (j + 1 < order.length && order[j + 1][0] === order[i][0]) j++;
+    for (let k = i; k <= j; k++) r[order[k][1]] = (i + j) / 2;
+    i = j + 1;
+  }
+  return r;
+}
+function spearman(xs, ys) {
+  const rx = ranks(xs);
+  const ry = ranks(ys);
+  const mean = (v) => v.reduce((a, b) => a + b, 0) / v.length;
+  const mx = mean(rx);
+  const my = mean(ry);
+  let num = 0;
+  let dx = 0;
+  let dy = 0;
+  for (let i = 0; i < rx.length; i++) {
+    num += (rx[i] - mx) * (ry[i] - my);
+    dx += (rx[i] - mx) ** 2;
+    dy += (ry[i] - my) ** 2;
+  }
+  return dx > 0 && dy > 0 ? num / Math.sqrt(dx * dy) : 0;
+}
+function parameterEffects(config2, study) {
+  const sign = config2.objective.goal === "maximize" ? 1 : -1;
+  const done = study.trials.flatMap((t) => {
+    const v = trialValue(t);
+    return v === void 0 ? [] : [{ params: t.params, value: v }];
+  });
+  const effects = [];
+  for (const [name, p] of Object.entries(config2.parameters)) {
+    if (p.type === "constant") continue;
+    const rows = done.filter((d) => name in d.params);
+    if (rows.length < MIN_TRIALS) continue;
+    if (p.type === "categorical") {
+      const groups = /* @__PURE__ */ new Map();
+      for (const r of rows) {
+        const key = fmtScalar(r.params[name]);
+        groups.set(key, [...groups.get(key) ?? [], r.value]);
+      }
+      if (groups.size < 2) continue;
+      const stats = [...groups.entries()].map(([k, vs]) => ({
+        k,
+        mean: vs.reduce((a, b) => a + b, 0) / vs.length,
+        n: vs.length
+      }));
+      stats.sort((a, b) => sign * (b.mean - a.mean));
+      const spread2 = Math.abs(stats[0].mean - stats[stats.length - 1].mean);
+      const all = rows.map((r) => r.value);
+      const range = Math.max(...all) - Math.min(...all);
+      effects.push({
+        name,
+        strength: range > 0 ? spread2 / range : 0,
+        text: stats.map((s) => `${s.k}: mean ${fmtNumber(s.mean)} (${s.n})`).join(" \xB7 ")
+      });
+    } else {
+      const rho = spearman(
+        rows.map((r) => Number(r.params[name])),
+        rows.map((r) => r.value)
+      );
+      const better = sign * rho;
+      const words = Math.abs(rho) < 0.2 ? "little effect" : better > 0 ? "higher is better" : "lower is better";
+      effects.push({
+        name,
+        strength: better,
+        text: `${words} (rank correlation ${fmtNumber(rho, 2)}, ${rows.length} trials)`
+      });
+    }
+  }
+  return effects.sort((a, b) => Math.abs(b.strength) - Math.abs(a.strength));
+}
+
+// src/report/summary.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+function counts(study) {
+  const by = (s) => study.trials.filter((t) => t.status === s).length;
+  return {
+    trials: study.trials.length,
+    succeeded: by("succeeded"),
+    failed: by("failed"),
+    pruned: by("pruned"),
+    unfinished: by("pending") + by("running"),
+    rounds: study.rounds.length
+  };
+}
+function countsLine(study) {
+  const c = counts(study);
+  const parts = [`${c.trials} trials in ${c.rounds} rounds`, `${c.succeeded} succeeded`];
+  if (c.failed) parts.push(`${c.failed} failed`);
+  if (c.pruned) parts.push(`${c.pruned} pruned`);
+  if (c.unfinished) parts.push(`${c.unfinished} unfinished`);
+  return parts.join(", ");
+}
+function bestSnippet(config2, study) {
+  const best = bestTrial(study, config2.objective.goal);
+  if (!best) return void 0;
+  const header = `# best: trial ${best.id}, ${config2.objective.metric} = ${fmtNumber(trialValue(best), 6)}`;
+  return `${header}
+${(0, import_yaml2.stringify)(best.params).trimEnd()}`;
+}
+function baselineLine(config2, study) {
+  if (!config2.baseline) return void 0;
+  const base = study.trials[0];
+  if (!base) return void 0;
+  const baseValue = trialValue(base);
+  if (baseValue === void 0) return `Baseline (defaults, trial 0): ${base.status}, nothing to compare with.`;
+  const best = bestTrial(study, config2.objective.goal);
+  const bestValue = trialValue(best);
+  if (best.id === base.id)
+    return `No trial beat the baseline (defaults, trial 0): ${config2.objective.metric} = ${fmtNumber(baseValue)}.`;
+  const diff = bestValue - baseValue;
+  return `Best vs baseline (defaults, trial 0): ${config2.objective.metric} ${fmtNumber(baseValue)} \u2192 ${fmtNumber(bestValue)} (${diff > 0 ? "+" : "\u2212"}${fmtNumber(Math.abs(diff))}), one run each.`;
+}
+function stopLine(study) {
+  return study.stop ? `Stopped: ${study.stop.message}.` : "Not finished: more rounds can run (`matrix-tune run --resume`).";
+}
+
 // src/report/table.ts
 function rankedTrials(study, goal) {
   return [...study.trials].sort((a, b) => {
@@ -33180,10 +33262,26 @@ function escapeCell(s) {
 
 // src/report/markdown.ts
 function markdownReport(config2, study, opts = {}) {
-  const goal = config2.objective.goal === "maximize" ? "maximize" : "minimize";
+  const render = (maxRows) => compose(config2, study, opts, maxRows);
+  const full = render();
+  if (opts.maxChars === void 0 || full.length <= opts.maxChars) return full;
+  let lo = 0;
+  let hi = study.trials.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (render(mid).length <= opts.maxChars) lo = mid;
+    else hi = mid - 1;
+  }
+  return render(lo);
+}
+function compose(config2, study, opts, maxRows) {
+  const goal = config2.objective.goal;
   const parts = [
     `## matrix-tune: ${study.name}`,
-    `${countsLine(study)} \xB7 strategy \`${study.strategy}\` \xB7 ${goal} \`${config2.objective.metric}\``,
+    [
+      `${countsLine(study)} \xB7 strategy \`${study.strategy}\` \xB7 ${goal} \`${config2.objective.metric}\``,
+      ...opts.context ?? []
+    ].join("  \n"),
     stopLine(study),
     baselineLine(config2, study)
   ].filter((p) => p !== void 0);
@@ -33196,12 +33294,38 @@ ${snippet}
   const chart = mermaidConvergence(config2, study);
   if (chart) parts.push(`### Convergence
 
-${chart}`);
+${chart}
+
+${convergenceFallback(config2, study)}`);
+  const effects = parameterEffects(config2, study);
+  if (effects.length)
+    parts.push(
+      `### Parameter effects
+
+${markdownTable([["parameter", "effect on " + config2.objective.metric], ...effects.map((e) => [e.name, e.text])])}`
+    );
+  let table = resultsTable(config2, study, { maxRows, linkFor: opts.linkFor });
+  if (maxRows !== void 0 && maxRows < study.trials.length && opts.fullReportUrl)
+    table += ` The full table is in the [job summary](${opts.fullReportUrl}).`;
   parts.push(`### Trials
 
-${resultsTable(config2, study, opts)}`);
+${table}`);
   return `${parts.join("\n\n")}
 `;
+}
+function convergenceFallback(config2, study) {
+  const series = bestSoFar(study, config2.objective.goal);
+  const points = [];
+  let last;
+  series.forEach((v, i) => {
+    if (v !== void 0 && v !== last) points.push([String(i + 1), fmtNumber(v, 6)]);
+    last = v;
+  });
+  return `<details><summary>Convergence as a table</summary>
+
+${markdownTable([["after trial", `best ${config2.objective.metric}`], ...points])}
+
+</details>`;
 }
 
 // src/trial/payload.ts

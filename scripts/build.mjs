@@ -6,7 +6,7 @@ import { build } from "esbuild";
 
 const { values } = parseArgs({ options: { outdir: { type: "string", default: "dist" } } });
 
-const entries = { cli: "src/cli/main.ts" };
+const entries = { cli: "src/cli/main.ts", action: "src/action/main.ts" };
 
 await build({
   entryPoints: entries,

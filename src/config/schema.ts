@@ -156,6 +156,10 @@ export const configSchema = z
       .default(false)
       .describe("run the parameters' defaults as the first trial, so the report shows what tuning gained over them"),
     seed: z.int().min(0).default(0),
+    runs_on: z
+      .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+      .default("ubuntu-latest")
+      .describe("GitHub Actions: the runner labels trial jobs run on, e.g. [self-hosted, gpu]"),
     budget: z
       .strictObject({
         max_trials: z.int().min(1).default(20),

@@ -30,6 +30,8 @@ const outcomeFields = {
   intermediate: z.array(intermediateSchema).default([]),
   logTail: z.string().default(""),
   runner: z.string().optional(),
+  /** Where the attempt's log can be read (the trial job's page on GitHub). */
+  jobUrl: z.string().optional(),
   finishedAt: z.string().optional(),
 };
 

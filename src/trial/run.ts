@@ -213,10 +213,11 @@ function readIfExists(path: string): string | undefined {
 
 /** The last informative stderr line (Node ends its traces with stack frames and a version line). */
 function lastLine(text: string): string {
-  const line = text
+  const lines = text
     .split("\n")
     .map((l) => l.trim())
-    .filter((l) => l && !/^Node\.js v\d/.test(l) && !/^at .+:\d+:\d+\)?$/.test(l))
-    .pop();
+    .filter((l) => l && !/^Node\.js v\d/.test(l) && !/^at .+:\d+:\d+\)?$/.test(l));
+  // Usage text or a traceback often follows the line that says what went wrong.
+  const line = lines.findLast((l) => /error|invalid|exception|fail|not found|denied|killed/i.test(l)) ?? lines.at(-1);
   return line ? `: ${line.slice(0, 300)}` : "";
 }

@@ -1,0 +1,14 @@
+import * as core from "@actions/core";
+import type { Config } from "../config/schema.ts";
+import type { Study } from "../study/schema.ts";
+import { bestTrial, trialValue } from "../study/study.ts";
+
+/** The winner, for the steps after a finished study. */
+export function setDoneOutputs(config: Config, study: Study): void {
+  const best = bestTrial(study, config.objective.goal);
+  core.setOutput("done", "true");
+  core.setOutput("stop-reason", study.stop?.message ?? "");
+  core.setOutput("best-params", best ? JSON.stringify(best.params) : "");
+  core.setOutput("best-value", best ? String(trialValue(best)) : "");
+  core.setOutput("best-trial", best ? String(best.id) : "");
+}

@@ -1,0 +1,46 @@
+/**
+ * `command: plan` — the first job of a round: the study so far (none on the
+ * first round, else the previous round's state artifact, plus any results a
+ * cancelled round left behind), then the engine's next round as a matrix.
+ */
+import * as core from "@actions/core";
+import { planRound } from "../engine/plan.ts";
+import { githubMatrix, payloadsFor } from "../trial/payload.ts";
+import { loadActionConfig } from "./config.ts";
+import { setDoneOutputs } from "./outputs.ts";
+import { mergeResultFiles, readOrCreateStudy, saveStudy } from "./state.ts";
+
+export interface PlanInputs {
+  config: string;
+  stateDir: string;
+  resultsDir: string;
+}
+
+export async function plan(inputs: PlanInputs): Promise<void> {
+  const { config } = loadActionConfig(inputs.config);
+  let study = readOrCreateStudy(inputs.stateDir, config);
+  const { study: merged, merged: count } = mergeResultFiles(study, inputs.resultsDir);
+  if (count > 0) core.info(`recorded ${count} results left by an unfinished round`);
+  study = merged;
+
+  const next = planRound(config, study);
+  saveStudy(inputs.stateDir, next.study);
+  const runner = Array.isArray(config.runs_on) ? config.runs_on : [config.runs_on];
+  core.setOutput("study-id", config.name);
+  core.setOutput("runner", JSON.stringify(runner));
+  if (next.kind === "done") {
+    core.info(`study ${config.name} is done: ${next.stop.message}`);
+    core.setOutput("matrix", JSON.stringify(githubMatrix([])));
+    core.setOutput("round", String(next.study.rounds.length));
+    setDoneOutputs(config, next.study);
+    return;
+  }
+  const payloads = payloadsFor(next.study, next.round, next.runs);
+  core.setOutput("matrix", JSON.stringify(githubMatrix(payloads)));
+  core.setOutput("round", String(next.round));
+  core.setOutput("done", "false");
+  core.info(
+    `round ${next.round}${next.resumed ? " (unfinished, running again)" : ""}: ${payloads.length} trials on ${runner.join(", ")}`,
+  );
+  for (const p of payloads) core.info(`  trial ${p.trial} (attempt ${p.attempt}): ${JSON.stringify(p.params)}`);
+}

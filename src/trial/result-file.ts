@@ -1,0 +1,80 @@
+/**
+ * Trial result files: what a trial job leaves for the report job (through an
+ * artifact) and what a cancelled round leaves for the next plan. Reading is
+ * forgiving by file: a corrupted file is reported by name and skipped, and every
+ * other result is still recorded.
+ */
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { type Attempt, RESULT_VERSION, type TrialResult, trialResultSchema } from "../study/schema.ts";
+
+export function resultFileName(trialId: number, attempt: number): string {
+  return `result-${trialId}-${attempt}.json`;
+}
+
+export function writeResultFile(dir: string, study: string, attempt: Attempt): string {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, resultFileName(attempt.trialId, attempt.attempt));
+  const result: TrialResult = { version: RESULT_VERSION, study, ...attempt };
+  writeFileSync(path, `${JSON.stringify(result, null, 2)}\n`);
+  return path;
+}
+
+export interface ReadResults {
+  results: TrialResult[];
+  /** One line per file that could not be used, naming it and why. */
+  problems: string[];
+}
+
+/** Every `result-*.json` under `dir` (artifact downloads may nest them one level per artifact). */
+export function readResultFiles(dir: string, study: string): ReadResults {
+  const out: ReadResults = { results: [], problems: [] };
+  for (const path of findResultFiles(dir)) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(path, "utf8"));
+    } catch (err) {
+      out.problems.push(`${path}: not valid JSON (${(err as Error).message}); ignored`);
+      continue;
+    }
+    const version = (raw as { version?: unknown } | null)?.version;
+    if (typeof version === "number" && version !== RESULT_VERSION) {
+      out.problems.push(`${path}: result format version ${version}, this matrix-tune reads ${RESULT_VERSION}; ignored`);
+      continue;
+    }
+    const parsed = trialResultSchema.safeParse(raw);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0]!;
+      out.problems.push(`${path}: not a trial result (${first.path.join(".") || "top"}: ${first.message}); ignored`);
+      continue;
+    }
+    if (parsed.data.study !== study) {
+      out.problems.push(`${path}: belongs to study "${parsed.data.study}", not "${study}"; ignored`);
+      continue;
+    }
+    out.results.push(parsed.data);
+  }
+  return out;
+}
+
+function findResultFiles(dir: string): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
+  const files: string[] = [];
+  for (const name of entries) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) files.push(...findResultFiles(path));
+    else if (/^result-\d+-\d+\.json$/.test(name)) files.push(path);
+  }
+  return files;
+}
+
+/** The attempt inside a result file, without the file's envelope. */
+export function attemptOf(result: TrialResult): Attempt {
+  const { version: _v, study: _s, ...attempt } = result;
+  return attempt as Attempt;
+}

@@ -1,0 +1,266 @@
+/**
+ * The Action end to end, as GitHub would run it: the bundled dist/action.js
+ * for every step, the real digits trainer for every trial, artifacts moved as
+ * the artifact actions move them, and a loopback GitHub API that checks each
+ * call against GitHub's OpenAPI description. Faults are injected the way they
+ * happen on real runners.
+ */
+import assert from "node:assert/strict";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { runStep } from "../helpers/actions-runner.ts";
+import { ROOT } from "../helpers/cli.ts";
+import { GitHubPlayer } from "../helpers/github-play.ts";
+import { type FakeGitHub, faults, startFakeGitHub } from "../helpers/github-server.ts";
+
+const PR = 7;
+
+/** A repository with the digits example and a small study: 6 trials, 3 per round, 4 epochs each. */
+function template(extra = ""): string {
+  const dir = mkdtempSync(join(tmpdir(), "mt-repo-"));
+  mkdirSync(join(dir, "model"));
+  cpSync(join(ROOT, "examples/digits-mlp/train.mjs"), join(dir, "model/train.mjs"));
+  cpSync(join(ROOT, "examples/digits-mlp/data"), join(dir, "model/data"), { recursive: true });
+  writeFileSync(
+    join(dir, "tune.yml"),
+    `name: digits
+command: [node, train.mjs, "--lr=\${lr}", "--momentum=\${momentum}", "--nodes=\${nodes}", --epochs=4]
+workdir: model
+objective: {metric: val_accuracy, goal: maximize}
+metrics: {record: [val_loss]}
+parameters:
+  lr: {type: float, min: 0.01, max: 0.5, scale: log, default: 0.01}
+  momentum: {type: float, min: 0, max: 0.9, default: 0}
+  nodes: {type: int, min: 16, max: 64, default: 32}
+strategy: sobol
+baseline: true
+runs_on: [self-hosted, gpu]
+budget: {max_trials: 6, parallel: 3${extra}}
+`,
+  );
+  return dir;
+}
+
+const prEvent = {
+  action: "synchronize",
+  number: PR,
+  pull_request: { number: PR, head: { ref: "feature/better-model" } },
+};
+
+describe("the Action, round after round", () => {
+  let gh: FakeGitHub;
+  before(async () => {
+    gh = await startFakeGitHub();
+  });
+  after(() => gh.close());
+
+  it("plans, runs every trial, reports, dispatches, and ends with one comment and the winner", async () => {
+    const play = new GitHubPlayer(gh, template());
+    const last = await play.untilDone({ inputs: {}, event: prEvent });
+    assert.equal(play.runs.length, 2, "two rounds of three");
+
+    const first = play.runs[0]!;
+    assert.equal(first.plan.outputs.runner, '["self-hosted","gpu"]');
+    const matrix = JSON.parse(first.plan.outputs.matrix!);
+    assert.equal(matrix.include.length, 3);
+    assert.deepEqual(matrix.include[0].params, { lr: 0.01, momentum: 0, nodes: 32 });
+    assert.equal(gh.dispatches.length, 1);
+    assert.deepEqual(gh.dispatches[0], {
+      workflow_id: "tune.yml",
+      ref: "feature/better-model",
+      inputs: { "state-run-id": String(first.runId), pr: String(PR) },
+    });
+
+    const report = last.report!;
+    assert.equal(report.code, 0, report.stdout);
+    assert.equal(report.outputs.done, "true");
+    const state = play.state(last.runId);
+    assert.equal(state.trials.length, 6);
+    assert.ok(state.trials.every((t) => t.status === "succeeded" && t.attempts.length === 1));
+    assert.ok(
+      state.trials.every((t) => t.attempts[0]!.jobUrl?.includes(`/job/`)),
+      "each trial links its job",
+    );
+    const best = state.trials.reduce((a, b) =>
+      (a.attempts[0] as { value?: number }).value! >= (b.attempts[0] as { value?: number }).value! ? a : b,
+    );
+    assert.deepEqual(JSON.parse(report.outputs["best-params"]!), best.params);
+
+    const mine = gh.comments.filter((c) => c.body?.includes("<!-- matrix-tune:study=digits -->"));
+    assert.equal(mine.length, 1, "one comment, updated in place");
+    const body = mine[0]!.body!;
+    assert.match(body, /6 trials in 2 rounds, 6 succeeded/);
+    assert.match(body, /Stopped: all 6 trials ran/);
+    assert.match(body, /```mermaid\nxychart-beta/);
+    assert.match(body, /\| \d+ +\| \[\d\]\(https:\/\/github\.com\/.*\/job\/\d+\)/);
+    assert.equal(
+      report.summary.trim(),
+      body
+        .replace(/^<!--.*-->\n/, "")
+        .trim()
+        .replace(/\n$/, ""),
+      "the job summary is the same report",
+    );
+
+    // REST calls per round: jobs (one page), comments (one page), the comment, the dispatch.
+    const perRun = play.runs.map((r) => gh.requests.filter((q) => q.path.includes(`/runs/${r.runId}/`)).length);
+    assert.deepEqual(perRun, [1, 1]);
+    assert.ok(gh.requests.length <= 8, `${gh.requests.length} REST calls for two rounds`);
+    gh.assertNoViolations();
+  });
+});
+
+describe("the trial step", () => {
+  it("a failing trial still writes its result, and the step fails visibly", async () => {
+    const ws = template();
+    const payload = JSON.stringify(
+      { v: 1, study: "digits", round: 1, trial: 4, attempt: 2, params: { lr: 20, momentum: 0, nodes: 16 } },
+      null,
+      2,
+    );
+    const r = await runStep({ workspace: ws, inputs: { command: "trial", payload } });
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /::error::trial 4 failed: exited with code 2: .*--lr.* \(the result is saved\)/);
+    const saved = JSON.parse(readFileSync(join(ws, ".matrix-tune/results/result-4-2.json"), "utf8"));
+    assert.equal(saved.status, "failed");
+    assert.equal(saved.exitCode, 2);
+    assert.equal(saved.attempt, 2);
+  });
+
+  it("a payload that is not a trial names what is wrong", async () => {
+    const r = await runStep({ workspace: template(), inputs: { command: "trial", payload: '{"trial": "x"}' } });
+    assert.equal(r.code, 1);
+    assert.match(
+      r.stdout,
+      /::error::the payload input is not a matrix-tune trial \(v: .*\); pass \$\{\{ toJSON\(matrix\) \}\}/,
+    );
+  });
+
+  it("an invalid config is annotated at its file and line", async () => {
+    const ws = template();
+    writeFileSync(
+      join(ws, "tune.yml"),
+      "name: x\ncommand: [x]\nobjective: {metric: m, goal: minimise}\nparameters:\n  a: {type: float, min: 1, max: 0}\n",
+    );
+    const r = await runStep({ workspace: ws, inputs: { command: "plan" } });
+    assert.equal(r.code, 1);
+    assert.ok(
+      r.annotations.some((a) =>
+        /^::error title=matrix-tune config,file=tune\.yml,line=3,col=\d+::objective\.goal/.test(a),
+      ),
+      r.annotations.join("\n"),
+    );
+  });
+});
+
+describe("the Action under faults", () => {
+  let gh: FakeGitHub;
+  before(async () => {
+    gh = await startFakeGitHub();
+  });
+  after(() => gh.close());
+
+  it("records a trial job that died without a result as failed, with its job, and retries it", async () => {
+    const play = new GitHubPlayer(gh, template(", retries: 1"));
+    await play.untilDone({ inputs: {}, event: prEvent }, 6, (i) =>
+      i === 0 ? new Map([[1, "dies" as const]]) : undefined,
+    );
+    const round1 = play.state(play.runs[0]!.runId);
+    const lost = round1.trials[1]!;
+    assert.equal(lost.status, "failed");
+    assert.match(lost.attempts[0]!.reason!, /the trial job ended \(failure\) without leaving a readable result/);
+    assert.match(lost.attempts[0]!.jobUrl!, /\/job\/\d+$/);
+    const final = play.state(play.runs.at(-1)!.runId);
+    assert.equal(final.trials[1]!.attempts.length, 2, "retried as attempt 2");
+    assert.equal(final.trials[1]!.status, "succeeded");
+    gh.assertNoViolations();
+  });
+
+  it("skips a corrupted result file with a warning naming it, and counts the trial as failed", async () => {
+    const play = new GitHubPlayer(gh, template());
+    const record = await play.run({ inputs: {}, event: prEvent, faults: new Map([[2, "corrupt" as const]]) });
+    const report = record.report!;
+    assert.equal(report.code, 0, report.stdout);
+    assert.ok(
+      report.annotations.some((a) => /^::warning.*result-2-1\.json: not valid JSON/.test(a)),
+      report.annotations.join("\n"),
+    );
+    const state = play.state(record.runId);
+    assert.equal(state.trials[2]!.status, "failed");
+    assert.equal(state.trials[0]!.status, "succeeded");
+  });
+
+  it("a re-run report job changes nothing and keeps one comment", async () => {
+    const play = new GitHubPlayer(gh, template());
+    const record = await play.run({ inputs: {}, event: { ...prEvent, number: 8, pull_request: { number: 8 } } });
+    const before = play.state(record.runId);
+    const again = await play.reportJob(record.runId, {
+      inputs: {},
+      event: { ...prEvent, number: 8, pull_request: { number: 8 } },
+    });
+    assert.equal(again.code, 0, again.stdout);
+    assert.deepEqual(play.state(record.runId), before);
+    assert.equal(gh.comments.filter((c) => c.issue_number === 8).length, 1);
+  });
+
+  it("rides out a 502 and a secondary rate limit", async () => {
+    const play = new GitHubPlayer(gh, template());
+    gh.fail({ method: "GET", path: /\/actions\/runs\/\d+\/jobs$/ }, faults.badGateway());
+    gh.fail({ method: "POST", path: /\/issues\/9\/comments$/ }, faults.secondaryRateLimit(1));
+    const record = await play.run({ inputs: {}, event: { ...prEvent, number: 9, pull_request: { number: 9 } } });
+    assert.equal(record.report!.code, 0, record.report!.stdout);
+    assert.equal(gh.pendingFaults(), 0);
+    assert.equal(gh.comments.filter((c) => c.issue_number === 9).length, 1);
+    gh.assertNoViolations();
+  });
+
+  it("fails the step with the call and the permission it needs when the API refuses", async () => {
+    const play = new GitHubPlayer(gh, template());
+    gh.fail(
+      { method: "POST", path: /\/dispatches$/ },
+      { status: 403, body: { message: "Resource not accessible by integration" } },
+      5,
+    );
+    const record = await play.run({ inputs: {}, event: { ...prEvent, number: 10, pull_request: { number: 10 } } });
+    assert.equal(record.report!.code, 1);
+    assert.match(
+      record.report!.stdout,
+      /::error::GitHub API call failed while starting the next round \(dispatching tune\.yml on feature\/better-model\): 403 Resource not accessible by integration\. The workflow's token needs `permissions: actions: write`/,
+    );
+    // The state was saved before the call, so nothing recorded is lost.
+    assert.equal(play.state(record.runId).trials.filter((t) => t.status === "succeeded").length, 3);
+  });
+
+  it("without a pull request writes only the job summary; a plan after the end says done", async () => {
+    const play = new GitHubPlayer(gh, template());
+    const comments = gh.comments.length;
+    const last = await play.untilDone({ inputs: {}, event: { ref: "refs/heads/main" } });
+    assert.equal(gh.comments.length, comments, "no comment without a pull request");
+    assert.match(last.report!.summary, /## matrix-tune: digits\n/);
+    assert.deepEqual(gh.dispatches.at(-1)!.inputs, { "state-run-id": String(play.runs[0]!.runId) });
+    const again = await play.run({ inputs: { "state-run-id": String(last.runId) }, event: {} });
+    assert.equal(again.plan.outputs.done, "true");
+    assert.equal(again.plan.outputs.matrix, '{"include":[]}');
+    assert.equal(again.plan.outputs["best-params"], last.report!.outputs["best-params"]);
+    assert.equal(again.trials.length, 0);
+  });
+
+  it("a cancelled round is resumed: finished trials are kept, the rest run again", async () => {
+    const play = new GitHubPlayer(gh, template());
+    const cancelled = await play.run({ inputs: {}, event: prEvent, cancelAfter: 2 });
+    assert.equal(cancelled.report, undefined);
+    assert.equal(cancelled.trials.length, 2);
+    const resumed = await play.run({ inputs: { "state-run-id": String(cancelled.runId), pr: String(PR) }, event: {} });
+    const matrix = JSON.parse(resumed.plan.outputs.matrix!);
+    assert.deepEqual(
+      matrix.include.map((e: { trial: number; attempt: number }) => [e.trial, e.attempt]),
+      [[2, 1]],
+      "only the trial the cancelled run never ran",
+    );
+    const state = play.state(resumed.runId);
+    assert.ok(state.trials.slice(0, 3).every((t) => t.status === "succeeded" && t.attempts.length === 1));
+    gh.assertNoViolations();
+  });
+});

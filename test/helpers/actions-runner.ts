@@ -1,0 +1,104 @@
+/**
+ * Runs the bundled Action (dist/action.js) the way a GitHub runner does: a
+ * child process with INPUT_* variables, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY,
+ * GITHUB_EVENT_PATH and the rest of the job's environment, then reads back the
+ * files it wrote. Nothing of the Action is imported or stubbed.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ACTION = fileURLToPath(new URL("../../dist/action.js", import.meta.url));
+
+export interface StepResult {
+  code: number | null;
+  outputs: Record<string, string>;
+  summary: string;
+  stdout: string;
+  stderr: string;
+  /** `::error file=…,line=…::message` and `::warning::` workflow commands the step printed. */
+  annotations: string[];
+}
+
+/** Parses GITHUB_OUTPUT as the runner does: `name=value` lines and `name<<DELIM` blocks. */
+export function parseOutputFile(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
+    if (heredoc) {
+      const [, name, delim] = heredoc;
+      const value: string[] = [];
+      while (++i < lines.length && lines[i] !== delim) value.push(lines[i]!);
+      out[name!] = value.join("\n");
+    } else if (line.includes("=")) {
+      const at = line.indexOf("=");
+      out[line.slice(0, at)] = line.slice(at + 1);
+    }
+  }
+  return out;
+}
+
+export interface StepOptions {
+  /** Action inputs by their action.yml names; unset ones take action.yml's defaults. */
+  inputs: Record<string, string>;
+  workspace: string;
+  env?: Record<string, string>;
+  /** The webhook payload of the triggering event. */
+  event?: unknown;
+}
+
+/** action.yml defaults that the runner would fill in for inputs not given. */
+const DEFAULTS: Record<string, string> = {
+  config: "tune.yml",
+  "state-dir": ".matrix-tune/state",
+  "results-dir": ".matrix-tune/results",
+  payload: "",
+  token: "gh-token-for-tests",
+  pr: "",
+  dispatch: "true",
+  workflow: "",
+  ref: "",
+};
+
+export function runStep(opts: StepOptions): Promise<StepResult> {
+  const dir = mkdtempSync(join(tmpdir(), "mt-step-"));
+  const files = { output: join(dir, "output"), summary: join(dir, "summary"), event: join(dir, "event.json") };
+  writeFileSync(files.output, "");
+  writeFileSync(files.summary, "");
+  writeFileSync(files.event, JSON.stringify(opts.event ?? {}));
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    GITHUB_ACTIONS: "true",
+    CI: "true",
+    GITHUB_WORKSPACE: opts.workspace,
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_EVENT_PATH: files.event,
+    RUNNER_TEMP: dir,
+    ...opts.env,
+  };
+  for (const [name, value] of Object.entries({ ...DEFAULTS, ...opts.inputs }))
+    env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] = value;
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [ACTION], { cwd: opts.workspace, env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (code) =>
+      resolve({
+        code,
+        outputs: parseOutputFile(readFileSync(files.output, "utf8")),
+        summary: readFileSync(files.summary, "utf8"),
+        stdout,
+        stderr,
+        annotations: stdout.split("\n").filter((l) => /^::(error|warning|notice)/.test(l)),
+      }),
+    );
+  });
+}

@@ -1,0 +1,111 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { planRound } from "../../src/engine/plan.ts";
+import { parameterEffects, spearman } from "../../src/report/effects.ts";
+import { COMMENT_LIMIT, markdownReport } from "../../src/report/markdown.ts";
+import { rankedTrials } from "../../src/report/table.ts";
+import type { Study } from "../../src/study/schema.ts";
+import { createStudy, recordAttempt } from "../../src/study/study.ts";
+import { configFrom } from "../helpers/config.ts";
+
+const config = configFrom(`
+name: big
+command: [x]
+objective: {metric: loss, goal: minimize}
+metrics: {record: [acc]}
+parameters:
+  lr: {type: float, min: 0.0001, max: 1, scale: log}
+  opt: {type: categorical, values: [sgd, adam]}
+  width: {type: int, min: 1, max: 100}
+strategy: random
+budget: {max_trials: 3000, parallel: 256}
+`);
+
+/** A study of n trials whose loss depends on lr and the optimizer; every 10th fails. */
+function studyOf(n: number): Study {
+  let study = createStudy({ ...config, budget: { ...config.budget, max_trials: n } });
+  const cfg = { ...config, budget: { ...config.budget, max_trials: n } };
+  while (study.trials.length < n) {
+    const plan = planRound(cfg, study);
+    if (plan.kind === "done") break;
+    study = plan.study;
+    for (const r of plan.runs) {
+      const p = study.trials[r.trialId]!.params;
+      const base = {
+        trialId: r.trialId,
+        attempt: 1,
+        durationMs: 1234,
+        exitCode: 0,
+        signal: null,
+        intermediate: [],
+        logTail: "",
+      };
+      study = recordAttempt(
+        study,
+        r.trialId % 10 === 9
+          ? {
+              ...base,
+              status: "failed",
+              reason: "exited with code 1: CUDA out of memory | really",
+              exitCode: 1,
+              metrics: {},
+            }
+          : {
+              ...base,
+              status: "succeeded",
+              value: Math.abs(Math.log10(Number(p.lr)) + 2) + (p.opt === "sgd" ? 0.5 : 0),
+              metrics: { acc: 0.9 },
+            },
+      );
+    }
+  }
+  return study;
+}
+
+describe("markdown report", () => {
+  it("stays under GitHub's comment limit with 3000 trials, and says how many rows it left out", () => {
+    const study = studyOf(3000);
+    const full = markdownReport(config, study);
+    assert.ok(full.length > COMMENT_LIMIT, "the full report would not fit");
+    const md = markdownReport(config, study, { maxChars: COMMENT_LIMIT, fullReportUrl: "https://example.test/run" });
+    assert.ok(md.length <= COMMENT_LIMIT, `${md.length} characters`);
+    const shown = md.split("\n").filter((l) => /^\| \d* +\| \d+ /.test(l)).length;
+    assert.ok(shown > 100, `only ${shown} rows`);
+    assert.match(
+      md,
+      new RegExp(`_${3000 - shown} more trials not shown\\._ The full table is in the \\[job summary\\]`),
+    );
+    assert.match(md, /### Best configuration/);
+  });
+
+  it("ranks the best first, failures last, and escapes pipes in reasons", () => {
+    const study = studyOf(20);
+    const ranked = rankedTrials(study, "minimize");
+    const values = ranked
+      .map((t) => t.attempts[0]!)
+      .filter((a) => a.status === "succeeded")
+      .map((a) => a.value);
+    assert.deepEqual(
+      values,
+      [...values].sort((a, b) => a - b),
+    );
+    assert.equal(ranked.at(-1)!.status, "failed");
+    const md = markdownReport(config, study);
+    assert.match(md, /CUDA out of memory \\\| really/);
+    assert.match(md, /<details><summary>Convergence as a table/);
+  });
+
+  it("names the parameters that mattered", () => {
+    const effects = parameterEffects(config, studyOf(60));
+    assert.equal(effects.length, 3);
+    const opt = effects.find((e) => e.name === "opt")!;
+    assert.match(opt.text, /^adam: mean [\d.]+ \(\d+\) · sgd: mean/, "the better choice first");
+    assert.match(effects.find((e) => e.name === "width")!.text, /little effect/);
+  });
+
+  it("spearman is 1 for monotone data and handles ties", () => {
+    assert.equal(spearman([1, 2, 3, 4], [10, 20, 30, 1000]), 1);
+    assert.equal(spearman([1, 2, 3, 4], [4, 3, 2, 1]), -1);
+    assert.equal(spearman([1, 1, 1], [1, 2, 3]), 0);
+  });
+});
