@@ -1842,14 +1842,14 @@ var require_request = __commonJS({
       onResponseStarted() {
         return this[kHandler].onResponseStarted?.();
       }
-      onHeaders(statusCode, headers, resume, statusText) {
+      onHeaders(statusCode, headers, resume, statusText2) {
         assert2(!this.aborted);
         assert2(!this.completed);
         if (channels.headers.hasSubscribers) {
-          channels.headers.publish({ request: this, response: { statusCode, headers, statusText } });
+          channels.headers.publish({ request: this, response: { statusCode, headers, statusText: statusText2 } });
         }
         try {
-          return this[kHandler].onHeaders(statusCode, headers, resume, statusText);
+          return this[kHandler].onHeaders(statusCode, headers, resume, statusText2);
         } catch (err) {
           this.abort(err);
         }
@@ -1870,12 +1870,12 @@ var require_request = __commonJS({
        * @param {import('node:stream').Duplex} socket
        * @param {string} [statusText]
        */
-      onUpgrade(statusCode, headers, socket, statusText = "") {
+      onUpgrade(statusCode, headers, socket, statusText2 = "") {
         this.onFinally();
         assert2(!this.aborted);
         assert2(!this.completed);
         if (statusCode !== null) {
-          this.#publishUpgradeHeaders(statusCode, headers, statusText);
+          this.#publishUpgradeHeaders(statusCode, headers, statusText2);
         }
         const result = this[kHandler].onUpgrade(statusCode, headers, socket);
         if (!this.aborted) {
@@ -1892,11 +1892,11 @@ var require_request = __commonJS({
        * @param {(headers: import('node:http2').IncomingHttpHeaders) => Buffer[]} parseHeaders
        * @param {string} [statusText]
        */
-      onUpgradeResponse(statusCode, headers, parseHeaders, statusText = "") {
+      onUpgradeResponse(statusCode, headers, parseHeaders, statusText2 = "") {
         assert2(!this.aborted);
         assert2(this.completed);
         if (channels.headers.hasSubscribers) {
-          this.#publishUpgradeHeaders(statusCode, parseHeaders(headers), statusText);
+          this.#publishUpgradeHeaders(statusCode, parseHeaders(headers), statusText2);
         }
         this.#publishUpgradeTrailers();
       }
@@ -1915,9 +1915,9 @@ var require_request = __commonJS({
        * @param {Buffer[]} headers
        * @param {string} statusText
        */
-      #publishUpgradeHeaders(statusCode, headers, statusText) {
+      #publishUpgradeHeaders(statusCode, headers, statusText2) {
         if (channels.headers.hasSubscribers) {
-          channels.headers.publish({ request: this, response: { statusCode, headers, statusText } });
+          channels.headers.publish({ request: this, response: { statusCode, headers, statusText: statusText2 } });
         }
       }
       #publishUpgradeTrailers() {
@@ -4145,9 +4145,9 @@ var require_util2 = __commonJS({
     function isErrorLike(object2) {
       return object2 instanceof Error || (object2?.constructor?.name === "Error" || object2?.constructor?.name === "DOMException");
     }
-    function isValidReasonPhrase(statusText) {
-      for (let i = 0; i < statusText.length; ++i) {
-        const c = statusText.charCodeAt(i);
+    function isValidReasonPhrase(statusText2) {
+      for (let i = 0; i < statusText2.length; ++i) {
+        const c = statusText2.charCodeAt(i);
         if (!(c === 9 || // HTAB
         c >= 32 && c <= 126 || // SP / VCHAR
         c >= 128 && c <= 255)) {
@@ -6074,7 +6074,7 @@ var require_client_h1 = __commonJS({
         }
       }
       onUpgrade(head) {
-        const { upgrade, client, socket, headers, statusCode, statusText } = this;
+        const { upgrade, client, socket, headers, statusCode, statusText: statusText2 } = this;
         assert2(upgrade);
         assert2(client[kSocket] === socket);
         assert2(!socket.destroyed);
@@ -6099,7 +6099,7 @@ var require_client_h1 = __commonJS({
         client[kQueue][client[kRunningIdx]++] = null;
         client.emit("disconnect", client[kUrl], [client], new InformationalError("upgrade"));
         try {
-          request2.onUpgrade(statusCode, headers, socket, statusText);
+          request2.onUpgrade(statusCode, headers, socket, statusText2);
         } catch (error63) {
           util.errorRequest(client, request2, error63);
           util.destroy(socket, error63);
@@ -6107,7 +6107,7 @@ var require_client_h1 = __commonJS({
         client[kResume]();
       }
       onHeadersComplete(statusCode, upgrade, shouldKeepAlive) {
-        const { client, socket, headers, statusText } = this;
+        const { client, socket, headers, statusText: statusText2 } = this;
         if (socket.destroyed) {
           return -1;
         }
@@ -6172,7 +6172,7 @@ var require_client_h1 = __commonJS({
         } else {
           socket[kReset] = true;
         }
-        const pause = request2.onHeaders(statusCode, headers, this.resume, statusText) === false;
+        const pause = request2.onHeaders(statusCode, headers, this.resume, statusText2) === false;
         if (request2.aborted) {
           return -1;
         }
@@ -7503,7 +7503,7 @@ var require_redirect_handler = __commonJS({
       onError(error63) {
         this.handler.onError(error63);
       }
-      onHeaders(statusCode, headers, resume, statusText) {
+      onHeaders(statusCode, headers, resume, statusText2) {
         this.location = this.history.length >= this.maxRedirections || util.isDisturbed(this.opts.body) ? null : parseLocation(statusCode, headers);
         if (this.opts.throwOnMaxRedirect && this.history.length >= this.maxRedirections) {
           if (this.request) {
@@ -7517,7 +7517,7 @@ var require_redirect_handler = __commonJS({
           this.history.push(new URL(this.opts.path, this.opts.origin));
         }
         if (!this.location) {
-          return this.handler.onHeaders(statusCode, headers, resume, statusText);
+          return this.handler.onHeaders(statusCode, headers, resume, statusText2);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
         const path = search ? `${pathname}${search}` : pathname;
@@ -14331,13 +14331,13 @@ var require_fetch = __commonJS({
         })();
       }
       try {
-        const { body, status, statusText, headersList, socket } = await dispatch({ body: requestBody });
+        const { body, status, statusText: statusText2, headersList, socket } = await dispatch({ body: requestBody });
         if (socket) {
-          response = makeResponse({ status, statusText, headersList, socket });
+          response = makeResponse({ status, statusText: statusText2, headersList, socket });
         } else {
           const iterator2 = body[Symbol.asyncIterator]();
           fetchParams.controller.next = () => iterator2.next();
-          response = makeResponse({ status, statusText, headersList });
+          response = makeResponse({ status, statusText: statusText2, headersList });
         }
       } catch (err) {
         if (err.name === "AbortError") {
@@ -14461,7 +14461,7 @@ var require_fetch = __commonJS({
             onResponseStarted() {
               timingInfo.finalNetworkResponseStartTime = coarsenedSharedCurrentTime(fetchParams.crossOriginIsolatedCapability);
             },
-            onHeaders(status, rawHeaders, resume, statusText) {
+            onHeaders(status, rawHeaders, resume, statusText2) {
               if (status < 200) {
                 return;
               }
@@ -14512,7 +14512,7 @@ var require_fetch = __commonJS({
               const onError = this.onError.bind(this);
               resolve4({
                 status,
-                statusText,
+                statusText: statusText2,
                 headersList,
                 body: decoders.length ? pipeline(this.body, ...decoders, (err) => {
                   if (err) {
@@ -21280,7 +21280,7 @@ var require_quote = __commonJS({
     );
     var LINE_TERMINATORS = /[\n\r\u2028\u2029]/;
     var GLOB_SHELL_SPECIAL = /[\s#!"$&'():;<=>@\\^`|~]/g;
-    module.exports = function quote(xs) {
+    module.exports = function quote2(xs) {
       var sawComment = false;
       return xs.map(function(s) {
         if (sawComment && typeof s === "string" && LINE_TERMINATORS.test(s)) {
@@ -21492,7 +21492,7 @@ var require_parse2 = __commonJS({
             { op: s }
           );
         }
-        var quote = false;
+        var quote2 = false;
         var esc2 = false;
         var out = "";
         var words = [];
@@ -21570,14 +21570,14 @@ var require_parse2 = __commonJS({
           if (ifs && c !== DS) {
             flushRun();
           }
-          isGlob = isGlob || !quote && (c === "*" || c === "?");
+          isGlob = isGlob || !quote2 && (c === "*" || c === "?");
           if (esc2) {
             out += c;
             esc2 = false;
-          } else if (quote) {
-            if (c === quote) {
-              quote = false;
-            } else if (quote == SQ) {
+          } else if (quote2) {
+            if (c === quote2) {
+              quote2 = false;
+            } else if (quote2 == SQ) {
               out += c;
             } else {
               if (c === BS) {
@@ -21595,7 +21595,7 @@ var require_parse2 = __commonJS({
               }
             }
           } else if (c === DQ || c === SQ) {
-            quote = c;
+            quote2 = c;
             sawQuote = true;
           } else if (controlRE.test(c)) {
             return (
@@ -27719,9 +27719,9 @@ var require_lexer = __commonJS({
         }
       }
       *parseQuotedScalar() {
-        const quote = this.charAt(0);
-        let end = this.buffer.indexOf(quote, this.pos + 1);
-        if (quote === "'") {
+        const quote2 = this.charAt(0);
+        let end = this.buffer.indexOf(quote2, this.pos + 1);
+        if (quote2 === "'") {
           while (end !== -1 && this.buffer[end + 1] === "'")
             end = this.buffer.indexOf("'", end + 2);
         } else {
@@ -33716,867 +33716,6 @@ function getOctokit(token, options, ...additionalPlugins) {
   return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 
-// src/config/errors.ts
-var ConfigError = class extends Error {
-  constructor(file2, issues) {
-    super(issues.map((i) => formatIssue(file2, i)).join("\n"));
-    this.file = file2;
-    this.issues = issues;
-    this.name = "ConfigError";
-  }
-  file;
-  issues;
-};
-function formatIssue(file2, i) {
-  const where = i.line > 0 ? `${file2}:${i.line}:${i.col}` : file2;
-  return `${where}: ${i.path ? `${i.path}: ` : ""}${i.message}`;
-}
-function editDistance(a, b) {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++)
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
-}
-function didYouMean(word, candidates) {
-  let best;
-  let bestD = Math.min(Math.max(2, Math.floor(word.length / 3)), word.length - 1) + 1;
-  let bestLen = Number.POSITIVE_INFINITY;
-  for (const c of candidates) {
-    if (c === word) continue;
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    const len = Math.abs(c.length - word.length);
-    if (d < bestD || d === bestD && best !== void 0 && len < bestLen) {
-      best = c;
-      bestD = d;
-      bestLen = len;
-    }
-  }
-  return best;
-}
-
-// ../../work/main/node_modules/@octokit/plugin-retry/dist-bundle/index.js
-var import_light = __toESM(require_light(), 1);
-var VERSION7 = "0.0.0-development";
-function isRequestError(error63) {
-  return error63.request !== void 0;
-}
-async function errorRequest(state, octokit, error63, options) {
-  if (!isRequestError(error63) || !error63?.request.request) {
-    throw error63;
-  }
-  if (error63.status >= 400 && !state.doNotRetry.includes(error63.status)) {
-    const retries = options.request.retries != null ? options.request.retries : state.retries;
-    const retryAfter = Math.pow((options.request.retryCount || 0) + 1, 2);
-    throw octokit.retry.retryRequest(error63, retries, retryAfter);
-  }
-  throw error63;
-}
-async function wrapRequest(state, octokit, request2, options) {
-  const limiter = new import_light.default();
-  limiter.on("failed", function(error63, info2) {
-    const maxRetries = ~~error63.request.request?.retries;
-    const after = ~~error63.request.request?.retryAfter;
-    options.request.retryCount = info2.retryCount + 1;
-    if (maxRetries > info2.retryCount) {
-      return after * state.retryAfterBaseValue;
-    }
-  });
-  return limiter.schedule(
-    requestWithGraphqlErrorHandling.bind(null, state, octokit, request2),
-    options
-  );
-}
-async function requestWithGraphqlErrorHandling(state, octokit, request2, options) {
-  const response = await request2(options);
-  if (response.data && response.data.errors && response.data.errors.length > 0 && /Something went wrong while executing your query/.test(
-    response.data.errors[0].message
-  )) {
-    const error63 = new RequestError(response.data.errors[0].message, 500, {
-      request: options,
-      response
-    });
-    return errorRequest(state, octokit, error63, options);
-  }
-  return response;
-}
-function retry(octokit, octokitOptions) {
-  const state = Object.assign(
-    {
-      enabled: true,
-      retryAfterBaseValue: 1e3,
-      doNotRetry: [400, 401, 403, 404, 410, 422, 451],
-      retries: 3
-    },
-    octokitOptions.retry
-  );
-  const retryPlugin = {
-    retry: {
-      retryRequest: (error63, retries, retryAfter) => {
-        error63.request.request = Object.assign({}, error63.request.request, {
-          retries,
-          retryAfter
-        });
-        return error63;
-      }
-    }
-  };
-  if (state.enabled) {
-    octokit.hook.error("request", errorRequest.bind(null, state, retryPlugin));
-    octokit.hook.wrap("request", wrapRequest.bind(null, state, retryPlugin));
-  }
-  return retryPlugin;
-}
-retry.VERSION = VERSION7;
-
-// ../../work/main/node_modules/@octokit/plugin-throttling/dist-bundle/index.js
-var import_light2 = __toESM(require_light(), 1);
-var VERSION8 = "0.0.0-development";
-var noop3 = () => Promise.resolve();
-function wrapRequest2(state, request2, options) {
-  return state.retryLimiter.schedule(doRequest, state, request2, options);
-}
-async function doRequest(state, request2, options) {
-  const { pathname } = new URL(options.url, "http://github.test");
-  const isAuth = isAuthRequest(options.method, pathname);
-  const isWrite = !isAuth && options.method !== "GET" && options.method !== "HEAD";
-  const isSearch = options.method === "GET" && pathname.startsWith("/search/");
-  const isGraphQL = pathname.startsWith("/graphql");
-  const retryCount = ~~request2.retryCount;
-  const jobOptions = retryCount > 0 ? { priority: 0, weight: 0 } : {};
-  if (state.clustering) {
-    jobOptions.expiration = 1e3 * 60;
-  }
-  if (isWrite || isGraphQL) {
-    await state.write.key(state.id).schedule(jobOptions, noop3);
-  }
-  if (isWrite && state.triggersNotification(pathname)) {
-    await state.notifications.key(state.id).schedule(jobOptions, noop3);
-  }
-  if (isSearch) {
-    await state.search.key(state.id).schedule(jobOptions, noop3);
-  }
-  const req = (isAuth ? state.auth : state.global).key(state.id).schedule(jobOptions, request2, options);
-  if (isGraphQL) {
-    const res = await req;
-    if (res.data.errors != null && res.data.errors.some((error63) => error63.type === "RATE_LIMITED")) {
-      const error63 = Object.assign(new Error("GraphQL Rate Limit Exceeded"), {
-        response: res,
-        data: res.data
-      });
-      throw error63;
-    }
-  }
-  return req;
-}
-function isAuthRequest(method, pathname) {
-  return method === "PATCH" && // https://docs.github.com/en/rest/apps/apps?apiVersion=2022-11-28#create-a-scoped-access-token
-  /^\/applications\/[^/]+\/token\/scoped$/.test(pathname) || method === "POST" && // https://docs.github.com/en/rest/apps/oauth-applications?apiVersion=2022-11-28#reset-a-token
-  (/^\/applications\/[^/]+\/token$/.test(pathname) || // https://docs.github.com/en/rest/apps/apps?apiVersion=2022-11-28#create-an-installation-access-token-for-an-app
-  /^\/app\/installations\/[^/]+\/access_tokens$/.test(pathname) || // https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps
-  pathname === "/login/oauth/access_token");
-}
-var triggers_notification_paths_default = [
-  "/orgs/{org}/invitations",
-  "/orgs/{org}/invitations/{invitation_id}",
-  "/orgs/{org}/teams/{team_slug}/discussions",
-  "/orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments",
-  "/repos/{owner}/{repo}/collaborators/{username}",
-  "/repos/{owner}/{repo}/commits/{commit_sha}/comments",
-  "/repos/{owner}/{repo}/issues",
-  "/repos/{owner}/{repo}/issues/{issue_number}/comments",
-  "/repos/{owner}/{repo}/issues/{issue_number}/sub_issue",
-  "/repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority",
-  "/repos/{owner}/{repo}/pulls",
-  "/repos/{owner}/{repo}/pulls/{pull_number}/comments",
-  "/repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies",
-  "/repos/{owner}/{repo}/pulls/{pull_number}/merge",
-  "/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers",
-  "/repos/{owner}/{repo}/pulls/{pull_number}/reviews",
-  "/repos/{owner}/{repo}/releases",
-  "/teams/{team_id}/discussions",
-  "/teams/{team_id}/discussions/{discussion_number}/comments"
-];
-function routeMatcher(paths) {
-  const regexes = paths.map(
-    (path) => path.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
-  );
-  const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
-  return new RegExp(regex2, "i");
-}
-var regex = routeMatcher(triggers_notification_paths_default);
-var triggersNotification = regex.test.bind(regex);
-var groups = {};
-var createGroups = function(Bottleneck2, common2) {
-  groups.global = new Bottleneck2.Group({
-    id: "octokit-global",
-    maxConcurrent: 10,
-    ...common2
-  });
-  groups.auth = new Bottleneck2.Group({
-    id: "octokit-auth",
-    maxConcurrent: 1,
-    ...common2
-  });
-  groups.search = new Bottleneck2.Group({
-    id: "octokit-search",
-    maxConcurrent: 1,
-    minTime: 2e3,
-    ...common2
-  });
-  groups.write = new Bottleneck2.Group({
-    id: "octokit-write",
-    maxConcurrent: 1,
-    minTime: 1e3,
-    ...common2
-  });
-  groups.notifications = new Bottleneck2.Group({
-    id: "octokit-notifications",
-    maxConcurrent: 1,
-    minTime: 3e3,
-    ...common2
-  });
-};
-function throttling(octokit, octokitOptions) {
-  const {
-    enabled = true,
-    Bottleneck: Bottleneck2 = import_light2.default,
-    id = "no-id",
-    timeout = 1e3 * 60 * 2,
-    // Redis TTL: 2 minutes
-    connection
-  } = octokitOptions.throttle || {};
-  if (!enabled) {
-    return {};
-  }
-  const common2 = { timeout };
-  if (typeof connection !== "undefined") {
-    common2.connection = connection;
-  }
-  const state = Object.assign(
-    {
-      clustering: connection != null,
-      triggersNotification,
-      fallbackSecondaryRateRetryAfter: 60,
-      retryAfterBaseValue: 1e3,
-      id
-    },
-    octokitOptions.throttle
-  );
-  if (typeof state.onSecondaryRateLimit !== "function" || typeof state.onRateLimit !== "function") {
-    throw new Error(`octokit/plugin-throttling error:
-        You must pass the onSecondaryRateLimit and onRateLimit error handlers.
-        See https://octokit.github.io/rest.js/#throttling
-
-        const octokit = new Octokit({
-          throttle: {
-            onSecondaryRateLimit: (retryAfter, options) => {/* ... */},
-            onRateLimit: (retryAfter, options) => {/* ... */}
-          }
-        })
-    `);
-  }
-  let initialized = false;
-  const initializeBottleneck = () => {
-    if (initialized) {
-      return;
-    }
-    initialized = true;
-    if (groups.global == null) {
-      createGroups(Bottleneck2, common2);
-    }
-    state.global = state.global ?? groups.global;
-    state.auth = state.auth ?? groups.auth;
-    state.search = state.search ?? groups.search;
-    state.write = state.write ?? groups.write;
-    state.notifications = state.notifications ?? groups.notifications;
-    state.retryLimiter = state.retryLimiter ?? new Bottleneck2();
-    const events = {};
-    const emitter = new Bottleneck2.Events(events);
-    events.on("secondary-limit", state.onSecondaryRateLimit);
-    events.on("rate-limit", state.onRateLimit);
-    events.on(
-      "error",
-      (e) => octokit.log.warn("Error in throttling-plugin limit handler", e)
-    );
-    state.retryLimiter.on("failed", async function(error63, info2) {
-      const [state2, request2, options] = info2.args;
-      const { pathname } = new URL(options.url, "http://github.test");
-      const shouldRetryGraphQL = pathname.startsWith("/graphql") && error63.status !== 401;
-      if (!(shouldRetryGraphQL || error63.status === 403 || error63.status === 429)) {
-        return;
-      }
-      const retryCount = ~~request2.retryCount;
-      request2.retryCount = retryCount;
-      options.request.retryCount = retryCount;
-      const { wantRetry, retryAfter = 0 } = await (async function() {
-        if (/\bsecondary rate\b/i.test(error63.message)) {
-          const retryAfter2 = Number(error63.response.headers["retry-after"]) || state2.fallbackSecondaryRateRetryAfter;
-          const wantRetry2 = await emitter.trigger(
-            "secondary-limit",
-            retryAfter2,
-            options,
-            octokit,
-            retryCount
-          );
-          return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
-        }
-        if (error63.response.headers != null && error63.response.headers["x-ratelimit-remaining"] === "0" || (error63.response.data?.errors ?? []).some(
-          (error210) => error210.type === "RATE_LIMITED"
-        )) {
-          const rateLimitReset = new Date(
-            ~~error63.response.headers["x-ratelimit-reset"] * 1e3
-          ).getTime();
-          const retryAfter2 = Math.max(
-            // Add one second so we retry _after_ the reset time
-            // https://docs.github.com/en/rest/overview/resources-in-the-rest-api?apiVersion=2022-11-28#exceeding-the-rate-limit
-            Math.ceil((rateLimitReset - Date.now()) / 1e3) + 1,
-            0
-          );
-          const wantRetry2 = await emitter.trigger(
-            "rate-limit",
-            retryAfter2,
-            options,
-            octokit,
-            retryCount
-          );
-          return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
-        }
-        return {};
-      })();
-      if (wantRetry) {
-        request2.retryCount++;
-        return retryAfter * state2.retryAfterBaseValue;
-      }
-    });
-  };
-  octokit.hook.wrap("request", (request2, options) => {
-    initializeBottleneck();
-    return wrapRequest2(state, request2, options);
-  });
-  return {};
-}
-throttling.VERSION = VERSION8;
-throttling.triggersNotification = triggersNotification;
-
-// src/github/client.ts
-function createClient(opts) {
-  const retries = opts.retries ?? 3;
-  const log = opts.log ?? (() => {
-  });
-  return getOctokit(
-    opts.token,
-    {
-      baseUrl: opts.baseUrl ?? process.env.GITHUB_API_URL ?? "https://api.github.com",
-      request: { retries },
-      throttle: {
-        onRateLimit: (after, options, _o, count) => {
-          log(`rate limit on ${options.method} ${options.url}: retrying in ${after}s (try ${count + 1} of ${retries})`);
-          return count < retries;
-        },
-        onSecondaryRateLimit: (after, options, _o, count) => {
-          log(
-            `secondary rate limit on ${options.method} ${options.url}: retrying in ${after}s (try ${count + 1} of ${retries})`
-          );
-          return count < retries;
-        }
-      }
-    },
-    throttling,
-    retry
-  );
-}
-var GitHubCallError = class extends Error {
-  constructor(message, status) {
-    super(message);
-    this.status = status;
-    this.name = "GitHubCallError";
-  }
-  status;
-};
-async function call(what, permission, fn) {
-  try {
-    return await fn();
-  } catch (err) {
-    const e = err;
-    const detail = e.response?.data?.message ?? e.message ?? String(err);
-    const hint = e.status === 403 || e.status === 404 ? ` The workflow's token needs \`permissions: ${permission}\` for this (and the repository must allow it).` : "";
-    throw new GitHubCallError(
-      `GitHub API call failed while ${what}: ${e.status ?? "no response"} ${detail}.${hint}`,
-      e.status
-    );
-  }
-}
-
-// src/github/dispatch.ts
-function workflowFileFromRef(workflowRef) {
-  const path = workflowRef.split("@")[0] ?? "";
-  const file2 = path.split("/").pop();
-  if (!file2 || !/\.ya?ml$/.test(file2))
-    throw new Error(`cannot tell the workflow file from GITHUB_WORKFLOW_REF "${workflowRef}"`);
-  return file2;
-}
-async function dispatchWorkflow(client, repo, workflow, ref, inputs) {
-  await call(
-    `starting the next round (dispatching ${workflow} on ${ref})`,
-    "actions: write",
-    () => client.rest.actions.createWorkflowDispatch({ ...repo, workflow_id: workflow, ref, inputs })
-  );
-}
-
-// src/github/repo.ts
-function repoFromEnv(env = process.env) {
-  const full = env.GITHUB_REPOSITORY ?? "";
-  const [owner, repo] = full.split("/");
-  if (!owner || !repo)
-    throw new Error(`GITHUB_REPOSITORY is "${full}", expected "owner/repo": is this running in GitHub Actions?`);
-  return { owner, repo };
-}
-
-// src/space/space.ts
-function buildSpace(parameters) {
-  const dims = [];
-  const placed = /* @__PURE__ */ new Set();
-  const place = (name) => {
-    if (placed.has(name)) return;
-    placed.add(name);
-    const param = parameters[name];
-    for (const dep of Object.keys(param.when ?? {})) place(dep);
-    dims.push({ name, param });
-  };
-  for (const name of Object.keys(parameters)) place(name);
-  return { dims };
-}
-function isActive(param, params) {
-  return Object.entries(param.when ?? {}).every(([dep, expected]) => {
-    if (!(dep in params)) return false;
-    const v = params[dep];
-    return Array.isArray(expected) ? expected.some((e) => e === v) : expected === v;
-  });
-}
-function decode(space, u) {
-  const out = {};
-  space.dims.forEach((d, i) => {
-    if (isActive(d.param, out)) out[d.name] = decodeOne(d.param, clamp01(u[i] ?? 0.5));
-  });
-  return out;
-}
-function clamp01(x) {
-  return x < 0 ? 0 : x >= 1 ? 1 - Number.EPSILON : x;
-}
-function decodeOne(p, u) {
-  switch (p.type) {
-    case "constant":
-      return p.value;
-    case "categorical":
-      return p.values[Math.min(p.values.length - 1, Math.floor(u * p.values.length))];
-    case "float":
-      return p.step !== void 0 ? snapToStep(p.min, p.max, p.step, lerp(p, u)) : tidy(p, lerp(p, u));
-    case "int": {
-      const lo = p.min - 0.5;
-      const hi = p.max + 0.5;
-      const x = p.scale === "log" ? Math.exp(Math.log(lo) + u * (Math.log(hi) - Math.log(lo))) : lo + u * (hi - lo);
-      const k = Math.min(p.max, Math.max(p.min, Math.round(x)));
-      return p.step !== void 0 ? snapToStep(p.min, p.max, p.step, k) : k;
-    }
-  }
-}
-function lerp(p, u) {
-  if (p.scale === "log") return Math.exp(Math.log(p.min) + u * (Math.log(p.max) - Math.log(p.min)));
-  return p.min + u * (p.max - p.min);
-}
-function tidy(p, x) {
-  return Math.min(p.max, Math.max(p.min, Number(x.toPrecision(6))));
-}
-function snapToStep(min, max, step, x) {
-  const last = Math.floor((max - min) / step + 1e-9);
-  const k = Math.min(last, Math.max(0, Math.round((x - min) / step)));
-  return roundDecimals(min + k * step, Math.max(decimals(min), decimals(step)));
-}
-function decimals(x) {
-  const s = String(x);
-  const e = s.indexOf("e-");
-  if (e >= 0) return Number(s.slice(e + 2)) + (s.split(".")[1]?.split("e")[0]?.length ?? 0);
-  return s.split(".")[1]?.length ?? 0;
-}
-function roundDecimals(x, d) {
-  return d > 15 ? x : Number(x.toFixed(d));
-}
-function defaultParams(space) {
-  const out = {};
-  const missing = [];
-  for (const { name, param } of space.dims) {
-    if (!isActive(param, out)) continue;
-    const v = param.type === "constant" ? param.value : param.default;
-    if (v === void 0) missing.push(name);
-    else out[name] = v;
-  }
-  return missing.length ? { ok: false, missing } : { ok: true, params: out };
-}
-function paramsKey(params) {
-  return JSON.stringify(
-    Object.keys(params).sort().map((k) => [k, params[k]])
-  );
-}
-
-// src/space/grid.ts
-function gridValues(p) {
-  switch (p.type) {
-    case "constant":
-      return [p.value];
-    case "categorical":
-      return p.values;
-    case "float":
-    case "int": {
-      if (p.values) return [...new Set(p.values)];
-      if (p.points !== void 0) return spread(p, p.points);
-      if (p.step !== void 0) {
-        const n = Math.floor((p.max - p.min) / p.step + 1e-9) + 1;
-        return Array.from({ length: n }, (_, k) => snapToStep(p.min, p.max, p.step, p.min + k * p.step));
-      }
-      return Array.from({ length: p.max - p.min + 1 }, (_, k) => p.min + k);
-    }
-  }
-}
-function spread(p, n) {
-  const at = (t) => p.scale === "log" ? Math.exp(Math.log(p.min) + t * (Math.log(p.max) - Math.log(p.min))) : p.min + t * (p.max - p.min);
-  const xs = Array.from({ length: n }, (_, k) => {
-    const x = at(k / (n - 1));
-    if (p.type === "int") return Math.round(x);
-    return p.step !== void 0 ? snapToStep(p.min, p.max, p.step, x) : Number(x.toPrecision(12));
-  });
-  return [...new Set(xs)];
-}
-function* gridPoints(space) {
-  const dims = space.dims;
-  function* walk(i, acc) {
-    if (i === dims.length) {
-      yield { ...acc };
-      return;
-    }
-    const { name, param } = dims[i];
-    if (!isActive(param, acc)) {
-      yield* walk(i + 1, acc);
-      return;
-    }
-    for (const v of gridValues(param)) {
-      acc[name] = v;
-      yield* walk(i + 1, acc);
-    }
-    delete acc[name];
-  }
-  yield* walk(0, {});
-}
-
-// src/strategy/grid.ts
-var gridStrategy = {
-  propose({ space, trials, count }) {
-    const seen = new Set(trials.map((t) => paramsKey(t.params)));
-    const out = [];
-    for (const params of gridPoints(space)) {
-      if (out.length >= count) break;
-      if (!seen.has(paramsKey(params))) out.push(params);
-    }
-    return out;
-  }
-};
-
-// src/util/rng.ts
-function mix32(h) {
-  let x = h >>> 0;
-  x ^= x >>> 16;
-  x = Math.imul(x, 2246822507);
-  x ^= x >>> 13;
-  x = Math.imul(x, 3266489909);
-  x ^= x >>> 16;
-  return x >>> 0;
-}
-function deriveSeed(seed, ...keys) {
-  let h = mix32(seed ^ 2654435769);
-  for (const k of keys) h = mix32(h ^ mix32((k >>> 0) + 1663821227));
-  return h;
-}
-function createRng(seed, ...keys) {
-  let a = deriveSeed(seed, ...keys, 1);
-  let b = deriveSeed(seed, ...keys, 2);
-  let c = deriveSeed(seed, ...keys, 3);
-  let d = 1;
-  const next32 = () => {
-    const t = (a + b | 0) + d | 0;
-    d = d + 1 | 0;
-    a = b ^ b >>> 9;
-    b = c + (c << 3) | 0;
-    c = c << 21 | c >>> 11;
-    c = c + t | 0;
-    return t >>> 0;
-  };
-  for (let i = 0; i < 12; i++) next32();
-  const next = () => next32() / 4294967296;
-  return {
-    next,
-    int: (n) => Math.floor(next() * n),
-    normal: () => {
-      const u = 1 - next();
-      const v = next();
-      return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-    }
-  };
-}
-
-// src/strategy/sequence.ts
-var EXTRA_DRAWS = 2e3;
-function sequenceStrategy(pointAt) {
-  return {
-    propose({ space, trials, count, seed }) {
-      const seen = new Set(trials.map((t) => paramsKey(t.params)));
-      const out = [];
-      const dim = Math.max(1, space.dims.length);
-      const end = trials.length + count + EXTRA_DRAWS;
-      for (let i = trials.length; i < end && out.length < count; i++) {
-        const params = decode(space, pointAt(i, dim, seed));
-        const key = paramsKey(params);
-        if (seen.has(key)) continue;
-        seen.add(key);
-        out.push(params);
-      }
-      return out;
-    }
-  };
-}
-
-// src/strategy/random.ts
-var randomStrategy = sequenceStrategy((index, dim, seed) => {
-  const rng = createRng(seed, index);
-  return Array.from({ length: dim }, () => rng.next());
-});
-
-// src/space/sobol-directions.ts
-var JOE_KUO_DIRECTIONS = [
-  [3, [1]],
-  [7, [1, 3]],
-  [11, [1, 3, 1]],
-  [13, [1, 1, 1]],
-  [19, [1, 1, 3, 3]],
-  [25, [1, 3, 5, 13]],
-  [37, [1, 1, 5, 5, 17]],
-  [41, [1, 1, 5, 5, 5]],
-  [47, [1, 1, 7, 11, 19]],
-  [55, [1, 1, 5, 1, 1]],
-  [59, [1, 1, 1, 3, 11]],
-  [61, [1, 3, 5, 5, 31]],
-  [67, [1, 3, 3, 9, 7, 49]],
-  [91, [1, 1, 1, 15, 21, 21]],
-  [97, [1, 3, 1, 13, 27, 49]],
-  [103, [1, 1, 1, 15, 7, 5]],
-  [109, [1, 3, 1, 15, 13, 25]],
-  [115, [1, 1, 5, 5, 19, 61]],
-  [131, [1, 3, 7, 11, 23, 15, 103]],
-  [137, [1, 3, 7, 13, 13, 15, 69]],
-  [143, [1, 1, 3, 13, 7, 35, 63]],
-  [145, [1, 3, 5, 9, 1, 25, 53]],
-  [157, [1, 3, 1, 13, 9, 35, 107]],
-  [167, [1, 3, 1, 5, 27, 61, 31]],
-  [171, [1, 1, 5, 11, 19, 41, 61]],
-  [185, [1, 3, 5, 3, 3, 13, 69]],
-  [191, [1, 1, 7, 13, 1, 19, 1]],
-  [193, [1, 3, 7, 5, 13, 19, 59]],
-  [203, [1, 1, 3, 9, 25, 29, 41]],
-  [211, [1, 3, 5, 13, 23, 1, 55]],
-  [213, [1, 3, 7, 3, 13, 59, 17]],
-  [229, [1, 3, 1, 3, 5, 53, 69]],
-  [239, [1, 1, 5, 5, 23, 33, 13]],
-  [241, [1, 1, 7, 7, 1, 61, 123]],
-  [247, [1, 1, 7, 9, 13, 61, 49]],
-  [253, [1, 3, 3, 5, 3, 55, 33]],
-  [285, [1, 3, 1, 15, 31, 13, 49, 245]],
-  [299, [1, 3, 5, 15, 31, 59, 63, 97]],
-  [301, [1, 3, 1, 11, 11, 11, 77, 249]],
-  [333, [1, 3, 1, 11, 27, 43, 71, 9]],
-  [351, [1, 1, 7, 15, 21, 11, 81, 45]],
-  [355, [1, 3, 7, 3, 25, 31, 65, 79]],
-  [357, [1, 3, 1, 1, 19, 11, 3, 205]],
-  [361, [1, 1, 5, 9, 19, 21, 29, 157]],
-  [369, [1, 3, 7, 11, 1, 33, 89, 185]],
-  [391, [1, 3, 3, 3, 15, 9, 79, 71]],
-  [397, [1, 3, 7, 11, 15, 39, 119, 27]],
-  [425, [1, 1, 3, 1, 11, 31, 97, 225]],
-  [451, [1, 1, 1, 3, 23, 43, 57, 177]],
-  [463, [1, 3, 7, 7, 17, 17, 37, 71]],
-  [487, [1, 3, 1, 5, 27, 63, 123, 213]],
-  [501, [1, 1, 3, 5, 11, 43, 53, 133]],
-  [529, [1, 3, 5, 5, 29, 17, 47, 173, 479]],
-  [539, [1, 3, 3, 11, 3, 1, 109, 9, 69]],
-  [545, [1, 1, 1, 5, 17, 39, 23, 5, 343]],
-  [557, [1, 3, 1, 5, 25, 15, 31, 103, 499]],
-  [563, [1, 1, 1, 11, 11, 17, 63, 105, 183]],
-  [601, [1, 1, 5, 11, 9, 29, 97, 231, 363]],
-  [607, [1, 1, 5, 15, 19, 45, 41, 7, 383]],
-  [617, [1, 3, 7, 7, 31, 19, 83, 137, 221]],
-  [623, [1, 1, 1, 3, 23, 15, 111, 223, 83]],
-  [631, [1, 1, 5, 13, 31, 15, 55, 25, 161]],
-  [637, [1, 1, 3, 13, 25, 47, 39, 87, 257]],
-  [647, [1, 1, 1, 11, 21, 53, 125, 249, 293]],
-  [661, [1, 1, 7, 11, 11, 7, 57, 79, 323]],
-  [675, [1, 1, 5, 5, 17, 13, 81, 3, 131]],
-  [677, [1, 1, 7, 13, 23, 7, 65, 251, 475]],
-  [687, [1, 3, 5, 1, 9, 43, 3, 149, 11]],
-  [695, [1, 1, 3, 13, 31, 13, 13, 255, 487]],
-  [701, [1, 3, 3, 1, 5, 63, 89, 91, 127]],
-  [719, [1, 1, 3, 3, 1, 19, 123, 127, 237]],
-  [721, [1, 1, 5, 7, 23, 31, 37, 243, 289]],
-  [731, [1, 1, 5, 11, 17, 53, 117, 183, 491]],
-  [757, [1, 1, 1, 5, 1, 13, 13, 209, 345]],
-  [761, [1, 1, 3, 15, 1, 57, 115, 7, 33]],
-  [787, [1, 3, 1, 11, 7, 43, 81, 207, 175]],
-  [789, [1, 3, 1, 1, 15, 27, 63, 255, 49]],
-  [799, [1, 3, 5, 3, 27, 61, 105, 171, 305]],
-  [803, [1, 1, 5, 3, 1, 3, 57, 249, 149]],
-  [817, [1, 1, 3, 5, 5, 57, 15, 13, 159]],
-  [827, [1, 1, 1, 11, 7, 11, 105, 141, 225]],
-  [847, [1, 3, 3, 5, 27, 59, 121, 101, 271]],
-  [859, [1, 3, 5, 9, 11, 49, 51, 59, 115]],
-  [865, [1, 1, 7, 1, 23, 45, 125, 71, 419]],
-  [875, [1, 1, 3, 5, 23, 5, 105, 109, 75]],
-  [877, [1, 1, 7, 15, 7, 11, 67, 121, 453]],
-  [883, [1, 3, 7, 3, 9, 13, 31, 27, 449]],
-  [895, [1, 3, 1, 15, 19, 39, 39, 89, 15]],
-  [901, [1, 1, 1, 1, 1, 33, 73, 145, 379]],
-  [911, [1, 3, 1, 15, 15, 43, 29, 13, 483]],
-  [949, [1, 1, 7, 3, 19, 27, 85, 131, 431]],
-  [953, [1, 3, 3, 3, 5, 35, 23, 195, 349]],
-  [967, [1, 3, 3, 7, 9, 27, 39, 59, 297]],
-  [971, [1, 1, 3, 9, 11, 17, 13, 241, 157]],
-  [973, [1, 3, 7, 15, 25, 57, 33, 189, 213]],
-  [981, [1, 1, 7, 1, 9, 55, 73, 83, 217]],
-  [985, [1, 3, 3, 13, 19, 27, 23, 113, 249]],
-  [995, [1, 3, 5, 3, 23, 43, 3, 253, 479]],
-  [1001, [1, 1, 5, 5, 11, 5, 45, 117, 217]],
-  [1019, [1, 3, 3, 7, 29, 37, 33, 123, 147]],
-  [1033, [1, 3, 1, 15, 5, 5, 37, 227, 223, 459]],
-  [1051, [1, 1, 7, 5, 5, 39, 63, 255, 135, 487]],
-  [1063, [1, 3, 1, 7, 9, 7, 87, 249, 217, 599]],
-  [1069, [1, 1, 3, 13, 9, 47, 7, 225, 363, 247]],
-  [1125, [1, 3, 7, 13, 19, 13, 9, 67, 9, 737]],
-  [1135, [1, 3, 5, 5, 19, 59, 7, 41, 319, 677]],
-  [1153, [1, 1, 5, 3, 31, 63, 15, 43, 207, 789]],
-  [1163, [1, 1, 7, 9, 13, 39, 3, 47, 497, 169]],
-  [1221, [1, 3, 1, 7, 21, 17, 97, 19, 415, 905]],
-  [1239, [1, 3, 7, 1, 3, 31, 71, 111, 165, 127]],
-  [1255, [1, 1, 5, 11, 1, 61, 83, 119, 203, 847]],
-  [1267, [1, 3, 3, 13, 9, 61, 19, 97, 47, 35]],
-  [1279, [1, 1, 7, 7, 15, 29, 63, 95, 417, 469]],
-  [1293, [1, 3, 1, 9, 25, 9, 71, 57, 213, 385]],
-  [1305, [1, 3, 5, 13, 31, 47, 101, 57, 39, 341]],
-  [1315, [1, 1, 3, 3, 31, 57, 125, 173, 365, 551]],
-  [1329, [1, 3, 7, 1, 13, 57, 67, 157, 451, 707]],
-  [1341, [1, 1, 1, 7, 21, 13, 105, 89, 429, 965]],
-  [1347, [1, 1, 5, 9, 17, 51, 45, 119, 157, 141]],
-  [1367, [1, 3, 7, 7, 13, 45, 91, 9, 129, 741]],
-  [1387, [1, 3, 7, 1, 23, 57, 67, 141, 151, 571]],
-  [1413, [1, 1, 3, 11, 17, 47, 93, 107, 375, 157]],
-  [1423, [1, 3, 3, 5, 11, 21, 43, 51, 169, 915]],
-  [1431, [1, 1, 5, 3, 15, 55, 101, 67, 455, 625]],
-  [1441, [1, 3, 5, 9, 1, 23, 29, 47, 345, 595]],
-  [1479, [1, 3, 7, 7, 5, 49, 29, 155, 323, 589]],
-  [1509, [1, 3, 3, 7, 5, 41, 127, 61, 261, 717]]
-];
-
-// src/space/sobol.ts
-var BITS = 32;
-var TWO_POW_32 = 4294967296;
-var SCRAMBLE_STREAM = 330497;
-var SOBOL_MAX_DIM = JOE_KUO_DIRECTIONS.length + 1;
-var DIRECTIONS = buildDirections();
-function buildDirections() {
-  const v = new Uint32Array(SOBOL_MAX_DIM * BITS);
-  for (let k = 0; k < BITS; k++) v[k] = 2 ** (BITS - 1 - k);
-  const m = new Uint32Array(BITS);
-  JOE_KUO_DIRECTIONS.forEach(([poly, init], i) => {
-    const s = init.length;
-    m.set(init);
-    for (let k = s; k < BITS; k++) {
-      let next = m[k - s] ^ m[k - s] << s;
-      for (let j = 1; j < s; j++) if (poly >>> s - j & 1) next ^= m[k - j] << j;
-      m[k] = next;
-    }
-    for (let k = 0; k < BITS; k++) v[(i + 1) * BITS + k] = m[k] << BITS - 1 - k;
-  });
-  return v;
-}
-function checkArgs(index, dim) {
-  if (!Number.isInteger(index) || index < 0 || index >= TWO_POW_32) {
-    throw new RangeError(`Sobol index must be an integer in [0, 2^32), got ${index}`);
-  }
-  if (!Number.isInteger(dim) || dim < 0 || dim > SOBOL_MAX_DIM) {
-    throw new RangeError(`Sobol dimension must be an integer in [0, ${SOBOL_MAX_DIM}], got ${dim}`);
-  }
-}
-function sobolBits(gray, d) {
-  let x = 0;
-  const base = d * BITS;
-  for (let g = gray, k = 0; g !== 0; g >>>= 1, k++) if (g & 1) x ^= DIRECTIONS[base + k];
-  return x >>> 0;
-}
-function reverseBits(x) {
-  let r = x >>> 0;
-  r = r >>> 1 & 1431655765 | (r & 1431655765) << 1;
-  r = r >>> 2 & 858993459 | (r & 858993459) << 2;
-  r = r >>> 4 & 252645135 | (r & 252645135) << 4;
-  r = r >>> 8 & 16711935 | (r & 16711935) << 8;
-  return (r >>> 16 | r << 16) >>> 0;
-}
-function lkPermute(x, key) {
-  let h = x;
-  h ^= Math.imul(h, 1025551850);
-  h = h + key | 0;
-  h = Math.imul(h, key >>> 16 | 1);
-  h ^= Math.imul(h, 89287766);
-  h ^= Math.imul(h, 1403136100);
-  return h >>> 0;
-}
-function owenScramble(x, key) {
-  return reverseBits(lkPermute(reverseBits(x), key));
-}
-function sobolPoint(index, dim, seed) {
-  checkArgs(index, dim);
-  const gray = (index ^ index >>> 1) >>> 0;
-  const point = new Array(dim);
-  for (let d = 0; d < dim; d++) {
-    const key = deriveSeed(seed, SCRAMBLE_STREAM, d);
-    point[d] = owenScramble(sobolBits(gray, d), key) / TWO_POW_32;
-  }
-  return point;
-}
-
-// src/strategy/sobol.ts
-var sobolStrategy = sequenceStrategy(sobolPoint);
-
-// src/strategy/registry.ts
-var STRATEGIES = {
-  grid: gridStrategy,
-  random: randomStrategy,
-  sobol: sobolStrategy
-};
-var UnavailableStrategyError = class extends Error {
-};
-function strategyFor(name) {
-  const s = STRATEGIES[name];
-  if (!s)
-    throw new UnavailableStrategyError(
-      `strategy "${name}" is not available in this version of matrix-tune; available: ${availableStrategies().join(", ")}`
-    );
-  return s;
-}
-function availableStrategies() {
-  return Object.keys(STRATEGIES);
-}
-
-// src/study/study.ts
-import { createHash } from "node:crypto";
-
 // ../../work/main/node_modules/zod/v4/classic/external.js
 var external_exports = {};
 __export(external_exports, {
@@ -34693,7 +33832,7 @@ __export(external_exports, {
   currencyCode: () => currencyCode2,
   custom: () => custom,
   date: () => date2,
-  decode: () => decode3,
+  decode: () => decode2,
   decodeAsync: () => decodeAsync2,
   deepPartial: () => deepPartial,
   describe: () => describe2,
@@ -35100,7 +34239,7 @@ __export(core_exports2, {
   config: () => config,
   createStandardJSONSchemaMethod: () => createStandardJSONSchemaMethod,
   createToJSONSchemaMethod: () => createToJSONSchemaMethod,
-  decode: () => decode2,
+  decode: () => decode,
   decodeAsync: () => decodeAsync,
   describe: () => describe,
   encode: () => encode,
@@ -36450,7 +35589,7 @@ var _decode = (_Err) => {
   };
   return fn;
 };
-var decode2 = /* @__PURE__ */ _decode($ZodRealError);
+var decode = /* @__PURE__ */ _decode($ZodRealError);
 var _encodeAsync = (_Err) => {
   const parseAsync3 = _parseAsync(_Err);
   const fn = async (schema, value, _ctx, _params) => {
@@ -51815,7 +50954,7 @@ var parseAsync2 = /* @__PURE__ */ _parseAsync(ZodRealError);
 var safeParse2 = /* @__PURE__ */ _safeParse(ZodRealError);
 var safeParseAsync2 = /* @__PURE__ */ _safeParseAsync(ZodRealError);
 var encode2 = /* @__PURE__ */ _encode(ZodRealError);
-var decode3 = /* @__PURE__ */ _decode(ZodRealError);
+var decode2 = /* @__PURE__ */ _decode(ZodRealError);
 var encodeAsync2 = /* @__PURE__ */ _encodeAsync(ZodRealError);
 var decodeAsync2 = /* @__PURE__ */ _decodeAsync(ZodRealError);
 var safeEncode2 = /* @__PURE__ */ _safeEncode(ZodRealError);
@@ -51975,7 +51114,7 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
     return encode2(this, data, params, { callee: _encode2 });
   },
   decode: function _decode2(data, params) {
-    return decode3(this, data, params, { callee: _decode2 });
+    return decode2(this, data, params, { callee: _decode2 });
   },
   encodeAsync: async function _encodeAsync2(data, params) {
     return await encodeAsync2(this, data, params, { callee: _encodeAsync2 });
@@ -54294,6 +53433,560 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// src/bot/policy.ts
+var PERMISSION_ORDER = ["none", "read", "triage", "write", "maintain", "admin"];
+var user = external_exports.looseObject({ login: external_exports.string(), type: external_exports.string().optional() });
+var commentEventSchema = external_exports.looseObject({
+  action: external_exports.string().optional(),
+  comment: external_exports.looseObject({ id: external_exports.int(), body: external_exports.string().nullable().optional(), user: user.nullable().optional() }).optional(),
+  issue: external_exports.looseObject({ number: external_exports.int(), pull_request: external_exports.unknown().optional() }).optional(),
+  sender: user.optional(),
+  repository: external_exports.looseObject({ full_name: external_exports.string(), default_branch: external_exports.string().optional() }).optional()
+});
+function screenEvent(event) {
+  if (event.action !== "created") return { kind: "ignore", why: `comment ${event.action ?? "event"}, not created` };
+  const user2 = event.comment?.user ?? event.sender;
+  if (!event.comment || !user2) return { kind: "ignore", why: "not a comment event" };
+  if (user2.type === "Bot" || user2.login.endsWith("[bot]"))
+    return { kind: "ignore", why: `comment by bot ${user2.login}` };
+  if (!event.issue?.pull_request)
+    return { kind: "ignore", why: `#${event.issue?.number ?? "?"} is an issue, not a pull request` };
+  return { kind: "ok", pr: event.issue.number, commentId: event.comment.id, login: user2.login };
+}
+function hasPermission(actual, needed) {
+  return PERMISSION_ORDER.indexOf(actual) >= PERMISSION_ORDER.indexOf(needed);
+}
+function permissionRefusal(login, actual, needed) {
+  return `Sorry @${login}, starting a tuning study needs **${needed}** permission on this repository (yours is ${actual}): its trials run on the repository's own runners. A maintainer can start it for you with \`/tune\`.`;
+}
+function forkRefusal(headRepo) {
+  return `This pull request comes from the fork **${headRepo}**, and this repository does not run forks' code on its runners (they may be self-hosted, with secrets nearby). A maintainer who has reviewed the code can allow it by setting \`bot: { allow_forks: true }\` in the tuning config on the default branch.`;
+}
+
+// src/config/errors.ts
+var ConfigError = class extends Error {
+  constructor(file2, issues) {
+    super(issues.map((i) => formatIssue(file2, i)).join("\n"));
+    this.file = file2;
+    this.issues = issues;
+    this.name = "ConfigError";
+  }
+  file;
+  issues;
+};
+function formatIssue(file2, i) {
+  const where = i.line > 0 ? `${file2}:${i.line}:${i.col}` : file2;
+  return `${where}: ${i.path ? `${i.path}: ` : ""}${i.message}`;
+}
+function editDistance(a, b) {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++)
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}
+function didYouMean(word, candidates) {
+  let best;
+  let bestD = Math.min(Math.max(2, Math.floor(word.length / 3)), word.length - 1) + 1;
+  let bestLen = Number.POSITIVE_INFINITY;
+  for (const c of candidates) {
+    if (c === word) continue;
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    const len = Math.abs(c.length - word.length);
+    if (d < bestD || d === bestD && best !== void 0 && len < bestLen) {
+      best = c;
+      bestD = d;
+      bestLen = len;
+    }
+  }
+  return best;
+}
+
+// ../../work/main/node_modules/@octokit/plugin-retry/dist-bundle/index.js
+var import_light = __toESM(require_light(), 1);
+var VERSION7 = "0.0.0-development";
+function isRequestError(error63) {
+  return error63.request !== void 0;
+}
+async function errorRequest(state, octokit, error63, options) {
+  if (!isRequestError(error63) || !error63?.request.request) {
+    throw error63;
+  }
+  if (error63.status >= 400 && !state.doNotRetry.includes(error63.status)) {
+    const retries = options.request.retries != null ? options.request.retries : state.retries;
+    const retryAfter = Math.pow((options.request.retryCount || 0) + 1, 2);
+    throw octokit.retry.retryRequest(error63, retries, retryAfter);
+  }
+  throw error63;
+}
+async function wrapRequest(state, octokit, request2, options) {
+  const limiter = new import_light.default();
+  limiter.on("failed", function(error63, info2) {
+    const maxRetries = ~~error63.request.request?.retries;
+    const after = ~~error63.request.request?.retryAfter;
+    options.request.retryCount = info2.retryCount + 1;
+    if (maxRetries > info2.retryCount) {
+      return after * state.retryAfterBaseValue;
+    }
+  });
+  return limiter.schedule(
+    requestWithGraphqlErrorHandling.bind(null, state, octokit, request2),
+    options
+  );
+}
+async function requestWithGraphqlErrorHandling(state, octokit, request2, options) {
+  const response = await request2(options);
+  if (response.data && response.data.errors && response.data.errors.length > 0 && /Something went wrong while executing your query/.test(
+    response.data.errors[0].message
+  )) {
+    const error63 = new RequestError(response.data.errors[0].message, 500, {
+      request: options,
+      response
+    });
+    return errorRequest(state, octokit, error63, options);
+  }
+  return response;
+}
+function retry(octokit, octokitOptions) {
+  const state = Object.assign(
+    {
+      enabled: true,
+      retryAfterBaseValue: 1e3,
+      doNotRetry: [400, 401, 403, 404, 410, 422, 451],
+      retries: 3
+    },
+    octokitOptions.retry
+  );
+  const retryPlugin = {
+    retry: {
+      retryRequest: (error63, retries, retryAfter) => {
+        error63.request.request = Object.assign({}, error63.request.request, {
+          retries,
+          retryAfter
+        });
+        return error63;
+      }
+    }
+  };
+  if (state.enabled) {
+    octokit.hook.error("request", errorRequest.bind(null, state, retryPlugin));
+    octokit.hook.wrap("request", wrapRequest.bind(null, state, retryPlugin));
+  }
+  return retryPlugin;
+}
+retry.VERSION = VERSION7;
+
+// ../../work/main/node_modules/@octokit/plugin-throttling/dist-bundle/index.js
+var import_light2 = __toESM(require_light(), 1);
+var VERSION8 = "0.0.0-development";
+var noop3 = () => Promise.resolve();
+function wrapRequest2(state, request2, options) {
+  return state.retryLimiter.schedule(doRequest, state, request2, options);
+}
+async function doRequest(state, request2, options) {
+  const { pathname } = new URL(options.url, "http://github.test");
+  const isAuth = isAuthRequest(options.method, pathname);
+  const isWrite = !isAuth && options.method !== "GET" && options.method !== "HEAD";
+  const isSearch = options.method === "GET" && pathname.startsWith("/search/");
+  const isGraphQL = pathname.startsWith("/graphql");
+  const retryCount = ~~request2.retryCount;
+  const jobOptions = retryCount > 0 ? { priority: 0, weight: 0 } : {};
+  if (state.clustering) {
+    jobOptions.expiration = 1e3 * 60;
+  }
+  if (isWrite || isGraphQL) {
+    await state.write.key(state.id).schedule(jobOptions, noop3);
+  }
+  if (isWrite && state.triggersNotification(pathname)) {
+    await state.notifications.key(state.id).schedule(jobOptions, noop3);
+  }
+  if (isSearch) {
+    await state.search.key(state.id).schedule(jobOptions, noop3);
+  }
+  const req = (isAuth ? state.auth : state.global).key(state.id).schedule(jobOptions, request2, options);
+  if (isGraphQL) {
+    const res = await req;
+    if (res.data.errors != null && res.data.errors.some((error63) => error63.type === "RATE_LIMITED")) {
+      const error63 = Object.assign(new Error("GraphQL Rate Limit Exceeded"), {
+        response: res,
+        data: res.data
+      });
+      throw error63;
+    }
+  }
+  return req;
+}
+function isAuthRequest(method, pathname) {
+  return method === "PATCH" && // https://docs.github.com/en/rest/apps/apps?apiVersion=2022-11-28#create-a-scoped-access-token
+  /^\/applications\/[^/]+\/token\/scoped$/.test(pathname) || method === "POST" && // https://docs.github.com/en/rest/apps/oauth-applications?apiVersion=2022-11-28#reset-a-token
+  (/^\/applications\/[^/]+\/token$/.test(pathname) || // https://docs.github.com/en/rest/apps/apps?apiVersion=2022-11-28#create-an-installation-access-token-for-an-app
+  /^\/app\/installations\/[^/]+\/access_tokens$/.test(pathname) || // https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps
+  pathname === "/login/oauth/access_token");
+}
+var triggers_notification_paths_default = [
+  "/orgs/{org}/invitations",
+  "/orgs/{org}/invitations/{invitation_id}",
+  "/orgs/{org}/teams/{team_slug}/discussions",
+  "/orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments",
+  "/repos/{owner}/{repo}/collaborators/{username}",
+  "/repos/{owner}/{repo}/commits/{commit_sha}/comments",
+  "/repos/{owner}/{repo}/issues",
+  "/repos/{owner}/{repo}/issues/{issue_number}/comments",
+  "/repos/{owner}/{repo}/issues/{issue_number}/sub_issue",
+  "/repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority",
+  "/repos/{owner}/{repo}/pulls",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/comments",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/merge",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/reviews",
+  "/repos/{owner}/{repo}/releases",
+  "/teams/{team_id}/discussions",
+  "/teams/{team_id}/discussions/{discussion_number}/comments"
+];
+function routeMatcher(paths) {
+  const regexes = paths.map(
+    (path) => path.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+  );
+  const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
+  return new RegExp(regex2, "i");
+}
+var regex = routeMatcher(triggers_notification_paths_default);
+var triggersNotification = regex.test.bind(regex);
+var groups = {};
+var createGroups = function(Bottleneck2, common2) {
+  groups.global = new Bottleneck2.Group({
+    id: "octokit-global",
+    maxConcurrent: 10,
+    ...common2
+  });
+  groups.auth = new Bottleneck2.Group({
+    id: "octokit-auth",
+    maxConcurrent: 1,
+    ...common2
+  });
+  groups.search = new Bottleneck2.Group({
+    id: "octokit-search",
+    maxConcurrent: 1,
+    minTime: 2e3,
+    ...common2
+  });
+  groups.write = new Bottleneck2.Group({
+    id: "octokit-write",
+    maxConcurrent: 1,
+    minTime: 1e3,
+    ...common2
+  });
+  groups.notifications = new Bottleneck2.Group({
+    id: "octokit-notifications",
+    maxConcurrent: 1,
+    minTime: 3e3,
+    ...common2
+  });
+};
+function throttling(octokit, octokitOptions) {
+  const {
+    enabled = true,
+    Bottleneck: Bottleneck2 = import_light2.default,
+    id = "no-id",
+    timeout = 1e3 * 60 * 2,
+    // Redis TTL: 2 minutes
+    connection
+  } = octokitOptions.throttle || {};
+  if (!enabled) {
+    return {};
+  }
+  const common2 = { timeout };
+  if (typeof connection !== "undefined") {
+    common2.connection = connection;
+  }
+  const state = Object.assign(
+    {
+      clustering: connection != null,
+      triggersNotification,
+      fallbackSecondaryRateRetryAfter: 60,
+      retryAfterBaseValue: 1e3,
+      id
+    },
+    octokitOptions.throttle
+  );
+  if (typeof state.onSecondaryRateLimit !== "function" || typeof state.onRateLimit !== "function") {
+    throw new Error(`octokit/plugin-throttling error:
+        You must pass the onSecondaryRateLimit and onRateLimit error handlers.
+        See https://octokit.github.io/rest.js/#throttling
+
+        const octokit = new Octokit({
+          throttle: {
+            onSecondaryRateLimit: (retryAfter, options) => {/* ... */},
+            onRateLimit: (retryAfter, options) => {/* ... */}
+          }
+        })
+    `);
+  }
+  let initialized = false;
+  const initializeBottleneck = () => {
+    if (initialized) {
+      return;
+    }
+    initialized = true;
+    if (groups.global == null) {
+      createGroups(Bottleneck2, common2);
+    }
+    state.global = state.global ?? groups.global;
+    state.auth = state.auth ?? groups.auth;
+    state.search = state.search ?? groups.search;
+    state.write = state.write ?? groups.write;
+    state.notifications = state.notifications ?? groups.notifications;
+    state.retryLimiter = state.retryLimiter ?? new Bottleneck2();
+    const events = {};
+    const emitter = new Bottleneck2.Events(events);
+    events.on("secondary-limit", state.onSecondaryRateLimit);
+    events.on("rate-limit", state.onRateLimit);
+    events.on(
+      "error",
+      (e) => octokit.log.warn("Error in throttling-plugin limit handler", e)
+    );
+    state.retryLimiter.on("failed", async function(error63, info2) {
+      const [state2, request2, options] = info2.args;
+      const { pathname } = new URL(options.url, "http://github.test");
+      const shouldRetryGraphQL = pathname.startsWith("/graphql") && error63.status !== 401;
+      if (!(shouldRetryGraphQL || error63.status === 403 || error63.status === 429)) {
+        return;
+      }
+      const retryCount = ~~request2.retryCount;
+      request2.retryCount = retryCount;
+      options.request.retryCount = retryCount;
+      const { wantRetry, retryAfter = 0 } = await (async function() {
+        if (/\bsecondary rate\b/i.test(error63.message)) {
+          const retryAfter2 = Number(error63.response.headers["retry-after"]) || state2.fallbackSecondaryRateRetryAfter;
+          const wantRetry2 = await emitter.trigger(
+            "secondary-limit",
+            retryAfter2,
+            options,
+            octokit,
+            retryCount
+          );
+          return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
+        }
+        if (error63.response.headers != null && error63.response.headers["x-ratelimit-remaining"] === "0" || (error63.response.data?.errors ?? []).some(
+          (error210) => error210.type === "RATE_LIMITED"
+        )) {
+          const rateLimitReset = new Date(
+            ~~error63.response.headers["x-ratelimit-reset"] * 1e3
+          ).getTime();
+          const retryAfter2 = Math.max(
+            // Add one second so we retry _after_ the reset time
+            // https://docs.github.com/en/rest/overview/resources-in-the-rest-api?apiVersion=2022-11-28#exceeding-the-rate-limit
+            Math.ceil((rateLimitReset - Date.now()) / 1e3) + 1,
+            0
+          );
+          const wantRetry2 = await emitter.trigger(
+            "rate-limit",
+            retryAfter2,
+            options,
+            octokit,
+            retryCount
+          );
+          return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
+        }
+        return {};
+      })();
+      if (wantRetry) {
+        request2.retryCount++;
+        return retryAfter * state2.retryAfterBaseValue;
+      }
+    });
+  };
+  octokit.hook.wrap("request", (request2, options) => {
+    initializeBottleneck();
+    return wrapRequest2(state, request2, options);
+  });
+  return {};
+}
+throttling.VERSION = VERSION8;
+throttling.triggersNotification = triggersNotification;
+
+// src/github/client.ts
+function createClient(opts) {
+  const retries = opts.retries ?? 3;
+  const log = opts.log ?? (() => {
+  });
+  return getOctokit(
+    opts.token,
+    {
+      baseUrl: opts.baseUrl ?? process.env.GITHUB_API_URL ?? "https://api.github.com",
+      request: { retries },
+      throttle: {
+        onRateLimit: (after, options, _o, count) => {
+          log(`rate limit on ${options.method} ${options.url}: retrying in ${after}s (try ${count + 1} of ${retries})`);
+          return count < retries;
+        },
+        onSecondaryRateLimit: (after, options, _o, count) => {
+          log(
+            `secondary rate limit on ${options.method} ${options.url}: retrying in ${after}s (try ${count + 1} of ${retries})`
+          );
+          return count < retries;
+        }
+      }
+    },
+    throttling,
+    retry
+  );
+}
+var GitHubCallError = class extends Error {
+  constructor(message, status) {
+    super(message);
+    this.status = status;
+    this.name = "GitHubCallError";
+  }
+  status;
+};
+async function call(what, permission, fn) {
+  try {
+    return await fn();
+  } catch (err) {
+    const e = err;
+    const detail = e.response?.data?.message ?? e.message ?? String(err);
+    const hint = e.status === 403 || e.status === 404 ? ` The workflow's token needs \`permissions: ${permission}\` for this (and the repository must allow it).` : "";
+    throw new GitHubCallError(
+      `GitHub API call failed while ${what}: ${e.status ?? "no response"} ${detail}.${hint}`,
+      e.status
+    );
+  }
+}
+
+// src/github/dispatch.ts
+function workflowFileFromRef(workflowRef) {
+  const path = workflowRef.split("@")[0] ?? "";
+  const file2 = path.split("/").pop();
+  if (!file2 || !/\.ya?ml$/.test(file2))
+    throw new Error(`cannot tell the workflow file from GITHUB_WORKFLOW_REF "${workflowRef}"`);
+  return file2;
+}
+async function dispatchWorkflow(client, repo, workflow, ref, inputs) {
+  await call(
+    `starting the next round (dispatching ${workflow} on ${ref})`,
+    "actions: write",
+    () => client.rest.actions.createWorkflowDispatch({ ...repo, workflow_id: workflow, ref, inputs })
+  );
+}
+
+// src/github/repo.ts
+function repoFromEnv(env = process.env) {
+  const full = env.GITHUB_REPOSITORY ?? "";
+  const [owner, repo] = full.split("/");
+  if (!owner || !repo)
+    throw new Error(`GITHUB_REPOSITORY is "${full}", expected "owner/repo": is this running in GitHub Actions?`);
+  return { owner, repo };
+}
+
+// src/action/config.ts
+import { relative, resolve } from "node:path";
+
+// src/bot/apply.ts
+function applyOverrides(config2, o) {
+  return {
+    ...config2,
+    strategy: o.strategy ?? config2.strategy,
+    seed: o.seed ?? config2.seed,
+    budget: {
+      ...config2.budget,
+      max_trials: o.max_trials ?? config2.budget.max_trials,
+      parallel: o.parallel ?? config2.budget.parallel,
+      max_rounds: o.max_rounds ?? config2.budget.max_rounds
+    }
+  };
+}
+
+// src/space/space.ts
+function buildSpace(parameters) {
+  const dims = [];
+  const placed = /* @__PURE__ */ new Set();
+  const place = (name) => {
+    if (placed.has(name)) return;
+    placed.add(name);
+    const param = parameters[name];
+    for (const dep of Object.keys(param.when ?? {})) place(dep);
+    dims.push({ name, param });
+  };
+  for (const name of Object.keys(parameters)) place(name);
+  return { dims };
+}
+function isActive(param, params) {
+  return Object.entries(param.when ?? {}).every(([dep, expected]) => {
+    if (!(dep in params)) return false;
+    const v = params[dep];
+    return Array.isArray(expected) ? expected.some((e) => e === v) : expected === v;
+  });
+}
+function decode3(space, u) {
+  const out = {};
+  space.dims.forEach((d, i) => {
+    if (isActive(d.param, out)) out[d.name] = decodeOne(d.param, clamp01(u[i] ?? 0.5));
+  });
+  return out;
+}
+function clamp01(x) {
+  return x < 0 ? 0 : x >= 1 ? 1 - Number.EPSILON : x;
+}
+function decodeOne(p, u) {
+  switch (p.type) {
+    case "constant":
+      return p.value;
+    case "categorical":
+      return p.values[Math.min(p.values.length - 1, Math.floor(u * p.values.length))];
+    case "float":
+      return p.step !== void 0 ? snapToStep(p.min, p.max, p.step, lerp(p, u)) : tidy(p, lerp(p, u));
+    case "int": {
+      const lo = p.min - 0.5;
+      const hi = p.max + 0.5;
+      const x = p.scale === "log" ? Math.exp(Math.log(lo) + u * (Math.log(hi) - Math.log(lo))) : lo + u * (hi - lo);
+      const k = Math.min(p.max, Math.max(p.min, Math.round(x)));
+      return p.step !== void 0 ? snapToStep(p.min, p.max, p.step, k) : k;
+    }
+  }
+}
+function lerp(p, u) {
+  if (p.scale === "log") return Math.exp(Math.log(p.min) + u * (Math.log(p.max) - Math.log(p.min)));
+  return p.min + u * (p.max - p.min);
+}
+function tidy(p, x) {
+  return Math.min(p.max, Math.max(p.min, Number(x.toPrecision(6))));
+}
+function snapToStep(min, max, step, x) {
+  const last = Math.floor((max - min) / step + 1e-9);
+  const k = Math.min(last, Math.max(0, Math.round((x - min) / step)));
+  return roundDecimals(min + k * step, Math.max(decimals(min), decimals(step)));
+}
+function decimals(x) {
+  const s = String(x);
+  const e = s.indexOf("e-");
+  if (e >= 0) return Number(s.slice(e + 2)) + (s.split(".")[1]?.split("e")[0]?.length ?? 0);
+  return s.split(".")[1]?.length ?? 0;
+}
+function roundDecimals(x, d) {
+  return d > 15 ? x : Number(x.toFixed(d));
+}
+function defaultParams(space) {
+  const out = {};
+  const missing = [];
+  for (const { name, param } of space.dims) {
+    if (!isActive(param, out)) continue;
+    const v = param.type === "constant" ? param.value : param.default;
+    if (v === void 0) missing.push(name);
+    else out[name] = v;
+  }
+  return missing.length ? { ok: false, missing } : { ok: true, params: out };
+}
+function paramsKey(params) {
+  return JSON.stringify(
+    Object.keys(params).sort().map((k) => [k, params[k]])
+  );
+}
+
 // src/trial/command.ts
 var import_shell_quote = __toESM(require_shell_quote(), 1);
 var BUILTIN_NAMES = ["trial_id", "output_dir"];
@@ -54332,7 +54025,7 @@ function expandArgv(argv, params, builtins) {
 }
 
 // src/config/schema.ts
-var STRATEGIES2 = ["grid", "random", "sobol", "bayes", "tpe", "hyperband"];
+var STRATEGIES = ["grid", "random", "sobol", "bayes", "tpe", "hyperband"];
 var scalar = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()]);
 var paramName = external_exports.string().regex(
   /^[A-Za-z_][A-Za-z0-9_]*$/,
@@ -54424,10 +54117,15 @@ var configSchema = external_exports.strictObject({
     lines: external_exports.boolean().default(true).describe("read `name=value` and JSON-object lines from stdout as intermediate values")
   }).default({ record: [], definitions: [], lines: true }),
   parameters: external_exports.record(paramName, parameterSchema).refine((p) => Object.keys(p).length > 0, "at least one parameter is needed"),
-  strategy: external_exports.enum(STRATEGIES2).default("random"),
+  strategy: external_exports.enum(STRATEGIES).default("random"),
   baseline: external_exports.boolean().default(false).describe("run the parameters' defaults as the first trial, so the report shows what tuning gained over them"),
   seed: external_exports.int().min(0).default(0),
   runs_on: external_exports.union([external_exports.string().min(1), external_exports.array(external_exports.string().min(1)).min(1)]).default("ubuntu-latest").describe("GitHub Actions: the runner labels trial jobs run on, e.g. [self-hosted, gpu]"),
+  bot: external_exports.strictObject({
+    permission: external_exports.enum(["triage", "write", "maintain", "admin"]).default("write").describe("the least repository permission a commenter needs for /tune"),
+    allow_forks: external_exports.boolean().default(false).describe("run /tune on pull requests from forks (their code then runs on your runners)"),
+    workflow: external_exports.string().default("tune.yml").describe("the workflow file that /tune dispatches")
+  }).default({ permission: "write", allow_forks: false, workflow: "tune.yml" }),
   budget: external_exports.strictObject({
     max_trials: external_exports.int().min(1).default(20),
     parallel: external_exports.int().min(1).max(256).default(1).describe("trials per round (one matrix, or parallel processes locally)"),
@@ -54552,302 +54250,105 @@ function checkCommand(cfg, issue3) {
   }
 }
 
-// src/study/schema.ts
-var scalar2 = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()]);
-var STATE_VERSION = 1;
-var RESULT_VERSION = 1;
-var finiteNumber = external_exports.number().refine(Number.isFinite, "must be a finite number");
-var intermediateSchema = external_exports.object({
-  step: external_exports.int().min(0),
-  values: external_exports.record(external_exports.string(), finiteNumber)
+// src/bot/parse.ts
+var COMMAND = "/tune";
+var overridesSchema = external_exports.strictObject({
+  strategy: external_exports.enum(STRATEGIES).optional(),
+  max_trials: external_exports.int().min(1).max(1e4).optional(),
+  parallel: external_exports.int().min(1).max(256).optional(),
+  max_rounds: external_exports.int().min(1).max(1e3).optional(),
+  seed: external_exports.int().min(0).max(2 ** 31 - 1).optional(),
+  config: external_exports.string().regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+\.ya?ml$/, "a .yml path inside the repository").optional(),
+  compare: external_exports.enum(["base", "defaults", "off"]).optional()
 });
-var outcomeFields = {
-  trialId: external_exports.int().min(0),
-  attempt: external_exports.int().min(1),
-  durationMs: external_exports.number().min(0),
-  exitCode: external_exports.int().nullable(),
-  signal: external_exports.string().nullable().default(null),
-  metrics: external_exports.record(external_exports.string(), finiteNumber).default({}),
-  intermediate: external_exports.array(intermediateSchema).default([]),
-  logTail: external_exports.string().default(""),
-  runner: external_exports.string().optional(),
-  /** Where the attempt's log can be read (the trial job's page on GitHub). */
-  jobUrl: external_exports.string().optional(),
-  finishedAt: external_exports.string().optional()
+var KEYS = {
+  strategy: "strategy",
+  "max-trials": "max_trials",
+  max_trials: "max_trials",
+  trials: "max_trials",
+  parallel: "parallel",
+  rounds: "max_rounds",
+  "max-rounds": "max_rounds",
+  max_rounds: "max_rounds",
+  seed: "seed",
+  config: "config",
+  compare: "compare"
 };
-var attemptSchema = external_exports.discriminatedUnion("status", [
-  external_exports.object({ status: external_exports.literal("succeeded"), value: finiteNumber, ...outcomeFields }),
-  external_exports.object({ status: external_exports.literal("failed"), reason: external_exports.string(), ...outcomeFields }),
-  external_exports.object({ status: external_exports.literal("pruned"), reason: external_exports.string(), value: finiteNumber.optional(), ...outcomeFields })
-]);
-var trialResultSchema = external_exports.intersection(
-  external_exports.object({ version: external_exports.literal(RESULT_VERSION), study: external_exports.string() }),
-  attemptSchema
-);
-var TRIAL_STATUSES = ["pending", "running", "succeeded", "failed", "pruned"];
-var trialSchema = external_exports.object({
-  id: external_exports.int().min(0),
-  round: external_exports.int().min(1),
-  params: external_exports.record(external_exports.string(), scalar2),
-  /** pending/running: the next attempt has not finished; otherwise the last attempt's status. */
-  status: external_exports.enum(TRIAL_STATUSES),
-  attempts: external_exports.array(attemptSchema)
-});
-var roundSchema = external_exports.object({
-  index: external_exports.int().min(1),
-  /** The trials run in this round, with the attempt number each ran as. */
-  runs: external_exports.array(external_exports.object({ trialId: external_exports.int().min(0), attempt: external_exports.int().min(1) }))
-});
-var STOP_CODES = [
-  "max_trials",
-  "max_rounds",
-  "target_reached",
-  "patience",
-  "max_failures",
-  "exhausted"
-];
-var stopSchema = external_exports.object({ code: external_exports.enum(STOP_CODES), message: external_exports.string() });
-var studySchema = external_exports.object({
-  version: external_exports.literal(STATE_VERSION),
-  name: external_exports.string(),
-  /** Hash of what defines the search (space, objective, strategy): budgets may change on resume, these may not. */
-  configHash: external_exports.string(),
-  /** The config as last run, so that a state file alone can be reported on. */
-  config: configSchema,
-  seed: external_exports.int(),
-  strategy: external_exports.string(),
-  trials: external_exports.array(trialSchema),
-  rounds: external_exports.array(roundSchema),
-  stop: stopSchema.optional()
-});
-
-// src/study/study.ts
-function createStudy(config2) {
-  return {
-    version: STATE_VERSION,
-    name: config2.name,
-    configHash: configHash(config2),
-    config: config2,
-    seed: config2.seed,
-    strategy: config2.strategy,
-    trials: [],
-    rounds: []
-  };
+var INTEGER_KEYS = /* @__PURE__ */ new Set(["max_trials", "parallel", "max_rounds", "seed"]);
+function quote(text, max = 60) {
+  const flat = text.replace(/[\r\n\t]+/g, " ");
+  const cut = [...flat].length > max ? `${[...flat].slice(0, max).join("")}\u2026` : flat;
+  return `\`${cut.replace(/`/g, "'").replace(/\$\{\{/g, "$ {{")}\``;
 }
-function configHash(config2) {
-  const defining = {
-    parameters: config2.parameters,
-    objective: { metric: config2.objective.metric, goal: config2.objective.goal },
-    strategy: config2.strategy,
-    seed: config2.seed
-  };
-  return createHash("sha256").update(stableJson(defining)).digest("hex").slice(0, 16);
-}
-function stableJson(v) {
-  if (Array.isArray(v)) return `[${v.map(stableJson).join(",")}]`;
-  if (v && typeof v === "object")
-    return `{${Object.keys(v).sort().filter((k) => v[k] !== void 0).map((k) => `${JSON.stringify(k)}:${stableJson(v[k])}`).join(",")}}`;
-  return JSON.stringify(v);
-}
-function openRound(study, fresh, retry2) {
-  const index = study.rounds.length + 1;
-  const retried = new Set(retry2);
-  let nextId = study.trials.length;
-  const trials = study.trials.map((t) => retried.has(t.id) ? { ...t, status: "pending" } : t);
-  const runs = retry2.map((id) => ({ trialId: id, attempt: study.trials[id].attempts.length + 1 }));
-  for (const params of fresh) {
-    trials.push({ id: nextId, round: index, params: { ...params }, status: "pending", attempts: [] });
-    runs.push({ trialId: nextId++, attempt: 1 });
+function parseCommand(body) {
+  const first = body.split(/\r?\n/, 1)[0].trim();
+  if (first !== COMMAND && !first.startsWith(`${COMMAND} `) && !first.startsWith(`${COMMAND}	`))
+    return { kind: "none" };
+  const words = first.slice(COMMAND.length).trim().split(/\s+/).filter(Boolean);
+  const verb = words[0] && !words[0].includes("=") ? words.shift() : void 0;
+  if (verb === "stop" || verb === "status" || verb === "help") {
+    if (words.length)
+      return { kind: "invalid", message: `\`/tune ${verb}\` takes nothing after it; got ${quote(words.join(" "))}` };
+    return { kind: verb };
   }
-  return { study: { ...study, trials, rounds: [...study.rounds, { index, runs }] }, runs };
-}
-function recordAttempt(study, attempt) {
-  const trial2 = study.trials[attempt.trialId];
-  if (!trial2)
-    throw new Error(`result for trial ${attempt.trialId}, but the study has trials 0..${study.trials.length - 1}`);
-  if (trial2.attempts.some((a) => a.attempt === attempt.attempt)) return study;
-  const attempts = [...trial2.attempts, attempt].sort((a, b) => a.attempt - b.attempt);
-  const trials = study.trials.slice();
-  trials[trial2.id] = { ...trial2, attempts, status: attempts[attempts.length - 1].status };
-  return { ...study, trials };
-}
-function withStop(study, stop) {
-  const { stop: _, ...rest } = study;
-  return stop ? { ...rest, stop } : rest;
-}
-function trialValue(trial2) {
-  const last = trial2.attempts[trial2.attempts.length - 1];
-  return trial2.status === "succeeded" && last?.status === "succeeded" ? last.value : void 0;
-}
-function isBetter(goal, a, b) {
-  return goal === "minimize" ? a < b : a > b;
-}
-function bestTrial(study, goal) {
-  let best;
-  let bestValue = 0;
-  for (const t of study.trials) {
-    const v = trialValue(t);
-    if (v !== void 0 && (best === void 0 || isBetter(goal, v, bestValue))) {
-      best = t;
-      bestValue = v;
-    }
-  }
-  return best;
-}
-function bestSoFar(study, goal) {
-  let best;
-  return study.trials.map((t) => {
-    const v = trialValue(t);
-    if (v !== void 0 && (best === void 0 || isBetter(goal, v, best))) best = v;
-    return best;
-  });
-}
-function unfinishedRuns(study) {
-  const last = study.rounds[study.rounds.length - 1];
-  if (!last) return [];
-  return last.runs.filter((r) => !study.trials[r.trialId].attempts.some((a) => a.attempt === r.attempt));
-}
-
-// src/study/completion.ts
-function exhaustedFailures(study, config2) {
-  return study.trials.filter((t) => t.status === "failed" && t.attempts.length > config2.budget.retries).length;
-}
-function maxFailures(config2) {
-  return config2.budget.max_failures ?? Math.floor(config2.budget.max_trials / 2);
-}
-function completion(config2, study) {
-  const { goal, target } = config2.objective;
-  const best = bestTrial(study, goal);
-  const bestValue = best && trialValue(best);
-  if (target !== void 0 && bestValue !== void 0 && (bestValue === target || isBetter(goal, bestValue, target)))
-    return { code: "target_reached", message: `trial ${best.id} reached ${bestValue}, the target is ${target}` };
-  const failures = exhaustedFailures(study, config2);
-  if (failures > maxFailures(config2))
+  if (verb !== void 0 && verb !== "restart") {
+    const guess = didYouMean(verb, ["stop", "status", "help", "restart"]);
     return {
-      code: "max_failures",
-      message: `${failures} trials failed, more than the ${maxFailures(config2)} allowed (budget.max_failures)`
+      kind: "invalid",
+      message: `unknown command ${quote(verb)}${guess ? ` (did you mean \`/tune ${guess}\`?)` : ""}; see \`/tune help\``
     };
-  const pendingRetries = study.trials.some((t) => t.status === "failed" && t.attempts.length <= config2.budget.retries);
-  if (study.trials.length >= config2.budget.max_trials && !pendingRetries)
-    return { code: "max_trials", message: `all ${config2.budget.max_trials} trials ran (budget.max_trials)` };
-  const { max_rounds, patience } = config2.budget;
-  if (max_rounds !== void 0 && study.rounds.length >= max_rounds)
-    return { code: "max_rounds", message: `${max_rounds} rounds ran (budget.max_rounds)` };
-  if (patience !== void 0) {
-    const stale = roundsWithoutImprovement(config2, study);
-    if (stale >= patience)
+  }
+  const raw = {};
+  for (const word of words) {
+    const eq = word.indexOf("=");
+    if (eq <= 0) return { kind: "invalid", message: `expected key=value, got ${quote(word)}; see \`/tune help\`` };
+    const key = word.slice(0, eq);
+    const value = word.slice(eq + 1);
+    const field = KEYS[key.toLowerCase()];
+    if (!field) {
+      const guess = didYouMean(key, Object.keys(KEYS));
       return {
-        code: "patience",
-        message: `no improvement in the last ${stale} rounds (budget.patience is ${patience})`
+        kind: "invalid",
+        message: `unknown setting ${quote(key)}${guess ? ` (did you mean \`${guess}\`?)` : ""}; settings: ${allowedKeys()}`
       };
+    }
+    if (field in raw) return { kind: "invalid", message: `${quote(key)} is given twice` };
+    if (INTEGER_KEYS.has(field)) {
+      if (!/^\d{1,10}$/.test(value))
+        return { kind: "invalid", message: `${quote(key)} must be a whole number, got ${quote(value)}` };
+      raw[field] = Number(value);
+    } else raw[field] = value;
   }
-  return void 0;
+  const parsed = overridesSchema.safeParse(raw);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    const field = String(i.path[0]);
+    return { kind: "invalid", message: `${quote(field)}: ${describeIssue(i)} (got ${quote(String(raw[field]))})` };
+  }
+  return { kind: verb === "restart" ? "restart" : "start", overrides: parsed.data };
 }
-function roundsWithoutImprovement(config2, study) {
-  const goal = config2.objective.goal;
-  const roundOf = /* @__PURE__ */ new Map();
-  for (const r of study.rounds) for (const run2 of r.runs) roundOf.set(run2.trialId, r.index);
-  const bestByRound = [];
-  for (const t of study.trials) {
-    const v = trialValue(t);
-    if (v === void 0) continue;
-    const r = (roundOf.get(t.id) ?? t.round) - 1;
-    const cur = bestByRound[r];
-    if (cur === void 0 || isBetter(goal, v, cur)) bestByRound[r] = v;
-  }
-  let best;
-  let stale = 0;
-  for (let r = 0; r < study.rounds.length; r++) {
-    const v = bestByRound[r];
-    if (v !== void 0 && (best === void 0 || isBetter(goal, v, best))) {
-      best = v;
-      stale = 0;
-    } else stale++;
-  }
-  return stale;
+function describeIssue(i) {
+  if (i.code === "invalid_value") return `must be one of ${i.values.map((v) => `\`${String(v)}\``).join(", ")}`;
+  if (i.code === "too_small") return `must be at least ${i.minimum}`;
+  if (i.code === "too_big") return `must be at most ${i.maximum}`;
+  return i.message;
 }
+function allowedKeys() {
+  return "`strategy`, `max-trials`, `parallel`, `rounds`, `seed`, `config`, `compare`";
+}
+var HELP = `**matrix-tune** commands (the first line of a comment):
 
-// src/engine/plan.ts
-function planRound(config2, study) {
-  const unfinished = unfinishedRuns(study);
-  if (unfinished.length > 0)
-    return {
-      kind: "round",
-      study: withStop(study, void 0),
-      round: study.rounds.length,
-      runs: unfinished,
-      resumed: true
-    };
-  const stop = completion(config2, study);
-  if (stop) return { kind: "done", study: withStop(study, stop), stop };
-  const { parallel, max_trials, retries } = config2.budget;
-  const retry2 = study.trials.filter((t) => t.status === "failed" && t.attempts.length <= retries).slice(0, parallel).map((t) => t.id);
-  const count = Math.max(0, Math.min(parallel - retry2.length, max_trials - study.trials.length));
-  const space = buildSpace(config2.parameters);
-  const baseline = baselineFirst(config2, study, space, count);
-  const wanted = count - baseline.length;
-  const fresh = [
-    ...baseline,
-    ...wanted > 0 ? strategyFor(config2.strategy).propose({
-      space,
-      objective: config2.objective,
-      // The baseline is about to be tried: strategies must not propose it again.
-      trials: [
-        ...study.trials,
-        ...baseline.map((params, i) => ({
-          id: -1 - i,
-          round: 1,
-          params,
-          status: "pending",
-          attempts: []
-        }))
-      ],
-      count: wanted,
-      seed: config2.seed
-    }) : []
-  ];
-  if (fresh.length === 0 && retry2.length === 0) {
-    const exhausted = {
-      code: "exhausted",
-      message: `the search space has no untried configuration left after ${study.trials.length} trials`
-    };
-    return { kind: "done", study: withStop(study, exhausted), stop: exhausted };
-  }
-  const opened = openRound(withStop(study, void 0), fresh, retry2);
-  return { kind: "round", study: opened.study, round: opened.study.rounds.length, runs: opened.runs, resumed: false };
-}
-function baselineFirst(config2, study, space, count) {
-  if (!config2.baseline || study.trials.length > 0 || count === 0) return [];
-  const defaults2 = defaultParams(space);
-  return defaults2.ok ? [defaults2.params] : [];
-}
+| command | what it does |
+| --- | --- |
+| \`/tune\` | tune this pull request's head commit with the repository's config |
+| \`/tune key=value \u2026\` | the same, with settings changed for this study: ${allowedKeys()} |
+| \`/tune status\` | where this pull request's study stands |
+| \`/tune stop\` | end the running study after its current round |
+| \`/tune restart [key=value \u2026]\` | cancel the running study and start a new one |
+| \`/tune help\` | this list |
 
-// src/trial/payload.ts
-var PAYLOAD_VERSION = 1;
-var trialPayloadSchema = external_exports.object({
-  v: external_exports.literal(PAYLOAD_VERSION),
-  study: external_exports.string(),
-  round: external_exports.int().min(1),
-  trial: external_exports.int().min(0),
-  attempt: external_exports.int().min(1),
-  params: external_exports.record(external_exports.string(), external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()]))
-});
-function payloadsFor(study, round, runs) {
-  return runs.map((r) => ({
-    v: PAYLOAD_VERSION,
-    study: study.name,
-    round,
-    trial: r.trialId,
-    attempt: r.attempt,
-    params: study.trials[r.trialId].params
-  }));
-}
-function githubMatrix(payloads) {
-  return { include: [...payloads] };
-}
-
-// src/action/config.ts
-import { relative, resolve } from "node:path";
+Settings: \`strategy\` (${STRATEGIES.join(", ")}), \`max-trials\` (1\u201310000), \`parallel\` (trials per round, 1\u2013256), \`rounds\` (most rounds), \`seed\`, \`config\` (path of a tuning config), \`compare\` (\`base\`: against the base branch's latest study, \`defaults\`: against the config's defaults on the base commit, \`off\`).
+Only collaborators with the configured permission can start a study; one study runs per pull request at a time.`;
 
 // src/config/load.ts
 var import_yaml = __toESM(require_dist(), 1);
@@ -54886,7 +54387,7 @@ function fieldsAt(path, value) {
 function isWandbSweep(raw) {
   return "method" in raw && !("strategy" in raw);
 }
-var scalar3 = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()]);
+var scalar2 = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()]);
 var wandbParam = external_exports.strictObject({
   distribution: external_exports.enum([
     "constant",
@@ -54899,8 +54400,8 @@ var wandbParam = external_exports.strictObject({
     "q_log_uniform_values",
     "inv_log_uniform_values"
   ]).optional(),
-  value: scalar3.optional(),
-  values: external_exports.array(scalar3).optional(),
+  value: scalar2.optional(),
+  values: external_exports.array(scalar2).optional(),
   min: external_exports.number().optional(),
   max: external_exports.number().optional(),
   q: external_exports.number().positive().optional(),
@@ -55241,10 +54742,26 @@ function firstLine(s) {
 function workspacePath(path) {
   return resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), path);
 }
-function loadActionConfig(path) {
-  const file2 = workspacePath(path);
+function parseOverrides(text) {
+  if (!text) return {};
+  let raw;
   try {
-    return loadConfig(file2);
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`input overrides is not JSON (${err.message})`);
+  }
+  const parsed = overridesSchema.safeParse(raw);
+  if (!parsed.success)
+    throw new Error(
+      `input overrides: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`
+    );
+  return parsed.data;
+}
+function loadActionConfig(path, overrides = {}) {
+  const file2 = workspacePath(overrides.config ?? path);
+  try {
+    const loaded = loadConfig(file2);
+    return { ...loaded, config: applyOverrides(loaded.config, overrides) };
   } catch (err) {
     if (err instanceof ConfigError) {
       const shown = relative(process.env.GITHUB_WORKSPACE ?? process.cwd(), file2);
@@ -55257,6 +54774,656 @@ function loadActionConfig(path) {
     }
     throw err;
   }
+}
+
+// src/space/grid.ts
+function gridValues(p) {
+  switch (p.type) {
+    case "constant":
+      return [p.value];
+    case "categorical":
+      return p.values;
+    case "float":
+    case "int": {
+      if (p.values) return [...new Set(p.values)];
+      if (p.points !== void 0) return spread(p, p.points);
+      if (p.step !== void 0) {
+        const n = Math.floor((p.max - p.min) / p.step + 1e-9) + 1;
+        return Array.from({ length: n }, (_, k) => snapToStep(p.min, p.max, p.step, p.min + k * p.step));
+      }
+      return Array.from({ length: p.max - p.min + 1 }, (_, k) => p.min + k);
+    }
+  }
+}
+function spread(p, n) {
+  const at = (t) => p.scale === "log" ? Math.exp(Math.log(p.min) + t * (Math.log(p.max) - Math.log(p.min))) : p.min + t * (p.max - p.min);
+  const xs = Array.from({ length: n }, (_, k) => {
+    const x = at(k / (n - 1));
+    if (p.type === "int") return Math.round(x);
+    return p.step !== void 0 ? snapToStep(p.min, p.max, p.step, x) : Number(x.toPrecision(12));
+  });
+  return [...new Set(xs)];
+}
+function* gridPoints(space) {
+  const dims = space.dims;
+  function* walk(i, acc) {
+    if (i === dims.length) {
+      yield { ...acc };
+      return;
+    }
+    const { name, param } = dims[i];
+    if (!isActive(param, acc)) {
+      yield* walk(i + 1, acc);
+      return;
+    }
+    for (const v of gridValues(param)) {
+      acc[name] = v;
+      yield* walk(i + 1, acc);
+    }
+    delete acc[name];
+  }
+  yield* walk(0, {});
+}
+
+// src/strategy/grid.ts
+var gridStrategy = {
+  propose({ space, trials, count }) {
+    const seen = new Set(trials.map((t) => paramsKey(t.params)));
+    const out = [];
+    for (const params of gridPoints(space)) {
+      if (out.length >= count) break;
+      if (!seen.has(paramsKey(params))) out.push(params);
+    }
+    return out;
+  }
+};
+
+// src/util/rng.ts
+function mix32(h) {
+  let x = h >>> 0;
+  x ^= x >>> 16;
+  x = Math.imul(x, 2246822507);
+  x ^= x >>> 13;
+  x = Math.imul(x, 3266489909);
+  x ^= x >>> 16;
+  return x >>> 0;
+}
+function deriveSeed(seed, ...keys) {
+  let h = mix32(seed ^ 2654435769);
+  for (const k of keys) h = mix32(h ^ mix32((k >>> 0) + 1663821227));
+  return h;
+}
+function createRng(seed, ...keys) {
+  let a = deriveSeed(seed, ...keys, 1);
+  let b = deriveSeed(seed, ...keys, 2);
+  let c = deriveSeed(seed, ...keys, 3);
+  let d = 1;
+  const next32 = () => {
+    const t = (a + b | 0) + d | 0;
+    d = d + 1 | 0;
+    a = b ^ b >>> 9;
+    b = c + (c << 3) | 0;
+    c = c << 21 | c >>> 11;
+    c = c + t | 0;
+    return t >>> 0;
+  };
+  for (let i = 0; i < 12; i++) next32();
+  const next = () => next32() / 4294967296;
+  return {
+    next,
+    int: (n) => Math.floor(next() * n),
+    normal: () => {
+      const u = 1 - next();
+      const v = next();
+      return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    }
+  };
+}
+
+// src/strategy/sequence.ts
+var EXTRA_DRAWS = 2e3;
+function sequenceStrategy(pointAt) {
+  return {
+    propose({ space, trials, count, seed }) {
+      const seen = new Set(trials.map((t) => paramsKey(t.params)));
+      const out = [];
+      const dim = Math.max(1, space.dims.length);
+      const end = trials.length + count + EXTRA_DRAWS;
+      for (let i = trials.length; i < end && out.length < count; i++) {
+        const params = decode3(space, pointAt(i, dim, seed));
+        const key = paramsKey(params);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push(params);
+      }
+      return out;
+    }
+  };
+}
+
+// src/strategy/random.ts
+var randomStrategy = sequenceStrategy((index, dim, seed) => {
+  const rng = createRng(seed, index);
+  return Array.from({ length: dim }, () => rng.next());
+});
+
+// src/space/sobol-directions.ts
+var JOE_KUO_DIRECTIONS = [
+  [3, [1]],
+  [7, [1, 3]],
+  [11, [1, 3, 1]],
+  [13, [1, 1, 1]],
+  [19, [1, 1, 3, 3]],
+  [25, [1, 3, 5, 13]],
+  [37, [1, 1, 5, 5, 17]],
+  [41, [1, 1, 5, 5, 5]],
+  [47, [1, 1, 7, 11, 19]],
+  [55, [1, 1, 5, 1, 1]],
+  [59, [1, 1, 1, 3, 11]],
+  [61, [1, 3, 5, 5, 31]],
+  [67, [1, 3, 3, 9, 7, 49]],
+  [91, [1, 1, 1, 15, 21, 21]],
+  [97, [1, 3, 1, 13, 27, 49]],
+  [103, [1, 1, 1, 15, 7, 5]],
+  [109, [1, 3, 1, 15, 13, 25]],
+  [115, [1, 1, 5, 5, 19, 61]],
+  [131, [1, 3, 7, 11, 23, 15, 103]],
+  [137, [1, 3, 7, 13, 13, 15, 69]],
+  [143, [1, 1, 3, 13, 7, 35, 63]],
+  [145, [1, 3, 5, 9, 1, 25, 53]],
+  [157, [1, 3, 1, 13, 9, 35, 107]],
+  [167, [1, 3, 1, 5, 27, 61, 31]],
+  [171, [1, 1, 5, 11, 19, 41, 61]],
+  [185, [1, 3, 5, 3, 3, 13, 69]],
+  [191, [1, 1, 7, 13, 1, 19, 1]],
+  [193, [1, 3, 7, 5, 13, 19, 59]],
+  [203, [1, 1, 3, 9, 25, 29, 41]],
+  [211, [1, 3, 5, 13, 23, 1, 55]],
+  [213, [1, 3, 7, 3, 13, 59, 17]],
+  [229, [1, 3, 1, 3, 5, 53, 69]],
+  [239, [1, 1, 5, 5, 23, 33, 13]],
+  [241, [1, 1, 7, 7, 1, 61, 123]],
+  [247, [1, 1, 7, 9, 13, 61, 49]],
+  [253, [1, 3, 3, 5, 3, 55, 33]],
+  [285, [1, 3, 1, 15, 31, 13, 49, 245]],
+  [299, [1, 3, 5, 15, 31, 59, 63, 97]],
+  [301, [1, 3, 1, 11, 11, 11, 77, 249]],
+  [333, [1, 3, 1, 11, 27, 43, 71, 9]],
+  [351, [1, 1, 7, 15, 21, 11, 81, 45]],
+  [355, [1, 3, 7, 3, 25, 31, 65, 79]],
+  [357, [1, 3, 1, 1, 19, 11, 3, 205]],
+  [361, [1, 1, 5, 9, 19, 21, 29, 157]],
+  [369, [1, 3, 7, 11, 1, 33, 89, 185]],
+  [391, [1, 3, 3, 3, 15, 9, 79, 71]],
+  [397, [1, 3, 7, 11, 15, 39, 119, 27]],
+  [425, [1, 1, 3, 1, 11, 31, 97, 225]],
+  [451, [1, 1, 1, 3, 23, 43, 57, 177]],
+  [463, [1, 3, 7, 7, 17, 17, 37, 71]],
+  [487, [1, 3, 1, 5, 27, 63, 123, 213]],
+  [501, [1, 1, 3, 5, 11, 43, 53, 133]],
+  [529, [1, 3, 5, 5, 29, 17, 47, 173, 479]],
+  [539, [1, 3, 3, 11, 3, 1, 109, 9, 69]],
+  [545, [1, 1, 1, 5, 17, 39, 23, 5, 343]],
+  [557, [1, 3, 1, 5, 25, 15, 31, 103, 499]],
+  [563, [1, 1, 1, 11, 11, 17, 63, 105, 183]],
+  [601, [1, 1, 5, 11, 9, 29, 97, 231, 363]],
+  [607, [1, 1, 5, 15, 19, 45, 41, 7, 383]],
+  [617, [1, 3, 7, 7, 31, 19, 83, 137, 221]],
+  [623, [1, 1, 1, 3, 23, 15, 111, 223, 83]],
+  [631, [1, 1, 5, 13, 31, 15, 55, 25, 161]],
+  [637, [1, 1, 3, 13, 25, 47, 39, 87, 257]],
+  [647, [1, 1, 1, 11, 21, 53, 125, 249, 293]],
+  [661, [1, 1, 7, 11, 11, 7, 57, 79, 323]],
+  [675, [1, 1, 5, 5, 17, 13, 81, 3, 131]],
+  [677, [1, 1, 7, 13, 23, 7, 65, 251, 475]],
+  [687, [1, 3, 5, 1, 9, 43, 3, 149, 11]],
+  [695, [1, 1, 3, 13, 31, 13, 13, 255, 487]],
+  [701, [1, 3, 3, 1, 5, 63, 89, 91, 127]],
+  [719, [1, 1, 3, 3, 1, 19, 123, 127, 237]],
+  [721, [1, 1, 5, 7, 23, 31, 37, 243, 289]],
+  [731, [1, 1, 5, 11, 17, 53, 117, 183, 491]],
+  [757, [1, 1, 1, 5, 1, 13, 13, 209, 345]],
+  [761, [1, 1, 3, 15, 1, 57, 115, 7, 33]],
+  [787, [1, 3, 1, 11, 7, 43, 81, 207, 175]],
+  [789, [1, 3, 1, 1, 15, 27, 63, 255, 49]],
+  [799, [1, 3, 5, 3, 27, 61, 105, 171, 305]],
+  [803, [1, 1, 5, 3, 1, 3, 57, 249, 149]],
+  [817, [1, 1, 3, 5, 5, 57, 15, 13, 159]],
+  [827, [1, 1, 1, 11, 7, 11, 105, 141, 225]],
+  [847, [1, 3, 3, 5, 27, 59, 121, 101, 271]],
+  [859, [1, 3, 5, 9, 11, 49, 51, 59, 115]],
+  [865, [1, 1, 7, 1, 23, 45, 125, 71, 419]],
+  [875, [1, 1, 3, 5, 23, 5, 105, 109, 75]],
+  [877, [1, 1, 7, 15, 7, 11, 67, 121, 453]],
+  [883, [1, 3, 7, 3, 9, 13, 31, 27, 449]],
+  [895, [1, 3, 1, 15, 19, 39, 39, 89, 15]],
+  [901, [1, 1, 1, 1, 1, 33, 73, 145, 379]],
+  [911, [1, 3, 1, 15, 15, 43, 29, 13, 483]],
+  [949, [1, 1, 7, 3, 19, 27, 85, 131, 431]],
+  [953, [1, 3, 3, 3, 5, 35, 23, 195, 349]],
+  [967, [1, 3, 3, 7, 9, 27, 39, 59, 297]],
+  [971, [1, 1, 3, 9, 11, 17, 13, 241, 157]],
+  [973, [1, 3, 7, 15, 25, 57, 33, 189, 213]],
+  [981, [1, 1, 7, 1, 9, 55, 73, 83, 217]],
+  [985, [1, 3, 3, 13, 19, 27, 23, 113, 249]],
+  [995, [1, 3, 5, 3, 23, 43, 3, 253, 479]],
+  [1001, [1, 1, 5, 5, 11, 5, 45, 117, 217]],
+  [1019, [1, 3, 3, 7, 29, 37, 33, 123, 147]],
+  [1033, [1, 3, 1, 15, 5, 5, 37, 227, 223, 459]],
+  [1051, [1, 1, 7, 5, 5, 39, 63, 255, 135, 487]],
+  [1063, [1, 3, 1, 7, 9, 7, 87, 249, 217, 599]],
+  [1069, [1, 1, 3, 13, 9, 47, 7, 225, 363, 247]],
+  [1125, [1, 3, 7, 13, 19, 13, 9, 67, 9, 737]],
+  [1135, [1, 3, 5, 5, 19, 59, 7, 41, 319, 677]],
+  [1153, [1, 1, 5, 3, 31, 63, 15, 43, 207, 789]],
+  [1163, [1, 1, 7, 9, 13, 39, 3, 47, 497, 169]],
+  [1221, [1, 3, 1, 7, 21, 17, 97, 19, 415, 905]],
+  [1239, [1, 3, 7, 1, 3, 31, 71, 111, 165, 127]],
+  [1255, [1, 1, 5, 11, 1, 61, 83, 119, 203, 847]],
+  [1267, [1, 3, 3, 13, 9, 61, 19, 97, 47, 35]],
+  [1279, [1, 1, 7, 7, 15, 29, 63, 95, 417, 469]],
+  [1293, [1, 3, 1, 9, 25, 9, 71, 57, 213, 385]],
+  [1305, [1, 3, 5, 13, 31, 47, 101, 57, 39, 341]],
+  [1315, [1, 1, 3, 3, 31, 57, 125, 173, 365, 551]],
+  [1329, [1, 3, 7, 1, 13, 57, 67, 157, 451, 707]],
+  [1341, [1, 1, 1, 7, 21, 13, 105, 89, 429, 965]],
+  [1347, [1, 1, 5, 9, 17, 51, 45, 119, 157, 141]],
+  [1367, [1, 3, 7, 7, 13, 45, 91, 9, 129, 741]],
+  [1387, [1, 3, 7, 1, 23, 57, 67, 141, 151, 571]],
+  [1413, [1, 1, 3, 11, 17, 47, 93, 107, 375, 157]],
+  [1423, [1, 3, 3, 5, 11, 21, 43, 51, 169, 915]],
+  [1431, [1, 1, 5, 3, 15, 55, 101, 67, 455, 625]],
+  [1441, [1, 3, 5, 9, 1, 23, 29, 47, 345, 595]],
+  [1479, [1, 3, 7, 7, 5, 49, 29, 155, 323, 589]],
+  [1509, [1, 3, 3, 7, 5, 41, 127, 61, 261, 717]]
+];
+
+// src/space/sobol.ts
+var BITS = 32;
+var TWO_POW_32 = 4294967296;
+var SCRAMBLE_STREAM = 330497;
+var SOBOL_MAX_DIM = JOE_KUO_DIRECTIONS.length + 1;
+var DIRECTIONS = buildDirections();
+function buildDirections() {
+  const v = new Uint32Array(SOBOL_MAX_DIM * BITS);
+  for (let k = 0; k < BITS; k++) v[k] = 2 ** (BITS - 1 - k);
+  const m = new Uint32Array(BITS);
+  JOE_KUO_DIRECTIONS.forEach(([poly, init], i) => {
+    const s = init.length;
+    m.set(init);
+    for (let k = s; k < BITS; k++) {
+      let next = m[k - s] ^ m[k - s] << s;
+      for (let j = 1; j < s; j++) if (poly >>> s - j & 1) next ^= m[k - j] << j;
+      m[k] = next;
+    }
+    for (let k = 0; k < BITS; k++) v[(i + 1) * BITS + k] = m[k] << BITS - 1 - k;
+  });
+  return v;
+}
+function checkArgs(index, dim) {
+  if (!Number.isInteger(index) || index < 0 || index >= TWO_POW_32) {
+    throw new RangeError(`Sobol index must be an integer in [0, 2^32), got ${index}`);
+  }
+  if (!Number.isInteger(dim) || dim < 0 || dim > SOBOL_MAX_DIM) {
+    throw new RangeError(`Sobol dimension must be an integer in [0, ${SOBOL_MAX_DIM}], got ${dim}`);
+  }
+}
+function sobolBits(gray, d) {
+  let x = 0;
+  const base = d * BITS;
+  for (let g = gray, k = 0; g !== 0; g >>>= 1, k++) if (g & 1) x ^= DIRECTIONS[base + k];
+  return x >>> 0;
+}
+function reverseBits(x) {
+  let r = x >>> 0;
+  r = r >>> 1 & 1431655765 | (r & 1431655765) << 1;
+  r = r >>> 2 & 858993459 | (r & 858993459) << 2;
+  r = r >>> 4 & 252645135 | (r & 252645135) << 4;
+  r = r >>> 8 & 16711935 | (r & 16711935) << 8;
+  return (r >>> 16 | r << 16) >>> 0;
+}
+function lkPermute(x, key) {
+  let h = x;
+  h ^= Math.imul(h, 1025551850);
+  h = h + key | 0;
+  h = Math.imul(h, key >>> 16 | 1);
+  h ^= Math.imul(h, 89287766);
+  h ^= Math.imul(h, 1403136100);
+  return h >>> 0;
+}
+function owenScramble(x, key) {
+  return reverseBits(lkPermute(reverseBits(x), key));
+}
+function sobolPoint(index, dim, seed) {
+  checkArgs(index, dim);
+  const gray = (index ^ index >>> 1) >>> 0;
+  const point = new Array(dim);
+  for (let d = 0; d < dim; d++) {
+    const key = deriveSeed(seed, SCRAMBLE_STREAM, d);
+    point[d] = owenScramble(sobolBits(gray, d), key) / TWO_POW_32;
+  }
+  return point;
+}
+
+// src/strategy/sobol.ts
+var sobolStrategy = sequenceStrategy(sobolPoint);
+
+// src/strategy/registry.ts
+var STRATEGIES2 = {
+  grid: gridStrategy,
+  random: randomStrategy,
+  sobol: sobolStrategy
+};
+var UnavailableStrategyError = class extends Error {
+};
+function strategyFor(name) {
+  const s = STRATEGIES2[name];
+  if (!s)
+    throw new UnavailableStrategyError(
+      `strategy "${name}" is not available in this version of matrix-tune; available: ${availableStrategies().join(", ")}`
+    );
+  return s;
+}
+function availableStrategies() {
+  return Object.keys(STRATEGIES2);
+}
+
+// src/study/study.ts
+import { createHash } from "node:crypto";
+
+// src/study/schema.ts
+var scalar3 = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()]);
+var STATE_VERSION = 1;
+var RESULT_VERSION = 1;
+var finiteNumber = external_exports.number().refine(Number.isFinite, "must be a finite number");
+var intermediateSchema = external_exports.object({
+  step: external_exports.int().min(0),
+  values: external_exports.record(external_exports.string(), finiteNumber)
+});
+var outcomeFields = {
+  trialId: external_exports.int().min(0),
+  attempt: external_exports.int().min(1),
+  durationMs: external_exports.number().min(0),
+  exitCode: external_exports.int().nullable(),
+  signal: external_exports.string().nullable().default(null),
+  metrics: external_exports.record(external_exports.string(), finiteNumber).default({}),
+  intermediate: external_exports.array(intermediateSchema).default([]),
+  logTail: external_exports.string().default(""),
+  runner: external_exports.string().optional(),
+  /** Where the attempt's log can be read (the trial job's page on GitHub). */
+  jobUrl: external_exports.string().optional(),
+  finishedAt: external_exports.string().optional()
+};
+var attemptSchema = external_exports.discriminatedUnion("status", [
+  external_exports.object({ status: external_exports.literal("succeeded"), value: finiteNumber, ...outcomeFields }),
+  external_exports.object({ status: external_exports.literal("failed"), reason: external_exports.string(), ...outcomeFields }),
+  external_exports.object({ status: external_exports.literal("pruned"), reason: external_exports.string(), value: finiteNumber.optional(), ...outcomeFields })
+]);
+var trialResultSchema = external_exports.intersection(
+  external_exports.object({ version: external_exports.literal(RESULT_VERSION), study: external_exports.string() }),
+  attemptSchema
+);
+var TRIAL_STATUSES = ["pending", "running", "succeeded", "failed", "pruned"];
+var trialSchema = external_exports.object({
+  id: external_exports.int().min(0),
+  round: external_exports.int().min(1),
+  params: external_exports.record(external_exports.string(), scalar3),
+  /** pending/running: the next attempt has not finished; otherwise the last attempt's status. */
+  status: external_exports.enum(TRIAL_STATUSES),
+  attempts: external_exports.array(attemptSchema)
+});
+var roundSchema = external_exports.object({
+  index: external_exports.int().min(1),
+  /** The trials run in this round, with the attempt number each ran as. */
+  runs: external_exports.array(external_exports.object({ trialId: external_exports.int().min(0), attempt: external_exports.int().min(1) }))
+});
+var STOP_CODES = [
+  "max_trials",
+  "max_rounds",
+  "target_reached",
+  "patience",
+  "max_failures",
+  "exhausted",
+  "stopped"
+];
+var stopSchema = external_exports.object({ code: external_exports.enum(STOP_CODES), message: external_exports.string() });
+var studySchema = external_exports.object({
+  version: external_exports.literal(STATE_VERSION),
+  name: external_exports.string(),
+  /** Hash of what defines the search (space, objective, strategy): budgets may change on resume, these may not. */
+  configHash: external_exports.string(),
+  /** The config as last run, so that a state file alone can be reported on. */
+  config: configSchema,
+  seed: external_exports.int(),
+  strategy: external_exports.string(),
+  trials: external_exports.array(trialSchema),
+  rounds: external_exports.array(roundSchema),
+  stop: stopSchema.optional()
+});
+
+// src/study/study.ts
+function createStudy(config2) {
+  return {
+    version: STATE_VERSION,
+    name: config2.name,
+    configHash: configHash(config2),
+    config: config2,
+    seed: config2.seed,
+    strategy: config2.strategy,
+    trials: [],
+    rounds: []
+  };
+}
+function configHash(config2) {
+  const defining = {
+    parameters: config2.parameters,
+    objective: { metric: config2.objective.metric, goal: config2.objective.goal },
+    strategy: config2.strategy,
+    seed: config2.seed
+  };
+  return createHash("sha256").update(stableJson(defining)).digest("hex").slice(0, 16);
+}
+function stableJson(v) {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(",")}]`;
+  if (v && typeof v === "object")
+    return `{${Object.keys(v).sort().filter((k) => v[k] !== void 0).map((k) => `${JSON.stringify(k)}:${stableJson(v[k])}`).join(",")}}`;
+  return JSON.stringify(v);
+}
+function openRound(study, fresh, retry2) {
+  const index = study.rounds.length + 1;
+  const retried = new Set(retry2);
+  let nextId = study.trials.length;
+  const trials = study.trials.map((t) => retried.has(t.id) ? { ...t, status: "pending" } : t);
+  const runs = retry2.map((id) => ({ trialId: id, attempt: study.trials[id].attempts.length + 1 }));
+  for (const params of fresh) {
+    trials.push({ id: nextId, round: index, params: { ...params }, status: "pending", attempts: [] });
+    runs.push({ trialId: nextId++, attempt: 1 });
+  }
+  return { study: { ...study, trials, rounds: [...study.rounds, { index, runs }] }, runs };
+}
+function recordAttempt(study, attempt) {
+  const trial2 = study.trials[attempt.trialId];
+  if (!trial2)
+    throw new Error(`result for trial ${attempt.trialId}, but the study has trials 0..${study.trials.length - 1}`);
+  if (trial2.attempts.some((a) => a.attempt === attempt.attempt)) return study;
+  const attempts = [...trial2.attempts, attempt].sort((a, b) => a.attempt - b.attempt);
+  const trials = study.trials.slice();
+  trials[trial2.id] = { ...trial2, attempts, status: attempts[attempts.length - 1].status };
+  return { ...study, trials };
+}
+function withStop(study, stop) {
+  const { stop: _, ...rest } = study;
+  return stop ? { ...rest, stop } : rest;
+}
+function trialValue(trial2) {
+  const last = trial2.attempts[trial2.attempts.length - 1];
+  return trial2.status === "succeeded" && last?.status === "succeeded" ? last.value : void 0;
+}
+function isBetter(goal, a, b) {
+  return goal === "minimize" ? a < b : a > b;
+}
+function bestTrial(study, goal) {
+  let best;
+  let bestValue = 0;
+  for (const t of study.trials) {
+    const v = trialValue(t);
+    if (v !== void 0 && (best === void 0 || isBetter(goal, v, bestValue))) {
+      best = t;
+      bestValue = v;
+    }
+  }
+  return best;
+}
+function bestSoFar(study, goal) {
+  let best;
+  return study.trials.map((t) => {
+    const v = trialValue(t);
+    if (v !== void 0 && (best === void 0 || isBetter(goal, v, best))) best = v;
+    return best;
+  });
+}
+function unfinishedRuns(study) {
+  const last = study.rounds[study.rounds.length - 1];
+  if (!last) return [];
+  return last.runs.filter((r) => !study.trials[r.trialId].attempts.some((a) => a.attempt === r.attempt));
+}
+
+// src/study/completion.ts
+function exhaustedFailures(study, config2) {
+  return study.trials.filter((t) => t.status === "failed" && t.attempts.length > config2.budget.retries).length;
+}
+function maxFailures(config2) {
+  return config2.budget.max_failures ?? Math.floor(config2.budget.max_trials / 2);
+}
+function completion(config2, study) {
+  const { goal, target } = config2.objective;
+  const best = bestTrial(study, goal);
+  const bestValue = best && trialValue(best);
+  if (target !== void 0 && bestValue !== void 0 && (bestValue === target || isBetter(goal, bestValue, target)))
+    return { code: "target_reached", message: `trial ${best.id} reached ${bestValue}, the target is ${target}` };
+  const failures = exhaustedFailures(study, config2);
+  if (failures > maxFailures(config2))
+    return {
+      code: "max_failures",
+      message: `${failures} trials failed, more than the ${maxFailures(config2)} allowed (budget.max_failures)`
+    };
+  const pendingRetries = study.trials.some((t) => t.status === "failed" && t.attempts.length <= config2.budget.retries);
+  if (study.trials.length >= config2.budget.max_trials && !pendingRetries)
+    return { code: "max_trials", message: `all ${config2.budget.max_trials} trials ran (budget.max_trials)` };
+  const { max_rounds, patience } = config2.budget;
+  if (max_rounds !== void 0 && study.rounds.length >= max_rounds)
+    return { code: "max_rounds", message: `${max_rounds} rounds ran (budget.max_rounds)` };
+  if (patience !== void 0) {
+    const stale = roundsWithoutImprovement(config2, study);
+    if (stale >= patience)
+      return {
+        code: "patience",
+        message: `no improvement in the last ${stale} rounds (budget.patience is ${patience})`
+      };
+  }
+  return void 0;
+}
+function roundsWithoutImprovement(config2, study) {
+  const goal = config2.objective.goal;
+  const roundOf = /* @__PURE__ */ new Map();
+  for (const r of study.rounds) for (const run2 of r.runs) roundOf.set(run2.trialId, r.index);
+  const bestByRound = [];
+  for (const t of study.trials) {
+    const v = trialValue(t);
+    if (v === void 0) continue;
+    const r = (roundOf.get(t.id) ?? t.round) - 1;
+    const cur = bestByRound[r];
+    if (cur === void 0 || isBetter(goal, v, cur)) bestByRound[r] = v;
+  }
+  let best;
+  let stale = 0;
+  for (let r = 0; r < study.rounds.length; r++) {
+    const v = bestByRound[r];
+    if (v !== void 0 && (best === void 0 || isBetter(goal, v, best))) {
+      best = v;
+      stale = 0;
+    } else stale++;
+  }
+  return stale;
+}
+
+// src/engine/plan.ts
+function planRound(config2, study) {
+  const unfinished = unfinishedRuns(study);
+  if (unfinished.length > 0)
+    return {
+      kind: "round",
+      study: withStop(study, void 0),
+      round: study.rounds.length,
+      runs: unfinished,
+      resumed: true
+    };
+  const stop = completion(config2, study);
+  if (stop) return { kind: "done", study: withStop(study, stop), stop };
+  const { parallel, max_trials, retries } = config2.budget;
+  const retry2 = study.trials.filter((t) => t.status === "failed" && t.attempts.length <= retries).slice(0, parallel).map((t) => t.id);
+  const count = Math.max(0, Math.min(parallel - retry2.length, max_trials - study.trials.length));
+  const space = buildSpace(config2.parameters);
+  const baseline = baselineFirst(config2, study, space, count);
+  const wanted = count - baseline.length;
+  const fresh = [
+    ...baseline,
+    ...wanted > 0 ? strategyFor(config2.strategy).propose({
+      space,
+      objective: config2.objective,
+      // The baseline is about to be tried: strategies must not propose it again.
+      trials: [
+        ...study.trials,
+        ...baseline.map((params, i) => ({
+          id: -1 - i,
+          round: 1,
+          params,
+          status: "pending",
+          attempts: []
+        }))
+      ],
+      count: wanted,
+      seed: config2.seed
+    }) : []
+  ];
+  if (fresh.length === 0 && retry2.length === 0) {
+    const exhausted = {
+      code: "exhausted",
+      message: `the search space has no untried configuration left after ${study.trials.length} trials`
+    };
+    return { kind: "done", study: withStop(study, exhausted), stop: exhausted };
+  }
+  const opened = openRound(withStop(study, void 0), fresh, retry2);
+  return { kind: "round", study: opened.study, round: opened.study.rounds.length, runs: opened.runs, resumed: false };
+}
+function baselineFirst(config2, study, space, count) {
+  if (!config2.baseline || study.trials.length > 0 || count === 0) return [];
+  const defaults2 = defaultParams(space);
+  return defaults2.ok ? [defaults2.params] : [];
+}
+
+// src/trial/payload.ts
+var PAYLOAD_VERSION = 1;
+var trialPayloadSchema = external_exports.object({
+  v: external_exports.literal(PAYLOAD_VERSION),
+  study: external_exports.string(),
+  round: external_exports.int().min(1),
+  trial: external_exports.int().min(0),
+  attempt: external_exports.int().min(1),
+  params: external_exports.record(external_exports.string(), external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()]))
+});
+function payloadsFor(study, round, runs) {
+  return runs.map((r) => ({
+    v: PAYLOAD_VERSION,
+    study: study.name,
+    round,
+    trial: r.trialId,
+    attempt: r.attempt,
+    params: study.trials[r.trialId].params
+  }));
+}
+function githubMatrix(payloads) {
+  return { include: [...payloads] };
 }
 
 // src/action/outputs.ts
@@ -55415,7 +55582,7 @@ function mergeResultFiles(study, dir, decorate2 = (a) => a) {
 
 // src/action/plan.ts
 async function plan(inputs) {
-  const { config: config2 } = loadActionConfig(inputs.config);
+  const { config: config2 } = loadActionConfig(inputs.config, inputs.overrides);
   let study = readOrCreateStudy(inputs.stateDir, config2);
   const { study: merged, merged: count } = mergeResultFiles(study, inputs.resultsDir);
   if (count > 0) info(`recorded ${count} results left by an unfinished round`);
@@ -55442,31 +55609,59 @@ async function plan(inputs) {
   for (const p of payloads) info(`  trial ${p.trial} (attempt ${p.attempt}): ${JSON.stringify(p.params)}`);
 }
 
+// src/bot/status.ts
+var botStateSchema = external_exports.object({
+  v: external_exports.literal(1),
+  status: external_exports.enum(["running", "stopping", "done"]),
+  /** The head commit pinned when `/tune` was given. */
+  sha: external_exports.string().regex(/^[0-9a-f]{7,64}$/),
+  requestedBy: external_exports.string(),
+  overrides: overridesSchema,
+  /** The comment that asked, for reactions. */
+  commentId: external_exports.int().optional(),
+  stopRequestedBy: external_exports.string().optional()
+});
+var PATTERN = /<!-- matrix-tune:bot=([A-Za-z0-9+/=]+) -->/;
+function readBotState(body) {
+  const m = PATTERN.exec(body ?? "");
+  if (!m) return void 0;
+  try {
+    const parsed = botStateSchema.safeParse(JSON.parse(Buffer.from(m[1], "base64").toString("utf8")));
+    return parsed.success ? parsed.data : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function botStateLine(state) {
+  return `<!-- matrix-tune:bot=${Buffer.from(JSON.stringify(state)).toString("base64")} -->`;
+}
+
 // src/github/comments.ts
 function studyMarker(study) {
   return `<!-- matrix-tune:study=${study} -->`;
 }
-async function upsertComment(client, repo, issueNumber, marker, body) {
-  const text = `${marker}
-${body}`;
+async function findComment(client, repo, issueNumber, marker) {
   const comments = await call(
     `listing the comments of #${issueNumber}`,
     "pull-requests: write",
     () => client.paginate(client.rest.issues.listComments, { ...repo, issue_number: issueNumber, per_page: 100 })
   );
-  const existing = comments.find((c) => c.body?.includes(marker) && c.user?.type === "Bot") ?? comments.find((c) => c.body?.includes(marker));
+  const found = comments.find((c) => c.body?.includes(marker) && c.user?.type === "Bot") ?? comments.find((c) => c.body?.includes(marker));
+  return found ? { id: found.id, body: found.body ?? "", url: found.html_url } : void 0;
+}
+async function writeComment(client, repo, issueNumber, existing, body) {
   if (existing) {
     const { data: data2 } = await call(
       `updating comment ${existing.id} on #${issueNumber}`,
       "pull-requests: write",
-      () => client.rest.issues.updateComment({ ...repo, comment_id: existing.id, body: text })
+      () => client.rest.issues.updateComment({ ...repo, comment_id: existing.id, body })
     );
     return { id: data2.id, url: data2.html_url, created: false };
   }
   const { data } = await call(
     `commenting on #${issueNumber}`,
     "pull-requests: write",
-    () => client.rest.issues.createComment({ ...repo, issue_number: issueNumber, body: text })
+    () => client.rest.issues.createComment({ ...repo, issue_number: issueNumber, body })
   );
   return { id: data.id, url: data.html_url, created: true };
 }
@@ -55951,7 +56146,7 @@ function lostAttempt(trialId, attempt, job) {
     ...job ? { jobUrl: job.url, runner: job.runner } : {}
   };
 }
-function gatherRound(config2, planned, resultsDir, jobs) {
+function gatherRound(planned, resultsDir, jobs) {
   const jobOf = (trialId, attempt) => jobs.find((j) => j.trialId === trialId && j.attempt === attempt);
   let { study } = mergeResultFiles(planned, resultsDir, (a) => {
     const job = jobOf(a.trialId, a.attempt);
@@ -55964,27 +56159,55 @@ function gatherRound(config2, planned, resultsDir, jobs) {
   }
   return study;
 }
+async function headMovedNote(inputs) {
+  if (inputs.pr === void 0 || !inputs.sha) return void 0;
+  const pr = inputs.pr;
+  const { data } = await call(
+    `reading pull request #${pr}`,
+    "pull-requests: read",
+    () => inputs.client.rest.pulls.get({ ...inputs.repo, pull_number: pr })
+  );
+  if (data.head.sha === inputs.sha) return void 0;
+  return `\u26A0\uFE0F The pull request has new commits since this study started: it tunes ${inputs.sha.slice(0, 7)}, the head is now ${data.head.sha.slice(0, 7)}. Comment \`/tune restart\` to tune the new head.`;
+}
 async function report(inputs) {
-  const { config: config2 } = loadActionConfig(inputs.config);
+  const { config: config2 } = loadActionConfig(inputs.config, inputs.overrides);
   const planned = readOrCreateStudy(inputs.stateDir, config2);
   const jobs = await listTrialJobs(inputs.client, inputs.repo, inputs.runId);
-  let study = gatherRound(config2, planned, inputs.resultsDir, jobs);
-  const next = planRound(config2, study);
+  let study = gatherRound(planned, inputs.resultsDir, jobs);
+  const marker = studyMarker(config2.name);
+  const existing = inputs.pr !== void 0 ? await findComment(inputs.client, inputs.repo, inputs.pr, marker) : void 0;
+  const bot = readBotState(existing?.body);
+  let next = planRound(config2, study);
+  if (next.kind === "round" && bot?.status === "stopping") {
+    const stop = {
+      code: "stopped",
+      message: `stopped with /tune stop by @${bot.stopRequestedBy ?? bot.requestedBy}`
+    };
+    next = { kind: "done", study: withStop(study, stop), stop };
+  }
   if (next.kind === "done") study = next.study;
   saveStudy(inputs.stateDir, study);
   const linkFor = (t) => t.attempts[t.attempts.length - 1]?.jobUrl;
   const context3 = [`Round ${study.rounds.length} ran in [this workflow run](${inputs.runUrl}).`];
+  if (inputs.sha)
+    context3.push(`Tuning commit ${inputs.sha.slice(0, 7)}${bot ? `, as asked by @${bot.requestedBy}` : ""}.`);
   if (next.kind === "round" && inputs.dispatch) context3.push(`Round ${next.round} is starting next.`);
+  const moved = await headMovedNote(inputs);
+  if (moved) context3.push(moved);
   const summary2 = markdownReport(config2, study, { linkFor, context: context3 });
   await summary.addRaw(summary2).write();
   if (inputs.pr !== void 0) {
+    const botLine = bot ? `${botStateLine({ ...bot, status: next.kind === "done" ? "done" : bot.status })}
+` : "";
     const body = markdownReport(config2, study, {
       linkFor,
       context: context3,
-      maxChars: COMMENT_LIMIT - studyMarker(config2.name).length - 1,
+      maxChars: COMMENT_LIMIT - marker.length - botLine.length - 1,
       fullReportUrl: inputs.runUrl
     });
-    const comment = await upsertComment(inputs.client, inputs.repo, inputs.pr, studyMarker(config2.name), body);
+    const comment = await writeComment(inputs.client, inputs.repo, inputs.pr, existing, `${marker}
+${botLine}${body}`);
     info(`${comment.created ? "created" : "updated"} ${comment.url}`);
     setOutput("comment-url", comment.url);
   }
@@ -56000,6 +56223,138 @@ async function report(inputs) {
     const { workflow, ref, inputs: dispatchInputs } = inputs.dispatch;
     await dispatchWorkflow(inputs.client, inputs.repo, workflow, ref, dispatchInputs);
     info(`dispatched round ${next.round}: ${workflow} on ${ref}`);
+  }
+}
+
+// src/action/slash.ts
+async function react(inputs, commentId, content) {
+  await call(
+    `reacting ${content} to comment ${commentId}`,
+    "pull-requests: write",
+    () => inputs.client.rest.reactions.createForIssueComment({ ...inputs.repo, comment_id: commentId, content })
+  );
+}
+async function reply(inputs, pr, login, text) {
+  await call(
+    `replying on #${pr}`,
+    "pull-requests: write",
+    () => inputs.client.rest.issues.createComment({ ...inputs.repo, issue_number: pr, body: `@${login} ${text}` })
+  );
+}
+function workflowUrl(inputs, config2) {
+  return `${inputs.serverUrl}/${inputs.repo.owner}/${inputs.repo.repo}/actions/workflows/${config2.bot.workflow}`;
+}
+function statusText(state, url2) {
+  if (!state) return "no study has run on this pull request yet; comment `/tune` to start one.";
+  const where = url2 ? ` ([the study's comment](${url2}))` : "";
+  const what = { running: "is running", stopping: "will stop after its current round", done: "has finished" }[state.status];
+  return `the study on ${state.sha.slice(0, 7)}, started by @${state.requestedBy}, ${what}${where}.`;
+}
+async function slash(inputs) {
+  const gate = screenEvent(inputs.event);
+  if (gate.kind === "ignore") {
+    info(`nothing to do: ${gate.why}`);
+    return;
+  }
+  const command = parseCommand(inputs.event.comment?.body ?? "");
+  if (command.kind === "none") {
+    info("the comment is not a /tune command");
+    return;
+  }
+  const { pr, commentId, login } = gate;
+  await react(inputs, commentId, "eyes");
+  const refuse = async (text) => {
+    await react(inputs, commentId, "confused");
+    await reply(inputs, pr, login, text);
+    info(`refused: ${text}`);
+  };
+  if (command.kind === "invalid") return refuse(`${command.message}
+
+${HELP}`);
+  if (command.kind === "help") return reply(inputs, pr, login, `
+
+${HELP}`);
+  const overrides = command.kind === "start" || command.kind === "restart" ? command.overrides : {};
+  const { config: base } = loadActionConfig(inputs.config, overrides.config ? { config: overrides.config } : {});
+  const config2 = applyOverrides(base, overrides);
+  const needed = inputs.minPermission ?? config2.bot.permission;
+  const { data: perm } = await call(
+    `checking @${login}'s permission`,
+    "contents: read",
+    () => inputs.client.rest.repos.getCollaboratorPermissionLevel({ ...inputs.repo, username: login })
+  );
+  const actual = perm.permission;
+  if (!hasPermission(actual, needed)) return refuse(permissionRefusal(login, actual, needed));
+  const marker = studyMarker(config2.name);
+  const existing = await findComment(inputs.client, inputs.repo, pr, marker);
+  const state = readBotState(existing?.body);
+  const running = state?.status === "running" || state?.status === "stopping";
+  if (command.kind === "status") return reply(inputs, pr, login, statusText(state, existing?.url));
+  if (command.kind === "stop") {
+    if (!running || !existing || !state)
+      return reply(inputs, pr, login, `there is no running study to stop: ${statusText(state, existing?.url)}`);
+    const body2 = existing.body.replace(
+      botStateLine(state),
+      botStateLine({ ...state, status: "stopping", stopRequestedBy: login })
+    );
+    await writeComment(inputs.client, inputs.repo, pr, existing, body2);
+    return reply(
+      inputs,
+      pr,
+      login,
+      "the study will stop after its current round; the comment will show the results so far."
+    );
+  }
+  if (command.kind === "start" && running)
+    return reply(
+      inputs,
+      pr,
+      login,
+      `${statusText(state, existing?.url)} One study runs per pull request: \`/tune restart\` cancels it and starts a new one.`
+    );
+  const { data: pull } = await call(
+    `reading pull request #${pr}`,
+    "pull-requests: read",
+    () => inputs.client.rest.pulls.get({ ...inputs.repo, pull_number: pr })
+  );
+  const headRepo = pull.head.repo?.full_name ?? "(a deleted fork)";
+  if (headRepo !== `${inputs.repo.owner}/${inputs.repo.repo}` && !config2.bot.allow_forks)
+    return refuse(forkRefusal(headRepo));
+  if (command.kind === "restart" && running) await cancelRuns(inputs.client, inputs.repo, config2, pr);
+  const sha = pull.head.sha;
+  const next = { v: 1, status: "running", sha, requestedBy: login, overrides, commentId };
+  const url2 = workflowUrl(inputs, config2);
+  const body = `${marker}
+${botStateLine(next)}
+## matrix-tune: ${config2.name}
+
+Starting a ${config2.strategy} study of ${config2.budget.max_trials} trials (${config2.budget.parallel} per round) on ${sha.slice(0, 7)}, as asked by @${login}. Follow it in [the ${config2.bot.workflow} runs](${url2}); this comment shows the results after each round.
+`;
+  const written = await writeComment(inputs.client, inputs.repo, pr, existing, body);
+  const ref = inputs.event.repository?.default_branch ?? "main";
+  await dispatchWorkflow(inputs.client, inputs.repo, config2.bot.workflow, ref, {
+    pr: String(pr),
+    sha,
+    ...Object.keys(overrides).length ? { overrides: JSON.stringify(overrides) } : {}
+  });
+  await react(inputs, commentId, "rocket");
+  setOutput("comment-url", written.url);
+  info(`started study ${config2.name} on ${sha} for #${pr}`);
+}
+async function cancelRuns(client, repo, config2, pr) {
+  for (const status of ["in_progress", "queued"]) {
+    const { data } = await call(
+      `listing ${config2.bot.workflow} runs`,
+      "actions: read",
+      () => client.rest.actions.listWorkflowRuns({ ...repo, workflow_id: config2.bot.workflow, status, per_page: 100 })
+    );
+    for (const run2 of data.workflow_runs)
+      if (run2.display_title === `tune PR #${pr}`)
+        await call(
+          `cancelling run ${run2.id}`,
+          "actions: write",
+          () => client.rest.actions.cancelWorkflowRun({ ...repo, run_id: run2.id })
+        );
   }
 }
 
@@ -56318,7 +56673,7 @@ function parsePayload(text) {
 }
 async function trial(inputs, signal) {
   const payload = parsePayload(inputs.payload);
-  const { config: config2, file: file2 } = loadActionConfig(inputs.config);
+  const { config: config2, file: file2 } = loadActionConfig(inputs.config, inputs.overrides);
   if (payload.study !== config2.name)
     throw new Error(`the payload is for study "${payload.study}", but ${inputs.config} is study "${config2.name}"`);
   const outputDir = join4(
@@ -56356,7 +56711,7 @@ ${outcome.attempt.logTail}`);
 }
 
 // src/action/main.ts
-var COMMANDS = ["plan", "trial", "report"];
+var COMMANDS = ["plan", "trial", "report", "slash"];
 function positiveIntInput(name) {
   const text = getInput(name);
   if (!text) return void 0;
@@ -56373,25 +56728,50 @@ function pullRequestNumber() {
   return void 0;
 }
 async function run() {
-  const command = getInput("command", { required: true });
+  const command = getInput("command") || (process.env.GITHUB_EVENT_NAME === "issue_comment" ? "slash" : "");
   if (!COMMANDS.includes(command))
     throw new Error(`input command must be one of ${COMMANDS.join(", ")}, got "${command}"`);
   const config2 = getInput("config") || "tune.yml";
+  const overrides = parseOverrides(getInput("overrides"));
   const stateDir = getInput("state-dir") || ".matrix-tune/state";
   const resultsDir = getInput("results-dir") || ".matrix-tune/results";
-  if (command === "plan") return plan({ config: config2, stateDir, resultsDir });
+  if (command === "plan") return plan({ config: config2, stateDir, resultsDir, overrides });
   if (command === "trial") {
     const abort = new AbortController();
     for (const sig of ["SIGINT", "SIGTERM"]) process.once(sig, () => abort.abort());
-    return trial({ config: config2, payload: getInput("payload", { required: true }), resultsDir }, abort.signal);
+    return trial(
+      { config: config2, payload: getInput("payload", { required: true }), resultsDir, overrides },
+      abort.signal
+    );
   }
   const token = getInput("token", { required: true });
   const repo = repoFromEnv();
+  const server = process.env.GITHUB_SERVER_URL ?? "https://github.com";
+  const client = createClient({ token, log: (m) => warning(m) });
+  if (command === "slash") {
+    const min = getInput("min-permission");
+    if (min && !["triage", "write", "maintain", "admin"].includes(min))
+      throw new Error(`input min-permission must be triage, write, maintain or admin, got "${min}"`);
+    const event = commentEventSchema.safeParse(context2.payload);
+    if (!event.success)
+      throw new Error(
+        `the event payload is not an issue_comment event (${event.error.issues[0]?.path.join(".")}: ${event.error.issues[0]?.message})`
+      );
+    return slash({
+      config: config2,
+      event: event.data,
+      client,
+      repo,
+      serverUrl: server,
+      minPermission: min || void 0
+    });
+  }
   const runId = Number(process.env.GITHUB_RUN_ID);
   if (!Number.isInteger(runId) || runId <= 0)
     throw new Error("GITHUB_RUN_ID is not set: is this running in GitHub Actions?");
-  const server = process.env.GITHUB_SERVER_URL ?? "https://github.com";
   const pr = pullRequestNumber();
+  const sha = getInput("sha") || void 0;
+  if (sha && !/^[0-9a-f]{7,64}$/.test(sha)) throw new Error(`input sha must be a commit id, got "${sha}"`);
   const wantDispatch = getBooleanInput("dispatch");
   const ref = getInput("ref") || process.env.GITHUB_HEAD_REF || process.env.GITHUB_REF_NAME || "";
   const workflow = getInput("workflow") || workflowFileFromRef(process.env.GITHUB_WORKFLOW_REF ?? "");
@@ -56399,12 +56779,23 @@ async function run() {
     config: config2,
     stateDir,
     resultsDir,
-    client: createClient({ token, log: (m) => warning(m) }),
+    client,
     repo,
     runId,
     runUrl: `${server}/${repo.owner}/${repo.repo}/actions/runs/${runId}`,
     pr,
-    dispatch: wantDispatch ? { workflow, ref, inputs: { "state-run-id": String(runId), ...pr ? { pr: String(pr) } : {} } } : void 0
+    sha,
+    overrides,
+    dispatch: wantDispatch ? {
+      workflow,
+      ref,
+      inputs: {
+        "state-run-id": String(runId),
+        ...pr ? { pr: String(pr) } : {},
+        ...sha ? { sha } : {},
+        ...Object.keys(overrides).length ? { overrides: JSON.stringify(overrides) } : {}
+      }
+    } : void 0
   });
 }
 try {

@@ -31269,6 +31269,11 @@ var configSchema = external_exports.strictObject({
   baseline: external_exports.boolean().default(false).describe("run the parameters' defaults as the first trial, so the report shows what tuning gained over them"),
   seed: external_exports.int().min(0).default(0),
   runs_on: external_exports.union([external_exports.string().min(1), external_exports.array(external_exports.string().min(1)).min(1)]).default("ubuntu-latest").describe("GitHub Actions: the runner labels trial jobs run on, e.g. [self-hosted, gpu]"),
+  bot: external_exports.strictObject({
+    permission: external_exports.enum(["triage", "write", "maintain", "admin"]).default("write").describe("the least repository permission a commenter needs for /tune"),
+    allow_forks: external_exports.boolean().default(false).describe("run /tune on pull requests from forks (their code then runs on your runners)"),
+    workflow: external_exports.string().default("tune.yml").describe("the workflow file that /tune dispatches")
+  }).default({ permission: "write", allow_forks: false, workflow: "tune.yml" }),
   budget: external_exports.strictObject({
     max_trials: external_exports.int().min(1).default(20),
     parallel: external_exports.int().min(1).max(256).default(1).describe("trials per round (one matrix, or parallel processes locally)"),
@@ -32189,7 +32194,8 @@ var STOP_CODES = [
   "target_reached",
   "patience",
   "max_failures",
-  "exhausted"
+  "exhausted",
+  "stopped"
 ];
 var stopSchema = external_exports.object({ code: external_exports.enum(STOP_CODES), message: external_exports.string() });
 var studySchema = external_exports.object({

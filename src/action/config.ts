@@ -6,6 +6,8 @@
 
 import { relative, resolve } from "node:path";
 import * as core from "@actions/core";
+import { applyOverrides } from "../bot/apply.ts";
+import { type Overrides, overridesSchema } from "../bot/parse.ts";
 import { ConfigError } from "../config/errors.ts";
 import { type LoadedConfig, loadConfig } from "../config/load.ts";
 
@@ -13,10 +15,28 @@ export function workspacePath(path: string): string {
   return resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), path);
 }
 
-export function loadActionConfig(path: string): LoadedConfig {
-  const file = workspacePath(path);
+/** Reads the `overrides` input: JSON made by the slash command from a validated `/tune key=value`. */
+export function parseOverrides(text: string): Overrides {
+  if (!text) return {};
+  let raw: unknown;
   try {
-    return loadConfig(file);
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`input overrides is not JSON (${(err as Error).message})`);
+  }
+  const parsed = overridesSchema.safeParse(raw);
+  if (!parsed.success)
+    throw new Error(
+      `input overrides: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
+  return parsed.data;
+}
+
+export function loadActionConfig(path: string, overrides: Overrides = {}): LoadedConfig {
+  const file = workspacePath(overrides.config ?? path);
+  try {
+    const loaded = loadConfig(file);
+    return { ...loaded, config: applyOverrides(loaded.config, overrides) };
   } catch (err) {
     if (err instanceof ConfigError) {
       const shown = relative(process.env.GITHUB_WORKSPACE ?? process.cwd(), file);

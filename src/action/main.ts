@@ -5,15 +5,18 @@
  */
 import * as core from "@actions/core";
 import { context } from "@actions/github";
+import { commentEventSchema, type Permission } from "../bot/policy.ts";
 import { ConfigError } from "../config/errors.ts";
 import { createClient } from "../github/client.ts";
 import { workflowFileFromRef } from "../github/dispatch.ts";
 import { repoFromEnv } from "../github/repo.ts";
+import { parseOverrides } from "./config.ts";
 import { plan } from "./plan.ts";
 import { report } from "./report.ts";
+import { slash } from "./slash.ts";
 import { trial } from "./trial.ts";
 
-const COMMANDS = ["plan", "trial", "report"] as const;
+const COMMANDS = ["plan", "trial", "report", "slash"] as const;
 
 function positiveIntInput(name: string): number | undefined {
   const text = core.getInput(name);
@@ -34,28 +37,54 @@ function pullRequestNumber(): number | undefined {
 }
 
 export async function run(): Promise<void> {
-  const command = core.getInput("command", { required: true });
+  // A step triggered by a comment answers it unless told otherwise.
+  const command = core.getInput("command") || (process.env.GITHUB_EVENT_NAME === "issue_comment" ? "slash" : "");
   if (!(COMMANDS as readonly string[]).includes(command))
     throw new Error(`input command must be one of ${COMMANDS.join(", ")}, got "${command}"`);
   const config = core.getInput("config") || "tune.yml";
+  const overrides = parseOverrides(core.getInput("overrides"));
   const stateDir = core.getInput("state-dir") || ".matrix-tune/state";
   const resultsDir = core.getInput("results-dir") || ".matrix-tune/results";
 
-  if (command === "plan") return plan({ config, stateDir, resultsDir });
+  if (command === "plan") return plan({ config, stateDir, resultsDir, overrides });
   if (command === "trial") {
     const abort = new AbortController();
     // A cancelled job gets SIGINT/SIGTERM: stop the trial's process group rather than orphan it.
     for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => abort.abort());
-    return trial({ config, payload: core.getInput("payload", { required: true }), resultsDir }, abort.signal);
+    return trial(
+      { config, payload: core.getInput("payload", { required: true }), resultsDir, overrides },
+      abort.signal,
+    );
   }
 
   const token = core.getInput("token", { required: true });
   const repo = repoFromEnv();
+  const server = process.env.GITHUB_SERVER_URL ?? "https://github.com";
+  const client = createClient({ token, log: (m) => core.warning(m) });
+  if (command === "slash") {
+    const min = core.getInput("min-permission");
+    if (min && !["triage", "write", "maintain", "admin"].includes(min))
+      throw new Error(`input min-permission must be triage, write, maintain or admin, got "${min}"`);
+    const event = commentEventSchema.safeParse(context.payload);
+    if (!event.success)
+      throw new Error(
+        `the event payload is not an issue_comment event (${event.error.issues[0]?.path.join(".")}: ${event.error.issues[0]?.message})`,
+      );
+    return slash({
+      config,
+      event: event.data,
+      client,
+      repo,
+      serverUrl: server,
+      minPermission: (min || undefined) as Permission | undefined,
+    });
+  }
   const runId = Number(process.env.GITHUB_RUN_ID);
   if (!Number.isInteger(runId) || runId <= 0)
     throw new Error("GITHUB_RUN_ID is not set: is this running in GitHub Actions?");
-  const server = process.env.GITHUB_SERVER_URL ?? "https://github.com";
   const pr = pullRequestNumber();
+  const sha = core.getInput("sha") || undefined;
+  if (sha && !/^[0-9a-f]{7,64}$/.test(sha)) throw new Error(`input sha must be a commit id, got "${sha}"`);
   const wantDispatch = core.getBooleanInput("dispatch");
   const ref = core.getInput("ref") || process.env.GITHUB_HEAD_REF || process.env.GITHUB_REF_NAME || "";
   const workflow = core.getInput("workflow") || workflowFileFromRef(process.env.GITHUB_WORKFLOW_REF ?? "");
@@ -63,13 +92,24 @@ export async function run(): Promise<void> {
     config,
     stateDir,
     resultsDir,
-    client: createClient({ token, log: (m) => core.warning(m) }),
+    client,
     repo,
     runId,
     runUrl: `${server}/${repo.owner}/${repo.repo}/actions/runs/${runId}`,
     pr,
+    sha,
+    overrides,
     dispatch: wantDispatch
-      ? { workflow, ref, inputs: { "state-run-id": String(runId), ...(pr ? { pr: String(pr) } : {}) } }
+      ? {
+          workflow,
+          ref,
+          inputs: {
+            "state-run-id": String(runId),
+            ...(pr ? { pr: String(pr) } : {}),
+            ...(sha ? { sha } : {}),
+            ...(Object.keys(overrides).length ? { overrides: JSON.stringify(overrides) } : {}),
+          },
+        }
       : undefined,
   });
 }

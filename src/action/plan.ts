@@ -4,6 +4,7 @@
  * cancelled round left behind), then the engine's next round as a matrix.
  */
 import * as core from "@actions/core";
+import type { Overrides } from "../bot/parse.ts";
 import { planRound } from "../engine/plan.ts";
 import { githubMatrix, payloadsFor } from "../trial/payload.ts";
 import { loadActionConfig } from "./config.ts";
@@ -14,10 +15,11 @@ export interface PlanInputs {
   config: string;
   stateDir: string;
   resultsDir: string;
+  overrides: Overrides;
 }
 
 export async function plan(inputs: PlanInputs): Promise<void> {
-  const { config } = loadActionConfig(inputs.config);
+  const { config } = loadActionConfig(inputs.config, inputs.overrides);
   let study = readOrCreateStudy(inputs.stateDir, config);
   const { study: merged, merged: count } = mergeResultFiles(study, inputs.resultsDir);
   if (count > 0) core.info(`recorded ${count} results left by an unfinished round`);

@@ -5,16 +5,17 @@
  * one PR comment), and start the next round or name the winner.
  */
 import * as core from "@actions/core";
-import type { Config } from "../config/schema.ts";
+import type { Overrides } from "../bot/parse.ts";
+import { botStateLine, readBotState } from "../bot/status.ts";
 import { planRound } from "../engine/plan.ts";
-import type { GitHubClient } from "../github/client.ts";
-import { studyMarker, upsertComment } from "../github/comments.ts";
+import { call, type GitHubClient } from "../github/client.ts";
+import { findComment, studyMarker, writeComment } from "../github/comments.ts";
 import { dispatchWorkflow } from "../github/dispatch.ts";
 import { listTrialJobs, type TrialJob } from "../github/jobs.ts";
 import type { Repo } from "../github/repo.ts";
 import { COMMENT_LIMIT, markdownReport } from "../report/markdown.ts";
 import type { Attempt, Study } from "../study/schema.ts";
-import { recordAttempt } from "../study/study.ts";
+import { recordAttempt, withStop } from "../study/study.ts";
 import { loadActionConfig } from "./config.ts";
 import { setDoneOutputs } from "./outputs.ts";
 import { mergeResultFiles, readOrCreateStudy, saveStudy } from "./state.ts";
@@ -30,6 +31,9 @@ export interface ReportInputs {
   runUrl: string;
   /** The pull request to comment on, if any. */
   pr: number | undefined;
+  /** The commit `/tune` pinned, when the study came from the bot. */
+  sha: string | undefined;
+  overrides: Overrides;
   /** Where to dispatch the next round; undefined to leave that to the caller. */
   dispatch: { workflow: string; ref: string; inputs: Record<string, string> } | undefined;
 }
@@ -60,7 +64,7 @@ function lostAttempt(trialId: number, attempt: number, job: TrialJob | undefined
   };
 }
 
-export function gatherRound(config: Config, planned: Study, resultsDir: string, jobs: readonly TrialJob[]): Study {
+export function gatherRound(planned: Study, resultsDir: string, jobs: readonly TrialJob[]): Study {
   const jobOf = (trialId: number, attempt: number) => jobs.find((j) => j.trialId === trialId && j.attempt === attempt);
   let { study } = mergeResultFiles(planned, resultsDir, (a) => {
     const job = jobOf(a.trialId, a.attempt);
@@ -74,32 +78,60 @@ export function gatherRound(config: Config, planned: Study, resultsDir: string, 
   return study;
 }
 
+/** A line for the comment when the pull request moved on after `/tune` pinned its commit. */
+async function headMovedNote(inputs: ReportInputs): Promise<string | undefined> {
+  if (inputs.pr === undefined || !inputs.sha) return undefined;
+  const pr = inputs.pr;
+  const { data } = await call(`reading pull request #${pr}`, "pull-requests: read", () =>
+    inputs.client.rest.pulls.get({ ...inputs.repo, pull_number: pr }),
+  );
+  if (data.head.sha === inputs.sha) return undefined;
+  return `⚠️ The pull request has new commits since this study started: it tunes ${inputs.sha.slice(0, 7)}, the head is now ${data.head.sha.slice(0, 7)}. Comment \`/tune restart\` to tune the new head.`;
+}
+
 export async function report(inputs: ReportInputs): Promise<void> {
-  const { config } = loadActionConfig(inputs.config);
+  const { config } = loadActionConfig(inputs.config, inputs.overrides);
   const planned = readOrCreateStudy(inputs.stateDir, config);
   const jobs = await listTrialJobs(inputs.client, inputs.repo, inputs.runId);
-  let study = gatherRound(config, planned, inputs.resultsDir, jobs);
+  let study = gatherRound(planned, inputs.resultsDir, jobs);
+
+  const marker = studyMarker(config.name);
+  const existing =
+    inputs.pr !== undefined ? await findComment(inputs.client, inputs.repo, inputs.pr, marker) : undefined;
+  const bot = readBotState(existing?.body);
 
   // Ask the engine whether another round follows; its planned round is not kept,
   // since the next plan job computes the same one from the same state.
-  const next = planRound(config, study);
+  let next = planRound(config, study);
+  if (next.kind === "round" && bot?.status === "stopping") {
+    const stop = {
+      code: "stopped" as const,
+      message: `stopped with /tune stop by @${bot.stopRequestedBy ?? bot.requestedBy}`,
+    };
+    next = { kind: "done", study: withStop(study, stop), stop };
+  }
   if (next.kind === "done") study = next.study;
   saveStudy(inputs.stateDir, study);
 
   const linkFor = (t: Study["trials"][number]) => t.attempts[t.attempts.length - 1]?.jobUrl;
   const context = [`Round ${study.rounds.length} ran in [this workflow run](${inputs.runUrl}).`];
+  if (inputs.sha)
+    context.push(`Tuning commit ${inputs.sha.slice(0, 7)}${bot ? `, as asked by @${bot.requestedBy}` : ""}.`);
   if (next.kind === "round" && inputs.dispatch) context.push(`Round ${next.round} is starting next.`);
+  const moved = await headMovedNote(inputs);
+  if (moved) context.push(moved);
   const summary = markdownReport(config, study, { linkFor, context });
   await core.summary.addRaw(summary).write();
 
   if (inputs.pr !== undefined) {
+    const botLine = bot ? `${botStateLine({ ...bot, status: next.kind === "done" ? "done" : bot.status })}\n` : "";
     const body = markdownReport(config, study, {
       linkFor,
       context,
-      maxChars: COMMENT_LIMIT - studyMarker(config.name).length - 1,
+      maxChars: COMMENT_LIMIT - marker.length - botLine.length - 1,
       fullReportUrl: inputs.runUrl,
     });
-    const comment = await upsertComment(inputs.client, inputs.repo, inputs.pr, studyMarker(config.name), body);
+    const comment = await writeComment(inputs.client, inputs.repo, inputs.pr, existing, `${marker}\n${botLine}${body}`);
     core.info(`${comment.created ? "created" : "updated"} ${comment.url}`);
     core.setOutput("comment-url", comment.url);
   }

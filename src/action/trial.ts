@@ -7,6 +7,7 @@
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import * as core from "@actions/core";
+import type { Overrides } from "../bot/parse.ts";
 import { splitCommand } from "../trial/command.ts";
 import { type TrialPayload, trialPayloadSchema } from "../trial/payload.ts";
 import { writeResultFile } from "../trial/result-file.ts";
@@ -17,6 +18,7 @@ export interface TrialInputs {
   config: string;
   payload: string;
   resultsDir: string;
+  overrides: Overrides;
 }
 
 export function parsePayload(text: string): TrialPayload {
@@ -40,7 +42,7 @@ export function parsePayload(text: string): TrialPayload {
 
 export async function trial(inputs: TrialInputs, signal: AbortSignal): Promise<void> {
   const payload = parsePayload(inputs.payload);
-  const { config, file } = loadActionConfig(inputs.config);
+  const { config, file } = loadActionConfig(inputs.config, inputs.overrides);
   if (payload.study !== config.name)
     throw new Error(`the payload is for study "${payload.study}", but ${inputs.config} is study "${config.name}"`);
   const outputDir = join(

@@ -160,6 +160,19 @@ export const configSchema = z
       .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
       .default("ubuntu-latest")
       .describe("GitHub Actions: the runner labels trial jobs run on, e.g. [self-hosted, gpu]"),
+    bot: z
+      .strictObject({
+        permission: z
+          .enum(["triage", "write", "maintain", "admin"])
+          .default("write")
+          .describe("the least repository permission a commenter needs for /tune"),
+        allow_forks: z
+          .boolean()
+          .default(false)
+          .describe("run /tune on pull requests from forks (their code then runs on your runners)"),
+        workflow: z.string().default("tune.yml").describe("the workflow file that /tune dispatches"),
+      })
+      .default({ permission: "write", allow_forks: false, workflow: "tune.yml" }),
     budget: z
       .strictObject({
         max_trials: z.int().min(1).default(20),

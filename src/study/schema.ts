@@ -77,6 +77,7 @@ export const STOP_CODES = [
   "patience",
   "max_failures",
   "exhausted",
+  "stopped",
 ] as const;
 export type StopCode = (typeof STOP_CODES)[number];
 

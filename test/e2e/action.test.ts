@@ -6,42 +6,15 @@
  * happen on real runners.
  */
 import assert from "node:assert/strict";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { runStep } from "../helpers/actions-runner.ts";
-import { ROOT } from "../helpers/cli.ts";
 import { GitHubPlayer } from "../helpers/github-play.ts";
 import { type FakeGitHub, faults, startFakeGitHub } from "../helpers/github-server.ts";
+import { digitsRepo } from "../helpers/repo.ts";
 
 const PR = 7;
-
-/** A repository with the digits example and a small study: 6 trials, 3 per round, 4 epochs each. */
-function template(extra = ""): string {
-  const dir = mkdtempSync(join(tmpdir(), "mt-repo-"));
-  mkdirSync(join(dir, "model"));
-  cpSync(join(ROOT, "examples/digits-mlp/train.mjs"), join(dir, "model/train.mjs"));
-  cpSync(join(ROOT, "examples/digits-mlp/data"), join(dir, "model/data"), { recursive: true });
-  writeFileSync(
-    join(dir, "tune.yml"),
-    `name: digits
-command: [node, train.mjs, "--lr=\${lr}", "--momentum=\${momentum}", "--nodes=\${nodes}", --epochs=4]
-workdir: model
-objective: {metric: val_accuracy, goal: maximize}
-metrics: {record: [val_loss]}
-parameters:
-  lr: {type: float, min: 0.01, max: 0.5, scale: log, default: 0.01}
-  momentum: {type: float, min: 0, max: 0.9, default: 0}
-  nodes: {type: int, min: 16, max: 64, default: 32}
-strategy: sobol
-baseline: true
-runs_on: [self-hosted, gpu]
-budget: {max_trials: 6, parallel: 3${extra}}
-`,
-  );
-  return dir;
-}
 
 const prEvent = {
   action: "synchronize",
@@ -57,7 +30,7 @@ describe("the Action, round after round", () => {
   after(() => gh.close());
 
   it("plans, runs every trial, reports, dispatches, and ends with one comment and the winner", async () => {
-    const play = new GitHubPlayer(gh, template());
+    const play = new GitHubPlayer(gh, digitsRepo());
     const last = await play.untilDone({ inputs: {}, event: prEvent });
     assert.equal(play.runs.length, 2, "two rounds of three");
 
@@ -114,7 +87,7 @@ describe("the Action, round after round", () => {
 
 describe("the trial step", () => {
   it("a failing trial still writes its result, and the step fails visibly", async () => {
-    const ws = template();
+    const ws = digitsRepo();
     const payload = JSON.stringify(
       { v: 1, study: "digits", round: 1, trial: 4, attempt: 2, params: { lr: 20, momentum: 0, nodes: 16 } },
       null,
@@ -130,7 +103,7 @@ describe("the trial step", () => {
   });
 
   it("a payload that is not a trial names what is wrong", async () => {
-    const r = await runStep({ workspace: template(), inputs: { command: "trial", payload: '{"trial": "x"}' } });
+    const r = await runStep({ workspace: digitsRepo(), inputs: { command: "trial", payload: '{"trial": "x"}' } });
     assert.equal(r.code, 1);
     assert.match(
       r.stdout,
@@ -139,7 +112,7 @@ describe("the trial step", () => {
   });
 
   it("an invalid config is annotated at its file and line", async () => {
-    const ws = template();
+    const ws = digitsRepo();
     writeFileSync(
       join(ws, "tune.yml"),
       "name: x\ncommand: [x]\nobjective: {metric: m, goal: minimise}\nparameters:\n  a: {type: float, min: 1, max: 0}\n",
@@ -163,7 +136,7 @@ describe("the Action under faults", () => {
   after(() => gh.close());
 
   it("records a trial job that died without a result as failed, with its job, and retries it", async () => {
-    const play = new GitHubPlayer(gh, template(", retries: 1"));
+    const play = new GitHubPlayer(gh, digitsRepo(", retries: 1"));
     await play.untilDone({ inputs: {}, event: prEvent }, 6, (i) =>
       i === 0 ? new Map([[1, "dies" as const]]) : undefined,
     );
@@ -179,7 +152,7 @@ describe("the Action under faults", () => {
   });
 
   it("skips a corrupted result file with a warning naming it, and counts the trial as failed", async () => {
-    const play = new GitHubPlayer(gh, template());
+    const play = new GitHubPlayer(gh, digitsRepo());
     const record = await play.run({ inputs: {}, event: prEvent, faults: new Map([[2, "corrupt" as const]]) });
     const report = record.report!;
     assert.equal(report.code, 0, report.stdout);
@@ -193,7 +166,7 @@ describe("the Action under faults", () => {
   });
 
   it("a re-run report job changes nothing and keeps one comment", async () => {
-    const play = new GitHubPlayer(gh, template());
+    const play = new GitHubPlayer(gh, digitsRepo());
     const record = await play.run({ inputs: {}, event: { ...prEvent, number: 8, pull_request: { number: 8 } } });
     const before = play.state(record.runId);
     const again = await play.reportJob(record.runId, {
@@ -206,7 +179,7 @@ describe("the Action under faults", () => {
   });
 
   it("rides out a 502 and a secondary rate limit", async () => {
-    const play = new GitHubPlayer(gh, template());
+    const play = new GitHubPlayer(gh, digitsRepo());
     gh.fail({ method: "GET", path: /\/actions\/runs\/\d+\/jobs$/ }, faults.badGateway());
     gh.fail({ method: "POST", path: /\/issues\/9\/comments$/ }, faults.secondaryRateLimit(1));
     const record = await play.run({ inputs: {}, event: { ...prEvent, number: 9, pull_request: { number: 9 } } });
@@ -217,7 +190,7 @@ describe("the Action under faults", () => {
   });
 
   it("fails the step with the call and the permission it needs when the API refuses", async () => {
-    const play = new GitHubPlayer(gh, template());
+    const play = new GitHubPlayer(gh, digitsRepo());
     gh.fail(
       { method: "POST", path: /\/dispatches$/ },
       { status: 403, body: { message: "Resource not accessible by integration" } },
@@ -234,7 +207,7 @@ describe("the Action under faults", () => {
   });
 
   it("without a pull request writes only the job summary; a plan after the end says done", async () => {
-    const play = new GitHubPlayer(gh, template());
+    const play = new GitHubPlayer(gh, digitsRepo());
     const comments = gh.comments.length;
     const last = await play.untilDone({ inputs: {}, event: { ref: "refs/heads/main" } });
     assert.equal(gh.comments.length, comments, "no comment without a pull request");
@@ -248,7 +221,7 @@ describe("the Action under faults", () => {
   });
 
   it("a cancelled round is resumed: finished trials are kept, the rest run again", async () => {
-    const play = new GitHubPlayer(gh, template());
+    const play = new GitHubPlayer(gh, digitsRepo());
     const cancelled = await play.run({ inputs: {}, event: prEvent, cancelAfter: 2 });
     assert.equal(cancelled.report, undefined);
     assert.equal(cancelled.trials.length, 2);

@@ -16,7 +16,7 @@ export type TrialFault = "dies" | "corrupt";
 
 export interface RunPlan {
   /** Inputs of the run (workflow_dispatch inputs, or empty for the first). */
-  inputs: { "state-run-id"?: string; pr?: string };
+  inputs: { "state-run-id"?: string; pr?: string; sha?: string; overrides?: string };
   /** The triggering event's payload. */
   event: unknown;
   faults?: Map<number, TrialFault>;
@@ -108,7 +108,7 @@ export class GitHubPlayer {
     }
     const plan = await runStep({
       workspace: ws,
-      inputs: { command: "plan", config: this.config },
+      inputs: { command: "plan", config: this.config, overrides: run.inputs.overrides ?? "" },
       env: this.env(runId),
       event: run.event,
     });
@@ -121,7 +121,7 @@ export class GitHubPlayer {
     runId: number,
     entry: { trial: number; attempt: number },
     fault: TrialFault | undefined,
-    event: unknown,
+    run: RunPlan,
   ): Promise<StepResult | undefined> {
     const name = `tune / trial ${entry.trial} (attempt ${entry.attempt})`;
     const url = `https://github.com/${this.gh.owner}/${this.gh.repo}/actions/runs/${runId}/job/${runId * 100 + entry.trial}`;
@@ -140,9 +140,9 @@ export class GitHubPlayer {
     const payload = JSON.stringify(entry, null, 2);
     const result = await runStep({
       workspace: ws,
-      inputs: { command: "trial", config: this.config, payload },
+      inputs: { command: "trial", config: this.config, payload, overrides: run.inputs.overrides ?? "" },
       env: this.env(runId),
-      event,
+      event: run.event,
     });
     const results = join(ws, ".matrix-tune/results");
     if (fault === "corrupt")
@@ -164,7 +164,13 @@ export class GitHubPlayer {
     this.download(runId, join(ws, ".matrix-tune/results"), { prefix: "matrix-tune-result-" });
     const report = await runStep({
       workspace: ws,
-      inputs: { command: "report", config: this.config, pr: run.inputs.pr ?? "" },
+      inputs: {
+        command: "report",
+        config: this.config,
+        pr: run.inputs.pr ?? "",
+        sha: run.inputs.sha ?? "",
+        overrides: run.inputs.overrides ?? "",
+      },
       env: this.env(runId),
       event: run.event,
     });
@@ -181,7 +187,7 @@ export class GitHubPlayer {
     if (plan.outputs.done === "true") return record;
     const matrix = JSON.parse(plan.outputs.matrix!) as { include: { trial: number; attempt: number }[] };
     const entries = run.cancelAfter !== undefined ? matrix.include.slice(0, run.cancelAfter) : matrix.include;
-    const results = await Promise.all(entries.map((e) => this.trialJob(runId, e, run.faults?.get(e.trial), run.event)));
+    const results = await Promise.all(entries.map((e) => this.trialJob(runId, e, run.faults?.get(e.trial), run)));
     record.trials = results.filter((r): r is StepResult => r !== undefined);
     if (run.cancelAfter !== undefined) return record;
     record.report = await this.reportJob(runId, run);

@@ -1,0 +1,138 @@
+/**
+ * The `/tune` command in a pull-request comment. Only a comment whose first
+ * line starts with `/tune` counts, so quoting someone's command (`> /tune`),
+ * showing it in a code block, or mentioning it mid-sentence does nothing.
+ * Overrides are parsed into validated values here; the raw comment text goes
+ * no further than this module (never into a shell or a workflow expression).
+ */
+import { z } from "zod";
+import { didYouMean } from "../config/errors.ts";
+import { STRATEGIES } from "../config/schema.ts";
+
+export const COMMAND = "/tune";
+
+/** What a `/tune key=value` may change, with the config field each one sets. */
+export const overridesSchema = z.strictObject({
+  strategy: z.enum(STRATEGIES).optional(),
+  max_trials: z.int().min(1).max(10_000).optional(),
+  parallel: z.int().min(1).max(256).optional(),
+  max_rounds: z.int().min(1).max(1000).optional(),
+  seed: z
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .optional(),
+  config: z
+    .string()
+    .regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+\.ya?ml$/, "a .yml path inside the repository")
+    .optional(),
+  compare: z.enum(["base", "defaults", "off"]).optional(),
+});
+export type Overrides = z.infer<typeof overridesSchema>;
+
+/** The spellings users write, mapped to override fields. */
+const KEYS: Record<string, keyof Overrides> = {
+  strategy: "strategy",
+  "max-trials": "max_trials",
+  max_trials: "max_trials",
+  trials: "max_trials",
+  parallel: "parallel",
+  rounds: "max_rounds",
+  "max-rounds": "max_rounds",
+  max_rounds: "max_rounds",
+  seed: "seed",
+  config: "config",
+  compare: "compare",
+};
+
+const INTEGER_KEYS = new Set<keyof Overrides>(["max_trials", "parallel", "max_rounds", "seed"]);
+
+export type Command =
+  | { kind: "none" }
+  | { kind: "start"; overrides: Overrides }
+  | { kind: "restart"; overrides: Overrides }
+  | { kind: "stop" }
+  | { kind: "status" }
+  | { kind: "help" }
+  | { kind: "invalid"; message: string };
+
+/** Shows a piece of user text safely inside a reply: short, on one line, in a code span. */
+export function quote(text: string, max = 60): string {
+  const flat = text.replace(/[\r\n\t]+/g, " ");
+  const cut = [...flat].length > max ? `${[...flat].slice(0, max).join("")}…` : flat;
+  // No backtick can end the code span early, and no `${{` reads like a workflow expression.
+  return `\`${cut.replace(/`/g, "'").replace(/\$\{\{/g, "$ {{")}\``;
+}
+
+export function parseCommand(body: string): Command {
+  const first = body.split(/\r?\n/, 1)[0]!.trim();
+  if (first !== COMMAND && !first.startsWith(`${COMMAND} `) && !first.startsWith(`${COMMAND}\t`))
+    return { kind: "none" };
+  const words = first.slice(COMMAND.length).trim().split(/\s+/).filter(Boolean);
+  const verb = words[0] && !words[0].includes("=") ? words.shift()! : undefined;
+  if (verb === "stop" || verb === "status" || verb === "help") {
+    if (words.length)
+      return { kind: "invalid", message: `\`/tune ${verb}\` takes nothing after it; got ${quote(words.join(" "))}` };
+    return { kind: verb };
+  }
+  if (verb !== undefined && verb !== "restart") {
+    const guess = didYouMean(verb, ["stop", "status", "help", "restart"]);
+    return {
+      kind: "invalid",
+      message: `unknown command ${quote(verb)}${guess ? ` (did you mean \`/tune ${guess}\`?)` : ""}; see \`/tune help\``,
+    };
+  }
+  const raw: Record<string, string | number> = {};
+  for (const word of words) {
+    const eq = word.indexOf("=");
+    if (eq <= 0) return { kind: "invalid", message: `expected key=value, got ${quote(word)}; see \`/tune help\`` };
+    const key = word.slice(0, eq);
+    const value = word.slice(eq + 1);
+    const field = KEYS[key.toLowerCase()];
+    if (!field) {
+      const guess = didYouMean(key, Object.keys(KEYS));
+      return {
+        kind: "invalid",
+        message: `unknown setting ${quote(key)}${guess ? ` (did you mean \`${guess}\`?)` : ""}; settings: ${allowedKeys()}`,
+      };
+    }
+    if (field in raw) return { kind: "invalid", message: `${quote(key)} is given twice` };
+    if (INTEGER_KEYS.has(field)) {
+      if (!/^\d{1,10}$/.test(value))
+        return { kind: "invalid", message: `${quote(key)} must be a whole number, got ${quote(value)}` };
+      raw[field] = Number(value);
+    } else raw[field] = value;
+  }
+  const parsed = overridesSchema.safeParse(raw);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0]!;
+    const field = String(i.path[0]);
+    return { kind: "invalid", message: `${quote(field)}: ${describeIssue(i)} (got ${quote(String(raw[field]))})` };
+  }
+  return { kind: verb === "restart" ? "restart" : "start", overrides: parsed.data };
+}
+
+function describeIssue(i: z.core.$ZodIssue): string {
+  if (i.code === "invalid_value") return `must be one of ${i.values.map((v) => `\`${String(v)}\``).join(", ")}`;
+  if (i.code === "too_small") return `must be at least ${i.minimum}`;
+  if (i.code === "too_big") return `must be at most ${i.maximum}`;
+  return i.message;
+}
+
+function allowedKeys(): string {
+  return "`strategy`, `max-trials`, `parallel`, `rounds`, `seed`, `config`, `compare`";
+}
+
+export const HELP = `**matrix-tune** commands (the first line of a comment):
+
+| command | what it does |
+| --- | --- |
+| \`/tune\` | tune this pull request's head commit with the repository's config |
+| \`/tune key=value …\` | the same, with settings changed for this study: ${allowedKeys()} |
+| \`/tune status\` | where this pull request's study stands |
+| \`/tune stop\` | end the running study after its current round |
+| \`/tune restart [key=value …]\` | cancel the running study and start a new one |
+| \`/tune help\` | this list |
+
+Settings: \`strategy\` (${STRATEGIES.join(", ")}), \`max-trials\` (1–10000), \`parallel\` (trials per round, 1–256), \`rounds\` (most rounds), \`seed\`, \`config\` (path of a tuning config), \`compare\` (\`base\`: against the base branch's latest study, \`defaults\`: against the config's defaults on the base commit, \`off\`).
+Only collaborators with the configured permission can start a study; one study runs per pull request at a time.`;

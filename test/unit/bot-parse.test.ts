@@ -1,0 +1,76 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { parseCommand, quote } from "../../src/bot/parse.ts";
+import { hasPermission, screenEvent } from "../../src/bot/policy.ts";
+
+describe("parseCommand", () => {
+  it("reads the verbs and the whitelisted settings", () => {
+    assert.deepEqual(parseCommand("/tune"), { kind: "start", overrides: {} });
+    assert.deepEqual(parseCommand("/tune status"), { kind: "status" });
+    assert.deepEqual(parseCommand("/tune stop\nplease"), { kind: "stop" });
+    assert.deepEqual(parseCommand("  /tune help"), { kind: "help" });
+    assert.deepEqual(parseCommand("/tune restart seed=2"), { kind: "restart", overrides: { seed: 2 } });
+    assert.deepEqual(parseCommand("/tune max-trials=40 rounds=3 compare=defaults config=ml/tune.yaml"), {
+      kind: "start",
+      overrides: { max_trials: 40, max_rounds: 3, compare: "defaults", config: "ml/tune.yaml" },
+    });
+  });
+
+  it("only counts a first line that starts with the command", () => {
+    for (const body of ["> /tune", "text\n/tune", "```\n/tune\n```", "/tuned", "please /tune"])
+      assert.deepEqual(parseCommand(body), { kind: "none" }, body);
+  });
+
+  it("says what is wrong and what is valid", () => {
+    const msg = (body: string) => {
+      const c = parseCommand(body);
+      assert.equal(c.kind, "invalid", body);
+      return c.kind === "invalid" ? c.message : "";
+    };
+    assert.match(
+      msg("/tune paralel=3"),
+      /unknown setting `paralel` \(did you mean `parallel`\?\); settings: `strategy`/,
+    );
+    assert.match(msg("/tune stats"), /unknown command `stats` \(did you mean `\/tune status`\?\)/);
+    assert.match(msg("/tune parallel=0"), /`parallel`: must be at least 1/);
+    assert.match(msg("/tune parallel=1e3"), /must be a whole number/);
+    assert.match(msg("/tune strategy=cmaes"), /must be one of `grid`, `random`, `sobol`, `bayes`, `tpe`, `hyperband`/);
+    assert.match(msg("/tune config=../secrets.yml"), /a \.yml path inside the repository/);
+    assert.match(msg("/tune seed=1 seed=2"), /given twice/);
+    assert.match(msg("/tune status now"), /takes nothing after it/);
+    assert.match(msg("/tune lr"), /unknown command `lr`; see `\/tune help`/);
+    assert.match(msg("/tune seed=1 lr"), /expected key=value, got `lr`/);
+  });
+
+  it("quotes user text short, on one line, and without expression syntax", () => {
+    assert.equal(quote("a`b"), "`a'b`");
+    assert.equal(quote("${{ secrets.X }}"), "`$ {{ secrets.X }}`");
+    assert.equal(quote("x".repeat(100)), `\`${"x".repeat(60)}…\``);
+    assert.equal(quote("a\nb"), "`a b`");
+  });
+});
+
+describe("screenEvent and permissions", () => {
+  const base = {
+    action: "created",
+    comment: { id: 1, body: "/tune", user: { login: "alice", type: "User" } },
+    issue: { number: 3, pull_request: { url: "x" } },
+  };
+  it("lets a person's new comment on a pull request through", () => {
+    assert.deepEqual(screenEvent(base), { kind: "ok", pr: 3, commentId: 1, login: "alice" });
+  });
+  it("ignores edits, bots and issues", () => {
+    assert.equal(screenEvent({ ...base, action: "edited" }).kind, "ignore");
+    assert.equal(
+      screenEvent({ ...base, comment: { ...base.comment, user: { login: "x[bot]", type: "Bot" } } }).kind,
+      "ignore",
+    );
+    assert.equal(screenEvent({ ...base, issue: { number: 3 } }).kind, "ignore");
+  });
+  it("orders permissions as GitHub does", () => {
+    assert.equal(hasPermission("admin", "write"), true);
+    assert.equal(hasPermission("maintain", "write"), true);
+    assert.equal(hasPermission("triage", "write"), false);
+    assert.equal(hasPermission("read", "triage"), false);
+  });
+});
