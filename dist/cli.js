@@ -31268,6 +31268,7 @@ var configSchema = external_exports.strictObject({
   strategy: external_exports.enum(STRATEGIES).default("random"),
   baseline: external_exports.boolean().default(false).describe("run the parameters' defaults as the first trial, so the report shows what tuning gained over them"),
   seed: external_exports.int().min(0).default(0),
+  compare: external_exports.enum(["base", "off"]).default("base").describe("on a pull request, compare the best trial with the base branch's latest study (off: no comparison)"),
   runs_on: external_exports.union([external_exports.string().min(1), external_exports.array(external_exports.string().min(1)).min(1)]).default("ubuntu-latest").describe("GitHub Actions: the runner labels trial jobs run on, e.g. [self-hosted, gpu]"),
   bot: external_exports.strictObject({
     permission: external_exports.enum(["triage", "write", "maintain", "admin"]).default("write").describe("the least repository permission a commenter needs for /tune"),
@@ -31780,6 +31781,31 @@ function keyPath(doc, offset) {
 }
 function firstLine(s) {
   return s.split("\n")[0];
+}
+
+// src/config/overrides.ts
+var overridesSchema = external_exports.strictObject({
+  strategy: external_exports.enum(STRATEGIES).optional(),
+  max_trials: external_exports.int().min(1).max(1e4).optional(),
+  parallel: external_exports.int().min(1).max(256).optional(),
+  max_rounds: external_exports.int().min(1).max(1e3).optional(),
+  seed: external_exports.int().min(0).max(2 ** 31 - 1).optional(),
+  config: external_exports.string().regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+\.ya?ml$/, "a .yml path inside the repository").optional(),
+  compare: external_exports.enum(["base", "off"]).optional()
+});
+function applyOverrides(config2, o) {
+  return {
+    ...config2,
+    strategy: o.strategy ?? config2.strategy,
+    seed: o.seed ?? config2.seed,
+    compare: o.compare ?? config2.compare,
+    budget: {
+      ...config2.budget,
+      max_trials: o.max_trials ?? config2.budget.max_trials,
+      parallel: o.parallel ?? config2.budget.parallel,
+      max_rounds: o.max_rounds ?? config2.budget.max_rounds
+    }
+  };
 }
 
 // src/space/grid.ts
@@ -33289,7 +33315,8 @@ function compose(config2, study, opts, maxRows) {
       ...opts.context ?? []
     ].join("  \n"),
     stopLine(study),
-    baselineLine(config2, study)
+    baselineLine(config2, study),
+    opts.comparison
   ].filter((p) => p !== void 0);
   const snippet = bestSnippet(config2, study);
   parts.push(snippet ? `### Best configuration
@@ -33308,7 +33335,7 @@ ${convergenceFallback(config2, study)}`);
     parts.push(
       `### Parameter effects
 
-${markdownTable([["parameter", "effect on " + config2.objective.metric], ...effects.map((e) => [e.name, e.text])])}`
+${markdownTable([["parameter", `effect on ${config2.objective.metric}`], ...effects.map((e) => [e.name, e.text])])}`
     );
   let table = resultsTable(config2, study, { maxRows, linkFor: opts.linkFor });
   if (maxRows !== void 0 && maxRows < study.trials.length && opts.fullReportUrl)
@@ -33411,16 +33438,11 @@ var nonNegativeInt = (name) => (v) => {
 };
 function load(file2, flags = {}) {
   const loaded = loadConfig(file2);
-  const c = loaded.config;
-  const config2 = {
-    ...c,
-    seed: flags.seed ?? c.seed,
-    budget: {
-      ...c.budget,
-      parallel: flags.parallel ?? c.budget.parallel,
-      max_trials: flags.maxTrials ?? c.budget.max_trials
-    }
-  };
+  const config2 = applyOverrides(loaded.config, {
+    seed: flags.seed,
+    parallel: flags.parallel,
+    max_trials: flags.maxTrials
+  });
   return { ...loaded, config: config2 };
 }
 function terminalReport(config2, study) {

@@ -6,10 +6,9 @@
 
 import { relative, resolve } from "node:path";
 import * as core from "@actions/core";
-import { applyOverrides } from "../bot/apply.ts";
-import { type Overrides, overridesSchema } from "../bot/parse.ts";
 import { ConfigError } from "../config/errors.ts";
 import { type LoadedConfig, loadConfig } from "../config/load.ts";
+import { applyOverrides, type Overrides, overridesSchema } from "../config/overrides.ts";
 
 export function workspacePath(path: string): string {
   return resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), path);

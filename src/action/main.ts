@@ -7,6 +7,7 @@ import * as core from "@actions/core";
 import { context } from "@actions/github";
 import { commentEventSchema, type Permission } from "../bot/policy.ts";
 import { ConfigError } from "../config/errors.ts";
+import { baseBranchOf, findBaselineRun } from "../github/baseline.ts";
 import { createClient } from "../github/client.ts";
 import { workflowFileFromRef } from "../github/dispatch.ts";
 import { repoFromEnv } from "../github/repo.ts";
@@ -46,7 +47,21 @@ export async function run(): Promise<void> {
   const stateDir = core.getInput("state-dir") || ".matrix-tune/state";
   const resultsDir = core.getInput("results-dir") || ".matrix-tune/results";
 
-  if (command === "plan") return plan({ config, stateDir, resultsDir, overrides });
+  if (command === "plan") {
+    const pr = pullRequestNumber();
+    const token = core.getInput("token");
+    const findBaseline =
+      pr && token
+        ? async () => {
+            const client = createClient({ token, log: (m) => core.warning(m) });
+            const repo = repoFromEnv();
+            const branch = await baseBranchOf(client, repo, pr, context.payload.pull_request?.base?.ref);
+            const workflow = core.getInput("workflow") || workflowFileFromRef(process.env.GITHUB_WORKFLOW_REF ?? "");
+            return findBaselineRun(client, repo, workflow, branch);
+          }
+        : undefined;
+    return plan({ config, stateDir, resultsDir, overrides, findBaseline });
+  }
   if (command === "trial") {
     const abort = new AbortController();
     // A cancelled job gets SIGINT/SIGTERM: stop the trial's process group rather than orphan it.
@@ -99,6 +114,8 @@ export async function run(): Promise<void> {
     pr,
     sha,
     overrides,
+    baselineDir: core.getInput("baseline-dir") || ".matrix-tune/baseline",
+    baseLabel: context.payload.pull_request?.base?.ref ?? "the base branch",
     dispatch: wantDispatch
       ? {
           workflow,

@@ -4,7 +4,8 @@
  * cancelled round left behind), then the engine's next round as a matrix.
  */
 import * as core from "@actions/core";
-import type { Overrides } from "../bot/parse.ts";
+import type { Overrides } from "../config/overrides.ts";
+import type { Config } from "../config/schema.ts";
 import { planRound } from "../engine/plan.ts";
 import { githubMatrix, payloadsFor } from "../trial/payload.ts";
 import { loadActionConfig } from "./config.ts";
@@ -16,6 +17,8 @@ export interface PlanInputs {
   stateDir: string;
   resultsDir: string;
   overrides: Overrides;
+  /** Looks up the base branch's study for the comparison, when there is a pull request. */
+  findBaseline: ((config: Config) => Promise<number | undefined>) | undefined;
 }
 
 export async function plan(inputs: PlanInputs): Promise<void> {
@@ -37,6 +40,9 @@ export async function plan(inputs: PlanInputs): Promise<void> {
     setDoneOutputs(config, next.study);
     return;
   }
+  const baseline = config.compare === "base" ? await lookUpBaseline(inputs, config) : undefined;
+  core.setOutput("baseline-run-id", baseline ? String(baseline) : "");
+  if (baseline) core.info(`the base branch's latest study is in run ${baseline}`);
   const payloads = payloadsFor(next.study, next.round, next.runs);
   core.setOutput("matrix", JSON.stringify(githubMatrix(payloads)));
   core.setOutput("round", String(next.round));
@@ -45,4 +51,15 @@ export async function plan(inputs: PlanInputs): Promise<void> {
     `round ${next.round}${next.resumed ? " (unfinished, running again)" : ""}: ${payloads.length} trials on ${runner.join(", ")}`,
   );
   for (const p of payloads) core.info(`  trial ${p.trial} (attempt ${p.attempt}): ${JSON.stringify(p.params)}`);
+}
+
+/** The comparison is a bonus: failing to find the base study must not stop the round. */
+async function lookUpBaseline(inputs: PlanInputs, config: Config): Promise<number | undefined> {
+  if (!inputs.findBaseline) return undefined;
+  try {
+    return await inputs.findBaseline(config);
+  } catch (err) {
+    core.warning(`no comparison with the base branch this round: ${(err as Error).message}`);
+    return undefined;
+  }
 }

@@ -4,9 +4,15 @@
  * (idempotently: a re-run changes nothing), save it, show it (job summary and
  * one PR comment), and start the next round or name the winner.
  */
+
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import * as core from "@actions/core";
-import type { Overrides } from "../bot/parse.ts";
 import { botStateLine, readBotState } from "../bot/status.ts";
+import { renderComparison } from "../compare/render.ts";
+import { compareStudies } from "../compare/studies.ts";
+import type { Overrides } from "../config/overrides.ts";
+import type { Config } from "../config/schema.ts";
 import { planRound } from "../engine/plan.ts";
 import { call, type GitHubClient } from "../github/client.ts";
 import { findComment, studyMarker, writeComment } from "../github/comments.ts";
@@ -15,10 +21,11 @@ import { listTrialJobs, type TrialJob } from "../github/jobs.ts";
 import type { Repo } from "../github/repo.ts";
 import { COMMENT_LIMIT, markdownReport } from "../report/markdown.ts";
 import type { Attempt, Study } from "../study/schema.ts";
+import { readStudy } from "../study/store.ts";
 import { recordAttempt, withStop } from "../study/study.ts";
 import { loadActionConfig } from "./config.ts";
 import { setDoneOutputs } from "./outputs.ts";
-import { mergeResultFiles, readOrCreateStudy, saveStudy } from "./state.ts";
+import { mergeResultFiles, readOrCreateStudy, STATE_FILE, saveStudy } from "./state.ts";
 
 export interface ReportInputs {
   config: string;
@@ -34,6 +41,10 @@ export interface ReportInputs {
   /** The commit `/tune` pinned, when the study came from the bot. */
   sha: string | undefined;
   overrides: Overrides;
+  /** Where the base branch's study state was downloaded, if there is one. */
+  baselineDir: string;
+  /** The base branch's name, for the comparison's label. */
+  baseLabel: string;
   /** Where to dispatch the next round; undefined to leave that to the caller. */
   dispatch: { workflow: string; ref: string; inputs: Record<string, string> } | undefined;
 }
@@ -78,6 +89,29 @@ export function gatherRound(planned: Study, resultsDir: string, jobs: readonly T
   return study;
 }
 
+/** The comparison with the base branch's study, when its state was downloaded. */
+function baselineSection(config: Config, study: Study, inputs: ReportInputs): string | undefined {
+  if (config.compare === "off" || !existsSync(join(inputs.baselineDir, STATE_FILE))) return undefined;
+  const base = readStudy(join(inputs.baselineDir, STATE_FILE));
+  if (
+    base.config.objective.metric !== config.objective.metric ||
+    base.config.objective.goal !== config.objective.goal
+  ) {
+    core.warning(
+      `the base branch's study optimizes ${base.config.objective.metric}, this one ${config.objective.metric}: not compared`,
+    );
+    return undefined;
+  }
+  const c = compareStudies(
+    config,
+    { study, label: "this pull request", ref: inputs.sha },
+    { study: base, label: inputs.baseLabel },
+  );
+  if (!c) return undefined;
+  const status = base.stop ? "" : " (its study has not finished yet)";
+  return renderComparison(c, { title: `Compared with ${inputs.baseLabel}${status}` });
+}
+
 /** A line for the comment when the pull request moved on after `/tune` pinned its commit. */
 async function headMovedNote(inputs: ReportInputs): Promise<string | undefined> {
   if (inputs.pr === undefined || !inputs.sha) return undefined;
@@ -120,7 +154,8 @@ export async function report(inputs: ReportInputs): Promise<void> {
   if (next.kind === "round" && inputs.dispatch) context.push(`Round ${next.round} is starting next.`);
   const moved = await headMovedNote(inputs);
   if (moved) context.push(moved);
-  const summary = markdownReport(config, study, { linkFor, context });
+  const comparison = baselineSection(config, study, inputs);
+  const summary = markdownReport(config, study, { linkFor, context, comparison });
   await core.summary.addRaw(summary).write();
 
   if (inputs.pr !== undefined) {
@@ -128,6 +163,7 @@ export async function report(inputs: ReportInputs): Promise<void> {
     const body = markdownReport(config, study, {
       linkFor,
       context,
+      comparison,
       maxChars: COMMENT_LIMIT - marker.length - botLine.length - 1,
       fullReportUrl: inputs.runUrl,
     });

@@ -7,8 +7,7 @@
  * the bot's rules can be changed by the pull request itself.
  */
 import * as core from "@actions/core";
-import { applyOverrides } from "../bot/apply.ts";
-import { HELP, type Overrides, parseCommand } from "../bot/parse.ts";
+import { HELP, parseCommand } from "../bot/parse.ts";
 import {
   type CommentEvent,
   forkRefusal,
@@ -18,6 +17,8 @@ import {
   screenEvent,
 } from "../bot/policy.ts";
 import { type BotState, botStateLine, readBotState } from "../bot/status.ts";
+import type { Overrides } from "../config/overrides.ts";
+import { applyOverrides } from "../config/overrides.ts";
 import type { Config } from "../config/schema.ts";
 import { call, type GitHubClient } from "../github/client.ts";
 import { findComment, studyMarker, writeComment } from "../github/comments.ts";

@@ -7,7 +7,7 @@
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import * as core from "@actions/core";
-import type { Overrides } from "../bot/parse.ts";
+import type { Overrides } from "../config/overrides.ts";
 import { splitCommand } from "../trial/command.ts";
 import { type TrialPayload, trialPayloadSchema } from "../trial/payload.ts";
 import { writeResultFile } from "../trial/result-file.ts";

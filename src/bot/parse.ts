@@ -5,30 +5,12 @@
  * Overrides are parsed into validated values here; the raw comment text goes
  * no further than this module (never into a shell or a workflow expression).
  */
-import { z } from "zod";
+import type { z } from "zod";
 import { didYouMean } from "../config/errors.ts";
+import { type Overrides, overridesSchema } from "../config/overrides.ts";
 import { STRATEGIES } from "../config/schema.ts";
 
 export const COMMAND = "/tune";
-
-/** What a `/tune key=value` may change, with the config field each one sets. */
-export const overridesSchema = z.strictObject({
-  strategy: z.enum(STRATEGIES).optional(),
-  max_trials: z.int().min(1).max(10_000).optional(),
-  parallel: z.int().min(1).max(256).optional(),
-  max_rounds: z.int().min(1).max(1000).optional(),
-  seed: z
-    .int()
-    .min(0)
-    .max(2 ** 31 - 1)
-    .optional(),
-  config: z
-    .string()
-    .regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+\.ya?ml$/, "a .yml path inside the repository")
-    .optional(),
-  compare: z.enum(["base", "defaults", "off"]).optional(),
-});
-export type Overrides = z.infer<typeof overridesSchema>;
 
 /** The spellings users write, mapped to override fields. */
 const KEYS: Record<string, keyof Overrides> = {
@@ -134,5 +116,5 @@ export const HELP = `**matrix-tune** commands (the first line of a comment):
 | \`/tune restart [key=value …]\` | cancel the running study and start a new one |
 | \`/tune help\` | this list |
 
-Settings: \`strategy\` (${STRATEGIES.join(", ")}), \`max-trials\` (1–10000), \`parallel\` (trials per round, 1–256), \`rounds\` (most rounds), \`seed\`, \`config\` (path of a tuning config), \`compare\` (\`base\`: against the base branch's latest study, \`defaults\`: against the config's defaults on the base commit, \`off\`).
+Settings: \`strategy\` (${STRATEGIES.join(", ")}), \`max-trials\` (1–10000), \`parallel\` (trials per round, 1–256), \`rounds\` (most rounds), \`seed\`, \`config\` (path of a tuning config), \`compare\` (\`base\`: against the base branch's latest study, \`off\`).
 Only collaborators with the configured permission can start a study; one study runs per pull request at a time.`;

@@ -6,7 +6,7 @@
  * report job keeps it current.
  */
 import { z } from "zod";
-import { overridesSchema } from "./parse.ts";
+import { overridesSchema } from "../config/overrides.ts";
 
 export const botStateSchema = z.object({
   v: z.literal(1),

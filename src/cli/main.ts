@@ -7,6 +7,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { ConfigError } from "../config/errors.ts";
 import { type LoadedConfig, loadConfig } from "../config/load.ts";
+import { applyOverrides } from "../config/overrides.ts";
 import type { Config } from "../config/schema.ts";
 import { planRound } from "../engine/plan.ts";
 import { createProgress } from "../local/progress.ts";
@@ -47,16 +48,11 @@ interface RunFlags {
 
 function load(file: string, flags: Pick<RunFlags, "parallel" | "seed" | "maxTrials"> = {}): LoadedConfig {
   const loaded = loadConfig(file);
-  const c = loaded.config;
-  const config: Config = {
-    ...c,
-    seed: flags.seed ?? c.seed,
-    budget: {
-      ...c.budget,
-      parallel: flags.parallel ?? c.budget.parallel,
-      max_trials: flags.maxTrials ?? c.budget.max_trials,
-    },
-  };
+  const config = applyOverrides(loaded.config, {
+    seed: flags.seed,
+    parallel: flags.parallel,
+    max_trials: flags.maxTrials,
+  });
   return { ...loaded, config };
 }
 

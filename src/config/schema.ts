@@ -156,6 +156,10 @@ export const configSchema = z
       .default(false)
       .describe("run the parameters' defaults as the first trial, so the report shows what tuning gained over them"),
     seed: z.int().min(0).default(0),
+    compare: z
+      .enum(["base", "off"])
+      .default("base")
+      .describe("on a pull request, compare the best trial with the base branch's latest study (off: no comparison)"),
     runs_on: z
       .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
       .default("ubuntu-latest")

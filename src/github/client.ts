@@ -26,7 +26,8 @@ export function createClient(opts: ClientOptions): GitHubClient {
     opts.token,
     {
       baseUrl: opts.baseUrl ?? process.env.GITHUB_API_URL ?? "https://api.github.com",
-      request: { retries },
+      // Not `request.retries`: that makes the retry plugin repeat every failure at once, 404s included.
+      retry: { retries },
       throttle: {
         onRateLimit: (after: number, options: { method: string; url: string }, _o: unknown, count: number) => {
           log(`rate limit on ${options.method} ${options.url}: retrying in ${after}s (try ${count + 1} of ${retries})`);

@@ -24,6 +24,8 @@ export interface MarkdownOptions {
   maxChars?: number;
   /** Where the full table is, when rows had to be left out (the job summary). */
   fullReportUrl?: string;
+  /** A rendered comparison with the base branch, shown right after the summary. */
+  comparison?: string;
 }
 
 export function markdownReport(config: Config, study: Study, opts: MarkdownOptions = {}): string {
@@ -51,6 +53,7 @@ function compose(config: Config, study: Study, opts: MarkdownOptions, maxRows?: 
     ].join("  \n"),
     stopLine(study),
     baselineLine(config, study),
+    opts.comparison,
   ].filter((p): p is string => p !== undefined);
   const snippet = bestSnippet(config, study);
   parts.push(snippet ? `### Best configuration\n\n\`\`\`yaml\n${snippet}\n\`\`\`` : "_No trial has succeeded yet._");
@@ -59,7 +62,7 @@ function compose(config: Config, study: Study, opts: MarkdownOptions, maxRows?: 
   const effects = parameterEffects(config, study);
   if (effects.length)
     parts.push(
-      `### Parameter effects\n\n${markdownTable([["parameter", "effect on " + config.objective.metric], ...effects.map((e) => [e.name, e.text])])}`,
+      `### Parameter effects\n\n${markdownTable([["parameter", `effect on ${config.objective.metric}`], ...effects.map((e) => [e.name, e.text])])}`,
     );
   let table = resultsTable(config, study, { maxRows, linkFor: opts.linkFor });
   if (maxRows !== undefined && maxRows < study.trials.length && opts.fullReportUrl)

@@ -19,7 +19,7 @@ const PR = 7;
 const prEvent = {
   action: "synchronize",
   number: PR,
-  pull_request: { number: PR, head: { ref: "feature/better-model" } },
+  pull_request: { number: PR, head: { ref: "feature/better-model" }, base: { ref: "main" } },
 };
 
 describe("the Action, round after round", () => {
@@ -30,6 +30,7 @@ describe("the Action, round after round", () => {
   after(() => gh.close());
 
   it("plans, runs every trial, reports, dispatches, and ends with one comment and the winner", async () => {
+    gh.addPull({ number: PR, head: { ref: "feature/better-model" }, base: { ref: "main" } });
     const play = new GitHubPlayer(gh, digitsRepo());
     const last = await play.untilDone({ inputs: {}, event: prEvent });
     assert.equal(play.runs.length, 2, "two rounds of three");
@@ -77,10 +78,55 @@ describe("the Action, round after round", () => {
       "the job summary is the same report",
     );
 
-    // REST calls per round: jobs (one page), comments (one page), the comment, the dispatch.
+    // REST calls per round: the base study's lookup (the PR from the API once the event no
+    // longer carries it, the base branch's runs), this run's jobs (one page), the comments
+    // (one page), the comment, and the dispatch — however many trials the round has.
     const perRun = play.runs.map((r) => gh.requests.filter((q) => q.path.includes(`/runs/${r.runId}/`)).length);
     assert.deepEqual(perRun, [1, 1]);
-    assert.ok(gh.requests.length <= 8, `${gh.requests.length} REST calls for two rounds`);
+    assert.deepEqual(
+      gh.requests.map((q) => q.operation),
+      [
+        "actions/list-workflow-runs",
+        "actions/list-jobs-for-workflow-run",
+        "issues/list-comments",
+        "issues/create-comment",
+        "actions/create-workflow-dispatch",
+        "pulls/get",
+        "actions/list-workflow-runs",
+        "actions/list-jobs-for-workflow-run",
+        "issues/list-comments",
+        "issues/update-comment",
+      ],
+    );
+    gh.assertNoViolations();
+  });
+});
+
+describe("the comparison with the base branch", () => {
+  let gh: FakeGitHub;
+  before(async () => {
+    gh = await startFakeGitHub();
+  });
+  after(() => gh.close());
+
+  it("finds the base branch's latest study and compares the best trials, calling one run each unverified", async () => {
+    const repo = digitsRepo();
+    const onMain = new GitHubPlayer(gh, repo, "tune.yml", "main");
+    const mainStudy = await onMain.untilDone({ inputs: {}, event: { ref: "refs/heads/main" } });
+    onMain.publish(mainStudy.runId, "main");
+
+    const play = new GitHubPlayer(gh, digitsRepo("", "seed: 3\n"));
+    const first = await play.run({
+      inputs: {},
+      event: { ...prEvent, number: 21, pull_request: { ...prEvent.pull_request, number: 21 } },
+    });
+    assert.equal(first.plan.outputs["baseline-run-id"], String(mainStudy.runId));
+    const body = gh.comments.find((c) => c.issue_number === 21)!.body!;
+    assert.match(body, /### Compared with main\n/, body);
+    assert.match(body, /\| this pull request +\| +0\.\d+ \(single run\)/);
+    assert.match(body, /\*\*Verdict: unverified\*\*/);
+    assert.match(body, /repeats: 5/);
+    assert.match(body, /\*\*Parameters that differ\*\*/);
     gh.assertNoViolations();
   });
 });
@@ -194,10 +240,10 @@ describe("the Action under faults", () => {
     gh.fail(
       { method: "POST", path: /\/dispatches$/ },
       { status: 403, body: { message: "Resource not accessible by integration" } },
-      5,
     );
     const record = await play.run({ inputs: {}, event: { ...prEvent, number: 10, pull_request: { number: 10 } } });
     assert.equal(record.report!.code, 1);
+    assert.equal(gh.pendingFaults(), 0, "a refusal is not retried");
     assert.match(
       record.report!.stdout,
       /::error::GitHub API call failed while starting the next round \(dispatching tune\.yml on feature\/better-model\): 403 Resource not accessible by integration\. The workflow's token needs `permissions: actions: write`/,

@@ -33,9 +33,14 @@ export interface RunRecord {
 
 const PLAN_STATE = "matrix-tune-state";
 
+interface World {
+  nextRunId: number;
+  artifacts: Map<number, Map<string, string>>;
+}
+const worlds = new WeakMap<FakeGitHub, World>();
+
 export class GitHubPlayer {
-  private nextRunId = 9001;
-  private readonly artifacts = new Map<number, Map<string, string>>();
+  private readonly artifacts: Map<number, Map<string, string>>;
   readonly store = mkdtempSync(join(tmpdir(), "mt-artifacts-"));
   readonly runs: RunRecord[] = [];
 
@@ -45,12 +50,32 @@ export class GitHubPlayer {
     private readonly template: string,
     private readonly config = "tune.yml",
     private readonly headRef = "feature/better-model",
-  ) {}
+  ) {
+    // Run ids and artifacts belong to the repository, not to one player.
+    const world = worlds.get(gh) ?? { nextRunId: 9001, artifacts: new Map() };
+    worlds.set(gh, world);
+    this.world = world;
+    this.artifacts = world.artifacts;
+  }
+
+  private readonly world: World;
 
   private checkout(): string {
     const ws = mkdtempSync(join(tmpdir(), "mt-ws-"));
     cpSync(this.template, ws, { recursive: true });
     return ws;
+  }
+
+  /** Makes a finished run visible to the API as a successful run of the workflow with its state artifact. */
+  publish(runId: number, branch: string): void {
+    this.gh.addRun({
+      id: runId,
+      status: "completed",
+      conclusion: "success",
+      head_branch: branch,
+      path: ".github/workflows/tune.yml",
+    });
+    this.gh.addArtifact(runId, { name: PLAN_STATE });
   }
 
   private upload(runId: number, name: string, from: string): void {
@@ -108,7 +133,7 @@ export class GitHubPlayer {
     }
     const plan = await runStep({
       workspace: ws,
-      inputs: { command: "plan", config: this.config, overrides: run.inputs.overrides ?? "" },
+      inputs: { command: "plan", config: this.config, overrides: run.inputs.overrides ?? "", pr: run.inputs.pr ?? "" },
       env: this.env(runId),
       event: run.event,
     });
@@ -158,10 +183,11 @@ export class GitHubPlayer {
     return result;
   }
 
-  async reportJob(runId: number, run: RunPlan): Promise<StepResult> {
+  async reportJob(runId: number, run: RunPlan, baselineRunId = ""): Promise<StepResult> {
     const ws = this.checkout();
     this.download(runId, join(ws, ".matrix-tune/state"), { name: PLAN_STATE });
     this.download(runId, join(ws, ".matrix-tune/results"), { prefix: "matrix-tune-result-" });
+    if (baselineRunId) this.download(Number(baselineRunId), join(ws, ".matrix-tune/baseline"), { name: PLAN_STATE });
     const report = await runStep({
       workspace: ws,
       inputs: {
@@ -180,7 +206,7 @@ export class GitHubPlayer {
 
   /** One workflow run: plan, the matrix, then report (unless cancelled). */
   async run(run: RunPlan): Promise<RunRecord> {
-    const runId = this.nextRunId++;
+    const runId = this.world.nextRunId++;
     const plan = await this.planJob(runId, run);
     const record: RunRecord = { runId, plan, trials: [] };
     this.runs.push(record);
@@ -190,7 +216,7 @@ export class GitHubPlayer {
     const results = await Promise.all(entries.map((e) => this.trialJob(runId, e, run.faults?.get(e.trial), run)));
     record.trials = results.filter((r): r is StepResult => r !== undefined);
     if (run.cancelAfter !== undefined) return record;
-    record.report = await this.reportJob(runId, run);
+    record.report = await this.reportJob(runId, run, plan.outputs["baseline-run-id"]);
     return record;
   }
 

@@ -10,9 +10,9 @@ describe("parseCommand", () => {
     assert.deepEqual(parseCommand("/tune stop\nplease"), { kind: "stop" });
     assert.deepEqual(parseCommand("  /tune help"), { kind: "help" });
     assert.deepEqual(parseCommand("/tune restart seed=2"), { kind: "restart", overrides: { seed: 2 } });
-    assert.deepEqual(parseCommand("/tune max-trials=40 rounds=3 compare=defaults config=ml/tune.yaml"), {
+    assert.deepEqual(parseCommand("/tune max-trials=40 rounds=3 compare=off config=ml/tune.yaml"), {
       kind: "start",
-      overrides: { max_trials: 40, max_rounds: 3, compare: "defaults", config: "ml/tune.yaml" },
+      overrides: { max_trials: 40, max_rounds: 3, compare: "off", config: "ml/tune.yaml" },
     });
   });
 

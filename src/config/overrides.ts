@@ -1,0 +1,42 @@
+/**
+ * Settings that may be changed for one study without editing the config: by
+ * `matrix-tune run --parallel/--seed/--max-trials`, and by `/tune key=value`
+ * (which reaches the Action only as this JSON, validated on both ends).
+ */
+import { z } from "zod";
+import { type Config, STRATEGIES } from "./schema.ts";
+
+/** What a `/tune key=value` may change, with the config field each one sets. */
+export const overridesSchema = z.strictObject({
+  strategy: z.enum(STRATEGIES).optional(),
+  max_trials: z.int().min(1).max(10_000).optional(),
+  parallel: z.int().min(1).max(256).optional(),
+  max_rounds: z.int().min(1).max(1000).optional(),
+  seed: z
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .optional(),
+  config: z
+    .string()
+    .regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+\.ya?ml$/, "a .yml path inside the repository")
+    .optional(),
+  compare: z.enum(["base", "off"]).optional(),
+});
+export type Overrides = z.infer<typeof overridesSchema>;
+
+/** The config with a `/tune key=value …` applied (already validated by the parser's schema). */
+export function applyOverrides(config: Config, o: Overrides): Config {
+  return {
+    ...config,
+    strategy: o.strategy ?? config.strategy,
+    seed: o.seed ?? config.seed,
+    compare: o.compare ?? config.compare,
+    budget: {
+      ...config.budget,
+      max_trials: o.max_trials ?? config.budget.max_trials,
+      parallel: o.parallel ?? config.budget.parallel,
+      max_rounds: o.max_rounds ?? config.budget.max_rounds,
+    },
+  };
+}
