@@ -53953,6 +53953,9 @@ function decode3(space, u) {
   });
   return out;
 }
+function encode3(space, params) {
+  return space.dims.map((d) => d.name in params ? encodeOne(d.param, params[d.name]) : 0.5);
+}
 function clamp01(x) {
   return x < 0 ? 0 : x >= 1 ? 1 - Number.EPSILON : x;
 }
@@ -53970,6 +53973,23 @@ function decodeOne(p, u) {
       const x = p.scale === "log" ? Math.exp(Math.log(lo) + u * (Math.log(hi) - Math.log(lo))) : lo + u * (hi - lo);
       const k = Math.min(p.max, Math.max(p.min, Math.round(x)));
       return p.step !== void 0 ? snapToStep(p.min, p.max, p.step, k) : k;
+    }
+  }
+}
+function encodeOne(p, v) {
+  switch (p.type) {
+    case "constant":
+      return 0.5;
+    case "categorical": {
+      const i = p.values.indexOf(v);
+      return (Math.max(0, i) + 0.5) / p.values.length;
+    }
+    case "float":
+      return p.scale === "log" ? (Math.log(Number(v)) - Math.log(p.min)) / (Math.log(p.max) - Math.log(p.min)) : (Number(v) - p.min) / (p.max - p.min);
+    case "int": {
+      const lo = p.min - 0.5;
+      const hi = p.max + 0.5;
+      return p.scale === "log" ? (Math.log(Number(v)) - Math.log(lo)) / (Math.log(hi) - Math.log(lo)) : (Number(v) - lo) / (hi - lo);
     }
   }
 }
@@ -55054,26 +55074,6 @@ function sobolPoint(index, dim, seed) {
 // src/strategy/sobol.ts
 var sobolStrategy = sequenceStrategy(sobolPoint);
 
-// src/strategy/registry.ts
-var STRATEGIES2 = {
-  grid: gridStrategy,
-  random: randomStrategy,
-  sobol: sobolStrategy
-};
-var UnavailableStrategyError = class extends Error {
-};
-function strategyFor(name) {
-  const s = STRATEGIES2[name];
-  if (!s)
-    throw new UnavailableStrategyError(
-      `strategy "${name}" is not available in this version of matrix-tune; available: ${availableStrategies().join(", ")}`
-    );
-  return s;
-}
-function availableStrategies() {
-  return Object.keys(STRATEGIES2);
-}
-
 // src/study/study.ts
 import { createHash } from "node:crypto";
 
@@ -55232,6 +55232,468 @@ function unfinishedRuns(study) {
   const last = study.rounds[study.rounds.length - 1];
   if (!last) return [];
   return last.runs.filter((r) => !study.trials[r.trialId].attempts.some((a) => a.attempt === r.attempt));
+}
+
+// src/strategy/tpe/geometry.ts
+var MAX_BINS = 512;
+var kinds = /* @__PURE__ */ new WeakMap();
+function geometryOf(space) {
+  const dims = [];
+  space.dims.forEach((d, index) => {
+    if (d.param.type === "constant") return;
+    let kind = kinds.get(d.param);
+    if (!kind) {
+      kind = kindOf(d.param);
+      kinds.set(d.param, kind);
+    }
+    dims.push({ index, name: d.name, kind });
+  });
+  return { dims, size: space.dims.length };
+}
+function kindOf(param) {
+  if (param.type === "categorical") return { kind: "categorical", n: param.values.length, values: param.values };
+  if (param.type === "int" || param.type === "float" && param.step !== void 0) {
+    return discreteKind(param) ?? { kind: "continuous" };
+  }
+  return { kind: "continuous" };
+}
+function discreteKind(param) {
+  const step = param.step ?? 1;
+  if (Math.floor((param.max - param.min) / step + 1e-9) + 1 > MAX_BINS) return void 0;
+  const { when: _, ...alone } = param;
+  const single = { dims: [{ name: "x", param: alone }] };
+  const at = (u) => Number(decode3(single, [u]).x);
+  const top = 1 - Number.EPSILON;
+  const values = [at(0)];
+  const edges = [0];
+  let lo = 0;
+  while (at(top) > values[values.length - 1]) {
+    if (values.length > MAX_BINS) return void 0;
+    const last = values[values.length - 1];
+    let a = lo;
+    let b = top;
+    while (b - a > 4 * Number.EPSILON) {
+      const m = 0.5 * (a + b);
+      if (m <= a || m >= b) break;
+      if (at(m) > last) b = m;
+      else a = m;
+    }
+    edges.push(b);
+    values.push(at(b));
+    lo = b;
+  }
+  edges.push(1);
+  return {
+    kind: "discrete",
+    edges: Float64Array.from(edges),
+    centers: Float64Array.from(values, (v) => encode3(single, { x: v })[0]),
+    binOf: new Map(values.map((v, j) => [v, j]))
+  };
+}
+function represent(geo, space, params) {
+  const u = encode3(space, params);
+  const rep = new Float64Array(geo.size).fill(Number.NaN);
+  for (const d of geo.dims) {
+    if (!(d.name in params)) continue;
+    const v = params[d.name];
+    const x = Math.min(1 - Number.EPSILON, Math.max(0, u[d.index]));
+    const k = d.kind;
+    if (k.kind === "continuous") rep[d.index] = x;
+    else if (k.kind === "categorical") {
+      const i = k.values.indexOf(v);
+      rep[d.index] = i >= 0 ? i : Math.min(k.n - 1, Math.floor(x * k.n));
+    } else rep[d.index] = k.binOf.get(v) ?? binAt(k.edges, x);
+  }
+  return rep;
+}
+function toCube(geo, rep) {
+  const u = new Array(geo.size).fill(0.5);
+  for (const d of geo.dims) {
+    const r = rep[d.index];
+    const k = d.kind;
+    if (k.kind === "continuous") u[d.index] = r;
+    else if (k.kind === "categorical") u[d.index] = (r + 0.5) / k.n;
+    else u[d.index] = 0.5 * (k.edges[r] + k.edges[r + 1]);
+  }
+  return u;
+}
+function binAt(edges, x) {
+  let lo = 0;
+  let hi = edges.length - 2;
+  while (lo < hi) {
+    const mid = lo + hi + 1 >> 1;
+    if (edges[mid] <= x) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+// src/strategy/tpe/normal.ts
+var SQRT2 = Math.SQRT2;
+var LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+function erfc(x) {
+  const z2 = Math.abs(x);
+  const t = 1 / (1 + 0.5 * z2);
+  const r = t * Math.exp(
+    -z2 * z2 - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))))
+  );
+  return x >= 0 ? r : 2 - r;
+}
+function normalMass(a, b) {
+  let m;
+  if (a >= 0) m = 0.5 * (erfc(a / SQRT2) - erfc(b / SQRT2));
+  else if (b <= 0) m = 0.5 * (erfc(-b / SQRT2) - erfc(-a / SQRT2));
+  else m = 1 - 0.5 * (erfc(-a / SQRT2) + erfc(b / SQRT2));
+  return Math.max(m, 0);
+}
+function truncatedNormal(rng, mu, sigma) {
+  for (let i = 0; i < 100; i++) {
+    const x = mu + sigma * rng.normal();
+    if (x >= 0 && x < 1) return x;
+  }
+  return Math.min(1 - Number.EPSILON, Math.max(0, mu));
+}
+function logSumExp(xs) {
+  let max = Number.NEGATIVE_INFINITY;
+  for (const x of xs) if (x > max) max = x;
+  if (max === Number.NEGATIVE_INFINITY) return max;
+  let s = 0;
+  for (const x of xs) s += Math.exp(x - max);
+  return max + Math.log(s);
+}
+
+// src/strategy/tpe/parzen.ts
+var SCOTT_MAGNITUDE = 0.2;
+var Parzen = class {
+  kernels;
+  logW;
+  cumW;
+  acc;
+  /** `rows`: the observations' representations, oldest first. */
+  constructor(dims, rows, options) {
+    const n = rows.length;
+    const nk = n + 1;
+    const w = new Array(n).fill(1);
+    w.push(options.priorWeight);
+    const total = w.reduce((a, b) => a + b, 0);
+    this.logW = Float64Array.from(w, (x) => Math.log(x / total));
+    this.cumW = new Float64Array(nk);
+    let c = 0;
+    w.forEach((x, k) => {
+      c += x / total;
+      this.cumW[k] = c;
+    });
+    this.acc = new Float64Array(nk);
+    this.kernels = dims.map((dim) => {
+      const col = Float64Array.from(rows, (r) => r[dim.index]);
+      return dim.kind.kind === "categorical" ? categoricalKernels(dim, dim.kind.n, col, options.priorWeight) : numericKernels(dim, col, options.bandwidth);
+    });
+  }
+  /** A draw from the mixture: one kernel, then every modelled dimension from it. */
+  sample(rng, size) {
+    const rep = new Float64Array(size).fill(Number.NaN);
+    const u = rng.next();
+    let k = 0;
+    while (k < this.cumW.length - 1 && this.cumW[k] <= u) k++;
+    for (const ks of this.kernels) {
+      if (ks.kind === "categorical") {
+        let v = rng.next();
+        let i = 0;
+        for (; i < ks.n - 1; i++) {
+          v -= ks.p[k * ks.n + i];
+          if (v < 0) break;
+        }
+        rep[ks.dim.index] = i;
+      } else {
+        const x = truncatedNormal(rng, ks.mu[k], ks.sigma[k]);
+        const kind = ks.dim.kind;
+        rep[ks.dim.index] = kind.kind === "discrete" ? binAt(kind.edges, x) : x;
+      }
+    }
+    return rep;
+  }
+  /** log density (mass, for discrete dimensions) over the modelled dimensions that are not NaN in `rep`. */
+  logPdf(rep) {
+    const acc = this.acc;
+    acc.set(this.logW);
+    for (const ks of this.kernels) {
+      const v = rep[ks.dim.index];
+      if (Number.isNaN(v)) continue;
+      if (ks.kind === "categorical") {
+        for (let k = 0; k < acc.length; k++) acc[k] += Math.log(ks.p[k * ks.n + v]);
+      } else if (ks.dim.kind.kind === "discrete") {
+        const lp = binLogMass(ks, ks.dim.kind.edges, v);
+        for (let k = 0; k < acc.length; k++) acc[k] += lp[k];
+      } else {
+        const { mu, sigma, logZ } = ks;
+        for (let k = 0; k < acc.length; k++) {
+          const z2 = (v - mu[k]) / sigma[k];
+          acc[k] += -0.5 * z2 * z2 - Math.log(sigma[k]) - LOG_SQRT_2PI - logZ[k];
+        }
+      }
+    }
+    return logSumExp(acc);
+  }
+};
+function numericKernels(dim, col, bw) {
+  const kind = dim.kind;
+  const n = col.length;
+  const nk = n + 1;
+  const mu = new Float64Array(nk).fill(0.5);
+  const sigma = new Float64Array(nk).fill(1);
+  const present = [];
+  for (let i = 0; i < n; i++) {
+    const v = col[i];
+    if (Number.isNaN(v)) continue;
+    mu[i] = kind.kind === "discrete" ? kind.centers[v] : v;
+    present.push(i);
+  }
+  if (bw.rule === "scott") {
+    const s = SCOTT_MAGNITUDE * Math.max(n, 1) ** (-1 / (bw.dims + 4));
+    for (const i of present) sigma[i] = s;
+  } else neighbourWidths(present, mu, sigma);
+  const minSigma = 1 / Math.min(100, present.length + 2);
+  for (const i of present) sigma[i] = Math.min(1, Math.max(minSigma, sigma[i]));
+  const logZ = new Float64Array(nk);
+  for (let k = 0; k < nk; k++) logZ[k] = Math.log(normalMass(-mu[k] / sigma[k], (1 - mu[k]) / sigma[k]));
+  return { kind: "numeric", dim, mu, sigma, logZ, binCache: /* @__PURE__ */ new Map() };
+}
+function neighbourWidths(present, mu, sigma) {
+  const PRIOR = -1;
+  const centre = (i) => i === PRIOR ? 0.5 : mu[i];
+  const order = [...present, PRIOR].sort((a, b) => centre(a) - centre(b) || a - b);
+  const last = order.length - 1;
+  order.forEach((i, j) => {
+    if (i === PRIOR) return;
+    const x = centre(i);
+    const left = j > 0 ? x - centre(order[j - 1]) : 0;
+    const right = j < last ? centre(order[j + 1]) - x : 0;
+    sigma[i] = Math.max(left, right);
+  });
+}
+function categoricalKernels(dim, n, col, priorWeight) {
+  const nk = col.length + 1;
+  const p = new Float64Array(nk * n).fill(1 / n);
+  const smooth = priorWeight / nk;
+  for (let k = 0; k < col.length; k++) {
+    const v = col[k];
+    if (Number.isNaN(v)) continue;
+    const total = 1 + n * smooth;
+    for (let i = 0; i < n; i++) p[k * n + i] = (smooth + (i === v ? 1 : 0)) / total;
+  }
+  return { kind: "categorical", dim, n, p };
+}
+function binLogMass(ks, edges, bin) {
+  let lp = ks.binCache.get(bin);
+  if (lp) return lp;
+  const { mu, sigma, logZ } = ks;
+  lp = new Float64Array(mu.length);
+  const a = edges[bin];
+  const b = edges[bin + 1];
+  for (let k = 0; k < mu.length; k++)
+    lp[k] = Math.log(normalMass((a - mu[k]) / sigma[k], (b - mu[k]) / sigma[k])) - logZ[k];
+  ks.binCache.set(bin, lp);
+  return lp;
+}
+
+// src/strategy/tpe/tpe.ts
+var defaultGamma = (n) => Math.min(Math.ceil(0.2 * n), 25);
+var TPE_DEFAULTS = {
+  multivariate: true,
+  startup: 10,
+  candidates: 24,
+  priorWeight: 1,
+  gamma: defaultGamma
+};
+var MIN_RESULTS = 2;
+var CANDIDATE_STREAM = 31713;
+var FALLBACK_STREAM = 31714;
+var ATTEMPTS = 4;
+var EXTRA_DRAWS2 = 2e3;
+function createTpe(options = {}) {
+  const o = { ...TPE_DEFAULTS, ...options };
+  return {
+    propose({ space, objective, trials, count, seed }) {
+      const geo = geometryOf(space);
+      const seen = new Set(trials.map((t) => paramsKey(t.params)));
+      const sign = objective.goal === "minimize" ? 1 : -1;
+      const rows = trials.map((t, order) => {
+        const v = trialValue(t);
+        return { rep: represent(geo, space, t.params), loss: v === void 0 ? void 0 : sign * v, order };
+      });
+      const ranked = rows.filter((r) => r.loss !== void 0).sort((a, b) => a.loss - b.loss || a.order - b.order);
+      const liars = rows.filter((r) => r.loss === void 0);
+      const model = ranked.length >= MIN_RESULTS && trials.length + count > o.startup ? o.multivariate ? new JointModel(geo, space, ranked, o) : new PerDimModel(geo, space, ranked, o) : void 0;
+      const sobol = sobolFrom(space, seed, trials.length);
+      const out = [];
+      for (let j = 0; j < count; j++) {
+        const rngFor = (attempt) => createRng(seed, trials.length, CANDIDATE_STREAM, j, attempt);
+        const pick2 = (model && trials.length + j >= o.startup ? model.pick(liars, seen, rngFor) : sobol(seen)) ?? uniformFill(space, seen, createRng(seed, trials.length, FALLBACK_STREAM, j));
+        if (!pick2) break;
+        seen.add(pick2.key);
+        out.push(pick2.params);
+        liars.push({ rep: represent(geo, space, pick2.params), loss: void 0, order: trials.length + j });
+      }
+      return out;
+    }
+  };
+}
+var reps = (rows) => rows.map((r) => r.rep);
+var JointModel = class {
+  constructor(geo, space, ranked, o) {
+    this.geo = geo;
+    this.space = space;
+    this.o = o;
+    const nBelow = o.gamma(ranked.length);
+    this.parzen = { priorWeight: o.priorWeight, bandwidth: { rule: "scott", dims: geo.dims.length } };
+    this.l = new Parzen(geo.dims, reps(ranked.slice(0, nBelow)), this.parzen);
+    this.above = ranked.slice(nBelow);
+  }
+  geo;
+  space;
+  o;
+  l;
+  above;
+  parzen;
+  pick(liars, seen, rngFor) {
+    const g = new Parzen(this.geo.dims, reps([...this.above, ...liars]), this.parzen);
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const rng = rngFor(attempt);
+      const cands = [];
+      for (let c = 0; c < this.o.candidates; c++) {
+        const rep = this.l.sample(rng, this.geo.size);
+        const params = decode3(this.space, toCube(this.geo, rep));
+        maskInactive(this.geo, rep, params);
+        cands.push({ params, key: paramsKey(params), score: finite(this.l.logPdf(rep) - g.logPdf(rep)) });
+      }
+      const best = bestUnseen(cands, seen);
+      if (best) return best;
+    }
+    return void 0;
+  }
+};
+var PerDimModel = class {
+  constructor(geo, space, ranked, o) {
+    this.geo = geo;
+    this.space = space;
+    this.o = o;
+    this.parzen = { priorWeight: o.priorWeight, bandwidth: { rule: "neighbours" } };
+    this.dims = geo.dims.map((dim) => {
+      const active = ranked.filter((r) => !Number.isNaN(r.rep[dim.index]));
+      const nBelow = o.gamma(active.length);
+      return {
+        dim,
+        l: new Parzen([dim], reps(active.slice(0, nBelow)), this.parzen),
+        above: active.slice(nBelow)
+      };
+    });
+  }
+  geo;
+  space;
+  o;
+  dims;
+  parzen;
+  pick(liars, seen, rngFor) {
+    const gs = this.dims.map(({ dim, above }) => {
+      const mine = liars.filter((r) => !Number.isNaN(r.rep[dim.index]));
+      return new Parzen([dim], reps([...above, ...mine]), this.parzen);
+    });
+    const C = this.o.candidates;
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const rng = rngFor(attempt);
+      const draws = Array.from({ length: C }, () => new Float64Array(this.geo.size).fill(Number.NaN));
+      const scores = this.dims.map(
+        ({ dim, l }, i) => draws.map((rep) => {
+          const one = l.sample(rng, this.geo.size);
+          rep[dim.index] = one[dim.index];
+          return finite(l.logPdf(one) - gs[i].logPdf(one));
+        })
+      );
+      const argmax = new Float64Array(this.geo.size).fill(Number.NaN);
+      this.dims.forEach(({ dim }, i) => {
+        const s = scores[i];
+        let best2 = 0;
+        for (let c = 1; c < C; c++) if (s[c] > s[best2]) best2 = c;
+        argmax[dim.index] = draws[best2][dim.index];
+      });
+      const first = this.candidate(argmax, () => Number.POSITIVE_INFINITY);
+      if (!seen.has(first.key)) return first;
+      const cands = draws.map(
+        (rep, c) => this.candidate(
+          rep,
+          (params) => this.dims.reduce((sum, { dim }, i) => dim.name in params ? sum + scores[i][c] : sum, 0)
+        )
+      );
+      const best = bestUnseen(cands, seen);
+      if (best) return best;
+    }
+    return void 0;
+  }
+  candidate(rep, score) {
+    const params = decode3(this.space, toCube(this.geo, rep));
+    return { params, key: paramsKey(params), score: score(params) };
+  }
+};
+function maskInactive(geo, rep, params) {
+  for (const d of geo.dims) if (!(d.name in params)) rep[d.index] = Number.NaN;
+}
+function finite(x) {
+  return Number.isNaN(x) ? Number.NEGATIVE_INFINITY : x;
+}
+function bestUnseen(cands, seen) {
+  let best;
+  for (const c of cands) if (!seen.has(c.key) && (!best || c.score > best.score)) best = c;
+  return best;
+}
+function sobolFrom(space, seed, start) {
+  const dim = Math.max(1, space.dims.length);
+  let index = start;
+  return (seen) => {
+    for (let tries = 0; tries < EXTRA_DRAWS2; tries++) {
+      const i = index++;
+      const u = dim <= SOBOL_MAX_DIM ? sobolPoint(i, dim, seed) : uniformPoint(createRng(seed, i), dim);
+      const params = decode3(space, u);
+      const key = paramsKey(params);
+      if (!seen.has(key)) return { params, key };
+    }
+    return void 0;
+  };
+}
+function uniformPoint(rng, dim) {
+  return Array.from({ length: dim }, () => rng.next());
+}
+function uniformFill(space, seen, rng) {
+  const dim = Math.max(1, space.dims.length);
+  for (let i = 0; i < EXTRA_DRAWS2; i++) {
+    const params = decode3(space, uniformPoint(rng, dim));
+    const key = paramsKey(params);
+    if (!seen.has(key)) return { params, key, score: 0 };
+  }
+  return void 0;
+}
+
+// src/strategy/tpe/index.ts
+var tpeStrategy = createTpe();
+
+// src/strategy/registry.ts
+var STRATEGIES2 = {
+  grid: gridStrategy,
+  random: randomStrategy,
+  sobol: sobolStrategy,
+  tpe: tpeStrategy
+};
+var UnavailableStrategyError = class extends Error {
+};
+function strategyFor(name) {
+  const s = STRATEGIES2[name];
+  if (!s)
+    throw new UnavailableStrategyError(
+      `strategy "${name}" is not available in this version of matrix-tune; available: ${availableStrategies().join(", ")}`
+    );
+  return s;
+}
+function availableStrategies() {
+  return Object.keys(STRATEGIES2);
 }
 
 // src/study/completion.ts
@@ -55854,10 +56316,10 @@ function incompleteBeta(x, a, b) {
 var NORMAL_DF = 1e8;
 function normalCdf(z2) {
   if (Number.isNaN(z2)) return Number.NaN;
-  return 0.5 * erfc(-z2 / Math.SQRT2);
+  return 0.5 * erfc2(-z2 / Math.SQRT2);
 }
-function erfc(x) {
-  if (x < 0) return 2 - erfc(-x);
+function erfc2(x) {
+  if (x < 0) return 2 - erfc2(-x);
   if (x < 2) {
     let term = x;
     let sum = x;

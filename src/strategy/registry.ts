@@ -3,11 +3,13 @@ import { gridStrategy } from "./grid.ts";
 import { randomStrategy } from "./random.ts";
 import { sobolStrategy } from "./sobol.ts";
 import type { Strategy } from "./strategy.ts";
+import { tpeStrategy } from "./tpe/index.ts";
 
 const STRATEGIES: Partial<Record<StrategyName, Strategy>> = {
   grid: gridStrategy,
   random: randomStrategy,
   sobol: sobolStrategy,
+  tpe: tpeStrategy,
 };
 
 export class UnavailableStrategyError extends Error {}

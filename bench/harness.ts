@@ -1,0 +1,106 @@
+/**
+ * The benchmark's core: one study of one problem, run through the same engine
+ * the shells use (planRound, then recordAttempt for each run of the round),
+ * with the objective computed in-process, and the statistics drawn from many.
+ */
+import { type Config, configSchema, type StrategyName } from "../src/config/schema.ts";
+import { planRound } from "../src/engine/plan.ts";
+import { bestSoFar, createStudy, recordAttempt, trialValue } from "../src/study/study.ts";
+import type { Problem } from "./problems.ts";
+
+export interface StudyRun {
+  /** The objective value of each trial, in trial order. */
+  readonly values: number[];
+  /** Simple regret after each trial: best value so far minus the optimum, clipped at 0. */
+  readonly regret: number[];
+  /** Wall time of each planRound call that opened a round. */
+  readonly proposeMs: number[];
+}
+
+export function benchConfig(problem: Problem, strategy: StrategyName, q: number, seed: number): Config {
+  return configSchema.parse({
+    name: `bench-${problem.name}`,
+    command: ["bench"],
+    objective: { metric: "f", goal: "minimize" },
+    parameters: problem.parameters,
+    strategy,
+    seed,
+    budget: { max_trials: problem.budget, parallel: q },
+  });
+}
+
+export function runStudy(problem: Problem, strategy: StrategyName, q: number, seed: number): StudyRun {
+  const config = benchConfig(problem, strategy, q, seed);
+  let study = createStudy(config);
+  const proposeMs: number[] = [];
+  for (;;) {
+    const t0 = performance.now();
+    const plan = planRound(config, study);
+    const ms = performance.now() - t0;
+    study = plan.study;
+    if (plan.kind === "done") break;
+    proposeMs.push(ms);
+    for (const run of plan.runs) {
+      study = recordAttempt(study, {
+        status: "succeeded",
+        value: problem.f(study.trials[run.trialId]!.params),
+        trialId: run.trialId,
+        attempt: run.attempt,
+        durationMs: 0,
+        exitCode: 0,
+        signal: null,
+        metrics: {},
+        intermediate: [],
+        logTail: "",
+      });
+    }
+  }
+  return {
+    values: study.trials.map((t) => trialValue(t)!),
+    regret: regretCurve(bestSoFar(study, "minimize"), problem.fStar),
+    proposeMs,
+  };
+}
+
+export function regretCurve(best: readonly (number | undefined)[], fStar: number): number[] {
+  return best.map((b) => (b === undefined ? Number.POSITIVE_INFINITY : Math.max(0, b - fStar)));
+}
+
+/** Linear interpolation between order statistics (numpy's default), so quartiles match the peers'. */
+export function quantile(xs: readonly number[], p: number): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const h = (s.length - 1) * p;
+  const lo = Math.floor(h);
+  const hi = Math.min(s.length - 1, lo + 1);
+  return s[lo]! + (h - lo) * (s[hi]! - s[lo]!);
+}
+
+export const median = (xs: readonly number[]) => quantile(xs, 0.5);
+
+/** The number of evaluations at a fraction of the budget, as the peers count it (@13 of 50). */
+export const evaluationsAt = (budget: number, fraction: number) => Math.ceil(budget * fraction);
+
+export interface CellStats {
+  readonly finals: number[];
+  readonly median: number;
+  readonly q1: number;
+  readonly q3: number;
+  readonly at25: number;
+  readonly at50: number;
+  readonly proposeMsMedian: number;
+}
+
+export function cellStats(runs: readonly StudyRun[], budget: number): CellStats {
+  const finals = runs.map((r) => r.regret[r.regret.length - 1]!);
+  const at = (fraction: number) => median(runs.map((r) => r.regret[evaluationsAt(budget, fraction) - 1]!));
+  return {
+    finals,
+    median: median(finals),
+    q1: quantile(finals, 0.25),
+    q3: quantile(finals, 0.75),
+    at25: at(0.25),
+    at50: at(0.5),
+    proposeMsMedian: median(runs.flatMap((r) => r.proposeMs)),
+  };
+}

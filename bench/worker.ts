@@ -1,0 +1,17 @@
+/** Runs benchmark studies sent by bench/run.ts, one at a time, in its own thread. */
+import { parentPort } from "node:worker_threads";
+import type { StrategyName } from "../src/config/schema.ts";
+import { runStudy } from "./harness.ts";
+import { problemNamed } from "./problems.ts";
+
+export interface Task {
+  readonly id: number;
+  readonly problem: string;
+  readonly strategy: StrategyName;
+  readonly q: number;
+  readonly seed: number;
+}
+
+parentPort?.on("message", (task: Task) => {
+  parentPort!.postMessage({ id: task.id, run: runStudy(problemNamed(task.problem), task.strategy, task.q, task.seed) });
+});
