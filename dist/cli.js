@@ -5864,9 +5864,9 @@ var require_float = __commonJS({
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
       resolve(str) {
         const node2 = new Scalar.Scalar(parseFloat(str));
-        const dot = str.indexOf(".");
-        if (dot !== -1 && str[str.length - 1] === "0")
-          node2.minFractionDigits = str.length - dot - 1;
+        const dot2 = str.indexOf(".");
+        if (dot2 !== -1 && str[str.length - 1] === "0")
+          node2.minFractionDigits = str.length - dot2 - 1;
         return node2;
       },
       stringify: stringifyNumber.stringifyNumber
@@ -6304,9 +6304,9 @@ var require_float2 = __commonJS({
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
       resolve(str) {
         const node2 = new Scalar.Scalar(parseFloat(str.replace(/_/g, "")));
-        const dot = str.indexOf(".");
-        if (dot !== -1) {
-          const f = str.substring(dot + 1).replace(/_/g, "");
+        const dot2 = str.indexOf(".");
+        if (dot2 !== -1) {
+          const f = str.substring(dot2 + 1).replace(/_/g, "");
           if (f[f.length - 1] === "0")
             node2.minFractionDigits = f.length;
         }
@@ -31828,73 +31828,6 @@ function applyOverrides(config2, o) {
   };
 }
 
-// src/space/grid.ts
-function gridValues(p) {
-  switch (p.type) {
-    case "constant":
-      return [p.value];
-    case "categorical":
-      return p.values;
-    case "float":
-    case "int": {
-      if (p.values) return [...new Set(p.values)];
-      if (p.points !== void 0) return spread(p, p.points);
-      if (p.step !== void 0) {
-        const n = Math.floor((p.max - p.min) / p.step + 1e-9) + 1;
-        return Array.from({ length: n }, (_, k) => snapToStep(p.min, p.max, p.step, p.min + k * p.step));
-      }
-      return Array.from({ length: p.max - p.min + 1 }, (_, k) => p.min + k);
-    }
-  }
-}
-function spread(p, n) {
-  const at = (t) => p.scale === "log" ? Math.exp(Math.log(p.min) + t * (Math.log(p.max) - Math.log(p.min))) : p.min + t * (p.max - p.min);
-  const xs = Array.from({ length: n }, (_, k) => {
-    const x = at(k / (n - 1));
-    if (p.type === "int") return Math.round(x);
-    return p.step !== void 0 ? snapToStep(p.min, p.max, p.step, x) : Number(x.toPrecision(12));
-  });
-  return [...new Set(xs)];
-}
-function* gridPoints(space) {
-  const dims = space.dims;
-  function* walk(i, acc) {
-    if (i === dims.length) {
-      yield { ...acc };
-      return;
-    }
-    const { name, param } = dims[i];
-    if (!isActive(param, acc)) {
-      yield* walk(i + 1, acc);
-      return;
-    }
-    for (const v of gridValues(param)) {
-      acc[name] = v;
-      yield* walk(i + 1, acc);
-    }
-    delete acc[name];
-  }
-  yield* walk(0, {});
-}
-function gridSize(space, limit = 1e6) {
-  let n = 0;
-  for (const _ of gridPoints(space)) if (++n >= limit) break;
-  return n;
-}
-
-// src/strategy/grid.ts
-var gridStrategy = {
-  propose({ space, trials, count }) {
-    const seen = new Set(trials.map((t) => paramsKey(t.params)));
-    const out = [];
-    for (const params of gridPoints(space)) {
-      if (out.length >= count) break;
-      if (!seen.has(paramsKey(params))) out.push(params);
-    }
-    return out;
-  }
-};
-
 // src/util/rng.ts
 function mix32(h) {
   let x = h >>> 0;
@@ -31936,33 +31869,6 @@ function createRng(seed, ...keys) {
     }
   };
 }
-
-// src/strategy/sequence.ts
-var EXTRA_DRAWS = 2e3;
-function sequenceStrategy(pointAt) {
-  return {
-    propose({ space, trials, count, seed }) {
-      const seen = new Set(trials.map((t) => paramsKey(t.params)));
-      const out = [];
-      const dim = Math.max(1, space.dims.length);
-      const end = trials.length + count + EXTRA_DRAWS;
-      for (let i = trials.length; i < end && out.length < count; i++) {
-        const params = decode3(space, pointAt(i, dim, seed));
-        const key = paramsKey(params);
-        if (seen.has(key)) continue;
-        seen.add(key);
-        out.push(params);
-      }
-      return out;
-    }
-  };
-}
-
-// src/strategy/random.ts
-var randomStrategy = sequenceStrategy((index, dim, seed) => {
-  const rng = createRng(seed, index);
-  return Array.from({ length: dim }, () => rng.next());
-});
 
 // src/space/sobol-directions.ts
 var JOE_KUO_DIRECTIONS = [
@@ -32161,9 +32067,6 @@ function sobolPoint(index, dim, seed) {
   }
   return point;
 }
-
-// src/strategy/sobol.ts
-var sobolStrategy = sequenceStrategy(sobolPoint);
 
 // src/study/study.ts
 import { createHash } from "node:crypto";
@@ -32607,7 +32510,7 @@ var MIN_RESULTS = 2;
 var CANDIDATE_STREAM = 31713;
 var FALLBACK_STREAM = 31714;
 var ATTEMPTS = 4;
-var EXTRA_DRAWS2 = 2e3;
+var EXTRA_DRAWS = 2e3;
 function createTpe(options = {}) {
   const o = { ...TPE_DEFAULTS, ...options };
   return {
@@ -32747,7 +32650,7 @@ function sobolFrom(space, seed, start) {
   const dim = Math.max(1, space.dims.length);
   let index = start;
   return (seen) => {
-    for (let tries = 0; tries < EXTRA_DRAWS2; tries++) {
+    for (let tries = 0; tries < EXTRA_DRAWS; tries++) {
       const i = index++;
       const u = dim <= SOBOL_MAX_DIM ? sobolPoint(i, dim, seed) : uniformPoint(createRng(seed, i), dim);
       const params = decode3(space, u);
@@ -32762,7 +32665,7 @@ function uniformPoint(rng, dim) {
 }
 function uniformFill(space, seen, rng) {
   const dim = Math.max(1, space.dims.length);
-  for (let i = 0; i < EXTRA_DRAWS2; i++) {
+  for (let i = 0; i < EXTRA_DRAWS; i++) {
     const params = decode3(space, uniformPoint(rng, dim));
     const key = paramsKey(params);
     if (!seen.has(key)) return { params, key, score: 0 };
@@ -32773,8 +32676,853 @@ function uniformFill(space, seen, rng) {
 // src/strategy/tpe/index.ts
 var tpeStrategy = createTpe();
 
+// src/strategy/bayes/acquisition.ts
+var SQRT_PI = Math.sqrt(Math.PI);
+var SQRT22 = Math.SQRT2;
+var HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+var HALF_LOG_PI_OVER_2 = 0.5 * Math.log(Math.PI / 2);
+var ASYMPTOTIC_Z = -1 / Math.sqrt(Number.EPSILON);
+function erfcx(x) {
+  if (x < 2) {
+    const x2 = x * x;
+    let term = x;
+    let sum = x;
+    for (let n = 1; n < 200; n++) {
+      term *= 2 * x2 / (2 * n + 1);
+      sum += term;
+      if (term < 1e-17 * sum) break;
+    }
+    return Math.exp(x2) - 2 / SQRT_PI * sum;
+  }
+  const terms = x < 4 ? 60 : x < 10 ? 30 : 12;
+  let f = x;
+  for (let k = terms; k >= 1; k--) f = x + k / 2 / f;
+  return 1 / (SQRT_PI * f);
+}
+function erfc2(x) {
+  if (x >= 0) return erfcx(x) * Math.exp(-x * x);
+  return 2 - erfcx(-x) * Math.exp(-x * x);
+}
+function log1mexp(x) {
+  return x > -Math.LN2 ? Math.log(-Math.expm1(x)) : Math.log1p(-Math.exp(x));
+}
+function logH(z2) {
+  if (z2 > -1) {
+    const phi = Math.exp(-0.5 * z2 * z2 - HALF_LOG_2PI);
+    const cdf = 0.5 * erfc2(-z2 / SQRT22);
+    return Math.log(phi + z2 * cdf);
+  }
+  if (z2 > ASYMPTOTIC_Z)
+    return -0.5 * z2 * z2 - HALF_LOG_2PI + log1mexp(Math.log(erfcx(-z2 / SQRT22) * -z2) + HALF_LOG_PI_OVER_2);
+  return -0.5 * z2 * z2 - HALF_LOG_2PI - 2 * Math.log(-z2);
+}
+function logExpectedImprovement(mean, variance, best) {
+  const sd = Math.sqrt(variance);
+  return Math.log(sd) + logH((best - mean) / sd);
+}
+
+// src/strategy/bayes/encoding.ts
+function encodingOf(space) {
+  const dims = [];
+  const categorical = [];
+  space.dims.forEach((d, i) => {
+    if (d.param.type === "constant") return;
+    dims.push(i);
+    categorical.push(d.param.type === "categorical" ? 1 : 0);
+  });
+  return { space, dims, p: dims.length, categorical: Uint8Array.from(categorical) };
+}
+function featuresOf(enc, params) {
+  const u = encode3(enc.space, params);
+  const x = new Float64Array(enc.p);
+  enc.dims.forEach((dim, f) => {
+    const d = enc.space.dims[dim];
+    if (d.param.type === "categorical") x[f] = d.name in params ? d.param.values.indexOf(params[d.name]) : -1;
+    else x[f] = u[dim];
+  });
+  return x;
+}
+function pointAt(enc, u) {
+  const params = decode3(enc.space, Array.from(u));
+  return { u, params, key: paramsKey(params), x: featuresOf(enc, params) };
+}
+
+// src/strategy/bayes/optimize.ts
+function evaluate(acq, u) {
+  const point = pointAt(acq.enc, u);
+  const cached2 = acq.gp.cache(point.x);
+  return { point, cached: cached2, score: logExpectedImprovement(cached2.mean, cached2.variance, acq.best) };
+}
+function rescore(acq, c) {
+  acq.gp.refresh(c.cached);
+  c.score = logExpectedImprovement(c.cached.mean, c.cached.variance, acq.best);
+}
+function cubePoint(index, dim, seed) {
+  if (dim <= SOBOL_MAX_DIM) return sobolPoint(index, dim, seed);
+  const rng = createRng(seed, index);
+  return Array.from({ length: dim }, () => rng.next());
+}
+var LOCAL_SCALES = [0.01, 0.05, 0.15];
+function initialPool(acq, global, sobolSeed, centres, perLocal) {
+  const dim = acq.enc.space.dims.length;
+  const pool = [];
+  for (let i = 0; i < global; i++) pool.push(evaluate(acq, Float64Array.from(cubePoint(i, dim, sobolSeed))));
+  for (const centre of centres)
+    for (let k = 0; k < perLocal; k++)
+      pool.push(evaluate(acq, perturb(acq, centre, LOCAL_SCALES[k % LOCAL_SCALES.length])));
+  return pool;
+}
+function perturb(acq, u, scale) {
+  const { enc, rng } = acq;
+  const out = Float64Array.from(u);
+  const pick2 = 1 / Math.max(1, enc.p);
+  enc.dims.forEach((dim, f) => {
+    if (enc.categorical[f]) {
+      if (rng.next() < pick2) out[dim] = rng.next();
+      return;
+    }
+    let v = u[dim] + scale * rng.normal();
+    if (v < 0) v = -v;
+    if (v > 1) v = 2 - v;
+    out[dim] = Math.min(1, Math.max(0, v));
+  });
+  return out;
+}
+function refine2(acq, start, evaluations, seen) {
+  const out = [];
+  let current = start;
+  let scale = 0.05;
+  for (let t = 0; t < evaluations && scale > 1e-5; t++) {
+    const next = evaluate(acq, perturb(acq, current.point.u, scale));
+    out.push(next);
+    if (next.score > current.score && !seen.has(next.point.key)) {
+      current = next;
+      scale = Math.min(0.5, scale * 1.5);
+    } else scale *= 0.9;
+  }
+  return out;
+}
+
+// src/strategy/bayes/batch.ts
+function believe(acq, c) {
+  acq.gp.refresh(c);
+  const y = c.mean;
+  acq.gp.add(c, y);
+  acq.best = Math.min(acq.best, y);
+}
+function selectBatch(acq, pool, count, seen, opts) {
+  const out = [];
+  for (let j = 0; j < count; j++) {
+    for (const c of pool) rescore(acq, c);
+    const starts = topDistinct(pool, opts.starts, seen);
+    if (starts.length === 0) break;
+    for (const s of starts) pool.push(...refine2(acq, s, opts.evaluations, seen));
+    const chosen = topDistinct(pool, 1, seen)[0];
+    out.push(chosen.point.params);
+    seen.add(chosen.point.key);
+    believe(acq, chosen.cached);
+  }
+  return out;
+}
+function topDistinct(pool, k, seen) {
+  const sorted = pool.filter((c) => !seen.has(c.point.key)).sort((a, b) => b.score - a.score);
+  const out = [];
+  const keys = /* @__PURE__ */ new Set();
+  for (const c of sorted) {
+    if (keys.has(c.point.key)) continue;
+    keys.add(c.point.key);
+    out.push(c);
+    if (out.length === k) break;
+  }
+  return out;
+}
+
+// src/strategy/bayes/kernel.ts
+var SQRT5 = Math.sqrt(5);
+function sqDist(f, invL2, a, i, b, j) {
+  const p = f.p;
+  const oa = i * p;
+  const ob = j * p;
+  let r2 = 0;
+  for (let d = 0; d < p; d++) {
+    const delta = a[oa + d] - b[ob + d];
+    if (f.categorical[d]) {
+      if (delta !== 0) r2 += invL2[d];
+    } else r2 += delta * delta * invL2[d];
+  }
+  return r2;
+}
+function featureSq(f, a, i, b, j, d) {
+  const delta = a[i * f.p + d] - b[j * f.p + d];
+  if (f.categorical[d]) return delta !== 0 ? 1 : 0;
+  return delta * delta;
+}
+function matern52(r2) {
+  const r = Math.sqrt(r2);
+  return (1 + SQRT5 * r + 5 / 3 * r2) * Math.exp(-SQRT5 * r);
+}
+function matern52DerivR2(r2) {
+  const r = Math.sqrt(r2);
+  return -5 / 6 * (1 + SQRT5 * r) * Math.exp(-SQRT5 * r);
+}
+
+// src/strategy/bayes/lbfgs.ts
+function minimize(fg, start, opts) {
+  const n = start.length;
+  const { lower, upper } = opts;
+  const m = opts.memory ?? 6;
+  const project = (v) => {
+    for (let i = 0; i < n; i++) v[i] = Math.min(upper[i], Math.max(lower[i], v[i]));
+  };
+  let x = Float64Array.from(start);
+  project(x);
+  let g = new Float64Array(n);
+  let f = fg(x, g);
+  if (!Number.isFinite(f)) return { x, f };
+  const ss = [];
+  const ys = [];
+  const rhos = [];
+  const dir = new Float64Array(n);
+  const alpha = new Float64Array(m);
+  for (let iter = 0; iter < opts.maxIterations; iter++) {
+    const free = (i) => !(x[i] <= lower[i] && g[i] > 0) && !(x[i] >= upper[i] && g[i] < 0);
+    let gNorm = 0;
+    for (let i = 0; i < n; i++) if (free(i)) gNorm = Math.max(gNorm, Math.abs(g[i]));
+    if (gNorm < 1e-6) break;
+    for (let i = 0; i < n; i++) dir[i] = free(i) ? -g[i] : 0;
+    const k = ss.length;
+    for (let j = k - 1; j >= 0; j--) {
+      let a = 0;
+      for (let i = 0; i < n; i++) a += ss[j][i] * dir[i];
+      a *= rhos[j];
+      alpha[j] = a;
+      for (let i = 0; i < n; i++) dir[i] = dir[i] - a * ys[j][i];
+    }
+    if (k > 0) {
+      let sy2 = 0;
+      let yy = 0;
+      for (let i = 0; i < n; i++) {
+        sy2 += ss[k - 1][i] * ys[k - 1][i];
+        yy += ys[k - 1][i] * ys[k - 1][i];
+      }
+      const gamma = sy2 / yy;
+      for (let i = 0; i < n; i++) dir[i] = dir[i] * gamma;
+    } else {
+      for (let i = 0; i < n; i++) dir[i] = dir[i] / gNorm;
+    }
+    for (let j = 0; j < k; j++) {
+      let b = 0;
+      for (let i = 0; i < n; i++) b += ys[j][i] * dir[i];
+      b *= rhos[j];
+      for (let i = 0; i < n; i++) dir[i] = dir[i] + ss[j][i] * (alpha[j] - b);
+    }
+    for (let i = 0; i < n; i++) if (!free(i)) dir[i] = 0;
+    let slope = 0;
+    for (let i = 0; i < n; i++) slope += dir[i] * g[i];
+    if (!(slope < 0)) {
+      ss.length = 0;
+      ys.length = 0;
+      rhos.length = 0;
+      for (let i = 0; i < n; i++) dir[i] = free(i) ? -g[i] / gNorm : 0;
+    }
+    let t = 1;
+    let accepted = false;
+    const xNew = new Float64Array(n);
+    const gNew = new Float64Array(n);
+    let fNew = f;
+    for (let tries = 0; tries < 30; tries++, t *= 0.5) {
+      for (let i = 0; i < n; i++) xNew[i] = x[i] + t * dir[i];
+      project(xNew);
+      let decrease = 0;
+      for (let i = 0; i < n; i++) decrease += g[i] * (xNew[i] - x[i]);
+      fNew = fg(xNew, gNew);
+      if (Number.isFinite(fNew) && fNew <= f + 1e-4 * decrease) {
+        accepted = true;
+        break;
+      }
+    }
+    if (!accepted) break;
+    const s = new Float64Array(n);
+    const y = new Float64Array(n);
+    let sy = 0;
+    for (let i = 0; i < n; i++) {
+      s[i] = xNew[i] - x[i];
+      y[i] = gNew[i] - g[i];
+      sy += s[i] * y[i];
+    }
+    if (sy > 1e-12) {
+      if (ss.length === m) {
+        ss.shift();
+        ys.shift();
+        rhos.shift();
+      }
+      ss.push(s);
+      ys.push(y);
+      rhos.push(1 / sy);
+    }
+    const done = Math.abs(f - fNew) <= 1e-9 * Math.max(1, Math.abs(f));
+    x = xNew;
+    g = gNew;
+    f = fNew;
+    if (done) break;
+  }
+  return { x, f };
+}
+
+// src/strategy/bayes/linalg.ts
+var rowStart = (i) => i * (i + 1) / 2;
+function dotAt(a, ao, b, bo, len) {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let k = 0;
+  for (; k + 3 < len; k += 4) {
+    s0 += a[ao + k] * b[bo + k];
+    s1 += a[ao + k + 1] * b[bo + k + 1];
+    s2 += a[ao + k + 2] * b[bo + k + 2];
+    s3 += a[ao + k + 3] * b[bo + k + 3];
+  }
+  for (; k < len; k++) s0 += a[ao + k] * b[bo + k];
+  return s0 + s1 + (s2 + s3);
+}
+function choleskyOnce(a, n, jitter) {
+  const l = new Float64Array(a.length);
+  for (let i = 0; i < n; i++) {
+    const ri = rowStart(i);
+    for (let j = 0; j <= i; j++) {
+      const rj = rowStart(j);
+      const s = a[ri + j] - dotAt(l, ri, l, rj, j);
+      if (j < i) l[ri + j] = s / l[rj + j];
+      else {
+        const diag = s + jitter;
+        if (!(diag > 0)) return void 0;
+        l[ri + i] = Math.sqrt(diag);
+      }
+    }
+  }
+  return l;
+}
+function cholesky(a, n, scale = 1) {
+  for (let jitter = 0, t = 0; t < 12; t++, jitter = scale * 10 ** (t - 10)) {
+    const l = choleskyOnce(a, n, jitter);
+    if (l) return { l, jitter };
+  }
+  throw new Error("matrix is not positive definite even with large jitter");
+}
+function solveLowerInPlace(l, n, b) {
+  for (let i = 0; i < n; i++) {
+    const ri = rowStart(i);
+    b[i] = (b[i] - dotAt(l, ri, b, 0, i)) / l[ri + i];
+  }
+}
+function solveUpperInPlace(l, n, b) {
+  for (let i = n - 1; i >= 0; i--) {
+    b[i] = b[i] / l[rowStart(i) + i];
+    const xi = b[i];
+    const ri = rowStart(i);
+    for (let k = 0; k < i; k++) b[k] = b[k] - l[ri + k] * xi;
+  }
+}
+function choleskyInverse(l, n) {
+  const upper = (j) => j * n - j * (j - 1) / 2;
+  const mt = new Float64Array(upper(n));
+  const col = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    col[j] = 1 / l[rowStart(j) + j];
+    for (let i = j + 1; i < n; i++) {
+      const ri = rowStart(i);
+      col[i] = -dotAt(l, ri + j, col, j, i - j) / l[ri + i];
+    }
+    mt.set(col.subarray(j, n), upper(j));
+  }
+  const out = new Float64Array(rowStart(n));
+  for (let i = 0; i < n; i++) {
+    const ri = rowStart(i);
+    const oi = upper(i);
+    for (let j = 0; j <= i; j++) out[ri + j] = dotAt(mt, oi, mt, upper(j) + (i - j), n - i);
+  }
+  return out;
+}
+function dot(a, b, n) {
+  return dotAt(a, 0, b, 0, n);
+}
+
+// src/strategy/bayes/gp.ts
+var LOG_2PI = Math.log(2 * Math.PI);
+function defaultPriors(p) {
+  return {
+    lengthMean: Math.SQRT2 + 0.5 * Math.log(Math.max(1, p)) - 1.5,
+    lengthSd: Math.sqrt(3),
+    signalMean: 0,
+    signalSd: 1,
+    noiseMean: -8,
+    noiseSd: 2
+  };
+}
+var LOG_LENGTH_MIN = Math.log(5e-3);
+var LOG_LENGTH_MAX = Math.log(50);
+var LOG_SIGNAL_MIN = Math.log(0.01);
+var LOG_SIGNAL_MAX = Math.log(100);
+var LOG_NOISE_MIN = Math.log(1e-8);
+var LOG_NOISE_MAX = Math.log(2);
+function thetaBounds(p) {
+  const lower = new Float64Array(p + 2).fill(LOG_LENGTH_MIN);
+  const upper = new Float64Array(p + 2).fill(LOG_LENGTH_MAX);
+  lower[p] = LOG_SIGNAL_MIN;
+  upper[p] = LOG_SIGNAL_MAX;
+  lower[p + 1] = LOG_NOISE_MIN;
+  upper[p + 1] = LOG_NOISE_MAX;
+  return { lower, upper };
+}
+function invLengthSq(theta, p) {
+  const out = new Float64Array(p);
+  for (let d = 0; d < p; d++) out[d] = Math.exp(-2 * theta[d]);
+  return out;
+}
+function negLogPosterior(data, priors) {
+  const { n, features, x, y } = data;
+  const p = features.p;
+  const pairs = rowStart(n);
+  const sq = new Float64Array(pairs * p);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < i; j++) {
+      const o = (rowStart(i) + j) * p;
+      for (let d = 0; d < p; d++) sq[o + d] = featureSq(features, x, i, x, j, d);
+    }
+  const k = new Float64Array(pairs);
+  const dk = new Float64Array(pairs);
+  return (theta, grad) => {
+    const invL2 = invLengthSq(theta, p);
+    const signal = Math.exp(theta[p]);
+    const noise = Math.exp(theta[p + 1]);
+    for (let i = 0; i < n; i++) {
+      const ri = rowStart(i);
+      for (let j = 0; j < i; j++) {
+        const o = (ri + j) * p;
+        let r2 = 0;
+        for (let d = 0; d < p; d++) r2 += sq[o + d] * invL2[d];
+        k[ri + j] = signal * matern52(r2);
+        dk[ri + j] = signal * matern52DerivR2(r2);
+      }
+      k[ri + i] = signal + noise;
+    }
+    let chol;
+    try {
+      chol = cholesky(k, n, signal);
+    } catch {
+      grad.fill(0);
+      return Number.POSITIVE_INFINITY;
+    }
+    const { l } = chol;
+    const alpha = Float64Array.from(y.subarray(0, n));
+    solveLowerInPlace(l, n, alpha);
+    const fit = dot(alpha, alpha, n);
+    solveUpperInPlace(l, n, alpha);
+    let logDet = 0;
+    for (let i = 0; i < n; i++) logDet += Math.log(l[rowStart(i) + i]);
+    const nll = 0.5 * fit + logDet + 0.5 * n * LOG_2PI;
+    const kInv = choleskyInverse(l, n);
+    grad.fill(0);
+    let signalGrad = 0;
+    let noiseGrad = 0;
+    for (let i = 0; i < n; i++) {
+      const ri = rowStart(i);
+      const ai = alpha[i];
+      for (let j = 0; j < i; j++) {
+        const w = ai * alpha[j] - kInv[ri + j];
+        signalGrad += 2 * w * k[ri + j];
+        const c = w * dk[ri + j];
+        if (c === 0) continue;
+        const o = (ri + j) * p;
+        for (let d = 0; d < p; d++) grad[d] = grad[d] + c * sq[o + d];
+      }
+      const wii = ai * ai - kInv[ri + i];
+      signalGrad += wii * signal;
+      noiseGrad += wii * noise;
+    }
+    for (let d = 0; d < p; d++) grad[d] = 2 * grad[d] * invL2[d];
+    grad[p] = -0.5 * signalGrad;
+    grad[p + 1] = -0.5 * noiseGrad;
+    let prior = 0;
+    const gaussian = (i, mean, sd) => {
+      const z2 = (theta[i] - mean) / sd;
+      prior += 0.5 * z2 * z2;
+      grad[i] = grad[i] + z2 / sd;
+    };
+    for (let d = 0; d < p; d++) gaussian(d, priors.lengthMean, priors.lengthSd);
+    gaussian(p, priors.signalMean, priors.signalSd);
+    gaussian(p + 1, priors.noiseMean, priors.noiseSd);
+    return nll + prior;
+  };
+}
+function fitTheta(data, priors, random, opts) {
+  const p = data.features.p;
+  const { lower, upper } = thetaBounds(p);
+  const objective = negLogPosterior(data, priors);
+  const grad = new Float64Array(p + 2);
+  const centre = new Float64Array(p + 2).fill(priors.lengthMean);
+  centre[p] = priors.signalMean;
+  centre[p + 1] = priors.noiseMean;
+  const candidates = [{ theta: centre, f: objective(centre, grad) }];
+  for (let s = 0; s < opts.draws; s++) {
+    const theta = new Float64Array(p + 2);
+    for (let d = 0; d < p; d++) theta[d] = Math.log(0.05) + random() * (Math.log(5) - Math.log(0.05));
+    theta[p] = priors.signalMean + (random() - 0.5);
+    theta[p + 1] = Math.log(1e-6) + random() * (Math.log(0.1) - Math.log(1e-6));
+    candidates.push({ theta, f: objective(theta, grad) });
+  }
+  const [first, ...rest] = candidates;
+  rest.sort((a, b) => a.f - b.f);
+  const starts = [first, ...rest].slice(0, Math.max(1, opts.starts));
+  let best;
+  for (const s of starts) {
+    if (!Number.isFinite(s.f)) continue;
+    const r = minimize(objective, s.theta, { lower, upper, maxIterations: opts.maxIterations });
+    if (!best || r.f < best.f) best = r;
+  }
+  return best?.x ?? centre;
+}
+var Posterior = class {
+  features;
+  signal;
+  noise;
+  invL2;
+  x;
+  /** β = L⁻¹ y, so that the mean at a point is vᵀβ. */
+  beta;
+  l;
+  count;
+  capacity;
+  /** `extra`: how many points may be added later (fantasies). */
+  constructor(data, theta, extra) {
+    const { n, features } = data;
+    const p = features.p;
+    this.features = features;
+    this.invL2 = invLengthSq(theta, p);
+    this.signal = Math.exp(theta[p]);
+    this.noise = Math.exp(theta[p + 1]);
+    this.capacity = n + extra;
+    this.x = new Float64Array(this.capacity * p);
+    this.x.set(data.x.subarray(0, n * p));
+    const k = new Float64Array(rowStart(n));
+    for (let i = 0; i < n; i++) {
+      const ri = rowStart(i);
+      for (let j = 0; j < i; j++) k[ri + j] = this.kernel(this.x, i, this.x, j);
+      k[ri + i] = this.signal + this.noise;
+    }
+    const { l, jitter } = cholesky(k, n, this.signal);
+    this.noise += jitter;
+    this.l = new Float64Array(rowStart(this.capacity));
+    this.l.set(l);
+    this.beta = new Float64Array(this.capacity);
+    this.beta.set(data.y.subarray(0, n));
+    solveLowerInPlace(this.l, n, this.beta);
+    this.count = n;
+  }
+  get size() {
+    return this.count;
+  }
+  kernel(a, i, b, j) {
+    return this.signal * matern52(sqDist(this.features, this.invL2, a, i, b, j));
+  }
+  /** A point's posterior, to be kept current with `refresh`. */
+  cache(x) {
+    const c = { x, v: new Float64Array(this.capacity), known: 0, mean: 0, variance: this.signal };
+    this.refresh(c);
+    return c;
+  }
+  /** Extends a cached point's forward solve to the points added since. */
+  refresh(c) {
+    const v = c.v;
+    const l = this.l;
+    for (let i = c.known; i < this.count; i++) {
+      const ri = rowStart(i);
+      const vi = (this.kernel(this.x, i, c.x, 0) - dotAt(l, ri, v, 0, i)) / l[ri + i];
+      v[i] = vi;
+      c.mean += vi * this.beta[i];
+      c.variance -= vi * vi;
+    }
+    c.known = this.count;
+    if (c.variance < 1e-12 * this.signal) c.variance = 1e-12 * this.signal;
+  }
+  /** Conditions the model on observing y at x (a fantasy, for batches and pending trials). */
+  add(c, y) {
+    if (this.count >= this.capacity) throw new Error("no capacity left for another point");
+    this.refresh(c);
+    const n = this.count;
+    const p = this.features.p;
+    this.x.set(c.x.subarray(0, p), n * p);
+    const rn = rowStart(n);
+    this.l.set(c.v.subarray(0, n), rn);
+    const d = Math.sqrt(Math.max(c.variance + this.noise, 1e-12 * this.signal));
+    this.l[rn + n] = d;
+    this.beta[n] = (y - dot(c.v, this.beta, n)) / d;
+    this.count = n + 1;
+  }
+};
+
+// src/strategy/bayes/targets.ts
+function standardize(v) {
+  const n = v.length;
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const a of v) {
+    lo = Math.min(lo, a);
+    hi = Math.max(hi, a);
+  }
+  const out = new Float64Array(n);
+  if (!(hi > lo)) return out;
+  const range = hi - lo;
+  let mean = 0;
+  for (let i = 0; i < n; i++) {
+    out[i] = (v[i] - lo) / range;
+    mean += out[i];
+  }
+  mean /= n;
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (out[i] - mean) ** 2;
+  const sd = Math.sqrt(ss / n);
+  for (let i = 0; i < n; i++) out[i] = (out[i] - mean) / sd;
+  return out;
+}
+function yeoJohnson(x, lambda) {
+  if (x >= 0) return Math.abs(lambda) < 1e-9 ? Math.log1p(x) : ((x + 1) ** lambda - 1) / lambda;
+  return Math.abs(lambda - 2) < 1e-9 ? -Math.log1p(-x) : -((1 - x) ** (2 - lambda) - 1) / (2 - lambda);
+}
+function yeoJohnsonWarp(z2) {
+  const n = z2.length;
+  let best = z2;
+  let bestLl = Number.NEGATIVE_INFINITY;
+  let jac = 0;
+  for (const a of z2) jac += Math.sign(a) * Math.log1p(Math.abs(a));
+  for (let lambda = -1; lambda <= 3.0001; lambda += 0.125) {
+    const t = z2.map((v) => yeoJohnson(v, lambda));
+    let mean = 0;
+    for (const a of t) mean += a;
+    mean /= n;
+    let ss = 0;
+    for (const a of t) ss += (a - mean) ** 2;
+    const ll = -0.5 * n * Math.log(ss / n) + (lambda - 1) * jac;
+    if (ss > 0 && ll > bestLl) {
+      bestLl = ll;
+      best = t;
+    }
+  }
+  return best;
+}
+function modelTargets(values) {
+  const z2 = standardize(Float64Array.from(values));
+  if (z2.every((a) => a === 0)) return z2;
+  return standardize(yeoJohnsonWarp(z2));
+}
+
+// src/strategy/bayes/model.ts
+var FIT_MAX = 100;
+var PRIOR_MEAN = 1;
+function buildModel(enc, trials, goal, rng, extra) {
+  const finished = [];
+  const raw = [];
+  const failed = [];
+  const pending = [];
+  for (const t of trials) {
+    const v = trialValue(t);
+    if (v !== void 0) {
+      finished.push(t);
+      raw.push(goal === "maximize" ? -v : v);
+    } else if (t.status === "pending" || t.status === "running") pending.push(t);
+    else failed.push(t);
+  }
+  if (finished.length === 0) return void 0;
+  const worst = Math.max(...raw);
+  const values = [...raw, ...failed.map(() => worst)];
+  const rows = [...finished, ...failed];
+  const y = modelTargets(values).map((v) => v - PRIOR_MEAN);
+  const n = rows.length;
+  const x = new Float64Array(n * enc.p);
+  rows.forEach((t, i) => {
+    x.set(featuresOf(enc, t.params), i * enc.p);
+  });
+  const data = { features: enc, x, y, n };
+  const theta = fitTheta(fitSubset(data, rng), defaultPriors(enc.p), () => rng.next(), {
+    draws: 12,
+    starts: n > FIT_MAX ? 1 : 2,
+    maxIterations: 60
+  });
+  const order = finished.map((_, i) => i).sort((a, b) => y[a] - y[b] || a - b);
+  const gp = new Posterior(data, theta, pending.length + extra);
+  return { gp, best: y[order[0]], ranked: order.map((i) => finished[i]), pending };
+}
+function fitSubset(data, rng) {
+  const { n, features, x, y } = data;
+  if (n <= FIT_MAX) return data;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => y[a] - y[b] || a - b);
+  const keep = order.slice(0, FIT_MAX / 4);
+  const rest = order.slice(FIT_MAX / 4);
+  for (let k = 0; keep.length < FIT_MAX; k++) {
+    const j = k + rng.int(rest.length - k);
+    [rest[k], rest[j]] = [rest[j], rest[k]];
+    keep.push(rest[k]);
+  }
+  const p = features.p;
+  const sx = new Float64Array(FIT_MAX * p);
+  const sy = new Float64Array(FIT_MAX);
+  keep.forEach((i, r) => {
+    sx.set(x.subarray(i * p, (i + 1) * p), r * p);
+    sy[r] = y[i];
+  });
+  return { features, x: sx, y: sy, n: FIT_MAX };
+}
+
+// src/strategy/bayes/index.ts
+var STREAM = 763877;
+var EXTRA_DRAWS2 = 2e3;
+var SEARCH = { sobol: 1024, centres: 5, perCentre: 30, starts: 5, evaluations: 40 };
+var HANDOVER_TRIALS = 1500;
+function handsOverToTpe(trials) {
+  return trials.length > HANDOVER_TRIALS;
+}
+function initialDesignSize(parameters) {
+  return Math.min(20, Math.max(5, parameters + 1));
+}
+var bayesStrategy = {
+  propose(input2) {
+    const { space, objective, trials, count, seed } = input2;
+    if (handsOverToTpe(trials)) return tpeStrategy.propose(input2);
+    const seen = new Set(trials.map((t) => paramsKey(t.params)));
+    const enc = encodingOf(space);
+    const designed = Math.max(0, Math.min(count, initialDesignSize(enc.p) - trials.length));
+    const out = sobolDesign(space, trials.length, designed, seed, seen);
+    const wanted = count - out.length;
+    if (wanted > 0) {
+      const rng = createRng(seed, STREAM, trials.length);
+      const designedNow = out.map((params) => ({ id: -1, round: 1, params, status: "pending", attempts: [] }));
+      const model = buildModel(enc, [...trials, ...designedNow], objective.goal, rng, wanted);
+      if (model) {
+        const acq = { enc, gp: model.gp, best: model.best, rng };
+        for (const t of model.pending) believe(acq, acq.gp.cache(featuresOf(enc, t.params)));
+        const centres = model.ranked.slice(0, SEARCH.centres).map((t) => Float64Array.from(encode3(space, t.params)));
+        const pool = initialPool(acq, SEARCH.sobol, rng.int(2 ** 31), centres, SEARCH.perCentre);
+        out.push(...selectBatch(acq, pool, wanted, seen, SEARCH));
+      }
+    }
+    if (out.length < count) out.push(...sobolDesign(space, trials.length + out.length, count - out.length, seed, seen));
+    return out;
+  }
+};
+function sobolDesign(space, start, count, seed, seen) {
+  const out = [];
+  const dim = Math.max(1, space.dims.length);
+  for (let i = start; i < start + count + EXTRA_DRAWS2 && out.length < count; i++) {
+    const params = decode3(space, cubePoint(i, dim, seed));
+    const key = paramsKey(params);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(params);
+  }
+  return out;
+}
+
+// src/space/grid.ts
+function gridValues(p) {
+  switch (p.type) {
+    case "constant":
+      return [p.value];
+    case "categorical":
+      return p.values;
+    case "float":
+    case "int": {
+      if (p.values) return [...new Set(p.values)];
+      if (p.points !== void 0) return spread(p, p.points);
+      if (p.step !== void 0) {
+        const n = Math.floor((p.max - p.min) / p.step + 1e-9) + 1;
+        return Array.from({ length: n }, (_, k) => snapToStep(p.min, p.max, p.step, p.min + k * p.step));
+      }
+      return Array.from({ length: p.max - p.min + 1 }, (_, k) => p.min + k);
+    }
+  }
+}
+function spread(p, n) {
+  const at = (t) => p.scale === "log" ? Math.exp(Math.log(p.min) + t * (Math.log(p.max) - Math.log(p.min))) : p.min + t * (p.max - p.min);
+  const xs = Array.from({ length: n }, (_, k) => {
+    const x = at(k / (n - 1));
+    if (p.type === "int") return Math.round(x);
+    return p.step !== void 0 ? snapToStep(p.min, p.max, p.step, x) : Number(x.toPrecision(12));
+  });
+  return [...new Set(xs)];
+}
+function* gridPoints(space) {
+  const dims = space.dims;
+  function* walk(i, acc) {
+    if (i === dims.length) {
+      yield { ...acc };
+      return;
+    }
+    const { name, param } = dims[i];
+    if (!isActive(param, acc)) {
+      yield* walk(i + 1, acc);
+      return;
+    }
+    for (const v of gridValues(param)) {
+      acc[name] = v;
+      yield* walk(i + 1, acc);
+    }
+    delete acc[name];
+  }
+  yield* walk(0, {});
+}
+function gridSize(space, limit = 1e6) {
+  let n = 0;
+  for (const _ of gridPoints(space)) if (++n >= limit) break;
+  return n;
+}
+
+// src/strategy/grid.ts
+var gridStrategy = {
+  propose({ space, trials, count }) {
+    const seen = new Set(trials.map((t) => paramsKey(t.params)));
+    const out = [];
+    for (const params of gridPoints(space)) {
+      if (out.length >= count) break;
+      if (!seen.has(paramsKey(params))) out.push(params);
+    }
+    return out;
+  }
+};
+
+// src/strategy/sequence.ts
+var EXTRA_DRAWS3 = 2e3;
+function sequenceStrategy(pointAt2) {
+  return {
+    propose({ space, trials, count, seed }) {
+      const seen = new Set(trials.map((t) => paramsKey(t.params)));
+      const out = [];
+      const dim = Math.max(1, space.dims.length);
+      const end = trials.length + count + EXTRA_DRAWS3;
+      for (let i = trials.length; i < end && out.length < count; i++) {
+        const params = decode3(space, pointAt2(i, dim, seed));
+        const key = paramsKey(params);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push(params);
+      }
+      return out;
+    }
+  };
+}
+
+// src/strategy/random.ts
+var randomStrategy = sequenceStrategy((index, dim, seed) => {
+  const rng = createRng(seed, index);
+  return Array.from({ length: dim }, () => rng.next());
+});
+
+// src/strategy/sobol.ts
+var sobolStrategy = sequenceStrategy(sobolPoint);
+
 // src/strategy/registry.ts
 var STRATEGIES2 = {
+  bayes: bayesStrategy,
   grid: gridStrategy,
   random: randomStrategy,
   sobol: sobolStrategy,

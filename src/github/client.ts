@@ -8,6 +8,7 @@
 import { getOctokit } from "@actions/github";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
+import Bottleneck from "bottleneck/light.js";
 
 export type GitHubClient = ReturnType<typeof getOctokit>;
 
@@ -29,6 +30,10 @@ export function createClient(opts: ClientOptions): GitHubClient {
       // Not `request.retries`: that makes the retry plugin repeat every failure at once, 404s included.
       retry: { retries },
       throttle: {
+        // The plugin spaces writes a second apart, GitHub's advice for clients that
+        // make many. A round makes two (the comment, the dispatch); a quarter of a
+        // second keeps them paced without doubling the report step's time.
+        write: new Bottleneck.Group({ id: "matrix-tune-write", maxConcurrent: 1, minTime: 250 }),
         onRateLimit: (after: number, options: { method: string; url: string }, _o: unknown, count: number) => {
           log(`rate limit on ${options.method} ${options.url}: retrying in ${after}s (try ${count + 1} of ${retries})`);
           return count < retries;

@@ -1,4 +1,5 @@
 import type { StrategyName } from "../config/schema.ts";
+import { bayesStrategy } from "./bayes/index.ts";
 import { gridStrategy } from "./grid.ts";
 import { randomStrategy } from "./random.ts";
 import { sobolStrategy } from "./sobol.ts";
@@ -6,6 +7,7 @@ import type { Strategy } from "./strategy.ts";
 import { tpeStrategy } from "./tpe/index.ts";
 
 const STRATEGIES: Partial<Record<StrategyName, Strategy>> = {
+  bayes: bayesStrategy,
   grid: gridStrategy,
   random: randomStrategy,
   sobol: sobolStrategy,
