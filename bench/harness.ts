@@ -5,6 +5,7 @@
  */
 import { type Config, configSchema, type StrategyName } from "../src/config/schema.ts";
 import { planRound } from "../src/engine/plan.ts";
+import type { Attempt } from "../src/study/schema.ts";
 import { bestSoFar, createStudy, recordAttempt, trialValue } from "../src/study/study.ts";
 import type { Problem } from "./problems.ts";
 
@@ -41,18 +42,7 @@ export function runStudy(problem: Problem, strategy: StrategyName, q: number, se
     if (plan.kind === "done") break;
     proposeMs.push(ms);
     for (const run of plan.runs) {
-      study = recordAttempt(study, {
-        status: "succeeded",
-        value: problem.f(study.trials[run.trialId]!.params),
-        trialId: run.trialId,
-        attempt: run.attempt,
-        durationMs: 0,
-        exitCode: 0,
-        signal: null,
-        metrics: {},
-        intermediate: [],
-        logTail: "",
-      });
+      study = recordAttempt(study, succeeded(run.trialId, run.attempt, problem.f(study.trials[run.trialId]!.params)));
     }
   }
   return {
@@ -102,5 +92,21 @@ export function cellStats(runs: readonly StudyRun[], budget: number): CellStats 
     at25: at(0.25),
     at50: at(0.5),
     proposeMsMedian: median(runs.flatMap((r) => r.proposeMs)),
+  };
+}
+
+/** A finished attempt of an in-process trial: the benchmark's objective needs no process. */
+export function succeeded(trialId: number, attempt: number, value: number): Attempt {
+  return {
+    status: "succeeded",
+    value,
+    trialId,
+    attempt,
+    durationMs: 0,
+    exitCode: 0,
+    signal: null,
+    metrics: {},
+    intermediate: [],
+    logTail: "",
   };
 }

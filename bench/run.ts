@@ -16,7 +16,7 @@ import { buildSpace } from "../src/space/space.ts";
 import { availableStrategies, strategyFor } from "../src/strategy/registry.ts";
 import type { Study } from "../src/study/schema.ts";
 import { createStudy, openRound, recordAttempt } from "../src/study/study.ts";
-import { type CellStats, cellStats, median, type StudyRun } from "./harness.ts";
+import { type CellStats, cellStats, median, type StudyRun, succeeded } from "./harness.ts";
 import { loadPeers, peerKey } from "./peers.ts";
 import { PROBLEMS, problemNamed } from "./problems.ts";
 import { type BenchResults, type Cell, fmt, renderMarkdown, type SpeedRow } from "./report.ts";
@@ -233,18 +233,7 @@ function syntheticStudy(n: number): Study {
   for (const t of study.trials) {
     const x = Object.values(t.params).map(Number);
     const value = x.reduce((s, v, i) => s + (v - 0.3) ** 2 + 0.05 * Math.sin(7 * v + i), 0);
-    study = recordAttempt(study, {
-      status: "succeeded",
-      value,
-      trialId: t.id,
-      attempt: 1,
-      durationMs: 0,
-      exitCode: 0,
-      signal: null,
-      metrics: {},
-      intermediate: [],
-      logTail: "",
-    });
+    study = recordAttempt(study, succeeded(t.id, 1, value));
   }
   return study;
 }

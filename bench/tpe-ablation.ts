@@ -12,7 +12,7 @@ import { strategyFor } from "../src/strategy/registry.ts";
 import type { Strategy } from "../src/strategy/strategy.ts";
 import { createTpe } from "../src/strategy/tpe/index.ts";
 import { bestSoFar, createStudy, openRound, recordAttempt } from "../src/study/study.ts";
-import { benchConfig, median, regretCurve } from "./harness.ts";
+import { benchConfig, median, regretCurve, succeeded } from "./harness.ts";
 import { PROBLEMS, type Problem } from "./problems.ts";
 import { fmt } from "./report.ts";
 
@@ -39,18 +39,7 @@ function finalRegret(problem: Problem, strategy: Strategy, q: number, seed: numb
     const opened = openRound(study, params, []);
     study = opened.study;
     for (const run of opened.runs)
-      study = recordAttempt(study, {
-        status: "succeeded",
-        value: problem.f(study.trials[run.trialId]!.params),
-        trialId: run.trialId,
-        attempt: run.attempt,
-        durationMs: 0,
-        exitCode: 0,
-        signal: null,
-        metrics: {},
-        intermediate: [],
-        logTail: "",
-      });
+      study = recordAttempt(study, succeeded(run.trialId, run.attempt, problem.f(study.trials[run.trialId]!.params)));
   }
   return regretCurve(bestSoFar(study, "minimize"), problem.fStar).at(-1)!;
 }
