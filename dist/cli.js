@@ -33386,6 +33386,9 @@ function initialDesignSize(parameters) {
   return Math.min(20, Math.max(5, parameters + 1));
 }
 var bayesStrategy = {
+  explain({ trials }) {
+    return handsOverToTpe(trials) ? `bayes hands over to tpe: a Gaussian process over ${trials.length} trials (more than ${HANDOVER_TRIALS}) would take too long to plan a round` : void 0;
+  },
   propose(input2) {
     const { space, objective, trials, count, seed } = input2;
     if (handsOverToTpe(trials)) return tpeStrategy.propose(input2);
@@ -33620,26 +33623,20 @@ function planRound(config2, study) {
   const space = buildSpace(config2.parameters);
   const baseline = baselineFirst(config2, study, space, count);
   const wanted = count - baseline.length;
-  const fresh = [
-    ...baseline,
-    ...wanted > 0 ? strategyFor(config2.strategy).propose({
-      space,
-      objective: config2.objective,
-      // The baseline is about to be tried: strategies must not propose it again.
-      trials: [
-        ...study.trials,
-        ...baseline.map((params, i) => ({
-          id: -1 - i,
-          round: 1,
-          params,
-          status: "pending",
-          attempts: []
-        }))
-      ],
-      count: wanted,
-      seed: config2.seed
-    }) : []
-  ];
+  const strategy = strategyFor(config2.strategy);
+  const input2 = {
+    space,
+    objective: config2.objective,
+    // The baseline is about to be tried: strategies must not propose it again.
+    trials: [
+      ...study.trials,
+      ...baseline.map((params, i) => ({ id: -1 - i, round: 1, params, status: "pending", attempts: [] }))
+    ],
+    count: wanted,
+    seed: config2.seed
+  };
+  const fresh = [...baseline, ...wanted > 0 ? strategy.propose(input2) : []];
+  const note = wanted > 0 ? strategy.explain?.(input2) : void 0;
   if (fresh.length === 0 && retry.length === 0) {
     const exhausted = {
       code: "exhausted",
@@ -33648,7 +33645,14 @@ function planRound(config2, study) {
     return { kind: "done", study: withStop(study, exhausted), stop: exhausted };
   }
   const opened = openRound(withStop(study, void 0), fresh, retry);
-  return { kind: "round", study: opened.study, round: opened.study.rounds.length, runs: opened.runs, resumed: false };
+  return {
+    kind: "round",
+    study: opened.study,
+    round: opened.study.rounds.length,
+    runs: opened.runs,
+    resumed: false,
+    ...note ? { note } : {}
+  };
 }
 function baselineFirst(config2, study, space, count) {
   if (!config2.baseline || study.trials.length > 0 || count === 0) return [];
@@ -34121,6 +34125,7 @@ async function runLocalStudy(opts) {
     study = markRunning(study, ids);
     save();
     progress.roundStarted(study, plan.round, ids, plan.resumed);
+    if (plan.note) progress.message(plan.note);
     const outcomes = await Promise.all(
       plan.runs.map(async (run) => {
         const trial = study.trials[run.trialId];

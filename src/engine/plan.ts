@@ -6,13 +6,15 @@
 import type { Config } from "../config/schema.ts";
 import { buildSpace, defaultParams, type Params, type Space } from "../space/space.ts";
 import { strategyFor } from "../strategy/registry.ts";
+import type { ProposeInput } from "../strategy/strategy.ts";
 import { completion } from "../study/completion.ts";
 import type { Stop, Study } from "../study/schema.ts";
 import { openRound, type Run, unfinishedRuns, withStop } from "../study/study.ts";
 
 export type Plan =
   /** `resumed`: the runs of the last round that never finished (interrupted or cancelled). */
-  | { kind: "round"; study: Study; round: number; runs: Run[]; resumed: boolean }
+  /** `note`: what the strategy says about how it chose this round, when anything. */
+  | { kind: "round"; study: Study; round: number; runs: Run[]; resumed: boolean; note?: string }
   | { kind: "done"; study: Study; stop: Stop };
 
 export function planRound(config: Config, study: Study): Plan {
@@ -38,28 +40,20 @@ export function planRound(config: Config, study: Study): Plan {
   const space = buildSpace(config.parameters);
   const baseline = baselineFirst(config, study, space, count);
   const wanted = count - baseline.length;
-  const fresh = [
-    ...baseline,
-    ...(wanted > 0
-      ? strategyFor(config.strategy).propose({
-          space,
-          objective: config.objective,
-          // The baseline is about to be tried: strategies must not propose it again.
-          trials: [
-            ...study.trials,
-            ...baseline.map((params, i) => ({
-              id: -1 - i,
-              round: 1,
-              params,
-              status: "pending" as const,
-              attempts: [],
-            })),
-          ],
-          count: wanted,
-          seed: config.seed,
-        })
-      : []),
-  ];
+  const strategy = strategyFor(config.strategy);
+  const input: ProposeInput = {
+    space,
+    objective: config.objective,
+    // The baseline is about to be tried: strategies must not propose it again.
+    trials: [
+      ...study.trials,
+      ...baseline.map((params, i) => ({ id: -1 - i, round: 1, params, status: "pending" as const, attempts: [] })),
+    ],
+    count: wanted,
+    seed: config.seed,
+  };
+  const fresh = [...baseline, ...(wanted > 0 ? strategy.propose(input) : [])];
+  const note = wanted > 0 ? strategy.explain?.(input) : undefined;
   if (fresh.length === 0 && retry.length === 0) {
     const exhausted: Stop = {
       code: "exhausted",
@@ -68,7 +62,14 @@ export function planRound(config: Config, study: Study): Plan {
     return { kind: "done", study: withStop(study, exhausted), stop: exhausted };
   }
   const opened = openRound(withStop(study, undefined), fresh, retry);
-  return { kind: "round", study: opened.study, round: opened.study.rounds.length, runs: opened.runs, resumed: false };
+  return {
+    kind: "round",
+    study: opened.study,
+    round: opened.study.rounds.length,
+    runs: opened.runs,
+    resumed: false,
+    ...(note ? { note } : {}),
+  };
 }
 
 /** With `baseline: true`, the first trial of a study is the configuration of defaults. */

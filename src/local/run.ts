@@ -86,6 +86,7 @@ export async function runLocalStudy(opts: LocalRunOptions): Promise<LocalRunResu
     study = markRunning(study, ids);
     save();
     progress.roundStarted(study, plan.round, ids, plan.resumed);
+    if (plan.note) progress.message(plan.note);
     const outcomes = await Promise.all(
       plan.runs.map(async (run) => {
         const trial = study.trials[run.trialId]!;

@@ -24,4 +24,6 @@ export interface Strategy {
    * so far. Fewer than `count` means the space holds no more.
    */
   propose(input: ProposeInput): Params[];
+  /** What the user should know about how this round is chosen, when anything (e.g. a fallback). */
+  explain?(input: ProposeInput): string | undefined;
 }

@@ -54,6 +54,11 @@ export function initialDesignSize(parameters: number): number {
 }
 
 export const bayesStrategy: Strategy = {
+  explain({ trials }: ProposeInput): string | undefined {
+    return handsOverToTpe(trials)
+      ? `bayes hands over to tpe: a Gaussian process over ${trials.length} trials (more than ${HANDOVER_TRIALS}) would take too long to plan a round`
+      : undefined;
+  },
   propose(input: ProposeInput): Params[] {
     const { space, objective, trials, count, seed } = input;
     if (handsOverToTpe(trials)) return tpeStrategy.propose(input);
