@@ -54792,6 +54792,28 @@ function createRng(seed, ...keys) {
   };
 }
 
+// src/strategy/sequence.ts
+var EXTRA_DRAWS = 2e3;
+function unseenPoints(space, pointAt2, start, count, seed, seen) {
+  const out = [];
+  const dim = Math.max(1, space.dims.length);
+  for (let i = start; i < start + count + EXTRA_DRAWS && out.length < count; i++) {
+    const params = decode3(space, pointAt2(i, dim, seed));
+    const key = paramsKey(params);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(params);
+  }
+  return out;
+}
+function sequenceStrategy(pointAt2) {
+  return {
+    // Start where the history ends: earlier indices produced the trials we have
+    // (or duplicates of them), so continuing from there never revisits a point.
+    propose: ({ space, trials, count, seed }) => unseenPoints(space, pointAt2, trials.length, count, seed, new Set(trials.map((t) => paramsKey(t.params))))
+  };
+}
+
 // src/space/sobol-directions.ts
 var JOE_KUO_DIRECTIONS = [
   [3, [1]],
@@ -55425,7 +55447,7 @@ var MIN_RESULTS = 2;
 var CANDIDATE_STREAM = 31713;
 var FALLBACK_STREAM = 31714;
 var ATTEMPTS = 4;
-var EXTRA_DRAWS = 2e3;
+var EXTRA_DRAWS2 = 2e3;
 function createTpe(options = {}) {
   const o = { ...TPE_DEFAULTS, ...options };
   return {
@@ -55565,7 +55587,7 @@ function sobolFrom(space, seed, start) {
   const dim = Math.max(1, space.dims.length);
   let index = start;
   return (seen) => {
-    for (let tries = 0; tries < EXTRA_DRAWS; tries++) {
+    for (let tries = 0; tries < EXTRA_DRAWS2; tries++) {
       const i = index++;
       const u = dim <= SOBOL_MAX_DIM ? sobolPoint(i, dim, seed) : uniformPoint(createRng(seed, i), dim);
       const params = decode3(space, u);
@@ -55580,7 +55602,7 @@ function uniformPoint(rng, dim) {
 }
 function uniformFill(space, seen, rng) {
   const dim = Math.max(1, space.dims.length);
-  for (let i = 0; i < EXTRA_DRAWS; i++) {
+  for (let i = 0; i < EXTRA_DRAWS2; i++) {
     const params = decode3(space, uniformPoint(rng, dim));
     const key = paramsKey(params);
     if (!seen.has(key)) return { params, key, score: 0 };
@@ -56291,7 +56313,6 @@ function fitSubset(data, rng) {
 
 // src/strategy/bayes/index.ts
 var STREAM = 763877;
-var EXTRA_DRAWS2 = 2e3;
 var SEARCH = { sobol: 1024, centres: 5, perCentre: 30, starts: 5, evaluations: 40 };
 var HANDOVER_TRIALS = 1500;
 function handsOverToTpe(trials) {
@@ -56329,16 +56350,7 @@ var bayesStrategy = {
   }
 };
 function sobolDesign(space, start, count, seed, seen) {
-  const out = [];
-  const dim = Math.max(1, space.dims.length);
-  for (let i = start; i < start + count + EXTRA_DRAWS2 && out.length < count; i++) {
-    const params = decode3(space, cubePoint(i, dim, seed));
-    const key = paramsKey(params);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(params);
-  }
-  return out;
+  return unseenPoints(space, cubePoint, start, count, seed, seen);
 }
 
 // src/space/grid.ts
@@ -56402,27 +56414,6 @@ var gridStrategy = {
     return out;
   }
 };
-
-// src/strategy/sequence.ts
-var EXTRA_DRAWS3 = 2e3;
-function sequenceStrategy(pointAt2) {
-  return {
-    propose({ space, trials, count, seed }) {
-      const seen = new Set(trials.map((t) => paramsKey(t.params)));
-      const out = [];
-      const dim = Math.max(1, space.dims.length);
-      const end = trials.length + count + EXTRA_DRAWS3;
-      for (let i = trials.length; i < end && out.length < count; i++) {
-        const params = decode3(space, pointAt2(i, dim, seed));
-        const key = paramsKey(params);
-        if (seen.has(key)) continue;
-        seen.add(key);
-        out.push(params);
-      }
-      return out;
-    }
-  };
-}
 
 // src/strategy/random.ts
 var randomStrategy = sequenceStrategy((index, dim, seed) => {
