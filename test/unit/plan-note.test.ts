@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
+import { succeeded } from "../../bench/harness.ts";
 import { planRound } from "../../src/engine/plan.ts";
 import { buildSpace, decode } from "../../src/space/space.ts";
 import { createStudy, openRound, recordAttempt } from "../../src/study/study.ts";
@@ -22,18 +23,7 @@ budget: {max_trials: 3000, parallel: 4}
   const params = Array.from({ length: 1501 }, () => decode(space, [rng.next(), rng.next()]));
   let { study } = openRound(createStudy(config), params, []);
   for (const t of study.trials)
-    study = recordAttempt(study, {
-      status: "succeeded",
-      value: Number(t.params.a) + Number(t.params.b),
-      trialId: t.id,
-      attempt: 1,
-      durationMs: 0,
-      exitCode: 0,
-      signal: null,
-      metrics: {},
-      intermediate: [],
-      logTail: "",
-    });
+    study = recordAttempt(study, succeeded(t.id, 1, Number(t.params.a) + Number(t.params.b)));
   const plan = planRound(config, study);
   assert.equal(plan.kind, "round");
   assert.match(
