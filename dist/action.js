@@ -56629,6 +56629,16 @@ function parseStudy(raw, source) {
   }
   return parsed.data;
 }
+function readStudyFor(path, config2, remedy) {
+  const study = readStudy(path);
+  if (study.name !== config2.name)
+    throw new StateError(`${path} holds study "${study.name}", but the config names "${config2.name}"`);
+  if (study.configHash !== configHash(config2))
+    throw new StateError(
+      `${path} was made with a different search space, objective, strategy or seed than ${config2.name}'s config has now; its results would mislead the search. ${remedy}`
+    );
+  return { ...study, config: config2 };
+}
 function writeStudy(path, study) {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
@@ -56708,14 +56718,7 @@ function readOrCreateStudy(dir, config2) {
     info(`no study state in ${dir}: starting study ${config2.name}`);
     return createStudy(config2);
   }
-  const study = readStudy(path);
-  if (study.name !== config2.name)
-    throw new StateError(`${path} holds study "${study.name}", but the config names "${config2.name}"`);
-  if (study.configHash !== configHash(config2))
-    throw new StateError(
-      `${path} was made with a different search space, objective, strategy or seed than ${config2.name}'s config has now; its results would mislead the search. Start a new study (change its name) or restore the config`
-    );
-  return { ...study, config: config2 };
+  return readStudyFor(path, config2, "Start a new study (change its name) or restore the config");
 }
 function saveStudy(dir, study) {
   const path = join2(dir, STATE_FILE);
@@ -57258,11 +57261,12 @@ function judge(candidate, baseline, opts) {
     changedParams: changedParams(candidate.params, baseline.params)
   };
   const dropped = droppedNote(candidate, cValues, baseline, bValues);
+  const sidesWith = (test) => [
+    [candidate.label, cValues.length],
+    [baseline.label, bValues.length]
+  ].filter(([, n]) => test(n)).map(([l]) => `"${l}"`).join(" and ");
   if (cValues.length === 0 || bValues.length === 0) {
-    const empty = [
-      cValues.length === 0 ? candidate.label : void 0,
-      bValues.length === 0 ? baseline.label : void 0
-    ].filter((l) => l !== void 0).map((l) => `"${l}"`).join(" and ");
+    const empty = sidesWith((n) => n === 0);
     return {
       ...base,
       verdict: "unverified",
@@ -57270,7 +57274,7 @@ function judge(candidate, baseline, opts) {
     };
   }
   if (cValues.length < 2 || bValues.length < 2) {
-    const single = [cValues.length < 2 ? candidate.label : void 0, bValues.length < 2 ? baseline.label : void 0].filter((l) => l !== void 0).map((l) => `"${l}"`).join(" and ");
+    const single = sidesWith((n) => n < 2);
     return {
       ...base,
       verdict: "unverified",
@@ -57816,11 +57820,6 @@ ${markdownTable([["after trial", `best ${config2.objective.metric}`], ...points]
 }
 
 // src/action/report.ts
-function missingRuns(study) {
-  const round = study.rounds[study.rounds.length - 1];
-  if (!round) return [];
-  return round.runs.filter((r) => !study.trials[r.trialId].attempts.some((a) => a.attempt === r.attempt));
-}
 function lostAttempt(trialId, attempt, job) {
   const reason = job ? `the trial job ended (${job.conclusion ?? job.status}) without leaving a readable result; see its log` : "no trial job of this run ran it (the matrix may have been cut short)";
   return {
@@ -57843,7 +57842,7 @@ function gatherRound(planned, resultsDir, jobs) {
     const job = jobOf(a.trialId, a.attempt);
     return job ? { ...a, jobUrl: job.url } : a;
   });
-  for (const run2 of missingRuns(study)) {
+  for (const run2 of unfinishedRuns(study)) {
     const job = jobOf(run2.trialId, run2.attempt);
     warning(`trial ${run2.trialId} (attempt ${run2.attempt}) left no result${job ? `: ${job.url}` : ""}`);
     study = recordAttempt(study, lostAttempt(run2.trialId, run2.attempt, job));

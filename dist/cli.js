@@ -33774,6 +33774,16 @@ function parseStudy(raw, source) {
   }
   return parsed.data;
 }
+function readStudyFor(path, config2, remedy) {
+  const study = readStudy(path);
+  if (study.name !== config2.name)
+    throw new StateError(`${path} holds study "${study.name}", but the config names "${config2.name}"`);
+  if (study.configHash !== configHash(config2))
+    throw new StateError(
+      `${path} was made with a different search space, objective, strategy or seed than ${config2.name}'s config has now; its results would mislead the search. ${remedy}`
+    );
+  return { ...study, config: config2 };
+}
 function writeStudy(path, study) {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
@@ -34094,12 +34104,11 @@ function openStudy(opts) {
     throw new StateError(
       `a study is already saved at ${paths.state}: pass --resume to continue it (or extend it with --max-trials), or --fresh to move it aside and start over`
     );
-  const study = readStudy(paths.state);
-  if (study.configHash !== configHash(config2))
-    throw new StateError(
-      `${paths.state} was made with a different search space, objective, strategy or seed than the config has now; its results would mislead the search. Use --fresh to start over (the old study is kept beside it), or change the study name`
-    );
-  return { ...study, config: config2 };
+  return readStudyFor(
+    paths.state,
+    config2,
+    "Use --fresh to start over (the old study is kept beside it), or change the study name"
+  );
 }
 async function runLocalStudy(opts) {
   const { config: config2, paths, progress, signal } = opts;

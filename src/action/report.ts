@@ -22,7 +22,7 @@ import type { Repo } from "../github/repo.ts";
 import { COMMENT_LIMIT, markdownReport } from "../report/markdown.ts";
 import type { Attempt, Study } from "../study/schema.ts";
 import { readStudy } from "../study/store.ts";
-import { recordAttempt, withStop } from "../study/study.ts";
+import { recordAttempt, unfinishedRuns, withStop } from "../study/study.ts";
 import { loadActionConfig } from "./config.ts";
 import { setDoneOutputs } from "./outputs.ts";
 import { mergeResultFiles, readOrCreateStudy, STATE_FILE, saveStudy } from "./state.ts";
@@ -47,13 +47,6 @@ export interface ReportInputs {
   baseLabel: string;
   /** Where to dispatch the next round; undefined to leave that to the caller. */
   dispatch: { workflow: string; ref: string; inputs: Record<string, string> } | undefined;
-}
-
-/** The runs of the study's last round that have no recorded attempt. */
-function missingRuns(study: Study): { trialId: number; attempt: number }[] {
-  const round = study.rounds[study.rounds.length - 1];
-  if (!round) return [];
-  return round.runs.filter((r) => !study.trials[r.trialId]!.attempts.some((a) => a.attempt === r.attempt));
 }
 
 function lostAttempt(trialId: number, attempt: number, job: TrialJob | undefined): Attempt {
@@ -81,7 +74,7 @@ export function gatherRound(planned: Study, resultsDir: string, jobs: readonly T
     const job = jobOf(a.trialId, a.attempt);
     return job ? { ...a, jobUrl: job.url } : a;
   });
-  for (const run of missingRuns(study)) {
+  for (const run of unfinishedRuns(study)) {
     const job = jobOf(run.trialId, run.attempt);
     core.warning(`trial ${run.trialId} (attempt ${run.attempt}) left no result${job ? `: ${job.url}` : ""}`);
     study = recordAttempt(study, lostAttempt(run.trialId, run.attempt, job));

@@ -9,8 +9,8 @@ import { join } from "node:path";
 import * as core from "@actions/core";
 import type { Config } from "../config/schema.ts";
 import type { Attempt, Study } from "../study/schema.ts";
-import { readStudy, StateError, writeStudy } from "../study/store.ts";
-import { configHash, createStudy, recordAttempt } from "../study/study.ts";
+import { readStudyFor, writeStudy } from "../study/store.ts";
+import { createStudy, recordAttempt } from "../study/study.ts";
 import { attemptOf, readResultFiles } from "../trial/result-file.ts";
 
 export const STATE_FILE = "state.json";
@@ -21,14 +21,7 @@ export function readOrCreateStudy(dir: string, config: Config): Study {
     core.info(`no study state in ${dir}: starting study ${config.name}`);
     return createStudy(config);
   }
-  const study = readStudy(path);
-  if (study.name !== config.name)
-    throw new StateError(`${path} holds study "${study.name}", but the config names "${config.name}"`);
-  if (study.configHash !== configHash(config))
-    throw new StateError(
-      `${path} was made with a different search space, objective, strategy or seed than ${config.name}'s config has now; its results would mislead the search. Start a new study (change its name) or restore the config`,
-    );
-  return { ...study, config };
+  return readStudyFor(path, config, "Start a new study (change its name) or restore the config");
 }
 
 export function saveStudy(dir: string, study: Study): string {

@@ -139,15 +139,18 @@ function judge(candidate: Sample, baseline: Sample, opts: CompareOptions): Compa
     changedParams: changedParams(candidate.params, baseline.params),
   };
   const dropped = droppedNote(candidate, cValues, baseline, bValues);
+  /** The quoted labels of the sides whose number of values passes `test`, joined by "and". */
+  const sidesWith = (test: (n: number) => boolean) =>
+    [
+      [candidate.label, cValues.length],
+      [baseline.label, bValues.length],
+    ]
+      .filter(([, n]) => test(n as number))
+      .map(([l]) => `"${l}"`)
+      .join(" and ");
 
   if (cValues.length === 0 || bValues.length === 0) {
-    const empty = [
-      cValues.length === 0 ? candidate.label : undefined,
-      bValues.length === 0 ? baseline.label : undefined,
-    ]
-      .filter((l) => l !== undefined)
-      .map((l) => `"${l}"`)
-      .join(" and ");
+    const empty = sidesWith((n) => n === 0);
     return {
       ...base,
       verdict: "unverified",
@@ -156,10 +159,7 @@ function judge(candidate: Sample, baseline: Sample, opts: CompareOptions): Compa
   }
 
   if (cValues.length < 2 || bValues.length < 2) {
-    const single = [cValues.length < 2 ? candidate.label : undefined, bValues.length < 2 ? baseline.label : undefined]
-      .filter((l) => l !== undefined)
-      .map((l) => `"${l}"`)
-      .join(" and ");
+    const single = sidesWith((n) => n < 2);
     return {
       ...base,
       verdict: "unverified",

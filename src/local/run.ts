@@ -8,8 +8,8 @@ import { dirname, join, resolve } from "node:path";
 import type { Config } from "../config/schema.ts";
 import { planRound } from "../engine/plan.ts";
 import type { Study } from "../study/schema.ts";
-import { readStudy, StateError, writeStudy } from "../study/store.ts";
-import { configHash, createStudy, markRunning, recordAttempt } from "../study/study.ts";
+import { readStudyFor, StateError, writeStudy } from "../study/store.ts";
+import { createStudy, markRunning, recordAttempt } from "../study/study.ts";
 import { splitCommand } from "../trial/command.ts";
 import { runTrial } from "../trial/run.ts";
 import type { Progress } from "./progress.ts";
@@ -60,13 +60,11 @@ export function openStudy(opts: Pick<LocalRunOptions, "config" | "paths" | "resu
     throw new StateError(
       `a study is already saved at ${paths.state}: pass --resume to continue it (or extend it with --max-trials), or --fresh to move it aside and start over`,
     );
-  const study = readStudy(paths.state);
-  if (study.configHash !== configHash(config))
-    throw new StateError(
-      `${paths.state} was made with a different search space, objective, strategy or seed than the config has now; its results would mislead the search. Use --fresh to start over (the old study is kept beside it), or change the study name`,
-    );
-  // Budgets may have grown (extending a finished study): record the config as run now.
-  return { ...study, config };
+  return readStudyFor(
+    paths.state,
+    config,
+    "Use --fresh to start over (the old study is kept beside it), or change the study name",
+  );
 }
 
 export async function runLocalStudy(opts: LocalRunOptions): Promise<LocalRunResult> {

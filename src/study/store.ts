@@ -5,7 +5,9 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import type { Config } from "../config/schema.ts";
 import { STATE_VERSION, type Study, studySchema } from "./schema.ts";
+import { configHash } from "./study.ts";
 
 export class StateError extends Error {}
 
@@ -36,6 +38,23 @@ export function parseStudy(raw: unknown, source: string): Study {
     throw new StateError(`${source}: not a valid study state:\n  ${first.join("\n  ")}`);
   }
   return parsed.data;
+}
+
+/**
+ * The study saved at `path`, checked against the config about to continue it:
+ * the same name, and the same space, objective, strategy and seed (else its
+ * results would mislead the search). Budgets may have changed, so the config
+ * as run now is recorded. `remedy` tells the user what to do instead.
+ */
+export function readStudyFor(path: string, config: Config, remedy: string): Study {
+  const study = readStudy(path);
+  if (study.name !== config.name)
+    throw new StateError(`${path} holds study "${study.name}", but the config names "${config.name}"`);
+  if (study.configHash !== configHash(config))
+    throw new StateError(
+      `${path} was made with a different search space, objective, strategy or seed than ${config.name}'s config has now; its results would mislead the search. ${remedy}`,
+    );
+  return { ...study, config };
 }
 
 export function writeStudy(path: string, study: Study): void {

@@ -6,7 +6,7 @@ import { describe, it } from "node:test";
 import type { Config } from "../../src/config/schema.ts";
 import { planRound } from "../../src/engine/plan.ts";
 import type { Attempt, Study } from "../../src/study/schema.ts";
-import { readStudy, writeStudy } from "../../src/study/store.ts";
+import { readStudy, readStudyFor, writeStudy } from "../../src/study/store.ts";
 import { bestTrial, configHash, createStudy, markRunning, recordAttempt } from "../../src/study/study.ts";
 import { configFrom } from "../helpers/config.ts";
 
@@ -212,6 +212,21 @@ describe("study: state files", () => {
     );
     writeFileSync(path, "{ not json");
     assert.throws(() => readStudy(path), /cannot read the study state/);
+  });
+
+  it("a saved study continues only under the same name and search", () => {
+    const path = join(dir, "continue.json");
+    writeStudy(path, createStudy(base));
+    const grown = readStudyFor(path, cfg({ max_trials: 99 }), "do X");
+    assert.equal(grown.config.budget.max_trials, 99, "budgets may change, and the state records them");
+    assert.throws(
+      () => readStudyFor(path, { ...base, name: "other" }, "do X"),
+      /holds study "t", but the config names "other"/,
+    );
+    assert.throws(
+      () => readStudyFor(path, { ...base, seed: 7 }, "do X"),
+      /different search space, objective, strategy or seed .* mislead the search\. do X/,
+    );
   });
 
   it("the config hash ignores budgets but not the space", () => {
