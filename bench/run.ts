@@ -10,10 +10,10 @@ import { dirname, isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
-import { configSchema, type StrategyName } from "../src/config/schema.ts";
+import { configSchema } from "../src/config/schema.ts";
 import { planRound } from "../src/engine/plan.ts";
 import { buildSpace } from "../src/space/space.ts";
-import { availableStrategies, strategyFor } from "../src/strategy/registry.ts";
+import { type ProposingStrategy, proposingStrategies, strategyFor } from "../src/strategy/registry.ts";
 import type { Study } from "../src/study/schema.ts";
 import { createStudy, openRound, recordAttempt } from "../src/study/study.ts";
 import { type CellStats, cellStats, median, type StudyRun, succeeded } from "./harness.ts";
@@ -25,8 +25,8 @@ import type { Task } from "./worker.ts";
 const here = dirname(fileURLToPath(import.meta.url));
 const PEERS_FILE = join(here, "../../shared/peers/TARGETS.md");
 /** Strategies that need what these problems lack: grid needs points per float, hyperband a resource. */
-const NOT_BENCHMARKED = new Set<StrategyName>(["grid", "hyperband"]);
-const NON_ADAPTIVE = new Set<StrategyName>(["random", "sobol"]);
+const NOT_BENCHMARKED = new Set<ProposingStrategy>(["grid"]);
+const NON_ADAPTIVE = new Set<ProposingStrategy>(["random", "sobol"]);
 
 const { values: opts } = parseArgs({
   options: {
@@ -45,9 +45,9 @@ const list = (s: string | undefined) => s?.split(",").map((x) => x.trim());
 const problems = (list(opts.problems) ?? (opts.quick ? ["branin", "hpo_mixed"] : PROBLEMS.map((p) => p.name))).map(
   problemNamed,
 );
-const strategies = (list(opts.strategies) ?? availableStrategies().filter((s) => !NOT_BENCHMARKED.has(s))).map((s) => {
-  strategyFor(s as StrategyName);
-  return s as StrategyName;
+const strategies = (list(opts.strategies) ?? proposingStrategies().filter((s) => !NOT_BENCHMARKED.has(s))).map((s) => {
+  if (!proposingStrategies().includes(s as ProposingStrategy)) throw new Error(`unknown strategy ${s}`);
+  return s as ProposingStrategy;
 });
 const qs = (list(opts.q) ?? (opts.quick ? ["1", "4"] : ["1", "4", "8"])).map(Number);
 const seeds = Number(opts.seeds ?? (opts.quick ? 3 : 10));
@@ -79,7 +79,7 @@ if (!peers) progress(`bench: ${PEERS_FILE} not found; printing without peer numb
 const cells: Cell[] = [];
 for (const problem of problems)
   for (const q of qs) {
-    const stats: Partial<Record<StrategyName, CellStats>> = {};
+    const stats: Partial<Record<ProposingStrategy, CellStats>> = {};
     for (const s of strategies)
       stats[s] = cellStats(
         tasks.filter((t) => t.problem === problem.name && t.q === q && t.strategy === s).map((t) => runs[t.id]!),
@@ -176,7 +176,7 @@ async function runAll(all: readonly Task[]): Promise<StudyRun[]> {
 /** A rough relative cost: model-based strategies refit every round, so fewer, larger rounds cost less. */
 function cost(t: Task): number {
   const budget = problemNamed(t.problem).budget;
-  return NON_ADAPTIVE.has(t.strategy) ? budget / 100 : (budget * budget) / t.q;
+  return NON_ADAPTIVE.has(t.strategy as ProposingStrategy) ? budget / 100 : (budget * budget) / t.q;
 }
 
 /**
@@ -186,8 +186,8 @@ function cost(t: Task): number {
  */
 function measureSpeed(n: number): SpeedRow {
   progress(`bench: speed, a batch of ${SPEED_BATCH} from ${n} trials in ${SPEED_DIMS} dimensions`);
-  const names = [...new Set<StrategyName>(["random", ...strategies.filter((s) => !NON_ADAPTIVE.has(s))])];
-  const ms: Partial<Record<StrategyName, number>> = {};
+  const names = [...new Set<ProposingStrategy>(["random", ...strategies.filter((s) => !NON_ADAPTIVE.has(s))])];
+  const ms: Partial<Record<ProposingStrategy, number>> = {};
   const study = syntheticStudy(n);
   for (const strategy of names) {
     const config = speedConfig(strategy, n);
@@ -206,7 +206,7 @@ function measureSpeed(n: number): SpeedRow {
   return { trials: n, dims: SPEED_DIMS, batch: SPEED_BATCH, repeats: SPEED_REPEATS, ms };
 }
 
-function speedConfig(strategy: StrategyName, n: number) {
+function speedConfig(strategy: ProposingStrategy, n: number) {
   return configSchema.parse({
     name: "bench-speed",
     command: ["bench"],
@@ -229,7 +229,11 @@ function syntheticStudy(n: number): Study {
     count: n,
     seed: 12345,
   });
-  let study = openRound(createStudy(config), params, []).study;
+  let study = openRound(
+    createStudy(config),
+    params.map((p) => ({ params: p })),
+    [],
+  ).study;
   for (const t of study.trials) {
     const x = Object.values(t.params).map(Number);
     const value = x.reduce((s, v, i) => s + (v - 0.3) ** 2 + 0.05 * Math.sin(7 * v + i), 0);

@@ -36,7 +36,11 @@ function finalRegret(problem: Problem, strategy: Strategy, q: number, seed: numb
   while (study.trials.length < problem.budget) {
     const count = Math.min(q, problem.budget - study.trials.length);
     const params = strategy.propose({ space, objective: config.objective, trials: study.trials, count, seed });
-    const opened = openRound(study, params, []);
+    const opened = openRound(
+      study,
+      params.map((p) => ({ params: p })),
+      [],
+    );
     study = opened.study;
     for (const run of opened.runs)
       study = recordAttempt(study, succeeded(run.trialId, run.attempt, problem.f(study.trials[run.trialId]!.params)));

@@ -24736,45 +24736,45 @@ var PATTERN_IS_COMPLETE = /* @__PURE__ */ new Set([
   "xid"
 ]);
 function generateStringFormatCheck(doc, ctx, def, accessor, needsValue = true) {
-  const fmt = def.format;
-  if (fmt === "base64") {
+  const fmt2 = def.format;
+  if (fmt2 === "base64") {
     const validator = addConstant(ctx, isValidBase64);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (fmt === "base64url") {
+  if (fmt2 === "base64url") {
     const validator = addConstant(ctx, isValidBase64URL);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (fmt === "jwt") {
+  if (fmt2 === "jwt") {
     const validator = addConstant(ctx, isValidJWT);
     const alg = addConstant(ctx, def.alg ?? null);
     doc.write(`if (!${validator}(${accessor}, ${alg})) return INVALID;`);
     return accessor;
   }
-  if (fmt === "ipv6") {
+  if (fmt2 === "ipv6") {
     const validator = addConstant(ctx, isValidIPv6);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (fmt === "cidrv6") {
+  if (fmt2 === "cidrv6") {
     const validator = addConstant(ctx, isValidCIDRv6);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (fmt === "credit_card") {
+  if (fmt2 === "credit_card") {
     const validator = addConstant(ctx, isValidCreditCard);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (fmt === "iban") {
+  if (fmt2 === "iban") {
     const validator = addConstant(ctx, isValidIBAN);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
   const formatDef = def;
-  if (fmt === "url" || fmt === "httpurl" || formatDef.normalize || formatDef.hostname !== void 0 || formatDef.protocol !== void 0) {
+  if (fmt2 === "url" || fmt2 === "httpurl" || formatDef.normalize || formatDef.hostname !== void 0 || formatDef.protocol !== void 0) {
     const parseConst = addConstant(ctx, validateURL);
     const defConst = addConstant(ctx, def);
     const trimVar = newVar(ctx);
@@ -24800,12 +24800,12 @@ function generateStringFormatCheck(doc, ctx, def, accessor, needsValue = true) {
   const customFn = def.fn;
   if (customFn) {
     if (isAsyncFunction(customFn))
-      throw new ZodCompileUnsupportedError(`async string format ${fmt}`);
+      throw new ZodCompileUnsupportedError(`async string format ${fmt2}`);
     const fnConst = addConstant(ctx, customFn);
     doc.write(`if (!${fnConst}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (PATTERN_IS_COMPLETE.has(fmt) && def.pattern) {
+  if (PATTERN_IS_COMPLETE.has(fmt2) && def.pattern) {
     const patternConst = addConstant(ctx, def.pattern);
     doc.write(`${patternConst}.lastIndex = 0;`);
     doc.write(`if (!${patternConst}.test(${accessor})) return INVALID;`);
@@ -31157,7 +31157,7 @@ function paramsKey(params) {
 
 // src/trial/command.ts
 var import_shell_quote = __toESM(require_shell_quote(), 1);
-var BUILTIN_NAMES = ["trial_id", "output_dir"];
+var BUILTIN_NAMES = ["trial_id", "output_dir", "seed", "fold", "folds"];
 var PLACEHOLDER = /\$\{([^}]*)\}/g;
 function splitCommand(command) {
   if (typeof command !== "string") return [...command];
@@ -31194,6 +31194,7 @@ function expandArgv(argv, params, builtins) {
 
 // src/config/schema.ts
 var STRATEGIES = ["grid", "random", "sobol", "bayes", "tpe", "hyperband"];
+var SAMPLERS = ["random", "bayes", "tpe"];
 var scalar = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()]);
 var paramName = external_exports.string().regex(
   /^[A-Za-z_][A-Za-z0-9_]*$/,
@@ -31249,6 +31250,22 @@ var duration3 = external_exports.union([
   return Number(m[1]) * unit;
 });
 var metricName = external_exports.string().min(1);
+var resourceSchema = external_exports.strictObject({
+  name: paramName.describe("how the trial receives it: ${name}, TUNE_PARAM_<NAME> and params.json"),
+  min: external_exports.number().positive().describe("the resource of hyperband's shortest trials"),
+  max: external_exports.number().positive().describe("the full resource: the longest trials, and every trial of other strategies"),
+  eta: external_exports.int().min(2).default(3).describe("reduction factor: each rung keeps the best 1/eta of its trials and gives them eta times the resource"),
+  type: external_exports.enum(["int", "float"]).default("int").describe("int rounds every rung's resource to a whole number")
+}).describe("a resource parameter such as epochs, for hyperband");
+var earlyStoppingRule = external_exports.strictObject({
+  rule: external_exports.literal("median"),
+  min_steps: external_exports.int().min(0).default(1).describe("never stop a trial before it has reported this many steps"),
+  min_trials: external_exports.int().min(1).default(5).describe("compare with the median only once this many trials have reported the step")
+});
+var earlyStopping = external_exports.union([
+  external_exports.literal("median").transform(() => ({ rule: "median", min_steps: 1, min_trials: 5 })),
+  earlyStoppingRule
+]).describe("median: stop a trial whose best value so far is worse than the median of earlier trials at the same step");
 var metricDefinition = external_exports.strictObject({
   name: metricName,
   regex: external_exports.string().min(1).refine((s) => {
@@ -31286,6 +31303,11 @@ var configSchema = external_exports.strictObject({
   }).default({ record: [], definitions: [], lines: true }),
   parameters: external_exports.record(paramName, parameterSchema).refine((p) => Object.keys(p).length > 0, "at least one parameter is needed"),
   strategy: external_exports.enum(STRATEGIES).default("random"),
+  sampler: external_exports.enum(SAMPLERS).default("random").describe("hyperband: how new configurations are chosen (bayes or tpe model the results so far, as BOHB does)"),
+  resource: resourceSchema.optional(),
+  early_stopping: earlyStopping.optional(),
+  repeats: external_exports.int().min(1).max(100).default(1).describe("run each configuration this many times with TUNE_SEED 0..N-1; its value is the mean"),
+  folds: external_exports.int().min(1).max(100).default(1).describe("cross-validation: run each configuration once per fold with TUNE_FOLD 0..K-1; its value is the mean"),
   baseline: external_exports.boolean().default(false).describe("run the parameters' defaults as the first trial, so the report shows what tuning gained over them"),
   seed: external_exports.int().min(0).default(0),
   compare: external_exports.enum(["base", "off"]).default("base").describe("on a pull request, compare the best trial with the base branch's latest study (off: no comparison)"),
@@ -31378,6 +31400,7 @@ function checkCrossFields(cfg, ctx) {
     }
   }
   checkCommand(cfg, issue2);
+  checkMultiFidelity(cfg, issue2);
   if (cfg.baseline) {
     const defaults = defaultParams(buildSpace(params));
     if (!defaults.ok)
@@ -31387,7 +31410,7 @@ function checkCrossFields(cfg, ctx) {
       );
   }
   const envNames = /* @__PURE__ */ new Map();
-  for (const name of Object.keys(params)) {
+  for (const name of [...Object.keys(params), ...cfg.resource ? [cfg.resource.name] : []]) {
     const env = paramEnvName(name);
     const other = envNames.get(env);
     if (other) issue2(["parameters", name], `"${name}" and "${other}" would share the environment variable ${env}`);
@@ -31395,6 +31418,33 @@ function checkCrossFields(cfg, ctx) {
   }
   if (cfg.objective.metric && cfg.metrics.record.includes(cfg.objective.metric))
     issue2(["metrics", "record"], `"${cfg.objective.metric}" is the objective; it is always recorded`);
+}
+function checkMultiFidelity(cfg, issue2) {
+  const r = cfg.resource;
+  if (r) {
+    if (r.name in cfg.parameters)
+      issue2(
+        ["resource", "name"],
+        `"${r.name}" is also a parameter: the resource is set by the strategy, so remove it from parameters`
+      );
+    if (!(r.min < r.max)) issue2(["resource", "min"], `min must be less than max (got min ${r.min}, max ${r.max})`);
+    if (r.type === "int" && (!Number.isInteger(r.min) || !Number.isInteger(r.max)))
+      issue2(["resource", "type"], "an int resource needs whole-number min and max (or type: float)");
+  }
+  if (cfg.strategy === "hyperband" && !r)
+    issue2(
+      ["strategy"],
+      "hyperband needs a resource to spend in rungs: add `resource: {name: epochs, min: 1, max: 27, eta: 3}` and pass ${epochs} to the command"
+    );
+  if (cfg.sampler !== "random" && cfg.strategy !== "hyperband")
+    issue2(["sampler"], `sampler chooses hyperband's configurations; with strategy ${cfg.strategy} leave it out`);
+  if (cfg.early_stopping && cfg.strategy === "hyperband")
+    issue2(
+      ["early_stopping"],
+      "hyperband already stops poor configurations at the end of each rung; use early_stopping with another strategy"
+    );
+  if (cfg.early_stopping && !cfg.metrics.lines)
+    issue2(["early_stopping"], "early stopping reads intermediate values from output lines: set metrics.lines to true");
 }
 function paramEnvName(name) {
   return `TUNE_PARAM_${name.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
@@ -31407,7 +31457,11 @@ function checkCommand(cfg, issue2) {
     issue2(["command"], err.message);
     return;
   }
-  const known = /* @__PURE__ */ new Set([...Object.keys(cfg.parameters), ...BUILTIN_NAMES]);
+  const known = /* @__PURE__ */ new Set([
+    ...Object.keys(cfg.parameters),
+    ...cfg.resource ? [cfg.resource.name] : [],
+    ...BUILTIN_NAMES
+  ]);
   for (const name of templateNames(argv)) {
     if (known.has(name)) continue;
     const env = /^[A-Z_][A-Z0-9_]*$/.test(name) ? " (commands do not run through a shell, so environment variables are not expanded)" : "";
@@ -31828,6 +31882,219 @@ function applyOverrides(config2, o) {
   };
 }
 
+// src/study/study.ts
+import { createHash } from "node:crypto";
+
+// src/study/schema.ts
+var scalar3 = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()]);
+var STATE_VERSION = 1;
+var RESULT_VERSION = 1;
+var finiteNumber = external_exports.number().refine(Number.isFinite, "must be a finite number");
+var intermediateSchema = external_exports.object({
+  step: external_exports.int().min(0),
+  values: external_exports.record(external_exports.string(), finiteNumber)
+});
+var outcomeFields = {
+  trialId: external_exports.int().min(0),
+  attempt: external_exports.int().min(1),
+  durationMs: external_exports.number().min(0),
+  exitCode: external_exports.int().nullable(),
+  signal: external_exports.string().nullable().default(null),
+  metrics: external_exports.record(external_exports.string(), finiteNumber).default({}),
+  intermediate: external_exports.array(intermediateSchema).default([]),
+  logTail: external_exports.string().default(""),
+  runner: external_exports.string().optional(),
+  /** Where the attempt's log can be read (the trial job's page on GitHub). */
+  jobUrl: external_exports.string().optional(),
+  /** The workflow run that ran it, where its checkpoint artifact can be found. */
+  runId: external_exports.int().optional(),
+  /** With repeats or folds: which member of the trial (repeat × folds + fold) this is. */
+  member: external_exports.int().min(0).optional(),
+  finishedAt: external_exports.string().optional()
+};
+var attemptSchema = external_exports.discriminatedUnion("status", [
+  external_exports.object({ status: external_exports.literal("succeeded"), value: finiteNumber, ...outcomeFields }),
+  external_exports.object({ status: external_exports.literal("failed"), reason: external_exports.string(), ...outcomeFields }),
+  external_exports.object({ status: external_exports.literal("pruned"), reason: external_exports.string(), value: finiteNumber.optional(), ...outcomeFields })
+]);
+var trialResultSchema = external_exports.intersection(
+  external_exports.object({ version: external_exports.literal(RESULT_VERSION), study: external_exports.string() }),
+  attemptSchema
+);
+var TRIAL_STATUSES = ["pending", "running", "succeeded", "failed", "pruned"];
+var trialSchema = external_exports.object({
+  id: external_exports.int().min(0),
+  round: external_exports.int().min(1),
+  params: external_exports.record(external_exports.string(), scalar3),
+  /** The resource (e.g. epochs) it trains with, when the config has one. */
+  resource: external_exports.number().positive().optional(),
+  /** hyperband: the bracket (numbered from 0 across the study) and rung this trial belongs to. */
+  bracket: external_exports.int().min(0).optional(),
+  rung: external_exports.int().min(0).optional(),
+  /** hyperband: the trial of the rung below whose configuration this one continues. */
+  parent: external_exports.int().min(0).optional(),
+  /** pending/running: the next attempt has not finished; otherwise the last attempt's status
+   * (with repeats or folds: succeeded if any member did, else pruned if any was, else failed). */
+  status: external_exports.enum(TRIAL_STATUSES),
+  attempts: external_exports.array(attemptSchema)
+});
+var roundSchema = external_exports.object({
+  index: external_exports.int().min(1),
+  /** The trials run in this round, with the attempt number each ran as. */
+  runs: external_exports.array(external_exports.object({ trialId: external_exports.int().min(0), attempt: external_exports.int().min(1), member: external_exports.int().min(0).optional() }))
+});
+var STOP_CODES = [
+  "max_trials",
+  "max_rounds",
+  "target_reached",
+  "patience",
+  "max_failures",
+  "exhausted",
+  "stopped"
+];
+var stopSchema = external_exports.object({ code: external_exports.enum(STOP_CODES), message: external_exports.string() });
+var studySchema = external_exports.object({
+  version: external_exports.literal(STATE_VERSION),
+  name: external_exports.string(),
+  /** Hash of what defines the search (space, objective, strategy): budgets may change on resume, these may not. */
+  configHash: external_exports.string(),
+  /** The config as last run, so that a state file alone can be reported on. */
+  config: configSchema,
+  seed: external_exports.int(),
+  strategy: external_exports.string(),
+  trials: external_exports.array(trialSchema),
+  rounds: external_exports.array(roundSchema),
+  stop: stopSchema.optional()
+});
+
+// src/study/study.ts
+function createStudy(config2) {
+  return {
+    version: STATE_VERSION,
+    name: config2.name,
+    configHash: configHash(config2),
+    config: config2,
+    seed: config2.seed,
+    strategy: config2.strategy,
+    trials: [],
+    rounds: []
+  };
+}
+function configHash(config2) {
+  const defining = {
+    parameters: config2.parameters,
+    objective: { metric: config2.objective.metric, goal: config2.objective.goal },
+    strategy: config2.strategy,
+    seed: config2.seed
+  };
+  return createHash("sha256").update(stableJson(defining)).digest("hex").slice(0, 16);
+}
+function stableJson(v) {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(",")}]`;
+  if (v && typeof v === "object")
+    return `{${Object.keys(v).sort().filter((k) => v[k] !== void 0).map((k) => `${JSON.stringify(k)}:${stableJson(v[k])}`).join(",")}}`;
+  return JSON.stringify(v);
+}
+function membersOf(config2) {
+  return config2.repeats * config2.folds;
+}
+function memberSeedFold(config2, index) {
+  return { seed: Math.floor(index / config2.folds), fold: index % config2.folds };
+}
+function runsOf(trialId, attempt, members2) {
+  if (members2 === 1) return [{ trialId, attempt }];
+  return Array.from({ length: members2 }, (_, member) => ({ trialId, attempt, member }));
+}
+function latestAttempt(trial) {
+  return trial.attempts.reduce((n, a) => Math.max(n, a.attempt), 0);
+}
+function willRetry(trial, retries) {
+  return trial.status === "failed" && latestAttempt(trial) <= retries;
+}
+function openRound(study, fresh, retry) {
+  const index = study.rounds.length + 1;
+  const members2 = membersOf(study.config);
+  const retried = new Set(retry);
+  let nextId = study.trials.length;
+  const trials = study.trials.map((t) => retried.has(t.id) ? { ...t, status: "pending" } : t);
+  const runs = retry.flatMap((id) => runsOf(id, latestAttempt(study.trials[id]) + 1, members2));
+  for (const t of fresh) {
+    trials.push({ ...t, id: nextId, round: index, params: { ...t.params }, status: "pending", attempts: [] });
+    runs.push(...runsOf(nextId++, 1, members2));
+  }
+  return { study: { ...study, trials, rounds: [...study.rounds, { index, runs }] }, runs };
+}
+function markRunning(study, trialIds) {
+  const ids = new Set(trialIds);
+  return {
+    ...study,
+    trials: study.trials.map((t) => ids.has(t.id) && t.status === "pending" ? { ...t, status: "running" } : t)
+  };
+}
+function recordAttempt(study, attempt) {
+  const trial = study.trials[attempt.trialId];
+  if (!trial)
+    throw new Error(`result for trial ${attempt.trialId}, but the study has trials 0..${study.trials.length - 1}`);
+  if (trial.attempts.some((a) => sameRun(a, attempt))) return study;
+  const attempts = [...trial.attempts, attempt].sort(
+    (a, b) => a.attempt - b.attempt || (a.member ?? 0) - (b.member ?? 0)
+  );
+  const members2 = membersOf(study.config);
+  const latest = attempts.filter((a) => a.attempt === attempt.attempt);
+  const status = latest.length < members2 ? trial.status : combinedStatus(latest);
+  const trials = study.trials.slice();
+  trials[trial.id] = { ...trial, attempts, status };
+  return { ...study, trials };
+}
+function sameRun(a, b) {
+  return a.attempt === b.attempt && (a.member ?? 0) === (b.member ?? 0);
+}
+function combinedStatus(members2) {
+  if (members2.some((a) => a.status === "succeeded")) return "succeeded";
+  return members2.some((a) => a.status === "pruned") ? "pruned" : "failed";
+}
+function withStop(study, stop) {
+  const { stop: _, ...rest } = study;
+  return stop ? { ...rest, stop } : rest;
+}
+function trialSamples(trial) {
+  if (trial.status !== "succeeded") return [];
+  const latest = latestAttempt(trial);
+  return trial.attempts.flatMap((a) => a.attempt === latest && a.status === "succeeded" ? [a.value] : []);
+}
+function trialValue(trial) {
+  const samples = trialSamples(trial);
+  return samples.length ? samples.reduce((s, v) => s + v, 0) / samples.length : void 0;
+}
+function isBetter(goal, a, b) {
+  return goal === "minimize" ? a < b : a > b;
+}
+function bestTrial(study, goal) {
+  let best;
+  let bestValue = 0;
+  for (const t of study.trials) {
+    const v = trialValue(t);
+    if (v !== void 0 && (best === void 0 || isBetter(goal, v, bestValue))) {
+      best = t;
+      bestValue = v;
+    }
+  }
+  return best;
+}
+function bestSoFar(study, goal) {
+  let best;
+  return study.trials.map((t) => {
+    const v = trialValue(t);
+    if (v !== void 0 && (best === void 0 || isBetter(goal, v, best))) best = v;
+    return best;
+  });
+}
+function unfinishedRuns(study) {
+  const last = study.rounds[study.rounds.length - 1];
+  if (!last) return [];
+  return last.runs.filter((r) => !study.trials[r.trialId].attempts.some((a) => sameRun(a, r)));
+}
+
 // src/util/rng.ts
 function mix32(h) {
   let x = h >>> 0;
@@ -32088,173 +32355,6 @@ function sobolPoint(index, dim, seed) {
     point[d] = owenScramble(sobolBits(gray, d), key) / TWO_POW_32;
   }
   return point;
-}
-
-// src/study/study.ts
-import { createHash } from "node:crypto";
-
-// src/study/schema.ts
-var scalar3 = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()]);
-var STATE_VERSION = 1;
-var RESULT_VERSION = 1;
-var finiteNumber = external_exports.number().refine(Number.isFinite, "must be a finite number");
-var intermediateSchema = external_exports.object({
-  step: external_exports.int().min(0),
-  values: external_exports.record(external_exports.string(), finiteNumber)
-});
-var outcomeFields = {
-  trialId: external_exports.int().min(0),
-  attempt: external_exports.int().min(1),
-  durationMs: external_exports.number().min(0),
-  exitCode: external_exports.int().nullable(),
-  signal: external_exports.string().nullable().default(null),
-  metrics: external_exports.record(external_exports.string(), finiteNumber).default({}),
-  intermediate: external_exports.array(intermediateSchema).default([]),
-  logTail: external_exports.string().default(""),
-  runner: external_exports.string().optional(),
-  /** Where the attempt's log can be read (the trial job's page on GitHub). */
-  jobUrl: external_exports.string().optional(),
-  finishedAt: external_exports.string().optional()
-};
-var attemptSchema = external_exports.discriminatedUnion("status", [
-  external_exports.object({ status: external_exports.literal("succeeded"), value: finiteNumber, ...outcomeFields }),
-  external_exports.object({ status: external_exports.literal("failed"), reason: external_exports.string(), ...outcomeFields }),
-  external_exports.object({ status: external_exports.literal("pruned"), reason: external_exports.string(), value: finiteNumber.optional(), ...outcomeFields })
-]);
-var trialResultSchema = external_exports.intersection(
-  external_exports.object({ version: external_exports.literal(RESULT_VERSION), study: external_exports.string() }),
-  attemptSchema
-);
-var TRIAL_STATUSES = ["pending", "running", "succeeded", "failed", "pruned"];
-var trialSchema = external_exports.object({
-  id: external_exports.int().min(0),
-  round: external_exports.int().min(1),
-  params: external_exports.record(external_exports.string(), scalar3),
-  /** pending/running: the next attempt has not finished; otherwise the last attempt's status. */
-  status: external_exports.enum(TRIAL_STATUSES),
-  attempts: external_exports.array(attemptSchema)
-});
-var roundSchema = external_exports.object({
-  index: external_exports.int().min(1),
-  /** The trials run in this round, with the attempt number each ran as. */
-  runs: external_exports.array(external_exports.object({ trialId: external_exports.int().min(0), attempt: external_exports.int().min(1) }))
-});
-var STOP_CODES = [
-  "max_trials",
-  "max_rounds",
-  "target_reached",
-  "patience",
-  "max_failures",
-  "exhausted",
-  "stopped"
-];
-var stopSchema = external_exports.object({ code: external_exports.enum(STOP_CODES), message: external_exports.string() });
-var studySchema = external_exports.object({
-  version: external_exports.literal(STATE_VERSION),
-  name: external_exports.string(),
-  /** Hash of what defines the search (space, objective, strategy): budgets may change on resume, these may not. */
-  configHash: external_exports.string(),
-  /** The config as last run, so that a state file alone can be reported on. */
-  config: configSchema,
-  seed: external_exports.int(),
-  strategy: external_exports.string(),
-  trials: external_exports.array(trialSchema),
-  rounds: external_exports.array(roundSchema),
-  stop: stopSchema.optional()
-});
-
-// src/study/study.ts
-function createStudy(config2) {
-  return {
-    version: STATE_VERSION,
-    name: config2.name,
-    configHash: configHash(config2),
-    config: config2,
-    seed: config2.seed,
-    strategy: config2.strategy,
-    trials: [],
-    rounds: []
-  };
-}
-function configHash(config2) {
-  const defining = {
-    parameters: config2.parameters,
-    objective: { metric: config2.objective.metric, goal: config2.objective.goal },
-    strategy: config2.strategy,
-    seed: config2.seed
-  };
-  return createHash("sha256").update(stableJson(defining)).digest("hex").slice(0, 16);
-}
-function stableJson(v) {
-  if (Array.isArray(v)) return `[${v.map(stableJson).join(",")}]`;
-  if (v && typeof v === "object")
-    return `{${Object.keys(v).sort().filter((k) => v[k] !== void 0).map((k) => `${JSON.stringify(k)}:${stableJson(v[k])}`).join(",")}}`;
-  return JSON.stringify(v);
-}
-function openRound(study, fresh, retry) {
-  const index = study.rounds.length + 1;
-  const retried = new Set(retry);
-  let nextId = study.trials.length;
-  const trials = study.trials.map((t) => retried.has(t.id) ? { ...t, status: "pending" } : t);
-  const runs = retry.map((id) => ({ trialId: id, attempt: study.trials[id].attempts.length + 1 }));
-  for (const params of fresh) {
-    trials.push({ id: nextId, round: index, params: { ...params }, status: "pending", attempts: [] });
-    runs.push({ trialId: nextId++, attempt: 1 });
-  }
-  return { study: { ...study, trials, rounds: [...study.rounds, { index, runs }] }, runs };
-}
-function markRunning(study, trialIds) {
-  const ids = new Set(trialIds);
-  return {
-    ...study,
-    trials: study.trials.map((t) => ids.has(t.id) && t.status === "pending" ? { ...t, status: "running" } : t)
-  };
-}
-function recordAttempt(study, attempt) {
-  const trial = study.trials[attempt.trialId];
-  if (!trial)
-    throw new Error(`result for trial ${attempt.trialId}, but the study has trials 0..${study.trials.length - 1}`);
-  if (trial.attempts.some((a) => a.attempt === attempt.attempt)) return study;
-  const attempts = [...trial.attempts, attempt].sort((a, b) => a.attempt - b.attempt);
-  const trials = study.trials.slice();
-  trials[trial.id] = { ...trial, attempts, status: attempts[attempts.length - 1].status };
-  return { ...study, trials };
-}
-function withStop(study, stop) {
-  const { stop: _, ...rest } = study;
-  return stop ? { ...rest, stop } : rest;
-}
-function trialValue(trial) {
-  const last = trial.attempts[trial.attempts.length - 1];
-  return trial.status === "succeeded" && last?.status === "succeeded" ? last.value : void 0;
-}
-function isBetter(goal, a, b) {
-  return goal === "minimize" ? a < b : a > b;
-}
-function bestTrial(study, goal) {
-  let best;
-  let bestValue = 0;
-  for (const t of study.trials) {
-    const v = trialValue(t);
-    if (v !== void 0 && (best === void 0 || isBetter(goal, v, bestValue))) {
-      best = t;
-      bestValue = v;
-    }
-  }
-  return best;
-}
-function bestSoFar(study, goal) {
-  let best;
-  return study.trials.map((t) => {
-    const v = trialValue(t);
-    if (v !== void 0 && (best === void 0 || isBetter(goal, v, best))) best = v;
-    return best;
-  });
-}
-function unfinishedRuns(study) {
-  const last = study.rounds[study.rounds.length - 1];
-  if (!last) return [];
-  return last.runs.filter((r) => !study.trials[r.trialId].attempts.some((a) => a.attempt === r.attempt));
 }
 
 // src/strategy/tpe/geometry.ts
@@ -33522,23 +33622,193 @@ var STRATEGIES2 = {
   sobol: sobolStrategy,
   tpe: tpeStrategy
 };
-var UnavailableStrategyError = class extends Error {
-};
 function strategyFor(name) {
-  const s = STRATEGIES2[name];
-  if (!s)
-    throw new UnavailableStrategyError(
-      `strategy "${name}" is not available in this version of matrix-tune; available: ${availableStrategies().join(", ")}`
-    );
-  return s;
+  return STRATEGIES2[name];
 }
-function availableStrategies() {
-  return Object.keys(STRATEGIES2);
+
+// src/strategy/hyperband/brackets.ts
+function maxHalvings(r) {
+  return Math.max(0, Math.floor(Math.log(r.max / r.min) / Math.log(r.eta) + 1e-9));
+}
+function hyperbandBrackets(r) {
+  const sMax = maxHalvings(r);
+  const out = [];
+  for (let s = sMax; s >= 0; s--) {
+    const n = Math.ceil((sMax + 1) / (s + 1) * r.eta ** s);
+    const rungs = [];
+    for (let i = 0; i <= s; i++)
+      rungs.push({ size: Math.floor(n / r.eta ** i), resource: rungResource(r, r.max * r.eta ** (i - s)) });
+    out.push({ s, rungs });
+  }
+  return out;
+}
+function rungResource(r, exact) {
+  if (r.type === "float") return Number(exact.toPrecision(6));
+  return Math.min(r.max, Math.max(Math.ceil(r.min), Math.round(exact)));
+}
+function bracketAt(brackets, k) {
+  return brackets[k % brackets.length];
+}
+function iterationCost(brackets) {
+  let trials = 0;
+  let resource = 0;
+  for (const b of brackets)
+    for (const rung of b.rungs) {
+      trials += rung.size;
+      resource += rung.size * rung.resource;
+    }
+  return { trials, resource };
+}
+
+// src/strategy/hyperband/schedule.ts
+function scheduleRound(config2, trials, room) {
+  const resource = hyperbandResource(config2);
+  const layout = hyperbandBrackets(resource);
+  const byBracket = /* @__PURE__ */ new Map();
+  for (const t of trials) {
+    if (t.bracket === void 0 || t.rung === void 0) continue;
+    const rungs = byBracket.get(t.bracket) ?? [];
+    rungs[t.rung] = [...rungs[t.rung] ?? [], t];
+    byBracket.set(t.bracket, rungs);
+  }
+  const out = { promoted: [], slots: [] };
+  let left = room;
+  const opened = byBracket.size === 0 ? -1 : Math.max(...byBracket.keys());
+  for (let k = 0; left > 0; k++) {
+    const bracket = bracketAt(layout, k);
+    const rungs = byBracket.get(k) ?? [];
+    if (k > opened) {
+      const n = Math.min(left, bracket.rungs[0].size);
+      for (let j = 0; j < n; j++) out.slots.push(placeIn(k, bracket, 0));
+      left -= n;
+      continue;
+    }
+    const next = nextInBracket(config2, bracket, k, rungs);
+    const take = next.slice(0, left);
+    for (const t of take) ("params" in t ? out.promoted : out.slots).push(t);
+    left -= take.length;
+  }
+  return out;
+}
+function hyperbandResource(config2) {
+  if (!config2.resource)
+    throw new Error(
+      "strategy hyperband needs a resource to spend in rungs: add `resource: {name: epochs, min: 1, max: 27, eta: 3}` to the config"
+    );
+  return config2.resource;
+}
+function placeIn(k, bracket, rung) {
+  return { bracket: k, rung, resource: bracket.rungs[rung].resource };
+}
+function nextInBracket(config2, bracket, k, rungs) {
+  const i = rungs.length - 1;
+  const current = rungs[i] ?? [];
+  const target = i === 0 ? bracket.rungs[0].size : promotedFrom(config2, bracket, rungs[i - 1], i).length;
+  if (current.length < target) {
+    if (i === 0) return Array.from({ length: target - current.length }, () => placeIn(k, bracket, 0));
+    const started = new Set(current.map((t) => t.parent));
+    return promotedFrom(config2, bracket, rungs[i - 1], i).filter((t) => !started.has(t.id)).map((t) => promotion(t, k, bracket, i));
+  }
+  if (i + 1 >= bracket.rungs.length || !rungDone(config2, current)) return [];
+  return promotedFrom(config2, bracket, current, i + 1).map((t) => promotion(t, k, bracket, i + 1));
+}
+function promotion(parent, k, bracket, rung) {
+  return { params: parent.params, ...placeIn(k, bracket, rung), parent: parent.id };
+}
+function rungDone(config2, rung) {
+  return rung.every(
+    (t) => t.status === "succeeded" || t.status === "pruned" || t.status === "failed" && !willRetry(t, config2.budget.retries)
+  );
+}
+function promotedFrom(config2, bracket, below, rung) {
+  const goal = config2.objective.goal;
+  const ranked = below.flatMap((t) => {
+    const v = trialValue(t);
+    return v === void 0 ? [] : [{ t, v }];
+  }).sort((a, b) => isBetter(goal, a.v, b.v) ? -1 : isBetter(goal, b.v, a.v) ? 1 : a.t.id - b.t.id);
+  return ranked.slice(0, bracket.rungs[rung].size).map((r) => r.t);
+}
+
+// src/strategy/hyperband/index.ts
+function hyperbandTrials(config2, study, room) {
+  const { promoted, slots } = scheduleRound(config2, study.trials, room);
+  const space = buildSpace(config2.parameters);
+  const params = sample(config2, space, study.trials, slots.length);
+  const fresh = [
+    ...promoted,
+    ...slots.slice(0, params.length).map((slot, i) => ({ ...slot, params: params[i] }))
+  ];
+  const notes = [];
+  if (study.trials.length === 0) notes.push(describeIteration(config2));
+  if (promoted.length > 0) notes.push(describePromotions(config2, promoted));
+  return { fresh, ...notes.length ? { note: notes.join("; ") } : {} };
+}
+function sample(config2, space, trials, count) {
+  if (count === 0) return [];
+  const seen = new Set(trials.map((t) => paramsKey(t.params)));
+  const out = [];
+  const view = config2.sampler === "random" ? void 0 : modelView(trials, space);
+  if (view) {
+    const proposed2 = strategyFor(config2.sampler).propose({
+      space,
+      objective: config2.objective,
+      trials: view,
+      count,
+      // The view may stay the same while the study grows: a different seed keeps proposals fresh.
+      seed: config2.seed + trials.length
+    });
+    for (const p of proposed2) {
+      const key = paramsKey(p);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(p);
+    }
+  }
+  if (out.length < count) {
+    const known = out.map((params, i) => ({ id: -1 - i, round: 1, params, status: "pending", attempts: [] }));
+    out.push(
+      ...strategyFor("random").propose({
+        space,
+        objective: config2.objective,
+        trials: [...trials, ...known],
+        count: count - out.length,
+        seed: config2.seed
+      })
+    );
+  }
+  return out;
+}
+function modelView(trials, space) {
+  const enough = initialDesignSize(space.dims.length);
+  const succeeded = /* @__PURE__ */ new Map();
+  for (const t of trials)
+    if (t.resource !== void 0 && trialValue(t) !== void 0)
+      succeeded.set(t.resource, (succeeded.get(t.resource) ?? 0) + 1);
+  const levels = [...succeeded.entries()].filter(([, n]) => n >= enough).map(([r]) => r);
+  if (levels.length === 0) return void 0;
+  const level = Math.max(...levels);
+  return trials.filter((t) => t.resource === level).map((t, id) => ({ ...t, id }));
+}
+function describeIteration(config2) {
+  const r = hyperbandResource(config2);
+  const brackets = hyperbandBrackets(r);
+  const cost = iterationCost(brackets);
+  const shape = brackets.map((b) => `${b.rungs.map((rung) => `${rung.size}\xD7${rung.resource}`).join("\u2192")}`).join(", ");
+  return `hyperband with \u03B7=${r.eta}: ${brackets.length} brackets of (trials\xD7${r.name}) ${shape}; one iteration is ${cost.trials} trials and ${cost.resource} ${r.name}`;
+}
+function describePromotions(config2, promoted) {
+  const name = hyperbandResource(config2).name;
+  const groups = /* @__PURE__ */ new Map();
+  for (const p of promoted) {
+    const key = `bracket ${p.bracket} rung ${p.rung} (${name} ${p.resource})`;
+    groups.set(key, [...groups.get(key) ?? [], p.parent]);
+  }
+  return [...groups.entries()].map(([k, ids]) => `${k} continues trials ${ids.join(", ")}`).join("; ");
 }
 
 // src/study/completion.ts
 function exhaustedFailures(study, config2) {
-  return study.trials.filter((t) => t.status === "failed" && t.attempts.length > config2.budget.retries).length;
+  return study.trials.filter((t) => t.status === "failed" && !willRetry(t, config2.budget.retries)).length;
 }
 function maxFailures(config2) {
   return config2.budget.max_failures ?? Math.floor(config2.budget.max_trials / 2);
@@ -33555,7 +33825,7 @@ function completion(config2, study) {
       code: "max_failures",
       message: `${failures} trials failed, more than the ${maxFailures(config2)} allowed (budget.max_failures)`
     };
-  const pendingRetries = study.trials.some((t) => t.status === "failed" && t.attempts.length <= config2.budget.retries);
+  const pendingRetries = study.trials.some((t) => willRetry(t, config2.budget.retries));
   if (study.trials.length >= config2.budget.max_trials && !pendingRetries)
     return { code: "max_trials", message: `all ${config2.budget.max_trials} trials ran (budget.max_trials)` };
   const { max_rounds, patience } = config2.budget;
@@ -33609,25 +33879,13 @@ function planRound(config2, study) {
   const stop = completion(config2, study);
   if (stop) return { kind: "done", study: withStop(study, stop), stop };
   const { parallel, max_trials, retries } = config2.budget;
-  const retry = study.trials.filter((t) => t.status === "failed" && t.attempts.length <= retries).slice(0, parallel).map((t) => t.id);
-  const count = Math.max(0, Math.min(parallel - retry.length, max_trials - study.trials.length));
+  const retry = study.trials.filter((t) => willRetry(t, retries)).slice(0, parallel).map((t) => t.id);
+  const room = Math.max(0, Math.min(parallel - retry.length, max_trials - study.trials.length));
   const space = buildSpace(config2.parameters);
-  const baseline = baselineFirst(config2, study, space, count);
-  const wanted = count - baseline.length;
-  const strategy = strategyFor(config2.strategy);
-  const input2 = {
-    space,
-    objective: config2.objective,
-    // The baseline is about to be tried: strategies must not propose it again.
-    trials: [
-      ...study.trials,
-      ...baseline.map((params, i) => ({ id: -1 - i, round: 1, params, status: "pending", attempts: [] }))
-    ],
-    count: wanted,
-    seed: config2.seed
-  };
-  const fresh = [...baseline, ...wanted > 0 ? strategy.propose(input2) : []];
-  const note = wanted > 0 ? strategy.explain?.(input2) : void 0;
+  const baseline = baselineFirst(config2, study, space, room).map((params) => atFullResource(config2, params));
+  const chosen = config2.strategy === "hyperband" ? hyperbandTrials(config2, withTrials(study, baseline), room - baseline.length) : proposed(config2, config2.strategy, study, space, baseline, room - baseline.length);
+  const fresh = [...baseline, ...chosen.fresh];
+  const note = chosen.note;
   if (fresh.length === 0 && retry.length === 0) {
     const exhausted = {
       code: "exhausted",
@@ -33644,6 +33902,34 @@ function planRound(config2, study) {
     resumed: false,
     ...note ? { note } : {}
   };
+}
+function proposed(config2, name, study, space, baseline, wanted) {
+  if (wanted <= 0) return { fresh: [] };
+  const strategy = strategyFor(name);
+  const input2 = {
+    space,
+    objective: config2.objective,
+    trials: withTrials(study, baseline).trials,
+    count: wanted,
+    seed: config2.seed
+  };
+  const note = strategy.explain?.(input2);
+  return { fresh: strategy.propose(input2).map((params) => atFullResource(config2, params)), ...note ? { note } : {} };
+}
+function withTrials(study, extra) {
+  const pending = extra.map(
+    (t, i) => ({
+      ...t,
+      id: study.trials.length + i,
+      round: study.rounds.length + 1,
+      status: "pending",
+      attempts: []
+    })
+  );
+  return { ...study, trials: [...study.trials, ...pending] };
+}
+function atFullResource(config2, params) {
+  return config2.resource ? { params, resource: config2.resource.max } : { params };
 }
 function baselineFirst(config2, study, space, count) {
   if (!config2.baseline || study.trials.length > 0 || count === 0) return [];
@@ -33741,8 +34027,108 @@ function createProgress(config2, out, live) {
 }
 
 // src/local/run.ts
-import { existsSync as existsSync2, renameSync as renameSync2 } from "node:fs";
+import { cpSync, existsSync as existsSync2, mkdirSync as mkdirSync3, renameSync as renameSync2 } from "node:fs";
 import { dirname as dirname2, join as join2, resolve as resolve2 } from "node:path";
+
+// src/trial/prune.ts
+var pruneRuleSchema = external_exports.object({
+  /** Steps before this are never pruned. */
+  after: external_exports.int().min(0),
+  /** [step, median of earlier trials' objective at that step], steps ascending. */
+  median: external_exports.array(external_exports.tuple([external_exports.int().min(0), external_exports.number()])).min(1)
+});
+var MAX_CURVE_POINTS = 64;
+function medianRule(config2, study, rule) {
+  const metric = config2.objective.metric;
+  const byStep = /* @__PURE__ */ new Map();
+  for (const t of study.trials)
+    for (const a of t.attempts) {
+      if (a.status === "failed") continue;
+      for (const point of a.intermediate) {
+        const v = point.values[metric];
+        if (v === void 0) continue;
+        byStep.set(point.step, [...byStep.get(point.step) ?? [], v]);
+      }
+    }
+  const curve = [...byStep.entries()].filter(([, vs]) => vs.length >= rule.min_trials).sort((a, b) => a[0] - b[0]).map(([step, vs]) => [step, median(vs)]);
+  if (curve.length === 0) return void 0;
+  return { after: rule.min_steps, median: thin(curve, MAX_CURVE_POINTS) };
+}
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+function thin(points, max) {
+  if (points.length <= max) return [...points];
+  const out = [];
+  for (let i = 0; i < max; i++) out.push(points[Math.round(i * (points.length - 1) / (max - 1))]);
+  return out;
+}
+var MedianPruner = class {
+  constructor(rule, objective) {
+    this.rule = rule;
+    this.objective = objective;
+    this.medians = new Map(rule.median);
+  }
+  rule;
+  objective;
+  best;
+  medians;
+  observe(step, values) {
+    const v = values[this.objective.metric];
+    if (v === void 0) return { prune: false };
+    const goal = this.objective.goal;
+    if (this.best === void 0 || isBetter(goal, v, this.best)) this.best = v;
+    const m = this.medians.get(step);
+    if (m === void 0 || step < this.rule.after || !isBetter(goal, m, this.best)) return { prune: false };
+    return {
+      prune: true,
+      value: this.best,
+      reason: `pruned at step ${step}: best ${this.objective.metric} so far ${fmt(this.best)} is worse than the median ${fmt(m)} of earlier trials (early_stopping: median)`
+    };
+  }
+};
+function fmt(v) {
+  return Number(v.toPrecision(4)).toString();
+}
+
+// src/engine/jobs.ts
+function jobsFor(config2, study, runs) {
+  const prune = config2.early_stopping ? medianRule(config2, study, config2.early_stopping) : void 0;
+  return runs.map((run) => {
+    const trial = study.trials[run.trialId];
+    const resume = resumeFrom(study, trial, run);
+    return {
+      trialId: run.trialId,
+      attempt: run.attempt,
+      params: runParams(config2, trial),
+      ...run.member !== void 0 ? { member: { index: run.member, ...memberSeedFold(config2, run.member), folds: config2.folds } } : {},
+      ...resume ? { resume } : {},
+      ...prune ? { prune } : {}
+    };
+  });
+}
+function runParams(config2, trial) {
+  if (!config2.resource || trial.resource === void 0) return trial.params;
+  return { ...trial.params, [config2.resource.name]: trial.resource };
+}
+function runKey(ref) {
+  return `${ref.trial}-${ref.attempt}${ref.member !== void 0 ? `-${ref.member}` : ""}`;
+}
+function resumeFrom(study, trial, run) {
+  const from = run.attempt > 1 ? trial : trial.parent !== void 0 ? study.trials[trial.parent] : void 0;
+  if (!from) return void 0;
+  const attempt = from === trial ? run.attempt - 1 : latestAttempt(from);
+  if (attempt < 1) return void 0;
+  const recorded = from.attempts.find((a) => a.attempt === attempt && (a.member ?? 0) === (run.member ?? 0));
+  return {
+    trial: from.id,
+    attempt,
+    ...run.member !== void 0 ? { member: run.member } : {},
+    ...recorded?.runId !== void 0 ? { runId: recorded.runId } : {}
+  };
+}
 
 // src/study/store.ts
 import { mkdirSync, readFileSync as readFileSync2, renameSync, writeFileSync } from "node:fs";
@@ -33936,7 +34322,14 @@ async function runTrial(spec) {
   rmSync(metricsPath, { force: true });
   writeFileSync2(paramsPath, `${JSON.stringify(spec.params, null, 2)}
 `);
-  const argv = expandArgv(spec.argv, spec.params, { trial_id: String(spec.trialId), output_dir: outputDir });
+  const member = spec.member ?? { index: 0, seed: 0, fold: 0, folds: 1 };
+  const argv = expandArgv(spec.argv, spec.params, {
+    trial_id: String(spec.trialId),
+    output_dir: outputDir,
+    seed: String(member.seed),
+    fold: String(member.fold),
+    folds: String(member.folds)
+  });
   const env = { ...process.env };
   for (const [k, v] of Object.entries(spec.config.env)) env[k] = String(v);
   for (const [k, v] of Object.entries(spec.params)) env[paramEnvName(k)] = String(v);
@@ -33946,8 +34339,16 @@ async function runTrial(spec) {
     TUNE_ATTEMPT: String(spec.attempt),
     TUNE_PARAMS_FILE: paramsPath,
     TUNE_METRICS_FILE: metricsPath,
-    TUNE_OUTPUT_DIR: outputDir
+    TUNE_OUTPUT_DIR: outputDir,
+    TUNE_SEED: String(member.seed)
   });
+  if (member.folds > 1) Object.assign(env, { TUNE_FOLD: String(member.fold), TUNE_FOLDS: String(member.folds) });
+  if (spec.checkpointDir) {
+    mkdirSync2(spec.checkpointDir, { recursive: true });
+    env.TUNE_CHECKPOINT_DIR = resolve(spec.checkpointDir);
+  }
+  const pruner = spec.prune ? new MedianPruner(spec.prune, spec.config.objective) : void 0;
+  let pruned;
   const started = performance.now();
   const log = createWriteStream(join(outputDir, "log.txt"));
   const tail = new TailBuffer(40, 4e3);
@@ -33957,7 +34358,8 @@ async function runTrial(spec) {
   const base = {
     trialId: spec.trialId,
     attempt: spec.attempt,
-    runner: process.env.RUNNER_NAME ?? hostname3()
+    runner: process.env.RUNNER_NAME ?? hostname3(),
+    ...spec.member ? { member: spec.member.index } : {}
   };
   const result = await new Promise((done) => {
     const [file2, ...args] = argv;
@@ -33993,6 +34395,14 @@ async function runTrial(spec) {
     };
     if (spec.signal?.aborted) onAbort();
     spec.signal?.addEventListener("abort", onAbort);
+    const onStep = (step) => {
+      spec.onIntermediate?.(step);
+      if (!pruner || pruned) return;
+      const verdict = pruner.observe(step.step, step.values);
+      if (!verdict.prune) return;
+      pruned = verdict;
+      stop();
+    };
     const pipe2 = (stream, into, parseLines) => {
       let partial2 = "";
       stream.setEncoding("utf8");
@@ -34005,13 +34415,13 @@ async function runTrial(spec) {
         partial2 = parts.pop();
         for (const line of parts) {
           const step = lines.add(line);
-          if (step) spec.onIntermediate?.(step);
+          if (step) onStep(step);
         }
       });
       stream.on("end", () => {
         if (parseLines && partial2) {
           const step = lines.add(partial2);
-          if (step) spec.onIntermediate?.(step);
+          if (step) onStep(step);
         }
       });
     };
@@ -34052,6 +34462,7 @@ async function runTrial(spec) {
     lines: lines.last
   });
   const exit = { exitCode: result.code, signal: result.signal, metrics: resolved.metrics, ...common2 };
+  if (pruned) return { kind: "finished", attempt: { status: "pruned", ...pruned, ...exit } };
   if (result.timedOut)
     return {
       kind: "finished",
@@ -34089,8 +34500,16 @@ function studyPaths(configFile, config2, stateDir) {
     dir,
     state: join2(dir, "state.json"),
     report: join2(dir, "report.md"),
-    trialDir: (id, attempt) => join2(dir, "trials", `${id}-${attempt}`)
+    runDir: (ref) => join2(dir, "trials", runKey(ref))
   };
+}
+function prepareCheckpoint(outputDir, from) {
+  const dir = join2(outputDir, "checkpoint");
+  if (existsSync2(dir)) return dir;
+  const source = from && join2(from, "checkpoint");
+  if (source && existsSync2(source)) cpSync(source, dir, { recursive: true });
+  else mkdirSync3(dir, { recursive: true });
+  return dir;
 }
 function openStudy(opts) {
   const { config: config2, paths } = opts;
@@ -34121,25 +34540,30 @@ async function runLocalStudy(opts) {
     study = plan.study;
     save();
     if (plan.kind === "done") return { study, interrupted: false };
-    const ids = plan.runs.map((r) => r.trialId);
+    const ids = [...new Set(plan.runs.map((r) => r.trialId))];
     study = markRunning(study, ids);
     save();
     progress.roundStarted(study, plan.round, ids, plan.resumed);
     if (plan.note) progress.message(plan.note);
+    const jobs = jobsFor(config2, study, plan.runs);
     const outcomes = await Promise.all(
-      plan.runs.map(async (run) => {
-        const trial = study.trials[run.trialId];
+      jobs.map(async (job) => {
+        const ref = { trial: job.trialId, attempt: job.attempt, member: job.member?.index };
+        const outputDir = paths.runDir(ref);
         const outcome = await runTrial({
           study: config2.name,
-          trialId: run.trialId,
-          attempt: run.attempt,
-          params: trial.params,
+          trialId: job.trialId,
+          attempt: job.attempt,
+          params: job.params,
           argv,
           cwd,
-          outputDir: paths.trialDir(run.trialId, run.attempt),
+          outputDir,
           config: config2,
           signal,
-          onIntermediate: (v) => progress.intermediate(run.trialId, v)
+          checkpointDir: prepareCheckpoint(outputDir, job.resume && paths.runDir(job.resume)),
+          ...job.member ? { member: job.member } : {},
+          ...job.prune ? { prune: job.prune } : {},
+          onIntermediate: (v) => progress.intermediate(job.trialId, v)
         });
         if (outcome.kind === "finished") {
           study = recordAttempt(study, outcome.attempt);
@@ -34578,22 +35002,41 @@ ${markdownTable([["after trial", `best ${config2.objective.metric}`], ...points]
 
 // src/trial/payload.ts
 var PAYLOAD_VERSION = 1;
+var runRef = { trial: external_exports.int().min(0), attempt: external_exports.int().min(1), member: external_exports.int().min(0).optional() };
 var trialPayloadSchema = external_exports.object({
   v: external_exports.literal(PAYLOAD_VERSION),
   study: external_exports.string(),
   round: external_exports.int().min(1),
   trial: external_exports.int().min(0),
   attempt: external_exports.int().min(1),
-  params: external_exports.record(external_exports.string(), external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()]))
+  /** Names this run's artifacts: `trial-attempt`, or `trial-attempt-member`. */
+  id: external_exports.string().regex(/^\d+-\d+(-\d+)?$/).optional(),
+  params: external_exports.record(external_exports.string(), external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()])),
+  member: external_exports.object({ index: external_exports.int().min(0), seed: external_exports.int().min(0), fold: external_exports.int().min(0), folds: external_exports.int().min(1) }).optional(),
+  /** The checkpoint to start from, with the workflow run that saved it. */
+  resume: external_exports.object({ ...runRef, id: external_exports.string().regex(/^\d+-\d+(-\d+)?$/), run: external_exports.int().optional() }).optional(),
+  prune: pruneRuleSchema.optional()
 });
-function payloadsFor(study, round, runs) {
-  return runs.map((r) => ({
+function payloadsFor(config2, study, round, runs) {
+  return jobsFor(config2, study, runs).map((job) => ({
     v: PAYLOAD_VERSION,
     study: study.name,
     round,
-    trial: r.trialId,
-    attempt: r.attempt,
-    params: study.trials[r.trialId].params
+    trial: job.trialId,
+    attempt: job.attempt,
+    id: runKey({ trial: job.trialId, attempt: job.attempt, member: job.member?.index }),
+    params: job.params,
+    ...job.member ? { member: job.member } : {},
+    ...job.resume ? {
+      resume: {
+        trial: job.resume.trial,
+        attempt: job.resume.attempt,
+        ...job.resume.member !== void 0 ? { member: job.resume.member } : {},
+        id: runKey(job.resume),
+        ...job.resume.runId !== void 0 ? { run: job.resume.runId } : {}
+      }
+    } : {},
+    ...job.prune ? { prune: job.prune } : {}
   }));
 }
 function githubMatrix(payloads) {
@@ -34679,13 +35122,6 @@ function buildProgram() {
     const { config: config2, dialect } = load(file2);
     console.log(`${file2}: valid${dialect === "wandb" ? " (W&B sweep syntax, converted)" : ""}`);
     console.log(describeConfig(config2));
-    try {
-      strategyFor(config2.strategy);
-    } catch (err) {
-      if (!(err instanceof UnavailableStrategyError)) throw err;
-      console.log(`
-warning: ${err.message}`);
-    }
   });
   program2.command("plan").description("dry run: the next round's trials, and the GitHub matrix the Action would emit").argument("<config>", "tuning config").option("--state-dir <dir>", "study directory (default: .matrix-tune/<name> beside the config)").option("--json", "print only the matrix JSON").action((file2, flags) => {
     const { config: config2 } = load(file2);
@@ -34697,7 +35133,7 @@ warning: ${err.message}`);
       else console.log(`nothing to run: ${plan.stop.message}`);
       return;
     }
-    const matrix = githubMatrix(payloadsFor(plan.study, plan.round, plan.runs));
+    const matrix = githubMatrix(payloadsFor(config2, plan.study, plan.round, plan.runs));
     if (flags.json) {
       console.log(JSON.stringify(matrix));
       return;
@@ -34717,7 +35153,6 @@ ${JSON.stringify(matrix)}`);
     positiveInt("--max-trials")
   ).option("--resume", "continue the saved study: finished trials are kept, unfinished ones run again").addOption(new Option("--fresh", "move a saved study aside and start over").conflicts("resume")).option("--state-dir <dir>", "study directory (default: .matrix-tune/<name> beside the config)").option("--no-progress", "no live status line, even on a terminal").action(async (file2, flags) => {
     const { config: config2 } = load(file2, flags);
-    strategyFor(config2.strategy);
     const paths = studyPaths(file2, config2, flags.stateDir);
     const live = Boolean(process.stderr.isTTY) && !process.env.CI && flags.progress !== false;
     const progress = createProgress(config2, process.stderr, live);
@@ -34776,7 +35211,7 @@ state:  ${paths.state}`);
   program2.addHelpText(
     "after",
     `
-Strategies available: ${availableStrategies().join(", ")}.
+Strategies available: ${STRATEGIES.join(", ")}.
 Exit codes: 0 ok, 1 unexpected error, 2 invalid config or arguments, 3 no trial succeeded, 4 study state problem, 130 interrupted.`
   );
   return program2;
@@ -34789,9 +35224,6 @@ async function main(argv) {
       process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.config;
     } else if (err instanceof ConfigError) {
       console.error(err.message);
-      process.exitCode = EXIT.config;
-    } else if (err instanceof UnavailableStrategyError) {
-      console.error(`error: ${err.message}`);
       process.exitCode = EXIT.config;
     } else if (err instanceof StateError) {
       console.error(`error: ${err.message}`);

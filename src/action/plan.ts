@@ -44,7 +44,7 @@ export async function plan(inputs: PlanInputs): Promise<void> {
   core.setOutput("baseline-run-id", baseline ? String(baseline) : "");
   if (baseline) core.info(`the base branch's latest study is in run ${baseline}`);
   if (next.note) core.notice(next.note, { title: "matrix-tune" });
-  const payloads = payloadsFor(next.study, next.round, next.runs);
+  const payloads = payloadsFor(config, next.study, next.round, next.runs);
   core.setOutput("matrix", JSON.stringify(githubMatrix(payloads)));
   core.setOutput("round", String(next.round));
   core.setOutput("done", "false");

@@ -8,7 +8,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { ConfigError } from "../config/errors.ts";
 import { type LoadedConfig, loadConfig } from "../config/load.ts";
 import { applyOverrides } from "../config/overrides.ts";
-import type { Config } from "../config/schema.ts";
+import { type Config, STRATEGIES } from "../config/schema.ts";
 import { planRound } from "../engine/plan.ts";
 import { createProgress } from "../local/progress.ts";
 import { openStudy, runLocalStudy, studyPaths } from "../local/run.ts";
@@ -16,7 +16,6 @@ import { sparkline } from "../report/chart.ts";
 import { markdownReport } from "../report/markdown.ts";
 import { baselineLine, bestSnippet, countsLine, stopLine } from "../report/summary.ts";
 import { resultsTable } from "../report/table.ts";
-import { availableStrategies, strategyFor, UnavailableStrategyError } from "../strategy/registry.ts";
 import type { Study } from "../study/schema.ts";
 import { readStudy, StateError } from "../study/store.ts";
 import { githubMatrix, payloadsFor } from "../trial/payload.ts";
@@ -88,12 +87,6 @@ export function buildProgram(): Command {
       const { config, dialect } = load(file);
       console.log(`${file}: valid${dialect === "wandb" ? " (W&B sweep syntax, converted)" : ""}`);
       console.log(describeConfig(config));
-      try {
-        strategyFor(config.strategy);
-      } catch (err) {
-        if (!(err instanceof UnavailableStrategyError)) throw err;
-        console.log(`\nwarning: ${err.message}`);
-      }
     });
 
   program
@@ -112,7 +105,7 @@ export function buildProgram(): Command {
         else console.log(`nothing to run: ${plan.stop.message}`);
         return;
       }
-      const matrix = githubMatrix(payloadsFor(plan.study, plan.round, plan.runs));
+      const matrix = githubMatrix(payloadsFor(config, plan.study, plan.round, plan.runs));
       if (flags.json) {
         console.log(JSON.stringify(matrix));
         return;
@@ -142,7 +135,6 @@ export function buildProgram(): Command {
     .option("--no-progress", "no live status line, even on a terminal")
     .action(async (file: string, flags: RunFlags) => {
       const { config } = load(file, flags);
-      strategyFor(config.strategy);
       const paths = studyPaths(file, config, flags.stateDir);
       const live = Boolean(process.stderr.isTTY) && !process.env.CI && flags.progress !== false;
       const progress = createProgress(config, process.stderr, live);
@@ -207,7 +199,7 @@ export function buildProgram(): Command {
 
   program.addHelpText(
     "after",
-    `\nStrategies available: ${availableStrategies().join(", ")}.\nExit codes: 0 ok, 1 unexpected error, 2 invalid config or arguments, 3 no trial succeeded, 4 study state problem, 130 interrupted.`,
+    `\nStrategies available: ${STRATEGIES.join(", ")}.\nExit codes: 0 ok, 1 unexpected error, 2 invalid config or arguments, 3 no trial succeeded, 4 study state problem, 130 interrupted.`,
   );
   return program;
 }
@@ -221,9 +213,6 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.config;
     } else if (err instanceof ConfigError) {
       console.error(err.message);
-      process.exitCode = EXIT.config;
-    } else if (err instanceof UnavailableStrategyError) {
-      console.error(`error: ${err.message}`);
       process.exitCode = EXIT.config;
     } else if (err instanceof StateError) {
       console.error(`error: ${err.message}`);

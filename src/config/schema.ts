@@ -13,6 +13,10 @@ import { didYouMean } from "./errors.ts";
 export const STRATEGIES = ["grid", "random", "sobol", "bayes", "tpe", "hyperband"] as const;
 export type StrategyName = (typeof STRATEGIES)[number];
 
+/** Where hyperband's new configurations come from: uniform, or a model of the results so far (BOHB). */
+export const SAMPLERS = ["random", "bayes", "tpe"] as const;
+export type SamplerName = (typeof SAMPLERS)[number];
+
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 export type Scalar = z.infer<typeof scalar>;
 
@@ -90,6 +94,45 @@ const duration = z
 
 const metricName = z.string().min(1);
 
+/**
+ * The training budget of one trial (epochs, iterations, a data fraction), passed
+ * to the trial like a parameter. hyperband spends it in rungs from min to max;
+ * every other strategy trains each trial at max.
+ */
+const resourceSchema = z
+  .strictObject({
+    name: paramName.describe("how the trial receives it: ${name}, TUNE_PARAM_<NAME> and params.json"),
+    min: z.number().positive().describe("the resource of hyperband's shortest trials"),
+    max: z.number().positive().describe("the full resource: the longest trials, and every trial of other strategies"),
+    eta: z
+      .int()
+      .min(2)
+      .default(3)
+      .describe("reduction factor: each rung keeps the best 1/eta of its trials and gives them eta times the resource"),
+    type: z.enum(["int", "float"]).default("int").describe("int rounds every rung's resource to a whole number"),
+  })
+  .describe("a resource parameter such as epochs, for hyperband");
+export type Resource = z.output<typeof resourceSchema>;
+
+const earlyStoppingRule = z.strictObject({
+  rule: z.literal("median"),
+  min_steps: z.int().min(0).default(1).describe("never stop a trial before it has reported this many steps"),
+  min_trials: z
+    .int()
+    .min(1)
+    .default(5)
+    .describe("compare with the median only once this many trials have reported the step"),
+});
+
+/** `early_stopping: median` or `{rule: median, min_steps: 5}`. */
+const earlyStopping = z
+  .union([
+    z.literal("median").transform(() => ({ rule: "median" as const, min_steps: 1, min_trials: 5 })),
+    earlyStoppingRule,
+  ])
+  .describe("median: stop a trial whose best value so far is worse than the median of earlier trials at the same step");
+export type EarlyStopping = z.output<typeof earlyStoppingRule>;
+
 const metricDefinition = z.strictObject({
   name: metricName,
   regex: z
@@ -151,6 +194,24 @@ export const configSchema = z
       .record(paramName, parameterSchema)
       .refine((p) => Object.keys(p).length > 0, "at least one parameter is needed"),
     strategy: z.enum(STRATEGIES).default("random"),
+    sampler: z
+      .enum(SAMPLERS)
+      .default("random")
+      .describe("hyperband: how new configurations are chosen (bayes or tpe model the results so far, as BOHB does)"),
+    resource: resourceSchema.optional(),
+    early_stopping: earlyStopping.optional(),
+    repeats: z
+      .int()
+      .min(1)
+      .max(100)
+      .default(1)
+      .describe("run each configuration this many times with TUNE_SEED 0..N-1; its value is the mean"),
+    folds: z
+      .int()
+      .min(1)
+      .max(100)
+      .default(1)
+      .describe("cross-validation: run each configuration once per fold with TUNE_FOLD 0..K-1; its value is the mean"),
     baseline: z
       .boolean()
       .default(false)
@@ -284,6 +345,7 @@ function checkCrossFields(cfg: z.output<typeof configSchema>, ctx: z.RefinementC
     }
   }
   checkCommand(cfg, issue);
+  checkMultiFidelity(cfg, issue);
   if (cfg.baseline) {
     const defaults = defaultParams(buildSpace(params));
     if (!defaults.ok)
@@ -293,7 +355,7 @@ function checkCrossFields(cfg: z.output<typeof configSchema>, ctx: z.RefinementC
       );
   }
   const envNames = new Map<string, string>();
-  for (const name of Object.keys(params)) {
+  for (const name of [...Object.keys(params), ...(cfg.resource ? [cfg.resource.name] : [])]) {
     const env = paramEnvName(name);
     const other = envNames.get(env);
     if (other) issue(["parameters", name], `"${name}" and "${other}" would share the environment variable ${env}`);
@@ -301,6 +363,37 @@ function checkCrossFields(cfg: z.output<typeof configSchema>, ctx: z.RefinementC
   }
   if (cfg.objective.metric && cfg.metrics.record.includes(cfg.objective.metric))
     issue(["metrics", "record"], `"${cfg.objective.metric}" is the objective; it is always recorded`);
+}
+
+function checkMultiFidelity(
+  cfg: z.output<typeof configSchema>,
+  issue: (path: (string | number)[], message: string, onKey?: boolean) => void,
+): void {
+  const r = cfg.resource;
+  if (r) {
+    if (r.name in cfg.parameters)
+      issue(
+        ["resource", "name"],
+        `"${r.name}" is also a parameter: the resource is set by the strategy, so remove it from parameters`,
+      );
+    if (!(r.min < r.max)) issue(["resource", "min"], `min must be less than max (got min ${r.min}, max ${r.max})`);
+    if (r.type === "int" && (!Number.isInteger(r.min) || !Number.isInteger(r.max)))
+      issue(["resource", "type"], "an int resource needs whole-number min and max (or type: float)");
+  }
+  if (cfg.strategy === "hyperband" && !r)
+    issue(
+      ["strategy"],
+      "hyperband needs a resource to spend in rungs: add `resource: {name: epochs, min: 1, max: 27, eta: 3}` and pass ${epochs} to the command",
+    );
+  if (cfg.sampler !== "random" && cfg.strategy !== "hyperband")
+    issue(["sampler"], `sampler chooses hyperband's configurations; with strategy ${cfg.strategy} leave it out`);
+  if (cfg.early_stopping && cfg.strategy === "hyperband")
+    issue(
+      ["early_stopping"],
+      "hyperband already stops poor configurations at the end of each rung; use early_stopping with another strategy",
+    );
+  if (cfg.early_stopping && !cfg.metrics.lines)
+    issue(["early_stopping"], "early stopping reads intermediate values from output lines: set metrics.lines to true");
 }
 
 /** The environment variable that carries a parameter's value to the trial. */
@@ -319,7 +412,11 @@ function checkCommand(
     issue(["command"], (err as Error).message);
     return;
   }
-  const known = new Set<string>([...Object.keys(cfg.parameters), ...BUILTIN_NAMES]);
+  const known = new Set<string>([
+    ...Object.keys(cfg.parameters),
+    ...(cfg.resource ? [cfg.resource.name] : []),
+    ...BUILTIN_NAMES,
+  ]);
   for (const name of templateNames(argv)) {
     if (known.has(name)) continue;
     const env = /^[A-Z_][A-Z0-9_]*$/.test(name)

@@ -5,11 +5,12 @@
  */
 import type { Config } from "../config/schema.ts";
 import { buildSpace, defaultParams, type Params, type Space } from "../space/space.ts";
-import { strategyFor } from "../strategy/registry.ts";
+import { hyperbandTrials } from "../strategy/hyperband/index.ts";
+import { type ProposingStrategy, strategyFor } from "../strategy/registry.ts";
 import type { ProposeInput } from "../strategy/strategy.ts";
 import { completion } from "../study/completion.ts";
-import type { Stop, Study } from "../study/schema.ts";
-import { openRound, type Run, unfinishedRuns, withStop } from "../study/study.ts";
+import type { Stop, Study, Trial } from "../study/schema.ts";
+import { type NewTrial, openRound, type Run, unfinishedRuns, willRetry, withStop } from "../study/study.ts";
 
 export type Plan =
   /** `resumed`: the runs of the last round that never finished (interrupted or cancelled). */
@@ -33,27 +34,18 @@ export function planRound(config: Config, study: Study): Plan {
 
   const { parallel, max_trials, retries } = config.budget;
   const retry = study.trials
-    .filter((t) => t.status === "failed" && t.attempts.length <= retries)
+    .filter((t) => willRetry(t, retries))
     .slice(0, parallel)
     .map((t) => t.id);
-  const count = Math.max(0, Math.min(parallel - retry.length, max_trials - study.trials.length));
+  const room = Math.max(0, Math.min(parallel - retry.length, max_trials - study.trials.length));
   const space = buildSpace(config.parameters);
-  const baseline = baselineFirst(config, study, space, count);
-  const wanted = count - baseline.length;
-  const strategy = strategyFor(config.strategy);
-  const input: ProposeInput = {
-    space,
-    objective: config.objective,
-    // The baseline is about to be tried: strategies must not propose it again.
-    trials: [
-      ...study.trials,
-      ...baseline.map((params, i) => ({ id: -1 - i, round: 1, params, status: "pending" as const, attempts: [] })),
-    ],
-    count: wanted,
-    seed: config.seed,
-  };
-  const fresh = [...baseline, ...(wanted > 0 ? strategy.propose(input) : [])];
-  const note = wanted > 0 ? strategy.explain?.(input) : undefined;
+  const baseline = baselineFirst(config, study, space, room).map((params) => atFullResource(config, params));
+  const chosen =
+    config.strategy === "hyperband"
+      ? hyperbandTrials(config, withTrials(study, baseline), room - baseline.length)
+      : proposed(config, config.strategy, study, space, baseline, room - baseline.length);
+  const fresh = [...baseline, ...chosen.fresh];
+  const note = chosen.note;
   if (fresh.length === 0 && retry.length === 0) {
     const exhausted: Stop = {
       code: "exhausted",
@@ -70,6 +62,46 @@ export function planRound(config: Config, study: Study): Plan {
     resumed: false,
     ...(note ? { note } : {}),
   };
+}
+
+/** The strategy's configurations, each trained with the full resource when there is one. */
+function proposed(
+  config: Config,
+  name: ProposingStrategy,
+  study: Study,
+  space: Space,
+  baseline: readonly NewTrial[],
+  wanted: number,
+): { fresh: NewTrial[]; note?: string } {
+  if (wanted <= 0) return { fresh: [] };
+  const strategy = strategyFor(name);
+  const input: ProposeInput = {
+    space,
+    objective: config.objective,
+    trials: withTrials(study, baseline).trials,
+    count: wanted,
+    seed: config.seed,
+  };
+  const note = strategy.explain?.(input);
+  return { fresh: strategy.propose(input).map((params) => atFullResource(config, params)), ...(note ? { note } : {}) };
+}
+
+/** The study as if `extra` were already pending, so that no strategy proposes them again. */
+function withTrials(study: Study, extra: readonly NewTrial[]): Study {
+  const pending = extra.map(
+    (t, i): Trial => ({
+      ...t,
+      id: study.trials.length + i,
+      round: study.rounds.length + 1,
+      status: "pending",
+      attempts: [],
+    }),
+  );
+  return { ...study, trials: [...study.trials, ...pending] };
+}
+
+function atFullResource(config: Config, params: Params): NewTrial {
+  return config.resource ? { params, resource: config.resource.max } : { params };
 }
 
 /** With `baseline: true`, the first trial of a study is the configuration of defaults. */

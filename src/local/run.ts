@@ -3,9 +3,10 @@
  * parallel child processes, saving the state after every trial so that Ctrl-C,
  * a crash or a reboot loses nothing that finished.
  */
-import { existsSync, renameSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, renameSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { Config } from "../config/schema.ts";
+import { jobsFor, type RunRef, runKey } from "../engine/jobs.ts";
 import { planRound } from "../engine/plan.ts";
 import type { Study } from "../study/schema.ts";
 import { readStudyFor, StateError, writeStudy } from "../study/store.ts";
@@ -18,7 +19,8 @@ export interface StudyPaths {
   dir: string;
   state: string;
   report: string;
-  trialDir(trialId: number, attempt: number): string;
+  /** A run's own directory: params.json, log.txt, metrics.json and its checkpoint/. */
+  runDir(ref: RunRef): string;
 }
 
 export function studyPaths(configFile: string, config: Config, stateDir?: string): StudyPaths {
@@ -27,7 +29,7 @@ export function studyPaths(configFile: string, config: Config, stateDir?: string
     dir,
     state: join(dir, "state.json"),
     report: join(dir, "report.md"),
-    trialDir: (id, attempt) => join(dir, "trials", `${id}-${attempt}`),
+    runDir: (ref) => join(dir, "trials", runKey(ref)),
   };
 }
 
@@ -46,6 +48,21 @@ export interface LocalRunOptions {
 export interface LocalRunResult {
   study: Study;
   interrupted: boolean;
+}
+
+/**
+ * The run's TUNE_CHECKPOINT_DIR. A run that continues another (a retry, or a
+ * promotion to a larger resource) starts from a copy of that run's checkpoint,
+ * so the original stays as it was.
+ */
+function prepareCheckpoint(outputDir: string, from: string | undefined): string {
+  const dir = join(outputDir, "checkpoint");
+  // This very run was interrupted before: carry on from where it got to.
+  if (existsSync(dir)) return dir;
+  const source = from && join(from, "checkpoint");
+  if (source && existsSync(source)) cpSync(source, dir, { recursive: true });
+  else mkdirSync(dir, { recursive: true });
+  return dir;
 }
 
 export function openStudy(opts: Pick<LocalRunOptions, "config" | "paths" | "resume" | "fresh">): Study {
@@ -80,25 +97,30 @@ export async function runLocalStudy(opts: LocalRunOptions): Promise<LocalRunResu
     save();
     if (plan.kind === "done") return { study, interrupted: false };
 
-    const ids = plan.runs.map((r) => r.trialId);
+    const ids = [...new Set(plan.runs.map((r) => r.trialId))];
     study = markRunning(study, ids);
     save();
     progress.roundStarted(study, plan.round, ids, plan.resumed);
     if (plan.note) progress.message(plan.note);
+    const jobs = jobsFor(config, study, plan.runs);
     const outcomes = await Promise.all(
-      plan.runs.map(async (run) => {
-        const trial = study.trials[run.trialId]!;
+      jobs.map(async (job) => {
+        const ref = { trial: job.trialId, attempt: job.attempt, member: job.member?.index };
+        const outputDir = paths.runDir(ref);
         const outcome = await runTrial({
           study: config.name,
-          trialId: run.trialId,
-          attempt: run.attempt,
-          params: trial.params,
+          trialId: job.trialId,
+          attempt: job.attempt,
+          params: job.params,
           argv,
           cwd,
-          outputDir: paths.trialDir(run.trialId, run.attempt),
+          outputDir,
           config,
           signal,
-          onIntermediate: (v) => progress.intermediate(run.trialId, v),
+          checkpointDir: prepareCheckpoint(outputDir, job.resume && paths.runDir(job.resume)),
+          ...(job.member ? { member: job.member } : {}),
+          ...(job.prune ? { prune: job.prune } : {}),
+          onIntermediate: (v) => progress.intermediate(job.trialId, v),
         });
         if (outcome.kind === "finished") {
           // Each result is saved the moment it exists, not at the end of the round.

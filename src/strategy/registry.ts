@@ -6,7 +6,10 @@ import { sobolStrategy } from "./sobol.ts";
 import type { Strategy } from "./strategy.ts";
 import { tpeStrategy } from "./tpe/index.ts";
 
-const STRATEGIES: Partial<Record<StrategyName, Strategy>> = {
+/** Strategies that only propose configurations; hyperband schedules rungs and uses one of these as its sampler. */
+export type ProposingStrategy = Exclude<StrategyName, "hyperband">;
+
+const STRATEGIES: Record<ProposingStrategy, Strategy> = {
   bayes: bayesStrategy,
   grid: gridStrategy,
   random: randomStrategy,
@@ -14,17 +17,10 @@ const STRATEGIES: Partial<Record<StrategyName, Strategy>> = {
   tpe: tpeStrategy,
 };
 
-export class UnavailableStrategyError extends Error {}
-
-export function strategyFor(name: StrategyName): Strategy {
-  const s = STRATEGIES[name];
-  if (!s)
-    throw new UnavailableStrategyError(
-      `strategy "${name}" is not available in this version of matrix-tune; available: ${availableStrategies().join(", ")}`,
-    );
-  return s;
+export function strategyFor(name: ProposingStrategy): Strategy {
+  return STRATEGIES[name];
 }
 
-export function availableStrategies(): StrategyName[] {
-  return Object.keys(STRATEGIES) as StrategyName[];
+export function proposingStrategies(): ProposingStrategy[] {
+  return Object.keys(STRATEGIES) as ProposingStrategy[];
 }

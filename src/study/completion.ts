@@ -4,11 +4,11 @@
  */
 import type { Config } from "../config/schema.ts";
 import type { Stop, Study } from "./schema.ts";
-import { bestTrial, isBetter, trialValue } from "./study.ts";
+import { bestTrial, isBetter, trialValue, willRetry } from "./study.ts";
 
 /** Failed trials that will not be retried any more. */
 export function exhaustedFailures(study: Study, config: Config): number {
-  return study.trials.filter((t) => t.status === "failed" && t.attempts.length > config.budget.retries).length;
+  return study.trials.filter((t) => t.status === "failed" && !willRetry(t, config.budget.retries)).length;
 }
 
 export function maxFailures(config: Config): number {
@@ -30,7 +30,7 @@ export function completion(config: Config, study: Study): Stop | undefined {
       message: `${failures} trials failed, more than the ${maxFailures(config)} allowed (budget.max_failures)`,
     };
 
-  const pendingRetries = study.trials.some((t) => t.status === "failed" && t.attempts.length <= config.budget.retries);
+  const pendingRetries = study.trials.some((t) => willRetry(t, config.budget.retries));
   if (study.trials.length >= config.budget.max_trials && !pendingRetries)
     return { code: "max_trials", message: `all ${config.budget.max_trials} trials ran (budget.max_trials)` };
 

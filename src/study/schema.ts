@@ -32,6 +32,10 @@ const outcomeFields = {
   runner: z.string().optional(),
   /** Where the attempt's log can be read (the trial job's page on GitHub). */
   jobUrl: z.string().optional(),
+  /** The workflow run that ran it, where its checkpoint artifact can be found. */
+  runId: z.int().optional(),
+  /** With repeats or folds: which member of the trial (repeat × folds + fold) this is. */
+  member: z.int().min(0).optional(),
   finishedAt: z.string().optional(),
 };
 
@@ -57,7 +61,15 @@ export const trialSchema = z.object({
   id: z.int().min(0),
   round: z.int().min(1),
   params: z.record(z.string(), scalar),
-  /** pending/running: the next attempt has not finished; otherwise the last attempt's status. */
+  /** The resource (e.g. epochs) it trains with, when the config has one. */
+  resource: z.number().positive().optional(),
+  /** hyperband: the bracket (numbered from 0 across the study) and rung this trial belongs to. */
+  bracket: z.int().min(0).optional(),
+  rung: z.int().min(0).optional(),
+  /** hyperband: the trial of the rung below whose configuration this one continues. */
+  parent: z.int().min(0).optional(),
+  /** pending/running: the next attempt has not finished; otherwise the last attempt's status
+   * (with repeats or folds: succeeded if any member did, else pruned if any was, else failed). */
   status: z.enum(TRIAL_STATUSES),
   attempts: z.array(attemptSchema),
 });
@@ -66,7 +78,7 @@ export type Trial = z.infer<typeof trialSchema>;
 export const roundSchema = z.object({
   index: z.int().min(1),
   /** The trials run in this round, with the attempt number each ran as. */
-  runs: z.array(z.object({ trialId: z.int().min(0), attempt: z.int().min(1) })),
+  runs: z.array(z.object({ trialId: z.int().min(0), attempt: z.int().min(1), member: z.int().min(0).optional() })),
 });
 export type Round = z.infer<typeof roundSchema>;
 

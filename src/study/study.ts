@@ -4,7 +4,6 @@
  */
 import { createHash } from "node:crypto";
 import type { Config, Objective } from "../config/schema.ts";
-import type { Params } from "../space/space.ts";
 import { type Attempt, STATE_VERSION, type Stop, type Study, type Trial } from "./schema.ts";
 
 export function createStudy(config: Config): Study {
@@ -46,25 +45,56 @@ function stableJson(v: unknown): string {
   return JSON.stringify(v);
 }
 
+/** One job: a trial's attempt, and with repeats or folds, which member of it. */
 export interface Run {
   trialId: number;
   attempt: number;
+  member?: number;
+}
+
+/** A trial about to be created: its configuration, and where hyperband puts it. */
+export type NewTrial = Pick<Trial, "params" | "resource" | "bracket" | "rung" | "parent">;
+
+/** How many jobs evaluate one configuration: every repeat of every fold. */
+export function membersOf(config: Pick<Config, "repeats" | "folds">): number {
+  return config.repeats * config.folds;
+}
+
+/** The repeat (TUNE_SEED) and fold (TUNE_FOLD) of member `index`. */
+export function memberSeedFold(config: Pick<Config, "folds">, index: number): { seed: number; fold: number } {
+  return { seed: Math.floor(index / config.folds), fold: index % config.folds };
+}
+
+function runsOf(trialId: number, attempt: number, members: number): Run[] {
+  if (members === 1) return [{ trialId, attempt }];
+  return Array.from({ length: members }, (_, member) => ({ trialId, attempt, member }));
+}
+
+/** The number of the trial's latest attempt (0 before any). */
+export function latestAttempt(trial: Trial): number {
+  return trial.attempts.reduce((n, a) => Math.max(n, a.attempt), 0);
+}
+
+/** A failed trial with attempts left in the budget's retries. */
+export function willRetry(trial: Trial, retries: number): boolean {
+  return trial.status === "failed" && latestAttempt(trial) <= retries;
 }
 
 /** Opens a round: new trials for `fresh` configurations, and new attempts of `retry` trials. */
 export function openRound(
   study: Study,
-  fresh: readonly Params[],
+  fresh: readonly NewTrial[],
   retry: readonly number[],
 ): { study: Study; runs: Run[] } {
   const index = study.rounds.length + 1;
+  const members = membersOf(study.config);
   const retried = new Set(retry);
   let nextId = study.trials.length;
   const trials: Trial[] = study.trials.map((t) => (retried.has(t.id) ? { ...t, status: "pending" } : t));
-  const runs: Run[] = retry.map((id) => ({ trialId: id, attempt: study.trials[id]!.attempts.length + 1 }));
-  for (const params of fresh) {
-    trials.push({ id: nextId, round: index, params: { ...params }, status: "pending", attempts: [] });
-    runs.push({ trialId: nextId++, attempt: 1 });
+  const runs: Run[] = retry.flatMap((id) => runsOf(id, latestAttempt(study.trials[id]!) + 1, members));
+  for (const t of fresh) {
+    trials.push({ ...t, id: nextId, round: index, params: { ...t.params }, status: "pending", attempts: [] });
+    runs.push(...runsOf(nextId++, 1, members));
   }
   return { study: { ...study, trials, rounds: [...study.rounds, { index, runs }] }, runs };
 }
@@ -85,11 +115,27 @@ export function recordAttempt(study: Study, attempt: Attempt): Study {
   const trial = study.trials[attempt.trialId];
   if (!trial)
     throw new Error(`result for trial ${attempt.trialId}, but the study has trials 0..${study.trials.length - 1}`);
-  if (trial.attempts.some((a) => a.attempt === attempt.attempt)) return study;
-  const attempts = [...trial.attempts, attempt].sort((a, b) => a.attempt - b.attempt);
+  if (trial.attempts.some((a) => sameRun(a, attempt))) return study;
+  const attempts = [...trial.attempts, attempt].sort(
+    (a, b) => a.attempt - b.attempt || (a.member ?? 0) - (b.member ?? 0),
+  );
+  const members = membersOf(study.config);
+  const latest = attempts.filter((a) => a.attempt === attempt.attempt);
+  // Until every member of the attempt is in, the trial is still running.
+  const status = latest.length < members ? trial.status : combinedStatus(latest);
   const trials = study.trials.slice();
-  trials[trial.id] = { ...trial, attempts, status: attempts[attempts.length - 1]!.status };
+  trials[trial.id] = { ...trial, attempts, status };
   return { ...study, trials };
+}
+
+function sameRun(a: Pick<Run, "attempt" | "member">, b: Pick<Run, "attempt" | "member">): boolean {
+  return a.attempt === b.attempt && (a.member ?? 0) === (b.member ?? 0);
+}
+
+/** A configuration counts if any member succeeded; the missing ones show in its count. */
+function combinedStatus(members: readonly Attempt[]): Trial["status"] {
+  if (members.some((a) => a.status === "succeeded")) return "succeeded";
+  return members.some((a) => a.status === "pruned") ? "pruned" : "failed";
 }
 
 export function withStop(study: Study, stop: Stop | undefined): Study {
@@ -97,10 +143,17 @@ export function withStop(study: Study, stop: Stop | undefined): Study {
   return stop ? { ...rest, stop } : rest;
 }
 
-/** The objective value a trial counts with: its last attempt's, if it succeeded. */
+/** The values of the trial's latest attempt that succeeded: one per member that did. */
+export function trialSamples(trial: Trial): number[] {
+  if (trial.status !== "succeeded") return [];
+  const latest = latestAttempt(trial);
+  return trial.attempts.flatMap((a) => (a.attempt === latest && a.status === "succeeded" ? [a.value] : []));
+}
+
+/** The objective value a trial counts with: the mean over its latest attempt's members that succeeded. */
 export function trialValue(trial: Trial): number | undefined {
-  const last = trial.attempts[trial.attempts.length - 1];
-  return trial.status === "succeeded" && last?.status === "succeeded" ? last.value : undefined;
+  const samples = trialSamples(trial);
+  return samples.length ? samples.reduce((s, v) => s + v, 0) / samples.length : undefined;
 }
 
 export function isBetter(goal: Objective["goal"], a: number, b: number): boolean {
@@ -135,5 +188,5 @@ export function bestSoFar(study: Study, goal: Objective["goal"]): (number | unde
 export function unfinishedRuns(study: Study): Run[] {
   const last = study.rounds[study.rounds.length - 1];
   if (!last) return [];
-  return last.runs.filter((r) => !study.trials[r.trialId]!.attempts.some((a) => a.attempt === r.attempt));
+  return last.runs.filter((r) => !study.trials[r.trialId]!.attempts.some((a) => sameRun(a, r)));
 }

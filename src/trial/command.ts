@@ -9,7 +9,7 @@ import type { Scalar } from "../config/schema.ts";
 import type { Params } from "../space/space.ts";
 
 /** Names a template may use besides parameters. */
-export const BUILTIN_NAMES = ["trial_id", "output_dir"] as const;
+export const BUILTIN_NAMES = ["trial_id", "output_dir", "seed", "fold", "folds"] as const;
 
 const PLACEHOLDER = /\$\{([^}]*)\}/g;
 

@@ -1,12 +1,18 @@
 /**
  * One matrix entry: what a trial job needs to run one trial. Kept small (GitHub
- * caps a job output at 1 MB, and a round can hold 256 of these) and versioned.
+ * caps a job output at 1 MB, and a round can hold 256 of these) and versioned;
+ * fields added since version 1 are optional, so older payloads still read.
  */
 import { z } from "zod";
+import type { Config } from "../config/schema.ts";
+import { jobsFor, runKey } from "../engine/jobs.ts";
 import type { Study } from "../study/schema.ts";
 import type { Run } from "../study/study.ts";
+import { pruneRuleSchema } from "./prune.ts";
 
 export const PAYLOAD_VERSION = 1;
+
+const runRef = { trial: z.int().min(0), attempt: z.int().min(1), member: z.int().min(0).optional() };
 
 export const trialPayloadSchema = z.object({
   v: z.literal(PAYLOAD_VERSION),
@@ -14,18 +20,43 @@ export const trialPayloadSchema = z.object({
   round: z.int().min(1),
   trial: z.int().min(0),
   attempt: z.int().min(1),
+  /** Names this run's artifacts: `trial-attempt`, or `trial-attempt-member`. */
+  id: z
+    .string()
+    .regex(/^\d+-\d+(-\d+)?$/)
+    .optional(),
   params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  member: z
+    .object({ index: z.int().min(0), seed: z.int().min(0), fold: z.int().min(0), folds: z.int().min(1) })
+    .optional(),
+  /** The checkpoint to start from, with the workflow run that saved it. */
+  resume: z.object({ ...runRef, id: z.string().regex(/^\d+-\d+(-\d+)?$/), run: z.int().optional() }).optional(),
+  prune: pruneRuleSchema.optional(),
 });
 export type TrialPayload = z.infer<typeof trialPayloadSchema>;
 
-export function payloadsFor(study: Study, round: number, runs: readonly Run[]): TrialPayload[] {
-  return runs.map((r) => ({
+export function payloadsFor(config: Config, study: Study, round: number, runs: readonly Run[]): TrialPayload[] {
+  return jobsFor(config, study, runs).map((job) => ({
     v: PAYLOAD_VERSION,
     study: study.name,
     round,
-    trial: r.trialId,
-    attempt: r.attempt,
-    params: study.trials[r.trialId]!.params,
+    trial: job.trialId,
+    attempt: job.attempt,
+    id: runKey({ trial: job.trialId, attempt: job.attempt, member: job.member?.index }),
+    params: job.params,
+    ...(job.member ? { member: job.member } : {}),
+    ...(job.resume
+      ? {
+          resume: {
+            trial: job.resume.trial,
+            attempt: job.resume.attempt,
+            ...(job.resume.member !== undefined ? { member: job.resume.member } : {}),
+            id: runKey(job.resume),
+            ...(job.resume.runId !== undefined ? { run: job.resume.runId } : {}),
+          },
+        }
+      : {}),
+    ...(job.prune ? { prune: job.prune } : {}),
   }));
 }
 

@@ -14,6 +14,7 @@ import type { Params } from "../space/space.ts";
 import type { Attempt, Intermediate } from "../study/schema.ts";
 import { expandArgv } from "./command.ts";
 import { LineMetrics, matchDefinitions, parseMetricsFile, resolveMetrics } from "./metrics.ts";
+import { MedianPruner, type PruneRule } from "./prune.ts";
 import { TailBuffer } from "./tail.ts";
 
 export interface TrialSpec {
@@ -30,6 +31,12 @@ export interface TrialSpec {
   /** Stops the trial without recording it (Ctrl-C): it will run again on resume. */
   signal?: AbortSignal;
   onIntermediate?: (value: Intermediate) => void;
+  /** With repeats or folds: which member this run is, its repeat (TUNE_SEED) and fold (TUNE_FOLD of TUNE_FOLDS). */
+  member?: { index: number; seed: number; fold: number; folds: number };
+  /** TUNE_CHECKPOINT_DIR: where the trial keeps its checkpoint; a promoted trial finds its parent's there. */
+  checkpointDir?: string;
+  /** early_stopping: stop the trial once its best value so far is worse than the median of earlier trials. */
+  prune?: PruneRule;
   /** Seconds between SIGTERM and SIGKILL for the process group. */
   killGraceS?: number;
 }
@@ -48,7 +55,14 @@ export async function runTrial(spec: TrialSpec): Promise<TrialOutcome> {
   rmSync(metricsPath, { force: true });
   writeFileSync(paramsPath, `${JSON.stringify(spec.params, null, 2)}\n`);
 
-  const argv = expandArgv(spec.argv, spec.params, { trial_id: String(spec.trialId), output_dir: outputDir });
+  const member = spec.member ?? { index: 0, seed: 0, fold: 0, folds: 1 };
+  const argv = expandArgv(spec.argv, spec.params, {
+    trial_id: String(spec.trialId),
+    output_dir: outputDir,
+    seed: String(member.seed),
+    fold: String(member.fold),
+    folds: String(member.folds),
+  });
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const [k, v] of Object.entries(spec.config.env)) env[k] = String(v);
   for (const [k, v] of Object.entries(spec.params)) env[paramEnvName(k)] = String(v);
@@ -59,7 +73,15 @@ export async function runTrial(spec: TrialSpec): Promise<TrialOutcome> {
     TUNE_PARAMS_FILE: paramsPath,
     TUNE_METRICS_FILE: metricsPath,
     TUNE_OUTPUT_DIR: outputDir,
+    TUNE_SEED: String(member.seed),
   });
+  if (member.folds > 1) Object.assign(env, { TUNE_FOLD: String(member.fold), TUNE_FOLDS: String(member.folds) });
+  if (spec.checkpointDir) {
+    mkdirSync(spec.checkpointDir, { recursive: true });
+    env.TUNE_CHECKPOINT_DIR = resolve(spec.checkpointDir);
+  }
+  const pruner = spec.prune ? new MedianPruner(spec.prune, spec.config.objective) : undefined;
+  let pruned: { reason: string; value: number } | undefined;
 
   const started = performance.now();
   const log = createWriteStream(join(outputDir, "log.txt"));
@@ -72,6 +94,7 @@ export async function runTrial(spec: TrialSpec): Promise<TrialOutcome> {
     trialId: spec.trialId,
     attempt: spec.attempt,
     runner: process.env.RUNNER_NAME ?? hostname(),
+    ...(spec.member ? { member: spec.member.index } : {}),
   };
 
   const result = await new Promise<
@@ -116,6 +139,14 @@ export async function runTrial(spec: TrialSpec): Promise<TrialOutcome> {
     if (spec.signal?.aborted) onAbort();
     spec.signal?.addEventListener("abort", onAbort);
 
+    const onStep = (step: Intermediate) => {
+      spec.onIntermediate?.(step);
+      if (!pruner || pruned) return;
+      const verdict = pruner.observe(step.step, step.values);
+      if (!verdict.prune) return;
+      pruned = verdict;
+      stop();
+    };
     const pipe = (stream: NodeJS.ReadableStream, into: TailBuffer, parseLines: boolean) => {
       let partial = "";
       stream.setEncoding("utf8");
@@ -128,13 +159,13 @@ export async function runTrial(spec: TrialSpec): Promise<TrialOutcome> {
         partial = parts.pop()!;
         for (const line of parts) {
           const step = lines.add(line);
-          if (step) spec.onIntermediate?.(step);
+          if (step) onStep(step);
         }
       });
       stream.on("end", () => {
         if (parseLines && partial) {
           const step = lines.add(partial);
-          if (step) spec.onIntermediate?.(step);
+          if (step) onStep(step);
         }
       });
     };
@@ -183,6 +214,7 @@ export async function runTrial(spec: TrialSpec): Promise<TrialOutcome> {
     lines: lines.last,
   });
   const exit = { exitCode: result.code, signal: result.signal, metrics: resolved.metrics, ...common };
+  if (pruned) return { kind: "finished", attempt: { status: "pruned", ...pruned, ...exit } };
   if (result.timedOut)
     return {
       kind: "finished",

@@ -77,7 +77,15 @@ describe("matrix-tune commands and exit codes", () => {
     assert.equal(r.code, 0, r.stderr);
     const matrix = JSON.parse(r.stdout);
     assert.equal(matrix.include.length, 4);
-    assert.deepEqual(Object.keys(matrix.include[0]).sort(), ["attempt", "params", "round", "study", "trial", "v"]);
+    assert.deepEqual(Object.keys(matrix.include[0]).sort(), [
+      "attempt",
+      "id",
+      "params",
+      "round",
+      "study",
+      "trial",
+      "v",
+    ]);
     assert.equal(matrix.include[0].params.lr, 0.01, "the baseline's defaults come first");
   });
 

@@ -478,7 +478,7 @@ describe("config errors, each at file:line:col", () => {
         col: 10,
         path: "command",
         message:
-          /^\$\{batch_size\} names no parameter; the command can use \$\{lr\}, \$\{trial_id\}, \$\{output_dir\}$/,
+          /^\$\{batch_size\} names no parameter; the command can use \$\{lr\}, \$\{trial_id\}, \$\{output_dir\}, \$\{seed\}, \$\{fold\}, \$\{folds\}$/,
       },
     );
     assert.doesNotMatch(issue.message, /shell/);

@@ -21,7 +21,11 @@ budget: {max_trials: 3000, parallel: 4}
   const space = buildSpace(config.parameters);
   const rng = createRng(1);
   const params = Array.from({ length: 1501 }, () => decode(space, [rng.next(), rng.next()]));
-  let { study } = openRound(createStudy(config), params, []);
+  let { study } = openRound(
+    createStudy(config),
+    params.map((p) => ({ params: p })),
+    [],
+  );
   for (const t of study.trials)
     study = recordAttempt(study, succeeded(t.id, 1, Number(t.params.a) + Number(t.params.b)));
   const plan = planRound(config, study);

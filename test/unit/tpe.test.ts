@@ -58,7 +58,11 @@ function simulateWith(strategy: Strategy, config: Config, q: number, f: Objectiv
       seed: config.seed,
     });
     if (params.length === 0) break;
-    const opened = openRound(study, params, []);
+    const opened = openRound(
+      study,
+      params.map((p) => ({ params: p })),
+      [],
+    );
     study = opened.study;
     for (const run of opened.runs)
       study = record(study, run.trialId, 1, f(study.trials[run.trialId]!.params, run.trialId));

@@ -1,0 +1,104 @@
+/**
+ * `strategy: hyperband` — the schedule decides which trials run at which
+ * resource; the sampler fills first-rung places with new configurations. With
+ * `sampler: bayes` or `tpe`, as in BOHB (Falkner et al., 2018), the model sees
+ * only the trials of the largest resource that has enough results to model:
+ * values from different resources are not comparable, and the largest is the
+ * closest to what the study is after.
+ */
+import type { Config } from "../../config/schema.ts";
+import { buildSpace, type Params, paramsKey, type Space } from "../../space/space.ts";
+import type { Study, Trial } from "../../study/schema.ts";
+import { type NewTrial, trialValue } from "../../study/study.ts";
+import { initialDesignSize } from "../bayes/index.ts";
+import { strategyFor } from "../registry.ts";
+import { hyperbandBrackets, iterationCost } from "./brackets.ts";
+import { hyperbandResource, type Slot, scheduleRound } from "./schedule.ts";
+
+export { hyperbandBrackets, iterationCost, maxHalvings } from "./brackets.ts";
+export { promotedFrom, scheduleRound } from "./schedule.ts";
+
+export function hyperbandTrials(config: Config, study: Study, room: number): { fresh: NewTrial[]; note?: string } {
+  const { promoted, slots } = scheduleRound(config, study.trials, room);
+  const space = buildSpace(config.parameters);
+  const params = sample(config, space, study.trials, slots.length);
+  const fresh = [
+    ...promoted,
+    ...slots.slice(0, params.length).map((slot: Slot, i) => ({ ...slot, params: params[i]! })),
+  ];
+  const notes: string[] = [];
+  if (study.trials.length === 0) notes.push(describeIteration(config));
+  if (promoted.length > 0) notes.push(describePromotions(config, promoted));
+  return { fresh, ...(notes.length ? { note: notes.join("; ") } : {}) };
+}
+
+/** New configurations: from the sampler's model when it has enough to go on, else at random. */
+function sample(config: Config, space: Space, trials: readonly Trial[], count: number): Params[] {
+  if (count === 0) return [];
+  const seen = new Set(trials.map((t) => paramsKey(t.params)));
+  const out: Params[] = [];
+  const view = config.sampler === "random" ? undefined : modelView(trials, space);
+  if (view) {
+    const proposed = strategyFor(config.sampler).propose({
+      space,
+      objective: config.objective,
+      trials: view,
+      count,
+      // The view may stay the same while the study grows: a different seed keeps proposals fresh.
+      seed: config.seed + trials.length,
+    });
+    for (const p of proposed) {
+      const key = paramsKey(p);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(p);
+    }
+  }
+  if (out.length < count) {
+    const known = out.map((params, i): Trial => ({ id: -1 - i, round: 1, params, status: "pending", attempts: [] }));
+    out.push(
+      ...strategyFor("random").propose({
+        space,
+        objective: config.objective,
+        trials: [...trials, ...known],
+        count: count - out.length,
+        seed: config.seed,
+      }),
+    );
+  }
+  return out;
+}
+
+/**
+ * The trials of the largest resource with enough successes to model, renumbered
+ * as a study of their own; undefined while no resource has that many.
+ */
+function modelView(trials: readonly Trial[], space: Space): Trial[] | undefined {
+  const enough = initialDesignSize(space.dims.length);
+  const succeeded = new Map<number, number>();
+  for (const t of trials)
+    if (t.resource !== undefined && trialValue(t) !== undefined)
+      succeeded.set(t.resource, (succeeded.get(t.resource) ?? 0) + 1);
+  const levels = [...succeeded.entries()].filter(([, n]) => n >= enough).map(([r]) => r);
+  if (levels.length === 0) return undefined;
+  const level = Math.max(...levels);
+  return trials.filter((t) => t.resource === level).map((t, id) => ({ ...t, id }));
+}
+
+function describeIteration(config: Config): string {
+  const r = hyperbandResource(config);
+  const brackets = hyperbandBrackets(r);
+  const cost = iterationCost(brackets);
+  const shape = brackets.map((b) => `${b.rungs.map((rung) => `${rung.size}×${rung.resource}`).join("→")}`).join(", ");
+  return `hyperband with η=${r.eta}: ${brackets.length} brackets of (trials×${r.name}) ${shape}; one iteration is ${cost.trials} trials and ${cost.resource} ${r.name}`;
+}
+
+function describePromotions(config: Config, promoted: readonly NewTrial[]): string {
+  const name = hyperbandResource(config).name;
+  const groups = new Map<string, number[]>();
+  for (const p of promoted) {
+    const key = `bracket ${p.bracket} rung ${p.rung} (${name} ${p.resource})`;
+    groups.set(key, [...(groups.get(key) ?? []), p.parent!]);
+  }
+  return [...groups.entries()].map(([k, ids]) => `${k} continues trials ${ids.join(", ")}`).join("; ");
+}

@@ -1,0 +1,95 @@
+/**
+ * The median stopping rule (as in Google Vizier and Optuna's MedianPruner): a
+ * trial whose best objective value so far is worse than the median of earlier
+ * trials at the same step will, most of the time, not end up the best, so its
+ * runner may stop it. Pure: the plan computes the median curve, the trial
+ * runner feeds it the trial's values as they are reported.
+ */
+import { z } from "zod";
+import type { Config, EarlyStopping } from "../config/schema.ts";
+import type { Study } from "../study/schema.ts";
+import { isBetter } from "../study/study.ts";
+
+/** What a trial needs to prune itself: travels in the payload, so it is kept short. */
+export const pruneRuleSchema = z.object({
+  /** Steps before this are never pruned. */
+  after: z.int().min(0),
+  /** [step, median of earlier trials' objective at that step], steps ascending. */
+  median: z.array(z.tuple([z.int().min(0), z.number()])).min(1),
+});
+export type PruneRule = z.infer<typeof pruneRuleSchema>;
+
+/** Longest curve put in a payload: 256 payloads share GitHub's 1 MB output limit. */
+export const MAX_CURVE_POINTS = 64;
+
+/**
+ * The median curve of the study's finished attempts (each member counts as
+ * one curve), at the steps where at least `min_trials` of them reported; undefined
+ * until there is any such step.
+ */
+export function medianRule(config: Config, study: Study, rule: EarlyStopping): PruneRule | undefined {
+  const metric = config.objective.metric;
+  const byStep = new Map<number, number[]>();
+  for (const t of study.trials)
+    for (const a of t.attempts) {
+      if (a.status === "failed") continue;
+      for (const point of a.intermediate) {
+        const v = point.values[metric];
+        if (v === undefined) continue;
+        byStep.set(point.step, [...(byStep.get(point.step) ?? []), v]);
+      }
+    }
+  const curve: [number, number][] = [...byStep.entries()]
+    .filter(([, vs]) => vs.length >= rule.min_trials)
+    .sort((a, b) => a[0] - b[0])
+    .map(([step, vs]) => [step, median(vs)]);
+  if (curve.length === 0) return undefined;
+  return { after: rule.min_steps, median: thin(curve, MAX_CURVE_POINTS) };
+}
+
+function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** At most `max` points, evenly spread, the last one kept. */
+function thin<T>(points: readonly T[], max: number): T[] {
+  if (points.length <= max) return [...points];
+  const out: T[] = [];
+  for (let i = 0; i < max; i++) out.push(points[Math.round((i * (points.length - 1)) / (max - 1))]!);
+  return out;
+}
+
+export type PruneVerdict = { prune: false } | { prune: true; reason: string; value: number };
+
+/** Follows one trial's reported values and says when it should stop. */
+export class MedianPruner {
+  private best: number | undefined;
+  private readonly medians: Map<number, number>;
+
+  constructor(
+    private readonly rule: PruneRule,
+    private readonly objective: Pick<Config["objective"], "metric" | "goal">,
+  ) {
+    this.medians = new Map(rule.median);
+  }
+
+  observe(step: number, values: Readonly<Record<string, number>>): PruneVerdict {
+    const v = values[this.objective.metric];
+    if (v === undefined) return { prune: false };
+    const goal = this.objective.goal;
+    if (this.best === undefined || isBetter(goal, v, this.best)) this.best = v;
+    const m = this.medians.get(step);
+    if (m === undefined || step < this.rule.after || !isBetter(goal, m, this.best)) return { prune: false };
+    return {
+      prune: true,
+      value: this.best,
+      reason: `pruned at step ${step}: best ${this.objective.metric} so far ${fmt(this.best)} is worse than the median ${fmt(m)} of earlier trials (early_stopping: median)`,
+    };
+  }
+}
+
+function fmt(v: number): string {
+  return Number(v.toPrecision(4)).toString();
+}
