@@ -22,7 +22,8 @@ export function createStudy(config: Config): Study {
 /**
  * Hash of what defines the search. Budgets, timeouts, the command and the
  * environment may change between sessions (extending a study is normal); the
- * space, objective, strategy and seed may not, or old results would mislead.
+ * space, objective, strategy, seed, resource and how values are measured
+ * (stopping rule, repeats, folds) may not, or old results would mislead.
  */
 export function configHash(config: Config): string {
   const defining = {
@@ -30,6 +31,11 @@ export function configHash(config: Config): string {
     objective: { metric: config.objective.metric, goal: config.objective.goal },
     strategy: config.strategy,
     seed: config.seed,
+    // Left out when unset, so that studies saved before these existed keep their hash.
+    sampler: config.strategy === "hyperband" ? config.sampler : undefined,
+    resource: config.resource,
+    early_stopping: config.early_stopping,
+    members: membersOf(config) > 1 ? { repeats: config.repeats, folds: config.folds } : undefined,
   };
   return createHash("sha256").update(stableJson(defining)).digest("hex").slice(0, 16);
 }
