@@ -18,7 +18,7 @@ import {
 } from "../bot/policy.ts";
 import { type BotState, botStateLine, readBotState } from "../bot/status.ts";
 import type { Overrides } from "../config/overrides.ts";
-import { applyOverrides } from "../config/overrides.ts";
+import { applyOverrides, OverrideError } from "../config/overrides.ts";
 import type { Config } from "../config/schema.ts";
 import { call, type GitHubClient } from "../github/client.ts";
 import { findComment, studyMarker, writeComment } from "../github/comments.ts";
@@ -87,7 +87,13 @@ export async function slash(inputs: SlashInputs): Promise<void> {
   // The rules come from the default branch's config: a pull request cannot loosen them.
   const overrides: Overrides = command.kind === "start" || command.kind === "restart" ? command.overrides : {};
   const { config: base } = loadActionConfig(inputs.config, overrides.config ? { config: overrides.config } : {});
-  const config = applyOverrides(base, overrides);
+  let config: Config;
+  try {
+    config = applyOverrides(base, overrides);
+  } catch (err) {
+    if (err instanceof OverrideError) return refuse(`${err.message}\n\n${HELP}`);
+    throw err;
+  }
   const needed = inputs.minPermission ?? config.bot.permission;
   const { data: perm } = await call(`checking @${login}'s permission`, "contents: read", () =>
     inputs.client.rest.repos.getCollaboratorPermissionLevel({ ...inputs.repo, username: login }),

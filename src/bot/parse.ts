@@ -25,9 +25,10 @@ const KEYS: Record<string, keyof Overrides> = {
   seed: "seed",
   config: "config",
   compare: "compare",
+  repeats: "repeats",
 };
 
-const INTEGER_KEYS = new Set<keyof Overrides>(["max_trials", "parallel", "max_rounds", "seed"]);
+const INTEGER_KEYS = new Set<keyof Overrides>(["max_trials", "parallel", "max_rounds", "seed", "repeats"]);
 
 export type Command =
   | { kind: "none" }
@@ -102,7 +103,7 @@ function describeIssue(i: z.core.$ZodIssue): string {
 }
 
 function allowedKeys(): string {
-  return "`strategy`, `max-trials`, `parallel`, `rounds`, `seed`, `config`, `compare`";
+  return "`strategy`, `max-trials`, `parallel`, `rounds`, `seed`, `config`, `compare`, `repeats`";
 }
 
 export const HELP = `**matrix-tune** commands (the first line of a comment):
@@ -116,5 +117,5 @@ export const HELP = `**matrix-tune** commands (the first line of a comment):
 | \`/tune restart [key=value …]\` | cancel the running study and start a new one |
 | \`/tune help\` | this list |
 
-Settings: \`strategy\` (${STRATEGIES.join(", ")}), \`max-trials\` (1–10000), \`parallel\` (trials per round, 1–256), \`rounds\` (most rounds), \`seed\`, \`config\` (path of a tuning config), \`compare\` (\`base\`: against the base branch's latest study, \`off\`).
+Settings: \`strategy\` (${STRATEGIES.join(", ")}), \`max-trials\` (1–10000), \`parallel\` (trials per round, 1–256), \`rounds\` (most rounds), \`seed\`, \`config\` (path of a tuning config), \`compare\` (\`base\`: against the base branch's latest study, \`off\`), \`repeats\` (runs per configuration with different seeds, 1–20, so the comparison can tell a gain from noise).
 Only collaborators with the configured permission can start a study; one study runs per pull request at a time.`;

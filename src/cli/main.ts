@@ -7,7 +7,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { ConfigError } from "../config/errors.ts";
 import { type LoadedConfig, loadConfig } from "../config/load.ts";
-import { applyOverrides } from "../config/overrides.ts";
+import { applyOverrides, OverrideError } from "../config/overrides.ts";
 import { type Config, STRATEGIES } from "../config/schema.ts";
 import { planRound } from "../engine/plan.ts";
 import { createProgress } from "../local/progress.ts";
@@ -213,6 +213,9 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.config;
     } else if (err instanceof ConfigError) {
       console.error(err.message);
+      process.exitCode = EXIT.config;
+    } else if (err instanceof OverrideError) {
+      console.error(`error: ${err.message}`);
       process.exitCode = EXIT.config;
     } else if (err instanceof StateError) {
       console.error(`error: ${err.message}`);

@@ -4,7 +4,7 @@
  * (which reaches the Action only as this JSON, validated on both ends).
  */
 import { z } from "zod";
-import { type Config, STRATEGIES } from "./schema.ts";
+import { type Config, configSchema, STRATEGIES } from "./schema.ts";
 
 /** What a `/tune key=value` may change, with the config field each one sets. */
 export const overridesSchema = z.strictObject({
@@ -22,16 +22,25 @@ export const overridesSchema = z.strictObject({
     .regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+\.ya?ml$/, "a .yml path inside the repository")
     .optional(),
   compare: z.enum(["base", "off"]).optional(),
+  repeats: z.int().min(1).max(20).optional(),
 });
 export type Overrides = z.infer<typeof overridesSchema>;
 
-/** The config with a `/tune key=value …` applied (already validated by the parser's schema). */
+/** Overrides that would make the config invalid (`strategy=hyperband` with no resource, say). */
+export class OverrideError extends Error {}
+
+/**
+ * The config with a `/tune key=value …` applied. Each value is valid on its own
+ * (the parser's schema saw to that); the whole config is checked again, since a
+ * setting can clash with the rest of it.
+ */
 export function applyOverrides(config: Config, o: Overrides): Config {
-  return {
+  const merged: Config = {
     ...config,
     strategy: o.strategy ?? config.strategy,
     seed: o.seed ?? config.seed,
     compare: o.compare ?? config.compare,
+    repeats: o.repeats ?? config.repeats,
     budget: {
       ...config.budget,
       max_trials: o.max_trials ?? config.budget.max_trials,
@@ -39,4 +48,12 @@ export function applyOverrides(config: Config, o: Overrides): Config {
       max_rounds: o.max_rounds ?? config.budget.max_rounds,
     },
   };
+  const checked = configSchema.safeParse(merged);
+  if (checked.success) return checked.data;
+  const settings = Object.entries(o)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(" ");
+  const problems = checked.error.issues.map((i) => `${i.path.join(".") || "config"}: ${i.message}`).join("; ");
+  throw new OverrideError(`with ${settings} the config is not valid: ${problems}`);
 }

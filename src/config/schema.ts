@@ -355,7 +355,7 @@ function checkCrossFields(cfg: z.output<typeof configSchema>, ctx: z.RefinementC
       );
   }
   const envNames = new Map<string, string>();
-  for (const name of [...Object.keys(params), ...(cfg.resource ? [cfg.resource.name] : [])]) {
+  for (const name of new Set([...Object.keys(params), ...(cfg.resource ? [cfg.resource.name] : [])])) {
     const env = paramEnvName(name);
     const other = envNames.get(env);
     if (other) issue(["parameters", name], `"${name}" and "${other}" would share the environment variable ${env}`);

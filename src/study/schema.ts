@@ -69,7 +69,7 @@ export const trialSchema = z.object({
   /** hyperband: the trial of the rung below whose configuration this one continues. */
   parent: z.int().min(0).optional(),
   /** pending/running: the next attempt has not finished; otherwise the last attempt's status
-   * (with repeats or folds: succeeded if any member did, else pruned if any was, else failed). */
+   * (with repeats or folds: pruned if any member was, else succeeded if any member did, else failed). */
   status: z.enum(TRIAL_STATUSES),
   attempts: z.array(attemptSchema),
 });

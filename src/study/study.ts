@@ -138,10 +138,14 @@ function sameRun(a: Pick<Run, "attempt" | "member">, b: Pick<Run, "attempt" | "m
   return a.attempt === b.attempt && (a.member ?? 0) === (b.member ?? 0);
 }
 
-/** A configuration counts if any member succeeded; the missing ones show in its count. */
+/**
+ * A configuration is pruned if the stopping rule stopped any of its members:
+ * a mean over the members that survived would flatter it. Otherwise it counts
+ * if any member succeeded; the failed ones show in its count.
+ */
 function combinedStatus(members: readonly Attempt[]): Trial["status"] {
-  if (members.some((a) => a.status === "succeeded")) return "succeeded";
-  return members.some((a) => a.status === "pruned") ? "pruned" : "failed";
+  if (members.some((a) => a.status === "pruned")) return "pruned";
+  return members.some((a) => a.status === "succeeded") ? "succeeded" : "failed";
 }
 
 export function withStop(study: Study, stop: Stop | undefined): Study {

@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseCommand, quote } from "../../src/bot/parse.ts";
 import { hasPermission, screenEvent } from "../../src/bot/policy.ts";
+import { applyOverrides, OverrideError } from "../../src/config/overrides.ts";
+import { configFrom } from "../helpers/config.ts";
 
 describe("parseCommand", () => {
   it("reads the verbs and the whitelisted settings", () => {
@@ -72,5 +74,31 @@ describe("screenEvent and permissions", () => {
     assert.equal(hasPermission("maintain", "write"), true);
     assert.equal(hasPermission("triage", "write"), false);
     assert.equal(hasPermission("read", "triage"), false);
+  });
+});
+
+describe("repeats and overrides that clash with the config", () => {
+  it("/tune repeats=5 asks for five runs per configuration, within 1–20", () => {
+    assert.deepEqual(parseCommand("/tune repeats=5"), { kind: "start", overrides: { repeats: 5 } });
+    const bad = parseCommand("/tune repeats=50");
+    assert.equal(bad.kind, "invalid");
+    assert.match(bad.kind === "invalid" ? bad.message : "", /repeats.*at most 20/);
+  });
+
+  it("strategy=hyperband on a config without a resource is refused with the reason", () => {
+    const config = configFrom(`
+name: t
+command: [x]
+objective: {metric: m, goal: minimize}
+parameters:
+  a: {type: float, min: 0, max: 1}
+`);
+    assert.equal(applyOverrides(config, { repeats: 3 }).repeats, 3);
+    assert.throws(
+      () => applyOverrides(config, { strategy: "hyperband" }),
+      (err: unknown) =>
+        err instanceof OverrideError &&
+        /^with strategy=hyperband the config is not valid: strategy: hyperband needs a resource/.test(err.message),
+    );
   });
 });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { succeeded } from "../../bench/harness.ts";
 import {
   type Comparison,
   compareSamples,
@@ -19,7 +20,10 @@ import {
   tQuantile,
   welchInterval,
 } from "../../src/compare/stats.ts";
+import { compareStudies } from "../../src/compare/studies.ts";
+import { createStudy, openRound, recordAttempt } from "../../src/study/study.ts";
 import { createRng } from "../../src/util/rng.ts";
+import { configFrom } from "../helpers/config.ts";
 
 const close = (actual: number, expected: number, tol: number, what = "") =>
   assert.ok(Math.abs(actual - expected) <= tol, `${what} ${actual} is not within ${tol} of ${expected}`);
@@ -305,5 +309,57 @@ describe("renderComparison", () => {
     );
     assert.match(md, /\| a\\\|b c \|/);
     assert.match(md, /`x\\\|'y'`/);
+  });
+});
+
+describe("compareStudies", () => {
+  /** A finished study whose trials ran `values` (one list per trial, one value per member). */
+  const study = (repeats: number, values: number[][]) => {
+    const config = configFrom(`
+name: s
+command: [x]
+objective: {metric: accuracy, goal: maximize}
+parameters:
+  lr: {type: float, min: 0, max: 1}
+repeats: ${repeats}
+`);
+    let st = openRound(
+      createStudy(config),
+      values.map((_, i) => ({ params: { lr: i / 10 } })),
+      [],
+    ).study;
+    for (const [id, vs] of values.entries())
+      for (const [member, v] of vs.entries())
+        st = recordAttempt(st, { ...succeeded(id, 1, v), ...(repeats > 1 ? { member } : {}) });
+    return { config, study: st };
+  };
+
+  it("compares the best trials' repeats: a clear gain is better, the same model is not", () => {
+    const base = study(5, [
+      [0.9, 0.91, 0.89, 0.9, 0.905],
+      [0.8, 0.81, 0.79, 0.8, 0.8],
+    ]);
+    const better = study(5, [[0.95, 0.94, 0.96, 0.95, 0.955]]);
+    const same = study(5, [[0.9, 0.905, 0.895, 0.91, 0.89]]);
+    const c = compareStudies(base.config, { study: better.study, label: "pr" }, { study: base.study, label: "main" })!;
+    assert.equal(c.candidate.n, 5);
+    assert.equal(c.baseline.n, 5);
+    close(c.baseline.mean, 0.901, 1e-12, "the base's best trial");
+    assert.equal(c.verdict, "better");
+    const d = compareStudies(base.config, { study: same.study, label: "pr" }, { study: base.study, label: "main" })!;
+    assert.equal(d.verdict, "no significant difference");
+  });
+
+  it("a missing repeat leaves fewer values, and a single run is unverified", () => {
+    const pr = study(3, [[0.95, 0.96]]);
+    const base = study(1, [[0.9]]);
+    const c = compareStudies(pr.config, { study: pr.study, label: "pr" }, { study: base.study, label: "main" });
+    // Trial 0 of the PR has only two of its three members so far: it is still running, not compared.
+    assert.equal(c, undefined);
+    const lost = { ...succeeded(0, 1, 0), status: "failed", reason: "exited with code 1", member: 2 } as const;
+    const done = recordAttempt(pr.study, lost);
+    const c2 = compareStudies(pr.config, { study: done, label: "pr" }, { study: base.study, label: "main" })!;
+    assert.equal(c2.candidate.n, 2);
+    assert.equal(c2.verdict, "unverified");
   });
 });

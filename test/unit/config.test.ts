@@ -870,3 +870,89 @@ describe("loadConfig", () => {
     );
   });
 });
+
+describe("multi-fidelity settings", () => {
+  const head = `name: mf
+command: [node, train.mjs, "--lr=\${lr}", "--epochs=\${epochs}"]
+objective: {metric: acc, goal: maximize}
+parameters:
+  lr: {type: float, min: 0.001, max: 1, scale: log}
+`;
+
+  it("hyperband with a resource, a sampler, repeats and folds", () => {
+    const { config } = parseConfig(
+      `${head}strategy: hyperband\nsampler: tpe\nresource: {name: epochs, min: 1, max: 27}\nrepeats: 3\nfolds: 5\n`,
+      "tune.yml",
+    );
+    assert.deepEqual(config.resource, { name: "epochs", min: 1, max: 27, eta: 3, type: "int" });
+    assert.equal(config.sampler, "tpe");
+    assert.equal(config.repeats * config.folds, 15);
+  });
+
+  it("early_stopping: median is short for the rule with its defaults", () => {
+    const { config } = parseConfig(
+      `${head}resource: {name: epochs, min: 1, max: 9}\nearly_stopping: median\n`,
+      "tune.yml",
+    );
+    assert.deepEqual(config.early_stopping, { rule: "median", min_steps: 1, min_trials: 5 });
+  });
+
+  it("hyperband without a resource says how to add one", () => {
+    expectIssue(`${head.replace("--epochs=${epochs}", "--x")}strategy: hyperband\n`, {
+      line: 6,
+      col: 11,
+      path: "strategy",
+      message: /hyperband needs a resource to spend in rungs: add `resource: \{name: epochs/,
+    });
+  });
+
+  it("a resource that is also a parameter", () => {
+    expectIssue(`${head}  epochs: {type: int, min: 1, max: 9}\nresource: {name: epochs, min: 1, max: 9}\n`, {
+      line: 7,
+      col: 18,
+      path: "resource.name",
+      message: /"epochs" is also a parameter/,
+    });
+  });
+
+  it("resource min not below max, and a fractional int resource", () => {
+    const { issues } = configError(`${head}resource: {name: epochs, min: 9, max: 9}\n`);
+    assert.match(issues[0]!.message, /min must be less than max \(got min 9, max 9\)/);
+    expectIssue(`${head}resource: {name: epochs, min: 0.5, max: 9}\n`, {
+      line: 6,
+      col: 11,
+      path: "resource.type",
+      message: /an int resource needs whole-number min and max \(or type: float\)/,
+    });
+  });
+
+  it("a sampler without hyperband, and early stopping with hyperband", () => {
+    expectIssue(`${head}resource: {name: epochs, min: 1, max: 9}\nsampler: bayes\n`, {
+      line: 7,
+      col: 10,
+      path: "sampler",
+      message: /sampler chooses hyperband's configurations; with strategy random leave it out/,
+    });
+    expectIssue(`${head}strategy: hyperband\nresource: {name: epochs, min: 1, max: 9}\nearly_stopping: median\n`, {
+      line: 8,
+      col: 17,
+      path: "early_stopping",
+      message: /hyperband already stops poor configurations/,
+    });
+  });
+
+  it("the resource is a template name the command may use, and nothing else is", () => {
+    const { issues } = configError(head);
+    assert.equal(issues.length, 1);
+    assert.match(issues[0]!.message, /\$\{epochs\} names no parameter/);
+  });
+
+  it("repeats and folds are bounded", () => {
+    expectIssue(`${head}resource: {name: epochs, min: 1, max: 9}\nrepeats: 0\n`, {
+      line: 7,
+      col: 10,
+      path: "repeats",
+      message: />=1|at least 1|too small/i,
+    });
+  });
+});
