@@ -40,14 +40,14 @@ export function planRound(config: Config, study: Study): Plan {
   const room = Math.max(0, Math.min(parallel - retry.length, max_trials - study.trials.length));
   const space = buildSpace(config.parameters);
   const baseline = baselineFirst(config, study, space, room).map((params) => atFullResource(config, params));
-  const chosen =
+  const chosen: { fresh: NewTrial[]; note?: string; stop?: Stop } =
     config.strategy === "hyperband"
       ? hyperbandTrials(config, withTrials(study, baseline), room - baseline.length)
       : proposed(config, config.strategy, study, space, baseline, room - baseline.length);
   const fresh = [...baseline, ...chosen.fresh];
   const note = chosen.note;
   if (fresh.length === 0 && retry.length === 0) {
-    const exhausted: Stop = {
+    const exhausted: Stop = chosen.stop ?? {
       code: "exhausted",
       message: `the search space has no untried configuration left after ${study.trials.length} trials`,
     };

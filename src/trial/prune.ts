@@ -12,7 +12,7 @@ import { isBetter } from "../study/study.ts";
 
 /** What a trial needs to prune itself: travels in the payload, so it is kept short. */
 export const pruneRuleSchema = z.object({
-  /** Steps before this are never pruned. */
+  /** A trial is never pruned before it has reported this many values. */
   after: z.int().min(0),
   /** [step, median of earlier trials' objective at that step], steps ascending. */
   median: z.array(z.tuple([z.int().min(0), z.number()])).min(1),
@@ -28,23 +28,36 @@ export const MAX_CURVE_POINTS = 64;
  * until there is any such step.
  */
 export function medianRule(config: Config, study: Study, rule: EarlyStopping): PruneRule | undefined {
-  const metric = config.objective.metric;
+  const { metric, goal } = config.objective;
   const byStep = new Map<number, number[]>();
   for (const t of study.trials)
     for (const a of t.attempts) {
       if (a.status === "failed") continue;
+      // One value per step and run: a step reported twice counts with its last value.
+      const curve = new Map<number, number>();
       for (const point of a.intermediate) {
         const v = point.values[metric];
-        if (v === undefined) continue;
-        byStep.set(point.step, [...(byStep.get(point.step) ?? []), v]);
+        if (v !== undefined) curve.set(point.step, v);
       }
+      for (const [step, v] of curve) byStep.set(step, [...(byStep.get(step) ?? []), v]);
     }
   const curve: [number, number][] = [...byStep.entries()]
     .filter(([, vs]) => vs.length >= rule.min_trials)
     .sort((a, b) => a[0] - b[0])
-    .map(([step, vs]) => [step, median(vs)]);
+    .map(([step, vs]) => [step, lenient(median(vs), goal)]);
   if (curve.length === 0) return undefined;
   return { after: rule.min_steps, median: thin(curve, MAX_CURVE_POINTS) };
+}
+
+/**
+ * The median to 4 significant digits, rounded in the trial's favour: it halves
+ * the payload, and a trial is never pruned because of the rounding.
+ */
+function lenient(v: number, goal: Config["objective"]["goal"]): number {
+  if (v === 0 || !Number.isFinite(v)) return v;
+  const unit = 10 ** (Math.floor(Math.log10(Math.abs(v))) - 3);
+  const rounded = goal === "maximize" ? Math.floor(v / unit) * unit : Math.ceil(v / unit) * unit;
+  return Number(rounded.toPrecision(4));
 }
 
 function median(values: readonly number[]): number {
@@ -66,6 +79,7 @@ export type PruneVerdict = { prune: false } | { prune: true; reason: string; val
 /** Follows one trial's reported values and says when it should stop. */
 export class MedianPruner {
   private best: number | undefined;
+  private reported = 0;
   private readonly medians: Map<number, number>;
 
   constructor(
@@ -78,10 +92,11 @@ export class MedianPruner {
   observe(step: number, values: Readonly<Record<string, number>>): PruneVerdict {
     const v = values[this.objective.metric];
     if (v === undefined) return { prune: false };
+    this.reported++;
     const goal = this.objective.goal;
     if (this.best === undefined || isBetter(goal, v, this.best)) this.best = v;
     const m = this.medians.get(step);
-    if (m === undefined || step < this.rule.after || !isBetter(goal, m, this.best)) return { prune: false };
+    if (m === undefined || this.reported < this.rule.after || !isBetter(goal, m, this.best)) return { prune: false };
     return {
       prune: true,
       value: this.best,

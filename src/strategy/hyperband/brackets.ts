@@ -31,7 +31,9 @@ export function hyperbandBrackets(r: Resource): Bracket[] {
   const sMax = maxHalvings(r);
   const out: Bracket[] = [];
   for (let s = sMax; s >= 0; s--) {
-    const n = Math.ceil(((sMax + 1) / (s + 1)) * r.eta ** s);
+    // Whole numbers first, one division last: (s_max+1)/(s+1)·η^s in floating point can land a
+    // hair above a whole number (11/9·3^8 gives 8019.000…01) and ceil up to one trial too many.
+    const n = Math.ceil(((sMax + 1) * r.eta ** s) / (s + 1));
     const rungs: Rung[] = [];
     for (let i = 0; i <= s; i++)
       rungs.push({ size: Math.floor(n / r.eta ** i), resource: rungResource(r, r.max * r.eta ** (i - s)) });

@@ -8,7 +8,7 @@
  */
 import type { Config } from "../../config/schema.ts";
 import { buildSpace, type Params, paramsKey, type Space } from "../../space/space.ts";
-import type { Study, Trial } from "../../study/schema.ts";
+import type { Stop, Study, Trial } from "../../study/schema.ts";
 import { type NewTrial, trialValue } from "../../study/study.ts";
 import { initialDesignSize } from "../bayes/index.ts";
 import { strategyFor } from "../registry.ts";
@@ -18,18 +18,32 @@ import { hyperbandResource, type Slot, scheduleRound } from "./schedule.ts";
 export { hyperbandBrackets, iterationCost, maxHalvings } from "./brackets.ts";
 export { promotedFrom, scheduleRound } from "./schedule.ts";
 
-export function hyperbandTrials(config: Config, study: Study, room: number): { fresh: NewTrial[]; note?: string } {
-  const { promoted, slots } = scheduleRound(config, study.trials, room);
+export function hyperbandTrials(
+  config: Config,
+  study: Study,
+  room: number,
+): { fresh: NewTrial[]; note?: string; stop?: Stop } {
   const space = buildSpace(config.parameters);
+  let { promoted, slots, short } = scheduleRound(config, study.trials, room);
   const params = sample(config, space, study.trials, slots.length);
-  const fresh = [
-    ...promoted,
-    ...slots.slice(0, params.length).map((slot: Slot, i) => ({ ...slot, params: params[i]! })),
-  ];
+  // Fewer than asked: the space has no other untried configuration. Planned again with only
+  // these, first rungs the space cannot fill count as full, so their brackets go on.
+  if (params.length < slots.length)
+    ({ promoted, slots, short } = scheduleRound(config, study.trials, room, params.length));
+  const fresh = [...promoted, ...slots.map((slot: Slot, i) => ({ ...slot, params: params[i]! }))];
   const notes: string[] = [];
-  if (study.trials.length === 0) notes.push(describeIteration(config));
+  // Said when the first bracket opens, which is not the first round when a baseline trial ran before it.
+  if (slots.length > 0 && !study.trials.some((t) => t.bracket !== undefined)) notes.push(describeIteration(config));
   if (promoted.length > 0) notes.push(describePromotions(config, promoted));
-  return { fresh, ...(notes.length ? { note: notes.join("; ") } : {}) };
+  // Nothing to run and no room for another bracket: the budget is spent, as far as hyperband can use it.
+  const stop: Stop | undefined =
+    fresh.length === 0 && short
+      ? {
+          code: "max_trials",
+          message: `the ${short.left} trials left in budget.max_trials cannot finish another hyperband bracket (the next needs ${short.need})`,
+        }
+      : undefined;
+  return { fresh, ...(notes.length ? { note: notes.join("; ") } : {}), ...(stop ? { stop } : {}) };
 }
 
 /** New configurations: from the sampler's model when it has enough to go on, else at random. */

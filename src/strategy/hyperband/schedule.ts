@@ -19,10 +19,21 @@ export interface Schedule {
   promoted: NewTrial[];
   /** First-rung places for new configurations. */
   slots: Slot[];
+  /** Set when the next bracket did not start because the budget left could not finish it. */
+  short?: { left: number; need: number };
 }
 
-/** Up to `room` trials for the next round. */
-export function scheduleRound(config: Config, trials: readonly Trial[], room: number): Schedule {
+/**
+ * Up to `room` trials for the next round. `unseen`: how many new configurations
+ * the space can still give (unbounded unless the sampler has run out); a first
+ * rung the space cannot fill any further counts as full with what it has.
+ */
+export function scheduleRound(
+  config: Config,
+  trials: readonly Trial[],
+  room: number,
+  unseen = Number.POSITIVE_INFINITY,
+): Schedule {
   const resource = hyperbandResource(config);
   const layout = hyperbandBrackets(resource);
   const byBracket = new Map<number, Trial[][]>();
@@ -34,21 +45,37 @@ export function scheduleRound(config: Config, trials: readonly Trial[], room: nu
   }
   const out: Schedule = { promoted: [], slots: [] };
   let left = room;
+  let fresh = unseen;
   const opened = byBracket.size === 0 ? -1 : Math.max(...byBracket.keys());
+  // The budget that open brackets will still need: a new bracket may not take
+  // it, or a wide matrix would keep starting brackets and never finish one.
+  let unclaimed = config.budget.max_trials - trials.length;
+  for (const [k, rungs] of byBracket)
+    unclaimed -= Math.max(0, bracketTrials(bracketAt(layout, k)) - rungs.reduce((n, r) => n + (r?.length ?? 0), 0));
   for (let k = 0; left > 0; k++) {
     const bracket = bracketAt(layout, k);
     const rungs = byBracket.get(k) ?? [];
     if (k > opened) {
-      // A new bracket: its first rung, as far as the room goes.
-      const n = Math.min(left, bracket.rungs[0]!.size);
+      // A new bracket, if the budget can finish it (the study's first always
+      // starts: a budget smaller than it still gets the most of it).
+      if (unclaimed < bracketTrials(bracket) && !(k === 0 && opened === -1)) {
+        out.short = { left: Math.max(0, unclaimed), need: bracketTrials(bracket) };
+        break;
+      }
+      unclaimed -= bracketTrials(bracket);
+      // Its first rung, as far as the room and the space go.
+      const n = Math.min(left, bracket.rungs[0]!.size, fresh);
+      if (n === 0) break;
       for (let j = 0; j < n; j++) out.slots.push(placeIn(k, bracket, 0));
       left -= n;
+      fresh -= n;
       continue;
     }
-    const next = nextInBracket(config, bracket, k, rungs);
+    const next = nextInBracket(config, bracket, k, rungs, fresh);
     const take = next.slice(0, left);
     for (const t of take) ("params" in t ? out.promoted : out.slots).push(t);
     left -= take.length;
+    fresh -= take.filter((t) => !("params" in t)).length;
   }
   return out;
 }
@@ -61,24 +88,38 @@ export function hyperbandResource(config: Config): Resource {
   return config.resource;
 }
 
+function bracketTrials(bracket: Bracket): number {
+  return bracket.rungs.reduce((n, r) => n + r.size, 0);
+}
+
 function placeIn(k: number, bracket: Bracket, rung: number): Slot {
   return { bracket: k, rung, resource: bracket.rungs[rung]!.resource };
 }
 
 /** What bracket k can start now: the rest of its current rung, or the next rung once this one is done. */
-function nextInBracket(config: Config, bracket: Bracket, k: number, rungs: readonly Trial[][]): (NewTrial | Slot)[] {
+function nextInBracket(
+  config: Config,
+  bracket: Bracket,
+  k: number,
+  rungs: readonly Trial[][],
+  fresh: number,
+): (NewTrial | Slot)[] {
   const i = rungs.length - 1;
   const current = rungs[i] ?? [];
-  const target = i === 0 ? bracket.rungs[0]!.size : promotedFrom(config, bracket, rungs[i - 1]!, i).length;
+  const first = rungs[0]!.length;
+  const target =
+    i === 0
+      ? Math.min(bracket.rungs[0]!.size, current.length + fresh)
+      : promotedFrom(config, bracket, rungs[i - 1]!, i, first).length;
   if (current.length < target) {
     if (i === 0) return Array.from({ length: target - current.length }, () => placeIn(k, bracket, 0));
     const started = new Set(current.map((t) => t.parent));
-    return promotedFrom(config, bracket, rungs[i - 1]!, i)
+    return promotedFrom(config, bracket, rungs[i - 1]!, i, first)
       .filter((t) => !started.has(t.id))
       .map((t) => promotion(t, k, bracket, i));
   }
   if (i + 1 >= bracket.rungs.length || !rungDone(config, current)) return [];
-  return promotedFrom(config, bracket, current, i + 1).map((t) => promotion(t, k, bracket, i + 1));
+  return promotedFrom(config, bracket, current, i + 1, first).map((t) => promotion(t, k, bracket, i + 1));
 }
 
 function promotion(parent: Trial, k: number, bracket: Bracket, rung: number): NewTrial {
@@ -98,8 +139,17 @@ function rungDone(config: Config, rung: readonly Trial[]): boolean {
 /**
  * The trials of `below` that rung `rung` continues: the best ⌊n·η^-i⌋ that
  * succeeded, ties to the earlier trial. A rung with failures promotes fewer.
+ * `first`: how many configurations the bracket started with, fewer than its
+ * size when the space ran out; the bracket then halves those, keeping at least
+ * one, so it still reaches the full resource.
  */
-export function promotedFrom(config: Config, bracket: Bracket, below: readonly Trial[], rung: number): Trial[] {
+export function promotedFrom(
+  config: Config,
+  bracket: Bracket,
+  below: readonly Trial[],
+  rung: number,
+  first = bracket.rungs[0]!.size,
+): Trial[] {
   const goal = config.objective.goal;
   const ranked = below
     .flatMap((t) => {
@@ -107,5 +157,9 @@ export function promotedFrom(config: Config, bracket: Bracket, below: readonly T
       return v === undefined ? [] : [{ t, v }];
     })
     .sort((a, b) => (isBetter(goal, a.v, b.v) ? -1 : isBetter(goal, b.v, a.v) ? 1 : a.t.id - b.t.id));
-  return ranked.slice(0, bracket.rungs[rung]!.size).map((r) => r.t);
+  const size = Math.min(
+    bracket.rungs[rung]!.size,
+    Math.max(1, Math.floor(first / hyperbandResource(config).eta ** rung)),
+  );
+  return ranked.slice(0, size).map((r) => r.t);
 }
