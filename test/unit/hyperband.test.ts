@@ -461,7 +461,15 @@ describe("hyperband: whole studies", () => {
     const { notes } = simulate(cfg({ max_trials: 60, parallel: 30 }));
     assert.equal(
       notes[0],
+      "hyperband with η=3: 4 brackets of (trials×epochs) 27×1→9×3→3×9→1×27, 12×3→4×9→1×27, 6×9→2×27, 4×27; one iteration is 69 trials and 423 epochs. budget.max_trials (60) is less than one iteration, so the later brackets will not run: set it to 69 or more",
+    );
+    assert.equal(
+      simulate(cfg({ max_trials: 69, parallel: 30 })).notes[0],
       "hyperband with η=3: 4 brackets of (trials×epochs) 27×1→9×3→3×9→1×27, 12×3→4×9→1×27, 6×9→2×27, 4×27; one iteration is 69 trials and 423 epochs",
+    );
+    assert.match(
+      simulate(cfg({ max_trials: 20, parallel: 30 })).notes[0]!,
+      /\(20\) is less than one iteration, so even the first bracket is cut short: set it to 69 or more$/,
     );
     assert.match(notes[1]!, /^bracket 0 rung 1 \(epochs 3\) continues trials (\d+, ){8}\d+$/);
     assert.doesNotMatch(notes[1]!, /iteration/);

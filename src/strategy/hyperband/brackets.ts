@@ -52,6 +52,11 @@ export function bracketAt(brackets: readonly Bracket[], k: number): Bracket {
   return brackets[k % brackets.length]!;
 }
 
+/** How many trials a bracket runs, all rungs together. */
+export function bracketTrials(bracket: Bracket): number {
+  return bracket.rungs.reduce((n, r) => n + r.size, 0);
+}
+
 /** Trials and total resource of one full iteration, for the plan's explanation and the docs. */
 export function iterationCost(brackets: readonly Bracket[]): { trials: number; resource: number } {
   let trials = 0;

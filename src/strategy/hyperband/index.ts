@@ -12,7 +12,7 @@ import type { Stop, Study, Trial } from "../../study/schema.ts";
 import { type NewTrial, trialValue } from "../../study/study.ts";
 import { initialDesignSize } from "../bayes/index.ts";
 import { strategyFor } from "../registry.ts";
-import { hyperbandBrackets, iterationCost } from "./brackets.ts";
+import { bracketTrials, hyperbandBrackets, iterationCost } from "./brackets.ts";
 import { hyperbandResource, type Slot, scheduleRound } from "./schedule.ts";
 
 export { hyperbandBrackets, iterationCost, maxHalvings } from "./brackets.ts";
@@ -104,7 +104,11 @@ function describeIteration(config: Config): string {
   const brackets = hyperbandBrackets(r);
   const cost = iterationCost(brackets);
   const shape = brackets.map((b) => `${b.rungs.map((rung) => `${rung.size}×${rung.resource}`).join("→")}`).join(", ");
-  return `hyperband with η=${r.eta}: ${brackets.length} brackets of (trials×${r.name}) ${shape}; one iteration is ${cost.trials} trials and ${cost.resource} ${r.name}`;
+  const layout = `hyperband with η=${r.eta}: ${brackets.length} brackets of (trials×${r.name}) ${shape}; one iteration is ${cost.trials} trials and ${cost.resource} ${r.name}`;
+  const max = config.budget.max_trials;
+  return max < cost.trials
+    ? `${layout}. budget.max_trials (${max}) is less than one iteration, so ${max < bracketTrials(brackets[0]!) ? "even the first bracket is cut short" : "the later brackets will not run"}: set it to ${cost.trials} or more`
+    : layout;
 }
 
 function describePromotions(config: Config, promoted: readonly NewTrial[]): string {

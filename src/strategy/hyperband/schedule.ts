@@ -9,7 +9,7 @@
 import type { Config, Resource } from "../../config/schema.ts";
 import type { Trial } from "../../study/schema.ts";
 import { isBetter, type NewTrial, trialValue, willRetry } from "../../study/study.ts";
-import { type Bracket, bracketAt, hyperbandBrackets } from "./brackets.ts";
+import { type Bracket, bracketAt, bracketTrials, hyperbandBrackets } from "./brackets.ts";
 
 /** A new configuration the sampler must choose, and where it goes. */
 export type Slot = Omit<NewTrial, "params">;
@@ -86,10 +86,6 @@ export function hyperbandResource(config: Config): Resource {
       "strategy hyperband needs a resource to spend in rungs: add `resource: {name: epochs, min: 1, max: 27, eta: 3}` to the config",
     );
   return config.resource;
-}
-
-function bracketTrials(bracket: Bracket): number {
-  return bracket.rungs.reduce((n, r) => n + r.size, 0);
 }
 
 function placeIn(k: number, bracket: Bracket, rung: number): Slot {
