@@ -3,7 +3,7 @@
  * parallel child processes, saving the state after every trial so that Ctrl-C,
  * a crash or a reboot loses nothing that finished.
  */
-import { cpSync, existsSync, mkdirSync, renameSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { Config } from "../config/schema.ts";
 import { jobsFor, type RunRef, runKey } from "../engine/jobs.ts";
@@ -60,8 +60,14 @@ function prepareCheckpoint(outputDir: string, from: string | undefined): string 
   // This very run was interrupted before: carry on from where it got to.
   if (existsSync(dir)) return dir;
   const source = from && join(from, "checkpoint");
-  if (source && existsSync(source)) cpSync(source, dir, { recursive: true });
-  else mkdirSync(dir, { recursive: true });
+  if (source && existsSync(source)) {
+    // Copied beside it and renamed into place: a copy cut short (a crash, a kill
+    // mid-way through a large checkpoint) must not pass for this run's own next time.
+    const partial = `${dir}.partial`;
+    rmSync(partial, { recursive: true, force: true });
+    cpSync(source, partial, { recursive: true });
+    renameSync(partial, dir);
+  } else mkdirSync(dir, { recursive: true });
   return dir;
 }
 
