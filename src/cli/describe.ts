@@ -4,6 +4,8 @@ import type { Config, Parameter } from "../config/schema.ts";
 import { fmtScalar } from "../report/format.ts";
 import { gridSize } from "../space/grid.ts";
 import { buildSpace } from "../space/space.ts";
+import { hyperbandBrackets, iterationCost } from "../strategy/hyperband/brackets.ts";
+import { membersOf } from "../study/study.ts";
 import { splitCommand } from "../trial/command.ts";
 
 export function describeParam(p: Parameter): string {
@@ -38,10 +40,12 @@ export function describeConfig(config: Config): string {
     (p) => p.type === "float" && p.step === undefined && !p.values && !p.points,
   );
   const b = config.budget;
+  const multiFidelity = describeMultiFidelity(config);
   return [
     `study ${config.name}: ${config.strategy} search, ${config.objective.goal} ${config.objective.metric}${config.objective.target !== undefined ? ` (target ${config.objective.target})` : ""}`,
     `command: ${JSON.stringify(splitCommand(config.command))}`,
     `budget: ${b.max_trials} trials, ${b.parallel} per round${b.max_rounds ? `, at most ${b.max_rounds} rounds` : ""}${b.patience ? `, patience ${b.patience} rounds` : ""}, ${b.retries} retries per failed trial`,
+    ...multiFidelity,
     "",
     markdownTable([["parameter", "type", "values", "when"], ...rows], { alignDelimiters: true }),
     "",
@@ -49,4 +53,31 @@ export function describeConfig(config: Config): string {
       ? "grid points: not a grid (continuous parameters without points)"
       : `grid points: ${size >= LIMIT ? `over ${LIMIT}` : size}`,
   ].join("\n");
+}
+
+/** Lines for the resource, hyperband's brackets, the stopping rule and members, when set. */
+function describeMultiFidelity(config: Config): string[] {
+  const lines: string[] = [];
+  const r = config.resource;
+  if (r && config.strategy === "hyperband") {
+    const brackets = hyperbandBrackets(r);
+    const cost = iterationCost(brackets);
+    lines.push(
+      `resource: ${r.name} from ${r.min} to ${r.max}, η=${r.eta}, new configurations from the ${config.sampler} sampler`,
+      ...brackets.map(
+        (b) => `  bracket s=${b.s}: ${b.rungs.map((rung) => `${rung.size}×${rung.resource}`).join(" → ")}`,
+      ),
+      `  one iteration: ${cost.trials} trials, ${cost.resource} ${r.name} without checkpoints`,
+    );
+  } else if (r) lines.push(`resource: every trial trains with ${r.name} = ${r.max}`);
+  const e = config.early_stopping;
+  if (e)
+    lines.push(
+      `early stopping: ${e.rule}, from ${e.min_steps} reported steps, once ${e.min_trials} runs reported the step`,
+    );
+  if (membersOf(config) > 1)
+    lines.push(
+      `each configuration runs ${membersOf(config)} times (${config.repeats} repeats × ${config.folds} folds); its value is the mean`,
+    );
+  return lines;
 }

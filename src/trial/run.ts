@@ -139,9 +139,12 @@ export async function runTrial(spec: TrialSpec): Promise<TrialOutcome> {
     if (spec.signal?.aborted) onAbort();
     spec.signal?.addEventListener("abort", onAbort);
 
+    let exited = false;
     const onStep = (step: Intermediate) => {
       spec.onIntermediate?.(step);
-      if (!pruner || pruned) return;
+      // Lines read after the process ended (output buffered until exit) come too
+      // late to save anything: the trial finished, and its result is what counts.
+      if (!pruner || pruned || exited) return;
       const verdict = pruner.observe(step.step, step.values);
       if (!verdict.prune) return;
       pruned = verdict;
@@ -183,6 +186,7 @@ export async function runTrial(spec: TrialSpec): Promise<TrialOutcome> {
     // Grandchildren that inherited the pipes would hold back "close" until they
     // exit (or the timeout fires): once the leader is gone, end the group.
     child.on("exit", () => {
+      exited = true;
       clearTimeout(timer);
       killGroup("SIGKILL");
     });
