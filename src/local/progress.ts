@@ -4,8 +4,10 @@
  */
 import type { Config } from "../config/schema.ts";
 import { fmtDuration, fmtNumber } from "../report/format.ts";
-import type { Attempt, Intermediate, Study } from "../study/schema.ts";
-import { bestTrial, trialValue } from "../study/study.ts";
+import { fmtTrialValue, memberLabel, shortReason } from "../report/members.ts";
+import { rungLabel } from "../report/rungs.ts";
+import type { Attempt, Intermediate, Study, Trial } from "../study/schema.ts";
+import { bestTrial, membersOf, trialValue } from "../study/study.ts";
 
 export interface Progress {
   roundStarted(study: Study, round: number, trialIds: readonly number[], resumed: boolean): void;
@@ -30,6 +32,7 @@ export function createProgress(config: Config, out: Out, live: boolean): Progres
   let done = 0;
   let round = 0;
   let lastStudy: Study | undefined;
+  let bestId: number | undefined;
   let statusShown = false;
 
   const status = (): string => {
@@ -64,7 +67,8 @@ export function createProgress(config: Config, out: Out, live: boolean): Progres
     roundStarted(study, r, ids, resumed) {
       lastStudy = study;
       round = r;
-      done = study.trials.filter((t) => t.status !== "pending" && t.status !== "running").length;
+      done = finishedTrials(study);
+      bestId = bestTrial(study, goal)?.id;
       for (const id of ids) running.set(id, undefined);
       println(`round ${r}${resumed ? " (resumed)" : ""}: trials ${ids.join(", ")}`);
     },
@@ -73,19 +77,18 @@ export function createProgress(config: Config, out: Out, live: boolean): Progres
     },
     trialFinished(study, attempt) {
       lastStudy = study;
-      running.delete(attempt.trialId);
-      done++;
       const trial = study.trials[attempt.trialId]!;
-      const params = Object.entries(trial.params)
-        .map(([k, v]) => `${k}=${typeof v === "number" ? fmtNumber(v) : v}`)
-        .join(" ");
-      const what =
-        attempt.status === "succeeded"
-          ? `${metric}=${fmtNumber(attempt.value)}`
-          : `${attempt.status}: ${attempt.reason}`;
+      // With repeats or folds this is one member: the trial is done once all of them are in.
+      const complete = trial.status !== "pending" && trial.status !== "running";
+      if (complete) running.delete(trial.id);
+      done = finishedTrials(study);
       const best = bestTrial(study, goal);
-      const star = best?.id === trial.id ? " ★ new best" : "";
-      println(`trial ${trial.id} ${what} (${fmtDuration(attempt.durationMs)})${star}  [${done}/${total()}]  ${params}`);
+      const star = complete && best?.id === trial.id && bestId !== best.id ? " ★ new best" : "";
+      bestId = best?.id;
+      const counter = `[${done}/${total()}]`;
+      println(
+        `${runHead(config, study, attempt)} (${fmtDuration(attempt.durationMs)})${star}  ${counter}  ${paramsText(config, trial)}`,
+      );
     },
     message: println,
     close() {
@@ -93,4 +96,44 @@ export function createProgress(config: Config, out: Out, live: boolean): Progres
       clear();
     },
   };
+}
+
+function finishedTrials(study: Study): number {
+  return study.trials.filter((t) => t.status !== "pending" && t.status !== "running").length;
+}
+
+/**
+ * "trial 12 [b0·r1 from #4, seed 1] val_accuracy=0.86": which run finished,
+ * where hyperband put it, and its outcome; with several members, the trial's
+ * combined value once the last of them is in.
+ */
+function runHead(config: Config, study: Study, attempt: Attempt): string {
+  const trial = study.trials[attempt.trialId]!;
+  const metric = config.objective.metric;
+  const rung = rungLabel(trial);
+  const where = [
+    rung && trial.parent !== undefined ? `${rung} from #${trial.parent}` : rung,
+    memberLabel(config, attempt.member),
+  ];
+  const tags = where.filter(Boolean).join(", ");
+  const outcome =
+    attempt.status === "succeeded"
+      ? `${metric}=${fmtNumber(attempt.value)}`
+      : attempt.status === "pruned"
+        ? shortReason(attempt, metric)
+        : `failed: ${attempt.reason}`;
+  const combined =
+    membersOf(config) > 1 && trial.status !== "pending" && trial.status !== "running"
+      ? ` → ${trial.status === "succeeded" ? fmtTrialValue(config, trial) : trial.status}`
+      : "";
+  return `trial ${trial.id}${tags ? ` [${tags}]` : ""} ${outcome}${combined}`;
+}
+
+/** The resource it trained with (it is not among the parameters), then its parameters. */
+function paramsText(config: Config, trial: Trial): string {
+  const resource =
+    config.resource && trial.resource !== undefined ? [[config.resource.name, trial.resource] as const] : [];
+  return [...resource, ...Object.entries(trial.params)]
+    .map(([k, v]) => `${k}=${typeof v === "number" ? fmtNumber(v) : v}`)
+    .join(" ");
 }

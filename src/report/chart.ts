@@ -8,23 +8,50 @@ import type { Study } from "../study/schema.ts";
 import { bestSoFar } from "../study/study.ts";
 import { fmtNumber } from "./format.ts";
 
+/** Most points drawn for one line: a 3000-trial study would otherwise spend 30,000 characters on it. */
+export const MAX_POINTS = 100;
+
 export function mermaidConvergence(config: Config, study: Study): string | undefined {
   const series = bestSoFar(study, config.objective.goal);
   const first = series.findIndex((v) => v !== undefined);
   if (first < 0 || series.length < 2) return undefined;
-  const points = series.slice(first) as number[];
-  const lo = Math.min(...points);
-  const hi = Math.max(...points);
-  const pad = hi > lo ? (hi - lo) * 0.05 : Math.abs(hi) * 0.05 || 1;
+  // mermaid spreads a line's points evenly over a numeric x axis, so evenly spaced samples stay in place.
+  const points = thin(series.slice(first) as number[], MAX_POINTS);
   return [
     "```mermaid",
     "xychart-beta",
     `  title "Best ${config.objective.metric} so far"`,
     `  x-axis "trial" ${first + 1} --> ${series.length}`,
-    `  y-axis "${config.objective.metric}" ${fmtNumber(lo - pad)} --> ${fmtNumber(hi + pad)}`,
-    `  line [${points.map((v) => fmtNumber(v, 6)).join(", ")}]`,
+    yAxis(config.objective.metric, points),
+    `  line [${points.map((v) => mermaidNumber(v)).join(", ")}]`,
     "```",
   ].join("\n");
+}
+
+/** The y axis of a chart of these values, with a margin so no line runs along the frame. */
+export function yAxis(title: string, values: readonly number[]): string {
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  const pad = hi > lo ? (hi - lo) * 0.05 : Math.abs(hi) * 0.05 || 1;
+  return `  y-axis "${title}" ${mermaidNumber(lo - pad, 4)} --> ${mermaidNumber(hi + pad, 4)}`;
+}
+
+/**
+ * A number as xychart's grammar reads it: digits with an optional fraction,
+ * never an exponent (it would fail to parse, and the chart with it).
+ */
+export function mermaidNumber(x: number, digits = 6): string {
+  const short = fmtNumber(x, digits);
+  if (!short.includes("e")) return short;
+  const a = Math.abs(x);
+  if (a >= 1) return x.toFixed(0);
+  return x.toFixed(Math.min(100, digits - 1 - Math.floor(Math.log10(a)))).replace(/\.?0+$/, "");
+}
+
+/** At most `max` items, evenly spread, the first and last kept. */
+export function thin<T>(items: readonly T[], max: number): T[] {
+  if (items.length <= max) return [...items];
+  return Array.from({ length: max }, (_, i) => items[Math.round((i * (items.length - 1)) / (max - 1))]!);
 }
 
 const BLOCKS = "▁▂▃▄▅▆▇█";

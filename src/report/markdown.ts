@@ -7,8 +7,10 @@ import type { Config } from "../config/schema.ts";
 import type { Study, Trial } from "../study/schema.ts";
 import { bestSoFar } from "../study/study.ts";
 import { mermaidConvergence } from "./chart.ts";
+import { learningCurvesSection } from "./curves.ts";
 import { parameterEffects } from "./effects.ts";
 import { fmtNumber } from "./format.ts";
+import { rungsSection } from "./rungs.ts";
 import { baselineLine, bestSnippet, countsLine, stopLine } from "./summary.ts";
 import { resultsTable } from "./table.ts";
 
@@ -20,7 +22,7 @@ export interface MarkdownOptions {
   linkFor?: (trial: Trial) => string | undefined;
   /** Lines under the title, such as the run that produced this report. */
   context?: string[];
-  /** Keep the document under this many characters by showing fewer trial rows. */
+  /** Keep the document under this many characters: fewer trial rows, then fewer sections (see OPTIONAL). */
   maxChars?: number;
   /** Where the full table is, when rows had to be left out (the job summary). */
   fullReportUrl?: string;
@@ -28,23 +30,77 @@ export interface MarkdownOptions {
   comparison?: string;
 }
 
+/**
+ * Sections that may be left out of a comment that would be too long, the
+ * first to go first: the trial table's best rows say more than any of them,
+ * and each of these is a view of the same trials.
+ */
+const OPTIONAL = ["curves", "effects", "convergence", "rungs"] as const;
+type Optional = (typeof OPTIONAL)[number];
+
+/** Rows the table keeps before sections start to be left out for it. */
+const MIN_ROWS = 25;
+
 export function markdownReport(config: Config, study: Study, opts: MarkdownOptions = {}): string {
-  const render = (maxRows?: number) => compose(config, study, opts, maxRows);
-  const full = render();
+  const optional = optionalSections(config, study);
+  const render = (dropped: number, maxRows?: number) =>
+    compose(config, study, opts, sectionsFrom(optional, dropped), maxRows);
+  const full = render(0);
   if (opts.maxChars === undefined || full.length <= opts.maxChars) return full;
-  // Binary search for the most rows that fit: the rest of the document is small and fixed.
-  let lo = 0;
-  let hi = study.trials.length;
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    if (render(mid).length <= opts.maxChars) lo = mid;
-    else hi = mid - 1;
+  const limit = opts.maxChars;
+  const minRows = Math.min(MIN_ROWS, study.trials.length);
+  // Shorten the table down to its first rows, then drop sections one by one while even those do not fit.
+  for (let dropped = 0; dropped <= OPTIONAL.length; dropped++) {
+    const last = dropped === OPTIONAL.length;
+    const rows = mostRowsThatFit((n) => render(dropped, n).length <= limit, last ? 0 : minRows, study.trials.length);
+    if (rows !== undefined) return render(dropped, rows);
   }
-  return render(lo);
+  return render(OPTIONAL.length, 0);
 }
 
-function compose(config: Config, study: Study, opts: MarkdownOptions, maxRows?: number): string {
+/** Binary search for the most rows in [lo, hi] that fit; undefined when not even lo does. */
+function mostRowsThatFit(fits: (rows: number) => boolean, lo: number, hi: number): number | undefined {
+  if (!fits(lo)) return undefined;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (fits(mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Every optional section the study has, computed once: the size search renders many times. */
+function optionalSections(config: Config, study: Study): Partial<Record<Optional, string>> {
+  const chart = mermaidConvergence(config, study);
+  const effects = parameterEffects(config, study);
+  return {
+    convergence: chart && `### Convergence\n\n${chart}\n\n${convergenceFallback(config, study)}`,
+    rungs: rungsSection(config, study),
+    curves: learningCurvesSection(config, study),
+    effects: effects.length
+      ? `### Parameter effects\n\n${markdownTable([["parameter", `effect on ${config.objective.metric}`], ...effects.map((e) => [e.name, e.text])])}`
+      : undefined,
+  };
+}
+
+/** The sections left after dropping the first `dropped` of OPTIONAL. */
+function sectionsFrom(all: Partial<Record<Optional, string>>, dropped: number): Partial<Record<Optional, string>> {
+  const kept = new Set(OPTIONAL.slice(dropped));
+  return Object.fromEntries(Object.entries(all).filter(([k]) => kept.has(k as Optional)));
+}
+
+function compose(
+  config: Config,
+  study: Study,
+  opts: MarkdownOptions,
+  sections: Partial<Record<Optional, string>>,
+  maxRows?: number,
+): string {
   const goal = config.objective.goal;
+  const snippet = bestSnippet(config, study);
+  let table = resultsTable(config, study, { maxRows, linkFor: opts.linkFor });
+  if (maxRows !== undefined && maxRows < study.trials.length && opts.fullReportUrl)
+    table += ` The full table is in the [job summary](${opts.fullReportUrl}).`;
   const parts = [
     `## matrix-tune: ${study.name}`,
     [
@@ -54,21 +110,14 @@ function compose(config: Config, study: Study, opts: MarkdownOptions, maxRows?: 
     stopLine(study),
     baselineLine(config, study),
     opts.comparison,
-  ].filter((p): p is string => p !== undefined);
-  const snippet = bestSnippet(config, study);
-  parts.push(snippet ? `### Best configuration\n\n\`\`\`yaml\n${snippet}\n\`\`\`` : "_No trial has succeeded yet._");
-  const chart = mermaidConvergence(config, study);
-  if (chart) parts.push(`### Convergence\n\n${chart}\n\n${convergenceFallback(config, study)}`);
-  const effects = parameterEffects(config, study);
-  if (effects.length)
-    parts.push(
-      `### Parameter effects\n\n${markdownTable([["parameter", `effect on ${config.objective.metric}`], ...effects.map((e) => [e.name, e.text])])}`,
-    );
-  let table = resultsTable(config, study, { maxRows, linkFor: opts.linkFor });
-  if (maxRows !== undefined && maxRows < study.trials.length && opts.fullReportUrl)
-    table += ` The full table is in the [job summary](${opts.fullReportUrl}).`;
-  parts.push(`### Trials\n\n${table}`);
-  return `${parts.join("\n\n")}\n`;
+    snippet ? `### Best configuration\n\n\`\`\`yaml\n${snippet}\n\`\`\`` : "_No trial has succeeded yet._",
+    sections.convergence,
+    sections.rungs,
+    sections.curves,
+    sections.effects,
+    `### Trials\n\n${table}`,
+  ];
+  return `${parts.filter((p): p is string => p !== undefined).join("\n\n")}\n`;
 }
 
 /** The same curve as numbers, for readers whose viewer does not draw mermaid. */

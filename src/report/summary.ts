@@ -5,7 +5,7 @@
 import { stringify } from "yaml";
 import type { Config } from "../config/schema.ts";
 import type { Study } from "../study/schema.ts";
-import { bestTrial, trialValue } from "../study/study.ts";
+import { bestTrial, membersOf, trialSamples, trialValue } from "../study/study.ts";
 import { fmtNumber } from "./format.ts";
 
 export interface Counts {
@@ -31,18 +31,37 @@ export function counts(study: Study): Counts {
 
 export function countsLine(study: Study): string {
   const c = counts(study);
-  const parts = [`${c.trials} trials in ${c.rounds} rounds`, `${c.succeeded} succeeded`];
+  const parts = [`${c.trials} trials in ${c.rounds} rounds${membersText(study.config)}`, `${c.succeeded} succeeded`];
   if (c.failed) parts.push(`${c.failed} failed`);
   if (c.pruned) parts.push(`${c.pruned} pruned`);
   if (c.unfinished) parts.push(`${c.unfinished} unfinished`);
   return parts.join(", ");
 }
 
-/** The best configuration as YAML, headed by a comment with its value. */
+/** " (each 2 repeats × 3 folds)": what one trial is, when it is more than one run. */
+function membersText(config: Pick<Config, "repeats" | "folds">): string {
+  if (membersOf(config) === 1) return "";
+  const parts = [];
+  if (config.repeats > 1) parts.push(`${config.repeats} repeats`);
+  if (config.folds > 1) parts.push(`${config.folds} folds`);
+  return ` (each ${parts.join(" × ")})`;
+}
+
+/**
+ * The best configuration as YAML, headed by a comment with its value, the
+ * resource it was reached at (not a parameter, so not in the YAML) and how
+ * many runs the value averages.
+ */
 export function bestSnippet(config: Config, study: Study): string | undefined {
   const best = bestTrial(study, config.objective.goal);
   if (!best) return undefined;
-  const header = `# best: trial ${best.id}, ${config.objective.metric} = ${fmtNumber(trialValue(best)!, 6)}`;
+  const runs = trialSamples(best).length;
+  const of = membersOf(config);
+  const notes = [
+    config.resource && best.resource !== undefined ? ` at ${config.resource.name} ${fmtNumber(best.resource)}` : "",
+    of > 1 ? ` (mean of ${runs === of ? "" : `${runs} of `}${of} runs)` : "",
+  ];
+  const header = `# best: trial ${best.id}, ${config.objective.metric} = ${fmtNumber(trialValue(best)!, 6)}${notes.join("")}`;
   return `${header}\n${stringify(best.params).trimEnd()}`;
 }
 

@@ -5,8 +5,10 @@
 import { markdownTable } from "markdown-table";
 import type { Config } from "../config/schema.ts";
 import type { Study, Trial } from "../study/schema.ts";
-import { bestTrial, isBetter, trialValue } from "../study/study.ts";
+import { bestTrial, isBetter, latestAttempt, trialValue } from "../study/study.ts";
 import { fmtDuration, fmtNumber, fmtScalar } from "./format.ts";
+import { fmtTrialValue, memberMetric, membersNote, trialDuration } from "./members.ts";
+import { rungLabel } from "./rungs.ts";
 
 export interface TableOptions {
   /** At most this many rows; the note under the table says how many were left out. */
@@ -28,37 +30,69 @@ export function rankedTrials(study: Study, goal: Config["objective"]["goal"]): T
   });
 }
 
+interface Column {
+  title: string;
+  align: "l" | "r";
+  cell(trial: Trial, rank: number): string;
+}
+
 export function resultsTable(config: Config, study: Study, opts: TableOptions = {}): string {
-  const { metric, goal } = config.objective;
-  const paramNames = Object.keys(config.parameters).filter((n) => config.parameters[n]!.type !== "constant");
-  const metricNames = config.metrics.record;
-  const best = bestTrial(study, goal);
-  const ranked = rankedTrials(study, goal);
+  const ranked = rankedTrials(study, config.objective.goal);
   const shown = opts.maxRows !== undefined ? ranked.slice(0, opts.maxRows) : ranked;
-  const header = ["#", "trial", "status", metric, ...metricNames, ...paramNames, "time", "note"];
-  const rows = shown.map((t, i) => {
-    const last = t.attempts[t.attempts.length - 1];
-    const value = trialValue(t);
-    const link = opts.linkFor?.(t);
-    const note =
-      last && last.status !== "succeeded" ? last.reason : t.attempts.length > 1 ? `attempt ${t.attempts.length}` : "";
-    return [
-      value !== undefined ? String(i + 1) : "",
-      link ? `[${t.id}](${link})` : String(t.id),
-      t === best ? `${t.status} ★` : t.status,
-      value !== undefined ? fmtNumber(value) : "–",
-      ...metricNames.map((m) => (last?.metrics[m] !== undefined ? fmtNumber(last.metrics[m]!) : "–")),
-      ...paramNames.map((p) => fmtScalar(t.params[p])),
-      last ? fmtDuration(last.durationMs) : "",
-      escapeCell(truncate(note, 80)),
-    ];
-  });
-  const table = markdownTable([header, ...rows], {
-    align: header.map((_, i) => (i === 0 || (i >= 3 && i < 4 + metricNames.length) ? "r" : "l")),
+  const columns = tableColumns(config, study, opts);
+  const table = markdownTable([columns.map((c) => c.title), ...shown.map((t, i) => columns.map((c) => c.cell(t, i)))], {
+    align: columns.map((c) => c.align),
     alignDelimiters: opts.aligned ?? false,
   });
   const omitted = ranked.length - shown.length;
   return omitted > 0 ? `${table}\n\n_${omitted} more trials not shown._` : table;
+}
+
+/**
+ * The table's columns. The resource and rung columns appear only when trials
+ * differ in them (hyperband): a column that repeats the config's max on every
+ * row would only widen a table that must fit a comment.
+ */
+function tableColumns(config: Config, study: Study, opts: TableOptions): Column[] {
+  const { metric, goal } = config.objective;
+  const best = bestTrial(study, goal);
+  const paramNames = Object.keys(config.parameters).filter((n) => config.parameters[n]!.type !== "constant");
+  const resources = new Set(study.trials.map((t) => t.resource));
+  const columns: (Column | false)[] = [
+    { title: "#", align: "r", cell: (t, i) => (trialValue(t) !== undefined ? String(i + 1) : "") },
+    {
+      title: "trial",
+      align: "l",
+      cell: (t) => {
+        const link = opts.linkFor?.(t);
+        return link ? `[${t.id}](${link})` : String(t.id);
+      },
+    },
+    { title: "status", align: "l", cell: (t) => (t === best ? `${t.status} ★` : t.status) },
+    { title: metric, align: "r", cell: (t) => fmtTrialValue(config, t) },
+    ...config.metrics.record.map(
+      (m): Column => ({ title: m, align: "r", cell: (t) => fmtOptional(memberMetric(t, m)) }),
+    ),
+    !!config.resource &&
+      resources.size > 1 && { title: config.resource.name, align: "r", cell: (t) => fmtOptional(t.resource) },
+    study.trials.some((t) => t.bracket !== undefined) && { title: "rung", align: "l", cell: rungLabel },
+    ...paramNames.map((p): Column => ({ title: p, align: "l", cell: (t) => fmtScalar(t.params[p]) })),
+    { title: "time", align: "l", cell: (t) => fmtOptional(trialDuration(t), fmtDuration, "") },
+    { title: "note", align: "l", cell: (t) => escapeCell(truncate(trialNote(config, t), 80)) },
+  ];
+  return columns.filter((c): c is Column => c !== false);
+}
+
+/** Where the trial came from (a promotion), which attempt this is, and why runs of it did not succeed. */
+function trialNote(config: Config, trial: Trial): string {
+  const attempt = latestAttempt(trial);
+  const runs = membersNote(config, trial, config.objective.metric);
+  const attemptText = attempt > 1 ? `attempt ${attempt}${runs ? `: ${runs}` : ""}` : runs;
+  return [trial.parent !== undefined ? `from trial ${trial.parent}` : "", attemptText].filter(Boolean).join("; ");
+}
+
+function fmtOptional(x: number | undefined, fmt: (x: number) => string = fmtNumber, none = "–"): string {
+  return x === undefined ? none : fmt(x);
 }
 
 function truncate(s: string, n: number): string {

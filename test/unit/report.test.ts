@@ -76,6 +76,8 @@ describe("markdown report", () => {
       new RegExp(`_${3000 - shown} more trials not shown\\._ The full table is in the \\[job summary\\]`),
     );
     assert.match(md, /### Best configuration/);
+    // The table's tail goes before any section: the convergence chart (sampled to 100 points) stays.
+    assert.match(md, /### Convergence\n\n```mermaid\n/);
   });
 
   it("ranks the best first, failures last, and escapes pipes in reasons", () => {
