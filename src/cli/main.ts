@@ -14,6 +14,7 @@ import { createProgress } from "../local/progress.ts";
 import { openStudy, runLocalStudy, studyPaths } from "../local/run.ts";
 import { sparkline } from "../report/chart.ts";
 import { markdownReport } from "../report/markdown.ts";
+import { rungsSection } from "../report/rungs.ts";
 import { baselineLine, bestSnippet, countsLine, stopLine } from "../report/summary.ts";
 import { resultsTable } from "../report/table.ts";
 import type { Study } from "../study/schema.ts";
@@ -59,6 +60,8 @@ function terminalReport(config: Config, study: Study): string {
   const spark = sparkline(config, study);
   return [
     resultsTable(config, study, { aligned: true }),
+    "",
+    rungsSection(config, study) ?? "",
     "",
     countsLine(study),
     spark ? `best ${config.objective.metric} so far: ${spark}` : "",

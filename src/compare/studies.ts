@@ -5,8 +5,8 @@
  * unverified rather than calling a winner.
  */
 import type { Config } from "../config/schema.ts";
-import type { Study } from "../study/schema.ts";
-import { bestTrial, trialSamples } from "../study/study.ts";
+import type { Study, Trial } from "../study/schema.ts";
+import { bestTrial, referenceTrial, trialSamples } from "../study/study.ts";
 import { type Comparison, compareSamples } from "./compare.ts";
 
 export interface Side {
@@ -17,12 +17,37 @@ export interface Side {
 
 export function compareStudies(config: Config, candidate: Side, baseline: Side): Comparison | undefined {
   const goal = config.objective.goal;
-  const a = bestTrial(candidate.study, goal);
-  const b = bestTrial(baseline.study, goal);
-  if (!a || !b) return undefined;
+  return compareTrials(config, candidate, bestTrial(candidate.study, goal), baseline, bestTrial(baseline.study, goal));
+}
+
+/**
+ * The study's best trial against its reference run: the config's defaults on
+ * the base branch's commit, run when the base branch had no study of its own.
+ */
+export function compareWithReference(config: Config, candidate: Side, baseLabel: string): Comparison | undefined {
+  const reference = referenceTrial(candidate.study);
+  return compareTrials(
+    config,
+    candidate,
+    bestTrial(candidate.study, config.objective.goal),
+    { study: candidate.study, label: `${baseLabel} with the defaults`, ref: reference?.ref },
+    reference,
+  );
+}
+
+function compareTrials(
+  config: Config,
+  candidate: Side,
+  a: Trial | undefined,
+  baseline: Side,
+  b: Trial | undefined,
+): Comparison | undefined {
+  const as = a ? trialSamples(a) : [];
+  const bs = b ? trialSamples(b) : [];
+  if (!a || !b || as.length === 0 || bs.length === 0) return undefined;
   return compareSamples(
-    { label: candidate.label, values: trialSamples(a), params: a.params, ref: candidate.ref },
-    { label: baseline.label, values: trialSamples(b), params: b.params, ref: baseline.ref },
-    { goal, metric: config.objective.metric },
+    { label: candidate.label, values: as, params: a.params, ref: candidate.ref },
+    { label: baseline.label, values: bs, params: b.params, ref: baseline.ref },
+    { goal: config.objective.goal, metric: config.objective.metric },
   );
 }

@@ -33,6 +33,8 @@ export interface Job {
   /** The run whose checkpoint this one starts from: its own earlier attempt, or the trial it was promoted from. */
   resume?: RunRef & { runId?: number };
   prune?: PruneRule;
+  /** The commit to run on, when not the study's (a reference run on the base branch). */
+  ref?: string;
 }
 
 export function jobsFor(config: Config, study: Study, runs: readonly Run[]): Job[] {
@@ -49,6 +51,7 @@ export function jobsFor(config: Config, study: Study, runs: readonly Run[]): Job
         : {}),
       ...(resume ? { resume } : {}),
       ...(prune ? { prune } : {}),
+      ...(trial.ref ? { ref: trial.ref } : {}),
     };
   });
 }

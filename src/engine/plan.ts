@@ -10,7 +10,15 @@ import { type ProposingStrategy, strategyFor } from "../strategy/registry.ts";
 import type { ProposeInput } from "../strategy/strategy.ts";
 import { completion } from "../study/completion.ts";
 import type { Stop, Study, Trial } from "../study/schema.ts";
-import { type NewTrial, openRound, type Run, unfinishedRuns, willRetry, withStop } from "../study/study.ts";
+import {
+  type NewTrial,
+  openRound,
+  type Run,
+  searchTrials,
+  unfinishedRuns,
+  willRetry,
+  withStop,
+} from "../study/study.ts";
 
 export type Plan =
   /** `resumed`: the runs of the last round that never finished (interrupted or cancelled). */
@@ -37,13 +45,15 @@ export function planRound(config: Config, study: Study): Plan {
     .filter((t) => willRetry(t, retries))
     .slice(0, parallel)
     .map((t) => t.id);
-  const room = Math.max(0, Math.min(parallel - retry.length, max_trials - study.trials.length));
+  // Strategies see the search alone: a reference run on another commit says nothing about this code.
+  const search = { ...study, trials: searchTrials(study) };
+  const room = Math.max(0, Math.min(parallel - retry.length, max_trials - search.trials.length));
   const space = buildSpace(config.parameters);
   const baseline = baselineFirst(config, study, space, room).map((params) => atFullResource(config, params));
   const chosen: { fresh: NewTrial[]; note?: string; stop?: Stop } =
     config.strategy === "hyperband"
-      ? hyperbandTrials(config, withTrials(study, baseline), room - baseline.length)
-      : proposed(config, config.strategy, study, space, baseline, room - baseline.length);
+      ? hyperbandTrials(config, withTrials(search, baseline), room - baseline.length)
+      : proposed(config, config.strategy, search, space, baseline, room - baseline.length);
   const fresh = [...baseline, ...chosen.fresh];
   const note = chosen.note;
   if (fresh.length === 0 && retry.length === 0) {
@@ -106,7 +116,7 @@ function atFullResource(config: Config, params: Params): NewTrial {
 
 /** With `baseline: true`, the first trial of a study is the configuration of defaults. */
 function baselineFirst(config: Config, study: Study, space: Space, count: number): Params[] {
-  if (!config.baseline || study.trials.length > 0 || count === 0) return [];
+  if (!config.baseline || searchTrials(study).length > 0 || count === 0) return [];
   const defaults = defaultParams(space);
   return defaults.ok ? [defaults.params] : [];
 }

@@ -4,7 +4,7 @@
  */
 import type { Config } from "../config/schema.ts";
 import type { Stop, Study } from "./schema.ts";
-import { bestTrial, isBetter, trialValue, willRetry } from "./study.ts";
+import { bestTrial, isBetter, searchTrials, trialValue, willRetry } from "./study.ts";
 
 /** Failed trials that will not be retried any more. */
 export function exhaustedFailures(study: Study, config: Config): number {
@@ -31,7 +31,7 @@ export function completion(config: Config, study: Study): Stop | undefined {
     };
 
   const pendingRetries = study.trials.some((t) => willRetry(t, config.budget.retries));
-  if (study.trials.length >= config.budget.max_trials && !pendingRetries)
+  if (searchTrials(study).length >= config.budget.max_trials && !pendingRetries)
     return { code: "max_trials", message: `all ${config.budget.max_trials} trials ran (budget.max_trials)` };
 
   const { max_rounds, patience } = config.budget;

@@ -68,6 +68,15 @@ export const trialSchema = z.object({
   rung: z.int().min(0).optional(),
   /** hyperband: the trial of the rung below whose configuration this one continues. */
   parent: z.int().min(0).optional(),
+  /**
+   * A commit other than the study's to run on: the base branch's, where the
+   * config's defaults run so that a pull request has something to compare
+   * with. Such a trial is a reference, not part of the search.
+   */
+  ref: z
+    .string()
+    .regex(/^[0-9a-f]{40}$/)
+    .optional(),
   /** pending/running: the next attempt has not finished; otherwise the last attempt's status
    * (with repeats or folds: pruned if any member was, else succeeded if any member did, else failed). */
   status: z.enum(TRIAL_STATUSES),

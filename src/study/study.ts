@@ -58,8 +58,18 @@ export interface Run {
   member?: number;
 }
 
-/** A trial about to be created: its configuration, and where hyperband puts it. */
-export type NewTrial = Pick<Trial, "params" | "resource" | "bracket" | "rung" | "parent">;
+/** A trial about to be created: its configuration, and where hyperband puts it (or which commit it runs on). */
+export type NewTrial = Pick<Trial, "params" | "resource" | "bracket" | "rung" | "parent" | "ref">;
+
+/** The trials of the search itself, without reference runs on other commits. */
+export function searchTrials(study: Study): Trial[] {
+  return study.trials.filter((t) => t.ref === undefined);
+}
+
+/** The config's defaults run on the base branch's commit, when the study has them. */
+export function referenceTrial(study: Study): Trial | undefined {
+  return study.trials.find((t) => t.ref !== undefined);
+}
 
 /** How many jobs evaluate one configuration: every repeat of every fold. */
 export function membersOf(config: Pick<Config, "repeats" | "folds">): number {
@@ -103,6 +113,22 @@ export function openRound(
     runs.push(...runsOf(nextId++, 1, members));
   }
   return { study: { ...study, trials, rounds: [...study.rounds, { index, runs }] }, runs };
+}
+
+/** Adds trials to the round just opened (a reference run beside the round's search trials). */
+export function extendRound(study: Study, fresh: readonly NewTrial[]): { study: Study; runs: Run[] } {
+  const last = study.rounds.at(-1);
+  if (!last) throw new Error("extendRound needs an open round");
+  const members = membersOf(study.config);
+  const trials = study.trials.slice();
+  const runs: Run[] = [];
+  for (const t of fresh) {
+    const id = trials.length;
+    trials.push({ ...t, id, round: last.index, params: { ...t.params }, status: "pending", attempts: [] });
+    runs.push(...runsOf(id, 1, members));
+  }
+  const rounds = [...study.rounds.slice(0, -1), { ...last, runs: [...last.runs, ...runs] }];
+  return { study: { ...study, trials, rounds }, runs };
 }
 
 export function markRunning(study: Study, trialIds: readonly number[]): Study {
@@ -170,11 +196,11 @@ export function isBetter(goal: Objective["goal"], a: number, b: number): boolean
   return goal === "minimize" ? a < b : a > b;
 }
 
-/** The best succeeded trial; the earlier one wins a tie. */
+/** The best succeeded trial of the search; the earlier one wins a tie. */
 export function bestTrial(study: Study, goal: Objective["goal"]): Trial | undefined {
   let best: Trial | undefined;
   let bestValue = 0;
-  for (const t of study.trials) {
+  for (const t of searchTrials(study)) {
     const v = trialValue(t);
     if (v !== undefined && (best === undefined || isBetter(goal, v, bestValue))) {
       best = t;
@@ -184,10 +210,10 @@ export function bestTrial(study: Study, goal: Objective["goal"]): Trial | undefi
   return best;
 }
 
-/** Best value so far after each trial, in trial order (undefined until one succeeds). */
+/** Best value so far after each search trial, in trial order (undefined until one succeeds). */
 export function bestSoFar(study: Study, goal: Objective["goal"]): (number | undefined)[] {
   let best: number | undefined;
-  return study.trials.map((t) => {
+  return searchTrials(study).map((t) => {
     const v = trialValue(t);
     if (v !== undefined && (best === undefined || isBetter(goal, v, best))) best = v;
     return best;

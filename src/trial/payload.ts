@@ -32,6 +32,11 @@ export const trialPayloadSchema = z.object({
   /** The checkpoint to start from, with the workflow run that saved it. */
   resume: z.object({ ...runRef, id: z.string().regex(/^\d+-\d+(-\d+)?$/), run: z.int().optional() }).optional(),
   prune: pruneRuleSchema.optional(),
+  /** The commit to check out instead of the study's: the base branch's, for a reference run. */
+  ref: z
+    .string()
+    .regex(/^[0-9a-f]{40}$/)
+    .optional(),
 });
 export type TrialPayload = z.infer<typeof trialPayloadSchema>;
 
@@ -57,6 +62,7 @@ export function payloadsFor(config: Config, study: Study, round: number, runs: r
         }
       : {}),
     ...(job.prune ? { prune: job.prune } : {}),
+    ...(job.ref ? { ref: job.ref } : {}),
   }));
 }
 
