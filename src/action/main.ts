@@ -3,6 +3,8 @@
  * `command` input. Everything it needs from the workflow comes in through
  * inputs and the standard GITHUB_* environment; nothing comes from comment text.
  */
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import * as core from "@actions/core";
 import { context } from "@actions/github";
 import { commentEventSchema, type Permission } from "../bot/policy.ts";
@@ -25,6 +27,11 @@ function positiveIntInput(name: string): number | undefined {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1) throw new Error(`input ${name} must be a positive whole number, got "${text}"`);
   return n;
+}
+
+function workflowRunId(): number | undefined {
+  const id = Number(process.env.GITHUB_RUN_ID);
+  return Number.isInteger(id) && id > 0 ? id : undefined;
 }
 
 /** The pull request this run is about: an explicit input, else the triggering event's. */
@@ -66,8 +73,17 @@ export async function run(): Promise<void> {
     const abort = new AbortController();
     // A cancelled job gets SIGINT/SIGTERM: stop the trial's process group rather than orphan it.
     for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => abort.abort());
+    const checkpointDir =
+      core.getInput("checkpoint-dir") || join(process.env.RUNNER_TEMP ?? tmpdir(), "matrix-tune", "checkpoint");
     return trial(
-      { config, payload: core.getInput("payload", { required: true }), resultsDir, overrides },
+      {
+        config,
+        payload: core.getInput("payload", { required: true }),
+        resultsDir,
+        checkpointDir,
+        overrides,
+        runId: workflowRunId(),
+      },
       abort.signal,
     );
   }
@@ -94,9 +110,8 @@ export async function run(): Promise<void> {
       minPermission: (min || undefined) as Permission | undefined,
     });
   }
-  const runId = Number(process.env.GITHUB_RUN_ID);
-  if (!Number.isInteger(runId) || runId <= 0)
-    throw new Error("GITHUB_RUN_ID is not set: is this running in GitHub Actions?");
+  const runId = workflowRunId();
+  if (runId === undefined) throw new Error("GITHUB_RUN_ID is not set: is this running in GitHub Actions?");
   const pr = pullRequestNumber();
   const sha = core.getInput("sha") || undefined;
   if (sha && !/^[0-9a-f]{7,64}$/.test(sha)) throw new Error(`input sha must be a commit id, got "${sha}"`);

@@ -7,6 +7,7 @@ import * as core from "@actions/core";
 import type { Overrides } from "../config/overrides.ts";
 import type { Config } from "../config/schema.ts";
 import { planRound } from "../engine/plan.ts";
+import { runLabel } from "../github/jobs.ts";
 import { githubMatrix, payloadsFor } from "../trial/payload.ts";
 import { loadActionConfig } from "./config.ts";
 import { setDoneOutputs } from "./outputs.ts";
@@ -49,9 +50,12 @@ export async function plan(inputs: PlanInputs): Promise<void> {
   core.setOutput("round", String(next.round));
   core.setOutput("done", "false");
   core.info(
-    `round ${next.round}${next.resumed ? " (unfinished, running again)" : ""}: ${payloads.length} trials on ${runner.join(", ")}`,
+    `round ${next.round}${next.resumed ? " (unfinished, running again)" : ""}: ${payloads.length} jobs on ${runner.join(", ")}`,
   );
-  for (const p of payloads) core.info(`  trial ${p.trial} (attempt ${p.attempt}): ${JSON.stringify(p.params)}`);
+  for (const p of payloads)
+    core.info(
+      `  ${runLabel({ trialId: p.trial, attempt: p.attempt, member: p.member?.index })}: ${JSON.stringify(p.params)}${p.resume ? `, continuing ${p.resume.id}` : ""}`,
+    );
 }
 
 /** The comparison is a bonus: failing to find the base study must not stop the round. */

@@ -17,12 +17,12 @@ import { planRound } from "../engine/plan.ts";
 import { call, type GitHubClient } from "../github/client.ts";
 import { findComment, studyMarker, writeComment } from "../github/comments.ts";
 import { dispatchWorkflow } from "../github/dispatch.ts";
-import { listTrialJobs, type TrialJob } from "../github/jobs.ts";
+import { listTrialJobs, runLabel, type TrialJob } from "../github/jobs.ts";
 import type { Repo } from "../github/repo.ts";
 import { COMMENT_LIMIT, markdownReport } from "../report/markdown.ts";
 import type { Attempt, Study } from "../study/schema.ts";
 import { readStudy } from "../study/store.ts";
-import { recordAttempt, unfinishedRuns, withStop } from "../study/study.ts";
+import { type Run, recordAttempt, unfinishedRuns, withStop } from "../study/study.ts";
 import { loadActionConfig } from "./config.ts";
 import { setDoneOutputs } from "./outputs.ts";
 import { mergeResultFiles, readOrCreateStudy, STATE_FILE, saveStudy } from "./state.ts";
@@ -49,15 +49,16 @@ export interface ReportInputs {
   dispatch: { workflow: string; ref: string; inputs: Record<string, string> } | undefined;
 }
 
-function lostAttempt(trialId: number, attempt: number, job: TrialJob | undefined): Attempt {
+function lostAttempt(run: Run, job: TrialJob | undefined): Attempt {
   const reason = job
     ? `the trial job ended (${job.conclusion ?? job.status}) without leaving a readable result; see its log`
     : "no trial job of this run ran it (the matrix may have been cut short)";
   return {
     status: "failed",
     reason,
-    trialId,
-    attempt,
+    trialId: run.trialId,
+    attempt: run.attempt,
+    ...(run.member !== undefined ? { member: run.member } : {}),
     durationMs: 0,
     exitCode: null,
     signal: null,
@@ -68,16 +69,22 @@ function lostAttempt(trialId: number, attempt: number, job: TrialJob | undefined
   };
 }
 
-export function gatherRound(planned: Study, resultsDir: string, jobs: readonly TrialJob[]): Study {
-  const jobOf = (trialId: number, attempt: number) => jobs.find((j) => j.trialId === trialId && j.attempt === attempt);
+/**
+ * Records the round's results and a failed attempt for every run (each member
+ * on its own) that left none. Each attempt keeps the id of the workflow run
+ * that ran it: a later round that continues it downloads its checkpoint from there.
+ */
+export function gatherRound(planned: Study, resultsDir: string, jobs: readonly TrialJob[], runId: number): Study {
+  const jobOf = (run: Run) =>
+    jobs.find((j) => j.trialId === run.trialId && j.attempt === run.attempt && j.member === run.member);
   let { study } = mergeResultFiles(planned, resultsDir, (a) => {
-    const job = jobOf(a.trialId, a.attempt);
-    return job ? { ...a, jobUrl: job.url } : a;
+    const job = jobOf(a);
+    return { ...a, runId, ...(job ? { jobUrl: job.url } : {}) };
   });
   for (const run of unfinishedRuns(study)) {
-    const job = jobOf(run.trialId, run.attempt);
-    core.warning(`trial ${run.trialId} (attempt ${run.attempt}) left no result${job ? `: ${job.url}` : ""}`);
-    study = recordAttempt(study, lostAttempt(run.trialId, run.attempt, job));
+    const job = jobOf(run);
+    core.warning(`${runLabel(run)} left no result${job ? `: ${job.url}` : ""}`);
+    study = recordAttempt(study, { ...lostAttempt(run, job), runId });
   }
   return study;
 }
@@ -120,7 +127,7 @@ export async function report(inputs: ReportInputs): Promise<void> {
   const { config } = loadActionConfig(inputs.config, inputs.overrides);
   const planned = readOrCreateStudy(inputs.stateDir, config);
   const jobs = await listTrialJobs(inputs.client, inputs.repo, inputs.runId);
-  let study = gatherRound(planned, inputs.resultsDir, jobs);
+  let study = gatherRound(planned, inputs.resultsDir, jobs, inputs.runId);
 
   const marker = studyMarker(config.name);
   const existing =

@@ -2,24 +2,33 @@
  * The jobs of a workflow run, to account for trial jobs that ended without
  * leaving a result (a runner that died, a job cancelled or timed out).
  */
+import type { Run } from "../study/study.ts";
 import { call, type GitHubClient } from "./client.ts";
 import type { Repo } from "./repo.ts";
 
-export interface TrialJob {
-  trialId: number;
-  attempt: number;
+export interface TrialJob extends Run {
   status: string;
   conclusion: string | null;
   url: string;
   runner: string | undefined;
 }
 
-/** Trial jobs are named `trial <id> (attempt <n>)`; a reusable workflow prefixes the caller's job name. */
-const TRIAL_JOB = /trial (\d+) \(attempt (\d+)\)\s*$/;
+/**
+ * How trial jobs are named (the `name:` of tune.yml's trial job says the same in
+ * expressions) and how logs and warnings name a run: `trial <id> (attempt <n>)`,
+ * or `trial <id> (attempt <n>, member <m>)` with repeats or folds.
+ */
+export function runLabel(run: Run): string {
+  return `trial ${run.trialId} (attempt ${run.attempt}${run.member !== undefined ? `, member ${run.member}` : ""})`;
+}
 
-export function parseTrialJobName(name: string): { trialId: number; attempt: number } | undefined {
+/** The inverse of runLabel; a reusable workflow prefixes the caller's job name. */
+const TRIAL_JOB = /trial (\d+) \(attempt (\d+)(?:, member (\d+))?\)\s*$/;
+
+export function parseTrialJobName(name: string): Run | undefined {
   const m = TRIAL_JOB.exec(name);
-  return m ? { trialId: Number(m[1]), attempt: Number(m[2]) } : undefined;
+  if (!m) return undefined;
+  return { trialId: Number(m[1]), attempt: Number(m[2]), ...(m[3] !== undefined ? { member: Number(m[3]) } : {}) };
 }
 
 export async function listTrialJobs(client: GitHubClient, repo: Repo, runId: number): Promise<TrialJob[]> {

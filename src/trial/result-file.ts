@@ -6,15 +6,17 @@
  */
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { type RunRef, runKey } from "../engine/jobs.ts";
 import { type Attempt, RESULT_VERSION, type TrialResult, trialResultSchema } from "../study/schema.ts";
 
-export function resultFileName(trialId: number, attempt: number): string {
-  return `result-${trialId}-${attempt}.json`;
+/** `result-<trial>-<attempt>[-<member>].json`: the members of a trial each leave their own. */
+export function resultFileName(ref: RunRef): string {
+  return `result-${runKey(ref)}.json`;
 }
 
 export function writeResultFile(dir: string, study: string, attempt: Attempt): string {
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, resultFileName(attempt.trialId, attempt.attempt));
+  const path = join(dir, resultFileName({ trial: attempt.trialId, attempt: attempt.attempt, member: attempt.member }));
   const result: TrialResult = { version: RESULT_VERSION, study, ...attempt };
   writeFileSync(path, `${JSON.stringify(result, null, 2)}\n`);
   return path;
@@ -68,7 +70,7 @@ function findResultFiles(dir: string): string[] {
   for (const name of entries) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) files.push(...findResultFiles(path));
-    else if (/^result-\d+-\d+\.json$/.test(name)) files.push(path);
+    else if (/^result-\d+-\d+(-\d+)?\.json$/.test(name)) files.push(path);
   }
   return files;
 }

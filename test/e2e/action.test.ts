@@ -141,7 +141,10 @@ describe("the trial step", () => {
     );
     const r = await runStep({ workspace: ws, inputs: { command: "trial", payload } });
     assert.equal(r.code, 1);
-    assert.match(r.stdout, /::error::trial 4 failed: exited with code 2: .*--lr.* \(the result is saved\)/);
+    assert.match(
+      r.stdout,
+      /::error::trial 4 \(attempt 2\) failed: exited with code 2: .*--lr.* \(the result is saved\)/,
+    );
     const saved = JSON.parse(readFileSync(join(ws, ".matrix-tune/results/result-4-2.json"), "utf8"));
     assert.equal(saved.status, "failed");
     assert.equal(saved.exitCode, 2);

@@ -9,6 +9,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { data, Evaluator, Lexer, Parser } from "@actions/expressions";
+import { truthy } from "@actions/expressions/result";
 
 export const ACTION = fileURLToPath(new URL("../../dist/action.js", import.meta.url));
 
@@ -57,6 +59,7 @@ const DEFAULTS: Record<string, string> = {
   "state-dir": ".matrix-tune/state",
   "results-dir": ".matrix-tune/results",
   payload: "",
+  "checkpoint-dir": "",
   token: "gh-token-for-tests",
   pr: "",
   dispatch: "true",
@@ -101,4 +104,43 @@ export function runStep(opts: StepOptions): Promise<StepResult> {
       }),
     );
   });
+}
+
+/**
+ * Workflow expressions, evaluated by GitHub's own expression library: `${{ … }}`
+ * in `with:` values and job names, and steps' `if:` conditions. `contexts` are
+ * plain JSON (matrix, inputs, github, runner, needs); a function or context the
+ * workflow uses that is not given here fails loudly rather than passing unseen.
+ */
+export type Contexts = Record<string, unknown>;
+
+/** The status functions, for a job that was not cancelled; `failed`: an earlier step failed. */
+function statusFunctions(failed: boolean) {
+  const fn = (name: string, value: boolean) => ({
+    name,
+    minArgs: 0,
+    maxArgs: 0,
+    call: () => new data.BooleanData(value),
+  });
+  return [fn("success", !failed), fn("failure", failed), fn("always", true), fn("cancelled", false)];
+}
+
+function evaluate(expr: string, contexts: Contexts, failed = false): data.ExpressionData {
+  const functions = statusFunctions(failed);
+  const tree = new Parser(new Lexer(expr).lex().tokens, Object.keys(contexts), functions).parse();
+  const values = JSON.parse(JSON.stringify(contexts), data.reviver) as data.Dictionary;
+  return new Evaluator(tree, values, new Map(functions.map((f) => [f.name, f]))).evaluate();
+}
+
+/** A value with `${{ … }}` in it, as the runner expands it (null reads as ""). */
+export function expand(text: string, contexts: Contexts): string {
+  return text.replace(/\$\{\{(.*?)\}\}/g, (_, expr: string) => evaluate(expr, contexts).coerceString());
+}
+
+/** A step's `if:` (with or without `${{ }}`); without a status function GitHub reads it as `success() && (…)`. */
+export function stepRuns(condition: string | undefined, contexts: Contexts, failed: boolean): boolean {
+  if (condition === undefined) return !failed;
+  const expr = condition.trim().replace(/^\$\{\{([\s\S]*)\}\}$/, "$1");
+  const guarded = /\b(success|failure|always|cancelled)\(/.test(expr) ? expr : `success() && (${expr})`;
+  return truthy(evaluate(guarded, contexts, failed));
 }

@@ -1,40 +1,72 @@
 /**
  * Plays GitHub Actions for the reusable workflow (.github/workflows/tune.yml):
- * each job gets a fresh checkout of a template repository, artifacts are
+ * each job runs the steps the workflow file lists, with their `if:` and `with:`
+ * expressions evaluated as GitHub would, in a fresh checkout of a template
+ * repository with a runner temp directory of its own. Artifacts are
  * directories kept per run and name (what upload/download-artifact do), the
  * matrix is expanded exactly as `fromJSON` and `toJSON(matrix)` would, jobs are
- * registered with the loopback GitHub API, and a report's workflow_dispatch
- * becomes the next run. Every step is the bundled Action run as a process.
+ * registered with the loopback GitHub API under the name the workflow gives
+ * them, and a report's workflow_dispatch becomes the next run. Every
+ * matrix-tune step is the bundled Action run as a process.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { runStep, type StepResult } from "./actions-runner.ts";
+import { join, resolve } from "node:path";
+import { parse } from "yaml";
+import type { TrialPayload } from "../../src/trial/payload.ts";
+import { type Contexts, expand, runStep, type StepResult, stepRuns } from "./actions-runner.ts";
+import { ROOT } from "./cli.ts";
 import type { FakeGitHub } from "./github-server.ts";
 
 export type TrialFault = "dies" | "corrupt";
+
+/** One entry of the plan's matrix. */
+export type MatrixEntry = TrialPayload;
 
 export interface RunPlan {
   /** Inputs of the run (workflow_dispatch inputs, or empty for the first). */
   inputs: { "state-run-id"?: string; pr?: string; sha?: string; overrides?: string };
   /** The triggering event's payload. */
   event: unknown;
-  faults?: Map<number, TrialFault>;
+  /** Faults by trial id (every job of the trial) or by matrix id (`trial-attempt-member`: one job). */
+  faults?: Map<number | string, TrialFault>;
   /** Stop after running these trials (by index in the matrix): a cancelled run with no report. */
   cancelAfter?: number;
+}
+
+export interface TrialJobRecord {
+  entry: MatrixEntry;
+  /** The job's name as the API lists it. */
+  name: string;
+  /** The matrix-tune step; undefined when the job died before it. */
+  result?: StepResult;
 }
 
 export interface RunRecord {
   runId: number;
   plan: StepResult;
   trials: StepResult[];
+  jobs: TrialJobRecord[];
   report?: StepResult;
 }
 
+interface Step {
+  if?: string;
+  uses?: string;
+  with?: Record<string, string | number | boolean>;
+  "continue-on-error"?: boolean;
+}
+type JobName = "plan" | "trial" | "report";
+const WORKFLOW = parse(readFileSync(join(ROOT, ".github/workflows/tune.yml"), "utf8")) as {
+  jobs: Record<JobName, { name?: string; steps: Step[] }>;
+};
+
 const PLAN_STATE = "matrix-tune-state";
+const TOKEN = "gh-token-for-tests";
 
 interface World {
   nextRunId: number;
+  nextJobId: number;
   artifacts: Map<number, Map<string, string>>;
 }
 const worlds = new WeakMap<FakeGitHub, World>();
@@ -52,7 +84,7 @@ export class GitHubPlayer {
     private readonly headRef = "feature/better-model",
   ) {
     // Run ids and artifacts belong to the repository, not to one player.
-    const world = worlds.get(gh) ?? { nextRunId: 9001, artifacts: new Map() };
+    const world = worlds.get(gh) ?? { nextRunId: 9001, nextJobId: 1, artifacts: new Map() };
     worlds.set(gh, world);
     this.world = world;
     this.artifacts = world.artifacts;
@@ -78,30 +110,69 @@ export class GitHubPlayer {
     this.gh.addArtifact(runId, { name: PLAN_STATE });
   }
 
-  private upload(runId: number, name: string, from: string): void {
-    if (!existsSync(from) || readdirSync(from).length === 0) return; // if-no-files-found: warn
-    const to = join(this.store, String(runId), name);
-    rmSync(to, { recursive: true, force: true }); // overwrite: true
-    cpSync(from, to, { recursive: true });
-    const run = this.artifacts.get(runId) ?? new Map<string, string>();
-    run.set(name, to);
-    this.artifacts.set(runId, run);
+  /** The names of a run's artifacts. */
+  artifactNames(runId: number): string[] {
+    return [...(this.artifacts.get(runId)?.keys() ?? [])].sort();
   }
 
-  /** download-artifact: by name into `to`, or every artifact matching `prefix*` merged into `to`. */
-  private download(runId: number, to: string, pick: { name: string } | { prefix: string }): void {
+  /** upload-artifact: false where the action would fail the step. */
+  private upload(runId: number, ws: string, w: Record<string, string>): boolean {
+    const from = resolve(ws, w.path!);
+    if (!existsSync(from) || readdirSync(from).length === 0) return w["if-no-files-found"] !== "error";
+    const run = this.artifacts.get(runId) ?? new Map<string, string>();
+    if (run.has(w.name!) && w.overwrite !== "true") return false; // the name is taken in this run
+    const to = join(this.store, String(runId), w.name!);
+    rmSync(to, { recursive: true, force: true });
+    cpSync(from, to, { recursive: true });
+    run.set(w.name!, to);
+    this.artifacts.set(runId, run);
+    return true;
+  }
+
+  /**
+   * download-artifact: one artifact by name (failing when there is none), or
+   * every one matching a pattern. `run-id` counts only with a `github-token`,
+   * as in the action: without one it reads this run's artifacts.
+   */
+  private download(runId: number, ws: string, w: Record<string, string>): boolean {
+    const from = w["github-token"] && w["run-id"] ? Number(w["run-id"]) : runId;
+    const to = resolve(ws, w.path ?? ".");
     mkdirSync(to, { recursive: true });
-    for (const [name, dir] of this.artifacts.get(runId) ?? [])
-      if ("name" in pick ? name === pick.name : name.startsWith(pick.prefix)) cpSync(dir, to, { recursive: true });
+    const artifacts = this.artifacts.get(from) ?? new Map<string, string>();
+    if (w.name) {
+      const dir = artifacts.get(w.name);
+      if (dir) cpSync(dir, to, { recursive: true });
+      return dir !== undefined;
+    }
+    // A glob: `*` is any text, everything else literal.
+    const literal = w.pattern!.split("*").map((part) => part.replace(/[\\^$.|?+()[\]{}]/g, "\\$&"));
+    const pattern = new RegExp(`^${literal.join(".*")}$`);
+    for (const [name, dir] of artifacts)
+      if (pattern.test(name)) cpSync(dir, w["merge-multiple"] === "true" ? to : join(to, name), { recursive: true });
+    return true;
   }
 
   /** The state file a run left as its artifact. */
   state(runId: number): {
     trials: {
       id: number;
+      round: number;
       status: string;
-      attempts: { attempt: number; status: string; reason?: string; jobUrl?: string }[];
-      params: Record<string, unknown>;
+      attempts: {
+        attempt: number;
+        member?: number;
+        status: string;
+        value?: number;
+        reason?: string;
+        jobUrl?: string;
+        runId?: number;
+        intermediate: { step: number; values: Record<string, number> }[];
+      }[];
+      params: Record<string, number | string | boolean>;
+      resource?: number;
+      bracket?: number;
+      rung?: number;
+      parent?: number;
     }[];
     rounds: unknown[];
     stop?: { code: string };
@@ -124,32 +195,77 @@ export class GitHubPlayer {
     };
   }
 
-  async planJob(runId: number, run: RunPlan): Promise<StepResult> {
+  private contexts(runId: number, run: RunPlan, extra: Contexts = {}): Contexts {
+    return {
+      inputs: { "state-run-id": "", pr: "", sha: "", overrides: "", ...run.inputs, config: this.config },
+      github: { run_id: String(runId), token: TOKEN },
+      ...extra,
+    };
+  }
+
+  /**
+   * One job: the workflow's steps in order, each where its `if:` holds. A step
+   * that fails fails the job unless it may (continue-on-error). `afterAction`
+   * runs right after the matrix-tune step, to damage what it left.
+   */
+  private async job(
+    name: JobName,
+    runId: number,
+    run: RunPlan,
+    extra: Contexts = {},
+    afterAction?: (workspace: string) => void,
+  ): Promise<{ result: StepResult; failed: boolean }> {
     const ws = this.checkout();
-    const prev = run.inputs["state-run-id"];
-    if (prev) {
-      this.download(Number(prev), join(ws, ".matrix-tune/state"), { name: PLAN_STATE });
-      this.download(Number(prev), join(ws, ".matrix-tune/results"), { prefix: "matrix-tune-result-" });
+    const temp = mkdtempSync(join(tmpdir(), "mt-runner-temp-"));
+    const contexts = this.contexts(runId, run, { ...extra, runner: { temp } });
+    let failed = false;
+    let result: StepResult | undefined;
+    for (const step of WORKFLOW.jobs[name].steps) {
+      if (!stepRuns(step.if, contexts, failed)) continue;
+      const w = Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, expand(String(v), contexts)]));
+      let ok = true;
+      switch (step.uses?.replace(/@.*/, "")) {
+        case "actions/checkout": // every job starts from a fresh copy of the repository
+          break;
+        case "actions/download-artifact":
+          ok = this.download(runId, ws, w);
+          break;
+        case "actions/upload-artifact":
+          ok = this.upload(runId, ws, w);
+          break;
+        case "matrix-tune/matrix-tune":
+          result = await runStep({
+            workspace: ws,
+            inputs: w,
+            env: { ...this.env(runId), RUNNER_TEMP: temp },
+            event: run.event,
+          });
+          afterAction?.(ws);
+          ok = result.code === 0;
+          break;
+        default:
+          throw new Error(`the player cannot run step ${JSON.stringify(step)} of job ${name}`);
+      }
+      if (!ok && !step["continue-on-error"]) failed = true;
     }
-    const plan = await runStep({
-      workspace: ws,
-      inputs: { command: "plan", config: this.config, overrides: run.inputs.overrides ?? "", pr: run.inputs.pr ?? "" },
-      env: this.env(runId),
-      event: run.event,
-    });
-    if (plan.code !== 0) throw new Error(`plan failed: ${plan.stdout}${plan.stderr}`);
-    this.upload(runId, PLAN_STATE, join(ws, ".matrix-tune/state"));
-    return plan;
+    if (!result) throw new Error(`job ${name} never ran its matrix-tune step`);
+    return { result, failed };
+  }
+
+  async planJob(runId: number, run: RunPlan): Promise<StepResult> {
+    const { result } = await this.job("plan", runId, run);
+    if (result.code !== 0) throw new Error(`plan failed: ${result.stdout}${result.stderr}`);
+    return result;
   }
 
   async trialJob(
     runId: number,
-    entry: { trial: number; attempt: number },
+    entry: MatrixEntry,
     fault: TrialFault | undefined,
     run: RunPlan,
-  ): Promise<StepResult | undefined> {
-    const name = `tune / trial ${entry.trial} (attempt ${entry.attempt})`;
-    const url = `https://github.com/${this.gh.owner}/${this.gh.repo}/actions/runs/${runId}/job/${runId * 100 + entry.trial}`;
+  ): Promise<TrialJobRecord> {
+    const name = `tune / ${expand(WORKFLOW.jobs.trial.name!, { matrix: entry })}`;
+    const url = `https://github.com/${this.gh.owner}/${this.gh.repo}/actions/runs/${runId}/job/${this.world.nextJobId++}`;
     if (fault === "dies") {
       this.gh.addJob(runId, {
         name,
@@ -158,65 +274,50 @@ export class GitHubPlayer {
         html_url: url,
         runner_name: "gpu-runner-3",
       });
-      return undefined;
+      return { entry, name };
     }
-    const ws = this.checkout();
-    // toJSON(matrix) pretty-prints the entry, as GitHub's expression function does.
-    const payload = JSON.stringify(entry, null, 2);
-    const result = await runStep({
-      workspace: ws,
-      inputs: { command: "trial", config: this.config, payload, overrides: run.inputs.overrides ?? "" },
-      env: this.env(runId),
-      event: run.event,
-    });
-    const results = join(ws, ".matrix-tune/results");
-    if (fault === "corrupt")
+    const corrupt = (ws: string) => {
+      const results = join(ws, ".matrix-tune/results");
       for (const f of readdirSync(results)) writeFileSync(join(results, f), '{"version": 1, "study": "dig');
-    this.upload(runId, `matrix-tune-result-${entry.trial}-${entry.attempt}`, results);
+    };
+    const { result, failed } = await this.job(
+      "trial",
+      runId,
+      run,
+      { matrix: entry },
+      fault === "corrupt" ? corrupt : undefined,
+    );
     this.gh.addJob(runId, {
       name,
       status: "completed",
-      conclusion: result.code === 0 ? "success" : "failure",
+      conclusion: failed ? "failure" : "success",
       html_url: url,
       runner_name: "gpu-runner-1",
     });
-    return result;
+    return { entry, name, result };
   }
 
-  async reportJob(runId: number, run: RunPlan, baselineRunId = ""): Promise<StepResult> {
-    const ws = this.checkout();
-    this.download(runId, join(ws, ".matrix-tune/state"), { name: PLAN_STATE });
-    this.download(runId, join(ws, ".matrix-tune/results"), { prefix: "matrix-tune-result-" });
-    if (baselineRunId) this.download(Number(baselineRunId), join(ws, ".matrix-tune/baseline"), { name: PLAN_STATE });
-    const report = await runStep({
-      workspace: ws,
-      inputs: {
-        command: "report",
-        config: this.config,
-        pr: run.inputs.pr ?? "",
-        sha: run.inputs.sha ?? "",
-        overrides: run.inputs.overrides ?? "",
-      },
-      env: this.env(runId),
-      event: run.event,
-    });
-    this.upload(runId, PLAN_STATE, join(ws, ".matrix-tune/state"));
-    return report;
+  /** The report job; `planOutputs` are what `needs.plan.outputs` reads. */
+  async reportJob(runId: number, run: RunPlan, planOutputs: Record<string, string> = {}): Promise<StepResult> {
+    const { result } = await this.job("report", runId, run, { needs: { plan: { outputs: planOutputs } } });
+    return result;
   }
 
   /** One workflow run: plan, the matrix, then report (unless cancelled). */
   async run(run: RunPlan): Promise<RunRecord> {
     const runId = this.world.nextRunId++;
     const plan = await this.planJob(runId, run);
-    const record: RunRecord = { runId, plan, trials: [] };
+    const record: RunRecord = { runId, plan, trials: [], jobs: [] };
     this.runs.push(record);
     if (plan.outputs.done === "true") return record;
-    const matrix = JSON.parse(plan.outputs.matrix!) as { include: { trial: number; attempt: number }[] };
+    const matrix = JSON.parse(plan.outputs.matrix!) as { include: MatrixEntry[] };
     const entries = run.cancelAfter !== undefined ? matrix.include.slice(0, run.cancelAfter) : matrix.include;
-    const results = await Promise.all(entries.map((e) => this.trialJob(runId, e, run.faults?.get(e.trial), run)));
-    record.trials = results.filter((r): r is StepResult => r !== undefined);
+    record.jobs = await Promise.all(
+      entries.map((e) => this.trialJob(runId, e, run.faults?.get(e.id!) ?? run.faults?.get(e.trial), run)),
+    );
+    record.trials = record.jobs.flatMap((j) => (j.result ? [j.result] : []));
     if (run.cancelAfter !== undefined) return record;
-    record.report = await this.reportJob(runId, run, plan.outputs["baseline-run-id"]);
+    record.report = await this.reportJob(runId, run, plan.outputs);
     return record;
   }
 
@@ -224,7 +325,7 @@ export class GitHubPlayer {
   async untilDone(
     first: RunPlan,
     maxRuns = 10,
-    faultsFor?: (runIndex: number) => Map<number, TrialFault> | undefined,
+    faultsFor?: (runIndex: number) => RunPlan["faults"],
   ): Promise<RunRecord> {
     let run = first;
     for (let i = 0; i < maxRuns; i++) {

