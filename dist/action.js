@@ -29044,6 +29044,10 @@ var require_shell_quote = __commonJS({
   }
 });
 
+// src/action/main.ts
+import { tmpdir as tmpdir2 } from "node:os";
+import { join as join7 } from "node:path";
+
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
 
@@ -53891,14 +53895,14 @@ async function findBaselineRun(client, repo, workflow, branch) {
   }
   return void 0;
 }
-async function baseBranchOf(client, repo, pr, fromEvent) {
-  if (fromEvent) return fromEvent;
+async function baseOf(client, repo, pr, fromEvent) {
+  if (fromEvent?.ref && fromEvent.sha) return { ref: fromEvent.ref, sha: fromEvent.sha };
   const { data } = await call(
     `reading pull request #${pr}`,
     "pull-requests: read",
     () => client.rest.pulls.get({ ...repo, pull_number: pr })
   );
-  return data.base.ref;
+  return { ref: data.base.ref, sha: data.base.sha };
 }
 
 // src/github/dispatch.ts
@@ -54294,7 +54298,7 @@ function checkCrossFields(cfg, ctx) {
       );
   }
   const envNames = /* @__PURE__ */ new Map();
-  for (const name of [...Object.keys(params), ...cfg.resource ? [cfg.resource.name] : []]) {
+  for (const name of /* @__PURE__ */ new Set([...Object.keys(params), ...cfg.resource ? [cfg.resource.name] : []])) {
     const env = paramEnvName(name);
     const other = envNames.get(env);
     if (other) issue3(["parameters", name], `"${name}" and "${other}" would share the environment variable ${env}`);
@@ -54749,14 +54753,18 @@ var overridesSchema = external_exports.strictObject({
   max_rounds: external_exports.int().min(1).max(1e3).optional(),
   seed: external_exports.int().min(0).max(2 ** 31 - 1).optional(),
   config: external_exports.string().regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+\.ya?ml$/, "a .yml path inside the repository").optional(),
-  compare: external_exports.enum(["base", "off"]).optional()
+  compare: external_exports.enum(["base", "off"]).optional(),
+  repeats: external_exports.int().min(1).max(20).optional()
 });
+var OverrideError = class extends Error {
+};
 function applyOverrides(config2, o) {
-  return {
+  const merged = {
     ...config2,
     strategy: o.strategy ?? config2.strategy,
     seed: o.seed ?? config2.seed,
     compare: o.compare ?? config2.compare,
+    repeats: o.repeats ?? config2.repeats,
     budget: {
       ...config2.budget,
       max_trials: o.max_trials ?? config2.budget.max_trials,
@@ -54764,6 +54772,11 @@ function applyOverrides(config2, o) {
       max_rounds: o.max_rounds ?? config2.budget.max_rounds
     }
   };
+  const checked = configSchema.safeParse(merged);
+  if (checked.success) return checked.data;
+  const settings = Object.entries(o).filter(([, v]) => v !== void 0).map(([k, v]) => `${k}=${v}`).join(" ");
+  const problems = checked.error.issues.map((i) => `${i.path.join(".") || "config"}: ${i.message}`).join("; ");
+  throw new OverrideError(`with ${settings} the config is not valid: ${problems}`);
 }
 
 // src/action/config.ts
@@ -54855,8 +54868,14 @@ var trialSchema = external_exports.object({
   rung: external_exports.int().min(0).optional(),
   /** hyperband: the trial of the rung below whose configuration this one continues. */
   parent: external_exports.int().min(0).optional(),
+  /**
+   * A commit other than the study's to run on: the base branch's, where the
+   * config's defaults run so that a pull request has something to compare
+   * with. Such a trial is a reference, not part of the search.
+   */
+  ref: external_exports.string().regex(/^[0-9a-f]{40}$/).optional(),
   /** pending/running: the next attempt has not finished; otherwise the last attempt's status
-   * (with repeats or folds: succeeded if any member did, else pruned if any was, else failed). */
+   * (with repeats or folds: pruned if any member was, else succeeded if any member did, else failed). */
   status: external_exports.enum(TRIAL_STATUSES),
   attempts: external_exports.array(attemptSchema)
 });
@@ -54907,7 +54926,12 @@ function configHash(config2) {
     parameters: config2.parameters,
     objective: { metric: config2.objective.metric, goal: config2.objective.goal },
     strategy: config2.strategy,
-    seed: config2.seed
+    seed: config2.seed,
+    // Left out when unset, so that studies saved before these existed keep their hash.
+    sampler: config2.strategy === "hyperband" ? config2.sampler : void 0,
+    resource: config2.resource,
+    early_stopping: config2.early_stopping,
+    members: membersOf(config2) > 1 ? { repeats: config2.repeats, folds: config2.folds } : void 0
   };
   return createHash("sha256").update(stableJson(defining)).digest("hex").slice(0, 16);
 }
@@ -54916,6 +54940,12 @@ function stableJson(v) {
   if (v && typeof v === "object")
     return `{${Object.keys(v).sort().filter((k) => v[k] !== void 0).map((k) => `${JSON.stringify(k)}:${stableJson(v[k])}`).join(",")}}`;
   return JSON.stringify(v);
+}
+function searchTrials(study) {
+  return study.trials.filter((t) => t.ref === void 0);
+}
+function referenceTrial(study) {
+  return study.trials.find((t) => t.ref !== void 0);
 }
 function membersOf(config2) {
   return config2.repeats * config2.folds;
@@ -54946,6 +54976,20 @@ function openRound(study, fresh, retry2) {
   }
   return { study: { ...study, trials, rounds: [...study.rounds, { index, runs }] }, runs };
 }
+function extendRound(study, fresh) {
+  const last = study.rounds.at(-1);
+  if (!last) throw new Error("extendRound needs an open round");
+  const members2 = membersOf(study.config);
+  const trials = study.trials.slice();
+  const runs = [];
+  for (const t of fresh) {
+    const id = trials.length;
+    trials.push({ ...t, id, round: last.index, params: { ...t.params }, status: "pending", attempts: [] });
+    runs.push(...runsOf(id, 1, members2));
+  }
+  const rounds = [...study.rounds.slice(0, -1), { ...last, runs: [...last.runs, ...runs] }];
+  return { study: { ...study, trials, rounds }, runs };
+}
 function recordAttempt(study, attempt) {
   const trial2 = study.trials[attempt.trialId];
   if (!trial2)
@@ -54965,8 +55009,8 @@ function sameRun(a, b) {
   return a.attempt === b.attempt && (a.member ?? 0) === (b.member ?? 0);
 }
 function combinedStatus(members2) {
-  if (members2.some((a) => a.status === "succeeded")) return "succeeded";
-  return members2.some((a) => a.status === "pruned") ? "pruned" : "failed";
+  if (members2.some((a) => a.status === "pruned")) return "pruned";
+  return members2.some((a) => a.status === "succeeded") ? "succeeded" : "failed";
 }
 function withStop(study, stop) {
   const { stop: _, ...rest } = study;
@@ -54987,7 +55031,7 @@ function isBetter(goal, a, b) {
 function bestTrial(study, goal) {
   let best;
   let bestValue = 0;
-  for (const t of study.trials) {
+  for (const t of searchTrials(study)) {
     const v = trialValue(t);
     if (v !== void 0 && (best === void 0 || isBetter(goal, v, bestValue))) {
       best = t;
@@ -54998,7 +55042,7 @@ function bestTrial(study, goal) {
 }
 function bestSoFar(study, goal) {
   let best;
-  return study.trials.map((t) => {
+  return searchTrials(study).map((t) => {
     const v = trialValue(t);
     if (v !== void 0 && (best === void 0 || isBetter(goal, v, best))) best = v;
     return best;
@@ -56544,7 +56588,7 @@ function hyperbandBrackets(r) {
   const sMax = maxHalvings(r);
   const out = [];
   for (let s = sMax; s >= 0; s--) {
-    const n = Math.ceil((sMax + 1) / (s + 1) * r.eta ** s);
+    const n = Math.ceil((sMax + 1) * r.eta ** s / (s + 1));
     const rungs = [];
     for (let i = 0; i <= s; i++)
       rungs.push({ size: Math.floor(n / r.eta ** i), resource: rungResource(r, r.max * r.eta ** (i - s)) });
@@ -56559,6 +56603,9 @@ function rungResource(r, exact) {
 function bracketAt(brackets, k) {
   return brackets[k % brackets.length];
 }
+function bracketTrials(bracket) {
+  return bracket.rungs.reduce((n, r) => n + r.size, 0);
+}
 function iterationCost(brackets) {
   let trials = 0;
   let resource = 0;
@@ -56571,7 +56618,7 @@ function iterationCost(brackets) {
 }
 
 // src/strategy/hyperband/schedule.ts
-function scheduleRound(config2, trials, room) {
+function scheduleRound(config2, trials, room, unseen = Number.POSITIVE_INFINITY) {
   const resource = hyperbandResource(config2);
   const layout = hyperbandBrackets(resource);
   const byBracket = /* @__PURE__ */ new Map();
@@ -56583,20 +56630,32 @@ function scheduleRound(config2, trials, room) {
   }
   const out = { promoted: [], slots: [] };
   let left = room;
+  let fresh = unseen;
   const opened = byBracket.size === 0 ? -1 : Math.max(...byBracket.keys());
+  let unclaimed = config2.budget.max_trials - trials.length;
+  for (const [k, rungs] of byBracket)
+    unclaimed -= Math.max(0, bracketTrials(bracketAt(layout, k)) - rungs.reduce((n, r) => n + (r?.length ?? 0), 0));
   for (let k = 0; left > 0; k++) {
     const bracket = bracketAt(layout, k);
     const rungs = byBracket.get(k) ?? [];
     if (k > opened) {
-      const n = Math.min(left, bracket.rungs[0].size);
+      if (unclaimed < bracketTrials(bracket) && !(k === 0 && opened === -1)) {
+        out.short = { left: Math.max(0, unclaimed), need: bracketTrials(bracket) };
+        break;
+      }
+      unclaimed -= bracketTrials(bracket);
+      const n = Math.min(left, bracket.rungs[0].size, fresh);
+      if (n === 0) break;
       for (let j = 0; j < n; j++) out.slots.push(placeIn(k, bracket, 0));
       left -= n;
+      fresh -= n;
       continue;
     }
-    const next = nextInBracket(config2, bracket, k, rungs);
+    const next = nextInBracket(config2, bracket, k, rungs, fresh);
     const take = next.slice(0, left);
     for (const t of take) ("params" in t ? out.promoted : out.slots).push(t);
     left -= take.length;
+    fresh -= take.filter((t) => !("params" in t)).length;
   }
   return out;
 }
@@ -56610,17 +56669,18 @@ function hyperbandResource(config2) {
 function placeIn(k, bracket, rung) {
   return { bracket: k, rung, resource: bracket.rungs[rung].resource };
 }
-function nextInBracket(config2, bracket, k, rungs) {
+function nextInBracket(config2, bracket, k, rungs, fresh) {
   const i = rungs.length - 1;
   const current = rungs[i] ?? [];
-  const target = i === 0 ? bracket.rungs[0].size : promotedFrom(config2, bracket, rungs[i - 1], i).length;
+  const first = rungs[0].length;
+  const target = i === 0 ? Math.min(bracket.rungs[0].size, current.length + fresh) : promotedFrom(config2, bracket, rungs[i - 1], i, first).length;
   if (current.length < target) {
     if (i === 0) return Array.from({ length: target - current.length }, () => placeIn(k, bracket, 0));
     const started = new Set(current.map((t) => t.parent));
-    return promotedFrom(config2, bracket, rungs[i - 1], i).filter((t) => !started.has(t.id)).map((t) => promotion(t, k, bracket, i));
+    return promotedFrom(config2, bracket, rungs[i - 1], i, first).filter((t) => !started.has(t.id)).map((t) => promotion(t, k, bracket, i));
   }
   if (i + 1 >= bracket.rungs.length || !rungDone(config2, current)) return [];
-  return promotedFrom(config2, bracket, current, i + 1).map((t) => promotion(t, k, bracket, i + 1));
+  return promotedFrom(config2, bracket, current, i + 1, first).map((t) => promotion(t, k, bracket, i + 1));
 }
 function promotion(parent, k, bracket, rung) {
   return { params: parent.params, ...placeIn(k, bracket, rung), parent: parent.id };
@@ -56630,28 +56690,35 @@ function rungDone(config2, rung) {
     (t) => t.status === "succeeded" || t.status === "pruned" || t.status === "failed" && !willRetry(t, config2.budget.retries)
   );
 }
-function promotedFrom(config2, bracket, below, rung) {
+function promotedFrom(config2, bracket, below, rung, first = bracket.rungs[0].size) {
   const goal = config2.objective.goal;
   const ranked = below.flatMap((t) => {
     const v = trialValue(t);
     return v === void 0 ? [] : [{ t, v }];
   }).sort((a, b) => isBetter(goal, a.v, b.v) ? -1 : isBetter(goal, b.v, a.v) ? 1 : a.t.id - b.t.id);
-  return ranked.slice(0, bracket.rungs[rung].size).map((r) => r.t);
+  const size = Math.min(
+    bracket.rungs[rung].size,
+    Math.max(1, Math.floor(first / hyperbandResource(config2).eta ** rung))
+  );
+  return ranked.slice(0, size).map((r) => r.t);
 }
 
 // src/strategy/hyperband/index.ts
 function hyperbandTrials(config2, study, room) {
-  const { promoted, slots } = scheduleRound(config2, study.trials, room);
   const space = buildSpace(config2.parameters);
+  let { promoted, slots, short } = scheduleRound(config2, study.trials, room);
   const params = sample(config2, space, study.trials, slots.length);
-  const fresh = [
-    ...promoted,
-    ...slots.slice(0, params.length).map((slot, i) => ({ ...slot, params: params[i] }))
-  ];
+  if (params.length < slots.length)
+    ({ promoted, slots, short } = scheduleRound(config2, study.trials, room, params.length));
+  const fresh = [...promoted, ...slots.map((slot, i) => ({ ...slot, params: params[i] }))];
   const notes = [];
-  if (study.trials.length === 0) notes.push(describeIteration(config2));
+  if (slots.length > 0 && !study.trials.some((t) => t.bracket !== void 0)) notes.push(describeIteration(config2));
   if (promoted.length > 0) notes.push(describePromotions(config2, promoted));
-  return { fresh, ...notes.length ? { note: notes.join("; ") } : {} };
+  const stop = fresh.length === 0 && short ? {
+    code: "max_trials",
+    message: `the ${short.left} trials left in budget.max_trials cannot finish another hyperband bracket (the next needs ${short.need})`
+  } : void 0;
+  return { fresh, ...notes.length ? { note: notes.join("; ") } : {}, ...stop ? { stop } : {} };
 }
 function sample(config2, space, trials, count) {
   if (count === 0) return [];
@@ -56704,7 +56771,9 @@ function describeIteration(config2) {
   const brackets = hyperbandBrackets(r);
   const cost = iterationCost(brackets);
   const shape = brackets.map((b) => `${b.rungs.map((rung) => `${rung.size}\xD7${rung.resource}`).join("\u2192")}`).join(", ");
-  return `hyperband with \u03B7=${r.eta}: ${brackets.length} brackets of (trials\xD7${r.name}) ${shape}; one iteration is ${cost.trials} trials and ${cost.resource} ${r.name}`;
+  const layout = `hyperband with \u03B7=${r.eta}: ${brackets.length} brackets of (trials\xD7${r.name}) ${shape}; one iteration is ${cost.trials} trials and ${cost.resource} ${r.name}`;
+  const max = config2.budget.max_trials;
+  return max < cost.trials ? `${layout}. budget.max_trials (${max}) is less than one iteration, so ${max < bracketTrials(brackets[0]) ? "even the first bracket is cut short" : "the later brackets will not run"}: set it to ${cost.trials} or more` : layout;
 }
 function describePromotions(config2, promoted) {
   const name = hyperbandResource(config2).name;
@@ -56736,7 +56805,7 @@ function completion(config2, study) {
       message: `${failures} trials failed, more than the ${maxFailures(config2)} allowed (budget.max_failures)`
     };
   const pendingRetries = study.trials.some((t) => willRetry(t, config2.budget.retries));
-  if (study.trials.length >= config2.budget.max_trials && !pendingRetries)
+  if (searchTrials(study).length >= config2.budget.max_trials && !pendingRetries)
     return { code: "max_trials", message: `all ${config2.budget.max_trials} trials ran (budget.max_trials)` };
   const { max_rounds, patience } = config2.budget;
   if (max_rounds !== void 0 && study.rounds.length >= max_rounds)
@@ -56790,14 +56859,15 @@ function planRound(config2, study) {
   if (stop) return { kind: "done", study: withStop(study, stop), stop };
   const { parallel, max_trials, retries } = config2.budget;
   const retry2 = study.trials.filter((t) => willRetry(t, retries)).slice(0, parallel).map((t) => t.id);
-  const room = Math.max(0, Math.min(parallel - retry2.length, max_trials - study.trials.length));
+  const search = { ...study, trials: searchTrials(study) };
+  const room = Math.max(0, Math.min(parallel - retry2.length, max_trials - search.trials.length));
   const space = buildSpace(config2.parameters);
   const baseline = baselineFirst(config2, study, space, room).map((params) => atFullResource(config2, params));
-  const chosen = config2.strategy === "hyperband" ? hyperbandTrials(config2, withTrials(study, baseline), room - baseline.length) : proposed(config2, config2.strategy, study, space, baseline, room - baseline.length);
+  const chosen = config2.strategy === "hyperband" ? hyperbandTrials(config2, withTrials(search, baseline), room - baseline.length) : proposed(config2, config2.strategy, search, space, baseline, room - baseline.length);
   const fresh = [...baseline, ...chosen.fresh];
   const note = chosen.note;
   if (fresh.length === 0 && retry2.length === 0) {
-    const exhausted = {
+    const exhausted = chosen.stop ?? {
       code: "exhausted",
       message: `the search space has no untried configuration left after ${study.trials.length} trials`
     };
@@ -56842,34 +56912,91 @@ function atFullResource(config2, params) {
   return config2.resource ? { params, resource: config2.resource.max } : { params };
 }
 function baselineFirst(config2, study, space, count) {
-  if (!config2.baseline || study.trials.length > 0 || count === 0) return [];
+  if (!config2.baseline || searchTrials(study).length > 0 || count === 0) return [];
   const defaults2 = defaultParams(space);
   return defaults2.ok ? [defaults2.params] : [];
 }
 
+// src/engine/reference.ts
+function addReferenceRun(config2, study, ref) {
+  if (referenceTrial(study)) return { kind: "skipped", reason: "the study already has its reference run" };
+  const defaults2 = defaultParams(buildSpace(config2.parameters));
+  if (!defaults2.ok)
+    return {
+      kind: "skipped",
+      reason: `the defaults cannot run on the base branch: ${defaults2.missing.join(", ")} ${defaults2.missing.length > 1 ? "have" : "has"} no default`
+    };
+  const resource = config2.resource?.max;
+  const added = extendRound(study, [{ params: defaults2.params, ref, ...resource !== void 0 ? { resource } : {} }]);
+  return { kind: "added", ...added };
+}
+
+// src/github/jobs.ts
+function runLabel(run2) {
+  return `trial ${run2.trialId} (attempt ${run2.attempt}${run2.member !== void 0 ? `, member ${run2.member}` : ""})`;
+}
+var TRIAL_JOB = /trial (\d+) \(attempt (\d+)(?:, member (\d+))?\)\s*$/;
+function parseTrialJobName(name) {
+  const m = TRIAL_JOB.exec(name);
+  if (!m) return void 0;
+  return { trialId: Number(m[1]), attempt: Number(m[2]), ...m[3] !== void 0 ? { member: Number(m[3]) } : {} };
+}
+async function listTrialJobs(client, repo, runId) {
+  const jobs = await call(
+    `listing the jobs of run ${runId}`,
+    "actions: read",
+    () => client.paginate(client.rest.actions.listJobsForWorkflowRun, {
+      ...repo,
+      run_id: runId,
+      per_page: 100,
+      filter: "latest"
+    })
+  );
+  const out = [];
+  for (const j of jobs) {
+    const id = parseTrialJobName(j.name);
+    if (id)
+      out.push({
+        ...id,
+        status: j.status,
+        conclusion: j.conclusion,
+        url: j.html_url ?? "",
+        runner: j.runner_name ?? void 0
+      });
+  }
+  return out;
+}
+
 // src/trial/prune.ts
 var pruneRuleSchema = external_exports.object({
-  /** Steps before this are never pruned. */
+  /** A trial is never pruned before it has reported this many values. */
   after: external_exports.int().min(0),
   /** [step, median of earlier trials' objective at that step], steps ascending. */
   median: external_exports.array(external_exports.tuple([external_exports.int().min(0), external_exports.number()])).min(1)
 });
 var MAX_CURVE_POINTS = 64;
 function medianRule(config2, study, rule) {
-  const metric = config2.objective.metric;
+  const { metric, goal } = config2.objective;
   const byStep = /* @__PURE__ */ new Map();
   for (const t of study.trials)
     for (const a of t.attempts) {
       if (a.status === "failed") continue;
+      const curve2 = /* @__PURE__ */ new Map();
       for (const point of a.intermediate) {
         const v = point.values[metric];
-        if (v === void 0) continue;
-        byStep.set(point.step, [...byStep.get(point.step) ?? [], v]);
+        if (v !== void 0) curve2.set(point.step, v);
       }
+      for (const [step, v] of curve2) byStep.set(step, [...byStep.get(step) ?? [], v]);
     }
-  const curve = [...byStep.entries()].filter(([, vs]) => vs.length >= rule.min_trials).sort((a, b) => a[0] - b[0]).map(([step, vs]) => [step, median(vs)]);
+  const curve = [...byStep.entries()].filter(([, vs]) => vs.length >= rule.min_trials).sort((a, b) => a[0] - b[0]).map(([step, vs]) => [step, lenient(median(vs), goal)]);
   if (curve.length === 0) return void 0;
   return { after: rule.min_steps, median: thin(curve, MAX_CURVE_POINTS) };
+}
+function lenient(v, goal) {
+  if (v === 0 || !Number.isFinite(v)) return v;
+  const unit = 10 ** (Math.floor(Math.log10(Math.abs(v))) - 3);
+  const rounded = goal === "maximize" ? Math.floor(v / unit) * unit : Math.ceil(v / unit) * unit;
+  return Number(rounded.toPrecision(4));
 }
 function median(values) {
   const s = [...values].sort((a, b) => a - b);
@@ -56891,14 +57018,16 @@ var MedianPruner = class {
   rule;
   objective;
   best;
+  reported = 0;
   medians;
   observe(step, values) {
     const v = values[this.objective.metric];
     if (v === void 0) return { prune: false };
+    this.reported++;
     const goal = this.objective.goal;
     if (this.best === void 0 || isBetter(goal, v, this.best)) this.best = v;
     const m = this.medians.get(step);
-    if (m === void 0 || step < this.rule.after || !isBetter(goal, m, this.best)) return { prune: false };
+    if (m === void 0 || this.reported < this.rule.after || !isBetter(goal, m, this.best)) return { prune: false };
     return {
       prune: true,
       value: this.best,
@@ -56922,7 +57051,8 @@ function jobsFor(config2, study, runs) {
       params: runParams(config2, trial2),
       ...run2.member !== void 0 ? { member: { index: run2.member, ...memberSeedFold(config2, run2.member), folds: config2.folds } } : {},
       ...resume ? { resume } : {},
-      ...prune ? { prune } : {}
+      ...prune ? { prune } : {},
+      ...trial2.ref ? { ref: trial2.ref } : {}
     };
   });
 }
@@ -56962,7 +57092,9 @@ var trialPayloadSchema = external_exports.object({
   member: external_exports.object({ index: external_exports.int().min(0), seed: external_exports.int().min(0), fold: external_exports.int().min(0), folds: external_exports.int().min(1) }).optional(),
   /** The checkpoint to start from, with the workflow run that saved it. */
   resume: external_exports.object({ ...runRef, id: external_exports.string().regex(/^\d+-\d+(-\d+)?$/), run: external_exports.int().optional() }).optional(),
-  prune: pruneRuleSchema.optional()
+  prune: pruneRuleSchema.optional(),
+  /** The commit to check out instead of the study's: the base branch's, for a reference run. */
+  ref: external_exports.string().regex(/^[0-9a-f]{40}$/).optional()
 });
 function payloadsFor(config2, study, round, runs) {
   return jobsFor(config2, study, runs).map((job) => ({
@@ -56983,7 +57115,8 @@ function payloadsFor(config2, study, round, runs) {
         ...job.resume.runId !== void 0 ? { run: job.resume.runId } : {}
       }
     } : {},
-    ...job.prune ? { prune: job.prune } : {}
+    ...job.prune ? { prune: job.prune } : {},
+    ...job.ref ? { ref: job.ref } : {}
   }));
 }
 function githubMatrix(payloads) {
@@ -57055,12 +57188,12 @@ function writeStudy(path, study) {
 // src/trial/result-file.ts
 import { mkdirSync as mkdirSync2, readdirSync, readFileSync as readFileSync4, statSync, writeFileSync as writeFileSync2 } from "node:fs";
 import { join } from "node:path";
-function resultFileName(trialId, attempt) {
-  return `result-${trialId}-${attempt}.json`;
+function resultFileName(ref) {
+  return `result-${runKey(ref)}.json`;
 }
 function writeResultFile(dir, study, attempt) {
   mkdirSync2(dir, { recursive: true });
-  const path = join(dir, resultFileName(attempt.trialId, attempt.attempt));
+  const path = join(dir, resultFileName({ trial: attempt.trialId, attempt: attempt.attempt, member: attempt.member }));
   const result = { version: RESULT_VERSION, study, ...attempt };
   writeFileSync2(path, `${JSON.stringify(result, null, 2)}
 `);
@@ -57106,7 +57239,7 @@ function findResultFiles(dir) {
   for (const name of entries) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) files.push(...findResultFiles(path));
-    else if (/^result-\d+-\d+\.json$/.test(name)) files.push(path);
+    else if (/^result-\d+-\d+(-\d+)?\.json$/.test(name)) files.push(path);
   }
   return files;
 }
@@ -57154,30 +57287,47 @@ async function plan(inputs) {
   const { study: merged, merged: count } = mergeResultFiles(study, inputs.resultsDir);
   if (count > 0) info(`recorded ${count} results left by an unfinished round`);
   study = merged;
-  const next = planRound(config2, study);
-  saveStudy(inputs.stateDir, next.study);
+  let next = planRound(config2, study);
   const runner = Array.isArray(config2.runs_on) ? config2.runs_on : [config2.runs_on];
   setOutput("study-id", config2.name);
   setOutput("runner", JSON.stringify(runner));
   if (next.kind === "done") {
+    saveStudy(inputs.stateDir, next.study);
     info(`study ${config2.name} is done: ${next.stop.message}`);
     setOutput("matrix", JSON.stringify(githubMatrix([])));
     setOutput("round", String(next.study.rounds.length));
     setDoneOutputs(config2, next.study);
     return;
   }
-  const baseline = config2.compare === "base" ? await lookUpBaseline(inputs, config2) : void 0;
-  setOutput("baseline-run-id", baseline ? String(baseline) : "");
-  if (baseline) info(`the base branch's latest study is in run ${baseline}`);
+  const base = config2.compare === "base" ? await lookUpBaseline(inputs, config2) : void 0;
+  setOutput("baseline-run-id", base?.run ? String(base.run) : "");
+  if (base?.run) info(`the base branch's latest study is in run ${base.run}`);
+  else if (base && next.round === 1 && !next.resumed) next = withReference(config2, next, base.sha);
+  saveStudy(inputs.stateDir, next.study);
   if (next.note) notice(next.note, { title: "matrix-tune" });
   const payloads = payloadsFor(config2, next.study, next.round, next.runs);
   setOutput("matrix", JSON.stringify(githubMatrix(payloads)));
   setOutput("round", String(next.round));
   setOutput("done", "false");
   info(
-    `round ${next.round}${next.resumed ? " (unfinished, running again)" : ""}: ${payloads.length} trials on ${runner.join(", ")}`
+    `round ${next.round}${next.resumed ? " (unfinished, running again)" : ""}: ${payloads.length} jobs on ${runner.join(", ")}`
   );
-  for (const p of payloads) info(`  trial ${p.trial} (attempt ${p.attempt}): ${JSON.stringify(p.params)}`);
+  for (const p of payloads)
+    info(
+      `  ${runLabel({ trialId: p.trial, attempt: p.attempt, member: p.member?.index })}: ${JSON.stringify(p.params)}${p.resume ? `, continuing ${p.resume.id}` : ""}`
+    );
+}
+function withReference(config2, next, sha) {
+  const added = addReferenceRun(config2, next.study, sha);
+  if (added.kind === "skipped") {
+    info(`the base branch has no study to compare with, and ${added.reason}`);
+    return next;
+  }
+  const trial2 = added.runs[0].trialId;
+  info(
+    `the base branch has no study to compare with: trial ${trial2} runs the config's defaults on its commit ${sha.slice(0, 7)} as a reference`
+  );
+  return { ...next, study: added.study, runs: [...next.runs, ...added.runs] };
 }
 async function lookUpBaseline(inputs, config2) {
   if (!inputs.findBaseline) return void 0;
@@ -57888,13 +58038,26 @@ function code(s) {
 // src/compare/studies.ts
 function compareStudies(config2, candidate, baseline) {
   const goal = config2.objective.goal;
-  const a = bestTrial(candidate.study, goal);
-  const b = bestTrial(baseline.study, goal);
-  if (!a || !b) return void 0;
+  return compareTrials(config2, candidate, bestTrial(candidate.study, goal), baseline, bestTrial(baseline.study, goal));
+}
+function compareWithReference(config2, candidate, baseLabel) {
+  const reference = referenceTrial(candidate.study);
+  return compareTrials(
+    config2,
+    candidate,
+    bestTrial(candidate.study, config2.objective.goal),
+    { study: candidate.study, label: `${baseLabel} with the defaults`, ref: reference?.ref },
+    reference
+  );
+}
+function compareTrials(config2, candidate, a, baseline, b) {
+  const as = a ? trialSamples(a) : [];
+  const bs = b ? trialSamples(b) : [];
+  if (!a || !b || as.length === 0 || bs.length === 0) return void 0;
   return compareSamples(
-    { label: candidate.label, values: [trialValue(a)], params: a.params, ref: candidate.ref },
-    { label: baseline.label, values: [trialValue(b)], params: b.params, ref: baseline.ref },
-    { goal, metric: config2.objective.metric }
+    { label: candidate.label, values: as, params: a.params, ref: candidate.ref },
+    { label: baseline.label, values: bs, params: b.params, ref: baseline.ref },
+    { goal: config2.objective.goal, metric: config2.objective.metric }
   );
 }
 
@@ -57928,56 +58091,361 @@ async function writeComment(client, repo, issueNumber, existing, body) {
   return { id: data.id, url: data.html_url, created: true };
 }
 
-// src/github/jobs.ts
-var TRIAL_JOB = /trial (\d+) \(attempt (\d+)\)\s*$/;
-function parseTrialJobName(name) {
-  const m = TRIAL_JOB.exec(name);
-  return m ? { trialId: Number(m[1]), attempt: Number(m[2]) } : void 0;
-}
-async function listTrialJobs(client, repo, runId) {
-  const jobs = await call(
-    `listing the jobs of run ${runId}`,
-    "actions: read",
-    () => client.paginate(client.rest.actions.listJobsForWorkflowRun, {
-      ...repo,
-      run_id: runId,
-      per_page: 100,
-      filter: "latest"
-    })
-  );
-  const out = [];
-  for (const j of jobs) {
-    const id = parseTrialJobName(j.name);
-    if (id)
-      out.push({
-        ...id,
-        status: j.status,
-        conclusion: j.conclusion,
-        url: j.html_url ?? "",
-        runner: j.runner_name ?? void 0
-      });
-  }
-  return out;
-}
-
 // src/report/chart.ts
+var MAX_POINTS = 100;
 function mermaidConvergence(config2, study) {
   const series = bestSoFar(study, config2.objective.goal);
   const first = series.findIndex((v) => v !== void 0);
   if (first < 0 || series.length < 2) return void 0;
-  const points = series.slice(first);
-  const lo = Math.min(...points);
-  const hi = Math.max(...points);
-  const pad = hi > lo ? (hi - lo) * 0.05 : Math.abs(hi) * 0.05 || 1;
+  const points = thin2(series.slice(first), MAX_POINTS);
   return [
     "```mermaid",
     "xychart-beta",
     `  title "Best ${config2.objective.metric} so far"`,
     `  x-axis "trial" ${first + 1} --> ${series.length}`,
-    `  y-axis "${config2.objective.metric}" ${fmtNumber(lo - pad)} --> ${fmtNumber(hi + pad)}`,
-    `  line [${points.map((v) => fmtNumber(v, 6)).join(", ")}]`,
+    yAxis(config2.objective.metric, points),
+    `  line [${points.map((v) => mermaidNumber(v)).join(", ")}]`,
     "```"
   ].join("\n");
+}
+function yAxis(title, values) {
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  const pad = hi > lo ? (hi - lo) * 0.05 : Math.abs(hi) * 0.05 || 1;
+  return `  y-axis "${title}" ${mermaidNumber(lo - pad, 4)} --> ${mermaidNumber(hi + pad, 4)}`;
+}
+function mermaidNumber(x, digits = 6) {
+  const short = fmtNumber(x, digits);
+  if (!short.includes("e")) return short;
+  const a = Math.abs(x);
+  if (a >= 1) return x.toFixed(0);
+  return x.toFixed(Math.min(100, digits - 1 - Math.floor(Math.log10(a)))).replace(/\.?0+$/, "");
+}
+function thin2(items, max) {
+  if (items.length <= max) return [...items];
+  return Array.from({ length: max }, (_, i) => items[Math.round(i * (items.length - 1) / (max - 1))]);
+}
+
+// src/report/members.ts
+function latestRecords(trial2) {
+  const latest = latestAttempt(trial2);
+  return trial2.attempts.filter((a) => a.attempt === latest);
+}
+function fmtTrialValue(config2, trial2) {
+  const value2 = trialValue(trial2);
+  if (value2 === void 0) return "\u2013";
+  const of = membersOf(config2);
+  if (of === 1) return fmtNumber(value2);
+  const samples = trialSamples(trial2);
+  const count = `(${samples.length}/${of})`;
+  if (samples.length < 2) return `${fmtNumber(value2)} ${count}`;
+  const std = sampleStd(samples);
+  return `${fmtScaled(value2, std, 4)} \xB1 ${fmtNumber(std, 2)} ${count}`;
+}
+function memberLabel(config2, member) {
+  if (member === void 0 || membersOf(config2) === 1) return "";
+  const { seed, fold } = memberSeedFold(config2, member);
+  const parts = [];
+  if (config2.repeats > 1) parts.push(`seed ${seed}`);
+  if (config2.folds > 1) parts.push(`fold ${fold}`);
+  return parts.join(" ");
+}
+function shortReason(attempt, metric) {
+  if (attempt.status === "succeeded") return "";
+  if (attempt.status === "failed") return attempt.reason;
+  const headline = pruneHeadline(attempt);
+  return attempt.value === void 0 ? headline : `${headline}, best ${metric} ${fmtNumber(attempt.value)}`;
+}
+function pruneHeadline(attempt) {
+  return attempt.reason.split(": ")[0];
+}
+function membersNote(config2, trial2, metric) {
+  const bad = latestRecords(trial2).filter((a) => a.status !== "succeeded");
+  const first = bad.find((a) => a.status === trial2.status) ?? bad[0];
+  if (!first) return "";
+  const label = memberLabel(config2, first.member);
+  const more = bad.length > 1 ? ` (+${bad.length - 1} more)` : "";
+  return `${label ? `${label}: ` : ""}${shortReason(first, metric)}${more}`;
+}
+function memberMetric(trial2, name) {
+  const records = latestRecords(trial2);
+  const succeeded = records.filter((a) => a.status === "succeeded");
+  const values = (succeeded.length ? succeeded : records).flatMap(
+    (a) => a.metrics[name] === void 0 ? [] : [a.metrics[name]]
+  );
+  return values.length ? values.reduce((s, v) => s + v, 0) / values.length : void 0;
+}
+function trialDuration(trial2) {
+  const records = latestRecords(trial2);
+  return records.length ? Math.max(...records.map((a) => a.durationMs)) : void 0;
+}
+
+// src/report/rungs.ts
+function rungLabel(trial2) {
+  return trial2.bracket === void 0 || trial2.rung === void 0 ? "" : `b${trial2.bracket}\xB7r${trial2.rung}`;
+}
+function rungSummaries(config2, study) {
+  if (!config2.resource) return [];
+  const layout = hyperbandBrackets(config2.resource);
+  const groups2 = /* @__PURE__ */ new Map();
+  for (const t of study.trials) {
+    if (t.bracket === void 0 || t.rung === void 0) continue;
+    const key = `${t.bracket}/${t.rung}`;
+    groups2.set(key, [...groups2.get(key) ?? [], t]);
+  }
+  const continued = /* @__PURE__ */ new Map();
+  for (const t of study.trials)
+    if (t.parent !== void 0) continued.set(t.parent, [...continued.get(t.parent) ?? [], t.id]);
+  const out = [];
+  for (const [key, trials] of groups2) {
+    const [bracket, rung] = key.split("/").map(Number);
+    const promoted = trials.filter((t) => continued.has(t.id));
+    promoted.sort((a, b) => continued.get(a.id)[0] - continued.get(b.id)[0]);
+    const best = bestTrial({ ...study, trials }, config2.objective.goal);
+    const shape = bracketAt(layout, bracket).rungs;
+    out.push({
+      bracket,
+      rung,
+      resource: trials[0].resource ?? shape[rung].resource,
+      planned: shape[rung]?.size ?? trials.length,
+      trials,
+      promoted: promoted.map((t) => t.id),
+      final: rung === shape.length - 1,
+      ...best ? { best } : {}
+    });
+  }
+  return out.sort((a, b) => a.bracket - b.bracket || a.rung - b.rung);
+}
+var MAX_IDS = 8;
+function rungsSection(config2, study) {
+  const rungs = rungSummaries(config2, study);
+  if (rungs.length === 0 || !config2.resource) return void 0;
+  const { name, eta } = config2.resource;
+  const rows = rungs.map((r) => {
+    const unfinished = r.trials.filter((t) => t.status === "pending" || t.status === "running").length;
+    return [
+      String(r.bracket),
+      String(r.rung),
+      fmtNumber(r.resource),
+      `${r.trials.length}/${r.planned}${unfinished ? ` (${unfinished} running)` : ""}`,
+      r.final ? "\u2013" : idList(r.promoted) || (study.stop ? "none" : "not yet"),
+      r.best ? `${fmtNumber(trialValue(r.best))} (trial ${r.best.id})` : "\u2013"
+    ];
+  });
+  const table = markdownTable([["bracket", "rung", name, "trials", "promoted", "best"], ...rows], {
+    align: ["r", "r", "r", "r", "l", "l"],
+    alignDelimiters: false
+  });
+  return `### Rungs
+
+hyperband, \u03B7 = ${eta}: each rung continues the best 1/${eta} of its trials with ${eta}\xD7 the ${name}.
+
+${table}`;
+}
+function idList(ids) {
+  const shown = ids.slice(0, MAX_IDS).join(", ");
+  return ids.length > MAX_IDS ? `${shown}, \u2026 (+${ids.length - MAX_IDS})` : shown;
+}
+
+// src/report/table.ts
+function rankedTrials(study, goal) {
+  return [...study.trials].sort((a, b) => {
+    if (a.ref === void 0 !== (b.ref === void 0)) return a.ref === void 0 ? -1 : 1;
+    const va = trialValue(a);
+    const vb = trialValue(b);
+    if (va !== void 0 && vb !== void 0) return va === vb ? a.id - b.id : isBetter(goal, va, vb) ? -1 : 1;
+    if (va !== void 0) return -1;
+    if (vb !== void 0) return 1;
+    return a.id - b.id;
+  });
+}
+function resultsTable(config2, study, opts = {}) {
+  const ranked = rankedTrials(study, config2.objective.goal);
+  const shown = opts.maxRows !== void 0 ? ranked.slice(0, opts.maxRows) : ranked;
+  const columns = tableColumns(config2, study, opts);
+  const table = markdownTable([columns.map((c) => c.title), ...shown.map((t, i) => columns.map((c) => c.cell(t, i)))], {
+    align: columns.map((c) => c.align),
+    alignDelimiters: opts.aligned ?? false
+  });
+  const omitted = ranked.length - shown.length;
+  return omitted > 0 ? `${table}
+
+_${omitted} more trials not shown._` : table;
+}
+function tableColumns(config2, study, opts) {
+  const { metric, goal } = config2.objective;
+  const best = bestTrial(study, goal);
+  const paramNames = Object.keys(config2.parameters).filter((n) => config2.parameters[n].type !== "constant");
+  const resources = new Set(study.trials.map((t) => t.resource));
+  const columns = [
+    {
+      title: "#",
+      align: "r",
+      cell: (t, i) => trialValue(t) !== void 0 && t.ref === void 0 ? String(i + 1) : ""
+    },
+    {
+      title: "trial",
+      align: "l",
+      cell: (t) => {
+        const link = opts.linkFor?.(t);
+        return link ? `[${t.id}](${link})` : String(t.id);
+      }
+    },
+    { title: "status", align: "l", cell: (t) => t === best ? `${t.status} \u2605` : t.status },
+    { title: metric, align: "r", cell: (t) => fmtTrialValue(config2, t) },
+    ...config2.metrics.record.map(
+      (m) => ({ title: m, align: "r", cell: (t) => fmtOptional(memberMetric(t, m)) })
+    ),
+    !!config2.resource && resources.size > 1 && { title: config2.resource.name, align: "r", cell: (t) => fmtOptional(t.resource) },
+    study.trials.some((t) => t.bracket !== void 0) && { title: "rung", align: "l", cell: rungLabel },
+    ...paramNames.map((p) => ({ title: p, align: "l", cell: (t) => fmtScalar(t.params[p]) })),
+    { title: "time", align: "l", cell: (t) => fmtOptional(trialDuration(t), fmtDuration, "") },
+    { title: "note", align: "l", cell: (t) => escapeCell(truncate(trialNote(config2, t), 80)) }
+  ];
+  return columns.filter((c) => c !== false);
+}
+function trialNote(config2, trial2) {
+  const attempt = latestAttempt(trial2);
+  const runs = membersNote(config2, trial2, config2.objective.metric);
+  const attemptText = attempt > 1 ? `attempt ${attempt}${runs ? `: ${runs}` : ""}` : runs;
+  const origin = trial2.ref !== void 0 ? `reference: the defaults on the base branch (${trial2.ref.slice(0, 7)}), not part of the search` : trial2.parent !== void 0 ? `from trial ${trial2.parent}` : "";
+  return [origin, attemptText].filter(Boolean).join("; ");
+}
+function fmtOptional(x, fmt2 = fmtNumber, none = "\u2013") {
+  return x === void 0 ? none : fmt2(x);
+}
+function truncate(s, n) {
+  return s.length > n ? `${s.slice(0, n - 1)}\u2026` : s;
+}
+function escapeCell(s) {
+  return s.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}
+
+// src/report/curves.ts
+var MAX_BEST = 4;
+var MAX_STOPPED = 3;
+var MAX_STEPS = 40;
+function trialCurve(study, trial2, metric) {
+  const byStep = /* @__PURE__ */ new Map();
+  for (const a of latestRecords(trial2)) {
+    if (a.status === "failed") continue;
+    for (const p of a.intermediate) {
+      const v = p.values[metric];
+      if (v !== void 0) byStep.set(p.step, [...byStep.get(p.step) ?? [], v]);
+    }
+  }
+  const own2 = [...byStep.entries()].sort((a, b) => a[0] - b[0]).map(([step, vs]) => ({ step, value: vs.reduce((s, v) => s + v, 0) / vs.length }));
+  const parent = trial2.parent === void 0 ? void 0 : study.trials[trial2.parent];
+  if (!parent || own2.length === 0) return own2;
+  const start = own2[0].step;
+  return [...trialCurve(study, parent, metric).filter((p) => p.step < start), ...own2];
+}
+function stoppedEarly(config2, study) {
+  const rungOf = (t) => `${t.bracket}/${t.rung}`;
+  const decided = new Set(
+    study.trials.flatMap((t) => t.parent === void 0 ? [] : [rungOf(study.trials[t.parent])])
+  );
+  const parents = new Set(study.trials.map((t) => t.parent));
+  const max = config2.resource?.max;
+  return (trial2) => {
+    if (trial2.status === "pruned") return true;
+    if (trial2.status !== "succeeded" || trial2.rung === void 0 || max === void 0) return false;
+    return (trial2.resource ?? max) < max && !parents.has(trial2.id) && (!!study.stop || decided.has(rungOf(trial2)));
+  };
+}
+function curvesToShow(config2, study) {
+  const metric = config2.objective.metric;
+  const curves = new Map(study.trials.map((t) => [t.id, trialCurve(study, t, metric)]));
+  const usable = study.trials.filter((t) => curves.get(t.id).length >= 2);
+  if (usable.length === 0) return [];
+  const firstStep = Math.min(...usable.map((t) => curves.get(t.id)[0].step));
+  const drawable = usable.filter((t) => curves.get(t.id)[0].step === firstStep);
+  const isStopped = stoppedEarly(config2, study);
+  const covered = /* @__PURE__ */ new Set();
+  const shown = [];
+  const show = (trial2, stopped) => {
+    shown.push({ trial: trial2, points: curves.get(trial2.id), stopped });
+    for (let p = trial2.parent; p !== void 0; p = study.trials[p].parent) covered.add(p);
+  };
+  for (const t of rankedTrials({ ...study, trials: drawable }, config2.objective.goal)) {
+    if (shown.length === MAX_BEST || t.status !== "succeeded") break;
+    if (!covered.has(t.id) && !isStopped(t)) show(t, false);
+  }
+  const early = drawable.filter((t) => !covered.has(t.id) && isStopped(t)).sort((a, b) => curves.get(b.id).length - curves.get(a.id).length || a.id - b.id);
+  for (const t of early.slice(0, MAX_STOPPED)) show(t, true);
+  return shown;
+}
+function learningCurvesSection(config2, study) {
+  const shown = curvesToShow(config2, study);
+  const steps = everyNth(
+    [...new Set(shown.flatMap((c) => c.points.map((p) => p.step)))].sort((a, b) => a - b),
+    MAX_STEPS
+  );
+  if (shown.length === 0 || steps.length < 2) return void 0;
+  const metric = config2.objective.metric;
+  const series = shown.map((c) => valuesAt(c.points, steps));
+  const chart = [
+    "```mermaid",
+    "xychart-beta",
+    `  title "${metric} by step"`,
+    `  x-axis "step" [${steps.join(", ")}]`,
+    yAxis(
+      metric,
+      series.flat().filter((v) => v !== void 0)
+    ),
+    // A line shorter than the axis ends at its last value: that is where the trial stopped.
+    ...shown.map(
+      (c, i) => `  line "trial ${c.trial.id}" [${defined(series[i]).map((v) => mermaidNumber(v)).join(", ")}]`
+    ),
+    "```"
+  ].join("\n");
+  const table = markdownTable(
+    [
+      ["step", ...shown.map((c) => `trial ${c.trial.id}`)],
+      ...steps.map((step, j) => [String(step), ...series.map((s) => s[j] === void 0 ? "" : fmtNumber(s[j]))])
+    ],
+    { align: "r", alignDelimiters: false }
+  );
+  return [
+    "### Learning curves",
+    chart,
+    legend(config2, shown),
+    `<details><summary>Learning curves as a table</summary>
+
+${table}
+
+</details>`
+  ].join("\n\n");
+}
+function valuesAt(points, steps) {
+  const last = points[points.length - 1].step;
+  return steps.map((step) => {
+    if (step > last) return void 0;
+    let v;
+    for (const p of points) if (p.step <= step) v = p.value;
+    return v;
+  });
+}
+function everyNth(items, max) {
+  const stride = Math.ceil(items.length / max);
+  return items.filter((_, i) => i % stride === 0 || i === items.length - 1);
+}
+function defined(values) {
+  const end = values.indexOf(void 0);
+  return end < 0 ? values : values.slice(0, end);
+}
+function legend(config2, shown) {
+  const best = shown.filter((c) => !c.stopped).map((c) => String(c.trial.id));
+  const stopped = shown.filter((c) => c.stopped).map((c) => `${c.trial.id} (${stopNote(config2, c.trial)})`);
+  const parts = [];
+  if (best.length) parts.push(`the best trials ${best.join(", ")}`);
+  if (stopped.length) parts.push(`stopped early: ${stopped.join(", ")}`);
+  return `Lines in order: ${parts.join("; ")}.`;
+}
+function stopNote(config2, trial2) {
+  const pruned = latestRecords(trial2).find((a) => a.status === "pruned");
+  if (pruned) return pruneHeadline(pruned);
+  return `not promoted past ${config2.resource?.name ?? "resource"} ${fmtNumber(trial2.resource)}`;
 }
 
 // src/report/effects.ts
@@ -58073,16 +58541,29 @@ function counts(study) {
 }
 function countsLine(study) {
   const c = counts(study);
-  const parts = [`${c.trials} trials in ${c.rounds} rounds`, `${c.succeeded} succeeded`];
+  const parts = [`${c.trials} trials in ${c.rounds} rounds${membersText(study.config)}`, `${c.succeeded} succeeded`];
   if (c.failed) parts.push(`${c.failed} failed`);
   if (c.pruned) parts.push(`${c.pruned} pruned`);
   if (c.unfinished) parts.push(`${c.unfinished} unfinished`);
   return parts.join(", ");
 }
+function membersText(config2) {
+  if (membersOf(config2) === 1) return "";
+  const parts = [];
+  if (config2.repeats > 1) parts.push(`${config2.repeats} repeats`);
+  if (config2.folds > 1) parts.push(`${config2.folds} folds`);
+  return ` (each ${parts.join(" \xD7 ")})`;
+}
 function bestSnippet(config2, study) {
   const best = bestTrial(study, config2.objective.goal);
   if (!best) return void 0;
-  const header = `# best: trial ${best.id}, ${config2.objective.metric} = ${fmtNumber(trialValue(best), 6)}`;
+  const runs = trialSamples(best).length;
+  const of = membersOf(config2);
+  const notes = [
+    config2.resource && best.resource !== void 0 ? ` at ${config2.resource.name} ${fmtNumber(best.resource)}` : "",
+    of > 1 ? ` (mean of ${runs === of ? "" : `${runs} of `}${of} runs)` : ""
+  ];
+  const header = `# best: trial ${best.id}, ${config2.objective.metric} = ${fmtNumber(trialValue(best), 6)}${notes.join("")}`;
   return `${header}
 ${(0, import_yaml2.stringify)(best.params).trimEnd()}`;
 }
@@ -58097,80 +58578,67 @@ function baselineLine(config2, study) {
   if (best.id === base.id)
     return `No trial beat the baseline (defaults, trial 0): ${config2.objective.metric} = ${fmtNumber(baseValue)}.`;
   const diff = bestValue - baseValue;
-  return `Best vs baseline (defaults, trial 0): ${config2.objective.metric} ${fmtNumber(baseValue)} \u2192 ${fmtNumber(bestValue)} (${diff > 0 ? "+" : "\u2212"}${fmtNumber(Math.abs(diff))}), one run each.`;
+  const [a, b] = [trialSamples(base).length, trialSamples(best).length];
+  const runs = a === 1 && b === 1 ? "one run each" : a === b ? `means of ${a} runs each` : `means of ${a} and ${b} runs`;
+  return `Best vs baseline (defaults, trial 0): ${config2.objective.metric} ${fmtNumber(baseValue)} \u2192 ${fmtNumber(bestValue)} (${diff > 0 ? "+" : "\u2212"}${fmtNumber(Math.abs(diff))}), ${runs}.`;
 }
 function stopLine(study) {
   return study.stop ? `Stopped: ${study.stop.message}.` : "Not finished: more rounds can run (`matrix-tune run --resume`).";
 }
 
-// src/report/table.ts
-function rankedTrials(study, goal) {
-  return [...study.trials].sort((a, b) => {
-    const va = trialValue(a);
-    const vb = trialValue(b);
-    if (va !== void 0 && vb !== void 0) return va === vb ? a.id - b.id : isBetter(goal, va, vb) ? -1 : 1;
-    if (va !== void 0) return -1;
-    if (vb !== void 0) return 1;
-    return a.id - b.id;
-  });
-}
-function resultsTable(config2, study, opts = {}) {
-  const { metric, goal } = config2.objective;
-  const paramNames = Object.keys(config2.parameters).filter((n) => config2.parameters[n].type !== "constant");
-  const metricNames = config2.metrics.record;
-  const best = bestTrial(study, goal);
-  const ranked = rankedTrials(study, goal);
-  const shown = opts.maxRows !== void 0 ? ranked.slice(0, opts.maxRows) : ranked;
-  const header = ["#", "trial", "status", metric, ...metricNames, ...paramNames, "time", "note"];
-  const rows = shown.map((t, i) => {
-    const last = t.attempts[t.attempts.length - 1];
-    const value2 = trialValue(t);
-    const link = opts.linkFor?.(t);
-    const note = last && last.status !== "succeeded" ? last.reason : t.attempts.length > 1 ? `attempt ${t.attempts.length}` : "";
-    return [
-      value2 !== void 0 ? String(i + 1) : "",
-      link ? `[${t.id}](${link})` : String(t.id),
-      t === best ? `${t.status} \u2605` : t.status,
-      value2 !== void 0 ? fmtNumber(value2) : "\u2013",
-      ...metricNames.map((m) => last?.metrics[m] !== void 0 ? fmtNumber(last.metrics[m]) : "\u2013"),
-      ...paramNames.map((p) => fmtScalar(t.params[p])),
-      last ? fmtDuration(last.durationMs) : "",
-      escapeCell(truncate(note, 80))
-    ];
-  });
-  const table = markdownTable([header, ...rows], {
-    align: header.map((_, i) => i === 0 || i >= 3 && i < 4 + metricNames.length ? "r" : "l"),
-    alignDelimiters: opts.aligned ?? false
-  });
-  const omitted = ranked.length - shown.length;
-  return omitted > 0 ? `${table}
-
-_${omitted} more trials not shown._` : table;
-}
-function truncate(s, n) {
-  return s.length > n ? `${s.slice(0, n - 1)}\u2026` : s;
-}
-function escapeCell(s) {
-  return s.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
-}
-
 // src/report/markdown.ts
 var COMMENT_LIMIT = 65e3;
+var OPTIONAL = ["curves", "effects", "convergence", "rungs"];
+var MIN_ROWS = 25;
 function markdownReport(config2, study, opts = {}) {
-  const render = (maxRows) => compose(config2, study, opts, maxRows);
-  const full = render();
+  const optional2 = optionalSections(config2, study);
+  const render = (dropped, maxRows) => compose(config2, study, opts, sectionsFrom(optional2, dropped), maxRows);
+  const full = render(0);
   if (opts.maxChars === void 0 || full.length <= opts.maxChars) return full;
-  let lo = 0;
-  let hi = study.trials.length;
+  const limit = opts.maxChars;
+  const minRows = Math.min(MIN_ROWS, study.trials.length);
+  for (let dropped = 0; dropped <= OPTIONAL.length; dropped++) {
+    const last = dropped === OPTIONAL.length;
+    const rows = mostRowsThatFit((n) => render(dropped, n).length <= limit, last ? 0 : minRows, study.trials.length);
+    if (rows !== void 0) return render(dropped, rows);
+  }
+  return render(OPTIONAL.length, 0);
+}
+function mostRowsThatFit(fits, lo, hi) {
+  if (!fits(lo)) return void 0;
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);
-    if (render(mid).length <= opts.maxChars) lo = mid;
+    if (fits(mid)) lo = mid;
     else hi = mid - 1;
   }
-  return render(lo);
+  return lo;
 }
-function compose(config2, study, opts, maxRows) {
+function optionalSections(config2, study) {
+  const chart = mermaidConvergence(config2, study);
+  const effects = parameterEffects(config2, study);
+  return {
+    convergence: chart && `### Convergence
+
+${chart}
+
+${convergenceFallback(config2, study)}`,
+    rungs: rungsSection(config2, study),
+    curves: learningCurvesSection(config2, study),
+    effects: effects.length ? `### Parameter effects
+
+${markdownTable([["parameter", `effect on ${config2.objective.metric}`], ...effects.map((e) => [e.name, e.text])])}` : void 0
+  };
+}
+function sectionsFrom(all, dropped) {
+  const kept = new Set(OPTIONAL.slice(dropped));
+  return Object.fromEntries(Object.entries(all).filter(([k]) => kept.has(k)));
+}
+function compose(config2, study, opts, sections, maxRows) {
   const goal = config2.objective.goal;
+  const snippet = bestSnippet(config2, study);
+  let table = resultsTable(config2, study, { maxRows, linkFor: opts.linkFor });
+  if (maxRows !== void 0 && maxRows < study.trials.length && opts.fullReportUrl)
+    table += ` The full table is in the [job summary](${opts.fullReportUrl}).`;
   const parts = [
     `## matrix-tune: ${study.name}`,
     [
@@ -58179,34 +58647,21 @@ function compose(config2, study, opts, maxRows) {
     ].join("  \n"),
     stopLine(study),
     baselineLine(config2, study),
-    opts.comparison
-  ].filter((p) => p !== void 0);
-  const snippet = bestSnippet(config2, study);
-  parts.push(snippet ? `### Best configuration
+    opts.comparison,
+    snippet ? `### Best configuration
 
 \`\`\`yaml
 ${snippet}
-\`\`\`` : "_No trial has succeeded yet._");
-  const chart = mermaidConvergence(config2, study);
-  if (chart) parts.push(`### Convergence
+\`\`\`` : "_No trial has succeeded yet._",
+    sections.convergence,
+    sections.rungs,
+    sections.curves,
+    sections.effects,
+    `### Trials
 
-${chart}
-
-${convergenceFallback(config2, study)}`);
-  const effects = parameterEffects(config2, study);
-  if (effects.length)
-    parts.push(
-      `### Parameter effects
-
-${markdownTable([["parameter", `effect on ${config2.objective.metric}`], ...effects.map((e) => [e.name, e.text])])}`
-    );
-  let table = resultsTable(config2, study, { maxRows, linkFor: opts.linkFor });
-  if (maxRows !== void 0 && maxRows < study.trials.length && opts.fullReportUrl)
-    table += ` The full table is in the [job summary](${opts.fullReportUrl}).`;
-  parts.push(`### Trials
-
-${table}`);
-  return `${parts.join("\n\n")}
+${table}`
+  ];
+  return `${parts.filter((p) => p !== void 0).join("\n\n")}
 `;
 }
 function convergenceFallback(config2, study) {
@@ -58225,13 +58680,14 @@ ${markdownTable([["after trial", `best ${config2.objective.metric}`], ...points]
 }
 
 // src/action/report.ts
-function lostAttempt(trialId, attempt, job) {
+function lostAttempt(run2, job) {
   const reason = job ? `the trial job ended (${job.conclusion ?? job.status}) without leaving a readable result; see its log` : "no trial job of this run ran it (the matrix may have been cut short)";
   return {
     status: "failed",
     reason,
-    trialId,
-    attempt,
+    trialId: run2.trialId,
+    attempt: run2.attempt,
+    ...run2.member !== void 0 ? { member: run2.member } : {},
     durationMs: 0,
     exitCode: null,
     signal: null,
@@ -58241,21 +58697,22 @@ function lostAttempt(trialId, attempt, job) {
     ...job ? { jobUrl: job.url, runner: job.runner } : {}
   };
 }
-function gatherRound(planned, resultsDir, jobs) {
-  const jobOf = (trialId, attempt) => jobs.find((j) => j.trialId === trialId && j.attempt === attempt);
+function gatherRound(planned, resultsDir, jobs, runId) {
+  const jobOf = (run2) => jobs.find((j) => j.trialId === run2.trialId && j.attempt === run2.attempt && j.member === run2.member);
   let { study } = mergeResultFiles(planned, resultsDir, (a) => {
-    const job = jobOf(a.trialId, a.attempt);
-    return job ? { ...a, jobUrl: job.url } : a;
+    const job = jobOf(a);
+    return { ...a, runId, ...job ? { jobUrl: job.url } : {} };
   });
   for (const run2 of unfinishedRuns(study)) {
-    const job = jobOf(run2.trialId, run2.attempt);
-    warning(`trial ${run2.trialId} (attempt ${run2.attempt}) left no result${job ? `: ${job.url}` : ""}`);
-    study = recordAttempt(study, lostAttempt(run2.trialId, run2.attempt, job));
+    const job = jobOf(run2);
+    warning(`${runLabel(run2)} left no result${job ? `: ${job.url}` : ""}`);
+    study = recordAttempt(study, { ...lostAttempt(run2, job), runId });
   }
   return study;
 }
 function baselineSection(config2, study, inputs) {
-  if (config2.compare === "off" || !existsSync4(join4(inputs.baselineDir, STATE_FILE))) return void 0;
+  if (config2.compare === "off") return void 0;
+  if (!existsSync4(join4(inputs.baselineDir, STATE_FILE))) return referenceSection(config2, study, inputs);
   const base = readStudy(join4(inputs.baselineDir, STATE_FILE));
   if (base.config.objective.metric !== config2.objective.metric || base.config.objective.goal !== config2.objective.goal) {
     warning(
@@ -58272,6 +58729,17 @@ function baselineSection(config2, study, inputs) {
   const status = base.stop ? "" : " (its study has not finished yet)";
   return renderComparison(c, { title: `Compared with ${inputs.baseLabel}${status}` });
 }
+function referenceSection(config2, study, inputs) {
+  const reference = referenceTrial(study);
+  if (!reference?.ref) return void 0;
+  const c = compareWithReference(config2, { study, label: "this pull request", ref: inputs.sha }, inputs.baseLabel);
+  const title = `Compared with ${inputs.baseLabel} (no study there yet: its defaults, trial ${reference.id}, on ${reference.ref.slice(0, 7)})`;
+  if (c) return renderComparison(c, { title });
+  const pending = reference.status === "pending" || reference.status === "running";
+  return `### ${title}
+
+${pending ? "The reference run has not finished yet." : `The reference run ${reference.status}: nothing to compare with (see trial ${reference.id} in the table).`}`;
+}
 async function headMovedNote(inputs) {
   if (inputs.pr === void 0 || !inputs.sha) return void 0;
   const pr = inputs.pr;
@@ -58287,7 +58755,7 @@ async function report(inputs) {
   const { config: config2 } = loadActionConfig(inputs.config, inputs.overrides);
   const planned = readOrCreateStudy(inputs.stateDir, config2);
   const jobs = await listTrialJobs(inputs.client, inputs.repo, inputs.runId);
-  let study = gatherRound(planned, inputs.resultsDir, jobs);
+  let study = gatherRound(planned, inputs.resultsDir, jobs, inputs.runId);
   const marker = studyMarker(config2.name);
   const existing = inputs.pr !== void 0 ? await findComment(inputs.client, inputs.repo, inputs.pr, marker) : void 0;
   const bot = readBotState(existing?.body);
@@ -58354,9 +58822,10 @@ var KEYS = {
   max_rounds: "max_rounds",
   seed: "seed",
   config: "config",
-  compare: "compare"
+  compare: "compare",
+  repeats: "repeats"
 };
-var INTEGER_KEYS = /* @__PURE__ */ new Set(["max_trials", "parallel", "max_rounds", "seed"]);
+var INTEGER_KEYS = /* @__PURE__ */ new Set(["max_trials", "parallel", "max_rounds", "seed", "repeats"]);
 function quote(text, max = 60) {
   const flat = text.replace(/[\r\n\t]+/g, " ");
   const cut = [...flat].length > max ? `${[...flat].slice(0, max).join("")}\u2026` : flat;
@@ -58416,7 +58885,7 @@ function describeIssue(i) {
   return i.message;
 }
 function allowedKeys() {
-  return "`strategy`, `max-trials`, `parallel`, `rounds`, `seed`, `config`, `compare`";
+  return "`strategy`, `max-trials`, `parallel`, `rounds`, `seed`, `config`, `compare`, `repeats`";
 }
 var HELP = `**matrix-tune** commands (the first line of a comment):
 
@@ -58429,7 +58898,7 @@ var HELP = `**matrix-tune** commands (the first line of a comment):
 | \`/tune restart [key=value \u2026]\` | cancel the running study and start a new one |
 | \`/tune help\` | this list |
 
-Settings: \`strategy\` (${STRATEGIES.join(", ")}), \`max-trials\` (1\u201310000), \`parallel\` (trials per round, 1\u2013256), \`rounds\` (most rounds), \`seed\`, \`config\` (path of a tuning config), \`compare\` (\`base\`: against the base branch's latest study, \`off\`).
+Settings: \`strategy\` (${STRATEGIES.join(", ")}), \`max-trials\` (1\u201310000), \`parallel\` (trials per round, 1\u2013256), \`rounds\` (most rounds), \`seed\`, \`config\` (path of a tuning config), \`compare\` (\`base\`: against the base branch's latest study, \`off\`), \`repeats\` (runs per configuration with different seeds, 1\u201320, so the comparison can tell a gain from noise).
 Only collaborators with the configured permission can start a study; one study runs per pull request at a time.`;
 
 // src/action/slash.ts
@@ -58482,7 +58951,15 @@ ${HELP}`);
 ${HELP}`);
   const overrides = command.kind === "start" || command.kind === "restart" ? command.overrides : {};
   const { config: base } = loadActionConfig(inputs.config, overrides.config ? { config: overrides.config } : {});
-  const config2 = applyOverrides(base, overrides);
+  let config2;
+  try {
+    config2 = applyOverrides(base, overrides);
+  } catch (err) {
+    if (err instanceof OverrideError) return refuse(`${err.message}
+
+${HELP}`);
+    throw err;
+  }
   const needed = inputs.minPermission ?? config2.bot.permission;
   const { data: perm } = await call(
     `checking @${login}'s permission`,
@@ -58565,6 +59042,7 @@ async function cancelRuns(client, repo, config2, pr) {
 }
 
 // src/action/trial.ts
+import { existsSync as existsSync6, readdirSync as readdirSync2 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname as dirname2, join as join6, resolve as resolve3 } from "node:path";
 
@@ -58785,9 +59263,10 @@ async function runTrial(spec) {
     };
     if (spec.signal?.aborted) onAbort();
     spec.signal?.addEventListener("abort", onAbort);
+    let exited = false;
     const onStep = (step) => {
       spec.onIntermediate?.(step);
-      if (!pruner || pruned) return;
+      if (!pruner || pruned || exited) return;
       const verdict = pruner.observe(step.step, step.values);
       if (!verdict.prune) return;
       pruned = verdict;
@@ -58824,6 +59303,7 @@ async function runTrial(spec) {
       done({ kind: "spawn-error", message });
     });
     child.on("exit", () => {
+      exited = true;
       clearTimeout(timer);
       killGroup("SIGKILL");
     });
@@ -58907,12 +59387,21 @@ async function trial(inputs, signal) {
   const { config: config2, file: file2 } = loadActionConfig(inputs.config, inputs.overrides);
   if (payload.study !== config2.name)
     throw new Error(`the payload is for study "${payload.study}", but ${inputs.config} is study "${config2.name}"`);
+  const m = payload.member;
   const outputDir = join6(
     process.env.RUNNER_TEMP ?? tmpdir(),
     "matrix-tune",
-    `trial-${payload.trial}-${payload.attempt}`
+    `trial-${runKey({ trial: payload.trial, attempt: payload.attempt, member: m?.index })}`
   );
-  info(`trial ${payload.trial} (attempt ${payload.attempt}) of ${config2.name}: ${JSON.stringify(payload.params)}`);
+  const label = runLabel({ trialId: payload.trial, attempt: payload.attempt, member: m?.index });
+  info(
+    `${label} of ${config2.name}${m ? ` (seed ${m.seed}, fold ${m.fold} of ${m.folds})` : ""}: ${JSON.stringify(payload.params)}`
+  );
+  if (payload.resume) logResume(payload.resume, inputs.checkpointDir);
+  if (payload.prune)
+    info(
+      `early stopping: stops when its best ${config2.objective.metric} is worse than the median of earlier trials (${payload.prune.median.length} steps known, none before step ${payload.prune.after})`
+    );
   const outcome = await runTrial({
     study: config2.name,
     trialId: payload.trial,
@@ -58923,22 +59412,34 @@ async function trial(inputs, signal) {
     outputDir,
     config: config2,
     signal,
+    checkpointDir: inputs.checkpointDir,
+    ...payload.member ? { member: payload.member } : {},
+    ...payload.prune ? { prune: payload.prune } : {},
     onIntermediate: (v) => info(
       `step ${v.step}: ${Object.entries(v.values).map(([k, x]) => `${k}=${x}`).join(" ")}`
     )
   });
   if (outcome.kind === "interrupted")
     throw new Error("the trial was stopped (the job was cancelled); it will run again when the study resumes");
-  const path = writeResultFile(inputs.resultsDir, config2.name, outcome.attempt);
+  const attempt = { ...outcome.attempt, ...inputs.runId !== void 0 ? { runId: inputs.runId } : {} };
+  const path = writeResultFile(inputs.resultsDir, config2.name, attempt);
   setOutput("result-file", path);
-  setOutput("status", outcome.attempt.status);
+  setOutput("status", attempt.status);
   info(`log tail:
-${outcome.attempt.logTail}`);
-  if (outcome.attempt.status === "succeeded") {
-    setOutput("value", String(outcome.attempt.value));
-    info(`${config2.objective.metric} = ${outcome.attempt.value}`);
-  } else
-    setFailed(`trial ${payload.trial} ${outcome.attempt.status}: ${outcome.attempt.reason} (the result is saved)`);
+${attempt.logTail}`);
+  if (attempt.status === "succeeded") {
+    setOutput("value", String(attempt.value));
+    info(`${config2.objective.metric} = ${attempt.value}`);
+  } else if (attempt.status === "pruned")
+    info(`${label} pruned: ${attempt.reason}`);
+  else setFailed(`${label} failed: ${attempt.reason} (the result is saved)`);
+}
+function logResume(resume, dir) {
+  const from = `${runLabel({ trialId: resume.trial, attempt: resume.attempt, member: resume.member })}${resume.run !== void 0 ? ` (run ${resume.run})` : ""}`;
+  const found = existsSync6(dir) && readdirSync2(dir).length > 0;
+  info(
+    found ? `continues the checkpoint of ${from}` : `continues ${from}, but no checkpoint of it was downloaded (the workload may not save one, or the artifact expired): starting from scratch`
+  );
 }
 
 // src/action/main.ts
@@ -58949,6 +59450,10 @@ function positiveIntInput(name) {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1) throw new Error(`input ${name} must be a positive whole number, got "${text}"`);
   return n;
+}
+function workflowRunId() {
+  const id = Number(process.env.GITHUB_RUN_ID);
+  return Number.isInteger(id) && id > 0 ? id : void 0;
 }
 function pullRequestNumber() {
   const explicit = positiveIntInput("pr");
@@ -58972,17 +59477,25 @@ async function run() {
     const findBaseline = pr2 && token2 ? async () => {
       const client2 = createClient({ token: token2, log: (m) => warning(m) });
       const repo2 = repoFromEnv();
-      const branch = await baseBranchOf(client2, repo2, pr2, context2.payload.pull_request?.base?.ref);
+      const base = await baseOf(client2, repo2, pr2, context2.payload.pull_request?.base);
       const workflow2 = getInput("workflow") || workflowFileFromRef(process.env.GITHUB_WORKFLOW_REF ?? "");
-      return findBaselineRun(client2, repo2, workflow2, branch);
+      return { run: await findBaselineRun(client2, repo2, workflow2, base.ref), sha: base.sha };
     } : void 0;
     return plan({ config: config2, stateDir, resultsDir, overrides, findBaseline });
   }
   if (command === "trial") {
     const abort = new AbortController();
     for (const sig of ["SIGINT", "SIGTERM"]) process.once(sig, () => abort.abort());
+    const checkpointDir = getInput("checkpoint-dir") || join7(process.env.RUNNER_TEMP ?? tmpdir2(), "matrix-tune", "checkpoint");
     return trial(
-      { config: config2, payload: getInput("payload", { required: true }), resultsDir, overrides },
+      {
+        config: config2,
+        payload: getInput("payload", { required: true }),
+        resultsDir,
+        checkpointDir,
+        overrides,
+        runId: workflowRunId()
+      },
       abort.signal
     );
   }
@@ -59008,9 +59521,8 @@ async function run() {
       minPermission: min || void 0
     });
   }
-  const runId = Number(process.env.GITHUB_RUN_ID);
-  if (!Number.isInteger(runId) || runId <= 0)
-    throw new Error("GITHUB_RUN_ID is not set: is this running in GitHub Actions?");
+  const runId = workflowRunId();
+  if (runId === void 0) throw new Error("GITHUB_RUN_ID is not set: is this running in GitHub Actions?");
   const pr = pullRequestNumber();
   const sha = getInput("sha") || void 0;
   if (sha && !/^[0-9a-f]{7,64}$/.test(sha)) throw new Error(`input sha must be a commit id, got "${sha}"`);

@@ -2623,7 +2623,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
         );
         optionsWithConflicting.forEach((option) => {
           const conflictingAndDefined = definedNonDefaultOptions.find(
-            (defined) => option.conflictsWith.includes(defined.attributeName())
+            (defined2) => option.conflictsWith.includes(defined2.attributeName())
           );
           if (conflictingAndDefined) {
             this._conflictingOption(option, conflictingAndDefined);
@@ -31410,7 +31410,7 @@ function checkCrossFields(cfg, ctx) {
       );
   }
   const envNames = /* @__PURE__ */ new Map();
-  for (const name of [...Object.keys(params), ...cfg.resource ? [cfg.resource.name] : []]) {
+  for (const name of /* @__PURE__ */ new Set([...Object.keys(params), ...cfg.resource ? [cfg.resource.name] : []])) {
     const env = paramEnvName(name);
     const other = envNames.get(env);
     if (other) issue2(["parameters", name], `"${name}" and "${other}" would share the environment variable ${env}`);
@@ -31865,14 +31865,18 @@ var overridesSchema = external_exports.strictObject({
   max_rounds: external_exports.int().min(1).max(1e3).optional(),
   seed: external_exports.int().min(0).max(2 ** 31 - 1).optional(),
   config: external_exports.string().regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+\.ya?ml$/, "a .yml path inside the repository").optional(),
-  compare: external_exports.enum(["base", "off"]).optional()
+  compare: external_exports.enum(["base", "off"]).optional(),
+  repeats: external_exports.int().min(1).max(20).optional()
 });
+var OverrideError = class extends Error {
+};
 function applyOverrides(config2, o) {
-  return {
+  const merged = {
     ...config2,
     strategy: o.strategy ?? config2.strategy,
     seed: o.seed ?? config2.seed,
     compare: o.compare ?? config2.compare,
+    repeats: o.repeats ?? config2.repeats,
     budget: {
       ...config2.budget,
       max_trials: o.max_trials ?? config2.budget.max_trials,
@@ -31880,6 +31884,11 @@ function applyOverrides(config2, o) {
       max_rounds: o.max_rounds ?? config2.budget.max_rounds
     }
   };
+  const checked = configSchema.safeParse(merged);
+  if (checked.success) return checked.data;
+  const settings = Object.entries(o).filter(([, v]) => v !== void 0).map(([k, v]) => `${k}=${v}`).join(" ");
+  const problems = checked.error.issues.map((i) => `${i.path.join(".") || "config"}: ${i.message}`).join("; ");
+  throw new OverrideError(`with ${settings} the config is not valid: ${problems}`);
 }
 
 // src/study/study.ts
@@ -31933,8 +31942,14 @@ var trialSchema = external_exports.object({
   rung: external_exports.int().min(0).optional(),
   /** hyperband: the trial of the rung below whose configuration this one continues. */
   parent: external_exports.int().min(0).optional(),
+  /**
+   * A commit other than the study's to run on: the base branch's, where the
+   * config's defaults run so that a pull request has something to compare
+   * with. Such a trial is a reference, not part of the search.
+   */
+  ref: external_exports.string().regex(/^[0-9a-f]{40}$/).optional(),
   /** pending/running: the next attempt has not finished; otherwise the last attempt's status
-   * (with repeats or folds: succeeded if any member did, else pruned if any was, else failed). */
+   * (with repeats or folds: pruned if any member was, else succeeded if any member did, else failed). */
   status: external_exports.enum(TRIAL_STATUSES),
   attempts: external_exports.array(attemptSchema)
 });
@@ -31985,7 +32000,12 @@ function configHash(config2) {
     parameters: config2.parameters,
     objective: { metric: config2.objective.metric, goal: config2.objective.goal },
     strategy: config2.strategy,
-    seed: config2.seed
+    seed: config2.seed,
+    // Left out when unset, so that studies saved before these existed keep their hash.
+    sampler: config2.strategy === "hyperband" ? config2.sampler : void 0,
+    resource: config2.resource,
+    early_stopping: config2.early_stopping,
+    members: membersOf(config2) > 1 ? { repeats: config2.repeats, folds: config2.folds } : void 0
   };
   return createHash("sha256").update(stableJson(defining)).digest("hex").slice(0, 16);
 }
@@ -31994,6 +32014,9 @@ function stableJson(v) {
   if (v && typeof v === "object")
     return `{${Object.keys(v).sort().filter((k) => v[k] !== void 0).map((k) => `${JSON.stringify(k)}:${stableJson(v[k])}`).join(",")}}`;
   return JSON.stringify(v);
+}
+function searchTrials(study) {
+  return study.trials.filter((t) => t.ref === void 0);
 }
 function membersOf(config2) {
   return config2.repeats * config2.folds;
@@ -32050,8 +32073,8 @@ function sameRun(a, b) {
   return a.attempt === b.attempt && (a.member ?? 0) === (b.member ?? 0);
 }
 function combinedStatus(members2) {
-  if (members2.some((a) => a.status === "succeeded")) return "succeeded";
-  return members2.some((a) => a.status === "pruned") ? "pruned" : "failed";
+  if (members2.some((a) => a.status === "pruned")) return "pruned";
+  return members2.some((a) => a.status === "succeeded") ? "succeeded" : "failed";
 }
 function withStop(study, stop) {
   const { stop: _, ...rest } = study;
@@ -32072,7 +32095,7 @@ function isBetter(goal, a, b) {
 function bestTrial(study, goal) {
   let best;
   let bestValue = 0;
-  for (const t of study.trials) {
+  for (const t of searchTrials(study)) {
     const v = trialValue(t);
     if (v !== void 0 && (best === void 0 || isBetter(goal, v, bestValue))) {
       best = t;
@@ -32083,7 +32106,7 @@ function bestTrial(study, goal) {
 }
 function bestSoFar(study, goal) {
   let best;
-  return study.trials.map((t) => {
+  return searchTrials(study).map((t) => {
     const v = trialValue(t);
     if (v !== void 0 && (best === void 0 || isBetter(goal, v, best))) best = v;
     return best;
@@ -32838,9 +32861,9 @@ function logH(z2) {
     return -0.5 * z2 * z2 - HALF_LOG_2PI + log1mexp(Math.log(erfcx(-z2 / SQRT22) * -z2) + HALF_LOG_PI_OVER_2);
   return -0.5 * z2 * z2 - HALF_LOG_2PI - 2 * Math.log(-z2);
 }
-function logExpectedImprovement(mean, variance, best) {
+function logExpectedImprovement(mean2, variance, best) {
   const sd = Math.sqrt(variance);
-  return Math.log(sd) + logH((best - mean) / sd);
+  return Math.log(sd) + logH((best - mean2) / sd);
 }
 
 // src/strategy/bayes/encoding.ts
@@ -33267,8 +33290,8 @@ function negLogPosterior(data, priors) {
     grad[p] = -0.5 * signalGrad;
     grad[p + 1] = -0.5 * noiseGrad;
     let prior = 0;
-    const gaussian = (i, mean, sd) => {
-      const z2 = (theta[i] - mean) / sd;
+    const gaussian = (i, mean2, sd) => {
+      const z2 = (theta[i] - mean2) / sd;
       prior += 0.5 * z2 * z2;
       grad[i] = grad[i] + z2 / sd;
     };
@@ -33396,16 +33419,16 @@ function standardize(v) {
   const out = new Float64Array(n);
   if (!(hi > lo)) return out;
   const range = hi - lo;
-  let mean = 0;
+  let mean2 = 0;
   for (let i = 0; i < n; i++) {
     out[i] = (v[i] - lo) / range;
-    mean += out[i];
+    mean2 += out[i];
   }
-  mean /= n;
+  mean2 /= n;
   let ss = 0;
-  for (let i = 0; i < n; i++) ss += (out[i] - mean) ** 2;
+  for (let i = 0; i < n; i++) ss += (out[i] - mean2) ** 2;
   const sd = Math.sqrt(ss / n);
-  for (let i = 0; i < n; i++) out[i] = (out[i] - mean) / sd;
+  for (let i = 0; i < n; i++) out[i] = (out[i] - mean2) / sd;
   return out;
 }
 function yeoJohnson(x, lambda) {
@@ -33420,11 +33443,11 @@ function yeoJohnsonWarp(z2) {
   for (const a of z2) jac += Math.sign(a) * Math.log1p(Math.abs(a));
   for (let lambda = -1; lambda <= 3.0001; lambda += 0.125) {
     const t = z2.map((v) => yeoJohnson(v, lambda));
-    let mean = 0;
-    for (const a of t) mean += a;
-    mean /= n;
+    let mean2 = 0;
+    for (const a of t) mean2 += a;
+    mean2 /= n;
     let ss = 0;
-    for (const a of t) ss += (a - mean) ** 2;
+    for (const a of t) ss += (a - mean2) ** 2;
     const ll = -0.5 * n * Math.log(ss / n) + (lambda - 1) * jac;
     if (ss > 0 && ll > bestLl) {
       bestLl = ll;
@@ -33634,7 +33657,7 @@ function hyperbandBrackets(r) {
   const sMax = maxHalvings(r);
   const out = [];
   for (let s = sMax; s >= 0; s--) {
-    const n = Math.ceil((sMax + 1) / (s + 1) * r.eta ** s);
+    const n = Math.ceil((sMax + 1) * r.eta ** s / (s + 1));
     const rungs = [];
     for (let i = 0; i <= s; i++)
       rungs.push({ size: Math.floor(n / r.eta ** i), resource: rungResource(r, r.max * r.eta ** (i - s)) });
@@ -33649,6 +33672,9 @@ function rungResource(r, exact) {
 function bracketAt(brackets, k) {
   return brackets[k % brackets.length];
 }
+function bracketTrials(bracket) {
+  return bracket.rungs.reduce((n, r) => n + r.size, 0);
+}
 function iterationCost(brackets) {
   let trials = 0;
   let resource = 0;
@@ -33661,7 +33687,7 @@ function iterationCost(brackets) {
 }
 
 // src/strategy/hyperband/schedule.ts
-function scheduleRound(config2, trials, room) {
+function scheduleRound(config2, trials, room, unseen = Number.POSITIVE_INFINITY) {
   const resource = hyperbandResource(config2);
   const layout = hyperbandBrackets(resource);
   const byBracket = /* @__PURE__ */ new Map();
@@ -33673,20 +33699,32 @@ function scheduleRound(config2, trials, room) {
   }
   const out = { promoted: [], slots: [] };
   let left = room;
+  let fresh = unseen;
   const opened = byBracket.size === 0 ? -1 : Math.max(...byBracket.keys());
+  let unclaimed = config2.budget.max_trials - trials.length;
+  for (const [k, rungs] of byBracket)
+    unclaimed -= Math.max(0, bracketTrials(bracketAt(layout, k)) - rungs.reduce((n, r) => n + (r?.length ?? 0), 0));
   for (let k = 0; left > 0; k++) {
     const bracket = bracketAt(layout, k);
     const rungs = byBracket.get(k) ?? [];
     if (k > opened) {
-      const n = Math.min(left, bracket.rungs[0].size);
+      if (unclaimed < bracketTrials(bracket) && !(k === 0 && opened === -1)) {
+        out.short = { left: Math.max(0, unclaimed), need: bracketTrials(bracket) };
+        break;
+      }
+      unclaimed -= bracketTrials(bracket);
+      const n = Math.min(left, bracket.rungs[0].size, fresh);
+      if (n === 0) break;
       for (let j = 0; j < n; j++) out.slots.push(placeIn(k, bracket, 0));
       left -= n;
+      fresh -= n;
       continue;
     }
-    const next = nextInBracket(config2, bracket, k, rungs);
+    const next = nextInBracket(config2, bracket, k, rungs, fresh);
     const take = next.slice(0, left);
     for (const t of take) ("params" in t ? out.promoted : out.slots).push(t);
     left -= take.length;
+    fresh -= take.filter((t) => !("params" in t)).length;
   }
   return out;
 }
@@ -33700,17 +33738,18 @@ function hyperbandResource(config2) {
 function placeIn(k, bracket, rung) {
   return { bracket: k, rung, resource: bracket.rungs[rung].resource };
 }
-function nextInBracket(config2, bracket, k, rungs) {
+function nextInBracket(config2, bracket, k, rungs, fresh) {
   const i = rungs.length - 1;
   const current = rungs[i] ?? [];
-  const target = i === 0 ? bracket.rungs[0].size : promotedFrom(config2, bracket, rungs[i - 1], i).length;
+  const first = rungs[0].length;
+  const target = i === 0 ? Math.min(bracket.rungs[0].size, current.length + fresh) : promotedFrom(config2, bracket, rungs[i - 1], i, first).length;
   if (current.length < target) {
     if (i === 0) return Array.from({ length: target - current.length }, () => placeIn(k, bracket, 0));
     const started = new Set(current.map((t) => t.parent));
-    return promotedFrom(config2, bracket, rungs[i - 1], i).filter((t) => !started.has(t.id)).map((t) => promotion(t, k, bracket, i));
+    return promotedFrom(config2, bracket, rungs[i - 1], i, first).filter((t) => !started.has(t.id)).map((t) => promotion(t, k, bracket, i));
   }
   if (i + 1 >= bracket.rungs.length || !rungDone(config2, current)) return [];
-  return promotedFrom(config2, bracket, current, i + 1).map((t) => promotion(t, k, bracket, i + 1));
+  return promotedFrom(config2, bracket, current, i + 1, first).map((t) => promotion(t, k, bracket, i + 1));
 }
 function promotion(parent, k, bracket, rung) {
   return { params: parent.params, ...placeIn(k, bracket, rung), parent: parent.id };
@@ -33720,28 +33759,35 @@ function rungDone(config2, rung) {
     (t) => t.status === "succeeded" || t.status === "pruned" || t.status === "failed" && !willRetry(t, config2.budget.retries)
   );
 }
-function promotedFrom(config2, bracket, below, rung) {
+function promotedFrom(config2, bracket, below, rung, first = bracket.rungs[0].size) {
   const goal = config2.objective.goal;
   const ranked = below.flatMap((t) => {
     const v = trialValue(t);
     return v === void 0 ? [] : [{ t, v }];
   }).sort((a, b) => isBetter(goal, a.v, b.v) ? -1 : isBetter(goal, b.v, a.v) ? 1 : a.t.id - b.t.id);
-  return ranked.slice(0, bracket.rungs[rung].size).map((r) => r.t);
+  const size = Math.min(
+    bracket.rungs[rung].size,
+    Math.max(1, Math.floor(first / hyperbandResource(config2).eta ** rung))
+  );
+  return ranked.slice(0, size).map((r) => r.t);
 }
 
 // src/strategy/hyperband/index.ts
 function hyperbandTrials(config2, study, room) {
-  const { promoted, slots } = scheduleRound(config2, study.trials, room);
   const space = buildSpace(config2.parameters);
+  let { promoted, slots, short } = scheduleRound(config2, study.trials, room);
   const params = sample(config2, space, study.trials, slots.length);
-  const fresh = [
-    ...promoted,
-    ...slots.slice(0, params.length).map((slot, i) => ({ ...slot, params: params[i] }))
-  ];
+  if (params.length < slots.length)
+    ({ promoted, slots, short } = scheduleRound(config2, study.trials, room, params.length));
+  const fresh = [...promoted, ...slots.map((slot, i) => ({ ...slot, params: params[i] }))];
   const notes = [];
-  if (study.trials.length === 0) notes.push(describeIteration(config2));
+  if (slots.length > 0 && !study.trials.some((t) => t.bracket !== void 0)) notes.push(describeIteration(config2));
   if (promoted.length > 0) notes.push(describePromotions(config2, promoted));
-  return { fresh, ...notes.length ? { note: notes.join("; ") } : {} };
+  const stop = fresh.length === 0 && short ? {
+    code: "max_trials",
+    message: `the ${short.left} trials left in budget.max_trials cannot finish another hyperband bracket (the next needs ${short.need})`
+  } : void 0;
+  return { fresh, ...notes.length ? { note: notes.join("; ") } : {}, ...stop ? { stop } : {} };
 }
 function sample(config2, space, trials, count) {
   if (count === 0) return [];
@@ -33794,7 +33840,9 @@ function describeIteration(config2) {
   const brackets = hyperbandBrackets(r);
   const cost = iterationCost(brackets);
   const shape = brackets.map((b) => `${b.rungs.map((rung) => `${rung.size}\xD7${rung.resource}`).join("\u2192")}`).join(", ");
-  return `hyperband with \u03B7=${r.eta}: ${brackets.length} brackets of (trials\xD7${r.name}) ${shape}; one iteration is ${cost.trials} trials and ${cost.resource} ${r.name}`;
+  const layout = `hyperband with \u03B7=${r.eta}: ${brackets.length} brackets of (trials\xD7${r.name}) ${shape}; one iteration is ${cost.trials} trials and ${cost.resource} ${r.name}`;
+  const max = config2.budget.max_trials;
+  return max < cost.trials ? `${layout}. budget.max_trials (${max}) is less than one iteration, so ${max < bracketTrials(brackets[0]) ? "even the first bracket is cut short" : "the later brackets will not run"}: set it to ${cost.trials} or more` : layout;
 }
 function describePromotions(config2, promoted) {
   const name = hyperbandResource(config2).name;
@@ -33826,7 +33874,7 @@ function completion(config2, study) {
       message: `${failures} trials failed, more than the ${maxFailures(config2)} allowed (budget.max_failures)`
     };
   const pendingRetries = study.trials.some((t) => willRetry(t, config2.budget.retries));
-  if (study.trials.length >= config2.budget.max_trials && !pendingRetries)
+  if (searchTrials(study).length >= config2.budget.max_trials && !pendingRetries)
     return { code: "max_trials", message: `all ${config2.budget.max_trials} trials ran (budget.max_trials)` };
   const { max_rounds, patience } = config2.budget;
   if (max_rounds !== void 0 && study.rounds.length >= max_rounds)
@@ -33880,14 +33928,15 @@ function planRound(config2, study) {
   if (stop) return { kind: "done", study: withStop(study, stop), stop };
   const { parallel, max_trials, retries } = config2.budget;
   const retry = study.trials.filter((t) => willRetry(t, retries)).slice(0, parallel).map((t) => t.id);
-  const room = Math.max(0, Math.min(parallel - retry.length, max_trials - study.trials.length));
+  const search = { ...study, trials: searchTrials(study) };
+  const room = Math.max(0, Math.min(parallel - retry.length, max_trials - search.trials.length));
   const space = buildSpace(config2.parameters);
   const baseline = baselineFirst(config2, study, space, room).map((params) => atFullResource(config2, params));
-  const chosen = config2.strategy === "hyperband" ? hyperbandTrials(config2, withTrials(study, baseline), room - baseline.length) : proposed(config2, config2.strategy, study, space, baseline, room - baseline.length);
+  const chosen = config2.strategy === "hyperband" ? hyperbandTrials(config2, withTrials(search, baseline), room - baseline.length) : proposed(config2, config2.strategy, search, space, baseline, room - baseline.length);
   const fresh = [...baseline, ...chosen.fresh];
   const note = chosen.note;
   if (fresh.length === 0 && retry.length === 0) {
-    const exhausted = {
+    const exhausted = chosen.stop ?? {
       code: "exhausted",
       message: `the search space has no untried configuration left after ${study.trials.length} trials`
     };
@@ -33932,7 +33981,7 @@ function atFullResource(config2, params) {
   return config2.resource ? { params, resource: config2.resource.max } : { params };
 }
 function baselineFirst(config2, study, space, count) {
-  if (!config2.baseline || study.trials.length > 0 || count === 0) return [];
+  if (!config2.baseline || searchTrials(study).length > 0 || count === 0) return [];
   const defaults = defaultParams(space);
   return defaults.ok ? [defaults.params] : [];
 }
@@ -33957,6 +34006,305 @@ function fmtDuration(ms) {
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
 }
 
+// node_modules/markdown-table/index.js
+function defaultStringLength(value) {
+  return value.length;
+}
+function markdownTable(table, options) {
+  const settings = options || {};
+  const align = (settings.align || []).concat();
+  const stringLength = settings.stringLength || defaultStringLength;
+  const alignments = [];
+  const cellMatrix = [];
+  const sizeMatrix = [];
+  const longestCellByColumn = [];
+  let mostCellsPerRow = 0;
+  let rowIndex = -1;
+  while (++rowIndex < table.length) {
+    const row2 = [];
+    const sizes2 = [];
+    let columnIndex2 = -1;
+    if (table[rowIndex].length > mostCellsPerRow) {
+      mostCellsPerRow = table[rowIndex].length;
+    }
+    while (++columnIndex2 < table[rowIndex].length) {
+      const cell = serialize(table[rowIndex][columnIndex2]);
+      if (settings.alignDelimiters !== false) {
+        const size = stringLength(cell);
+        sizes2[columnIndex2] = size;
+        if (longestCellByColumn[columnIndex2] === void 0 || size > longestCellByColumn[columnIndex2]) {
+          longestCellByColumn[columnIndex2] = size;
+        }
+      }
+      row2.push(cell);
+    }
+    cellMatrix[rowIndex] = row2;
+    sizeMatrix[rowIndex] = sizes2;
+  }
+  let columnIndex = -1;
+  if (typeof align === "object" && "length" in align) {
+    while (++columnIndex < mostCellsPerRow) {
+      alignments[columnIndex] = toAlignment(align[columnIndex]);
+    }
+  } else {
+    const code = toAlignment(align);
+    while (++columnIndex < mostCellsPerRow) {
+      alignments[columnIndex] = code;
+    }
+  }
+  columnIndex = -1;
+  const row = [];
+  const sizes = [];
+  while (++columnIndex < mostCellsPerRow) {
+    const code = alignments[columnIndex];
+    let before = "";
+    let after = "";
+    if (code === 99) {
+      before = ":";
+      after = ":";
+    } else if (code === 108) {
+      before = ":";
+    } else if (code === 114) {
+      after = ":";
+    }
+    let size = settings.alignDelimiters === false ? 1 : Math.max(
+      1,
+      longestCellByColumn[columnIndex] - before.length - after.length
+    );
+    const cell = before + "-".repeat(size) + after;
+    if (settings.alignDelimiters !== false) {
+      size = before.length + size + after.length;
+      if (size > longestCellByColumn[columnIndex]) {
+        longestCellByColumn[columnIndex] = size;
+      }
+      sizes[columnIndex] = size;
+    }
+    row[columnIndex] = cell;
+  }
+  cellMatrix.splice(1, 0, row);
+  sizeMatrix.splice(1, 0, sizes);
+  rowIndex = -1;
+  const lines = [];
+  while (++rowIndex < cellMatrix.length) {
+    const row2 = cellMatrix[rowIndex];
+    const sizes2 = sizeMatrix[rowIndex];
+    const cellsInRow = settings.fillRows === false ? Math.max(1, cellMatrix[rowIndex === 1 ? 0 : rowIndex].length) : mostCellsPerRow;
+    columnIndex = -1;
+    const line = [];
+    while (++columnIndex < cellsInRow) {
+      const cell = row2[columnIndex] || "";
+      let before = "";
+      let after = "";
+      if (settings.alignDelimiters !== false) {
+        const size = longestCellByColumn[columnIndex] - (sizes2[columnIndex] || 0);
+        const code = alignments[columnIndex];
+        if (code === 114) {
+          before = " ".repeat(size);
+        } else if (code === 99) {
+          const half = size / 2;
+          if (size % 2) {
+            before = " ".repeat(half + 0.5);
+            after = " ".repeat(half - 0.5);
+          } else {
+            before = " ".repeat(half);
+            after = before;
+          }
+        } else {
+          after = " ".repeat(size);
+        }
+      }
+      if (settings.delimiterStart !== false && !columnIndex) {
+        line.push("|");
+      }
+      if (settings.padding !== false && // Don’t add the opening space if we’re not aligning and the cell is
+      // empty: there will be a closing space.
+      !(settings.alignDelimiters === false && cell === "") && (settings.delimiterStart !== false || columnIndex)) {
+        line.push(" ");
+      }
+      if (settings.alignDelimiters !== false) {
+        line.push(before);
+      }
+      line.push(cell);
+      if (settings.alignDelimiters !== false) {
+        line.push(after);
+      }
+      if (settings.padding !== false) {
+        line.push(" ");
+      }
+      if (settings.delimiterEnd !== false || columnIndex !== cellsInRow - 1) {
+        line.push("|");
+      }
+    }
+    lines.push(
+      settings.delimiterEnd === false ? line.join("").replace(/ +$/, "") : line.join("")
+    );
+  }
+  return lines.join("\n");
+}
+function serialize(value) {
+  return value === null || value === void 0 ? "" : String(value);
+}
+function toAlignment(value) {
+  const code = typeof value === "string" ? value.codePointAt(0) : 0;
+  return code === 67 || code === 99 ? 99 : code === 76 || code === 108 ? 108 : code === 82 || code === 114 ? 114 : 0;
+}
+
+// src/compare/stats.ts
+function mean(values) {
+  if (values.length === 0) return Number.NaN;
+  if (allEqual(values)) return values[0];
+  let sum = 0;
+  for (const v of values) sum += v;
+  return sum / values.length;
+}
+function sampleStd(values) {
+  return Math.sqrt(sampleVariance(values));
+}
+function sampleVariance(values) {
+  const n = values.length;
+  if (n < 2) return Number.NaN;
+  if (allEqual(values)) return 0;
+  const m = mean(values);
+  let ss = 0;
+  let c = 0;
+  for (const v of values) {
+    ss += (v - m) ** 2;
+    c += v - m;
+  }
+  return (ss - c * c / n) / (n - 1);
+}
+function allEqual(values) {
+  return values.every((v) => v === values[0]);
+}
+
+// src/compare/render.ts
+function fmtScaled(x, scale, min = 2) {
+  if (scale === void 0 || !(scale > 0) || !Number.isFinite(scale) || x === 0) return fmtNumber(x);
+  const digits = Math.ceil(Math.log10(Math.abs(x) / scale)) + 2;
+  return fmtNumber(x, Math.min(12, Math.max(min, digits)));
+}
+
+// src/report/members.ts
+function latestRecords(trial) {
+  const latest = latestAttempt(trial);
+  return trial.attempts.filter((a) => a.attempt === latest);
+}
+function fmtTrialValue(config2, trial) {
+  const value = trialValue(trial);
+  if (value === void 0) return "\u2013";
+  const of = membersOf(config2);
+  if (of === 1) return fmtNumber(value);
+  const samples = trialSamples(trial);
+  const count = `(${samples.length}/${of})`;
+  if (samples.length < 2) return `${fmtNumber(value)} ${count}`;
+  const std = sampleStd(samples);
+  return `${fmtScaled(value, std, 4)} \xB1 ${fmtNumber(std, 2)} ${count}`;
+}
+function memberLabel(config2, member) {
+  if (member === void 0 || membersOf(config2) === 1) return "";
+  const { seed, fold } = memberSeedFold(config2, member);
+  const parts = [];
+  if (config2.repeats > 1) parts.push(`seed ${seed}`);
+  if (config2.folds > 1) parts.push(`fold ${fold}`);
+  return parts.join(" ");
+}
+function shortReason(attempt, metric) {
+  if (attempt.status === "succeeded") return "";
+  if (attempt.status === "failed") return attempt.reason;
+  const headline = pruneHeadline(attempt);
+  return attempt.value === void 0 ? headline : `${headline}, best ${metric} ${fmtNumber(attempt.value)}`;
+}
+function pruneHeadline(attempt) {
+  return attempt.reason.split(": ")[0];
+}
+function membersNote(config2, trial, metric) {
+  const bad = latestRecords(trial).filter((a) => a.status !== "succeeded");
+  const first = bad.find((a) => a.status === trial.status) ?? bad[0];
+  if (!first) return "";
+  const label = memberLabel(config2, first.member);
+  const more = bad.length > 1 ? ` (+${bad.length - 1} more)` : "";
+  return `${label ? `${label}: ` : ""}${shortReason(first, metric)}${more}`;
+}
+function memberMetric(trial, name) {
+  const records = latestRecords(trial);
+  const succeeded = records.filter((a) => a.status === "succeeded");
+  const values = (succeeded.length ? succeeded : records).flatMap(
+    (a) => a.metrics[name] === void 0 ? [] : [a.metrics[name]]
+  );
+  return values.length ? values.reduce((s, v) => s + v, 0) / values.length : void 0;
+}
+function trialDuration(trial) {
+  const records = latestRecords(trial);
+  return records.length ? Math.max(...records.map((a) => a.durationMs)) : void 0;
+}
+
+// src/report/rungs.ts
+function rungLabel(trial) {
+  return trial.bracket === void 0 || trial.rung === void 0 ? "" : `b${trial.bracket}\xB7r${trial.rung}`;
+}
+function rungSummaries(config2, study) {
+  if (!config2.resource) return [];
+  const layout = hyperbandBrackets(config2.resource);
+  const groups = /* @__PURE__ */ new Map();
+  for (const t of study.trials) {
+    if (t.bracket === void 0 || t.rung === void 0) continue;
+    const key = `${t.bracket}/${t.rung}`;
+    groups.set(key, [...groups.get(key) ?? [], t]);
+  }
+  const continued = /* @__PURE__ */ new Map();
+  for (const t of study.trials)
+    if (t.parent !== void 0) continued.set(t.parent, [...continued.get(t.parent) ?? [], t.id]);
+  const out = [];
+  for (const [key, trials] of groups) {
+    const [bracket, rung] = key.split("/").map(Number);
+    const promoted = trials.filter((t) => continued.has(t.id));
+    promoted.sort((a, b) => continued.get(a.id)[0] - continued.get(b.id)[0]);
+    const best = bestTrial({ ...study, trials }, config2.objective.goal);
+    const shape = bracketAt(layout, bracket).rungs;
+    out.push({
+      bracket,
+      rung,
+      resource: trials[0].resource ?? shape[rung].resource,
+      planned: shape[rung]?.size ?? trials.length,
+      trials,
+      promoted: promoted.map((t) => t.id),
+      final: rung === shape.length - 1,
+      ...best ? { best } : {}
+    });
+  }
+  return out.sort((a, b) => a.bracket - b.bracket || a.rung - b.rung);
+}
+var MAX_IDS = 8;
+function rungsSection(config2, study) {
+  const rungs = rungSummaries(config2, study);
+  if (rungs.length === 0 || !config2.resource) return void 0;
+  const { name, eta } = config2.resource;
+  const rows = rungs.map((r) => {
+    const unfinished = r.trials.filter((t) => t.status === "pending" || t.status === "running").length;
+    return [
+      String(r.bracket),
+      String(r.rung),
+      fmtNumber(r.resource),
+      `${r.trials.length}/${r.planned}${unfinished ? ` (${unfinished} running)` : ""}`,
+      r.final ? "\u2013" : idList(r.promoted) || (study.stop ? "none" : "not yet"),
+      r.best ? `${fmtNumber(trialValue(r.best))} (trial ${r.best.id})` : "\u2013"
+    ];
+  });
+  const table = markdownTable([["bracket", "rung", name, "trials", "promoted", "best"], ...rows], {
+    align: ["r", "r", "r", "r", "l", "l"],
+    alignDelimiters: false
+  });
+  return `### Rungs
+
+hyperband, \u03B7 = ${eta}: each rung continues the best 1/${eta} of its trials with ${eta}\xD7 the ${name}.
+
+${table}`;
+}
+function idList(ids) {
+  const shown = ids.slice(0, MAX_IDS).join(", ");
+  return ids.length > MAX_IDS ? `${shown}, \u2026 (+${ids.length - MAX_IDS})` : shown;
+}
+
 // src/local/progress.ts
 function createProgress(config2, out, live) {
   const goal = config2.objective.goal;
@@ -33967,6 +34315,7 @@ function createProgress(config2, out, live) {
   let done = 0;
   let round = 0;
   let lastStudy;
+  let bestId;
   let statusShown = false;
   const status = () => {
     const best = lastStudy && bestTrial(lastStudy, goal);
@@ -34000,7 +34349,8 @@ function createProgress(config2, out, live) {
     roundStarted(study, r, ids, resumed) {
       lastStudy = study;
       round = r;
-      done = study.trials.filter((t) => t.status !== "pending" && t.status !== "running").length;
+      done = finishedTrials(study);
+      bestId = bestTrial(study, goal)?.id;
       for (const id of ids) running.set(id, void 0);
       println(`round ${r}${resumed ? " (resumed)" : ""}: trials ${ids.join(", ")}`);
     },
@@ -34009,14 +34359,17 @@ function createProgress(config2, out, live) {
     },
     trialFinished(study, attempt) {
       lastStudy = study;
-      running.delete(attempt.trialId);
-      done++;
       const trial = study.trials[attempt.trialId];
-      const params = Object.entries(trial.params).map(([k, v]) => `${k}=${typeof v === "number" ? fmtNumber(v) : v}`).join(" ");
-      const what = attempt.status === "succeeded" ? `${metric}=${fmtNumber(attempt.value)}` : `${attempt.status}: ${attempt.reason}`;
+      const complete = trial.status !== "pending" && trial.status !== "running";
+      if (complete) running.delete(trial.id);
+      done = finishedTrials(study);
       const best = bestTrial(study, goal);
-      const star = best?.id === trial.id ? " \u2605 new best" : "";
-      println(`trial ${trial.id} ${what} (${fmtDuration(attempt.durationMs)})${star}  [${done}/${total()}]  ${params}`);
+      const star = complete && best?.id === trial.id && bestId !== best.id ? " \u2605 new best" : "";
+      bestId = best?.id;
+      const counter = `[${done}/${total()}]`;
+      println(
+        `${runHead(config2, study, attempt)} (${fmtDuration(attempt.durationMs)})${star}  ${counter}  ${paramsText(config2, trial)}`
+      );
     },
     message: println,
     close() {
@@ -34025,34 +34378,61 @@ function createProgress(config2, out, live) {
     }
   };
 }
+function finishedTrials(study) {
+  return study.trials.filter((t) => t.status !== "pending" && t.status !== "running").length;
+}
+function runHead(config2, study, attempt) {
+  const trial = study.trials[attempt.trialId];
+  const metric = config2.objective.metric;
+  const rung = rungLabel(trial);
+  const where = [
+    rung && trial.parent !== void 0 ? `${rung} from #${trial.parent}` : rung,
+    memberLabel(config2, attempt.member)
+  ];
+  const tags = where.filter(Boolean).join(", ");
+  const outcome = attempt.status === "succeeded" ? `${metric}=${fmtNumber(attempt.value)}` : attempt.status === "pruned" ? shortReason(attempt, metric) : `failed: ${attempt.reason}`;
+  const combined = membersOf(config2) > 1 && trial.status !== "pending" && trial.status !== "running" ? ` \u2192 ${trial.status === "succeeded" ? fmtTrialValue(config2, trial) : trial.status}` : "";
+  return `trial ${trial.id}${tags ? ` [${tags}]` : ""} ${outcome}${combined}`;
+}
+function paramsText(config2, trial) {
+  const resource = config2.resource && trial.resource !== void 0 ? [[config2.resource.name, trial.resource]] : [];
+  return [...resource, ...Object.entries(trial.params)].map(([k, v]) => `${k}=${typeof v === "number" ? fmtNumber(v) : v}`).join(" ");
+}
 
 // src/local/run.ts
-import { cpSync, existsSync as existsSync2, mkdirSync as mkdirSync3, renameSync as renameSync2 } from "node:fs";
+import { cpSync, existsSync as existsSync2, mkdirSync as mkdirSync3, renameSync as renameSync2, rmSync as rmSync2 } from "node:fs";
 import { dirname as dirname2, join as join2, resolve as resolve2 } from "node:path";
 
 // src/trial/prune.ts
 var pruneRuleSchema = external_exports.object({
-  /** Steps before this are never pruned. */
+  /** A trial is never pruned before it has reported this many values. */
   after: external_exports.int().min(0),
   /** [step, median of earlier trials' objective at that step], steps ascending. */
   median: external_exports.array(external_exports.tuple([external_exports.int().min(0), external_exports.number()])).min(1)
 });
 var MAX_CURVE_POINTS = 64;
 function medianRule(config2, study, rule) {
-  const metric = config2.objective.metric;
+  const { metric, goal } = config2.objective;
   const byStep = /* @__PURE__ */ new Map();
   for (const t of study.trials)
     for (const a of t.attempts) {
       if (a.status === "failed") continue;
+      const curve2 = /* @__PURE__ */ new Map();
       for (const point of a.intermediate) {
         const v = point.values[metric];
-        if (v === void 0) continue;
-        byStep.set(point.step, [...byStep.get(point.step) ?? [], v]);
+        if (v !== void 0) curve2.set(point.step, v);
       }
+      for (const [step, v] of curve2) byStep.set(step, [...byStep.get(step) ?? [], v]);
     }
-  const curve = [...byStep.entries()].filter(([, vs]) => vs.length >= rule.min_trials).sort((a, b) => a[0] - b[0]).map(([step, vs]) => [step, median(vs)]);
+  const curve = [...byStep.entries()].filter(([, vs]) => vs.length >= rule.min_trials).sort((a, b) => a[0] - b[0]).map(([step, vs]) => [step, lenient(median(vs), goal)]);
   if (curve.length === 0) return void 0;
   return { after: rule.min_steps, median: thin(curve, MAX_CURVE_POINTS) };
+}
+function lenient(v, goal) {
+  if (v === 0 || !Number.isFinite(v)) return v;
+  const unit = 10 ** (Math.floor(Math.log10(Math.abs(v))) - 3);
+  const rounded = goal === "maximize" ? Math.floor(v / unit) * unit : Math.ceil(v / unit) * unit;
+  return Number(rounded.toPrecision(4));
 }
 function median(values) {
   const s = [...values].sort((a, b) => a - b);
@@ -34074,14 +34454,16 @@ var MedianPruner = class {
   rule;
   objective;
   best;
+  reported = 0;
   medians;
   observe(step, values) {
     const v = values[this.objective.metric];
     if (v === void 0) return { prune: false };
+    this.reported++;
     const goal = this.objective.goal;
     if (this.best === void 0 || isBetter(goal, v, this.best)) this.best = v;
     const m = this.medians.get(step);
-    if (m === void 0 || step < this.rule.after || !isBetter(goal, m, this.best)) return { prune: false };
+    if (m === void 0 || this.reported < this.rule.after || !isBetter(goal, m, this.best)) return { prune: false };
     return {
       prune: true,
       value: this.best,
@@ -34105,7 +34487,8 @@ function jobsFor(config2, study, runs) {
       params: runParams(config2, trial),
       ...run.member !== void 0 ? { member: { index: run.member, ...memberSeedFold(config2, run.member), folds: config2.folds } } : {},
       ...resume ? { resume } : {},
-      ...prune ? { prune } : {}
+      ...prune ? { prune } : {},
+      ...trial.ref ? { ref: trial.ref } : {}
     };
   });
 }
@@ -34395,9 +34778,10 @@ async function runTrial(spec) {
     };
     if (spec.signal?.aborted) onAbort();
     spec.signal?.addEventListener("abort", onAbort);
+    let exited = false;
     const onStep = (step) => {
       spec.onIntermediate?.(step);
-      if (!pruner || pruned) return;
+      if (!pruner || pruned || exited) return;
       const verdict = pruner.observe(step.step, step.values);
       if (!verdict.prune) return;
       pruned = verdict;
@@ -34434,6 +34818,7 @@ async function runTrial(spec) {
       done({ kind: "spawn-error", message });
     });
     child.on("exit", () => {
+      exited = true;
       clearTimeout(timer);
       killGroup("SIGKILL");
     });
@@ -34507,8 +34892,12 @@ function prepareCheckpoint(outputDir, from) {
   const dir = join2(outputDir, "checkpoint");
   if (existsSync2(dir)) return dir;
   const source = from && join2(from, "checkpoint");
-  if (source && existsSync2(source)) cpSync(source, dir, { recursive: true });
-  else mkdirSync3(dir, { recursive: true });
+  if (source && existsSync2(source)) {
+    const partial2 = `${dir}.partial`;
+    rmSync2(partial2, { recursive: true, force: true });
+    cpSync(source, partial2, { recursive: true });
+    renameSync2(partial2, dir);
+  } else mkdirSync3(dir, { recursive: true });
   return dir;
 }
 function openStudy(opts) {
@@ -34579,23 +34968,38 @@ async function runLocalStudy(opts) {
 }
 
 // src/report/chart.ts
+var MAX_POINTS = 100;
 function mermaidConvergence(config2, study) {
   const series = bestSoFar(study, config2.objective.goal);
   const first = series.findIndex((v) => v !== void 0);
   if (first < 0 || series.length < 2) return void 0;
-  const points = series.slice(first);
-  const lo = Math.min(...points);
-  const hi = Math.max(...points);
-  const pad = hi > lo ? (hi - lo) * 0.05 : Math.abs(hi) * 0.05 || 1;
+  const points = thin2(series.slice(first), MAX_POINTS);
   return [
     "```mermaid",
     "xychart-beta",
     `  title "Best ${config2.objective.metric} so far"`,
     `  x-axis "trial" ${first + 1} --> ${series.length}`,
-    `  y-axis "${config2.objective.metric}" ${fmtNumber(lo - pad)} --> ${fmtNumber(hi + pad)}`,
-    `  line [${points.map((v) => fmtNumber(v, 6)).join(", ")}]`,
+    yAxis(config2.objective.metric, points),
+    `  line [${points.map((v) => mermaidNumber(v)).join(", ")}]`,
     "```"
   ].join("\n");
+}
+function yAxis(title, values) {
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  const pad = hi > lo ? (hi - lo) * 0.05 : Math.abs(hi) * 0.05 || 1;
+  return `  y-axis "${title}" ${mermaidNumber(lo - pad, 4)} --> ${mermaidNumber(hi + pad, 4)}`;
+}
+function mermaidNumber(x, digits = 6) {
+  const short = fmtNumber(x, digits);
+  if (!short.includes("e")) return short;
+  const a = Math.abs(x);
+  if (a >= 1) return x.toFixed(0);
+  return x.toFixed(Math.min(100, digits - 1 - Math.floor(Math.log10(a)))).replace(/\.?0+$/, "");
+}
+function thin2(items, max) {
+  if (items.length <= max) return [...items];
+  return Array.from({ length: max }, (_, i) => items[Math.round(i * (items.length - 1) / (max - 1))]);
 }
 var BLOCKS = "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588";
 function sparkline(config2, study, width = 60) {
@@ -34614,147 +35018,205 @@ function sparkline(config2, study, width = 60) {
   }).join("");
 }
 
-// node_modules/markdown-table/index.js
-function defaultStringLength(value) {
-  return value.length;
+// src/report/table.ts
+function rankedTrials(study, goal) {
+  return [...study.trials].sort((a, b) => {
+    if (a.ref === void 0 !== (b.ref === void 0)) return a.ref === void 0 ? -1 : 1;
+    const va = trialValue(a);
+    const vb = trialValue(b);
+    if (va !== void 0 && vb !== void 0) return va === vb ? a.id - b.id : isBetter(goal, va, vb) ? -1 : 1;
+    if (va !== void 0) return -1;
+    if (vb !== void 0) return 1;
+    return a.id - b.id;
+  });
 }
-function markdownTable(table, options) {
-  const settings = options || {};
-  const align = (settings.align || []).concat();
-  const stringLength = settings.stringLength || defaultStringLength;
-  const alignments = [];
-  const cellMatrix = [];
-  const sizeMatrix = [];
-  const longestCellByColumn = [];
-  let mostCellsPerRow = 0;
-  let rowIndex = -1;
-  while (++rowIndex < table.length) {
-    const row2 = [];
-    const sizes2 = [];
-    let columnIndex2 = -1;
-    if (table[rowIndex].length > mostCellsPerRow) {
-      mostCellsPerRow = table[rowIndex].length;
-    }
-    while (++columnIndex2 < table[rowIndex].length) {
-      const cell = serialize(table[rowIndex][columnIndex2]);
-      if (settings.alignDelimiters !== false) {
-        const size = stringLength(cell);
-        sizes2[columnIndex2] = size;
-        if (longestCellByColumn[columnIndex2] === void 0 || size > longestCellByColumn[columnIndex2]) {
-          longestCellByColumn[columnIndex2] = size;
-        }
-      }
-      row2.push(cell);
-    }
-    cellMatrix[rowIndex] = row2;
-    sizeMatrix[rowIndex] = sizes2;
-  }
-  let columnIndex = -1;
-  if (typeof align === "object" && "length" in align) {
-    while (++columnIndex < mostCellsPerRow) {
-      alignments[columnIndex] = toAlignment(align[columnIndex]);
-    }
-  } else {
-    const code = toAlignment(align);
-    while (++columnIndex < mostCellsPerRow) {
-      alignments[columnIndex] = code;
-    }
-  }
-  columnIndex = -1;
-  const row = [];
-  const sizes = [];
-  while (++columnIndex < mostCellsPerRow) {
-    const code = alignments[columnIndex];
-    let before = "";
-    let after = "";
-    if (code === 99) {
-      before = ":";
-      after = ":";
-    } else if (code === 108) {
-      before = ":";
-    } else if (code === 114) {
-      after = ":";
-    }
-    let size = settings.alignDelimiters === false ? 1 : Math.max(
-      1,
-      longestCellByColumn[columnIndex] - before.length - after.length
-    );
-    const cell = before + "-".repeat(size) + after;
-    if (settings.alignDelimiters !== false) {
-      size = before.length + size + after.length;
-      if (size > longestCellByColumn[columnIndex]) {
-        longestCellByColumn[columnIndex] = size;
-      }
-      sizes[columnIndex] = size;
-    }
-    row[columnIndex] = cell;
-  }
-  cellMatrix.splice(1, 0, row);
-  sizeMatrix.splice(1, 0, sizes);
-  rowIndex = -1;
-  const lines = [];
-  while (++rowIndex < cellMatrix.length) {
-    const row2 = cellMatrix[rowIndex];
-    const sizes2 = sizeMatrix[rowIndex];
-    const cellsInRow = settings.fillRows === false ? Math.max(1, cellMatrix[rowIndex === 1 ? 0 : rowIndex].length) : mostCellsPerRow;
-    columnIndex = -1;
-    const line = [];
-    while (++columnIndex < cellsInRow) {
-      const cell = row2[columnIndex] || "";
-      let before = "";
-      let after = "";
-      if (settings.alignDelimiters !== false) {
-        const size = longestCellByColumn[columnIndex] - (sizes2[columnIndex] || 0);
-        const code = alignments[columnIndex];
-        if (code === 114) {
-          before = " ".repeat(size);
-        } else if (code === 99) {
-          const half = size / 2;
-          if (size % 2) {
-            before = " ".repeat(half + 0.5);
-            after = " ".repeat(half - 0.5);
-          } else {
-            before = " ".repeat(half);
-            after = before;
-          }
-        } else {
-          after = " ".repeat(size);
-        }
-      }
-      if (settings.delimiterStart !== false && !columnIndex) {
-        line.push("|");
-      }
-      if (settings.padding !== false && // Don’t add the opening space if we’re not aligning and the cell is
-      // empty: there will be a closing space.
-      !(settings.alignDelimiters === false && cell === "") && (settings.delimiterStart !== false || columnIndex)) {
-        line.push(" ");
-      }
-      if (settings.alignDelimiters !== false) {
-        line.push(before);
-      }
-      line.push(cell);
-      if (settings.alignDelimiters !== false) {
-        line.push(after);
-      }
-      if (settings.padding !== false) {
-        line.push(" ");
-      }
-      if (settings.delimiterEnd !== false || columnIndex !== cellsInRow - 1) {
-        line.push("|");
-      }
-    }
-    lines.push(
-      settings.delimiterEnd === false ? line.join("").replace(/ +$/, "") : line.join("")
-    );
-  }
-  return lines.join("\n");
+function resultsTable(config2, study, opts = {}) {
+  const ranked = rankedTrials(study, config2.objective.goal);
+  const shown = opts.maxRows !== void 0 ? ranked.slice(0, opts.maxRows) : ranked;
+  const columns = tableColumns(config2, study, opts);
+  const table = markdownTable([columns.map((c) => c.title), ...shown.map((t, i) => columns.map((c) => c.cell(t, i)))], {
+    align: columns.map((c) => c.align),
+    alignDelimiters: opts.aligned ?? false
+  });
+  const omitted = ranked.length - shown.length;
+  return omitted > 0 ? `${table}
+
+_${omitted} more trials not shown._` : table;
 }
-function serialize(value) {
-  return value === null || value === void 0 ? "" : String(value);
+function tableColumns(config2, study, opts) {
+  const { metric, goal } = config2.objective;
+  const best = bestTrial(study, goal);
+  const paramNames = Object.keys(config2.parameters).filter((n) => config2.parameters[n].type !== "constant");
+  const resources = new Set(study.trials.map((t) => t.resource));
+  const columns = [
+    {
+      title: "#",
+      align: "r",
+      cell: (t, i) => trialValue(t) !== void 0 && t.ref === void 0 ? String(i + 1) : ""
+    },
+    {
+      title: "trial",
+      align: "l",
+      cell: (t) => {
+        const link = opts.linkFor?.(t);
+        return link ? `[${t.id}](${link})` : String(t.id);
+      }
+    },
+    { title: "status", align: "l", cell: (t) => t === best ? `${t.status} \u2605` : t.status },
+    { title: metric, align: "r", cell: (t) => fmtTrialValue(config2, t) },
+    ...config2.metrics.record.map(
+      (m) => ({ title: m, align: "r", cell: (t) => fmtOptional(memberMetric(t, m)) })
+    ),
+    !!config2.resource && resources.size > 1 && { title: config2.resource.name, align: "r", cell: (t) => fmtOptional(t.resource) },
+    study.trials.some((t) => t.bracket !== void 0) && { title: "rung", align: "l", cell: rungLabel },
+    ...paramNames.map((p) => ({ title: p, align: "l", cell: (t) => fmtScalar(t.params[p]) })),
+    { title: "time", align: "l", cell: (t) => fmtOptional(trialDuration(t), fmtDuration, "") },
+    { title: "note", align: "l", cell: (t) => escapeCell(truncate(trialNote(config2, t), 80)) }
+  ];
+  return columns.filter((c) => c !== false);
 }
-function toAlignment(value) {
-  const code = typeof value === "string" ? value.codePointAt(0) : 0;
-  return code === 67 || code === 99 ? 99 : code === 76 || code === 108 ? 108 : code === 82 || code === 114 ? 114 : 0;
+function trialNote(config2, trial) {
+  const attempt = latestAttempt(trial);
+  const runs = membersNote(config2, trial, config2.objective.metric);
+  const attemptText = attempt > 1 ? `attempt ${attempt}${runs ? `: ${runs}` : ""}` : runs;
+  const origin = trial.ref !== void 0 ? `reference: the defaults on the base branch (${trial.ref.slice(0, 7)}), not part of the search` : trial.parent !== void 0 ? `from trial ${trial.parent}` : "";
+  return [origin, attemptText].filter(Boolean).join("; ");
+}
+function fmtOptional(x, fmt2 = fmtNumber, none = "\u2013") {
+  return x === void 0 ? none : fmt2(x);
+}
+function truncate(s, n) {
+  return s.length > n ? `${s.slice(0, n - 1)}\u2026` : s;
+}
+function escapeCell(s) {
+  return s.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}
+
+// src/report/curves.ts
+var MAX_BEST = 4;
+var MAX_STOPPED = 3;
+var MAX_STEPS = 40;
+function trialCurve(study, trial, metric) {
+  const byStep = /* @__PURE__ */ new Map();
+  for (const a of latestRecords(trial)) {
+    if (a.status === "failed") continue;
+    for (const p of a.intermediate) {
+      const v = p.values[metric];
+      if (v !== void 0) byStep.set(p.step, [...byStep.get(p.step) ?? [], v]);
+    }
+  }
+  const own2 = [...byStep.entries()].sort((a, b) => a[0] - b[0]).map(([step, vs]) => ({ step, value: vs.reduce((s, v) => s + v, 0) / vs.length }));
+  const parent = trial.parent === void 0 ? void 0 : study.trials[trial.parent];
+  if (!parent || own2.length === 0) return own2;
+  const start = own2[0].step;
+  return [...trialCurve(study, parent, metric).filter((p) => p.step < start), ...own2];
+}
+function stoppedEarly(config2, study) {
+  const rungOf = (t) => `${t.bracket}/${t.rung}`;
+  const decided = new Set(
+    study.trials.flatMap((t) => t.parent === void 0 ? [] : [rungOf(study.trials[t.parent])])
+  );
+  const parents = new Set(study.trials.map((t) => t.parent));
+  const max = config2.resource?.max;
+  return (trial) => {
+    if (trial.status === "pruned") return true;
+    if (trial.status !== "succeeded" || trial.rung === void 0 || max === void 0) return false;
+    return (trial.resource ?? max) < max && !parents.has(trial.id) && (!!study.stop || decided.has(rungOf(trial)));
+  };
+}
+function curvesToShow(config2, study) {
+  const metric = config2.objective.metric;
+  const curves = new Map(study.trials.map((t) => [t.id, trialCurve(study, t, metric)]));
+  const usable = study.trials.filter((t) => curves.get(t.id).length >= 2);
+  if (usable.length === 0) return [];
+  const firstStep = Math.min(...usable.map((t) => curves.get(t.id)[0].step));
+  const drawable = usable.filter((t) => curves.get(t.id)[0].step === firstStep);
+  const isStopped = stoppedEarly(config2, study);
+  const covered = /* @__PURE__ */ new Set();
+  const shown = [];
+  const show = (trial, stopped) => {
+    shown.push({ trial, points: curves.get(trial.id), stopped });
+    for (let p = trial.parent; p !== void 0; p = study.trials[p].parent) covered.add(p);
+  };
+  for (const t of rankedTrials({ ...study, trials: drawable }, config2.objective.goal)) {
+    if (shown.length === MAX_BEST || t.status !== "succeeded") break;
+    if (!covered.has(t.id) && !isStopped(t)) show(t, false);
+  }
+  const early = drawable.filter((t) => !covered.has(t.id) && isStopped(t)).sort((a, b) => curves.get(b.id).length - curves.get(a.id).length || a.id - b.id);
+  for (const t of early.slice(0, MAX_STOPPED)) show(t, true);
+  return shown;
+}
+function learningCurvesSection(config2, study) {
+  const shown = curvesToShow(config2, study);
+  const steps = everyNth(
+    [...new Set(shown.flatMap((c) => c.points.map((p) => p.step)))].sort((a, b) => a - b),
+    MAX_STEPS
+  );
+  if (shown.length === 0 || steps.length < 2) return void 0;
+  const metric = config2.objective.metric;
+  const series = shown.map((c) => valuesAt(c.points, steps));
+  const chart = [
+    "```mermaid",
+    "xychart-beta",
+    `  title "${metric} by step"`,
+    `  x-axis "step" [${steps.join(", ")}]`,
+    yAxis(
+      metric,
+      series.flat().filter((v) => v !== void 0)
+    ),
+    // A line shorter than the axis ends at its last value: that is where the trial stopped.
+    ...shown.map(
+      (c, i) => `  line "trial ${c.trial.id}" [${defined(series[i]).map((v) => mermaidNumber(v)).join(", ")}]`
+    ),
+    "```"
+  ].join("\n");
+  const table = markdownTable(
+    [
+      ["step", ...shown.map((c) => `trial ${c.trial.id}`)],
+      ...steps.map((step, j) => [String(step), ...series.map((s) => s[j] === void 0 ? "" : fmtNumber(s[j]))])
+    ],
+    { align: "r", alignDelimiters: false }
+  );
+  return [
+    "### Learning curves",
+    chart,
+    legend(config2, shown),
+    `<details><summary>Learning curves as a table</summary>
+
+${table}
+
+</details>`
+  ].join("\n\n");
+}
+function valuesAt(points, steps) {
+  const last = points[points.length - 1].step;
+  return steps.map((step) => {
+    if (step > last) return void 0;
+    let v;
+    for (const p of points) if (p.step <= step) v = p.value;
+    return v;
+  });
+}
+function everyNth(items, max) {
+  const stride = Math.ceil(items.length / max);
+  return items.filter((_, i) => i % stride === 0 || i === items.length - 1);
+}
+function defined(values) {
+  const end = values.indexOf(void 0);
+  return end < 0 ? values : values.slice(0, end);
+}
+function legend(config2, shown) {
+  const best = shown.filter((c) => !c.stopped).map((c) => String(c.trial.id));
+  const stopped = shown.filter((c) => c.stopped).map((c) => `${c.trial.id} (${stopNote(config2, c.trial)})`);
+  const parts = [];
+  if (best.length) parts.push(`the best trials ${best.join(", ")}`);
+  if (stopped.length) parts.push(`stopped early: ${stopped.join(", ")}`);
+  return `Lines in order: ${parts.join("; ")}.`;
+}
+function stopNote(config2, trial) {
+  const pruned = latestRecords(trial).find((a) => a.status === "pruned");
+  if (pruned) return pruneHeadline(pruned);
+  return `not promoted past ${config2.resource?.name ?? "resource"} ${fmtNumber(trial.resource)}`;
 }
 
 // src/report/effects.ts
@@ -34773,9 +35235,9 @@ function ranks(xs) {
 function spearman(xs, ys) {
   const rx = ranks(xs);
   const ry = ranks(ys);
-  const mean = (v) => v.reduce((a, b) => a + b, 0) / v.length;
-  const mx = mean(rx);
-  const my = mean(ry);
+  const mean2 = (v) => v.reduce((a, b) => a + b, 0) / v.length;
+  const mx = mean2(rx);
+  const my = mean2(ry);
   let num = 0;
   let dx = 0;
   let dy = 0;
@@ -34850,16 +35312,29 @@ function counts(study) {
 }
 function countsLine(study) {
   const c = counts(study);
-  const parts = [`${c.trials} trials in ${c.rounds} rounds`, `${c.succeeded} succeeded`];
+  const parts = [`${c.trials} trials in ${c.rounds} rounds${membersText(study.config)}`, `${c.succeeded} succeeded`];
   if (c.failed) parts.push(`${c.failed} failed`);
   if (c.pruned) parts.push(`${c.pruned} pruned`);
   if (c.unfinished) parts.push(`${c.unfinished} unfinished`);
   return parts.join(", ");
 }
+function membersText(config2) {
+  if (membersOf(config2) === 1) return "";
+  const parts = [];
+  if (config2.repeats > 1) parts.push(`${config2.repeats} repeats`);
+  if (config2.folds > 1) parts.push(`${config2.folds} folds`);
+  return ` (each ${parts.join(" \xD7 ")})`;
+}
 function bestSnippet(config2, study) {
   const best = bestTrial(study, config2.objective.goal);
   if (!best) return void 0;
-  const header = `# best: trial ${best.id}, ${config2.objective.metric} = ${fmtNumber(trialValue(best), 6)}`;
+  const runs = trialSamples(best).length;
+  const of = membersOf(config2);
+  const notes = [
+    config2.resource && best.resource !== void 0 ? ` at ${config2.resource.name} ${fmtNumber(best.resource)}` : "",
+    of > 1 ? ` (mean of ${runs === of ? "" : `${runs} of `}${of} runs)` : ""
+  ];
+  const header = `# best: trial ${best.id}, ${config2.objective.metric} = ${fmtNumber(trialValue(best), 6)}${notes.join("")}`;
   return `${header}
 ${(0, import_yaml2.stringify)(best.params).trimEnd()}`;
 }
@@ -34874,79 +35349,66 @@ function baselineLine(config2, study) {
   if (best.id === base.id)
     return `No trial beat the baseline (defaults, trial 0): ${config2.objective.metric} = ${fmtNumber(baseValue)}.`;
   const diff = bestValue - baseValue;
-  return `Best vs baseline (defaults, trial 0): ${config2.objective.metric} ${fmtNumber(baseValue)} \u2192 ${fmtNumber(bestValue)} (${diff > 0 ? "+" : "\u2212"}${fmtNumber(Math.abs(diff))}), one run each.`;
+  const [a, b] = [trialSamples(base).length, trialSamples(best).length];
+  const runs = a === 1 && b === 1 ? "one run each" : a === b ? `means of ${a} runs each` : `means of ${a} and ${b} runs`;
+  return `Best vs baseline (defaults, trial 0): ${config2.objective.metric} ${fmtNumber(baseValue)} \u2192 ${fmtNumber(bestValue)} (${diff > 0 ? "+" : "\u2212"}${fmtNumber(Math.abs(diff))}), ${runs}.`;
 }
 function stopLine(study) {
   return study.stop ? `Stopped: ${study.stop.message}.` : "Not finished: more rounds can run (`matrix-tune run --resume`).";
 }
 
-// src/report/table.ts
-function rankedTrials(study, goal) {
-  return [...study.trials].sort((a, b) => {
-    const va = trialValue(a);
-    const vb = trialValue(b);
-    if (va !== void 0 && vb !== void 0) return va === vb ? a.id - b.id : isBetter(goal, va, vb) ? -1 : 1;
-    if (va !== void 0) return -1;
-    if (vb !== void 0) return 1;
-    return a.id - b.id;
-  });
-}
-function resultsTable(config2, study, opts = {}) {
-  const { metric, goal } = config2.objective;
-  const paramNames = Object.keys(config2.parameters).filter((n) => config2.parameters[n].type !== "constant");
-  const metricNames = config2.metrics.record;
-  const best = bestTrial(study, goal);
-  const ranked = rankedTrials(study, goal);
-  const shown = opts.maxRows !== void 0 ? ranked.slice(0, opts.maxRows) : ranked;
-  const header = ["#", "trial", "status", metric, ...metricNames, ...paramNames, "time", "note"];
-  const rows = shown.map((t, i) => {
-    const last = t.attempts[t.attempts.length - 1];
-    const value = trialValue(t);
-    const link = opts.linkFor?.(t);
-    const note = last && last.status !== "succeeded" ? last.reason : t.attempts.length > 1 ? `attempt ${t.attempts.length}` : "";
-    return [
-      value !== void 0 ? String(i + 1) : "",
-      link ? `[${t.id}](${link})` : String(t.id),
-      t === best ? `${t.status} \u2605` : t.status,
-      value !== void 0 ? fmtNumber(value) : "\u2013",
-      ...metricNames.map((m) => last?.metrics[m] !== void 0 ? fmtNumber(last.metrics[m]) : "\u2013"),
-      ...paramNames.map((p) => fmtScalar(t.params[p])),
-      last ? fmtDuration(last.durationMs) : "",
-      escapeCell(truncate(note, 80))
-    ];
-  });
-  const table = markdownTable([header, ...rows], {
-    align: header.map((_, i) => i === 0 || i >= 3 && i < 4 + metricNames.length ? "r" : "l"),
-    alignDelimiters: opts.aligned ?? false
-  });
-  const omitted = ranked.length - shown.length;
-  return omitted > 0 ? `${table}
-
-_${omitted} more trials not shown._` : table;
-}
-function truncate(s, n) {
-  return s.length > n ? `${s.slice(0, n - 1)}\u2026` : s;
-}
-function escapeCell(s) {
-  return s.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
-}
-
 // src/report/markdown.ts
+var OPTIONAL = ["curves", "effects", "convergence", "rungs"];
+var MIN_ROWS = 25;
 function markdownReport(config2, study, opts = {}) {
-  const render = (maxRows) => compose(config2, study, opts, maxRows);
-  const full = render();
+  const optional2 = optionalSections(config2, study);
+  const render = (dropped, maxRows) => compose(config2, study, opts, sectionsFrom(optional2, dropped), maxRows);
+  const full = render(0);
   if (opts.maxChars === void 0 || full.length <= opts.maxChars) return full;
-  let lo = 0;
-  let hi = study.trials.length;
+  const limit = opts.maxChars;
+  const minRows = Math.min(MIN_ROWS, study.trials.length);
+  for (let dropped = 0; dropped <= OPTIONAL.length; dropped++) {
+    const last = dropped === OPTIONAL.length;
+    const rows = mostRowsThatFit((n) => render(dropped, n).length <= limit, last ? 0 : minRows, study.trials.length);
+    if (rows !== void 0) return render(dropped, rows);
+  }
+  return render(OPTIONAL.length, 0);
+}
+function mostRowsThatFit(fits, lo, hi) {
+  if (!fits(lo)) return void 0;
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);
-    if (render(mid).length <= opts.maxChars) lo = mid;
+    if (fits(mid)) lo = mid;
     else hi = mid - 1;
   }
-  return render(lo);
+  return lo;
 }
-function compose(config2, study, opts, maxRows) {
+function optionalSections(config2, study) {
+  const chart = mermaidConvergence(config2, study);
+  const effects = parameterEffects(config2, study);
+  return {
+    convergence: chart && `### Convergence
+
+${chart}
+
+${convergenceFallback(config2, study)}`,
+    rungs: rungsSection(config2, study),
+    curves: learningCurvesSection(config2, study),
+    effects: effects.length ? `### Parameter effects
+
+${markdownTable([["parameter", `effect on ${config2.objective.metric}`], ...effects.map((e) => [e.name, e.text])])}` : void 0
+  };
+}
+function sectionsFrom(all, dropped) {
+  const kept = new Set(OPTIONAL.slice(dropped));
+  return Object.fromEntries(Object.entries(all).filter(([k]) => kept.has(k)));
+}
+function compose(config2, study, opts, sections, maxRows) {
   const goal = config2.objective.goal;
+  const snippet = bestSnippet(config2, study);
+  let table = resultsTable(config2, study, { maxRows, linkFor: opts.linkFor });
+  if (maxRows !== void 0 && maxRows < study.trials.length && opts.fullReportUrl)
+    table += ` The full table is in the [job summary](${opts.fullReportUrl}).`;
   const parts = [
     `## matrix-tune: ${study.name}`,
     [
@@ -34955,34 +35417,21 @@ function compose(config2, study, opts, maxRows) {
     ].join("  \n"),
     stopLine(study),
     baselineLine(config2, study),
-    opts.comparison
-  ].filter((p) => p !== void 0);
-  const snippet = bestSnippet(config2, study);
-  parts.push(snippet ? `### Best configuration
+    opts.comparison,
+    snippet ? `### Best configuration
 
 \`\`\`yaml
 ${snippet}
-\`\`\`` : "_No trial has succeeded yet._");
-  const chart = mermaidConvergence(config2, study);
-  if (chart) parts.push(`### Convergence
+\`\`\`` : "_No trial has succeeded yet._",
+    sections.convergence,
+    sections.rungs,
+    sections.curves,
+    sections.effects,
+    `### Trials
 
-${chart}
-
-${convergenceFallback(config2, study)}`);
-  const effects = parameterEffects(config2, study);
-  if (effects.length)
-    parts.push(
-      `### Parameter effects
-
-${markdownTable([["parameter", `effect on ${config2.objective.metric}`], ...effects.map((e) => [e.name, e.text])])}`
-    );
-  let table = resultsTable(config2, study, { maxRows, linkFor: opts.linkFor });
-  if (maxRows !== void 0 && maxRows < study.trials.length && opts.fullReportUrl)
-    table += ` The full table is in the [job summary](${opts.fullReportUrl}).`;
-  parts.push(`### Trials
-
-${table}`);
-  return `${parts.join("\n\n")}
+${table}`
+  ];
+  return `${parts.filter((p) => p !== void 0).join("\n\n")}
 `;
 }
 function convergenceFallback(config2, study) {
@@ -35015,7 +35464,9 @@ var trialPayloadSchema = external_exports.object({
   member: external_exports.object({ index: external_exports.int().min(0), seed: external_exports.int().min(0), fold: external_exports.int().min(0), folds: external_exports.int().min(1) }).optional(),
   /** The checkpoint to start from, with the workflow run that saved it. */
   resume: external_exports.object({ ...runRef, id: external_exports.string().regex(/^\d+-\d+(-\d+)?$/), run: external_exports.int().optional() }).optional(),
-  prune: pruneRuleSchema.optional()
+  prune: pruneRuleSchema.optional(),
+  /** The commit to check out instead of the study's: the base branch's, for a reference run. */
+  ref: external_exports.string().regex(/^[0-9a-f]{40}$/).optional()
 });
 function payloadsFor(config2, study, round, runs) {
   return jobsFor(config2, study, runs).map((job) => ({
@@ -35036,7 +35487,8 @@ function payloadsFor(config2, study, round, runs) {
         ...job.resume.runId !== void 0 ? { run: job.resume.runId } : {}
       }
     } : {},
-    ...job.prune ? { prune: job.prune } : {}
+    ...job.prune ? { prune: job.prune } : {},
+    ...job.ref ? { ref: job.ref } : {}
   }));
 }
 function githubMatrix(payloads) {
@@ -35071,15 +35523,42 @@ function describeConfig(config2) {
     (p) => p.type === "float" && p.step === void 0 && !p.values && !p.points
   );
   const b = config2.budget;
+  const multiFidelity = describeMultiFidelity(config2);
   return [
     `study ${config2.name}: ${config2.strategy} search, ${config2.objective.goal} ${config2.objective.metric}${config2.objective.target !== void 0 ? ` (target ${config2.objective.target})` : ""}`,
     `command: ${JSON.stringify(splitCommand(config2.command))}`,
     `budget: ${b.max_trials} trials, ${b.parallel} per round${b.max_rounds ? `, at most ${b.max_rounds} rounds` : ""}${b.patience ? `, patience ${b.patience} rounds` : ""}, ${b.retries} retries per failed trial`,
+    ...multiFidelity,
     "",
     markdownTable([["parameter", "type", "values", "when"], ...rows], { alignDelimiters: true }),
     "",
     continuous ? "grid points: not a grid (continuous parameters without points)" : `grid points: ${size >= LIMIT ? `over ${LIMIT}` : size}`
   ].join("\n");
+}
+function describeMultiFidelity(config2) {
+  const lines = [];
+  const r = config2.resource;
+  if (r && config2.strategy === "hyperband") {
+    const brackets = hyperbandBrackets(r);
+    const cost = iterationCost(brackets);
+    lines.push(
+      `resource: ${r.name} from ${r.min} to ${r.max}, \u03B7=${r.eta}, new configurations from the ${config2.sampler} sampler`,
+      ...brackets.map(
+        (b) => `  bracket s=${b.s}: ${b.rungs.map((rung) => `${rung.size}\xD7${rung.resource}`).join(" \u2192 ")}`
+      ),
+      `  one iteration: ${cost.trials} trials, ${cost.resource} ${r.name} without checkpoints`
+    );
+  } else if (r) lines.push(`resource: every trial trains with ${r.name} = ${r.max}`);
+  const e = config2.early_stopping;
+  if (e)
+    lines.push(
+      `early stopping: ${e.rule}, from ${e.min_steps} reported steps, once ${e.min_trials} runs reported the step`
+    );
+  if (membersOf(config2) > 1)
+    lines.push(
+      `each configuration runs ${membersOf(config2)} times (${config2.repeats} repeats \xD7 ${config2.folds} folds); its value is the mean`
+    );
+  return lines;
 }
 
 // src/cli/main.ts
@@ -35107,6 +35586,8 @@ function terminalReport(config2, study) {
   const spark = sparkline(config2, study);
   return [
     resultsTable(config2, study, { aligned: true }),
+    "",
+    rungsSection(config2, study) ?? "",
     "",
     countsLine(study),
     spark ? `best ${config2.objective.metric} so far: ${spark}` : "",
@@ -35224,6 +35705,9 @@ async function main(argv) {
       process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.config;
     } else if (err instanceof ConfigError) {
       console.error(err.message);
+      process.exitCode = EXIT.config;
+    } else if (err instanceof OverrideError) {
+      console.error(`error: ${err.message}`);
       process.exitCode = EXIT.config;
     } else if (err instanceof StateError) {
       console.error(`error: ${err.message}`);

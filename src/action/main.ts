@@ -9,7 +9,7 @@ import * as core from "@actions/core";
 import { context } from "@actions/github";
 import { commentEventSchema, type Permission } from "../bot/policy.ts";
 import { ConfigError } from "../config/errors.ts";
-import { baseBranchOf, findBaselineRun } from "../github/baseline.ts";
+import { baseOf, findBaselineRun } from "../github/baseline.ts";
 import { createClient } from "../github/client.ts";
 import { workflowFileFromRef } from "../github/dispatch.ts";
 import { repoFromEnv } from "../github/repo.ts";
@@ -62,9 +62,9 @@ export async function run(): Promise<void> {
         ? async () => {
             const client = createClient({ token, log: (m) => core.warning(m) });
             const repo = repoFromEnv();
-            const branch = await baseBranchOf(client, repo, pr, context.payload.pull_request?.base?.ref);
+            const base = await baseOf(client, repo, pr, context.payload.pull_request?.base);
             const workflow = core.getInput("workflow") || workflowFileFromRef(process.env.GITHUB_WORKFLOW_REF ?? "");
-            return findBaselineRun(client, repo, workflow, branch);
+            return { run: await findBaselineRun(client, repo, workflow, base.ref), sha: base.sha };
           }
         : undefined;
     return plan({ config, stateDir, resultsDir, overrides, findBaseline });

@@ -6,7 +6,8 @@
 import * as core from "@actions/core";
 import type { Overrides } from "../config/overrides.ts";
 import type { Config } from "../config/schema.ts";
-import { planRound } from "../engine/plan.ts";
+import { type Plan, planRound } from "../engine/plan.ts";
+import { addReferenceRun } from "../engine/reference.ts";
 import { runLabel } from "../github/jobs.ts";
 import { githubMatrix, payloadsFor } from "../trial/payload.ts";
 import { loadActionConfig } from "./config.ts";
@@ -18,9 +19,11 @@ export interface PlanInputs {
   stateDir: string;
   resultsDir: string;
   overrides: Overrides;
-  /** Looks up the base branch's study for the comparison, when there is a pull request. */
-  findBaseline: ((config: Config) => Promise<number | undefined>) | undefined;
+  /** Looks up the base branch's latest study (its run) and commit for the comparison, when there is a pull request. */
+  findBaseline: ((config: Config) => Promise<{ run: number | undefined; sha: string }>) | undefined;
 }
+
+type RoundPlan = Extract<Plan, { kind: "round" }>;
 
 export async function plan(inputs: PlanInputs): Promise<void> {
   const { config } = loadActionConfig(inputs.config, inputs.overrides);
@@ -29,21 +32,23 @@ export async function plan(inputs: PlanInputs): Promise<void> {
   if (count > 0) core.info(`recorded ${count} results left by an unfinished round`);
   study = merged;
 
-  const next = planRound(config, study);
-  saveStudy(inputs.stateDir, next.study);
+  let next = planRound(config, study);
   const runner = Array.isArray(config.runs_on) ? config.runs_on : [config.runs_on];
   core.setOutput("study-id", config.name);
   core.setOutput("runner", JSON.stringify(runner));
   if (next.kind === "done") {
+    saveStudy(inputs.stateDir, next.study);
     core.info(`study ${config.name} is done: ${next.stop.message}`);
     core.setOutput("matrix", JSON.stringify(githubMatrix([])));
     core.setOutput("round", String(next.study.rounds.length));
     setDoneOutputs(config, next.study);
     return;
   }
-  const baseline = config.compare === "base" ? await lookUpBaseline(inputs, config) : undefined;
-  core.setOutput("baseline-run-id", baseline ? String(baseline) : "");
-  if (baseline) core.info(`the base branch's latest study is in run ${baseline}`);
+  const base = config.compare === "base" ? await lookUpBaseline(inputs, config) : undefined;
+  core.setOutput("baseline-run-id", base?.run ? String(base.run) : "");
+  if (base?.run) core.info(`the base branch's latest study is in run ${base.run}`);
+  else if (base && next.round === 1 && !next.resumed) next = withReference(config, next, base.sha);
+  saveStudy(inputs.stateDir, next.study);
   if (next.note) core.notice(next.note, { title: "matrix-tune" });
   const payloads = payloadsFor(config, next.study, next.round, next.runs);
   core.setOutput("matrix", JSON.stringify(githubMatrix(payloads)));
@@ -58,8 +63,28 @@ export async function plan(inputs: PlanInputs): Promise<void> {
     );
 }
 
+/**
+ * With no study on the base branch, the defaults run on its commit beside the
+ * first round, so that the pull request still has something to compare with.
+ */
+function withReference(config: Config, next: RoundPlan, sha: string): RoundPlan {
+  const added = addReferenceRun(config, next.study, sha);
+  if (added.kind === "skipped") {
+    core.info(`the base branch has no study to compare with, and ${added.reason}`);
+    return next;
+  }
+  const trial = added.runs[0]!.trialId;
+  core.info(
+    `the base branch has no study to compare with: trial ${trial} runs the config's defaults on its commit ${sha.slice(0, 7)} as a reference`,
+  );
+  return { ...next, study: added.study, runs: [...next.runs, ...added.runs] };
+}
+
 /** The comparison is a bonus: failing to find the base study must not stop the round. */
-async function lookUpBaseline(inputs: PlanInputs, config: Config): Promise<number | undefined> {
+async function lookUpBaseline(
+  inputs: PlanInputs,
+  config: Config,
+): Promise<{ run: number | undefined; sha: string } | undefined> {
   if (!inputs.findBaseline) return undefined;
   try {
     return await inputs.findBaseline(config);

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import * as core from "@actions/core";
 import { botStateLine, readBotState } from "../bot/status.ts";
 import { renderComparison } from "../compare/render.ts";
-import { compareStudies } from "../compare/studies.ts";
+import { compareStudies, compareWithReference } from "../compare/studies.ts";
 import type { Overrides } from "../config/overrides.ts";
 import type { Config } from "../config/schema.ts";
 import { planRound } from "../engine/plan.ts";
@@ -22,7 +22,7 @@ import type { Repo } from "../github/repo.ts";
 import { COMMENT_LIMIT, markdownReport } from "../report/markdown.ts";
 import type { Attempt, Study } from "../study/schema.ts";
 import { readStudy } from "../study/store.ts";
-import { type Run, recordAttempt, unfinishedRuns, withStop } from "../study/study.ts";
+import { type Run, recordAttempt, referenceTrial, unfinishedRuns, withStop } from "../study/study.ts";
 import { loadActionConfig } from "./config.ts";
 import { setDoneOutputs } from "./outputs.ts";
 import { mergeResultFiles, readOrCreateStudy, STATE_FILE, saveStudy } from "./state.ts";
@@ -91,7 +91,8 @@ export function gatherRound(planned: Study, resultsDir: string, jobs: readonly T
 
 /** The comparison with the base branch's study, when its state was downloaded. */
 function baselineSection(config: Config, study: Study, inputs: ReportInputs): string | undefined {
-  if (config.compare === "off" || !existsSync(join(inputs.baselineDir, STATE_FILE))) return undefined;
+  if (config.compare === "off") return undefined;
+  if (!existsSync(join(inputs.baselineDir, STATE_FILE))) return referenceSection(config, study, inputs);
   const base = readStudy(join(inputs.baselineDir, STATE_FILE));
   if (
     base.config.objective.metric !== config.objective.metric ||
@@ -110,6 +111,17 @@ function baselineSection(config: Config, study: Study, inputs: ReportInputs): st
   if (!c) return undefined;
   const status = base.stop ? "" : " (its study has not finished yet)";
   return renderComparison(c, { title: `Compared with ${inputs.baseLabel}${status}` });
+}
+
+/** The comparison with the study's own reference run: the defaults on the base branch's commit. */
+function referenceSection(config: Config, study: Study, inputs: ReportInputs): string | undefined {
+  const reference = referenceTrial(study);
+  if (!reference?.ref) return undefined;
+  const c = compareWithReference(config, { study, label: "this pull request", ref: inputs.sha }, inputs.baseLabel);
+  const title = `Compared with ${inputs.baseLabel} (no study there yet: its defaults, trial ${reference.id}, on ${reference.ref.slice(0, 7)})`;
+  if (c) return renderComparison(c, { title });
+  const pending = reference.status === "pending" || reference.status === "running";
+  return `### ${title}\n\n${pending ? "The reference run has not finished yet." : `The reference run ${reference.status}: nothing to compare with (see trial ${reference.id} in the table).`}`;
 }
 
 /** A line for the comment when the pull request moved on after `/tune` pinned its commit. */

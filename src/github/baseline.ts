@@ -34,16 +34,16 @@ export async function findBaselineRun(
   return undefined;
 }
 
-/** The base branch of a pull request: from the event when it has one, else from the API. */
-export async function baseBranchOf(
+/** The base branch of a pull request and its commit: from the event when it has them, else from the API. */
+export async function baseOf(
   client: GitHubClient,
   repo: Repo,
   pr: number,
-  fromEvent: string | undefined,
-): Promise<string> {
-  if (fromEvent) return fromEvent;
+  fromEvent: { ref?: string; sha?: string } | undefined,
+): Promise<{ ref: string; sha: string }> {
+  if (fromEvent?.ref && fromEvent.sha) return { ref: fromEvent.ref, sha: fromEvent.sha };
   const { data } = await call(`reading pull request #${pr}`, "pull-requests: read", () =>
     client.rest.pulls.get({ ...repo, pull_number: pr }),
   );
-  return data.base.ref;
+  return { ref: data.base.ref, sha: data.base.sha };
 }

@@ -67,7 +67,7 @@ export function bestSnippet(config: Config, study: Study): string | undefined {
 
 /**
  * How the best trial compares with the baseline trial (the defaults), when the
- * study ran one. One run each side: the note says so rather than claim a win.
+ * study ran one. It says how many runs each value is, rather than claim a win.
  */
 export function baselineLine(config: Config, study: Study): string | undefined {
   if (!config.baseline) return undefined;
@@ -80,7 +80,10 @@ export function baselineLine(config: Config, study: Study): string | undefined {
   if (best.id === base.id)
     return `No trial beat the baseline (defaults, trial 0): ${config.objective.metric} = ${fmtNumber(baseValue)}.`;
   const diff = bestValue - baseValue;
-  return `Best vs baseline (defaults, trial 0): ${config.objective.metric} ${fmtNumber(baseValue)} → ${fmtNumber(bestValue)} (${diff > 0 ? "+" : "−"}${fmtNumber(Math.abs(diff))}), one run each.`;
+  const [a, b] = [trialSamples(base).length, trialSamples(best).length];
+  const runs =
+    a === 1 && b === 1 ? "one run each" : a === b ? `means of ${a} runs each` : `means of ${a} and ${b} runs`;
+  return `Best vs baseline (defaults, trial 0): ${config.objective.metric} ${fmtNumber(baseValue)} → ${fmtNumber(bestValue)} (${diff > 0 ? "+" : "−"}${fmtNumber(Math.abs(diff))}), ${runs}.`;
 }
 
 export function stopLine(study: Study): string {

@@ -19,8 +19,10 @@ export interface TableOptions {
   aligned?: boolean;
 }
 
+/** Search trials best first; a reference run (on another commit) after them, unranked. */
 export function rankedTrials(study: Study, goal: Config["objective"]["goal"]): Trial[] {
   return [...study.trials].sort((a, b) => {
+    if ((a.ref === undefined) !== (b.ref === undefined)) return a.ref === undefined ? -1 : 1;
     const va = trialValue(a);
     const vb = trialValue(b);
     if (va !== undefined && vb !== undefined) return va === vb ? a.id - b.id : isBetter(goal, va, vb) ? -1 : 1;
@@ -59,7 +61,11 @@ function tableColumns(config: Config, study: Study, opts: TableOptions): Column[
   const paramNames = Object.keys(config.parameters).filter((n) => config.parameters[n]!.type !== "constant");
   const resources = new Set(study.trials.map((t) => t.resource));
   const columns: (Column | false)[] = [
-    { title: "#", align: "r", cell: (t, i) => (trialValue(t) !== undefined ? String(i + 1) : "") },
+    {
+      title: "#",
+      align: "r",
+      cell: (t, i) => (trialValue(t) !== undefined && t.ref === undefined ? String(i + 1) : ""),
+    },
     {
       title: "trial",
       align: "l",
@@ -83,12 +89,18 @@ function tableColumns(config: Config, study: Study, opts: TableOptions): Column[
   return columns.filter((c): c is Column => c !== false);
 }
 
-/** Where the trial came from (a promotion), which attempt this is, and why runs of it did not succeed. */
+/** Where the trial came from (a promotion, or the base branch), which attempt this is, and why runs of it did not succeed. */
 function trialNote(config: Config, trial: Trial): string {
   const attempt = latestAttempt(trial);
   const runs = membersNote(config, trial, config.objective.metric);
   const attemptText = attempt > 1 ? `attempt ${attempt}${runs ? `: ${runs}` : ""}` : runs;
-  return [trial.parent !== undefined ? `from trial ${trial.parent}` : "", attemptText].filter(Boolean).join("; ");
+  const origin =
+    trial.ref !== undefined
+      ? `reference: the defaults on the base branch (${trial.ref.slice(0, 7)}), not part of the search`
+      : trial.parent !== undefined
+        ? `from trial ${trial.parent}`
+        : "";
+  return [origin, attemptText].filter(Boolean).join("; ");
 }
 
 function fmtOptional(x: number | undefined, fmt: (x: number) => string = fmtNumber, none = "–"): string {

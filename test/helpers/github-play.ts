@@ -92,6 +92,15 @@ export class GitHubPlayer {
 
   private readonly world: World;
 
+  /** Other commits of the repository, by sha: a checkout with that `ref` gets that tree. */
+  private readonly commits = new Map<string, string>();
+  /** The ref each job's checkout asked for ("" for the run's own commit), in the order jobs ran. */
+  readonly checkouts: { job: string; ref: string }[] = [];
+
+  addCommit(sha: string, tree: string): void {
+    this.commits.set(sha, tree);
+  }
+
   private checkout(): string {
     const ws = mkdtempSync(join(tmpdir(), "mt-ws-"));
     cpSync(this.template, ws, { recursive: true });
@@ -173,6 +182,7 @@ export class GitHubPlayer {
       bracket?: number;
       rung?: number;
       parent?: number;
+      ref?: string;
     }[];
     rounds: unknown[];
     stop?: { code: string };
@@ -225,8 +235,17 @@ export class GitHubPlayer {
       const w = Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, expand(String(v), contexts)]));
       let ok = true;
       switch (step.uses?.replace(/@.*/, "")) {
-        case "actions/checkout": // every job starts from a fresh copy of the repository
+        case "actions/checkout": {
+          // Every job starts from a fresh copy of the repository; another commit replaces it.
+          const ref = w.ref ?? "";
+          this.checkouts.push({ job: name, ref });
+          const tree = this.commits.get(ref);
+          if (tree) {
+            rmSync(ws, { recursive: true, force: true });
+            cpSync(tree, ws, { recursive: true });
+          }
           break;
+        }
         case "actions/download-artifact":
           ok = this.download(runId, ws, w);
           break;
