@@ -53895,14 +53895,19 @@ async function findBaselineRun(client, repo, workflow, branch) {
   }
   return void 0;
 }
-async function baseOf(client, repo, pr, fromEvent) {
-  if (fromEvent?.ref && fromEvent.sha) return { ref: fromEvent.ref, sha: fromEvent.sha };
+async function baseBranchOf(client, repo, pr, fromEvent) {
+  return fromEvent ?? (await readPull(client, repo, pr)).base.ref;
+}
+async function baseShaOf(client, repo, pr, fromEvent) {
+  return fromEvent ?? (await readPull(client, repo, pr)).base.sha;
+}
+async function readPull(client, repo, pr) {
   const { data } = await call(
     `reading pull request #${pr}`,
     "pull-requests: read",
     () => client.rest.pulls.get({ ...repo, pull_number: pr })
   );
-  return { ref: data.base.ref, sha: data.base.sha };
+  return data;
 }
 
 // src/github/dispatch.ts
@@ -57299,10 +57304,11 @@ async function plan(inputs) {
     setDoneOutputs(config2, next.study);
     return;
   }
-  const base = config2.compare === "base" ? await lookUpBaseline(inputs, config2) : void 0;
-  setOutput("baseline-run-id", base?.run ? String(base.run) : "");
-  if (base?.run) info(`the base branch's latest study is in run ${base.run}`);
-  else if (base && next.round === 1 && !next.resumed) next = withReference(config2, next, base.sha);
+  const baseline = config2.compare === "base" ? await lookUpBaseline(inputs, config2) : void 0;
+  setOutput("baseline-run-id", baseline ? String(baseline) : "");
+  if (baseline) info(`the base branch's latest study is in run ${baseline}`);
+  else if (config2.compare === "base" && next.round === 1 && !next.resumed && inputs.findBaseSha)
+    next = await withReference(config2, next, inputs.findBaseSha);
   saveStudy(inputs.stateDir, next.study);
   if (next.note) notice(next.note, { title: "matrix-tune" });
   const payloads = payloadsFor(config2, next.study, next.round, next.runs);
@@ -57317,7 +57323,14 @@ async function plan(inputs) {
       `  ${runLabel({ trialId: p.trial, attempt: p.attempt, member: p.member?.index })}: ${JSON.stringify(p.params)}${p.resume ? `, continuing ${p.resume.id}` : ""}`
     );
 }
-function withReference(config2, next, sha) {
+async function withReference(config2, next, findSha) {
+  let sha;
+  try {
+    sha = await findSha();
+  } catch (err) {
+    warning(`no reference run on the base branch: ${err.message}`);
+    return next;
+  }
   const added = addReferenceRun(config2, next.study, sha);
   if (added.kind === "skipped") {
     info(`the base branch has no study to compare with, and ${added.reason}`);
@@ -59477,11 +59490,18 @@ async function run() {
     const findBaseline = pr2 && token2 ? async () => {
       const client2 = createClient({ token: token2, log: (m) => warning(m) });
       const repo2 = repoFromEnv();
-      const base = await baseOf(client2, repo2, pr2, context2.payload.pull_request?.base);
+      const base = context2.payload.pull_request?.base;
+      const branch = await baseBranchOf(client2, repo2, pr2, base?.ref);
       const workflow2 = getInput("workflow") || workflowFileFromRef(process.env.GITHUB_WORKFLOW_REF ?? "");
-      return { run: await findBaselineRun(client2, repo2, workflow2, base.ref), sha: base.sha };
+      return findBaselineRun(client2, repo2, workflow2, branch);
     } : void 0;
-    return plan({ config: config2, stateDir, resultsDir, overrides, findBaseline });
+    const findBaseSha = pr2 && token2 ? () => baseShaOf(
+      createClient({ token: token2, log: (m) => warning(m) }),
+      repoFromEnv(),
+      pr2,
+      context2.payload.pull_request?.base?.sha
+    ) : void 0;
+    return plan({ config: config2, stateDir, resultsDir, overrides, findBaseline, findBaseSha });
   }
   if (command === "trial") {
     const abort = new AbortController();

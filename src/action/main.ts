@@ -9,7 +9,7 @@ import * as core from "@actions/core";
 import { context } from "@actions/github";
 import { commentEventSchema, type Permission } from "../bot/policy.ts";
 import { ConfigError } from "../config/errors.ts";
-import { baseOf, findBaselineRun } from "../github/baseline.ts";
+import { baseBranchOf, baseShaOf, findBaselineRun } from "../github/baseline.ts";
 import { createClient } from "../github/client.ts";
 import { workflowFileFromRef } from "../github/dispatch.ts";
 import { repoFromEnv } from "../github/repo.ts";
@@ -62,12 +62,24 @@ export async function run(): Promise<void> {
         ? async () => {
             const client = createClient({ token, log: (m) => core.warning(m) });
             const repo = repoFromEnv();
-            const base = await baseOf(client, repo, pr, context.payload.pull_request?.base);
+            const base = context.payload.pull_request?.base;
+            const branch = await baseBranchOf(client, repo, pr, base?.ref);
             const workflow = core.getInput("workflow") || workflowFileFromRef(process.env.GITHUB_WORKFLOW_REF ?? "");
-            return { run: await findBaselineRun(client, repo, workflow, base.ref), sha: base.sha };
+            return findBaselineRun(client, repo, workflow, branch);
           }
         : undefined;
-    return plan({ config, stateDir, resultsDir, overrides, findBaseline });
+    // Asked only on a first round without a base study: the defaults then run on that commit.
+    const findBaseSha =
+      pr && token
+        ? () =>
+            baseShaOf(
+              createClient({ token, log: (m) => core.warning(m) }),
+              repoFromEnv(),
+              pr,
+              context.payload.pull_request?.base?.sha,
+            )
+        : undefined;
+    return plan({ config, stateDir, resultsDir, overrides, findBaseline, findBaseSha });
   }
   if (command === "trial") {
     const abort = new AbortController();

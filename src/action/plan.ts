@@ -19,8 +19,10 @@ export interface PlanInputs {
   stateDir: string;
   resultsDir: string;
   overrides: Overrides;
-  /** Looks up the base branch's latest study (its run) and commit for the comparison, when there is a pull request. */
-  findBaseline: ((config: Config) => Promise<{ run: number | undefined; sha: string }>) | undefined;
+  /** Looks up the base branch's study for the comparison, when there is a pull request. */
+  findBaseline: ((config: Config) => Promise<number | undefined>) | undefined;
+  /** The pull request's base commit, where the defaults run when the base branch has no study. */
+  findBaseSha?: (() => Promise<string>) | undefined;
 }
 
 type RoundPlan = Extract<Plan, { kind: "round" }>;
@@ -44,10 +46,11 @@ export async function plan(inputs: PlanInputs): Promise<void> {
     setDoneOutputs(config, next.study);
     return;
   }
-  const base = config.compare === "base" ? await lookUpBaseline(inputs, config) : undefined;
-  core.setOutput("baseline-run-id", base?.run ? String(base.run) : "");
-  if (base?.run) core.info(`the base branch's latest study is in run ${base.run}`);
-  else if (base && next.round === 1 && !next.resumed) next = withReference(config, next, base.sha);
+  const baseline = config.compare === "base" ? await lookUpBaseline(inputs, config) : undefined;
+  core.setOutput("baseline-run-id", baseline ? String(baseline) : "");
+  if (baseline) core.info(`the base branch's latest study is in run ${baseline}`);
+  else if (config.compare === "base" && next.round === 1 && !next.resumed && inputs.findBaseSha)
+    next = await withReference(config, next, inputs.findBaseSha);
   saveStudy(inputs.stateDir, next.study);
   if (next.note) core.notice(next.note, { title: "matrix-tune" });
   const payloads = payloadsFor(config, next.study, next.round, next.runs);
@@ -67,7 +70,14 @@ export async function plan(inputs: PlanInputs): Promise<void> {
  * With no study on the base branch, the defaults run on its commit beside the
  * first round, so that the pull request still has something to compare with.
  */
-function withReference(config: Config, next: RoundPlan, sha: string): RoundPlan {
+async function withReference(config: Config, next: RoundPlan, findSha: () => Promise<string>): Promise<RoundPlan> {
+  let sha: string;
+  try {
+    sha = await findSha();
+  } catch (err) {
+    core.warning(`no reference run on the base branch: ${(err as Error).message}`);
+    return next;
+  }
   const added = addReferenceRun(config, next.study, sha);
   if (added.kind === "skipped") {
     core.info(`the base branch has no study to compare with, and ${added.reason}`);
@@ -81,10 +91,7 @@ function withReference(config: Config, next: RoundPlan, sha: string): RoundPlan 
 }
 
 /** The comparison is a bonus: failing to find the base study must not stop the round. */
-async function lookUpBaseline(
-  inputs: PlanInputs,
-  config: Config,
-): Promise<{ run: number | undefined; sha: string } | undefined> {
+async function lookUpBaseline(inputs: PlanInputs, config: Config): Promise<number | undefined> {
   if (!inputs.findBaseline) return undefined;
   try {
     return await inputs.findBaseline(config);

@@ -34,16 +34,29 @@ export async function findBaselineRun(
   return undefined;
 }
 
-/** The base branch of a pull request and its commit: from the event when it has them, else from the API. */
-export async function baseOf(
+/** The base branch of a pull request: from the event when it has one, else from the API. */
+export async function baseBranchOf(
   client: GitHubClient,
   repo: Repo,
   pr: number,
-  fromEvent: { ref?: string; sha?: string } | undefined,
-): Promise<{ ref: string; sha: string }> {
-  if (fromEvent?.ref && fromEvent.sha) return { ref: fromEvent.ref, sha: fromEvent.sha };
+  fromEvent: string | undefined,
+): Promise<string> {
+  return fromEvent ?? (await readPull(client, repo, pr)).base.ref;
+}
+
+/** The commit of a pull request's base: from the event when it has one, else from the API. */
+export async function baseShaOf(
+  client: GitHubClient,
+  repo: Repo,
+  pr: number,
+  fromEvent: string | undefined,
+): Promise<string> {
+  return fromEvent ?? (await readPull(client, repo, pr)).base.sha;
+}
+
+async function readPull(client: GitHubClient, repo: Repo, pr: number) {
   const { data } = await call(`reading pull request #${pr}`, "pull-requests: read", () =>
     client.rest.pulls.get({ ...repo, pull_number: pr }),
   );
-  return { ref: data.base.ref, sha: data.base.sha };
+  return data;
 }

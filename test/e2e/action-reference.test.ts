@@ -80,8 +80,17 @@ describe("the reference run when the base branch has no study", () => {
     assert.match(body, /### Compared with main \(no study there yet: its defaults, trial 2, on 0123456\)/, body);
     assert.match(body, /\| main with the defaults +\| +0\.505 ± 0\.0071 \| +2 \| `0123456` \|/, body);
     assert.match(body, /reference: the defaults on the base branch \(0123456\), not part of the search/);
-    assert.match(body, /Best vs baseline \(defaults, trial 0\): val_accuracy [\d.]+ → [\d.]+ \(\+[\d.]+\), means of 2 runs each\./);
+    assert.match(
+      body,
+      /Best vs baseline \(defaults, trial 0\): val_accuracy [\d.]+ → [\d.]+ \(\+[\d.]+\), means of 2 runs each\./,
+    );
     assert.match(body, /\*\*Verdict: better \(higher val_accuracy\)\*\* — this pull request − main with the defaults/);
+    // The study is one round: it looked for a study on main once, and read the base commit from the event.
+    assert.equal(play.runs.length, 1);
+    assert.deepEqual(
+      gh.requests.map((q) => q.operation).filter((o) => o === "actions/list-workflow-runs" || o === "pulls/get"),
+      ["actions/list-workflow-runs"],
+    );
     gh.assertNoViolations();
   });
 });

@@ -31,7 +31,8 @@ describe("the Action, round after round", () => {
 
   it("plans, runs every trial, reports, dispatches, and ends with one comment and the winner", async () => {
     gh.addPull({ number: PR, head: { ref: "feature/better-model" }, base: { ref: "main" } });
-    const play = new GitHubPlayer(gh, digitsRepo());
+    // No comparison: without a study on main it would add a reference run (test/e2e/action-reference.test.ts).
+    const play = new GitHubPlayer(gh, digitsRepo("", "compare: off\n"));
     const last = await play.untilDone({ inputs: {}, event: prEvent });
     assert.equal(play.runs.length, 2, "two rounds of three");
 
@@ -78,21 +79,18 @@ describe("the Action, round after round", () => {
       "the job summary is the same report",
     );
 
-    // REST calls per round: the base study's lookup (the PR from the API once the event no
-    // longer carries it, the base branch's runs), this run's jobs (one page), the comments
-    // (one page), the comment, and the dispatch — however many trials the round has.
+    // REST calls per round: this run's jobs (one page), the comments (one page), the comment,
+    // and the dispatch — however many trials the round has. (The base branch's lookup is
+    // counted in action-reference.test.ts.)
     const perRun = play.runs.map((r) => gh.requests.filter((q) => q.path.includes(`/runs/${r.runId}/`)).length);
     assert.deepEqual(perRun, [1, 1]);
     assert.deepEqual(
       gh.requests.map((q) => q.operation),
       [
-        "actions/list-workflow-runs",
         "actions/list-jobs-for-workflow-run",
         "issues/list-comments",
         "issues/create-comment",
         "actions/create-workflow-dispatch",
-        "pulls/get",
-        "actions/list-workflow-runs",
         "actions/list-jobs-for-workflow-run",
         "issues/list-comments",
         "issues/update-comment",

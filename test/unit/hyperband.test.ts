@@ -8,6 +8,7 @@ import { hyperbandTrials } from "../../src/strategy/hyperband/index.ts";
 import { promotedFrom, type Schedule, scheduleRound } from "../../src/strategy/hyperband/schedule.ts";
 import type { Attempt, Study, Trial } from "../../src/study/schema.ts";
 import { createStudy, type NewTrial, openRound, recordAttempt, trialValue } from "../../src/study/study.ts";
+import { type Outcome, runAttempt } from "../helpers/attempts.ts";
 import { configFrom } from "../helpers/config.ts";
 
 const hb = configFrom(`
@@ -33,21 +34,7 @@ const resource = (r: Partial<Resource>): Resource => ({ name: "epochs", eta: 3, 
 /** Each bracket as `size×resource` rungs, the way the textbook tables read. */
 const table = (r: Resource) => hyperbandBrackets(r).map((b) => b.rungs.map((g) => `${g.size}×${g.resource}`));
 
-const outcome = (trialId: number, attempt: number, v: number | "fail" | "prune"): Attempt => {
-  const common = {
-    trialId,
-    attempt,
-    durationMs: 1,
-    exitCode: 0,
-    signal: null,
-    metrics: {},
-    intermediate: [],
-    logTail: "",
-  };
-  if (v === "fail") return { ...common, status: "failed", reason: "exited with code 1", exitCode: 1 };
-  if (v === "prune") return { ...common, status: "pruned", reason: "pruned", value: 0 };
-  return { ...common, status: "succeeded", value: v };
-};
+const outcome = (trialId: number, attempt: number, v: Outcome): Attempt => runAttempt(trialId, attempt, undefined, v);
 
 /**
  * Opens what the schedule gives for `room`, new configurations numbered

@@ -19,6 +19,7 @@ import {
   willRetry,
 } from "../../src/study/study.ts";
 import { payloadsFor } from "../../src/trial/payload.ts";
+import { type Outcome, runAttempt } from "../helpers/attempts.ts";
 import { configFrom } from "../helpers/config.ts";
 
 /** 2 repeats × 3 folds: six members per trial. */
@@ -39,25 +40,7 @@ const cfg = (budget: Partial<Config["budget"]>, extra: Partial<Config> = {}): Co
   budget: { ...six.budget, ...budget },
 });
 
-type Outcome = number | "fail" | "prune";
-
-function member(trialId: number, attempt: number, index: number | undefined, v: Outcome, runId?: number): Attempt {
-  const common = {
-    trialId,
-    attempt,
-    ...(index !== undefined ? { member: index } : {}),
-    ...(runId !== undefined ? { runId } : {}),
-    durationMs: 1,
-    exitCode: 0,
-    signal: null,
-    metrics: {},
-    intermediate: [],
-    logTail: "",
-  };
-  if (v === "fail") return { ...common, status: "failed", reason: "exited with code 1", exitCode: 1 };
-  if (v === "prune") return { ...common, status: "pruned", reason: "pruned at step 2", value: 9 };
-  return { ...common, status: "succeeded", value: v };
-}
+const member = runAttempt;
 
 /** Records the runs' outcomes, member by member. */
 function record(study: Study, runs: readonly Run[], v: (run: Run) => Outcome): Study {
