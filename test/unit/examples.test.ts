@@ -5,13 +5,28 @@ import { it } from "node:test";
 import { loadConfig, parseConfig } from "../../src/config/load.ts";
 import { ROOT } from "../helpers/cli.ts";
 
-it("every example's tune.yml is a valid config", () => {
+it("every example's config is valid", () => {
   const dirs = readdirSync(join(ROOT, "examples"));
   assert.ok(dirs.length >= 2);
-  for (const d of dirs) {
-    const { config } = loadConfig(join(ROOT, "examples", d, "tune.yml"));
-    assert.ok(Object.keys(config.parameters).length > 0, d);
+  const files = dirs.flatMap((d) =>
+    readdirSync(join(ROOT, "examples", d))
+      .filter((f) => f.endsWith(".yml"))
+      .map((f) => join(ROOT, "examples", d, f)),
+  );
+  assert.ok(files.some((f) => f.endsWith("digits-mlp/hyperband.yml")));
+  for (const file of files) {
+    const { config } = loadConfig(file);
+    assert.ok(Object.keys(config.parameters).length > 0, file);
   }
+});
+
+it("the multi-fidelity examples say what they show", () => {
+  const hyperband = loadConfig(join(ROOT, "examples/digits-mlp/hyperband.yml")).config;
+  assert.deepEqual([hyperband.strategy, hyperband.sampler, hyperband.resource?.name], ["hyperband", "tpe", "epochs"]);
+  // One full iteration of 1..27 by 3 fits the budget.
+  assert.equal(hyperband.budget.max_trials, 69);
+  const cv = loadConfig(join(ROOT, "examples/digits-mlp/cross-validated.yml")).config;
+  assert.deepEqual([cv.repeats, cv.folds, cv.early_stopping?.rule], [2, 5, "median"]);
 });
 
 it("the README's config reference example is a valid config", () => {
