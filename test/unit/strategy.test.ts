@@ -6,6 +6,7 @@ import { buildSpace, paramsKey } from "../../src/space/space.ts";
 import { type ProposingStrategy, strategyFor } from "../../src/strategy/registry.ts";
 import type { Study } from "../../src/study/schema.ts";
 import { createStudy, recordAttempt } from "../../src/study/study.ts";
+import { runAttempt } from "../helpers/attempts.ts";
 import { configFrom, MIXED_SPACE } from "../helpers/config.ts";
 
 const mixed = configFrom(MIXED_SPACE);
@@ -19,18 +20,7 @@ function simulate(config: Config, f: (p: Record<string, unknown>) => number): St
     if (plan.kind === "done") return study;
     for (const run of plan.runs) {
       const value = f(study.trials[run.trialId]!.params);
-      study = recordAttempt(study, {
-        status: "succeeded",
-        value,
-        trialId: run.trialId,
-        attempt: run.attempt,
-        durationMs: 1,
-        exitCode: 0,
-        signal: null,
-        metrics: {},
-        intermediate: [],
-        logTail: "",
-      });
+      study = recordAttempt(study, runAttempt(run.trialId, run.attempt, undefined, value));
     }
   }
 }

@@ -8,28 +8,14 @@ import { geometryOf } from "../../src/strategy/tpe/geometry.ts";
 import { createTpe, tpeStrategy } from "../../src/strategy/tpe/index.ts";
 import type { Study } from "../../src/study/schema.ts";
 import { bestTrial, createStudy, openRound, recordAttempt, trialValue } from "../../src/study/study.ts";
+import { runAttempt } from "../helpers/attempts.ts";
 import { configFrom, MIXED_SPACE } from "../helpers/config.ts";
 
 /** The objective of a trial, or undefined to record it as failed. */
 type Objective = (p: Params, id: number) => number | undefined;
 
 function record(study: Study, trialId: number, attempt: number, value: number | undefined): Study {
-  const common = {
-    trialId,
-    attempt,
-    durationMs: 1,
-    exitCode: 0,
-    signal: null,
-    metrics: {},
-    intermediate: [],
-    logTail: "",
-  };
-  return recordAttempt(
-    study,
-    value === undefined
-      ? { status: "failed", reason: "boom", ...common, exitCode: 1 }
-      : { status: "succeeded", value, ...common },
-  );
+  return recordAttempt(study, runAttempt(trialId, attempt, undefined, value ?? "fail"));
 }
 
 /** Runs a study through the engine, as the shells do. */
