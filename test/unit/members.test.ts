@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import type { Config } from "../../src/config/schema.ts";
 import { jobsFor } from "../../src/engine/jobs.ts";
 import { planRound } from "../../src/engine/plan.ts";
-import type { Attempt, Study } from "../../src/study/schema.ts";
+import type { Study } from "../../src/study/schema.ts";
 import {
   createStudy,
   latestAttempt,
