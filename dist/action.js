@@ -58490,12 +58490,21 @@ function spearman(xs, ys) {
   }
   return dx > 0 && dy > 0 ? num / Math.sqrt(dx * dy) : 0;
 }
+function comparableTrials(study) {
+  const done = searchTrials(study).flatMap((t) => {
+    const v = trialValue(t);
+    return v === void 0 ? [] : [{ params: t.params, value: v, resource: t.resource }];
+  });
+  const counts2 = /* @__PURE__ */ new Map();
+  for (const d of done) counts2.set(d.resource, (counts2.get(d.resource) ?? 0) + 1);
+  if (counts2.size < 2) return done;
+  const [level] = [...counts2.entries()].sort((a, b) => b[1] - a[1] || (b[0] ?? 0) - (a[0] ?? 0))[0];
+  return done.filter((d) => d.resource === level);
+}
 function parameterEffects(config2, study) {
   const sign = config2.objective.goal === "maximize" ? 1 : -1;
-  const done = study.trials.flatMap((t) => {
-    const v = trialValue(t);
-    return v === void 0 ? [] : [{ params: t.params, value: v }];
-  });
+  const done = comparableTrials(study);
+  const at = config2.resource && new Set(searchTrials(study).map((t) => t.resource)).size > 1 && done[0] ? ` at ${config2.resource.name} ${done[0].resource}` : "";
   const effects = [];
   for (const [name, p] of Object.entries(config2.parameters)) {
     if (p.type === "constant") continue;
@@ -58520,7 +58529,7 @@ function parameterEffects(config2, study) {
       effects.push({
         name,
         strength: range > 0 ? spread2 / range : 0,
-        text: stats.map((s) => `${s.k}: mean ${fmtNumber(s.mean)} (${s.n})`).join(" \xB7 ")
+        text: `${stats.map((s) => `${s.k}: mean ${fmtNumber(s.mean)} (${s.n})`).join(" \xB7 ")}${at}`
       });
     } else {
       const rho = spearman(
@@ -58532,7 +58541,7 @@ function parameterEffects(config2, study) {
       effects.push({
         name,
         strength: better,
-        text: `${words} (rank correlation ${fmtNumber(rho, 2)}, ${rows.length} trials)`
+        text: `${words} (rank correlation ${fmtNumber(rho, 2)}, ${rows.length} trials${at})`
       });
     }
   }

@@ -5,8 +5,8 @@
  * Shown only with enough trials to say anything.
  */
 import type { Config } from "../config/schema.ts";
-import type { Study } from "../study/schema.ts";
-import { trialValue } from "../study/study.ts";
+import type { Study, Trial } from "../study/schema.ts";
+import { searchTrials, trialValue } from "../study/study.ts";
 import { fmtNumber, fmtScalar } from "./format.ts";
 
 const MIN_TRIALS = 5;
@@ -47,12 +47,30 @@ export function spearman(xs: readonly number[], ys: readonly number[]): number {
   return dx > 0 && dy > 0 ? num / Math.sqrt(dx * dy) : 0;
 }
 
+/**
+ * The finished search trials whose values can be compared: with hyperband,
+ * those of the one resource most of them ran at (a value after 1 epoch and one
+ * after 27 say different things), else all of them.
+ */
+function comparableTrials(study: Study): { params: Trial["params"]; value: number; resource?: number }[] {
+  const done = searchTrials(study).flatMap((t) => {
+    const v = trialValue(t);
+    return v === undefined ? [] : [{ params: t.params, value: v, resource: t.resource }];
+  });
+  const counts = new Map<number | undefined, number>();
+  for (const d of done) counts.set(d.resource, (counts.get(d.resource) ?? 0) + 1);
+  if (counts.size < 2) return done;
+  const [level] = [...counts.entries()].sort((a, b) => b[1] - a[1] || (b[0] ?? 0) - (a[0] ?? 0))[0]!;
+  return done.filter((d) => d.resource === level);
+}
+
 export function parameterEffects(config: Config, study: Study): Effect[] {
   const sign = config.objective.goal === "maximize" ? 1 : -1;
-  const done = study.trials.flatMap((t) => {
-    const v = trialValue(t);
-    return v === undefined ? [] : [{ params: t.params, value: v }];
-  });
+  const done = comparableTrials(study);
+  const at =
+    config.resource && new Set(searchTrials(study).map((t) => t.resource)).size > 1 && done[0]
+      ? ` at ${config.resource.name} ${done[0].resource}`
+      : "";
   const effects: Effect[] = [];
   for (const [name, p] of Object.entries(config.parameters)) {
     if (p.type === "constant") continue;
@@ -77,7 +95,7 @@ export function parameterEffects(config: Config, study: Study): Effect[] {
       effects.push({
         name,
         strength: range > 0 ? spread / range : 0,
-        text: stats.map((s) => `${s.k}: mean ${fmtNumber(s.mean)} (${s.n})`).join(" · "),
+        text: `${stats.map((s) => `${s.k}: mean ${fmtNumber(s.mean)} (${s.n})`).join(" · ")}${at}`,
       });
     } else {
       const rho = spearman(
@@ -89,7 +107,7 @@ export function parameterEffects(config: Config, study: Study): Effect[] {
       effects.push({
         name,
         strength: better,
-        text: `${words} (rank correlation ${fmtNumber(rho, 2)}, ${rows.length} trials)`,
+        text: `${words} (rank correlation ${fmtNumber(rho, 2)}, ${rows.length} trials${at})`,
       });
     }
   }

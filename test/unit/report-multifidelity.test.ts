@@ -4,6 +4,7 @@ import type { Config } from "../../src/config/schema.ts";
 import { createProgress } from "../../src/local/progress.ts";
 import { mermaidConvergence, mermaidNumber } from "../../src/report/chart.ts";
 import { learningCurvesSection, trialCurve } from "../../src/report/curves.ts";
+import { parameterEffects } from "../../src/report/effects.ts";
 import { markdownReport } from "../../src/report/markdown.ts";
 import { fmtTrialValue, memberLabel } from "../../src/report/members.ts";
 import { rungsSection } from "../../src/report/rungs.ts";
@@ -439,5 +440,16 @@ describe("progress lines", () => {
     const { config, study } = prunedStudy();
     const [line] = printed(config, study, study.trials[5]!.attempts);
     assert.equal(line, "trial 5 pruned at step 4, best val_accuracy 0.5156 (1.2s)  [6/6]  epochs=9 quality=0.55");
+  });
+});
+
+describe("parameter effects in a hyperband study", () => {
+  it("compare values of one resource: the one most trials ran at", () => {
+    const effects = parameterEffects(hyperband, hyperbandStudy());
+    // Nine trials ran 1 epoch (the best of them went on); a value after 1 epoch is not mixed with one after 9.
+    assert.deepEqual(
+      effects.map((e) => e.text),
+      ["higher is better (rank correlation 1, 9 trials at epochs 1)"],
+    );
   });
 });
