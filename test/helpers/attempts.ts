@@ -1,4 +1,5 @@
 /** Finished attempts for engine tests, without a process: what a trial runner would have recorded. */
+import { succeeded } from "../../bench/harness.ts";
 import type { Attempt } from "../../src/study/schema.ts";
 
 /** A value (succeeded), or how the run ended otherwise. */
@@ -12,19 +13,19 @@ export function runAttempt(
   v: Outcome,
   runId?: number,
 ): Attempt {
-  const common = {
-    trialId,
-    attempt,
+  // The benchmark's in-process attempt, with the run's member and workflow run added.
+  const {
+    status: _,
+    value,
+    ...common
+  } = succeeded(trialId, attempt, typeof v === "number" ? v : 0) as Extract<Attempt, { status: "succeeded" }>;
+  const run = {
+    ...common,
+    durationMs: 1,
     ...(index !== undefined ? { member: index } : {}),
     ...(runId !== undefined ? { runId } : {}),
-    durationMs: 1,
-    exitCode: 0,
-    signal: null,
-    metrics: {},
-    intermediate: [],
-    logTail: "",
   };
-  if (v === "fail") return { ...common, status: "failed", reason: "exited with code 1", exitCode: 1 };
-  if (v === "prune") return { ...common, status: "pruned", reason: "pruned at step 2", value: 9 };
-  return { ...common, status: "succeeded", value: v };
+  if (v === "fail") return { ...run, status: "failed", reason: "exited with code 1", exitCode: 1 };
+  if (v === "prune") return { ...run, status: "pruned", reason: "pruned at step 2", value: 9 };
+  return { ...run, status: "succeeded", value };
 }
