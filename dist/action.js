@@ -38800,26 +38800,26 @@ function isRecursive(inst, stack, resolve4) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve4);
-      if (answer > result)
-        result = answer;
+      const answer2 = isRecursive(child, stack, resolve4);
+      if (answer2 > result)
+        result = answer2;
     }
   };
   const shape = (sh, spread2) => {
-    let answer = NONE;
+    let answer2 = NONE;
     for (const key of Reflect.ownKeys(sh)) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread2 && !desc.enumerable)
         continue;
       const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve4) : NONE;
-      if (child > answer)
-        answer = child;
+      if (child > answer2)
+        answer2 = child;
     }
-    return answer;
+    return answer2;
   };
-  const merge3 = (answer) => {
-    if (answer > result)
-      result = answer;
+  const merge3 = (answer2) => {
+    if (answer2 > result)
+      result = answer2;
   };
   const def = inst._zod.def;
   const kind = def.type;
@@ -38922,10 +38922,10 @@ function isRecursive(inst, stack, resolve4) {
   stack.delete(inst);
   return settle(inst, result);
 }
-function settle(inst, answer) {
-  if (answer !== ASSUMED)
-    recursive.set(inst, answer === PROVEN);
-  return answer;
+function settle(inst, answer2) {
+  if (answer2 !== ASSUMED)
+    recursive.set(inst, answer2 === PROVEN);
+  return answer2;
 }
 function isRecursiveSchema(inst) {
   return isRecursive(inst, /* @__PURE__ */ new Set(), true) !== NONE;
@@ -53460,14 +53460,34 @@ function screenEvent(event) {
     return { kind: "ignore", why: `#${event.issue?.number ?? "?"} is an issue, not a pull request` };
   return { kind: "ok", pr: event.issue.number, commentId: event.comment.id, login: user2.login };
 }
+var collaboratorPermissionSchema = external_exports.looseObject({
+  permission: external_exports.string(),
+  role_name: external_exports.string().optional()
+});
+function permissionFromApi(data) {
+  const known = (level) => level !== void 0 && PERMISSION_ORDER.includes(level);
+  if (known(data.role_name)) return data.role_name;
+  return known(data.permission) ? data.permission : "none";
+}
+var LOWEST_BOT_PERMISSION = "triage";
 function hasPermission(actual, needed) {
   return PERMISSION_ORDER.indexOf(actual) >= PERMISSION_ORDER.indexOf(needed);
 }
 function permissionRefusal(login, actual, needed) {
-  return `Sorry @${login}, starting a tuning study needs **${needed}** permission on this repository (yours is ${actual}): its trials run on the repository's own runners. A maintainer can start it for you with \`/tune\`.`;
+  const level = needed ? `**${needed}** permission` : `at least **${LOWEST_BOT_PERMISSION}** permission`;
+  return `Sorry @${login}, using matrix-tune here needs ${level} on this repository (yours is ${actual}): its trials run on the repository's own runners. A maintainer can start a study for you with \`/tune\`.`;
 }
 function forkRefusal(headRepo) {
   return `This pull request comes from the fork **${headRepo}**, and this repository does not run forks' code on its runners (they may be self-hosted, with secrets nearby). A maintainer who has reviewed the code can allow it by setting \`bot: { allow_forks: true }\` in the tuning config on the default branch.`;
+}
+function pinRefusal(verb, head, given, fork) {
+  const short = head.slice(0, 7);
+  const ask = `\`${verb} sha=${short}\``;
+  if (given !== void 0 && !head.startsWith(given))
+    return `\`sha=${given}\` is not this pull request's head: the head is now **${short}**. Review that commit, then comment ${ask}.`;
+  if (given === void 0 && fork)
+    return `this pull request comes from a fork, so the command must name the commit you reviewed (code pushed after your review must not run unseen). The head is now **${short}**: once you have reviewed it, comment ${ask}.`;
+  return void 0;
 }
 
 // src/config/errors.ts
@@ -58078,16 +58098,19 @@ function compareTrials(config2, candidate, a, baseline, b) {
 function studyMarker(study) {
   return `<!-- matrix-tune:study=${study} -->`;
 }
-async function findComment(client, repo, issueNumber, marker) {
+function sameLogin(a, b) {
+  return a !== void 0 && a.toLowerCase() === b.toLowerCase();
+}
+async function findComment(client, repo, issueNumber, marker, author) {
   const comments = await call(
     `listing the comments of #${issueNumber}`,
     "pull-requests: write",
     () => client.paginate(client.rest.issues.listComments, { ...repo, issue_number: issueNumber, per_page: 100 })
   );
-  const found = comments.find((c) => c.body?.includes(marker) && c.user?.type === "Bot") ?? comments.find((c) => c.body?.includes(marker));
+  const found = comments.find((c) => sameLogin(c.user?.login, author) && c.body?.includes(marker));
   return found ? { id: found.id, body: found.body ?? "", url: found.html_url } : void 0;
 }
-async function writeComment(client, repo, issueNumber, existing, body) {
+async function writeComment(client, repo, issueNumber, existing, body, author) {
   if (existing) {
     const { data: data2 } = await call(
       `updating comment ${existing.id} on #${issueNumber}`,
@@ -58101,6 +58124,10 @@ async function writeComment(client, repo, issueNumber, existing, body) {
     "pull-requests: write",
     () => client.rest.issues.createComment({ ...repo, issue_number: issueNumber, body })
   );
+  if (!sameLogin(data.user?.login, author))
+    throw new Error(
+      `the token comments as ${data.user?.login ?? "an unknown user"}, but matrix-tune looks for its comments by ${author}: set the input bot-login to ${data.user?.login ?? "the token's login"} (the study's comment ${data.html_url} would otherwise be written anew each round)`
+    );
   return { id: data.id, url: data.html_url, created: true };
 }
 
@@ -58779,7 +58806,7 @@ async function report(inputs) {
   const jobs = await listTrialJobs(inputs.client, inputs.repo, inputs.runId);
   let study = gatherRound(planned, inputs.resultsDir, jobs, inputs.runId);
   const marker = studyMarker(config2.name);
-  const existing = inputs.pr !== void 0 ? await findComment(inputs.client, inputs.repo, inputs.pr, marker) : void 0;
+  const existing = inputs.pr !== void 0 ? await findComment(inputs.client, inputs.repo, inputs.pr, marker, inputs.botLogin) : void 0;
   const bot = readBotState(existing?.body);
   let next = planRound(config2, study);
   if (next.kind === "round" && bot?.status === "stopping") {
@@ -58811,8 +58838,15 @@ async function report(inputs) {
       maxChars: COMMENT_LIMIT - marker.length - botLine.length - 1,
       fullReportUrl: inputs.runUrl
     });
-    const comment = await writeComment(inputs.client, inputs.repo, inputs.pr, existing, `${marker}
-${botLine}${body}`);
+    const comment = await writeComment(
+      inputs.client,
+      inputs.repo,
+      inputs.pr,
+      existing,
+      `${marker}
+${botLine}${body}`,
+      inputs.botLogin
+    );
     info(`${comment.created ? "created" : "updated"} ${comment.url}`);
     setOutput("comment-url", comment.url);
   }
@@ -58830,6 +58864,9 @@ ${botLine}${body}`);
     info(`dispatched round ${next.round}: ${workflow} on ${ref}`);
   }
 }
+
+// src/action/slash.ts
+import { relative as relative2 } from "node:path";
 
 // src/bot/parse.ts
 var COMMAND = "/tune";
@@ -58872,11 +58909,19 @@ function parseCommand(body) {
     };
   }
   const raw = {};
+  let sha;
   for (const word of words) {
     const eq = word.indexOf("=");
     if (eq <= 0) return { kind: "invalid", message: `expected key=value, got ${quote(word)}; see \`/tune help\`` };
     const key = word.slice(0, eq);
     const value2 = word.slice(eq + 1);
+    if (key.toLowerCase() === "sha") {
+      if (sha !== void 0) return { kind: "invalid", message: "`sha` is given twice" };
+      if (!/^[0-9a-f]{7,40}$/i.test(value2))
+        return { kind: "invalid", message: `\`sha\` must be a commit id of 7 to 40 hex digits, got ${quote(value2)}` };
+      sha = value2.toLowerCase();
+      continue;
+    }
     const field = KEYS[key.toLowerCase()];
     if (!field) {
       const guess = didYouMean(key, Object.keys(KEYS));
@@ -58898,7 +58943,7 @@ function parseCommand(body) {
     const field = String(i.path[0]);
     return { kind: "invalid", message: `${quote(field)}: ${describeIssue(i)} (got ${quote(String(raw[field]))})` };
   }
-  return { kind: verb === "restart" ? "restart" : "start", overrides: parsed.data };
+  return { kind: verb === "restart" ? "restart" : "start", overrides: parsed.data, ...sha ? { sha } : {} };
 }
 function describeIssue(i) {
   if (i.code === "invalid_value") return `must be one of ${i.values.map((v) => `\`${String(v)}\``).join(", ")}`;
@@ -58907,7 +58952,7 @@ function describeIssue(i) {
   return i.message;
 }
 function allowedKeys() {
-  return "`strategy`, `max-trials`, `parallel`, `rounds`, `seed`, `config`, `compare`, `repeats`";
+  return "`strategy`, `max-trials`, `parallel`, `rounds`, `seed`, `config`, `compare`, `repeats`, `sha`";
 }
 var HELP = `**matrix-tune** commands (the first line of a comment):
 
@@ -58920,7 +58965,7 @@ var HELP = `**matrix-tune** commands (the first line of a comment):
 | \`/tune restart [key=value \u2026]\` | cancel the running study and start a new one |
 | \`/tune help\` | this list |
 
-Settings: \`strategy\` (${STRATEGIES.join(", ")}), \`max-trials\` (1\u201310000), \`parallel\` (trials per round, 1\u2013256), \`rounds\` (most rounds), \`seed\`, \`config\` (path of a tuning config), \`compare\` (\`base\`: against the base branch's latest study, \`off\`), \`repeats\` (runs per configuration with different seeds, 1\u201320, so the comparison can tell a gain from noise).
+Settings: \`strategy\` (${STRATEGIES.join(", ")}), \`max-trials\` (1\u201310000), \`parallel\` (trials per round, 1\u2013256), \`rounds\` (most rounds), \`seed\`, \`config\` (path of a tuning config), \`compare\` (\`base\`: against the base branch's latest study, \`off\`), \`repeats\` (runs per configuration with different seeds, 1\u201320, so the comparison can tell a gain from noise), \`sha\` (the head commit you reviewed, at least 7 hex digits: required for a pull request from a fork, refused if the head has moved).
 Only collaborators with the configured permission can start a study; one study runs per pull request at a time.`;
 
 // src/action/slash.ts
@@ -58947,6 +58992,25 @@ function statusText(state, url2) {
   const what = { running: "is running", stopping: "will stop after its current round", done: "has finished" }[state.status];
   return `the study on ${state.sha.slice(0, 7)}, started by @${state.requestedBy}, ${what}${where}.`;
 }
+async function permissionOf(inputs, login) {
+  const { data } = await call(
+    `checking @${login}'s permission`,
+    "contents: read",
+    () => inputs.client.rest.repos.getCollaboratorPermissionLevel({ ...inputs.repo, username: login })
+  );
+  const parsed = collaboratorPermissionSchema.safeParse(data);
+  if (!parsed.success)
+    throw new Error(`GitHub's answer about @${login}'s permission has no permission field; refusing to guess`);
+  return permissionFromApi(parsed.data);
+}
+var REFUSAL_MARKER = "<!-- matrix-tune:refused -->";
+async function refuseOutsider(inputs, asker, text) {
+  await react(inputs, asker.commentId, "confused");
+  info(`refused: ${text}`);
+  if (await findComment(inputs.client, inputs.repo, asker.pr, REFUSAL_MARKER, inputs.botLogin)) return;
+  await reply(inputs, asker.pr, asker.login, `${text}
+${REFUSAL_MARKER}`);
+}
 async function slash(inputs) {
   const gate = screenEvent(inputs.event);
   if (gate.kind === "ignore") {
@@ -58958,13 +59022,57 @@ async function slash(inputs) {
     info("the comment is not a /tune command");
     return;
   }
-  const { pr, commentId, login } = gate;
+  const asker = { pr: gate.pr, commentId: gate.commentId, login: gate.login };
+  const actual = await permissionOf(inputs, asker.login);
+  if (!hasPermission(actual, inputs.minPermission ?? LOWEST_BOT_PERMISSION))
+    return refuseOutsider(inputs, asker, permissionRefusal(asker.login, actual, inputs.minPermission));
+  try {
+    await answer(inputs, asker, command, actual);
+  } catch (err) {
+    await react(inputs, asker.commentId, "confused");
+    await reply(inputs, asker.pr, asker.login, failureText(err));
+    if (err instanceof ConfigError || err instanceof OverrideError) {
+      warning(`refused: ${err.message}`);
+      return;
+    }
+    throw err;
+  }
+}
+function failureText(err) {
+  if (err instanceof ConfigError) {
+    const file2 = relative2(workspacePath("."), err.file) || err.file;
+    const issues = err.issues.slice(0, 5).map((i) => formatIssue(file2, i).replace(/`/g, "'"));
+    const more = err.issues.length > 5 ? `
+\u2026 and ${err.issues.length - 5} more` : "";
+    return `the tuning config cannot be used:
+
+\`\`\`text
+${issues.join("\n")}${more}
+\`\`\`
+
+Nothing was started.`;
+  }
+  return `something went wrong, and nothing was started: ${err.message.replace(/`/g, "'").slice(0, 1e3)}`;
+}
+async function answer(inputs, asker, command, actual) {
+  const { pr, commentId, login } = asker;
   await react(inputs, commentId, "eyes");
+  const { config: rules } = loadActionConfig(inputs.config);
+  const needed = inputs.minPermission ?? rules.bot.permission;
+  if (!hasPermission(actual, needed)) return refuseOutsider(inputs, asker, permissionRefusal(login, actual, needed));
   const refuse = async (text) => {
     await react(inputs, commentId, "confused");
     await reply(inputs, pr, login, text);
     info(`refused: ${text}`);
   };
+  const { data: pull } = await call(
+    `reading pull request #${pr}`,
+    "pull-requests: read",
+    () => inputs.client.rest.pulls.get({ ...inputs.repo, pull_number: pr })
+  );
+  const headRepo = pull.head.repo?.full_name ?? "(a deleted fork)";
+  const fork = headRepo !== `${inputs.repo.owner}/${inputs.repo.repo}`;
+  if (fork && !rules.bot.allow_forks) return refuse(forkRefusal(headRepo));
   if (command.kind === "invalid") return refuse(`${command.message}
 
 ${HELP}`);
@@ -58972,7 +59080,7 @@ ${HELP}`);
 
 ${HELP}`);
   const overrides = command.kind === "start" || command.kind === "restart" ? command.overrides : {};
-  const { config: base } = loadActionConfig(inputs.config, overrides.config ? { config: overrides.config } : {});
+  const { config: base } = overrides.config ? loadActionConfig(inputs.config, { config: overrides.config }) : { config: rules };
   let config2;
   try {
     config2 = applyOverrides(base, overrides);
@@ -58982,16 +59090,8 @@ ${HELP}`);
 ${HELP}`);
     throw err;
   }
-  const needed = inputs.minPermission ?? config2.bot.permission;
-  const { data: perm } = await call(
-    `checking @${login}'s permission`,
-    "contents: read",
-    () => inputs.client.rest.repos.getCollaboratorPermissionLevel({ ...inputs.repo, username: login })
-  );
-  const actual = perm.permission;
-  if (!hasPermission(actual, needed)) return refuse(permissionRefusal(login, actual, needed));
   const marker = studyMarker(config2.name);
-  const existing = await findComment(inputs.client, inputs.repo, pr, marker);
+  const existing = await findComment(inputs.client, inputs.repo, pr, marker, inputs.botLogin);
   const state = readBotState(existing?.body);
   const running = state?.status === "running" || state?.status === "stopping";
   if (command.kind === "status") return reply(inputs, pr, login, statusText(state, existing?.url));
@@ -59002,7 +59102,7 @@ ${HELP}`);
       botStateLine(state),
       botStateLine({ ...state, status: "stopping", stopRequestedBy: login })
     );
-    await writeComment(inputs.client, inputs.repo, pr, existing, body2);
+    await writeComment(inputs.client, inputs.repo, pr, existing, body2, inputs.botLogin);
     return reply(
       inputs,
       pr,
@@ -59017,16 +59117,10 @@ ${HELP}`);
       login,
       `${statusText(state, existing?.url)} One study runs per pull request: \`/tune restart\` cancels it and starts a new one.`
     );
-  const { data: pull } = await call(
-    `reading pull request #${pr}`,
-    "pull-requests: read",
-    () => inputs.client.rest.pulls.get({ ...inputs.repo, pull_number: pr })
-  );
-  const headRepo = pull.head.repo?.full_name ?? "(a deleted fork)";
-  if (headRepo !== `${inputs.repo.owner}/${inputs.repo.repo}` && !config2.bot.allow_forks)
-    return refuse(forkRefusal(headRepo));
-  if (command.kind === "restart" && running) await cancelRuns(inputs.client, inputs.repo, config2, pr);
   const sha = pull.head.sha;
+  const pin = pinRefusal(command.kind === "restart" ? "/tune restart" : "/tune", sha, command.sha, fork);
+  if (pin) return refuse(pin);
+  if (command.kind === "restart" && running) await cancelRuns(inputs.client, inputs.repo, config2, pr);
   const next = { v: 1, status: "running", sha, requestedBy: login, overrides, commentId };
   const url2 = workflowUrl(inputs, config2);
   const body = `${marker}
@@ -59035,7 +59129,7 @@ ${botStateLine(next)}
 
 Starting a ${config2.strategy} study of ${config2.budget.max_trials} trials (${config2.budget.parallel} per round) on ${sha.slice(0, 7)}, as asked by @${login}. Follow it in [the ${config2.bot.workflow} runs](${url2}); this comment shows the results after each round.
 `;
-  const written = await writeComment(inputs.client, inputs.repo, pr, existing, body);
+  const written = await writeComment(inputs.client, inputs.repo, pr, existing, body, inputs.botLogin);
   const ref = inputs.event.repository?.default_branch ?? "main";
   await dispatchWorkflow(inputs.client, inputs.repo, config2.bot.workflow, ref, {
     pr: String(pr),
@@ -59532,6 +59626,7 @@ async function run() {
   const repo = repoFromEnv();
   const server = process.env.GITHUB_SERVER_URL ?? "https://github.com";
   const client = createClient({ token, log: (m) => warning(m) });
+  const botLogin = getInput("bot-login") || "github-actions[bot]";
   if (command === "slash") {
     const min = getInput("min-permission");
     if (min && !["triage", "write", "maintain", "admin"].includes(min))
@@ -59547,7 +59642,8 @@ async function run() {
       client,
       repo,
       serverUrl: server,
-      minPermission: min || void 0
+      minPermission: min || void 0,
+      botLogin
     });
   }
   const runId = workflowRunId();
@@ -59571,6 +59667,7 @@ async function run() {
     overrides,
     baselineDir: getInput("baseline-dir") || ".matrix-tune/baseline",
     baseLabel: context2.payload.pull_request?.base?.ref ?? "the base branch",
+    botLogin,
     dispatch: wantDispatch ? {
       workflow,
       ref,

@@ -104,6 +104,7 @@ export async function run(): Promise<void> {
   const repo = repoFromEnv();
   const server = process.env.GITHUB_SERVER_URL ?? "https://github.com";
   const client = createClient({ token, log: (m) => core.warning(m) });
+  const botLogin = core.getInput("bot-login") || "github-actions[bot]";
   if (command === "slash") {
     const min = core.getInput("min-permission");
     if (min && !["triage", "write", "maintain", "admin"].includes(min))
@@ -120,6 +121,7 @@ export async function run(): Promise<void> {
       repo,
       serverUrl: server,
       minPermission: (min || undefined) as Permission | undefined,
+      botLogin,
     });
   }
   const runId = workflowRunId();
@@ -143,6 +145,7 @@ export async function run(): Promise<void> {
     overrides,
     baselineDir: core.getInput("baseline-dir") || ".matrix-tune/baseline",
     baseLabel: context.payload.pull_request?.base?.ref ?? "the base branch",
+    botLogin,
     dispatch: wantDispatch
       ? {
           workflow,

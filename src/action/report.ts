@@ -47,6 +47,8 @@ export interface ReportInputs {
   baseLabel: string;
   /** Where to dispatch the next round; undefined to leave that to the caller. */
   dispatch: { workflow: string; ref: string; inputs: Record<string, string> } | undefined;
+  /** The login the token comments as: only its comment is the study's. */
+  botLogin: string;
 }
 
 function lostAttempt(run: Run, job: TrialJob | undefined): Attempt {
@@ -143,7 +145,9 @@ export async function report(inputs: ReportInputs): Promise<void> {
 
   const marker = studyMarker(config.name);
   const existing =
-    inputs.pr !== undefined ? await findComment(inputs.client, inputs.repo, inputs.pr, marker) : undefined;
+    inputs.pr !== undefined
+      ? await findComment(inputs.client, inputs.repo, inputs.pr, marker, inputs.botLogin)
+      : undefined;
   const bot = readBotState(existing?.body);
 
   // Ask the engine whether another round follows; its planned round is not kept,
@@ -179,7 +183,14 @@ export async function report(inputs: ReportInputs): Promise<void> {
       maxChars: COMMENT_LIMIT - marker.length - botLine.length - 1,
       fullReportUrl: inputs.runUrl,
     });
-    const comment = await writeComment(inputs.client, inputs.repo, inputs.pr, existing, `${marker}\n${botLine}${body}`);
+    const comment = await writeComment(
+      inputs.client,
+      inputs.repo,
+      inputs.pr,
+      existing,
+      `${marker}\n${botLine}${body}`,
+      inputs.botLogin,
+    );
     core.info(`${comment.created ? "created" : "updated"} ${comment.url}`);
     core.setOutput("comment-url", comment.url);
   }

@@ -32,8 +32,8 @@ const INTEGER_KEYS = new Set<keyof Overrides>(["max_trials", "parallel", "max_ro
 
 export type Command =
   | { kind: "none" }
-  | { kind: "start"; overrides: Overrides }
-  | { kind: "restart"; overrides: Overrides }
+  | { kind: "start"; overrides: Overrides; sha?: string }
+  | { kind: "restart"; overrides: Overrides; sha?: string }
   | { kind: "stop" }
   | { kind: "status" }
   | { kind: "help" }
@@ -66,11 +66,20 @@ export function parseCommand(body: string): Command {
     };
   }
   const raw: Record<string, string | number> = {};
+  let sha: string | undefined;
   for (const word of words) {
     const eq = word.indexOf("=");
     if (eq <= 0) return { kind: "invalid", message: `expected key=value, got ${quote(word)}; see \`/tune help\`` };
     const key = word.slice(0, eq);
     const value = word.slice(eq + 1);
+    if (key.toLowerCase() === "sha") {
+      // Which commit runs, not a setting of the study: checked against the head by the caller.
+      if (sha !== undefined) return { kind: "invalid", message: "`sha` is given twice" };
+      if (!/^[0-9a-f]{7,40}$/i.test(value))
+        return { kind: "invalid", message: `\`sha\` must be a commit id of 7 to 40 hex digits, got ${quote(value)}` };
+      sha = value.toLowerCase();
+      continue;
+    }
     const field = KEYS[key.toLowerCase()];
     if (!field) {
       const guess = didYouMean(key, Object.keys(KEYS));
@@ -92,7 +101,7 @@ export function parseCommand(body: string): Command {
     const field = String(i.path[0]);
     return { kind: "invalid", message: `${quote(field)}: ${describeIssue(i)} (got ${quote(String(raw[field]))})` };
   }
-  return { kind: verb === "restart" ? "restart" : "start", overrides: parsed.data };
+  return { kind: verb === "restart" ? "restart" : "start", overrides: parsed.data, ...(sha ? { sha } : {}) };
 }
 
 function describeIssue(i: z.core.$ZodIssue): string {
@@ -103,7 +112,7 @@ function describeIssue(i: z.core.$ZodIssue): string {
 }
 
 function allowedKeys(): string {
-  return "`strategy`, `max-trials`, `parallel`, `rounds`, `seed`, `config`, `compare`, `repeats`";
+  return "`strategy`, `max-trials`, `parallel`, `rounds`, `seed`, `config`, `compare`, `repeats`, `sha`";
 }
 
 export const HELP = `**matrix-tune** commands (the first line of a comment):
@@ -117,5 +126,5 @@ export const HELP = `**matrix-tune** commands (the first line of a comment):
 | \`/tune restart [key=value …]\` | cancel the running study and start a new one |
 | \`/tune help\` | this list |
 
-Settings: \`strategy\` (${STRATEGIES.join(", ")}), \`max-trials\` (1–10000), \`parallel\` (trials per round, 1–256), \`rounds\` (most rounds), \`seed\`, \`config\` (path of a tuning config), \`compare\` (\`base\`: against the base branch's latest study, \`off\`), \`repeats\` (runs per configuration with different seeds, 1–20, so the comparison can tell a gain from noise).
+Settings: \`strategy\` (${STRATEGIES.join(", ")}), \`max-trials\` (1–10000), \`parallel\` (trials per round, 1–256), \`rounds\` (most rounds), \`seed\`, \`config\` (path of a tuning config), \`compare\` (\`base\`: against the base branch's latest study, \`off\`), \`repeats\` (runs per configuration with different seeds, 1–20, so the comparison can tell a gain from noise), \`sha\` (the head commit you reviewed, at least 7 hex digits: required for a pull request from a fork, refused if the head has moved).
 Only collaborators with the configured permission can start a study; one study runs per pull request at a time.`;

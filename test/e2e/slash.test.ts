@@ -132,10 +132,10 @@ describe("/tune refuses or ignores", () => {
     const r = await slash(ev);
     assert.equal(r.code, 0);
     assert.equal(gh.dispatches.length, before);
-    assert.deepEqual(reactionsOn(ev.comment.id), ["eyes", "confused"]);
+    assert.deepEqual(reactionsOn(ev.comment.id), ["confused"]);
     assert.match(
       replies().at(-1)!.body!,
-      /Sorry @rita, starting a tuning study needs \*\*write\*\* permission on this repository \(yours is read\)/,
+      /Sorry @rita, using matrix-tune here needs at least \*\*triage\*\* permission on this repository \(yours is read\)/,
     );
   });
 
@@ -157,7 +157,7 @@ describe("/tune refuses or ignores", () => {
     await slash(comment("/tune"));
     assert.equal(gh.dispatches.length, before);
     assert.match(replies().at(-1)!.body!, /comes from the fork \*\*eve\/models\*\*.*`bot: \{ allow_forks: true \}`/s);
-    await slash(comment("/tune"), digitsRepo("", "bot: {allow_forks: true}\n"));
+    await slash(comment(`/tune sha=${HEAD.slice(0, 7)}`), digitsRepo("", "bot: {allow_forks: true}\n"));
     assert.equal(gh.dispatches.length, before + 1);
   });
 

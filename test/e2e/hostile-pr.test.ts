@@ -1,0 +1,247 @@
+/**
+ * The bot against a hostile pull request, as a security reviewer would try it:
+ * the bundled Action answering webhook payloads GitHub could send, with the
+ * loopback GitHub checking every request and response against GitHub's
+ * published description. One block per finding of the security review
+ * (SECURITY.md lists them with these tests).
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, beforeEach, describe, it } from "node:test";
+import { botStateLine } from "../../src/bot/status.ts";
+import { runStep, type StepResult } from "../helpers/actions-runner.ts";
+import { GitHubPlayer } from "../helpers/github-play.ts";
+import { type FakeGitHub, type Permission, startFakeGitHub } from "../helpers/github-server.ts";
+import { digitsRepo } from "../helpers/repo.ts";
+import { type CommentSeed, commentEvent } from "../helpers/webhooks.ts";
+
+const HEAD = "3333333333333333333333333333333333333333";
+const BOT = "github-actions[bot]";
+let gh: FakeGitHub;
+let ws: string;
+let pr = 500;
+
+function comment(body: string, over: Partial<CommentSeed> = {}) {
+  const ev = commentEvent({
+    body,
+    login: "walt",
+    number: pr,
+    pullRequest: true,
+    repo: { owner: gh.owner, name: gh.repo },
+    ...over,
+  });
+  gh.addComment({ id: ev.comment.id, issue_number: ev.issue.number, body, user: ev.comment.user.login });
+  return ev;
+}
+
+function slash(event: unknown, workspace = ws, inputs: Record<string, string> = {}): Promise<StepResult> {
+  return runStep({
+    workspace,
+    inputs: { command: "", ...inputs },
+    event,
+    env: {
+      GITHUB_EVENT_NAME: "issue_comment",
+      GITHUB_API_URL: gh.url,
+      GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
+      GITHUB_SERVER_URL: "https://github.com",
+    },
+  });
+}
+
+const reactionsOn = (id: number) => gh.reactions.filter((r) => r.comment_id === id).map((r) => r.content);
+const botComments = () => gh.comments.filter((c) => c.issue_number === pr && c.user?.login === BOT);
+const replies = () => botComments().filter((c) => !c.body?.includes("matrix-tune:study="));
+const calls = (suffix: string) => gh.requests.filter((q) => q.path.endsWith(suffix)).length;
+
+before(async () => {
+  gh = await startFakeGitHub();
+  for (const [login, role] of [
+    ["walt", "write"],
+    ["tina", "triage"],
+    ["mona", "maintain"],
+    ["ada", "admin"],
+    ["rita", "read"],
+  ] as const)
+    gh.collaborators.set(login, role);
+  ws = digitsRepo();
+});
+after(() => gh.close());
+beforeEach(() => {
+  pr++;
+  gh.addPull({ number: pr, user: "walt", head: { sha: HEAD, ref: `feature-${pr}` }, base: { ref: "main" } });
+});
+
+describe("finding 2: the permission comes from role_name, so triage and maintain mean what they say", () => {
+  const cases: [needed: Permission, login: string, role: Permission, starts: boolean][] = [
+    ["triage", "tina", "triage", true],
+    ["triage", "rita", "read", false],
+    ["write", "tina", "triage", false],
+    ["write", "walt", "write", true],
+    ["maintain", "walt", "write", false],
+    ["maintain", "mona", "maintain", true],
+    ["admin", "mona", "maintain", false],
+    ["admin", "ada", "admin", true],
+  ];
+  for (const [needed, login, role, starts] of cases)
+    it(`bot.permission: ${needed} ${starts ? "lets" : "refuses"} a ${role} collaborator`, async () => {
+      const repo = digitsRepo("", `bot: {permission: ${needed}}\n`);
+      const before = gh.dispatches.length;
+      const ev = comment("/tune", { login });
+      const r = await slash(ev, repo);
+      assert.equal(r.code, 0, r.stdout);
+      assert.equal(gh.dispatches.length, before + (starts ? 1 : 0));
+      if (!starts) {
+        assert.equal(reactionsOn(ev.comment.id).at(-1), "confused");
+        assert.match(
+          replies().at(-1)!.body!,
+          new RegExp(`needs (at least )?\\*\\*\\w+\\*\\* permission.*yours is ${role}`),
+        );
+      }
+      gh.assertNoViolations();
+    });
+});
+
+describe("finding 3: only the bot's own comment holds the study's state", () => {
+  const planted = (status: "running" | "stopping") =>
+    `<!-- matrix-tune:study=digits -->\n${botStateLine({ v: 1, status, sha: "abcdef1", requestedBy: "mallory", overrides: {} })}\nmine now`;
+
+  it("a marker planted before any study is ignored: /tune starts one in the bot's own comment and never edits the plant", async () => {
+    const plant = gh.addComment({ issue_number: pr, body: planted("running"), user: "mallory" });
+    const before = gh.dispatches.length;
+    const status = await slash(comment("/tune status"));
+    assert.equal(status.code, 0, status.stdout);
+    assert.match(replies().at(-1)!.body!, /no study has run on this pull request yet/);
+    const r = await slash(comment("/tune"));
+    assert.equal(r.code, 0, r.stdout);
+    assert.equal(gh.dispatches.length, before + 1, "the study starts");
+    const mine = botComments().find((c) => c.body?.includes("matrix-tune:study=digits"));
+    assert.ok(mine, "the bot wrote a study comment of its own");
+    assert.match(mine.body!, /as asked by @walt/);
+    assert.equal(gh.comments.find((c) => c.id === plant.id)!.body, planted("running"), "the plant is untouched");
+    assert.equal(calls(`/issues/comments/${plant.id}`), 0, "no request ever touched the planted comment");
+    gh.assertNoViolations();
+  });
+
+  it("a marker planted during a study cannot stop it, and /tune restart edits only the bot's comment", async () => {
+    const repo = digitsRepo(", max_rounds: 5", "");
+    const play = new GitHubPlayer(gh, repo);
+    await slash(comment("/tune parallel=2"), repo);
+    const inputs = gh.dispatches.at(-1)!.inputs as Record<string, string>;
+    const plant = gh.addComment({ issue_number: pr, body: planted("stopping"), user: "mallory" });
+    const dispatches = gh.dispatches.length;
+    const round1 = await play.run({ inputs, event: { inputs } });
+    assert.equal(round1.report!.code, 0, round1.report!.stdout);
+    assert.equal(round1.report!.outputs.done, "false", "the planted 'stopping' did not stop the study");
+    assert.equal(gh.dispatches.length, dispatches + 1, "the next round was dispatched");
+    await slash(comment("/tune restart"), repo);
+    assert.equal(gh.comments.find((c) => c.id === plant.id)!.body, planted("stopping"));
+    assert.equal(calls(`/issues/comments/${plant.id}`), 0);
+    assert.equal(botComments().filter((c) => c.body?.includes("matrix-tune:study=digits")).length, 1);
+    gh.assertNoViolations();
+  });
+
+  it("a token that comments as another login than bot-login is a clear error, not a new comment every round", async () => {
+    const ev = comment("/tune");
+    const r = await slash(ev, ws, { "bot-login": "tuning-app[bot]" });
+    assert.notEqual(r.code, 0);
+    assert.match(
+      r.stdout,
+      /the token comments as github-actions\[bot\].*set the input bot-login to github-actions\[bot\]/,
+    );
+    assert.equal(reactionsOn(ev.comment.id).at(-1), "confused", "the asker is told, too");
+  });
+});
+
+describe("finding 4: the gates come before any other work", () => {
+  it("a read user's commands read no file: with no config in the repository they are refused for permission alone", async () => {
+    const empty = mkdtempSync(join(tmpdir(), "mt-empty-"));
+    for (const body of ["/tune config=missing.yml", "/tune help", "/tune paralel=3"]) {
+      const ev = comment(body, { login: "rita" });
+      const r = await slash(ev, empty);
+      assert.equal(r.code, 0, r.stdout);
+      assert.deepEqual(reactionsOn(ev.comment.id), ["confused"], body);
+      assert.doesNotMatch(r.stdout, /cannot read the config|ENOENT/);
+    }
+    assert.equal(replies().length, 1, "one short reply per pull request, however often they ask");
+    assert.match(replies()[0]!.body!, /Sorry @rita/);
+    assert.doesNotMatch(replies()[0]!.body!, /\/tune status/, "no help text for someone who may not use it");
+    rmSync(empty, { recursive: true });
+  });
+
+  it("the permission is the first thing asked of the API", async () => {
+    const first = gh.requests.length;
+    await slash(comment("/tune", { login: "rita" }));
+    assert.match(gh.requests[first]!.path, /\/collaborators\/rita\/permission$/);
+  });
+
+  it("a writer's config=<missing file> gets a reply naming the file, and the step stays green", async () => {
+    const ev = comment("/tune config=models/missing.yml");
+    const before = gh.dispatches.length;
+    const r = await slash(ev);
+    assert.equal(r.code, 0, r.stdout);
+    assert.equal(gh.dispatches.length, before);
+    assert.deepEqual(reactionsOn(ev.comment.id), ["eyes", "confused"]);
+    assert.match(
+      replies().at(-1)!.body!,
+      /the tuning config cannot be used:[\s\S]*models\/missing\.yml: cannot read the config/,
+    );
+    assert.match(replies().at(-1)!.body!, /Nothing was started/);
+  });
+
+  it("a broken default-branch config is answered too, with file and line", async () => {
+    const broken = digitsRepo("", "bot: {permission: owner}\n");
+    const r = await slash(comment("/tune"), broken);
+    assert.equal(r.code, 0, r.stdout);
+    assert.match(replies().at(-1)!.body!, /tune\.yml:\d+:\d+: bot\.permission/);
+  });
+});
+
+describe("finding 5: the commit that runs is the commit that was reviewed", () => {
+  const forkRepo = () => digitsRepo("", "bot: {allow_forks: true}\n");
+  function forkPull() {
+    pr++;
+    gh.addPull({
+      number: pr,
+      user: "eve",
+      head: { sha: HEAD, repo: "eve/models", ref: "patch" },
+      base: { ref: "main" },
+    });
+  }
+
+  it("a fork's /tune without sha= names the head and asks for it; with the head's sha it starts on that commit", async () => {
+    forkPull();
+    const repo = forkRepo();
+    const before = gh.dispatches.length;
+    const bare = comment("/tune");
+    await slash(bare, repo);
+    assert.equal(gh.dispatches.length, before);
+    assert.deepEqual(reactionsOn(bare.comment.id), ["eyes", "confused"]);
+    assert.match(replies().at(-1)!.body!, /comes from a fork.*The head is now \*\*3333333\*\*.*`\/tune sha=3333333`/s);
+    await slash(comment("/tune sha=3333333"), repo);
+    assert.equal(gh.dispatches.length, before + 1);
+    assert.equal((gh.dispatches.at(-1)!.inputs as Record<string, string>).sha, HEAD);
+    gh.assertNoViolations();
+  });
+
+  it("a sha= that is not the head (pushed after the review) is refused, for forks and same-repository pull requests", async () => {
+    for (const fork of [true, false]) {
+      if (fork) forkPull();
+      const before = gh.dispatches.length;
+      await slash(comment("/tune sha=4444444"), forkRepo());
+      assert.equal(gh.dispatches.length, before);
+      assert.match(
+        replies().at(-1)!.body!,
+        /`sha=4444444` is not this pull request's head: the head is now \*\*3333333\*\*/,
+      );
+      pr++;
+      gh.addPull({ number: pr, user: "walt", head: { sha: HEAD, ref: `feature-${pr}` }, base: { ref: "main" } });
+    }
+  });
+
+  it("sha= must look like a commit", async () => {
+    await slash(comment("/tune sha=HEAD~1"));
+    assert.match(replies().at(-1)!.body!, /`sha` must be a commit id of 7 to 40 hex digits/);
+  });
+});
