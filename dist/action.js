@@ -54804,6 +54804,25 @@ function applyOverrides(config2, o) {
   throw new OverrideError(`with ${settings} the config is not valid: ${problems}`);
 }
 
+// src/config/trusted.ts
+var TRUSTED_SETTINGS = ["runs_on", "env", "timeout", "budget", "repeats", "folds", "bot"];
+function trustedSettingsLine(source) {
+  const names = `${TRUSTED_SETTINGS.slice(0, -1).join(", ")} and ${TRUSTED_SETTINGS.at(-1)}`;
+  return `this pull request comes from a fork, so ${names} are the default branch's (${source}); the search (parameters, strategy, objective, metrics) is the pull request's`;
+}
+var TrustedSettingsError = class extends Error {
+};
+function withTrustedSettings(config2, trusted, source) {
+  const merged = { ...config2 };
+  for (const key of TRUSTED_SETTINGS) merged[key] = trusted[key];
+  const checked = configSchema.safeParse(merged);
+  if (checked.success) return checked.data;
+  const problems = checked.error.issues.map((i) => `${i.path.join(".") || "config"}: ${i.message}`).join("; ");
+  throw new TrustedSettingsError(
+    `the pull request's config does not fit the settings taken from the default branch's ${source}: ${problems}`
+  );
+}
+
 // src/action/config.ts
 function workspacePath(path) {
   return resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), path);
@@ -54823,11 +54842,14 @@ function parseOverrides(text) {
     );
   return parsed.data;
 }
-function loadActionConfig(path, overrides = {}) {
-  const file2 = workspacePath(overrides.config ?? path);
+function loadActionConfig(path, overrides = {}, trusted) {
+  const loaded = loadAnnotated(workspacePath(overrides.config ?? path));
+  const config2 = trusted ? withTrustedSettings(loaded.config, loadAnnotated(workspacePath(trusted)).config, trusted) : loaded.config;
+  return { ...loaded, config: applyOverrides(config2, overrides) };
+}
+function loadAnnotated(file2) {
   try {
-    const loaded = loadConfig(file2);
-    return { ...loaded, config: applyOverrides(loaded.config, overrides) };
+    return loadConfig(file2);
   } catch (err) {
     if (err instanceof ConfigError) {
       const shown = relative(process.env.GITHUB_WORKSPACE ?? process.cwd(), file2);
@@ -54840,6 +54862,44 @@ function loadActionConfig(path, overrides = {}) {
     }
     throw err;
   }
+}
+
+// src/action/fork.ts
+import { existsSync as existsSync3 } from "node:fs";
+var eventPullSchema = external_exports.looseObject({
+  head: external_exports.looseObject({ repo: external_exports.looseObject({ full_name: external_exports.string() }).nullable() })
+});
+async function isFork(q) {
+  if (q.input === "true" || q.input === "false") return q.input === "true";
+  if (q.input) throw new Error(`input fork must be "true", "false" or empty, got "${q.input}"`);
+  if (q.eventPull === void 0 && (q.pr === void 0 || !q.client)) return false;
+  const repo = q.repo();
+  const own2 = `${repo.owner}/${repo.repo}`;
+  if (q.eventPull !== void 0) {
+    const pull = eventPullSchema.safeParse(q.eventPull);
+    if (!pull.success) throw new Error("the event's pull_request has no head repository field; refusing to guess");
+    return pull.data.head.repo?.full_name !== own2;
+  }
+  const pr = q.pr;
+  const client = q.client;
+  const { data } = await call(
+    `reading pull request #${pr}`,
+    "pull-requests: read",
+    () => client.rest.pulls.get({ ...repo, pull_number: pr })
+  );
+  return data.head.repo?.full_name !== own2;
+}
+function trustedConfigFor(fork, trusted) {
+  if (!fork) return void 0;
+  if (!trusted)
+    throw new Error(
+      "this study runs a pull request from a fork, and no default-branch config was given (input trusted-config): a fork's runners, environment and budget must come from the default branch. Check the default branch out into a directory of its own and pass its config's path as trusted-config (the reusable workflow does this)"
+    );
+  if (!existsSync3(workspacePath(trusted)))
+    throw new Error(
+      `this study runs a pull request from a fork, and the default branch has no ${trusted}: a fork's runners, environment and budget come from the default branch's config, so it must have one`
+    );
+  return trusted;
 }
 
 // src/study/study.ts
@@ -57159,7 +57219,7 @@ function setDoneOutputs(config2, study) {
 }
 
 // src/action/state.ts
-import { existsSync as existsSync3 } from "node:fs";
+import { existsSync as existsSync4 } from "node:fs";
 import { join as join2 } from "node:path";
 
 // src/study/store.ts
@@ -57277,7 +57337,7 @@ function attemptOf(result) {
 var STATE_FILE = "state.json";
 function readOrCreateStudy(dir, config2) {
   const path = join2(dir, STATE_FILE);
-  if (!existsSync3(path)) {
+  if (!existsSync4(path)) {
     info(`no study state in ${dir}: starting study ${config2.name}`);
     return createStudy(config2);
   }
@@ -57307,7 +57367,15 @@ function mergeResultFiles(study, dir, decorate2 = (a) => a) {
 
 // src/action/plan.ts
 async function plan(inputs) {
-  const { config: config2 } = loadActionConfig(inputs.config, inputs.overrides);
+  const { config: config2 } = loadActionConfig(inputs.config, inputs.overrides, inputs.trusted);
+  setOutput("fork", String(inputs.fork));
+  if (inputs.fork) {
+    if (!config2.bot.allow_forks)
+      throw new Error(
+        `refusing to plan: this pull request comes from a fork, and the default branch's ${inputs.trusted} does not allow forks' code on this repository's runners (bot.allow_forks)`
+      );
+    notice(trustedSettingsLine(inputs.trusted ?? ""), { title: "matrix-tune" });
+  }
   let study = readOrCreateStudy(inputs.stateDir, config2);
   const { study: merged, merged: count } = mergeResultFiles(study, inputs.resultsDir);
   if (count > 0) info(`recorded ${count} results left by an unfinished round`);
@@ -57373,7 +57441,7 @@ async function lookUpBaseline(inputs, config2) {
 }
 
 // src/action/report.ts
-import { existsSync as existsSync4 } from "node:fs";
+import { existsSync as existsSync5 } from "node:fs";
 import { join as join4 } from "node:path";
 
 // src/bot/status.ts
@@ -58761,7 +58829,7 @@ function gatherRound(planned, resultsDir, jobs, runId) {
 }
 function baselineSection(config2, study, inputs) {
   if (config2.compare === "off") return void 0;
-  if (!existsSync4(join4(inputs.baselineDir, STATE_FILE))) return referenceSection(config2, study, inputs);
+  if (!existsSync5(join4(inputs.baselineDir, STATE_FILE))) return referenceSection(config2, study, inputs);
   const base = readStudy(join4(inputs.baselineDir, STATE_FILE));
   if (base.config.objective.metric !== config2.objective.metric || base.config.objective.goal !== config2.objective.goal) {
     warning(
@@ -58801,7 +58869,7 @@ async function headMovedNote(inputs) {
   return `\u26A0\uFE0F The pull request has new commits since this study started: it tunes ${inputs.sha.slice(0, 7)}, the head is now ${data.head.sha.slice(0, 7)}. Comment \`/tune restart\` to tune the new head.`;
 }
 async function report(inputs) {
-  const { config: config2 } = loadActionConfig(inputs.config, inputs.overrides);
+  const { config: config2 } = loadActionConfig(inputs.config, inputs.overrides, inputs.trusted);
   const planned = readOrCreateStudy(inputs.stateDir, config2);
   const jobs = await listTrialJobs(inputs.client, inputs.repo, inputs.runId);
   let study = gatherRound(planned, inputs.resultsDir, jobs, inputs.runId);
@@ -58822,6 +58890,7 @@ async function report(inputs) {
   const context3 = [`Round ${study.rounds.length} ran in [this workflow run](${inputs.runUrl}).`];
   if (inputs.sha)
     context3.push(`Tuning commit ${inputs.sha.slice(0, 7)}${bot ? `, as asked by @${bot.requestedBy}` : ""}.`);
+  if (inputs.fork) context3.push(`${capitalize(trustedSettingsLine(inputs.trusted ?? ""))}.`);
   if (next.kind === "round" && inputs.dispatch) context3.push(`Round ${next.round} is starting next.`);
   const moved = await headMovedNote(inputs);
   if (moved) context3.push(moved);
@@ -58863,6 +58932,9 @@ ${botLine}${body}`,
     await dispatchWorkflow(inputs.client, inputs.repo, workflow, ref, dispatchInputs);
     info(`dispatched round ${next.round}: ${workflow} on ${ref}`);
   }
+}
+function capitalize(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 // src/action/slash.ts
@@ -59158,13 +59230,13 @@ async function cancelRuns(client, repo, config2, pr) {
 }
 
 // src/action/trial.ts
-import { existsSync as existsSync6, readdirSync as readdirSync2 } from "node:fs";
+import { existsSync as existsSync7, readdirSync as readdirSync2 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname as dirname2, join as join6, resolve as resolve3 } from "node:path";
 
 // src/trial/run.ts
 import { spawn } from "node:child_process";
-import { createWriteStream, existsSync as existsSync5, mkdirSync as mkdirSync3, readFileSync as readFileSync5, rmSync, writeFileSync as writeFileSync3 } from "node:fs";
+import { createWriteStream, existsSync as existsSync6, mkdirSync as mkdirSync3, readFileSync as readFileSync5, rmSync, writeFileSync as writeFileSync3 } from "node:fs";
 import { hostname as hostname3 } from "node:os";
 import { join as join5, resolve as resolve2 } from "node:path";
 
@@ -59351,7 +59423,7 @@ async function runTrial(spec) {
       done({ kind: "spawn-error", message: "the command is empty after filling in the parameters" });
       return;
     }
-    if (!existsSync5(spec.cwd)) {
+    if (!existsSync6(spec.cwd)) {
       done({ kind: "spawn-error", message: `the working directory ${spec.cwd} does not exist (workdir)` });
       return;
     }
@@ -59500,7 +59572,7 @@ function parsePayload(text) {
 }
 async function trial(inputs, signal) {
   const payload = parsePayload(inputs.payload);
-  const { config: config2, file: file2 } = loadActionConfig(inputs.config, inputs.overrides);
+  const { config: config2, file: file2 } = loadActionConfig(inputs.config, inputs.overrides, inputs.trusted);
   if (payload.study !== config2.name)
     throw new Error(`the payload is for study "${payload.study}", but ${inputs.config} is study "${config2.name}"`);
   const m = payload.member;
@@ -59552,7 +59624,7 @@ ${attempt.logTail}`);
 }
 function logResume(resume, dir) {
   const from = `${runLabel({ trialId: resume.trial, attempt: resume.attempt, member: resume.member })}${resume.run !== void 0 ? ` (run ${resume.run})` : ""}`;
-  const found = existsSync6(dir) && readdirSync2(dir).length > 0;
+  const found = existsSync7(dir) && readdirSync2(dir).length > 0;
   info(
     found ? `continues the checkpoint of ${from}` : `continues ${from}, but no checkpoint of it was downloaded (the workload may not save one, or the artifact expired): starting from scratch`
   );
@@ -59587,6 +59659,17 @@ async function run() {
   const overrides = parseOverrides(getInput("overrides"));
   const stateDir = getInput("state-dir") || ".matrix-tune/state";
   const resultsDir = getInput("results-dir") || ".matrix-tune/results";
+  const trustedFor = async (client2) => {
+    const fork = await isFork({
+      input: getInput("fork"),
+      eventPull: context2.payload.pull_request,
+      repo: () => repoFromEnv(),
+      pr: pullRequestNumber(),
+      client: client2
+    });
+    const trusted = trustedConfigFor(fork, getInput("trusted-config"));
+    return trusted ? { fork, trusted } : { fork };
+  };
   if (command === "plan") {
     const pr2 = pullRequestNumber();
     const token2 = getInput("token");
@@ -59604,7 +59687,8 @@ async function run() {
       pr2,
       context2.payload.pull_request?.base?.sha
     ) : void 0;
-    return plan({ config: config2, stateDir, resultsDir, overrides, findBaseline, findBaseSha });
+    const trust = await trustedFor(token2 ? createClient({ token: token2, log: (m) => warning(m) }) : void 0);
+    return plan({ config: config2, stateDir, resultsDir, overrides, findBaseline, findBaseSha, ...trust });
   }
   if (command === "trial") {
     const abort = new AbortController();
@@ -59617,7 +59701,8 @@ async function run() {
         resultsDir,
         checkpointDir,
         overrides,
-        runId: workflowRunId()
+        runId: workflowRunId(),
+        ...await trustedFor(void 0)
       },
       abort.signal
     );
@@ -59655,6 +59740,7 @@ async function run() {
   const ref = getInput("ref") || process.env.GITHUB_HEAD_REF || process.env.GITHUB_REF_NAME || "";
   const workflow = getInput("workflow") || workflowFileFromRef(process.env.GITHUB_WORKFLOW_REF ?? "");
   return report({
+    ...await trustedFor(client),
     config: config2,
     stateDir,
     resultsDir,

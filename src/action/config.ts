@@ -9,6 +9,7 @@ import * as core from "@actions/core";
 import { ConfigError } from "../config/errors.ts";
 import { type LoadedConfig, loadConfig } from "../config/load.ts";
 import { applyOverrides, type Overrides, overridesSchema } from "../config/overrides.ts";
+import { withTrustedSettings } from "../config/trusted.ts";
 
 export function workspacePath(path: string): string {
   return resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), path);
@@ -31,11 +32,22 @@ export function parseOverrides(text: string): Overrides {
   return parsed.data;
 }
 
-export function loadActionConfig(path: string, overrides: Overrides = {}): LoadedConfig {
-  const file = workspacePath(overrides.config ?? path);
+/**
+ * The config a job works with: the file at `path` (or the `/tune config=` one),
+ * with the default branch's copy at `trusted` deciding the settings a fork may
+ * not choose, and the `/tune` overrides on top.
+ */
+export function loadActionConfig(path: string, overrides: Overrides = {}, trusted?: string): LoadedConfig {
+  const loaded = loadAnnotated(workspacePath(overrides.config ?? path));
+  const config = trusted
+    ? withTrustedSettings(loaded.config, loadAnnotated(workspacePath(trusted)).config, trusted)
+    : loaded.config;
+  return { ...loaded, config: applyOverrides(config, overrides) };
+}
+
+function loadAnnotated(file: string): LoadedConfig {
   try {
-    const loaded = loadConfig(file);
-    return { ...loaded, config: applyOverrides(loaded.config, overrides) };
+    return loadConfig(file);
   } catch (err) {
     if (err instanceof ConfigError) {
       const shown = relative(process.env.GITHUB_WORKSPACE ?? process.cwd(), file);

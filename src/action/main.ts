@@ -10,10 +10,11 @@ import { context } from "@actions/github";
 import { commentEventSchema, type Permission } from "../bot/policy.ts";
 import { ConfigError } from "../config/errors.ts";
 import { baseBranchOf, baseShaOf, findBaselineRun } from "../github/baseline.ts";
-import { createClient } from "../github/client.ts";
+import { createClient, type GitHubClient } from "../github/client.ts";
 import { workflowFileFromRef } from "../github/dispatch.ts";
 import { repoFromEnv } from "../github/repo.ts";
 import { parseOverrides } from "./config.ts";
+import { isFork, trustedConfigFor } from "./fork.ts";
 import { plan } from "./plan.ts";
 import { report } from "./report.ts";
 import { slash } from "./slash.ts";
@@ -53,6 +54,18 @@ export async function run(): Promise<void> {
   const overrides = parseOverrides(core.getInput("overrides"));
   const stateDir = core.getInput("state-dir") || ".matrix-tune/state";
   const resultsDir = core.getInput("results-dir") || ".matrix-tune/results";
+  /** The default branch's config, for a study that runs a fork's code (the plan's `fork` output says whether it does). */
+  const trustedFor = async (client: GitHubClient | undefined): Promise<{ fork: boolean; trusted?: string }> => {
+    const fork = await isFork({
+      input: core.getInput("fork"),
+      eventPull: context.payload.pull_request,
+      repo: () => repoFromEnv(),
+      pr: pullRequestNumber(),
+      client,
+    });
+    const trusted = trustedConfigFor(fork, core.getInput("trusted-config"));
+    return trusted ? { fork, trusted } : { fork };
+  };
 
   if (command === "plan") {
     const pr = pullRequestNumber();
@@ -79,7 +92,8 @@ export async function run(): Promise<void> {
               context.payload.pull_request?.base?.sha,
             )
         : undefined;
-    return plan({ config, stateDir, resultsDir, overrides, findBaseline, findBaseSha });
+    const trust = await trustedFor(token ? createClient({ token, log: (m) => core.warning(m) }) : undefined);
+    return plan({ config, stateDir, resultsDir, overrides, findBaseline, findBaseSha, ...trust });
   }
   if (command === "trial") {
     const abort = new AbortController();
@@ -95,6 +109,7 @@ export async function run(): Promise<void> {
         checkpointDir,
         overrides,
         runId: workflowRunId(),
+        ...(await trustedFor(undefined)),
       },
       abort.signal,
     );
@@ -133,6 +148,7 @@ export async function run(): Promise<void> {
   const ref = core.getInput("ref") || process.env.GITHUB_HEAD_REF || process.env.GITHUB_REF_NAME || "";
   const workflow = core.getInput("workflow") || workflowFileFromRef(process.env.GITHUB_WORKFLOW_REF ?? "");
   return report({
+    ...(await trustedFor(client)),
     config,
     stateDir,
     resultsDir,

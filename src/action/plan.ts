@@ -6,6 +6,7 @@
 import * as core from "@actions/core";
 import type { Overrides } from "../config/overrides.ts";
 import type { Config } from "../config/schema.ts";
+import { trustedSettingsLine } from "../config/trusted.ts";
 import { type Plan, planRound } from "../engine/plan.ts";
 import { addReferenceRun } from "../engine/reference.ts";
 import { runLabel } from "../github/jobs.ts";
@@ -23,12 +24,24 @@ export interface PlanInputs {
   findBaseline: ((config: Config) => Promise<number | undefined>) | undefined;
   /** The pull request's base commit, where the defaults run when the base branch has no study. */
   findBaseSha?: (() => Promise<string>) | undefined;
+  /** The study runs a fork's code: its trusted settings come from `trusted`, the default branch's config. */
+  fork: boolean;
+  trusted?: string;
 }
 
 type RoundPlan = Extract<Plan, { kind: "round" }>;
 
 export async function plan(inputs: PlanInputs): Promise<void> {
-  const { config } = loadActionConfig(inputs.config, inputs.overrides);
+  const { config } = loadActionConfig(inputs.config, inputs.overrides, inputs.trusted);
+  core.setOutput("fork", String(inputs.fork));
+  if (inputs.fork) {
+    // bot comes from the default branch too: a fork cannot allow itself.
+    if (!config.bot.allow_forks)
+      throw new Error(
+        `refusing to plan: this pull request comes from a fork, and the default branch's ${inputs.trusted} does not allow forks' code on this repository's runners (bot.allow_forks)`,
+      );
+    core.notice(trustedSettingsLine(inputs.trusted ?? ""), { title: "matrix-tune" });
+  }
   let study = readOrCreateStudy(inputs.stateDir, config);
   const { study: merged, merged: count } = mergeResultFiles(study, inputs.resultsDir);
   if (count > 0) core.info(`recorded ${count} results left by an unfinished round`);

@@ -13,6 +13,7 @@ import { renderComparison } from "../compare/render.ts";
 import { compareStudies, compareWithReference } from "../compare/studies.ts";
 import type { Overrides } from "../config/overrides.ts";
 import type { Config } from "../config/schema.ts";
+import { trustedSettingsLine } from "../config/trusted.ts";
 import { planRound } from "../engine/plan.ts";
 import { call, type GitHubClient } from "../github/client.ts";
 import { findComment, studyMarker, writeComment } from "../github/comments.ts";
@@ -49,6 +50,9 @@ export interface ReportInputs {
   dispatch: { workflow: string; ref: string; inputs: Record<string, string> } | undefined;
   /** The login the token comments as: only its comment is the study's. */
   botLogin: string;
+  /** The study runs a fork's code: its trusted settings come from `trusted`, the default branch's config. */
+  fork: boolean;
+  trusted?: string;
 }
 
 function lostAttempt(run: Run, job: TrialJob | undefined): Attempt {
@@ -138,7 +142,7 @@ async function headMovedNote(inputs: ReportInputs): Promise<string | undefined> 
 }
 
 export async function report(inputs: ReportInputs): Promise<void> {
-  const { config } = loadActionConfig(inputs.config, inputs.overrides);
+  const { config } = loadActionConfig(inputs.config, inputs.overrides, inputs.trusted);
   const planned = readOrCreateStudy(inputs.stateDir, config);
   const jobs = await listTrialJobs(inputs.client, inputs.repo, inputs.runId);
   let study = gatherRound(planned, inputs.resultsDir, jobs, inputs.runId);
@@ -167,6 +171,7 @@ export async function report(inputs: ReportInputs): Promise<void> {
   const context = [`Round ${study.rounds.length} ran in [this workflow run](${inputs.runUrl}).`];
   if (inputs.sha)
     context.push(`Tuning commit ${inputs.sha.slice(0, 7)}${bot ? `, as asked by @${bot.requestedBy}` : ""}.`);
+  if (inputs.fork) context.push(`${capitalize(trustedSettingsLine(inputs.trusted ?? ""))}.`);
   if (next.kind === "round" && inputs.dispatch) context.push(`Round ${next.round} is starting next.`);
   const moved = await headMovedNote(inputs);
   if (moved) context.push(moved);
@@ -208,4 +213,8 @@ export async function report(inputs: ReportInputs): Promise<void> {
     await dispatchWorkflow(inputs.client, inputs.repo, workflow, ref, dispatchInputs);
     core.info(`dispatched round ${next.round}: ${workflow} on ${ref}`);
   }
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

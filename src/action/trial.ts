@@ -27,6 +27,8 @@ export interface TrialInputs {
   overrides: Overrides;
   /** This workflow run, recorded with the result: where later rounds find this run's checkpoint. */
   runId: number | undefined;
+  /** For a fork's study: the default branch's config, which decides env, timeout and the other trusted settings. */
+  trusted?: string;
 }
 
 export function parsePayload(text: string): TrialPayload {
@@ -50,7 +52,7 @@ export function parsePayload(text: string): TrialPayload {
 
 export async function trial(inputs: TrialInputs, signal: AbortSignal): Promise<void> {
   const payload = parsePayload(inputs.payload);
-  const { config, file } = loadActionConfig(inputs.config, inputs.overrides);
+  const { config, file } = loadActionConfig(inputs.config, inputs.overrides, inputs.trusted);
   if (payload.study !== config.name)
     throw new Error(`the payload is for study "${payload.study}", but ${inputs.config} is study "${config.name}"`);
   const m = payload.member;

@@ -19,7 +19,11 @@ const PR = 12;
 const prEvent = {
   action: "synchronize",
   number: PR,
-  pull_request: { number: PR, head: { ref: "feature/better-model" }, base: { ref: "main" } },
+  pull_request: {
+    number: PR,
+    head: { ref: "feature/better-model", repo: { full_name: "octo-org/models" } },
+    base: { ref: "main" },
+  },
 };
 
 /** A repository with the curve trainer in model/ and `tune.yml`; every run of the trainer is journalled. */
@@ -70,7 +74,11 @@ describe("multi-fidelity studies in the Action", () => {
   let gh: FakeGitHub;
   before(async () => {
     gh = await startFakeGitHub();
-    gh.addPull({ number: PR, head: { ref: "feature/better-model" }, base: { ref: "main" } });
+    gh.addPull({
+      number: PR,
+      head: { ref: "feature/better-model" },
+      base: { ref: "main" },
+    });
   });
   after(() => gh.close());
 

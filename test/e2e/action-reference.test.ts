@@ -17,7 +17,11 @@ const BASE_SHA = "0123456789abcdef0123456789abcdef01234567";
 const event = {
   action: "synchronize",
   number: PR,
-  pull_request: { number: PR, head: { ref: "feature/better-model" }, base: { ref: "main", sha: BASE_SHA } },
+  pull_request: {
+    number: PR,
+    head: { ref: "feature/better-model", repo: { full_name: "octo-org/models" } },
+    base: { ref: "main", sha: BASE_SHA },
+  },
 };
 
 /** The digits repository with two trials of two repeats each. */
@@ -63,7 +67,7 @@ describe("the reference run when the base branch has no study", () => {
       ],
     );
     // The reference's two jobs check out the base commit; every other trial job the study's own.
-    const trialCheckouts = play.checkouts.filter((c) => c.job === "trial").map((c) => c.ref);
+    const trialCheckouts = play.checkouts.filter((c) => c.job === "trial" && !c.path).map((c) => c.ref);
     assert.equal(trialCheckouts.filter((r) => r === BASE_SHA).length, 2);
     assert.equal(trialCheckouts.filter((r) => r !== BASE_SHA).length, 4, "two search trials of two repeats");
 

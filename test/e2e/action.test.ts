@@ -19,7 +19,11 @@ const PR = 7;
 const prEvent = {
   action: "synchronize",
   number: PR,
-  pull_request: { number: PR, head: { ref: "feature/better-model" }, base: { ref: "main" } },
+  pull_request: {
+    number: PR,
+    head: { ref: "feature/better-model", repo: { full_name: "octo-org/models" } },
+    base: { ref: "main" },
+  },
 };
 
 describe("the Action, round after round", () => {
@@ -30,7 +34,11 @@ describe("the Action, round after round", () => {
   after(() => gh.close());
 
   it("plans, runs every trial, reports, dispatches, and ends with one comment and the winner", async () => {
-    gh.addPull({ number: PR, head: { ref: "feature/better-model" }, base: { ref: "main" } });
+    gh.addPull({
+      number: PR,
+      head: { ref: "feature/better-model" },
+      base: { ref: "main" },
+    });
     // No comparison: without a study on main it would add a reference run (test/e2e/action-reference.test.ts).
     const play = new GitHubPlayer(gh, digitsRepo("", "compare: off\n"));
     const last = await play.untilDone({ inputs: {}, event: prEvent });
@@ -80,8 +88,8 @@ describe("the Action, round after round", () => {
     );
 
     // REST calls per round: this run's jobs (one page), the comments (one page), the comment,
-    // and the dispatch — however many trials the round has. (The base branch's lookup is
-    // counted in action-reference.test.ts.)
+    // and the dispatch — however many trials the round has; a dispatched round's plan also
+    // reads the pull request. (The base branch's lookup is counted in action-reference.test.ts.)
     const perRun = play.runs.map((r) => gh.requests.filter((q) => q.path.includes(`/runs/${r.runId}/`)).length);
     assert.deepEqual(perRun, [1, 1]);
     assert.deepEqual(
@@ -91,6 +99,8 @@ describe("the Action, round after round", () => {
         "issues/list-comments",
         "issues/create-comment",
         "actions/create-workflow-dispatch",
+        // The dispatched round's plan asks whether the pull request comes from a fork.
+        "pulls/get",
         "actions/list-jobs-for-workflow-run",
         "issues/list-comments",
         "issues/update-comment",
@@ -179,6 +189,7 @@ describe("the Action under faults", () => {
   let gh: FakeGitHub;
   before(async () => {
     gh = await startFakeGitHub();
+    gh.addPull({ number: PR, head: { ref: "feature/better-model" }, base: { ref: "main" } });
   });
   after(() => gh.close());
 
@@ -214,11 +225,14 @@ describe("the Action under faults", () => {
 
   it("a re-run report job changes nothing and keeps one comment", async () => {
     const play = new GitHubPlayer(gh, digitsRepo());
-    const record = await play.run({ inputs: {}, event: { ...prEvent, number: 8, pull_request: { number: 8 } } });
+    const record = await play.run({
+      inputs: {},
+      event: { ...prEvent, number: 8, pull_request: { ...prEvent.pull_request, number: 8 } },
+    });
     const before = play.state(record.runId);
     const again = await play.reportJob(record.runId, {
       inputs: {},
-      event: { ...prEvent, number: 8, pull_request: { number: 8 } },
+      event: { ...prEvent, number: 8, pull_request: { ...prEvent.pull_request, number: 8 } },
     });
     assert.equal(again.code, 0, again.stdout);
     assert.deepEqual(play.state(record.runId), before);
@@ -229,7 +243,10 @@ describe("the Action under faults", () => {
     const play = new GitHubPlayer(gh, digitsRepo());
     gh.fail({ method: "GET", path: /\/actions\/runs\/\d+\/jobs$/ }, faults.badGateway());
     gh.fail({ method: "POST", path: /\/issues\/9\/comments$/ }, faults.secondaryRateLimit(1));
-    const record = await play.run({ inputs: {}, event: { ...prEvent, number: 9, pull_request: { number: 9 } } });
+    const record = await play.run({
+      inputs: {},
+      event: { ...prEvent, number: 9, pull_request: { ...prEvent.pull_request, number: 9 } },
+    });
     assert.equal(record.report!.code, 0, record.report!.stdout);
     assert.equal(gh.pendingFaults(), 0);
     assert.equal(gh.comments.filter((c) => c.issue_number === 9).length, 1);
@@ -242,7 +259,10 @@ describe("the Action under faults", () => {
       { method: "POST", path: /\/dispatches$/ },
       { status: 403, body: { message: "Resource not accessible by integration" } },
     );
-    const record = await play.run({ inputs: {}, event: { ...prEvent, number: 10, pull_request: { number: 10 } } });
+    const record = await play.run({
+      inputs: {},
+      event: { ...prEvent, number: 10, pull_request: { ...prEvent.pull_request, number: 10 } },
+    });
     assert.equal(record.report!.code, 1);
     assert.equal(gh.pendingFaults(), 0, "a refusal is not retried");
     assert.match(
@@ -276,8 +296,11 @@ describe("the Action under faults", () => {
     const matrix = JSON.parse(resumed.plan.outputs.matrix!);
     assert.deepEqual(
       matrix.include.map((e: { trial: number; attempt: number }) => [e.trial, e.attempt]),
-      [[2, 1]],
-      "only the trial the cancelled run never ran",
+      [
+        [2, 1],
+        [3, 1],
+      ],
+      "only the trials the cancelled run never ran (3 is the reference run on the base commit)",
     );
     const state = play.state(resumed.runId);
     assert.ok(state.trials.slice(0, 3).every((t) => t.status === "succeeded" && t.attempts.length === 1));

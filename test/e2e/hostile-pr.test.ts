@@ -6,13 +6,13 @@
  * (SECURITY.md lists them with these tests).
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { botStateLine } from "../../src/bot/status.ts";
 import { runStep, type StepResult } from "../helpers/actions-runner.ts";
-import { GitHubPlayer } from "../helpers/github-play.ts";
+import { DEFAULT_BRANCH, GitHubPlayer } from "../helpers/github-play.ts";
 import { type FakeGitHub, type Permission, startFakeGitHub } from "../helpers/github-server.ts";
 import { digitsRepo } from "../helpers/repo.ts";
 import { type CommentSeed, commentEvent } from "../helpers/webhooks.ts";
@@ -243,5 +243,86 @@ describe("finding 5: the commit that runs is the commit that was reviewed", () =
   it("sha= must look like a commit", async () => {
     await slash(comment("/tune sha=HEAD~1"));
     assert.match(replies().at(-1)!.body!, /`sha` must be a commit id of 7 to 40 hex digits/);
+  });
+});
+
+describe("finding 6: a fork cannot choose the runners, the environment or the budget", () => {
+  /** The default branch allows forks, on its GPU runners, with six trials three at a time. */
+  const defaultBranch = () => digitsRepo("", "bot: {allow_forks: true}\nenv: {SAFE: '1'}\ntimeout: 10m\n");
+  /** A head whose config asks for another runner, more trials, its own variables and a different search. */
+  function headAsking(runsOn: string, budget = "max_trials: 500, parallel: 50"): string {
+    const dir = digitsRepo(
+      "",
+      "bot: {allow_forks: true, permission: triage}\nenv: {AWS_PROFILE: prod}\ntimeout: 90h\n",
+    );
+    const file = join(dir, "tune.yml");
+    writeFileSync(
+      file,
+      readFileSync(file, "utf8")
+        .replace("runs_on: [self-hosted, gpu]", `runs_on: ${runsOn}`)
+        .replace("strategy: sobol", "strategy: random")
+        .replace("max_trials: 6, parallel: 3", budget),
+    );
+    return dir;
+  }
+  const pullEvent = (headRepo: string) => ({
+    action: "opened",
+    number: pr,
+    pull_request: { number: pr, head: { ref: "patch", repo: { full_name: headRepo } }, base: { ref: "main" } },
+  });
+
+  it("runs_on, env, timeout, budget and bot come from the default branch; the search from the pull request", async () => {
+    pr++;
+    gh.addPull({
+      number: pr,
+      user: "eve",
+      head: { sha: HEAD, repo: "eve/models", ref: "patch" },
+      base: { ref: "main" },
+    });
+    const play = new GitHubPlayer(gh, headAsking("[self-hosted, deploy-box]"));
+    play.addCommit(DEFAULT_BRANCH, defaultBranch());
+    await slash(comment(`/tune sha=${HEAD.slice(0, 7)}`), defaultBranch());
+    const inputs = gh.dispatches.at(-1)!.inputs as Record<string, string>;
+    const round = await play.run({ inputs, event: { inputs } });
+    assert.equal(round.plan.outputs.fork, "true");
+    assert.deepEqual(JSON.parse(round.plan.outputs.runner!), ["self-hosted", "gpu"], "the default branch's runners");
+    const matrix = JSON.parse(round.plan.outputs.matrix!).include as { ref?: string }[];
+    assert.equal(matrix.filter((e) => !e.ref).length, 3, "the default branch's parallel, not the fork's 50");
+    const trusted =
+      /comes from a fork, so runs_on, env, timeout, budget, repeats, folds and bot are the default branch's \(\.matrix-tune\/trusted\/tune\.yml\)/;
+    assert.match(round.plan.stdout, trusted);
+    assert.equal(round.report!.code, 0, round.report!.stdout);
+    const state = play.state(round.runId) as unknown as { config: { strategy: string; timeout: number; env: object } };
+    assert.equal(state.config.strategy, "random", "the fork's search strategy is kept");
+    assert.equal(state.config.timeout, 600, "the default branch's timeout");
+    assert.deepEqual(state.config.env, { SAFE: "1" }, "the default branch's env");
+    const body = gh.comments.find((c) => c.issue_number === pr && c.body?.includes("matrix-tune:study="))!.body!;
+    assert.match(body, trusted);
+    gh.assertNoViolations();
+  });
+
+  it("the reusable workflow refuses to plan a fork's pull_request event unless the default branch allows forks", async () => {
+    pr++;
+    const head = headAsking("[self-hosted, deploy-box]");
+    const refused = new GitHubPlayer(gh, head);
+    refused.addCommit(DEFAULT_BRANCH, digitsRepo());
+    await assert.rejects(
+      refused.run({ inputs: {}, event: pullEvent("eve/models") }),
+      /refusing to plan: this pull request comes from a fork, and the default branch's \.matrix-tune\/trusted\/tune\.yml does not allow forks' code/,
+    );
+    assert.equal(refused.runs.length, 0, "no trial job was started");
+    const allowed = new GitHubPlayer(gh, head);
+    allowed.addCommit(DEFAULT_BRANCH, defaultBranch());
+    const run = await allowed.run({ inputs: {}, event: pullEvent("eve/models") });
+    assert.equal(run.plan.outputs.fork, "true");
+    assert.deepEqual(JSON.parse(run.plan.outputs.runner!), ["self-hosted", "gpu"]);
+  });
+
+  it("a same-repository pull request keeps its own settings", async () => {
+    const play = new GitHubPlayer(gh, headAsking("[self-hosted, big-gpu]", "max_trials: 2, parallel: 2"));
+    play.addCommit(DEFAULT_BRANCH, digitsRepo());
+    const run = await play.run({ inputs: {}, event: pullEvent(`${gh.owner}/${gh.repo}`) });
+    assert.equal(run.plan.outputs.fork, "false");
+    assert.deepEqual(JSON.parse(run.plan.outputs.runner!), ["self-hosted", "big-gpu"]);
   });
 });

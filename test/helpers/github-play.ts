@@ -62,6 +62,8 @@ const WORKFLOW = parse(readFileSync(join(ROOT, ".github/workflows/tune.yml"), "u
 };
 
 const PLAN_STATE = "matrix-tune-state";
+/** The repository's default branch: `addCommit(DEFAULT_BRANCH, tree)` gives it a tree of its own. */
+export const DEFAULT_BRANCH = "main";
 const TOKEN = "gh-token-for-tests";
 
 interface World {
@@ -95,7 +97,7 @@ export class GitHubPlayer {
   /** Other commits of the repository, by sha: a checkout with that `ref` gets that tree. */
   private readonly commits = new Map<string, string>();
   /** The ref each job's checkout asked for ("" for the run's own commit), in the order jobs ran. */
-  readonly checkouts: { job: string; ref: string }[] = [];
+  readonly checkouts: { job: string; ref: string; path?: string }[] = [];
 
   addCommit(sha: string, tree: string): void {
     this.commits.set(sha, tree);
@@ -208,7 +210,11 @@ export class GitHubPlayer {
   private contexts(runId: number, run: RunPlan, extra: Contexts = {}): Contexts {
     return {
       inputs: { "state-run-id": "", pr: "", sha: "", overrides: "", ...run.inputs, config: this.config },
-      github: { run_id: String(runId), token: TOKEN },
+      github: {
+        run_id: String(runId),
+        token: TOKEN,
+        event: { repository: { default_branch: DEFAULT_BRANCH }, ...(run.event as object) },
+      },
       ...extra,
     };
   }
@@ -237,12 +243,14 @@ export class GitHubPlayer {
       switch (step.uses?.replace(/@.*/, "")) {
         case "actions/checkout": {
           // Every job starts from a fresh copy of the repository; another commit replaces it.
+          // With a path, the checkout goes there instead (the default branch's is the template unless added).
           const ref = w.ref ?? "";
-          this.checkouts.push({ job: name, ref });
-          const tree = this.commits.get(ref);
+          this.checkouts.push({ job: name, ref, ...(w.path ? { path: w.path } : {}) });
+          const into = w.path ? resolve(ws, w.path) : ws;
+          const tree = this.commits.get(ref) ?? (w.path ? this.template : undefined);
           if (tree) {
-            rmSync(ws, { recursive: true, force: true });
-            cpSync(tree, ws, { recursive: true });
+            rmSync(into, { recursive: true, force: true });
+            cpSync(tree, into, { recursive: true });
           }
           break;
         }
@@ -282,6 +290,7 @@ export class GitHubPlayer {
     entry: MatrixEntry,
     fault: TrialFault | undefined,
     run: RunPlan,
+    planOutputs: Record<string, string> = {},
   ): Promise<TrialJobRecord> {
     const name = `tune / ${expand(WORKFLOW.jobs.trial.name!, { matrix: entry })}`;
     const url = `https://github.com/${this.gh.owner}/${this.gh.repo}/actions/runs/${runId}/job/${this.world.nextJobId++}`;
@@ -303,7 +312,7 @@ export class GitHubPlayer {
       "trial",
       runId,
       run,
-      { matrix: entry },
+      { matrix: entry, needs: { plan: { outputs: planOutputs } } },
       fault === "corrupt" ? corrupt : undefined,
     );
     this.gh.addJob(runId, {
@@ -332,7 +341,9 @@ export class GitHubPlayer {
     const matrix = JSON.parse(plan.outputs.matrix!) as { include: MatrixEntry[] };
     const entries = run.cancelAfter !== undefined ? matrix.include.slice(0, run.cancelAfter) : matrix.include;
     record.jobs = await Promise.all(
-      entries.map((e) => this.trialJob(runId, e, run.faults?.get(e.id!) ?? run.faults?.get(e.trial), run)),
+      entries.map((e) =>
+        this.trialJob(runId, e, run.faults?.get(e.id!) ?? run.faults?.get(e.trial), run, plan.outputs),
+      ),
     );
     record.trials = record.jobs.flatMap((j) => (j.result ? [j.result] : []));
     if (run.cancelAfter !== undefined) return record;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseCommand, quote } from "../../src/bot/parse.ts";
-import { hasPermission, screenEvent } from "../../src/bot/policy.ts";
+import { hasPermission, permissionFromApi, pinRefusal, screenEvent } from "../../src/bot/policy.ts";
 import { applyOverrides, OverrideError } from "../../src/config/overrides.ts";
 import { configFrom } from "../helpers/config.ts";
 
@@ -12,6 +12,11 @@ describe("parseCommand", () => {
     assert.deepEqual(parseCommand("/tune stop\nplease"), { kind: "stop" });
     assert.deepEqual(parseCommand("  /tune help"), { kind: "help" });
     assert.deepEqual(parseCommand("/tune restart seed=2"), { kind: "restart", overrides: { seed: 2 } });
+    assert.deepEqual(parseCommand("/tune sha=ABCDEF0 seed=1"), {
+      kind: "start",
+      overrides: { seed: 1 },
+      sha: "abcdef0",
+    });
     assert.deepEqual(parseCommand("/tune max-trials=40 rounds=3 compare=off config=ml/tune.yaml"), {
       kind: "start",
       overrides: { max_trials: 40, max_rounds: 3, compare: "off", config: "ml/tune.yaml" },
@@ -41,6 +46,8 @@ describe("parseCommand", () => {
     assert.match(msg("/tune seed=1 seed=2"), /given twice/);
     assert.match(msg("/tune status now"), /takes nothing after it/);
     assert.match(msg("/tune lr"), /unknown command `lr`; see `\/tune help`/);
+    assert.match(msg("/tune sha=xyz1234"), /`sha` must be a commit id of 7 to 40 hex digits/);
+    assert.match(msg("/tune sha=abcdef0 sha=abcdef0"), /`sha` is given twice/);
     assert.match(msg("/tune seed=1 lr"), /expected key=value, got `lr`/);
   });
 
@@ -68,6 +75,23 @@ describe("screenEvent and permissions", () => {
       "ignore",
     );
     assert.equal(screenEvent({ ...base, issue: { number: 3 } }).kind, "ignore");
+  });
+  it("reads the role from role_name, falling back to the legacy permission for custom roles", () => {
+    assert.equal(permissionFromApi({ permission: "write", role_name: "maintain" }), "maintain");
+    assert.equal(permissionFromApi({ permission: "read", role_name: "triage" }), "triage");
+    assert.equal(permissionFromApi({ permission: "write", role_name: "ml-reviewer" }), "write");
+    assert.equal(permissionFromApi({ permission: "read" }), "read");
+    assert.equal(permissionFromApi({ permission: "superuser" }), "none");
+  });
+  it("asks a fork for the reviewed commit, and refuses a named commit that is not the head", () => {
+    const head = "abcdef0123456789abcdef0123456789abcdef01";
+    assert.equal(pinRefusal("/tune", head, undefined, false), undefined);
+    assert.equal(pinRefusal("/tune", head, "abcdef0", true), undefined);
+    assert.match(pinRefusal("/tune", head, undefined, true)!, /comment `\/tune sha=abcdef0`/);
+    assert.match(
+      pinRefusal("/tune restart", head, "abcdef1", false)!,
+      /is not this pull request's head.*`\/tune restart sha=abcdef0`/,
+    );
   });
   it("orders permissions as GitHub does", () => {
     assert.equal(hasPermission("admin", "write"), true);
