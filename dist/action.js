@@ -29388,11 +29388,11 @@ var Summary = class {
    */
   addTable(rows) {
     const tableBody = rows.map((row) => {
-      const cells = row.map((cell2) => {
-        if (typeof cell2 === "string") {
-          return this.wrap("td", cell2);
+      const cells = row.map((cell) => {
+        if (typeof cell === "string") {
+          return this.wrap("td", cell);
         }
-        const { header, data, colspan, rowspan } = cell2;
+        const { header, data, colspan, rowspan } = cell;
         const tag = header ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
@@ -54622,7 +54622,19 @@ function parseConfig(text, file2) {
       })
     );
   }
-  const raw = doc.toJS();
+  let raw;
+  try {
+    raw = doc.toJS();
+  } catch (err) {
+    throw new ConfigError(file2, [
+      {
+        line: 1,
+        col: 1,
+        path: "",
+        message: `the YAML cannot be expanded (${err.message}): write the values out instead of repeating aliases (*name) of aliases`
+      }
+    ]);
+  }
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     throw new ConfigError(file2, [
       {
@@ -56593,13 +56605,17 @@ function gridValues(p) {
     case "int": {
       if (p.values) return [...new Set(p.values)];
       if (p.points !== void 0) return spread(p, p.points);
-      if (p.step !== void 0) {
-        const n = Math.floor((p.max - p.min) / p.step + 1e-9) + 1;
-        return Array.from({ length: n }, (_, k) => snapToStep(p.min, p.max, p.step, p.min + k * p.step));
+      const step = p.step;
+      if (step !== void 0) {
+        const n = Math.floor((p.max - p.min) / step + 1e-9) + 1;
+        return counting(n, (k) => snapToStep(p.min, p.max, step, p.min + k * step));
       }
-      return Array.from({ length: p.max - p.min + 1 }, (_, k) => p.min + k);
+      return counting(p.max - p.min + 1, (k) => p.min + k);
     }
   }
+}
+function* counting(n, at) {
+  for (let k = 0; k < n; k++) yield at(k);
 }
 function spread(p, n) {
   const at = (t) => p.scale === "log" ? Math.exp(Math.log(p.min) + t * (Math.log(p.max) - Math.log(p.min))) : p.min + t * (p.max - p.min);
@@ -57471,6 +57487,26 @@ function botStateLine(state) {
   return `<!-- matrix-tune:bot=${Buffer.from(JSON.stringify(state)).toString("base64")} -->`;
 }
 
+// src/report/format.ts
+function fmtNumber(x, digits = 4) {
+  if (!Number.isFinite(x)) return String(x);
+  if (Number.isInteger(x) && Math.abs(x) < 1e9) return String(x);
+  const a = Math.abs(x);
+  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return x.toExponential(digits - 1).replace(/\.?0+e/, "e");
+  return String(Number(x.toPrecision(digits)));
+}
+function fmtScalar(v) {
+  if (v === void 0) return "\u2013";
+  return typeof v === "number" ? fmtNumber(v) : String(v);
+}
+function fmtDuration(ms) {
+  const s = ms / 1e3;
+  if (s < 60) return `${s.toFixed(s < 10 ? 1 : 0)}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(Math.round(s % 60)).padStart(2, "0")}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
+}
+
 // node_modules/markdown-table/index.js
 function defaultStringLength(value2) {
   return value2.length;
@@ -57493,15 +57529,15 @@ function markdownTable(table, options) {
       mostCellsPerRow = table[rowIndex].length;
     }
     while (++columnIndex2 < table[rowIndex].length) {
-      const cell2 = serialize(table[rowIndex][columnIndex2]);
+      const cell = serialize(table[rowIndex][columnIndex2]);
       if (settings.alignDelimiters !== false) {
-        const size = stringLength(cell2);
+        const size = stringLength(cell);
         sizes2[columnIndex2] = size;
         if (longestCellByColumn[columnIndex2] === void 0 || size > longestCellByColumn[columnIndex2]) {
           longestCellByColumn[columnIndex2] = size;
         }
       }
-      row2.push(cell2);
+      row2.push(cell);
     }
     cellMatrix[rowIndex] = row2;
     sizeMatrix[rowIndex] = sizes2;
@@ -57536,7 +57572,7 @@ function markdownTable(table, options) {
       1,
       longestCellByColumn[columnIndex] - before.length - after.length
     );
-    const cell2 = before + "-".repeat(size) + after;
+    const cell = before + "-".repeat(size) + after;
     if (settings.alignDelimiters !== false) {
       size = before.length + size + after.length;
       if (size > longestCellByColumn[columnIndex]) {
@@ -57544,7 +57580,7 @@ function markdownTable(table, options) {
       }
       sizes[columnIndex] = size;
     }
-    row[columnIndex] = cell2;
+    row[columnIndex] = cell;
   }
   cellMatrix.splice(1, 0, row);
   sizeMatrix.splice(1, 0, sizes);
@@ -57557,7 +57593,7 @@ function markdownTable(table, options) {
     columnIndex = -1;
     const line = [];
     while (++columnIndex < cellsInRow) {
-      const cell2 = row2[columnIndex] || "";
+      const cell = row2[columnIndex] || "";
       let before = "";
       let after = "";
       if (settings.alignDelimiters !== false) {
@@ -57583,13 +57619,13 @@ function markdownTable(table, options) {
       }
       if (settings.padding !== false && // Don’t add the opening space if we’re not aligning and the cell is
       // empty: there will be a closing space.
-      !(settings.alignDelimiters === false && cell2 === "") && (settings.delimiterStart !== false || columnIndex)) {
+      !(settings.alignDelimiters === false && cell === "") && (settings.delimiterStart !== false || columnIndex)) {
         line.push(" ");
       }
       if (settings.alignDelimiters !== false) {
         line.push(before);
       }
-      line.push(cell2);
+      line.push(cell);
       if (settings.alignDelimiters !== false) {
         line.push(after);
       }
@@ -57614,24 +57650,15 @@ function toAlignment(value2) {
   return code2 === 67 || code2 === 99 ? 99 : code2 === 76 || code2 === 108 ? 108 : code2 === 82 || code2 === 114 ? 114 : 0;
 }
 
-// src/report/format.ts
-function fmtNumber(x, digits = 4) {
-  if (!Number.isFinite(x)) return String(x);
-  if (Number.isInteger(x) && Math.abs(x) < 1e9) return String(x);
-  const a = Math.abs(x);
-  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return x.toExponential(digits - 1).replace(/\.?0+e/, "e");
-  return String(Number(x.toPrecision(digits)));
+// src/report/md-table.ts
+function mdTable(rows, options) {
+  return markdownTable(
+    rows.map((row) => row.map(escapeCell)),
+    options
+  );
 }
-function fmtScalar(v) {
-  if (v === void 0) return "\u2013";
-  return typeof v === "number" ? fmtNumber(v) : String(v);
-}
-function fmtDuration(ms) {
-  const s = ms / 1e3;
-  if (s < 60) return `${s.toFixed(s < 10 ? 1 : 0)}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m${String(Math.round(s % 60)).padStart(2, "0")}s`;
-  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
+function escapeCell(text) {
+  return text.replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ");
 }
 
 // src/compare/stats.ts
@@ -58037,12 +58064,12 @@ function renderComparison(c, opts = {}) {
   const header = ["", `${c.metric} (${c.goal === "minimize" ? "lower" : "higher"} is better)`, "n"];
   if (showRef) header.push("commit");
   const row = (s) => {
-    const r = [cell(s.label), value(s), String(s.n)];
+    const r = [s.label, value(s), String(s.n)];
     if (showRef) r.push(s.ref === void 0 ? "\u2013" : `\`${shortRef(s.ref)}\``);
     return r;
   };
   parts.push(
-    markdownTable([header, row(c.candidate), row(c.baseline)], {
+    mdTable([header, row(c.candidate), row(c.baseline)], {
       align: ["l", "r", "r", ...showRef ? ["l"] : []]
     })
   );
@@ -58058,7 +58085,7 @@ ${c.note}`);
     parts.push(
       `**Parameters that differ**
 
-${markdownTable([["parameter", cell(c.candidate.label), cell(c.baseline.label)], ...rows])}`
+${mdTable([["parameter", c.candidate.label, c.baseline.label], ...rows])}`
     );
   } else {
     parts.push("_No parameter differs between the two sides._");
@@ -58127,13 +58154,10 @@ function paramValue(p, side) {
   const v = p[side];
   if (typeof v === "number") return fmtNumber(v);
   if (typeof v === "string") return `\`${code(v)}\``;
-  return cell(typeof v === "boolean" ? String(v) : JSON.stringify(v) ?? String(v));
-}
-function cell(s) {
-  return s.replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ");
+  return typeof v === "boolean" ? String(v) : JSON.stringify(v) ?? String(v);
 }
 function code(s) {
-  return cell(s.replace(/`/g, "'"));
+  return s.replace(/`/g, "'").replace(/[\r\n]+/g, " ");
 }
 
 // src/compare/studies.ts
@@ -58340,7 +58364,7 @@ function rungsSection(config2, study) {
       r.best ? `${fmtNumber(trialValue(r.best))} (trial ${r.best.id})` : "\u2013"
     ];
   });
-  const table = markdownTable([["bracket", "rung", name, "trials", "promoted", "best"], ...rows], {
+  const table = mdTable([["bracket", "rung", name, "trials", "promoted", "best"], ...rows], {
     align: ["r", "r", "r", "r", "l", "l"],
     alignDelimiters: false
   });
@@ -58371,7 +58395,7 @@ function resultsTable(config2, study, opts = {}) {
   const ranked = rankedTrials(study, config2.objective.goal);
   const shown = opts.maxRows !== void 0 ? ranked.slice(0, opts.maxRows) : ranked;
   const columns = tableColumns(config2, study, opts);
-  const table = markdownTable([columns.map((c) => c.title), ...shown.map((t, i) => columns.map((c) => c.cell(t, i)))], {
+  const table = mdTable([columns.map((c) => c.title), ...shown.map((t, i) => columns.map((c) => c.cell(t, i)))], {
     align: columns.map((c) => c.align),
     alignDelimiters: opts.aligned ?? false
   });
@@ -58408,7 +58432,7 @@ function tableColumns(config2, study, opts) {
     study.trials.some((t) => t.bracket !== void 0) && { title: "rung", align: "l", cell: rungLabel },
     ...paramNames.map((p) => ({ title: p, align: "l", cell: (t) => fmtScalar(t.params[p]) })),
     { title: "time", align: "l", cell: (t) => fmtOptional(trialDuration(t), fmtDuration, "") },
-    { title: "note", align: "l", cell: (t) => escapeCell(truncate(trialNote(config2, t), 80)) }
+    { title: "note", align: "l", cell: (t) => truncate(trialNote(config2, t), 80) }
   ];
   return columns.filter((c) => c !== false);
 }
@@ -58424,9 +58448,6 @@ function fmtOptional(x, fmt2 = fmtNumber, none = "\u2013") {
 }
 function truncate(s, n) {
   return s.length > n ? `${s.slice(0, n - 1)}\u2026` : s;
-}
-function escapeCell(s) {
-  return s.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
 
 // src/report/curves.ts
@@ -58507,7 +58528,7 @@ function learningCurvesSection(config2, study) {
     ),
     "```"
   ].join("\n");
-  const table = markdownTable(
+  const table = mdTable(
     [
       ["step", ...shown.map((c) => `trial ${c.trial.id}`)],
       ...steps.map((step, j) => [String(step), ...series.map((s) => s[j] === void 0 ? "" : fmtNumber(s[j]))])
@@ -58743,7 +58764,7 @@ ${convergenceFallback(config2, study)}`,
     curves: learningCurvesSection(config2, study),
     effects: effects.length ? `### Parameter effects
 
-${markdownTable([["parameter", `effect on ${config2.objective.metric}`], ...effects.map((e) => [e.name, e.text])])}` : void 0
+${mdTable([["parameter", `effect on ${config2.objective.metric}`], ...effects.map((e) => [e.name, e.text])])}` : void 0
   };
 }
 function sectionsFrom(all, dropped) {
@@ -58791,7 +58812,7 @@ function convergenceFallback(config2, study) {
   });
   return `<details><summary>Convergence as a table</summary>
 
-${markdownTable([["after trial", `best ${config2.objective.metric}`], ...points])}
+${mdTable([["after trial", `best ${config2.objective.metric}`], ...points])}
 
 </details>`;
 }

@@ -31709,7 +31709,19 @@ function parseConfig(text, file2) {
       })
     );
   }
-  const raw = doc.toJS();
+  let raw;
+  try {
+    raw = doc.toJS();
+  } catch (err) {
+    throw new ConfigError(file2, [
+      {
+        line: 1,
+        col: 1,
+        path: "",
+        message: `the YAML cannot be expanded (${err.message}): write the values out instead of repeating aliases (*name) of aliases`
+      }
+    ]);
+  }
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     throw new ConfigError(file2, [
       {
@@ -33572,13 +33584,17 @@ function gridValues(p) {
     case "int": {
       if (p.values) return [...new Set(p.values)];
       if (p.points !== void 0) return spread(p, p.points);
-      if (p.step !== void 0) {
-        const n = Math.floor((p.max - p.min) / p.step + 1e-9) + 1;
-        return Array.from({ length: n }, (_, k) => snapToStep(p.min, p.max, p.step, p.min + k * p.step));
+      const step = p.step;
+      if (step !== void 0) {
+        const n = Math.floor((p.max - p.min) / step + 1e-9) + 1;
+        return counting(n, (k) => snapToStep(p.min, p.max, step, p.min + k * step));
       }
-      return Array.from({ length: p.max - p.min + 1 }, (_, k) => p.min + k);
+      return counting(p.max - p.min + 1, (k) => p.min + k);
     }
   }
+}
+function* counting(n, at) {
+  for (let k = 0; k < n; k++) yield at(k);
 }
 function spread(p, n) {
   const at = (t) => p.scale === "log" ? Math.exp(Math.log(p.min) + t * (Math.log(p.max) - Math.log(p.min))) : p.min + t * (p.max - p.min);
@@ -34149,6 +34165,17 @@ function toAlignment(value) {
   return code === 67 || code === 99 ? 99 : code === 76 || code === 108 ? 108 : code === 82 || code === 114 ? 114 : 0;
 }
 
+// src/report/md-table.ts
+function mdTable(rows, options) {
+  return markdownTable(
+    rows.map((row) => row.map(escapeCell)),
+    options
+  );
+}
+function escapeCell(text) {
+  return text.replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ");
+}
+
 // src/compare/stats.ts
 function mean(values) {
   if (values.length === 0) return Number.NaN;
@@ -34290,7 +34317,7 @@ function rungsSection(config2, study) {
       r.best ? `${fmtNumber(trialValue(r.best))} (trial ${r.best.id})` : "\u2013"
     ];
   });
-  const table = markdownTable([["bracket", "rung", name, "trials", "promoted", "best"], ...rows], {
+  const table = mdTable([["bracket", "rung", name, "trials", "promoted", "best"], ...rows], {
     align: ["r", "r", "r", "r", "l", "l"],
     alignDelimiters: false
   });
@@ -35034,7 +35061,7 @@ function resultsTable(config2, study, opts = {}) {
   const ranked = rankedTrials(study, config2.objective.goal);
   const shown = opts.maxRows !== void 0 ? ranked.slice(0, opts.maxRows) : ranked;
   const columns = tableColumns(config2, study, opts);
-  const table = markdownTable([columns.map((c) => c.title), ...shown.map((t, i) => columns.map((c) => c.cell(t, i)))], {
+  const table = mdTable([columns.map((c) => c.title), ...shown.map((t, i) => columns.map((c) => c.cell(t, i)))], {
     align: columns.map((c) => c.align),
     alignDelimiters: opts.aligned ?? false
   });
@@ -35071,7 +35098,7 @@ function tableColumns(config2, study, opts) {
     study.trials.some((t) => t.bracket !== void 0) && { title: "rung", align: "l", cell: rungLabel },
     ...paramNames.map((p) => ({ title: p, align: "l", cell: (t) => fmtScalar(t.params[p]) })),
     { title: "time", align: "l", cell: (t) => fmtOptional(trialDuration(t), fmtDuration, "") },
-    { title: "note", align: "l", cell: (t) => escapeCell(truncate(trialNote(config2, t), 80)) }
+    { title: "note", align: "l", cell: (t) => truncate(trialNote(config2, t), 80) }
   ];
   return columns.filter((c) => c !== false);
 }
@@ -35087,9 +35114,6 @@ function fmtOptional(x, fmt2 = fmtNumber, none = "\u2013") {
 }
 function truncate(s, n) {
   return s.length > n ? `${s.slice(0, n - 1)}\u2026` : s;
-}
-function escapeCell(s) {
-  return s.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
 
 // src/report/curves.ts
@@ -35170,7 +35194,7 @@ function learningCurvesSection(config2, study) {
     ),
     "```"
   ].join("\n");
-  const table = markdownTable(
+  const table = mdTable(
     [
       ["step", ...shown.map((c) => `trial ${c.trial.id}`)],
       ...steps.map((step, j) => [String(step), ...series.map((s) => s[j] === void 0 ? "" : fmtNumber(s[j]))])
@@ -35405,7 +35429,7 @@ ${convergenceFallback(config2, study)}`,
     curves: learningCurvesSection(config2, study),
     effects: effects.length ? `### Parameter effects
 
-${markdownTable([["parameter", `effect on ${config2.objective.metric}`], ...effects.map((e) => [e.name, e.text])])}` : void 0
+${mdTable([["parameter", `effect on ${config2.objective.metric}`], ...effects.map((e) => [e.name, e.text])])}` : void 0
   };
 }
 function sectionsFrom(all, dropped) {
@@ -35453,7 +35477,7 @@ function convergenceFallback(config2, study) {
   });
   return `<details><summary>Convergence as a table</summary>
 
-${markdownTable([["after trial", `best ${config2.objective.metric}`], ...points])}
+${mdTable([["after trial", `best ${config2.objective.metric}`], ...points])}
 
 </details>`;
 }
@@ -35527,10 +35551,10 @@ function describeConfig(config2) {
   ]);
   const space = buildSpace(config2.parameters);
   const LIMIT = 1e6;
-  const size = gridSize(space, LIMIT);
   const continuous = Object.values(config2.parameters).some(
     (p) => p.type === "float" && p.step === void 0 && !p.values && !p.points
   );
+  const size = continuous ? 0 : gridSize(space, LIMIT);
   const b = config2.budget;
   const multiFidelity = describeMultiFidelity(config2);
   return [
@@ -35539,7 +35563,7 @@ function describeConfig(config2) {
     `budget: ${b.max_trials} trials, ${b.parallel} per round${b.max_rounds ? `, at most ${b.max_rounds} rounds` : ""}${b.patience ? `, patience ${b.patience} rounds` : ""}, ${b.retries} retries per failed trial`,
     ...multiFidelity,
     "",
-    markdownTable([["parameter", "type", "values", "when"], ...rows], { alignDelimiters: true }),
+    mdTable([["parameter", "type", "values", "when"], ...rows], { alignDelimiters: true }),
     "",
     continuous ? "grid points: not a grid (continuous parameters without points)" : `grid points: ${size >= LIMIT ? `over ${LIMIT}` : size}`
   ].join("\n");

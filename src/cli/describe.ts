@@ -1,7 +1,8 @@
 /** Human-readable descriptions of a config for `validate`. */
-import { markdownTable } from "markdown-table";
+
 import type { Config, Parameter } from "../config/schema.ts";
 import { fmtScalar } from "../report/format.ts";
+import { mdTable } from "../report/md-table.ts";
 import { gridSize } from "../space/grid.ts";
 import { buildSpace } from "../space/space.ts";
 import { hyperbandBrackets, iterationCost } from "../strategy/hyperband/brackets.ts";
@@ -35,10 +36,11 @@ export function describeConfig(config: Config): string {
   ]);
   const space = buildSpace(config.parameters);
   const LIMIT = 1_000_000;
-  const size = gridSize(space, LIMIT);
   const continuous = Object.values(config.parameters).some(
     (p) => p.type === "float" && p.step === undefined && !p.values && !p.points,
   );
+  // Counting walks the grid, so only a grid is counted.
+  const size = continuous ? 0 : gridSize(space, LIMIT);
   const b = config.budget;
   const multiFidelity = describeMultiFidelity(config);
   return [
@@ -47,7 +49,7 @@ export function describeConfig(config: Config): string {
     `budget: ${b.max_trials} trials, ${b.parallel} per round${b.max_rounds ? `, at most ${b.max_rounds} rounds` : ""}${b.patience ? `, patience ${b.patience} rounds` : ""}, ${b.retries} retries per failed trial`,
     ...multiFidelity,
     "",
-    markdownTable([["parameter", "type", "values", "when"], ...rows], { alignDelimiters: true }),
+    mdTable([["parameter", "type", "values", "when"], ...rows], { alignDelimiters: true }),
     "",
     continuous
       ? "grid points: not a grid (continuous parameters without points)"

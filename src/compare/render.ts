@@ -2,8 +2,9 @@
  * A comparison as markdown for the pull-request comment: both sides, the
  * difference with its interval, a verdict in words, and the parameters that differ.
  */
-import { markdownTable } from "markdown-table";
+
 import { fmtNumber } from "../report/format.ts";
+import { mdTable } from "../report/md-table.ts";
 import { type Comparison, fmtPct, type Summary } from "./compare.ts";
 
 export interface RenderOptions {
@@ -20,12 +21,12 @@ export function renderComparison(c: Comparison, opts: RenderOptions = {}): strin
   const header = ["", `${c.metric} (${c.goal === "minimize" ? "lower" : "higher"} is better)`, "n"];
   if (showRef) header.push("commit");
   const row = (s: Summary) => {
-    const r = [cell(s.label), value(s), String(s.n)];
+    const r = [s.label, value(s), String(s.n)];
     if (showRef) r.push(s.ref === undefined ? "–" : `\`${shortRef(s.ref)}\``);
     return r;
   };
   parts.push(
-    markdownTable([header, row(c.candidate), row(c.baseline)], {
+    mdTable([header, row(c.candidate), row(c.baseline)], {
       align: ["l", "r", "r", ...(showRef ? (["l"] as const) : [])],
     }),
   );
@@ -39,7 +40,7 @@ export function renderComparison(c: Comparison, opts: RenderOptions = {}): strin
       paramValue(p, "baseline"),
     ]);
     parts.push(
-      `**Parameters that differ**\n\n${markdownTable([["parameter", cell(c.candidate.label), cell(c.baseline.label)], ...rows])}`,
+      `**Parameters that differ**\n\n${mdTable([["parameter", c.candidate.label, c.baseline.label], ...rows])}`,
     );
   } else {
     parts.push("_No parameter differs between the two sides._");
@@ -129,15 +130,10 @@ function paramValue(p: { candidate?: unknown; baseline?: unknown }, side: "candi
   const v = p[side];
   if (typeof v === "number") return fmtNumber(v);
   if (typeof v === "string") return `\`${code(v)}\``;
-  return cell(typeof v === "boolean" ? String(v) : (JSON.stringify(v) ?? String(v)));
+  return typeof v === "boolean" ? String(v) : (JSON.stringify(v) ?? String(v));
 }
 
-/** Text safe inside a table cell: no pipes or line breaks to break the row. */
-function cell(s: string): string {
-  return s.replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ");
-}
-
-/** Text safe inside a code span in a table cell. */
+/** Text safe inside a code span: no backtick to end it early, on one line. */
 function code(s: string): string {
-  return cell(s.replace(/`/g, "'"));
+  return s.replace(/`/g, "'").replace(/[\r\n]+/g, " ");
 }

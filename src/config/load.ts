@@ -59,7 +59,20 @@ export function parseConfig(text: string, file: string): LoadedConfig {
       }),
     );
   }
-  const raw: unknown = doc.toJS();
+  let raw: unknown;
+  try {
+    raw = doc.toJS();
+  } catch (err) {
+    // The YAML library refuses documents whose aliases would expand without bound.
+    throw new ConfigError(file, [
+      {
+        line: 1,
+        col: 1,
+        path: "",
+        message: `the YAML cannot be expanded (${(err as Error).message}): write the values out instead of repeating aliases (*name) of aliases`,
+      },
+    ]);
+  }
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     throw new ConfigError(file, [
       {

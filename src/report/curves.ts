@@ -4,11 +4,12 @@
  * show where good configurations went; a few stopped early (pruned, or left
  * behind at a hyperband rung) show what the study saved by stopping them.
  */
-import { markdownTable } from "markdown-table";
+
 import type { Config } from "../config/schema.ts";
 import type { Study, Trial } from "../study/schema.ts";
 import { mermaidNumber, yAxis } from "./chart.ts";
 import { fmtNumber } from "./format.ts";
+import { mdTable } from "./md-table.ts";
 import { latestRecords, pruneHeadline } from "./members.ts";
 import { rankedTrials } from "./table.ts";
 
@@ -131,7 +132,7 @@ export function learningCurvesSection(config: Config, study: Study): string | un
     ),
     "```",
   ].join("\n");
-  const table = markdownTable(
+  const table = mdTable(
     [
       ["step", ...shown.map((c) => `trial ${c.trial.id}`)],
       ...steps.map((step, j) => [String(step), ...series.map((s) => (s[j] === undefined ? "" : fmtNumber(s[j]!)))]),

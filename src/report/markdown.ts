@@ -2,7 +2,7 @@
  * The whole study as markdown: the local report file, the job summary and the
  * pull-request comment all come from here, so they never disagree.
  */
-import { markdownTable } from "markdown-table";
+
 import type { Config } from "../config/schema.ts";
 import type { Study, Trial } from "../study/schema.ts";
 import { bestSoFar } from "../study/study.ts";
@@ -10,6 +10,7 @@ import { mermaidConvergence } from "./chart.ts";
 import { learningCurvesSection } from "./curves.ts";
 import { parameterEffects } from "./effects.ts";
 import { fmtNumber } from "./format.ts";
+import { mdTable } from "./md-table.ts";
 import { rungsSection } from "./rungs.ts";
 import { baselineLine, bestSnippet, countsLine, stopLine } from "./summary.ts";
 import { resultsTable } from "./table.ts";
@@ -78,7 +79,7 @@ function optionalSections(config: Config, study: Study): Partial<Record<Optional
     rungs: rungsSection(config, study),
     curves: learningCurvesSection(config, study),
     effects: effects.length
-      ? `### Parameter effects\n\n${markdownTable([["parameter", `effect on ${config.objective.metric}`], ...effects.map((e) => [e.name, e.text])])}`
+      ? `### Parameter effects\n\n${mdTable([["parameter", `effect on ${config.objective.metric}`], ...effects.map((e) => [e.name, e.text])])}`
       : undefined,
   };
 }
@@ -129,5 +130,5 @@ function convergenceFallback(config: Config, study: Study): string {
     if (v !== undefined && v !== last) points.push([String(i + 1), fmtNumber(v, 6)]);
     last = v;
   });
-  return `<details><summary>Convergence as a table</summary>\n\n${markdownTable([["after trial", `best ${config.objective.metric}`], ...points])}\n\n</details>`;
+  return `<details><summary>Convergence as a table</summary>\n\n${mdTable([["after trial", `best ${config.objective.metric}`], ...points])}\n\n</details>`;
 }

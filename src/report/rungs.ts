@@ -4,12 +4,13 @@
  * best value there. Read from the trials alone (each records its bracket, rung
  * and parent), like the schedule itself.
  */
-import { markdownTable } from "markdown-table";
+
 import type { Config } from "../config/schema.ts";
 import { bracketAt, hyperbandBrackets } from "../strategy/hyperband/brackets.ts";
 import type { Study, Trial } from "../study/schema.ts";
 import { bestTrial, trialValue } from "../study/study.ts";
 import { fmtNumber } from "./format.ts";
+import { mdTable } from "./md-table.ts";
 
 /** "b0·r1": short enough for a table column on every row. */
 export function rungLabel(trial: Trial): string {
@@ -83,7 +84,7 @@ export function rungsSection(config: Config, study: Study): string | undefined {
       r.best ? `${fmtNumber(trialValue(r.best)!)} (trial ${r.best.id})` : "–",
     ];
   });
-  const table = markdownTable([["bracket", "rung", name, "trials", "promoted", "best"], ...rows], {
+  const table = mdTable([["bracket", "rung", name, "trials", "promoted", "best"], ...rows], {
     align: ["r", "r", "r", "r", "l", "l"],
     alignDelimiters: false,
   });

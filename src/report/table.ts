@@ -2,11 +2,12 @@
  * The results table: best first, then the rest by objective, then trials that
  * have no value (failed, pruned, not run yet), each with its reason.
  */
-import { markdownTable } from "markdown-table";
+
 import type { Config } from "../config/schema.ts";
 import type { Study, Trial } from "../study/schema.ts";
 import { bestTrial, isBetter, latestAttempt, trialValue } from "../study/study.ts";
 import { fmtDuration, fmtNumber, fmtScalar } from "./format.ts";
+import { mdTable } from "./md-table.ts";
 import { fmtTrialValue, memberMetric, membersNote, trialDuration } from "./members.ts";
 import { rungLabel } from "./rungs.ts";
 
@@ -42,7 +43,7 @@ export function resultsTable(config: Config, study: Study, opts: TableOptions = 
   const ranked = rankedTrials(study, config.objective.goal);
   const shown = opts.maxRows !== undefined ? ranked.slice(0, opts.maxRows) : ranked;
   const columns = tableColumns(config, study, opts);
-  const table = markdownTable([columns.map((c) => c.title), ...shown.map((t, i) => columns.map((c) => c.cell(t, i)))], {
+  const table = mdTable([columns.map((c) => c.title), ...shown.map((t, i) => columns.map((c) => c.cell(t, i)))], {
     align: columns.map((c) => c.align),
     alignDelimiters: opts.aligned ?? false,
   });
@@ -84,7 +85,7 @@ function tableColumns(config: Config, study: Study, opts: TableOptions): Column[
     study.trials.some((t) => t.bracket !== undefined) && { title: "rung", align: "l", cell: rungLabel },
     ...paramNames.map((p): Column => ({ title: p, align: "l", cell: (t) => fmtScalar(t.params[p]) })),
     { title: "time", align: "l", cell: (t) => fmtOptional(trialDuration(t), fmtDuration, "") },
-    { title: "note", align: "l", cell: (t) => escapeCell(truncate(trialNote(config, t), 80)) },
+    { title: "note", align: "l", cell: (t) => truncate(trialNote(config, t), 80) },
   ];
   return columns.filter((c): c is Column => c !== false);
 }
@@ -109,8 +110,4 @@ function fmtOptional(x: number | undefined, fmt: (x: number) => string = fmtNumb
 
 function truncate(s: string, n: number): string {
   return s.length > n ? `${s.slice(0, n - 1)}…` : s;
-}
-
-function escapeCell(s: string): string {
-  return s.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }

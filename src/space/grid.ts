@@ -6,8 +6,12 @@
 import type { Parameter, Scalar } from "../config/schema.ts";
 import { isActive, type Params, type Space, snapToStep } from "./space.ts";
 
-/** The grid values of one parameter. */
-export function gridValues(p: Parameter): readonly Scalar[] {
+/**
+ * The grid values of one parameter, lazily: a range of whole numbers or of
+ * steps can have billions, and the grid is only ever walked or counted up to
+ * a limit, never held whole.
+ */
+export function gridValues(p: Parameter): Iterable<Scalar> {
   switch (p.type) {
     case "constant":
       return [p.value];
@@ -17,14 +21,19 @@ export function gridValues(p: Parameter): readonly Scalar[] {
     case "int": {
       if (p.values) return [...new Set(p.values)];
       if (p.points !== undefined) return spread(p, p.points);
-      if (p.step !== undefined) {
-        const n = Math.floor((p.max - p.min) / p.step + 1e-9) + 1;
-        return Array.from({ length: n }, (_, k) => snapToStep(p.min, p.max, p.step!, p.min + k * p.step!));
+      const step = p.step;
+      if (step !== undefined) {
+        const n = Math.floor((p.max - p.min) / step + 1e-9) + 1;
+        return counting(n, (k) => snapToStep(p.min, p.max, step, p.min + k * step));
       }
       // Only integers reach here without points (the schema asks floats for them).
-      return Array.from({ length: p.max - p.min + 1 }, (_, k) => p.min + k);
+      return counting(p.max - p.min + 1, (k) => p.min + k);
     }
   }
+}
+
+function* counting(n: number, at: (k: number) => Scalar): Generator<Scalar> {
+  for (let k = 0; k < n; k++) yield at(k);
 }
 
 function spread(p: Extract<Parameter, { type: "float" | "int" }>, n: number): Scalar[] {

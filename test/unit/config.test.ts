@@ -956,3 +956,20 @@ parameters:
     });
   });
 });
+
+describe("hostile YAML", () => {
+  it("an alias bomb is refused with a located message, not a stack trace", () => {
+    const levels = ["b: &b [x, x, x, x, x, x, x, x, x]"];
+    for (let i = 0; i < 6; i++) {
+      const prev = levels.length === 1 ? "b" : `l${i - 1}`;
+      levels.push(`l${i}: &l${i} [${Array(9).fill(`*${prev}`).join(", ")}]`);
+    }
+    const text = `name: t\ncommand: [x]\n${levels.join("\n")}\n`;
+    assert.throws(
+      () => parseConfig(text, "bomb.yml"),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        /^bomb\.yml:1:1: the YAML cannot be expanded \(.*\): write the values out/.test(err.message),
+    );
+  });
+});

@@ -111,3 +111,30 @@ describe("markdown report", () => {
     assert.equal(spearman([1, 1, 1], [1, 2, 3]), 0);
   });
 });
+
+describe("table cells", () => {
+  it("a | or a line break in a value or a reason stays inside its cell", () => {
+    const cfg = configFrom(`
+name: pipes
+command: [x]
+objective: {metric: loss, goal: minimize}
+parameters:
+  mode: {type: categorical, values: ["a|b", "two\\nlines"]}
+strategy: grid
+budget: {max_trials: 2, parallel: 2}
+`);
+    const plan = planRound(cfg, createStudy(cfg));
+    assert.equal(plan.kind, "round");
+    let study = plan.kind === "round" ? plan.study : createStudy(cfg);
+    const common = { attempt: 1, durationMs: 5, exitCode: 0, signal: null, intermediate: [], logTail: "", metrics: {} };
+    study = recordAttempt(study, { ...common, trialId: 0, status: "succeeded", value: 1 });
+    study = recordAttempt(study, { ...common, trialId: 1, status: "failed", reason: "bad | input\nsecond line" });
+    const text = markdownReport(cfg, study);
+    const table = text.split("\n").filter((l) => l.startsWith("|") && /succeeded|failed/.test(l));
+    assert.equal(table.length, 2, text);
+    const columns = (row: string) => row.split(/(?<!\\)\|/).length;
+    const header = text.split("\n").find((l) => l.startsWith("| #") || l.startsWith("|  #") || /^\|\s*#/.test(l))!;
+    for (const row of table) assert.equal(columns(row), columns(header), row);
+    assert.match(text, /a\\\|b/);
+  });
+});
