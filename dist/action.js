@@ -55019,8 +55019,14 @@ function createStudy(config2) {
   };
 }
 function configHash(config2) {
-  const defining = {
-    parameters: config2.parameters,
+  return createHash("sha256").update(stableJson(definingParts(config2))).digest("hex").slice(0, 16);
+}
+function definingParts(config2) {
+  return {
+    // A description documents a parameter; it does not change the search.
+    parameters: Object.fromEntries(
+      Object.entries(config2.parameters).map(([name, { description: _, ...p }]) => [name, p])
+    ),
     objective: { metric: config2.objective.metric, goal: config2.objective.goal },
     strategy: config2.strategy,
     seed: config2.seed,
@@ -55030,7 +55036,15 @@ function configHash(config2) {
     early_stopping: config2.early_stopping,
     members: membersOf(config2) > 1 ? { repeats: config2.repeats, folds: config2.folds } : void 0
   };
-  return createHash("sha256").update(stableJson(defining)).digest("hex").slice(0, 16);
+}
+function definingDifferences(before, now) {
+  const a = definingParts(before);
+  const b = definingParts(now);
+  const differs = (x, y) => stableJson(x) !== stableJson(y);
+  const names = [.../* @__PURE__ */ new Set([...Object.keys(a.parameters), ...Object.keys(b.parameters)])];
+  const params = names.filter((n) => differs(a.parameters[n], b.parameters[n])).map((n) => `parameters.${n}`);
+  const rest = Object.keys(a).filter((k) => k !== "parameters" && differs(a[k], b[k]));
+  return [...params, ...rest];
 }
 function stableJson(v) {
   if (Array.isArray(v)) return `[${v.map(stableJson).join(",")}]`;
@@ -57272,10 +57286,13 @@ function readStudyFor(path, config2, remedy) {
   const study = readStudy(path);
   if (study.name !== config2.name)
     throw new StateError(`${path} holds study "${study.name}", but the config names "${config2.name}"`);
-  if (study.configHash !== configHash(config2))
+  if (study.configHash !== configHash(config2)) {
+    const changed = definingDifferences(study.config, config2);
+    const what = changed.length ? `: ${changed.join(", ")} changed` : "";
     throw new StateError(
-      `${path} was made with a different search space, objective, strategy or seed than ${config2.name}'s config has now; its results would mislead the search. ${remedy}`
+      `${path} was made with a different search space, objective, strategy or seed than ${config2.name}'s config has now${what}; its results would mislead the search. ${remedy}`
     );
+  }
   return { ...study, config: config2 };
 }
 function writeStudy(path, study) {

@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Config } from "../config/schema.ts";
 import { STATE_VERSION, type Study, studySchema } from "./schema.ts";
-import { configHash } from "./study.ts";
+import { configHash, definingDifferences } from "./study.ts";
 
 export class StateError extends Error {}
 
@@ -50,10 +50,13 @@ export function readStudyFor(path: string, config: Config, remedy: string): Stud
   const study = readStudy(path);
   if (study.name !== config.name)
     throw new StateError(`${path} holds study "${study.name}", but the config names "${config.name}"`);
-  if (study.configHash !== configHash(config))
+  if (study.configHash !== configHash(config)) {
+    const changed = definingDifferences(study.config, config);
+    const what = changed.length ? `: ${changed.join(", ")} changed` : "";
     throw new StateError(
-      `${path} was made with a different search space, objective, strategy or seed than ${config.name}'s config has now; its results would mislead the search. ${remedy}`,
+      `${path} was made with a different search space, objective, strategy or seed than ${config.name}'s config has now${what}; its results would mislead the search. ${remedy}`,
     );
+  }
   return { ...study, config };
 }
 

@@ -26,8 +26,18 @@ export function createStudy(config: Config): Study {
  * (stopping rule, repeats, folds) may not, or old results would mislead.
  */
 export function configHash(config: Config): string {
-  const defining = {
-    parameters: config.parameters,
+  return createHash("sha256")
+    .update(stableJson(definingParts(config)))
+    .digest("hex")
+    .slice(0, 16);
+}
+
+function definingParts(config: Config) {
+  return {
+    // A description documents a parameter; it does not change the search.
+    parameters: Object.fromEntries(
+      Object.entries(config.parameters).map(([name, { description: _, ...p }]) => [name, p]),
+    ),
     objective: { metric: config.objective.metric, goal: config.objective.goal },
     strategy: config.strategy,
     seed: config.seed,
@@ -37,7 +47,17 @@ export function configHash(config: Config): string {
     early_stopping: config.early_stopping,
     members: membersOf(config) > 1 ? { repeats: config.repeats, folds: config.folds } : undefined,
   };
-  return createHash("sha256").update(stableJson(defining)).digest("hex").slice(0, 16);
+}
+
+/** What differs between two configs in the parts that define a study: `parameters.lr`, `strategy`, … */
+export function definingDifferences(before: Config, now: Config): string[] {
+  const a = definingParts(before);
+  const b = definingParts(now);
+  const differs = (x: unknown, y: unknown) => stableJson(x) !== stableJson(y);
+  const names = [...new Set([...Object.keys(a.parameters), ...Object.keys(b.parameters)])];
+  const params = names.filter((n) => differs(a.parameters[n], b.parameters[n])).map((n) => `parameters.${n}`);
+  const rest = (Object.keys(a) as (keyof typeof a)[]).filter((k) => k !== "parameters" && differs(a[k], b[k]));
+  return [...params, ...rest];
 }
 
 function stableJson(v: unknown): string {

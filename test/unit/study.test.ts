@@ -225,8 +225,13 @@ describe("study: state files", () => {
     );
     assert.throws(
       () => readStudyFor(path, { ...base, seed: 7 }, "do X"),
-      /different search space, objective, strategy or seed .* mislead the search\. do X/,
+      /different search space, objective, strategy or seed .*: seed changed; its results would mislead the search\. do X/,
     );
+    const x = base.parameters.x!;
+    const described = { ...base, parameters: { ...base.parameters, x: { ...x, description: "the x axis" } } };
+    assert.equal(readStudyFor(path, described, "do X").name, "t", "a description does not change the search");
+    const widened = { ...base, strategy: "tpe" as const, parameters: { ...base.parameters, x: { ...x, max: 9 } } };
+    assert.throws(() => readStudyFor(path, widened, "do X"), /: parameters\.x, strategy changed;/);
   });
 
   it("the config hash ignores budgets but not the space", () => {
