@@ -31173,6 +31173,9 @@ function splitCommand(command) {
 function templateNames(argv) {
   return [...new Set(argv.flatMap((a) => [...a.matchAll(PLACEHOLDER)].map((m) => m[1])))];
 }
+function hasUnclosedTemplate(arg) {
+  return arg.replace(PLACEHOLDER, "").includes("${");
+}
 function formatValue(v) {
   return String(v);
 }
@@ -31457,6 +31460,13 @@ function checkCommand(cfg, issue2) {
     issue2(["command"], err.message);
     return;
   }
+  argv.forEach((arg, i) => {
+    if (hasUnclosedTemplate(arg))
+      issue2(
+        Array.isArray(cfg.command) ? ["command", i] : ["command"],
+        `${JSON.stringify(arg)} has a \${ with no closing }: write \${name} to fill in a parameter`
+      );
+  });
   const known = /* @__PURE__ */ new Set([
     ...Object.keys(cfg.parameters),
     ...cfg.resource ? [cfg.resource.name] : [],
@@ -31783,9 +31793,11 @@ function toIssues(issue2, raw, locate) {
 function describe3(issue2, path, raw) {
   const value = valueAt(raw, path);
   if (issue2.code === "invalid_type" && value === void 0) return `is required (${issue2.expected})`;
+  if (issue2.code === "invalid_type" && typeof value === "number")
+    return `must be a finite ${issue2.expected} (got ${shown(value)})`;
   if (issue2.code === "invalid_union" && "options" in issue2 && Array.isArray(issue2.options)) {
     const options = issue2.options.map((o) => JSON.stringify(o)).join(", ");
-    return value === void 0 ? `is required: one of ${options}` : `must be one of ${options} (got ${JSON.stringify(value)})`;
+    return value === void 0 ? `is required: one of ${options}` : `must be one of ${options} (got ${shown(value)})`;
   }
   if (issue2.code === "invalid_union") {
     const expected = issue2.errors.map(
@@ -31793,14 +31805,17 @@ function describe3(issue2, path, raw) {
     );
     if (expected.length > 0 && expected.every((e) => e !== void 0)) {
       const types = [...new Set(expected)].join(" or ");
-      return value === void 0 ? `is required (${types})` : `must be ${types} (got ${JSON.stringify(value)})`;
+      return value === void 0 ? `is required (${types})` : `must be ${types} (got ${shown(value)})`;
     }
   }
   if (issue2.code === "invalid_value" && value === void 0)
     return `is required: one of ${issue2.values.map((v) => JSON.stringify(v)).join(", ")}`;
   if (issue2.code === "invalid_value")
-    return `must be one of ${issue2.values.map((v) => JSON.stringify(v)).join(", ")} (got ${JSON.stringify(value)})`;
-  return issue2.message.startsWith("Invalid input") && value !== void 0 ? `${issue2.message} (got ${JSON.stringify(value)})` : issue2.message;
+    return `must be one of ${issue2.values.map((v) => JSON.stringify(v)).join(", ")} (got ${shown(value)})`;
+  return issue2.message.startsWith("Invalid input") && value !== void 0 ? `${issue2.message} (got ${shown(value)})` : issue2.message;
+}
+function shown(value) {
+  return typeof value === "number" && !Number.isFinite(value) ? String(value) : JSON.stringify(value);
 }
 function validKeysHint(path, raw) {
   if (path[0] === "parameters" && path.length === 2) {
@@ -34342,8 +34357,8 @@ hyperband, \u03B7 = ${eta}: each rung continues the best 1/${eta} of its trials 
 ${table}`;
 }
 function idList(ids) {
-  const shown = ids.slice(0, MAX_IDS).join(", ");
-  return ids.length > MAX_IDS ? `${shown}, \u2026 (+${ids.length - MAX_IDS})` : shown;
+  const shown2 = ids.slice(0, MAX_IDS).join(", ");
+  return ids.length > MAX_IDS ? `${shown2}, \u2026 (+${ids.length - MAX_IDS})` : shown2;
 }
 
 // src/local/progress.ts
@@ -35076,13 +35091,13 @@ function rankedTrials(study, goal) {
 }
 function resultsTable(config2, study, opts = {}) {
   const ranked = rankedTrials(study, config2.objective.goal);
-  const shown = opts.maxRows !== void 0 ? ranked.slice(0, opts.maxRows) : ranked;
+  const shown2 = opts.maxRows !== void 0 ? ranked.slice(0, opts.maxRows) : ranked;
   const columns = tableColumns(config2, study, opts);
-  const table = mdTable([columns.map((c) => c.title), ...shown.map((t, i) => columns.map((c) => c.cell(t, i)))], {
+  const table = mdTable([columns.map((c) => c.title), ...shown2.map((t, i) => columns.map((c) => c.cell(t, i)))], {
     align: columns.map((c) => c.align),
     alignDelimiters: opts.aligned ?? false
   });
-  const omitted = ranked.length - shown.length;
+  const omitted = ranked.length - shown2.length;
   return omitted > 0 ? `${table}
 
 _${omitted} more trials not shown._` : table;
@@ -35174,28 +35189,28 @@ function curvesToShow(config2, study) {
   const drawable = usable.filter((t) => curves.get(t.id)[0].step === firstStep);
   const isStopped = stoppedEarly(config2, study);
   const covered = /* @__PURE__ */ new Set();
-  const shown = [];
+  const shown2 = [];
   const show = (trial, stopped) => {
-    shown.push({ trial, points: curves.get(trial.id), stopped });
+    shown2.push({ trial, points: curves.get(trial.id), stopped });
     for (let p = trial.parent; p !== void 0; p = study.trials[p].parent) covered.add(p);
   };
   for (const t of rankedTrials({ ...study, trials: drawable }, config2.objective.goal)) {
-    if (shown.length === MAX_BEST || t.status !== "succeeded") break;
+    if (shown2.length === MAX_BEST || t.status !== "succeeded") break;
     if (!covered.has(t.id) && !isStopped(t)) show(t, false);
   }
   const early = drawable.filter((t) => !covered.has(t.id) && isStopped(t)).sort((a, b) => curves.get(b.id).length - curves.get(a.id).length || a.id - b.id);
   for (const t of early.slice(0, MAX_STOPPED)) show(t, true);
-  return shown;
+  return shown2;
 }
 function learningCurvesSection(config2, study) {
-  const shown = curvesToShow(config2, study);
+  const shown2 = curvesToShow(config2, study);
   const steps = everyNth(
-    [...new Set(shown.flatMap((c) => c.points.map((p) => p.step)))].sort((a, b) => a - b),
+    [...new Set(shown2.flatMap((c) => c.points.map((p) => p.step)))].sort((a, b) => a - b),
     MAX_STEPS
   );
-  if (shown.length === 0 || steps.length < 2) return void 0;
+  if (shown2.length === 0 || steps.length < 2) return void 0;
   const metric = config2.objective.metric;
-  const series = shown.map((c) => valuesAt(c.points, steps));
+  const series = shown2.map((c) => valuesAt(c.points, steps));
   const chart = [
     "```mermaid",
     "xychart-beta",
@@ -35206,14 +35221,14 @@ function learningCurvesSection(config2, study) {
       series.flat().filter((v) => v !== void 0)
     ),
     // A line shorter than the axis ends at its last value: that is where the trial stopped.
-    ...shown.map(
+    ...shown2.map(
       (c, i) => `  line "trial ${c.trial.id}" [${defined(series[i]).map((v) => mermaidNumber(v)).join(", ")}]`
     ),
     "```"
   ].join("\n");
   const table = mdTable(
     [
-      ["step", ...shown.map((c) => `trial ${c.trial.id}`)],
+      ["step", ...shown2.map((c) => `trial ${c.trial.id}`)],
       ...steps.map((step, j) => [String(step), ...series.map((s) => s[j] === void 0 ? "" : fmtNumber(s[j]))])
     ],
     { align: "r", alignDelimiters: false }
@@ -35221,7 +35236,7 @@ function learningCurvesSection(config2, study) {
   return [
     "### Learning curves",
     chart,
-    legend(config2, shown),
+    legend(config2, shown2),
     `<details><summary>Learning curves as a table</summary>
 
 ${table}
@@ -35246,9 +35261,9 @@ function defined(values) {
   const end = values.indexOf(void 0);
   return end < 0 ? values : values.slice(0, end);
 }
-function legend(config2, shown) {
-  const best = shown.filter((c) => !c.stopped).map((c) => String(c.trial.id));
-  const stopped = shown.filter((c) => c.stopped).map((c) => `${c.trial.id} (${stopNote(config2, c.trial)})`);
+function legend(config2, shown2) {
+  const best = shown2.filter((c) => !c.stopped).map((c) => String(c.trial.id));
+  const stopped = shown2.filter((c) => c.stopped).map((c) => `${c.trial.id} (${stopNote(config2, c.trial)})`);
   const parts = [];
   if (best.length) parts.push(`the best trials ${best.join(", ")}`);
   if (stopped.length) parts.push(`stopped early: ${stopped.join(", ")}`);

@@ -150,11 +150,11 @@ function toIssues(
 function describe(issue: z.core.$ZodIssue, path: Path, raw: unknown): string {
   const value = valueAt(raw, path);
   if (issue.code === "invalid_type" && value === undefined) return `is required (${issue.expected})`;
+  if (issue.code === "invalid_type" && typeof value === "number")
+    return `must be a finite ${issue.expected} (got ${shown(value)})`;
   if (issue.code === "invalid_union" && "options" in issue && Array.isArray(issue.options)) {
     const options = issue.options.map((o) => JSON.stringify(o)).join(", ");
-    return value === undefined
-      ? `is required: one of ${options}`
-      : `must be one of ${options} (got ${JSON.stringify(value)})`;
+    return value === undefined ? `is required: one of ${options}` : `must be one of ${options} (got ${shown(value)})`;
   }
   if (issue.code === "invalid_union") {
     // Every branch failed on the type alone (such as `command`, a list or a string): name the types.
@@ -165,16 +165,21 @@ function describe(issue: z.core.$ZodIssue, path: Path, raw: unknown): string {
     );
     if (expected.length > 0 && expected.every((e) => e !== undefined)) {
       const types = [...new Set(expected)].join(" or ");
-      return value === undefined ? `is required (${types})` : `must be ${types} (got ${JSON.stringify(value)})`;
+      return value === undefined ? `is required (${types})` : `must be ${types} (got ${shown(value)})`;
     }
   }
   if (issue.code === "invalid_value" && value === undefined)
     return `is required: one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
   if (issue.code === "invalid_value")
-    return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")} (got ${JSON.stringify(value)})`;
+    return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")} (got ${shown(value)})`;
   return issue.message.startsWith("Invalid input") && value !== undefined
-    ? `${issue.message} (got ${JSON.stringify(value)})`
+    ? `${issue.message} (got ${shown(value)})`
     : issue.message;
+}
+
+/** A value as the user wrote it: YAML's .nan and .inf are not JSON, and would read as null. */
+function shown(value: unknown): string {
+  return typeof value === "number" && !Number.isFinite(value) ? String(value) : JSON.stringify(value);
 }
 
 function validKeysHint(path: Path, raw: unknown): string {

@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { buildSpace, defaultParams } from "../space/space.ts";
-import { BUILTIN_NAMES, splitCommand, templateNames } from "../trial/command.ts";
+import { BUILTIN_NAMES, hasUnclosedTemplate, splitCommand, templateNames } from "../trial/command.ts";
 import { didYouMean } from "./errors.ts";
 
 export const STRATEGIES = ["grid", "random", "sobol", "bayes", "tpe", "hyperband"] as const;
@@ -412,6 +412,13 @@ function checkCommand(
     issue(["command"], (err as Error).message);
     return;
   }
+  argv.forEach((arg, i) => {
+    if (hasUnclosedTemplate(arg))
+      issue(
+        Array.isArray(cfg.command) ? ["command", i] : ["command"],
+        `${JSON.stringify(arg)} has a \${ with no closing }: write \${name} to fill in a parameter`,
+      );
+  });
   const known = new Set<string>([
     ...Object.keys(cfg.parameters),
     ...(cfg.resource ? [cfg.resource.name] : []),

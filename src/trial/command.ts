@@ -37,6 +37,11 @@ export function templateNames(argv: readonly string[]): string[] {
   return [...new Set(argv.flatMap((a) => [...a.matchAll(PLACEHOLDER)].map((m) => m[1]!)))];
 }
 
+/** Whether an argument has a `${` that no `}` closes: left as it is, it would reach the trial literally. */
+export function hasUnclosedTemplate(arg: string): boolean {
+  return arg.replace(PLACEHOLDER, "").includes("${");
+}
+
 export function formatValue(v: Scalar): string {
   return String(v);
 }

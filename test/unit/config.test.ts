@@ -972,4 +972,19 @@ describe("hostile YAML", () => {
         /^bomb\.yml:1:1: the YAML cannot be expanded \(.*\): write the values out/.test(err.message),
     );
   });
+
+  it("NaN and infinite bounds are named as written, not as null", () => {
+    const err = configError(
+      "name: t\ncommand: [x]\nobjective: {metric: m, goal: minimize}\nparameters:\n  lr: {type: float, min: .nan, max: .inf}\n",
+    );
+    assert.match(err.message, /parameters\.lr\.min: must be a finite number \(got NaN\)/);
+    assert.doesNotMatch(err.message, /got null/);
+  });
+
+  it("a ${ with no closing } is refused at its argument", () => {
+    const err = configError(
+      'name: t\ncommand: [train, "--lr=${lr"]\nobjective: {metric: m, goal: minimize}\nparameters:\n  lr: {type: float, min: 0, max: 1}\n',
+    );
+    assert.match(err.message, /^tune\.yml:2:\d+: command\.1: "--lr=\$\{lr" has a \$\{ with no closing \}/m);
+  });
 });
