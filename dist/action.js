@@ -54085,6 +54085,69 @@ function expandArgv(argv, params, builtins) {
   return out;
 }
 
+// src/trial/env.ts
+var ALLOWED_NAMES = /* @__PURE__ */ new Set([
+  "PATH",
+  "HOME",
+  "USER",
+  "LOGNAME",
+  "SHELL",
+  "TERM",
+  "LANG",
+  "LANGUAGE",
+  "TZ",
+  "TMPDIR",
+  "TMP",
+  "TEMP",
+  "CI",
+  "OMP_NUM_THREADS",
+  "LD_LIBRARY_PATH",
+  "PYTHONPATH",
+  "VIRTUAL_ENV",
+  // actions/setup-python's: where the interpreter it installed lives.
+  "pythonLocation",
+  "PKG_CONFIG_PATH",
+  "http_proxy",
+  "https_proxy",
+  "no_proxy",
+  "all_proxy",
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "NO_PROXY",
+  "ALL_PROXY",
+  "SSL_CERT_FILE",
+  "SSL_CERT_DIR",
+  "REQUESTS_CA_BUNDLE",
+  "CURL_CA_BUNDLE"
+]);
+var ALLOWED_PATTERN = /^(LC_|XDG_|RUNNER_|CUDA_|NVIDIA_|HIP_|ROCR_|ROCM_|HSA_|NCCL_|MKL_|OPENBLAS_|CONDA_)|^Python\d*_ROOT_DIR$/;
+var FORBIDDEN_PATTERN = /^(INPUT_|ACTIONS_)|^(GITHUB_TOKEN|GITHUB_ENV|GITHUB_PATH|GITHUB_OUTPUT|GITHUB_STATE|GITHUB_STEP_SUMMARY|NODE_OPTIONS)$/;
+function forbiddenEnvReason(name) {
+  if (!FORBIDDEN_PATTERN.test(name)) return void 0;
+  return `${name} may not be passed to trials: trials can run a pull request's untrusted code, and ${name} is one of the step's inputs, the runner's credentials, the workflow token, GitHub's file commands or NODE_OPTIONS`;
+}
+function isAllowedEnv(name) {
+  return (ALLOWED_NAMES.has(name) || ALLOWED_PATTERN.test(name)) && !FORBIDDEN_PATTERN.test(name);
+}
+function trialEnv(parent, configEnv) {
+  const env = {};
+  for (const [k, v] of Object.entries(parent)) if (v !== void 0 && isAllowedEnv(k)) env[k] = v;
+  const missing = [];
+  for (const [k, v] of Object.entries(configEnv)) {
+    if (typeof v !== "object") env[k] = String(v);
+    else if (parent[v.from] !== void 0) env[k] = parent[v.from];
+    else {
+      delete env[k];
+      missing.push(k === v.from ? k : `${k} (from ${v.from})`);
+    }
+  }
+  return { env, missing };
+}
+function missingEnvNote(missing) {
+  if (!missing.length) return void 0;
+  return `env: ${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} not set here, so the trial runs without ${missing.length > 1 ? "them" : "it"}`;
+}
+
 // src/config/schema.ts
 var STRATEGIES = ["grid", "random", "sobol", "bayes", "tpe", "hyperband"];
 var SAMPLERS = ["random", "bayes", "tpe"];
@@ -54143,6 +54206,12 @@ var duration3 = external_exports.union([
   return Number(m[1]) * unit;
 });
 var metricName = external_exports.string().min(1);
+var envFrom = external_exports.strictObject({
+  from: external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name is letters, digits and underscores").superRefine((name, ctx) => {
+    const reason = forbiddenEnvReason(name);
+    if (reason) ctx.addIssue({ code: "custom", message: reason });
+  }).describe("the variable of matrix-tune's environment whose value the trial gets under this name")
+});
 var resourceSchema = external_exports.strictObject({
   name: paramName.describe("how the trial receives it: ${name}, TUNE_PARAM_<NAME> and params.json"),
   min: external_exports.number().positive().describe("the resource of hyperband's shortest trials"),
@@ -54179,7 +54248,9 @@ var configSchema = external_exports.strictObject({
     "argv list, or a string split as a shell would split it (it never runs through a shell); ${name} is replaced by a parameter's value"
   ),
   workdir: external_exports.string().optional().describe("working directory of trials, relative to this file"),
-  env: external_exports.record(external_exports.string(), scalar).default({}),
+  env: external_exports.record(external_exports.string(), external_exports.union([scalar, envFrom])).default({}).describe(
+    "variables added to each trial's environment: a value, or {from: NAME} to pass on one of matrix-tune's own (trials otherwise get only ordinary runtime variables)"
+  ),
   timeout: duration3.optional().describe("per-trial limit; the whole process group is killed"),
   objective: external_exports.strictObject({
     metric: metricName,
@@ -59220,8 +59291,7 @@ async function runTrial(spec) {
     fold: String(member.fold),
     folds: String(member.folds)
   });
-  const env = { ...process.env };
-  for (const [k, v] of Object.entries(spec.config.env)) env[k] = String(v);
+  const { env, missing } = trialEnv(process.env, spec.config.env);
   for (const [k, v] of Object.entries(spec.params)) env[paramEnvName(k)] = String(v);
   Object.assign(env, {
     TUNE_STUDY: spec.study,
@@ -59241,6 +59311,9 @@ async function runTrial(spec) {
   let pruned;
   const started = performance.now();
   const log = createWriteStream(join5(outputDir, "log.txt"));
+  const note = missingEnvNote(missing);
+  if (note) log.write(`matrix-tune: ${note}
+`);
   const tail = new TailBuffer(40, 4e3);
   const stdout = new TailBuffer(Number.POSITIVE_INFINITY, REGEX_WINDOW);
   const stderr = new TailBuffer(Number.POSITIVE_INFINITY, REGEX_WINDOW);
