@@ -57153,8 +57153,54 @@ function resumeFrom(study, trial2, run2) {
   };
 }
 
+// src/space/check.ts
+function checkParams(space, params, extra = /* @__PURE__ */ new Set()) {
+  const known = new Set(space.dims.map((d) => d.name));
+  for (const name of Object.keys(params))
+    if (!known.has(name) && !extra.has(name))
+      return `parameter "${name}" is not in the config's space (it has ${[...known, ...extra].join(", ")})`;
+  for (const { name, param } of space.dims) {
+    const active = isActive(param, params);
+    if (!(name in params)) {
+      if (active) return `parameter "${name}" is missing (expected ${validValues(param)})`;
+      continue;
+    }
+    if (!active) return `parameter "${name}" is given, but its \`when\` condition does not hold for the other values`;
+    const problem = checkValue(param, params[name]);
+    if (problem) return `parameter "${name}" is ${JSON.stringify(params[name])}: ${problem}`;
+  }
+  return void 0;
+}
+function checkValue(p, v) {
+  switch (p.type) {
+    case "constant":
+      return v === p.value ? void 0 : `the config fixes it at ${JSON.stringify(p.value)}`;
+    case "categorical":
+      return p.values.includes(v) ? void 0 : `expected ${validValues(p)}`;
+    case "float":
+    case "int":
+      if (typeof v !== "number" || !Number.isFinite(v) || p.type === "int" && !Number.isInteger(v))
+        return `expected ${validValues(p)}`;
+      return v >= p.min && v <= p.max ? void 0 : `outside [${p.min}, ${p.max}]`;
+  }
+}
+function validValues(p) {
+  switch (p.type) {
+    case "constant":
+      return JSON.stringify(p.value);
+    case "categorical":
+      return `one of ${p.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    case "float":
+      return `a number in [${p.min}, ${p.max}]`;
+    case "int":
+      return `a whole number in [${p.min}, ${p.max}]`;
+  }
+}
+
 // src/trial/payload.ts
 var PAYLOAD_VERSION = 1;
+var PayloadError = class extends Error {
+};
 var runRef = { trial: external_exports.int().min(0), attempt: external_exports.int().min(1), member: external_exports.int().min(0).optional() };
 var trialPayloadSchema = external_exports.object({
   v: external_exports.literal(PAYLOAD_VERSION),
@@ -57197,6 +57243,48 @@ function payloadsFor(config2, study, round, runs) {
 }
 function githubMatrix(payloads) {
   return { include: [...payloads] };
+}
+function parsePayload(text) {
+  let raw;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new PayloadError(
+      `the payload input is not JSON (${err.message}); pass \${{ toJSON(matrix) }} from the plan's matrix`
+    );
+  }
+  const parsed = trialPayloadSchema.safeParse(raw);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    throw new PayloadError(
+      `the payload input is not a matrix-tune trial (${i.path.join(".") || "top"}: ${i.message}); pass \${{ toJSON(matrix) }} from the plan's matrix`
+    );
+  }
+  return parsed.data;
+}
+function checkPayload(config2, payload) {
+  if (payload.study !== config2.name)
+    throw new PayloadError(`the payload is for study "${payload.study}", but the config is study "${config2.name}"`);
+  const { [config2.resource?.name ?? ""]: resource, ...params } = payload.params;
+  const r = config2.resource;
+  const problem = checkParams(buildSpace(config2.parameters), params, new Set(r ? [r.name] : [])) ?? (r && resource !== void 0 ? checkResource(r, resource) : void 0);
+  if (problem) throw new PayloadError(`the payload does not fit the config: ${problem}`);
+  const members2 = membersOf(config2);
+  const m = payload.member;
+  if (!m) {
+    if (members2 > 1)
+      throw new PayloadError(`the payload has no member, but the config runs ${members2} per trial (repeats \xD7 folds)`);
+    return;
+  }
+  const expected = { index: m.index, ...memberSeedFold(config2, m.index), folds: config2.folds };
+  if (m.index >= members2 || m.seed !== expected.seed || m.fold !== expected.fold || m.folds !== expected.folds)
+    throw new PayloadError(
+      `the payload's member ${JSON.stringify(m)} does not fit the config: members are 0..${members2 - 1} (repeats ${config2.repeats} \xD7 folds ${config2.folds}), member ${m.index} being seed ${expected.seed}, fold ${expected.fold} of ${expected.folds}`
+    );
+}
+function checkResource(r, v) {
+  const ok = typeof v === "number" && v >= r.min && v <= r.max && (r.type === "float" || Number.isInteger(v));
+  return ok ? void 0 : `resource "${r.name}" is ${JSON.stringify(v)}: expected ${r.type === "int" ? "a whole number" : "a number"} in [${r.min}, ${r.max}]`;
 }
 
 // src/action/outputs.ts
@@ -59459,29 +59547,10 @@ function lastLine(text) {
 }
 
 // src/action/trial.ts
-function parsePayload(text) {
-  let raw;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new Error(
-      `the payload input is not JSON (${err.message}); pass \${{ toJSON(matrix) }} from the plan's matrix`
-    );
-  }
-  const parsed = trialPayloadSchema.safeParse(raw);
-  if (!parsed.success) {
-    const i = parsed.error.issues[0];
-    throw new Error(
-      `the payload input is not a matrix-tune trial (${i.path.join(".") || "top"}: ${i.message}); pass \${{ toJSON(matrix) }} from the plan's matrix`
-    );
-  }
-  return parsed.data;
-}
 async function trial(inputs, signal) {
   const payload = parsePayload(inputs.payload);
   const { config: config2, file: file2 } = loadActionConfig(inputs.config, inputs.overrides);
-  if (payload.study !== config2.name)
-    throw new Error(`the payload is for study "${payload.study}", but ${inputs.config} is study "${config2.name}"`);
+  checkPayload(config2, payload);
   const m = payload.member;
   const outputDir = join6(
     process.env.RUNNER_TEMP ?? tmpdir(),

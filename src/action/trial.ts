@@ -13,7 +13,7 @@ import type { Overrides } from "../config/overrides.ts";
 import { runKey } from "../engine/jobs.ts";
 import { runLabel } from "../github/jobs.ts";
 import { splitCommand } from "../trial/command.ts";
-import { type TrialPayload, trialPayloadSchema } from "../trial/payload.ts";
+import { checkPayload, parsePayload, type TrialPayload } from "../trial/payload.ts";
 import { writeResultFile } from "../trial/result-file.ts";
 import { runTrial } from "../trial/run.ts";
 import { loadActionConfig } from "./config.ts";
@@ -29,30 +29,10 @@ export interface TrialInputs {
   runId: number | undefined;
 }
 
-export function parsePayload(text: string): TrialPayload {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new Error(
-      `the payload input is not JSON (${(err as Error).message}); pass \${{ toJSON(matrix) }} from the plan's matrix`,
-    );
-  }
-  const parsed = trialPayloadSchema.safeParse(raw);
-  if (!parsed.success) {
-    const i = parsed.error.issues[0]!;
-    throw new Error(
-      `the payload input is not a matrix-tune trial (${i.path.join(".") || "top"}: ${i.message}); pass \${{ toJSON(matrix) }} from the plan's matrix`,
-    );
-  }
-  return parsed.data;
-}
-
 export async function trial(inputs: TrialInputs, signal: AbortSignal): Promise<void> {
   const payload = parsePayload(inputs.payload);
   const { config, file } = loadActionConfig(inputs.config, inputs.overrides);
-  if (payload.study !== config.name)
-    throw new Error(`the payload is for study "${payload.study}", but ${inputs.config} is study "${config.name}"`);
+  checkPayload(config, payload);
   const m = payload.member;
   const outputDir = join(
     process.env.RUNNER_TEMP ?? tmpdir(),

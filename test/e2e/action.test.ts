@@ -132,8 +132,12 @@ describe("the comparison with the base branch", () => {
 describe("the trial step", () => {
   it("a failing trial still writes its result, and the step fails visibly", async () => {
     const ws = digitsRepo();
+    writeFileSync(
+      join(ws, "model/train.mjs"),
+      'console.error("error: --lr made the loss diverge"); process.exit(2);\n',
+    );
     const payload = JSON.stringify(
-      { v: 1, study: "digits", round: 1, trial: 4, attempt: 2, params: { lr: 20, momentum: 0, nodes: 16 } },
+      { v: 1, study: "digits", round: 1, trial: 4, attempt: 2, params: { lr: 0.5, momentum: 0, nodes: 16 } },
       null,
       2,
     );
@@ -141,7 +145,7 @@ describe("the trial step", () => {
     assert.equal(r.code, 1);
     assert.match(
       r.stdout,
-      /::error::trial 4 \(attempt 2\) failed: exited with code 2: .*--lr.* \(the result is saved\)/,
+      /::error::trial 4 \(attempt 2\) failed: exited with code 2: error: --lr made the loss diverge \(the result is saved\)/,
     );
     const saved = JSON.parse(readFileSync(join(ws, ".matrix-tune/results/result-4-2.json"), "utf8"));
     assert.equal(saved.status, "failed");
@@ -155,6 +159,23 @@ describe("the trial step", () => {
     assert.match(
       r.stdout,
       /::error::the payload input is not a matrix-tune trial \(v: .*\); pass \$\{\{ toJSON\(matrix\) \}\}/,
+    );
+  });
+
+  it("a payload outside the config's space is refused in one line naming the parameter", async () => {
+    const payload = JSON.stringify({
+      v: 1,
+      study: "digits",
+      round: 1,
+      trial: 4,
+      attempt: 2,
+      params: { lr: 20, momentum: 0, nodes: 16 },
+    });
+    const r = await runStep({ workspace: digitsRepo(), inputs: { command: "trial", payload } });
+    assert.equal(r.code, 1);
+    assert.match(
+      r.stdout,
+      /::error::the payload does not fit the config: parameter "lr" is 20: outside \[0\.01, 0\.5\]\n/,
     );
   });
 
