@@ -3,7 +3,9 @@
  * process group, hands it the parameters (argv, environment, JSON file), streams
  * its output to a log while reading metric lines, enforces the timeout on the
  * whole group, and turns what happened into an attempt record. This is the one
- * place that starts user code; the local shell and the Action's trial step share it.
+ * place that starts user code; the local shell and `matrix-tune trial --spec` (a GitHub
+ * trial job's `run:` step) share it, and it hands the command only the environment
+ * env.ts allows.
  */
 import { spawn } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";

@@ -97,14 +97,79 @@ describe("workflow files", () => {
   });
 });
 
-describe("tune.yml's trial job", () => {
-  interface Step {
-    if?: string;
-    with?: Record<string, unknown>;
+interface Step {
+  id?: string;
+  if?: string;
+  uses?: string;
+  run?: string;
+  env?: Record<string, unknown>;
+  with?: Record<string, unknown>;
+}
+interface Job {
+  name: string;
+  permissions: unknown;
+  env?: unknown;
+  steps: Step[];
+}
+
+const isMatrixTune = (s: Step) => Boolean(s.uses?.startsWith("matrix-tune/matrix-tune@"));
+
+describe("trial jobs: the trial runs in a run: step that holds no credential", () => {
+  const trialJobs = [
+    ...shippedWorkflows().filter((f) => f.name.endsWith("/tune.yml")),
+    ...readmeWorkflows().filter((f) => /command: prepare/.test(f.content)),
+  ].map((f) => ({ file: f.name, job: parse(f.content).jobs.trial as Job }));
+
+  it("the reusable workflow and the README's own wiring both have one", () => {
+    assert.deepEqual(
+      trialJobs.map((t) => t.file),
+      [".github/workflows/tune.yml", "README.md workflow 2"],
+    );
+  });
+
+  for (const { file, job } of trialJobs) {
+    const ids = job.steps.map((s) => s.id);
+    const prepare = job.steps.findIndex((s) => s.id === "prepare");
+    const run = job.steps[prepare + 1]!;
+    const collect = job.steps.findIndex((s) => s.id === "collect");
+
+    it(`${file}: prepare, then at once the run: step, then collect`, () => {
+      assert.ok(prepare >= 0 && isMatrixTune(job.steps[prepare]!), `steps ${ids}`);
+      assert.equal(job.steps[prepare]!.with?.command, "prepare");
+      assert.equal(run.id, "run");
+      assert.ok(run.run && !run.uses);
+      assert.equal(collect, prepare + 2);
+      assert.equal(job.steps[collect]!.with?.command, "collect");
+      // It reports a failed trial too, but never acts on a payload prepare refused.
+      assert.match(job.steps[collect]!.if ?? "", /^always\(\) && steps\.prepare\.outcome == 'success'$/);
+      assert.equal(job.steps[collect]!.with?.payload, job.steps[prepare]!.with?.payload);
+    });
+
+    it(`${file}: the run: step's script has no expression, and its env only the prepare step's paths`, () => {
+      assert.ok(!run.run!.includes("${{"), run.run);
+      assert.match(run.run!, /"\$MATRIX_TUNE_NODE" "\$MATRIX_TUNE_CLI" trial --spec "\$MATRIX_TUNE_SPEC"/);
+      assert.deepEqual(run.env, {
+        MATRIX_TUNE_NODE: "${{ steps.prepare.outputs.node }}",
+        MATRIX_TUNE_CLI: "${{ steps.prepare.outputs.cli }}",
+        MATRIX_TUNE_SPEC: "${{ steps.prepare.outputs.spec }}",
+      });
+    });
+
+    it(`${file}: no token or secret reaches the job's environment or a matrix-tune step of it`, () => {
+      assert.equal(job.env, undefined, "a job-level env would reach the trial's run: step");
+      for (const step of job.steps.filter(isMatrixTune)) {
+        assert.notEqual(step.with?.command, "trial");
+        assert.equal(step.with?.token, undefined);
+      }
+      for (const step of job.steps)
+        for (const v of Object.values({ ...step.env }))
+          assert.doesNotMatch(String(v), /secrets\.|github\.token|GITHUB_TOKEN/, `step ${step.id ?? step.uses}`);
+    });
   }
-  const job: { name: string; permissions: unknown; steps: Step[] } = parse(
-    readFileSync(join(ROOT, ".github/workflows/tune.yml"), "utf8"),
-  ).jobs.trial;
+});
+
+describe("tune.yml's trial job", () => {
+  const job: Job = parse(readFileSync(join(ROOT, ".github/workflows/tune.yml"), "utf8")).jobs.trial;
 
   it("is named as the report job reads jobs back: trial, attempt and member", () => {
     for (const run of [
@@ -126,9 +191,10 @@ describe("tune.yml's trial job", () => {
   it("reads only the matrix's numbers and ids in expressions, and passes the whole entry only as the payload", () => {
     // `${{ … }}` anywhere, and `if:` conditions, which may go without.
     const expressions = [
-      ...[job.name, ...job.steps.flatMap((s) => Object.values(s.with ?? {}).map(String))].flatMap((v) =>
-        [...v.matchAll(/\$\{\{(.*?)\}\}/g)].map((m) => m[1]!.trim()),
-      ),
+      ...[
+        job.name,
+        ...job.steps.flatMap((s) => [...Object.values(s.with ?? {}), ...Object.values(s.env ?? {})].map(String)),
+      ].flatMap((v) => [...v.matchAll(/\$\{\{(.*?)\}\}/g)].map((m) => m[1]!.trim())),
       ...job.steps.flatMap((s) => (s.if ? [s.if.replace(/^\$\{\{(.*)\}\}$/, "$1").trim()] : [])),
     ];
     const uses = expressions.flatMap((e) =>
