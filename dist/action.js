@@ -53939,7 +53939,7 @@ function repoFromEnv(env = process.env) {
 import { existsSync as existsSync4, lstatSync, readdirSync as readdirSync3, readFileSync as readFileSync5, rmSync, writeFileSync as writeFileSync3 } from "node:fs";
 import { join as join3 } from "node:path";
 
-// src/github/jobs.ts
+// src/github/job-names.ts
 function runLabel(run2) {
   return `trial ${run2.trialId} (attempt ${run2.attempt}${run2.member !== void 0 ? `, member ${run2.member}` : ""})`;
 }
@@ -53948,31 +53948,6 @@ function parseTrialJobName(name) {
   const m = TRIAL_JOB.exec(name);
   if (!m) return void 0;
   return { trialId: Number(m[1]), attempt: Number(m[2]), ...m[3] !== void 0 ? { member: Number(m[3]) } : {} };
-}
-async function listTrialJobs(client, repo, runId) {
-  const jobs = await call(
-    `listing the jobs of run ${runId}`,
-    "actions: read",
-    () => client.paginate(client.rest.actions.listJobsForWorkflowRun, {
-      ...repo,
-      run_id: runId,
-      per_page: 100,
-      filter: "latest"
-    })
-  );
-  const out = [];
-  for (const j of jobs) {
-    const id = parseTrialJobName(j.name);
-    if (id)
-      out.push({
-        ...id,
-        status: j.status,
-        conclusion: j.conclusion,
-        url: j.html_url ?? "",
-        runner: j.runner_name ?? void 0
-      });
-  }
-  return out;
 }
 
 // src/trial/job.ts
@@ -58302,6 +58277,33 @@ async function writeComment(client, repo, issueNumber, existing, body) {
     () => client.rest.issues.createComment({ ...repo, issue_number: issueNumber, body })
   );
   return { id: data.id, url: data.html_url, created: true };
+}
+
+// src/github/jobs.ts
+async function listTrialJobs(client, repo, runId) {
+  const jobs = await call(
+    `listing the jobs of run ${runId}`,
+    "actions: read",
+    () => client.paginate(client.rest.actions.listJobsForWorkflowRun, {
+      ...repo,
+      run_id: runId,
+      per_page: 100,
+      filter: "latest"
+    })
+  );
+  const out = [];
+  for (const j of jobs) {
+    const id = parseTrialJobName(j.name);
+    if (id)
+      out.push({
+        ...id,
+        status: j.status,
+        conclusion: j.conclusion,
+        url: j.html_url ?? "",
+        runner: j.runner_name ?? void 0
+      });
+  }
+  return out;
 }
 
 // src/report/chart.ts

@@ -12,7 +12,7 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as core from "@actions/core";
-import { runLabel } from "../github/jobs.ts";
+import { runLabel } from "../github/job-names.ts";
 import type { TrialResult } from "../study/schema.ts";
 import { outcomeLine, payloadRef } from "../trial/job.ts";
 import { parsePayload } from "../trial/payload.ts";

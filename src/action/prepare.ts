@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as core from "@actions/core";
 import type { Overrides } from "../config/overrides.ts";
-import { runLabel } from "../github/jobs.ts";
+import { runLabel } from "../github/job-names.ts";
 import { trialTempDir, writeTrialSpec } from "../trial/job.ts";
 import { checkPayload, parsePayload } from "../trial/payload.ts";
 import { loadActionConfig, workspacePath } from "./config.ts";

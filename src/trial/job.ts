@@ -15,7 +15,7 @@ import { loadConfig } from "../config/load.ts";
 import { applyOverrides, overridesSchema } from "../config/overrides.ts";
 import type { Config } from "../config/schema.ts";
 import { runKey } from "../engine/jobs.ts";
-import { runLabel } from "../github/jobs.ts";
+import { runLabel } from "../github/job-names.ts";
 import type { Attempt } from "../study/schema.ts";
 import { splitCommand } from "./command.ts";
 import { missingEnvNote, trialEnv } from "./env.ts";

