@@ -57,6 +57,7 @@ interface Step {
   if?: string;
   uses?: string;
   run?: string;
+  shell?: string;
   env?: Record<string, string>;
   with?: Record<string, string | number | boolean>;
   "continue-on-error"?: boolean;
@@ -246,6 +247,7 @@ export class GitHubPlayer {
       let ok = true;
       let result: StepResult | undefined;
       if (step.run !== undefined) {
+        if ((step.shell ?? "bash") !== "bash") throw new Error(`the player runs only bash scripts, not ${step.shell}`);
         const stepEnv = Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, expand(v, contexts)]));
         // The runner expands expressions in the script too; ours have none (workflows.test.ts checks).
         result = await runScript({ workspace: ws, script: expand(step.run, contexts), env: { ...env, ...stepEnv } });

@@ -102,6 +102,7 @@ interface Step {
   if?: string;
   uses?: string;
   run?: string;
+  shell?: string;
   env?: Record<string, unknown>;
   with?: Record<string, unknown>;
 }
@@ -138,6 +139,7 @@ describe("trial jobs: the trial runs in a run: step that holds no credential", (
       assert.equal(job.steps[prepare]!.with?.command, "prepare");
       assert.equal(run.id, "run");
       assert.ok(run.run && !run.uses);
+      assert.equal(run.shell, "bash", "exec and the quoting are bash's, on any runner");
       assert.equal(collect, prepare + 2);
       assert.equal(job.steps[collect]!.with?.command, "collect");
       // It reports a failed trial too, but never acts on a payload prepare refused.
