@@ -52,7 +52,8 @@ export interface RunRecord {
   report?: StepResult;
 }
 
-interface Step {
+/** A step of a workflow file, as YAML parses it. */
+export interface WorkflowStep {
   id?: string;
   if?: string;
   uses?: string;
@@ -64,7 +65,7 @@ interface Step {
 }
 type JobName = "plan" | "trial" | "report";
 const WORKFLOW = parse(readFileSync(join(ROOT, ".github/workflows/tune.yml"), "utf8")) as {
-  jobs: Record<JobName, { name?: string; steps: Step[] }>;
+  jobs: Record<JobName, { name?: string; steps: WorkflowStep[] }>;
 };
 
 const PLAN_STATE = "matrix-tune-state";

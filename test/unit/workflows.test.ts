@@ -13,6 +13,7 @@ import { parse } from "yaml";
 import { parseTrialJobName, runLabel } from "../../src/github/job-names.ts";
 import { expand } from "../helpers/actions-runner.ts";
 import { ROOT } from "../helpers/cli.ts";
+import type { WorkflowStep } from "../helpers/github-play.ts";
 
 interface WorkflowFile {
   name: string;
@@ -97,23 +98,14 @@ describe("workflow files", () => {
   });
 });
 
-interface Step {
-  id?: string;
-  if?: string;
-  uses?: string;
-  run?: string;
-  shell?: string;
-  env?: Record<string, unknown>;
-  with?: Record<string, unknown>;
-}
 interface Job {
   name: string;
   permissions: unknown;
   env?: unknown;
-  steps: Step[];
+  steps: WorkflowStep[];
 }
 
-const isMatrixTune = (s: Step) => Boolean(s.uses?.startsWith("matrix-tune/matrix-tune@"));
+const isMatrixTune = (s: WorkflowStep) => Boolean(s.uses?.startsWith("matrix-tune/matrix-tune@"));
 
 describe("trial jobs: the trial runs in a run: step that holds no credential", () => {
   const trialJobs = [
