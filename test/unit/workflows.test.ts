@@ -150,7 +150,12 @@ describe("trial jobs: the trial runs in a run: step that holds no credential", (
     });
 
     it(`${file}: no token or secret reaches the job's environment or a matrix-tune step of it`, () => {
+      // The code, and artifacts of earlier runs (the checkpoints it continues): nothing else.
+      assert.deepEqual(job.permissions, { contents: "read", actions: "read" });
       assert.equal(job.env, undefined, "a job-level env would reach the trial's run: step");
+      // A persisted checkout token would sit in .git/config, in the trial's working tree.
+      for (const step of job.steps.filter((s) => s.uses?.startsWith("actions/checkout@")))
+        assert.equal(step.with?.["persist-credentials"], false);
       for (const step of job.steps.filter(isMatrixTune)) {
         assert.notEqual(step.with?.command, "trial");
         assert.equal(step.with?.token, undefined);
@@ -199,10 +204,6 @@ describe("tune.yml's trial job", () => {
     assert.ok(uses.some((u) => u.path === "resume.id"));
     for (const { e, path } of uses)
       assert.ok(path === "" ? e === "toJSON(matrix)" : allowed.includes(path), `${e} reads matrix.${path}`);
-  });
-
-  it("may read artifacts of earlier runs (the checkpoints it continues), and nothing else but the code", () => {
-    assert.deepEqual(job.permissions, { contents: "read", actions: "read" });
   });
 });
 
