@@ -2164,9 +2164,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve4, reject) => {
+          return new Promise((resolve3, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve4(data);
+              return err ? reject(err) : resolve3(data);
             });
           });
         }
@@ -2204,12 +2204,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve4, reject) => {
+          return new Promise((resolve3, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve4(data);
+              ) : resolve3(data);
             });
           });
         }
@@ -2581,14 +2581,14 @@ var require_connect = __commonJS({
       const sessionCache = new SessionCache(maxCachedSessions == null ? 100 : maxCachedSessions);
       timeout = timeout == null ? 1e4 : timeout;
       allowH2 = allowH2 != null ? allowH2 : false;
-      return function connect({ hostname: hostname4, host, protocol, port, servername, localAddress, httpSocket }, callback) {
+      return function connect({ hostname: hostname3, host, protocol, port, servername, localAddress, httpSocket }, callback) {
         let socket;
         if (protocol === "https:") {
           if (!tls) {
             tls = __require("node:tls");
           }
           servername = servername || options.servername || util.getServerName(host) || null;
-          const sessionKey = servername || hostname4;
+          const sessionKey = servername || hostname3;
           assert2(sessionKey);
           const session = customSession || sessionCache.get(sessionKey) || null;
           port = port || 443;
@@ -2604,7 +2604,7 @@ var require_connect = __commonJS({
             socket: httpSocket,
             // upgrade socket connection
             port,
-            host: hostname4
+            host: hostname3
           });
           socket.on("session", function(session2) {
             sessionCache.set(sessionKey, session2);
@@ -2618,14 +2618,14 @@ var require_connect = __commonJS({
             ...options,
             localAddress,
             port,
-            host: hostname4
+            host: hostname3
           });
         }
         if (options.keepAlive == null || options.keepAlive) {
           const keepAliveInitialDelay = options.keepAliveInitialDelay === void 0 ? 6e4 : options.keepAliveInitialDelay;
           socket.setKeepAlive(true, keepAliveInitialDelay);
         }
-        const clearConnectTimeout = setupConnectTimeout(new WeakRef(socket), { timeout, hostname: hostname4, port });
+        const clearConnectTimeout = setupConnectTimeout(new WeakRef(socket), { timeout, hostname: hostname3, port });
         socket.setNoDelay(true).once(protocol === "https:" ? "secureConnect" : "connect", function() {
           queueMicrotask(clearConnectTimeout);
           if (callback) {
@@ -4476,8 +4476,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve4, reject) => {
-        res = resolve4;
+      const promise2 = new Promise((resolve3, reject) => {
+        res = resolve3;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -6728,12 +6728,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve4, reject) => {
+      const waitForDrain = () => new Promise((resolve3, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve4;
+          callback = resolve3;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7093,8 +7093,8 @@ var require_client_h2 = __commonJS({
         }
       }
       let stream;
-      const { hostname: hostname4, port } = client[kUrl];
-      headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname4}${port ? `:${port}` : ""}`;
+      const { hostname: hostname3, port } = client[kUrl];
+      headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname3}${port ? `:${port}` : ""}`;
       headers[HTTP2_HEADER_METHOD] = method;
       const abort = (error63) => {
         if (request2.aborted) {
@@ -7403,12 +7403,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve4, reject) => {
+      const waitForDrain = () => new Promise((resolve3, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve4;
+          callback = resolve3;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7887,16 +7887,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve4) => {
+        return new Promise((resolve3) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve4;
+            this[kClosedResolve] = resolve3;
           } else {
-            resolve4(null);
+            resolve3(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve4) => {
+        return new Promise((resolve3) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -7907,7 +7907,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve4(null);
+            resolve3(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7934,20 +7934,20 @@ var require_client = __commonJS({
     async function connect(client) {
       assert2(!client[kConnecting]);
       assert2(!client[kHTTPContext]);
-      let { host, hostname: hostname4, protocol, port } = client[kUrl];
-      if (hostname4[0] === "[") {
-        const idx = hostname4.indexOf("]");
+      let { host, hostname: hostname3, protocol, port } = client[kUrl];
+      if (hostname3[0] === "[") {
+        const idx = hostname3.indexOf("]");
         assert2(idx !== -1);
-        const ip = hostname4.substring(1, idx);
+        const ip = hostname3.substring(1, idx);
         assert2(net.isIP(ip));
-        hostname4 = ip;
+        hostname3 = ip;
       }
       client[kConnecting] = true;
       if (channels.beforeConnect.hasSubscribers) {
         channels.beforeConnect.publish({
           connectParams: {
             host,
-            hostname: hostname4,
+            hostname: hostname3,
             protocol,
             port,
             version: client[kHTTPContext]?.version,
@@ -7958,10 +7958,10 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve4, reject) => {
+        const socket = await new Promise((resolve3, reject) => {
           client[kConnector]({
             host,
-            hostname: hostname4,
+            hostname: hostname3,
             protocol,
             port,
             servername: client[kServerName],
@@ -7970,7 +7970,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve4(socket2);
+              resolve3(socket2);
             }
           });
         });
@@ -7994,7 +7994,7 @@ var require_client = __commonJS({
           channels.connected.publish({
             connectParams: {
               host,
-              hostname: hostname4,
+              hostname: hostname3,
               protocol,
               port,
               version: client[kHTTPContext]?.version,
@@ -8015,7 +8015,7 @@ var require_client = __commonJS({
           channels.connectError.publish({
             connectParams: {
               host,
-              hostname: hostname4,
+              hostname: hostname3,
               protocol,
               port,
               version: client[kHTTPContext]?.version,
@@ -8306,8 +8306,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve4) => {
-            this[kClosedResolve] = resolve4;
+          await new Promise((resolve3) => {
+            this[kClosedResolve] = resolve3;
           });
         }
       }
@@ -8990,10 +8990,10 @@ var require_env_http_proxy_agent = __commonJS({
         }
       }
       #getProxyAgentForUrl(url2) {
-        let { protocol, host: hostname4, port } = url2;
-        hostname4 = hostname4.replace(/:\d*$/, "").toLowerCase();
+        let { protocol, host: hostname3, port } = url2;
+        hostname3 = hostname3.replace(/:\d*$/, "").toLowerCase();
         port = Number.parseInt(port, 10) || DEFAULT_PORTS[protocol] || 0;
-        if (!this.#shouldProxy(hostname4, port)) {
+        if (!this.#shouldProxy(hostname3, port)) {
           return this[kNoProxyAgent];
         }
         if (protocol === "https:") {
@@ -9001,7 +9001,7 @@ var require_env_http_proxy_agent = __commonJS({
         }
         return this[kHttpProxyAgent];
       }
-      #shouldProxy(hostname4, port) {
+      #shouldProxy(hostname3, port) {
         if (this.#noProxyChanged) {
           this.#parseNoProxy();
         }
@@ -9017,11 +9017,11 @@ var require_env_http_proxy_agent = __commonJS({
             continue;
           }
           if (!/^[.*]/.test(entry.hostname)) {
-            if (hostname4 === entry.hostname) {
+            if (hostname3 === entry.hostname) {
               return false;
             }
           } else {
-            if (hostname4.endsWith(entry.hostname.replace(/^\*/, ""))) {
+            if (hostname3.endsWith(entry.hostname.replace(/^\*/, ""))) {
               return false;
             }
           }
@@ -9576,7 +9576,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve4, reject) => {
+        return await new Promise((resolve3, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9589,7 +9589,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve4(null);
+              resolve3(null);
             }
           }).on("error", noop4).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9608,7 +9608,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve4, reject) => {
+      return new Promise((resolve3, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9625,7 +9625,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve4,
+              resolve: resolve3,
               reject,
               length: 0,
               body: []
@@ -9695,18 +9695,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve4, stream, length } = consume2;
+      const { type, body, resolve: resolve3, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve4(chunksDecode(body, length));
+          resolve3(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve4(JSON.parse(chunksDecode(body, length)));
+          resolve3(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve4(chunksConcat(body, length).buffer);
+          resolve3(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve4(new Blob(body, { type: stream[kContentType] }));
+          resolve3(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve4(chunksConcat(body, length));
+          resolve3(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9963,9 +9963,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve3, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10188,9 +10188,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve3, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10475,9 +10475,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve3, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10569,9 +10569,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve3, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -14434,7 +14434,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url2 = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve4, reject) => agent.dispatch(
+        return new Promise((resolve3, reject) => agent.dispatch(
           {
             path: url2.pathname + url2.search,
             origin: url2.origin,
@@ -14510,7 +14510,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve4({
+              resolve3({
                 status,
                 statusText: statusText2,
                 headersList,
@@ -14553,7 +14553,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve4({
+              resolve3({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18294,8 +18294,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve4) => {
-        setTimeout(resolve4, ms).unref();
+      return new Promise((resolve3) => {
+        setTimeout(resolve3, ms).unref();
       });
     }
     module.exports = {
@@ -19277,11 +19277,11 @@ var require_lib = __commonJS({
     })();
     var __awaiter3 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value2) {
-        return value2 instanceof P ? value2 : new P(function(resolve4) {
-          resolve4(value2);
+        return value2 instanceof P ? value2 : new P(function(resolve3) {
+          resolve3(value2);
         });
       }
-      return new (P || (P = Promise))(function(resolve4, reject) {
+      return new (P || (P = Promise))(function(resolve3, reject) {
         function fulfilled(value2) {
           try {
             step(generator.next(value2));
@@ -19297,7 +19297,7 @@ var require_lib = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -19384,26 +19384,26 @@ var require_lib = __commonJS({
       }
       readBody() {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve4) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve3) => __awaiter3(this, void 0, void 0, function* () {
             let output2 = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output2 = Buffer.concat([output2, chunk]);
             });
             this.message.on("end", () => {
-              resolve4(output2.toString());
+              resolve3(output2.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve4) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve3) => __awaiter3(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve4(Buffer.concat(chunks));
+              resolve3(Buffer.concat(chunks));
             });
           }));
         });
@@ -19611,14 +19611,14 @@ var require_lib = __commonJS({
        */
       requestRaw(info2, data) {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve4, reject) => {
+          return new Promise((resolve3, reject) => {
             function callbackForResult(err, res) {
               if (err) {
                 reject(err);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
-                resolve4(res);
+                resolve3(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -19862,12 +19862,12 @@ var require_lib = __commonJS({
         return __awaiter3(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
           const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-          return new Promise((resolve4) => setTimeout(() => resolve4(), ms));
+          return new Promise((resolve3) => setTimeout(() => resolve3(), ms));
         });
       }
       _processResponse(res, options) {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve4, reject) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve3, reject) => __awaiter3(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -19875,7 +19875,7 @@ var require_lib = __commonJS({
               headers: {}
             };
             if (statusCode === HttpCodes2.NotFound) {
-              resolve4(response);
+              resolve3(response);
             }
             function dateTimeDeserializer(key, value2) {
               if (typeof value2 === "string") {
@@ -19914,7 +19914,7 @@ var require_lib = __commonJS({
               err.result = response.result;
               reject(err);
             } else {
-              resolve4(response);
+              resolve3(response);
             }
           }));
         });
@@ -20378,8 +20378,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve4, reject) {
-            return setTimeout(resolve4, t);
+          return new this.Promise(function(resolve3, reject) {
+            return setTimeout(resolve3, t);
           });
         }
         computePenalty() {
@@ -20590,15 +20590,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error63, reject, resolve4, returned, task;
+          var args, cb, error63, reject, resolve3, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve4, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve3, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve4(returned);
+                  return resolve3(returned);
                 };
               } catch (error1) {
                 error63 = error1;
@@ -20613,13 +20613,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise2, reject, resolve4;
-          resolve4 = reject = null;
+          var promise2, reject, resolve3;
+          resolve3 = reject = null;
           promise2 = new this.Promise(function(_resolve, _reject) {
-            resolve4 = _resolve;
+            resolve3 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve4, reject });
+          this._queue.push({ task, args, resolve: resolve3, reject });
           this._tryToRun();
           return promise2;
         }
@@ -21020,14 +21020,14 @@ var require_light = __commonJS({
                 counts2 = this._states.counts;
                 return counts2[0] + counts2[1] + counts2[2] + counts2[3] === at;
               };
-              return new this.Promise((resolve4, reject) => {
+              return new this.Promise((resolve3, reject) => {
                 if (finished()) {
-                  return resolve4();
+                  return resolve3();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve4();
+                      return resolve3();
                     }
                   });
                 }
@@ -21120,9 +21120,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve4, reject) {
+              return new this.Promise(function(resolve3, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve4)(args3);
+                  return (args3[0] != null ? reject : resolve3)(args3);
                 });
               });
             };
@@ -29045,8 +29045,8 @@ var require_shell_quote = __commonJS({
 });
 
 // src/action/main.ts
-import { tmpdir as tmpdir2 } from "node:os";
-import { join as join7 } from "node:path";
+import { tmpdir } from "node:os";
+import { join as join8 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -29210,11 +29210,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve4) {
-      resolve4(value2);
+    return value2 instanceof P ? value2 : new P(function(resolve3) {
+      resolve3(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value2) {
       try {
         step(generator.next(value2));
@@ -29230,7 +29230,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -29614,11 +29614,11 @@ var httpClient = __toESM(require_lib(), 1);
 var import_undici2 = __toESM(require_undici(), 1);
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve4) {
-      resolve4(value2);
+    return value2 instanceof P ? value2 : new P(function(resolve3) {
+      resolve3(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value2) {
       try {
         step(generator.next(value2));
@@ -29634,7 +29634,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -36549,9 +36549,9 @@ var asciiTabOrNewline = /[\t\n\r]/g;
 function stripTabAndNewline(value2) {
   return value2.replace(asciiTabOrNewline, "");
 }
-function urlHostnameOk(url2, hostname4) {
-  hostname4.lastIndex = 0;
-  return hostname4.test(url2.hostname);
+function urlHostnameOk(url2, hostname3) {
+  hostname3.lastIndex = 0;
+  return hostname3.test(url2.hostname);
 }
 function urlProtocolOk(url2, protocol) {
   protocol.lastIndex = 0;
@@ -37743,7 +37743,7 @@ function handleIntersectionResults(result, left, right) {
   const unrecKeys = /* @__PURE__ */ new Map();
   let unrecIssue;
   const keyIssues = /* @__PURE__ */ new Map();
-  const collect = (iss, side) => {
+  const collect2 = (iss, side) => {
     let keys;
     if (iss.code === "unrecognized_keys" && !iss.path?.length) {
       unrecIssue ?? (unrecIssue = iss);
@@ -37764,11 +37764,11 @@ function handleIntersectionResults(result, left, right) {
     return true;
   };
   for (const iss of left.issues) {
-    if (!collect(iss, "l"))
+    if (!collect2(iss, "l"))
       result.issues.push(iss);
   }
   for (const iss of right.issues) {
-    if (!collect(iss, "r"))
+    if (!collect2(iss, "r"))
       result.issues.push(iss);
   }
   const bothKeys = [...unrecKeys].filter(([, f]) => f.l && f.r).map(([k]) => k);
@@ -38790,7 +38790,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve4) {
+function isRecursive(inst, stack, resolve3) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -38800,7 +38800,7 @@ function isRecursive(inst, stack, resolve4) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer2 = isRecursive(child, stack, resolve4);
+      const answer2 = isRecursive(child, stack, resolve3);
       if (answer2 > result)
         result = answer2;
     }
@@ -38811,7 +38811,7 @@ function isRecursive(inst, stack, resolve4) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread2 && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve4) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve3) : NONE;
       if (child > answer2)
         answer2 = child;
     }
@@ -38875,7 +38875,7 @@ function isRecursive(inst, stack, resolve4) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve4 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve3 ? inst._zod.innerType : void 0);
       merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -47127,45 +47127,45 @@ var PATTERN_IS_COMPLETE = /* @__PURE__ */ new Set([
   "xid"
 ]);
 function generateStringFormatCheck(doc, ctx, def, accessor, needsValue = true) {
-  const fmt2 = def.format;
-  if (fmt2 === "base64") {
+  const fmt = def.format;
+  if (fmt === "base64") {
     const validator = addConstant(ctx, isValidBase64);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (fmt2 === "base64url") {
+  if (fmt === "base64url") {
     const validator = addConstant(ctx, isValidBase64URL);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (fmt2 === "jwt") {
+  if (fmt === "jwt") {
     const validator = addConstant(ctx, isValidJWT);
     const alg = addConstant(ctx, def.alg ?? null);
     doc.write(`if (!${validator}(${accessor}, ${alg})) return INVALID;`);
     return accessor;
   }
-  if (fmt2 === "ipv6") {
+  if (fmt === "ipv6") {
     const validator = addConstant(ctx, isValidIPv6);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (fmt2 === "cidrv6") {
+  if (fmt === "cidrv6") {
     const validator = addConstant(ctx, isValidCIDRv6);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (fmt2 === "credit_card") {
+  if (fmt === "credit_card") {
     const validator = addConstant(ctx, isValidCreditCard);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (fmt2 === "iban") {
+  if (fmt === "iban") {
     const validator = addConstant(ctx, isValidIBAN);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
   const formatDef = def;
-  if (fmt2 === "url" || fmt2 === "httpurl" || formatDef.normalize || formatDef.hostname !== void 0 || formatDef.protocol !== void 0) {
+  if (fmt === "url" || fmt === "httpurl" || formatDef.normalize || formatDef.hostname !== void 0 || formatDef.protocol !== void 0) {
     const parseConst = addConstant(ctx, validateURL);
     const defConst = addConstant(ctx, def);
     const trimVar = newVar(ctx);
@@ -47191,12 +47191,12 @@ function generateStringFormatCheck(doc, ctx, def, accessor, needsValue = true) {
   const customFn = def.fn;
   if (customFn) {
     if (isAsyncFunction(customFn))
-      throw new ZodCompileUnsupportedError(`async string format ${fmt2}`);
+      throw new ZodCompileUnsupportedError(`async string format ${fmt}`);
     const fnConst = addConstant(ctx, customFn);
     doc.write(`if (!${fnConst}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (PATTERN_IS_COMPLETE.has(fmt2) && def.pattern) {
+  if (PATTERN_IS_COMPLETE.has(fmt) && def.pattern) {
     const patternConst = addConstant(ctx, def.pattern);
     doc.write(`${patternConst}.lastIndex = 0;`);
     doc.write(`if (!${patternConst}.test(${accessor})) return INVALID;`);
@@ -53955,8 +53955,24 @@ function repoFromEnv(env = process.env) {
   return { owner, repo };
 }
 
-// src/action/config.ts
-import { relative, resolve } from "node:path";
+// src/action/collect.ts
+import { existsSync as existsSync4, lstatSync, readdirSync as readdirSync3, readFileSync as readFileSync5, rmSync, writeFileSync as writeFileSync3 } from "node:fs";
+import { join as join3 } from "node:path";
+
+// src/github/job-names.ts
+function runLabel(run2) {
+  return `trial ${run2.trialId} (attempt ${run2.attempt}${run2.member !== void 0 ? `, member ${run2.member}` : ""})`;
+}
+var TRIAL_JOB = /trial (\d+) \(attempt (\d+)(?:, member (\d+))?\)\s*$/;
+function parseTrialJobName(name) {
+  const m = TRIAL_JOB.exec(name);
+  if (!m) return void 0;
+  return { trialId: Number(m[1]), attempt: Number(m[2]), ...m[3] !== void 0 ? { member: Number(m[3]) } : {} };
+}
+
+// src/trial/job.ts
+import { existsSync as existsSync3, mkdirSync as mkdirSync2, readdirSync as readdirSync2, readFileSync as readFileSync4, writeFileSync as writeFileSync2 } from "node:fs";
+import { dirname, join as join2, resolve } from "node:path";
 
 // src/config/load.ts
 var import_yaml = __toESM(require_dist(), 1);
@@ -54089,23 +54105,12 @@ function templateNames(argv) {
 function hasUnclosedTemplate(arg) {
   return arg.replace(PLACEHOLDER, "").includes("${");
 }
-function formatValue(v) {
-  return String(v);
-}
-function expandArgv(argv, params, builtins) {
-  const values = { ...builtins };
-  for (const [k, v] of Object.entries(params)) values[k] = formatValue(v);
-  const out = [];
-  for (const arg of argv) {
-    let dropped = false;
-    const filled = arg.replace(PLACEHOLDER, (_, name) => {
-      const v = values[name];
-      if (v === void 0) dropped = true;
-      return v ?? "";
-    });
-    if (!dropped) out.push(filled);
-  }
-  return out;
+
+// src/trial/env.ts
+var FORBIDDEN_PATTERN = /^(INPUT_|ACTIONS_)|^(GITHUB_TOKEN|GITHUB_ENV|GITHUB_PATH|GITHUB_OUTPUT|GITHUB_STATE|GITHUB_STEP_SUMMARY|NODE_OPTIONS)$/;
+function forbiddenEnvReason(name) {
+  if (!FORBIDDEN_PATTERN.test(name)) return void 0;
+  return `${name} may not be passed to trials: trials can run a pull request's untrusted code, and ${name} is one of the step's inputs, the runner's credentials, the workflow token, GitHub's file commands or NODE_OPTIONS`;
 }
 
 // src/config/schema.ts
@@ -54166,6 +54171,12 @@ var duration3 = external_exports.union([
   return Number(m[1]) * unit;
 });
 var metricName = external_exports.string().min(1);
+var envFrom = external_exports.strictObject({
+  from: external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name is letters, digits and underscores").superRefine((name, ctx) => {
+    const reason = forbiddenEnvReason(name);
+    if (reason) ctx.addIssue({ code: "custom", message: reason });
+  }).describe("the variable of matrix-tune's environment whose value the trial gets under this name")
+});
 var resourceSchema = external_exports.strictObject({
   name: paramName.describe("how the trial receives it: ${name}, TUNE_PARAM_<NAME> and params.json"),
   min: external_exports.number().positive().describe("the resource of hyperband's shortest trials"),
@@ -54202,7 +54213,9 @@ var configSchema = external_exports.strictObject({
     "argv list, or a string split as a shell would split it (it never runs through a shell); ${name} is replaced by a parameter's value"
   ),
   workdir: external_exports.string().optional().describe("working directory of trials, relative to this file"),
-  env: external_exports.record(external_exports.string(), scalar).default({}),
+  env: external_exports.record(external_exports.string(), external_exports.union([scalar, envFrom])).default({}).describe(
+    "variables added to each trial's environment: a value, or {from: NAME} to pass on one of matrix-tune's own (trials otherwise get only ordinary runtime variables)"
+  ),
   timeout: duration3.optional().describe("per-trial limit; the whole process group is killed"),
   objective: external_exports.strictObject({
     metric: metricName,
@@ -54849,84 +54862,8 @@ function withTrustedSettings(config2, trusted, source) {
     `the pull request's config does not fit the settings taken from the default branch's ${source}: ${problems}`
   );
 }
-
-// src/action/config.ts
-function workspacePath(path) {
-  return resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), path);
-}
-function parseOverrides(text) {
-  if (!text) return {};
-  let raw;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new Error(`input overrides is not JSON (${err.message})`);
-  }
-  const parsed = overridesSchema.safeParse(raw);
-  if (!parsed.success)
-    throw new Error(
-      `input overrides: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`
-    );
-  return parsed.data;
-}
-function loadActionConfig(path, overrides = {}, trusted) {
-  const loaded = loadAnnotated(workspacePath(overrides.config ?? path));
-  const config2 = trusted ? withTrustedSettings(loaded.config, loadAnnotated(workspacePath(trusted)).config, trusted) : loaded.config;
-  return { ...loaded, config: applyOverrides(config2, overrides) };
-}
-function loadAnnotated(file2) {
-  try {
-    return loadConfig(file2);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      const shown2 = relative(process.env.GITHUB_WORKSPACE ?? process.cwd(), file2);
-      for (const i of err.issues)
-        error(`${i.path ? `${i.path}: ` : ""}${i.message}`, {
-          title: "matrix-tune config",
-          file: shown2,
-          ...i.line > 0 ? { startLine: i.line, startColumn: i.col } : {}
-        });
-    }
-    throw err;
-  }
-}
-
-// src/action/fork.ts
-import { existsSync as existsSync3 } from "node:fs";
-var eventPullSchema = external_exports.looseObject({
-  head: external_exports.looseObject({ repo: external_exports.looseObject({ full_name: external_exports.string() }).nullable() })
-});
-async function isFork(q) {
-  if (q.input === "true" || q.input === "false") return q.input === "true";
-  if (q.input) throw new Error(`input fork must be "true", "false" or empty, got "${q.input}"`);
-  if (q.eventPull === void 0 && (q.pr === void 0 || !q.client)) return false;
-  const repo = q.repo();
-  const own2 = `${repo.owner}/${repo.repo}`;
-  if (q.eventPull !== void 0) {
-    const pull = eventPullSchema.safeParse(q.eventPull);
-    if (!pull.success) throw new Error("the event's pull_request has no head repository field; refusing to guess");
-    return pull.data.head.repo?.full_name !== own2;
-  }
-  const pr = q.pr;
-  const client = q.client;
-  const { data } = await call(
-    `reading pull request #${pr}`,
-    "pull-requests: read",
-    () => client.rest.pulls.get({ ...repo, pull_number: pr })
-  );
-  return data.head.repo?.full_name !== own2;
-}
-function trustedConfigFor(fork, trusted) {
-  if (!fork) return void 0;
-  if (!trusted)
-    throw new Error(
-      "this study runs a pull request from a fork, and no default-branch config was given (input trusted-config): a fork's runners, environment and budget must come from the default branch. Check the default branch out into a directory of its own and pass its config's path as trusted-config (the reusable workflow does this)"
-    );
-  if (!existsSync3(workspacePath(trusted)))
-    throw new Error(
-      `this study runs a pull request from a fork, and the default branch has no ${trusted}: a fork's runners, environment and budget come from the default branch's config, so it must have one`
-    );
-  return trusted;
+function settledConfig(own2, overrides, trusted) {
+  return applyOverrides(trusted ? withTrustedSettings(own2, trusted.config, trusted.source) : own2, overrides);
 }
 
 // src/study/study.ts
@@ -55083,11 +55020,11 @@ function runsOf(trialId, attempt, members2) {
   if (members2 === 1) return [{ trialId, attempt }];
   return Array.from({ length: members2 }, (_, member) => ({ trialId, attempt, member }));
 }
-function latestAttempt(trial2) {
-  return trial2.attempts.reduce((n, a) => Math.max(n, a.attempt), 0);
+function latestAttempt(trial) {
+  return trial.attempts.reduce((n, a) => Math.max(n, a.attempt), 0);
 }
-function willRetry(trial2, retries) {
-  return trial2.status === "failed" && latestAttempt(trial2) <= retries;
+function willRetry(trial, retries) {
+  return trial.status === "failed" && latestAttempt(trial) <= retries;
 }
 function openRound(study, fresh, retry2) {
   const index = study.rounds.length + 1;
@@ -55117,18 +55054,18 @@ function extendRound(study, fresh) {
   return { study: { ...study, trials, rounds }, runs };
 }
 function recordAttempt(study, attempt) {
-  const trial2 = study.trials[attempt.trialId];
-  if (!trial2)
+  const trial = study.trials[attempt.trialId];
+  if (!trial)
     throw new Error(`result for trial ${attempt.trialId}, but the study has trials 0..${study.trials.length - 1}`);
-  if (trial2.attempts.some((a) => sameRun(a, attempt))) return study;
-  const attempts = [...trial2.attempts, attempt].sort(
+  if (trial.attempts.some((a) => sameRun(a, attempt))) return study;
+  const attempts = [...trial.attempts, attempt].sort(
     (a, b) => a.attempt - b.attempt || (a.member ?? 0) - (b.member ?? 0)
   );
   const members2 = membersOf(study.config);
   const latest = attempts.filter((a) => a.attempt === attempt.attempt);
-  const status = latest.length < members2 ? trial2.status : combinedStatus(latest);
+  const status = latest.length < members2 ? trial.status : combinedStatus(latest);
   const trials = study.trials.slice();
-  trials[trial2.id] = { ...trial2, attempts, status };
+  trials[trial.id] = { ...trial, attempts, status };
   return { ...study, trials };
 }
 function sameRun(a, b) {
@@ -55142,13 +55079,13 @@ function withStop(study, stop) {
   const { stop: _, ...rest } = study;
   return stop ? { ...rest, stop } : rest;
 }
-function trialSamples(trial2) {
-  if (trial2.status !== "succeeded") return [];
-  const latest = latestAttempt(trial2);
-  return trial2.attempts.flatMap((a) => a.attempt === latest && a.status === "succeeded" ? [a.value] : []);
+function trialSamples(trial) {
+  if (trial.status !== "succeeded") return [];
+  const latest = latestAttempt(trial);
+  return trial.attempts.flatMap((a) => a.attempt === latest && a.status === "succeeded" ? [a.value] : []);
 }
-function trialValue(trial2) {
-  const samples = trialSamples(trial2);
+function trialValue(trial) {
+  const samples = trialSamples(trial);
   return samples.length ? samples.reduce((s, v) => s + v, 0) / samples.length : void 0;
 }
 function isBetter(goal, a, b) {
@@ -55178,6 +55115,477 @@ function unfinishedRuns(study) {
   const last = study.rounds[study.rounds.length - 1];
   if (!last) return [];
   return last.runs.filter((r) => !study.trials[r.trialId].attempts.some((a) => sameRun(a, r)));
+}
+
+// src/trial/prune.ts
+var pruneRuleSchema = external_exports.object({
+  /** A trial is never pruned before it has reported this many values. */
+  after: external_exports.int().min(0),
+  /** [step, median of earlier trials' objective at that step], steps ascending. */
+  median: external_exports.array(external_exports.tuple([external_exports.int().min(0), external_exports.number()])).min(1)
+});
+var MAX_CURVE_POINTS = 64;
+function medianRule(config2, study, rule) {
+  const { metric, goal } = config2.objective;
+  const byStep = /* @__PURE__ */ new Map();
+  for (const t of study.trials)
+    for (const a of t.attempts) {
+      if (a.status === "failed") continue;
+      const curve2 = /* @__PURE__ */ new Map();
+      for (const point of a.intermediate) {
+        const v = point.values[metric];
+        if (v !== void 0) curve2.set(point.step, v);
+      }
+      for (const [step, v] of curve2) byStep.set(step, [...byStep.get(step) ?? [], v]);
+    }
+  const curve = [...byStep.entries()].filter(([, vs]) => vs.length >= rule.min_trials).sort((a, b) => a[0] - b[0]).map(([step, vs]) => [step, lenient(median(vs), goal)]);
+  if (curve.length === 0) return void 0;
+  return { after: rule.min_steps, median: thin(curve, MAX_CURVE_POINTS) };
+}
+function lenient(v, goal) {
+  if (v === 0 || !Number.isFinite(v)) return v;
+  const unit = 10 ** (Math.floor(Math.log10(Math.abs(v))) - 3);
+  const rounded = goal === "maximize" ? Math.floor(v / unit) * unit : Math.ceil(v / unit) * unit;
+  return Number(rounded.toPrecision(4));
+}
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+function thin(points, max) {
+  if (points.length <= max) return [...points];
+  const out = [];
+  for (let i = 0; i < max; i++) out.push(points[Math.round(i * (points.length - 1) / (max - 1))]);
+  return out;
+}
+
+// src/engine/jobs.ts
+function jobsFor(config2, study, runs) {
+  const prune = config2.early_stopping ? medianRule(config2, study, config2.early_stopping) : void 0;
+  return runs.map((run2) => {
+    const trial = study.trials[run2.trialId];
+    const resume = resumeFrom(study, trial, run2);
+    return {
+      trialId: run2.trialId,
+      attempt: run2.attempt,
+      params: runParams(config2, trial),
+      ...run2.member !== void 0 ? { member: { index: run2.member, ...memberSeedFold(config2, run2.member), folds: config2.folds } } : {},
+      ...resume ? { resume } : {},
+      ...prune ? { prune } : {},
+      ...trial.ref ? { ref: trial.ref } : {}
+    };
+  });
+}
+function runParams(config2, trial) {
+  if (!config2.resource || trial.resource === void 0) return trial.params;
+  return { ...trial.params, [config2.resource.name]: trial.resource };
+}
+function runKey(ref) {
+  return `${ref.trial}-${ref.attempt}${ref.member !== void 0 ? `-${ref.member}` : ""}`;
+}
+function resumeFrom(study, trial, run2) {
+  const from = run2.attempt > 1 ? trial : trial.parent !== void 0 ? study.trials[trial.parent] : void 0;
+  if (!from) return void 0;
+  const attempt = from === trial ? run2.attempt - 1 : latestAttempt(from);
+  if (attempt < 1) return void 0;
+  const recorded = from.attempts.find((a) => a.attempt === attempt && (a.member ?? 0) === (run2.member ?? 0));
+  return {
+    trial: from.id,
+    attempt,
+    ...run2.member !== void 0 ? { member: run2.member } : {},
+    ...recorded?.runId !== void 0 ? { runId: recorded.runId } : {}
+  };
+}
+
+// src/space/check.ts
+function checkParams(space, params, extra = /* @__PURE__ */ new Set()) {
+  const known = new Set(space.dims.map((d) => d.name));
+  for (const name of Object.keys(params))
+    if (!known.has(name) && !extra.has(name))
+      return `parameter "${name}" is not in the config's space (it has ${[...known, ...extra].join(", ")})`;
+  for (const { name, param } of space.dims) {
+    const active = isActive(param, params);
+    if (!(name in params)) {
+      if (active) return `parameter "${name}" is missing (expected ${validValues(param)})`;
+      continue;
+    }
+    if (!active) return `parameter "${name}" is given, but its \`when\` condition does not hold for the other values`;
+    const problem = checkValue(param, params[name]);
+    if (problem) return `parameter "${name}" is ${JSON.stringify(params[name])}: ${problem}`;
+  }
+  return void 0;
+}
+function checkValue(p, v) {
+  switch (p.type) {
+    case "constant":
+      return v === p.value ? void 0 : `the config fixes it at ${JSON.stringify(p.value)}`;
+    case "categorical":
+      return p.values.includes(v) ? void 0 : `expected ${validValues(p)}`;
+    case "float":
+    case "int":
+      if (typeof v !== "number" || !Number.isFinite(v) || p.type === "int" && !Number.isInteger(v))
+        return `expected ${validValues(p)}`;
+      return v >= p.min && v <= p.max ? void 0 : `outside [${p.min}, ${p.max}]`;
+  }
+}
+function validValues(p) {
+  switch (p.type) {
+    case "constant":
+      return JSON.stringify(p.value);
+    case "categorical":
+      return `one of ${p.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    case "float":
+      return `a number in [${p.min}, ${p.max}]`;
+    case "int":
+      return `a whole number in [${p.min}, ${p.max}]`;
+  }
+}
+
+// src/trial/payload.ts
+var PAYLOAD_VERSION = 1;
+var PayloadError = class extends Error {
+};
+var runRef = { trial: external_exports.int().min(0), attempt: external_exports.int().min(1), member: external_exports.int().min(0).optional() };
+var trialPayloadSchema = external_exports.object({
+  v: external_exports.literal(PAYLOAD_VERSION),
+  study: external_exports.string(),
+  round: external_exports.int().min(1),
+  trial: external_exports.int().min(0),
+  attempt: external_exports.int().min(1),
+  /** Names this run's artifacts: `trial-attempt`, or `trial-attempt-member`. */
+  id: external_exports.string().regex(/^\d+-\d+(-\d+)?$/).optional(),
+  params: external_exports.record(external_exports.string(), external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()])),
+  member: external_exports.object({ index: external_exports.int().min(0), seed: external_exports.int().min(0), fold: external_exports.int().min(0), folds: external_exports.int().min(1) }).optional(),
+  /** The checkpoint to start from, with the workflow run that saved it. */
+  resume: external_exports.object({ ...runRef, id: external_exports.string().regex(/^\d+-\d+(-\d+)?$/), run: external_exports.int().optional() }).optional(),
+  prune: pruneRuleSchema.optional(),
+  /** The commit to check out instead of the study's: the base branch's, for a reference run. */
+  ref: external_exports.string().regex(/^[0-9a-f]{40}$/).optional()
+});
+function payloadsFor(config2, study, round, runs) {
+  return jobsFor(config2, study, runs).map((job) => ({
+    v: PAYLOAD_VERSION,
+    study: study.name,
+    round,
+    trial: job.trialId,
+    attempt: job.attempt,
+    id: runKey({ trial: job.trialId, attempt: job.attempt, member: job.member?.index }),
+    params: job.params,
+    ...job.member ? { member: job.member } : {},
+    ...job.resume ? {
+      resume: {
+        trial: job.resume.trial,
+        attempt: job.resume.attempt,
+        ...job.resume.member !== void 0 ? { member: job.resume.member } : {},
+        id: runKey(job.resume),
+        ...job.resume.runId !== void 0 ? { run: job.resume.runId } : {}
+      }
+    } : {},
+    ...job.prune ? { prune: job.prune } : {},
+    ...job.ref ? { ref: job.ref } : {}
+  }));
+}
+function githubMatrix(payloads) {
+  return { include: [...payloads] };
+}
+function parsePayload(text) {
+  let raw;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new PayloadError(
+      `the payload input is not JSON (${err.message}); pass \${{ toJSON(matrix) }} from the plan's matrix`
+    );
+  }
+  const parsed = trialPayloadSchema.safeParse(raw);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    throw new PayloadError(
+      `the payload input is not a matrix-tune trial (${i.path.join(".") || "top"}: ${i.message}); pass \${{ toJSON(matrix) }} from the plan's matrix`
+    );
+  }
+  return parsed.data;
+}
+function checkPayload(config2, payload) {
+  if (payload.study !== config2.name)
+    throw new PayloadError(`the payload is for study "${payload.study}", but the config is study "${config2.name}"`);
+  const { [config2.resource?.name ?? ""]: resource, ...params } = payload.params;
+  const r = config2.resource;
+  const problem = checkParams(buildSpace(config2.parameters), params, new Set(r ? [r.name] : [])) ?? (r && resource !== void 0 ? checkResource(r, resource) : void 0);
+  if (problem) throw new PayloadError(`the payload does not fit the config: ${problem}`);
+  const members2 = membersOf(config2);
+  const m = payload.member;
+  if (!m) {
+    if (members2 > 1)
+      throw new PayloadError(`the payload has no member, but the config runs ${members2} per trial (repeats \xD7 folds)`);
+    return;
+  }
+  const expected = { index: m.index, ...memberSeedFold(config2, m.index), folds: config2.folds };
+  if (m.index >= members2 || m.seed !== expected.seed || m.fold !== expected.fold || m.folds !== expected.folds)
+    throw new PayloadError(
+      `the payload's member ${JSON.stringify(m)} does not fit the config: members are 0..${members2 - 1} (repeats ${config2.repeats} \xD7 folds ${config2.folds}), member ${m.index} being seed ${expected.seed}, fold ${expected.fold} of ${expected.folds}`
+    );
+}
+function checkResource(r, v) {
+  const ok = typeof v === "number" && v >= r.min && v <= r.max && (r.type === "float" || Number.isInteger(v));
+  return ok ? void 0 : `resource "${r.name}" is ${JSON.stringify(v)}: expected ${r.type === "int" ? "a whole number" : "a number"} in [${r.min}, ${r.max}]`;
+}
+
+// src/trial/result-file.ts
+import { mkdirSync, readdirSync, readFileSync as readFileSync3, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+function resultFileName(ref) {
+  return `result-${runKey(ref)}.json`;
+}
+function readResultFiles(dir, study) {
+  const out = { results: [], problems: [] };
+  for (const path of findResultFiles(dir)) {
+    const read = parseResult(readFileSync3(path, "utf8"), study);
+    if ("problem" in read) out.problems.push(`${path}: ${read.problem}; ignored`);
+    else out.results.push(read.result);
+  }
+  return out;
+}
+function parseResult(text, study) {
+  let raw;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    return { problem: `not valid JSON (${err.message})` };
+  }
+  const version2 = raw?.version;
+  if (typeof version2 === "number" && version2 !== RESULT_VERSION)
+    return { problem: `result format version ${version2}, this matrix-tune reads ${RESULT_VERSION}` };
+  const parsed = trialResultSchema.safeParse(raw);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    return { problem: `not a trial result (${first.path.join(".") || "top"}: ${first.message})` };
+  }
+  if (parsed.data.study !== study) return { problem: `belongs to study "${parsed.data.study}", not "${study}"` };
+  return { result: parsed.data };
+}
+function findResultFiles(dir) {
+  let entries;
+  try {
+    entries = readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
+  const files = [];
+  for (const name of entries) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) files.push(...findResultFiles(path));
+    else if (/^result-\d+-\d+(-\d+)?\.json$/.test(name)) files.push(path);
+  }
+  return files;
+}
+function attemptOf(result) {
+  const { version: _v, study: _s, ...attempt } = result;
+  return attempt;
+}
+
+// src/trial/metrics.ts
+var NUMBER = String.raw`[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|NaN|inf|Inf|infinity|Infinity)`;
+var PAIR = new RegExp(String.raw`(?:^|[\s,;])([A-Za-z_][\w./-]*)\s*[=:]\s*(${NUMBER})(?=\s|,|;|$)`, "g");
+var WHOLE_NUMBER = new RegExp(`^(?:${NUMBER})$`);
+
+// src/trial/run.ts
+var REGEX_WINDOW = 1 << 20;
+
+// src/trial/job.ts
+var SPEC_VERSION = 1;
+var trialSpecSchema = external_exports.strictObject({
+  v: external_exports.literal(SPEC_VERSION),
+  payload: trialPayloadSchema,
+  /** The config file, after an `overrides.config` moved it. */
+  config: external_exports.string().min(1),
+  overrides: overridesSchema,
+  resultsDir: external_exports.string().min(1),
+  checkpointDir: external_exports.string().min(1),
+  /** The trial's TUNE_OUTPUT_DIR: params.json, metrics.json, log.txt. */
+  outputDir: external_exports.string().min(1),
+  /** This workflow run, recorded with the result: where later rounds find this run's checkpoint. */
+  runId: external_exports.int().positive().optional(),
+  /** For a fork's study: the default branch's config, which decides env, timeout and the other trusted settings. */
+  trusted: external_exports.string().min(1).optional()
+});
+function trialTempDir(tempRoot, payload) {
+  return join2(tempRoot, "matrix-tune", `trial-${runKey(payloadRef(payload))}`);
+}
+function payloadRef(payload) {
+  return { trial: payload.trial, attempt: payload.attempt, member: payload.member?.index };
+}
+function writeTrialSpec(path, spec) {
+  mkdirSync2(dirname(path), { recursive: true });
+  writeFileSync2(path, `${JSON.stringify(spec, null, 2)}
+`);
+}
+function outcomeLine(config2, attempt) {
+  if (attempt.status === "succeeded") return `${config2?.objective.metric ?? "value"} = ${attempt.value}`;
+  if (attempt.status === "pruned") return `pruned: ${attempt.reason}`;
+  return `failed: ${attempt.reason}`;
+}
+
+// src/action/config.ts
+import { relative, resolve as resolve2 } from "node:path";
+function workspacePath(path) {
+  return resolve2(process.env.GITHUB_WORKSPACE ?? process.cwd(), path);
+}
+function parseOverrides(text) {
+  if (!text) return {};
+  let raw;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`input overrides is not JSON (${err.message})`);
+  }
+  const parsed = overridesSchema.safeParse(raw);
+  if (!parsed.success)
+    throw new Error(
+      `input overrides: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`
+    );
+  return parsed.data;
+}
+function loadActionConfig(path, overrides = {}, trusted) {
+  const loaded = loadAnnotated(workspacePath(overrides.config ?? path));
+  const defaults2 = trusted ? { config: loadAnnotated(workspacePath(trusted)).config, source: trusted } : void 0;
+  return { ...loaded, config: settledConfig(loaded.config, overrides, defaults2) };
+}
+function loadAnnotated(file2) {
+  try {
+    return loadConfig(file2);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      const shown2 = relative(process.env.GITHUB_WORKSPACE ?? process.cwd(), file2);
+      for (const i of err.issues)
+        error(`${i.path ? `${i.path}: ` : ""}${i.message}`, {
+          title: "matrix-tune config",
+          file: shown2,
+          ...i.line > 0 ? { startLine: i.line, startColumn: i.col } : {}
+        });
+    }
+    throw err;
+  }
+}
+
+// src/action/collect.ts
+var MAX_RESULT_BYTES = 1 << 20;
+function collect(inputs) {
+  const payload = parsePayload(inputs.payload);
+  const ref = payloadRef(payload);
+  const label = runLabel({ trialId: ref.trial, attempt: ref.attempt, member: ref.member });
+  const dir = workspacePath(inputs.resultsDir);
+  const name = resultFileName(ref);
+  if (isLink(dir)) {
+    rmSync(dir, { force: true });
+    throw new Error(`${dir} was a link, now deleted: the results directory must be a directory of the workspace`);
+  }
+  removeAllBut(dir, name, "results directory");
+  removeLinks(workspacePath(inputs.checkpointDir));
+  const result = ownResult(join3(dir, name), payload.study, ref);
+  const path = join3(dir, name);
+  writeFileSync3(path, `${JSON.stringify(result, null, 2)}
+`);
+  const attempt = attemptOf(result);
+  setOutput("result-file", path);
+  setOutput("status", attempt.status);
+  info(`log tail:
+${attempt.logTail}`);
+  if (attempt.status === "succeeded") setOutput("value", String(attempt.value));
+  if (attempt.status === "failed") setFailed(`${label} failed: ${attempt.reason} (the result is saved)`);
+  else info(`${label}: ${outcomeLine(void 0, attempt)}`);
+}
+function ownResult(path, study, ref) {
+  const label = runLabel({ trialId: ref.trial, attempt: ref.attempt, member: ref.member });
+  if (!existsSync4(path))
+    throw new Error(
+      `${label} left no result file (${path}): the step that runs the trial ended without writing one; see its log`
+    );
+  const refuse = (why) => {
+    rmSync(path, { recursive: true, force: true });
+    throw new Error(`${path} is refused and deleted: ${why}`);
+  };
+  const stat2 = lstatSync(path);
+  if (!stat2.isFile()) refuse("it is not a plain file");
+  if (stat2.size > MAX_RESULT_BYTES) refuse(`it is ${stat2.size} bytes, over the ${MAX_RESULT_BYTES} a result may have`);
+  const read = parseResult(readFileSync5(path, "utf8"), study);
+  if ("problem" in read) return refuse(read.problem);
+  const r = read.result;
+  if (r.trialId !== ref.trial || r.attempt !== ref.attempt || r.member !== ref.member)
+    refuse(
+      `it holds the result of ${runLabel({ trialId: r.trialId, attempt: r.attempt, member: r.member })}, not of ${label}`
+    );
+  return r;
+}
+function removeAllBut(dir, keep, what) {
+  if (!existsSync4(dir)) return;
+  for (const entry of readdirSync3(dir)) {
+    if (entry === keep) continue;
+    rmSync(join3(dir, entry), { recursive: true, force: true });
+    warning(`removed ${join3(dir, entry)} from the ${what}: a trial job uploads only its own ${keep}`);
+  }
+}
+function removeLinks(dir) {
+  if (isLink(dir)) {
+    rmSync(dir, { force: true });
+    warning(`removed ${dir}: the checkpoint directory was a link`);
+  }
+  if (!existsSync4(dir) || !lstatSync(dir).isDirectory()) return;
+  for (const entry of readdirSync3(dir)) {
+    const path = join3(dir, entry);
+    const stat2 = lstatSync(path);
+    if (stat2.isDirectory()) removeLinks(path);
+    else if (!stat2.isFile()) {
+      rmSync(path, { force: true });
+      warning(`removed ${path} from the checkpoint: a link or special file is not uploaded`);
+    }
+  }
+}
+function isLink(path) {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+// src/action/fork.ts
+import { existsSync as existsSync5 } from "node:fs";
+var eventPullSchema = external_exports.looseObject({
+  head: external_exports.looseObject({ repo: external_exports.looseObject({ full_name: external_exports.string() }).nullable() })
+});
+async function isFork(q) {
+  if (q.input === "true" || q.input === "false") return q.input === "true";
+  if (q.input) throw new Error(`input fork must be "true", "false" or empty, got "${q.input}"`);
+  if (q.eventPull === void 0 && (q.pr === void 0 || !q.client)) return false;
+  const repo = q.repo();
+  const own2 = `${repo.owner}/${repo.repo}`;
+  if (q.eventPull !== void 0) {
+    const pull = eventPullSchema.safeParse(q.eventPull);
+    if (!pull.success) throw new Error("the event's pull_request has no head repository field; refusing to guess");
+    return pull.data.head.repo?.full_name !== own2;
+  }
+  const pr = q.pr;
+  const client = q.client;
+  const { data } = await call(
+    `reading pull request #${pr}`,
+    "pull-requests: read",
+    () => client.rest.pulls.get({ ...repo, pull_number: pr })
+  );
+  return data.head.repo?.full_name !== own2;
+}
+function trustedConfigFor(fork, trusted) {
+  if (!fork) return void 0;
+  if (!trusted)
+    throw new Error(
+      "this study runs a pull request from a fork, and no default-branch config was given (input trusted-config): a fork's runners, environment and budget must come from the default branch. Check the default branch out into a directory of its own and pass its config's path as trusted-config (the reusable workflow does this)"
+    );
+  if (!existsSync5(workspacePath(trusted)))
+    throw new Error(
+      `this study runs a pull request from a fork, and the default branch has no ${trusted}: a fork's runners, environment and budget come from the default branch's config, so it must have one`
+    );
+  return trusted;
 }
 
 // src/util/rng.ts
@@ -57061,198 +57469,6 @@ function addReferenceRun(config2, study, ref) {
   return { kind: "added", ...added };
 }
 
-// src/github/jobs.ts
-function runLabel(run2) {
-  return `trial ${run2.trialId} (attempt ${run2.attempt}${run2.member !== void 0 ? `, member ${run2.member}` : ""})`;
-}
-var TRIAL_JOB = /trial (\d+) \(attempt (\d+)(?:, member (\d+))?\)\s*$/;
-function parseTrialJobName(name) {
-  const m = TRIAL_JOB.exec(name);
-  if (!m) return void 0;
-  return { trialId: Number(m[1]), attempt: Number(m[2]), ...m[3] !== void 0 ? { member: Number(m[3]) } : {} };
-}
-async function listTrialJobs(client, repo, runId) {
-  const jobs = await call(
-    `listing the jobs of run ${runId}`,
-    "actions: read",
-    () => client.paginate(client.rest.actions.listJobsForWorkflowRun, {
-      ...repo,
-      run_id: runId,
-      per_page: 100,
-      filter: "latest"
-    })
-  );
-  const out = [];
-  for (const j of jobs) {
-    const id = parseTrialJobName(j.name);
-    if (id)
-      out.push({
-        ...id,
-        status: j.status,
-        conclusion: j.conclusion,
-        url: j.html_url ?? "",
-        runner: j.runner_name ?? void 0
-      });
-  }
-  return out;
-}
-
-// src/trial/prune.ts
-var pruneRuleSchema = external_exports.object({
-  /** A trial is never pruned before it has reported this many values. */
-  after: external_exports.int().min(0),
-  /** [step, median of earlier trials' objective at that step], steps ascending. */
-  median: external_exports.array(external_exports.tuple([external_exports.int().min(0), external_exports.number()])).min(1)
-});
-var MAX_CURVE_POINTS = 64;
-function medianRule(config2, study, rule) {
-  const { metric, goal } = config2.objective;
-  const byStep = /* @__PURE__ */ new Map();
-  for (const t of study.trials)
-    for (const a of t.attempts) {
-      if (a.status === "failed") continue;
-      const curve2 = /* @__PURE__ */ new Map();
-      for (const point of a.intermediate) {
-        const v = point.values[metric];
-        if (v !== void 0) curve2.set(point.step, v);
-      }
-      for (const [step, v] of curve2) byStep.set(step, [...byStep.get(step) ?? [], v]);
-    }
-  const curve = [...byStep.entries()].filter(([, vs]) => vs.length >= rule.min_trials).sort((a, b) => a[0] - b[0]).map(([step, vs]) => [step, lenient(median(vs), goal)]);
-  if (curve.length === 0) return void 0;
-  return { after: rule.min_steps, median: thin(curve, MAX_CURVE_POINTS) };
-}
-function lenient(v, goal) {
-  if (v === 0 || !Number.isFinite(v)) return v;
-  const unit = 10 ** (Math.floor(Math.log10(Math.abs(v))) - 3);
-  const rounded = goal === "maximize" ? Math.floor(v / unit) * unit : Math.ceil(v / unit) * unit;
-  return Number(rounded.toPrecision(4));
-}
-function median(values) {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-function thin(points, max) {
-  if (points.length <= max) return [...points];
-  const out = [];
-  for (let i = 0; i < max; i++) out.push(points[Math.round(i * (points.length - 1) / (max - 1))]);
-  return out;
-}
-var MedianPruner = class {
-  constructor(rule, objective) {
-    this.rule = rule;
-    this.objective = objective;
-    this.medians = new Map(rule.median);
-  }
-  rule;
-  objective;
-  best;
-  reported = 0;
-  medians;
-  observe(step, values) {
-    const v = values[this.objective.metric];
-    if (v === void 0) return { prune: false };
-    this.reported++;
-    const goal = this.objective.goal;
-    if (this.best === void 0 || isBetter(goal, v, this.best)) this.best = v;
-    const m = this.medians.get(step);
-    if (m === void 0 || this.reported < this.rule.after || !isBetter(goal, m, this.best)) return { prune: false };
-    return {
-      prune: true,
-      value: this.best,
-      reason: `pruned at step ${step}: best ${this.objective.metric} so far ${fmt(this.best)} is worse than the median ${fmt(m)} of earlier trials (early_stopping: median)`
-    };
-  }
-};
-function fmt(v) {
-  return Number(v.toPrecision(4)).toString();
-}
-
-// src/engine/jobs.ts
-function jobsFor(config2, study, runs) {
-  const prune = config2.early_stopping ? medianRule(config2, study, config2.early_stopping) : void 0;
-  return runs.map((run2) => {
-    const trial2 = study.trials[run2.trialId];
-    const resume = resumeFrom(study, trial2, run2);
-    return {
-      trialId: run2.trialId,
-      attempt: run2.attempt,
-      params: runParams(config2, trial2),
-      ...run2.member !== void 0 ? { member: { index: run2.member, ...memberSeedFold(config2, run2.member), folds: config2.folds } } : {},
-      ...resume ? { resume } : {},
-      ...prune ? { prune } : {},
-      ...trial2.ref ? { ref: trial2.ref } : {}
-    };
-  });
-}
-function runParams(config2, trial2) {
-  if (!config2.resource || trial2.resource === void 0) return trial2.params;
-  return { ...trial2.params, [config2.resource.name]: trial2.resource };
-}
-function runKey(ref) {
-  return `${ref.trial}-${ref.attempt}${ref.member !== void 0 ? `-${ref.member}` : ""}`;
-}
-function resumeFrom(study, trial2, run2) {
-  const from = run2.attempt > 1 ? trial2 : trial2.parent !== void 0 ? study.trials[trial2.parent] : void 0;
-  if (!from) return void 0;
-  const attempt = from === trial2 ? run2.attempt - 1 : latestAttempt(from);
-  if (attempt < 1) return void 0;
-  const recorded = from.attempts.find((a) => a.attempt === attempt && (a.member ?? 0) === (run2.member ?? 0));
-  return {
-    trial: from.id,
-    attempt,
-    ...run2.member !== void 0 ? { member: run2.member } : {},
-    ...recorded?.runId !== void 0 ? { runId: recorded.runId } : {}
-  };
-}
-
-// src/trial/payload.ts
-var PAYLOAD_VERSION = 1;
-var runRef = { trial: external_exports.int().min(0), attempt: external_exports.int().min(1), member: external_exports.int().min(0).optional() };
-var trialPayloadSchema = external_exports.object({
-  v: external_exports.literal(PAYLOAD_VERSION),
-  study: external_exports.string(),
-  round: external_exports.int().min(1),
-  trial: external_exports.int().min(0),
-  attempt: external_exports.int().min(1),
-  /** Names this run's artifacts: `trial-attempt`, or `trial-attempt-member`. */
-  id: external_exports.string().regex(/^\d+-\d+(-\d+)?$/).optional(),
-  params: external_exports.record(external_exports.string(), external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()])),
-  member: external_exports.object({ index: external_exports.int().min(0), seed: external_exports.int().min(0), fold: external_exports.int().min(0), folds: external_exports.int().min(1) }).optional(),
-  /** The checkpoint to start from, with the workflow run that saved it. */
-  resume: external_exports.object({ ...runRef, id: external_exports.string().regex(/^\d+-\d+(-\d+)?$/), run: external_exports.int().optional() }).optional(),
-  prune: pruneRuleSchema.optional(),
-  /** The commit to check out instead of the study's: the base branch's, for a reference run. */
-  ref: external_exports.string().regex(/^[0-9a-f]{40}$/).optional()
-});
-function payloadsFor(config2, study, round, runs) {
-  return jobsFor(config2, study, runs).map((job) => ({
-    v: PAYLOAD_VERSION,
-    study: study.name,
-    round,
-    trial: job.trialId,
-    attempt: job.attempt,
-    id: runKey({ trial: job.trialId, attempt: job.attempt, member: job.member?.index }),
-    params: job.params,
-    ...job.member ? { member: job.member } : {},
-    ...job.resume ? {
-      resume: {
-        trial: job.resume.trial,
-        attempt: job.resume.attempt,
-        ...job.resume.member !== void 0 ? { member: job.resume.member } : {},
-        id: runKey(job.resume),
-        ...job.resume.runId !== void 0 ? { run: job.resume.runId } : {}
-      }
-    } : {},
-    ...job.prune ? { prune: job.prune } : {},
-    ...job.ref ? { ref: job.ref } : {}
-  }));
-}
-function githubMatrix(payloads) {
-  return { include: [...payloads] };
-}
-
 // src/action/outputs.ts
 function setDoneOutputs(config2, study) {
   const best = bestTrial(study, config2.objective.goal);
@@ -57264,18 +57480,18 @@ function setDoneOutputs(config2, study) {
 }
 
 // src/action/state.ts
-import { existsSync as existsSync4 } from "node:fs";
-import { join as join2 } from "node:path";
+import { existsSync as existsSync6 } from "node:fs";
+import { join as join4 } from "node:path";
 
 // src/study/store.ts
-import { mkdirSync, readFileSync as readFileSync3, renameSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { mkdirSync as mkdirSync3, readFileSync as readFileSync6, renameSync, writeFileSync as writeFileSync4 } from "node:fs";
+import { dirname as dirname2 } from "node:path";
 var StateError = class extends Error {
 };
 function readStudy(path) {
   let raw;
   try {
-    raw = JSON.parse(readFileSync3(path, "utf8"));
+    raw = JSON.parse(readFileSync6(path, "utf8"));
   } catch (err) {
     throw new StateError(`${path}: cannot read the study state: ${err.message}`);
   }
@@ -57311,88 +57527,25 @@ function readStudyFor(path, config2, remedy) {
   return { ...study, config: config2 };
 }
 function writeStudy(path, study) {
-  mkdirSync(dirname(path), { recursive: true });
+  mkdirSync3(dirname2(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(study, null, 2)}
+  writeFileSync4(tmp, `${JSON.stringify(study, null, 2)}
 `);
   renameSync(tmp, path);
-}
-
-// src/trial/result-file.ts
-import { mkdirSync as mkdirSync2, readdirSync, readFileSync as readFileSync4, statSync, writeFileSync as writeFileSync2 } from "node:fs";
-import { join } from "node:path";
-function resultFileName(ref) {
-  return `result-${runKey(ref)}.json`;
-}
-function writeResultFile(dir, study, attempt) {
-  mkdirSync2(dir, { recursive: true });
-  const path = join(dir, resultFileName({ trial: attempt.trialId, attempt: attempt.attempt, member: attempt.member }));
-  const result = { version: RESULT_VERSION, study, ...attempt };
-  writeFileSync2(path, `${JSON.stringify(result, null, 2)}
-`);
-  return path;
-}
-function readResultFiles(dir, study) {
-  const out = { results: [], problems: [] };
-  for (const path of findResultFiles(dir)) {
-    let raw;
-    try {
-      raw = JSON.parse(readFileSync4(path, "utf8"));
-    } catch (err) {
-      out.problems.push(`${path}: not valid JSON (${err.message}); ignored`);
-      continue;
-    }
-    const version2 = raw?.version;
-    if (typeof version2 === "number" && version2 !== RESULT_VERSION) {
-      out.problems.push(`${path}: result format version ${version2}, this matrix-tune reads ${RESULT_VERSION}; ignored`);
-      continue;
-    }
-    const parsed = trialResultSchema.safeParse(raw);
-    if (!parsed.success) {
-      const first = parsed.error.issues[0];
-      out.problems.push(`${path}: not a trial result (${first.path.join(".") || "top"}: ${first.message}); ignored`);
-      continue;
-    }
-    if (parsed.data.study !== study) {
-      out.problems.push(`${path}: belongs to study "${parsed.data.study}", not "${study}"; ignored`);
-      continue;
-    }
-    out.results.push(parsed.data);
-  }
-  return out;
-}
-function findResultFiles(dir) {
-  let entries;
-  try {
-    entries = readdirSync(dir).sort();
-  } catch {
-    return [];
-  }
-  const files = [];
-  for (const name of entries) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) files.push(...findResultFiles(path));
-    else if (/^result-\d+-\d+(-\d+)?\.json$/.test(name)) files.push(path);
-  }
-  return files;
-}
-function attemptOf(result) {
-  const { version: _v, study: _s, ...attempt } = result;
-  return attempt;
 }
 
 // src/action/state.ts
 var STATE_FILE = "state.json";
 function readOrCreateStudy(dir, config2) {
-  const path = join2(dir, STATE_FILE);
-  if (!existsSync4(path)) {
+  const path = join4(dir, STATE_FILE);
+  if (!existsSync6(path)) {
     info(`no study state in ${dir}: starting study ${config2.name}`);
     return createStudy(config2);
   }
   return readStudyFor(path, config2, "Start a new study (change its name) or restore the config");
 }
 function saveStudy(dir, study) {
-  const path = join2(dir, STATE_FILE);
+  const path = join4(dir, STATE_FILE);
   writeStudy(path, study);
   return path;
 }
@@ -57472,9 +57625,9 @@ async function withReference(config2, next, findSha) {
     info(`the base branch has no study to compare with, and ${added.reason}`);
     return next;
   }
-  const trial2 = added.runs[0].trialId;
+  const trial = added.runs[0].trialId;
   info(
-    `the base branch has no study to compare with: trial ${trial2} runs the config's defaults on its commit ${sha.slice(0, 7)} as a reference`
+    `the base branch has no study to compare with: trial ${trial} runs the config's defaults on its commit ${sha.slice(0, 7)} as a reference`
   );
   return { ...next, study: added.study, runs: [...next.runs, ...added.runs] };
 }
@@ -57488,9 +57641,37 @@ async function lookUpBaseline(inputs, config2) {
   }
 }
 
+// src/action/prepare.ts
+import { join as join5 } from "node:path";
+import { fileURLToPath } from "node:url";
+function prepare(inputs) {
+  const payload = parsePayload(inputs.payload);
+  const { config: config2, file: file2 } = loadActionConfig(inputs.config, inputs.overrides, inputs.trusted);
+  checkPayload(config2, payload);
+  const dir = trialTempDir(inputs.tempRoot, payload);
+  const spec = join5(dir, "spec.json");
+  writeTrialSpec(spec, {
+    v: 1,
+    payload,
+    config: file2,
+    overrides: inputs.overrides,
+    resultsDir: workspacePath(inputs.resultsDir),
+    checkpointDir: workspacePath(inputs.checkpointDir),
+    outputDir: join5(dir, "output"),
+    ...inputs.runId !== void 0 ? { runId: inputs.runId } : {},
+    ...inputs.trusted ? { trusted: workspacePath(inputs.trusted) } : {}
+  });
+  setOutput("cli", fileURLToPath(new URL("./cli.js", import.meta.url)));
+  setOutput("node", process.execPath);
+  setOutput("spec", spec);
+  info(
+    `${runLabel({ trialId: payload.trial, attempt: payload.attempt, member: payload.member?.index })} of ${config2.name} is ready to run: ${spec}`
+  );
+}
+
 // src/action/report.ts
-import { existsSync as existsSync5 } from "node:fs";
-import { join as join4 } from "node:path";
+import { existsSync as existsSync7 } from "node:fs";
+import { join as join7 } from "node:path";
 
 // src/bot/status.ts
 var botStateSchema = external_exports.object({
@@ -57985,7 +58166,7 @@ function judge(candidate, baseline, opts) {
     return {
       ...base,
       verdict: "unverified",
-      note: join3(`No result to compare: ${empty} has no finite value of ${opts.metric}.`, dropped)
+      note: join6(`No result to compare: ${empty} has no finite value of ${opts.metric}.`, dropped)
     };
   }
   if (cValues.length < 2 || bValues.length < 2) {
@@ -57993,7 +58174,7 @@ function judge(candidate, baseline, opts) {
     return {
       ...base,
       verdict: "unverified",
-      note: join3(
+      note: join6(
         `The difference is unverified: ${single} ${single.includes(" and ") ? "have" : "has"} a single run, so noise cannot be told apart from a real change. Run with \`repeats: ${SUGGESTED_REPEATS}\` to tell a real gain from noise.`,
         dropped
       )
@@ -58007,7 +58188,7 @@ function judge(candidate, baseline, opts) {
         ...base,
         interval: [0, 0],
         verdict: "no significant difference",
-        note: join3(
+        note: join6(
           `Both sides gave the same ${opts.metric} on every repeat: there is no difference, and no noise to measure.`,
           dropped
         )
@@ -58017,7 +58198,7 @@ function judge(candidate, baseline, opts) {
       ...base,
       interval: [base.difference, base.difference],
       verdict,
-      note: join3(
+      note: join6(
         `Every repeat gave the same ${opts.metric} on each side (no noise at all), so the difference is exact rather than estimated and the change is ${verdict}. Check that the repeats really vary what they should (seeds, data order) if that is unexpected.`,
         dropped
       )
@@ -58033,7 +58214,7 @@ function judge(candidate, baseline, opts) {
     pValue: welch.pValue,
     df: welch.df
   };
-  comparison.note = join3(
+  comparison.note = join6(
     covers ? `The difference is within the noise: its ${pct} interval covers zero with ${repeatsText(cValues.length, bValues.length)}, so this comparison cannot tell the two apart.` : `The ${pct} interval for the difference excludes zero (p = ${fmtP(welch.pValue)}), so the change is ${comparison.verdict}.`,
     dropped
   );
@@ -58076,7 +58257,7 @@ function droppedNote(candidate, cValues, baseline, bValues) {
   if (bd > 0) parts.push(`${bd} of "${baseline.label}"`);
   return parts.length ? `Left out non-finite values: ${parts.join(", ")}.` : void 0;
 }
-function join3(...sentences) {
+function join6(...sentences) {
   return sentences.filter((s) => s !== void 0 && s !== "").join(" ");
 }
 function fmtPct(confidence) {
@@ -58255,6 +58436,33 @@ async function writeComment(client, repo, issueNumber, existing, body, author) {
   return { id: data.id, url: data.html_url, created: true };
 }
 
+// src/github/jobs.ts
+async function listTrialJobs(client, repo, runId) {
+  const jobs = await call(
+    `listing the jobs of run ${runId}`,
+    "actions: read",
+    () => client.paginate(client.rest.actions.listJobsForWorkflowRun, {
+      ...repo,
+      run_id: runId,
+      per_page: 100,
+      filter: "latest"
+    })
+  );
+  const out = [];
+  for (const j of jobs) {
+    const id = parseTrialJobName(j.name);
+    if (id)
+      out.push({
+        ...id,
+        status: j.status,
+        conclusion: j.conclusion,
+        url: j.html_url ?? "",
+        runner: j.runner_name ?? void 0
+      });
+  }
+  return out;
+}
+
 // src/report/chart.ts
 var MAX_POINTS = 100;
 function mermaidConvergence(config2, study) {
@@ -58291,16 +58499,16 @@ function thin2(items, max) {
 }
 
 // src/report/members.ts
-function latestRecords(trial2) {
-  const latest = latestAttempt(trial2);
-  return trial2.attempts.filter((a) => a.attempt === latest);
+function latestRecords(trial) {
+  const latest = latestAttempt(trial);
+  return trial.attempts.filter((a) => a.attempt === latest);
 }
-function fmtTrialValue(config2, trial2) {
-  const value2 = trialValue(trial2);
+function fmtTrialValue(config2, trial) {
+  const value2 = trialValue(trial);
   if (value2 === void 0) return "\u2013";
   const of = membersOf(config2);
   if (of === 1) return fmtNumber(value2);
-  const samples = trialSamples(trial2);
+  const samples = trialSamples(trial);
   const count = `(${samples.length}/${of})`;
   if (samples.length < 2) return `${fmtNumber(value2)} ${count}`;
   const std = sampleStd(samples);
@@ -58323,30 +58531,30 @@ function shortReason(attempt, metric) {
 function pruneHeadline(attempt) {
   return attempt.reason.split(": ")[0];
 }
-function membersNote(config2, trial2, metric) {
-  const bad = latestRecords(trial2).filter((a) => a.status !== "succeeded");
-  const first = bad.find((a) => a.status === trial2.status) ?? bad[0];
+function membersNote(config2, trial, metric) {
+  const bad = latestRecords(trial).filter((a) => a.status !== "succeeded");
+  const first = bad.find((a) => a.status === trial.status) ?? bad[0];
   if (!first) return "";
   const label = memberLabel(config2, first.member);
   const more = bad.length > 1 ? ` (+${bad.length - 1} more)` : "";
   return `${label ? `${label}: ` : ""}${shortReason(first, metric)}${more}`;
 }
-function memberMetric(trial2, name) {
-  const records = latestRecords(trial2);
+function memberMetric(trial, name) {
+  const records = latestRecords(trial);
   const succeeded = records.filter((a) => a.status === "succeeded");
   const values = (succeeded.length ? succeeded : records).flatMap(
     (a) => a.metrics[name] === void 0 ? [] : [a.metrics[name]]
   );
   return values.length ? values.reduce((s, v) => s + v, 0) / values.length : void 0;
 }
-function trialDuration(trial2) {
-  const records = latestRecords(trial2);
+function trialDuration(trial) {
+  const records = latestRecords(trial);
   return records.length ? Math.max(...records.map((a) => a.durationMs)) : void 0;
 }
 
 // src/report/rungs.ts
-function rungLabel(trial2) {
-  return trial2.bracket === void 0 || trial2.rung === void 0 ? "" : `b${trial2.bracket}\xB7r${trial2.rung}`;
+function rungLabel(trial) {
+  return trial.bracket === void 0 || trial.rung === void 0 ? "" : `b${trial.bracket}\xB7r${trial.rung}`;
 }
 function rungSummaries(config2, study) {
   if (!config2.resource) return [];
@@ -58468,15 +58676,15 @@ function tableColumns(config2, study, opts) {
   ];
   return columns.filter((c) => c !== false);
 }
-function trialNote(config2, trial2) {
-  const attempt = latestAttempt(trial2);
-  const runs = membersNote(config2, trial2, config2.objective.metric);
+function trialNote(config2, trial) {
+  const attempt = latestAttempt(trial);
+  const runs = membersNote(config2, trial, config2.objective.metric);
   const attemptText = attempt > 1 ? `attempt ${attempt}${runs ? `: ${runs}` : ""}` : runs;
-  const origin = trial2.ref !== void 0 ? `reference: the defaults on the base branch (${trial2.ref.slice(0, 7)}), not part of the search` : trial2.parent !== void 0 ? `from trial ${trial2.parent}` : "";
+  const origin = trial.ref !== void 0 ? `reference: the defaults on the base branch (${trial.ref.slice(0, 7)}), not part of the search` : trial.parent !== void 0 ? `from trial ${trial.parent}` : "";
   return [origin, attemptText].filter(Boolean).join("; ");
 }
-function fmtOptional(x, fmt2 = fmtNumber, none = "\u2013") {
-  return x === void 0 ? none : fmt2(x);
+function fmtOptional(x, fmt = fmtNumber, none = "\u2013") {
+  return x === void 0 ? none : fmt(x);
 }
 function truncate(s, n) {
   return s.length > n ? `${s.slice(0, n - 1)}\u2026` : s;
@@ -58486,9 +58694,9 @@ function truncate(s, n) {
 var MAX_BEST = 4;
 var MAX_STOPPED = 3;
 var MAX_STEPS = 40;
-function trialCurve(study, trial2, metric) {
+function trialCurve(study, trial, metric) {
   const byStep = /* @__PURE__ */ new Map();
-  for (const a of latestRecords(trial2)) {
+  for (const a of latestRecords(trial)) {
     if (a.status === "failed") continue;
     for (const p of a.intermediate) {
       const v = p.values[metric];
@@ -58496,7 +58704,7 @@ function trialCurve(study, trial2, metric) {
     }
   }
   const own2 = [...byStep.entries()].sort((a, b) => a[0] - b[0]).map(([step, vs]) => ({ step, value: vs.reduce((s, v) => s + v, 0) / vs.length }));
-  const parent = trial2.parent === void 0 ? void 0 : study.trials[trial2.parent];
+  const parent = trial.parent === void 0 ? void 0 : study.trials[trial.parent];
   if (!parent || own2.length === 0) return own2;
   const start = own2[0].step;
   return [...trialCurve(study, parent, metric).filter((p) => p.step < start), ...own2];
@@ -58508,10 +58716,10 @@ function stoppedEarly(config2, study) {
   );
   const parents = new Set(study.trials.map((t) => t.parent));
   const max = config2.resource?.max;
-  return (trial2) => {
-    if (trial2.status === "pruned") return true;
-    if (trial2.status !== "succeeded" || trial2.rung === void 0 || max === void 0) return false;
-    return (trial2.resource ?? max) < max && !parents.has(trial2.id) && (!!study.stop || decided.has(rungOf(trial2)));
+  return (trial) => {
+    if (trial.status === "pruned") return true;
+    if (trial.status !== "succeeded" || trial.rung === void 0 || max === void 0) return false;
+    return (trial.resource ?? max) < max && !parents.has(trial.id) && (!!study.stop || decided.has(rungOf(trial)));
   };
 }
 function curvesToShow(config2, study) {
@@ -58524,9 +58732,9 @@ function curvesToShow(config2, study) {
   const isStopped = stoppedEarly(config2, study);
   const covered = /* @__PURE__ */ new Set();
   const shown2 = [];
-  const show = (trial2, stopped) => {
-    shown2.push({ trial: trial2, points: curves.get(trial2.id), stopped });
-    for (let p = trial2.parent; p !== void 0; p = study.trials[p].parent) covered.add(p);
+  const show = (trial, stopped) => {
+    shown2.push({ trial, points: curves.get(trial.id), stopped });
+    for (let p = trial.parent; p !== void 0; p = study.trials[p].parent) covered.add(p);
   };
   for (const t of rankedTrials({ ...study, trials: drawable }, config2.objective.goal)) {
     if (shown2.length === MAX_BEST || t.status !== "succeeded") break;
@@ -58603,10 +58811,10 @@ function legend(config2, shown2) {
   if (stopped.length) parts.push(`stopped early: ${stopped.join(", ")}`);
   return `Lines in order: ${parts.join("; ")}.`;
 }
-function stopNote(config2, trial2) {
-  const pruned = latestRecords(trial2).find((a) => a.status === "pruned");
+function stopNote(config2, trial) {
+  const pruned = latestRecords(trial).find((a) => a.status === "pruned");
   if (pruned) return pruneHeadline(pruned);
-  return `not promoted past ${config2.resource?.name ?? "resource"} ${fmtNumber(trial2.resource)}`;
+  return `not promoted past ${config2.resource?.name ?? "resource"} ${fmtNumber(trial.resource)}`;
 }
 
 // src/report/effects.ts
@@ -58882,8 +59090,8 @@ function gatherRound(planned, resultsDir, jobs, runId) {
 }
 function baselineSection(config2, study, inputs) {
   if (config2.compare === "off") return void 0;
-  if (!existsSync5(join4(inputs.baselineDir, STATE_FILE))) return referenceSection(config2, study, inputs);
-  const base = readStudy(join4(inputs.baselineDir, STATE_FILE));
+  if (!existsSync7(join7(inputs.baselineDir, STATE_FILE))) return referenceSection(config2, study, inputs);
+  const base = readStudy(join7(inputs.baselineDir, STATE_FILE));
   if (base.config.objective.metric !== config2.objective.metric || base.config.objective.goal !== config2.objective.goal) {
     warning(
       `the base branch's study optimizes ${base.config.objective.metric}, this one ${config2.objective.metric}: not compared`
@@ -59282,409 +59490,9 @@ async function cancelRuns(client, repo, config2, pr) {
   }
 }
 
-// src/action/trial.ts
-import { existsSync as existsSync7, readdirSync as readdirSync2 } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname as dirname2, join as join6, resolve as resolve3 } from "node:path";
-
-// src/trial/run.ts
-import { spawn } from "node:child_process";
-import { createWriteStream, existsSync as existsSync6, mkdirSync as mkdirSync3, readFileSync as readFileSync5, rmSync, writeFileSync as writeFileSync3 } from "node:fs";
-import { hostname as hostname3 } from "node:os";
-import { join as join5, resolve as resolve2 } from "node:path";
-
-// src/trial/metrics.ts
-var NUMBER = String.raw`[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|NaN|inf|Inf|infinity|Infinity)`;
-var PAIR = new RegExp(String.raw`(?:^|[\s,;])([A-Za-z_][\w./-]*)\s*[=:]\s*(${NUMBER})(?=\s|,|;|$)`, "g");
-var STEP_KEYS = ["step", "epoch", "iteration", "iter"];
-function parseMetricLine(line) {
-  const trimmed = line.trim();
-  if (trimmed.startsWith("{") && trimmed.endsWith("}")) {
-    try {
-      const obj = JSON.parse(trimmed);
-      if (obj && typeof obj === "object" && !Array.isArray(obj)) {
-        const out2 = {};
-        for (const [k, v] of Object.entries(obj)) if (typeof v === "number") out2[k] = v;
-        return Object.keys(out2).length ? out2 : void 0;
-      }
-    } catch {
-    }
-  }
-  const out = {};
-  for (const m of trimmed.matchAll(PAIR)) out[m[1]] = toNumber(m[2]);
-  return Object.keys(out).length ? out : void 0;
-}
-var WHOLE_NUMBER = new RegExp(`^(?:${NUMBER})$`);
-function toNumber(s) {
-  const text = s.trim();
-  if (!WHOLE_NUMBER.test(text)) return Number.NaN;
-  const lower = text.toLowerCase().replace(/^\+/, "");
-  if (lower === "nan" || lower === "-nan") return Number.NaN;
-  if (/^-?inf(inity)?$/.test(lower)) return lower.startsWith("-") ? -Infinity : Infinity;
-  return Number(text);
-}
-var LineMetrics = class {
-  steps = [];
-  /** The last value seen for each name, finite or not (to explain a NaN objective). */
-  last = {};
-  nextStep = 0;
-  add(line) {
-    const pairs = parseMetricLine(line);
-    if (!pairs) return void 0;
-    const stepKey = STEP_KEYS.find((k) => k in pairs && Number.isInteger(pairs[k]) && pairs[k] >= 0);
-    const values = {};
-    for (const [k, v] of Object.entries(pairs)) {
-      if (k === stepKey) continue;
-      this.last[k] = v;
-      if (Number.isFinite(v)) values[k] = v;
-    }
-    if (Object.keys(values).length === 0) return void 0;
-    const step = stepKey ? pairs[stepKey] : this.nextStep;
-    this.nextStep = step + 1;
-    const entry = { step, values };
-    this.steps.push(entry);
-    return entry;
-  }
-};
-function matchDefinitions(definitions, stdout, stderr) {
-  const out = {};
-  for (const d of definitions) {
-    const text = d.stream === "stdout" ? stdout : d.stream === "stderr" ? stderr : `${stdout}
-${stderr}`;
-    let value2;
-    for (const m of text.matchAll(new RegExp(d.regex, "gm"))) if (m[1] !== void 0) value2 = toNumber(m[1]);
-    if (value2 !== void 0) out[d.name] = value2;
-  }
-  return out;
-}
-function parseMetricsFile(text) {
-  if (text === void 0) return { kind: "missing" };
-  let obj;
-  try {
-    obj = JSON.parse(text);
-  } catch (err) {
-    return { kind: "invalid", message: `is not valid JSON (${err.message})` };
-  }
-  if (!obj || typeof obj !== "object" || Array.isArray(obj))
-    return { kind: "invalid", message: 'must hold a JSON object such as {"val_loss": 0.31}' };
-  const values = {};
-  for (const [k, v] of Object.entries(obj)) {
-    if (typeof v === "number") values[k] = v;
-    else if (typeof v === "string" && /^[-+]?(nan|inf(inity)?)$/i.test(v)) values[k] = toNumber(v);
-  }
-  return { kind: "ok", values };
-}
-function resolveMetrics(config2, sources) {
-  const fileValues = sources.file.kind === "ok" ? sources.file.values : {};
-  const wanted = [config2.objective.metric, ...config2.metrics.record];
-  const all = {};
-  for (const name2 of wanted) {
-    const own2 = (o) => Object.hasOwn(o, name2) ? o[name2] : void 0;
-    const v = own2(fileValues) ?? own2(sources.definitions) ?? (config2.metrics.lines ? own2(sources.lines) : void 0);
-    if (v !== void 0) all[name2] = v;
-  }
-  const metrics = Object.fromEntries(Object.entries(all).filter(([, v]) => Number.isFinite(v)));
-  const name = config2.objective.metric;
-  const value2 = Object.hasOwn(all, name) ? all[name] : void 0;
-  if (value2 !== void 0 && Number.isFinite(value2)) return { ok: true, value: value2, metrics };
-  if (value2 !== void 0)
-    return { ok: false, reason: `objective "${name}" is ${value2}, not a finite number`, metrics };
-  const tried = [
-    sources.file.kind === "missing" ? `metrics file ${sources.filePath} was not written` : sources.file.kind === "invalid" ? `metrics file ${sources.filePath} ${sources.file.message}` : `metrics file ${sources.filePath} has no "${name}"`,
-    config2.metrics.definitions.some((d) => d.name === name) ? `the regex for "${name}" did not match the output` : `no metrics.definitions entry names "${name}"`,
-    config2.metrics.lines ? `no "${name}=<number>" line in stdout` : "metric lines are off (metrics.lines: false)"
-  ];
-  return { ok: false, reason: `objective "${name}" not found: ${tried.join("; ")}`, metrics };
-}
-
-// src/trial/tail.ts
-var TailBuffer = class {
-  constructor(maxLines, maxChars) {
-    this.maxLines = maxLines;
-    this.maxChars = maxChars;
-  }
-  maxLines;
-  maxChars;
-  buf = "";
-  push(chunk) {
-    this.buf += chunk;
-    if (this.buf.length > this.maxChars * 2) this.buf = this.buf.slice(-this.maxChars);
-  }
-  text() {
-    let t = this.buf.length > this.maxChars ? this.buf.slice(-this.maxChars) : this.buf;
-    if (Number.isFinite(this.maxLines)) {
-      const ended = t.endsWith("\n");
-      const lines = (ended ? t.slice(0, -1) : t).split("\n");
-      if (lines.length > this.maxLines) t = `${lines.slice(-this.maxLines).join("\n")}${ended ? "\n" : ""}`;
-    }
-    return t;
-  }
-};
-
-// src/trial/run.ts
-var REGEX_WINDOW = 1 << 20;
-async function runTrial(spec) {
-  const outputDir = resolve2(spec.outputDir);
-  mkdirSync3(outputDir, { recursive: true });
-  const metricsPath = resolve2(outputDir, spec.config.metrics.file ?? "metrics.json");
-  const paramsPath = join5(outputDir, "params.json");
-  rmSync(metricsPath, { force: true });
-  writeFileSync3(paramsPath, `${JSON.stringify(spec.params, null, 2)}
-`);
-  const member = spec.member ?? { index: 0, seed: 0, fold: 0, folds: 1 };
-  const argv = expandArgv(spec.argv, spec.params, {
-    trial_id: String(spec.trialId),
-    output_dir: outputDir,
-    seed: String(member.seed),
-    fold: String(member.fold),
-    folds: String(member.folds)
-  });
-  const env = { ...process.env };
-  for (const [k, v] of Object.entries(spec.config.env)) env[k] = String(v);
-  for (const [k, v] of Object.entries(spec.params)) env[paramEnvName(k)] = String(v);
-  Object.assign(env, {
-    TUNE_STUDY: spec.study,
-    TUNE_TRIAL_ID: String(spec.trialId),
-    TUNE_ATTEMPT: String(spec.attempt),
-    TUNE_PARAMS_FILE: paramsPath,
-    TUNE_METRICS_FILE: metricsPath,
-    TUNE_OUTPUT_DIR: outputDir,
-    TUNE_SEED: String(member.seed)
-  });
-  if (member.folds > 1) Object.assign(env, { TUNE_FOLD: String(member.fold), TUNE_FOLDS: String(member.folds) });
-  if (spec.checkpointDir) {
-    mkdirSync3(spec.checkpointDir, { recursive: true });
-    env.TUNE_CHECKPOINT_DIR = resolve2(spec.checkpointDir);
-  }
-  const pruner = spec.prune ? new MedianPruner(spec.prune, spec.config.objective) : void 0;
-  let pruned;
-  const started = performance.now();
-  const log = createWriteStream(join5(outputDir, "log.txt"));
-  const tail = new TailBuffer(40, 4e3);
-  const stdout = new TailBuffer(Number.POSITIVE_INFINITY, REGEX_WINDOW);
-  const stderr = new TailBuffer(Number.POSITIVE_INFINITY, REGEX_WINDOW);
-  const lines = new LineMetrics();
-  const base = {
-    trialId: spec.trialId,
-    attempt: spec.attempt,
-    runner: process.env.RUNNER_NAME ?? hostname3(),
-    ...spec.member ? { member: spec.member.index } : {}
-  };
-  const result = await new Promise((done) => {
-    const [file2, ...args] = argv;
-    if (!file2) {
-      done({ kind: "spawn-error", message: "the command is empty after filling in the parameters" });
-      return;
-    }
-    if (!existsSync6(spec.cwd)) {
-      done({ kind: "spawn-error", message: `the working directory ${spec.cwd} does not exist (workdir)` });
-      return;
-    }
-    const child = spawn(file2, args, { cwd: spec.cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-    let timedOut = false;
-    let aborted2 = false;
-    const killGroup = (sig) => {
-      try {
-        if (child.pid) process.kill(-child.pid, sig);
-      } catch {
-      }
-    };
-    let forceKill;
-    const stop = () => {
-      killGroup("SIGTERM");
-      forceKill ??= setTimeout(() => killGroup("SIGKILL"), (spec.killGraceS ?? 5) * 1e3);
-    };
-    const timer = spec.config.timeout !== void 0 ? setTimeout(() => {
-      timedOut = true;
-      stop();
-    }, spec.config.timeout * 1e3) : void 0;
-    const onAbort = () => {
-      aborted2 = true;
-      stop();
-    };
-    if (spec.signal?.aborted) onAbort();
-    spec.signal?.addEventListener("abort", onAbort);
-    let exited = false;
-    const onStep = (step) => {
-      spec.onIntermediate?.(step);
-      if (!pruner || pruned || exited) return;
-      const verdict = pruner.observe(step.step, step.values);
-      if (!verdict.prune) return;
-      pruned = verdict;
-      stop();
-    };
-    const pipe2 = (stream, into, parseLines) => {
-      let partial2 = "";
-      stream.setEncoding("utf8");
-      stream.on("data", (chunk) => {
-        log.write(chunk);
-        tail.push(chunk);
-        into.push(chunk);
-        if (!parseLines) return;
-        const parts = (partial2 + chunk).split("\n");
-        partial2 = parts.pop();
-        for (const line of parts) {
-          const step = lines.add(line);
-          if (step) onStep(step);
-        }
-      });
-      stream.on("end", () => {
-        if (parseLines && partial2) {
-          const step = lines.add(partial2);
-          if (step) onStep(step);
-        }
-      });
-    };
-    pipe2(child.stdout, stdout, spec.config.metrics.lines);
-    pipe2(child.stderr, stderr, false);
-    child.on("error", (err) => {
-      clearTimeout(timer);
-      spec.signal?.removeEventListener("abort", onAbort);
-      const message = err.code === "ENOENT" ? `cannot start "${file2}": no such program (looked in PATH and ${spec.cwd})` : `cannot start "${file2}": ${err.message}`;
-      done({ kind: "spawn-error", message });
-    });
-    child.on("exit", () => {
-      exited = true;
-      clearTimeout(timer);
-      killGroup("SIGKILL");
-    });
-    child.on("close", (code2, signal) => {
-      clearTimeout(timer);
-      clearTimeout(forceKill);
-      spec.signal?.removeEventListener("abort", onAbort);
-      killGroup("SIGKILL");
-      done({ kind: "exit", code: code2, signal, timedOut, aborted: aborted2 });
-    });
-  });
-  await new Promise((r) => log.end(r));
-  const durationMs = Math.round(performance.now() - started);
-  const finishedAt = (/* @__PURE__ */ new Date()).toISOString();
-  if (result.kind === "exit" && result.aborted) return { kind: "interrupted" };
-  const common2 = { ...base, durationMs, finishedAt, logTail: tail.text(), intermediate: lines.steps };
-  if (result.kind === "spawn-error")
-    return {
-      kind: "finished",
-      attempt: { status: "failed", reason: result.message, exitCode: null, signal: null, metrics: {}, ...common2 }
-    };
-  const resolved = resolveMetrics(spec.config, {
-    file: parseMetricsFile(readIfExists(metricsPath)),
-    filePath: metricsPath,
-    definitions: matchDefinitions(spec.config.metrics.definitions, stdout.text(), stderr.text()),
-    lines: lines.last
-  });
-  const exit = { exitCode: result.code, signal: result.signal, metrics: resolved.metrics, ...common2 };
-  if (pruned) return { kind: "finished", attempt: { status: "pruned", ...pruned, ...exit } };
-  if (result.timedOut)
-    return {
-      kind: "finished",
-      attempt: { status: "failed", reason: `timed out after ${spec.config.timeout}s (timeout)`, ...exit }
-    };
-  if (result.code !== 0)
-    return {
-      kind: "finished",
-      attempt: {
-        status: "failed",
-        reason: result.signal ? `killed by ${result.signal}` : `exited with code ${result.code}${lastLine(stderr.text())}`,
-        ...exit
-      }
-    };
-  if (!resolved.ok) return { kind: "finished", attempt: { status: "failed", reason: resolved.reason, ...exit } };
-  return { kind: "finished", attempt: { status: "succeeded", value: resolved.value, ...exit } };
-}
-function readIfExists(path) {
-  try {
-    return readFileSync5(path, "utf8");
-  } catch {
-    return void 0;
-  }
-}
-function lastLine(text) {
-  const lines = text.split("\n").map((l) => l.trim()).filter((l) => l && !/^Node\.js v\d/.test(l) && !/^at .+:\d+:\d+\)?$/.test(l));
-  const line = lines.findLast((l) => /error|invalid|exception|fail|not found|denied|killed/i.test(l)) ?? lines.at(-1);
-  return line ? `: ${line.slice(0, 300)}` : "";
-}
-
-// src/action/trial.ts
-function parsePayload(text) {
-  let raw;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new Error(
-      `the payload input is not JSON (${err.message}); pass \${{ toJSON(matrix) }} from the plan's matrix`
-    );
-  }
-  const parsed = trialPayloadSchema.safeParse(raw);
-  if (!parsed.success) {
-    const i = parsed.error.issues[0];
-    throw new Error(
-      `the payload input is not a matrix-tune trial (${i.path.join(".") || "top"}: ${i.message}); pass \${{ toJSON(matrix) }} from the plan's matrix`
-    );
-  }
-  return parsed.data;
-}
-async function trial(inputs, signal) {
-  const payload = parsePayload(inputs.payload);
-  const { config: config2, file: file2 } = loadActionConfig(inputs.config, inputs.overrides, inputs.trusted);
-  if (payload.study !== config2.name)
-    throw new Error(`the payload is for study "${payload.study}", but ${inputs.config} is study "${config2.name}"`);
-  const m = payload.member;
-  const outputDir = join6(
-    process.env.RUNNER_TEMP ?? tmpdir(),
-    "matrix-tune",
-    `trial-${runKey({ trial: payload.trial, attempt: payload.attempt, member: m?.index })}`
-  );
-  const label = runLabel({ trialId: payload.trial, attempt: payload.attempt, member: m?.index });
-  info(
-    `${label} of ${config2.name}${m ? ` (seed ${m.seed}, fold ${m.fold} of ${m.folds})` : ""}: ${JSON.stringify(payload.params)}`
-  );
-  if (payload.resume) logResume(payload.resume, inputs.checkpointDir);
-  if (payload.prune)
-    info(
-      `early stopping: stops when its best ${config2.objective.metric} is worse than the median of earlier trials (${payload.prune.median.length} steps known, none before step ${payload.prune.after})`
-    );
-  const outcome = await runTrial({
-    study: config2.name,
-    trialId: payload.trial,
-    attempt: payload.attempt,
-    params: payload.params,
-    argv: splitCommand(config2.command),
-    cwd: resolve3(dirname2(file2), config2.workdir ?? "."),
-    outputDir,
-    config: config2,
-    signal,
-    checkpointDir: inputs.checkpointDir,
-    ...payload.member ? { member: payload.member } : {},
-    ...payload.prune ? { prune: payload.prune } : {},
-    onIntermediate: (v) => info(
-      `step ${v.step}: ${Object.entries(v.values).map(([k, x]) => `${k}=${x}`).join(" ")}`
-    )
-  });
-  if (outcome.kind === "interrupted")
-    throw new Error("the trial was stopped (the job was cancelled); it will run again when the study resumes");
-  const attempt = { ...outcome.attempt, ...inputs.runId !== void 0 ? { runId: inputs.runId } : {} };
-  const path = writeResultFile(inputs.resultsDir, config2.name, attempt);
-  setOutput("result-file", path);
-  setOutput("status", attempt.status);
-  info(`log tail:
-${attempt.logTail}`);
-  if (attempt.status === "succeeded") {
-    setOutput("value", String(attempt.value));
-    info(`${config2.objective.metric} = ${attempt.value}`);
-  } else if (attempt.status === "pruned")
-    info(`${label} pruned: ${attempt.reason}`);
-  else setFailed(`${label} failed: ${attempt.reason} (the result is saved)`);
-}
-function logResume(resume, dir) {
-  const from = `${runLabel({ trialId: resume.trial, attempt: resume.attempt, member: resume.member })}${resume.run !== void 0 ? ` (run ${resume.run})` : ""}`;
-  const found = existsSync7(dir) && readdirSync2(dir).length > 0;
-  info(
-    found ? `continues the checkpoint of ${from}` : `continues ${from}, but no checkpoint of it was downloaded (the workload may not save one, or the artifact expired): starting from scratch`
-  );
-}
-
 // src/action/main.ts
-var COMMANDS = ["plan", "trial", "report", "slash"];
+var COMMANDS = ["plan", "prepare", "collect", "report", "slash"];
+var TRIAL_STEPS_DOC = "https://github.com/matrix-tune/matrix-tune#or-wire-the-three-steps-into-your-own-jobs";
 function positiveIntInput(name) {
   const text = getInput(name);
   if (!text) return void 0;
@@ -59696,6 +59504,12 @@ function workflowRunId() {
   const id = Number(process.env.GITHUB_RUN_ID);
   return Number.isInteger(id) && id > 0 ? id : void 0;
 }
+function runnerTemp() {
+  return process.env.RUNNER_TEMP ?? tmpdir();
+}
+function checkpointDir() {
+  return getInput("checkpoint-dir") || join8(runnerTemp(), "matrix-tune", "checkpoint");
+}
 function pullRequestNumber() {
   const explicit = positiveIntInput("pr");
   if (explicit) return explicit;
@@ -59706,6 +59520,10 @@ function pullRequestNumber() {
 }
 async function run() {
   const command = getInput("command") || (process.env.GITHUB_EVENT_NAME === "issue_comment" ? "slash" : "");
+  if (command === "trial")
+    throw new Error(
+      `command: trial is gone: the trial must not run inside the Action's process, whose environment holds the job's credentials. A trial job now has three steps: this Action with command: prepare (id: prepare), a run: step \`"$MATRIX_TUNE_NODE" "$MATRIX_TUNE_CLI" trial --spec "$MATRIX_TUNE_SPEC"\` with env MATRIX_TUNE_NODE, MATRIX_TUNE_CLI and MATRIX_TUNE_SPEC set from steps.prepare.outputs node, cli and spec, then this Action with command: collect (if: always() && steps.prepare.outcome == 'success'). See ${TRIAL_STEPS_DOC}`
+    );
   if (!COMMANDS.includes(command))
     throw new Error(`input command must be one of ${COMMANDS.join(", ")}, got "${command}"`);
   const config2 = getInput("config") || "tune.yml";
@@ -59743,23 +59561,23 @@ async function run() {
     const trust = await trustedFor(token2 ? createClient({ token: token2, log: (m) => warning(m) }) : void 0);
     return plan({ config: config2, stateDir, resultsDir, overrides, findBaseline, findBaseSha, ...trust });
   }
-  if (command === "trial") {
-    const abort = new AbortController();
-    for (const sig of ["SIGINT", "SIGTERM"]) process.once(sig, () => abort.abort());
-    const checkpointDir = getInput("checkpoint-dir") || join7(process.env.RUNNER_TEMP ?? tmpdir2(), "matrix-tune", "checkpoint");
-    return trial(
-      {
-        config: config2,
-        payload: getInput("payload", { required: true }),
-        resultsDir,
-        checkpointDir,
-        overrides,
-        runId: workflowRunId(),
-        ...await trustedFor(void 0)
-      },
-      abort.signal
-    );
-  }
+  if (command === "prepare")
+    return prepare({
+      config: config2,
+      payload: getInput("payload", { required: true }),
+      resultsDir,
+      checkpointDir: checkpointDir(),
+      overrides,
+      runId: workflowRunId(),
+      tempRoot: runnerTemp(),
+      ...await trustedFor(void 0)
+    });
+  if (command === "collect")
+    return collect({
+      payload: getInput("payload", { required: true }),
+      resultsDir,
+      checkpointDir: checkpointDir()
+    });
   const token = getInput("token", { required: true });
   const repo = repoFromEnv();
   const server = process.env.GITHUB_SERVER_URL ?? "https://github.com";

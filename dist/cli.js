@@ -11267,7 +11267,7 @@ var require_shell_quote = __commonJS({
 });
 
 // src/cli/main.ts
-import { existsSync as existsSync3, writeFileSync as writeFileSync3 } from "node:fs";
+import { existsSync as existsSync4, writeFileSync as writeFileSync5 } from "node:fs";
 
 // node_modules/commander/esm.mjs
 var import_index = __toESM(require_commander(), 1);
@@ -16399,7 +16399,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve3) {
+function isRecursive(inst, stack, resolve4) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -16409,7 +16409,7 @@ function isRecursive(inst, stack, resolve3) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve3);
+      const answer = isRecursive(child, stack, resolve4);
       if (answer > result)
         result = answer;
     }
@@ -16420,7 +16420,7 @@ function isRecursive(inst, stack, resolve3) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread2 && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve3) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve4) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -16484,7 +16484,7 @@ function isRecursive(inst, stack, resolve3) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve3 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve4 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -31195,6 +31195,69 @@ function expandArgv(argv, params, builtins) {
   return out;
 }
 
+// src/trial/env.ts
+var ALLOWED_NAMES = /* @__PURE__ */ new Set([
+  "PATH",
+  "HOME",
+  "USER",
+  "LOGNAME",
+  "SHELL",
+  "TERM",
+  "LANG",
+  "LANGUAGE",
+  "TZ",
+  "TMPDIR",
+  "TMP",
+  "TEMP",
+  "CI",
+  "OMP_NUM_THREADS",
+  "LD_LIBRARY_PATH",
+  "PYTHONPATH",
+  "VIRTUAL_ENV",
+  // actions/setup-python's: where the interpreter it installed lives.
+  "pythonLocation",
+  "PKG_CONFIG_PATH",
+  "http_proxy",
+  "https_proxy",
+  "no_proxy",
+  "all_proxy",
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "NO_PROXY",
+  "ALL_PROXY",
+  "SSL_CERT_FILE",
+  "SSL_CERT_DIR",
+  "REQUESTS_CA_BUNDLE",
+  "CURL_CA_BUNDLE"
+]);
+var ALLOWED_PATTERN = /^(LC_|XDG_|RUNNER_|CUDA_|NVIDIA_|HIP_|ROCR_|ROCM_|HSA_|NCCL_|MKL_|OPENBLAS_|CONDA_)|^Python\d*_ROOT_DIR$/;
+var FORBIDDEN_PATTERN = /^(INPUT_|ACTIONS_)|^(GITHUB_TOKEN|GITHUB_ENV|GITHUB_PATH|GITHUB_OUTPUT|GITHUB_STATE|GITHUB_STEP_SUMMARY|NODE_OPTIONS)$/;
+function forbiddenEnvReason(name) {
+  if (!FORBIDDEN_PATTERN.test(name)) return void 0;
+  return `${name} may not be passed to trials: trials can run a pull request's untrusted code, and ${name} is one of the step's inputs, the runner's credentials, the workflow token, GitHub's file commands or NODE_OPTIONS`;
+}
+function isAllowedEnv(name) {
+  return (ALLOWED_NAMES.has(name) || ALLOWED_PATTERN.test(name)) && !FORBIDDEN_PATTERN.test(name);
+}
+function trialEnv(parent, configEnv) {
+  const env = {};
+  for (const [k, v] of Object.entries(parent)) if (v !== void 0 && isAllowedEnv(k)) env[k] = v;
+  const missing = [];
+  for (const [k, v] of Object.entries(configEnv)) {
+    if (typeof v !== "object") env[k] = String(v);
+    else if (parent[v.from] !== void 0) env[k] = parent[v.from];
+    else {
+      delete env[k];
+      missing.push(k === v.from ? k : `${k} (from ${v.from})`);
+    }
+  }
+  return { env, missing };
+}
+function missingEnvNote(missing) {
+  if (!missing.length) return void 0;
+  return `env: ${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} not set here, so the trial runs without ${missing.length > 1 ? "them" : "it"}`;
+}
+
 // src/config/schema.ts
 var STRATEGIES = ["grid", "random", "sobol", "bayes", "tpe", "hyperband"];
 var SAMPLERS = ["random", "bayes", "tpe"];
@@ -31253,6 +31316,12 @@ var duration3 = external_exports.union([
   return Number(m[1]) * unit;
 });
 var metricName = external_exports.string().min(1);
+var envFrom = external_exports.strictObject({
+  from: external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name is letters, digits and underscores").superRefine((name, ctx) => {
+    const reason = forbiddenEnvReason(name);
+    if (reason) ctx.addIssue({ code: "custom", message: reason });
+  }).describe("the variable of matrix-tune's environment whose value the trial gets under this name")
+});
 var resourceSchema = external_exports.strictObject({
   name: paramName.describe("how the trial receives it: ${name}, TUNE_PARAM_<NAME> and params.json"),
   min: external_exports.number().positive().describe("the resource of hyperband's shortest trials"),
@@ -31289,7 +31358,9 @@ var configSchema = external_exports.strictObject({
     "argv list, or a string split as a shell would split it (it never runs through a shell); ${name} is replaced by a parameter's value"
   ),
   workdir: external_exports.string().optional().describe("working directory of trials, relative to this file"),
-  env: external_exports.record(external_exports.string(), scalar).default({}),
+  env: external_exports.record(external_exports.string(), external_exports.union([scalar, envFrom])).default({}).describe(
+    "variables added to each trial's environment: a value, or {from: NAME} to pass on one of matrix-tune's own (trials otherwise get only ordinary runtime variables)"
+  ),
   timeout: duration3.optional().describe("per-trial limit; the whole process group is killed"),
   objective: external_exports.strictObject({
     metric: metricName,
@@ -34772,8 +34843,7 @@ async function runTrial(spec) {
     fold: String(member.fold),
     folds: String(member.folds)
   });
-  const env = { ...process.env };
-  for (const [k, v] of Object.entries(spec.config.env)) env[k] = String(v);
+  const { env, missing } = trialEnv(process.env, spec.config.env);
   for (const [k, v] of Object.entries(spec.params)) env[paramEnvName(k)] = String(v);
   Object.assign(env, {
     TUNE_STUDY: spec.study,
@@ -34793,6 +34863,9 @@ async function runTrial(spec) {
   let pruned;
   const started = performance.now();
   const log = createWriteStream(join(outputDir, "log.txt"));
+  const note = missingEnvNote(missing);
+  if (note) log.write(`matrix-tune: ${note}
+`);
   const tail = new TailBuffer(40, 4e3);
   const stdout = new TailBuffer(Number.POSITIVE_INFINITY, REGEX_WINDOW);
   const stderr = new TailBuffer(Number.POSITIVE_INFINITY, REGEX_WINDOW);
@@ -34983,6 +35056,8 @@ async function runLocalStudy(opts) {
   const argv = splitCommand(config2.command);
   const cwd = resolve2(dirname2(opts.configFile), config2.workdir ?? ".");
   const save = () => writeStudy(paths.state, study);
+  const note = missingEnvNote(trialEnv(process.env, config2.env).missing);
+  if (note) progress.message(note);
   while (!signal.aborted) {
     const plan = planRound(config2, study);
     study = plan.study;
@@ -35514,8 +35589,81 @@ ${mdTable([["after trial", `best ${config2.objective.metric}`], ...points])}
 </details>`;
 }
 
+// src/trial/job.ts
+import { existsSync as existsSync3, mkdirSync as mkdirSync5, readdirSync as readdirSync2, readFileSync as readFileSync5, writeFileSync as writeFileSync4 } from "node:fs";
+import { dirname as dirname3, join as join4, resolve as resolve3 } from "node:path";
+
+// src/config/trusted.ts
+var TRUSTED_SETTINGS = ["runs_on", "env", "timeout", "budget", "repeats", "folds", "bot"];
+var TrustedSettingsError = class extends Error {
+};
+function withTrustedSettings(config2, trusted, source) {
+  const merged = { ...config2 };
+  for (const key of TRUSTED_SETTINGS) merged[key] = trusted[key];
+  const checked = configSchema.safeParse(merged);
+  if (checked.success) return checked.data;
+  const problems = checked.error.issues.map((i) => `${i.path.join(".") || "config"}: ${i.message}`).join("; ");
+  throw new TrustedSettingsError(
+    `the pull request's config does not fit the settings taken from the default branch's ${source}: ${problems}`
+  );
+}
+function settledConfig(own2, overrides, trusted) {
+  return applyOverrides(trusted ? withTrustedSettings(own2, trusted.config, trusted.source) : own2, overrides);
+}
+
+// src/github/job-names.ts
+function runLabel(run) {
+  return `trial ${run.trialId} (attempt ${run.attempt}${run.member !== void 0 ? `, member ${run.member}` : ""})`;
+}
+
+// src/space/check.ts
+function checkParams(space, params, extra = /* @__PURE__ */ new Set()) {
+  const known = new Set(space.dims.map((d) => d.name));
+  for (const name of Object.keys(params))
+    if (!known.has(name) && !extra.has(name))
+      return `parameter "${name}" is not in the config's space (it has ${[...known, ...extra].join(", ")})`;
+  for (const { name, param } of space.dims) {
+    const active = isActive(param, params);
+    if (!(name in params)) {
+      if (active) return `parameter "${name}" is missing (expected ${validValues(param)})`;
+      continue;
+    }
+    if (!active) return `parameter "${name}" is given, but its \`when\` condition does not hold for the other values`;
+    const problem = checkValue(param, params[name]);
+    if (problem) return `parameter "${name}" is ${JSON.stringify(params[name])}: ${problem}`;
+  }
+  return void 0;
+}
+function checkValue(p, v) {
+  switch (p.type) {
+    case "constant":
+      return v === p.value ? void 0 : `the config fixes it at ${JSON.stringify(p.value)}`;
+    case "categorical":
+      return p.values.includes(v) ? void 0 : `expected ${validValues(p)}`;
+    case "float":
+    case "int":
+      if (typeof v !== "number" || !Number.isFinite(v) || p.type === "int" && !Number.isInteger(v))
+        return `expected ${validValues(p)}`;
+      return v >= p.min && v <= p.max ? void 0 : `outside [${p.min}, ${p.max}]`;
+  }
+}
+function validValues(p) {
+  switch (p.type) {
+    case "constant":
+      return JSON.stringify(p.value);
+    case "categorical":
+      return `one of ${p.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    case "float":
+      return `a number in [${p.min}, ${p.max}]`;
+    case "int":
+      return `a whole number in [${p.min}, ${p.max}]`;
+  }
+}
+
 // src/trial/payload.ts
 var PAYLOAD_VERSION = 1;
+var PayloadError = class extends Error {
+};
 var runRef = { trial: external_exports.int().min(0), attempt: external_exports.int().min(1), member: external_exports.int().min(0).optional() };
 var trialPayloadSchema = external_exports.object({
   v: external_exports.literal(PAYLOAD_VERSION),
@@ -35558,6 +35706,132 @@ function payloadsFor(config2, study, round, runs) {
 }
 function githubMatrix(payloads) {
   return { include: [...payloads] };
+}
+function checkPayload(config2, payload) {
+  if (payload.study !== config2.name)
+    throw new PayloadError(`the payload is for study "${payload.study}", but the config is study "${config2.name}"`);
+  const { [config2.resource?.name ?? ""]: resource, ...params } = payload.params;
+  const r = config2.resource;
+  const problem = checkParams(buildSpace(config2.parameters), params, new Set(r ? [r.name] : [])) ?? (r && resource !== void 0 ? checkResource(r, resource) : void 0);
+  if (problem) throw new PayloadError(`the payload does not fit the config: ${problem}`);
+  const members2 = membersOf(config2);
+  const m = payload.member;
+  if (!m) {
+    if (members2 > 1)
+      throw new PayloadError(`the payload has no member, but the config runs ${members2} per trial (repeats \xD7 folds)`);
+    return;
+  }
+  const expected = { index: m.index, ...memberSeedFold(config2, m.index), folds: config2.folds };
+  if (m.index >= members2 || m.seed !== expected.seed || m.fold !== expected.fold || m.folds !== expected.folds)
+    throw new PayloadError(
+      `the payload's member ${JSON.stringify(m)} does not fit the config: members are 0..${members2 - 1} (repeats ${config2.repeats} \xD7 folds ${config2.folds}), member ${m.index} being seed ${expected.seed}, fold ${expected.fold} of ${expected.folds}`
+    );
+}
+function checkResource(r, v) {
+  const ok = typeof v === "number" && v >= r.min && v <= r.max && (r.type === "float" || Number.isInteger(v));
+  return ok ? void 0 : `resource "${r.name}" is ${JSON.stringify(v)}: expected ${r.type === "int" ? "a whole number" : "a number"} in [${r.min}, ${r.max}]`;
+}
+
+// src/trial/result-file.ts
+import { mkdirSync as mkdirSync4, readdirSync, readFileSync as readFileSync4, statSync, writeFileSync as writeFileSync3 } from "node:fs";
+import { join as join3 } from "node:path";
+function resultFileName(ref) {
+  return `result-${runKey(ref)}.json`;
+}
+function writeResultFile(dir, study, attempt) {
+  mkdirSync4(dir, { recursive: true });
+  const path = join3(dir, resultFileName({ trial: attempt.trialId, attempt: attempt.attempt, member: attempt.member }));
+  const result = { version: RESULT_VERSION, study, ...attempt };
+  writeFileSync3(path, `${JSON.stringify(result, null, 2)}
+`);
+  return path;
+}
+
+// src/trial/job.ts
+var SPEC_VERSION = 1;
+var trialSpecSchema = external_exports.strictObject({
+  v: external_exports.literal(SPEC_VERSION),
+  payload: trialPayloadSchema,
+  /** The config file, after an `overrides.config` moved it. */
+  config: external_exports.string().min(1),
+  overrides: overridesSchema,
+  resultsDir: external_exports.string().min(1),
+  checkpointDir: external_exports.string().min(1),
+  /** The trial's TUNE_OUTPUT_DIR: params.json, metrics.json, log.txt. */
+  outputDir: external_exports.string().min(1),
+  /** This workflow run, recorded with the result: where later rounds find this run's checkpoint. */
+  runId: external_exports.int().positive().optional(),
+  /** For a fork's study: the default branch's config, which decides env, timeout and the other trusted settings. */
+  trusted: external_exports.string().min(1).optional()
+});
+function readTrialSpec(path) {
+  let raw;
+  try {
+    raw = JSON.parse(readFileSync5(path, "utf8"));
+  } catch (err) {
+    throw new PayloadError(
+      `cannot read the trial spec ${path} (${err.message}); the Action's prepare step writes it`
+    );
+  }
+  const parsed = trialSpecSchema.safeParse(raw);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    throw new PayloadError(
+      `${path} is not a matrix-tune trial spec (${i.path.join(".") || "top"}: ${i.message}); the Action's prepare step writes it`
+    );
+  }
+  return parsed.data;
+}
+async function runTrialJob(spec, log, signal) {
+  const { payload } = spec;
+  const loaded = loadConfig(spec.config);
+  const trusted = spec.trusted ? { config: loadConfig(spec.trusted).config, source: spec.trusted } : void 0;
+  const config2 = settledConfig(loaded.config, spec.overrides, trusted);
+  checkPayload(config2, payload);
+  const m = payload.member;
+  const label = runLabel({ trialId: payload.trial, attempt: payload.attempt, member: m?.index });
+  log(
+    `${label} of ${config2.name}${m ? ` (seed ${m.seed}, fold ${m.fold} of ${m.folds})` : ""}: ${JSON.stringify(payload.params)}`
+  );
+  const note = missingEnvNote(trialEnv(process.env, config2.env).missing);
+  if (note) log(note);
+  if (payload.resume) log(resumeLine(payload.resume, spec.checkpointDir));
+  if (payload.prune)
+    log(
+      `early stopping: stops when its best ${config2.objective.metric} is worse than the median of earlier trials (${payload.prune.median.length} steps known, none before step ${payload.prune.after})`
+    );
+  const outcome = await runTrial({
+    study: config2.name,
+    trialId: payload.trial,
+    attempt: payload.attempt,
+    params: payload.params,
+    argv: splitCommand(config2.command),
+    cwd: resolve3(dirname3(loaded.file), config2.workdir ?? "."),
+    outputDir: spec.outputDir,
+    config: config2,
+    signal,
+    checkpointDir: spec.checkpointDir,
+    ...m ? { member: m } : {},
+    ...payload.prune ? { prune: payload.prune } : {},
+    onIntermediate: (v) => log(
+      `step ${v.step}: ${Object.entries(v.values).map(([k, x]) => `${k}=${x}`).join(" ")}`
+    )
+  });
+  if (outcome.kind === "interrupted") return outcome;
+  const attempt = { ...outcome.attempt, ...spec.runId !== void 0 ? { runId: spec.runId } : {} };
+  const resultFile = writeResultFile(spec.resultsDir, config2.name, attempt);
+  log(`${label}: ${outcomeLine(config2, attempt)}`);
+  return { kind: "finished", attempt, resultFile };
+}
+function outcomeLine(config2, attempt) {
+  if (attempt.status === "succeeded") return `${config2?.objective.metric ?? "value"} = ${attempt.value}`;
+  if (attempt.status === "pruned") return `pruned: ${attempt.reason}`;
+  return `failed: ${attempt.reason}`;
+}
+function resumeLine(resume, dir) {
+  const from = `${runLabel({ trialId: resume.trial, attempt: resume.attempt, member: resume.member })}${resume.run !== void 0 ? ` (run ${resume.run})` : ""}`;
+  const found = existsSync3(dir) && readdirSync2(dir).length > 0;
+  return found ? `continues the checkpoint of ${from}` : `continues ${from}, but no checkpoint of it was downloaded (the workload may not save one, or the artifact expired): starting from scratch`;
 }
 
 // src/cli/describe.ts
@@ -35724,7 +35998,7 @@ ${JSON.stringify(matrix)}`);
         signal: abort.signal
       });
       progress.close();
-      writeFileSync3(paths.report, markdownReport(config2, study));
+      writeFileSync5(paths.report, markdownReport(config2, study));
       console.log(terminalReport(config2, study));
       console.log(`
 report: ${paths.report}
@@ -35739,18 +36013,40 @@ state:  ${paths.state}`);
       process.off("SIGTERM", onSigint);
     }
   });
+  program2.command("trial").description(
+    "run one trial of a GitHub trial job, from the spec the Action's prepare step wrote, and write its result file"
+  ).requiredOption("--spec <file>", "the trial spec (the prepare step's `spec` output)").action(async (flags) => {
+    const spec = readTrialSpec(flags.spec);
+    const abort = new AbortController();
+    const onSignal = () => abort.abort();
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+    try {
+      const outcome = await runTrialJob(spec, (line) => console.log(line), abort.signal);
+      if (outcome.kind === "interrupted") {
+        console.error("the trial was stopped (the job was cancelled); it will run again when the study resumes");
+        process.exitCode = EXIT.interrupted;
+      } else {
+        console.log(`result: ${outcome.resultFile}`);
+        if (outcome.attempt.status === "failed") process.exitCode = EXIT.noSuccess;
+      }
+    } finally {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    }
+  });
   program2.command("report").description("the results table, best configuration and stop reason of a study").argument("<config-or-state>", "tuning config, or a study's state.json").option("--state-dir <dir>", "study directory, when given a config").option("--markdown", "print markdown instead of the terminal layout").option("-o, --out <file>", "also write the markdown report to this file").action((target, flags) => {
     let study;
     if (target.endsWith(".json")) study = readStudy(target);
     else {
       const { config: config2 } = load(target);
       const paths = studyPaths(target, config2, flags.stateDir);
-      if (!existsSync3(paths.state))
+      if (!existsSync4(paths.state))
         throw new StateError(`no study saved at ${paths.state} yet: run  matrix-tune run ${target}`);
       study = readStudy(paths.state);
     }
     const md = markdownReport(study.config, study);
-    if (flags.out) writeFileSync3(flags.out, md);
+    if (flags.out) writeFileSync5(flags.out, md);
     console.log(flags.markdown ? md : terminalReport(study.config, study));
     if (!study.trials.some((t) => t.status === "succeeded")) process.exitCode = EXIT.noSuccess;
   });
@@ -35758,7 +36054,7 @@ state:  ${paths.state}`);
     "after",
     `
 Strategies available: ${STRATEGIES.join(", ")}.
-Exit codes: 0 ok, 1 unexpected error, 2 invalid config or arguments, 3 no trial succeeded, 4 study state problem, 130 interrupted.`
+Exit codes: 0 ok, 1 unexpected error, 2 invalid config or arguments, 3 no trial succeeded (for trial: it failed), 4 study state problem, 130 interrupted.`
   );
   return program2;
 }
@@ -35772,6 +36068,9 @@ async function main(argv) {
       console.error(err.message);
       process.exitCode = EXIT.config;
     } else if (err instanceof OverrideError) {
+      console.error(`error: ${err.message}`);
+      process.exitCode = EXIT.config;
+    } else if (err instanceof PayloadError) {
       console.error(`error: ${err.message}`);
       process.exitCode = EXIT.config;
     } else if (err instanceof StateError) {

@@ -8,8 +8,8 @@ import { relative, resolve } from "node:path";
 import * as core from "@actions/core";
 import { ConfigError } from "../config/errors.ts";
 import { type LoadedConfig, loadConfig } from "../config/load.ts";
-import { applyOverrides, type Overrides, overridesSchema } from "../config/overrides.ts";
-import { withTrustedSettings } from "../config/trusted.ts";
+import { type Overrides, overridesSchema } from "../config/overrides.ts";
+import { settledConfig } from "../config/trusted.ts";
 
 export function workspacePath(path: string): string {
   return resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), path);
@@ -39,10 +39,8 @@ export function parseOverrides(text: string): Overrides {
  */
 export function loadActionConfig(path: string, overrides: Overrides = {}, trusted?: string): LoadedConfig {
   const loaded = loadAnnotated(workspacePath(overrides.config ?? path));
-  const config = trusted
-    ? withTrustedSettings(loaded.config, loadAnnotated(workspacePath(trusted)).config, trusted)
-    : loaded.config;
-  return { ...loaded, config: applyOverrides(config, overrides) };
+  const defaults = trusted ? { config: loadAnnotated(workspacePath(trusted)).config, source: trusted } : undefined;
+  return { ...loaded, config: settledConfig(loaded.config, overrides, defaults) };
 }
 
 function loadAnnotated(file: string): LoadedConfig {

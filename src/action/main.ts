@@ -13,14 +13,18 @@ import { baseBranchOf, baseShaOf, findBaselineRun } from "../github/baseline.ts"
 import { createClient, type GitHubClient } from "../github/client.ts";
 import { workflowFileFromRef } from "../github/dispatch.ts";
 import { repoFromEnv } from "../github/repo.ts";
+import { collect } from "./collect.ts";
 import { parseOverrides } from "./config.ts";
 import { isFork, trustedConfigFor } from "./fork.ts";
 import { plan } from "./plan.ts";
+import { prepare } from "./prepare.ts";
 import { report } from "./report.ts";
 import { slash } from "./slash.ts";
-import { trial } from "./trial.ts";
 
-const COMMANDS = ["plan", "trial", "report", "slash"] as const;
+const COMMANDS = ["plan", "prepare", "collect", "report", "slash"] as const;
+
+/** Where the README shows a trial job's three steps. */
+const TRIAL_STEPS_DOC = "https://github.com/matrix-tune/matrix-tune#or-wire-the-three-steps-into-your-own-jobs";
 
 function positiveIntInput(name: string): number | undefined {
   const text = core.getInput(name);
@@ -33,6 +37,15 @@ function positiveIntInput(name: string): number | undefined {
 function workflowRunId(): number | undefined {
   const id = Number(process.env.GITHUB_RUN_ID);
   return Number.isInteger(id) && id > 0 ? id : undefined;
+}
+
+function runnerTemp(): string {
+  return process.env.RUNNER_TEMP ?? tmpdir();
+}
+
+/** TUNE_CHECKPOINT_DIR: the workflow downloads the checkpoint to continue into it, and uploads it afterwards. */
+function checkpointDir(): string {
+  return core.getInput("checkpoint-dir") || join(runnerTemp(), "matrix-tune", "checkpoint");
 }
 
 /** The pull request this run is about: an explicit input, else the triggering event's. */
@@ -48,6 +61,10 @@ function pullRequestNumber(): number | undefined {
 export async function run(): Promise<void> {
   // A step triggered by a comment answers it unless told otherwise.
   const command = core.getInput("command") || (process.env.GITHUB_EVENT_NAME === "issue_comment" ? "slash" : "");
+  if (command === "trial")
+    throw new Error(
+      `command: trial is gone: the trial must not run inside the Action's process, whose environment holds the job's credentials. A trial job now has three steps: this Action with command: prepare (id: prepare), a run: step \`"$MATRIX_TUNE_NODE" "$MATRIX_TUNE_CLI" trial --spec "$MATRIX_TUNE_SPEC"\` with env MATRIX_TUNE_NODE, MATRIX_TUNE_CLI and MATRIX_TUNE_SPEC set from steps.prepare.outputs node, cli and spec, then this Action with command: collect (if: always() && steps.prepare.outcome == 'success'). See ${TRIAL_STEPS_DOC}`,
+    );
   if (!(COMMANDS as readonly string[]).includes(command))
     throw new Error(`input command must be one of ${COMMANDS.join(", ")}, got "${command}"`);
   const config = core.getInput("config") || "tune.yml";
@@ -95,25 +112,23 @@ export async function run(): Promise<void> {
     const trust = await trustedFor(token ? createClient({ token, log: (m) => core.warning(m) }) : undefined);
     return plan({ config, stateDir, resultsDir, overrides, findBaseline, findBaseSha, ...trust });
   }
-  if (command === "trial") {
-    const abort = new AbortController();
-    // A cancelled job gets SIGINT/SIGTERM: stop the trial's process group rather than orphan it.
-    for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => abort.abort());
-    const checkpointDir =
-      core.getInput("checkpoint-dir") || join(process.env.RUNNER_TEMP ?? tmpdir(), "matrix-tune", "checkpoint");
-    return trial(
-      {
-        config,
-        payload: core.getInput("payload", { required: true }),
-        resultsDir,
-        checkpointDir,
-        overrides,
-        runId: workflowRunId(),
-        ...(await trustedFor(undefined)),
-      },
-      abort.signal,
-    );
-  }
+  if (command === "prepare")
+    return prepare({
+      config,
+      payload: core.getInput("payload", { required: true }),
+      resultsDir,
+      checkpointDir: checkpointDir(),
+      overrides,
+      runId: workflowRunId(),
+      tempRoot: runnerTemp(),
+      ...(await trustedFor(undefined)),
+    });
+  if (command === "collect")
+    return collect({
+      payload: core.getInput("payload", { required: true }),
+      resultsDir,
+      checkpointDir: checkpointDir(),
+    });
 
   const token = core.getInput("token", { required: true });
   const repo = repoFromEnv();

@@ -9,7 +9,7 @@ import type { Config } from "../config/schema.ts";
 import { trustedSettingsLine } from "../config/trusted.ts";
 import { type Plan, planRound } from "../engine/plan.ts";
 import { addReferenceRun } from "../engine/reference.ts";
-import { runLabel } from "../github/jobs.ts";
+import { runLabel } from "../github/job-names.ts";
 import { githubMatrix, payloadsFor } from "../trial/payload.ts";
 import { loadActionConfig } from "./config.ts";
 import { setDoneOutputs } from "./outputs.ts";

@@ -19,7 +19,8 @@ import { baselineLine, bestSnippet, countsLine, stopLine } from "../report/summa
 import { resultsTable } from "../report/table.ts";
 import type { Study } from "../study/schema.ts";
 import { readStudy, StateError } from "../study/store.ts";
-import { githubMatrix, payloadsFor } from "../trial/payload.ts";
+import { readTrialSpec, runTrialJob } from "../trial/job.ts";
+import { githubMatrix, PayloadError, payloadsFor } from "../trial/payload.ts";
 import { describeConfig } from "./describe.ts";
 
 /** Exit codes, documented in the README. */
@@ -178,6 +179,34 @@ export function buildProgram(): Command {
     });
 
   program
+    .command("trial")
+    .description(
+      "run one trial of a GitHub trial job, from the spec the Action's prepare step wrote, and write its result file",
+    )
+    .requiredOption("--spec <file>", "the trial spec (the prepare step's `spec` output)")
+    .action(async (flags: { spec: string }) => {
+      const spec = readTrialSpec(flags.spec);
+      const abort = new AbortController();
+      // A cancelled job gets SIGINT/SIGTERM: stop the trial's process group rather than orphan it.
+      const onSignal = () => abort.abort();
+      process.on("SIGINT", onSignal);
+      process.on("SIGTERM", onSignal);
+      try {
+        const outcome = await runTrialJob(spec, (line) => console.log(line), abort.signal);
+        if (outcome.kind === "interrupted") {
+          console.error("the trial was stopped (the job was cancelled); it will run again when the study resumes");
+          process.exitCode = EXIT.interrupted;
+        } else {
+          console.log(`result: ${outcome.resultFile}`);
+          if (outcome.attempt.status === "failed") process.exitCode = EXIT.noSuccess;
+        }
+      } finally {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+      }
+    });
+
+  program
     .command("report")
     .description("the results table, best configuration and stop reason of a study")
     .argument("<config-or-state>", "tuning config, or a study's state.json")
@@ -202,7 +231,7 @@ export function buildProgram(): Command {
 
   program.addHelpText(
     "after",
-    `\nStrategies available: ${STRATEGIES.join(", ")}.\nExit codes: 0 ok, 1 unexpected error, 2 invalid config or arguments, 3 no trial succeeded, 4 study state problem, 130 interrupted.`,
+    `\nStrategies available: ${STRATEGIES.join(", ")}.\nExit codes: 0 ok, 1 unexpected error, 2 invalid config or arguments, 3 no trial succeeded (for trial: it failed), 4 study state problem, 130 interrupted.`,
   );
   return program;
 }
@@ -218,6 +247,9 @@ export async function main(argv: string[]): Promise<void> {
       console.error(err.message);
       process.exitCode = EXIT.config;
     } else if (err instanceof OverrideError) {
+      console.error(`error: ${err.message}`);
+      process.exitCode = EXIT.config;
+    } else if (err instanceof PayloadError) {
       console.error(`error: ${err.message}`);
       process.exitCode = EXIT.config;
     } else if (err instanceof StateError) {

@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { buildSpace, defaultParams } from "../space/space.ts";
 import { BUILTIN_NAMES, hasUnclosedTemplate, splitCommand, templateNames } from "../trial/command.ts";
+import { forbiddenEnvReason } from "../trial/env.ts";
 import { didYouMean } from "./errors.ts";
 
 export const STRATEGIES = ["grid", "random", "sobol", "bayes", "tpe", "hyperband"] as const;
@@ -94,6 +95,18 @@ const duration = z
 
 const metricName = z.string().min(1);
 
+/** `{from: NAME}`: pass one of our variables on by name; credentials and GitHub's file commands never. */
+const envFrom = z.strictObject({
+  from: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name is letters, digits and underscores")
+    .superRefine((name, ctx) => {
+      const reason = forbiddenEnvReason(name);
+      if (reason) ctx.addIssue({ code: "custom", message: reason });
+    })
+    .describe("the variable of matrix-tune's environment whose value the trial gets under this name"),
+});
+
 /**
  * The training budget of one trial (epochs, iterations, a data fraction), passed
  * to the trial like a parameter. hyperband spends it in rungs from min to max;
@@ -164,7 +177,12 @@ export const configSchema = z
         "argv list, or a string split as a shell would split it (it never runs through a shell); ${name} is replaced by a parameter's value",
       ),
     workdir: z.string().optional().describe("working directory of trials, relative to this file"),
-    env: z.record(z.string(), scalar).default({}),
+    env: z
+      .record(z.string(), z.union([scalar, envFrom]))
+      .default({})
+      .describe(
+        "variables added to each trial's environment: a value, or {from: NAME} to pass on one of matrix-tune's own (trials otherwise get only ordinary runtime variables)",
+      ),
     timeout: duration.optional().describe("per-trial limit; the whole process group is killed"),
     objective: z.strictObject({
       metric: metricName,

@@ -4,6 +4,7 @@
  * it runs and who may start it come from the default branch's config, which
  * only the repository's own people can change.
  */
+import { applyOverrides, type Overrides } from "./overrides.ts";
 import { type Config, configSchema } from "./schema.ts";
 
 export const TRUSTED_SETTINGS = ["runs_on", "env", "timeout", "budget", "repeats", "folds", "bot"] as const;
@@ -26,4 +27,9 @@ export function withTrustedSettings(config: Config, trusted: Config, source: str
   throw new TrustedSettingsError(
     `the pull request's config does not fit the settings taken from the default branch's ${source}: ${problems}`,
   );
+}
+
+/** The config a job runs with: its own, the default branch's trusted settings for a fork, then the `/tune` overrides. */
+export function settledConfig(own: Config, overrides: Overrides, trusted?: { config: Config; source: string }): Config {
+  return applyOverrides(trusted ? withTrustedSettings(own, trusted.config, trusted.source) : own, overrides);
 }

@@ -4,6 +4,7 @@
  */
 import type { Run } from "../study/study.ts";
 import { call, type GitHubClient } from "./client.ts";
+import { parseTrialJobName } from "./job-names.ts";
 import type { Repo } from "./repo.ts";
 
 export interface TrialJob extends Run {
@@ -11,24 +12,6 @@ export interface TrialJob extends Run {
   conclusion: string | null;
   url: string;
   runner: string | undefined;
-}
-
-/**
- * How trial jobs are named (the `name:` of tune.yml's trial job says the same in
- * expressions) and how logs and warnings name a run: `trial <id> (attempt <n>)`,
- * or `trial <id> (attempt <n>, member <m>)` with repeats or folds.
- */
-export function runLabel(run: Run): string {
-  return `trial ${run.trialId} (attempt ${run.attempt}${run.member !== undefined ? `, member ${run.member}` : ""})`;
-}
-
-/** The inverse of runLabel; a reusable workflow prefixes the caller's job name. */
-const TRIAL_JOB = /trial (\d+) \(attempt (\d+)(?:, member (\d+))?\)\s*$/;
-
-export function parseTrialJobName(name: string): Run | undefined {
-  const m = TRIAL_JOB.exec(name);
-  if (!m) return undefined;
-  return { trialId: Number(m[1]), attempt: Number(m[2]), ...(m[3] !== undefined ? { member: Number(m[3]) } : {}) };
 }
 
 export async function listTrialJobs(client: GitHubClient, repo: Repo, runId: number): Promise<TrialJob[]> {

@@ -12,6 +12,7 @@ import type { Study } from "../study/schema.ts";
 import { readStudyFor, StateError, writeStudy } from "../study/store.ts";
 import { createStudy, markRunning, recordAttempt } from "../study/study.ts";
 import { splitCommand } from "../trial/command.ts";
+import { missingEnvNote, trialEnv } from "../trial/env.ts";
 import { runTrial } from "../trial/run.ts";
 import type { Progress } from "./progress.ts";
 
@@ -96,6 +97,9 @@ export async function runLocalStudy(opts: LocalRunOptions): Promise<LocalRunResu
   const argv = splitCommand(config.command);
   const cwd = resolve(dirname(opts.configFile), config.workdir ?? ".");
   const save = () => writeStudy(paths.state, study);
+  // Said once here; each trial's log.txt says it too.
+  const note = missingEnvNote(trialEnv(process.env, config.env).missing);
+  if (note) progress.message(note);
 
   while (!signal.aborted) {
     const plan = planRound(config, study);

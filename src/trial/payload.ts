@@ -6,11 +6,16 @@
 import { z } from "zod";
 import type { Config } from "../config/schema.ts";
 import { jobsFor, runKey } from "../engine/jobs.ts";
+import { checkParams } from "../space/check.ts";
+import { buildSpace } from "../space/space.ts";
 import type { Study } from "../study/schema.ts";
-import type { Run } from "../study/study.ts";
+import { memberSeedFold, membersOf, type Run } from "../study/study.ts";
 import { pruneRuleSchema } from "./prune.ts";
 
 export const PAYLOAD_VERSION = 1;
+
+/** A payload (or the trial spec that carries one) that is malformed or does not fit the config. */
+export class PayloadError extends Error {}
 
 const runRef = { trial: z.int().min(0), attempt: z.int().min(1), member: z.int().min(0).optional() };
 
@@ -69,4 +74,61 @@ export function payloadsFor(config: Config, study: Study, round: number, runs: r
 /** The strategy matrix as `fromJSON` expects it in a workflow. */
 export function githubMatrix(payloads: readonly TrialPayload[]): { include: TrialPayload[] } {
   return { include: [...payloads] };
+}
+
+/** A payload from its JSON text, or an error that says what to pass instead. */
+export function parsePayload(text: string): TrialPayload {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new PayloadError(
+      `the payload input is not JSON (${(err as Error).message}); pass \${{ toJSON(matrix) }} from the plan's matrix`,
+    );
+  }
+  const parsed = trialPayloadSchema.safeParse(raw);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0]!;
+    throw new PayloadError(
+      `the payload input is not a matrix-tune trial (${i.path.join(".") || "top"}: ${i.message}); pass \${{ toJSON(matrix) }} from the plan's matrix`,
+    );
+  }
+  return parsed.data;
+}
+
+/**
+ * Whether the payload is one the config's plan could have written: its study,
+ * parameters (and resource) within the space, and a member of this many
+ * repeats and folds. A payload is only as trustworthy as the workflow that
+ * passed it, and a mismatch means the config changed under a running study.
+ * Throws one line naming what is wrong and what would be valid.
+ */
+export function checkPayload(config: Config, payload: TrialPayload): void {
+  if (payload.study !== config.name)
+    throw new PayloadError(`the payload is for study "${payload.study}", but the config is study "${config.name}"`);
+  const { [config.resource?.name ?? ""]: resource, ...params } = payload.params;
+  const r = config.resource;
+  const problem =
+    checkParams(buildSpace(config.parameters), params, new Set(r ? [r.name] : [])) ??
+    (r && resource !== undefined ? checkResource(r, resource) : undefined);
+  if (problem) throw new PayloadError(`the payload does not fit the config: ${problem}`);
+  const members = membersOf(config);
+  const m = payload.member;
+  if (!m) {
+    if (members > 1)
+      throw new PayloadError(`the payload has no member, but the config runs ${members} per trial (repeats × folds)`);
+    return;
+  }
+  const expected = { index: m.index, ...memberSeedFold(config, m.index), folds: config.folds };
+  if (m.index >= members || m.seed !== expected.seed || m.fold !== expected.fold || m.folds !== expected.folds)
+    throw new PayloadError(
+      `the payload's member ${JSON.stringify(m)} does not fit the config: members are 0..${members - 1} (repeats ${config.repeats} × folds ${config.folds}), member ${m.index} being seed ${expected.seed}, fold ${expected.fold} of ${expected.folds}`,
+    );
+}
+
+function checkResource(r: NonNullable<Config["resource"]>, v: string | number | boolean): string | undefined {
+  const ok = typeof v === "number" && v >= r.min && v <= r.max && (r.type === "float" || Number.isInteger(v));
+  return ok
+    ? undefined
+    : `resource "${r.name}" is ${JSON.stringify(v)}: expected ${r.type === "int" ? "a whole number" : "a number"} in [${r.min}, ${r.max}]`;
 }

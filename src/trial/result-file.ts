@@ -32,31 +32,31 @@ export interface ReadResults {
 export function readResultFiles(dir: string, study: string): ReadResults {
   const out: ReadResults = { results: [], problems: [] };
   for (const path of findResultFiles(dir)) {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(readFileSync(path, "utf8"));
-    } catch (err) {
-      out.problems.push(`${path}: not valid JSON (${(err as Error).message}); ignored`);
-      continue;
-    }
-    const version = (raw as { version?: unknown } | null)?.version;
-    if (typeof version === "number" && version !== RESULT_VERSION) {
-      out.problems.push(`${path}: result format version ${version}, this matrix-tune reads ${RESULT_VERSION}; ignored`);
-      continue;
-    }
-    const parsed = trialResultSchema.safeParse(raw);
-    if (!parsed.success) {
-      const first = parsed.error.issues[0]!;
-      out.problems.push(`${path}: not a trial result (${first.path.join(".") || "top"}: ${first.message}); ignored`);
-      continue;
-    }
-    if (parsed.data.study !== study) {
-      out.problems.push(`${path}: belongs to study "${parsed.data.study}", not "${study}"; ignored`);
-      continue;
-    }
-    out.results.push(parsed.data);
+    const read = parseResult(readFileSync(path, "utf8"), study);
+    if ("problem" in read) out.problems.push(`${path}: ${read.problem}; ignored`);
+    else out.results.push(read.result);
   }
   return out;
+}
+
+/** A result file's text as a result of this study, or what is wrong with it. */
+export function parseResult(text: string, study: string): { result: TrialResult } | { problem: string } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    return { problem: `not valid JSON (${(err as Error).message})` };
+  }
+  const version = (raw as { version?: unknown } | null)?.version;
+  if (typeof version === "number" && version !== RESULT_VERSION)
+    return { problem: `result format version ${version}, this matrix-tune reads ${RESULT_VERSION}` };
+  const parsed = trialResultSchema.safeParse(raw);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0]!;
+    return { problem: `not a trial result (${first.path.join(".") || "top"}: ${first.message})` };
+  }
+  if (parsed.data.study !== study) return { problem: `belongs to study "${parsed.data.study}", not "${study}"` };
+  return { result: parsed.data };
 }
 
 function findResultFiles(dir: string): string[] {

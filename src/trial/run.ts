@@ -3,7 +3,9 @@
  * process group, hands it the parameters (argv, environment, JSON file), streams
  * its output to a log while reading metric lines, enforces the timeout on the
  * whole group, and turns what happened into an attempt record. This is the one
- * place that starts user code; the local shell and the Action's trial step share it.
+ * place that starts user code; the local shell and `matrix-tune trial --spec` (a GitHub
+ * trial job's `run:` step) share it, and it hands the command only the environment
+ * env.ts allows.
  */
 import { spawn } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -13,6 +15,7 @@ import { type Config, paramEnvName } from "../config/schema.ts";
 import type { Params } from "../space/space.ts";
 import type { Attempt, Intermediate } from "../study/schema.ts";
 import { expandArgv } from "./command.ts";
+import { missingEnvNote, trialEnv } from "./env.ts";
 import { LineMetrics, matchDefinitions, parseMetricsFile, resolveMetrics } from "./metrics.ts";
 import { MedianPruner, type PruneRule } from "./prune.ts";
 import { TailBuffer } from "./tail.ts";
@@ -63,8 +66,8 @@ export async function runTrial(spec: TrialSpec): Promise<TrialOutcome> {
     fold: String(member.fold),
     folds: String(member.folds),
   });
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const [k, v] of Object.entries(spec.config.env)) env[k] = String(v);
+  // Never a copy of ours: on a pull request the command is untrusted code (see env.ts).
+  const { env, missing } = trialEnv(process.env, spec.config.env);
   for (const [k, v] of Object.entries(spec.params)) env[paramEnvName(k)] = String(v);
   Object.assign(env, {
     TUNE_STUDY: spec.study,
@@ -85,6 +88,9 @@ export async function runTrial(spec: TrialSpec): Promise<TrialOutcome> {
 
   const started = performance.now();
   const log = createWriteStream(join(outputDir, "log.txt"));
+  // The trial's own log says which variables it asked for and did not get.
+  const note = missingEnvNote(missing);
+  if (note) log.write(`matrix-tune: ${note}\n`);
   const tail = new TailBuffer(40, 4000);
   const stdout = new TailBuffer(Number.POSITIVE_INFINITY, REGEX_WINDOW);
   const stderr = new TailBuffer(Number.POSITIVE_INFINITY, REGEX_WINDOW);

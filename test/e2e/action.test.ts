@@ -6,8 +6,9 @@
  * happen on real runners.
  */
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { runStep } from "../helpers/actions-runner.ts";
 import { GitHubPlayer } from "../helpers/github-play.ts";
@@ -139,35 +140,165 @@ describe("the comparison with the base branch", () => {
   });
 });
 
-describe("the trial step", () => {
-  it("a failing trial still writes its result, and the step fails visibly", async () => {
-    const ws = digitsRepo();
-    const payload = JSON.stringify(
-      { v: 1, study: "digits", round: 1, trial: 4, attempt: 2, params: { lr: 20, momentum: 0, nodes: 16 } },
-      null,
-      2,
+describe("the trial job's steps", () => {
+  let gh: FakeGitHub;
+  before(async () => {
+    gh = await startFakeGitHub();
+  });
+  after(() => gh.close());
+  const entry = (params: Record<string, number>) => ({
+    v: 1 as const,
+    study: "digits",
+    round: 1,
+    trial: 4,
+    attempt: 2,
+    id: "4-2",
+    params,
+  });
+
+  it("a failing trial still leaves its result for the upload, and the job fails visibly", async () => {
+    const repo = digitsRepo();
+    writeFileSync(
+      join(repo, "model/train.mjs"),
+      'console.error("error: --lr made the loss diverge"); process.exit(2);\n',
     );
-    const r = await runStep({ workspace: ws, inputs: { command: "trial", payload } });
-    assert.equal(r.code, 1);
+    const play = new GitHubPlayer(gh, repo);
+    const job = await play.trialJob(9100, entry({ lr: 0.5, momentum: 0, nodes: 16 }), undefined, {
+      inputs: {},
+      event: {},
+    });
+    assert.notEqual(job.result!.code, 0);
     assert.match(
-      r.stdout,
-      /::error::trial 4 \(attempt 2\) failed: exited with code 2: .*--lr.* \(the result is saved\)/,
+      job.result!.stdout,
+      /::error::trial 4 \(attempt 2\) failed: exited with code 2: error: --lr made the loss diverge \(the result is saved\)/,
     );
-    const saved = JSON.parse(readFileSync(join(ws, ".matrix-tune/results/result-4-2.json"), "utf8"));
+    assert.deepEqual(play.artifactNames(9100), ["matrix-tune-result-4-2"]);
+    const saved = JSON.parse(readFileSync(join(play.store, "9100/matrix-tune-result-4-2/result-4-2.json"), "utf8"));
     assert.equal(saved.status, "failed");
     assert.equal(saved.exitCode, 2);
     assert.equal(saved.attempt, 2);
+    assert.equal(saved.runId, 9100);
   });
 
-  it("a payload that is not a trial names what is wrong", async () => {
-    const r = await runStep({ workspace: digitsRepo(), inputs: { command: "trial", payload: '{"trial": "x"}' } });
+  it("prepare refuses a payload that is not a trial, or does not fit the config's space, in one line", async () => {
+    const notTrial = await runStep({
+      workspace: digitsRepo(),
+      inputs: { command: "prepare", payload: '{"trial": "x"}' },
+    });
+    assert.equal(notTrial.code, 1);
+    assert.match(
+      notTrial.stdout,
+      /::error::the payload input is not a matrix-tune trial \(v: .*\); pass \$\{\{ toJSON\(matrix\) \}\}/,
+    );
+    const outside = await runStep({
+      workspace: digitsRepo(),
+      inputs: { command: "prepare", payload: JSON.stringify(entry({ lr: 20, momentum: 0, nodes: 16 })) },
+    });
+    assert.equal(outside.code, 1);
+    assert.match(
+      outside.stdout,
+      /::error::the payload does not fit the config: parameter "lr" is 20: outside \[0\.01, 0\.5\]\n/,
+    );
+    assert.equal(outside.outputs.spec, undefined);
+  });
+
+  it("command: trial is refused with the three steps that replace it", async () => {
+    const r = await runStep({ workspace: digitsRepo(), inputs: { command: "trial", payload: "{}" } });
     assert.equal(r.code, 1);
     assert.match(
       r.stdout,
-      /::error::the payload input is not a matrix-tune trial \(v: .*\); pass \$\{\{ toJSON\(matrix\) \}\}/,
+      /::error::command: trial is gone: .*command: prepare.*trial --spec.*command: collect.*#or-wire-the-three-steps-into-your-own-jobs/,
     );
   });
+});
 
+describe("the collect step", () => {
+  const payload = JSON.stringify({ v: 1, study: "digits", round: 1, trial: 4, attempt: 2, id: "4-2", params: {} });
+  const result = (over: Record<string, unknown> = {}) =>
+    JSON.stringify({
+      version: 1,
+      study: "digits",
+      status: "succeeded",
+      value: 0.9,
+      trialId: 4,
+      attempt: 2,
+      durationMs: 1200,
+      exitCode: 0,
+      signal: null,
+      metrics: { val_accuracy: 0.9 },
+      logTail: "epoch=4 val_accuracy=0.9\n",
+      ...over,
+    });
+  /** A workspace whose results directory holds these files, and a checkpoint directory beside it. */
+  function workspace(files: Record<string, string>): { ws: string; results: string; checkpoint: string } {
+    const ws = mkdtempSync(join(tmpdir(), "mt-collect-"));
+    const results = join(ws, ".matrix-tune/results");
+    const checkpoint = join(ws, "checkpoint");
+    mkdirSync(results, { recursive: true });
+    mkdirSync(checkpoint);
+    for (const [name, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(results, name)), { recursive: true });
+      writeFileSync(join(results, name), text);
+    }
+    return { ws, results, checkpoint };
+  }
+  const collect = (ws: string, checkpoint: string) =>
+    runStep({ workspace: ws, inputs: { command: "collect", payload, "checkpoint-dir": checkpoint } });
+
+  it("keeps only this run's result, removing what the trial planted beside it and links in the checkpoint", async () => {
+    const { ws, results, checkpoint } = workspace({
+      "result-4-2.json": result(),
+      "result-5-1.json": result({ trialId: 5, attempt: 1 }),
+      "notes.txt": "hello",
+      "nested/result-4-2.json": result({ value: 1 }),
+    });
+    writeFileSync(join(checkpoint, "model.pt"), "weights");
+    symlinkSync("/proc/self/environ", join(checkpoint, "environ"));
+    const r = await collect(ws, checkpoint);
+    assert.equal(r.code, 0, r.stdout);
+    assert.deepEqual(readdirSync(results), ["result-4-2.json"]);
+    assert.deepEqual(readdirSync(checkpoint), ["model.pt"]);
+    for (const planted of ["result-5-1.json", "notes.txt", "nested"])
+      assert.ok(
+        r.annotations.some((a) => a.startsWith("::warning::removed ") && a.includes(join(results, planted))),
+        planted,
+      );
+    assert.ok(r.annotations.some((a) => a.includes(`removed ${join(checkpoint, "environ")}`)));
+    assert.deepEqual(
+      { status: r.outputs.status, value: r.outputs.value, file: r.outputs["result-file"] },
+      { status: "succeeded", value: "0.9", file: join(results, "result-4-2.json") },
+    );
+    assert.match(r.stdout, /log tail:\nepoch=4 val_accuracy=0\.9\n/);
+  });
+
+  it("refuses, and deletes, a result of another trial, an oversized one, and fails without one", async () => {
+    const other = workspace({ "result-4-2.json": result({ trialId: 5 }) });
+    const r1 = await collect(other.ws, other.checkpoint);
+    assert.equal(r1.code, 1);
+    assert.match(
+      r1.stdout,
+      /::error::.*result-4-2\.json is refused and deleted: it holds the result of trial 5 \(attempt 2\), not of trial 4 \(attempt 2\)/,
+    );
+    assert.deepEqual(readdirSync(other.results), []);
+
+    const big = workspace({ "result-4-2.json": result({ logTail: "x".repeat(1 << 20) }) });
+    const r2 = await collect(big.ws, big.checkpoint);
+    assert.equal(r2.code, 1);
+    assert.match(r2.stdout, /is refused and deleted: it is \d+ bytes, over the 1048576 a result may have/);
+    assert.deepEqual(readdirSync(big.results), []);
+
+    const none = workspace({ "result-4-1.json": result({ attempt: 1 }) });
+    const r3 = await collect(none.ws, none.checkpoint);
+    assert.equal(r3.code, 1);
+    assert.match(
+      r3.stdout,
+      /::error::trial 4 \(attempt 2\) left no result file .*: the step that runs the trial ended without writing one/,
+    );
+    assert.match(r3.stdout, /::warning::removed .*result-4-1\.json/);
+  });
+});
+
+describe("a config error in a step", () => {
   it("an invalid config is annotated at its file and line", async () => {
     const ws = digitsRepo();
     writeFileSync(

@@ -19,6 +19,7 @@ parameters:
   x: {type: float, min: 0, max: 1}
 strategy: sobol
 budget: {max_trials: 16, parallel: 2}
+env: {JOURNAL: {from: JOURNAL}}
 `,
   );
   return { dir, config, journal: join(dir, "journal.txt"), state: join(dir, ".matrix-tune/counted/state.json") };

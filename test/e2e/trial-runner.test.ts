@@ -19,6 +19,7 @@ import { describe, it, type TestContext } from "node:test";
 import { fileURLToPath } from "node:url";
 import type { Attempt, Intermediate } from "../../src/study/schema.ts";
 import { runTrial, type TrialOutcome, type TrialSpec } from "../../src/trial/run.ts";
+import { alive } from "../helpers/processes.ts";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/trials/", import.meta.url));
 const NODE = process.execPath;
@@ -64,20 +65,6 @@ function finished(outcome: TrialOutcome): Attempt {
 function failed(attempt: Attempt): string {
   assert.equal(attempt.status, "failed", `expected a failure, got ${JSON.stringify(attempt)}`);
   return (attempt as { reason: string }).reason;
-}
-
-/** Alive and not a zombie waiting for its parent (or init) to reap it. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
-  } catch {
-    return true;
-  }
 }
 
 /** Each test takes well under a second or two; a hang fails instead of stalling the run. */

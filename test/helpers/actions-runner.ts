@@ -1,10 +1,13 @@
 /**
  * Runs the bundled Action (dist/action.js) the way a GitHub runner does: a
  * child process with INPUT_* variables, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY,
- * GITHUB_EVENT_PATH and the rest of the job's environment, then reads back the
- * files it wrote. Nothing of the Action is imported or stubbed.
+ * GITHUB_EVENT_PATH and the rest of the job's environment, the runner's
+ * service credentials included (as fakes, distinctive enough to search for),
+ * then reads back the files it wrote. Nothing of the Action is imported or
+ * stubbed. `runScript` does the same for a `run:` step: bash, with the
+ * environment a runner gives a script, which has none of those credentials.
  */
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -53,6 +56,26 @@ export interface StepOptions {
   event?: unknown;
 }
 
+/**
+ * What a runner puts in a JavaScript action step's environment besides its
+ * inputs: the artifact, cache and OIDC services' endpoints and tokens. Each
+ * value is distinctive, so that a test can look for it anywhere a trial could
+ * read (its own environment, its ancestors' in /proc). GITHUB_TOKEN stands for
+ * a workflow that sets it for the whole job.
+ */
+export const FAKE_CREDENTIALS = {
+  ACTIONS_RUNTIME_TOKEN: "fake-actions-runtime-token-8d1f",
+  ACTIONS_RUNTIME_URL: "https://pipelines.fake-actions.example/runtime-7c2a/",
+  ACTIONS_RESULTS_URL: "https://results-receiver.fake-actions.example/results-5b9e/",
+  ACTIONS_CACHE_URL: "https://artifactcache.fake-actions.example/cache-3e4d/",
+  ACTIONS_ID_TOKEN_REQUEST_URL: "https://oidc.fake-actions.example/id-token-request-9a0b",
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN: "fake-id-token-request-token-1f6c",
+  GITHUB_TOKEN: "ghs_fakeJobWideGithubToken4b71",
+} as const;
+
+/** The `token` input's value (action.yml's default, `github.token`). */
+export const FAKE_INPUT_TOKEN = "ghs_fakeInputTokenOfTheStep2e90";
+
 /** action.yml defaults that the runner would fill in for inputs not given. */
 const DEFAULTS: Record<string, string> = {
   config: "tune.yml",
@@ -60,49 +83,96 @@ const DEFAULTS: Record<string, string> = {
   "results-dir": ".matrix-tune/results",
   payload: "",
   "checkpoint-dir": "",
-  token: "gh-token-for-tests",
+  token: FAKE_INPUT_TOKEN,
   pr: "",
   dispatch: "true",
   workflow: "",
   ref: "",
 };
 
-export function runStep(opts: StepOptions): Promise<StepResult> {
+/** A step's own files (GITHUB_OUTPUT and the rest) and the environment every kind of step gets. */
+function stepEnv(opts: Pick<StepOptions, "workspace" | "env" | "event">) {
   const dir = mkdtempSync(join(tmpdir(), "mt-step-"));
-  const files = { output: join(dir, "output"), summary: join(dir, "summary"), event: join(dir, "event.json") };
-  writeFileSync(files.output, "");
-  writeFileSync(files.summary, "");
+  const files = {
+    output: join(dir, "output"),
+    summary: join(dir, "summary"),
+    env: join(dir, "env"),
+    path: join(dir, "path"),
+    event: join(dir, "event.json"),
+  };
+  for (const f of [files.output, files.summary, files.env, files.path]) writeFileSync(f, "");
   writeFileSync(files.event, JSON.stringify(opts.event ?? {}));
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     GITHUB_ACTIONS: "true",
     CI: "true",
+    RUNNER_NAME: "gpu-runner-1",
+    RUNNER_OS: "Linux",
     GITHUB_WORKSPACE: opts.workspace,
     GITHUB_OUTPUT: files.output,
     GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_ENV: files.env,
+    GITHUB_PATH: files.path,
     GITHUB_EVENT_PATH: files.event,
     RUNNER_TEMP: dir,
     ...opts.env,
   };
+  return { files, env };
+}
+
+function collectOutput(
+  child: ChildProcess,
+  files: { output: string; summary: string },
+  resolve: (r: StepResult) => void,
+): void {
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (d) => (stdout += d));
+  child.stderr!.on("data", (d) => (stderr += d));
+  child.on("close", (code) =>
+    resolve({
+      code,
+      outputs: parseOutputFile(readFileSync(files.output, "utf8")),
+      summary: readFileSync(files.summary, "utf8"),
+      stdout,
+      stderr,
+      annotations: stdout.split("\n").filter((l) => /^::(error|warning|notice)/.test(l)),
+    }),
+  );
+}
+
+/** A JavaScript action step: the bundled Action, with its inputs, GITHUB_STATE and the runner's credentials. */
+export function runStep(opts: StepOptions): Promise<StepResult> {
+  const { files, env } = stepEnv(opts);
+  const state = join(files.output, "..", "state");
+  writeFileSync(state, "");
+  Object.assign(env, FAKE_CREDENTIALS, { GITHUB_STATE: state });
   for (const [name, value] of Object.entries({ ...DEFAULTS, ...opts.inputs }))
     env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] = value;
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [ACTION], { cwd: opts.workspace, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) =>
-      resolve({
-        code,
-        outputs: parseOutputFile(readFileSync(files.output, "utf8")),
-        summary: readFileSync(files.summary, "utf8"),
-        stdout,
-        stderr,
-        annotations: stdout.split("\n").filter((l) => /^::(error|warning|notice)/.test(l)),
-      }),
-    );
+    collectOutput(child, files, resolve);
+  });
+}
+
+/**
+ * A `run:` step: its script run by bash as a runner runs it (`bash -e {0}`,
+ * in the workspace), spawned from here, not from any action's process, with
+ * the step's `env:` (already expanded) over the job's environment and none of
+ * the credentials a JavaScript action gets.
+ */
+export function runScript(opts: Omit<StepOptions, "inputs"> & { script: string }): Promise<StepResult> {
+  const { files, env } = stepEnv(opts);
+  const script = join(files.output, "..", "script.sh");
+  writeFileSync(script, opts.script);
+  return new Promise((resolve) => {
+    const child = spawn("bash", ["--noprofile", "--norc", "-eo", "pipefail", script], {
+      cwd: opts.workspace,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    collectOutput(child, files, resolve);
   });
 }
 

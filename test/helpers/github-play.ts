@@ -7,14 +7,16 @@
  * matrix is expanded exactly as `fromJSON` and `toJSON(matrix)` would, jobs are
  * registered with the loopback GitHub API under the name the workflow gives
  * them, and a report's workflow_dispatch becomes the next run. Every
- * matrix-tune step is the bundled Action run as a process.
+ * matrix-tune step is the bundled Action run as a process (with the
+ * credentials a runner gives it), every `run:` step its script run by bash
+ * from here (without them), with `steps.<id>.outputs` and outcomes passed on.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse } from "yaml";
 import type { TrialPayload } from "../../src/trial/payload.ts";
-import { type Contexts, expand, runStep, type StepResult, stepRuns } from "./actions-runner.ts";
+import { type Contexts, expand, runScript, runStep, type StepResult, stepRuns } from "./actions-runner.ts";
 import { ROOT } from "./cli.ts";
 import type { FakeGitHub } from "./github-server.ts";
 
@@ -38,7 +40,7 @@ export interface TrialJobRecord {
   entry: MatrixEntry;
   /** The job's name as the API lists it. */
   name: string;
-  /** The matrix-tune step; undefined when the job died before it. */
+  /** The job's steps that ran code (matrix-tune and `run:`), as one: see combine(); undefined when the job died first. */
   result?: StepResult;
 }
 
@@ -50,15 +52,20 @@ export interface RunRecord {
   report?: StepResult;
 }
 
-interface Step {
+/** A step of a workflow file, as YAML parses it. */
+export interface WorkflowStep {
+  id?: string;
   if?: string;
   uses?: string;
+  run?: string;
+  shell?: string;
+  env?: Record<string, string>;
   with?: Record<string, string | number | boolean>;
   "continue-on-error"?: boolean;
 }
 type JobName = "plan" | "trial" | "report";
 const WORKFLOW = parse(readFileSync(join(ROOT, ".github/workflows/tune.yml"), "utf8")) as {
-  jobs: Record<JobName, { name?: string; steps: Step[] }>;
+  jobs: Record<JobName, { name?: string; steps: WorkflowStep[] }>;
 };
 
 const PLAN_STATE = "matrix-tune-state";
@@ -93,6 +100,9 @@ export class GitHubPlayer {
   }
 
   private readonly world: World;
+
+  /** Variables the runner machine itself has (its `.env` file, say): every step of every job sees them. */
+  machineEnv: Record<string, string> = {};
 
   /** Other commits of the repository, by sha: a checkout with that `ref` gets that tree. */
   private readonly commits = new Map<string, string>();
@@ -222,7 +232,7 @@ export class GitHubPlayer {
   /**
    * One job: the workflow's steps in order, each where its `if:` holds. A step
    * that fails fails the job unless it may (continue-on-error). `afterAction`
-   * runs right after the matrix-tune step, to damage what it left.
+   * runs right after each matrix-tune step, to damage what it left.
    */
   private async job(
     name: JobName,
@@ -233,50 +243,65 @@ export class GitHubPlayer {
   ): Promise<{ result: StepResult; failed: boolean }> {
     const ws = this.checkout();
     const temp = mkdtempSync(join(tmpdir(), "mt-runner-temp-"));
-    const contexts = this.contexts(runId, run, { ...extra, runner: { temp } });
+    const steps: Record<string, { outputs: Record<string, string>; outcome: string; conclusion: string }> = {};
+    const contexts = this.contexts(runId, run, { ...extra, runner: { temp }, steps });
+    const env = { ...this.machineEnv, ...this.env(runId), RUNNER_TEMP: temp };
     let failed = false;
-    let result: StepResult | undefined;
+    const ran: StepResult[] = [];
     for (const step of WORKFLOW.jobs[name].steps) {
       if (!stepRuns(step.if, contexts, failed)) continue;
       const w = Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, expand(String(v), contexts)]));
       let ok = true;
-      switch (step.uses?.replace(/@.*/, "")) {
-        case "actions/checkout": {
-          // Every job starts from a fresh copy of the repository; another commit replaces it.
-          // With a path, the checkout goes there instead (the default branch's is the template unless added).
-          const ref = w.ref ?? "";
-          this.checkouts.push({ job: name, ref, ...(w.path ? { path: w.path } : {}) });
-          const into = w.path ? resolve(ws, w.path) : ws;
-          const tree = this.commits.get(ref) ?? (w.path ? this.template : undefined);
-          if (tree) {
-            rmSync(into, { recursive: true, force: true });
-            cpSync(tree, into, { recursive: true });
+      let result: StepResult | undefined;
+      if (step.run !== undefined) {
+        if ((step.shell ?? "bash") !== "bash") throw new Error(`the player runs only bash scripts, not ${step.shell}`);
+        const stepEnv = Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, expand(v, contexts)]));
+        // The runner expands expressions in the script too; ours have none (workflows.test.ts checks).
+        result = await runScript({ workspace: ws, script: expand(step.run, contexts), env: { ...env, ...stepEnv } });
+      } else
+        switch (step.uses?.replace(/@.*/, "")) {
+          case "actions/checkout": {
+            // Every job starts from a fresh copy of the repository; another commit replaces it.
+            // With a path, the checkout goes there instead (the default branch's is the template unless added).
+            const ref = w.ref ?? "";
+            this.checkouts.push({ job: name, ref, ...(w.path ? { path: w.path } : {}) });
+            const into = w.path ? resolve(ws, w.path) : ws;
+            const tree = this.commits.get(ref) ?? (w.path ? this.template : undefined);
+            if (tree) {
+              rmSync(into, { recursive: true, force: true });
+              cpSync(tree, into, { recursive: true });
+            }
+            break;
           }
-          break;
+          case "actions/download-artifact":
+            ok = this.download(runId, ws, w);
+            break;
+          case "actions/upload-artifact":
+            ok = this.upload(runId, ws, w);
+            break;
+          case "matrix-tune/matrix-tune":
+            result = await runStep({ workspace: ws, inputs: w, env, event: run.event });
+            afterAction?.(ws);
+            break;
+          default:
+            throw new Error(`the player cannot run step ${JSON.stringify(step)} of job ${name}`);
         }
-        case "actions/download-artifact":
-          ok = this.download(runId, ws, w);
-          break;
-        case "actions/upload-artifact":
-          ok = this.upload(runId, ws, w);
-          break;
-        case "matrix-tune/matrix-tune":
-          result = await runStep({
-            workspace: ws,
-            inputs: w,
-            env: { ...this.env(runId), RUNNER_TEMP: temp },
-            event: run.event,
-          });
-          afterAction?.(ws);
-          ok = result.code === 0;
-          break;
-        default:
-          throw new Error(`the player cannot run step ${JSON.stringify(step)} of job ${name}`);
+      if (result) {
+        ran.push(result);
+        ok = result.code === 0;
+      }
+      if (step.id) {
+        const outcome = ok ? "success" : "failure";
+        steps[step.id] = {
+          outputs: result?.outputs ?? {},
+          outcome,
+          conclusion: step["continue-on-error"] ? "success" : outcome,
+        };
       }
       if (!ok && !step["continue-on-error"]) failed = true;
     }
-    if (!result) throw new Error(`job ${name} never ran its matrix-tune step`);
-    return { result, failed };
+    if (!ran.length) throw new Error(`job ${name} never ran a matrix-tune or run: step`);
+    return { result: combine(ran), failed };
   }
 
   async planJob(runId: number, run: RunPlan): Promise<StepResult> {
@@ -306,6 +331,7 @@ export class GitHubPlayer {
     }
     const corrupt = (ws: string) => {
       const results = join(ws, ".matrix-tune/results");
+      if (!existsSync(results)) return; // before the trial ran
       for (const f of readdirSync(results)) writeFileSync(join(results, f), '{"version": 1, "study": "dig');
     };
     const { result, failed } = await this.job(
@@ -369,4 +395,21 @@ export class GitHubPlayer {
     }
     throw new Error(`not done after ${maxRuns} runs`);
   }
+}
+
+/**
+ * A job's code steps read as one, as its log reads: their output in order,
+ * the code of the first that failed (else 0), and every step's outputs (a
+ * later step's winning, as the last matrix-tune step's are the ones a job
+ * passes on).
+ */
+function combine(results: readonly StepResult[]): StepResult {
+  return {
+    code: results.find((r) => r.code !== 0)?.code ?? 0,
+    outputs: Object.assign({}, ...results.map((r) => r.outputs)),
+    summary: results.map((r) => r.summary).join(""),
+    stdout: results.map((r) => r.stdout).join(""),
+    stderr: results.map((r) => r.stderr).join(""),
+    annotations: results.flatMap((r) => r.annotations),
+  };
 }

