@@ -271,6 +271,16 @@ describe("workflow hygiene (OpenSSF Scorecard's checks)", () => {
     }
   });
 
+  it("the README's pull_request: advice carries GitHub's warning for self-hosted runners on public repositories", () => {
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    const advice = readme.indexOf("add `pull_request:` under `on:`");
+    assert.ok(advice > 0, "the README mentions the pull_request trigger");
+    assert.match(
+      readme.slice(advice, advice + 1500),
+      /self-hosted runners only with\s+> private repositories[\s\S]*forks of a public repository can run dangerous\s+> code/,
+    );
+  });
+
   it("Dependabot keeps the action pins and the npm lockfile current", () => {
     const config = parse(readFileSync(join(ROOT, ".github/dependabot.yml"), "utf8"));
     assert.equal(config.version, 2);
