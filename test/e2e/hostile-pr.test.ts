@@ -11,11 +11,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { botStateLine } from "../../src/bot/status.ts";
-import { runStep, type StepResult } from "../helpers/actions-runner.ts";
+import type { StepResult } from "../helpers/actions-runner.ts";
+import { addForkPull, answerComment, postComment } from "../helpers/bot.ts";
 import { DEFAULT_BRANCH, GitHubPlayer } from "../helpers/github-play.ts";
 import { type FakeGitHub, type Permission, startFakeGitHub } from "../helpers/github-server.ts";
 import { digitsRepo } from "../helpers/repo.ts";
-import { type CommentSeed, commentEvent } from "../helpers/webhooks.ts";
+import type { CommentSeed } from "../helpers/webhooks.ts";
 
 const HEAD = "3333333333333333333333333333333333333333";
 const BOT = "github-actions[bot]";
@@ -23,32 +24,10 @@ let gh: FakeGitHub;
 let ws: string;
 let pr = 500;
 
-function comment(body: string, over: Partial<CommentSeed> = {}) {
-  const ev = commentEvent({
-    body,
-    login: "walt",
-    number: pr,
-    pullRequest: true,
-    repo: { owner: gh.owner, name: gh.repo },
-    ...over,
-  });
-  gh.addComment({ id: ev.comment.id, issue_number: ev.issue.number, body, user: ev.comment.user.login });
-  return ev;
-}
-
-function slash(event: unknown, workspace = ws, inputs: Record<string, string> = {}): Promise<StepResult> {
-  return runStep({
-    workspace,
-    inputs: { command: "", ...inputs },
-    event,
-    env: {
-      GITHUB_EVENT_NAME: "issue_comment",
-      GITHUB_API_URL: gh.url,
-      GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
-      GITHUB_SERVER_URL: "https://github.com",
-    },
-  });
-}
+const comment = (body: string, over: Partial<CommentSeed> = {}) =>
+  postComment(gh, pr, body, { login: "walt", ...over });
+const slash = (event: unknown, workspace = ws, inputs: Record<string, string> = {}): Promise<StepResult> =>
+  answerComment(gh, event, workspace, inputs);
 
 const reactionsOn = (id: number) => gh.reactions.filter((r) => r.comment_id === id).map((r) => r.content);
 const botComments = () => gh.comments.filter((c) => c.issue_number === pr && c.user?.login === BOT);
@@ -200,15 +179,7 @@ describe("finding 4: the gates come before any other work", () => {
 
 describe("finding 5: the commit that runs is the commit that was reviewed", () => {
   const forkRepo = () => digitsRepo("", "bot: {allow_forks: true}\n");
-  function forkPull() {
-    pr++;
-    gh.addPull({
-      number: pr,
-      user: "eve",
-      head: { sha: HEAD, repo: "eve/models", ref: "patch" },
-      base: { ref: "main" },
-    });
-  }
+  const forkPull = () => addForkPull(gh, ++pr, HEAD);
 
   it("a fork's /tune without sha= names the head and asks for it; with the head's sha it starts on that commit", async () => {
     forkPull();
@@ -272,13 +243,7 @@ describe("finding 6: a fork cannot choose the runners, the environment or the bu
   });
 
   it("runs_on, env, timeout, budget and bot come from the default branch; the search from the pull request", async () => {
-    pr++;
-    gh.addPull({
-      number: pr,
-      user: "eve",
-      head: { sha: HEAD, repo: "eve/models", ref: "patch" },
-      base: { ref: "main" },
-    });
+    addForkPull(gh, ++pr, HEAD);
     const play = new GitHubPlayer(gh, headAsking("[self-hosted, deploy-box]"));
     play.addCommit(DEFAULT_BRANCH, defaultBranch());
     await slash(comment(`/tune sha=${HEAD.slice(0, 7)}`), defaultBranch());

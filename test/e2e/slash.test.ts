@@ -8,11 +8,12 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, beforeEach, describe, it } from "node:test";
-import { runStep, type StepResult } from "../helpers/actions-runner.ts";
+import type { StepResult } from "../helpers/actions-runner.ts";
+import { addForkPull, answerComment, postComment } from "../helpers/bot.ts";
 import { GitHubPlayer } from "../helpers/github-play.ts";
 import { type FakeGitHub, startFakeGitHub } from "../helpers/github-server.ts";
 import { digitsRepo } from "../helpers/repo.ts";
-import { type CommentSeed, commentEvent } from "../helpers/webhooks.ts";
+import type { CommentSeed } from "../helpers/webhooks.ts";
 
 const HEAD = "1111111111111111111111111111111111111111";
 let gh: FakeGitHub;
@@ -20,33 +21,9 @@ let ws: string;
 let pr = 100;
 
 /** A comment as GitHub would have it: stored on the server, and delivered as a webhook payload. */
-function comment(body: string, over: Partial<CommentSeed> = {}) {
-  const ev = commentEvent({
-    body,
-    login: "alice",
-    number: pr,
-    pullRequest: true,
-    repo: { owner: gh.owner, name: gh.repo },
-    ...over,
-  });
-  if (ev.action === "created")
-    gh.addComment({ id: ev.comment.id, issue_number: ev.issue.number, body, user: ev.comment.user.login });
-  return ev;
-}
-
-function slash(event: unknown, workspace = ws): Promise<StepResult> {
-  return runStep({
-    workspace,
-    inputs: { command: "" },
-    event,
-    env: {
-      GITHUB_EVENT_NAME: "issue_comment",
-      GITHUB_API_URL: gh.url,
-      GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
-      GITHUB_SERVER_URL: "https://github.com",
-    },
-  });
-}
+const comment = (body: string, over: Partial<CommentSeed> = {}) =>
+  postComment(gh, pr, body, { login: "alice", ...over });
+const slash = (event: unknown, workspace = ws): Promise<StepResult> => answerComment(gh, event, workspace);
 
 const reactionsOn = (id: number) => gh.reactions.filter((r) => r.comment_id === id).map((r) => r.content);
 const replies = () =>
@@ -146,13 +123,7 @@ describe("/tune refuses or ignores", () => {
   });
 
   it("a pull request from a fork is refused, saying how to allow it; allowed by the default branch's config", async () => {
-    pr++;
-    gh.addPull({
-      number: pr,
-      user: "eve",
-      head: { sha: HEAD, repo: "eve/models", ref: "patch" },
-      base: { ref: "main" },
-    });
+    addForkPull(gh, ++pr, HEAD);
     const before = gh.dispatches.length;
     await slash(comment("/tune"));
     assert.equal(gh.dispatches.length, before);
