@@ -31240,15 +31240,17 @@ var constantParam = external_exports.strictObject({
   ...common
 });
 var parameterSchema = external_exports.discriminatedUnion("type", [floatParam, intParam, categoricalParam, constantParam]);
+var MAX_TIMEOUT_S = Math.floor((2 ** 31 - 1) / 1e3);
+var seconds = external_exports.number().positive("a duration must be longer than 0").max(MAX_TIMEOUT_S, `at most ${MAX_TIMEOUT_S} seconds (about 24.8 days, the longest timer Node has)`);
 var duration3 = external_exports.union([
-  external_exports.number().positive(),
+  seconds,
   external_exports.string().regex(/^\d+(\.\d+)?(ms|s|m|h)$/, 'a duration is a number of seconds or a string like "90s", "15m", "2h"')
 ]).transform((v) => {
   if (typeof v === "number") return v;
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(v);
   const unit = { ms: 1e-3, s: 1, m: 60, h: 3600 }[m[2]];
   return Number(m[1]) * unit;
-});
+}).pipe(seconds);
 var metricName = external_exports.string().min(1);
 var resourceSchema = external_exports.strictObject({
   name: paramName.describe("how the trial receives it: ${name}, TUNE_PARAM_<NAME> and params.json"),
@@ -31295,7 +31297,10 @@ var configSchema = external_exports.strictObject({
   }),
   metrics: external_exports.strictObject({
     record: external_exports.array(metricName).default([]).describe("other metrics to keep besides the objective"),
-    file: external_exports.string().optional().describe(
+    file: external_exports.string().refine(
+      insideOutputDir,
+      "must be a relative path inside the trial's output directory (no absolute path, no `..` leading out of it)"
+    ).optional().describe(
       "JSON file the trial writes, relative to the trial's output directory (default metrics.json, also given as TUNE_METRICS_FILE)"
     ),
     definitions: external_exports.array(metricDefinition).default([]).describe("regular expressions over stdout/stderr, like SageMaker's metric definitions"),
@@ -31409,6 +31414,13 @@ function checkCrossFields(cfg, ctx) {
         `the baseline runs every parameter's default, but ${defaults.missing.join(", ")} ${defaults.missing.length > 1 ? "have" : "has"} none: add \`default:\` to ${defaults.missing.length > 1 ? "them" : "it"}`
       );
   }
+  for (const name of [...Object.keys(params), ...cfg.resource ? [cfg.resource.name] : []])
+    if (BUILTIN_NAMES.includes(name))
+      issue2(
+        name in params ? ["parameters", name] : ["resource", "name"],
+        `"${name}" is a name the command template reserves (${BUILTIN_NAMES.map((n) => `\${${n}}`).join(", ")}); rename it`,
+        name in params
+      );
   const envNames = /* @__PURE__ */ new Map();
   for (const name of /* @__PURE__ */ new Set([...Object.keys(params), ...cfg.resource ? [cfg.resource.name] : []])) {
     const env = paramEnvName(name);
@@ -31445,6 +31457,16 @@ function checkMultiFidelity(cfg, issue2) {
     );
   if (cfg.early_stopping && !cfg.metrics.lines)
     issue2(["early_stopping"], "early stopping reads intermediate values from output lines: set metrics.lines to true");
+}
+function insideOutputDir(path) {
+  if (/^([/\\]|[A-Za-z]:)/.test(path)) return false;
+  let depth = 0;
+  for (const part of path.split(/[/\\]/)) {
+    if (part === "..") depth--;
+    else if (part !== "" && part !== ".") depth++;
+    if (depth < 0) return false;
+  }
+  return depth > 0;
 }
 function paramEnvName(name) {
   return `TUNE_PARAM_${name.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
