@@ -54847,6 +54847,76 @@ function loadActionConfig(path, overrides = {}) {
 // src/study/study.ts
 import { createHash } from "node:crypto";
 
+// src/study/goal.ts
+function isBetter(goal, a, b) {
+  return goal === "minimize" ? a < b : a > b;
+}
+
+// src/study/curve.ts
+var CURVE_POINTS = 256;
+function curveKeep(study) {
+  return { objective: study.config.objective, pinned: rungSteps(study.trials.map((t) => t.resource)) };
+}
+function rungSteps(resources) {
+  const steps = /* @__PURE__ */ new Set();
+  for (const r of resources) if (r !== void 0 && Number.isInteger(r)) steps.add(r).add(r - 1);
+  return steps;
+}
+var CurveSampler = class {
+  constructor(keep = {}, max = CURVE_POINTS) {
+    this.keep = keep;
+    this.max = max;
+  }
+  keep;
+  max;
+  /**
+   * The evenly spread points are those whose step is a multiple of `stride`, a
+   * power of two: steps are chosen by value, not by arrival, so attempts of the
+   * same length keep the same steps and the median stopping rule still finds
+   * several trials at each step it compares.
+   */
+  stride = 1;
+  grid = [];
+  first;
+  last;
+  best;
+  pinned = /* @__PURE__ */ new Map();
+  seq = 0;
+  add(point) {
+    const e = { seq: this.seq++, point };
+    this.first ??= e;
+    this.last = e;
+    const objective = this.keep.objective;
+    const v = objective && point.values[objective.metric];
+    const bestValue = this.best && objective && this.best.point.values[objective.metric];
+    if (v !== void 0 && (bestValue === void 0 || isBetter(objective.goal, v, bestValue))) this.best = e;
+    if (this.keep.pinned?.has(point.step)) this.pinned.set(point.step, e);
+    if (point.step % this.stride !== 0) return;
+    this.grid.push(e);
+    while (this.grid.length > this.max) this.thin();
+  }
+  /** Doubles the stride, and keeps one point (the last) per step. */
+  thin() {
+    this.stride *= 2;
+    const byStep = /* @__PURE__ */ new Map();
+    for (const e of this.grid) if (e.point.step % this.stride === 0) byStep.set(e.point.step, e);
+    this.grid = [...byStep.values()].sort((a, b) => a.seq - b.seq);
+  }
+  /** The kept points, in the order they were reported. */
+  get points() {
+    const all = /* @__PURE__ */ new Map();
+    for (const e of [...this.grid, ...this.pinned.values(), this.first, this.last, this.best])
+      if (e) all.set(e.seq, e.point);
+    return [...all.entries()].sort((a, b) => a[0] - b[0]).map(([, p]) => p);
+  }
+};
+function boundCurve(points, keep) {
+  if (points.length <= CURVE_POINTS) return [...points];
+  const sampler = new CurveSampler(keep);
+  for (const p of points) sampler.add(p);
+  return sampler.points;
+}
+
 // src/study/schema.ts
 var scalar3 = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()]);
 var STATE_VERSION = 1;
@@ -55017,11 +55087,12 @@ function extendRound(study, fresh) {
   const rounds = [...study.rounds.slice(0, -1), { ...last, runs: [...last.runs, ...runs] }];
   return { study: { ...study, trials, rounds }, runs };
 }
-function recordAttempt(study, attempt) {
-  const trial2 = study.trials[attempt.trialId];
+function recordAttempt(study, recorded) {
+  const trial2 = study.trials[recorded.trialId];
   if (!trial2)
-    throw new Error(`result for trial ${attempt.trialId}, but the study has trials 0..${study.trials.length - 1}`);
-  if (trial2.attempts.some((a) => sameRun(a, attempt))) return study;
+    throw new Error(`result for trial ${recorded.trialId}, but the study has trials 0..${study.trials.length - 1}`);
+  if (trial2.attempts.some((a) => sameRun(a, recorded))) return study;
+  const attempt = { ...recorded, intermediate: boundCurve(recorded.intermediate, curveKeep(study)) };
   const attempts = [...trial2.attempts, attempt].sort(
     (a, b) => a.attempt - b.attempt || (a.member ?? 0) - (b.member ?? 0)
   );
@@ -55051,9 +55122,6 @@ function trialSamples(trial2) {
 function trialValue(trial2) {
   const samples = trialSamples(trial2);
   return samples.length ? samples.reduce((s, v) => s + v, 0) / samples.length : void 0;
-}
-function isBetter(goal, a, b) {
-  return goal === "minimize" ? a < b : a > b;
 }
 function bestTrial(study, goal) {
   let best;
@@ -57161,11 +57229,11 @@ function setDoneOutputs(config2, study) {
 }
 
 // src/action/state.ts
-import { existsSync as existsSync3 } from "node:fs";
+import { existsSync as existsSync4 } from "node:fs";
 import { join as join2 } from "node:path";
 
 // src/study/store.ts
-import { mkdirSync, readFileSync as readFileSync3, renameSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync as existsSync3, mkdirSync, readFileSync as readFileSync3, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 var StateError = class extends Error {
 };
@@ -57205,11 +57273,17 @@ function readStudyFor(path, config2, remedy) {
   return { ...study, config: config2 };
 }
 function writeStudy(path, study) {
-  mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(study, null, 2)}
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(tmp, `${JSON.stringify(study)}
 `);
-  renameSync(tmp, path);
+    if (existsSync3(path)) copyFileSync(path, `${path}.bak`);
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw new StateError(`cannot save the study state to ${path}: ${err.message}`);
+  }
 }
 
 // src/trial/result-file.ts
@@ -57226,9 +57300,17 @@ function writeResultFile(dir, study, attempt) {
 `);
   return path;
 }
+var MAX_RESULT_BYTES = 1 << 20;
 function readResultFiles(dir, study) {
   const out = { results: [], problems: [] };
   for (const path of findResultFiles(dir)) {
+    const size = statSync(path).size;
+    if (size > MAX_RESULT_BYTES) {
+      out.problems.push(
+        `${path}: ${size} bytes, over the ${MAX_RESULT_BYTES}-byte (1 MiB) limit for a result file; ignored`
+      );
+      continue;
+    }
     let raw;
     try {
       raw = JSON.parse(readFileSync4(path, "utf8"));
@@ -57279,7 +57361,7 @@ function attemptOf(result) {
 var STATE_FILE = "state.json";
 function readOrCreateStudy(dir, config2) {
   const path = join2(dir, STATE_FILE);
-  if (!existsSync3(path)) {
+  if (!existsSync4(path)) {
     info(`no study state in ${dir}: starting study ${config2.name}`);
     return createStudy(config2);
   }
@@ -57375,7 +57457,7 @@ async function lookUpBaseline(inputs, config2) {
 }
 
 // src/action/report.ts
-import { existsSync as existsSync4 } from "node:fs";
+import { existsSync as existsSync5 } from "node:fs";
 import { join as join4 } from "node:path";
 
 // src/bot/status.ts
@@ -58756,7 +58838,7 @@ function gatherRound(planned, resultsDir, jobs, runId) {
 }
 function baselineSection(config2, study, inputs) {
   if (config2.compare === "off") return void 0;
-  if (!existsSync4(join4(inputs.baselineDir, STATE_FILE))) return referenceSection(config2, study, inputs);
+  if (!existsSync5(join4(inputs.baselineDir, STATE_FILE))) return referenceSection(config2, study, inputs);
   const base = readStudy(join4(inputs.baselineDir, STATE_FILE));
   if (base.config.objective.metric !== config2.objective.metric || base.config.objective.goal !== config2.objective.goal) {
     warning(
@@ -59086,36 +59168,53 @@ async function cancelRuns(client, repo, config2, pr) {
 }
 
 // src/action/trial.ts
-import { existsSync as existsSync6, readdirSync as readdirSync2 } from "node:fs";
+import { existsSync as existsSync7, readdirSync as readdirSync2 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname as dirname2, join as join6, resolve as resolve3 } from "node:path";
 
 // src/trial/run.ts
 import { spawn } from "node:child_process";
-import { createWriteStream, existsSync as existsSync5, mkdirSync as mkdirSync3, readFileSync as readFileSync5, rmSync, writeFileSync as writeFileSync3 } from "node:fs";
+import { createWriteStream, existsSync as existsSync6, mkdirSync as mkdirSync3, readFileSync as readFileSync5, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
 import { hostname as hostname3 } from "node:os";
 import { join as join5, resolve as resolve2 } from "node:path";
 
 // src/trial/metrics.ts
 var NUMBER = String.raw`[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|NaN|inf|Inf|infinity|Infinity)`;
-var PAIR = new RegExp(String.raw`(?:^|[\s,;])([A-Za-z_][\w./-]*)\s*[=:]\s*(${NUMBER})(?=\s|,|;|$)`, "g");
+var PAIR = new RegExp(String.raw`(?:^|[\s,;])([A-Za-z_][\w./-]*)\s*[=:]\s*((?:${NUMBER})(?:,\d+)*)(?=\s|,|;|$)`, "g");
 var STEP_KEYS = ["step", "epoch", "iteration", "iter"];
-function parseMetricLine(line) {
+function readLine(line) {
   const trimmed = line.trim();
   if (trimmed.startsWith("{") && trimmed.endsWith("}")) {
     try {
       const obj = JSON.parse(trimmed);
       if (obj && typeof obj === "object" && !Array.isArray(obj)) {
-        const out2 = {};
-        for (const [k, v] of Object.entries(obj)) if (typeof v === "number") out2[k] = v;
-        return Object.keys(out2).length ? out2 : void 0;
+        const got = readObject(obj);
+        return Object.keys(got.values).length ? got : void 0;
       }
     } catch {
     }
   }
-  const out = {};
-  for (const m of trimmed.matchAll(PAIR)) out[m[1]] = toNumber(m[2]);
-  return Object.keys(out).length ? out : void 0;
+  const out = { values: {}, texts: {} };
+  for (const m of trimmed.matchAll(PAIR)) read(out, m[1], m[2]);
+  return Object.keys(out.values).length ? out : void 0;
+}
+function readObject(obj) {
+  const out = { values: {}, texts: {} };
+  for (const [k, v] of Object.entries(obj)) {
+    if (typeof v === "number") out.values[k] = v;
+    else if (typeof v === "string") read(out, k, v, WHOLE_NUMBER.test(v.trim()));
+  }
+  return out;
+}
+function read(out, name, text, keepValue = true) {
+  const value2 = toNumber(text);
+  if (keepValue || DECIMAL_COMMA.test(text)) out.values[name] = value2;
+  if (!WHOLE_NUMBER.test(text.trim())) out.texts[name] = text;
+}
+var DECIMAL_COMMA = /^[-+]?\d+(,\d+)+$/;
+function unreadable(name, text) {
+  const hint = DECIMAL_COMMA.test(text) ? `; write a decimal point: ${text.replace(",", ".")}` : "";
+  return `"${name}" is ${JSON.stringify(text)}, not a number${hint}`;
 }
 var WHOLE_NUMBER = new RegExp(`^(?:${NUMBER})$`);
 function toNumber(s) {
@@ -59127,25 +59226,37 @@ function toNumber(s) {
   return Number(text);
 }
 var LineMetrics = class {
-  steps = [];
   /** The last value seen for each name, finite or not (to explain a NaN objective). */
   last = {};
+  /** The text of each last value that was not a number. */
+  texts = {};
   nextStep = 0;
+  curve;
+  constructor(keep) {
+    this.curve = new CurveSampler(keep);
+  }
+  /** The kept steps, in the order they were reported. */
+  get steps() {
+    return this.curve.points;
+  }
   add(line) {
-    const pairs = parseMetricLine(line);
-    if (!pairs) return void 0;
+    const read2 = readLine(line);
+    if (!read2) return void 0;
+    const pairs = read2.values;
     const stepKey = STEP_KEYS.find((k) => k in pairs && Number.isInteger(pairs[k]) && pairs[k] >= 0);
     const values = {};
     for (const [k, v] of Object.entries(pairs)) {
       if (k === stepKey) continue;
       this.last[k] = v;
+      if (read2.texts[k] !== void 0) this.texts[k] = read2.texts[k];
+      else delete this.texts[k];
       if (Number.isFinite(v)) values[k] = v;
     }
     if (Object.keys(values).length === 0) return void 0;
     const step = stepKey ? pairs[stepKey] : this.nextStep;
     this.nextStep = step + 1;
     const entry = { step, values };
-    this.steps.push(entry);
+    this.curve.add(entry);
     return entry;
   }
 };
@@ -59166,16 +59277,18 @@ function parseMetricsFile(text) {
   try {
     obj = JSON.parse(text);
   } catch (err) {
-    return { kind: "invalid", message: `is not valid JSON (${err.message})` };
+    try {
+      obj = JSON.parse(quoteBareNonFinite(text));
+    } catch {
+      return { kind: "invalid", message: `is not valid JSON (${err.message})` };
+    }
   }
   if (!obj || typeof obj !== "object" || Array.isArray(obj))
     return { kind: "invalid", message: 'must hold a JSON object such as {"val_loss": 0.31}' };
-  const values = {};
-  for (const [k, v] of Object.entries(obj)) {
-    if (typeof v === "number") values[k] = v;
-    else if (typeof v === "string" && /^[-+]?(nan|inf(inity)?)$/i.test(v)) values[k] = toNumber(v);
-  }
-  return { kind: "ok", values };
+  return { kind: "ok", ...readObject(obj) };
+}
+function quoteBareNonFinite(text) {
+  return text.replace(/"(?:[^"\\]|\\.)*"|-?\b(?:NaN|Infinity)\b/g, (m) => m.startsWith('"') ? m : `"${m}"`);
 }
 function resolveMetrics(config2, sources) {
   const fileValues = sources.file.kind === "ok" ? sources.file.values : {};
@@ -59190,6 +59303,20 @@ function resolveMetrics(config2, sources) {
   const name = config2.objective.metric;
   const value2 = Object.hasOwn(all, name) ? all[name] : void 0;
   if (value2 !== void 0 && Number.isFinite(value2)) return { ok: true, value: value2, metrics };
+  const fileTexts = sources.file.kind === "ok" && sources.file.texts || {};
+  const lineTexts = config2.metrics.lines && sources.lineTexts || {};
+  if (Object.hasOwn(fileTexts, name))
+    return {
+      ok: false,
+      reason: `objective ${unreadable(name, fileTexts[name])} in metrics file ${sources.filePath}`,
+      metrics
+    };
+  if (value2 !== void 0 && !Object.hasOwn(fileValues, name) && !Object.hasOwn(sources.definitions, name) && Object.hasOwn(lineTexts, name))
+    return {
+      ok: false,
+      reason: `objective ${unreadable(name, lineTexts[name])} in the last stdout line that reported it`,
+      metrics
+    };
   if (value2 !== void 0)
     return { ok: false, reason: `objective "${name}" is ${value2}, not a finite number`, metrics };
   const tried = [
@@ -59231,7 +59358,7 @@ async function runTrial(spec) {
   mkdirSync3(outputDir, { recursive: true });
   const metricsPath = resolve2(outputDir, spec.config.metrics.file ?? "metrics.json");
   const paramsPath = join5(outputDir, "params.json");
-  rmSync(metricsPath, { force: true });
+  rmSync2(metricsPath, { force: true });
   writeFileSync3(paramsPath, `${JSON.stringify(spec.params, null, 2)}
 `);
   const member = spec.member ?? { index: 0, seed: 0, fold: 0, folds: 1 };
@@ -59266,7 +59393,7 @@ async function runTrial(spec) {
   const tail = new TailBuffer(40, 4e3);
   const stdout = new TailBuffer(Number.POSITIVE_INFINITY, REGEX_WINDOW);
   const stderr = new TailBuffer(Number.POSITIVE_INFINITY, REGEX_WINDOW);
-  const lines = new LineMetrics();
+  const lines = new LineMetrics({ objective: spec.config.objective });
   const base = {
     trialId: spec.trialId,
     attempt: spec.attempt,
@@ -59279,7 +59406,7 @@ async function runTrial(spec) {
       done({ kind: "spawn-error", message: "the command is empty after filling in the parameters" });
       return;
     }
-    if (!existsSync5(spec.cwd)) {
+    if (!existsSync6(spec.cwd)) {
       done({ kind: "spawn-error", message: `the working directory ${spec.cwd} does not exist (workdir)` });
       return;
     }
@@ -59373,7 +59500,8 @@ async function runTrial(spec) {
     file: parseMetricsFile(readIfExists(metricsPath)),
     filePath: metricsPath,
     definitions: matchDefinitions(spec.config.metrics.definitions, stdout.text(), stderr.text()),
-    lines: lines.last
+    lines: lines.last,
+    lineTexts: lines.texts
   });
   const exit = { exitCode: result.code, signal: result.signal, metrics: resolved.metrics, ...common2 };
   if (pruned) return { kind: "finished", attempt: { status: "pruned", ...pruned, ...exit } };
@@ -59480,7 +59608,7 @@ ${attempt.logTail}`);
 }
 function logResume(resume, dir) {
   const from = `${runLabel({ trialId: resume.trial, attempt: resume.attempt, member: resume.member })}${resume.run !== void 0 ? ` (run ${resume.run})` : ""}`;
-  const found = existsSync6(dir) && readdirSync2(dir).length > 0;
+  const found = existsSync7(dir) && readdirSync2(dir).length > 0;
   info(
     found ? `continues the checkpoint of ${from}` : `continues ${from}, but no checkpoint of it was downloaded (the workload may not save one, or the artifact expired): starting from scratch`
   );

@@ -11267,7 +11267,7 @@ var require_shell_quote = __commonJS({
 });
 
 // src/cli/main.ts
-import { existsSync as existsSync3, writeFileSync as writeFileSync3 } from "node:fs";
+import { existsSync as existsSync4, writeFileSync as writeFileSync3 } from "node:fs";
 
 // node_modules/commander/esm.mjs
 var import_index = __toESM(require_commander(), 1);
@@ -31916,6 +31916,76 @@ function applyOverrides(config2, o) {
 // src/study/study.ts
 import { createHash } from "node:crypto";
 
+// src/study/goal.ts
+function isBetter(goal, a, b) {
+  return goal === "minimize" ? a < b : a > b;
+}
+
+// src/study/curve.ts
+var CURVE_POINTS = 256;
+function curveKeep(study) {
+  return { objective: study.config.objective, pinned: rungSteps(study.trials.map((t) => t.resource)) };
+}
+function rungSteps(resources) {
+  const steps = /* @__PURE__ */ new Set();
+  for (const r of resources) if (r !== void 0 && Number.isInteger(r)) steps.add(r).add(r - 1);
+  return steps;
+}
+var CurveSampler = class {
+  constructor(keep = {}, max = CURVE_POINTS) {
+    this.keep = keep;
+    this.max = max;
+  }
+  keep;
+  max;
+  /**
+   * The evenly spread points are those whose step is a multiple of `stride`, a
+   * power of two: steps are chosen by value, not by arrival, so attempts of the
+   * same length keep the same steps and the median stopping rule still finds
+   * several trials at each step it compares.
+   */
+  stride = 1;
+  grid = [];
+  first;
+  last;
+  best;
+  pinned = /* @__PURE__ */ new Map();
+  seq = 0;
+  add(point) {
+    const e = { seq: this.seq++, point };
+    this.first ??= e;
+    this.last = e;
+    const objective = this.keep.objective;
+    const v = objective && point.values[objective.metric];
+    const bestValue = this.best && objective && this.best.point.values[objective.metric];
+    if (v !== void 0 && (bestValue === void 0 || isBetter(objective.goal, v, bestValue))) this.best = e;
+    if (this.keep.pinned?.has(point.step)) this.pinned.set(point.step, e);
+    if (point.step % this.stride !== 0) return;
+    this.grid.push(e);
+    while (this.grid.length > this.max) this.thin();
+  }
+  /** Doubles the stride, and keeps one point (the last) per step. */
+  thin() {
+    this.stride *= 2;
+    const byStep = /* @__PURE__ */ new Map();
+    for (const e of this.grid) if (e.point.step % this.stride === 0) byStep.set(e.point.step, e);
+    this.grid = [...byStep.values()].sort((a, b) => a.seq - b.seq);
+  }
+  /** The kept points, in the order they were reported. */
+  get points() {
+    const all = /* @__PURE__ */ new Map();
+    for (const e of [...this.grid, ...this.pinned.values(), this.first, this.last, this.best])
+      if (e) all.set(e.seq, e.point);
+    return [...all.entries()].sort((a, b) => a[0] - b[0]).map(([, p]) => p);
+  }
+};
+function boundCurve(points, keep) {
+  if (points.length <= CURVE_POINTS) return [...points];
+  const sampler = new CurveSampler(keep);
+  for (const p of points) sampler.add(p);
+  return sampler.points;
+}
+
 // src/study/schema.ts
 var scalar3 = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()]);
 var STATE_VERSION = 1;
@@ -32076,11 +32146,12 @@ function markRunning(study, trialIds) {
     trials: study.trials.map((t) => ids.has(t.id) && t.status === "pending" ? { ...t, status: "running" } : t)
   };
 }
-function recordAttempt(study, attempt) {
-  const trial = study.trials[attempt.trialId];
+function recordAttempt(study, recorded) {
+  const trial = study.trials[recorded.trialId];
   if (!trial)
-    throw new Error(`result for trial ${attempt.trialId}, but the study has trials 0..${study.trials.length - 1}`);
-  if (trial.attempts.some((a) => sameRun(a, attempt))) return study;
+    throw new Error(`result for trial ${recorded.trialId}, but the study has trials 0..${study.trials.length - 1}`);
+  if (trial.attempts.some((a) => sameRun(a, recorded))) return study;
+  const attempt = { ...recorded, intermediate: boundCurve(recorded.intermediate, curveKeep(study)) };
   const attempts = [...trial.attempts, attempt].sort(
     (a, b) => a.attempt - b.attempt || (a.member ?? 0) - (b.member ?? 0)
   );
@@ -32110,9 +32181,6 @@ function trialSamples(trial) {
 function trialValue(trial) {
   const samples = trialSamples(trial);
   return samples.length ? samples.reduce((s, v) => s + v, 0) / samples.length : void 0;
-}
-function isBetter(goal, a, b) {
-  return goal === "minimize" ? a < b : a > b;
 }
 function bestTrial(study, goal) {
   let best;
@@ -34422,7 +34490,7 @@ function paramsText(config2, trial) {
 }
 
 // src/local/run.ts
-import { cpSync, existsSync as existsSync2, mkdirSync as mkdirSync3, renameSync as renameSync2, rmSync as rmSync2 } from "node:fs";
+import { cpSync, existsSync as existsSync3, mkdirSync as mkdirSync3, renameSync as renameSync2, rmSync as rmSync3 } from "node:fs";
 import { dirname as dirname2, join as join2, resolve as resolve2 } from "node:path";
 
 // src/trial/prune.ts
@@ -34536,7 +34604,7 @@ function resumeFrom(study, trial, run) {
 }
 
 // src/study/store.ts
-import { mkdirSync, readFileSync as readFileSync2, renameSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync as readFileSync2, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 var StateError = class extends Error {
 };
@@ -34576,39 +34644,62 @@ function readStudyFor(path, config2, remedy) {
   return { ...study, config: config2 };
 }
 function writeStudy(path, study) {
-  mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(study, null, 2)}
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(tmp, `${JSON.stringify(study)}
 `);
-  renameSync(tmp, path);
+    if (existsSync(path)) copyFileSync(path, `${path}.bak`);
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw new StateError(`cannot save the study state to ${path}: ${err.message}`);
+  }
 }
 
 // src/trial/run.ts
 import { spawn } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync as mkdirSync2, readFileSync as readFileSync3, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
+import { createWriteStream, existsSync as existsSync2, mkdirSync as mkdirSync2, readFileSync as readFileSync3, rmSync as rmSync2, writeFileSync as writeFileSync2 } from "node:fs";
 import { hostname as hostname3 } from "node:os";
 import { join, resolve } from "node:path";
 
 // src/trial/metrics.ts
 var NUMBER = String.raw`[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|NaN|inf|Inf|infinity|Infinity)`;
-var PAIR = new RegExp(String.raw`(?:^|[\s,;])([A-Za-z_][\w./-]*)\s*[=:]\s*(${NUMBER})(?=\s|,|;|$)`, "g");
+var PAIR = new RegExp(String.raw`(?:^|[\s,;])([A-Za-z_][\w./-]*)\s*[=:]\s*((?:${NUMBER})(?:,\d+)*)(?=\s|,|;|$)`, "g");
 var STEP_KEYS = ["step", "epoch", "iteration", "iter"];
-function parseMetricLine(line) {
+function readLine(line) {
   const trimmed = line.trim();
   if (trimmed.startsWith("{") && trimmed.endsWith("}")) {
     try {
       const obj = JSON.parse(trimmed);
       if (obj && typeof obj === "object" && !Array.isArray(obj)) {
-        const out2 = {};
-        for (const [k, v] of Object.entries(obj)) if (typeof v === "number") out2[k] = v;
-        return Object.keys(out2).length ? out2 : void 0;
+        const got = readObject(obj);
+        return Object.keys(got.values).length ? got : void 0;
       }
     } catch {
     }
   }
-  const out = {};
-  for (const m of trimmed.matchAll(PAIR)) out[m[1]] = toNumber(m[2]);
-  return Object.keys(out).length ? out : void 0;
+  const out = { values: {}, texts: {} };
+  for (const m of trimmed.matchAll(PAIR)) read(out, m[1], m[2]);
+  return Object.keys(out.values).length ? out : void 0;
+}
+function readObject(obj) {
+  const out = { values: {}, texts: {} };
+  for (const [k, v] of Object.entries(obj)) {
+    if (typeof v === "number") out.values[k] = v;
+    else if (typeof v === "string") read(out, k, v, WHOLE_NUMBER.test(v.trim()));
+  }
+  return out;
+}
+function read(out, name, text, keepValue = true) {
+  const value = toNumber(text);
+  if (keepValue || DECIMAL_COMMA.test(text)) out.values[name] = value;
+  if (!WHOLE_NUMBER.test(text.trim())) out.texts[name] = text;
+}
+var DECIMAL_COMMA = /^[-+]?\d+(,\d+)+$/;
+function unreadable(name, text) {
+  const hint = DECIMAL_COMMA.test(text) ? `; write a decimal point: ${text.replace(",", ".")}` : "";
+  return `"${name}" is ${JSON.stringify(text)}, not a number${hint}`;
 }
 var WHOLE_NUMBER = new RegExp(`^(?:${NUMBER})$`);
 function toNumber(s) {
@@ -34620,25 +34711,37 @@ function toNumber(s) {
   return Number(text);
 }
 var LineMetrics = class {
-  steps = [];
   /** The last value seen for each name, finite or not (to explain a NaN objective). */
   last = {};
+  /** The text of each last value that was not a number. */
+  texts = {};
   nextStep = 0;
+  curve;
+  constructor(keep) {
+    this.curve = new CurveSampler(keep);
+  }
+  /** The kept steps, in the order they were reported. */
+  get steps() {
+    return this.curve.points;
+  }
   add(line) {
-    const pairs = parseMetricLine(line);
-    if (!pairs) return void 0;
+    const read2 = readLine(line);
+    if (!read2) return void 0;
+    const pairs = read2.values;
     const stepKey = STEP_KEYS.find((k) => k in pairs && Number.isInteger(pairs[k]) && pairs[k] >= 0);
     const values = {};
     for (const [k, v] of Object.entries(pairs)) {
       if (k === stepKey) continue;
       this.last[k] = v;
+      if (read2.texts[k] !== void 0) this.texts[k] = read2.texts[k];
+      else delete this.texts[k];
       if (Number.isFinite(v)) values[k] = v;
     }
     if (Object.keys(values).length === 0) return void 0;
     const step = stepKey ? pairs[stepKey] : this.nextStep;
     this.nextStep = step + 1;
     const entry = { step, values };
-    this.steps.push(entry);
+    this.curve.add(entry);
     return entry;
   }
 };
@@ -34659,16 +34762,18 @@ function parseMetricsFile(text) {
   try {
     obj = JSON.parse(text);
   } catch (err) {
-    return { kind: "invalid", message: `is not valid JSON (${err.message})` };
+    try {
+      obj = JSON.parse(quoteBareNonFinite(text));
+    } catch {
+      return { kind: "invalid", message: `is not valid JSON (${err.message})` };
+    }
   }
   if (!obj || typeof obj !== "object" || Array.isArray(obj))
     return { kind: "invalid", message: 'must hold a JSON object such as {"val_loss": 0.31}' };
-  const values = {};
-  for (const [k, v] of Object.entries(obj)) {
-    if (typeof v === "number") values[k] = v;
-    else if (typeof v === "string" && /^[-+]?(nan|inf(inity)?)$/i.test(v)) values[k] = toNumber(v);
-  }
-  return { kind: "ok", values };
+  return { kind: "ok", ...readObject(obj) };
+}
+function quoteBareNonFinite(text) {
+  return text.replace(/"(?:[^"\\]|\\.)*"|-?\b(?:NaN|Infinity)\b/g, (m) => m.startsWith('"') ? m : `"${m}"`);
 }
 function resolveMetrics(config2, sources) {
   const fileValues = sources.file.kind === "ok" ? sources.file.values : {};
@@ -34683,6 +34788,20 @@ function resolveMetrics(config2, sources) {
   const name = config2.objective.metric;
   const value = Object.hasOwn(all, name) ? all[name] : void 0;
   if (value !== void 0 && Number.isFinite(value)) return { ok: true, value, metrics };
+  const fileTexts = sources.file.kind === "ok" && sources.file.texts || {};
+  const lineTexts = config2.metrics.lines && sources.lineTexts || {};
+  if (Object.hasOwn(fileTexts, name))
+    return {
+      ok: false,
+      reason: `objective ${unreadable(name, fileTexts[name])} in metrics file ${sources.filePath}`,
+      metrics
+    };
+  if (value !== void 0 && !Object.hasOwn(fileValues, name) && !Object.hasOwn(sources.definitions, name) && Object.hasOwn(lineTexts, name))
+    return {
+      ok: false,
+      reason: `objective ${unreadable(name, lineTexts[name])} in the last stdout line that reported it`,
+      metrics
+    };
   if (value !== void 0)
     return { ok: false, reason: `objective "${name}" is ${value}, not a finite number`, metrics };
   const tried = [
@@ -34724,7 +34843,7 @@ async function runTrial(spec) {
   mkdirSync2(outputDir, { recursive: true });
   const metricsPath = resolve(outputDir, spec.config.metrics.file ?? "metrics.json");
   const paramsPath = join(outputDir, "params.json");
-  rmSync(metricsPath, { force: true });
+  rmSync2(metricsPath, { force: true });
   writeFileSync2(paramsPath, `${JSON.stringify(spec.params, null, 2)}
 `);
   const member = spec.member ?? { index: 0, seed: 0, fold: 0, folds: 1 };
@@ -34759,7 +34878,7 @@ async function runTrial(spec) {
   const tail = new TailBuffer(40, 4e3);
   const stdout = new TailBuffer(Number.POSITIVE_INFINITY, REGEX_WINDOW);
   const stderr = new TailBuffer(Number.POSITIVE_INFINITY, REGEX_WINDOW);
-  const lines = new LineMetrics();
+  const lines = new LineMetrics({ objective: spec.config.objective });
   const base = {
     trialId: spec.trialId,
     attempt: spec.attempt,
@@ -34772,7 +34891,7 @@ async function runTrial(spec) {
       done({ kind: "spawn-error", message: "the command is empty after filling in the parameters" });
       return;
     }
-    if (!existsSync(spec.cwd)) {
+    if (!existsSync2(spec.cwd)) {
       done({ kind: "spawn-error", message: `the working directory ${spec.cwd} does not exist (workdir)` });
       return;
     }
@@ -34866,7 +34985,8 @@ async function runTrial(spec) {
     file: parseMetricsFile(readIfExists(metricsPath)),
     filePath: metricsPath,
     definitions: matchDefinitions(spec.config.metrics.definitions, stdout.text(), stderr.text()),
-    lines: lines.last
+    lines: lines.last,
+    lineTexts: lines.texts
   });
   const exit = { exitCode: result.code, signal: result.signal, metrics: resolved.metrics, ...common2 };
   if (pruned) return { kind: "finished", attempt: { status: "pruned", ...pruned, ...exit } };
@@ -34912,11 +35032,11 @@ function studyPaths(configFile, config2, stateDir) {
 }
 function prepareCheckpoint(outputDir, from) {
   const dir = join2(outputDir, "checkpoint");
-  if (existsSync2(dir)) return dir;
+  if (existsSync3(dir)) return dir;
   const source = from && join2(from, "checkpoint");
-  if (source && existsSync2(source)) {
+  if (source && existsSync3(source)) {
     const partial2 = `${dir}.partial`;
-    rmSync2(partial2, { recursive: true, force: true });
+    rmSync3(partial2, { recursive: true, force: true });
     cpSync(source, partial2, { recursive: true });
     renameSync2(partial2, dir);
   } else mkdirSync3(dir, { recursive: true });
@@ -34924,7 +35044,7 @@ function prepareCheckpoint(outputDir, from) {
 }
 function openStudy(opts) {
   const { config: config2, paths } = opts;
-  if (!existsSync2(paths.state)) return createStudy(config2);
+  if (!existsSync3(paths.state)) return createStudy(config2);
   if (opts.fresh) {
     const aside = `${paths.dir}.${(/* @__PURE__ */ new Date()).toISOString().replace(/[:.]/g, "-")}`;
     renameSync2(paths.dir, aside);
@@ -35711,7 +35831,7 @@ state:  ${paths.state}`);
     else {
       const { config: config2 } = load(target);
       const paths = studyPaths(target, config2, flags.stateDir);
-      if (!existsSync3(paths.state))
+      if (!existsSync4(paths.state))
         throw new StateError(`no study saved at ${paths.state} yet: run  matrix-tune run ${target}`);
       study = readStudy(paths.state);
     }

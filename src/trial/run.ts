@@ -88,7 +88,7 @@ export async function runTrial(spec: TrialSpec): Promise<TrialOutcome> {
   const tail = new TailBuffer(40, 4000);
   const stdout = new TailBuffer(Number.POSITIVE_INFINITY, REGEX_WINDOW);
   const stderr = new TailBuffer(Number.POSITIVE_INFINITY, REGEX_WINDOW);
-  const lines = new LineMetrics();
+  const lines = new LineMetrics({ objective: spec.config.objective });
 
   const base = {
     trialId: spec.trialId,
@@ -216,6 +216,7 @@ export async function runTrial(spec: TrialSpec): Promise<TrialOutcome> {
     filePath: metricsPath,
     definitions: matchDefinitions(spec.config.metrics.definitions, stdout.text(), stderr.text()),
     lines: lines.last,
+    lineTexts: lines.texts,
   });
   const exit = { exitCode: result.code, signal: result.signal, metrics: resolved.metrics, ...common };
   if (pruned) return { kind: "finished", attempt: { status: "pruned", ...pruned, ...exit } };
