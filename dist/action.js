@@ -25207,10 +25207,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep2, value: value2 } = collItem;
+        const { start, key, sep: sep3, value: value2 } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep2?.[0],
+          next: key ?? sep3?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -25224,7 +25224,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep2) {
+          if (!keyProps.anchor && !keyProps.tag && !sep3) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -25248,7 +25248,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode2))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep3 ?? [], {
           indicator: "map-value-ind",
           next: value2,
           offset: keyNode2.range[2],
@@ -25264,7 +25264,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode2.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
+          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : composeEmptyNode(ctx, offset, sep3, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value2, onError);
           offset = valueNode.range[2];
@@ -25355,7 +25355,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep2 = "";
+        let sep3 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -25369,13 +25369,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep2 + cb;
-              sep2 = "";
+                comment += sep3 + cb;
+              sep3 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep2 += source;
+                sep3 += source;
               hasSpace = true;
               break;
             default:
@@ -25418,18 +25418,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep2, value: value2 } = collItem;
+        const { start, key, sep: sep3, value: value2 } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep2?.[0],
+          next: key ?? sep3?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep2 && !value2) {
+          if (!props.anchor && !props.tag && !sep3 && !value2) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -25483,8 +25483,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep2 && !props.found) {
-          const valueNode = value2 ? composeNode(ctx, value2, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
+        if (!isMap2 && !sep3 && !props.found) {
+          const valueNode = value2 ? composeNode(ctx, value2, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value2))
@@ -25496,7 +25496,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode2.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep3 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value2,
@@ -25507,8 +25507,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props.found && ctx.options.strict) {
-              if (sep2)
-                for (const st of sep2) {
+              if (sep3)
+                for (const st of sep3) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -25525,7 +25525,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
+          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep3, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value2))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -25705,7 +25705,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value2 = "";
-      let sep2 = "";
+      let sep3 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value2 += lines[i][0].slice(trimIndent) + "\n";
@@ -25722,24 +25722,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value2 += sep2 + indent.slice(trimIndent) + content;
-          sep2 = "\n";
+          value2 += sep3 + indent.slice(trimIndent) + content;
+          sep3 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep2 === " ")
-            sep2 = "\n";
-          else if (!prevMoreIndented && sep2 === "\n")
-            sep2 = "\n\n";
-          value2 += sep2 + indent.slice(trimIndent) + content;
-          sep2 = "\n";
+          if (sep3 === " ")
+            sep3 = "\n";
+          else if (!prevMoreIndented && sep3 === "\n")
+            sep3 = "\n\n";
+          value2 += sep3 + indent.slice(trimIndent) + content;
+          sep3 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep2 === "\n")
+          if (sep3 === "\n")
             value2 += "\n";
           else
-            sep2 = "\n";
+            sep3 = "\n";
         } else {
-          value2 += sep2 + content;
-          sep2 = " ";
+          value2 += sep3 + content;
+          sep3 = " ";
           prevMoreIndented = false;
         }
       }
@@ -25922,25 +25922,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep2 = " ";
+      let sep3 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep2 === "\n")
-            res += sep2;
+          if (sep3 === "\n")
+            res += sep3;
           else
-            sep2 = "\n";
+            sep3 = "\n";
         } else {
-          res += sep2 + lm;
-          sep2 = " ";
+          res += sep3 + lm;
+          sep3 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep2 + (match?.[1] ?? "");
+      return res + sep3 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -26750,14 +26750,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep2, value: value2 }) {
+    function stringifyItem({ start, key, sep: sep3, value: value2 }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep2)
-        for (const st of sep2)
+      if (sep3)
+        for (const st of sep3)
           res += st.source;
       if (value2)
         res += stringifyToken(value2);
@@ -27924,18 +27924,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep2;
+          let sep3;
           if (scalar4.end) {
-            sep2 = scalar4.end;
-            sep2.push(this.sourceToken);
+            sep3 = scalar4.end;
+            sep3.push(this.sourceToken);
             delete scalar4.end;
           } else
-            sep2 = [this.sourceToken];
+            sep3 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar4.offset,
             indent: scalar4.indent,
-            items: [{ start, key: scalar4, sep: sep2 }]
+            items: [{ start, key: scalar4, sep: sep3 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -28088,15 +28088,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep2 = it.sep;
-                  sep2.push(this.sourceToken);
+                  const sep3 = it.sep;
+                  sep3.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep2 }]
+                    items: [{ start: start2, key, sep: sep3 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -28290,13 +28290,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep2 = fc.end.splice(1, fc.end.length);
-            sep2.push(this.sourceToken);
+            const sep3 = fc.end.splice(1, fc.end.length);
+            sep3.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep2 }]
+              items: [{ start, key: fc, sep: sep3 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -59168,7 +59168,7 @@ async function cancelRuns(client, repo, config2, pr) {
 }
 
 // src/action/trial.ts
-import { existsSync as existsSync7, readdirSync as readdirSync2 } from "node:fs";
+import { existsSync as existsSync7, readdirSync as readdirSync3 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname as dirname2, join as join6, resolve as resolve3 } from "node:path";
 
@@ -59176,7 +59176,7 @@ import { dirname as dirname2, join as join6, resolve as resolve3 } from "node:pa
 import { spawn } from "node:child_process";
 import { createWriteStream, existsSync as existsSync6, mkdirSync as mkdirSync3, readFileSync as readFileSync5, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
 import { hostname as hostname3 } from "node:os";
-import { join as join5, resolve as resolve2 } from "node:path";
+import { isAbsolute, join as join5, relative as relative2, resolve as resolve2, sep as sep2 } from "node:path";
 
 // src/trial/metrics.ts
 var NUMBER = String.raw`[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|NaN|inf|Inf|infinity|Infinity)`;
@@ -59327,6 +59327,45 @@ function resolveMetrics(config2, sources) {
   return { ok: false, reason: `objective "${name}" not found: ${tried.join("; ")}`, metrics };
 }
 
+// src/trial/pipe-holders.ts
+import { readdirSync as readdirSync2, readlinkSync } from "node:fs";
+function outputNames(pid) {
+  const names = /* @__PURE__ */ new Set();
+  for (const fd of [1, 2]) {
+    try {
+      const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+      if (/^(pipe|socket):/.test(target)) names.add(target);
+    } catch {
+    }
+  }
+  return names;
+}
+function pipeHolders(pipes) {
+  if (pipes.size === 0) return [];
+  let pids;
+  try {
+    pids = readdirSync2("/proc").filter((n) => /^\d+$/.test(n) && Number(n) !== process.pid);
+  } catch {
+    return [];
+  }
+  return pids.filter((pid) => holdsAny(pid, pipes)).map(Number);
+}
+function holdsAny(pid, pipes) {
+  let fds;
+  try {
+    fds = readdirSync2(`/proc/${pid}/fd`);
+  } catch {
+    return false;
+  }
+  return fds.some((fd) => {
+    try {
+      return pipes.has(readlinkSync(`/proc/${pid}/fd/${fd}`));
+    } catch {
+      return false;
+    }
+  });
+}
+
 // src/trial/tail.ts
 var TailBuffer = class {
   constructor(maxLines, maxChars) {
@@ -59356,7 +59395,7 @@ var REGEX_WINDOW = 1 << 20;
 async function runTrial(spec) {
   const outputDir = resolve2(spec.outputDir);
   mkdirSync3(outputDir, { recursive: true });
-  const metricsPath = resolve2(outputDir, spec.config.metrics.file ?? "metrics.json");
+  const metricsPath = metricsFileIn(outputDir, spec.config.metrics.file);
   const paramsPath = join5(outputDir, "params.json");
   rmSync2(metricsPath, { force: true });
   writeFileSync3(paramsPath, `${JSON.stringify(spec.params, null, 2)}
@@ -59393,7 +59432,7 @@ async function runTrial(spec) {
   const tail = new TailBuffer(40, 4e3);
   const stdout = new TailBuffer(Number.POSITIVE_INFINITY, REGEX_WINDOW);
   const stderr = new TailBuffer(Number.POSITIVE_INFINITY, REGEX_WINDOW);
-  const lines = new LineMetrics({ objective: spec.config.objective });
+  const lines = new LineMetrics({ objective: spec.config.objective, pinned: spec.rungSteps });
   const base = {
     trialId: spec.trialId,
     attempt: spec.attempt,
@@ -59411,6 +59450,8 @@ async function runTrial(spec) {
       return;
     }
     const child = spawn(file2, args, { cwd: spec.cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const pipes = child.pid ? outputNames(child.pid) : /* @__PURE__ */ new Set();
+    if (child.pid) spec.onStart?.(child.pid);
     let timedOut = false;
     let aborted2 = false;
     const killGroup = (sig) => {
@@ -59419,13 +59460,40 @@ async function runTrial(spec) {
       } catch {
       }
     };
+    let exited = false;
     let forceKill;
+    let pipeGrace;
+    let released = false;
+    const releasePipes = () => {
+      if (released) return;
+      released = true;
+      const holders = pipeHolders(pipes);
+      for (const pid of holders) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+        }
+      }
+      log.write(
+        `
+[matrix-tune] the command exited, but ${holders.length ? `process ${holders.join(", ")}, which left its process group, still held its output: killed` : "a process that left its process group still held its output: stopped reading it (it may still be running)"}
+`
+      );
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+    };
+    let stopping = false;
     const stop = () => {
+      stopping = true;
+      if (exited) {
+        releasePipes();
+        return;
+      }
       killGroup("SIGTERM");
       forceKill ??= setTimeout(() => killGroup("SIGKILL"), (spec.killGraceS ?? 5) * 1e3);
     };
     const timer = spec.config.timeout !== void 0 ? setTimeout(() => {
-      timedOut = true;
+      timedOut = !exited;
       stop();
     }, spec.config.timeout * 1e3) : void 0;
     const onAbort = () => {
@@ -59434,7 +59502,6 @@ async function runTrial(spec) {
     };
     if (spec.signal?.aborted) onAbort();
     spec.signal?.addEventListener("abort", onAbort);
-    let exited = false;
     const onStep = (step) => {
       spec.onIntermediate?.(step);
       if (!pruner || pruned || exited) return;
@@ -59469,18 +59536,20 @@ async function runTrial(spec) {
     pipe2(child.stderr, stderr, false);
     child.on("error", (err) => {
       clearTimeout(timer);
+      clearTimeout(pipeGrace);
       spec.signal?.removeEventListener("abort", onAbort);
       const message = err.code === "ENOENT" ? `cannot start "${file2}": no such program (looked in PATH and ${spec.cwd})` : `cannot start "${file2}": ${err.message}`;
       done({ kind: "spawn-error", message });
     });
     child.on("exit", () => {
       exited = true;
-      clearTimeout(timer);
       killGroup("SIGKILL");
+      pipeGrace = setTimeout(releasePipes, stopping ? 0 : (spec.pipeGraceS ?? 2) * 1e3);
     });
     child.on("close", (code2, signal) => {
       clearTimeout(timer);
       clearTimeout(forceKill);
+      clearTimeout(pipeGrace);
       spec.signal?.removeEventListener("abort", onAbort);
       killGroup("SIGKILL");
       done({ kind: "exit", code: code2, signal, timedOut, aborted: aborted2 });
@@ -59521,6 +59590,13 @@ async function runTrial(spec) {
     };
   if (!resolved.ok) return { kind: "finished", attempt: { status: "failed", reason: resolved.reason, ...exit } };
   return { kind: "finished", attempt: { status: "succeeded", value: resolved.value, ...exit } };
+}
+function metricsFileIn(outputDir, file2 = "metrics.json") {
+  const path = resolve2(outputDir, file2);
+  const rel = relative2(outputDir, path);
+  if (isAbsolute(file2) || rel === "" || rel === ".." || rel.startsWith(`..${sep2}`) || isAbsolute(rel))
+    throw new Error(`metrics.file "${file2}" is not inside the trial's output directory ${outputDir}`);
+  return path;
 }
 function readIfExists(path) {
   try {
@@ -59608,7 +59684,7 @@ ${attempt.logTail}`);
 }
 function logResume(resume, dir) {
   const from = `${runLabel({ trialId: resume.trial, attempt: resume.attempt, member: resume.member })}${resume.run !== void 0 ? ` (run ${resume.run})` : ""}`;
-  const found = existsSync7(dir) && readdirSync2(dir).length > 0;
+  const found = existsSync7(dir) && readdirSync3(dir).length > 0;
   info(
     found ? `continues the checkpoint of ${from}` : `continues ${from}, but no checkpoint of it was downloaded (the workload may not save one, or the artifact expired): starting from scratch`
   );

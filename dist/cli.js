@@ -7429,10 +7429,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep, value } = collItem;
+        const { start, key, sep: sep2, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep?.[0],
+          next: key ?? sep2?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -7446,7 +7446,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep) {
+          if (!keyProps.anchor && !keyProps.tag && !sep2) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -7470,7 +7470,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode2))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep ?? [], {
+        const valueProps = resolveProps.resolveProps(sep2 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode2.range[2],
@@ -7486,7 +7486,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode2.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -7577,7 +7577,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep = "";
+        let sep2 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -7591,13 +7591,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep + cb;
-              sep = "";
+                comment += sep2 + cb;
+              sep2 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep += source;
+                sep2 += source;
               hasSpace = true;
               break;
             default:
@@ -7640,18 +7640,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep, value } = collItem;
+        const { start, key, sep: sep2, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep?.[0],
+          next: key ?? sep2?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep && !value) {
+          if (!props.anchor && !props.tag && !sep2 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -7705,8 +7705,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
+        if (!isMap2 && !sep2 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -7718,7 +7718,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode2.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep ?? [], {
+          const valueProps = resolveProps.resolveProps(sep2 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -7729,8 +7729,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props.found && ctx.options.strict) {
-              if (sep)
-                for (const st of sep) {
+              if (sep2)
+                for (const st of sep2) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -7747,7 +7747,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -7927,7 +7927,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep = "";
+      let sep2 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -7944,24 +7944,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep + indent.slice(trimIndent) + content;
-          sep = "\n";
+          value += sep2 + indent.slice(trimIndent) + content;
+          sep2 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep === " ")
-            sep = "\n";
-          else if (!prevMoreIndented && sep === "\n")
-            sep = "\n\n";
-          value += sep + indent.slice(trimIndent) + content;
-          sep = "\n";
+          if (sep2 === " ")
+            sep2 = "\n";
+          else if (!prevMoreIndented && sep2 === "\n")
+            sep2 = "\n\n";
+          value += sep2 + indent.slice(trimIndent) + content;
+          sep2 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep === "\n")
+          if (sep2 === "\n")
             value += "\n";
           else
-            sep = "\n";
+            sep2 = "\n";
         } else {
-          value += sep + content;
-          sep = " ";
+          value += sep2 + content;
+          sep2 = " ";
           prevMoreIndented = false;
         }
       }
@@ -8144,25 +8144,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep = " ";
+      let sep2 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep === "\n")
-            res += sep;
+          if (sep2 === "\n")
+            res += sep2;
           else
-            sep = "\n";
+            sep2 = "\n";
         } else {
-          res += sep + lm;
-          sep = " ";
+          res += sep2 + lm;
+          sep2 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep + (match?.[1] ?? "");
+      return res + sep2 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -8972,14 +8972,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep, value }) {
+    function stringifyItem({ start, key, sep: sep2, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep)
-        for (const st of sep)
+      if (sep2)
+        for (const st of sep2)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -10146,18 +10146,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep;
+          let sep2;
           if (scalar4.end) {
-            sep = scalar4.end;
-            sep.push(this.sourceToken);
+            sep2 = scalar4.end;
+            sep2.push(this.sourceToken);
             delete scalar4.end;
           } else
-            sep = [this.sourceToken];
+            sep2 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar4.offset,
             indent: scalar4.indent,
-            items: [{ start, key: scalar4, sep }]
+            items: [{ start, key: scalar4, sep: sep2 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -10310,15 +10310,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep = it.sep;
-                  sep.push(this.sourceToken);
+                  const sep2 = it.sep;
+                  sep2.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep }]
+                    items: [{ start: start2, key, sep: sep2 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -10512,13 +10512,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep = fc.end.splice(1, fc.end.length);
-            sep.push(this.sourceToken);
+            const sep2 = fc.end.splice(1, fc.end.length);
+            sep2.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep }]
+              items: [{ start, key: fc, sep: sep2 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -11267,7 +11267,7 @@ var require_shell_quote = __commonJS({
 });
 
 // src/cli/main.ts
-import { existsSync as existsSync4, writeFileSync as writeFileSync3 } from "node:fs";
+import { existsSync as existsSync4, writeFileSync as writeFileSync4 } from "node:fs";
 
 // node_modules/commander/esm.mjs
 var import_index = __toESM(require_commander(), 1);
@@ -14158,9 +14158,9 @@ var asciiTabOrNewline = /[\t\n\r]/g;
 function stripTabAndNewline(value) {
   return value.replace(asciiTabOrNewline, "");
 }
-function urlHostnameOk(url2, hostname4) {
-  hostname4.lastIndex = 0;
-  return hostname4.test(url2.hostname);
+function urlHostnameOk(url2, hostname5) {
+  hostname5.lastIndex = 0;
+  return hostname5.test(url2.hostname);
 }
 function urlProtocolOk(url2, protocol) {
   protocol.lastIndex = 0;
@@ -34490,8 +34490,8 @@ function paramsText(config2, trial) {
 }
 
 // src/local/run.ts
-import { cpSync, existsSync as existsSync3, mkdirSync as mkdirSync3, renameSync as renameSync2, rmSync as rmSync3 } from "node:fs";
-import { dirname as dirname2, join as join2, resolve as resolve2 } from "node:path";
+import { cpSync, existsSync as existsSync3, mkdirSync as mkdirSync4, readdirSync as readdirSync2, renameSync as renameSync3, rmSync as rmSync3 } from "node:fs";
+import { dirname as dirname2, join as join3, resolve as resolve2 } from "node:path";
 
 // src/trial/prune.ts
 var pruneRuleSchema = external_exports.object({
@@ -34661,7 +34661,7 @@ function writeStudy(path, study) {
 import { spawn } from "node:child_process";
 import { createWriteStream, existsSync as existsSync2, mkdirSync as mkdirSync2, readFileSync as readFileSync3, rmSync as rmSync2, writeFileSync as writeFileSync2 } from "node:fs";
 import { hostname as hostname3 } from "node:os";
-import { join, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
 
 // src/trial/metrics.ts
 var NUMBER = String.raw`[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|NaN|inf|Inf|infinity|Infinity)`;
@@ -34812,6 +34812,45 @@ function resolveMetrics(config2, sources) {
   return { ok: false, reason: `objective "${name}" not found: ${tried.join("; ")}`, metrics };
 }
 
+// src/trial/pipe-holders.ts
+import { readdirSync, readlinkSync } from "node:fs";
+function outputNames(pid) {
+  const names = /* @__PURE__ */ new Set();
+  for (const fd of [1, 2]) {
+    try {
+      const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+      if (/^(pipe|socket):/.test(target)) names.add(target);
+    } catch {
+    }
+  }
+  return names;
+}
+function pipeHolders(pipes) {
+  if (pipes.size === 0) return [];
+  let pids;
+  try {
+    pids = readdirSync("/proc").filter((n) => /^\d+$/.test(n) && Number(n) !== process.pid);
+  } catch {
+    return [];
+  }
+  return pids.filter((pid) => holdsAny(pid, pipes)).map(Number);
+}
+function holdsAny(pid, pipes) {
+  let fds;
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return false;
+  }
+  return fds.some((fd) => {
+    try {
+      return pipes.has(readlinkSync(`/proc/${pid}/fd/${fd}`));
+    } catch {
+      return false;
+    }
+  });
+}
+
 // src/trial/tail.ts
 var TailBuffer = class {
   constructor(maxLines, maxChars) {
@@ -34841,7 +34880,7 @@ var REGEX_WINDOW = 1 << 20;
 async function runTrial(spec) {
   const outputDir = resolve(spec.outputDir);
   mkdirSync2(outputDir, { recursive: true });
-  const metricsPath = resolve(outputDir, spec.config.metrics.file ?? "metrics.json");
+  const metricsPath = metricsFileIn(outputDir, spec.config.metrics.file);
   const paramsPath = join(outputDir, "params.json");
   rmSync2(metricsPath, { force: true });
   writeFileSync2(paramsPath, `${JSON.stringify(spec.params, null, 2)}
@@ -34878,7 +34917,7 @@ async function runTrial(spec) {
   const tail = new TailBuffer(40, 4e3);
   const stdout = new TailBuffer(Number.POSITIVE_INFINITY, REGEX_WINDOW);
   const stderr = new TailBuffer(Number.POSITIVE_INFINITY, REGEX_WINDOW);
-  const lines = new LineMetrics({ objective: spec.config.objective });
+  const lines = new LineMetrics({ objective: spec.config.objective, pinned: spec.rungSteps });
   const base = {
     trialId: spec.trialId,
     attempt: spec.attempt,
@@ -34896,6 +34935,8 @@ async function runTrial(spec) {
       return;
     }
     const child = spawn(file2, args, { cwd: spec.cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const pipes = child.pid ? outputNames(child.pid) : /* @__PURE__ */ new Set();
+    if (child.pid) spec.onStart?.(child.pid);
     let timedOut = false;
     let aborted2 = false;
     const killGroup = (sig) => {
@@ -34904,13 +34945,40 @@ async function runTrial(spec) {
       } catch {
       }
     };
+    let exited = false;
     let forceKill;
+    let pipeGrace;
+    let released = false;
+    const releasePipes = () => {
+      if (released) return;
+      released = true;
+      const holders = pipeHolders(pipes);
+      for (const pid of holders) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+        }
+      }
+      log.write(
+        `
+[matrix-tune] the command exited, but ${holders.length ? `process ${holders.join(", ")}, which left its process group, still held its output: killed` : "a process that left its process group still held its output: stopped reading it (it may still be running)"}
+`
+      );
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+    };
+    let stopping = false;
     const stop = () => {
+      stopping = true;
+      if (exited) {
+        releasePipes();
+        return;
+      }
       killGroup("SIGTERM");
       forceKill ??= setTimeout(() => killGroup("SIGKILL"), (spec.killGraceS ?? 5) * 1e3);
     };
     const timer = spec.config.timeout !== void 0 ? setTimeout(() => {
-      timedOut = true;
+      timedOut = !exited;
       stop();
     }, spec.config.timeout * 1e3) : void 0;
     const onAbort = () => {
@@ -34919,7 +34987,6 @@ async function runTrial(spec) {
     };
     if (spec.signal?.aborted) onAbort();
     spec.signal?.addEventListener("abort", onAbort);
-    let exited = false;
     const onStep = (step) => {
       spec.onIntermediate?.(step);
       if (!pruner || pruned || exited) return;
@@ -34954,18 +35021,20 @@ async function runTrial(spec) {
     pipe2(child.stderr, stderr, false);
     child.on("error", (err) => {
       clearTimeout(timer);
+      clearTimeout(pipeGrace);
       spec.signal?.removeEventListener("abort", onAbort);
       const message = err.code === "ENOENT" ? `cannot start "${file2}": no such program (looked in PATH and ${spec.cwd})` : `cannot start "${file2}": ${err.message}`;
       done({ kind: "spawn-error", message });
     });
     child.on("exit", () => {
       exited = true;
-      clearTimeout(timer);
       killGroup("SIGKILL");
+      pipeGrace = setTimeout(releasePipes, stopping ? 0 : (spec.pipeGraceS ?? 2) * 1e3);
     });
     child.on("close", (code, signal) => {
       clearTimeout(timer);
       clearTimeout(forceKill);
+      clearTimeout(pipeGrace);
       spec.signal?.removeEventListener("abort", onAbort);
       killGroup("SIGKILL");
       done({ kind: "exit", code, signal, timedOut, aborted: aborted2 });
@@ -35007,6 +35076,13 @@ async function runTrial(spec) {
   if (!resolved.ok) return { kind: "finished", attempt: { status: "failed", reason: resolved.reason, ...exit } };
   return { kind: "finished", attempt: { status: "succeeded", value: resolved.value, ...exit } };
 }
+function metricsFileIn(outputDir, file2 = "metrics.json") {
+  const path = resolve(outputDir, file2);
+  const rel = relative(outputDir, path);
+  if (isAbsolute(file2) || rel === "" || rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel))
+    throw new Error(`metrics.file "${file2}" is not inside the trial's output directory ${outputDir}`);
+  return path;
+}
 function readIfExists(path) {
   try {
     return readFileSync3(path, "utf8");
@@ -35020,26 +35096,165 @@ function lastLine(text) {
   return line ? `: ${line.slice(0, 300)}` : "";
 }
 
+// src/local/lock.ts
+import { linkSync, mkdirSync as mkdirSync3, readFileSync as readFileSync5, renameSync as renameSync2, unlinkSync, writeFileSync as writeFileSync3 } from "node:fs";
+import { hostname as hostname4 } from "node:os";
+import { join as join2 } from "node:path";
+
+// src/local/processes.ts
+import { readFileSync as readFileSync4 } from "node:fs";
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    return err.code === "EPERM";
+  }
+  const stat = procStat(pid);
+  return stat === void 0 || stat.state !== "Z";
+}
+function leadsGroup(pid) {
+  const stat = procStat(pid);
+  return stat === void 0 || stat.pgrp === pid;
+}
+function signalGroup(pgid, signal) {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+  }
+}
+function procStat(pid) {
+  let text;
+  try {
+    text = readFileSync4(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return void 0;
+  }
+  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+  return { state: fields[0], pgrp: Number(fields[2]) };
+}
+
+// src/local/lock.ts
+var LOCK_FILE = "lock";
+var runningTrialSchema = external_exports.object({ run: external_exports.string(), pid: external_exports.int().positive() });
+var lockSchema = external_exports.object({
+  pid: external_exports.int().positive(),
+  host: external_exports.string(),
+  startedAt: external_exports.string(),
+  trials: external_exports.array(runningTrialSchema).default([])
+});
+var LockError = class extends StateError {
+};
+function acquireLock(dir, say) {
+  mkdirSync3(dir, { recursive: true });
+  const path = join2(dir, LOCK_FILE);
+  const own2 = { pid: process.pid, host: hostname4(), startedAt: (/* @__PURE__ */ new Date()).toISOString(), trials: [] };
+  for (let i = 0; i < 2; i++) {
+    if (create(path, own2)) return holding(path, own2);
+    const held = readLock(path);
+    if (held.pid === process.pid && held.host === own2.host)
+      throw new LockError(`${path}: this process holds it already`);
+    if (held.host !== own2.host)
+      throw new LockError(
+        `study is being run by pid ${held.pid} on host ${held.host} since ${held.startedAt} (${path}); matrix-tune cannot tell from here whether it still runs: if it does not, delete that file`
+      );
+    if (isAlive(held.pid))
+      throw new LockError(
+        `study is being run by pid ${held.pid} on this host (${held.host}) since ${held.startedAt} (lock ${path}); wait for it to finish, or stop it first`
+      );
+    say(`taking over the lock of pid ${held.pid} (since ${held.startedAt}), which is no longer running`);
+    for (const t of endTrials(held))
+      say(`stopped the trial run ${t.run} (pid ${t.pid}, process group ${t.pid}), left running by pid ${held.pid}`);
+    const now = readLock(path);
+    if (now.pid === held.pid && now.startedAt === held.startedAt) unlinkSync(path);
+  }
+  throw new LockError(`${path}: could not take the lock; another run took it over at the same moment`);
+}
+function create(path, info) {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync3(tmp, JSON.stringify(info));
+  try {
+    linkSync(tmp, path);
+    return true;
+  } catch (err) {
+    if (err.code === "EEXIST") return false;
+    throw new StateError(`${path}: cannot create the study's lock file: ${err.message}`);
+  } finally {
+    unlinkSync(tmp);
+  }
+}
+function readLock(path) {
+  let raw;
+  try {
+    raw = JSON.parse(readFileSync5(path, "utf8"));
+  } catch (err) {
+    throw new LockError(
+      `${path}: a lock file that cannot be read (${err.message}); if no run is going on, delete it`
+    );
+  }
+  const parsed = lockSchema.safeParse(raw);
+  if (!parsed.success) throw new LockError(`${path}: not a matrix-tune lock file; if no run is going on, delete it`);
+  return parsed.data;
+}
+function endTrials(held) {
+  const left = held.trials.filter((t) => isAlive(t.pid) && leadsGroup(t.pid));
+  for (const t of left) signalGroup(t.pid, "SIGKILL");
+  const until = Date.now() + 1e4;
+  while (left.some((t) => isAlive(t.pid)) && Date.now() < until)
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+  return left;
+}
+function holding(path, info) {
+  const running = /* @__PURE__ */ new Map();
+  let held = true;
+  const save = () => {
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync3(tmp, JSON.stringify({ ...info, trials: [...running].map(([run, pid]) => ({ run, pid })) }));
+    renameSync2(tmp, path);
+  };
+  const release = () => {
+    if (!held) return;
+    held = false;
+    process.off("exit", release);
+    try {
+      if (readLock(path).pid === info.pid) unlinkSync(path);
+    } catch {
+    }
+  };
+  process.on("exit", release);
+  return {
+    path,
+    trial(run, pid) {
+      if (pid === void 0) running.delete(run);
+      else running.set(run, pid);
+      if (held) save();
+    },
+    killTrials() {
+      for (const pid of running.values()) signalGroup(pid, "SIGKILL");
+    },
+    release
+  };
+}
+
 // src/local/run.ts
 function studyPaths(configFile, config2, stateDir) {
-  const dir = resolve2(stateDir ?? join2(dirname2(configFile), ".matrix-tune", config2.name));
+  const dir = resolve2(stateDir ?? join3(dirname2(configFile), ".matrix-tune", config2.name));
   return {
     dir,
-    state: join2(dir, "state.json"),
-    report: join2(dir, "report.md"),
-    runDir: (ref) => join2(dir, "trials", runKey(ref))
+    state: join3(dir, "state.json"),
+    report: join3(dir, "report.md"),
+    runDir: (ref) => join3(dir, "trials", runKey(ref))
   };
 }
 function prepareCheckpoint(outputDir, from) {
-  const dir = join2(outputDir, "checkpoint");
+  const dir = join3(outputDir, "checkpoint");
   if (existsSync3(dir)) return dir;
-  const source = from && join2(from, "checkpoint");
+  const source = from && join3(from, "checkpoint");
   if (source && existsSync3(source)) {
     const partial2 = `${dir}.partial`;
     rmSync3(partial2, { recursive: true, force: true });
     cpSync(source, partial2, { recursive: true });
-    renameSync2(partial2, dir);
-  } else mkdirSync3(dir, { recursive: true });
+    renameSync3(partial2, dir);
+  } else mkdirSync4(dir, { recursive: true });
   return dir;
 }
 function openStudy(opts) {
@@ -35047,7 +35262,9 @@ function openStudy(opts) {
   if (!existsSync3(paths.state)) return createStudy(config2);
   if (opts.fresh) {
     const aside = `${paths.dir}.${(/* @__PURE__ */ new Date()).toISOString().replace(/[:.]/g, "-")}`;
-    renameSync2(paths.dir, aside);
+    mkdirSync4(aside);
+    for (const name of readdirSync2(paths.dir))
+      if (name !== LOCK_FILE) renameSync3(join3(paths.dir, name), join3(aside, name));
     return createStudy(config2);
   }
   if (!opts.resume)
@@ -35061,6 +35278,17 @@ function openStudy(opts) {
   );
 }
 async function runLocalStudy(opts) {
+  const lock = acquireLock(opts.paths.dir, opts.progress.message);
+  const kill = () => lock.killTrials();
+  opts.kill?.addEventListener("abort", kill);
+  try {
+    return await runRounds(opts, (run, pid) => lock.trial(run, pid));
+  } finally {
+    opts.kill?.removeEventListener("abort", kill);
+    lock.release();
+  }
+}
+async function runRounds(opts, running) {
   const { config: config2, paths, progress, signal } = opts;
   let study = openStudy(opts);
   const argv = splitCommand(config2.command);
@@ -35081,6 +35309,7 @@ async function runLocalStudy(opts) {
       jobs.map(async (job) => {
         const ref = { trial: job.trialId, attempt: job.attempt, member: job.member?.index };
         const outputDir = paths.runDir(ref);
+        const run = runKey(ref);
         const outcome = await runTrial({
           study: config2.name,
           trialId: job.trialId,
@@ -35094,8 +35323,10 @@ async function runLocalStudy(opts) {
           checkpointDir: prepareCheckpoint(outputDir, job.resume && paths.runDir(job.resume)),
           ...job.member ? { member: job.member } : {},
           ...job.prune ? { prune: job.prune } : {},
-          onIntermediate: (v) => progress.intermediate(job.trialId, v)
-        });
+          onIntermediate: (v) => progress.intermediate(job.trialId, v),
+          onStart: (pid) => running(run, pid),
+          rungSteps: curveKeep(study).pinned
+        }).finally(() => running(run, void 0));
         if (outcome.kind === "finished") {
           study = recordAttempt(study, outcome.attempt);
           save();
@@ -35789,13 +36020,17 @@ ${JSON.stringify(matrix)}`);
     const live = Boolean(process.stderr.isTTY) && !process.env.CI && flags.progress !== false;
     const progress = createProgress(config2, process.stderr, live);
     const abort = new AbortController();
-    const onSigint = () => {
-      if (abort.signal.aborted) process.exit(EXIT.interrupted);
-      progress.message("stopping: waiting for running trials to end (Ctrl-C again to quit at once)\u2026");
+    const kill = new AbortController();
+    const onSignal = (signal) => {
+      if (abort.signal.aborted) {
+        kill.abort();
+        process.exit(EXIT.interrupted);
+      }
       abort.abort();
+      progress.message(`${signal}: stopping, waiting for running trials to end (Ctrl-C again to quit at once)\u2026`);
     };
-    process.on("SIGINT", onSigint);
-    process.on("SIGTERM", onSigint);
+    const signals = ["SIGINT", "SIGTERM", "SIGHUP"];
+    for (const s of signals) process.on(s, onSignal);
     progress.message(
       `study ${config2.name}: ${config2.strategy} search over ${Object.keys(config2.parameters).length} parameters, ${config2.budget.max_trials} trials, ${config2.budget.parallel} per round \u2192 ${paths.dir}`
     );
@@ -35807,10 +36042,11 @@ ${JSON.stringify(matrix)}`);
         resume: Boolean(flags.resume),
         fresh: Boolean(flags.fresh),
         progress,
-        signal: abort.signal
+        signal: abort.signal,
+        kill: kill.signal
       });
       progress.close();
-      writeFileSync3(paths.report, markdownReport(config2, study));
+      writeFileSync4(paths.report, markdownReport(config2, study));
       console.log(terminalReport(config2, study));
       console.log(`
 report: ${paths.report}
@@ -35821,8 +36057,7 @@ state:  ${paths.state}`);
       } else if (!study.trials.some((t) => t.status === "succeeded")) process.exitCode = EXIT.noSuccess;
     } finally {
       progress.close();
-      process.off("SIGINT", onSigint);
-      process.off("SIGTERM", onSigint);
+      for (const s of signals) process.off(s, onSignal);
     }
   });
   program2.command("report").description("the results table, best configuration and stop reason of a study").argument("<config-or-state>", "tuning config, or a study's state.json").option("--state-dir <dir>", "study directory, when given a config").option("--markdown", "print markdown instead of the terminal layout").option("-o, --out <file>", "also write the markdown report to this file").action((target, flags) => {
@@ -35836,7 +36071,7 @@ state:  ${paths.state}`);
       study = readStudy(paths.state);
     }
     const md = markdownReport(study.config, study);
-    if (flags.out) writeFileSync3(flags.out, md);
+    if (flags.out) writeFileSync4(flags.out, md);
     console.log(flags.markdown ? md : terminalReport(study.config, study));
     if (!study.trials.some((t) => t.status === "succeeded")) process.exitCode = EXIT.noSuccess;
   });
