@@ -36079,7 +36079,7 @@ state:  ${paths.state}`);
     "after",
     `
 Strategies available: ${STRATEGIES.join(", ")}.
-Exit codes: 0 ok, 1 unexpected error, 2 invalid config or arguments, 3 no trial succeeded, 4 study state problem, 130 interrupted.`
+Exit codes: 0 ok, 1 unexpected error, 2 invalid config or arguments, 3 no trial succeeded, 4 study state problem (or the study is being run elsewhere), 130 interrupted.`
   );
   return program2;
 }

@@ -209,7 +209,7 @@ export function buildProgram(): Command {
 
   program.addHelpText(
     "after",
-    `\nStrategies available: ${STRATEGIES.join(", ")}.\nExit codes: 0 ok, 1 unexpected error, 2 invalid config or arguments, 3 no trial succeeded, 4 study state problem, 130 interrupted.`,
+    `\nStrategies available: ${STRATEGIES.join(", ")}.\nExit codes: 0 ok, 1 unexpected error, 2 invalid config or arguments, 3 no trial succeeded, 4 study state problem (or the study is being run elsewhere), 130 interrupted.`,
   );
   return program;
 }

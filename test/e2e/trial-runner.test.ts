@@ -414,6 +414,29 @@ describe("runTrial", () => {
     } else process.kill(pid, "SIGKILL");
   });
 
+  it("Ctrl-C ends a trial whose command has exited but whose escaped descendant holds the output", LIMIT, async (t) => {
+    const dir = tempDir(t);
+    const controller = new AbortController();
+    const pidFile = join(dir, "out", "grandchild.pid");
+    // Without the abort, the runner would wait the whole (10-minute) grace for the pipes.
+    const outcome = runTrial(
+      spec(dir, fixture("grandchild.mjs", "60000", "exit", "escape"), {
+        signal: controller.signal,
+        pipeGraceS: 600,
+        config: { timeout: 600 },
+      }),
+    );
+    while (!existsSync(pidFile)) await sleep(50);
+    await sleep(200);
+    controller.abort();
+    assert.deepEqual(await outcome, { kind: "interrupted" });
+    const pid = Number(readFileSync(pidFile, "utf8"));
+    if (process.platform === "linux") {
+      for (let i = 0; i < 100 && alive(pid); i++) await sleep(50);
+      assert.equal(alive(pid), false, `escaped grandchild ${pid} is still running`);
+    } else process.kill(pid, "SIGKILL");
+  });
+
   it("refuses a metrics file outside the output directory, and deletes nothing there", LIMIT, async (t) => {
     const dir = tempDir(t);
     const precious = join(dir, "precious.txt");
