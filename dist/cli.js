@@ -35294,6 +35294,8 @@ async function runRounds(opts, running) {
   const argv = splitCommand(config2.command);
   const cwd = resolve2(dirname2(opts.configFile), config2.workdir ?? ".");
   const save = () => writeStudy(paths.state, study);
+  const unsaved = new AbortController();
+  const stopTrials = AbortSignal.any([signal, unsaved.signal]);
   while (!signal.aborted) {
     const plan = planRound(config2, study);
     study = plan.study;
@@ -35305,7 +35307,7 @@ async function runRounds(opts, running) {
     progress.roundStarted(study, plan.round, ids, plan.resumed);
     if (plan.note) progress.message(plan.note);
     const jobs = jobsFor(config2, study, plan.runs);
-    const outcomes = await Promise.all(
+    const settled = await Promise.allSettled(
       jobs.map(async (job) => {
         const ref = { trial: job.trialId, attempt: job.attempt, member: job.member?.index };
         const outputDir = paths.runDir(ref);
@@ -35319,7 +35321,7 @@ async function runRounds(opts, running) {
           cwd,
           outputDir,
           config: config2,
-          signal,
+          signal: stopTrials,
           checkpointDir: prepareCheckpoint(outputDir, job.resume && paths.runDir(job.resume)),
           ...job.member ? { member: job.member } : {},
           ...job.prune ? { prune: job.prune } : {},
@@ -35329,13 +35331,20 @@ async function runRounds(opts, running) {
         }).finally(() => running(run, void 0));
         if (outcome.kind === "finished") {
           study = recordAttempt(study, outcome.attempt);
-          save();
+          try {
+            save();
+          } catch (err) {
+            unsaved.abort();
+            throw err;
+          }
           progress.trialFinished(study, outcome.attempt);
         }
         return outcome;
       })
     );
-    if (outcomes.some((o) => o.kind === "interrupted")) break;
+    const failure2 = settled.find((r) => r.status === "rejected");
+    if (failure2) throw failure2.reason;
+    if (settled.some((r) => r.status === "fulfilled" && r.value.kind === "interrupted")) break;
   }
   return { study, interrupted: true };
 }

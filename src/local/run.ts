@@ -119,6 +119,9 @@ async function runRounds(
   const argv = splitCommand(config.command);
   const cwd = resolve(dirname(opts.configFile), config.workdir ?? ".");
   const save = () => writeStudy(paths.state, study);
+  // A result that cannot be saved (full disk) stops the other trials: theirs could not be saved either.
+  const unsaved = new AbortController();
+  const stopTrials = AbortSignal.any([signal, unsaved.signal]);
 
   while (!signal.aborted) {
     const plan = planRound(config, study);
@@ -132,7 +135,7 @@ async function runRounds(
     progress.roundStarted(study, plan.round, ids, plan.resumed);
     if (plan.note) progress.message(plan.note);
     const jobs = jobsFor(config, study, plan.runs);
-    const outcomes = await Promise.all(
+    const settled = await Promise.allSettled(
       jobs.map(async (job) => {
         const ref = { trial: job.trialId, attempt: job.attempt, member: job.member?.index };
         const outputDir = paths.runDir(ref);
@@ -146,7 +149,7 @@ async function runRounds(
           cwd,
           outputDir,
           config,
-          signal,
+          signal: stopTrials,
           checkpointDir: prepareCheckpoint(outputDir, job.resume && paths.runDir(job.resume)),
           ...(job.member ? { member: job.member } : {}),
           ...(job.prune ? { prune: job.prune } : {}),
@@ -157,13 +160,21 @@ async function runRounds(
         if (outcome.kind === "finished") {
           // Each result is saved the moment it exists, not at the end of the round.
           study = recordAttempt(study, outcome.attempt);
-          save();
+          try {
+            save();
+          } catch (err) {
+            unsaved.abort();
+            throw err;
+          }
           progress.trialFinished(study, outcome.attempt);
         }
         return outcome;
       }),
     );
-    if (outcomes.some((o) => o.kind === "interrupted")) break;
+    // Every trial has ended before an error is reported, so none outlives the run.
+    const failure = settled.find((r) => r.status === "rejected");
+    if (failure) throw failure.reason;
+    if (settled.some((r) => r.status === "fulfilled" && r.value.kind === "interrupted")) break;
   }
   return { study, interrupted: true };
 }

@@ -3,7 +3,17 @@
  * no trial outliving its run, bounded state however much a trial prints.
  */
 import assert from "node:assert/strict";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it, type TestContext } from "node:test";
@@ -157,6 +167,33 @@ budget: {max_trials: 1}
     for (const s of [0, 123_457, 299_999]) assert.ok(steps.includes(s), `step ${s} kept`);
     assert.ok(statSync(path).size < 100_000, `state.json is ${statSync(path).size} bytes`);
   });
+});
+
+describe("a state that cannot be saved", () => {
+  it(
+    "stops the run with exit code 4 naming the path, ends the other trials and leaves no temporary file",
+    LIMIT,
+    async (t) => {
+      const { dir, config, journal, study } = setup(t);
+      const run = startCli(["run", config], { env: { JOURNAL: journal, SLEEP_MS: "0", GATE_DIR: dir } });
+      const { trials } = await lockWithTrials(study, 2);
+      // A directory where state.json goes: the next save fails, as on a full or read-only disk.
+      const state = join(study, "state.json");
+      rmSync(state);
+      mkdirSync(join(state, "in-the-way"), { recursive: true });
+      writeFileSync(join(dir, "go-0"), "");
+      const done = await run.done;
+      assert.equal(done.code, 4, done.stderr);
+      assert.match(done.stderr, new RegExp(`error: cannot save the study state to ${state}: `));
+      assert.doesNotMatch(done.stderr, /\n\s+at /, "no stack trace");
+      await waitFor(() => trials.every((x) => !alive(x.pid)), "the other trial to end", 15_000);
+      assert.deepEqual(
+        readdirSync(study).filter((n) => n.endsWith(".tmp") || n === "lock"),
+        [],
+        "no temporary file, and the lock released",
+      );
+    },
+  );
 });
 
 describe("config limits at the command line", () => {
