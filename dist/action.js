@@ -54161,15 +54161,17 @@ var constantParam = external_exports.strictObject({
   ...common
 });
 var parameterSchema = external_exports.discriminatedUnion("type", [floatParam, intParam, categoricalParam, constantParam]);
+var MAX_TIMEOUT_S = Math.floor((2 ** 31 - 1) / 1e3);
+var seconds = external_exports.number().positive("a duration must be longer than 0").max(MAX_TIMEOUT_S, `at most ${MAX_TIMEOUT_S} seconds (about 24.8 days, the longest timer Node has)`);
 var duration3 = external_exports.union([
-  external_exports.number().positive(),
+  seconds,
   external_exports.string().regex(/^\d+(\.\d+)?(ms|s|m|h)$/, 'a duration is a number of seconds or a string like "90s", "15m", "2h"')
 ]).transform((v) => {
   if (typeof v === "number") return v;
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(v);
   const unit = { ms: 1e-3, s: 1, m: 60, h: 3600 }[m[2]];
   return Number(m[1]) * unit;
-});
+}).pipe(seconds);
 var metricName = external_exports.string().min(1);
 var envFrom = external_exports.strictObject({
   from: external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name is letters, digits and underscores").superRefine((name, ctx) => {
@@ -54224,7 +54226,10 @@ var configSchema = external_exports.strictObject({
   }),
   metrics: external_exports.strictObject({
     record: external_exports.array(metricName).default([]).describe("other metrics to keep besides the objective"),
-    file: external_exports.string().optional().describe(
+    file: external_exports.string().refine(
+      insideOutputDir,
+      "must be a relative path inside the trial's output directory (no absolute path, no `..` leading out of it)"
+    ).optional().describe(
       "JSON file the trial writes, relative to the trial's output directory (default metrics.json, also given as TUNE_METRICS_FILE)"
     ),
     definitions: external_exports.array(metricDefinition).default([]).describe("regular expressions over stdout/stderr, like SageMaker's metric definitions"),
@@ -54338,6 +54343,13 @@ function checkCrossFields(cfg, ctx) {
         `the baseline runs every parameter's default, but ${defaults2.missing.join(", ")} ${defaults2.missing.length > 1 ? "have" : "has"} none: add \`default:\` to ${defaults2.missing.length > 1 ? "them" : "it"}`
       );
   }
+  for (const name of [...Object.keys(params), ...cfg.resource ? [cfg.resource.name] : []])
+    if (BUILTIN_NAMES.includes(name))
+      issue3(
+        name in params ? ["parameters", name] : ["resource", "name"],
+        `"${name}" is a name the command template reserves (${BUILTIN_NAMES.map((n) => `\${${n}}`).join(", ")}); rename it`,
+        name in params
+      );
   const envNames = /* @__PURE__ */ new Map();
   for (const name of /* @__PURE__ */ new Set([...Object.keys(params), ...cfg.resource ? [cfg.resource.name] : []])) {
     const env = paramEnvName(name);
@@ -54374,6 +54386,16 @@ function checkMultiFidelity(cfg, issue3) {
     );
   if (cfg.early_stopping && !cfg.metrics.lines)
     issue3(["early_stopping"], "early stopping reads intermediate values from output lines: set metrics.lines to true");
+}
+function insideOutputDir(path) {
+  if (/^([/\\]|[A-Za-z]:)/.test(path)) return false;
+  let depth = 0;
+  for (const part of path.split(/[/\\]/)) {
+    if (part === "..") depth--;
+    else if (part !== "" && part !== ".") depth++;
+    if (depth < 0) return false;
+  }
+  return depth > 0;
 }
 function paramEnvName(name) {
   return `TUNE_PARAM_${name.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
@@ -54869,6 +54891,76 @@ function settledConfig(own2, overrides, trusted) {
 // src/study/study.ts
 import { createHash } from "node:crypto";
 
+// src/study/goal.ts
+function isBetter(goal, a, b) {
+  return goal === "minimize" ? a < b : a > b;
+}
+
+// src/study/curve.ts
+var CURVE_POINTS = 256;
+function curveKeep(study) {
+  return { objective: study.config.objective, pinned: rungSteps(study.trials.map((t) => t.resource)) };
+}
+function rungSteps(resources) {
+  const steps = /* @__PURE__ */ new Set();
+  for (const r of resources) if (r !== void 0 && Number.isInteger(r)) steps.add(r).add(r - 1);
+  return steps;
+}
+var CurveSampler = class {
+  constructor(keep = {}, max = CURVE_POINTS) {
+    this.keep = keep;
+    this.max = max;
+  }
+  keep;
+  max;
+  /**
+   * The evenly spread points are those whose step is a multiple of `stride`, a
+   * power of two: steps are chosen by value, not by arrival, so attempts of the
+   * same length keep the same steps and the median stopping rule still finds
+   * several trials at each step it compares.
+   */
+  stride = 1;
+  grid = [];
+  first;
+  last;
+  best;
+  pinned = /* @__PURE__ */ new Map();
+  seq = 0;
+  add(point) {
+    const e = { seq: this.seq++, point };
+    this.first ??= e;
+    this.last = e;
+    const objective = this.keep.objective;
+    const v = objective && point.values[objective.metric];
+    const bestValue = this.best && objective && this.best.point.values[objective.metric];
+    if (v !== void 0 && (bestValue === void 0 || isBetter(objective.goal, v, bestValue))) this.best = e;
+    if (this.keep.pinned?.has(point.step)) this.pinned.set(point.step, e);
+    if (point.step % this.stride !== 0) return;
+    this.grid.push(e);
+    while (this.grid.length > this.max) this.thin();
+  }
+  /** Doubles the stride, and keeps one point (the last) per step. */
+  thin() {
+    this.stride *= 2;
+    const byStep = /* @__PURE__ */ new Map();
+    for (const e of this.grid) if (e.point.step % this.stride === 0) byStep.set(e.point.step, e);
+    this.grid = [...byStep.values()].sort((a, b) => a.seq - b.seq);
+  }
+  /** The kept points, in the order they were reported. */
+  get points() {
+    const all = /* @__PURE__ */ new Map();
+    for (const e of [...this.grid, ...this.pinned.values(), this.first, this.last, this.best])
+      if (e) all.set(e.seq, e.point);
+    return [...all.entries()].sort((a, b) => a[0] - b[0]).map(([, p]) => p);
+  }
+};
+function boundCurve(points, keep) {
+  if (points.length <= CURVE_POINTS) return [...points];
+  const sampler = new CurveSampler(keep);
+  for (const p of points) sampler.add(p);
+  return sampler.points;
+}
+
 // src/study/schema.ts
 var scalar3 = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()]);
 var STATE_VERSION = 1;
@@ -55053,11 +55145,12 @@ function extendRound(study, fresh) {
   const rounds = [...study.rounds.slice(0, -1), { ...last, runs: [...last.runs, ...runs] }];
   return { study: { ...study, trials, rounds }, runs };
 }
-function recordAttempt(study, attempt) {
-  const trial = study.trials[attempt.trialId];
+function recordAttempt(study, recorded) {
+  const trial = study.trials[recorded.trialId];
   if (!trial)
-    throw new Error(`result for trial ${attempt.trialId}, but the study has trials 0..${study.trials.length - 1}`);
-  if (trial.attempts.some((a) => sameRun(a, attempt))) return study;
+    throw new Error(`result for trial ${recorded.trialId}, but the study has trials 0..${study.trials.length - 1}`);
+  if (trial.attempts.some((a) => sameRun(a, recorded))) return study;
+  const attempt = { ...recorded, intermediate: boundCurve(recorded.intermediate, curveKeep(study)) };
   const attempts = [...trial.attempts, attempt].sort(
     (a, b) => a.attempt - b.attempt || (a.member ?? 0) - (b.member ?? 0)
   );
@@ -55087,9 +55180,6 @@ function trialSamples(trial) {
 function trialValue(trial) {
   const samples = trialSamples(trial);
   return samples.length ? samples.reduce((s, v) => s + v, 0) / samples.length : void 0;
-}
-function isBetter(goal, a, b) {
-  return goal === "minimize" ? a < b : a > b;
 }
 function bestTrial(study, goal) {
   let best;
@@ -55338,9 +55428,17 @@ import { join } from "node:path";
 function resultFileName(ref) {
   return `result-${runKey(ref)}.json`;
 }
+var MAX_RESULT_BYTES = 1 << 20;
 function readResultFiles(dir, study) {
   const out = { results: [], problems: [] };
   for (const path of findResultFiles(dir)) {
+    const size = statSync(path).size;
+    if (size > MAX_RESULT_BYTES) {
+      out.problems.push(
+        `${path}: ${size} bytes, over the ${MAX_RESULT_BYTES}-byte (1 MiB) limit for a result file; ignored`
+      );
+      continue;
+    }
     const read = parseResult(readFileSync3(path, "utf8"), study);
     if ("problem" in read) out.problems.push(`${path}: ${read.problem}; ignored`);
     else out.results.push(read.result);
@@ -55387,7 +55485,7 @@ function attemptOf(result) {
 
 // src/trial/metrics.ts
 var NUMBER = String.raw`[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|NaN|inf|Inf|infinity|Infinity)`;
-var PAIR = new RegExp(String.raw`(?:^|[\s,;])([A-Za-z_][\w./-]*)\s*[=:]\s*(${NUMBER})(?=\s|,|;|$)`, "g");
+var PAIR = new RegExp(String.raw`(?:^|[\s,;])([A-Za-z_][\w./-]*)\s*[=:]\s*((?:${NUMBER})(?:,\d+)*)(?=\s|,|;|$)`, "g");
 var WHOLE_NUMBER = new RegExp(`^(?:${NUMBER})$`);
 
 // src/trial/run.ts
@@ -55470,7 +55568,6 @@ function loadAnnotated(file2) {
 }
 
 // src/action/collect.ts
-var MAX_RESULT_BYTES = 1 << 20;
 function collect(inputs) {
   const payload = parsePayload(inputs.payload);
   const ref = payloadRef(payload);
@@ -57480,11 +57577,11 @@ function setDoneOutputs(config2, study) {
 }
 
 // src/action/state.ts
-import { existsSync as existsSync6 } from "node:fs";
+import { existsSync as existsSync7 } from "node:fs";
 import { join as join4 } from "node:path";
 
 // src/study/store.ts
-import { mkdirSync as mkdirSync3, readFileSync as readFileSync6, renameSync, writeFileSync as writeFileSync4 } from "node:fs";
+import { copyFileSync, existsSync as existsSync6, mkdirSync as mkdirSync3, readFileSync as readFileSync6, renameSync, rmSync as rmSync2, writeFileSync as writeFileSync4 } from "node:fs";
 import { dirname as dirname2 } from "node:path";
 var StateError = class extends Error {
 };
@@ -57527,18 +57624,24 @@ function readStudyFor(path, config2, remedy) {
   return { ...study, config: config2 };
 }
 function writeStudy(path, study) {
-  mkdirSync3(dirname2(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync4(tmp, `${JSON.stringify(study, null, 2)}
+  try {
+    mkdirSync3(dirname2(path), { recursive: true });
+    writeFileSync4(tmp, `${JSON.stringify(study)}
 `);
-  renameSync(tmp, path);
+    if (existsSync6(path)) copyFileSync(path, `${path}.bak`);
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync2(tmp, { force: true });
+    throw new StateError(`cannot save the study state to ${path}: ${err.message}`);
+  }
 }
 
 // src/action/state.ts
 var STATE_FILE = "state.json";
 function readOrCreateStudy(dir, config2) {
   const path = join4(dir, STATE_FILE);
-  if (!existsSync6(path)) {
+  if (!existsSync7(path)) {
     info(`no study state in ${dir}: starting study ${config2.name}`);
     return createStudy(config2);
   }
@@ -57670,7 +57773,7 @@ function prepare(inputs) {
 }
 
 // src/action/report.ts
-import { existsSync as existsSync7 } from "node:fs";
+import { existsSync as existsSync8 } from "node:fs";
 import { join as join7 } from "node:path";
 
 // src/bot/status.ts
@@ -59090,7 +59193,7 @@ function gatherRound(planned, resultsDir, jobs, runId) {
 }
 function baselineSection(config2, study, inputs) {
   if (config2.compare === "off") return void 0;
-  if (!existsSync7(join7(inputs.baselineDir, STATE_FILE))) return referenceSection(config2, study, inputs);
+  if (!existsSync8(join7(inputs.baselineDir, STATE_FILE))) return referenceSection(config2, study, inputs);
   const base = readStudy(join7(inputs.baselineDir, STATE_FILE));
   if (base.config.objective.metric !== config2.objective.metric || base.config.objective.goal !== config2.objective.goal) {
     warning(

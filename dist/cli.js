@@ -7429,10 +7429,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep, value } = collItem;
+        const { start, key, sep: sep2, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep?.[0],
+          next: key ?? sep2?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -7446,7 +7446,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep) {
+          if (!keyProps.anchor && !keyProps.tag && !sep2) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -7470,7 +7470,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode2))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep ?? [], {
+        const valueProps = resolveProps.resolveProps(sep2 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode2.range[2],
@@ -7486,7 +7486,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode2.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -7577,7 +7577,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep = "";
+        let sep2 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -7591,13 +7591,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep + cb;
-              sep = "";
+                comment += sep2 + cb;
+              sep2 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep += source;
+                sep2 += source;
               hasSpace = true;
               break;
             default:
@@ -7640,18 +7640,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep, value } = collItem;
+        const { start, key, sep: sep2, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep?.[0],
+          next: key ?? sep2?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep && !value) {
+          if (!props.anchor && !props.tag && !sep2 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -7705,8 +7705,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
+        if (!isMap2 && !sep2 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -7718,7 +7718,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode2.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep ?? [], {
+          const valueProps = resolveProps.resolveProps(sep2 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -7729,8 +7729,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props.found && ctx.options.strict) {
-              if (sep)
-                for (const st of sep) {
+              if (sep2)
+                for (const st of sep2) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -7747,7 +7747,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -7927,7 +7927,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep = "";
+      let sep2 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -7944,24 +7944,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep + indent.slice(trimIndent) + content;
-          sep = "\n";
+          value += sep2 + indent.slice(trimIndent) + content;
+          sep2 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep === " ")
-            sep = "\n";
-          else if (!prevMoreIndented && sep === "\n")
-            sep = "\n\n";
-          value += sep + indent.slice(trimIndent) + content;
-          sep = "\n";
+          if (sep2 === " ")
+            sep2 = "\n";
+          else if (!prevMoreIndented && sep2 === "\n")
+            sep2 = "\n\n";
+          value += sep2 + indent.slice(trimIndent) + content;
+          sep2 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep === "\n")
+          if (sep2 === "\n")
             value += "\n";
           else
-            sep = "\n";
+            sep2 = "\n";
         } else {
-          value += sep + content;
-          sep = " ";
+          value += sep2 + content;
+          sep2 = " ";
           prevMoreIndented = false;
         }
       }
@@ -8144,25 +8144,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep = " ";
+      let sep2 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep === "\n")
-            res += sep;
+          if (sep2 === "\n")
+            res += sep2;
           else
-            sep = "\n";
+            sep2 = "\n";
         } else {
-          res += sep + lm;
-          sep = " ";
+          res += sep2 + lm;
+          sep2 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep + (match?.[1] ?? "");
+      return res + sep2 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -8972,14 +8972,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep, value }) {
+    function stringifyItem({ start, key, sep: sep2, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep)
-        for (const st of sep)
+      if (sep2)
+        for (const st of sep2)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -10146,18 +10146,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep;
+          let sep2;
           if (scalar4.end) {
-            sep = scalar4.end;
-            sep.push(this.sourceToken);
+            sep2 = scalar4.end;
+            sep2.push(this.sourceToken);
             delete scalar4.end;
           } else
-            sep = [this.sourceToken];
+            sep2 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar4.offset,
             indent: scalar4.indent,
-            items: [{ start, key: scalar4, sep }]
+            items: [{ start, key: scalar4, sep: sep2 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -10310,15 +10310,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep = it.sep;
-                  sep.push(this.sourceToken);
+                  const sep2 = it.sep;
+                  sep2.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep }]
+                    items: [{ start: start2, key, sep: sep2 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -10512,13 +10512,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep = fc.end.splice(1, fc.end.length);
-            sep.push(this.sourceToken);
+            const sep2 = fc.end.splice(1, fc.end.length);
+            sep2.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep }]
+              items: [{ start, key: fc, sep: sep2 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -11267,7 +11267,7 @@ var require_shell_quote = __commonJS({
 });
 
 // src/cli/main.ts
-import { existsSync as existsSync4, writeFileSync as writeFileSync5 } from "node:fs";
+import { existsSync as existsSync5, writeFileSync as writeFileSync6 } from "node:fs";
 
 // node_modules/commander/esm.mjs
 var import_index = __toESM(require_commander(), 1);
@@ -14158,9 +14158,9 @@ var asciiTabOrNewline = /[\t\n\r]/g;
 function stripTabAndNewline(value) {
   return value.replace(asciiTabOrNewline, "");
 }
-function urlHostnameOk(url2, hostname4) {
-  hostname4.lastIndex = 0;
-  return hostname4.test(url2.hostname);
+function urlHostnameOk(url2, hostname5) {
+  hostname5.lastIndex = 0;
+  return hostname5.test(url2.hostname);
 }
 function urlProtocolOk(url2, protocol) {
   protocol.lastIndex = 0;
@@ -31306,15 +31306,17 @@ var constantParam = external_exports.strictObject({
   ...common
 });
 var parameterSchema = external_exports.discriminatedUnion("type", [floatParam, intParam, categoricalParam, constantParam]);
+var MAX_TIMEOUT_S = Math.floor((2 ** 31 - 1) / 1e3);
+var seconds = external_exports.number().positive("a duration must be longer than 0").max(MAX_TIMEOUT_S, `at most ${MAX_TIMEOUT_S} seconds (about 24.8 days, the longest timer Node has)`);
 var duration3 = external_exports.union([
-  external_exports.number().positive(),
+  seconds,
   external_exports.string().regex(/^\d+(\.\d+)?(ms|s|m|h)$/, 'a duration is a number of seconds or a string like "90s", "15m", "2h"')
 ]).transform((v) => {
   if (typeof v === "number") return v;
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(v);
   const unit = { ms: 1e-3, s: 1, m: 60, h: 3600 }[m[2]];
   return Number(m[1]) * unit;
-});
+}).pipe(seconds);
 var metricName = external_exports.string().min(1);
 var envFrom = external_exports.strictObject({
   from: external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name is letters, digits and underscores").superRefine((name, ctx) => {
@@ -31369,7 +31371,10 @@ var configSchema = external_exports.strictObject({
   }),
   metrics: external_exports.strictObject({
     record: external_exports.array(metricName).default([]).describe("other metrics to keep besides the objective"),
-    file: external_exports.string().optional().describe(
+    file: external_exports.string().refine(
+      insideOutputDir,
+      "must be a relative path inside the trial's output directory (no absolute path, no `..` leading out of it)"
+    ).optional().describe(
       "JSON file the trial writes, relative to the trial's output directory (default metrics.json, also given as TUNE_METRICS_FILE)"
     ),
     definitions: external_exports.array(metricDefinition).default([]).describe("regular expressions over stdout/stderr, like SageMaker's metric definitions"),
@@ -31483,6 +31488,13 @@ function checkCrossFields(cfg, ctx) {
         `the baseline runs every parameter's default, but ${defaults.missing.join(", ")} ${defaults.missing.length > 1 ? "have" : "has"} none: add \`default:\` to ${defaults.missing.length > 1 ? "them" : "it"}`
       );
   }
+  for (const name of [...Object.keys(params), ...cfg.resource ? [cfg.resource.name] : []])
+    if (BUILTIN_NAMES.includes(name))
+      issue2(
+        name in params ? ["parameters", name] : ["resource", "name"],
+        `"${name}" is a name the command template reserves (${BUILTIN_NAMES.map((n) => `\${${n}}`).join(", ")}); rename it`,
+        name in params
+      );
   const envNames = /* @__PURE__ */ new Map();
   for (const name of /* @__PURE__ */ new Set([...Object.keys(params), ...cfg.resource ? [cfg.resource.name] : []])) {
     const env = paramEnvName(name);
@@ -31519,6 +31531,16 @@ function checkMultiFidelity(cfg, issue2) {
     );
   if (cfg.early_stopping && !cfg.metrics.lines)
     issue2(["early_stopping"], "early stopping reads intermediate values from output lines: set metrics.lines to true");
+}
+function insideOutputDir(path) {
+  if (/^([/\\]|[A-Za-z]:)/.test(path)) return false;
+  let depth = 0;
+  for (const part of path.split(/[/\\]/)) {
+    if (part === "..") depth--;
+    else if (part !== "" && part !== ".") depth++;
+    if (depth < 0) return false;
+  }
+  return depth > 0;
 }
 function paramEnvName(name) {
   return `TUNE_PARAM_${name.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
@@ -31992,6 +32014,76 @@ function applyOverrides(config2, o) {
 // src/study/study.ts
 import { createHash } from "node:crypto";
 
+// src/study/goal.ts
+function isBetter(goal, a, b) {
+  return goal === "minimize" ? a < b : a > b;
+}
+
+// src/study/curve.ts
+var CURVE_POINTS = 256;
+function curveKeep(study) {
+  return { objective: study.config.objective, pinned: rungSteps(study.trials.map((t) => t.resource)) };
+}
+function rungSteps(resources) {
+  const steps = /* @__PURE__ */ new Set();
+  for (const r of resources) if (r !== void 0 && Number.isInteger(r)) steps.add(r).add(r - 1);
+  return steps;
+}
+var CurveSampler = class {
+  constructor(keep = {}, max = CURVE_POINTS) {
+    this.keep = keep;
+    this.max = max;
+  }
+  keep;
+  max;
+  /**
+   * The evenly spread points are those whose step is a multiple of `stride`, a
+   * power of two: steps are chosen by value, not by arrival, so attempts of the
+   * same length keep the same steps and the median stopping rule still finds
+   * several trials at each step it compares.
+   */
+  stride = 1;
+  grid = [];
+  first;
+  last;
+  best;
+  pinned = /* @__PURE__ */ new Map();
+  seq = 0;
+  add(point) {
+    const e = { seq: this.seq++, point };
+    this.first ??= e;
+    this.last = e;
+    const objective = this.keep.objective;
+    const v = objective && point.values[objective.metric];
+    const bestValue = this.best && objective && this.best.point.values[objective.metric];
+    if (v !== void 0 && (bestValue === void 0 || isBetter(objective.goal, v, bestValue))) this.best = e;
+    if (this.keep.pinned?.has(point.step)) this.pinned.set(point.step, e);
+    if (point.step % this.stride !== 0) return;
+    this.grid.push(e);
+    while (this.grid.length > this.max) this.thin();
+  }
+  /** Doubles the stride, and keeps one point (the last) per step. */
+  thin() {
+    this.stride *= 2;
+    const byStep = /* @__PURE__ */ new Map();
+    for (const e of this.grid) if (e.point.step % this.stride === 0) byStep.set(e.point.step, e);
+    this.grid = [...byStep.values()].sort((a, b) => a.seq - b.seq);
+  }
+  /** The kept points, in the order they were reported. */
+  get points() {
+    const all = /* @__PURE__ */ new Map();
+    for (const e of [...this.grid, ...this.pinned.values(), this.first, this.last, this.best])
+      if (e) all.set(e.seq, e.point);
+    return [...all.entries()].sort((a, b) => a[0] - b[0]).map(([, p]) => p);
+  }
+};
+function boundCurve(points, keep) {
+  if (points.length <= CURVE_POINTS) return [...points];
+  const sampler = new CurveSampler(keep);
+  for (const p of points) sampler.add(p);
+  return sampler.points;
+}
+
 // src/study/schema.ts
 var scalar3 = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()]);
 var STATE_VERSION = 1;
@@ -32166,11 +32258,12 @@ function markRunning(study, trialIds) {
     trials: study.trials.map((t) => ids.has(t.id) && t.status === "pending" ? { ...t, status: "running" } : t)
   };
 }
-function recordAttempt(study, attempt) {
-  const trial = study.trials[attempt.trialId];
+function recordAttempt(study, recorded) {
+  const trial = study.trials[recorded.trialId];
   if (!trial)
-    throw new Error(`result for trial ${attempt.trialId}, but the study has trials 0..${study.trials.length - 1}`);
-  if (trial.attempts.some((a) => sameRun(a, attempt))) return study;
+    throw new Error(`result for trial ${recorded.trialId}, but the study has trials 0..${study.trials.length - 1}`);
+  if (trial.attempts.some((a) => sameRun(a, recorded))) return study;
+  const attempt = { ...recorded, intermediate: boundCurve(recorded.intermediate, curveKeep(study)) };
   const attempts = [...trial.attempts, attempt].sort(
     (a, b) => a.attempt - b.attempt || (a.member ?? 0) - (b.member ?? 0)
   );
@@ -32200,9 +32293,6 @@ function trialSamples(trial) {
 function trialValue(trial) {
   const samples = trialSamples(trial);
   return samples.length ? samples.reduce((s, v) => s + v, 0) / samples.length : void 0;
-}
-function isBetter(goal, a, b) {
-  return goal === "minimize" ? a < b : a > b;
 }
 function bestTrial(study, goal) {
   let best;
@@ -34527,8 +34617,8 @@ function paramsText(config2, trial) {
 }
 
 // src/local/run.ts
-import { cpSync, existsSync as existsSync2, mkdirSync as mkdirSync3, renameSync as renameSync2, rmSync as rmSync2 } from "node:fs";
-import { dirname as dirname2, join as join2, resolve as resolve2 } from "node:path";
+import { cpSync, existsSync as existsSync3, mkdirSync as mkdirSync4, readdirSync as readdirSync2, renameSync as renameSync3, rmSync as rmSync3 } from "node:fs";
+import { dirname as dirname2, join as join3, resolve as resolve2 } from "node:path";
 
 // src/trial/prune.ts
 var pruneRuleSchema = external_exports.object({
@@ -34641,7 +34731,7 @@ function resumeFrom(study, trial, run) {
 }
 
 // src/study/store.ts
-import { mkdirSync, readFileSync as readFileSync2, renameSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync as readFileSync2, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 var StateError = class extends Error {
 };
@@ -34684,39 +34774,62 @@ function readStudyFor(path, config2, remedy) {
   return { ...study, config: config2 };
 }
 function writeStudy(path, study) {
-  mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(study, null, 2)}
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(tmp, `${JSON.stringify(study)}
 `);
-  renameSync(tmp, path);
+    if (existsSync(path)) copyFileSync(path, `${path}.bak`);
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw new StateError(`cannot save the study state to ${path}: ${err.message}`);
+  }
 }
 
 // src/trial/run.ts
 import { spawn } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync as mkdirSync2, readFileSync as readFileSync3, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
+import { createWriteStream, existsSync as existsSync2, mkdirSync as mkdirSync2, readFileSync as readFileSync3, rmSync as rmSync2, writeFileSync as writeFileSync2 } from "node:fs";
 import { hostname as hostname3 } from "node:os";
-import { join, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
 
 // src/trial/metrics.ts
 var NUMBER = String.raw`[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|NaN|inf|Inf|infinity|Infinity)`;
-var PAIR = new RegExp(String.raw`(?:^|[\s,;])([A-Za-z_][\w./-]*)\s*[=:]\s*(${NUMBER})(?=\s|,|;|$)`, "g");
+var PAIR = new RegExp(String.raw`(?:^|[\s,;])([A-Za-z_][\w./-]*)\s*[=:]\s*((?:${NUMBER})(?:,\d+)*)(?=\s|,|;|$)`, "g");
 var STEP_KEYS = ["step", "epoch", "iteration", "iter"];
-function parseMetricLine(line) {
+function readLine(line) {
   const trimmed = line.trim();
   if (trimmed.startsWith("{") && trimmed.endsWith("}")) {
     try {
       const obj = JSON.parse(trimmed);
       if (obj && typeof obj === "object" && !Array.isArray(obj)) {
-        const out2 = {};
-        for (const [k, v] of Object.entries(obj)) if (typeof v === "number") out2[k] = v;
-        return Object.keys(out2).length ? out2 : void 0;
+        const got = readObject(obj);
+        return Object.keys(got.values).length ? got : void 0;
       }
     } catch {
     }
   }
-  const out = {};
-  for (const m of trimmed.matchAll(PAIR)) out[m[1]] = toNumber(m[2]);
-  return Object.keys(out).length ? out : void 0;
+  const out = { values: {}, texts: {} };
+  for (const m of trimmed.matchAll(PAIR)) read(out, m[1], m[2]);
+  return Object.keys(out.values).length ? out : void 0;
+}
+function readObject(obj) {
+  const out = { values: {}, texts: {} };
+  for (const [k, v] of Object.entries(obj)) {
+    if (typeof v === "number") out.values[k] = v;
+    else if (typeof v === "string") read(out, k, v, WHOLE_NUMBER.test(v.trim()));
+  }
+  return out;
+}
+function read(out, name, text, keepValue = true) {
+  const value = toNumber(text);
+  if (keepValue || DECIMAL_COMMA.test(text)) out.values[name] = value;
+  if (!WHOLE_NUMBER.test(text.trim())) out.texts[name] = text;
+}
+var DECIMAL_COMMA = /^[-+]?\d+(,\d+)+$/;
+function unreadable(name, text) {
+  const hint = DECIMAL_COMMA.test(text) ? `; write a decimal point: ${text.replace(",", ".")}` : "";
+  return `"${name}" is ${JSON.stringify(text)}, not a number${hint}`;
 }
 var WHOLE_NUMBER = new RegExp(`^(?:${NUMBER})$`);
 function toNumber(s) {
@@ -34728,25 +34841,37 @@ function toNumber(s) {
   return Number(text);
 }
 var LineMetrics = class {
-  steps = [];
   /** The last value seen for each name, finite or not (to explain a NaN objective). */
   last = {};
+  /** The text of each last value that was not a number. */
+  texts = {};
   nextStep = 0;
+  curve;
+  constructor(keep) {
+    this.curve = new CurveSampler(keep);
+  }
+  /** The kept steps, in the order they were reported. */
+  get steps() {
+    return this.curve.points;
+  }
   add(line) {
-    const pairs = parseMetricLine(line);
-    if (!pairs) return void 0;
+    const read2 = readLine(line);
+    if (!read2) return void 0;
+    const pairs = read2.values;
     const stepKey = STEP_KEYS.find((k) => k in pairs && Number.isInteger(pairs[k]) && pairs[k] >= 0);
     const values = {};
     for (const [k, v] of Object.entries(pairs)) {
       if (k === stepKey) continue;
       this.last[k] = v;
+      if (read2.texts[k] !== void 0) this.texts[k] = read2.texts[k];
+      else delete this.texts[k];
       if (Number.isFinite(v)) values[k] = v;
     }
     if (Object.keys(values).length === 0) return void 0;
     const step = stepKey ? pairs[stepKey] : this.nextStep;
     this.nextStep = step + 1;
     const entry = { step, values };
-    this.steps.push(entry);
+    this.curve.add(entry);
     return entry;
   }
 };
@@ -34767,16 +34892,18 @@ function parseMetricsFile(text) {
   try {
     obj = JSON.parse(text);
   } catch (err) {
-    return { kind: "invalid", message: `is not valid JSON (${err.message})` };
+    try {
+      obj = JSON.parse(quoteBareNonFinite(text));
+    } catch {
+      return { kind: "invalid", message: `is not valid JSON (${err.message})` };
+    }
   }
   if (!obj || typeof obj !== "object" || Array.isArray(obj))
     return { kind: "invalid", message: 'must hold a JSON object such as {"val_loss": 0.31}' };
-  const values = {};
-  for (const [k, v] of Object.entries(obj)) {
-    if (typeof v === "number") values[k] = v;
-    else if (typeof v === "string" && /^[-+]?(nan|inf(inity)?)$/i.test(v)) values[k] = toNumber(v);
-  }
-  return { kind: "ok", values };
+  return { kind: "ok", ...readObject(obj) };
+}
+function quoteBareNonFinite(text) {
+  return text.replace(/"(?:[^"\\]|\\.)*"|-?\b(?:NaN|Infinity)\b/g, (m) => m.startsWith('"') ? m : `"${m}"`);
 }
 function resolveMetrics(config2, sources) {
   const fileValues = sources.file.kind === "ok" ? sources.file.values : {};
@@ -34791,6 +34918,20 @@ function resolveMetrics(config2, sources) {
   const name = config2.objective.metric;
   const value = Object.hasOwn(all, name) ? all[name] : void 0;
   if (value !== void 0 && Number.isFinite(value)) return { ok: true, value, metrics };
+  const fileTexts = sources.file.kind === "ok" && sources.file.texts || {};
+  const lineTexts = config2.metrics.lines && sources.lineTexts || {};
+  if (Object.hasOwn(fileTexts, name))
+    return {
+      ok: false,
+      reason: `objective ${unreadable(name, fileTexts[name])} in metrics file ${sources.filePath}`,
+      metrics
+    };
+  if (value !== void 0 && !Object.hasOwn(fileValues, name) && !Object.hasOwn(sources.definitions, name) && Object.hasOwn(lineTexts, name))
+    return {
+      ok: false,
+      reason: `objective ${unreadable(name, lineTexts[name])} in the last stdout line that reported it`,
+      metrics
+    };
   if (value !== void 0)
     return { ok: false, reason: `objective "${name}" is ${value}, not a finite number`, metrics };
   const tried = [
@@ -34799,6 +34940,45 @@ function resolveMetrics(config2, sources) {
     config2.metrics.lines ? `no "${name}=<number>" line in stdout` : "metric lines are off (metrics.lines: false)"
   ];
   return { ok: false, reason: `objective "${name}" not found: ${tried.join("; ")}`, metrics };
+}
+
+// src/trial/pipe-holders.ts
+import { readdirSync, readlinkSync } from "node:fs";
+function outputNames(pid) {
+  const names = /* @__PURE__ */ new Set();
+  for (const fd of [1, 2]) {
+    try {
+      const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+      if (/^(pipe|socket):/.test(target)) names.add(target);
+    } catch {
+    }
+  }
+  return names;
+}
+function pipeHolders(pipes) {
+  if (pipes.size === 0) return [];
+  let pids;
+  try {
+    pids = readdirSync("/proc").filter((n) => /^\d+$/.test(n) && Number(n) !== process.pid);
+  } catch {
+    return [];
+  }
+  return pids.filter((pid) => holdsAny(pid, pipes)).map(Number);
+}
+function holdsAny(pid, pipes) {
+  let fds;
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return false;
+  }
+  return fds.some((fd) => {
+    try {
+      return pipes.has(readlinkSync(`/proc/${pid}/fd/${fd}`));
+    } catch {
+      return false;
+    }
+  });
 }
 
 // src/trial/tail.ts
@@ -34830,9 +35010,9 @@ var REGEX_WINDOW = 1 << 20;
 async function runTrial(spec) {
   const outputDir = resolve(spec.outputDir);
   mkdirSync2(outputDir, { recursive: true });
-  const metricsPath = resolve(outputDir, spec.config.metrics.file ?? "metrics.json");
+  const metricsPath = metricsFileIn(outputDir, spec.config.metrics.file);
   const paramsPath = join(outputDir, "params.json");
-  rmSync(metricsPath, { force: true });
+  rmSync2(metricsPath, { force: true });
   writeFileSync2(paramsPath, `${JSON.stringify(spec.params, null, 2)}
 `);
   const member = spec.member ?? { index: 0, seed: 0, fold: 0, folds: 1 };
@@ -34869,7 +35049,7 @@ async function runTrial(spec) {
   const tail = new TailBuffer(40, 4e3);
   const stdout = new TailBuffer(Number.POSITIVE_INFINITY, REGEX_WINDOW);
   const stderr = new TailBuffer(Number.POSITIVE_INFINITY, REGEX_WINDOW);
-  const lines = new LineMetrics();
+  const lines = new LineMetrics({ objective: spec.config.objective, pinned: spec.rungSteps });
   const base = {
     trialId: spec.trialId,
     attempt: spec.attempt,
@@ -34882,11 +35062,13 @@ async function runTrial(spec) {
       done({ kind: "spawn-error", message: "the command is empty after filling in the parameters" });
       return;
     }
-    if (!existsSync(spec.cwd)) {
+    if (!existsSync2(spec.cwd)) {
       done({ kind: "spawn-error", message: `the working directory ${spec.cwd} does not exist (workdir)` });
       return;
     }
     const child = spawn(file2, args, { cwd: spec.cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const pipes = child.pid ? outputNames(child.pid) : /* @__PURE__ */ new Set();
+    if (child.pid) spec.onStart?.(child.pid);
     let timedOut = false;
     let aborted2 = false;
     const killGroup = (sig) => {
@@ -34895,13 +35077,40 @@ async function runTrial(spec) {
       } catch {
       }
     };
+    let exited = false;
     let forceKill;
+    let pipeGrace;
+    let released = false;
+    const releasePipes = () => {
+      if (released) return;
+      released = true;
+      const holders = pipeHolders(pipes);
+      for (const pid of holders) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+        }
+      }
+      log.write(
+        `
+[matrix-tune] the command exited, but ${holders.length ? `process ${holders.join(", ")}, which left its process group, still held its output: killed` : "a process that left its process group still held its output: stopped reading it (it may still be running)"}
+`
+      );
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+    };
+    let stopping = false;
     const stop = () => {
+      stopping = true;
+      if (exited) {
+        releasePipes();
+        return;
+      }
       killGroup("SIGTERM");
       forceKill ??= setTimeout(() => killGroup("SIGKILL"), (spec.killGraceS ?? 5) * 1e3);
     };
     const timer = spec.config.timeout !== void 0 ? setTimeout(() => {
-      timedOut = true;
+      timedOut = !exited;
       stop();
     }, spec.config.timeout * 1e3) : void 0;
     const onAbort = () => {
@@ -34910,7 +35119,6 @@ async function runTrial(spec) {
     };
     if (spec.signal?.aborted) onAbort();
     spec.signal?.addEventListener("abort", onAbort);
-    let exited = false;
     const onStep = (step) => {
       spec.onIntermediate?.(step);
       if (!pruner || pruned || exited) return;
@@ -34945,18 +35153,20 @@ async function runTrial(spec) {
     pipe2(child.stderr, stderr, false);
     child.on("error", (err) => {
       clearTimeout(timer);
+      clearTimeout(pipeGrace);
       spec.signal?.removeEventListener("abort", onAbort);
       const message = err.code === "ENOENT" ? `cannot start "${file2}": no such program (looked in PATH and ${spec.cwd})` : `cannot start "${file2}": ${err.message}`;
       done({ kind: "spawn-error", message });
     });
     child.on("exit", () => {
       exited = true;
-      clearTimeout(timer);
       killGroup("SIGKILL");
+      pipeGrace = setTimeout(releasePipes, stopping ? 0 : (spec.pipeGraceS ?? 2) * 1e3);
     });
     child.on("close", (code, signal) => {
       clearTimeout(timer);
       clearTimeout(forceKill);
+      clearTimeout(pipeGrace);
       spec.signal?.removeEventListener("abort", onAbort);
       killGroup("SIGKILL");
       done({ kind: "exit", code, signal, timedOut, aborted: aborted2 });
@@ -34976,7 +35186,8 @@ async function runTrial(spec) {
     file: parseMetricsFile(readIfExists(metricsPath)),
     filePath: metricsPath,
     definitions: matchDefinitions(spec.config.metrics.definitions, stdout.text(), stderr.text()),
-    lines: lines.last
+    lines: lines.last,
+    lineTexts: lines.texts
   });
   const exit = { exitCode: result.code, signal: result.signal, metrics: resolved.metrics, ...common2 };
   if (pruned) return { kind: "finished", attempt: { status: "pruned", ...pruned, ...exit } };
@@ -34997,6 +35208,13 @@ async function runTrial(spec) {
   if (!resolved.ok) return { kind: "finished", attempt: { status: "failed", reason: resolved.reason, ...exit } };
   return { kind: "finished", attempt: { status: "succeeded", value: resolved.value, ...exit } };
 }
+function metricsFileIn(outputDir, file2 = "metrics.json") {
+  const path = resolve(outputDir, file2);
+  const rel = relative(outputDir, path);
+  if (isAbsolute(file2) || rel === "" || rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel))
+    throw new Error(`metrics.file "${file2}" is not inside the trial's output directory ${outputDir}`);
+  return path;
+}
 function readIfExists(path) {
   try {
     return readFileSync3(path, "utf8");
@@ -35010,34 +35228,175 @@ function lastLine(text) {
   return line ? `: ${line.slice(0, 300)}` : "";
 }
 
+// src/local/lock.ts
+import { linkSync, mkdirSync as mkdirSync3, readFileSync as readFileSync5, renameSync as renameSync2, unlinkSync, writeFileSync as writeFileSync3 } from "node:fs";
+import { hostname as hostname4 } from "node:os";
+import { join as join2 } from "node:path";
+
+// src/local/processes.ts
+import { readFileSync as readFileSync4 } from "node:fs";
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    return err.code === "EPERM";
+  }
+  const stat = procStat(pid);
+  return stat === void 0 || stat.state !== "Z";
+}
+function leadsGroup(pid) {
+  const stat = procStat(pid);
+  return stat === void 0 || stat.pgrp === pid;
+}
+function signalGroup(pgid, signal) {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+  }
+}
+function procStat(pid) {
+  let text;
+  try {
+    text = readFileSync4(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return void 0;
+  }
+  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+  return { state: fields[0], pgrp: Number(fields[2]) };
+}
+
+// src/local/lock.ts
+var LOCK_FILE = "lock";
+var runningTrialSchema = external_exports.object({ run: external_exports.string(), pid: external_exports.int().positive() });
+var lockSchema = external_exports.object({
+  pid: external_exports.int().positive(),
+  host: external_exports.string(),
+  startedAt: external_exports.string(),
+  trials: external_exports.array(runningTrialSchema).default([])
+});
+var LockError = class extends StateError {
+};
+function acquireLock(dir, say) {
+  mkdirSync3(dir, { recursive: true });
+  const path = join2(dir, LOCK_FILE);
+  const own2 = { pid: process.pid, host: hostname4(), startedAt: (/* @__PURE__ */ new Date()).toISOString(), trials: [] };
+  for (let i = 0; i < 2; i++) {
+    if (create(path, own2)) return holding(path, own2);
+    const held = readLock(path);
+    if (held.pid === process.pid && held.host === own2.host)
+      throw new LockError(`${path}: this process holds it already`);
+    if (held.host !== own2.host)
+      throw new LockError(
+        `study is being run by pid ${held.pid} on host ${held.host} since ${held.startedAt} (${path}); matrix-tune cannot tell from here whether it still runs: if it does not, delete that file`
+      );
+    if (isAlive(held.pid))
+      throw new LockError(
+        `study is being run by pid ${held.pid} on this host (${held.host}) since ${held.startedAt} (lock ${path}); wait for it to finish, or stop it first`
+      );
+    say(`taking over the lock of pid ${held.pid} (since ${held.startedAt}), which is no longer running`);
+    for (const t of endTrials(held))
+      say(`stopped the trial run ${t.run} (pid ${t.pid}, process group ${t.pid}), left running by pid ${held.pid}`);
+    const now = readLock(path);
+    if (now.pid === held.pid && now.startedAt === held.startedAt) unlinkSync(path);
+  }
+  throw new LockError(`${path}: could not take the lock; another run took it over at the same moment`);
+}
+function create(path, info) {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync3(tmp, JSON.stringify(info));
+  try {
+    linkSync(tmp, path);
+    return true;
+  } catch (err) {
+    if (err.code === "EEXIST") return false;
+    throw new StateError(`${path}: cannot create the study's lock file: ${err.message}`);
+  } finally {
+    unlinkSync(tmp);
+  }
+}
+function readLock(path) {
+  let raw;
+  try {
+    raw = JSON.parse(readFileSync5(path, "utf8"));
+  } catch (err) {
+    throw new LockError(
+      `${path}: a lock file that cannot be read (${err.message}); if no run is going on, delete it`
+    );
+  }
+  const parsed = lockSchema.safeParse(raw);
+  if (!parsed.success) throw new LockError(`${path}: not a matrix-tune lock file; if no run is going on, delete it`);
+  return parsed.data;
+}
+function endTrials(held) {
+  const left = held.trials.filter((t) => isAlive(t.pid) && leadsGroup(t.pid));
+  for (const t of left) signalGroup(t.pid, "SIGKILL");
+  const until = Date.now() + 1e4;
+  while (left.some((t) => isAlive(t.pid)) && Date.now() < until)
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+  return left;
+}
+function holding(path, info) {
+  const running = /* @__PURE__ */ new Map();
+  let held = true;
+  const save = () => {
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync3(tmp, JSON.stringify({ ...info, trials: [...running].map(([run, pid]) => ({ run, pid })) }));
+    renameSync2(tmp, path);
+  };
+  const release = () => {
+    if (!held) return;
+    held = false;
+    process.off("exit", release);
+    try {
+      if (readLock(path).pid === info.pid) unlinkSync(path);
+    } catch {
+    }
+  };
+  process.on("exit", release);
+  return {
+    path,
+    trial(run, pid) {
+      if (pid === void 0) running.delete(run);
+      else running.set(run, pid);
+      if (held) save();
+    },
+    killTrials() {
+      for (const pid of running.values()) signalGroup(pid, "SIGKILL");
+    },
+    release
+  };
+}
+
 // src/local/run.ts
 function studyPaths(configFile, config2, stateDir) {
-  const dir = resolve2(stateDir ?? join2(dirname2(configFile), ".matrix-tune", config2.name));
+  const dir = resolve2(stateDir ?? join3(dirname2(configFile), ".matrix-tune", config2.name));
   return {
     dir,
-    state: join2(dir, "state.json"),
-    report: join2(dir, "report.md"),
-    runDir: (ref) => join2(dir, "trials", runKey(ref))
+    state: join3(dir, "state.json"),
+    report: join3(dir, "report.md"),
+    runDir: (ref) => join3(dir, "trials", runKey(ref))
   };
 }
 function prepareCheckpoint(outputDir, from) {
-  const dir = join2(outputDir, "checkpoint");
-  if (existsSync2(dir)) return dir;
-  const source = from && join2(from, "checkpoint");
-  if (source && existsSync2(source)) {
+  const dir = join3(outputDir, "checkpoint");
+  if (existsSync3(dir)) return dir;
+  const source = from && join3(from, "checkpoint");
+  if (source && existsSync3(source)) {
     const partial2 = `${dir}.partial`;
-    rmSync2(partial2, { recursive: true, force: true });
+    rmSync3(partial2, { recursive: true, force: true });
     cpSync(source, partial2, { recursive: true });
-    renameSync2(partial2, dir);
-  } else mkdirSync3(dir, { recursive: true });
+    renameSync3(partial2, dir);
+  } else mkdirSync4(dir, { recursive: true });
   return dir;
 }
 function openStudy(opts) {
   const { config: config2, paths } = opts;
-  if (!existsSync2(paths.state)) return createStudy(config2);
+  if (!existsSync3(paths.state)) return createStudy(config2);
   if (opts.fresh) {
     const aside = `${paths.dir}.${(/* @__PURE__ */ new Date()).toISOString().replace(/[:.]/g, "-")}`;
-    renameSync2(paths.dir, aside);
+    mkdirSync4(aside);
+    for (const name of readdirSync2(paths.dir))
+      if (name !== LOCK_FILE) renameSync3(join3(paths.dir, name), join3(aside, name));
     return createStudy(config2);
   }
   if (!opts.resume)
@@ -35051,6 +35410,17 @@ function openStudy(opts) {
   );
 }
 async function runLocalStudy(opts) {
+  const lock = acquireLock(opts.paths.dir, opts.progress.message);
+  const kill = () => lock.killTrials();
+  opts.kill?.addEventListener("abort", kill);
+  try {
+    return await runRounds(opts, (run, pid) => lock.trial(run, pid));
+  } finally {
+    opts.kill?.removeEventListener("abort", kill);
+    lock.release();
+  }
+}
+async function runRounds(opts, running) {
   const { config: config2, paths, progress, signal } = opts;
   let study = openStudy(opts);
   const argv = splitCommand(config2.command);
@@ -35058,6 +35428,8 @@ async function runLocalStudy(opts) {
   const save = () => writeStudy(paths.state, study);
   const note = missingEnvNote(trialEnv(process.env, config2.env).missing);
   if (note) progress.message(note);
+  const unsaved = new AbortController();
+  const stopTrials = AbortSignal.any([signal, unsaved.signal]);
   while (!signal.aborted) {
     const plan = planRound(config2, study);
     study = plan.study;
@@ -35069,10 +35441,11 @@ async function runLocalStudy(opts) {
     progress.roundStarted(study, plan.round, ids, plan.resumed);
     if (plan.note) progress.message(plan.note);
     const jobs = jobsFor(config2, study, plan.runs);
-    const outcomes = await Promise.all(
+    const settled = await Promise.allSettled(
       jobs.map(async (job) => {
         const ref = { trial: job.trialId, attempt: job.attempt, member: job.member?.index };
         const outputDir = paths.runDir(ref);
+        const run = runKey(ref);
         const outcome = await runTrial({
           study: config2.name,
           trialId: job.trialId,
@@ -35082,21 +35455,30 @@ async function runLocalStudy(opts) {
           cwd,
           outputDir,
           config: config2,
-          signal,
+          signal: stopTrials,
           checkpointDir: prepareCheckpoint(outputDir, job.resume && paths.runDir(job.resume)),
           ...job.member ? { member: job.member } : {},
           ...job.prune ? { prune: job.prune } : {},
-          onIntermediate: (v) => progress.intermediate(job.trialId, v)
-        });
+          onIntermediate: (v) => progress.intermediate(job.trialId, v),
+          onStart: (pid) => running(run, pid),
+          rungSteps: curveKeep(study).pinned
+        }).finally(() => running(run, void 0));
         if (outcome.kind === "finished") {
           study = recordAttempt(study, outcome.attempt);
-          save();
+          try {
+            save();
+          } catch (err) {
+            unsaved.abort();
+            throw err;
+          }
           progress.trialFinished(study, outcome.attempt);
         }
         return outcome;
       })
     );
-    if (outcomes.some((o) => o.kind === "interrupted")) break;
+    const failure2 = settled.find((r) => r.status === "rejected");
+    if (failure2) throw failure2.reason;
+    if (settled.some((r) => r.status === "fulfilled" && r.value.kind === "interrupted")) break;
   }
   return { study, interrupted: true };
 }
@@ -35590,8 +35972,8 @@ ${mdTable([["after trial", `best ${config2.objective.metric}`], ...points])}
 }
 
 // src/trial/job.ts
-import { existsSync as existsSync3, mkdirSync as mkdirSync5, readdirSync as readdirSync2, readFileSync as readFileSync5, writeFileSync as writeFileSync4 } from "node:fs";
-import { dirname as dirname3, join as join4, resolve as resolve3 } from "node:path";
+import { existsSync as existsSync4, mkdirSync as mkdirSync6, readdirSync as readdirSync4, readFileSync as readFileSync7, writeFileSync as writeFileSync5 } from "node:fs";
+import { dirname as dirname3, join as join5, resolve as resolve3 } from "node:path";
 
 // src/config/trusted.ts
 var TRUSTED_SETTINGS = ["runs_on", "env", "timeout", "budget", "repeats", "folds", "bot"];
@@ -35733,19 +36115,20 @@ function checkResource(r, v) {
 }
 
 // src/trial/result-file.ts
-import { mkdirSync as mkdirSync4, readdirSync, readFileSync as readFileSync4, statSync, writeFileSync as writeFileSync3 } from "node:fs";
-import { join as join3 } from "node:path";
+import { mkdirSync as mkdirSync5, readdirSync as readdirSync3, readFileSync as readFileSync6, statSync, writeFileSync as writeFileSync4 } from "node:fs";
+import { join as join4 } from "node:path";
 function resultFileName(ref) {
   return `result-${runKey(ref)}.json`;
 }
 function writeResultFile(dir, study, attempt) {
-  mkdirSync4(dir, { recursive: true });
-  const path = join3(dir, resultFileName({ trial: attempt.trialId, attempt: attempt.attempt, member: attempt.member }));
+  mkdirSync5(dir, { recursive: true });
+  const path = join4(dir, resultFileName({ trial: attempt.trialId, attempt: attempt.attempt, member: attempt.member }));
   const result = { version: RESULT_VERSION, study, ...attempt };
-  writeFileSync3(path, `${JSON.stringify(result, null, 2)}
+  writeFileSync4(path, `${JSON.stringify(result, null, 2)}
 `);
   return path;
 }
+var MAX_RESULT_BYTES = 1 << 20;
 
 // src/trial/job.ts
 var SPEC_VERSION = 1;
@@ -35767,7 +36150,7 @@ var trialSpecSchema = external_exports.strictObject({
 function readTrialSpec(path) {
   let raw;
   try {
-    raw = JSON.parse(readFileSync5(path, "utf8"));
+    raw = JSON.parse(readFileSync7(path, "utf8"));
   } catch (err) {
     throw new PayloadError(
       `cannot read the trial spec ${path} (${err.message}); the Action's prepare step writes it`
@@ -35830,7 +36213,7 @@ function outcomeLine(config2, attempt) {
 }
 function resumeLine(resume, dir) {
   const from = `${runLabel({ trialId: resume.trial, attempt: resume.attempt, member: resume.member })}${resume.run !== void 0 ? ` (run ${resume.run})` : ""}`;
-  const found = existsSync3(dir) && readdirSync2(dir).length > 0;
+  const found = existsSync4(dir) && readdirSync4(dir).length > 0;
   return found ? `continues the checkpoint of ${from}` : `continues ${from}, but no checkpoint of it was downloaded (the workload may not save one, or the artifact expired): starting from scratch`;
 }
 
@@ -35977,13 +36360,17 @@ ${JSON.stringify(matrix)}`);
     const live = Boolean(process.stderr.isTTY) && !process.env.CI && flags.progress !== false;
     const progress = createProgress(config2, process.stderr, live);
     const abort = new AbortController();
-    const onSigint = () => {
-      if (abort.signal.aborted) process.exit(EXIT.interrupted);
-      progress.message("stopping: waiting for running trials to end (Ctrl-C again to quit at once)\u2026");
+    const kill = new AbortController();
+    const onSignal = (signal) => {
+      if (abort.signal.aborted) {
+        kill.abort();
+        process.exit(EXIT.interrupted);
+      }
       abort.abort();
+      progress.message(`${signal}: stopping, waiting for running trials to end (Ctrl-C again to quit at once)\u2026`);
     };
-    process.on("SIGINT", onSigint);
-    process.on("SIGTERM", onSigint);
+    const signals = ["SIGINT", "SIGTERM", "SIGHUP"];
+    for (const s of signals) process.on(s, onSignal);
     progress.message(
       `study ${config2.name}: ${config2.strategy} search over ${Object.keys(config2.parameters).length} parameters, ${config2.budget.max_trials} trials, ${config2.budget.parallel} per round \u2192 ${paths.dir}`
     );
@@ -35995,10 +36382,11 @@ ${JSON.stringify(matrix)}`);
         resume: Boolean(flags.resume),
         fresh: Boolean(flags.fresh),
         progress,
-        signal: abort.signal
+        signal: abort.signal,
+        kill: kill.signal
       });
       progress.close();
-      writeFileSync5(paths.report, markdownReport(config2, study));
+      writeFileSync6(paths.report, markdownReport(config2, study));
       console.log(terminalReport(config2, study));
       console.log(`
 report: ${paths.report}
@@ -36009,8 +36397,7 @@ state:  ${paths.state}`);
       } else if (!study.trials.some((t) => t.status === "succeeded")) process.exitCode = EXIT.noSuccess;
     } finally {
       progress.close();
-      process.off("SIGINT", onSigint);
-      process.off("SIGTERM", onSigint);
+      for (const s of signals) process.off(s, onSignal);
     }
   });
   program2.command("trial").description(
@@ -36041,12 +36428,12 @@ state:  ${paths.state}`);
     else {
       const { config: config2 } = load(target);
       const paths = studyPaths(target, config2, flags.stateDir);
-      if (!existsSync4(paths.state))
+      if (!existsSync5(paths.state))
         throw new StateError(`no study saved at ${paths.state} yet: run  matrix-tune run ${target}`);
       study = readStudy(paths.state);
     }
     const md = markdownReport(study.config, study);
-    if (flags.out) writeFileSync5(flags.out, md);
+    if (flags.out) writeFileSync6(flags.out, md);
     console.log(flags.markdown ? md : terminalReport(study.config, study));
     if (!study.trials.some((t) => t.status === "succeeded")) process.exitCode = EXIT.noSuccess;
   });
@@ -36054,7 +36441,7 @@ state:  ${paths.state}`);
     "after",
     `
 Strategies available: ${STRATEGIES.join(", ")}.
-Exit codes: 0 ok, 1 unexpected error, 2 invalid config or arguments, 3 no trial succeeded (for trial: it failed), 4 study state problem, 130 interrupted.`
+Exit codes: 0 ok, 1 unexpected error, 2 invalid config or arguments, 3 no trial succeeded (for trial: it failed), 4 study state problem (or the study is being run elsewhere), 130 interrupted.`
   );
   return program2;
 }

@@ -16,11 +16,8 @@ import { runLabel } from "../github/job-names.ts";
 import type { TrialResult } from "../study/schema.ts";
 import { outcomeLine, payloadRef } from "../trial/job.ts";
 import { parsePayload } from "../trial/payload.ts";
-import { attemptOf, parseResult, resultFileName } from "../trial/result-file.ts";
+import { attemptOf, MAX_RESULT_BYTES, parseResult, resultFileName } from "../trial/result-file.ts";
 import { workspacePath } from "./config.ts";
-
-/** Far above any real result (its log tail is capped at 4 kB), far below what would hurt a report job. */
-export const MAX_RESULT_BYTES = 1 << 20;
 
 export interface CollectInputs {
   payload: string;

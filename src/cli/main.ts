@@ -143,13 +143,20 @@ export function buildProgram(): Command {
       const live = Boolean(process.stderr.isTTY) && !process.env.CI && flags.progress !== false;
       const progress = createProgress(config, process.stderr, live);
       const abort = new AbortController();
-      const onSigint = () => {
-        if (abort.signal.aborted) process.exit(EXIT.interrupted);
-        progress.message("stopping: waiting for running trials to end (Ctrl-C again to quit at once)…");
+      const kill = new AbortController();
+      // Ctrl-C, SIGTERM and SIGHUP (the terminal closed) stop the trials and save
+      // what finished; a second one kills the trials' process groups and quits at
+      // once. Either way no trial outlives the run.
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (abort.signal.aborted) {
+          kill.abort();
+          process.exit(EXIT.interrupted);
+        }
         abort.abort();
+        progress.message(`${signal}: stopping, waiting for running trials to end (Ctrl-C again to quit at once)…`);
       };
-      process.on("SIGINT", onSigint);
-      process.on("SIGTERM", onSigint);
+      const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+      for (const s of signals) process.on(s, onSignal);
       progress.message(
         `study ${config.name}: ${config.strategy} search over ${Object.keys(config.parameters).length} parameters, ${config.budget.max_trials} trials, ${config.budget.parallel} per round → ${paths.dir}`,
       );
@@ -162,6 +169,7 @@ export function buildProgram(): Command {
           fresh: Boolean(flags.fresh),
           progress,
           signal: abort.signal,
+          kill: kill.signal,
         });
         progress.close();
         writeFileSync(paths.report, markdownReport(config, study));
@@ -173,8 +181,7 @@ export function buildProgram(): Command {
         } else if (!study.trials.some((t) => t.status === "succeeded")) process.exitCode = EXIT.noSuccess;
       } finally {
         progress.close();
-        process.off("SIGINT", onSigint);
-        process.off("SIGTERM", onSigint);
+        for (const s of signals) process.off(s, onSignal);
       }
     });
 
@@ -231,7 +238,7 @@ export function buildProgram(): Command {
 
   program.addHelpText(
     "after",
-    `\nStrategies available: ${STRATEGIES.join(", ")}.\nExit codes: 0 ok, 1 unexpected error, 2 invalid config or arguments, 3 no trial succeeded (for trial: it failed), 4 study state problem, 130 interrupted.`,
+    `\nStrategies available: ${STRATEGIES.join(", ")}.\nExit codes: 0 ok, 1 unexpected error, 2 invalid config or arguments, 3 no trial succeeded (for trial: it failed), 4 study state problem (or the study is being run elsewhere), 130 interrupted.`,
   );
   return program;
 }

@@ -79,9 +79,18 @@ const constantParam = z.strictObject({
 
 export const parameterSchema = z.discriminatedUnion("type", [floatParam, intParam, categoricalParam, constantParam]);
 
+/** The longest timeout, in seconds: Node's timers hold at most 2^31-1 ms (about 24.8 days). */
+export const MAX_TIMEOUT_S = Math.floor((2 ** 31 - 1) / 1000);
+
+const seconds = z
+  .number()
+  .positive("a duration must be longer than 0")
+  .max(MAX_TIMEOUT_S, `at most ${MAX_TIMEOUT_S} seconds (about 24.8 days, the longest timer Node has)`);
+
+/** Seconds, from a number or a string like "90s"; checked again once the units are applied, so "0s" is refused as 0 is. */
 const duration = z
   .union([
-    z.number().positive(),
+    seconds,
     z
       .string()
       .regex(/^\d+(\.\d+)?(ms|s|m|h)$/, 'a duration is a number of seconds or a string like "90s", "15m", "2h"'),
@@ -91,7 +100,8 @@ const duration = z
     const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(v)!;
     const unit = { ms: 0.001, s: 1, m: 60, h: 3600 }[m[2] as "ms" | "s" | "m" | "h"];
     return Number(m[1]) * unit;
-  });
+  })
+  .pipe(seconds);
 
 const metricName = z.string().min(1);
 
@@ -194,6 +204,10 @@ export const configSchema = z
         record: z.array(metricName).default([]).describe("other metrics to keep besides the objective"),
         file: z
           .string()
+          .refine(
+            insideOutputDir,
+            "must be a relative path inside the trial's output directory (no absolute path, no `..` leading out of it)",
+          )
           .optional()
           .describe(
             "JSON file the trial writes, relative to the trial's output directory (default metrics.json, also given as TUNE_METRICS_FILE)",
@@ -372,6 +386,13 @@ function checkCrossFields(cfg: z.output<typeof configSchema>, ctx: z.RefinementC
         `the baseline runs every parameter's default, but ${defaults.missing.join(", ")} ${defaults.missing.length > 1 ? "have" : "has"} none: add \`default:\` to ${defaults.missing.length > 1 ? "them" : "it"}`,
       );
   }
+  for (const name of [...Object.keys(params), ...(cfg.resource ? [cfg.resource.name] : [])])
+    if ((BUILTIN_NAMES as readonly string[]).includes(name))
+      issue(
+        name in params ? ["parameters", name] : ["resource", "name"],
+        `"${name}" is a name the command template reserves (${BUILTIN_NAMES.map((n) => `\${${n}}`).join(", ")}); rename it`,
+        name in params,
+      );
   const envNames = new Map<string, string>();
   for (const name of new Set([...Object.keys(params), ...(cfg.resource ? [cfg.resource.name] : [])])) {
     const env = paramEnvName(name);
@@ -412,6 +433,21 @@ function checkMultiFidelity(
     );
   if (cfg.early_stopping && !cfg.metrics.lines)
     issue(["early_stopping"], "early stopping reads intermediate values from output lines: set metrics.lines to true");
+}
+
+/**
+ * A relative path that stays inside the directory it is relative to, judged on
+ * the text alone (both separators, so a config means the same on every system).
+ */
+function insideOutputDir(path: string): boolean {
+  if (/^([/\\]|[A-Za-z]:)/.test(path)) return false;
+  let depth = 0;
+  for (const part of path.split(/[/\\]/)) {
+    if (part === "..") depth--;
+    else if (part !== "" && part !== ".") depth++;
+    if (depth < 0) return false;
+  }
+  return depth > 0;
 }
 
 /** The environment variable that carries a parameter's value to the trial. */

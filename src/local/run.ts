@@ -3,17 +3,19 @@
  * parallel child processes, saving the state after every trial so that Ctrl-C,
  * a crash or a reboot loses nothing that finished.
  */
-import { cpSync, existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { Config } from "../config/schema.ts";
 import { jobsFor, type RunRef, runKey } from "../engine/jobs.ts";
 import { planRound } from "../engine/plan.ts";
+import { curveKeep } from "../study/curve.ts";
 import type { Study } from "../study/schema.ts";
 import { readStudyFor, StateError, writeStudy } from "../study/store.ts";
 import { createStudy, markRunning, recordAttempt } from "../study/study.ts";
 import { splitCommand } from "../trial/command.ts";
 import { missingEnvNote, trialEnv } from "../trial/env.ts";
 import { runTrial } from "../trial/run.ts";
+import { acquireLock, LOCK_FILE } from "./lock.ts";
 import type { Progress } from "./progress.ts";
 
 export interface StudyPaths {
@@ -43,7 +45,10 @@ export interface LocalRunOptions {
   /** Move an existing study aside and start a new one. */
   fresh: boolean;
   progress: Progress;
+  /** Stop the trials and save what finished (the first Ctrl-C, SIGTERM, SIGHUP). */
   signal: AbortSignal;
+  /** Kill the running trials' process groups at once: the CLI is about to exit (a second signal). */
+  kill?: AbortSignal;
 }
 
 export interface LocalRunResult {
@@ -76,8 +81,11 @@ export function openStudy(opts: Pick<LocalRunOptions, "config" | "paths" | "resu
   const { config, paths } = opts;
   if (!existsSync(paths.state)) return createStudy(config);
   if (opts.fresh) {
+    // Everything but the lock this run holds moves aside.
     const aside = `${paths.dir}.${new Date().toISOString().replace(/[:.]/g, "-")}`;
-    renameSync(paths.dir, aside);
+    mkdirSync(aside);
+    for (const name of readdirSync(paths.dir))
+      if (name !== LOCK_FILE) renameSync(join(paths.dir, name), join(aside, name));
     return createStudy(config);
   }
   if (!opts.resume)
@@ -92,6 +100,21 @@ export function openStudy(opts: Pick<LocalRunOptions, "config" | "paths" | "resu
 }
 
 export async function runLocalStudy(opts: LocalRunOptions): Promise<LocalRunResult> {
+  const lock = acquireLock(opts.paths.dir, opts.progress.message);
+  const kill = () => lock.killTrials();
+  opts.kill?.addEventListener("abort", kill);
+  try {
+    return await runRounds(opts, (run, pid) => lock.trial(run, pid));
+  } finally {
+    opts.kill?.removeEventListener("abort", kill);
+    lock.release();
+  }
+}
+
+async function runRounds(
+  opts: LocalRunOptions,
+  running: (run: string, pid: number | undefined) => void,
+): Promise<LocalRunResult> {
   const { config, paths, progress, signal } = opts;
   let study = openStudy(opts);
   const argv = splitCommand(config.command);
@@ -100,6 +123,9 @@ export async function runLocalStudy(opts: LocalRunOptions): Promise<LocalRunResu
   // Said once here; each trial's log.txt says it too.
   const note = missingEnvNote(trialEnv(process.env, config.env).missing);
   if (note) progress.message(note);
+  // A result that cannot be saved (full disk) stops the other trials: theirs could not be saved either.
+  const unsaved = new AbortController();
+  const stopTrials = AbortSignal.any([signal, unsaved.signal]);
 
   while (!signal.aborted) {
     const plan = planRound(config, study);
@@ -113,10 +139,11 @@ export async function runLocalStudy(opts: LocalRunOptions): Promise<LocalRunResu
     progress.roundStarted(study, plan.round, ids, plan.resumed);
     if (plan.note) progress.message(plan.note);
     const jobs = jobsFor(config, study, plan.runs);
-    const outcomes = await Promise.all(
+    const settled = await Promise.allSettled(
       jobs.map(async (job) => {
         const ref = { trial: job.trialId, attempt: job.attempt, member: job.member?.index };
         const outputDir = paths.runDir(ref);
+        const run = runKey(ref);
         const outcome = await runTrial({
           study: config.name,
           trialId: job.trialId,
@@ -126,22 +153,32 @@ export async function runLocalStudy(opts: LocalRunOptions): Promise<LocalRunResu
           cwd,
           outputDir,
           config,
-          signal,
+          signal: stopTrials,
           checkpointDir: prepareCheckpoint(outputDir, job.resume && paths.runDir(job.resume)),
           ...(job.member ? { member: job.member } : {}),
           ...(job.prune ? { prune: job.prune } : {}),
           onIntermediate: (v) => progress.intermediate(job.trialId, v),
-        });
+          onStart: (pid) => running(run, pid),
+          rungSteps: curveKeep(study).pinned,
+        }).finally(() => running(run, undefined));
         if (outcome.kind === "finished") {
           // Each result is saved the moment it exists, not at the end of the round.
           study = recordAttempt(study, outcome.attempt);
-          save();
+          try {
+            save();
+          } catch (err) {
+            unsaved.abort();
+            throw err;
+          }
           progress.trialFinished(study, outcome.attempt);
         }
         return outcome;
       }),
     );
-    if (outcomes.some((o) => o.kind === "interrupted")) break;
+    // Every trial has ended before an error is reported, so none outlives the run.
+    const failure = settled.find((r) => r.status === "rejected");
+    if (failure) throw failure.reason;
+    if (settled.some((r) => r.status === "fulfilled" && r.value.kind === "interrupted")) break;
   }
   return { study, interrupted: true };
 }

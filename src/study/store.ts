@@ -1,9 +1,11 @@
 /**
  * Study state on disk: versioned JSON, validated on read, written atomically
  * (temporary file, then rename) so that a crash or Ctrl-C mid-write never leaves
- * a torn file and never loses trials already recorded.
+ * a torn file and never loses trials already recorded. Learning curves are
+ * bounded when recorded (see curve.ts), so the file stays small however many
+ * steps trials report.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Config } from "../config/schema.ts";
 import { STATE_VERSION, type Study, studySchema } from "./schema.ts";
@@ -60,9 +62,22 @@ export function readStudyFor(path: string, config: Config, remedy: string): Stud
   return { ...study, config };
 }
 
+/**
+ * Saves the study compactly (it is rewritten after every trial), through a
+ * temporary file renamed into place; the state it replaces is kept as
+ * `state.json.bak`. A write that fails (a read-only directory, a full disk)
+ * leaves no temporary file and the last good state untouched, and says which
+ * path it could not write.
+ */
 export function writeStudy(path: string, study: Study): void {
-  mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(study, null, 2)}\n`);
-  renameSync(tmp, path);
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(tmp, `${JSON.stringify(study)}\n`);
+    if (existsSync(path)) copyFileSync(path, `${path}.bak`);
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw new StateError(`cannot save the study state to ${path}: ${(err as Error).message}`);
+  }
 }

@@ -4,7 +4,11 @@
  */
 import { createHash } from "node:crypto";
 import type { Config, Objective } from "../config/schema.ts";
+import { boundCurve, curveKeep } from "./curve.ts";
+import { isBetter } from "./goal.ts";
 import { type Attempt, STATE_VERSION, type Stop, type Study, type Trial } from "./schema.ts";
+
+export { isBetter };
 
 export function createStudy(config: Config): Study {
   return {
@@ -163,11 +167,13 @@ export function markRunning(study: Study, trialIds: readonly number[]): Study {
  * Records one finished attempt. Recording the same attempt again changes
  * nothing, so a re-run report job or a replayed result file is harmless.
  */
-export function recordAttempt(study: Study, attempt: Attempt): Study {
-  const trial = study.trials[attempt.trialId];
+export function recordAttempt(study: Study, recorded: Attempt): Study {
+  const trial = study.trials[recorded.trialId];
   if (!trial)
-    throw new Error(`result for trial ${attempt.trialId}, but the study has trials 0..${study.trials.length - 1}`);
-  if (trial.attempts.some((a) => sameRun(a, attempt))) return study;
+    throw new Error(`result for trial ${recorded.trialId}, but the study has trials 0..${study.trials.length - 1}`);
+  if (trial.attempts.some((a) => sameRun(a, recorded))) return study;
+  // Whoever ran it, and however long its curve, the state keeps a bounded one.
+  const attempt = { ...recorded, intermediate: boundCurve(recorded.intermediate, curveKeep(study)) };
   const attempts = [...trial.attempts, attempt].sort(
     (a, b) => a.attempt - b.attempt || (a.member ?? 0) - (b.member ?? 0),
   );
@@ -210,10 +216,6 @@ export function trialSamples(trial: Trial): number[] {
 export function trialValue(trial: Trial): number | undefined {
   const samples = trialSamples(trial);
   return samples.length ? samples.reduce((s, v) => s + v, 0) / samples.length : undefined;
-}
-
-export function isBetter(goal: Objective["goal"], a: number, b: number): boolean {
-  return goal === "minimize" ? a < b : a > b;
 }
 
 /** The best succeeded trial of the search; the earlier one wins a tie. */

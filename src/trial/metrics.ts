@@ -4,31 +4,74 @@
  * `name=value` or JSON-object lines, which also give intermediate values per step.
  */
 import type { Config } from "../config/schema.ts";
+import { type CurveKeep, CurveSampler } from "../study/curve.ts";
 import type { Intermediate } from "../study/schema.ts";
 
 const NUMBER = String.raw`[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|NaN|inf|Inf|infinity|Infinity)`;
-const PAIR = new RegExp(String.raw`(?:^|[\s,;])([A-Za-z_][\w./-]*)\s*[=:]\s*(${NUMBER})(?=\s|,|;|$)`, "g");
+// A number followed by `,digits` is a decimal comma (`acc=0,95`): captured to be refused, not read as 0.
+const PAIR = new RegExp(String.raw`(?:^|[\s,;])([A-Za-z_][\w./-]*)\s*[=:]\s*((?:${NUMBER})(?:,\d+)*)(?=\s|,|;|$)`, "g");
 /** Keys that say which step a line belongs to rather than being a metric. */
 const STEP_KEYS = ["step", "epoch", "iteration", "iter"];
 
+/**
+ * Name/value pairs read from a line or a file. A value that is not a number as
+ * written (`0,95`, `"fast"`) is NaN in `values` when it looked like one, and its
+ * text is kept in `texts`, so that a missing objective can be explained.
+ */
+export interface Readings {
+  values: Record<string, number>;
+  texts: Record<string, string>;
+}
+
 /** Parses one line of output into its numeric name/value pairs, or undefined. */
 export function parseMetricLine(line: string): Record<string, number> | undefined {
+  return readLine(line)?.values;
+}
+
+function readLine(line: string): Readings | undefined {
   const trimmed = line.trim();
   if (trimmed.startsWith("{") && trimmed.endsWith("}")) {
     try {
       const obj: unknown = JSON.parse(trimmed);
       if (obj && typeof obj === "object" && !Array.isArray(obj)) {
-        const out: Record<string, number> = {};
-        for (const [k, v] of Object.entries(obj)) if (typeof v === "number") out[k] = v;
-        return Object.keys(out).length ? out : undefined;
+        const got = readObject(obj as Record<string, unknown>);
+        return Object.keys(got.values).length ? got : undefined;
       }
     } catch {
       // Not JSON after all: fall through to name=value pairs.
     }
   }
-  const out: Record<string, number> = {};
-  for (const m of trimmed.matchAll(PAIR)) out[m[1]!] = toNumber(m[2]!);
-  return Object.keys(out).length ? out : undefined;
+  const out: Readings = { values: {}, texts: {} };
+  for (const m of trimmed.matchAll(PAIR)) read(out, m[1]!, m[2]!);
+  return Object.keys(out.values).length ? out : undefined;
+}
+
+/**
+ * The numbers of a JSON object. A string that holds a number (`"0.7"`, `"NaN"`)
+ * reads as that number; any other string is kept as text, to explain itself if
+ * it is the objective; other fields are ignored.
+ */
+function readObject(obj: Record<string, unknown>): Readings {
+  const out: Readings = { values: {}, texts: {} };
+  for (const [k, v] of Object.entries(obj)) {
+    if (typeof v === "number") out.values[k] = v;
+    else if (typeof v === "string") read(out, k, v, WHOLE_NUMBER.test(v.trim()));
+  }
+  return out;
+}
+
+function read(out: Readings, name: string, text: string, keepValue = true): void {
+  const value = toNumber(text);
+  if (keepValue || DECIMAL_COMMA.test(text)) out.values[name] = value;
+  if (!WHOLE_NUMBER.test(text.trim())) out.texts[name] = text;
+}
+
+const DECIMAL_COMMA = /^[-+]?\d+(,\d+)+$/;
+
+/** Why a value written as `text` is not a number, for a reason that quotes it. */
+export function unreadable(name: string, text: string): string {
+  const hint = DECIMAL_COMMA.test(text) ? `; write a decimal point: ${text.replace(",", ".")}` : "";
+  return `"${name}" is ${JSON.stringify(text)}, not a number${hint}`;
 }
 
 const WHOLE_NUMBER = new RegExp(`^(?:${NUMBER})$`);
@@ -43,28 +86,46 @@ function toNumber(s: string): number {
   return Number(text);
 }
 
-/** Collects intermediate values from output lines as they arrive. */
+/**
+ * Collects intermediate values from output lines as they arrive, keeping a
+ * bounded curve (see CurveSampler) so that memory stays flat however many
+ * lines a trial prints.
+ */
 export class LineMetrics {
-  readonly steps: Intermediate[] = [];
   /** The last value seen for each name, finite or not (to explain a NaN objective). */
   readonly last: Record<string, number> = {};
+  /** The text of each last value that was not a number. */
+  readonly texts: Record<string, string> = {};
   private nextStep = 0;
+  private readonly curve: CurveSampler;
+
+  constructor(keep?: CurveKeep) {
+    this.curve = new CurveSampler(keep);
+  }
+
+  /** The kept steps, in the order they were reported. */
+  get steps(): Intermediate[] {
+    return this.curve.points;
+  }
 
   add(line: string): Intermediate | undefined {
-    const pairs = parseMetricLine(line);
-    if (!pairs) return undefined;
+    const read = readLine(line);
+    if (!read) return undefined;
+    const pairs = read.values;
     const stepKey = STEP_KEYS.find((k) => k in pairs && Number.isInteger(pairs[k]) && pairs[k]! >= 0);
     const values: Record<string, number> = {};
     for (const [k, v] of Object.entries(pairs)) {
       if (k === stepKey) continue;
       this.last[k] = v;
+      if (read.texts[k] !== undefined) this.texts[k] = read.texts[k];
+      else delete this.texts[k];
       if (Number.isFinite(v)) values[k] = v;
     }
     if (Object.keys(values).length === 0) return undefined;
     const step = stepKey ? pairs[stepKey]! : this.nextStep;
     this.nextStep = step + 1;
     const entry = { step, values };
-    this.steps.push(entry);
+    this.curve.add(entry);
     return entry;
   }
 }
@@ -88,25 +149,33 @@ export function matchDefinitions(
 export type MetricsFile =
   | { kind: "missing" }
   | { kind: "invalid"; message: string }
-  | { kind: "ok"; values: Record<string, number> };
+  | { kind: "ok"; values: Readings["values"]; texts?: Readings["texts"] };
 
-/** Interprets the text of a metrics file: a JSON object of numbers (other fields are ignored). */
+/**
+ * Interprets the text of a metrics file: a JSON object of numbers (see
+ * readObject for strings). Python's json.dump writes NaN and Infinity bare,
+ * which is not JSON: they are read as numbers rather than losing the file.
+ */
 export function parseMetricsFile(text: string | undefined): MetricsFile {
   if (text === undefined) return { kind: "missing" };
   let obj: unknown;
   try {
     obj = JSON.parse(text);
   } catch (err) {
-    return { kind: "invalid", message: `is not valid JSON (${(err as Error).message})` };
+    try {
+      obj = JSON.parse(quoteBareNonFinite(text));
+    } catch {
+      return { kind: "invalid", message: `is not valid JSON (${(err as Error).message})` };
+    }
   }
   if (!obj || typeof obj !== "object" || Array.isArray(obj))
     return { kind: "invalid", message: 'must hold a JSON object such as {"val_loss": 0.31}' };
-  const values: Record<string, number> = {};
-  for (const [k, v] of Object.entries(obj)) {
-    if (typeof v === "number") values[k] = v;
-    else if (typeof v === "string" && /^[-+]?(nan|inf(inity)?)$/i.test(v)) values[k] = toNumber(v);
-  }
-  return { kind: "ok", values };
+  return { kind: "ok", ...readObject(obj as Record<string, unknown>) };
+}
+
+/** `NaN`, `Infinity` and `-Infinity` outside strings, quoted (strings are matched first and kept). */
+function quoteBareNonFinite(text: string): string {
+  return text.replace(/"(?:[^"\\]|\\.)*"|-?\b(?:NaN|Infinity)\b/g, (m) => (m.startsWith('"') ? m : `"${m}"`));
 }
 
 export type Resolved =
@@ -120,7 +189,14 @@ export type Resolved =
  */
 export function resolveMetrics(
   config: Pick<Config, "objective" | "metrics">,
-  sources: { file: MetricsFile; filePath: string; definitions: Record<string, number>; lines: Record<string, number> },
+  sources: {
+    file: MetricsFile;
+    filePath: string;
+    definitions: Record<string, number>;
+    lines: Record<string, number>;
+    /** Texts of line values that were not numbers (LineMetrics.texts). */
+    lineTexts?: Record<string, string>;
+  },
 ): Resolved {
   const fileValues = sources.file.kind === "ok" ? sources.file.values : {};
   const wanted = [config.objective.metric, ...config.metrics.record];
@@ -135,6 +211,26 @@ export function resolveMetrics(
   const name = config.objective.metric;
   const value = Object.hasOwn(all, name) ? all[name] : undefined;
   if (value !== undefined && Number.isFinite(value)) return { ok: true, value, metrics };
+  // The text behind the value that counts, when it was not a number: the file's first, as with values.
+  const fileTexts = (sources.file.kind === "ok" && sources.file.texts) || {};
+  const lineTexts = (config.metrics.lines && sources.lineTexts) || {};
+  if (Object.hasOwn(fileTexts, name))
+    return {
+      ok: false,
+      reason: `objective ${unreadable(name, fileTexts[name]!)} in metrics file ${sources.filePath}`,
+      metrics,
+    };
+  if (
+    value !== undefined &&
+    !Object.hasOwn(fileValues, name) &&
+    !Object.hasOwn(sources.definitions, name) &&
+    Object.hasOwn(lineTexts, name)
+  )
+    return {
+      ok: false,
+      reason: `objective ${unreadable(name, lineTexts[name]!)} in the last stdout line that reported it`,
+      metrics,
+    };
   if (value !== undefined)
     return { ok: false, reason: `objective "${name}" is ${value}, not a finite number`, metrics };
   const tried = [

@@ -28,10 +28,24 @@ export interface ReadResults {
   problems: string[];
 }
 
+/**
+ * The largest result file read. A trial's own is a few kilobytes (its curve is
+ * bounded, its log tail short); anything far larger is damaged or forged, and
+ * would swell the study state that every later job reads.
+ */
+export const MAX_RESULT_BYTES = 1 << 20;
+
 /** Every `result-*.json` under `dir` (artifact downloads may nest them one level per artifact). */
 export function readResultFiles(dir: string, study: string): ReadResults {
   const out: ReadResults = { results: [], problems: [] };
   for (const path of findResultFiles(dir)) {
+    const size = statSync(path).size;
+    if (size > MAX_RESULT_BYTES) {
+      out.problems.push(
+        `${path}: ${size} bytes, over the ${MAX_RESULT_BYTES}-byte (1 MiB) limit for a result file; ignored`,
+      );
+      continue;
+    }
     const read = parseResult(readFileSync(path, "utf8"), study);
     if ("problem" in read) out.problems.push(`${path}: ${read.problem}; ignored`);
     else out.results.push(read.result);

@@ -10,13 +10,14 @@
 import { spawn } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { join, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { type Config, paramEnvName } from "../config/schema.ts";
 import type { Params } from "../space/space.ts";
 import type { Attempt, Intermediate } from "../study/schema.ts";
 import { expandArgv } from "./command.ts";
 import { missingEnvNote, trialEnv } from "./env.ts";
 import { LineMetrics, matchDefinitions, parseMetricsFile, resolveMetrics } from "./metrics.ts";
+import { outputNames, pipeHolders } from "./pipe-holders.ts";
 import { MedianPruner, type PruneRule } from "./prune.ts";
 import { TailBuffer } from "./tail.ts";
 
@@ -42,6 +43,12 @@ export interface TrialSpec {
   prune?: PruneRule;
   /** Seconds between SIGTERM and SIGKILL for the process group. */
   killGraceS?: number;
+  /** Seconds to wait, once the command has exited, for its output pipes to close. */
+  pipeGraceS?: number;
+  /** The command started as process `pid`, which leads its process group until the trial ends. */
+  onStart?: (pid: number) => void;
+  /** Steps the recorded curve keeps however long it is (hyperband's rung boundaries). */
+  rungSteps?: ReadonlySet<number>;
 }
 
 export type TrialOutcome = { kind: "finished"; attempt: Attempt } | { kind: "interrupted" };
@@ -52,7 +59,7 @@ const REGEX_WINDOW = 1 << 20;
 export async function runTrial(spec: TrialSpec): Promise<TrialOutcome> {
   const outputDir = resolve(spec.outputDir);
   mkdirSync(outputDir, { recursive: true });
-  const metricsPath = resolve(outputDir, spec.config.metrics.file ?? "metrics.json");
+  const metricsPath = metricsFileIn(outputDir, spec.config.metrics.file);
   const paramsPath = join(outputDir, "params.json");
   // A retry must not read the metrics an earlier attempt left behind.
   rmSync(metricsPath, { force: true });
@@ -94,7 +101,7 @@ export async function runTrial(spec: TrialSpec): Promise<TrialOutcome> {
   const tail = new TailBuffer(40, 4000);
   const stdout = new TailBuffer(Number.POSITIVE_INFINITY, REGEX_WINDOW);
   const stderr = new TailBuffer(Number.POSITIVE_INFINITY, REGEX_WINDOW);
-  const lines = new LineMetrics();
+  const lines = new LineMetrics({ objective: spec.config.objective, pinned: spec.rungSteps });
 
   const base = {
     trialId: spec.trialId,
@@ -117,6 +124,9 @@ export async function runTrial(spec: TrialSpec): Promise<TrialOutcome> {
       return;
     }
     const child = spawn(file, args, { cwd: spec.cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    // Named now, while the command surely holds them, to find who else does later.
+    const pipes = child.pid ? outputNames(child.pid) : new Set<string>();
+    if (child.pid) spec.onStart?.(child.pid);
     let timedOut = false;
     let aborted = false;
     const killGroup = (sig: NodeJS.Signals) => {
@@ -126,15 +136,47 @@ export async function runTrial(spec: TrialSpec): Promise<TrialOutcome> {
         // The group is already gone.
       }
     };
+    let exited = false;
     let forceKill: NodeJS.Timeout | undefined;
+    let pipeGrace: NodeJS.Timeout | undefined;
+    let released = false;
+    /**
+     * The command has exited, but something that left its process group still
+     * holds its output: end what can be found of it (Linux), then stop reading,
+     * so that the trial finishes however long that process lives.
+     */
+    const releasePipes = () => {
+      if (released) return;
+      released = true;
+      const holders = pipeHolders(pipes);
+      for (const pid of holders) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // Gone meanwhile.
+        }
+      }
+      log.write(
+        `\n[matrix-tune] the command exited, but ${holders.length ? `process ${holders.join(", ")}, which left its process group, still held its output: killed` : "a process that left its process group still held its output: stopped reading it (it may still be running)"}\n`,
+      );
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+    };
+    let stopping = false;
     const stop = () => {
+      stopping = true;
+      if (exited) {
+        releasePipes();
+        return;
+      }
       killGroup("SIGTERM");
       forceKill ??= setTimeout(() => killGroup("SIGKILL"), (spec.killGraceS ?? 5) * 1000);
     };
+    // The timeout covers the whole trial, pipes held after the command exited included.
     const timer =
       spec.config.timeout !== undefined
         ? setTimeout(() => {
-            timedOut = true;
+            timedOut = !exited;
             stop();
           }, spec.config.timeout * 1000)
         : undefined;
@@ -145,7 +187,6 @@ export async function runTrial(spec: TrialSpec): Promise<TrialOutcome> {
     if (spec.signal?.aborted) onAbort();
     spec.signal?.addEventListener("abort", onAbort);
 
-    let exited = false;
     const onStep = (step: Intermediate) => {
       spec.onIntermediate?.(step);
       // Lines read after the process ended (output buffered until exit) come too
@@ -182,6 +223,7 @@ export async function runTrial(spec: TrialSpec): Promise<TrialOutcome> {
     pipe(child.stderr!, stderr, false);
     child.on("error", (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
+      clearTimeout(pipeGrace);
       spec.signal?.removeEventListener("abort", onAbort);
       const message =
         err.code === "ENOENT"
@@ -190,15 +232,18 @@ export async function runTrial(spec: TrialSpec): Promise<TrialOutcome> {
       done({ kind: "spawn-error", message });
     });
     // Grandchildren that inherited the pipes would hold back "close" until they
-    // exit (or the timeout fires): once the leader is gone, end the group.
+    // exit: once the leader is gone, end the group, and give whatever left the
+    // group a short grace to close the pipes.
     child.on("exit", () => {
       exited = true;
-      clearTimeout(timer);
       killGroup("SIGKILL");
+      // A trial being stopped (timeout, Ctrl-C, pruned) gets no grace: its time is up.
+      pipeGrace = setTimeout(releasePipes, stopping ? 0 : (spec.pipeGraceS ?? 2) * 1000);
     });
     child.on("close", (code, signal) => {
       clearTimeout(timer);
       clearTimeout(forceKill);
+      clearTimeout(pipeGrace);
       spec.signal?.removeEventListener("abort", onAbort);
       // Grandchildren may outlive the leader; the trial is over, so end them too.
       killGroup("SIGKILL");
@@ -222,6 +267,7 @@ export async function runTrial(spec: TrialSpec): Promise<TrialOutcome> {
     filePath: metricsPath,
     definitions: matchDefinitions(spec.config.metrics.definitions, stdout.text(), stderr.text()),
     lines: lines.last,
+    lineTexts: lines.texts,
   });
   const exit = { exitCode: result.code, signal: result.signal, metrics: resolved.metrics, ...common };
   if (pruned) return { kind: "finished", attempt: { status: "pruned", ...pruned, ...exit } };
@@ -243,6 +289,18 @@ export async function runTrial(spec: TrialSpec): Promise<TrialOutcome> {
     };
   if (!resolved.ok) return { kind: "finished", attempt: { status: "failed", reason: resolved.reason, ...exit } };
   return { kind: "finished", attempt: { status: "succeeded", value: resolved.value, ...exit } };
+}
+
+/**
+ * metrics.file inside the output directory. The config refuses anything else;
+ * this checks again because the file is deleted before the trial and read after.
+ */
+function metricsFileIn(outputDir: string, file = "metrics.json"): string {
+  const path = resolve(outputDir, file);
+  const rel = relative(outputDir, path);
+  if (isAbsolute(file) || rel === "" || rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel))
+    throw new Error(`metrics.file "${file}" is not inside the trial's output directory ${outputDir}`);
+  return path;
 }
 
 function readIfExists(path: string): string | undefined {

@@ -377,6 +377,80 @@ describe("runTrial", () => {
     assert.equal(existsSync(join(dir, "out", "grandchild.txt")), false);
   });
 
+  it("finishes when a descendant that left the process group holds the output, and ends it", LIMIT, async (t) => {
+    const dir = tempDir(t);
+    // The grandchild (setsid) would hold stdout for a minute; the leader exits at once.
+    const attempt = finished(
+      await runTrial(
+        spec(dir, fixture("grandchild.mjs", "60000", "exit", "escape"), { pipeGraceS: 0.5, config: { timeout: 600 } }),
+      ),
+    );
+    assert.equal(attempt.exitCode, 0);
+    const pid = Number(readFileSync(join(dir, "out", "grandchild.pid"), "utf8"));
+    const log = readFileSync(join(dir, "out", "log.txt"), "utf8");
+    if (process.platform === "linux") {
+      assert.match(log, new RegExp(`process ${pid}, which left its process group, still held its output: killed`));
+      for (let i = 0; i < 100 && alive(pid); i++) await sleep(50);
+      assert.equal(alive(pid), false, `escaped grandchild ${pid} is still running`);
+    } else {
+      assert.match(log, /stopped reading it/);
+      process.kill(pid, "SIGKILL");
+    }
+  });
+
+  it("the timeout still ends a trial whose leader ignores the pipes' closing", LIMIT, async (t) => {
+    const dir = tempDir(t);
+    // Leader and escaped grandchild both wait a minute; the timeout covers the whole trial.
+    const attempt = finished(
+      await runTrial(
+        spec(dir, fixture("grandchild.mjs", "60000", "wait", "escape"), { pipeGraceS: 600, config: { timeout: 2 } }),
+      ),
+    );
+    assert.equal(failed(attempt), "timed out after 2s (timeout)");
+    const pid = Number(readFileSync(join(dir, "out", "grandchild.pid"), "utf8"));
+    if (process.platform === "linux") {
+      for (let i = 0; i < 100 && alive(pid); i++) await sleep(50);
+      assert.equal(alive(pid), false, `escaped grandchild ${pid} is still running`);
+    } else process.kill(pid, "SIGKILL");
+  });
+
+  it("Ctrl-C ends a trial whose command has exited but whose escaped descendant holds the output", LIMIT, async (t) => {
+    const dir = tempDir(t);
+    const controller = new AbortController();
+    const pidFile = join(dir, "out", "grandchild.pid");
+    // Without the abort, the runner would wait the whole (10-minute) grace for the pipes.
+    const outcome = runTrial(
+      spec(dir, fixture("grandchild.mjs", "60000", "exit", "escape"), {
+        signal: controller.signal,
+        pipeGraceS: 600,
+        config: { timeout: 600 },
+      }),
+    );
+    while (!existsSync(pidFile)) await sleep(50);
+    await sleep(200);
+    controller.abort();
+    assert.deepEqual(await outcome, { kind: "interrupted" });
+    const pid = Number(readFileSync(pidFile, "utf8"));
+    if (process.platform === "linux") {
+      for (let i = 0; i < 100 && alive(pid); i++) await sleep(50);
+      assert.equal(alive(pid), false, `escaped grandchild ${pid} is still running`);
+    } else process.kill(pid, "SIGKILL");
+  });
+
+  it("refuses a metrics file outside the output directory, and deletes nothing there", LIMIT, async (t) => {
+    const dir = tempDir(t);
+    const precious = join(dir, "precious.txt");
+    writeFileSync(precious, "keep me");
+    for (const file of ["../precious.txt", precious])
+      await assert.rejects(
+        runTrial(
+          spec(dir, fixture("emit.mjs"), { config: { metrics: { record: [], definitions: [], lines: true, file } } }),
+        ),
+        /is not inside the trial's output directory/,
+      );
+    assert.equal(readFileSync(precious, "utf8"), "keep me");
+  });
+
   it("stops on abort and reports the trial as interrupted", LIMIT, async (t) => {
     const dir = tempDir(t);
     const controller = new AbortController();

@@ -1,3 +1,4 @@
+/** Watching processes a test started, or that the code under test started. */
 import { readFileSync } from "node:fs";
 
 /** Alive and not a zombie waiting for its parent (or init) to reap it. */

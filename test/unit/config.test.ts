@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { ConfigError, type ConfigIssue } from "../../src/config/errors.ts";
 import { loadConfig, parseConfig } from "../../src/config/load.ts";
+import { MAX_TIMEOUT_S } from "../../src/config/schema.ts";
 import { splitCommand } from "../../src/trial/command.ts";
 
 /**
@@ -1037,5 +1038,55 @@ parameters:
     });
     const { issues } = configError(`${head}env:\n  X: {form: A}\n`);
     assert.equal(issues[0]!.path.startsWith("env.X"), true, JSON.stringify(issues));
+  });
+});
+
+describe("config: limits that protect the machine and the run", () => {
+  const head = yaml`
+    name: demo
+    command: [python, train.py, "\${output_dir}"]
+    objective: {metric: loss, goal: minimize}
+    parameters:
+      lr: {type: float, min: 0.001, max: 0.1}
+  `;
+
+  it("refuses a metrics.file that is absolute or leads out of the trial's output directory", () => {
+    for (const file of ["../../../../precious.txt", "/tmp/metrics.json", "a/../../m.json", "..", ".", "C:\\\\m.json"])
+      expectIssue(`${head}metrics: {file: "${file}"}\n`, {
+        line: 6,
+        col: 17,
+        path: "metrics.file",
+        message: /relative path inside the trial's output directory/,
+      });
+    for (const file of ["m.json", "sub/m.json", "sub/../m.json", "./out/m.json"])
+      assert.equal(parseConfig(`${head}metrics: {file: "${file}"}\n`, "tune.yml").config.metrics.file, file);
+  });
+
+  it("refuses a timeout longer than Node's timers hold, or of zero, at its line", () => {
+    assert.equal(MAX_TIMEOUT_S, 2_147_483);
+    expectIssue(`${head}timeout: 597h\n`, { line: 6, col: 10, path: "timeout", message: /at most 2147483 seconds/ });
+    expectIssue(`${head}timeout: 2147484\n`, { line: 6, col: 10, path: "timeout", message: /at most 2147483/ });
+    for (const t of ["0s", "0", "0ms"])
+      expectIssue(`${head}timeout: ${t}\n`, { line: 6, col: 10, path: "timeout", message: /longer than 0/ });
+    assert.equal(parseConfig(`${head}timeout: 596h\n`, "tune.yml").config.timeout, 596 * 3600);
+  });
+
+  it("refuses parameters named like the command's built-in names", () => {
+    for (const name of ["seed", "trial_id", "output_dir", "fold", "folds"])
+      expectIssue(
+        yaml`
+          name: demo
+          command: [python, train.py, "\${output_dir}"]
+          objective: {metric: loss, goal: minimize}
+          parameters:
+            ${name}: {type: int, min: 0, max: 9}
+        `,
+        {
+          line: 5,
+          col: 3,
+          path: `parameters.${name}`,
+          message: /reserves \(\$\{trial_id\}, \$\{output_dir\}, \$\{seed\}, \$\{fold\}, \$\{folds\}\); rename it/,
+        },
+      );
   });
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Config } from "../../src/config/schema.ts";
+import { CURVE_POINTS } from "../../src/study/curve.ts";
 import {
   LineMetrics,
   type MetricsFile,
@@ -222,12 +223,12 @@ describe("parseMetricsFile", () => {
     }
   });
 
-  it("keeps the numeric fields of an object", () => {
+  it("keeps the numeric fields of an object, numbers written as strings included", () => {
     assert.deepEqual(
       parseMetricsFile(
         '{"val_loss": 0.3, "acc": 1, "name": "x", "nested": {"a": 1}, "flag": true, "n": null, "s": "1.5"}',
       ),
-      { kind: "ok", values: { val_loss: 0.3, acc: 1 } },
+      { kind: "ok", values: { val_loss: 0.3, acc: 1, s: 1.5 }, texts: { name: "x" } },
     );
   });
 
@@ -384,5 +385,82 @@ describe("resolveMetrics", () => {
     });
     assert.equal(inf.ok, false);
     assert.equal((inf as { reason: string }).reason, 'objective "val_loss" is -Infinity, not a finite number');
+  });
+});
+
+describe("metric values that are not numbers as written", () => {
+  const config: Pick<Config, "objective" | "metrics"> = {
+    objective: { metric: "acc", goal: "maximize" },
+    metrics: { record: [], definitions: [], lines: true },
+  };
+  const path = "/out/metrics.json";
+
+  it("refuses a decimal comma in a line instead of reading 0,95 as 0", () => {
+    const m = parseMetricLine("step=3 acc=0,95 loss=0.1");
+    assert.ok(m);
+    assert.ok(Number.isNaN(m.acc), `acc read as ${m.acc}`);
+    assert.equal(m.loss, 0.1);
+    const lines = new LineMetrics();
+    lines.add("step=3 acc=0,95");
+    const r = resolveMetrics(config, {
+      file: { kind: "missing" },
+      filePath: path,
+      definitions: {},
+      lines: lines.last,
+      lineTexts: lines.texts,
+    });
+    assert.equal(r.ok, false);
+    assert.match(
+      (r as { reason: string }).reason,
+      /objective "acc" is "0,95", not a number; write a decimal point: 0\.95/,
+    );
+    assert.deepEqual(parseMetricLine("a=1,b=2"), { a: 1, b: 2 }, "a comma between pairs is still a separator");
+  });
+
+  it("reads a number written as a string in the metrics file, and explains any other string", () => {
+    const file = parseMetricsFile('{"acc": "0.7", "loss": "0,3", "note": "fast"}');
+    assert.equal(file.kind, "ok");
+    const values = (file as { values: Record<string, number> }).values;
+    assert.equal(values.acc, 0.7);
+    assert.ok(Number.isNaN(values.loss));
+    const resolve = (text: string, metric: string) =>
+      resolveMetrics(
+        { ...config, objective: { metric, goal: "maximize" } },
+        { file: parseMetricsFile(text), filePath: path, definitions: {}, lines: {} },
+      );
+    assert.deepEqual(resolve('{"acc": "0.7"}', "acc"), { ok: true, value: 0.7, metrics: { acc: 0.7 } });
+    assert.match(
+      (resolve('{"acc": "0,7"}', "acc") as { reason: string }).reason,
+      /"acc" is "0,7", not a number; write a decimal point: 0\.7 in metrics file \/out\/metrics\.json/,
+    );
+    assert.match((resolve('{"acc": "high"}', "acc") as { reason: string }).reason, /"acc" is "high", not a number/);
+  });
+
+  it("keeps the other metrics of a file with a bare NaN, as Python's json.dump writes it", () => {
+    const file = parseMetricsFile('{"acc": 0.91, "loss": NaN, "grad": -Infinity, "name": "NaN Infinity run"}');
+    assert.equal(file.kind, "ok");
+    const values = (file as { values: Record<string, number> }).values;
+    assert.equal(values.acc, 0.91);
+    assert.ok(Number.isNaN(values.loss));
+    assert.equal(values.grad, Number.NEGATIVE_INFINITY);
+    assert.deepEqual(
+      resolveMetrics(
+        { ...config, metrics: { ...config.metrics, record: ["loss"] } },
+        { file, filePath: path, definitions: {}, lines: {} },
+      ),
+      { ok: true, value: 0.91, metrics: { acc: 0.91 } },
+    );
+    assert.equal(parseMetricsFile("{acc: NaN").kind, "invalid", "still not JSON");
+  });
+
+  it("keeps a bounded curve however many lines a trial prints", () => {
+    const lines = new LineMetrics({ objective: config.objective });
+    for (let i = 0; i < 200_000; i++) lines.add(`step=${i} acc=${i === 4321 ? 2 : i / 200_000}`);
+    assert.ok(lines.steps.length <= CURVE_POINTS + 3, `${lines.steps.length} steps kept`);
+    assert.ok(
+      lines.steps.some((s) => s.step === 4321 && s.values.acc === 2),
+      "the best step is kept",
+    );
+    assert.equal(lines.steps.at(-1)?.step, 199_999);
   });
 });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Config, EarlyStopping } from "../../src/config/schema.ts";
 import { planRound } from "../../src/engine/plan.ts";
+import { CURVE_POINTS } from "../../src/study/curve.ts";
 import type { Attempt, Intermediate, Study } from "../../src/study/schema.ts";
 import { createStudy, type NewTrial, openRound, recordAttempt } from "../../src/study/study.ts";
 import { payloadsFor } from "../../src/trial/payload.ts";
@@ -123,7 +124,8 @@ describe("median rule: the curve", () => {
   });
 
   it("thins a long curve to 64 evenly spread points, the first and last steps kept", () => {
-    const long = Array.from({ length: 1000 }, (_, i) => 1000 - i);
+    // Within the CURVE_POINTS an attempt records, so every step is there to thin.
+    const long = Array.from({ length: CURVE_POINTS }, (_, i) => CURVE_POINTS - i);
     const study = studyOf(base, [
       ["succeeded", curve(long)],
       ["succeeded", curve(long)],
@@ -132,16 +134,16 @@ describe("median rule: the curve", () => {
     const median = medianRule(base, study, rule)!.median;
     assert.equal(MAX_CURVE_POINTS, 64);
     assert.equal(median.length, 64);
-    assert.deepEqual(median[0], [1, 1000]);
-    assert.deepEqual(median.at(-1), [1000, 1]);
+    assert.deepEqual(median[0], [1, CURVE_POINTS]);
+    assert.deepEqual(median.at(-1), [CURVE_POINTS, 1]);
     const steps = median.map(([s]) => s);
     assert.ok(
       steps.every((s, i) => i === 0 || s > steps[i - 1]!),
       "ascending, no step twice",
     );
-    // Evenly spread: every gap is 999/63 ≈ 15.9 steps, rounded.
-    assert.ok(steps.every((s, i) => i === 0 || [15, 16, 17].includes(s - steps[i - 1]!)));
-    assert.ok(median.every(([s, v]) => v === 1001 - s));
+    // Evenly spread: every gap is 255/63 ≈ 4.05 steps, rounded.
+    assert.ok(steps.every((s, i) => i === 0 || [3, 4, 5].includes(s - steps[i - 1]!)));
+    assert.ok(median.every(([s, v]) => v === CURVE_POINTS + 1 - s));
 
     const exactly = studyOf(
       base,

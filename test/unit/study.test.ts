@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import type { Config } from "../../src/config/schema.ts";
 import { planRound } from "../../src/engine/plan.ts";
 import type { Attempt, Study } from "../../src/study/schema.ts";
-import { readStudy, readStudyFor, writeStudy } from "../../src/study/store.ts";
+import { readStudy, readStudyFor, StateError, writeStudy } from "../../src/study/store.ts";
 import { bestTrial, configHash, createStudy, markRunning, recordAttempt } from "../../src/study/study.ts";
 import { configFrom } from "../helpers/config.ts";
 
@@ -195,6 +195,30 @@ describe("study: state files", () => {
     const path = join(dir, "sub", "state.json");
     writeStudy(path, s);
     assert.deepEqual(readStudy(path), s);
+  });
+
+  it("is written compactly, keeping the state it replaces as state.json.bak", () => {
+    const path = join(dir, "bak", "state.json");
+    const first = createStudy(base);
+    writeStudy(path, first);
+    assert.equal(existsSync(`${path}.bak`), false);
+    const second = round(cfg({ parallel: 2 }), first, (id) => ok(id, id));
+    writeStudy(path, second);
+    assert.equal(readFileSync(path, "utf8"), `${JSON.stringify(second)}\n`);
+    assert.deepEqual(readStudy(`${path}.bak`), first);
+  });
+
+  it("a failed write names the path, keeps the last good state and leaves no temporary file", () => {
+    const sub = join(dir, "fails");
+    const path = join(sub, "state.json");
+    writeStudy(join(sub, "good.json"), createStudy(base));
+    // A directory where the file should go: the rename into place fails (as on a full or read-only disk).
+    mkdirSync(join(path, "in-the-way"), { recursive: true });
+    assert.throws(
+      () => writeStudy(path, createStudy(base)),
+      (err: Error) => err instanceof StateError && err.message.startsWith(`cannot save the study state to ${path}: `),
+    );
+    assert.deepEqual(readdirSync(sub).sort(), ["good.json", "state.json"], "no temporary file left");
   });
 
   it("a file from another version gets a clear message", () => {

@@ -69,7 +69,7 @@ describe("W&B sweep configs", () => {
         "  act:",
         "    distribution: categorical",
         "    values: [relu, gelu, 3, true]",
-        "  seed:",
+        "  init_seed:",
         "    distribution: constant",
         "    value: 7",
       ),
@@ -96,7 +96,7 @@ describe("W&B sweep configs", () => {
       lr2: { type: "float", min: 0.0001, max: 0.1, scale: "log" },
       momentum: { type: "float", min: 0.01, max: 0.5, scale: "log" },
       act: { type: "categorical", values: ["relu", "gelu", 3, true] },
-      seed: { type: "constant", value: 7 },
+      init_seed: { type: "constant", value: 7 },
     });
     // The default command `${env} ${interpreter} ${program} ${args}`.
     assert.deepEqual(c.command, [
@@ -111,7 +111,7 @@ describe("W&B sweep configs", () => {
       "--lr2=${lr2}",
       "--momentum=${momentum}",
       "--act=${act}",
-      "--seed=${seed}",
+      "--init_seed=${init_seed}",
     ]);
   });
 
@@ -141,6 +141,25 @@ describe("W&B sweep configs", () => {
       // ...as written: 0.0 and 1.0 are floats to W&B even though they are whole numbers.
       scale: { type: "float", min: 0, max: 1, scale: "linear" },
     });
+  });
+
+  it("refuses a parameter named like a built-in, which --seed=${seed} would otherwise not pass", () => {
+    assert.throws(
+      () =>
+        parseConfig(
+          lines(
+            "method: random",
+            "program: train.py",
+            "metric: {name: loss}",
+            "parameters:",
+            "  seed: {values: [1, 2]}",
+          ),
+          "sweep.yaml",
+        ),
+      (err: Error) =>
+        err instanceof ConfigError &&
+        /^sweep\.yaml:5:3: parameters\.seed: "seed" is a name the command template reserves/.test(err.message),
+    );
   });
 
   it("expands a custom command with ${args_no_hyphens}", () => {

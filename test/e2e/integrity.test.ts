@@ -1,0 +1,208 @@
+/**
+ * Study integrity with the real CLI and real processes: one writer per study,
+ * no trial outliving its run, bounded state however much a trial prints.
+ */
+import assert from "node:assert/strict";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { hostname, tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it, type TestContext } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { CURVE_POINTS } from "../../src/study/curve.ts";
+import { ROOT, runCli, startCli } from "../helpers/cli.ts";
+import { alive } from "../helpers/processes.ts";
+
+/** Generous: these start several Node processes each, on machines that may be busy. */
+const LIMIT = { timeout: 120_000 };
+
+function setup(t: TestContext, extra = ""): { dir: string; config: string; journal: string; study: string } {
+  const dir = mkdtempSync(join(tmpdir(), "mt-integrity-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  for (const f of ["counted.mjs", "chatty.mjs"]) copyFileSync(join(ROOT, "test/fixtures/cli", f), join(dir, f));
+  const config = join(dir, "tune.yml");
+  writeFileSync(
+    config,
+    `name: counted
+command: [node, counted.mjs, "\${x}"]
+objective: {metric: loss, goal: minimize}
+parameters:
+  x: {type: float, min: 0, max: 1}
+strategy: sobol
+budget: {max_trials: 4, parallel: 2}
+# Trials get only what the config passes on (see "The trial's environment"): the fixture's controls.
+env: {JOURNAL: {from: JOURNAL}, SLEEP_MS: {from: SLEEP_MS}, GATE_DIR: {from: GATE_DIR}}
+${extra}`,
+  );
+  return { dir, config, journal: join(dir, "journal.txt"), study: join(dir, ".matrix-tune/counted") };
+}
+
+async function waitFor(cond: () => boolean, what: string, ms = 60_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+interface Lock {
+  pid: number;
+  host: string;
+  startedAt: string;
+  trials: { run: string; pid: number }[];
+}
+const readLock = (study: string): Lock | undefined => {
+  try {
+    return JSON.parse(readFileSync(join(study, "lock"), "utf8"));
+  } catch {
+    return undefined;
+  }
+};
+/** The lock once it lists `n` running trials. */
+async function lockWithTrials(study: string, n: number): Promise<Lock> {
+  await waitFor(() => (readLock(study)?.trials.length ?? 0) >= n, `${n} running trials in the lock`);
+  return readLock(study)!;
+}
+
+const starts = (journal: string) =>
+  existsSync(journal)
+    ? readFileSync(journal, "utf8")
+        .split("\n")
+        .filter((l) => l.startsWith("start"))
+    : [];
+
+describe("one writer per study", () => {
+  it("a second run refuses with exit code 4 and names the holder; the first keeps every result", LIMIT, async (t) => {
+    const { config, journal, study } = setup(t);
+    const first = startCli(["run", config], { env: { JOURNAL: journal, SLEEP_MS: "1500" } });
+    const lock = await lockWithTrials(study, 1);
+    assert.equal(lock.pid, first.child.pid);
+    const second = await runCli(["run", config, "--resume"], { env: { JOURNAL: journal, SLEEP_MS: "0" } });
+    assert.equal(second.code, 4, second.stderr);
+    assert.match(
+      second.stderr,
+      new RegExp(`being run by pid ${lock.pid} on this host \\(${hostname()}\\) since ${lock.startedAt}`),
+    );
+    const done = await first.done;
+    assert.equal(done.code, 0, done.stderr);
+    const state = JSON.parse(readFileSync(join(study, "state.json"), "utf8"));
+    assert.equal(state.trials.filter((x: { status: string }) => x.status === "succeeded").length, 4);
+    assert.equal(starts(journal).length, 4, "the refused run started no trial");
+    assert.equal(existsSync(join(study, "lock")), false, "released at the end");
+  });
+});
+
+describe("no trial outlives its run", () => {
+  for (const how of ["SIGHUP", "SIGTERM", "a second SIGINT"] as const) {
+    it(`${how} stops the trials before the CLI exits`, LIMIT, async (t) => {
+      const { config, journal, study } = setup(t);
+      const run = startCli(["run", config], { env: { JOURNAL: journal, SLEEP_MS: "600000" } });
+      const { trials } = await lockWithTrials(study, 2);
+      if (how === "a second SIGINT") {
+        // A trial that ignores SIGTERM would keep the first Ctrl-C waiting: the second ends it.
+        run.child.kill("SIGINT");
+        await sleep(100);
+        run.child.kill("SIGINT");
+      } else run.child.kill(how);
+      const done = await run.done;
+      assert.equal(done.code, 130, done.stderr);
+      await waitFor(() => trials.every((x) => !alive(x.pid)), "the trials to end", 15_000);
+      assert.equal(existsSync(join(study, "lock")), false, "the lock is released");
+    });
+  }
+
+  it(
+    "a resume after kill -9 ends the trials the dead run left, says which, and never runs beside them",
+    LIMIT,
+    async (t) => {
+      const { config, journal, study } = setup(t);
+      const run = startCli(["run", config], { env: { JOURNAL: journal, SLEEP_MS: "600000" } });
+      const lock = await lockWithTrials(study, 2);
+      run.child.kill("SIGKILL");
+      await run.done;
+      assert.ok(
+        lock.trials.every((x) => alive(x.pid)),
+        "the orphaned trials still run",
+      );
+      const resumed = await runCli(["run", config, "--resume"], { env: { JOURNAL: journal, SLEEP_MS: "10" } });
+      assert.equal(resumed.code, 0, resumed.stderr);
+      assert.match(resumed.stderr, new RegExp(`taking over the lock of pid ${lock.pid}`));
+      for (const x of lock.trials) {
+        assert.match(resumed.stderr, new RegExp(`stopped the trial run ${x.run} \\(pid ${x.pid}, `));
+        assert.equal(alive(x.pid), false, `trial pid ${x.pid} still runs`);
+      }
+      const state = JSON.parse(readFileSync(join(study, "state.json"), "utf8"));
+      assert.equal(state.trials.filter((x: { status: string }) => x.status === "succeeded").length, 4);
+    },
+  );
+});
+
+describe("bounded state", () => {
+  it("a trial printing 300 000 step lines keeps a bounded curve and a small state", LIMIT, async (t) => {
+    const { config, study } = setup(t);
+    writeFileSync(
+      config,
+      `name: counted
+command: [node, chatty.mjs, "300000", "123457"]
+objective: {metric: acc, goal: maximize}
+parameters:
+  x: {type: float, min: 0, max: 1}
+budget: {max_trials: 1}
+`,
+    );
+    const done = await runCli(["run", config]);
+    assert.equal(done.code, 0, done.stderr);
+    const path = join(study, "state.json");
+    const state = JSON.parse(readFileSync(path, "utf8"));
+    const curve: { step: number; values: { acc: number } }[] = state.trials[0].attempts[0].intermediate;
+    assert.ok(curve.length <= CURVE_POINTS + 3, `${curve.length} points`);
+    const steps = curve.map((p) => p.step);
+    for (const s of [0, 123_457, 299_999]) assert.ok(steps.includes(s), `step ${s} kept`);
+    assert.ok(statSync(path).size < 100_000, `state.json is ${statSync(path).size} bytes`);
+  });
+});
+
+describe("a state that cannot be saved", () => {
+  it(
+    "stops the run with exit code 4 naming the path, ends the other trials and leaves no temporary file",
+    LIMIT,
+    async (t) => {
+      const { dir, config, journal, study } = setup(t);
+      const run = startCli(["run", config], { env: { JOURNAL: journal, SLEEP_MS: "0", GATE_DIR: dir } });
+      const { trials } = await lockWithTrials(study, 2);
+      // A directory where state.json goes: the next save fails, as on a full or read-only disk.
+      const state = join(study, "state.json");
+      rmSync(state);
+      mkdirSync(join(state, "in-the-way"), { recursive: true });
+      writeFileSync(join(dir, "go-0"), "");
+      const done = await run.done;
+      assert.equal(done.code, 4, done.stderr);
+      assert.match(done.stderr, new RegExp(`error: cannot save the study state to ${state}: `));
+      assert.doesNotMatch(done.stderr, /\n\s+at /, "no stack trace");
+      await waitFor(() => trials.every((x) => !alive(x.pid)), "the other trial to end", 15_000);
+      assert.deepEqual(
+        readdirSync(study).filter((n) => n.endsWith(".tmp") || n === "lock"),
+        [],
+        "no temporary file, and the lock released",
+      );
+    },
+  );
+});
+
+describe("config limits at the command line", () => {
+  it("a timeout beyond Node's timers is a config error at its line, not a failed study", LIMIT, async (t) => {
+    const { config } = setup(t, "timeout: 597h\n");
+    const done = await runCli(["run", config]);
+    assert.equal(done.code, 2, done.stderr);
+    assert.match(done.stderr, /tune\.yml:10:10: timeout: at most 2147483 seconds/);
+  });
+});
