@@ -53956,7 +53956,7 @@ function repoFromEnv(env = process.env) {
 }
 
 // src/action/collect.ts
-import { existsSync as existsSync4, lstatSync, readdirSync as readdirSync3, readFileSync as readFileSync5, rmSync, writeFileSync as writeFileSync3 } from "node:fs";
+import { existsSync as existsSync4, lstatSync as lstatSync2, readdirSync as readdirSync3, readFileSync as readFileSync5, rmSync, writeFileSync as writeFileSync3 } from "node:fs";
 import { join as join3 } from "node:path";
 
 // src/github/job-names.ts
@@ -53972,7 +53972,7 @@ function parseTrialJobName(name) {
 
 // src/trial/job.ts
 import { existsSync as existsSync3, mkdirSync as mkdirSync2, readdirSync as readdirSync2, readFileSync as readFileSync4, writeFileSync as writeFileSync2 } from "node:fs";
-import { dirname, join as join2, resolve } from "node:path";
+import { dirname as dirname2, join as join2, resolve } from "node:path";
 
 // src/config/load.ts
 var import_yaml = __toESM(require_dist(), 1);
@@ -55423,15 +55423,15 @@ function checkResource(r, v) {
 }
 
 // src/trial/result-file.ts
-import { mkdirSync, readdirSync, readFileSync as readFileSync3, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { lstatSync, mkdirSync, readdirSync, readFileSync as readFileSync3, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 function resultFileName(ref) {
   return `result-${runKey(ref)}.json`;
 }
 var MAX_RESULT_BYTES = 1 << 20;
 function readResultFiles(dir, study) {
   const out = { results: [], problems: [] };
-  for (const path of findResultFiles(dir)) {
+  for (const path of findResultFiles(dir, out.problems)) {
     const size = statSync(path).size;
     if (size > MAX_RESULT_BYTES) {
       out.problems.push(
@@ -55440,17 +55440,28 @@ function readResultFiles(dir, study) {
       continue;
     }
     const read = parseResult(readFileSync3(path, "utf8"), study);
-    if ("problem" in read) out.problems.push(`${path}: ${read.problem}; ignored`);
-    else out.results.push(read.result);
+    const problem = "problem" in read ? read.problem : misplaced(path, read.result);
+    if (problem) out.problems.push(`${path}: ${problem}; ignored`);
+    else if ("result" in read) out.results.push({ path, result: read.result });
   }
   return out;
+}
+var ARTIFACT = /^matrix-tune-result-(\d+-\d+(?:-\d+)?)$/;
+function misplaced(path, result) {
+  const own2 = runKey({ trial: result.trialId, attempt: result.attempt, member: result.member });
+  if (basename(path) !== resultFileName({ trial: result.trialId, attempt: result.attempt, member: result.member }))
+    return `holds the result of run ${own2}, not the run its name says`;
+  const artifact = ARTIFACT.exec(basename(dirname(path)));
+  if (artifact && artifact[1] !== own2) return `the result of run ${own2} in the artifact of run ${artifact[1]}`;
+  return void 0;
 }
 function parseResult(text, study) {
   let raw;
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    return { problem: `not valid JSON (${err.message})` };
+    const at = /position (\d+)/.exec(err.message);
+    return { problem: `not valid JSON${at ? ` (at character ${at[1]})` : ""}` };
   }
   const version2 = raw?.version;
   if (typeof version2 === "number" && version2 !== RESULT_VERSION)
@@ -55463,7 +55474,7 @@ function parseResult(text, study) {
   if (parsed.data.study !== study) return { problem: `belongs to study "${parsed.data.study}", not "${study}"` };
   return { result: parsed.data };
 }
-function findResultFiles(dir) {
+function findResultFiles(dir, problems) {
   let entries;
   try {
     entries = readdirSync(dir).sort();
@@ -55473,8 +55484,10 @@ function findResultFiles(dir) {
   const files = [];
   for (const name of entries) {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) files.push(...findResultFiles(path));
-    else if (/^result-\d+-\d+(-\d+)?\.json$/.test(name)) files.push(path);
+    const stat2 = lstatSync(path);
+    if (stat2.isSymbolicLink()) problems.push(`${path}: a symbolic link, not a result file; ignored`);
+    else if (stat2.isDirectory()) files.push(...findResultFiles(path, problems));
+    else if (stat2.isFile() && /^result-\d+-\d+(-\d+)?\.json$/.test(name)) files.push(path);
   }
   return files;
 }
@@ -55515,7 +55528,7 @@ function payloadRef(payload) {
   return { trial: payload.trial, attempt: payload.attempt, member: payload.member?.index };
 }
 function writeTrialSpec(path, spec) {
-  mkdirSync2(dirname(path), { recursive: true });
+  mkdirSync2(dirname2(path), { recursive: true });
   writeFileSync2(path, `${JSON.stringify(spec, null, 2)}
 `);
 }
@@ -55603,7 +55616,7 @@ function ownResult(path, study, ref) {
     rmSync(path, { recursive: true, force: true });
     throw new Error(`${path} is refused and deleted: ${why}`);
   };
-  const stat2 = lstatSync(path);
+  const stat2 = lstatSync2(path);
   if (!stat2.isFile()) refuse("it is not a plain file");
   if (stat2.size > MAX_RESULT_BYTES) refuse(`it is ${stat2.size} bytes, over the ${MAX_RESULT_BYTES} a result may have`);
   const read = parseResult(readFileSync5(path, "utf8"), study);
@@ -55628,10 +55641,10 @@ function removeLinks(dir) {
     rmSync(dir, { force: true });
     warning(`removed ${dir}: the checkpoint directory was a link`);
   }
-  if (!existsSync4(dir) || !lstatSync(dir).isDirectory()) return;
+  if (!existsSync4(dir) || !lstatSync2(dir).isDirectory()) return;
   for (const entry of readdirSync3(dir)) {
     const path = join3(dir, entry);
-    const stat2 = lstatSync(path);
+    const stat2 = lstatSync2(path);
     if (stat2.isDirectory()) removeLinks(path);
     else if (!stat2.isFile()) {
       rmSync(path, { force: true });
@@ -55641,7 +55654,7 @@ function removeLinks(dir) {
 }
 function isLink(path) {
   try {
-    return lstatSync(path).isSymbolicLink();
+    return lstatSync2(path).isSymbolicLink();
   } catch {
     return false;
   }
@@ -57580,9 +57593,44 @@ function setDoneOutputs(config2, study) {
 import { existsSync as existsSync7 } from "node:fs";
 import { join as join4 } from "node:path";
 
+// src/study/planned.ts
+var runKey2 = (r) => `${r.trialId}/${r.attempt}/${r.member ?? 0}`;
+function screenResults(study, found) {
+  const open3 = new Set(unfinishedRuns(study).map(runKey2));
+  const out = { accepted: [], rejected: [], conflicts: [] };
+  const first = /* @__PURE__ */ new Map();
+  const conflicted = /* @__PURE__ */ new Set();
+  for (const f of found) {
+    const r = f.result;
+    if (study.trials[r.trialId]?.attempts.some((a) => sameRun(a, r))) continue;
+    const key = runKey2(r);
+    if (!open3.has(key)) {
+      out.rejected.push({ found: f, why: whyUnplanned(study, r) });
+      continue;
+    }
+    const seen = first.get(key);
+    if (!seen) first.set(key, f);
+    else if (JSON.stringify(seen.result) !== JSON.stringify(r)) {
+      out.conflicts.push([seen, f]);
+      conflicted.add(key);
+    }
+  }
+  for (const [key, f] of first) if (!conflicted.has(key)) out.accepted.push(f);
+  return out;
+}
+function whyUnplanned(study, r) {
+  const trial = study.trials[r.trialId];
+  if (!trial) return `study ${study.name} has no trial ${r.trialId}`;
+  const members2 = membersOf(study.config);
+  if ((r.member ?? 0) >= members2)
+    return `member ${r.member} of trial ${r.trialId}, but the study runs ${members2} per configuration`;
+  const round = study.rounds.at(-1)?.index ?? 0;
+  return `trial ${r.trialId} attempt ${r.attempt}${r.member !== void 0 ? ` member ${r.member}` : ""} is not a run that round ${round} planned and left open`;
+}
+
 // src/study/store.ts
 import { copyFileSync, existsSync as existsSync6, mkdirSync as mkdirSync3, readFileSync as readFileSync6, renameSync, rmSync as rmSync2, writeFileSync as writeFileSync4 } from "node:fs";
-import { dirname as dirname2 } from "node:path";
+import { dirname as dirname3 } from "node:path";
 var StateError = class extends Error {
 };
 function readStudy(path) {
@@ -57626,7 +57674,7 @@ function readStudyFor(path, config2, remedy) {
 function writeStudy(path, study) {
   const tmp = `${path}.${process.pid}.tmp`;
   try {
-    mkdirSync3(dirname2(path), { recursive: true });
+    mkdirSync3(dirname3(path), { recursive: true });
     writeFileSync4(tmp, `${JSON.stringify(study)}
 `);
     if (existsSync6(path)) copyFileSync(path, `${path}.bak`);
@@ -57655,18 +57703,17 @@ function saveStudy(dir, study) {
 function mergeResultFiles(study, dir, decorate2 = (a) => a) {
   const { results, problems } = readResultFiles(dir, study.name);
   for (const p of problems) warning(p, { title: "matrix-tune: trial result skipped" });
-  let merged = 0;
+  const { accepted, rejected, conflicts } = screenResults(study, results);
+  for (const { found, why } of rejected)
+    warning(`${found.path}: ${why}; ignored`, { title: "matrix-tune: unplanned result skipped" });
+  for (const [a, b] of conflicts)
+    error(
+      `${a.path} and ${b.path} are different results for ${runLabel({ trialId: a.result.trialId, attempt: a.result.attempt, member: a.result.member })}: neither is recorded, and the run counts as one that left no result`,
+      { title: "matrix-tune: conflicting results" }
+    );
   let s = study;
-  for (const r of results) {
-    if (!s.trials[r.trialId]) {
-      warning(`result for trial ${r.trialId}, which study ${s.name} does not have; ignored`);
-      continue;
-    }
-    const next = recordAttempt(s, decorate2(attemptOf(r)));
-    if (next !== s) merged++;
-    s = next;
-  }
-  return { study: s, merged };
+  for (const { result } of accepted) s = recordAttempt(s, decorate2(attemptOf(result)));
+  return { study: s, merged: accepted.length };
 }
 
 // src/action/plan.ts

@@ -35973,7 +35973,7 @@ ${mdTable([["after trial", `best ${config2.objective.metric}`], ...points])}
 
 // src/trial/job.ts
 import { existsSync as existsSync4, mkdirSync as mkdirSync6, readdirSync as readdirSync4, readFileSync as readFileSync7, writeFileSync as writeFileSync5 } from "node:fs";
-import { dirname as dirname3, join as join5, resolve as resolve3 } from "node:path";
+import { dirname as dirname4, join as join5, resolve as resolve3 } from "node:path";
 
 // src/config/trusted.ts
 var TRUSTED_SETTINGS = ["runs_on", "env", "timeout", "budget", "repeats", "folds", "bot"];
@@ -36115,8 +36115,8 @@ function checkResource(r, v) {
 }
 
 // src/trial/result-file.ts
-import { mkdirSync as mkdirSync5, readdirSync as readdirSync3, readFileSync as readFileSync6, statSync, writeFileSync as writeFileSync4 } from "node:fs";
-import { join as join4 } from "node:path";
+import { lstatSync, mkdirSync as mkdirSync5, readdirSync as readdirSync3, readFileSync as readFileSync6, statSync, writeFileSync as writeFileSync4 } from "node:fs";
+import { basename, dirname as dirname3, join as join4 } from "node:path";
 function resultFileName(ref) {
   return `result-${runKey(ref)}.json`;
 }
@@ -36189,7 +36189,7 @@ async function runTrialJob(spec, log, signal) {
     attempt: payload.attempt,
     params: payload.params,
     argv: splitCommand(config2.command),
-    cwd: resolve3(dirname3(loaded.file), config2.workdir ?? "."),
+    cwd: resolve3(dirname4(loaded.file), config2.workdir ?? "."),
     outputDir: spec.outputDir,
     config: config2,
     signal,

@@ -8,6 +8,8 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import * as core from "@actions/core";
 import type { Config } from "../config/schema.ts";
+import { runLabel } from "../github/job-names.ts";
+import { screenResults } from "../study/planned.ts";
 import type { Attempt, Study } from "../study/schema.ts";
 import { readStudyFor, writeStudy } from "../study/store.ts";
 import { createStudy, recordAttempt } from "../study/study.ts";
@@ -31,9 +33,10 @@ export function saveStudy(dir: string, study: Study): string {
 }
 
 /**
- * Records every result file under `dir` that belongs to a trial of the study.
- * Recording is idempotent, so results already in the state change nothing;
- * unreadable files are reported as warnings and skipped, never fatal.
+ * Records the result files under `dir` that fill a run the study planned and
+ * has not recorded (see study/planned.ts). Recording is idempotent, so results
+ * already in the state change nothing; unreadable, unplanned and conflicting
+ * files are reported, each by name, and never fatal.
  */
 export function mergeResultFiles(
   study: Study,
@@ -42,16 +45,15 @@ export function mergeResultFiles(
 ): { study: Study; merged: number } {
   const { results, problems } = readResultFiles(dir, study.name);
   for (const p of problems) core.warning(p, { title: "matrix-tune: trial result skipped" });
-  let merged = 0;
+  const { accepted, rejected, conflicts } = screenResults(study, results);
+  for (const { found, why } of rejected)
+    core.warning(`${found.path}: ${why}; ignored`, { title: "matrix-tune: unplanned result skipped" });
+  for (const [a, b] of conflicts)
+    core.error(
+      `${a.path} and ${b.path} are different results for ${runLabel({ trialId: a.result.trialId, attempt: a.result.attempt, member: a.result.member })}: neither is recorded, and the run counts as one that left no result`,
+      { title: "matrix-tune: conflicting results" },
+    );
   let s = study;
-  for (const r of results) {
-    if (!s.trials[r.trialId]) {
-      core.warning(`result for trial ${r.trialId}, which study ${s.name} does not have; ignored`);
-      continue;
-    }
-    const next = recordAttempt(s, decorate(attemptOf(r)));
-    if (next !== s) merged++;
-    s = next;
-  }
-  return { study: s, merged };
+  for (const { result } of accepted) s = recordAttempt(s, decorate(attemptOf(result)));
+  return { study: s, merged: accepted.length };
 }

@@ -186,7 +186,7 @@ export function recordAttempt(study: Study, recorded: Attempt): Study {
   return { ...study, trials };
 }
 
-function sameRun(a: Pick<Run, "attempt" | "member">, b: Pick<Run, "attempt" | "member">): boolean {
+export function sameRun(a: Pick<Run, "attempt" | "member">, b: Pick<Run, "attempt" | "member">): boolean {
   return a.attempt === b.attempt && (a.member ?? 0) === (b.member ?? 0);
 }
 

@@ -4,8 +4,8 @@
  * forgiving by file: a corrupted file is reported by name and skipped, and every
  * other result is still recorded.
  */
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { type RunRef, runKey } from "../engine/jobs.ts";
 import { type Attempt, RESULT_VERSION, type TrialResult, trialResultSchema } from "../study/schema.ts";
 
@@ -22,8 +22,14 @@ export function writeResultFile(dir: string, study: string, attempt: Attempt): s
   return path;
 }
 
+/** A result as read from its file: the path names it in every warning about it. */
+export interface FoundResult {
+  path: string;
+  result: TrialResult;
+}
+
 export interface ReadResults {
-  results: TrialResult[];
+  results: FoundResult[];
   /** One line per file that could not be used, naming it and why. */
   problems: string[];
 }
@@ -38,7 +44,7 @@ export const MAX_RESULT_BYTES = 1 << 20;
 /** Every `result-*.json` under `dir` (artifact downloads may nest them one level per artifact). */
 export function readResultFiles(dir: string, study: string): ReadResults {
   const out: ReadResults = { results: [], problems: [] };
-  for (const path of findResultFiles(dir)) {
+  for (const path of findResultFiles(dir, out.problems)) {
     const size = statSync(path).size;
     if (size > MAX_RESULT_BYTES) {
       out.problems.push(
@@ -47,10 +53,28 @@ export function readResultFiles(dir: string, study: string): ReadResults {
       continue;
     }
     const read = parseResult(readFileSync(path, "utf8"), study);
-    if ("problem" in read) out.problems.push(`${path}: ${read.problem}; ignored`);
-    else out.results.push(read.result);
+    const problem = "problem" in read ? read.problem : misplaced(path, read.result);
+    if (problem) out.problems.push(`${path}: ${problem}; ignored`);
+    else if ("result" in read) out.results.push({ path, result: read.result });
   }
   return out;
+}
+
+/** The artifact each trial job uploads its result in: `matrix-tune-result-<trial>-<attempt>[-<member>]`. */
+const ARTIFACT = /^matrix-tune-result-(\d+-\d+(?:-\d+)?)$/;
+
+/**
+ * Why a result does not belong where it was found: its file is named for
+ * another run, or it lies in the artifact of another run's job (each artifact
+ * is downloaded into a folder of its own name).
+ */
+function misplaced(path: string, result: TrialResult): string | undefined {
+  const own = runKey({ trial: result.trialId, attempt: result.attempt, member: result.member });
+  if (basename(path) !== resultFileName({ trial: result.trialId, attempt: result.attempt, member: result.member }))
+    return `holds the result of run ${own}, not the run its name says`;
+  const artifact = ARTIFACT.exec(basename(dirname(path)));
+  if (artifact && artifact[1] !== own) return `the result of run ${own} in the artifact of run ${artifact[1]}`;
+  return undefined;
 }
 
 /** A result file's text as a result of this study, or what is wrong with it. */
@@ -59,7 +83,9 @@ export function parseResult(text: string, study: string): { result: TrialResult 
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    return { problem: `not valid JSON (${(err as Error).message})` };
+    // Only the position: the parser's message quotes the text, and the file may be anything.
+    const at = /position (\d+)/.exec((err as Error).message);
+    return { problem: `not valid JSON${at ? ` (at character ${at[1]})` : ""}` };
   }
   const version = (raw as { version?: unknown } | null)?.version;
   if (typeof version === "number" && version !== RESULT_VERSION)
@@ -73,7 +99,12 @@ export function parseResult(text: string, study: string): { result: TrialResult 
   return { result: parsed.data };
 }
 
-function findResultFiles(dir: string): string[] {
+/**
+ * Result files under `dir`, one level of folders per artifact. Artifacts hold
+ * plain files; a symbolic link (to a system file, or a loop) is never
+ * followed, only reported.
+ */
+function findResultFiles(dir: string, problems: string[]): string[] {
   let entries: string[];
   try {
     entries = readdirSync(dir).sort();
@@ -83,8 +114,10 @@ function findResultFiles(dir: string): string[] {
   const files: string[] = [];
   for (const name of entries) {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) files.push(...findResultFiles(path));
-    else if (/^result-\d+-\d+(-\d+)?\.json$/.test(name)) files.push(path);
+    const stat = lstatSync(path);
+    if (stat.isSymbolicLink()) problems.push(`${path}: a symbolic link, not a result file; ignored`);
+    else if (stat.isDirectory()) files.push(...findResultFiles(path, problems));
+    else if (stat.isFile() && /^result-\d+-\d+(-\d+)?\.json$/.test(name)) files.push(path);
   }
   return files;
 }

@@ -354,6 +354,48 @@ describe("the Action under faults", () => {
     assert.equal(state.trials[0]!.status, "succeeded");
   });
 
+  it("records only results for runs the round planned: forged and conflicting result files are named and refused", async () => {
+    const play = new GitHubPlayer(gh, digitsRepo());
+    const cut = await play.run({ inputs: {}, event: prEvent, cancelAfter: 3 });
+    const honest = JSON.parse(
+      readFileSync(join(play.store, String(cut.runId), "matrix-tune-result-0-1", "result-0-1.json"), "utf8"),
+    );
+    // What anyone holding the run's runtime token could upload beside the real results.
+    const forge = (artifact: string, name: string, over: object) =>
+      play.plantArtifact(cut.runId, artifact, { [name]: JSON.stringify({ ...honest, ...over }) });
+    forge("matrix-tune-result-evil", "result-0-7.json", { attempt: 7, value: 100 });
+    forge("matrix-tune-result-evil", "result-1-9.json", { trialId: 1, attempt: 9, value: 1e308 });
+    forge("matrix-tune-result-evil", "result-1-1-5.json", { trialId: 1, member: 5, value: 100 });
+    forge("matrix-tune-result-evil2", "result-2-1.json", { trialId: 2, value: 99 });
+    forge("matrix-tune-result-0-1", "result-1-1.json", { trialId: 1, value: 42 });
+    forge("matrix-tune-result-evil", "result-2-2.json", { trialId: 1, attempt: 1, value: 42 });
+    const report = await play.reportJob(cut.runId, { inputs: {}, event: prEvent }, cut.plan.outputs);
+    assert.equal(report.code, 0, report.stdout);
+    const warnings = report.annotations.join("\n");
+    assert.match(
+      warnings,
+      /result-0-7\.json: trial 0 attempt 7 is not a run that round 1 planned and left open; ignored/,
+    );
+    assert.match(warnings, /result-1-9\.json: trial 1 attempt 9 is not a run/);
+    assert.match(warnings, /result-1-1-5\.json: member 5 of trial 1, but the study runs 1 per configuration/);
+    assert.match(
+      warnings,
+      /::error.*result-2-1\.json and .*result-2-1\.json are different results for trial 2 \(attempt 1\)/,
+    );
+    assert.match(
+      warnings,
+      /matrix-tune-result-0-1\/result-1-1\.json: the result of run 1-1 in the artifact of run 0-1; ignored/,
+    );
+    assert.match(warnings, /result-2-2\.json: holds the result of run 1-1, not the run its name says; ignored/);
+    const state = play.state(cut.runId);
+    assert.deepEqual(
+      state.trials.slice(0, 3).map((t) => t.attempts.map((a) => a.value ?? a.status)),
+      [[honest.value], [state.trials[1]!.attempts[0]!.value], ["failed"]],
+      "the honest results are kept, the conflicting trial counts as one that left no result",
+    );
+    assert.notEqual(state.trials[1]!.attempts[0]!.value, 1e308);
+  });
+
   it("a re-run report job changes nothing and keeps one comment", async () => {
     const play = new GitHubPlayer(gh, digitsRepo());
     const record = await play.run({

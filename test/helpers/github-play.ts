@@ -131,6 +131,19 @@ export class GitHubPlayer {
     this.gh.addArtifact(runId, { name: PLAN_STATE });
   }
 
+  /**
+   * An artifact of the run with these files (name → text), as anything holding
+   * the run's runtime token could upload one; an existing one is replaced.
+   */
+  plantArtifact(runId: number, name: string, files: Record<string, string>): void {
+    const dir = join(this.store, String(runId), name);
+    mkdirSync(dir, { recursive: true });
+    for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
+    const run = this.artifacts.get(runId) ?? new Map<string, string>();
+    run.set(name, dir);
+    this.artifacts.set(runId, run);
+  }
+
   /** The names of a run's artifacts. */
   artifactNames(runId: number): string[] {
     return [...(this.artifacts.get(runId)?.keys() ?? [])].sort();

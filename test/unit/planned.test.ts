@@ -1,0 +1,78 @@
+/** Only the runs a round planned and left open take a result; anything else is refused by name. */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { planRound } from "../../src/engine/plan.ts";
+import { screenResults } from "../../src/study/planned.ts";
+import type { Study, TrialResult } from "../../src/study/schema.ts";
+import { createStudy, recordAttempt } from "../../src/study/study.ts";
+import { runAttempt } from "../helpers/attempts.ts";
+import { configFrom } from "../helpers/config.ts";
+
+const config = configFrom(`
+name: s
+command: [x]
+objective: {metric: loss, goal: minimize}
+parameters:
+  a: {type: float, min: 0, max: 1}
+strategy: random
+budget: {max_trials: 6, parallel: 3}
+`);
+
+function roundOne(): Study {
+  const plan = planRound(config, createStudy(config));
+  assert.equal(plan.kind, "round");
+  return plan.kind === "round" ? plan.study : createStudy(config);
+}
+
+const file = (path: string, trialId: number, attempt: number, member: number | undefined, value: number) => ({
+  path,
+  result: { version: 1, study: "s", ...runAttempt(trialId, attempt, member, value) } as TrialResult,
+});
+
+describe("screenResults", () => {
+  it("takes the round's open runs and refuses attempts, members and trials it never planned", () => {
+    const study = roundOne();
+    const found = [
+      file("r/result-0-1.json", 0, 1, undefined, 0.5),
+      file("r/result-0-7.json", 0, 7, undefined, 100),
+      file("r/result-1-1-5.json", 1, 1, 5, 0.1),
+      file("r/result-9-1.json", 9, 1, undefined, 1e308),
+    ];
+    const { accepted, rejected, conflicts } = screenResults(study, found);
+    assert.deepEqual(
+      accepted.map((f) => f.path),
+      ["r/result-0-1.json"],
+    );
+    assert.deepEqual(
+      rejected.map((r) => [r.found.path, r.why]),
+      [
+        ["r/result-0-7.json", "trial 0 attempt 7 is not a run that round 1 planned and left open"],
+        ["r/result-1-1-5.json", "member 5 of trial 1, but the study runs 1 per configuration"],
+        ["r/result-9-1.json", "study s has no trial 9"],
+      ],
+    );
+    assert.deepEqual(conflicts, []);
+  });
+
+  it("two different results for one run are a conflict, and neither is taken; the same result twice is one", () => {
+    const study = roundOne();
+    const a = file("x/result-2-1.json", 2, 1, undefined, 0.3);
+    const b = file("y/result-2-1.json", 2, 1, undefined, 0.01);
+    const same = file("z/result-1-1.json", 1, 1, undefined, 0.2);
+    const { accepted, conflicts } = screenResults(study, [a, b, same, { ...same, path: "w/result-1-1.json" }]);
+    assert.deepEqual(
+      conflicts.map(([x, y]) => [x.path, y.path]),
+      [["x/result-2-1.json", "y/result-2-1.json"]],
+    );
+    assert.deepEqual(
+      accepted.map((f) => f.path),
+      ["z/result-1-1.json"],
+    );
+  });
+
+  it("a result already recorded is a replay: neither taken again nor refused", () => {
+    const recorded = recordAttempt(roundOne(), runAttempt(0, 1, undefined, 0.5));
+    const { accepted, rejected } = screenResults(recorded, [file("r/result-0-1.json", 0, 1, undefined, 0.5)]);
+    assert.deepEqual([accepted.length, rejected.length], [0, 0]);
+  });
+});
