@@ -34793,12 +34793,58 @@ import { createWriteStream, existsSync as existsSync2, mkdirSync as mkdirSync2, 
 import { hostname as hostname3 } from "node:os";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 
+// src/trial/lines.ts
+var LineSplitter = class {
+  constructor(maxChars = 1 << 16) {
+    this.maxChars = maxChars;
+  }
+  maxChars;
+  pieces = [];
+  length = 0;
+  overlong = false;
+  /** The lines this chunk completes. */
+  push(chunk) {
+    const parts = chunk.split("\n");
+    const lines = [];
+    for (let i = 0; i < parts.length; i++) {
+      this.hold(parts[i]);
+      if (i < parts.length - 1) {
+        const line = this.release();
+        if (line !== void 0) lines.push(line);
+      }
+    }
+    return lines;
+  }
+  /** The last line, when the output ends without a newline. */
+  end() {
+    const line = this.release();
+    return line ? [line] : [];
+  }
+  hold(text) {
+    if (this.overlong || !text) return;
+    this.length += text.length;
+    if (this.length > this.maxChars) {
+      this.overlong = true;
+      this.pieces = [];
+    } else this.pieces.push(text);
+  }
+  release() {
+    const line = this.overlong ? void 0 : this.pieces.join("");
+    this.pieces = [];
+    this.length = 0;
+    this.overlong = false;
+    return line;
+  }
+};
+
 // src/trial/metrics.ts
 var NUMBER = String.raw`[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|NaN|inf|Inf|infinity|Infinity)`;
 var PAIR = new RegExp(String.raw`(?:^|[\s,;])([A-Za-z_][\w./-]*)\s*[=:]\s*((?:${NUMBER})(?:,\d+)*)(?=\s|,|;|$)`, "g");
+var FINAL = /^\s*final\b/i;
 var STEP_KEYS = ["step", "epoch", "iteration", "iter"];
+var ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
 function readLine(line) {
-  const trimmed = line.trim();
+  const trimmed = line.replace(ANSI, "").trim();
   if (trimmed.startsWith("{") && trimmed.endsWith("}")) {
     try {
       const obj = JSON.parse(trimmed);
@@ -34857,6 +34903,7 @@ var LineMetrics = class {
   add(line) {
     const read2 = readLine(line);
     if (!read2) return void 0;
+    const summary = FINAL.test(line.replace(ANSI, ""));
     const pairs = read2.values;
     const stepKey = STEP_KEYS.find((k) => k in pairs && Number.isInteger(pairs[k]) && pairs[k] >= 0);
     const values = {};
@@ -34867,7 +34914,7 @@ var LineMetrics = class {
       else delete this.texts[k];
       if (Number.isFinite(v)) values[k] = v;
     }
-    if (Object.keys(values).length === 0) return void 0;
+    if (summary || Object.keys(values).length === 0) return void 0;
     const step = stepKey ? pairs[stepKey] : this.nextStep;
     this.nextStep = step + 1;
     const entry = { step, values };
@@ -35128,25 +35175,22 @@ async function runTrial(spec) {
       stop();
     };
     const pipe2 = (stream, into, parseLines) => {
-      let partial2 = "";
+      const splitter = new LineSplitter();
+      const read2 = (complete) => {
+        for (const line of complete) {
+          const step = lines.add(line);
+          if (step) onStep(step);
+        }
+      };
       stream.setEncoding("utf8");
       stream.on("data", (chunk) => {
         log.write(chunk);
         tail.push(chunk);
         into.push(chunk);
-        if (!parseLines) return;
-        const parts = (partial2 + chunk).split("\n");
-        partial2 = parts.pop();
-        for (const line of parts) {
-          const step = lines.add(line);
-          if (step) onStep(step);
-        }
+        if (parseLines) read2(splitter.push(chunk));
       });
       stream.on("end", () => {
-        if (parseLines && partial2) {
-          const step = lines.add(partial2);
-          if (step) onStep(step);
-        }
+        if (parseLines) read2(splitter.end());
       });
     };
     pipe2(child.stdout, stdout, spec.config.metrics.lines);

@@ -10,6 +10,8 @@ import type { Intermediate } from "../study/schema.ts";
 const NUMBER = String.raw`[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|NaN|inf|Inf|infinity|Infinity)`;
 // A number followed by `,digits` is a decimal comma (`acc=0,95`): captured to be refused, not read as 0.
 const PAIR = new RegExp(String.raw`(?:^|[\s,;])([A-Za-z_][\w./-]*)\s*[=:]\s*((?:${NUMBER})(?:,\d+)*)(?=\s|,|;|$)`, "g");
+/** A summary line: `final acc=0.95`, `Final: loss=0.1`. */
+const FINAL = /^\s*final\b/i;
 /** Keys that say which step a line belongs to rather than being a metric. */
 const STEP_KEYS = ["step", "epoch", "iteration", "iter"];
 
@@ -28,8 +30,12 @@ export function parseMetricLine(line: string): Record<string, number> | undefine
   return readLine(line)?.values;
 }
 
+/** Terminal colour and cursor codes: a coloured `acc=0.9` is still `acc=0.9`. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ESC is what starts every such code.
+const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
+
 function readLine(line: string): Readings | undefined {
-  const trimmed = line.trim();
+  const trimmed = line.replace(ANSI, "").trim();
   if (trimmed.startsWith("{") && trimmed.endsWith("}")) {
     try {
       const obj: unknown = JSON.parse(trimmed);
@@ -111,6 +117,8 @@ export class LineMetrics {
   add(line: string): Intermediate | undefined {
     const read = readLine(line);
     if (!read) return undefined;
+    // `final acc=0.95`: the trial's summary. Its values are the last ones, but it is no step of the curve.
+    const summary = FINAL.test(line.replace(ANSI, ""));
     const pairs = read.values;
     const stepKey = STEP_KEYS.find((k) => k in pairs && Number.isInteger(pairs[k]) && pairs[k]! >= 0);
     const values: Record<string, number> = {};
@@ -121,7 +129,7 @@ export class LineMetrics {
       else delete this.texts[k];
       if (Number.isFinite(v)) values[k] = v;
     }
-    if (Object.keys(values).length === 0) return undefined;
+    if (summary || Object.keys(values).length === 0) return undefined;
     const step = stepKey ? pairs[stepKey]! : this.nextStep;
     this.nextStep = step + 1;
     const entry = { step, values };

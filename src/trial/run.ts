@@ -16,6 +16,7 @@ import type { Params } from "../space/space.ts";
 import type { Attempt, Intermediate } from "../study/schema.ts";
 import { expandArgv } from "./command.ts";
 import { missingEnvNote, trialEnv } from "./env.ts";
+import { LineSplitter } from "./lines.ts";
 import { LineMetrics, matchDefinitions, parseMetricsFile, resolveMetrics } from "./metrics.ts";
 import { outputNames, pipeHolders } from "./pipe-holders.ts";
 import { MedianPruner, type PruneRule } from "./prune.ts";
@@ -198,25 +199,22 @@ export async function runTrial(spec: TrialSpec): Promise<TrialOutcome> {
       stop();
     };
     const pipe = (stream: NodeJS.ReadableStream, into: TailBuffer, parseLines: boolean) => {
-      let partial = "";
+      const splitter = new LineSplitter();
+      const read = (complete: string[]) => {
+        for (const line of complete) {
+          const step = lines.add(line);
+          if (step) onStep(step);
+        }
+      };
       stream.setEncoding("utf8");
       stream.on("data", (chunk: string) => {
         log.write(chunk);
         tail.push(chunk);
         into.push(chunk);
-        if (!parseLines) return;
-        const parts = (partial + chunk).split("\n");
-        partial = parts.pop()!;
-        for (const line of parts) {
-          const step = lines.add(line);
-          if (step) onStep(step);
-        }
+        if (parseLines) read(splitter.push(chunk));
       });
       stream.on("end", () => {
-        if (parseLines && partial) {
-          const step = lines.add(partial);
-          if (step) onStep(step);
-        }
+        if (parseLines) read(splitter.end());
       });
     };
     pipe(child.stdout!, stdout, spec.config.metrics.lines);

@@ -200,6 +200,24 @@ describe("runTrial", () => {
     assert.deepEqual(attempt.metrics, { loss: 0.0625, acc: 0.75 });
   });
 
+  it("reads 64 MB printed without a newline, then a metric line, without holding the blob", LIMIT, async (t) => {
+    const dir = tempDir(t);
+    const blob =
+      "const b = Buffer.alloc(1 << 20, 120); for (let i = 0; i < 64; i++) process.stdout.write(b); process.stdout.write('\\nloss=0.5\\n');";
+    const attempt = finished(
+      await runTrial(
+        spec(dir, [NODE, "-e", blob], {
+          config: {
+            objective: { metric: "loss", goal: "minimize" },
+            metrics: { record: [], definitions: [], lines: true },
+          },
+        }),
+      ),
+    );
+    assert.equal(attempt.status, "succeeded", JSON.stringify({ ...attempt, logTail: "" }));
+    assert.deepEqual(attempt.intermediate, [{ step: 0, values: { loss: 0.5 } }]);
+  });
+
   it("reads no line metrics when metrics.lines is false", LIMIT, async (t) => {
     const dir = tempDir(t);
     const seen: Intermediate[] = [];

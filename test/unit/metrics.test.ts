@@ -92,6 +92,22 @@ describe("parseMetricLine", () => {
 });
 
 describe("LineMetrics", () => {
+  it("reads coloured lines, and takes a `final` summary line as the last values but not as a step", () => {
+    const lm = new LineMetrics();
+    assert.deepEqual(lm.add("\u001b[32mepoch=1 acc=0.8\u001b[0m"), { step: 1, values: { acc: 0.8 } });
+    assert.deepEqual(lm.add("\u001b[1;33mepoch=2\u001b[0m acc=\u001b[1m0.9\u001b[0m"), {
+      step: 2,
+      values: { acc: 0.9 },
+    });
+    assert.equal(lm.add("final acc=0.95 loss=0.1"), undefined);
+    assert.equal(lm.add("\u001b[1mFinal:\u001b[0m acc=0.96"), undefined);
+    assert.deepEqual(
+      lm.steps.map((s) => s.step),
+      [1, 2],
+    );
+    assert.deepEqual(lm.last, { acc: 0.96, loss: 0.1 });
+  });
+
   it("counts steps itself when lines carry no step key", () => {
     const lm = new LineMetrics();
     assert.deepEqual(lm.add("loss=1"), { step: 0, values: { loss: 1 } });
