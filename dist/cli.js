@@ -34617,7 +34617,7 @@ function paramsText(config2, trial) {
 }
 
 // src/local/run.ts
-import { cpSync, existsSync as existsSync3, mkdirSync as mkdirSync4, readdirSync as readdirSync2, renameSync as renameSync3, rmSync as rmSync3 } from "node:fs";
+import { cpSync, existsSync as existsSync3, mkdirSync as mkdirSync4, readdirSync as readdirSync2, renameSync as renameSync3, rmSync as rmSync4 } from "node:fs";
 import { dirname as dirname2, join as join3, resolve as resolve2 } from "node:path";
 
 // src/trial/prune.ts
@@ -35273,7 +35273,7 @@ function lastLine(text) {
 }
 
 // src/local/lock.ts
-import { linkSync, mkdirSync as mkdirSync3, readFileSync as readFileSync5, renameSync as renameSync2, unlinkSync, writeFileSync as writeFileSync3 } from "node:fs";
+import { linkSync, mkdirSync as mkdirSync3, readFileSync as readFileSync5, renameSync as renameSync2, rmSync as rmSync3, unlinkSync, writeFileSync as writeFileSync3 } from "node:fs";
 import { hostname as hostname4 } from "node:os";
 import { join as join2 } from "node:path";
 
@@ -35325,7 +35325,7 @@ function acquireLock(dir, say) {
   const path = join2(dir, LOCK_FILE);
   const own2 = { pid: process.pid, host: hostname4(), startedAt: (/* @__PURE__ */ new Date()).toISOString(), trials: [] };
   for (let i = 0; i < 2; i++) {
-    if (create(path, own2)) return holding(path, own2);
+    if (create(path, own2)) return holding(path, own2, say);
     const held = readLock(path);
     if (held.pid === process.pid && held.host === own2.host)
       throw new LockError(`${path}: this process holds it already`);
@@ -35347,15 +35347,15 @@ function acquireLock(dir, say) {
 }
 function create(path, info) {
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync3(tmp, JSON.stringify(info));
   try {
+    writeFileSync3(tmp, JSON.stringify(info));
     linkSync(tmp, path);
     return true;
   } catch (err) {
     if (err.code === "EEXIST") return false;
     throw new StateError(`${path}: cannot create the study's lock file: ${err.message}`);
   } finally {
-    unlinkSync(tmp);
+    rmSync3(tmp, { force: true });
   }
 }
 function readLock(path) {
@@ -35379,13 +35379,23 @@ function endTrials(held) {
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
   return left;
 }
-function holding(path, info) {
+function holding(path, info, say) {
   const running = /* @__PURE__ */ new Map();
   let held = true;
+  let warned = false;
   const save = () => {
     const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync3(tmp, JSON.stringify({ ...info, trials: [...running].map(([run, pid]) => ({ run, pid })) }));
-    renameSync2(tmp, path);
+    try {
+      writeFileSync3(tmp, JSON.stringify({ ...info, trials: [...running].map(([run, pid]) => ({ run, pid })) }));
+      renameSync2(tmp, path);
+    } catch (err) {
+      rmSync3(tmp, { force: true });
+      if (!warned)
+        say(
+          `cannot record the running trials in ${path} (${err.message}): were this run killed, a resume could not stop them`
+        );
+      warned = true;
+    }
   };
   const release = () => {
     if (!held) return;
@@ -35427,7 +35437,7 @@ function prepareCheckpoint(outputDir, from) {
   const source = from && join3(from, "checkpoint");
   if (source && existsSync3(source)) {
     const partial2 = `${dir}.partial`;
-    rmSync3(partial2, { recursive: true, force: true });
+    rmSync4(partial2, { recursive: true, force: true });
     cpSync(source, partial2, { recursive: true });
     renameSync3(partial2, dir);
   } else mkdirSync4(dir, { recursive: true });

@@ -6,7 +6,7 @@
  * with SIGKILL, or its machine's terminal closed) ends the trials it left behind
  * before running anything beside them.
  */
-import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
@@ -42,7 +42,7 @@ export function acquireLock(dir: string, say: (message: string) => void): StudyL
   const own: LockInfo = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), trials: [] };
   // Two tries: the second follows taking over a stale lock.
   for (let i = 0; i < 2; i++) {
-    if (create(path, own)) return holding(path, own);
+    if (create(path, own)) return holding(path, own, say);
     const held = readLock(path);
     if (held.pid === process.pid && held.host === own.host)
       throw new LockError(`${path}: this process holds it already`);
@@ -67,15 +67,15 @@ export function acquireLock(dir: string, say: (message: string) => void): StudyL
 /** Written complete beside it, then linked into place: the link fails if the lock exists, and never shows a half-written file. */
 function create(path: string, info: LockInfo): boolean {
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(info));
   try {
+    writeFileSync(tmp, JSON.stringify(info));
     linkSync(tmp, path);
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
     throw new StateError(`${path}: cannot create the study's lock file: ${(err as Error).message}`);
   } finally {
-    unlinkSync(tmp);
+    rmSync(tmp, { force: true });
   }
 }
 
@@ -103,13 +103,26 @@ function endTrials(held: LockInfo): LockInfo["trials"] {
   return left;
 }
 
-function holding(path: string, info: LockInfo): StudyLock {
+function holding(path: string, info: LockInfo, say: (message: string) => void): StudyLock {
   const running = new Map<string, number>();
   let held = true;
+  let warned = false;
+  // The list of running trials only helps a later run clean up after a crash:
+  // failing to update it (a full disk) must not stop this run, whose state
+  // write says what is wrong in its own words.
   const save = () => {
     const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ ...info, trials: [...running].map(([run, pid]) => ({ run, pid })) }));
-    renameSync(tmp, path);
+    try {
+      writeFileSync(tmp, JSON.stringify({ ...info, trials: [...running].map(([run, pid]) => ({ run, pid })) }));
+      renameSync(tmp, path);
+    } catch (err) {
+      rmSync(tmp, { force: true });
+      if (!warned)
+        say(
+          `cannot record the running trials in ${path} (${(err as Error).message}): were this run killed, a resume could not stop them`,
+        );
+      warned = true;
+    }
   };
   const release = () => {
     if (!held) return;

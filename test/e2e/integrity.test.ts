@@ -3,6 +3,7 @@
  * no trial outliving its run, bounded state however much a trial prints.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import {
   copyFileSync,
   existsSync,
@@ -204,5 +205,64 @@ describe("config limits at the command line", () => {
     const done = await runCli(["run", config]);
     assert.equal(done.code, 2, done.stderr);
     assert.match(done.stderr, /tune\.yml:10:10: timeout: at most 2147483 seconds/);
+  });
+});
+
+describe("a real full disk and a real read-only disk (tmpfs)", () => {
+  /** A small tmpfs for the test, or the reason there cannot be one here (not root, no mount in a container). */
+  function smallDisk(t: TestContext, kb: number): string | undefined {
+    const dir = mkdtempSync(join(tmpdir(), "mt-tmpfs-"));
+    const mounted = spawnSync("mount", ["-t", "tmpfs", "-o", `size=${kb}k`, "tmpfs", dir], { encoding: "utf8" });
+    if (mounted.status !== 0) {
+      rmSync(dir, { recursive: true, force: true });
+      t.skip(`cannot mount a tmpfs here (${(mounted.stderr || mounted.error?.message || "").trim()}): needs root`);
+      return undefined;
+    }
+    t.after(() => {
+      spawnSync("umount", [dir]);
+      rmSync(dir, { recursive: true, force: true });
+    });
+    return dir;
+  }
+  const study = (dir: string) => join(dir, ".matrix-tune", "counted");
+  const leftovers = (dir: string) => readdirSync(study(dir)).filter((n) => n.endsWith(".tmp"));
+  const writeConfig = (dir: string, trials: number) =>
+    writeFileSync(
+      join(dir, "tune.yml"),
+      `name: counted\ncommand: [node, -e, "console.log('loss=' + process.argv[1])", "\${x}"]\nobjective: {metric: loss, goal: minimize}\nparameters:\n  x: {type: float, min: 0, max: 1}\nstrategy: sobol\nbudget: {max_trials: ${trials}, parallel: 4}\n`,
+    );
+
+  it(
+    "a disk that fills up mid-study: exit 4 naming the state file, no stack trace, no temporary file, the saved state intact",
+    LIMIT,
+    async (t) => {
+      const dir = smallDisk(t, 256);
+      if (!dir) return;
+      writeConfig(dir, 200);
+      const done = await runCli(["run", join(dir, "tune.yml"), "--no-progress"]);
+      assert.equal(done.code, 4, done.stdout + done.stderr);
+      assert.match(done.stderr, /error: cannot save the study state to .*state\.json: ENOSPC/);
+      assert.doesNotMatch(done.stdout + done.stderr, /\n\s+at /, "no stack trace");
+      assert.deepEqual(leftovers(dir), []);
+      const saved = JSON.parse(readFileSync(join(study(dir), "state.json"), "utf8"));
+      assert.ok(
+        saved.trials.some((x: { status: string }) => x.status === "succeeded"),
+        "what finished before is kept",
+      );
+    },
+  );
+
+  it("a study on a disk that became read-only: --resume says so and changes nothing", LIMIT, async (t) => {
+    const dir = smallDisk(t, 4096);
+    if (!dir) return;
+    writeConfig(dir, 4);
+    assert.equal((await runCli(["run", join(dir, "tune.yml"), "--no-progress"])).code, 0);
+    const before = readFileSync(join(study(dir), "state.json"), "utf8");
+    assert.equal(spawnSync("mount", ["-o", "remount,ro", dir]).status, 0);
+    const done = await runCli(["run", join(dir, "tune.yml"), "--resume", "--max-trials", "8", "--no-progress"]);
+    assert.equal(done.code, 4, done.stdout + done.stderr);
+    assert.match(done.stderr, /EROFS: read-only file system/);
+    assert.doesNotMatch(done.stdout + done.stderr, /\n\s+at /, "no stack trace");
+    assert.equal(readFileSync(join(study(dir), "state.json"), "utf8"), before);
   });
 });
