@@ -351,10 +351,10 @@ describe("runTrial", () => {
     const attempt = finished(
       await runTrial(spec(dir, fixture("grandchild.mjs", "5000", "wait"), { config: { timeout: 2 } })),
     );
-    const elapsed = Date.now() - started;
+    // Ordering, not a stopwatch: the trial ended before the grandchild could write its file.
+    assert.equal(existsSync(join(dir, "out", "grandchild.txt")), false);
     assert.equal(failed(attempt), "timed out after 2s (timeout)");
     assert.equal(attempt.signal, "SIGTERM");
-    assert.ok(elapsed < 4500, `took ${elapsed} ms`);
 
     const pid = Number(readFileSync(join(dir, "out", "grandchild.pid"), "utf8"));
     assert.ok(pid > 0);
@@ -366,16 +366,14 @@ describe("runTrial", () => {
 
   it("sends SIGKILL after the grace period to a trial that ignores SIGTERM", LIMIT, async (t) => {
     const dir = tempDir(t);
-    const started = Date.now();
     const attempt = finished(
       // The timeout leaves Node ample time to start and install its SIGTERM handler, even on a loaded machine.
       await runTrial(spec(dir, fixture("ignore-term.mjs"), { killGraceS: 0.2, config: { timeout: 2 } })),
     );
-    const elapsed = Date.now() - started;
     assert.equal(failed(attempt), "timed out after 2s (timeout)");
-    assert.equal(attempt.signal, "SIGKILL");
+    // It saw SIGTERM first, and only SIGKILL ended it.
     assert.match(attempt.logTail, /got SIGTERM, ignoring it/);
-    assert.ok(elapsed >= 2150 && elapsed < 6000, `took ${elapsed} ms`);
+    assert.equal(attempt.signal, "SIGKILL");
   });
 
   it("ends grandchildren left behind when the leader exits", LIMIT, async (t) => {
@@ -384,9 +382,9 @@ describe("runTrial", () => {
     const attempt = finished(
       await runTrial(spec(dir, fixture("grandchild.mjs", "1500", "exit"), { config: { timeout: 5 } })),
     );
-    const elapsed = Date.now() - started;
-    // The grandchild holds the output pipes; the trial must not wait for it (or time out).
-    assert.ok(elapsed < 3000, `took ${elapsed} ms`);
+    // The grandchild holds the output pipes; the trial must not wait for it (or time out):
+    // it ended before the grandchild could write its file.
+    assert.equal(existsSync(join(dir, "out", "grandchild.txt")), false);
     assert.equal(attempt.exitCode, 0);
     assert.match(failed(attempt), /objective "val_loss" not found/);
     const pid = Number(readFileSync(join(dir, "out", "grandchild.pid"), "utf8"));
@@ -473,14 +471,13 @@ describe("runTrial", () => {
     const dir = tempDir(t);
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 200);
-    const started = Date.now();
     const outcome = await runTrial(
       spec(dir, fixture("emit.mjs", "out:loss=1", "sleep:5000", 'file:{"val_loss": 1}'), {
         signal: controller.signal,
       }),
     );
     assert.deepEqual(outcome, { kind: "interrupted" });
-    assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
+    // Stopped before the trial's sleep ended and it wrote its metrics.
     assert.equal(existsSync(join(dir, "out", "metrics.json")), false);
   });
 
@@ -488,10 +485,11 @@ describe("runTrial", () => {
     const dir = tempDir(t);
     const controller = new AbortController();
     controller.abort();
-    const started = Date.now();
-    const outcome = await runTrial(spec(dir, fixture("emit.mjs", "sleep:5000"), { signal: controller.signal }));
+    const outcome = await runTrial(
+      spec(dir, fixture("emit.mjs", "sleep:5000", 'file:{"val_loss": 1}'), { signal: controller.signal }),
+    );
     assert.deepEqual(outcome, { kind: "interrupted" });
-    assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
+    assert.equal(existsSync(join(dir, "out", "metrics.json")), false, "the trial never ran to its end");
   });
 
   it("does not read a metrics file left by an earlier attempt", LIMIT, async (t) => {
