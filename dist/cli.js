@@ -31352,6 +31352,14 @@ var metricDefinition = external_exports.strictObject({
   }, "not a valid regular expression").describe("the first capture group is the value; the last match in the output wins"),
   stream: external_exports.enum(["stdout", "stderr", "both"]).default("both")
 });
+var deviceId = external_exports.union([
+  external_exports.int().min(0),
+  external_exports.string().regex(
+    /^[A-Za-z0-9][A-Za-z0-9_:.-]*$/,
+    "a device is an index (0, 1, \u2026) or a UUID such as GPU-8f3c\u2026, with no comma or space"
+  )
+]).transform(String);
+var devicesSchema = external_exports.array(deviceId).min(1).max(256).refine((ids) => new Set(ids).size === ids.length, "each device may be listed only once");
 var configSchema = external_exports.strictObject({
   $schema: external_exports.string().optional(),
   name: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "a study name is letters, digits, '.', '_' and '-'").describe("the study's name; also names its state directory"),
@@ -31391,6 +31399,9 @@ var configSchema = external_exports.strictObject({
   seed: external_exports.int().min(0).default(0),
   compare: external_exports.enum(["base", "off"]).default("base").describe("on a pull request, compare the best trial with the base branch's latest study (off: no comparison)"),
   runs_on: external_exports.union([external_exports.string().min(1), external_exports.array(external_exports.string().min(1)).min(1)]).default("ubuntu-latest").describe("GitHub Actions: the runner labels trial jobs run on, e.g. [self-hosted, gpu]"),
+  devices: devicesSchema.optional().describe(
+    "local runner only (`matrix-tune run`): the GPUs trials share, one per running trial process as CUDA_VISIBLE_DEVICES and TUNE_DEVICE; at most this many processes run at once"
+  ),
   bot: external_exports.strictObject({
     permission: external_exports.enum(["triage", "write", "maintain", "admin"]).default("write").describe("the least repository permission a commenter needs for /tune"),
     allow_forks: external_exports.boolean().default(false).describe("run /tune on pull requests from forks (their code then runs on your runners)"),
@@ -34568,8 +34579,10 @@ function createProgress(config2, out, live) {
       round = r;
       done = finishedTrials(study);
       bestId = bestTrial(study, goal)?.id;
-      for (const id of ids) running.set(id, void 0);
       println(`round ${r}${resumed ? " (resumed)" : ""}: trials ${ids.join(", ")}`);
+    },
+    runStarted(trialId) {
+      if (!running.has(trialId)) running.set(trialId, void 0);
     },
     intermediate(trialId, value) {
       running.set(trialId, value);
@@ -34774,16 +34787,19 @@ function readStudyFor(path, config2, remedy) {
   return { ...study, config: config2 };
 }
 function writeStudy(path, study) {
+  writeAtomically(path, `${JSON.stringify(study)}
+`, "the study state", true);
+}
+function writeAtomically(path, text, what, backup = false) {
   const tmp = `${path}.${process.pid}.tmp`;
   try {
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(tmp, `${JSON.stringify(study)}
-`);
-    if (existsSync(path)) copyFileSync(path, `${path}.bak`);
+    writeFileSync(tmp, text);
+    if (backup && existsSync(path)) copyFileSync(path, `${path}.bak`);
     renameSync(tmp, path);
   } catch (err) {
     rmSync(tmp, { force: true });
-    throw new StateError(`cannot save the study state to ${path}: ${err.message}`);
+    throw new StateError(`cannot save ${what} to ${path}: ${err.message}`);
   }
 }
 
@@ -35034,6 +35050,9 @@ async function runTrial(spec) {
     TUNE_OUTPUT_DIR: outputDir,
     TUNE_SEED: String(member.seed)
   });
+  env.TUNE_SLOT = String(spec.slot?.index ?? 0);
+  if (spec.slot?.device !== void 0)
+    Object.assign(env, { CUDA_VISIBLE_DEVICES: spec.slot.device, TUNE_DEVICE: spec.slot.device });
   if (member.folds > 1) Object.assign(env, { TUNE_FOLD: String(member.fold), TUNE_FOLDS: String(member.folds) });
   if (spec.checkpointDir) {
     mkdirSync2(spec.checkpointDir, { recursive: true });
@@ -35367,6 +35386,63 @@ function holding(path, info) {
   };
 }
 
+// src/local/slots.ts
+function processesAtOnce(config2) {
+  return Math.min(config2.budget.parallel, config2.devices?.length ?? Number.POSITIVE_INFINITY);
+}
+function concurrencyText(config2) {
+  const per = config2.budget.parallel;
+  const members2 = membersOf(config2);
+  const at = processesAtOnce(config2);
+  return [
+    `${per} trial${per > 1 ? "s" : ""} per round`,
+    members2 > 1 ? ` \xD7 ${members2} runs each` : "",
+    `, ${at} process${at > 1 ? "es" : ""} at a time`,
+    config2.devices ? ` on device${config2.devices.length > 1 ? "s" : ""} ${config2.devices.join(",")}` : ""
+  ].join("");
+}
+var Slots = class {
+  constructor(size, devices) {
+    this.devices = devices;
+    if (!Number.isInteger(size) || size < 1) throw new RangeError(`slots: size must be at least 1, not ${size}`);
+    if (devices && devices.length < size)
+      throw new RangeError(`slots: ${size} slots need ${size} devices, not ${devices.length}`);
+    this.size = size;
+    this.free = Array.from({ length: size }, () => true);
+  }
+  devices;
+  size;
+  free;
+  waiting = [];
+  /** The lowest free slot, once there is one. */
+  acquire() {
+    const index = this.free.indexOf(true);
+    if (index < 0) return new Promise((resolve4) => this.waiting.push(resolve4));
+    this.free[index] = false;
+    return Promise.resolve(this.slot(index));
+  }
+  /** Gives the slot to the longest waiting run, or frees it. */
+  release(slot) {
+    if (this.free[slot.index] !== false) throw new Error(`slots: slot ${slot.index} is not held`);
+    const next = this.waiting.shift();
+    if (next) next(this.slot(slot.index));
+    else this.free[slot.index] = true;
+  }
+  /** Runs `task` holding a slot, freed however the task ends. */
+  async with(task) {
+    const slot = await this.acquire();
+    try {
+      return await task(slot);
+    } finally {
+      this.release(slot);
+    }
+  }
+  slot(index) {
+    const device = this.devices?.[index];
+    return device === void 0 ? { index } : { index, device };
+  }
+};
+
 // src/local/run.ts
 function studyPaths(configFile, config2, stateDir) {
   const dir = resolve2(stateDir ?? join3(dirname2(configFile), ".matrix-tune", config2.name));
@@ -35441,40 +35517,48 @@ async function runRounds(opts, running) {
     progress.roundStarted(study, plan.round, ids, plan.resumed);
     if (plan.note) progress.message(plan.note);
     const jobs = jobsFor(config2, study, plan.runs);
+    const slots = new Slots(processesAtOnce(config2), config2.devices);
     const settled = await Promise.allSettled(
-      jobs.map(async (job) => {
-        const ref = { trial: job.trialId, attempt: job.attempt, member: job.member?.index };
-        const outputDir = paths.runDir(ref);
-        const run = runKey(ref);
-        const outcome = await runTrial({
-          study: config2.name,
-          trialId: job.trialId,
-          attempt: job.attempt,
-          params: job.params,
-          argv,
-          cwd,
-          outputDir,
-          config: config2,
-          signal: stopTrials,
-          checkpointDir: prepareCheckpoint(outputDir, job.resume && paths.runDir(job.resume)),
-          ...job.member ? { member: job.member } : {},
-          ...job.prune ? { prune: job.prune } : {},
-          onIntermediate: (v) => progress.intermediate(job.trialId, v),
-          onStart: (pid) => running(run, pid),
-          rungSteps: curveKeep(study).pinned
-        }).finally(() => running(run, void 0));
-        if (outcome.kind === "finished") {
-          study = recordAttempt(study, outcome.attempt);
-          try {
-            save();
-          } catch (err) {
-            unsaved.abort();
-            throw err;
+      jobs.map(
+        (job) => slots.with(async (slot) => {
+          if (stopTrials.aborted) return { kind: "interrupted" };
+          const ref = { trial: job.trialId, attempt: job.attempt, member: job.member?.index };
+          const outputDir = paths.runDir(ref);
+          const run = runKey(ref);
+          const outcome = await runTrial({
+            study: config2.name,
+            trialId: job.trialId,
+            attempt: job.attempt,
+            params: job.params,
+            argv,
+            cwd,
+            outputDir,
+            config: config2,
+            signal: stopTrials,
+            checkpointDir: prepareCheckpoint(outputDir, job.resume && paths.runDir(job.resume)),
+            ...job.member ? { member: job.member } : {},
+            ...job.prune ? { prune: job.prune } : {},
+            onIntermediate: (v) => progress.intermediate(job.trialId, v),
+            onStart: (pid) => {
+              running(run, pid);
+              progress.runStarted(job.trialId);
+            },
+            rungSteps: curveKeep(study).pinned,
+            slot
+          }).finally(() => running(run, void 0));
+          if (outcome.kind === "finished") {
+            study = recordAttempt(study, outcome.attempt);
+            try {
+              save();
+            } catch (err) {
+              unsaved.abort();
+              throw err;
+            }
+            progress.trialFinished(study, outcome.attempt);
           }
-          progress.trialFinished(study, outcome.attempt);
-        }
-        return outcome;
-      })
+          return outcome;
+        })
+      )
     );
     const failure2 = settled.find((r) => r.status === "rejected");
     if (failure2) throw failure2.reason;
@@ -36295,6 +36379,13 @@ var nonNegativeInt = (name) => (v) => {
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number of at least 0`);
   return n;
 };
+var deviceList = (v) => {
+  const parsed = devicesSchema.safeParse(v.split(",").map((d) => d.trim()));
+  if (parsed.success) return parsed.data;
+  throw new InvalidArgumentError(
+    `--devices is a comma-separated list of device ids such as 0,1,2,3: ${parsed.error.issues[0].message}`
+  );
+};
 function load(file2, flags = {}) {
   const loaded = loadConfig(file2);
   const config2 = applyOverrides(loaded.config, {
@@ -36302,7 +36393,7 @@ function load(file2, flags = {}) {
     parallel: flags.parallel,
     max_trials: flags.maxTrials
   });
-  return { ...loaded, config: config2 };
+  return { ...loaded, config: flags.devices ? { ...config2, devices: flags.devices } : config2 };
 }
 function terminalReport(config2, study) {
   const spark = sparkline(config2, study);
@@ -36350,7 +36441,15 @@ function buildProgram() {
 matrix:
 ${JSON.stringify(matrix)}`);
   });
-  program2.command("run").description("run the study here, each round's trials as parallel processes").argument("<config>", "tuning config").option("--parallel <n>", "trials per round (overrides budget.parallel)", positiveInt("--parallel")).option("--seed <s>", "seed (overrides seed)", nonNegativeInt("--seed")).option(
+  program2.command("run").description("run the study here, each round's trials as parallel processes").argument("<config>", "tuning config").option(
+    "--parallel <n>",
+    "trials per round and processes at once (overrides budget.parallel)",
+    positiveInt("--parallel")
+  ).option(
+    "--devices <ids>",
+    "GPUs to share out, one per running trial process, e.g. 0,1,2,3 (overrides devices)",
+    deviceList
+  ).option("--seed <s>", "seed (overrides seed)", nonNegativeInt("--seed")).option(
     "--max-trials <n>",
     "total trials (overrides budget.max_trials; raise it with --resume to extend a study)",
     positiveInt("--max-trials")
@@ -36372,7 +36471,7 @@ ${JSON.stringify(matrix)}`);
     const signals = ["SIGINT", "SIGTERM", "SIGHUP"];
     for (const s of signals) process.on(s, onSignal);
     progress.message(
-      `study ${config2.name}: ${config2.strategy} search over ${Object.keys(config2.parameters).length} parameters, ${config2.budget.max_trials} trials, ${config2.budget.parallel} per round \u2192 ${paths.dir}`
+      `study ${config2.name}: ${config2.strategy} search over ${Object.keys(config2.parameters).length} parameters, ${config2.budget.max_trials} trials, ${concurrencyText(config2)} \u2192 ${paths.dir}`
     );
     try {
       const { study, interrupted } = await runLocalStudy({

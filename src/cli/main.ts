@@ -8,10 +8,11 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { ConfigError } from "../config/errors.ts";
 import { type LoadedConfig, loadConfig } from "../config/load.ts";
 import { applyOverrides, OverrideError } from "../config/overrides.ts";
-import { type Config, STRATEGIES } from "../config/schema.ts";
+import { type Config, devicesSchema, STRATEGIES } from "../config/schema.ts";
 import { planRound } from "../engine/plan.ts";
 import { createProgress } from "../local/progress.ts";
 import { openStudy, runLocalStudy, studyPaths } from "../local/run.ts";
+import { concurrencyText } from "../local/slots.ts";
 import { sparkline } from "../report/chart.ts";
 import { markdownReport } from "../report/markdown.ts";
 import { rungsSection } from "../report/rungs.ts";
@@ -36,9 +37,18 @@ const nonNegativeInt = (name: string) => (v: string) => {
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number of at least 0`);
   return n;
 };
+/** `--devices 0,1,2,3`, checked as the config's `devices:` is. */
+const deviceList = (v: string): string[] => {
+  const parsed = devicesSchema.safeParse(v.split(",").map((d) => d.trim()));
+  if (parsed.success) return parsed.data;
+  throw new InvalidArgumentError(
+    `--devices is a comma-separated list of device ids such as 0,1,2,3: ${parsed.error.issues[0]!.message}`,
+  );
+};
 
 interface RunFlags {
   parallel?: number;
+  devices?: string[];
   seed?: number;
   maxTrials?: number;
   resume?: boolean;
@@ -47,14 +57,15 @@ interface RunFlags {
   progress?: boolean;
 }
 
-function load(file: string, flags: Pick<RunFlags, "parallel" | "seed" | "maxTrials"> = {}): LoadedConfig {
+function load(file: string, flags: Pick<RunFlags, "parallel" | "devices" | "seed" | "maxTrials"> = {}): LoadedConfig {
   const loaded = loadConfig(file);
   const config = applyOverrides(loaded.config, {
     seed: flags.seed,
     parallel: flags.parallel,
     max_trials: flags.maxTrials,
   });
-  return { ...loaded, config };
+  // Not one of applyOverrides' settings: those are also /tune's, and devices mean nothing on GitHub.
+  return { ...loaded, config: flags.devices ? { ...config, devices: flags.devices } : config };
 }
 
 function terminalReport(config: Config, study: Study): string {
@@ -126,7 +137,16 @@ export function buildProgram(): Command {
     .command("run")
     .description("run the study here, each round's trials as parallel processes")
     .argument("<config>", "tuning config")
-    .option("--parallel <n>", "trials per round (overrides budget.parallel)", positiveInt("--parallel"))
+    .option(
+      "--parallel <n>",
+      "trials per round and processes at once (overrides budget.parallel)",
+      positiveInt("--parallel"),
+    )
+    .option(
+      "--devices <ids>",
+      "GPUs to share out, one per running trial process, e.g. 0,1,2,3 (overrides devices)",
+      deviceList,
+    )
     .option("--seed <s>", "seed (overrides seed)", nonNegativeInt("--seed"))
     .option(
       "--max-trials <n>",
@@ -158,7 +178,7 @@ export function buildProgram(): Command {
       const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
       for (const s of signals) process.on(s, onSignal);
       progress.message(
-        `study ${config.name}: ${config.strategy} search over ${Object.keys(config.parameters).length} parameters, ${config.budget.max_trials} trials, ${config.budget.parallel} per round → ${paths.dir}`,
+        `study ${config.name}: ${config.strategy} search over ${Object.keys(config.parameters).length} parameters, ${config.budget.max_trials} trials, ${concurrencyText(config)} → ${paths.dir}`,
       );
       try {
         const { study, interrupted } = await runLocalStudy({
