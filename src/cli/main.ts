@@ -14,6 +14,7 @@ import { createProgress } from "../local/progress.ts";
 import { openStudy, runLocalStudy, studyPaths } from "../local/run.ts";
 import { concurrencyText } from "../local/slots.ts";
 import { sparkline } from "../report/chart.ts";
+import { studyJson } from "../report/json.ts";
 import { markdownReport } from "../report/markdown.ts";
 import { rungsSection } from "../report/rungs.ts";
 import { baselineLine, bestSnippet, countsLine, stopLine } from "../report/summary.ts";
@@ -239,8 +240,9 @@ export function buildProgram(): Command {
     .argument("<config-or-state>", "tuning config, or a study's state.json")
     .option("--state-dir <dir>", "study directory, when given a config")
     .option("--markdown", "print markdown instead of the terminal layout")
+    .addOption(new Option("--json", "print the study as JSON (version 1, see the README)").conflicts("markdown"))
     .option("-o, --out <file>", "also write the markdown report to this file")
-    .action((target: string, flags: { stateDir?: string; markdown?: boolean; out?: string }) => {
+    .action((target: string, flags: { stateDir?: string; markdown?: boolean; json?: boolean; out?: string }) => {
       let study: Study;
       if (target.endsWith(".json")) study = readStudy(target);
       else {
@@ -252,7 +254,8 @@ export function buildProgram(): Command {
       }
       const md = markdownReport(study.config, study);
       if (flags.out) writeFileSync(flags.out, md);
-      console.log(flags.markdown ? md : terminalReport(study.config, study));
+      if (flags.json) console.log(JSON.stringify(studyJson(study), null, 2));
+      else console.log(flags.markdown ? md : terminalReport(study.config, study));
       if (!study.trials.some((t) => t.status === "succeeded")) process.exitCode = EXIT.noSuccess;
     });
 

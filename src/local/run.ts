@@ -1,7 +1,7 @@
 /**
  * The local shell: runs a whole study on this machine, each round's runs as
  * child processes, at most `parallel` at once and each on its own slot (and
- * GPU, with `devices:`), saving the state after every run so that
+ * GPU, with `devices:`), saving the state and best.json after every run so that
  * Ctrl-C, a crash or a reboot loses nothing that finished.
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
@@ -9,9 +9,10 @@ import { dirname, join, resolve } from "node:path";
 import type { Config } from "../config/schema.ts";
 import { jobsFor, type RunRef, runKey } from "../engine/jobs.ts";
 import { planRound } from "../engine/plan.ts";
+import { bestJson } from "../report/json.ts";
 import { curveKeep } from "../study/curve.ts";
 import type { Study } from "../study/schema.ts";
-import { readStudyFor, StateError, writeStudy } from "../study/store.ts";
+import { readStudyFor, StateError, writeAtomically, writeStudy } from "../study/store.ts";
 import { createStudy, markRunning, recordAttempt } from "../study/study.ts";
 import { splitCommand } from "../trial/command.ts";
 import { missingEnvNote, trialEnv } from "../trial/env.ts";
@@ -23,6 +24,8 @@ import { processesAtOnce, Slots } from "./slots.ts";
 export interface StudyPaths {
   dir: string;
   state: string;
+  /** The best trial so far, for scripts (see report/json.ts). */
+  best: string;
   report: string;
   /** A run's own directory: params.json, log.txt, metrics.json and its checkpoint/. */
   runDir(ref: RunRef): string;
@@ -33,6 +36,7 @@ export function studyPaths(configFile: string, config: Config, stateDir?: string
   return {
     dir,
     state: join(dir, "state.json"),
+    best: join(dir, "best.json"),
     report: join(dir, "report.md"),
     runDir: (ref) => join(dir, "trials", runKey(ref)),
   };
@@ -121,7 +125,10 @@ async function runRounds(
   let study = openStudy(opts);
   const argv = splitCommand(config.command);
   const cwd = resolve(dirname(opts.configFile), config.workdir ?? ".");
-  const save = () => writeStudy(paths.state, study);
+  const save = () => {
+    writeStudy(paths.state, study);
+    writeAtomically(paths.best, `${JSON.stringify(bestJson(study), null, 2)}\n`, "best.json");
+  };
   // Said once here; each trial's log.txt says it too.
   const note = missingEnvNote(trialEnv(process.env, config.env).missing);
   if (note) progress.message(note);

@@ -1,6 +1,7 @@
 /**
  * The local runner on a GPU workstation: `parallel` and `devices` cap the
- * processes running at once, each holding its own slot and device. What ran
+ * processes running at once, each holding its own slot and device, and every
+ * run leaves best.json and `report --json` that scripts can read. What ran
  * when is read from the trials' own journal, never from the clock.
  */
 import assert from "node:assert/strict";
@@ -8,7 +9,9 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { ROOT, runCli } from "../helpers/cli.ts";
+import { setTimeout as sleep } from "node:timers/promises";
+import { bestJsonSchema, studyJsonSchema } from "../../src/report/json.ts";
+import { ROOT, runCli, startCli } from "../helpers/cli.ts";
 
 interface Entry {
   event: "start" | "end";
@@ -110,7 +113,7 @@ describe("devices: one GPU per running trial", () => {
 
 describe("parallel counts processes", () => {
   it("repeats 2 × folds 3 with parallel 2: 12 runs, never more than 2 at once, slots 0 and 1, no CUDA_VISIBLE_DEVICES", async () => {
-    const { config, journal, env } = setup("repeats: 2\nfolds: 3\nbudget: {max_trials: 2, parallel: 2}\n", 12);
+    const { config, journal, env, dir } = setup("repeats: 2\nfolds: 3\nbudget: {max_trials: 2, parallel: 2}\n", 12);
     const done = await runCli(["run", config], { env });
     assert.equal(done.code, 0, done.stderr);
     assert.match(done.stderr, /2 trials per round × 6 runs each, 2 processes at a time →/);
@@ -124,5 +127,89 @@ describe("parallel counts processes", () => {
       assert.equal(start.cuda, null);
       for (const other of running) assert.notEqual(other.slot, start.slot);
     }
+
+    // The whole study, as JSON, agrees with the state it was read from.
+    const report = await runCli(["report", "--json", config], { env });
+    assert.equal(report.code, 0, report.stderr);
+    const json = studyJsonSchema.parse(JSON.parse(report.stdout));
+    const state = JSON.parse(readFileSync(join(dir, ".matrix-tune/slots/state.json"), "utf8"));
+    assert.equal(json.study, "slots");
+    assert.equal(json.status, "finished");
+    assert.equal(json.stop?.code, state.stop.code);
+    assert.deepEqual(json.counts, { trials: 2, succeeded: 2, failed: 0, pruned: 0, pending: 0, running: 0 });
+    for (const t of json.trials) {
+      assert.deepEqual(t.params, state.trials[t.id].params);
+      assert.deepEqual(
+        t.members.map((m) => m.member),
+        [0, 1, 2, 3, 4, 5],
+      );
+      // The fixture reports loss = x for every member, so their mean is x.
+      assert.equal(t.value, t.params.x);
+    }
+    const best = json.trials.reduce((a, b) => (b.value! < a.value! ? b : a));
+    assert.deepEqual(json.best, { trial: best.id, value: best.value, params: best.params });
+    const bestFile = bestJsonSchema.parse(JSON.parse(readFileSync(join(dir, ".matrix-tune/slots/best.json"), "utf8")));
+    assert.deepEqual(bestFile, {
+      version: 1,
+      study: "slots",
+      metric: "loss",
+      goal: "minimize",
+      trial: best.id,
+      value: best.value,
+      params: best.params,
+    });
+  });
+});
+
+describe("best.json", () => {
+  it("is written by an interrupted run: trial null before any succeeded, then the best of what finished", async () => {
+    // RUNS beyond the study's 4 runs: the runs hold on for successors that never come.
+    const { dir, config, journal, env } = setup("budget: {max_trials: 4, parallel: 2}\n", 99, 99);
+    const stateFile = join(dir, ".matrix-tune/slots/state.json");
+    const bestFile = join(dir, ".matrix-tune/slots/best.json");
+    const readBest = () => bestJsonSchema.parse(JSON.parse(readFileSync(bestFile, "utf8")));
+    const interrupt = async (args: string[], ready: () => boolean) => {
+      const run = startCli(["run", config, ...args], { env });
+      for (let i = 0; i < 2000 && !ready(); i++) await sleep(25);
+      run.child.kill("SIGINT");
+      const done = await run.done;
+      assert.equal(done.code, 130, done.stderr);
+    };
+
+    // Every run holds on, so none has finished when the run is stopped.
+    await interrupt([], () => readJournal(journal).length > 0);
+    assert.deepEqual(readBest(), {
+      version: 1,
+      study: "slots",
+      metric: "loss",
+      goal: "minimize",
+      trial: null,
+      value: null,
+      params: null,
+    });
+
+    // Resumed holding on for one successor: the first two runs end, the last two wait.
+    writeFileSync(config, readFileSync(config, "utf8").replace('TOGETHER: "99"', 'TOGETHER: "2"'));
+    const succeeded = () =>
+      JSON.parse(readFileSync(stateFile, "utf8")).trials.filter((t: { status: string }) => t.status === "succeeded");
+    await interrupt(["--resume"], () => succeeded().length >= 2);
+    const finished: { id: number; params: { x: number } }[] = succeeded();
+    // The fixture reports loss = x.
+    const best = finished.reduce((a, b) => (b.params.x < a.params.x ? b : a));
+    assert.deepEqual(readBest(), {
+      version: 1,
+      study: "slots",
+      metric: "loss",
+      goal: "minimize",
+      trial: best.id,
+      value: best.params.x,
+      params: best.params,
+    });
+
+    const report = studyJsonSchema.parse(JSON.parse((await runCli(["report", "--json", config])).stdout));
+    assert.equal(report.status, "unfinished");
+    assert.equal(report.stop, null);
+    assert.equal(report.counts.succeeded, finished.length);
+    assert.deepEqual(report.best, { trial: best.id, value: best.params.x, params: best.params });
   });
 });
