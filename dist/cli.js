@@ -36450,6 +36450,8 @@ function describeConfig(config2) {
     `command: ${JSON.stringify(splitCommand(config2.command))}`,
     `budget: ${b.max_trials} trials, ${b.parallel} per round${b.max_rounds ? `, at most ${b.max_rounds} rounds` : ""}${b.patience ? `, patience ${b.patience} rounds` : ""}, ${b.retries} retries per failed trial`,
     ...multiFidelity,
+    // Only where a local run's processes differ from its trials: runs per trial, or devices.
+    ...config2.devices || membersOf(config2) > 1 ? [`matrix-tune run: ${concurrencyText(config2)}`] : [],
     "",
     mdTable([["parameter", "type", "values", "when"], ...rows], { alignDelimiters: true }),
     "",

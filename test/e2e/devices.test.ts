@@ -103,11 +103,19 @@ describe("devices: one GPU per running trial", () => {
     assert.match(bad.stderr, /--devices is a comma-separated list/);
   });
 
-  it("a config's devices are checked, naming the field", async () => {
+  it("a config's devices are checked, naming the field, and validate says what a local run does with them", async () => {
     const { config, env } = setup("devices: [0, 0]\n", 1);
     const done = await runCli(["validate", config], { env });
     assert.equal(done.code, 2);
     assert.match(done.stderr, /devices: each device may be listed only once/);
+
+    const good = setup("devices: [0, GPU-5]\nrepeats: 3\nbudget: {parallel: 4}\n", 1);
+    const valid = await runCli(["validate", good.config], { env: good.env });
+    assert.equal(valid.code, 0, valid.stderr);
+    assert.match(
+      valid.stdout,
+      /matrix-tune run: 4 trials per round × 3 runs each, 2 processes at a time on devices 0,GPU-5/,
+    );
   });
 });
 
