@@ -286,6 +286,7 @@ async function runDigitsStudy(method: Method, opts: StudyOptions): Promise<Trace
       roundStarted: () => {
         rounds++;
       },
+      runStarted: () => {},
       intermediate: () => {},
       message: () => {},
       close: () => {},

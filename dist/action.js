@@ -54207,6 +54207,14 @@ var metricDefinition = external_exports.strictObject({
   }, "not a valid regular expression").describe("the first capture group is the value; the last match in the output wins"),
   stream: external_exports.enum(["stdout", "stderr", "both"]).default("both")
 });
+var deviceId = external_exports.union([
+  external_exports.int().min(0),
+  external_exports.string().regex(
+    /^[A-Za-z0-9][A-Za-z0-9_:.-]*$/,
+    "a device is an index (0, 1, \u2026) or a UUID such as GPU-8f3c\u2026, with no comma or space"
+  )
+]).transform(String);
+var devicesSchema = external_exports.array(deviceId).min(1).max(256).refine((ids) => new Set(ids).size === ids.length, "each device may be listed only once");
 var configSchema = external_exports.strictObject({
   $schema: external_exports.string().optional(),
   name: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "a study name is letters, digits, '.', '_' and '-'").describe("the study's name; also names its state directory"),
@@ -54246,6 +54254,9 @@ var configSchema = external_exports.strictObject({
   seed: external_exports.int().min(0).default(0),
   compare: external_exports.enum(["base", "off"]).default("base").describe("on a pull request, compare the best trial with the base branch's latest study (off: no comparison)"),
   runs_on: external_exports.union([external_exports.string().min(1), external_exports.array(external_exports.string().min(1)).min(1)]).default("ubuntu-latest").describe("GitHub Actions: the runner labels trial jobs run on, e.g. [self-hosted, gpu]"),
+  devices: devicesSchema.optional().describe(
+    "local runner only (`matrix-tune run`): the GPUs trials share, one per running trial process as CUDA_VISIBLE_DEVICES and TUNE_DEVICE; at most this many processes run at once"
+  ),
   bot: external_exports.strictObject({
     permission: external_exports.enum(["triage", "write", "maintain", "admin"]).default("write").describe("the least repository permission a commenter needs for /tune"),
     allow_forks: external_exports.boolean().default(false).describe("run /tune on pull requests from forks (their code then runs on your runners)"),
@@ -57672,16 +57683,19 @@ function readStudyFor(path, config2, remedy) {
   return { ...study, config: config2 };
 }
 function writeStudy(path, study) {
+  writeAtomically(path, `${JSON.stringify(study)}
+`, "the study state", true);
+}
+function writeAtomically(path, text, what, backup = false) {
   const tmp = `${path}.${process.pid}.tmp`;
   try {
     mkdirSync3(dirname3(path), { recursive: true });
-    writeFileSync4(tmp, `${JSON.stringify(study)}
-`);
-    if (existsSync6(path)) copyFileSync(path, `${path}.bak`);
+    writeFileSync4(tmp, text);
+    if (backup && existsSync6(path)) copyFileSync(path, `${path}.bak`);
     renameSync(tmp, path);
   } catch (err) {
     rmSync2(tmp, { force: true });
-    throw new StateError(`cannot save the study state to ${path}: ${err.message}`);
+    throw new StateError(`cannot save ${what} to ${path}: ${err.message}`);
   }
 }
 

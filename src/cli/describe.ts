@@ -1,6 +1,7 @@
 /** Human-readable descriptions of a config for `validate`. */
 
 import type { Config, Parameter } from "../config/schema.ts";
+import { concurrencyText } from "../local/slots.ts";
 import { fmtScalar } from "../report/format.ts";
 import { mdTable } from "../report/md-table.ts";
 import { gridSize } from "../space/grid.ts";
@@ -48,6 +49,8 @@ export function describeConfig(config: Config): string {
     `command: ${JSON.stringify(splitCommand(config.command))}`,
     `budget: ${b.max_trials} trials, ${b.parallel} per round${b.max_rounds ? `, at most ${b.max_rounds} rounds` : ""}${b.patience ? `, patience ${b.patience} rounds` : ""}, ${b.retries} retries per failed trial`,
     ...multiFidelity,
+    // Only where a local run's processes differ from its trials: runs per trial, or devices.
+    ...(config.devices || membersOf(config) > 1 ? [`matrix-tune run: ${concurrencyText(config)}`] : []),
     "",
     mdTable([["parameter", "type", "values", "when"], ...rows], { alignDelimiters: true }),
     "",

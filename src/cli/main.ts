@@ -8,11 +8,13 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { ConfigError } from "../config/errors.ts";
 import { type LoadedConfig, loadConfig } from "../config/load.ts";
 import { applyOverrides, OverrideError } from "../config/overrides.ts";
-import { type Config, STRATEGIES } from "../config/schema.ts";
+import { type Config, devicesSchema, STRATEGIES } from "../config/schema.ts";
 import { planRound } from "../engine/plan.ts";
 import { createProgress } from "../local/progress.ts";
 import { openStudy, runLocalStudy, studyPaths } from "../local/run.ts";
+import { concurrencyText } from "../local/slots.ts";
 import { sparkline } from "../report/chart.ts";
+import { studyJson } from "../report/json.ts";
 import { markdownReport } from "../report/markdown.ts";
 import { rungsSection } from "../report/rungs.ts";
 import { baselineLine, bestSnippet, countsLine, stopLine } from "../report/summary.ts";
@@ -36,9 +38,18 @@ const nonNegativeInt = (name: string) => (v: string) => {
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number of at least 0`);
   return n;
 };
+/** `--devices 0,1,2,3`, checked as the config's `devices:` is. */
+const deviceList = (v: string): string[] => {
+  const parsed = devicesSchema.safeParse(v.split(",").map((d) => d.trim()));
+  if (parsed.success) return parsed.data;
+  throw new InvalidArgumentError(
+    `--devices is a comma-separated list of device ids such as 0,1,2,3: ${parsed.error.issues[0]!.message}`,
+  );
+};
 
 interface RunFlags {
   parallel?: number;
+  devices?: string[];
   seed?: number;
   maxTrials?: number;
   resume?: boolean;
@@ -47,14 +58,15 @@ interface RunFlags {
   progress?: boolean;
 }
 
-function load(file: string, flags: Pick<RunFlags, "parallel" | "seed" | "maxTrials"> = {}): LoadedConfig {
+function load(file: string, flags: Pick<RunFlags, "parallel" | "devices" | "seed" | "maxTrials"> = {}): LoadedConfig {
   const loaded = loadConfig(file);
   const config = applyOverrides(loaded.config, {
     seed: flags.seed,
     parallel: flags.parallel,
     max_trials: flags.maxTrials,
   });
-  return { ...loaded, config };
+  // Not one of applyOverrides' settings: those are also /tune's, and devices mean nothing on GitHub.
+  return { ...loaded, config: flags.devices ? { ...config, devices: flags.devices } : config };
 }
 
 function terminalReport(config: Config, study: Study): string {
@@ -126,7 +138,16 @@ export function buildProgram(): Command {
     .command("run")
     .description("run the study here, each round's trials as parallel processes")
     .argument("<config>", "tuning config")
-    .option("--parallel <n>", "trials per round (overrides budget.parallel)", positiveInt("--parallel"))
+    .option(
+      "--parallel <n>",
+      "trials per round and processes at once (overrides budget.parallel)",
+      positiveInt("--parallel"),
+    )
+    .option(
+      "--devices <ids>",
+      "GPUs to share out, one per running trial process, e.g. 0,1,2,3 (overrides devices)",
+      deviceList,
+    )
     .option("--seed <s>", "seed (overrides seed)", nonNegativeInt("--seed"))
     .option(
       "--max-trials <n>",
@@ -158,7 +179,7 @@ export function buildProgram(): Command {
       const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
       for (const s of signals) process.on(s, onSignal);
       progress.message(
-        `study ${config.name}: ${config.strategy} search over ${Object.keys(config.parameters).length} parameters, ${config.budget.max_trials} trials, ${config.budget.parallel} per round → ${paths.dir}`,
+        `study ${config.name}: ${config.strategy} search over ${Object.keys(config.parameters).length} parameters, ${config.budget.max_trials} trials, ${concurrencyText(config)} → ${paths.dir}`,
       );
       try {
         const { study, interrupted } = await runLocalStudy({
@@ -219,8 +240,9 @@ export function buildProgram(): Command {
     .argument("<config-or-state>", "tuning config, or a study's state.json")
     .option("--state-dir <dir>", "study directory, when given a config")
     .option("--markdown", "print markdown instead of the terminal layout")
+    .addOption(new Option("--json", "print the study as JSON (version 1, see the README)").conflicts("markdown"))
     .option("-o, --out <file>", "also write the markdown report to this file")
-    .action((target: string, flags: { stateDir?: string; markdown?: boolean; out?: string }) => {
+    .action((target: string, flags: { stateDir?: string; markdown?: boolean; json?: boolean; out?: string }) => {
       let study: Study;
       if (target.endsWith(".json")) study = readStudy(target);
       else {
@@ -232,7 +254,8 @@ export function buildProgram(): Command {
       }
       const md = markdownReport(study.config, study);
       if (flags.out) writeFileSync(flags.out, md);
-      console.log(flags.markdown ? md : terminalReport(study.config, study));
+      if (flags.json) console.log(JSON.stringify(studyJson(study), null, 2));
+      else console.log(flags.markdown ? md : terminalReport(study.config, study));
       if (!study.trials.some((t) => t.status === "succeeded")) process.exitCode = EXIT.noSuccess;
     });
 

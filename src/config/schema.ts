@@ -173,6 +173,29 @@ const metricDefinition = z.strictObject({
   stream: z.enum(["stdout", "stderr", "both"]).default("both"),
 });
 
+/**
+ * A device as CUDA_VISIBLE_DEVICES names it: an index, or a UUID such as
+ * GPU-8f3c… or MIG-…. No comma or space, which would make one slot several GPUs.
+ */
+const deviceId = z
+  .union([
+    z.int().min(0),
+    z
+      .string()
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9_:.-]*$/,
+        "a device is an index (0, 1, …) or a UUID such as GPU-8f3c…, with no comma or space",
+      ),
+  ])
+  .transform(String);
+
+/** `devices:` in a config, and `matrix-tune run --devices`. */
+export const devicesSchema = z
+  .array(deviceId)
+  .min(1)
+  .max(256)
+  .refine((ids) => new Set(ids).size === ids.length, "each device may be listed only once");
+
 export const configSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -257,6 +280,11 @@ export const configSchema = z
       .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
       .default("ubuntu-latest")
       .describe("GitHub Actions: the runner labels trial jobs run on, e.g. [self-hosted, gpu]"),
+    devices: devicesSchema
+      .optional()
+      .describe(
+        "local runner only (`matrix-tune run`): the GPUs trials share, one per running trial process as CUDA_VISIBLE_DEVICES and TUNE_DEVICE; at most this many processes run at once",
+      ),
     bot: z
       .strictObject({
         permission: z

@@ -11,6 +11,8 @@ import { bestTrial, membersOf, trialValue } from "../study/study.ts";
 
 export interface Progress {
   roundStarted(study: Study, round: number, trialIds: readonly number[], resumed: boolean): void;
+  /** A run of the trial got a process slot and started (its round's others may still wait for one). */
+  runStarted(trialId: number): void;
   intermediate(trialId: number, value: Intermediate): void;
   trialFinished(study: Study, attempt: Attempt): void;
   message(text: string): void;
@@ -69,8 +71,10 @@ export function createProgress(config: Config, out: Out, live: boolean): Progres
       round = r;
       done = finishedTrials(study);
       bestId = bestTrial(study, goal)?.id;
-      for (const id of ids) running.set(id, undefined);
       println(`round ${r}${resumed ? " (resumed)" : ""}: trials ${ids.join(", ")}`);
+    },
+    runStarted(trialId) {
+      if (!running.has(trialId)) running.set(trialId, undefined);
     },
     intermediate(trialId, value) {
       running.set(trialId, value);

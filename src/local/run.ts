@@ -1,26 +1,31 @@
 /**
- * The local shell: runs a whole study on this machine, each round's trials as
- * parallel child processes, saving the state after every trial so that Ctrl-C,
- * a crash or a reboot loses nothing that finished.
+ * The local shell: runs a whole study on this machine, each round's runs as
+ * child processes, at most `parallel` at once and each on its own slot (and
+ * GPU, with `devices:`), saving the state and best.json after every run so that
+ * Ctrl-C, a crash or a reboot loses nothing that finished.
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { Config } from "../config/schema.ts";
 import { jobsFor, type RunRef, runKey } from "../engine/jobs.ts";
 import { planRound } from "../engine/plan.ts";
+import { bestJson } from "../report/json.ts";
 import { curveKeep } from "../study/curve.ts";
 import type { Study } from "../study/schema.ts";
-import { readStudyFor, StateError, writeStudy } from "../study/store.ts";
+import { readStudyFor, StateError, writeAtomically, writeStudy } from "../study/store.ts";
 import { createStudy, markRunning, recordAttempt } from "../study/study.ts";
 import { splitCommand } from "../trial/command.ts";
 import { missingEnvNote, trialEnv } from "../trial/env.ts";
-import { runTrial } from "../trial/run.ts";
+import { runTrial, type TrialOutcome } from "../trial/run.ts";
 import { acquireLock, LOCK_FILE } from "./lock.ts";
 import type { Progress } from "./progress.ts";
+import { processesAtOnce, Slots } from "./slots.ts";
 
 export interface StudyPaths {
   dir: string;
   state: string;
+  /** The best trial so far, for scripts (see report/json.ts). */
+  best: string;
   report: string;
   /** A run's own directory: params.json, log.txt, metrics.json and its checkpoint/. */
   runDir(ref: RunRef): string;
@@ -31,6 +36,7 @@ export function studyPaths(configFile: string, config: Config, stateDir?: string
   return {
     dir,
     state: join(dir, "state.json"),
+    best: join(dir, "best.json"),
     report: join(dir, "report.md"),
     runDir: (ref) => join(dir, "trials", runKey(ref)),
   };
@@ -119,7 +125,10 @@ async function runRounds(
   let study = openStudy(opts);
   const argv = splitCommand(config.command);
   const cwd = resolve(dirname(opts.configFile), config.workdir ?? ".");
-  const save = () => writeStudy(paths.state, study);
+  const save = () => {
+    writeStudy(paths.state, study);
+    writeAtomically(paths.best, `${JSON.stringify(bestJson(study), null, 2)}\n`, "best.json");
+  };
   // Said once here; each trial's log.txt says it too.
   const note = missingEnvNote(trialEnv(process.env, config.env).missing);
   if (note) progress.message(note);
@@ -139,41 +148,51 @@ async function runRounds(
     progress.roundStarted(study, plan.round, ids, plan.resumed);
     if (plan.note) progress.message(plan.note);
     const jobs = jobsFor(config, study, plan.runs);
+    // One slot per process, whether a run is a trial or one of its repeats × folds.
+    const slots = new Slots(processesAtOnce(config), config.devices);
     const settled = await Promise.allSettled(
-      jobs.map(async (job) => {
-        const ref = { trial: job.trialId, attempt: job.attempt, member: job.member?.index };
-        const outputDir = paths.runDir(ref);
-        const run = runKey(ref);
-        const outcome = await runTrial({
-          study: config.name,
-          trialId: job.trialId,
-          attempt: job.attempt,
-          params: job.params,
-          argv,
-          cwd,
-          outputDir,
-          config,
-          signal: stopTrials,
-          checkpointDir: prepareCheckpoint(outputDir, job.resume && paths.runDir(job.resume)),
-          ...(job.member ? { member: job.member } : {}),
-          ...(job.prune ? { prune: job.prune } : {}),
-          onIntermediate: (v) => progress.intermediate(job.trialId, v),
-          onStart: (pid) => running(run, pid),
-          rungSteps: curveKeep(study).pinned,
-        }).finally(() => running(run, undefined));
-        if (outcome.kind === "finished") {
-          // Each result is saved the moment it exists, not at the end of the round.
-          study = recordAttempt(study, outcome.attempt);
-          try {
-            save();
-          } catch (err) {
-            unsaved.abort();
-            throw err;
+      jobs.map((job) =>
+        slots.with(async (slot): Promise<TrialOutcome> => {
+          // Stopped while this run waited for a slot: it runs again on resume.
+          if (stopTrials.aborted) return { kind: "interrupted" };
+          const ref = { trial: job.trialId, attempt: job.attempt, member: job.member?.index };
+          const outputDir = paths.runDir(ref);
+          const run = runKey(ref);
+          const outcome = await runTrial({
+            study: config.name,
+            trialId: job.trialId,
+            attempt: job.attempt,
+            params: job.params,
+            argv,
+            cwd,
+            outputDir,
+            config,
+            signal: stopTrials,
+            checkpointDir: prepareCheckpoint(outputDir, job.resume && paths.runDir(job.resume)),
+            ...(job.member ? { member: job.member } : {}),
+            ...(job.prune ? { prune: job.prune } : {}),
+            onIntermediate: (v) => progress.intermediate(job.trialId, v),
+            onStart: (pid) => {
+              running(run, pid);
+              progress.runStarted(job.trialId);
+            },
+            rungSteps: curveKeep(study).pinned,
+            slot,
+          }).finally(() => running(run, undefined));
+          if (outcome.kind === "finished") {
+            // Each result is saved the moment it exists, not at the end of the round.
+            study = recordAttempt(study, outcome.attempt);
+            try {
+              save();
+            } catch (err) {
+              unsaved.abort();
+              throw err;
+            }
+            progress.trialFinished(study, outcome.attempt);
           }
-          progress.trialFinished(study, outcome.attempt);
-        }
-        return outcome;
-      }),
+          return outcome;
+        }),
+      ),
     );
     // Every trial has ended before an error is reported, so none outlives the run.
     const failure = settled.find((r) => r.status === "rejected");

@@ -70,14 +70,23 @@ export function readStudyFor(path: string, config: Config, remedy: string): Stud
  * path it could not write.
  */
 export function writeStudy(path: string, study: Study): void {
+  writeAtomically(path, `${JSON.stringify(study)}\n`, "the study state", true);
+}
+
+/**
+ * Writes `text` through a temporary file renamed into place, so a reader sees
+ * the old file or the new one, never half of one; `backup` keeps the old one
+ * as `path.bak`. A failure is a StateError naming `what` and the path.
+ */
+export function writeAtomically(path: string, text: string, what: string, backup = false): void {
   const tmp = `${path}.${process.pid}.tmp`;
   try {
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(tmp, `${JSON.stringify(study)}\n`);
-    if (existsSync(path)) copyFileSync(path, `${path}.bak`);
+    writeFileSync(tmp, text);
+    if (backup && existsSync(path)) copyFileSync(path, `${path}.bak`);
     renameSync(tmp, path);
   } catch (err) {
     rmSync(tmp, { force: true });
-    throw new StateError(`cannot save the study state to ${path}: ${(err as Error).message}`);
+    throw new StateError(`cannot save ${what} to ${path}: ${(err as Error).message}`);
   }
 }

@@ -38,6 +38,12 @@ export interface TrialSpec {
   onIntermediate?: (value: Intermediate) => void;
   /** With repeats or folds: which member this run is, its repeat (TUNE_SEED) and fold (TUNE_FOLD of TUNE_FOLDS). */
   member?: { index: number; seed: number; fold: number; folds: number };
+  /**
+   * The local runner's slot: TUNE_SLOT (0 when absent: a GitHub trial job runs
+   * alone), and with `devices:` the one GPU it may use, which replaces any
+   * CUDA_VISIBLE_DEVICES of ours or of the config's `env:`.
+   */
+  slot?: { index: number; device?: string };
   /** TUNE_CHECKPOINT_DIR: where the trial keeps its checkpoint; a promoted trial finds its parent's there. */
   checkpointDir?: string;
   /** early_stopping: stop the trial once its best value so far is worse than the median of earlier trials. */
@@ -86,6 +92,9 @@ export async function runTrial(spec: TrialSpec): Promise<TrialOutcome> {
     TUNE_OUTPUT_DIR: outputDir,
     TUNE_SEED: String(member.seed),
   });
+  env.TUNE_SLOT = String(spec.slot?.index ?? 0);
+  if (spec.slot?.device !== undefined)
+    Object.assign(env, { CUDA_VISIBLE_DEVICES: spec.slot.device, TUNE_DEVICE: spec.slot.device });
   if (member.folds > 1) Object.assign(env, { TUNE_FOLD: String(member.fold), TUNE_FOLDS: String(member.folds) });
   if (spec.checkpointDir) {
     mkdirSync(spec.checkpointDir, { recursive: true });

@@ -1,0 +1,129 @@
+/**
+ * A study as JSON for scripts: `matrix-tune report --json`, and best.json,
+ * which `matrix-tune run` keeps beside state.json. Both are versioned and
+ * described by zod schemas here, so a field changes only with the version;
+ * state.json is matrix-tune's own record and may change shape, these may not.
+ */
+import { z } from "zod";
+import type { Study, Trial } from "../study/schema.ts";
+import { bestTrial, latestAttempt, trialValue } from "../study/study.ts";
+import { latestRecords } from "./members.ts";
+
+export const JSON_REPORT_VERSION = 1;
+
+const params = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+const STATUSES = ["pending", "running", "succeeded", "failed", "pruned"] as const;
+
+/** The best trial so far: `trial: null` (and no value or params) while none has succeeded. */
+export const bestJsonSchema = z.strictObject({
+  version: z.literal(JSON_REPORT_VERSION),
+  study: z.string(),
+  metric: z.string(),
+  goal: z.enum(["minimize", "maximize"]),
+  trial: z.int().min(0).nullable(),
+  value: z.number().nullable(),
+  params: params.nullable(),
+});
+export type BestJson = z.infer<typeof bestJsonSchema>;
+
+export const studyJsonSchema = z.strictObject({
+  version: z.literal(JSON_REPORT_VERSION),
+  study: z.string(),
+  strategy: z.string(),
+  metric: z.string(),
+  goal: z.enum(["minimize", "maximize"]),
+  /** finished: a completion criterion stopped it (see stop); unfinished: `run --resume` would go on. */
+  status: z.enum(["finished", "unfinished"]),
+  stop: z.strictObject({ code: z.string(), message: z.string() }).nullable(),
+  best: z.strictObject({ trial: z.int().min(0), value: z.number(), params }).nullable(),
+  counts: z.strictObject({
+    trials: z.int().min(0),
+    succeeded: z.int().min(0),
+    failed: z.int().min(0),
+    pruned: z.int().min(0),
+    pending: z.int().min(0),
+    running: z.int().min(0),
+  }),
+  trials: z.array(
+    z.strictObject({
+      id: z.int().min(0),
+      round: z.int().min(1),
+      status: z.enum(STATUSES),
+      params,
+      /** The resource (e.g. epochs) it trained with, when the config has one. */
+      resource: z.number().nullable(),
+      /** A reference run on another commit (the base branch's defaults), not part of the search. */
+      reference: z.boolean(),
+      /** The mean over its latest attempt's members that succeeded. */
+      value: z.number().nullable(),
+      attempts: z.int().min(0),
+      /** Each run of the latest attempt: one per repeat × fold (member 0 alone without them). */
+      members: z.array(
+        z.strictObject({
+          member: z.int().min(0),
+          status: z.enum(["succeeded", "failed", "pruned"]),
+          value: z.number().nullable(),
+          reason: z.string().nullable(),
+        }),
+      ),
+    }),
+  ),
+});
+export type StudyJson = z.infer<typeof studyJsonSchema>;
+
+export function bestJson(study: Study): BestJson {
+  const { metric, goal } = study.config.objective;
+  const best = bestTrial(study, goal);
+  return {
+    version: JSON_REPORT_VERSION,
+    study: study.name,
+    metric,
+    goal,
+    trial: best?.id ?? null,
+    value: best ? trialValue(best)! : null,
+    params: best?.params ?? null,
+  };
+}
+
+export function studyJson(study: Study): StudyJson {
+  const { metric, goal } = study.config.objective;
+  const best = bestJson(study);
+  const count = (status: Trial["status"]) => study.trials.filter((t) => t.status === status).length;
+  return {
+    version: JSON_REPORT_VERSION,
+    study: study.name,
+    strategy: study.strategy,
+    metric,
+    goal,
+    status: study.stop ? "finished" : "unfinished",
+    stop: study.stop ?? null,
+    best: best.trial === null ? null : { trial: best.trial, value: best.value!, params: best.params! },
+    counts: {
+      trials: study.trials.length,
+      succeeded: count("succeeded"),
+      failed: count("failed"),
+      pruned: count("pruned"),
+      pending: count("pending"),
+      running: count("running"),
+    },
+    trials: study.trials.map((t) => ({
+      id: t.id,
+      round: t.round,
+      status: t.status,
+      params: t.params,
+      resource: t.resource ?? null,
+      reference: t.ref !== undefined,
+      value: trialValue(t) ?? null,
+      attempts: latestAttempt(t),
+      // In member order, not the order they happened to finish in.
+      members: latestRecords(t)
+        .map((a) => ({
+          member: a.member ?? 0,
+          status: a.status,
+          value: a.status === "failed" ? null : (a.value ?? null),
+          reason: a.status === "succeeded" ? null : a.reason,
+        }))
+        .sort((a, b) => a.member - b.member),
+    })),
+  };
+}
