@@ -4,11 +4,12 @@
  * member each run was, and the short form of why a run stopped. Shared by the
  * tables and the terminal progress so that both say the same thing.
  */
-import { fmtScaled } from "../compare/render.ts";
+
 import { sampleStd } from "../compare/stats.ts";
 import type { Config } from "../config/schema.ts";
 import type { Attempt, Trial } from "../study/schema.ts";
 import { latestAttempt, memberSeedFold, membersOf, trialSamples, trialValue } from "../study/study.ts";
+import { fmtScaled } from "./comparison.ts";
 import { fmtNumber } from "./format.ts";
 
 type MemberConfig = Pick<Config, "repeats" | "folds">;

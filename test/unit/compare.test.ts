@@ -8,7 +8,6 @@ import {
   type Sample,
   sameRef,
 } from "../../src/compare/compare.ts";
-import { renderComparison } from "../../src/compare/render.ts";
 import {
   incompleteBeta,
   lnGamma,
@@ -21,6 +20,7 @@ import {
   welchInterval,
 } from "../../src/compare/stats.ts";
 import { compareStudies } from "../../src/compare/studies.ts";
+import { renderComparison } from "../../src/report/comparison.ts";
 import { createStudy, openRound, recordAttempt } from "../../src/study/study.ts";
 import { createRng } from "../../src/util/rng.ts";
 import { configFrom } from "../helpers/config.ts";
