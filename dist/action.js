@@ -55207,7 +55207,7 @@ function unfinishedRuns(study) {
   return last.runs.filter((r) => !study.trials[r.trialId].attempts.some((a) => sameRun(a, r)));
 }
 
-// src/trial/prune.ts
+// src/strategy/prune.ts
 var pruneRuleSchema = external_exports.object({
   /** A trial is never pruned before it has reported this many values. */
   after: external_exports.int().min(0),

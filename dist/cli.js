@@ -34620,7 +34620,7 @@ function paramsText(config2, trial) {
 import { cpSync, existsSync as existsSync3, mkdirSync as mkdirSync4, readdirSync as readdirSync2, renameSync as renameSync3, rmSync as rmSync4 } from "node:fs";
 import { dirname as dirname2, join as join3, resolve as resolve2 } from "node:path";
 
-// src/trial/prune.ts
+// src/strategy/prune.ts
 var pruneRuleSchema = external_exports.object({
   /** A trial is never pruned before it has reported this many values. */
   after: external_exports.int().min(0),
