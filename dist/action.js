@@ -53978,112 +53978,6 @@ import { dirname as dirname2, join as join2, resolve } from "node:path";
 var import_yaml = __toESM(require_dist(), 1);
 import { readFileSync as readFileSync2 } from "node:fs";
 
-// src/space/space.ts
-function buildSpace(parameters) {
-  const dims = [];
-  const placed = /* @__PURE__ */ new Set();
-  const place = (name) => {
-    if (placed.has(name)) return;
-    placed.add(name);
-    const param = parameters[name];
-    for (const dep of Object.keys(param.when ?? {})) place(dep);
-    dims.push({ name, param });
-  };
-  for (const name of Object.keys(parameters)) place(name);
-  return { dims };
-}
-function isActive(param, params) {
-  return Object.entries(param.when ?? {}).every(([dep, expected]) => {
-    if (!(dep in params)) return false;
-    const v = params[dep];
-    return Array.isArray(expected) ? expected.some((e) => e === v) : expected === v;
-  });
-}
-function decode3(space, u) {
-  const out = {};
-  space.dims.forEach((d, i) => {
-    if (isActive(d.param, out)) out[d.name] = decodeOne(d.param, clamp01(u[i] ?? 0.5));
-  });
-  return out;
-}
-function encode3(space, params) {
-  return space.dims.map((d) => d.name in params ? encodeOne(d.param, params[d.name]) : 0.5);
-}
-function clamp01(x) {
-  return x < 0 ? 0 : x >= 1 ? 1 - Number.EPSILON : x;
-}
-function decodeOne(p, u) {
-  switch (p.type) {
-    case "constant":
-      return p.value;
-    case "categorical":
-      return p.values[Math.min(p.values.length - 1, Math.floor(u * p.values.length))];
-    case "float":
-      return p.step !== void 0 ? snapToStep(p.min, p.max, p.step, lerp(p, u)) : tidy(p, lerp(p, u));
-    case "int": {
-      const lo = p.min - 0.5;
-      const hi = p.max + 0.5;
-      const x = p.scale === "log" ? Math.exp(Math.log(lo) + u * (Math.log(hi) - Math.log(lo))) : lo + u * (hi - lo);
-      const k = Math.min(p.max, Math.max(p.min, Math.round(x)));
-      return p.step !== void 0 ? snapToStep(p.min, p.max, p.step, k) : k;
-    }
-  }
-}
-function encodeOne(p, v) {
-  switch (p.type) {
-    case "constant":
-      return 0.5;
-    case "categorical": {
-      const i = p.values.indexOf(v);
-      return (Math.max(0, i) + 0.5) / p.values.length;
-    }
-    case "float":
-      return p.scale === "log" ? (Math.log(Number(v)) - Math.log(p.min)) / (Math.log(p.max) - Math.log(p.min)) : (Number(v) - p.min) / (p.max - p.min);
-    case "int": {
-      const lo = p.min - 0.5;
-      const hi = p.max + 0.5;
-      return p.scale === "log" ? (Math.log(Number(v)) - Math.log(lo)) / (Math.log(hi) - Math.log(lo)) : (Number(v) - lo) / (hi - lo);
-    }
-  }
-}
-function lerp(p, u) {
-  if (p.scale === "log") return Math.exp(Math.log(p.min) + u * (Math.log(p.max) - Math.log(p.min)));
-  return p.min + u * (p.max - p.min);
-}
-function tidy(p, x) {
-  return Math.min(p.max, Math.max(p.min, Number(x.toPrecision(6))));
-}
-function snapToStep(min, max, step, x) {
-  const last = Math.floor((max - min) / step + 1e-9);
-  const k = Math.min(last, Math.max(0, Math.round((x - min) / step)));
-  return roundDecimals(min + k * step, Math.max(decimals(min), decimals(step)));
-}
-function decimals(x) {
-  const s = String(x);
-  const e = s.indexOf("e-");
-  if (e >= 0) return Number(s.slice(e + 2)) + (s.split(".")[1]?.split("e")[0]?.length ?? 0);
-  return s.split(".")[1]?.length ?? 0;
-}
-function roundDecimals(x, d) {
-  return d > 15 ? x : Number(x.toFixed(d));
-}
-function defaultParams(space) {
-  const out = {};
-  const missing = [];
-  for (const { name, param } of space.dims) {
-    if (!isActive(param, out)) continue;
-    const v = param.type === "constant" ? param.value : param.default;
-    if (v === void 0) missing.push(name);
-    else out[name] = v;
-  }
-  return missing.length ? { ok: false, missing } : { ok: true, params: out };
-}
-function paramsKey(params) {
-  return JSON.stringify(
-    Object.keys(params).sort().map((k) => [k, params[k]])
-  );
-}
-
 // src/trial/command.ts
 var import_shell_quote = __toESM(require_shell_quote(), 1);
 var BUILTIN_NAMES = ["trial_id", "output_dir", "seed", "fold", "folds"];
@@ -54111,6 +54005,39 @@ var FORBIDDEN_PATTERN = /^(INPUT_|ACTIONS_)|^(GITHUB_TOKEN|GITHUB_ENV|GITHUB_PAT
 function forbiddenEnvReason(name) {
   if (!FORBIDDEN_PATTERN.test(name)) return void 0;
   return `${name} may not be passed to trials: trials can run a pull request's untrusted code, and ${name} is one of the step's inputs, the runner's credentials, the workflow token, GitHub's file commands or NODE_OPTIONS`;
+}
+
+// src/config/parameters.ts
+function parametersInOrder(parameters) {
+  const dims = [];
+  const placed = /* @__PURE__ */ new Set();
+  const place = (name) => {
+    if (placed.has(name)) return;
+    placed.add(name);
+    const param = parameters[name];
+    for (const dep of Object.keys(param.when ?? {})) place(dep);
+    dims.push({ name, param });
+  };
+  for (const name of Object.keys(parameters)) place(name);
+  return dims;
+}
+function isActive(param, params) {
+  return Object.entries(param.when ?? {}).every(([dep, expected]) => {
+    if (!(dep in params)) return false;
+    const v = params[dep];
+    return Array.isArray(expected) ? expected.some((e) => e === v) : expected === v;
+  });
+}
+function defaultsOf(ordered) {
+  const out = {};
+  const missing = [];
+  for (const { name, param } of ordered) {
+    if (!isActive(param, out)) continue;
+    const v = param.type === "constant" ? param.value : param.default;
+    if (v === void 0) missing.push(name);
+    else out[name] = v;
+  }
+  return missing.length ? { ok: false, missing } : { ok: true, params: out };
 }
 
 // src/config/schema.ts
@@ -54336,7 +54263,7 @@ function checkCrossFields(cfg, ctx) {
   checkCommand(cfg, issue3);
   checkMultiFidelity(cfg, issue3);
   if (cfg.baseline) {
-    const defaults2 = defaultParams(buildSpace(params));
+    const defaults2 = defaultsOf(parametersInOrder(params));
     if (!defaults2.ok)
       issue3(
         ["baseline"],
@@ -55286,6 +55213,87 @@ function resumeFrom(study, trial, run2) {
     ...run2.member !== void 0 ? { member: run2.member } : {},
     ...recorded?.runId !== void 0 ? { runId: recorded.runId } : {}
   };
+}
+
+// src/space/space.ts
+function buildSpace(parameters) {
+  return { dims: parametersInOrder(parameters) };
+}
+function decode3(space, u) {
+  const out = {};
+  space.dims.forEach((d, i) => {
+    if (isActive(d.param, out)) out[d.name] = decodeOne(d.param, clamp01(u[i] ?? 0.5));
+  });
+  return out;
+}
+function encode3(space, params) {
+  return space.dims.map((d) => d.name in params ? encodeOne(d.param, params[d.name]) : 0.5);
+}
+function clamp01(x) {
+  return x < 0 ? 0 : x >= 1 ? 1 - Number.EPSILON : x;
+}
+function decodeOne(p, u) {
+  switch (p.type) {
+    case "constant":
+      return p.value;
+    case "categorical":
+      return p.values[Math.min(p.values.length - 1, Math.floor(u * p.values.length))];
+    case "float":
+      return p.step !== void 0 ? snapToStep(p.min, p.max, p.step, lerp(p, u)) : tidy(p, lerp(p, u));
+    case "int": {
+      const lo = p.min - 0.5;
+      const hi = p.max + 0.5;
+      const x = p.scale === "log" ? Math.exp(Math.log(lo) + u * (Math.log(hi) - Math.log(lo))) : lo + u * (hi - lo);
+      const k = Math.min(p.max, Math.max(p.min, Math.round(x)));
+      return p.step !== void 0 ? snapToStep(p.min, p.max, p.step, k) : k;
+    }
+  }
+}
+function encodeOne(p, v) {
+  switch (p.type) {
+    case "constant":
+      return 0.5;
+    case "categorical": {
+      const i = p.values.indexOf(v);
+      return (Math.max(0, i) + 0.5) / p.values.length;
+    }
+    case "float":
+      return p.scale === "log" ? (Math.log(Number(v)) - Math.log(p.min)) / (Math.log(p.max) - Math.log(p.min)) : (Number(v) - p.min) / (p.max - p.min);
+    case "int": {
+      const lo = p.min - 0.5;
+      const hi = p.max + 0.5;
+      return p.scale === "log" ? (Math.log(Number(v)) - Math.log(lo)) / (Math.log(hi) - Math.log(lo)) : (Number(v) - lo) / (hi - lo);
+    }
+  }
+}
+function lerp(p, u) {
+  if (p.scale === "log") return Math.exp(Math.log(p.min) + u * (Math.log(p.max) - Math.log(p.min)));
+  return p.min + u * (p.max - p.min);
+}
+function tidy(p, x) {
+  return Math.min(p.max, Math.max(p.min, Number(x.toPrecision(6))));
+}
+function snapToStep(min, max, step, x) {
+  const last = Math.floor((max - min) / step + 1e-9);
+  const k = Math.min(last, Math.max(0, Math.round((x - min) / step)));
+  return roundDecimals(min + k * step, Math.max(decimals(min), decimals(step)));
+}
+function decimals(x) {
+  const s = String(x);
+  const e = s.indexOf("e-");
+  if (e >= 0) return Number(s.slice(e + 2)) + (s.split(".")[1]?.split("e")[0]?.length ?? 0);
+  return s.split(".")[1]?.length ?? 0;
+}
+function roundDecimals(x, d) {
+  return d > 15 ? x : Number(x.toFixed(d));
+}
+function defaultParams(space) {
+  return defaultsOf(space.dims);
+}
+function paramsKey(params) {
+  return JSON.stringify(
+    Object.keys(params).sort().map((k) => [k, params[k]])
+  );
 }
 
 // src/space/check.ts
