@@ -31049,7 +31049,7 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
-// src/trial/command.ts
+// src/config/command.ts
 var import_shell_quote = __toESM(require_shell_quote(), 1);
 var BUILTIN_NAMES = ["trial_id", "output_dir", "seed", "fold", "folds"];
 var PLACEHOLDER = /\$\{([^}]*)\}/g;
@@ -31089,67 +31089,14 @@ function expandArgv(argv, params, builtins) {
   return out;
 }
 
-// src/trial/env.ts
-var ALLOWED_NAMES = /* @__PURE__ */ new Set([
-  "PATH",
-  "HOME",
-  "USER",
-  "LOGNAME",
-  "SHELL",
-  "TERM",
-  "LANG",
-  "LANGUAGE",
-  "TZ",
-  "TMPDIR",
-  "TMP",
-  "TEMP",
-  "CI",
-  "OMP_NUM_THREADS",
-  "LD_LIBRARY_PATH",
-  "PYTHONPATH",
-  "VIRTUAL_ENV",
-  // actions/setup-python's: where the interpreter it installed lives.
-  "pythonLocation",
-  "PKG_CONFIG_PATH",
-  "http_proxy",
-  "https_proxy",
-  "no_proxy",
-  "all_proxy",
-  "HTTP_PROXY",
-  "HTTPS_PROXY",
-  "NO_PROXY",
-  "ALL_PROXY",
-  "SSL_CERT_FILE",
-  "SSL_CERT_DIR",
-  "REQUESTS_CA_BUNDLE",
-  "CURL_CA_BUNDLE"
-]);
-var ALLOWED_PATTERN = /^(LC_|XDG_|RUNNER_|CUDA_|NVIDIA_|HIP_|ROCR_|ROCM_|HSA_|NCCL_|MKL_|OPENBLAS_|CONDA_)|^Python\d*_ROOT_DIR$/;
+// src/config/env.ts
 var FORBIDDEN_PATTERN = /^(INPUT_|ACTIONS_)|^(GITHUB_TOKEN|GITHUB_ENV|GITHUB_PATH|GITHUB_OUTPUT|GITHUB_STATE|GITHUB_STEP_SUMMARY|NODE_OPTIONS)$/;
+function isForbiddenEnv(name) {
+  return FORBIDDEN_PATTERN.test(name);
+}
 function forbiddenEnvReason(name) {
-  if (!FORBIDDEN_PATTERN.test(name)) return void 0;
+  if (!isForbiddenEnv(name)) return void 0;
   return `${name} may not be passed to trials: trials can run a pull request's untrusted code, and ${name} is one of the step's inputs, the runner's credentials, the workflow token, GitHub's file commands or NODE_OPTIONS`;
-}
-function isAllowedEnv(name) {
-  return (ALLOWED_NAMES.has(name) || ALLOWED_PATTERN.test(name)) && !FORBIDDEN_PATTERN.test(name);
-}
-function trialEnv(parent, configEnv) {
-  const env = {};
-  for (const [k, v] of Object.entries(parent)) if (v !== void 0 && isAllowedEnv(k)) env[k] = v;
-  const missing = [];
-  for (const [k, v] of Object.entries(configEnv)) {
-    if (typeof v !== "object") env[k] = String(v);
-    else if (parent[v.from] !== void 0) env[k] = parent[v.from];
-    else {
-      delete env[k];
-      missing.push(k === v.from ? k : `${k} (from ${v.from})`);
-    }
-  }
-  return { env, missing };
-}
-function missingEnvNote(missing) {
-  if (!missing.length) return void 0;
-  return `env: ${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} not set here, so the trial runs without ${missing.length > 1 ? "them" : "it"}`;
 }
 
 // src/config/parameters.ts
@@ -34793,6 +34740,64 @@ function writeStudy(path, study) {
     rmSync(tmp, { force: true });
     throw new StateError(`cannot save the study state to ${path}: ${err.message}`);
   }
+}
+
+// src/trial/env.ts
+var ALLOWED_NAMES = /* @__PURE__ */ new Set([
+  "PATH",
+  "HOME",
+  "USER",
+  "LOGNAME",
+  "SHELL",
+  "TERM",
+  "LANG",
+  "LANGUAGE",
+  "TZ",
+  "TMPDIR",
+  "TMP",
+  "TEMP",
+  "CI",
+  "OMP_NUM_THREADS",
+  "LD_LIBRARY_PATH",
+  "PYTHONPATH",
+  "VIRTUAL_ENV",
+  // actions/setup-python's: where the interpreter it installed lives.
+  "pythonLocation",
+  "PKG_CONFIG_PATH",
+  "http_proxy",
+  "https_proxy",
+  "no_proxy",
+  "all_proxy",
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "NO_PROXY",
+  "ALL_PROXY",
+  "SSL_CERT_FILE",
+  "SSL_CERT_DIR",
+  "REQUESTS_CA_BUNDLE",
+  "CURL_CA_BUNDLE"
+]);
+var ALLOWED_PATTERN = /^(LC_|XDG_|RUNNER_|CUDA_|NVIDIA_|HIP_|ROCR_|ROCM_|HSA_|NCCL_|MKL_|OPENBLAS_|CONDA_)|^Python\d*_ROOT_DIR$/;
+function isAllowedEnv(name) {
+  return (ALLOWED_NAMES.has(name) || ALLOWED_PATTERN.test(name)) && !isForbiddenEnv(name);
+}
+function trialEnv(parent, configEnv) {
+  const env = {};
+  for (const [k, v] of Object.entries(parent)) if (v !== void 0 && isAllowedEnv(k)) env[k] = v;
+  const missing = [];
+  for (const [k, v] of Object.entries(configEnv)) {
+    if (typeof v !== "object") env[k] = String(v);
+    else if (parent[v.from] !== void 0) env[k] = parent[v.from];
+    else {
+      delete env[k];
+      missing.push(k === v.from ? k : `${k} (from ${v.from})`);
+    }
+  }
+  return { env, missing };
+}
+function missingEnvNote(missing) {
+  if (!missing.length) return void 0;
+  return `env: ${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} not set here, so the trial runs without ${missing.length > 1 ? "them" : "it"}`;
 }
 
 // src/trial/run.ts

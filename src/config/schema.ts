@@ -6,8 +6,8 @@
  * file:line:column.
  */
 import { z } from "zod";
-import { BUILTIN_NAMES, hasUnclosedTemplate, splitCommand, templateNames } from "../trial/command.ts";
-import { forbiddenEnvReason } from "../trial/env.ts";
+import { BUILTIN_NAMES, hasUnclosedTemplate, splitCommand, templateNames } from "./command.ts";
+import { forbiddenEnvReason } from "./env.ts";
 import { didYouMean } from "./errors.ts";
 import { defaultsOf, parametersInOrder } from "./parameters.ts";
 
