@@ -56065,17 +56065,79 @@ function binAt(edges, x) {
   return lo;
 }
 
+// src/util/normal.ts
+var SQRT_PI = Math.sqrt(Math.PI);
+var LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+function erfcx(x) {
+  if (x < 2) {
+    const x2 = x * x;
+    let term = x;
+    let sum = x;
+    for (let n = 1; n < 200; n++) {
+      term *= 2 * x2 / (2 * n + 1);
+      sum += term;
+      if (term < 1e-17 * sum) break;
+    }
+    return Math.exp(x2) - 2 / SQRT_PI * sum;
+  }
+  const terms = x < 4 ? 60 : x < 10 ? 30 : 12;
+  let f = x;
+  for (let k = terms; k >= 1; k--) f = x + k / 2 / f;
+  return 1 / (SQRT_PI * f);
+}
+function erfc(x) {
+  if (x >= 0) return erfcx(x) * Math.exp(-x * x);
+  return 2 - erfcx(-x) * Math.exp(-x * x);
+}
+function normalCdf(z2) {
+  if (Number.isNaN(z2)) return Number.NaN;
+  return 0.5 * erfc(-z2 / Math.SQRT2);
+}
+function normalPdf(z2) {
+  return Math.exp(-0.5 * z2 * z2 - LOG_SQRT_2PI);
+}
+function normalQuantile(p) {
+  if (!(p >= 0 && p <= 1)) return Number.NaN;
+  if (p === 0) return Number.NEGATIVE_INFINITY;
+  if (p === 1) return Number.POSITIVE_INFINITY;
+  const a = [
+    -39.69683028665376,
+    220.9460984245205,
+    -275.9285104469687,
+    138.357751867269,
+    -30.66479806614716,
+    2.506628277459239
+  ];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+  const c = [
+    -0.007784894002430293,
+    -0.3223964580411365,
+    -2.400758277161838,
+    -2.549732539343734,
+    4.374664141464968,
+    2.938163982698783
+  ];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const pLow = 0.02425;
+  let x;
+  if (p < pLow) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  } else if (p <= 1 - pLow) {
+    const q = p - 0.5;
+    const r = q * q;
+    x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+  } else {
+    const q = Math.sqrt(-2 * Math.log1p(-p));
+    x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  }
+  const e = normalCdf(x) - p;
+  const u = e * Math.sqrt(2 * Math.PI) * Math.exp(x * x / 2);
+  return x - u / (1 + x * u / 2);
+}
+
 // src/strategy/tpe/normal.ts
 var SQRT2 = Math.SQRT2;
-var LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
-function erfc(x) {
-  const z2 = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z2);
-  const r = t * Math.exp(
-    -z2 * z2 - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))))
-  );
-  return x >= 0 ? r : 2 - r;
-}
 function normalMass(a, b) {
   let m;
   if (a >= 0) m = 0.5 * (erfc(a / SQRT2) - erfc(b / SQRT2));
@@ -56413,44 +56475,17 @@ function uniformFill(space, seen, rng) {
 var tpeStrategy = createTpe();
 
 // src/strategy/bayes/acquisition.ts
-var SQRT_PI = Math.sqrt(Math.PI);
 var SQRT22 = Math.SQRT2;
-var HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 var HALF_LOG_PI_OVER_2 = 0.5 * Math.log(Math.PI / 2);
 var ASYMPTOTIC_Z = -1 / Math.sqrt(Number.EPSILON);
-function erfcx(x) {
-  if (x < 2) {
-    const x2 = x * x;
-    let term = x;
-    let sum = x;
-    for (let n = 1; n < 200; n++) {
-      term *= 2 * x2 / (2 * n + 1);
-      sum += term;
-      if (term < 1e-17 * sum) break;
-    }
-    return Math.exp(x2) - 2 / SQRT_PI * sum;
-  }
-  const terms = x < 4 ? 60 : x < 10 ? 30 : 12;
-  let f = x;
-  for (let k = terms; k >= 1; k--) f = x + k / 2 / f;
-  return 1 / (SQRT_PI * f);
-}
-function erfc2(x) {
-  if (x >= 0) return erfcx(x) * Math.exp(-x * x);
-  return 2 - erfcx(-x) * Math.exp(-x * x);
-}
 function log1mexp(x) {
   return x > -Math.LN2 ? Math.log(-Math.expm1(x)) : Math.log1p(-Math.exp(x));
 }
 function logH(z2) {
-  if (z2 > -1) {
-    const phi = Math.exp(-0.5 * z2 * z2 - HALF_LOG_2PI);
-    const cdf = 0.5 * erfc2(-z2 / SQRT22);
-    return Math.log(phi + z2 * cdf);
-  }
+  if (z2 > -1) return Math.log(normalPdf(z2) + z2 * normalCdf(z2));
   if (z2 > ASYMPTOTIC_Z)
-    return -0.5 * z2 * z2 - HALF_LOG_2PI + log1mexp(Math.log(erfcx(-z2 / SQRT22) * -z2) + HALF_LOG_PI_OVER_2);
-  return -0.5 * z2 * z2 - HALF_LOG_2PI - 2 * Math.log(-z2);
+    return -0.5 * z2 * z2 - LOG_SQRT_2PI + log1mexp(Math.log(erfcx(-z2 / SQRT22) * -z2) + HALF_LOG_PI_OVER_2);
+  return -0.5 * z2 * z2 - LOG_SQRT_2PI - 2 * Math.log(-z2);
 }
 function logExpectedImprovement(mean2, variance, best) {
   const sd = Math.sqrt(variance);
@@ -57952,81 +57987,6 @@ function incompleteBeta(x, a, b) {
   return 1 - front * betacf(b, a, 1 - x) / b;
 }
 var NORMAL_DF = 1e8;
-function normalCdf(z2) {
-  if (Number.isNaN(z2)) return Number.NaN;
-  return 0.5 * erfc3(-z2 / Math.SQRT2);
-}
-function erfc3(x) {
-  if (x < 0) return 2 - erfc3(-x);
-  if (x < 2) {
-    let term = x;
-    let sum = x;
-    const x2 = x * x;
-    for (let n = 1; n < 200; n++) {
-      term *= -x2 / n;
-      const add = term / (2 * n + 1);
-      sum += add;
-      if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
-    }
-    return 1 - 2 / Math.sqrt(Math.PI) * sum;
-  }
-  if (x > 27) return 0;
-  const FPMIN = 1e-300;
-  let f = x;
-  let c = x;
-  let d = 0;
-  for (let n = 1; n < 500; n++) {
-    const an = n / 2;
-    d = x + an * d;
-    if (Math.abs(d) < FPMIN) d = FPMIN;
-    c = x + an / c;
-    if (Math.abs(c) < FPMIN) c = FPMIN;
-    d = 1 / d;
-    const del = c * d;
-    f *= del;
-    if (Math.abs(del - 1) < 1e-16) break;
-  }
-  return Math.exp(-x * x) / (Math.sqrt(Math.PI) * f);
-}
-function normalQuantile(p) {
-  if (!(p >= 0 && p <= 1)) return Number.NaN;
-  if (p === 0) return Number.NEGATIVE_INFINITY;
-  if (p === 1) return Number.POSITIVE_INFINITY;
-  const a = [
-    -39.69683028665376,
-    220.9460984245205,
-    -275.9285104469687,
-    138.357751867269,
-    -30.66479806614716,
-    2.506628277459239
-  ];
-  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
-  const c = [
-    -0.007784894002430293,
-    -0.3223964580411365,
-    -2.400758277161838,
-    -2.549732539343734,
-    4.374664141464968,
-    2.938163982698783
-  ];
-  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
-  const pLow = 0.02425;
-  let x;
-  if (p < pLow) {
-    const q = Math.sqrt(-2 * Math.log(p));
-    x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-  } else if (p <= 1 - pLow) {
-    const q = p - 0.5;
-    const r = q * q;
-    x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
-  } else {
-    const q = Math.sqrt(-2 * Math.log1p(-p));
-    x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-  }
-  const e = normalCdf(x) - p;
-  const u = e * Math.sqrt(2 * Math.PI) * Math.exp(x * x / 2);
-  return x - u / (1 + x * u / 2);
-}
 function checkDf(df) {
   if (!(df > 0)) throw new RangeError(`degrees of freedom must be > 0 (got ${df})`);
 }

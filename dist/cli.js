@@ -32631,17 +32631,40 @@ function binAt(edges, x) {
   return lo;
 }
 
+// src/util/normal.ts
+var SQRT_PI = Math.sqrt(Math.PI);
+var LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+function erfcx(x) {
+  if (x < 2) {
+    const x2 = x * x;
+    let term = x;
+    let sum = x;
+    for (let n = 1; n < 200; n++) {
+      term *= 2 * x2 / (2 * n + 1);
+      sum += term;
+      if (term < 1e-17 * sum) break;
+    }
+    return Math.exp(x2) - 2 / SQRT_PI * sum;
+  }
+  const terms = x < 4 ? 60 : x < 10 ? 30 : 12;
+  let f = x;
+  for (let k = terms; k >= 1; k--) f = x + k / 2 / f;
+  return 1 / (SQRT_PI * f);
+}
+function erfc(x) {
+  if (x >= 0) return erfcx(x) * Math.exp(-x * x);
+  return 2 - erfcx(-x) * Math.exp(-x * x);
+}
+function normalCdf(z2) {
+  if (Number.isNaN(z2)) return Number.NaN;
+  return 0.5 * erfc(-z2 / Math.SQRT2);
+}
+function normalPdf(z2) {
+  return Math.exp(-0.5 * z2 * z2 - LOG_SQRT_2PI);
+}
+
 // src/strategy/tpe/normal.ts
 var SQRT2 = Math.SQRT2;
-var LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
-function erfc(x) {
-  const z2 = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z2);
-  const r = t * Math.exp(
-    -z2 * z2 - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))))
-  );
-  return x >= 0 ? r : 2 - r;
-}
 function normalMass(a, b) {
   let m;
   if (a >= 0) m = 0.5 * (erfc(a / SQRT2) - erfc(b / SQRT2));
@@ -32979,44 +33002,17 @@ function uniformFill(space, seen, rng) {
 var tpeStrategy = createTpe();
 
 // src/strategy/bayes/acquisition.ts
-var SQRT_PI = Math.sqrt(Math.PI);
 var SQRT22 = Math.SQRT2;
-var HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 var HALF_LOG_PI_OVER_2 = 0.5 * Math.log(Math.PI / 2);
 var ASYMPTOTIC_Z = -1 / Math.sqrt(Number.EPSILON);
-function erfcx(x) {
-  if (x < 2) {
-    const x2 = x * x;
-    let term = x;
-    let sum = x;
-    for (let n = 1; n < 200; n++) {
-      term *= 2 * x2 / (2 * n + 1);
-      sum += term;
-      if (term < 1e-17 * sum) break;
-    }
-    return Math.exp(x2) - 2 / SQRT_PI * sum;
-  }
-  const terms = x < 4 ? 60 : x < 10 ? 30 : 12;
-  let f = x;
-  for (let k = terms; k >= 1; k--) f = x + k / 2 / f;
-  return 1 / (SQRT_PI * f);
-}
-function erfc2(x) {
-  if (x >= 0) return erfcx(x) * Math.exp(-x * x);
-  return 2 - erfcx(-x) * Math.exp(-x * x);
-}
 function log1mexp(x) {
   return x > -Math.LN2 ? Math.log(-Math.expm1(x)) : Math.log1p(-Math.exp(x));
 }
 function logH(z2) {
-  if (z2 > -1) {
-    const phi = Math.exp(-0.5 * z2 * z2 - HALF_LOG_2PI);
-    const cdf = 0.5 * erfc2(-z2 / SQRT22);
-    return Math.log(phi + z2 * cdf);
-  }
+  if (z2 > -1) return Math.log(normalPdf(z2) + z2 * normalCdf(z2));
   if (z2 > ASYMPTOTIC_Z)
-    return -0.5 * z2 * z2 - HALF_LOG_2PI + log1mexp(Math.log(erfcx(-z2 / SQRT22) * -z2) + HALF_LOG_PI_OVER_2);
-  return -0.5 * z2 * z2 - HALF_LOG_2PI - 2 * Math.log(-z2);
+    return -0.5 * z2 * z2 - LOG_SQRT_2PI + log1mexp(Math.log(erfcx(-z2 / SQRT22) * -z2) + HALF_LOG_PI_OVER_2);
+  return -0.5 * z2 * z2 - LOG_SQRT_2PI - 2 * Math.log(-z2);
 }
 function logExpectedImprovement(mean2, variance, best) {
   const sd = Math.sqrt(variance);
