@@ -54821,6 +54821,20 @@ function settledConfig(own2, overrides, trusted) {
 // src/study/study.ts
 import { createHash } from "node:crypto";
 
+// src/util/mean.ts
+function mean(values) {
+  const n = values.length;
+  if (n === 0) return Number.NaN;
+  if (allEqual(values)) return values[0];
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += values[i];
+  return sum / n;
+}
+function allEqual(values) {
+  for (let i = 1; i < values.length; i++) if (values[i] !== values[0]) return false;
+  return true;
+}
+
 // src/study/goal.ts
 function isBetter(goal, a, b) {
   return goal === "minimize" ? a < b : a > b;
@@ -55109,7 +55123,7 @@ function trialSamples(trial) {
 }
 function trialValue(trial) {
   const samples = trialSamples(trial);
-  return samples.length ? samples.reduce((s, v) => s + v, 0) / samples.length : void 0;
+  return samples.length ? mean(samples) : void 0;
 }
 function bestTrial(study, goal) {
   let best;
@@ -57045,16 +57059,12 @@ function standardize(v) {
   const out = new Float64Array(n);
   if (!(hi > lo)) return out;
   const range = hi - lo;
-  let mean2 = 0;
-  for (let i = 0; i < n; i++) {
-    out[i] = (v[i] - lo) / range;
-    mean2 += out[i];
-  }
-  mean2 /= n;
+  for (let i = 0; i < n; i++) out[i] = (v[i] - lo) / range;
+  const m = mean(out);
   let ss = 0;
-  for (let i = 0; i < n; i++) ss += (out[i] - mean2) ** 2;
+  for (let i = 0; i < n; i++) ss += (out[i] - m) ** 2;
   const sd = Math.sqrt(ss / n);
-  for (let i = 0; i < n; i++) out[i] = (out[i] - mean2) / sd;
+  for (let i = 0; i < n; i++) out[i] = (out[i] - m) / sd;
   return out;
 }
 function yeoJohnson(x, lambda) {
@@ -57069,11 +57079,9 @@ function yeoJohnsonWarp(z2) {
   for (const a of z2) jac += Math.sign(a) * Math.log1p(Math.abs(a));
   for (let lambda = -1; lambda <= 3.0001; lambda += 0.125) {
     const t = z2.map((v) => yeoJohnson(v, lambda));
-    let mean2 = 0;
-    for (const a of t) mean2 += a;
-    mean2 /= n;
+    const m = mean(t);
     let ss = 0;
-    for (const a of t) ss += (a - mean2) ** 2;
+    for (const a of t) ss += (a - m) ** 2;
     const ll = -0.5 * n * Math.log(ss / n) + (lambda - 1) * jac;
     if (ss > 0 && ll > bestLl) {
       bestLl = ll;
@@ -57897,13 +57905,6 @@ function botStateLine(state) {
 }
 
 // src/compare/stats.ts
-function mean(values) {
-  if (values.length === 0) return Number.NaN;
-  if (allEqual(values)) return values[0];
-  let sum = 0;
-  for (const v of values) sum += v;
-  return sum / values.length;
-}
 function sampleStd(values) {
   return Math.sqrt(sampleVariance(values));
 }
@@ -57919,9 +57920,6 @@ function sampleVariance(values) {
     c += v - m;
   }
   return (ss - c * c / n) / (n - 1);
-}
-function allEqual(values) {
-  return values.every((v) => v === values[0]);
 }
 function lnGamma(x) {
   if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lnGamma(1 - x);
@@ -58666,7 +58664,7 @@ function memberMetric(trial, name) {
   const values = (succeeded.length ? succeeded : records).flatMap(
     (a) => a.metrics[name] === void 0 ? [] : [a.metrics[name]]
   );
-  return values.length ? values.reduce((s, v) => s + v, 0) / values.length : void 0;
+  return values.length ? mean(values) : void 0;
 }
 function trialDuration(trial) {
   const records = latestRecords(trial);
@@ -58824,7 +58822,7 @@ function trialCurve(study, trial, metric) {
       if (v !== void 0) byStep.set(p.step, [...byStep.get(p.step) ?? [], v]);
     }
   }
-  const own2 = [...byStep.entries()].sort((a, b) => a[0] - b[0]).map(([step, vs]) => ({ step, value: vs.reduce((s, v) => s + v, 0) / vs.length }));
+  const own2 = [...byStep.entries()].sort((a, b) => a[0] - b[0]).map(([step, vs]) => ({ step, value: mean(vs) }));
   const parent = trial.parent === void 0 ? void 0 : study.trials[trial.parent];
   if (!parent || own2.length === 0) return own2;
   const start = own2[0].step;
@@ -58954,9 +58952,8 @@ function ranks(xs) {
 function spearman(xs, ys) {
   const rx = ranks(xs);
   const ry = ranks(ys);
-  const mean2 = (v) => v.reduce((a, b) => a + b, 0) / v.length;
-  const mx = mean2(rx);
-  const my = mean2(ry);
+  const mx = mean(rx);
+  const my = mean(ry);
   let num = 0;
   let dx = 0;
   let dy = 0;
@@ -58996,7 +58993,7 @@ function parameterEffects(config2, study) {
       if (groups2.size < 2) continue;
       const stats = [...groups2.entries()].map(([k, vs]) => ({
         k,
-        mean: vs.reduce((a, b) => a + b, 0) / vs.length,
+        mean: mean(vs),
         n: vs.length
       }));
       stats.sort((a, b) => sign * (b.mean - a.mean));

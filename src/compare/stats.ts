@@ -4,17 +4,8 @@
  * incomplete beta function, quantiles by a safeguarded Newton search) and
  * Welch's interval for the difference of two means.
  */
+import { allEqual, mean } from "../util/mean.ts";
 import { normalCdf, normalQuantile } from "../util/normal.ts";
-
-/** Arithmetic mean; NaN for no values. */
-export function mean(values: readonly number[]): number {
-  if (values.length === 0) return Number.NaN;
-  // Identical values give exactly that value back, not a rounded sum / n.
-  if (allEqual(values)) return values[0]!;
-  let sum = 0;
-  for (const v of values) sum += v;
-  return sum / values.length;
-}
 
 /** Sample standard deviation (n − 1 in the denominator); NaN for fewer than 2 values, exactly 0 when all are equal. */
 export function sampleStd(values: readonly number[]): number {
@@ -35,10 +26,6 @@ export function sampleVariance(values: readonly number[]): number {
   }
   // Corrected two-pass algorithm: the second term removes the rounding error of the mean.
   return (ss - (c * c) / n) / (n - 1);
-}
-
-function allEqual(values: readonly number[]): boolean {
-  return values.every((v) => v === values[0]);
 }
 
 /** ln Γ(x) for x > 0 (Lanczos, g = 7, n = 9; about 15 significant digits). */

@@ -9,6 +9,7 @@ import { sampleStd } from "../compare/stats.ts";
 import type { Config } from "../config/schema.ts";
 import type { Attempt, Trial } from "../study/schema.ts";
 import { latestAttempt, memberSeedFold, membersOf, trialSamples, trialValue } from "../study/study.ts";
+import { mean } from "../util/mean.ts";
 import { fmtScaled } from "./comparison.ts";
 import { fmtNumber } from "./format.ts";
 
@@ -85,7 +86,7 @@ export function memberMetric(trial: Trial, name: string): number | undefined {
   const values = (succeeded.length ? succeeded : records).flatMap((a) =>
     a.metrics[name] === undefined ? [] : [a.metrics[name]!],
   );
-  return values.length ? values.reduce((s, v) => s + v, 0) / values.length : undefined;
+  return values.length ? mean(values) : undefined;
 }
 
 /** The trial's run time: members run side by side, so the longest of them. */

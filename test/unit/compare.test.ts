@@ -8,10 +8,11 @@ import {
   type Sample,
   sameRef,
 } from "../../src/compare/compare.ts";
-import { incompleteBeta, lnGamma, mean, sampleStd, tCdf, tQuantile, welchInterval } from "../../src/compare/stats.ts";
+import { incompleteBeta, lnGamma, sampleStd, tCdf, tQuantile, welchInterval } from "../../src/compare/stats.ts";
 import { compareStudies } from "../../src/compare/studies.ts";
 import { renderComparison } from "../../src/report/comparison.ts";
 import { createStudy, openRound, recordAttempt } from "../../src/study/study.ts";
+import { mean } from "../../src/util/mean.ts";
 import { normalCdf, normalQuantile } from "../../src/util/normal.ts";
 import { createRng } from "../../src/util/rng.ts";
 import { configFrom } from "../helpers/config.ts";

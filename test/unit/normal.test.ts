@@ -1,9 +1,10 @@
 /**
- * The one normal distribution (src/util/normal.ts), against values computed
- * with mpmath at 40 digits.
+ * The one normal distribution (src/util/normal.ts) and the one mean
+ * (src/util/mean.ts), against values computed with mpmath at 40 digits.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { allEqual, mean } from "../../src/util/mean.ts";
 import { erfc, erfcx, normalCdf, normalPdf, normalQuantile } from "../../src/util/normal.ts";
 
 function closeRel(actual: number, expected: number, tol: number, what: string): void {
@@ -98,5 +99,17 @@ describe("the standard normal", () => {
     assert.equal(normalQuantile(0), Number.NEGATIVE_INFINITY);
     assert.equal(normalQuantile(1), Number.POSITIVE_INFINITY);
     assert.ok(Number.isNaN(normalQuantile(1.5)));
+  });
+});
+
+describe("mean", () => {
+  it("sums in order, gives identical values back exactly and NaN for none", () => {
+    assert.equal(mean([1, 2, 3, 4]), 2.5);
+    assert.equal(mean(Float64Array.from([1, 2])), 1.5);
+    assert.equal(mean([0.1, 0.1, 0.1]), 0.1);
+    assert.notEqual((0.1 + 0.1 + 0.1) / 3, 0.1);
+    assert.ok(Number.isNaN(mean([])));
+    assert.equal(allEqual([]), true);
+    assert.equal(allEqual([2, 2, 3]), false);
   });
 });
