@@ -58001,7 +58001,7 @@ function tCdf(t, df) {
 }
 function tPdf(t, df) {
   checkDf(df);
-  if (df >= NORMAL_DF) return Math.exp(-(t * t) / 2) / Math.sqrt(2 * Math.PI);
+  if (df >= NORMAL_DF) return normalPdf(t);
   const lnC = lnGamma((df + 1) / 2) - lnGamma(df / 2) - 0.5 * Math.log(df * Math.PI);
   return Math.exp(lnC - (df + 1) / 2 * Math.log1p(t * t / df));
 }

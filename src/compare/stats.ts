@@ -5,7 +5,7 @@
  * Welch's interval for the difference of two means.
  */
 import { allEqual, mean } from "../util/mean.ts";
-import { normalCdf, normalQuantile } from "../util/normal.ts";
+import { normalCdf, normalPdf, normalQuantile } from "../util/normal.ts";
 
 /** Sample standard deviation (n − 1 in the denominator); NaN for fewer than 2 values, exactly 0 when all are equal. */
 export function sampleStd(values: readonly number[]): number {
@@ -115,7 +115,7 @@ export function tCdf(t: number, df: number): number {
 /** Density of Student's t with `df` degrees of freedom. */
 export function tPdf(t: number, df: number): number {
   checkDf(df);
-  if (df >= NORMAL_DF) return Math.exp(-(t * t) / 2) / Math.sqrt(2 * Math.PI);
+  if (df >= NORMAL_DF) return normalPdf(t);
   const lnC = lnGamma((df + 1) / 2) - lnGamma(df / 2) - 0.5 * Math.log(df * Math.PI);
   return Math.exp(lnC - ((df + 1) / 2) * Math.log1p((t * t) / df));
 }
