@@ -21244,6 +21244,476 @@ var require_light = __commonJS({
   }
 });
 
+// node_modules/shell-quote/quote.js
+var require_quote = __commonJS({
+  "node_modules/shell-quote/quote.js"(exports, module) {
+    "use strict";
+    var OPS = (
+      /** @type {const} */
+      [
+        "||",
+        "&&",
+        ";;&",
+        ";;",
+        ";&",
+        "|&",
+        "<(",
+        ">(",
+        "<<<",
+        "<<-",
+        "<<",
+        ">>",
+        ">&",
+        ">|",
+        "&>>",
+        "&>",
+        "<&",
+        "<>",
+        "&",
+        ";",
+        "(",
+        ")",
+        "|",
+        "<",
+        ">"
+      ]
+    );
+    var LINE_TERMINATORS = /[\n\r\u2028\u2029]/;
+    var GLOB_SHELL_SPECIAL = /[\s#!"$&'():;<=>@\\^`|~]/g;
+    module.exports = function quote2(xs) {
+      var sawComment = false;
+      return xs.map(function(s) {
+        if (sawComment && typeof s === "string" && LINE_TERMINATORS.test(s)) {
+          throw new TypeError("a token after a `comment` must not contain line terminators");
+        }
+        if (s === "") {
+          return (
+            /** @type {const} */
+            "''"
+          );
+        }
+        if (s && typeof s === "object") {
+          if ("op" in s && s.op === "glob") {
+            if (typeof s.pattern !== "string") {
+              throw new TypeError("glob token requires a string `pattern`");
+            }
+            if (LINE_TERMINATORS.test(s.pattern)) {
+              throw new TypeError("glob `pattern` must not contain line terminators");
+            }
+            if (s.pattern === "") {
+              return (
+                /** @type {const} */
+                "''"
+              );
+            }
+            return s.pattern.replace(GLOB_SHELL_SPECIAL, "\\$&");
+          }
+          if ("op" in s && typeof s.op === "string") {
+            if (OPS.indexOf(s.op) < 0) {
+              throw new TypeError("invalid `op` value: " + JSON.stringify(s.op));
+            }
+            return s.op.replace(/[\s\S]/g, "\\$&");
+          }
+          if ("comment" in s && typeof s.comment === "string") {
+            if (LINE_TERMINATORS.test(s.comment)) {
+              throw new TypeError("`comment` must not contain line terminators");
+            }
+            sawComment = true;
+            return "#" + s.comment;
+          }
+          throw new TypeError("unrecognized object token shape");
+        }
+        if (/'/.test(s) && /!/.test(s)) {
+          return "'" + s.replace(/'/g, `'"'"'`) + "'";
+        }
+        if (/["\s\\]/.test(s) && !/'/.test(s)) {
+          return "'" + s + "'";
+        }
+        if (/["'\s]/.test(s)) {
+          return '"' + s.replace(/(["\\$`])/g, "\\$1") + '"';
+        }
+        return String(s).replace(/([A-Za-z]:)?([#!"$&'()*,:;<=>?@[\\\]^`{|}~])/g, "$1\\$2");
+      }).join(" ");
+    };
+  }
+});
+
+// node_modules/shell-quote/parse.js
+var require_parse2 = __commonJS({
+  "node_modules/shell-quote/parse.js"(exports, module) {
+    "use strict";
+    var CONTROL = (
+      /** @type {const} */
+      "(?:" + /** @type {const} */
+      [
+        "\\|\\|",
+        "\\&(?:\\&|>>?)",
+        // `&&`, `&>`, and `&>>`
+        ";;\\&?",
+        // `;;` and `;;&`
+        "[;|]\\&",
+        // `;&` and `|&`
+        "\\<\\(",
+        "\\<\\<\\<",
+        "\\<\\<-",
+        "\\<\\<(?!\\()",
+        // `<<(` stays `<` and `<(`, as zsh reads it; other shells reject it
+        ">>",
+        ">[&|(]",
+        // `>&`, `>|`, and `>(`
+        "<[&>]",
+        // `<&` and `<>`
+        "[&;()|<>]"
+      ].join(
+        /** @type {const} */
+        "|"
+      ) + /** @type {const} */
+      ")"
+    );
+    var controlRE = new RegExp("^" + CONTROL + "$");
+    var META = (
+      /** @type {const} */
+      "|&;()<> \\t"
+    );
+    var SINGLE_QUOTE = (
+      /** @type {const} */
+      "'([^']*?)'"
+    );
+    var ANSI_C_BODY = "(?:\\\\[\\s\\S]|[^\\\\'])*?";
+    var ANSI_C_QUOTE = "\\$'" + ANSI_C_BODY + "'";
+    var ansiCAt = new RegExp("\\$'" + ANSI_C_BODY + "(?:(')|\\\\?$)", "g");
+    var ANSI_C_LETTERS = "abeEfnrtv";
+    var ANSI_C_CHARS = "\x07\b\x1B\x1B\f\n\r	\v";
+    var hash2 = /^#$/;
+    var SQ = (
+      /** @type {const} */
+      "'"
+    );
+    var DQ = (
+      /** @type {const} */
+      '"'
+    );
+    var DS = (
+      /** @type {const} */
+      "$"
+    );
+    var TOKEN = "";
+    var mult = (
+      /** @type {const} */
+      4294967296
+    );
+    for (i = 0; i < 4; i++) {
+      TOKEN += (mult * Math.random()).toString(16);
+    }
+    var i;
+    var startsWithToken = new RegExp("^" + TOKEN);
+    function matchAll(s, r) {
+      var origIndex = r.lastIndex;
+      var matches = [];
+      var matchObj;
+      while (matchObj = r.exec(s)) {
+        matches[matches.length] = matchObj;
+        if (r.lastIndex === matchObj.index) {
+          r.lastIndex += 1;
+        }
+      }
+      r.lastIndex = origIndex;
+      return matches;
+    }
+    function getVar(env, pre, key) {
+      var r = typeof env === "function" ? env(key) : env[key];
+      if (typeof r === "undefined" && key != "") {
+        r = "";
+      } else if (typeof r === "undefined") {
+        r = "$";
+      }
+      if (typeof r === "object") {
+        return pre + TOKEN + JSON.stringify(r) + TOKEN;
+      }
+      return pre + r;
+    }
+    var ansiCEscape = /\\([0-7]{1,3}|x[\dA-Fa-f]{1,2}|u[\dA-Fa-f]{1,4}|U[\dA-Fa-f]{1,8}|c(?:\\\\|[\s\S])|[abeEfnrtv\\'"?])/g;
+    function expandAnsiCEscape(m, escape) {
+      var kind = escape.charAt(0);
+      if (kind === "c") {
+        var ctrl = escape.charAt(1);
+        return ctrl === "?" ? "\x7F" : String.fromCharCode(ctrl.charCodeAt(0) & 31);
+      }
+      if (kind === "x" || kind === "u" || kind === "U") {
+        var cp = parseInt(escape.slice(1), 16);
+        if (cp > 1114111) {
+          return m;
+        }
+        return String.fromCharCode.apply(null, cp > 65535 ? [55232 + (cp >> 10), 56320 + (cp & 1023)] : [cp]);
+      }
+      if (kind >= "0" && kind <= "7") {
+        return String.fromCharCode(parseInt(escape, 8) & 255);
+      }
+      var letter = ANSI_C_LETTERS.indexOf(escape);
+      return letter < 0 ? escape : ANSI_C_CHARS.charAt(letter);
+    }
+    function expandAnsiC(body) {
+      return body.replace(ansiCEscape, expandAnsiCEscape).split("\0")[0];
+    }
+    function closesAnsiC(s, i2) {
+      ansiCAt.lastIndex = i2;
+      return !!/** @type {RegExpExecArray} */
+      ansiCAt.exec(s)[1];
+    }
+    function parseInternal(string4, env, opts) {
+      if (!opts) {
+        opts = {};
+      }
+      var BS = opts.escape || "\\";
+      var ifs = opts.splitUnquoted === true ? " 	\n" : typeof opts.splitUnquoted === "string" ? opts.splitUnquoted : "";
+      var BAREWORD = "(\\" + BS + `['"$\\` + BS + META + "]|\\$\\$|\\$(?!" + ANSI_C_QUOTE.slice(2) + `)|[^\\s'"$` + META + "])+";
+      var DOUBLE_QUOTE = '"(?:\\' + BS + '[\\s\\S]|[^"\\' + BS + '])*"';
+      var chunker = new RegExp([
+        "(" + CONTROL + ")",
+        // control chars
+        "(" + ANSI_C_QUOTE + "|" + BAREWORD + "|" + DOUBLE_QUOTE + "|" + SINGLE_QUOTE + ")+"
+      ].join("|"), "g");
+      var matches = matchAll(string4, chunker);
+      if (matches.length === 0) {
+        return [];
+      }
+      if (!env) {
+        env = {};
+      }
+      var commented = false;
+      return matches.map(function(match) {
+        var s = match[0];
+        if (!s || commented) {
+          return void 0;
+        }
+        if (controlRE.test(s)) {
+          return (
+            /** @type {ControlOperator} */
+            { op: s }
+          );
+        }
+        var quote2 = false;
+        var esc2 = false;
+        var out = "";
+        var words = [];
+        var sawQuote = false;
+        var pendingNw = null;
+        var isGlob = false;
+        var i2;
+        function parseEnvVar() {
+          i2 += 1;
+          var varend;
+          var varname;
+          var char = s.charAt(i2);
+          if (char === "{") {
+            i2 += 1;
+            if (s.charAt(i2) === "}") {
+              throw new Error("Bad substitution: " + s.slice(i2 - 2, i2 + 1));
+            }
+            var depth = 1;
+            varend = i2;
+            while (depth > 0 && varend < s.length) {
+              if (s.charAt(varend) === "{" && s.charAt(varend - 1) === "$") {
+                depth += 1;
+              } else if (s.charAt(varend) === "}") {
+                depth -= 1;
+              }
+              varend += 1;
+            }
+            if (depth !== 0) {
+              throw new Error("Bad substitution: " + s.slice(i2));
+            }
+            varend -= 1;
+            varname = s.slice(i2, varend);
+            i2 = varend;
+          } else if (/[*@#?$!-]/.test(char)) {
+            varname = char;
+          } else {
+            var slicedFromI = s.slice(i2);
+            varend = slicedFromI.match(/[^\w\d_]/);
+            if (!varend) {
+              varname = slicedFromI;
+              i2 = s.length;
+            } else {
+              varname = slicedFromI.slice(0, varend.index);
+              i2 += /** @type {number} */
+              varend.index - 1;
+            }
+          }
+          return getVar(
+            /** @type {NonNullable<typeof env>} */
+            env,
+            "",
+            varname
+          );
+        }
+        function flushRun() {
+          if (pendingNw === null) {
+            return;
+          }
+          if (pendingNw === 0) {
+            if (out !== "") {
+              words[words.length] = out;
+              out = "";
+            }
+          } else {
+            words[words.length] = out;
+            out = "";
+            for (var fe = 1; fe < pendingNw; fe += 1) {
+              words[words.length] = "";
+            }
+          }
+          pendingNw = null;
+        }
+        for (i2 = 0; i2 < s.length; i2++) {
+          var c = s.charAt(i2);
+          if (ifs && c !== DS) {
+            flushRun();
+          }
+          isGlob = isGlob || !quote2 && (c === "*" || c === "?");
+          if (esc2) {
+            out += c;
+            esc2 = false;
+          } else if (quote2) {
+            if (c === quote2) {
+              quote2 = false;
+            } else if (quote2 == SQ) {
+              out += c;
+            } else {
+              if (c === BS) {
+                i2 += 1;
+                c = s.charAt(i2);
+                if (c === DQ || c === BS || c === DS) {
+                  out += c;
+                } else {
+                  out += BS + c;
+                }
+              } else if (c === DS) {
+                out += parseEnvVar();
+              } else {
+                out += c;
+              }
+            }
+          } else if (c === DQ || c === SQ) {
+            quote2 = c;
+            sawQuote = true;
+          } else if (controlRE.test(c)) {
+            return (
+              /** @type {ControlOperator} */
+              { op: s }
+            );
+          } else if (hash2.test(c)) {
+            commented = true;
+            var commentObj = { comment: string4.slice(match.index + i2 + 1) };
+            if (out.length) {
+              return (
+                /** @type {const} */
+                [out, commentObj]
+              );
+            }
+            return (
+              /** @type {const} */
+              [commentObj]
+            );
+          } else if (c === BS) {
+            esc2 = true;
+          } else if (c === DS && s.charAt(i2 + 1) === SQ && closesAnsiC(s, i2)) {
+            flushRun();
+            sawQuote = true;
+            out += expandAnsiC(s.slice(i2 + 2, ansiCAt.lastIndex - 1));
+            i2 = ansiCAt.lastIndex - 1;
+          } else if (c === DS) {
+            var value2 = parseEnvVar();
+            if (!ifs) {
+              out += value2;
+            } else {
+              for (var vi = 0; vi < value2.length; vi += 1) {
+                var vc = value2.charAt(vi);
+                if (ifs.indexOf(vc) < 0) {
+                  flushRun();
+                  out += vc;
+                } else if (pendingNw === null) {
+                  pendingNw = vc === " " || vc === "	" || vc === "\n" ? 0 : 1;
+                } else if (vc !== " " && vc !== "	" && vc !== "\n") {
+                  pendingNw += 1;
+                }
+              }
+            }
+          } else {
+            out += c;
+          }
+        }
+        if (isGlob) {
+          return (
+            /** @type {GlobPattern} */
+            { op: "glob", pattern: out }
+          );
+        }
+        if (ifs) {
+          if (pendingNw !== null && pendingNw > 0) {
+            words[words.length] = out;
+            out = "";
+            for (var te = 1; te < pendingNw; te += 1) {
+              words[words.length] = "";
+            }
+          }
+          if (out !== "" || sawQuote && words.length === 0) {
+            words[words.length] = out;
+          }
+          return words;
+        }
+        return out;
+      }).reduce(
+        function(prev, arg) {
+          if (typeof arg === "undefined") {
+            return prev;
+          }
+          [].concat(arg).forEach(function(entry) {
+            prev[prev.length] = entry;
+          });
+          return prev;
+        },
+        /** @type {ParseEntry[]} */
+        []
+      );
+    }
+    module.exports = function parse6(s, env, opts) {
+      var mapped = parseInternal(s, env, opts);
+      if (typeof env !== "function") {
+        return mapped;
+      }
+      return mapped.reduce(
+        function(acc, s2) {
+          if (typeof s2 === "object") {
+            acc[acc.length] = s2;
+            return acc;
+          }
+          var xs = s2.split(RegExp("(" + TOKEN + ".*?" + TOKEN + ")", "g"));
+          if (xs.length === 1) {
+            acc[acc.length] = xs[0];
+            return acc;
+          }
+          xs.filter(Boolean).forEach(function(x) {
+            acc[acc.length] = startsWithToken.test(x) ? JSON.parse(x.split(TOKEN)[1]) : x;
+          });
+          return acc;
+        },
+        /** @type {ParseEntry[]} */
+        []
+      );
+    };
+  }
+});
+
+// node_modules/shell-quote/index.js
+var require_shell_quote = __commonJS({
+  "node_modules/shell-quote/index.js"(exports) {
+    "use strict";
+    exports.quote = require_quote();
+    exports.parse = require_parse2();
+  }
+});
+
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
   "node_modules/yaml/dist/nodes/identity.js"(exports) {
@@ -28571,476 +29041,6 @@ var require_dist = __commonJS({
     exports.stringify = publicApi.stringify;
     exports.visit = visit2.visit;
     exports.visitAsync = visit2.visitAsync;
-  }
-});
-
-// node_modules/shell-quote/quote.js
-var require_quote = __commonJS({
-  "node_modules/shell-quote/quote.js"(exports, module) {
-    "use strict";
-    var OPS = (
-      /** @type {const} */
-      [
-        "||",
-        "&&",
-        ";;&",
-        ";;",
-        ";&",
-        "|&",
-        "<(",
-        ">(",
-        "<<<",
-        "<<-",
-        "<<",
-        ">>",
-        ">&",
-        ">|",
-        "&>>",
-        "&>",
-        "<&",
-        "<>",
-        "&",
-        ";",
-        "(",
-        ")",
-        "|",
-        "<",
-        ">"
-      ]
-    );
-    var LINE_TERMINATORS = /[\n\r\u2028\u2029]/;
-    var GLOB_SHELL_SPECIAL = /[\s#!"$&'():;<=>@\\^`|~]/g;
-    module.exports = function quote2(xs) {
-      var sawComment = false;
-      return xs.map(function(s) {
-        if (sawComment && typeof s === "string" && LINE_TERMINATORS.test(s)) {
-          throw new TypeError("a token after a `comment` must not contain line terminators");
-        }
-        if (s === "") {
-          return (
-            /** @type {const} */
-            "''"
-          );
-        }
-        if (s && typeof s === "object") {
-          if ("op" in s && s.op === "glob") {
-            if (typeof s.pattern !== "string") {
-              throw new TypeError("glob token requires a string `pattern`");
-            }
-            if (LINE_TERMINATORS.test(s.pattern)) {
-              throw new TypeError("glob `pattern` must not contain line terminators");
-            }
-            if (s.pattern === "") {
-              return (
-                /** @type {const} */
-                "''"
-              );
-            }
-            return s.pattern.replace(GLOB_SHELL_SPECIAL, "\\$&");
-          }
-          if ("op" in s && typeof s.op === "string") {
-            if (OPS.indexOf(s.op) < 0) {
-              throw new TypeError("invalid `op` value: " + JSON.stringify(s.op));
-            }
-            return s.op.replace(/[\s\S]/g, "\\$&");
-          }
-          if ("comment" in s && typeof s.comment === "string") {
-            if (LINE_TERMINATORS.test(s.comment)) {
-              throw new TypeError("`comment` must not contain line terminators");
-            }
-            sawComment = true;
-            return "#" + s.comment;
-          }
-          throw new TypeError("unrecognized object token shape");
-        }
-        if (/'/.test(s) && /!/.test(s)) {
-          return "'" + s.replace(/'/g, `'"'"'`) + "'";
-        }
-        if (/["\s\\]/.test(s) && !/'/.test(s)) {
-          return "'" + s + "'";
-        }
-        if (/["'\s]/.test(s)) {
-          return '"' + s.replace(/(["\\$`])/g, "\\$1") + '"';
-        }
-        return String(s).replace(/([A-Za-z]:)?([#!"$&'()*,:;<=>?@[\\\]^`{|}~])/g, "$1\\$2");
-      }).join(" ");
-    };
-  }
-});
-
-// node_modules/shell-quote/parse.js
-var require_parse2 = __commonJS({
-  "node_modules/shell-quote/parse.js"(exports, module) {
-    "use strict";
-    var CONTROL = (
-      /** @type {const} */
-      "(?:" + /** @type {const} */
-      [
-        "\\|\\|",
-        "\\&(?:\\&|>>?)",
-        // `&&`, `&>`, and `&>>`
-        ";;\\&?",
-        // `;;` and `;;&`
-        "[;|]\\&",
-        // `;&` and `|&`
-        "\\<\\(",
-        "\\<\\<\\<",
-        "\\<\\<-",
-        "\\<\\<(?!\\()",
-        // `<<(` stays `<` and `<(`, as zsh reads it; other shells reject it
-        ">>",
-        ">[&|(]",
-        // `>&`, `>|`, and `>(`
-        "<[&>]",
-        // `<&` and `<>`
-        "[&;()|<>]"
-      ].join(
-        /** @type {const} */
-        "|"
-      ) + /** @type {const} */
-      ")"
-    );
-    var controlRE = new RegExp("^" + CONTROL + "$");
-    var META = (
-      /** @type {const} */
-      "|&;()<> \\t"
-    );
-    var SINGLE_QUOTE = (
-      /** @type {const} */
-      "'([^']*?)'"
-    );
-    var ANSI_C_BODY = "(?:\\\\[\\s\\S]|[^\\\\'])*?";
-    var ANSI_C_QUOTE = "\\$'" + ANSI_C_BODY + "'";
-    var ansiCAt = new RegExp("\\$'" + ANSI_C_BODY + "(?:(')|\\\\?$)", "g");
-    var ANSI_C_LETTERS = "abeEfnrtv";
-    var ANSI_C_CHARS = "\x07\b\x1B\x1B\f\n\r	\v";
-    var hash2 = /^#$/;
-    var SQ = (
-      /** @type {const} */
-      "'"
-    );
-    var DQ = (
-      /** @type {const} */
-      '"'
-    );
-    var DS = (
-      /** @type {const} */
-      "$"
-    );
-    var TOKEN = "";
-    var mult = (
-      /** @type {const} */
-      4294967296
-    );
-    for (i = 0; i < 4; i++) {
-      TOKEN += (mult * Math.random()).toString(16);
-    }
-    var i;
-    var startsWithToken = new RegExp("^" + TOKEN);
-    function matchAll(s, r) {
-      var origIndex = r.lastIndex;
-      var matches = [];
-      var matchObj;
-      while (matchObj = r.exec(s)) {
-        matches[matches.length] = matchObj;
-        if (r.lastIndex === matchObj.index) {
-          r.lastIndex += 1;
-        }
-      }
-      r.lastIndex = origIndex;
-      return matches;
-    }
-    function getVar(env, pre, key) {
-      var r = typeof env === "function" ? env(key) : env[key];
-      if (typeof r === "undefined" && key != "") {
-        r = "";
-      } else if (typeof r === "undefined") {
-        r = "$";
-      }
-      if (typeof r === "object") {
-        return pre + TOKEN + JSON.stringify(r) + TOKEN;
-      }
-      return pre + r;
-    }
-    var ansiCEscape = /\\([0-7]{1,3}|x[\dA-Fa-f]{1,2}|u[\dA-Fa-f]{1,4}|U[\dA-Fa-f]{1,8}|c(?:\\\\|[\s\S])|[abeEfnrtv\\'"?])/g;
-    function expandAnsiCEscape(m, escape) {
-      var kind = escape.charAt(0);
-      if (kind === "c") {
-        var ctrl = escape.charAt(1);
-        return ctrl === "?" ? "\x7F" : String.fromCharCode(ctrl.charCodeAt(0) & 31);
-      }
-      if (kind === "x" || kind === "u" || kind === "U") {
-        var cp = parseInt(escape.slice(1), 16);
-        if (cp > 1114111) {
-          return m;
-        }
-        return String.fromCharCode.apply(null, cp > 65535 ? [55232 + (cp >> 10), 56320 + (cp & 1023)] : [cp]);
-      }
-      if (kind >= "0" && kind <= "7") {
-        return String.fromCharCode(parseInt(escape, 8) & 255);
-      }
-      var letter = ANSI_C_LETTERS.indexOf(escape);
-      return letter < 0 ? escape : ANSI_C_CHARS.charAt(letter);
-    }
-    function expandAnsiC(body) {
-      return body.replace(ansiCEscape, expandAnsiCEscape).split("\0")[0];
-    }
-    function closesAnsiC(s, i2) {
-      ansiCAt.lastIndex = i2;
-      return !!/** @type {RegExpExecArray} */
-      ansiCAt.exec(s)[1];
-    }
-    function parseInternal(string4, env, opts) {
-      if (!opts) {
-        opts = {};
-      }
-      var BS = opts.escape || "\\";
-      var ifs = opts.splitUnquoted === true ? " 	\n" : typeof opts.splitUnquoted === "string" ? opts.splitUnquoted : "";
-      var BAREWORD = "(\\" + BS + `['"$\\` + BS + META + "]|\\$\\$|\\$(?!" + ANSI_C_QUOTE.slice(2) + `)|[^\\s'"$` + META + "])+";
-      var DOUBLE_QUOTE = '"(?:\\' + BS + '[\\s\\S]|[^"\\' + BS + '])*"';
-      var chunker = new RegExp([
-        "(" + CONTROL + ")",
-        // control chars
-        "(" + ANSI_C_QUOTE + "|" + BAREWORD + "|" + DOUBLE_QUOTE + "|" + SINGLE_QUOTE + ")+"
-      ].join("|"), "g");
-      var matches = matchAll(string4, chunker);
-      if (matches.length === 0) {
-        return [];
-      }
-      if (!env) {
-        env = {};
-      }
-      var commented = false;
-      return matches.map(function(match) {
-        var s = match[0];
-        if (!s || commented) {
-          return void 0;
-        }
-        if (controlRE.test(s)) {
-          return (
-            /** @type {ControlOperator} */
-            { op: s }
-          );
-        }
-        var quote2 = false;
-        var esc2 = false;
-        var out = "";
-        var words = [];
-        var sawQuote = false;
-        var pendingNw = null;
-        var isGlob = false;
-        var i2;
-        function parseEnvVar() {
-          i2 += 1;
-          var varend;
-          var varname;
-          var char = s.charAt(i2);
-          if (char === "{") {
-            i2 += 1;
-            if (s.charAt(i2) === "}") {
-              throw new Error("Bad substitution: " + s.slice(i2 - 2, i2 + 1));
-            }
-            var depth = 1;
-            varend = i2;
-            while (depth > 0 && varend < s.length) {
-              if (s.charAt(varend) === "{" && s.charAt(varend - 1) === "$") {
-                depth += 1;
-              } else if (s.charAt(varend) === "}") {
-                depth -= 1;
-              }
-              varend += 1;
-            }
-            if (depth !== 0) {
-              throw new Error("Bad substitution: " + s.slice(i2));
-            }
-            varend -= 1;
-            varname = s.slice(i2, varend);
-            i2 = varend;
-          } else if (/[*@#?$!-]/.test(char)) {
-            varname = char;
-          } else {
-            var slicedFromI = s.slice(i2);
-            varend = slicedFromI.match(/[^\w\d_]/);
-            if (!varend) {
-              varname = slicedFromI;
-              i2 = s.length;
-            } else {
-              varname = slicedFromI.slice(0, varend.index);
-              i2 += /** @type {number} */
-              varend.index - 1;
-            }
-          }
-          return getVar(
-            /** @type {NonNullable<typeof env>} */
-            env,
-            "",
-            varname
-          );
-        }
-        function flushRun() {
-          if (pendingNw === null) {
-            return;
-          }
-          if (pendingNw === 0) {
-            if (out !== "") {
-              words[words.length] = out;
-              out = "";
-            }
-          } else {
-            words[words.length] = out;
-            out = "";
-            for (var fe = 1; fe < pendingNw; fe += 1) {
-              words[words.length] = "";
-            }
-          }
-          pendingNw = null;
-        }
-        for (i2 = 0; i2 < s.length; i2++) {
-          var c = s.charAt(i2);
-          if (ifs && c !== DS) {
-            flushRun();
-          }
-          isGlob = isGlob || !quote2 && (c === "*" || c === "?");
-          if (esc2) {
-            out += c;
-            esc2 = false;
-          } else if (quote2) {
-            if (c === quote2) {
-              quote2 = false;
-            } else if (quote2 == SQ) {
-              out += c;
-            } else {
-              if (c === BS) {
-                i2 += 1;
-                c = s.charAt(i2);
-                if (c === DQ || c === BS || c === DS) {
-                  out += c;
-                } else {
-                  out += BS + c;
-                }
-              } else if (c === DS) {
-                out += parseEnvVar();
-              } else {
-                out += c;
-              }
-            }
-          } else if (c === DQ || c === SQ) {
-            quote2 = c;
-            sawQuote = true;
-          } else if (controlRE.test(c)) {
-            return (
-              /** @type {ControlOperator} */
-              { op: s }
-            );
-          } else if (hash2.test(c)) {
-            commented = true;
-            var commentObj = { comment: string4.slice(match.index + i2 + 1) };
-            if (out.length) {
-              return (
-                /** @type {const} */
-                [out, commentObj]
-              );
-            }
-            return (
-              /** @type {const} */
-              [commentObj]
-            );
-          } else if (c === BS) {
-            esc2 = true;
-          } else if (c === DS && s.charAt(i2 + 1) === SQ && closesAnsiC(s, i2)) {
-            flushRun();
-            sawQuote = true;
-            out += expandAnsiC(s.slice(i2 + 2, ansiCAt.lastIndex - 1));
-            i2 = ansiCAt.lastIndex - 1;
-          } else if (c === DS) {
-            var value2 = parseEnvVar();
-            if (!ifs) {
-              out += value2;
-            } else {
-              for (var vi = 0; vi < value2.length; vi += 1) {
-                var vc = value2.charAt(vi);
-                if (ifs.indexOf(vc) < 0) {
-                  flushRun();
-                  out += vc;
-                } else if (pendingNw === null) {
-                  pendingNw = vc === " " || vc === "	" || vc === "\n" ? 0 : 1;
-                } else if (vc !== " " && vc !== "	" && vc !== "\n") {
-                  pendingNw += 1;
-                }
-              }
-            }
-          } else {
-            out += c;
-          }
-        }
-        if (isGlob) {
-          return (
-            /** @type {GlobPattern} */
-            { op: "glob", pattern: out }
-          );
-        }
-        if (ifs) {
-          if (pendingNw !== null && pendingNw > 0) {
-            words[words.length] = out;
-            out = "";
-            for (var te = 1; te < pendingNw; te += 1) {
-              words[words.length] = "";
-            }
-          }
-          if (out !== "" || sawQuote && words.length === 0) {
-            words[words.length] = out;
-          }
-          return words;
-        }
-        return out;
-      }).reduce(
-        function(prev, arg) {
-          if (typeof arg === "undefined") {
-            return prev;
-          }
-          [].concat(arg).forEach(function(entry) {
-            prev[prev.length] = entry;
-          });
-          return prev;
-        },
-        /** @type {ParseEntry[]} */
-        []
-      );
-    }
-    module.exports = function parse6(s, env, opts) {
-      var mapped = parseInternal(s, env, opts);
-      if (typeof env !== "function") {
-        return mapped;
-      }
-      return mapped.reduce(
-        function(acc, s2) {
-          if (typeof s2 === "object") {
-            acc[acc.length] = s2;
-            return acc;
-          }
-          var xs = s2.split(RegExp("(" + TOKEN + ".*?" + TOKEN + ")", "g"));
-          if (xs.length === 1) {
-            acc[acc.length] = xs[0];
-            return acc;
-          }
-          xs.filter(Boolean).forEach(function(x) {
-            acc[acc.length] = startsWithToken.test(x) ? JSON.parse(x.split(TOKEN)[1]) : x;
-          });
-          return acc;
-        },
-        /** @type {ParseEntry[]} */
-        []
-      );
-    };
-  }
-});
-
-// node_modules/shell-quote/index.js
-var require_shell_quote = __commonJS({
-  "node_modules/shell-quote/index.js"(exports) {
-    "use strict";
-    exports.quote = require_quote();
-    exports.parse = require_parse2();
   }
 });
 
@@ -53974,117 +53974,7 @@ function parseTrialJobName(name) {
 import { existsSync as existsSync3, mkdirSync as mkdirSync2, readdirSync as readdirSync2, readFileSync as readFileSync4, writeFileSync as writeFileSync2 } from "node:fs";
 import { dirname as dirname2, join as join2, resolve } from "node:path";
 
-// src/config/load.ts
-var import_yaml = __toESM(require_dist(), 1);
-import { readFileSync as readFileSync2 } from "node:fs";
-
-// src/space/space.ts
-function buildSpace(parameters) {
-  const dims = [];
-  const placed = /* @__PURE__ */ new Set();
-  const place = (name) => {
-    if (placed.has(name)) return;
-    placed.add(name);
-    const param = parameters[name];
-    for (const dep of Object.keys(param.when ?? {})) place(dep);
-    dims.push({ name, param });
-  };
-  for (const name of Object.keys(parameters)) place(name);
-  return { dims };
-}
-function isActive(param, params) {
-  return Object.entries(param.when ?? {}).every(([dep, expected]) => {
-    if (!(dep in params)) return false;
-    const v = params[dep];
-    return Array.isArray(expected) ? expected.some((e) => e === v) : expected === v;
-  });
-}
-function decode3(space, u) {
-  const out = {};
-  space.dims.forEach((d, i) => {
-    if (isActive(d.param, out)) out[d.name] = decodeOne(d.param, clamp01(u[i] ?? 0.5));
-  });
-  return out;
-}
-function encode3(space, params) {
-  return space.dims.map((d) => d.name in params ? encodeOne(d.param, params[d.name]) : 0.5);
-}
-function clamp01(x) {
-  return x < 0 ? 0 : x >= 1 ? 1 - Number.EPSILON : x;
-}
-function decodeOne(p, u) {
-  switch (p.type) {
-    case "constant":
-      return p.value;
-    case "categorical":
-      return p.values[Math.min(p.values.length - 1, Math.floor(u * p.values.length))];
-    case "float":
-      return p.step !== void 0 ? snapToStep(p.min, p.max, p.step, lerp(p, u)) : tidy(p, lerp(p, u));
-    case "int": {
-      const lo = p.min - 0.5;
-      const hi = p.max + 0.5;
-      const x = p.scale === "log" ? Math.exp(Math.log(lo) + u * (Math.log(hi) - Math.log(lo))) : lo + u * (hi - lo);
-      const k = Math.min(p.max, Math.max(p.min, Math.round(x)));
-      return p.step !== void 0 ? snapToStep(p.min, p.max, p.step, k) : k;
-    }
-  }
-}
-function encodeOne(p, v) {
-  switch (p.type) {
-    case "constant":
-      return 0.5;
-    case "categorical": {
-      const i = p.values.indexOf(v);
-      return (Math.max(0, i) + 0.5) / p.values.length;
-    }
-    case "float":
-      return p.scale === "log" ? (Math.log(Number(v)) - Math.log(p.min)) / (Math.log(p.max) - Math.log(p.min)) : (Number(v) - p.min) / (p.max - p.min);
-    case "int": {
-      const lo = p.min - 0.5;
-      const hi = p.max + 0.5;
-      return p.scale === "log" ? (Math.log(Number(v)) - Math.log(lo)) / (Math.log(hi) - Math.log(lo)) : (Number(v) - lo) / (hi - lo);
-    }
-  }
-}
-function lerp(p, u) {
-  if (p.scale === "log") return Math.exp(Math.log(p.min) + u * (Math.log(p.max) - Math.log(p.min)));
-  return p.min + u * (p.max - p.min);
-}
-function tidy(p, x) {
-  return Math.min(p.max, Math.max(p.min, Number(x.toPrecision(6))));
-}
-function snapToStep(min, max, step, x) {
-  const last = Math.floor((max - min) / step + 1e-9);
-  const k = Math.min(last, Math.max(0, Math.round((x - min) / step)));
-  return roundDecimals(min + k * step, Math.max(decimals(min), decimals(step)));
-}
-function decimals(x) {
-  const s = String(x);
-  const e = s.indexOf("e-");
-  if (e >= 0) return Number(s.slice(e + 2)) + (s.split(".")[1]?.split("e")[0]?.length ?? 0);
-  return s.split(".")[1]?.length ?? 0;
-}
-function roundDecimals(x, d) {
-  return d > 15 ? x : Number(x.toFixed(d));
-}
-function defaultParams(space) {
-  const out = {};
-  const missing = [];
-  for (const { name, param } of space.dims) {
-    if (!isActive(param, out)) continue;
-    const v = param.type === "constant" ? param.value : param.default;
-    if (v === void 0) missing.push(name);
-    else out[name] = v;
-  }
-  return missing.length ? { ok: false, missing } : { ok: true, params: out };
-}
-function paramsKey(params) {
-  return JSON.stringify(
-    Object.keys(params).sort().map((k) => [k, params[k]])
-  );
-}
-
-// src/trial/command.ts
+// src/config/command.ts
 var import_shell_quote = __toESM(require_shell_quote(), 1);
 var BUILTIN_NAMES = ["trial_id", "output_dir", "seed", "fold", "folds"];
 var PLACEHOLDER = /\$\{([^}]*)\}/g;
@@ -54106,11 +53996,51 @@ function hasUnclosedTemplate(arg) {
   return arg.replace(PLACEHOLDER, "").includes("${");
 }
 
-// src/trial/env.ts
+// src/config/load.ts
+var import_yaml = __toESM(require_dist(), 1);
+import { readFileSync as readFileSync2 } from "node:fs";
+
+// src/config/env.ts
 var FORBIDDEN_PATTERN = /^(INPUT_|ACTIONS_)|^(GITHUB_TOKEN|GITHUB_ENV|GITHUB_PATH|GITHUB_OUTPUT|GITHUB_STATE|GITHUB_STEP_SUMMARY|NODE_OPTIONS)$/;
+function isForbiddenEnv(name) {
+  return FORBIDDEN_PATTERN.test(name);
+}
 function forbiddenEnvReason(name) {
-  if (!FORBIDDEN_PATTERN.test(name)) return void 0;
+  if (!isForbiddenEnv(name)) return void 0;
   return `${name} may not be passed to trials: trials can run a pull request's untrusted code, and ${name} is one of the step's inputs, the runner's credentials, the workflow token, GitHub's file commands or NODE_OPTIONS`;
+}
+
+// src/config/parameters.ts
+function parametersInOrder(parameters) {
+  const dims = [];
+  const placed = /* @__PURE__ */ new Set();
+  const place = (name) => {
+    if (placed.has(name)) return;
+    placed.add(name);
+    const param = parameters[name];
+    for (const dep of Object.keys(param.when ?? {})) place(dep);
+    dims.push({ name, param });
+  };
+  for (const name of Object.keys(parameters)) place(name);
+  return dims;
+}
+function isActive(param, params) {
+  return Object.entries(param.when ?? {}).every(([dep, expected]) => {
+    if (!(dep in params)) return false;
+    const v = params[dep];
+    return Array.isArray(expected) ? expected.some((e) => e === v) : expected === v;
+  });
+}
+function defaultsOf(ordered) {
+  const out = {};
+  const missing = [];
+  for (const { name, param } of ordered) {
+    if (!isActive(param, out)) continue;
+    const v = param.type === "constant" ? param.value : param.default;
+    if (v === void 0) missing.push(name);
+    else out[name] = v;
+  }
+  return missing.length ? { ok: false, missing } : { ok: true, params: out };
 }
 
 // src/config/schema.ts
@@ -54347,7 +54277,7 @@ function checkCrossFields(cfg, ctx) {
   checkCommand(cfg, issue3);
   checkMultiFidelity(cfg, issue3);
   if (cfg.baseline) {
-    const defaults2 = defaultParams(buildSpace(params));
+    const defaults2 = defaultsOf(parametersInOrder(params));
     if (!defaults2.ok)
       issue3(
         ["baseline"],
@@ -54902,6 +54832,20 @@ function settledConfig(own2, overrides, trusted) {
 // src/study/study.ts
 import { createHash } from "node:crypto";
 
+// src/util/mean.ts
+function mean(values) {
+  const n = values.length;
+  if (n === 0) return Number.NaN;
+  if (allEqual(values)) return values[0];
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += values[i];
+  return sum / n;
+}
+function allEqual(values) {
+  for (let i = 1; i < values.length; i++) if (values[i] !== values[0]) return false;
+  return true;
+}
+
 // src/study/goal.ts
 function isBetter(goal, a, b) {
   return goal === "minimize" ? a < b : a > b;
@@ -55190,7 +55134,7 @@ function trialSamples(trial) {
 }
 function trialValue(trial) {
   const samples = trialSamples(trial);
-  return samples.length ? samples.reduce((s, v) => s + v, 0) / samples.length : void 0;
+  return samples.length ? mean(samples) : void 0;
 }
 function bestTrial(study, goal) {
   let best;
@@ -55218,7 +55162,7 @@ function unfinishedRuns(study) {
   return last.runs.filter((r) => !study.trials[r.trialId].attempts.some((a) => sameRun(a, r)));
 }
 
-// src/trial/prune.ts
+// src/strategy/prune.ts
 var pruneRuleSchema = external_exports.object({
   /** A trial is never pruned before it has reported this many values. */
   after: external_exports.int().min(0),
@@ -55297,6 +55241,87 @@ function resumeFrom(study, trial, run2) {
     ...run2.member !== void 0 ? { member: run2.member } : {},
     ...recorded?.runId !== void 0 ? { runId: recorded.runId } : {}
   };
+}
+
+// src/space/space.ts
+function buildSpace(parameters) {
+  return { dims: parametersInOrder(parameters) };
+}
+function decode3(space, u) {
+  const out = {};
+  space.dims.forEach((d, i) => {
+    if (isActive(d.param, out)) out[d.name] = decodeOne(d.param, clamp01(u[i] ?? 0.5));
+  });
+  return out;
+}
+function encode3(space, params) {
+  return space.dims.map((d) => d.name in params ? encodeOne(d.param, params[d.name]) : 0.5);
+}
+function clamp01(x) {
+  return x < 0 ? 0 : x >= 1 ? 1 - Number.EPSILON : x;
+}
+function decodeOne(p, u) {
+  switch (p.type) {
+    case "constant":
+      return p.value;
+    case "categorical":
+      return p.values[Math.min(p.values.length - 1, Math.floor(u * p.values.length))];
+    case "float":
+      return p.step !== void 0 ? snapToStep(p.min, p.max, p.step, lerp(p, u)) : tidy(p, lerp(p, u));
+    case "int": {
+      const lo = p.min - 0.5;
+      const hi = p.max + 0.5;
+      const x = p.scale === "log" ? Math.exp(Math.log(lo) + u * (Math.log(hi) - Math.log(lo))) : lo + u * (hi - lo);
+      const k = Math.min(p.max, Math.max(p.min, Math.round(x)));
+      return p.step !== void 0 ? snapToStep(p.min, p.max, p.step, k) : k;
+    }
+  }
+}
+function encodeOne(p, v) {
+  switch (p.type) {
+    case "constant":
+      return 0.5;
+    case "categorical": {
+      const i = p.values.indexOf(v);
+      return (Math.max(0, i) + 0.5) / p.values.length;
+    }
+    case "float":
+      return p.scale === "log" ? (Math.log(Number(v)) - Math.log(p.min)) / (Math.log(p.max) - Math.log(p.min)) : (Number(v) - p.min) / (p.max - p.min);
+    case "int": {
+      const lo = p.min - 0.5;
+      const hi = p.max + 0.5;
+      return p.scale === "log" ? (Math.log(Number(v)) - Math.log(lo)) / (Math.log(hi) - Math.log(lo)) : (Number(v) - lo) / (hi - lo);
+    }
+  }
+}
+function lerp(p, u) {
+  if (p.scale === "log") return Math.exp(Math.log(p.min) + u * (Math.log(p.max) - Math.log(p.min)));
+  return p.min + u * (p.max - p.min);
+}
+function tidy(p, x) {
+  return Math.min(p.max, Math.max(p.min, Number(x.toPrecision(6))));
+}
+function snapToStep(min, max, step, x) {
+  const last = Math.floor((max - min) / step + 1e-9);
+  const k = Math.min(last, Math.max(0, Math.round((x - min) / step)));
+  return roundDecimals(min + k * step, Math.max(decimals(min), decimals(step)));
+}
+function decimals(x) {
+  const s = String(x);
+  const e = s.indexOf("e-");
+  if (e >= 0) return Number(s.slice(e + 2)) + (s.split(".")[1]?.split("e")[0]?.length ?? 0);
+  return s.split(".")[1]?.length ?? 0;
+}
+function roundDecimals(x, d) {
+  return d > 15 ? x : Number(x.toFixed(d));
+}
+function defaultParams(space) {
+  return defaultsOf(space.dims);
+}
+function paramsKey(params) {
+  return JSON.stringify(
+    Object.keys(params).sort().map((k) => [k, params[k]])
+  );
 }
 
 // src/space/check.ts
@@ -56065,17 +56090,79 @@ function binAt(edges, x) {
   return lo;
 }
 
+// src/util/normal.ts
+var SQRT_PI = Math.sqrt(Math.PI);
+var LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+function erfcx(x) {
+  if (x < 2) {
+    const x2 = x * x;
+    let term = x;
+    let sum = x;
+    for (let n = 1; n < 200; n++) {
+      term *= 2 * x2 / (2 * n + 1);
+      sum += term;
+      if (term < 1e-17 * sum) break;
+    }
+    return Math.exp(x2) - 2 / SQRT_PI * sum;
+  }
+  const terms = x < 4 ? 60 : x < 10 ? 30 : 12;
+  let f = x;
+  for (let k = terms; k >= 1; k--) f = x + k / 2 / f;
+  return 1 / (SQRT_PI * f);
+}
+function erfc(x) {
+  if (x >= 0) return erfcx(x) * Math.exp(-x * x);
+  return 2 - erfcx(-x) * Math.exp(-x * x);
+}
+function normalCdf(z2) {
+  if (Number.isNaN(z2)) return Number.NaN;
+  return 0.5 * erfc(-z2 / Math.SQRT2);
+}
+function normalPdf(z2) {
+  return Math.exp(-0.5 * z2 * z2 - LOG_SQRT_2PI);
+}
+function normalQuantile(p) {
+  if (!(p >= 0 && p <= 1)) return Number.NaN;
+  if (p === 0) return Number.NEGATIVE_INFINITY;
+  if (p === 1) return Number.POSITIVE_INFINITY;
+  const a = [
+    -39.69683028665376,
+    220.9460984245205,
+    -275.9285104469687,
+    138.357751867269,
+    -30.66479806614716,
+    2.506628277459239
+  ];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+  const c = [
+    -0.007784894002430293,
+    -0.3223964580411365,
+    -2.400758277161838,
+    -2.549732539343734,
+    4.374664141464968,
+    2.938163982698783
+  ];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const pLow = 0.02425;
+  let x;
+  if (p < pLow) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  } else if (p <= 1 - pLow) {
+    const q = p - 0.5;
+    const r = q * q;
+    x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+  } else {
+    const q = Math.sqrt(-2 * Math.log1p(-p));
+    x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  }
+  const e = normalCdf(x) - p;
+  const u = e * Math.sqrt(2 * Math.PI) * Math.exp(x * x / 2);
+  return x - u / (1 + x * u / 2);
+}
+
 // src/strategy/tpe/normal.ts
 var SQRT2 = Math.SQRT2;
-var LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
-function erfc(x) {
-  const z2 = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z2);
-  const r = t * Math.exp(
-    -z2 * z2 - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))))
-  );
-  return x >= 0 ? r : 2 - r;
-}
 function normalMass(a, b) {
   let m;
   if (a >= 0) m = 0.5 * (erfc(a / SQRT2) - erfc(b / SQRT2));
@@ -56413,44 +56500,17 @@ function uniformFill(space, seen, rng) {
 var tpeStrategy = createTpe();
 
 // src/strategy/bayes/acquisition.ts
-var SQRT_PI = Math.sqrt(Math.PI);
 var SQRT22 = Math.SQRT2;
-var HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 var HALF_LOG_PI_OVER_2 = 0.5 * Math.log(Math.PI / 2);
 var ASYMPTOTIC_Z = -1 / Math.sqrt(Number.EPSILON);
-function erfcx(x) {
-  if (x < 2) {
-    const x2 = x * x;
-    let term = x;
-    let sum = x;
-    for (let n = 1; n < 200; n++) {
-      term *= 2 * x2 / (2 * n + 1);
-      sum += term;
-      if (term < 1e-17 * sum) break;
-    }
-    return Math.exp(x2) - 2 / SQRT_PI * sum;
-  }
-  const terms = x < 4 ? 60 : x < 10 ? 30 : 12;
-  let f = x;
-  for (let k = terms; k >= 1; k--) f = x + k / 2 / f;
-  return 1 / (SQRT_PI * f);
-}
-function erfc2(x) {
-  if (x >= 0) return erfcx(x) * Math.exp(-x * x);
-  return 2 - erfcx(-x) * Math.exp(-x * x);
-}
 function log1mexp(x) {
   return x > -Math.LN2 ? Math.log(-Math.expm1(x)) : Math.log1p(-Math.exp(x));
 }
 function logH(z2) {
-  if (z2 > -1) {
-    const phi = Math.exp(-0.5 * z2 * z2 - HALF_LOG_2PI);
-    const cdf = 0.5 * erfc2(-z2 / SQRT22);
-    return Math.log(phi + z2 * cdf);
-  }
+  if (z2 > -1) return Math.log(normalPdf(z2) + z2 * normalCdf(z2));
   if (z2 > ASYMPTOTIC_Z)
-    return -0.5 * z2 * z2 - HALF_LOG_2PI + log1mexp(Math.log(erfcx(-z2 / SQRT22) * -z2) + HALF_LOG_PI_OVER_2);
-  return -0.5 * z2 * z2 - HALF_LOG_2PI - 2 * Math.log(-z2);
+    return -0.5 * z2 * z2 - LOG_SQRT_2PI + log1mexp(Math.log(erfcx(-z2 / SQRT22) * -z2) + HALF_LOG_PI_OVER_2);
+  return -0.5 * z2 * z2 - LOG_SQRT_2PI - 2 * Math.log(-z2);
 }
 function logExpectedImprovement(mean2, variance, best) {
   const sd = Math.sqrt(variance);
@@ -57010,16 +57070,12 @@ function standardize(v) {
   const out = new Float64Array(n);
   if (!(hi > lo)) return out;
   const range = hi - lo;
-  let mean2 = 0;
-  for (let i = 0; i < n; i++) {
-    out[i] = (v[i] - lo) / range;
-    mean2 += out[i];
-  }
-  mean2 /= n;
+  for (let i = 0; i < n; i++) out[i] = (v[i] - lo) / range;
+  const m = mean(out);
   let ss = 0;
-  for (let i = 0; i < n; i++) ss += (out[i] - mean2) ** 2;
+  for (let i = 0; i < n; i++) ss += (out[i] - m) ** 2;
   const sd = Math.sqrt(ss / n);
-  for (let i = 0; i < n; i++) out[i] = (out[i] - mean2) / sd;
+  for (let i = 0; i < n; i++) out[i] = (out[i] - m) / sd;
   return out;
 }
 function yeoJohnson(x, lambda) {
@@ -57034,11 +57090,9 @@ function yeoJohnsonWarp(z2) {
   for (const a of z2) jac += Math.sign(a) * Math.log1p(Math.abs(a));
   for (let lambda = -1; lambda <= 3.0001; lambda += 0.125) {
     const t = z2.map((v) => yeoJohnson(v, lambda));
-    let mean2 = 0;
-    for (const a of t) mean2 += a;
-    mean2 /= n;
+    const m = mean(t);
     let ss = 0;
-    for (const a of t) ss += (a - mean2) ** 2;
+    for (const a of t) ss += (a - m) ** 2;
     const ll = -0.5 * n * Math.log(ss / n) + (lambda - 1) * jac;
     if (ss > 0 && ll > bestLl) {
       bestLl = ll;
@@ -57864,188 +57918,7 @@ function botStateLine(state) {
   return `<!-- matrix-tune:bot=${Buffer.from(JSON.stringify(state)).toString("base64")} -->`;
 }
 
-// src/report/format.ts
-function fmtNumber(x, digits = 4) {
-  if (!Number.isFinite(x)) return String(x);
-  if (Number.isInteger(x) && Math.abs(x) < 1e9) return String(x);
-  const a = Math.abs(x);
-  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return x.toExponential(digits - 1).replace(/\.?0+e/, "e");
-  return String(Number(x.toPrecision(digits)));
-}
-function fmtScalar(v) {
-  if (v === void 0) return "\u2013";
-  return typeof v === "number" ? fmtNumber(v) : String(v);
-}
-function fmtDuration(ms) {
-  const s = ms / 1e3;
-  if (s < 60) return `${s.toFixed(s < 10 ? 1 : 0)}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m${String(Math.round(s % 60)).padStart(2, "0")}s`;
-  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
-}
-
-// node_modules/markdown-table/index.js
-function defaultStringLength(value2) {
-  return value2.length;
-}
-function markdownTable(table, options) {
-  const settings = options || {};
-  const align = (settings.align || []).concat();
-  const stringLength = settings.stringLength || defaultStringLength;
-  const alignments = [];
-  const cellMatrix = [];
-  const sizeMatrix = [];
-  const longestCellByColumn = [];
-  let mostCellsPerRow = 0;
-  let rowIndex = -1;
-  while (++rowIndex < table.length) {
-    const row2 = [];
-    const sizes2 = [];
-    let columnIndex2 = -1;
-    if (table[rowIndex].length > mostCellsPerRow) {
-      mostCellsPerRow = table[rowIndex].length;
-    }
-    while (++columnIndex2 < table[rowIndex].length) {
-      const cell = serialize(table[rowIndex][columnIndex2]);
-      if (settings.alignDelimiters !== false) {
-        const size = stringLength(cell);
-        sizes2[columnIndex2] = size;
-        if (longestCellByColumn[columnIndex2] === void 0 || size > longestCellByColumn[columnIndex2]) {
-          longestCellByColumn[columnIndex2] = size;
-        }
-      }
-      row2.push(cell);
-    }
-    cellMatrix[rowIndex] = row2;
-    sizeMatrix[rowIndex] = sizes2;
-  }
-  let columnIndex = -1;
-  if (typeof align === "object" && "length" in align) {
-    while (++columnIndex < mostCellsPerRow) {
-      alignments[columnIndex] = toAlignment(align[columnIndex]);
-    }
-  } else {
-    const code2 = toAlignment(align);
-    while (++columnIndex < mostCellsPerRow) {
-      alignments[columnIndex] = code2;
-    }
-  }
-  columnIndex = -1;
-  const row = [];
-  const sizes = [];
-  while (++columnIndex < mostCellsPerRow) {
-    const code2 = alignments[columnIndex];
-    let before = "";
-    let after = "";
-    if (code2 === 99) {
-      before = ":";
-      after = ":";
-    } else if (code2 === 108) {
-      before = ":";
-    } else if (code2 === 114) {
-      after = ":";
-    }
-    let size = settings.alignDelimiters === false ? 1 : Math.max(
-      1,
-      longestCellByColumn[columnIndex] - before.length - after.length
-    );
-    const cell = before + "-".repeat(size) + after;
-    if (settings.alignDelimiters !== false) {
-      size = before.length + size + after.length;
-      if (size > longestCellByColumn[columnIndex]) {
-        longestCellByColumn[columnIndex] = size;
-      }
-      sizes[columnIndex] = size;
-    }
-    row[columnIndex] = cell;
-  }
-  cellMatrix.splice(1, 0, row);
-  sizeMatrix.splice(1, 0, sizes);
-  rowIndex = -1;
-  const lines = [];
-  while (++rowIndex < cellMatrix.length) {
-    const row2 = cellMatrix[rowIndex];
-    const sizes2 = sizeMatrix[rowIndex];
-    const cellsInRow = settings.fillRows === false ? Math.max(1, cellMatrix[rowIndex === 1 ? 0 : rowIndex].length) : mostCellsPerRow;
-    columnIndex = -1;
-    const line = [];
-    while (++columnIndex < cellsInRow) {
-      const cell = row2[columnIndex] || "";
-      let before = "";
-      let after = "";
-      if (settings.alignDelimiters !== false) {
-        const size = longestCellByColumn[columnIndex] - (sizes2[columnIndex] || 0);
-        const code2 = alignments[columnIndex];
-        if (code2 === 114) {
-          before = " ".repeat(size);
-        } else if (code2 === 99) {
-          const half = size / 2;
-          if (size % 2) {
-            before = " ".repeat(half + 0.5);
-            after = " ".repeat(half - 0.5);
-          } else {
-            before = " ".repeat(half);
-            after = before;
-          }
-        } else {
-          after = " ".repeat(size);
-        }
-      }
-      if (settings.delimiterStart !== false && !columnIndex) {
-        line.push("|");
-      }
-      if (settings.padding !== false && // Don’t add the opening space if we’re not aligning and the cell is
-      // empty: there will be a closing space.
-      !(settings.alignDelimiters === false && cell === "") && (settings.delimiterStart !== false || columnIndex)) {
-        line.push(" ");
-      }
-      if (settings.alignDelimiters !== false) {
-        line.push(before);
-      }
-      line.push(cell);
-      if (settings.alignDelimiters !== false) {
-        line.push(after);
-      }
-      if (settings.padding !== false) {
-        line.push(" ");
-      }
-      if (settings.delimiterEnd !== false || columnIndex !== cellsInRow - 1) {
-        line.push("|");
-      }
-    }
-    lines.push(
-      settings.delimiterEnd === false ? line.join("").replace(/ +$/, "") : line.join("")
-    );
-  }
-  return lines.join("\n");
-}
-function serialize(value2) {
-  return value2 === null || value2 === void 0 ? "" : String(value2);
-}
-function toAlignment(value2) {
-  const code2 = typeof value2 === "string" ? value2.codePointAt(0) : 0;
-  return code2 === 67 || code2 === 99 ? 99 : code2 === 76 || code2 === 108 ? 108 : code2 === 82 || code2 === 114 ? 114 : 0;
-}
-
-// src/report/md-table.ts
-function mdTable(rows, options) {
-  return markdownTable(
-    rows.map((row) => row.map(escapeCell)),
-    options
-  );
-}
-function escapeCell(text) {
-  return text.replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ");
-}
-
 // src/compare/stats.ts
-function mean(values) {
-  if (values.length === 0) return Number.NaN;
-  if (allEqual(values)) return values[0];
-  let sum = 0;
-  for (const v of values) sum += v;
-  return sum / values.length;
-}
 function sampleStd(values) {
   return Math.sqrt(sampleVariance(values));
 }
@@ -58061,9 +57934,6 @@ function sampleVariance(values) {
     c += v - m;
   }
   return (ss - c * c / n) / (n - 1);
-}
-function allEqual(values) {
-  return values.every((v) => v === values[0]);
 }
 function lnGamma(x) {
   if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lnGamma(1 - x);
@@ -58129,81 +57999,6 @@ function incompleteBeta(x, a, b) {
   return 1 - front * betacf(b, a, 1 - x) / b;
 }
 var NORMAL_DF = 1e8;
-function normalCdf(z2) {
-  if (Number.isNaN(z2)) return Number.NaN;
-  return 0.5 * erfc3(-z2 / Math.SQRT2);
-}
-function erfc3(x) {
-  if (x < 0) return 2 - erfc3(-x);
-  if (x < 2) {
-    let term = x;
-    let sum = x;
-    const x2 = x * x;
-    for (let n = 1; n < 200; n++) {
-      term *= -x2 / n;
-      const add = term / (2 * n + 1);
-      sum += add;
-      if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
-    }
-    return 1 - 2 / Math.sqrt(Math.PI) * sum;
-  }
-  if (x > 27) return 0;
-  const FPMIN = 1e-300;
-  let f = x;
-  let c = x;
-  let d = 0;
-  for (let n = 1; n < 500; n++) {
-    const an = n / 2;
-    d = x + an * d;
-    if (Math.abs(d) < FPMIN) d = FPMIN;
-    c = x + an / c;
-    if (Math.abs(c) < FPMIN) c = FPMIN;
-    d = 1 / d;
-    const del = c * d;
-    f *= del;
-    if (Math.abs(del - 1) < 1e-16) break;
-  }
-  return Math.exp(-x * x) / (Math.sqrt(Math.PI) * f);
-}
-function normalQuantile(p) {
-  if (!(p >= 0 && p <= 1)) return Number.NaN;
-  if (p === 0) return Number.NEGATIVE_INFINITY;
-  if (p === 1) return Number.POSITIVE_INFINITY;
-  const a = [
-    -39.69683028665376,
-    220.9460984245205,
-    -275.9285104469687,
-    138.357751867269,
-    -30.66479806614716,
-    2.506628277459239
-  ];
-  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
-  const c = [
-    -0.007784894002430293,
-    -0.3223964580411365,
-    -2.400758277161838,
-    -2.549732539343734,
-    4.374664141464968,
-    2.938163982698783
-  ];
-  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
-  const pLow = 0.02425;
-  let x;
-  if (p < pLow) {
-    const q = Math.sqrt(-2 * Math.log(p));
-    x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-  } else if (p <= 1 - pLow) {
-    const q = p - 0.5;
-    const r = q * q;
-    x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
-  } else {
-    const q = Math.sqrt(-2 * Math.log1p(-p));
-    x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-  }
-  const e = normalCdf(x) - p;
-  const u = e * Math.sqrt(2 * Math.PI) * Math.exp(x * x / 2);
-  return x - u / (1 + x * u / 2);
-}
 function checkDf(df) {
   if (!(df > 0)) throw new RangeError(`degrees of freedom must be > 0 (got ${df})`);
 }
@@ -58220,7 +58015,7 @@ function tCdf(t, df) {
 }
 function tPdf(t, df) {
   checkDf(df);
-  if (df >= NORMAL_DF) return Math.exp(-(t * t) / 2) / Math.sqrt(2 * Math.PI);
+  if (df >= NORMAL_DF) return normalPdf(t);
   const lnC = lnGamma((df + 1) / 2) - lnGamma(df / 2) - 0.5 * Math.log(df * Math.PI);
   return Math.exp(lnC - (df + 1) / 2 * Math.log1p(t * t / df));
 }
@@ -58432,7 +58227,271 @@ function fmtP(p) {
   return p.toFixed(3);
 }
 
-// src/compare/render.ts
+// src/compare/studies.ts
+function compareStudies(config2, candidate, baseline) {
+  const goal = config2.objective.goal;
+  return compareTrials(config2, candidate, bestTrial(candidate.study, goal), baseline, bestTrial(baseline.study, goal));
+}
+function compareWithReference(config2, candidate, baseLabel) {
+  const reference = referenceTrial(candidate.study);
+  return compareTrials(
+    config2,
+    candidate,
+    bestTrial(candidate.study, config2.objective.goal),
+    { study: candidate.study, label: `${baseLabel} with the defaults`, ref: reference?.ref },
+    reference
+  );
+}
+function compareTrials(config2, candidate, a, baseline, b) {
+  const as = a ? trialSamples(a) : [];
+  const bs = b ? trialSamples(b) : [];
+  if (!a || !b || as.length === 0 || bs.length === 0) return void 0;
+  return compareSamples(
+    { label: candidate.label, values: as, params: a.params, ref: candidate.ref },
+    { label: baseline.label, values: bs, params: b.params, ref: baseline.ref },
+    { goal: config2.objective.goal, metric: config2.objective.metric }
+  );
+}
+
+// src/github/comments.ts
+function studyMarker(study) {
+  return `<!-- matrix-tune:study=${study} -->`;
+}
+function sameLogin(a, b) {
+  return a !== void 0 && a.toLowerCase() === b.toLowerCase();
+}
+async function findComment(client, repo, issueNumber, marker, author) {
+  const comments = await call(
+    `listing the comments of #${issueNumber}`,
+    "pull-requests: write",
+    () => client.paginate(client.rest.issues.listComments, { ...repo, issue_number: issueNumber, per_page: 100 })
+  );
+  const found = comments.find((c) => sameLogin(c.user?.login, author) && c.body?.includes(marker));
+  return found ? { id: found.id, body: found.body ?? "", url: found.html_url } : void 0;
+}
+async function writeComment(client, repo, issueNumber, existing, body, author) {
+  if (existing) {
+    const { data: data2 } = await call(
+      `updating comment ${existing.id} on #${issueNumber}`,
+      "pull-requests: write",
+      () => client.rest.issues.updateComment({ ...repo, comment_id: existing.id, body })
+    );
+    return { id: data2.id, url: data2.html_url, created: false };
+  }
+  const { data } = await call(
+    `commenting on #${issueNumber}`,
+    "pull-requests: write",
+    () => client.rest.issues.createComment({ ...repo, issue_number: issueNumber, body })
+  );
+  if (!sameLogin(data.user?.login, author))
+    throw new Error(
+      `the token comments as ${data.user?.login ?? "an unknown user"}, but matrix-tune looks for its comments by ${author}: set the input bot-login to ${data.user?.login ?? "the token's login"} (the study's comment ${data.html_url} would otherwise be written anew each round)`
+    );
+  return { id: data.id, url: data.html_url, created: true };
+}
+
+// src/github/jobs.ts
+async function listTrialJobs(client, repo, runId) {
+  const jobs = await call(
+    `listing the jobs of run ${runId}`,
+    "actions: read",
+    () => client.paginate(client.rest.actions.listJobsForWorkflowRun, {
+      ...repo,
+      run_id: runId,
+      per_page: 100,
+      filter: "latest"
+    })
+  );
+  const out = [];
+  for (const j of jobs) {
+    const id = parseTrialJobName(j.name);
+    if (id)
+      out.push({
+        ...id,
+        status: j.status,
+        conclusion: j.conclusion,
+        url: j.html_url ?? "",
+        runner: j.runner_name ?? void 0
+      });
+  }
+  return out;
+}
+
+// src/report/format.ts
+function fmtNumber(x, digits = 4) {
+  if (!Number.isFinite(x)) return String(x);
+  if (Number.isInteger(x) && Math.abs(x) < 1e9) return String(x);
+  const a = Math.abs(x);
+  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return x.toExponential(digits - 1).replace(/\.?0+e/, "e");
+  return String(Number(x.toPrecision(digits)));
+}
+function fmtScalar(v) {
+  if (v === void 0) return "\u2013";
+  return typeof v === "number" ? fmtNumber(v) : String(v);
+}
+function fmtDuration(ms) {
+  const s = ms / 1e3;
+  if (s < 60) return `${s.toFixed(s < 10 ? 1 : 0)}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(Math.round(s % 60)).padStart(2, "0")}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
+}
+
+// node_modules/markdown-table/index.js
+function defaultStringLength(value2) {
+  return value2.length;
+}
+function markdownTable(table, options) {
+  const settings = options || {};
+  const align = (settings.align || []).concat();
+  const stringLength = settings.stringLength || defaultStringLength;
+  const alignments = [];
+  const cellMatrix = [];
+  const sizeMatrix = [];
+  const longestCellByColumn = [];
+  let mostCellsPerRow = 0;
+  let rowIndex = -1;
+  while (++rowIndex < table.length) {
+    const row2 = [];
+    const sizes2 = [];
+    let columnIndex2 = -1;
+    if (table[rowIndex].length > mostCellsPerRow) {
+      mostCellsPerRow = table[rowIndex].length;
+    }
+    while (++columnIndex2 < table[rowIndex].length) {
+      const cell = serialize(table[rowIndex][columnIndex2]);
+      if (settings.alignDelimiters !== false) {
+        const size = stringLength(cell);
+        sizes2[columnIndex2] = size;
+        if (longestCellByColumn[columnIndex2] === void 0 || size > longestCellByColumn[columnIndex2]) {
+          longestCellByColumn[columnIndex2] = size;
+        }
+      }
+      row2.push(cell);
+    }
+    cellMatrix[rowIndex] = row2;
+    sizeMatrix[rowIndex] = sizes2;
+  }
+  let columnIndex = -1;
+  if (typeof align === "object" && "length" in align) {
+    while (++columnIndex < mostCellsPerRow) {
+      alignments[columnIndex] = toAlignment(align[columnIndex]);
+    }
+  } else {
+    const code2 = toAlignment(align);
+    while (++columnIndex < mostCellsPerRow) {
+      alignments[columnIndex] = code2;
+    }
+  }
+  columnIndex = -1;
+  const row = [];
+  const sizes = [];
+  while (++columnIndex < mostCellsPerRow) {
+    const code2 = alignments[columnIndex];
+    let before = "";
+    let after = "";
+    if (code2 === 99) {
+      before = ":";
+      after = ":";
+    } else if (code2 === 108) {
+      before = ":";
+    } else if (code2 === 114) {
+      after = ":";
+    }
+    let size = settings.alignDelimiters === false ? 1 : Math.max(
+      1,
+      longestCellByColumn[columnIndex] - before.length - after.length
+    );
+    const cell = before + "-".repeat(size) + after;
+    if (settings.alignDelimiters !== false) {
+      size = before.length + size + after.length;
+      if (size > longestCellByColumn[columnIndex]) {
+        longestCellByColumn[columnIndex] = size;
+      }
+      sizes[columnIndex] = size;
+    }
+    row[columnIndex] = cell;
+  }
+  cellMatrix.splice(1, 0, row);
+  sizeMatrix.splice(1, 0, sizes);
+  rowIndex = -1;
+  const lines = [];
+  while (++rowIndex < cellMatrix.length) {
+    const row2 = cellMatrix[rowIndex];
+    const sizes2 = sizeMatrix[rowIndex];
+    const cellsInRow = settings.fillRows === false ? Math.max(1, cellMatrix[rowIndex === 1 ? 0 : rowIndex].length) : mostCellsPerRow;
+    columnIndex = -1;
+    const line = [];
+    while (++columnIndex < cellsInRow) {
+      const cell = row2[columnIndex] || "";
+      let before = "";
+      let after = "";
+      if (settings.alignDelimiters !== false) {
+        const size = longestCellByColumn[columnIndex] - (sizes2[columnIndex] || 0);
+        const code2 = alignments[columnIndex];
+        if (code2 === 114) {
+          before = " ".repeat(size);
+        } else if (code2 === 99) {
+          const half = size / 2;
+          if (size % 2) {
+            before = " ".repeat(half + 0.5);
+            after = " ".repeat(half - 0.5);
+          } else {
+            before = " ".repeat(half);
+            after = before;
+          }
+        } else {
+          after = " ".repeat(size);
+        }
+      }
+      if (settings.delimiterStart !== false && !columnIndex) {
+        line.push("|");
+      }
+      if (settings.padding !== false && // Don’t add the opening space if we’re not aligning and the cell is
+      // empty: there will be a closing space.
+      !(settings.alignDelimiters === false && cell === "") && (settings.delimiterStart !== false || columnIndex)) {
+        line.push(" ");
+      }
+      if (settings.alignDelimiters !== false) {
+        line.push(before);
+      }
+      line.push(cell);
+      if (settings.alignDelimiters !== false) {
+        line.push(after);
+      }
+      if (settings.padding !== false) {
+        line.push(" ");
+      }
+      if (settings.delimiterEnd !== false || columnIndex !== cellsInRow - 1) {
+        line.push("|");
+      }
+    }
+    lines.push(
+      settings.delimiterEnd === false ? line.join("").replace(/ +$/, "") : line.join("")
+    );
+  }
+  return lines.join("\n");
+}
+function serialize(value2) {
+  return value2 === null || value2 === void 0 ? "" : String(value2);
+}
+function toAlignment(value2) {
+  const code2 = typeof value2 === "string" ? value2.codePointAt(0) : 0;
+  return code2 === 67 || code2 === 99 ? 99 : code2 === 76 || code2 === 108 ? 108 : code2 === 82 || code2 === 114 ? 114 : 0;
+}
+
+// src/report/md-table.ts
+function mdTable(rows, options) {
+  return markdownTable(
+    rows.map((row) => row.map(escapeCell)),
+    options
+  );
+}
+function escapeCell(text) {
+  return text.replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ");
+}
+
+// src/report/comparison.ts
 function renderComparison(c, opts = {}) {
   const title = opts.title === void 0 ? "Compared with the baseline" : opts.title;
   const parts = [];
@@ -58537,96 +58596,6 @@ function code(s) {
   return s.replace(/`/g, "'").replace(/[\r\n]+/g, " ");
 }
 
-// src/compare/studies.ts
-function compareStudies(config2, candidate, baseline) {
-  const goal = config2.objective.goal;
-  return compareTrials(config2, candidate, bestTrial(candidate.study, goal), baseline, bestTrial(baseline.study, goal));
-}
-function compareWithReference(config2, candidate, baseLabel) {
-  const reference = referenceTrial(candidate.study);
-  return compareTrials(
-    config2,
-    candidate,
-    bestTrial(candidate.study, config2.objective.goal),
-    { study: candidate.study, label: `${baseLabel} with the defaults`, ref: reference?.ref },
-    reference
-  );
-}
-function compareTrials(config2, candidate, a, baseline, b) {
-  const as = a ? trialSamples(a) : [];
-  const bs = b ? trialSamples(b) : [];
-  if (!a || !b || as.length === 0 || bs.length === 0) return void 0;
-  return compareSamples(
-    { label: candidate.label, values: as, params: a.params, ref: candidate.ref },
-    { label: baseline.label, values: bs, params: b.params, ref: baseline.ref },
-    { goal: config2.objective.goal, metric: config2.objective.metric }
-  );
-}
-
-// src/github/comments.ts
-function studyMarker(study) {
-  return `<!-- matrix-tune:study=${study} -->`;
-}
-function sameLogin(a, b) {
-  return a !== void 0 && a.toLowerCase() === b.toLowerCase();
-}
-async function findComment(client, repo, issueNumber, marker, author) {
-  const comments = await call(
-    `listing the comments of #${issueNumber}`,
-    "pull-requests: write",
-    () => client.paginate(client.rest.issues.listComments, { ...repo, issue_number: issueNumber, per_page: 100 })
-  );
-  const found = comments.find((c) => sameLogin(c.user?.login, author) && c.body?.includes(marker));
-  return found ? { id: found.id, body: found.body ?? "", url: found.html_url } : void 0;
-}
-async function writeComment(client, repo, issueNumber, existing, body, author) {
-  if (existing) {
-    const { data: data2 } = await call(
-      `updating comment ${existing.id} on #${issueNumber}`,
-      "pull-requests: write",
-      () => client.rest.issues.updateComment({ ...repo, comment_id: existing.id, body })
-    );
-    return { id: data2.id, url: data2.html_url, created: false };
-  }
-  const { data } = await call(
-    `commenting on #${issueNumber}`,
-    "pull-requests: write",
-    () => client.rest.issues.createComment({ ...repo, issue_number: issueNumber, body })
-  );
-  if (!sameLogin(data.user?.login, author))
-    throw new Error(
-      `the token comments as ${data.user?.login ?? "an unknown user"}, but matrix-tune looks for its comments by ${author}: set the input bot-login to ${data.user?.login ?? "the token's login"} (the study's comment ${data.html_url} would otherwise be written anew each round)`
-    );
-  return { id: data.id, url: data.html_url, created: true };
-}
-
-// src/github/jobs.ts
-async function listTrialJobs(client, repo, runId) {
-  const jobs = await call(
-    `listing the jobs of run ${runId}`,
-    "actions: read",
-    () => client.paginate(client.rest.actions.listJobsForWorkflowRun, {
-      ...repo,
-      run_id: runId,
-      per_page: 100,
-      filter: "latest"
-    })
-  );
-  const out = [];
-  for (const j of jobs) {
-    const id = parseTrialJobName(j.name);
-    if (id)
-      out.push({
-        ...id,
-        status: j.status,
-        conclusion: j.conclusion,
-        url: j.html_url ?? "",
-        runner: j.runner_name ?? void 0
-      });
-  }
-  return out;
-}
-
 // src/report/chart.ts
 var MAX_POINTS = 100;
 function mermaidConvergence(config2, study) {
@@ -58709,7 +58678,7 @@ function memberMetric(trial, name) {
   const values = (succeeded.length ? succeeded : records).flatMap(
     (a) => a.metrics[name] === void 0 ? [] : [a.metrics[name]]
   );
-  return values.length ? values.reduce((s, v) => s + v, 0) / values.length : void 0;
+  return values.length ? mean(values) : void 0;
 }
 function trialDuration(trial) {
   const records = latestRecords(trial);
@@ -58867,7 +58836,7 @@ function trialCurve(study, trial, metric) {
       if (v !== void 0) byStep.set(p.step, [...byStep.get(p.step) ?? [], v]);
     }
   }
-  const own2 = [...byStep.entries()].sort((a, b) => a[0] - b[0]).map(([step, vs]) => ({ step, value: vs.reduce((s, v) => s + v, 0) / vs.length }));
+  const own2 = [...byStep.entries()].sort((a, b) => a[0] - b[0]).map(([step, vs]) => ({ step, value: mean(vs) }));
   const parent = trial.parent === void 0 ? void 0 : study.trials[trial.parent];
   if (!parent || own2.length === 0) return own2;
   const start = own2[0].step;
@@ -58997,9 +58966,8 @@ function ranks(xs) {
 function spearman(xs, ys) {
   const rx = ranks(xs);
   const ry = ranks(ys);
-  const mean2 = (v) => v.reduce((a, b) => a + b, 0) / v.length;
-  const mx = mean2(rx);
-  const my = mean2(ry);
+  const mx = mean(rx);
+  const my = mean(ry);
   let num = 0;
   let dx = 0;
   let dy = 0;
@@ -59039,7 +59007,7 @@ function parameterEffects(config2, study) {
       if (groups2.size < 2) continue;
       const stats = [...groups2.entries()].map(([k, vs]) => ({
         k,
-        mean: vs.reduce((a, b) => a + b, 0) / vs.length,
+        mean: mean(vs),
         n: vs.length
       }));
       stats.sort((a, b) => sign * (b.mean - a.mean));

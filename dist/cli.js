@@ -31049,113 +31049,7 @@ function date4(params2) {
   return _coercedDate(ZodDate, params2);
 }
 
-// src/space/space.ts
-function buildSpace(parameters) {
-  const dims = [];
-  const placed = /* @__PURE__ */ new Set();
-  const place = (name) => {
-    if (placed.has(name)) return;
-    placed.add(name);
-    const param = parameters[name];
-    for (const dep of Object.keys(param.when ?? {})) place(dep);
-    dims.push({ name, param });
-  };
-  for (const name of Object.keys(parameters)) place(name);
-  return { dims };
-}
-function isActive(param, params2) {
-  return Object.entries(param.when ?? {}).every(([dep, expected]) => {
-    if (!(dep in params2)) return false;
-    const v = params2[dep];
-    return Array.isArray(expected) ? expected.some((e) => e === v) : expected === v;
-  });
-}
-function decode3(space, u) {
-  const out = {};
-  space.dims.forEach((d, i) => {
-    if (isActive(d.param, out)) out[d.name] = decodeOne(d.param, clamp01(u[i] ?? 0.5));
-  });
-  return out;
-}
-function encode3(space, params2) {
-  return space.dims.map((d) => d.name in params2 ? encodeOne(d.param, params2[d.name]) : 0.5);
-}
-function clamp01(x) {
-  return x < 0 ? 0 : x >= 1 ? 1 - Number.EPSILON : x;
-}
-function decodeOne(p, u) {
-  switch (p.type) {
-    case "constant":
-      return p.value;
-    case "categorical":
-      return p.values[Math.min(p.values.length - 1, Math.floor(u * p.values.length))];
-    case "float":
-      return p.step !== void 0 ? snapToStep(p.min, p.max, p.step, lerp(p, u)) : tidy(p, lerp(p, u));
-    case "int": {
-      const lo = p.min - 0.5;
-      const hi = p.max + 0.5;
-      const x = p.scale === "log" ? Math.exp(Math.log(lo) + u * (Math.log(hi) - Math.log(lo))) : lo + u * (hi - lo);
-      const k = Math.min(p.max, Math.max(p.min, Math.round(x)));
-      return p.step !== void 0 ? snapToStep(p.min, p.max, p.step, k) : k;
-    }
-  }
-}
-function encodeOne(p, v) {
-  switch (p.type) {
-    case "constant":
-      return 0.5;
-    case "categorical": {
-      const i = p.values.indexOf(v);
-      return (Math.max(0, i) + 0.5) / p.values.length;
-    }
-    case "float":
-      return p.scale === "log" ? (Math.log(Number(v)) - Math.log(p.min)) / (Math.log(p.max) - Math.log(p.min)) : (Number(v) - p.min) / (p.max - p.min);
-    case "int": {
-      const lo = p.min - 0.5;
-      const hi = p.max + 0.5;
-      return p.scale === "log" ? (Math.log(Number(v)) - Math.log(lo)) / (Math.log(hi) - Math.log(lo)) : (Number(v) - lo) / (hi - lo);
-    }
-  }
-}
-function lerp(p, u) {
-  if (p.scale === "log") return Math.exp(Math.log(p.min) + u * (Math.log(p.max) - Math.log(p.min)));
-  return p.min + u * (p.max - p.min);
-}
-function tidy(p, x) {
-  return Math.min(p.max, Math.max(p.min, Number(x.toPrecision(6))));
-}
-function snapToStep(min, max, step, x) {
-  const last = Math.floor((max - min) / step + 1e-9);
-  const k = Math.min(last, Math.max(0, Math.round((x - min) / step)));
-  return roundDecimals(min + k * step, Math.max(decimals(min), decimals(step)));
-}
-function decimals(x) {
-  const s = String(x);
-  const e = s.indexOf("e-");
-  if (e >= 0) return Number(s.slice(e + 2)) + (s.split(".")[1]?.split("e")[0]?.length ?? 0);
-  return s.split(".")[1]?.length ?? 0;
-}
-function roundDecimals(x, d) {
-  return d > 15 ? x : Number(x.toFixed(d));
-}
-function defaultParams(space) {
-  const out = {};
-  const missing = [];
-  for (const { name, param } of space.dims) {
-    if (!isActive(param, out)) continue;
-    const v = param.type === "constant" ? param.value : param.default;
-    if (v === void 0) missing.push(name);
-    else out[name] = v;
-  }
-  return missing.length ? { ok: false, missing } : { ok: true, params: out };
-}
-function paramsKey(params2) {
-  return JSON.stringify(
-    Object.keys(params2).sort().map((k) => [k, params2[k]])
-  );
-}
-
-// src/trial/command.ts
+// src/config/command.ts
 var import_shell_quote = __toESM(require_shell_quote(), 1);
 var BUILTIN_NAMES = ["trial_id", "output_dir", "seed", "fold", "folds"];
 var PLACEHOLDER = /\$\{([^}]*)\}/g;
@@ -31195,67 +31089,47 @@ function expandArgv(argv, params2, builtins) {
   return out;
 }
 
-// src/trial/env.ts
-var ALLOWED_NAMES = /* @__PURE__ */ new Set([
-  "PATH",
-  "HOME",
-  "USER",
-  "LOGNAME",
-  "SHELL",
-  "TERM",
-  "LANG",
-  "LANGUAGE",
-  "TZ",
-  "TMPDIR",
-  "TMP",
-  "TEMP",
-  "CI",
-  "OMP_NUM_THREADS",
-  "LD_LIBRARY_PATH",
-  "PYTHONPATH",
-  "VIRTUAL_ENV",
-  // actions/setup-python's: where the interpreter it installed lives.
-  "pythonLocation",
-  "PKG_CONFIG_PATH",
-  "http_proxy",
-  "https_proxy",
-  "no_proxy",
-  "all_proxy",
-  "HTTP_PROXY",
-  "HTTPS_PROXY",
-  "NO_PROXY",
-  "ALL_PROXY",
-  "SSL_CERT_FILE",
-  "SSL_CERT_DIR",
-  "REQUESTS_CA_BUNDLE",
-  "CURL_CA_BUNDLE"
-]);
-var ALLOWED_PATTERN = /^(LC_|XDG_|RUNNER_|CUDA_|NVIDIA_|HIP_|ROCR_|ROCM_|HSA_|NCCL_|MKL_|OPENBLAS_|CONDA_)|^Python\d*_ROOT_DIR$/;
+// src/config/env.ts
 var FORBIDDEN_PATTERN = /^(INPUT_|ACTIONS_)|^(GITHUB_TOKEN|GITHUB_ENV|GITHUB_PATH|GITHUB_OUTPUT|GITHUB_STATE|GITHUB_STEP_SUMMARY|NODE_OPTIONS)$/;
+function isForbiddenEnv(name) {
+  return FORBIDDEN_PATTERN.test(name);
+}
 function forbiddenEnvReason(name) {
-  if (!FORBIDDEN_PATTERN.test(name)) return void 0;
+  if (!isForbiddenEnv(name)) return void 0;
   return `${name} may not be passed to trials: trials can run a pull request's untrusted code, and ${name} is one of the step's inputs, the runner's credentials, the workflow token, GitHub's file commands or NODE_OPTIONS`;
 }
-function isAllowedEnv(name) {
-  return (ALLOWED_NAMES.has(name) || ALLOWED_PATTERN.test(name)) && !FORBIDDEN_PATTERN.test(name);
+
+// src/config/parameters.ts
+function parametersInOrder(parameters) {
+  const dims = [];
+  const placed = /* @__PURE__ */ new Set();
+  const place = (name) => {
+    if (placed.has(name)) return;
+    placed.add(name);
+    const param = parameters[name];
+    for (const dep of Object.keys(param.when ?? {})) place(dep);
+    dims.push({ name, param });
+  };
+  for (const name of Object.keys(parameters)) place(name);
+  return dims;
 }
-function trialEnv(parent, configEnv) {
-  const env = {};
-  for (const [k, v] of Object.entries(parent)) if (v !== void 0 && isAllowedEnv(k)) env[k] = v;
+function isActive(param, params2) {
+  return Object.entries(param.when ?? {}).every(([dep, expected]) => {
+    if (!(dep in params2)) return false;
+    const v = params2[dep];
+    return Array.isArray(expected) ? expected.some((e) => e === v) : expected === v;
+  });
+}
+function defaultsOf(ordered) {
+  const out = {};
   const missing = [];
-  for (const [k, v] of Object.entries(configEnv)) {
-    if (typeof v !== "object") env[k] = String(v);
-    else if (parent[v.from] !== void 0) env[k] = parent[v.from];
-    else {
-      delete env[k];
-      missing.push(k === v.from ? k : `${k} (from ${v.from})`);
-    }
+  for (const { name, param } of ordered) {
+    if (!isActive(param, out)) continue;
+    const v = param.type === "constant" ? param.value : param.default;
+    if (v === void 0) missing.push(name);
+    else out[name] = v;
   }
-  return { env, missing };
-}
-function missingEnvNote(missing) {
-  if (!missing.length) return void 0;
-  return `env: ${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} not set here, so the trial runs without ${missing.length > 1 ? "them" : "it"}`;
+  return missing.length ? { ok: false, missing } : { ok: true, params: out };
 }
 
 // src/config/schema.ts
@@ -31492,7 +31366,7 @@ function checkCrossFields(cfg, ctx) {
   checkCommand(cfg, issue2);
   checkMultiFidelity(cfg, issue2);
   if (cfg.baseline) {
-    const defaults = defaultParams(buildSpace(params2));
+    const defaults = defaultsOf(parametersInOrder(params2));
     if (!defaults.ok)
       issue2(
         ["baseline"],
@@ -32022,8 +31896,103 @@ function applyOverrides(config2, o) {
   throw new OverrideError(`with ${settings} the config is not valid: ${problems}`);
 }
 
+// src/space/space.ts
+function buildSpace(parameters) {
+  return { dims: parametersInOrder(parameters) };
+}
+function decode3(space, u) {
+  const out = {};
+  space.dims.forEach((d, i) => {
+    if (isActive(d.param, out)) out[d.name] = decodeOne(d.param, clamp01(u[i] ?? 0.5));
+  });
+  return out;
+}
+function encode3(space, params2) {
+  return space.dims.map((d) => d.name in params2 ? encodeOne(d.param, params2[d.name]) : 0.5);
+}
+function clamp01(x) {
+  return x < 0 ? 0 : x >= 1 ? 1 - Number.EPSILON : x;
+}
+function decodeOne(p, u) {
+  switch (p.type) {
+    case "constant":
+      return p.value;
+    case "categorical":
+      return p.values[Math.min(p.values.length - 1, Math.floor(u * p.values.length))];
+    case "float":
+      return p.step !== void 0 ? snapToStep(p.min, p.max, p.step, lerp(p, u)) : tidy(p, lerp(p, u));
+    case "int": {
+      const lo = p.min - 0.5;
+      const hi = p.max + 0.5;
+      const x = p.scale === "log" ? Math.exp(Math.log(lo) + u * (Math.log(hi) - Math.log(lo))) : lo + u * (hi - lo);
+      const k = Math.min(p.max, Math.max(p.min, Math.round(x)));
+      return p.step !== void 0 ? snapToStep(p.min, p.max, p.step, k) : k;
+    }
+  }
+}
+function encodeOne(p, v) {
+  switch (p.type) {
+    case "constant":
+      return 0.5;
+    case "categorical": {
+      const i = p.values.indexOf(v);
+      return (Math.max(0, i) + 0.5) / p.values.length;
+    }
+    case "float":
+      return p.scale === "log" ? (Math.log(Number(v)) - Math.log(p.min)) / (Math.log(p.max) - Math.log(p.min)) : (Number(v) - p.min) / (p.max - p.min);
+    case "int": {
+      const lo = p.min - 0.5;
+      const hi = p.max + 0.5;
+      return p.scale === "log" ? (Math.log(Number(v)) - Math.log(lo)) / (Math.log(hi) - Math.log(lo)) : (Number(v) - lo) / (hi - lo);
+    }
+  }
+}
+function lerp(p, u) {
+  if (p.scale === "log") return Math.exp(Math.log(p.min) + u * (Math.log(p.max) - Math.log(p.min)));
+  return p.min + u * (p.max - p.min);
+}
+function tidy(p, x) {
+  return Math.min(p.max, Math.max(p.min, Number(x.toPrecision(6))));
+}
+function snapToStep(min, max, step, x) {
+  const last = Math.floor((max - min) / step + 1e-9);
+  const k = Math.min(last, Math.max(0, Math.round((x - min) / step)));
+  return roundDecimals(min + k * step, Math.max(decimals(min), decimals(step)));
+}
+function decimals(x) {
+  const s = String(x);
+  const e = s.indexOf("e-");
+  if (e >= 0) return Number(s.slice(e + 2)) + (s.split(".")[1]?.split("e")[0]?.length ?? 0);
+  return s.split(".")[1]?.length ?? 0;
+}
+function roundDecimals(x, d) {
+  return d > 15 ? x : Number(x.toFixed(d));
+}
+function defaultParams(space) {
+  return defaultsOf(space.dims);
+}
+function paramsKey(params2) {
+  return JSON.stringify(
+    Object.keys(params2).sort().map((k) => [k, params2[k]])
+  );
+}
+
 // src/study/study.ts
 import { createHash } from "node:crypto";
+
+// src/util/mean.ts
+function mean(values) {
+  const n = values.length;
+  if (n === 0) return Number.NaN;
+  if (allEqual(values)) return values[0];
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += values[i];
+  return sum / n;
+}
+function allEqual(values) {
+  for (let i = 1; i < values.length; i++) if (values[i] !== values[0]) return false;
+  return true;
+}
 
 // src/study/goal.ts
 function isBetter(goal, a, b) {
@@ -32303,7 +32272,7 @@ function trialSamples(trial) {
 }
 function trialValue(trial) {
   const samples = trialSamples(trial);
-  return samples.length ? samples.reduce((s, v) => s + v, 0) / samples.length : void 0;
+  return samples.length ? mean(samples) : void 0;
 }
 function bestTrial(study, goal) {
   let best;
@@ -32687,17 +32656,40 @@ function binAt(edges, x) {
   return lo;
 }
 
+// src/util/normal.ts
+var SQRT_PI = Math.sqrt(Math.PI);
+var LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+function erfcx(x) {
+  if (x < 2) {
+    const x2 = x * x;
+    let term = x;
+    let sum = x;
+    for (let n = 1; n < 200; n++) {
+      term *= 2 * x2 / (2 * n + 1);
+      sum += term;
+      if (term < 1e-17 * sum) break;
+    }
+    return Math.exp(x2) - 2 / SQRT_PI * sum;
+  }
+  const terms = x < 4 ? 60 : x < 10 ? 30 : 12;
+  let f = x;
+  for (let k = terms; k >= 1; k--) f = x + k / 2 / f;
+  return 1 / (SQRT_PI * f);
+}
+function erfc(x) {
+  if (x >= 0) return erfcx(x) * Math.exp(-x * x);
+  return 2 - erfcx(-x) * Math.exp(-x * x);
+}
+function normalCdf(z2) {
+  if (Number.isNaN(z2)) return Number.NaN;
+  return 0.5 * erfc(-z2 / Math.SQRT2);
+}
+function normalPdf(z2) {
+  return Math.exp(-0.5 * z2 * z2 - LOG_SQRT_2PI);
+}
+
 // src/strategy/tpe/normal.ts
 var SQRT2 = Math.SQRT2;
-var LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
-function erfc(x) {
-  const z2 = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z2);
-  const r = t * Math.exp(
-    -z2 * z2 - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))))
-  );
-  return x >= 0 ? r : 2 - r;
-}
 function normalMass(a, b) {
   let m;
   if (a >= 0) m = 0.5 * (erfc(a / SQRT2) - erfc(b / SQRT2));
@@ -33035,44 +33027,17 @@ function uniformFill(space, seen, rng) {
 var tpeStrategy = createTpe();
 
 // src/strategy/bayes/acquisition.ts
-var SQRT_PI = Math.sqrt(Math.PI);
 var SQRT22 = Math.SQRT2;
-var HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 var HALF_LOG_PI_OVER_2 = 0.5 * Math.log(Math.PI / 2);
 var ASYMPTOTIC_Z = -1 / Math.sqrt(Number.EPSILON);
-function erfcx(x) {
-  if (x < 2) {
-    const x2 = x * x;
-    let term = x;
-    let sum = x;
-    for (let n = 1; n < 200; n++) {
-      term *= 2 * x2 / (2 * n + 1);
-      sum += term;
-      if (term < 1e-17 * sum) break;
-    }
-    return Math.exp(x2) - 2 / SQRT_PI * sum;
-  }
-  const terms = x < 4 ? 60 : x < 10 ? 30 : 12;
-  let f = x;
-  for (let k = terms; k >= 1; k--) f = x + k / 2 / f;
-  return 1 / (SQRT_PI * f);
-}
-function erfc2(x) {
-  if (x >= 0) return erfcx(x) * Math.exp(-x * x);
-  return 2 - erfcx(-x) * Math.exp(-x * x);
-}
 function log1mexp(x) {
   return x > -Math.LN2 ? Math.log(-Math.expm1(x)) : Math.log1p(-Math.exp(x));
 }
 function logH(z2) {
-  if (z2 > -1) {
-    const phi = Math.exp(-0.5 * z2 * z2 - HALF_LOG_2PI);
-    const cdf = 0.5 * erfc2(-z2 / SQRT22);
-    return Math.log(phi + z2 * cdf);
-  }
+  if (z2 > -1) return Math.log(normalPdf(z2) + z2 * normalCdf(z2));
   if (z2 > ASYMPTOTIC_Z)
-    return -0.5 * z2 * z2 - HALF_LOG_2PI + log1mexp(Math.log(erfcx(-z2 / SQRT22) * -z2) + HALF_LOG_PI_OVER_2);
-  return -0.5 * z2 * z2 - HALF_LOG_2PI - 2 * Math.log(-z2);
+    return -0.5 * z2 * z2 - LOG_SQRT_2PI + log1mexp(Math.log(erfcx(-z2 / SQRT22) * -z2) + HALF_LOG_PI_OVER_2);
+  return -0.5 * z2 * z2 - LOG_SQRT_2PI - 2 * Math.log(-z2);
 }
 function logExpectedImprovement(mean2, variance, best) {
   const sd = Math.sqrt(variance);
@@ -33632,16 +33597,12 @@ function standardize(v) {
   const out = new Float64Array(n);
   if (!(hi > lo)) return out;
   const range = hi - lo;
-  let mean2 = 0;
-  for (let i = 0; i < n; i++) {
-    out[i] = (v[i] - lo) / range;
-    mean2 += out[i];
-  }
-  mean2 /= n;
+  for (let i = 0; i < n; i++) out[i] = (v[i] - lo) / range;
+  const m = mean(out);
   let ss = 0;
-  for (let i = 0; i < n; i++) ss += (out[i] - mean2) ** 2;
+  for (let i = 0; i < n; i++) ss += (out[i] - m) ** 2;
   const sd = Math.sqrt(ss / n);
-  for (let i = 0; i < n; i++) out[i] = (out[i] - mean2) / sd;
+  for (let i = 0; i < n; i++) out[i] = (out[i] - m) / sd;
   return out;
 }
 function yeoJohnson(x, lambda) {
@@ -33656,11 +33617,9 @@ function yeoJohnsonWarp(z2) {
   for (const a of z2) jac += Math.sign(a) * Math.log1p(Math.abs(a));
   for (let lambda = -1; lambda <= 3.0001; lambda += 0.125) {
     const t = z2.map((v) => yeoJohnson(v, lambda));
-    let mean2 = 0;
-    for (const a of t) mean2 += a;
-    mean2 /= n;
+    const m = mean(t);
     let ss = 0;
-    for (const a of t) ss += (a - mean2) ** 2;
+    for (const a of t) ss += (a - m) ** 2;
     const ll = -0.5 * n * Math.log(ss / n) + (lambda - 1) * jac;
     if (ss > 0 && ll > bestLl) {
       bestLl = ll;
@@ -34223,6 +34182,24 @@ function fmtDuration(ms) {
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
 }
 
+// src/compare/stats.ts
+function sampleStd(values) {
+  return Math.sqrt(sampleVariance(values));
+}
+function sampleVariance(values) {
+  const n = values.length;
+  if (n < 2) return Number.NaN;
+  if (allEqual(values)) return 0;
+  const m = mean(values);
+  let ss = 0;
+  let c = 0;
+  for (const v of values) {
+    ss += (v - m) ** 2;
+    c += v - m;
+  }
+  return (ss - c * c / n) / (n - 1);
+}
+
 // node_modules/markdown-table/index.js
 function defaultStringLength(value) {
   return value.length;
@@ -34377,35 +34354,7 @@ function escapeCell(text) {
   return text.replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ");
 }
 
-// src/compare/stats.ts
-function mean(values) {
-  if (values.length === 0) return Number.NaN;
-  if (allEqual(values)) return values[0];
-  let sum = 0;
-  for (const v of values) sum += v;
-  return sum / values.length;
-}
-function sampleStd(values) {
-  return Math.sqrt(sampleVariance(values));
-}
-function sampleVariance(values) {
-  const n = values.length;
-  if (n < 2) return Number.NaN;
-  if (allEqual(values)) return 0;
-  const m = mean(values);
-  let ss = 0;
-  let c = 0;
-  for (const v of values) {
-    ss += (v - m) ** 2;
-    c += v - m;
-  }
-  return (ss - c * c / n) / (n - 1);
-}
-function allEqual(values) {
-  return values.every((v) => v === values[0]);
-}
-
-// src/compare/render.ts
+// src/report/comparison.ts
 function fmtScaled(x, scale, min = 2) {
   if (scale === void 0 || !(scale > 0) || !Number.isFinite(scale) || x === 0) return fmtNumber(x);
   const digits = Math.ceil(Math.log10(Math.abs(x) / scale)) + 2;
@@ -34459,7 +34408,7 @@ function memberMetric(trial, name) {
   const values = (succeeded.length ? succeeded : records).flatMap(
     (a) => a.metrics[name] === void 0 ? [] : [a.metrics[name]]
   );
-  return values.length ? values.reduce((s, v) => s + v, 0) / values.length : void 0;
+  return values.length ? mean(values) : void 0;
 }
 function trialDuration(trial) {
   const records = latestRecords(trial);
@@ -34633,7 +34582,7 @@ function paramsText(config2, trial) {
 import { cpSync, existsSync as existsSync3, mkdirSync as mkdirSync4, readdirSync as readdirSync2, renameSync as renameSync3, rmSync as rmSync4 } from "node:fs";
 import { dirname as dirname2, join as join3, resolve as resolve2 } from "node:path";
 
-// src/trial/prune.ts
+// src/strategy/prune.ts
 var pruneRuleSchema = external_exports.object({
   /** A trial is never pruned before it has reported this many values. */
   after: external_exports.int().min(0),
@@ -34911,6 +34860,64 @@ function writeAtomically(path, text, what, backup = false) {
     rmSync(tmp, { force: true });
     throw new StateError(`cannot save ${what} to ${path}: ${err.message}`);
   }
+}
+
+// src/trial/env.ts
+var ALLOWED_NAMES = /* @__PURE__ */ new Set([
+  "PATH",
+  "HOME",
+  "USER",
+  "LOGNAME",
+  "SHELL",
+  "TERM",
+  "LANG",
+  "LANGUAGE",
+  "TZ",
+  "TMPDIR",
+  "TMP",
+  "TEMP",
+  "CI",
+  "OMP_NUM_THREADS",
+  "LD_LIBRARY_PATH",
+  "PYTHONPATH",
+  "VIRTUAL_ENV",
+  // actions/setup-python's: where the interpreter it installed lives.
+  "pythonLocation",
+  "PKG_CONFIG_PATH",
+  "http_proxy",
+  "https_proxy",
+  "no_proxy",
+  "all_proxy",
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "NO_PROXY",
+  "ALL_PROXY",
+  "SSL_CERT_FILE",
+  "SSL_CERT_DIR",
+  "REQUESTS_CA_BUNDLE",
+  "CURL_CA_BUNDLE"
+]);
+var ALLOWED_PATTERN = /^(LC_|XDG_|RUNNER_|CUDA_|NVIDIA_|HIP_|ROCR_|ROCM_|HSA_|NCCL_|MKL_|OPENBLAS_|CONDA_)|^Python\d*_ROOT_DIR$/;
+function isAllowedEnv(name) {
+  return (ALLOWED_NAMES.has(name) || ALLOWED_PATTERN.test(name)) && !isForbiddenEnv(name);
+}
+function trialEnv(parent, configEnv) {
+  const env = {};
+  for (const [k, v] of Object.entries(parent)) if (v !== void 0 && isAllowedEnv(k)) env[k] = v;
+  const missing = [];
+  for (const [k, v] of Object.entries(configEnv)) {
+    if (typeof v !== "object") env[k] = String(v);
+    else if (parent[v.from] !== void 0) env[k] = parent[v.from];
+    else {
+      delete env[k];
+      missing.push(k === v.from ? k : `${k} (from ${v.from})`);
+    }
+  }
+  return { env, missing };
+}
+function missingEnvNote(missing) {
+  if (!missing.length) return void 0;
+  return `env: ${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} not set here, so the trial runs without ${missing.length > 1 ? "them" : "it"}`;
 }
 
 // src/trial/run.ts
@@ -35871,7 +35878,7 @@ function trialCurve(study, trial, metric) {
       if (v !== void 0) byStep.set(p.step, [...byStep.get(p.step) ?? [], v]);
     }
   }
-  const own2 = [...byStep.entries()].sort((a, b) => a[0] - b[0]).map(([step, vs]) => ({ step, value: vs.reduce((s, v) => s + v, 0) / vs.length }));
+  const own2 = [...byStep.entries()].sort((a, b) => a[0] - b[0]).map(([step, vs]) => ({ step, value: mean(vs) }));
   const parent = trial.parent === void 0 ? void 0 : study.trials[trial.parent];
   if (!parent || own2.length === 0) return own2;
   const start = own2[0].step;
@@ -36001,9 +36008,8 @@ function ranks(xs) {
 function spearman(xs, ys) {
   const rx = ranks(xs);
   const ry = ranks(ys);
-  const mean2 = (v) => v.reduce((a, b) => a + b, 0) / v.length;
-  const mx = mean2(rx);
-  const my = mean2(ry);
+  const mx = mean(rx);
+  const my = mean(ry);
   let num = 0;
   let dx = 0;
   let dy = 0;
@@ -36043,7 +36049,7 @@ function parameterEffects(config2, study) {
       if (groups.size < 2) continue;
       const stats = [...groups.entries()].map(([k, vs]) => ({
         k,
-        mean: vs.reduce((a, b) => a + b, 0) / vs.length,
+        mean: mean(vs),
         n: vs.length
       }));
       stats.sort((a, b) => sign * (b.mean - a.mean));

@@ -1,5 +1,6 @@
 /** Human-readable descriptions of a config for `validate`. */
 
+import { splitCommand } from "../config/command.ts";
 import type { Config, Parameter } from "../config/schema.ts";
 import { concurrencyText } from "../local/slots.ts";
 import { fmtScalar } from "../report/format.ts";
@@ -8,7 +9,6 @@ import { gridSize } from "../space/grid.ts";
 import { buildSpace } from "../space/space.ts";
 import { hyperbandBrackets, iterationCost } from "../strategy/hyperband/brackets.ts";
 import { membersOf } from "../study/study.ts";
-import { splitCommand } from "../trial/command.ts";
 
 export function describeParam(p: Parameter): string {
   switch (p.type) {

@@ -4,7 +4,8 @@
  * results of one configuration each) with Welch's interval for the difference
  * of means, and says which parameters differ.
  */
-import { mean, sampleStd, welchInterval } from "./stats.ts";
+import { mean } from "../util/mean.ts";
+import { sampleStd, welchInterval } from "./stats.ts";
 
 export type ParamValue = string | number | boolean;
 

@@ -4,16 +4,8 @@
  * incomplete beta function, quantiles by a safeguarded Newton search) and
  * Welch's interval for the difference of two means.
  */
-
-/** Arithmetic mean; NaN for no values. */
-export function mean(values: readonly number[]): number {
-  if (values.length === 0) return Number.NaN;
-  // Identical values give exactly that value back, not a rounded sum / n.
-  if (allEqual(values)) return values[0]!;
-  let sum = 0;
-  for (const v of values) sum += v;
-  return sum / values.length;
-}
+import { allEqual, mean } from "../util/mean.ts";
+import { normalCdf, normalPdf, normalQuantile } from "../util/normal.ts";
 
 /** Sample standard deviation (n − 1 in the denominator); NaN for fewer than 2 values, exactly 0 when all are equal. */
 export function sampleStd(values: readonly number[]): number {
@@ -34,10 +26,6 @@ export function sampleVariance(values: readonly number[]): number {
   }
   // Corrected two-pass algorithm: the second term removes the rounding error of the mean.
   return (ss - (c * c) / n) / (n - 1);
-}
-
-function allEqual(values: readonly number[]): boolean {
-  return values.every((v) => v === values[0]);
 }
 
 /** ln Γ(x) for x > 0 (Lanczos, g = 7, n = 9; about 15 significant digits). */
@@ -106,86 +94,6 @@ export function incompleteBeta(x: number, a: number, b: number): number {
 /** Beyond this many degrees of freedom the t distribution is the normal one to ~1e-8. */
 const NORMAL_DF = 1e8;
 
-/** Standard normal CDF, via erfc. */
-export function normalCdf(z: number): number {
-  if (Number.isNaN(z)) return Number.NaN;
-  return 0.5 * erfc(-z / Math.SQRT2);
-}
-
-/** Complementary error function, relative accuracy ~1e-15 (series for small |x|, continued fraction for large). */
-function erfc(x: number): number {
-  if (x < 0) return 2 - erfc(-x);
-  if (x < 2) {
-    // erf by its Taylor series, which converges quickly here.
-    let term = x;
-    let sum = x;
-    const x2 = x * x;
-    for (let n = 1; n < 200; n++) {
-      term *= -x2 / n;
-      const add = term / (2 * n + 1);
-      sum += add;
-      if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
-    }
-    return 1 - (2 / Math.sqrt(Math.PI)) * sum;
-  }
-  if (x > 27) return 0;
-  // Continued fraction (Lentz): erfc(x) = exp(−x²)/√π · 1/(x + 1/2/(x + 1/(x + 3/2/(x + …)))).
-  const FPMIN = 1e-300;
-  let f = x;
-  let c = x;
-  let d = 0;
-  for (let n = 1; n < 500; n++) {
-    const an = n / 2;
-    d = x + an * d;
-    if (Math.abs(d) < FPMIN) d = FPMIN;
-    c = x + an / c;
-    if (Math.abs(c) < FPMIN) c = FPMIN;
-    d = 1 / d;
-    const del = c * d;
-    f *= del;
-    if (Math.abs(del - 1) < 1e-16) break;
-  }
-  return Math.exp(-x * x) / (Math.sqrt(Math.PI) * f);
-}
-
-/** Standard normal quantile (Acklam's approximation, refined by one Halley step to full double precision). */
-export function normalQuantile(p: number): number {
-  if (!(p >= 0 && p <= 1)) return Number.NaN;
-  if (p === 0) return Number.NEGATIVE_INFINITY;
-  if (p === 1) return Number.POSITIVE_INFINITY;
-  const a = [
-    -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239,
-  ];
-  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
-  const c = [
-    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
-    2.938163982698783,
-  ];
-  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
-  const pLow = 0.02425;
-  let x: number;
-  if (p < pLow) {
-    const q = Math.sqrt(-2 * Math.log(p));
-    x =
-      (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) /
-      ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
-  } else if (p <= 1 - pLow) {
-    const q = p - 0.5;
-    const r = q * q;
-    x =
-      ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) /
-      (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
-  } else {
-    const q = Math.sqrt(-2 * Math.log1p(-p));
-    x =
-      -(((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) /
-      ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
-  }
-  const e = normalCdf(x) - p;
-  const u = e * Math.sqrt(2 * Math.PI) * Math.exp((x * x) / 2);
-  return x - u / (1 + (x * u) / 2);
-}
-
 function checkDf(df: number): void {
   if (!(df > 0)) throw new RangeError(`degrees of freedom must be > 0 (got ${df})`);
 }
@@ -207,7 +115,7 @@ export function tCdf(t: number, df: number): number {
 /** Density of Student's t with `df` degrees of freedom. */
 export function tPdf(t: number, df: number): number {
   checkDf(df);
-  if (df >= NORMAL_DF) return Math.exp(-(t * t) / 2) / Math.sqrt(2 * Math.PI);
+  if (df >= NORMAL_DF) return normalPdf(t);
   const lnC = lnGamma((df + 1) / 2) - lnGamma(df / 2) - 0.5 * Math.log(df * Math.PI);
   return Math.exp(lnC - ((df + 1) / 2) * Math.log1p((t * t) / df));
 }

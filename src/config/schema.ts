@@ -6,10 +6,10 @@
  * file:line:column.
  */
 import { z } from "zod";
-import { buildSpace, defaultParams } from "../space/space.ts";
-import { BUILTIN_NAMES, hasUnclosedTemplate, splitCommand, templateNames } from "../trial/command.ts";
-import { forbiddenEnvReason } from "../trial/env.ts";
+import { BUILTIN_NAMES, hasUnclosedTemplate, splitCommand, templateNames } from "./command.ts";
+import { forbiddenEnvReason } from "./env.ts";
 import { didYouMean } from "./errors.ts";
+import { defaultsOf, parametersInOrder } from "./parameters.ts";
 
 export const STRATEGIES = ["grid", "random", "sobol", "bayes", "tpe", "hyperband"] as const;
 export type StrategyName = (typeof STRATEGIES)[number];
@@ -407,7 +407,7 @@ function checkCrossFields(cfg: z.output<typeof configSchema>, ctx: z.RefinementC
   checkCommand(cfg, issue);
   checkMultiFidelity(cfg, issue);
   if (cfg.baseline) {
-    const defaults = defaultParams(buildSpace(params));
+    const defaults = defaultsOf(parametersInOrder(params));
     if (!defaults.ok)
       issue(
         ["baseline"],

@@ -6,9 +6,9 @@
  */
 import type { Config } from "../config/schema.ts";
 import type { Params } from "../space/space.ts";
+import { medianRule, type PruneRule } from "../strategy/prune.ts";
 import type { Study, Trial } from "../study/schema.ts";
 import { latestAttempt, memberSeedFold, type Run } from "../study/study.ts";
-import { medianRule, type PruneRule } from "../trial/prune.ts";
 
 export interface Member {
   index: number;

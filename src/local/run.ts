@@ -6,6 +6,7 @@
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { splitCommand } from "../config/command.ts";
 import type { Config } from "../config/schema.ts";
 import { jobsFor, type RunRef, runKey } from "../engine/jobs.ts";
 import { planRound } from "../engine/plan.ts";
@@ -14,7 +15,6 @@ import { curveKeep } from "../study/curve.ts";
 import type { Study } from "../study/schema.ts";
 import { readStudyFor, StateError, writeAtomically, writeStudy } from "../study/store.ts";
 import { createStudy, markRunning, recordAttempt } from "../study/study.ts";
-import { splitCommand } from "../trial/command.ts";
 import { missingEnvNote, trialEnv } from "../trial/env.ts";
 import { runTrial, type TrialOutcome } from "../trial/run.ts";
 import { acquireLock, LOCK_FILE } from "./lock.ts";

@@ -7,6 +7,7 @@
 
 import type { Config } from "../config/schema.ts";
 import type { Study, Trial } from "../study/schema.ts";
+import { mean } from "../util/mean.ts";
 import { mermaidNumber, yAxis } from "./chart.ts";
 import { fmtNumber } from "./format.ts";
 import { mdTable } from "./md-table.ts";
@@ -39,9 +40,7 @@ export function trialCurve(study: Study, trial: Trial, metric: string): CurvePoi
       if (v !== undefined) byStep.set(p.step, [...(byStep.get(p.step) ?? []), v]);
     }
   }
-  const own = [...byStep.entries()]
-    .sort((a, b) => a[0] - b[0])
-    .map(([step, vs]) => ({ step, value: vs.reduce((s, v) => s + v, 0) / vs.length }));
+  const own = [...byStep.entries()].sort((a, b) => a[0] - b[0]).map(([step, vs]) => ({ step, value: mean(vs) }));
   const parent = trial.parent === undefined ? undefined : study.trials[trial.parent];
   if (!parent || own.length === 0) return own;
   const start = own[0]!.step;

@@ -7,6 +7,7 @@
 import type { Config } from "../config/schema.ts";
 import type { Study, Trial } from "../study/schema.ts";
 import { searchTrials, trialValue } from "../study/study.ts";
+import { mean } from "../util/mean.ts";
 import { fmtNumber, fmtScalar } from "./format.ts";
 
 const MIN_TRIALS = 5;
@@ -33,7 +34,6 @@ function ranks(xs: readonly number[]): number[] {
 export function spearman(xs: readonly number[], ys: readonly number[]): number {
   const rx = ranks(xs);
   const ry = ranks(ys);
-  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
   const mx = mean(rx);
   const my = mean(ry);
   let num = 0;
@@ -85,7 +85,7 @@ export function parameterEffects(config: Config, study: Study): Effect[] {
       if (groups.size < 2) continue;
       const stats = [...groups.entries()].map(([k, vs]) => ({
         k,
-        mean: vs.reduce((a, b) => a + b, 0) / vs.length,
+        mean: mean(vs),
         n: vs.length,
       }));
       stats.sort((a, b) => sign * (b.mean - a.mean));

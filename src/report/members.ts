@@ -4,11 +4,13 @@
  * member each run was, and the short form of why a run stopped. Shared by the
  * tables and the terminal progress so that both say the same thing.
  */
-import { fmtScaled } from "../compare/render.ts";
+
 import { sampleStd } from "../compare/stats.ts";
 import type { Config } from "../config/schema.ts";
 import type { Attempt, Trial } from "../study/schema.ts";
 import { latestAttempt, memberSeedFold, membersOf, trialSamples, trialValue } from "../study/study.ts";
+import { mean } from "../util/mean.ts";
+import { fmtScaled } from "./comparison.ts";
 import { fmtNumber } from "./format.ts";
 
 type MemberConfig = Pick<Config, "repeats" | "folds">;
@@ -84,7 +86,7 @@ export function memberMetric(trial: Trial, name: string): number | undefined {
   const values = (succeeded.length ? succeeded : records).flatMap((a) =>
     a.metrics[name] === undefined ? [] : [a.metrics[name]!],
   );
-  return values.length ? values.reduce((s, v) => s + v, 0) / values.length : undefined;
+  return values.length ? mean(values) : undefined;
 }
 
 /** The trial's run time: members run side by side, so the longest of them. */

@@ -5,15 +5,12 @@
  * rounding, steps, categories, and conditional parameters dropped when their
  * condition does not hold).
  */
+import { defaultsOf, isActive, type NamedParameter, type Params, parametersInOrder } from "../config/parameters.ts";
 import type { Config, Parameter, Scalar } from "../config/schema.ts";
 
-/** A configuration: the value of every *active* parameter. */
-export type Params = Readonly<Record<string, Scalar>>;
+export { isActive, type Params };
 
-export interface Dimension {
-  readonly name: string;
-  readonly param: Parameter;
-}
+export type Dimension = NamedParameter;
 
 export interface Space {
   /** In dependency order: a parameter comes after those its `when` names. */
@@ -21,28 +18,7 @@ export interface Space {
 }
 
 export function buildSpace(parameters: Config["parameters"]): Space {
-  // Declaration order, except that a parameter waits for those its `when` names
-  // (the schema has already rejected cycles and unknown names).
-  const dims: Dimension[] = [];
-  const placed = new Set<string>();
-  const place = (name: string): void => {
-    if (placed.has(name)) return;
-    placed.add(name);
-    const param = parameters[name]!;
-    for (const dep of Object.keys(param.when ?? {})) place(dep);
-    dims.push({ name, param });
-  };
-  for (const name of Object.keys(parameters)) place(name);
-  return { dims };
-}
-
-/** Whether a parameter's `when` holds, given the values decided so far. */
-export function isActive(param: Parameter, params: Params): boolean {
-  return Object.entries(param.when ?? {}).every(([dep, expected]) => {
-    if (!(dep in params)) return false;
-    const v = params[dep];
-    return Array.isArray(expected) ? expected.some((e) => e === v) : expected === v;
-  });
+  return { dims: parametersInOrder(parameters) };
 }
 
 /** The configuration at point `u` of the unit cube (one coordinate per dimension). */
@@ -141,15 +117,7 @@ function roundDecimals(x: number, d: number): number {
  * value), or the names of active parameters that have no default.
  */
 export function defaultParams(space: Space): { ok: true; params: Params } | { ok: false; missing: string[] } {
-  const out: Record<string, Scalar> = {};
-  const missing: string[] = [];
-  for (const { name, param } of space.dims) {
-    if (!isActive(param, out)) continue;
-    const v = param.type === "constant" ? param.value : param.default;
-    if (v === undefined) missing.push(name);
-    else out[name] = v;
-  }
-  return missing.length ? { ok: false, missing } : { ok: true, params: out };
+  return defaultsOf(space.dims);
 }
 
 /** A stable identity for a configuration, to recognise one already tried. */

@@ -4,6 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Config, Objective } from "../config/schema.ts";
+import { mean } from "../util/mean.ts";
 import { boundCurve, curveKeep } from "./curve.ts";
 import { isBetter } from "./goal.ts";
 import { type Attempt, STATE_VERSION, type Stop, type Study, type Trial } from "./schema.ts";
@@ -215,7 +216,7 @@ export function trialSamples(trial: Trial): number[] {
 /** The objective value a trial counts with: the mean over its latest attempt's members that succeeded. */
 export function trialValue(trial: Trial): number | undefined {
   const samples = trialSamples(trial);
-  return samples.length ? samples.reduce((s, v) => s + v, 0) / samples.length : undefined;
+  return samples.length ? mean(samples) : undefined;
 }
 
 /** The best succeeded trial of the search; the earlier one wins a tie. */

@@ -7,6 +7,7 @@
  * The same rule holds locally and in CI, so trying a config on a laptop shows
  * what a trial job will see.
  */
+import { isForbiddenEnv } from "../config/env.ts";
 
 /** Variables passed on by exact name. */
 const ALLOWED_NAMES = new Set([
@@ -53,25 +54,9 @@ const ALLOWED_NAMES = new Set([
 const ALLOWED_PATTERN =
   /^(LC_|XDG_|RUNNER_|CUDA_|NVIDIA_|HIP_|ROCR_|ROCM_|HSA_|NCCL_|MKL_|OPENBLAS_|CONDA_)|^Python\d*_ROOT_DIR$/;
 
-/**
- * What must never reach a trial, even when a config asks for it by name: the
- * step's inputs (the token among them), the runner's service credentials
- * (artifact, cache and OIDC endpoints and tokens), the workflow token, the
- * file commands that would let a trial set later steps' environment or
- * outputs, and NODE_OPTIONS, which would load code into every later Node step.
- */
-const FORBIDDEN_PATTERN =
-  /^(INPUT_|ACTIONS_)|^(GITHUB_TOKEN|GITHUB_ENV|GITHUB_PATH|GITHUB_OUTPUT|GITHUB_STATE|GITHUB_STEP_SUMMARY|NODE_OPTIONS)$/;
-
-/** Why a config may not pass this variable on, or undefined when it may. */
-export function forbiddenEnvReason(name: string): string | undefined {
-  if (!FORBIDDEN_PATTERN.test(name)) return undefined;
-  return `${name} may not be passed to trials: trials can run a pull request's untrusted code, and ${name} is one of the step's inputs, the runner's credentials, the workflow token, GitHub's file commands or NODE_OPTIONS`;
-}
-
 /** Whether a variable of ours passes to every trial without being named in the config. */
 export function isAllowedEnv(name: string): boolean {
-  return (ALLOWED_NAMES.has(name) || ALLOWED_PATTERN.test(name)) && !FORBIDDEN_PATTERN.test(name);
+  return (ALLOWED_NAMES.has(name) || ALLOWED_PATTERN.test(name)) && !isForbiddenEnv(name);
 }
 
 /** A config `env:` value: a literal, or a variable of ours passed on by name. */

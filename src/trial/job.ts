@@ -11,6 +11,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
+import { splitCommand } from "../config/command.ts";
 import { loadConfig } from "../config/load.ts";
 import { overridesSchema } from "../config/overrides.ts";
 import type { Config } from "../config/schema.ts";
@@ -18,7 +19,6 @@ import { settledConfig } from "../config/trusted.ts";
 import { runKey } from "../engine/jobs.ts";
 import { runLabel } from "../github/job-names.ts";
 import type { Attempt } from "../study/schema.ts";
-import { splitCommand } from "./command.ts";
 import { missingEnvNote, trialEnv } from "./env.ts";
 import { checkPayload, PayloadError, type TrialPayload, trialPayloadSchema } from "./payload.ts";
 import { writeResultFile } from "./result-file.ts";

@@ -8,9 +8,9 @@ import type { Config } from "../config/schema.ts";
 import { jobsFor, runKey } from "../engine/jobs.ts";
 import { checkParams } from "../space/check.ts";
 import { buildSpace } from "../space/space.ts";
+import { pruneRuleSchema } from "../strategy/prune.ts";
 import type { Study } from "../study/schema.ts";
 import { memberSeedFold, membersOf, type Run } from "../study/study.ts";
-import { pruneRuleSchema } from "./prune.ts";
 
 export const PAYLOAD_VERSION = 1;
 

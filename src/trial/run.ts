@@ -11,15 +11,15 @@ import { spawn } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { expandArgv } from "../config/command.ts";
 import { type Config, paramEnvName } from "../config/schema.ts";
 import type { Params } from "../space/space.ts";
+import { MedianPruner, type PruneRule } from "../strategy/prune.ts";
 import type { Attempt, Intermediate } from "../study/schema.ts";
-import { expandArgv } from "./command.ts";
 import { missingEnvNote, trialEnv } from "./env.ts";
 import { LineSplitter } from "./lines.ts";
 import { LineMetrics, matchDefinitions, parseMetricsFile, resolveMetrics } from "./metrics.ts";
 import { outputNames, pipeHolders } from "./pipe-holders.ts";
-import { MedianPruner, type PruneRule } from "./prune.ts";
 import { TailBuffer } from "./tail.ts";
 
 export interface TrialSpec {

@@ -3,12 +3,13 @@ import { describe, it } from "node:test";
 import type { Config } from "../../src/config/schema.ts";
 import { planRound } from "../../src/engine/plan.ts";
 import { buildSpace, paramsKey } from "../../src/space/space.ts";
-import { erfc, logExpectedImprovement, logH } from "../../src/strategy/bayes/acquisition.ts";
+import { logExpectedImprovement, logH } from "../../src/strategy/bayes/acquisition.ts";
 import { type Data, defaultPriors, negLogPosterior, Posterior } from "../../src/strategy/bayes/gp.ts";
 import { bayesStrategy } from "../../src/strategy/bayes/index.ts";
 import { cholesky, choleskyInverse, rowStart } from "../../src/strategy/bayes/linalg.ts";
 import type { Study, Trial } from "../../src/study/schema.ts";
 import { bestTrial, createStudy, recordAttempt } from "../../src/study/study.ts";
+import { erfc } from "../../src/util/normal.ts";
 import { configFrom, MIXED_SPACE } from "../helpers/config.ts";
 
 const outcome = { durationMs: 1, exitCode: 0, signal: null, metrics: {}, intermediate: [], logTail: "" };

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { expandArgv, splitCommand, templateNames } from "../../src/trial/command.ts";
+import { expandArgv, splitCommand, templateNames } from "../../src/config/command.ts";
 
 const builtins = { trial_id: "7", output_dir: "/tmp/study/trial-7", seed: "0", fold: "0", folds: "1" };
 

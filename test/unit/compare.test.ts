@@ -8,20 +8,12 @@ import {
   type Sample,
   sameRef,
 } from "../../src/compare/compare.ts";
-import { renderComparison } from "../../src/compare/render.ts";
-import {
-  incompleteBeta,
-  lnGamma,
-  mean,
-  normalCdf,
-  normalQuantile,
-  sampleStd,
-  tCdf,
-  tQuantile,
-  welchInterval,
-} from "../../src/compare/stats.ts";
+import { incompleteBeta, lnGamma, sampleStd, tCdf, tQuantile, welchInterval } from "../../src/compare/stats.ts";
 import { compareStudies } from "../../src/compare/studies.ts";
+import { renderComparison } from "../../src/report/comparison.ts";
 import { createStudy, openRound, recordAttempt } from "../../src/study/study.ts";
+import { mean } from "../../src/util/mean.ts";
+import { normalCdf, normalQuantile } from "../../src/util/normal.ts";
 import { createRng } from "../../src/util/rng.ts";
 import { configFrom } from "../helpers/config.ts";
 

@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import { splitCommand } from "../../src/config/command.ts";
 import { ConfigError, type ConfigIssue } from "../../src/config/errors.ts";
 import { loadConfig, parseConfig } from "../../src/config/load.ts";
 import { MAX_TIMEOUT_S } from "../../src/config/schema.ts";
-import { splitCommand } from "../../src/trial/command.ts";
 
 /**
  * Strips the common indentation and the first newline, so line 1 is the first line

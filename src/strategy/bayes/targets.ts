@@ -2,6 +2,7 @@
  * Objective values as the model sees them: oriented so that lower is better,
  * warped so that a few huge values cannot flatten the rest, and standardized.
  */
+import { mean } from "../../util/mean.ts";
 
 /** Mean 0, standard deviation 1; a constant vector becomes all zeros. */
 function standardize(v: Float64Array): Float64Array {
@@ -17,16 +18,12 @@ function standardize(v: Float64Array): Float64Array {
   // Rescale to [0, 1] first so that neither the mean nor the squares overflow
   // for values near the largest doubles.
   const range = hi - lo;
-  let mean = 0;
-  for (let i = 0; i < n; i++) {
-    out[i] = (v[i]! - lo) / range;
-    mean += out[i]!;
-  }
-  mean /= n;
+  for (let i = 0; i < n; i++) out[i] = (v[i]! - lo) / range;
+  const m = mean(out);
   let ss = 0;
-  for (let i = 0; i < n; i++) ss += (out[i]! - mean) ** 2;
+  for (let i = 0; i < n; i++) ss += (out[i]! - m) ** 2;
   const sd = Math.sqrt(ss / n);
-  for (let i = 0; i < n; i++) out[i] = (out[i]! - mean) / sd;
+  for (let i = 0; i < n; i++) out[i] = (out[i]! - m) / sd;
   return out;
 }
 
@@ -49,11 +46,9 @@ function yeoJohnsonWarp(z: Float64Array): Float64Array {
   for (const a of z) jac += Math.sign(a) * Math.log1p(Math.abs(a));
   for (let lambda = -1; lambda <= 3.0001; lambda += 0.125) {
     const t = z.map((v) => yeoJohnson(v, lambda));
-    let mean = 0;
-    for (const a of t) mean += a;
-    mean /= n;
+    const m = mean(t);
     let ss = 0;
-    for (const a of t) ss += (a - mean) ** 2;
+    for (const a of t) ss += (a - m) ** 2;
     const ll = -0.5 * n * Math.log(ss / n) + (lambda - 1) * jac;
     if (ss > 0 && ll > bestLl) {
       bestLl = ll;

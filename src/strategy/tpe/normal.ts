@@ -1,35 +1,8 @@
 /** The normal-distribution pieces the Parzen estimators need, in plain arithmetic. */
+import { erfc } from "../../util/normal.ts";
 import type { Rng } from "../../util/rng.ts";
 
 const SQRT2 = Math.SQRT2;
-export const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
-
-/**
- * Complementary error function with a fractional error below 1.2e-7 everywhere
- * (Numerical Recipes' Chebyshev fit): relative, not absolute, precision, so the
- * mass of a bin far in a kernel's tail is still right and its log is finite.
- */
-export function erfc(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const r =
-    t *
-    Math.exp(
-      -z * z -
-        1.26551223 +
-        t *
-          (1.00002368 +
-            t *
-              (0.37409196 +
-                t *
-                  (0.09678418 +
-                    t *
-                      (-0.18628806 +
-                        t *
-                          (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return x >= 0 ? r : 2 - r;
-}
 
 /** P(a < Z < b) for a standard normal Z, taken from the tail that does not cancel. */
 export function normalMass(a: number, b: number): number {

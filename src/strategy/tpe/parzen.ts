@@ -6,9 +6,11 @@
  * parameter that was inactive) uses the prior there, so one mixture can score
  * configurations with different active parameters.
  */
+
+import { LOG_SQRT_2PI } from "../../util/normal.ts";
 import type { Rng } from "../../util/rng.ts";
 import { binAt, type GeoDim } from "./geometry.ts";
-import { LOG_SQRT_2PI, logSumExp, normalMass, truncatedNormal } from "./normal.ts";
+import { logSumExp, normalMass, truncatedNormal } from "./normal.ts";
 
 export type Bandwidth =
   /** Optuna's univariate rule: the larger gap to the neighbouring observations. */

@@ -3,9 +3,9 @@
  * difference with its interval, a verdict in words, and the parameters that differ.
  */
 
-import { fmtNumber } from "../report/format.ts";
-import { mdTable } from "../report/md-table.ts";
-import { type Comparison, fmtPct, type Summary } from "./compare.ts";
+import { type Comparison, fmtPct, type Summary } from "../compare/compare.ts";
+import { fmtNumber } from "./format.ts";
+import { mdTable } from "./md-table.ts";
 
 export interface RenderOptions {
   /** Heading of the section; null for none. Default "Compared with the baseline". */
