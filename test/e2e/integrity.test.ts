@@ -5,7 +5,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import {
-  copyFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -20,31 +19,17 @@ import { join } from "node:path";
 import { describe, it, type TestContext } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { CURVE_POINTS } from "../../src/study/curve.ts";
-import { ROOT, runCli, startCli } from "../helpers/cli.ts";
+import { runCli, startCli } from "../helpers/cli.ts";
+import { type CountedStudy, countedStudy } from "../helpers/counted.ts";
 import { alive } from "../helpers/processes.ts";
 
 /** Generous: these start several Node processes each, on machines that may be busy. */
 const LIMIT = { timeout: 120_000 };
 
-function setup(t: TestContext, extra = ""): { dir: string; config: string; journal: string; study: string } {
-  const dir = mkdtempSync(join(tmpdir(), "mt-integrity-"));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  for (const f of ["counted.mjs", "chatty.mjs"]) copyFileSync(join(ROOT, "test/fixtures/cli", f), join(dir, f));
-  const config = join(dir, "tune.yml");
-  writeFileSync(
-    config,
-    `name: counted
-command: [node, counted.mjs, "\${x}"]
-objective: {metric: loss, goal: minimize}
-parameters:
-  x: {type: float, min: 0, max: 1}
-strategy: sobol
-budget: {max_trials: 4, parallel: 2}
-# Trials get only what the config passes on (see "The trial's environment"): the fixture's controls.
-env: {JOURNAL: {from: JOURNAL}, SLEEP_MS: {from: SLEEP_MS}, GATE_DIR: {from: GATE_DIR}}
-${extra}`,
-  );
-  return { dir, config, journal: join(dir, "journal.txt"), study: join(dir, ".matrix-tune/counted") };
+function setup(t: TestContext, extra = ""): CountedStudy {
+  const study = countedStudy({ trials: 4, extra, fixtures: ["chatty.mjs"] });
+  t.after(() => rmSync(study.dir, { recursive: true, force: true }));
+  return study;
 }
 
 async function waitFor(cond: () => boolean, what: string, ms = 60_000): Promise<void> {
@@ -204,7 +189,8 @@ describe("config limits at the command line", () => {
     const { config } = setup(t, "timeout: 597h\n");
     const done = await runCli(["run", config]);
     assert.equal(done.code, 2, done.stderr);
-    assert.match(done.stderr, /tune\.yml:10:10: timeout: at most 2147483 seconds/);
+    const line = readFileSync(config, "utf8").split("\n").indexOf("timeout: 597h") + 1;
+    assert.match(done.stderr, new RegExp(`tune\\.yml:${line}:10: timeout: at most 2147483 seconds`));
   });
 });
 

@@ -1,28 +1,14 @@
 import assert from "node:assert/strict";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { ROOT, runCli, startCli } from "../helpers/cli.ts";
+import { runCli, startCli } from "../helpers/cli.ts";
+import { countedStudy } from "../helpers/counted.ts";
 
 function setup(): { dir: string; config: string; journal: string; state: string } {
-  const dir = mkdtempSync(join(tmpdir(), "mt-resume-"));
-  copyFileSync(join(ROOT, "test/fixtures/cli/counted.mjs"), join(dir, "counted.mjs"));
-  const config = join(dir, "tune.yml");
-  writeFileSync(
-    config,
-    `name: counted
-command: [node, counted.mjs, "\${x}"]
-objective: {metric: loss, goal: minimize}
-parameters:
-  x: {type: float, min: 0, max: 1}
-strategy: sobol
-budget: {max_trials: 16, parallel: 2}
-env: {JOURNAL: {from: JOURNAL}}
-`,
-  );
-  return { dir, config, journal: join(dir, "journal.txt"), state: join(dir, ".matrix-tune/counted/state.json") };
+  const { dir, config, journal, study } = countedStudy({ trials: 16 });
+  return { dir, config, journal, state: join(study, "state.json") };
 }
 
 interface StateFile {
