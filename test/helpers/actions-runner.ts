@@ -1,5 +1,5 @@
 /**
- * Runs the bundled Action (dist/action.js) the way a GitHub runner does: a
+ * Runs the bundled Action (action.js of the bundle under test, see cli.ts) the way a GitHub runner does: a
  * child process with INPUT_* variables, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY,
  * GITHUB_EVENT_PATH and the rest of the job's environment, the runner's
  * service credentials included (as fakes, distinctive enough to search for),
@@ -11,11 +11,11 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { data, Evaluator, Lexer, Parser } from "@actions/expressions";
 import { truthy } from "@actions/expressions/result";
+import { BUNDLE } from "./cli.ts";
 
-export const ACTION = fileURLToPath(new URL("../../dist/action.js", import.meta.url));
+export const ACTION = join(BUNDLE, "action.js");
 
 export interface StepResult {
   code: number | null;

@@ -1,9 +1,15 @@
-/** Runs the bundled `matrix-tune` CLI (dist/cli.js, what users run) as a real process. */
+/**
+ * Runs the bundled `matrix-tune` CLI (what users run) as a real process: the
+ * bundle `npm test` builds from the current source (MATRIX_TUNE_BUNDLE), or the
+ * committed dist/ when a test file runs on its own.
+ */
 import { type ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const CLI = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const BUNDLE = process.env.MATRIX_TUNE_BUNDLE || join(ROOT, "dist");
+export const CLI = join(BUNDLE, "cli.js");
 
 export interface CliResult {
   code: number | null;
