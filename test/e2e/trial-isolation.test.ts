@@ -63,6 +63,9 @@ describe("a local trial's environment", () => {
     assert.equal(dump.self.ABSENT, undefined);
     assert.equal(dump.self.TUNE_TRIAL_ID, "0");
     assert.equal(dump.self.TUNE_PARAM_X, "only");
+    // One trial per job on GitHub: always slot 0, and no device chosen for it (devices: is for local runs).
+    assert.equal(dump.self.TUNE_SLOT, "0");
+    assert.equal(dump.self.TUNE_DEVICE, undefined);
     assert.ok(dump.self.TUNE_PARAMS_FILE?.endsWith("params.json"));
     // Said once in the run's output, and in the trial's own log.
     const note = "env: ABSENT (from NOT_SET_ANYWHERE_3f) is not set here, so the trial runs without it";
@@ -107,6 +110,9 @@ describe("a trial job on GitHub", () => {
     assert.equal(dump.self.TUNE_STUDY, "iso");
     assert.equal(dump.self.TUNE_TRIAL_ID, "0");
     assert.equal(dump.self.TUNE_PARAM_X, "only");
+    // One trial per job on GitHub: always slot 0, and no device chosen for it (devices: is for local runs).
+    assert.equal(dump.self.TUNE_SLOT, "0");
+    assert.equal(dump.self.TUNE_DEVICE, undefined);
     assert.ok(dump.self.TUNE_CHECKPOINT_DIR && dump.self.TUNE_OUTPUT_DIR && dump.self.TUNE_METRICS_FILE);
 
     // Up the tree: the CLI (the run: step's bash exec'd it), then this test process, which spawned
