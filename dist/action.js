@@ -55704,7 +55704,7 @@ var eventPullSchema = external_exports.looseObject({
 async function isFork(q) {
   if (q.input === "true" || q.input === "false") return q.input === "true";
   if (q.input) throw new Error(`input fork must be "true", "false" or empty, got "${q.input}"`);
-  if (q.eventPull === void 0 && (q.pr === void 0 || !q.client)) return false;
+  if (q.eventPull === void 0 && q.pr === void 0) return false;
   const repo = q.repo();
   const own2 = `${repo.owner}/${repo.repo}`;
   if (q.eventPull !== void 0) {
@@ -55712,8 +55712,11 @@ async function isFork(q) {
     if (!pull.success) throw new Error("the event's pull_request has no head repository field; refusing to guess");
     return pull.data.head.repo?.full_name !== own2;
   }
-  const pr = q.pr;
-  const client = q.client;
+  const { pr, client } = q;
+  if (!client)
+    throw new Error(
+      `cannot tell whether pull request #${pr} comes from a fork: pass the plan step's fork output as the fork input`
+    );
   const { data } = await call(
     `reading pull request #${pr}`,
     "pull-requests: read",
@@ -59676,21 +59679,16 @@ async function run() {
   if (command === "plan") {
     const pr2 = pullRequestNumber();
     const token2 = getInput("token");
-    const findBaseline = pr2 && token2 ? async () => {
-      const client2 = createClient({ token: token2, log: (m) => warning(m) });
+    const client2 = token2 ? createClient({ token: token2, log: (m) => warning(m) }) : void 0;
+    const findBaseline = pr2 && client2 ? async () => {
       const repo2 = repoFromEnv();
       const base = context2.payload.pull_request?.base;
       const branch = await baseBranchOf(client2, repo2, pr2, base?.ref);
       const workflow2 = getInput("workflow") || workflowFileFromRef(process.env.GITHUB_WORKFLOW_REF ?? "");
       return findBaselineRun(client2, repo2, workflow2, branch);
     } : void 0;
-    const findBaseSha = pr2 && token2 ? () => baseShaOf(
-      createClient({ token: token2, log: (m) => warning(m) }),
-      repoFromEnv(),
-      pr2,
-      context2.payload.pull_request?.base?.sha
-    ) : void 0;
-    const trust = await trustedFor(token2 ? createClient({ token: token2, log: (m) => warning(m) }) : void 0);
+    const findBaseSha = pr2 && client2 ? () => baseShaOf(client2, repoFromEnv(), pr2, context2.payload.pull_request?.base?.sha) : void 0;
+    const trust = await trustedFor(client2);
     return plan({ config: config2, stateDir, resultsDir, overrides, findBaseline, findBaseSha, ...trust });
   }
   if (command === "prepare")

@@ -28,7 +28,7 @@ export interface ForkQuestion {
 export async function isFork(q: ForkQuestion): Promise<boolean> {
   if (q.input === "true" || q.input === "false") return q.input === "true";
   if (q.input) throw new Error(`input fork must be "true", "false" or empty, got "${q.input}"`);
-  if (q.eventPull === undefined && (q.pr === undefined || !q.client)) return false;
+  if (q.eventPull === undefined && q.pr === undefined) return false;
   const repo = q.repo();
   const own = `${repo.owner}/${repo.repo}`;
   if (q.eventPull !== undefined) {
@@ -37,10 +37,14 @@ export async function isFork(q: ForkQuestion): Promise<boolean> {
     // A deleted fork has no head repository: still not ours.
     return pull.data.head.repo?.full_name !== own;
   }
-  const pr = q.pr as number;
-  const client = q.client as GitHubClient;
+  const { pr, client } = q;
+  // Not knowing must not mean "not a fork": the fork's own settings would then apply.
+  if (!client)
+    throw new Error(
+      `cannot tell whether pull request #${pr} comes from a fork: pass the plan step's fork output as the fork input`,
+    );
   const { data } = await call(`reading pull request #${pr}`, "pull-requests: read", () =>
-    client.rest.pulls.get({ ...repo, pull_number: pr }),
+    client.rest.pulls.get({ ...repo, pull_number: pr as number }),
   );
   return data.head.repo?.full_name !== own;
 }

@@ -87,10 +87,11 @@ export async function run(): Promise<void> {
   if (command === "plan") {
     const pr = pullRequestNumber();
     const token = core.getInput("token");
+    // One client for every question the plan asks of the API.
+    const client = token ? createClient({ token, log: (m) => core.warning(m) }) : undefined;
     const findBaseline =
-      pr && token
+      pr && client
         ? async () => {
-            const client = createClient({ token, log: (m) => core.warning(m) });
             const repo = repoFromEnv();
             const base = context.payload.pull_request?.base;
             const branch = await baseBranchOf(client, repo, pr, base?.ref);
@@ -100,16 +101,8 @@ export async function run(): Promise<void> {
         : undefined;
     // Asked only on a first round without a base study: the defaults then run on that commit.
     const findBaseSha =
-      pr && token
-        ? () =>
-            baseShaOf(
-              createClient({ token, log: (m) => core.warning(m) }),
-              repoFromEnv(),
-              pr,
-              context.payload.pull_request?.base?.sha,
-            )
-        : undefined;
-    const trust = await trustedFor(token ? createClient({ token, log: (m) => core.warning(m) }) : undefined);
+      pr && client ? () => baseShaOf(client, repoFromEnv(), pr, context.payload.pull_request?.base?.sha) : undefined;
+    const trust = await trustedFor(client);
     return plan({ config, stateDir, resultsDir, overrides, findBaseline, findBaseSha, ...trust });
   }
   if (command === "prepare")
