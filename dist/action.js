@@ -2581,14 +2581,14 @@ var require_connect = __commonJS({
       const sessionCache = new SessionCache(maxCachedSessions == null ? 100 : maxCachedSessions);
       timeout = timeout == null ? 1e4 : timeout;
       allowH2 = allowH2 != null ? allowH2 : false;
-      return function connect({ hostname: hostname3, host, protocol, port, servername, localAddress, httpSocket }, callback) {
+      return function connect({ hostname: hostname4, host, protocol, port, servername, localAddress, httpSocket }, callback) {
         let socket;
         if (protocol === "https:") {
           if (!tls) {
             tls = __require("node:tls");
           }
           servername = servername || options.servername || util.getServerName(host) || null;
-          const sessionKey = servername || hostname3;
+          const sessionKey = servername || hostname4;
           assert2(sessionKey);
           const session = customSession || sessionCache.get(sessionKey) || null;
           port = port || 443;
@@ -2604,7 +2604,7 @@ var require_connect = __commonJS({
             socket: httpSocket,
             // upgrade socket connection
             port,
-            host: hostname3
+            host: hostname4
           });
           socket.on("session", function(session2) {
             sessionCache.set(sessionKey, session2);
@@ -2618,14 +2618,14 @@ var require_connect = __commonJS({
             ...options,
             localAddress,
             port,
-            host: hostname3
+            host: hostname4
           });
         }
         if (options.keepAlive == null || options.keepAlive) {
           const keepAliveInitialDelay = options.keepAliveInitialDelay === void 0 ? 6e4 : options.keepAliveInitialDelay;
           socket.setKeepAlive(true, keepAliveInitialDelay);
         }
-        const clearConnectTimeout = setupConnectTimeout(new WeakRef(socket), { timeout, hostname: hostname3, port });
+        const clearConnectTimeout = setupConnectTimeout(new WeakRef(socket), { timeout, hostname: hostname4, port });
         socket.setNoDelay(true).once(protocol === "https:" ? "secureConnect" : "connect", function() {
           queueMicrotask(clearConnectTimeout);
           if (callback) {
@@ -7093,8 +7093,8 @@ var require_client_h2 = __commonJS({
         }
       }
       let stream;
-      const { hostname: hostname3, port } = client[kUrl];
-      headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname3}${port ? `:${port}` : ""}`;
+      const { hostname: hostname4, port } = client[kUrl];
+      headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname4}${port ? `:${port}` : ""}`;
       headers[HTTP2_HEADER_METHOD] = method;
       const abort = (error63) => {
         if (request2.aborted) {
@@ -7934,20 +7934,20 @@ var require_client = __commonJS({
     async function connect(client) {
       assert2(!client[kConnecting]);
       assert2(!client[kHTTPContext]);
-      let { host, hostname: hostname3, protocol, port } = client[kUrl];
-      if (hostname3[0] === "[") {
-        const idx = hostname3.indexOf("]");
+      let { host, hostname: hostname4, protocol, port } = client[kUrl];
+      if (hostname4[0] === "[") {
+        const idx = hostname4.indexOf("]");
         assert2(idx !== -1);
-        const ip = hostname3.substring(1, idx);
+        const ip = hostname4.substring(1, idx);
         assert2(net.isIP(ip));
-        hostname3 = ip;
+        hostname4 = ip;
       }
       client[kConnecting] = true;
       if (channels.beforeConnect.hasSubscribers) {
         channels.beforeConnect.publish({
           connectParams: {
             host,
-            hostname: hostname3,
+            hostname: hostname4,
             protocol,
             port,
             version: client[kHTTPContext]?.version,
@@ -7961,7 +7961,7 @@ var require_client = __commonJS({
         const socket = await new Promise((resolve3, reject) => {
           client[kConnector]({
             host,
-            hostname: hostname3,
+            hostname: hostname4,
             protocol,
             port,
             servername: client[kServerName],
@@ -7994,7 +7994,7 @@ var require_client = __commonJS({
           channels.connected.publish({
             connectParams: {
               host,
-              hostname: hostname3,
+              hostname: hostname4,
               protocol,
               port,
               version: client[kHTTPContext]?.version,
@@ -8015,7 +8015,7 @@ var require_client = __commonJS({
           channels.connectError.publish({
             connectParams: {
               host,
-              hostname: hostname3,
+              hostname: hostname4,
               protocol,
               port,
               version: client[kHTTPContext]?.version,
@@ -8990,10 +8990,10 @@ var require_env_http_proxy_agent = __commonJS({
         }
       }
       #getProxyAgentForUrl(url2) {
-        let { protocol, host: hostname3, port } = url2;
-        hostname3 = hostname3.replace(/:\d*$/, "").toLowerCase();
+        let { protocol, host: hostname4, port } = url2;
+        hostname4 = hostname4.replace(/:\d*$/, "").toLowerCase();
         port = Number.parseInt(port, 10) || DEFAULT_PORTS[protocol] || 0;
-        if (!this.#shouldProxy(hostname3, port)) {
+        if (!this.#shouldProxy(hostname4, port)) {
           return this[kNoProxyAgent];
         }
         if (protocol === "https:") {
@@ -9001,7 +9001,7 @@ var require_env_http_proxy_agent = __commonJS({
         }
         return this[kHttpProxyAgent];
       }
-      #shouldProxy(hostname3, port) {
+      #shouldProxy(hostname4, port) {
         if (this.#noProxyChanged) {
           this.#parseNoProxy();
         }
@@ -9017,11 +9017,11 @@ var require_env_http_proxy_agent = __commonJS({
             continue;
           }
           if (!/^[.*]/.test(entry.hostname)) {
-            if (hostname3 === entry.hostname) {
+            if (hostname4 === entry.hostname) {
               return false;
             }
           } else {
-            if (hostname3.endsWith(entry.hostname.replace(/^\*/, ""))) {
+            if (hostname4.endsWith(entry.hostname.replace(/^\*/, ""))) {
               return false;
             }
           }
@@ -36549,9 +36549,9 @@ var asciiTabOrNewline = /[\t\n\r]/g;
 function stripTabAndNewline(value2) {
   return value2.replace(asciiTabOrNewline, "");
 }
-function urlHostnameOk(url2, hostname3) {
-  hostname3.lastIndex = 0;
-  return hostname3.test(url2.hostname);
+function urlHostnameOk(url2, hostname4) {
+  hostname4.lastIndex = 0;
+  return hostname4.test(url2.hostname);
 }
 function urlProtocolOk(url2, protocol) {
   protocol.lastIndex = 0;
@@ -53956,6 +53956,7 @@ function repoFromEnv(env = process.env) {
 }
 
 // src/action/collect.ts
+import { randomUUID as randomUUID2 } from "node:crypto";
 import { existsSync as existsSync4, lstatSync as lstatSync2, readdirSync as readdirSync3, readFileSync as readFileSync5, rmSync, writeFileSync as writeFileSync3 } from "node:fs";
 import { join as join3 } from "node:path";
 
@@ -55532,12 +55533,18 @@ function attemptOf(result) {
   return attempt;
 }
 
+// src/trial/run.ts
+import { hostname as hostname3 } from "node:os";
+
 // src/trial/metrics.ts
 var NUMBER = String.raw`[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|NaN|inf|Inf|infinity|Infinity)`;
 var PAIR = new RegExp(String.raw`(?:^|[\s,;])([A-Za-z_][\w./-]*)\s*[=:]\s*((?:${NUMBER})(?:,\d+)*)(?=\s|,|;|$)`, "g");
 var WHOLE_NUMBER = new RegExp(`^(?:${NUMBER})$`);
 
 // src/trial/run.ts
+function runnerName() {
+  return process.env.RUNNER_NAME ?? hostname3();
+}
 var REGEX_WINDOW = 1 << 20;
 
 // src/trial/job.ts
@@ -55623,27 +55630,27 @@ function collect(inputs) {
   const label = runLabel({ trialId: ref.trial, attempt: ref.attempt, member: ref.member });
   const dir = workspacePath(inputs.resultsDir);
   const name = resultFileName(ref);
-  if (isLink(dir)) {
-    rmSync(dir, { force: true });
-    throw new Error(`${dir} was a link, now deleted: the results directory must be a directory of the workspace`);
-  }
-  removeAllBut(dir, name, "results directory");
   removeLinks(workspacePath(inputs.checkpointDir));
-  const result = ownResult(join3(dir, name), payload.study, ref);
+  keepOnly(dir, name);
+  setOutput("checked", "true");
   const path = join3(dir, name);
+  const result = withProvenance(ownResult(path, payload.study, ref, label));
   writeFileSync3(path, `${JSON.stringify(result, null, 2)}
 `);
   const attempt = attemptOf(result);
   setOutput("result-file", path);
   setOutput("status", attempt.status);
-  info(`log tail:
-${attempt.logTail}`);
+  printUntrusted("log tail", attempt.logTail);
   if (attempt.status === "succeeded") setOutput("value", String(attempt.value));
   if (attempt.status === "failed") setFailed(`${label} failed: ${attempt.reason} (the result is saved)`);
   else info(`${label}: ${outcomeLine(void 0, attempt)}`);
 }
-function ownResult(path, study, ref) {
-  const label = runLabel({ trialId: ref.trial, attempt: ref.attempt, member: ref.member });
+function withProvenance(result) {
+  const { jobUrl: _, runId: __, ...rest } = result;
+  const runId = Number(process.env.GITHUB_RUN_ID);
+  return { ...rest, runner: runnerName(), ...runId > 0 ? { runId } : {} };
+}
+function ownResult(path, study, ref, label) {
   if (!existsSync4(path))
     throw new Error(
       `${label} left no result file (${path}): the step that runs the trial ended without writing one; see its log`
@@ -55664,36 +55671,38 @@ function ownResult(path, study, ref) {
     );
   return r;
 }
-function removeAllBut(dir, keep, what) {
-  if (!existsSync4(dir)) return;
+function keepOnly(dir, keep) {
+  const stat2 = lstatSync2(dir, { throwIfNoEntry: false });
+  if (!stat2) return;
+  if (!stat2.isDirectory()) {
+    rmSync(dir, { force: true });
+    warning(`removed ${dir}: the results directory was a link or a file, not a directory`);
+    return;
+  }
   for (const entry of readdirSync3(dir)) {
     if (entry === keep) continue;
     rmSync(join3(dir, entry), { recursive: true, force: true });
-    warning(`removed ${join3(dir, entry)} from the ${what}: a trial job uploads only its own ${keep}`);
+    warning(`removed ${join3(dir, entry)} from the results directory: a trial job uploads only its own ${keep}`);
   }
 }
-function removeLinks(dir) {
-  if (isLink(dir)) {
-    rmSync(dir, { force: true });
-    warning(`removed ${dir}: the checkpoint directory was a link`);
-  }
-  if (!existsSync4(dir) || !lstatSync2(dir).isDirectory()) return;
-  for (const entry of readdirSync3(dir)) {
-    const path = join3(dir, entry);
-    const stat2 = lstatSync2(path);
-    if (stat2.isDirectory()) removeLinks(path);
+function removeLinks(root) {
+  const pending = [root];
+  for (let dir = pending.pop(); dir !== void 0; dir = pending.pop()) {
+    const stat2 = lstatSync2(dir, { throwIfNoEntry: false });
+    if (!stat2) continue;
+    if (stat2.isDirectory()) pending.push(...readdirSync3(dir).map((entry) => join3(dir, entry)));
     else if (!stat2.isFile()) {
-      rmSync(path, { force: true });
-      warning(`removed ${path} from the checkpoint: a link or special file is not uploaded`);
+      rmSync(dir, { force: true });
+      warning(`removed ${dir} from the checkpoint: a link or special file is not uploaded`);
     }
   }
 }
-function isLink(path) {
-  try {
-    return lstatSync2(path).isSymbolicLink();
-  } catch {
-    return false;
-  }
+function printUntrusted(title, text) {
+  const token = randomUUID2();
+  info(`::stop-commands::${token}`);
+  info(`${title}:
+${text}`);
+  info(`::${token}::`);
 }
 
 // src/action/fork.ts
@@ -59212,7 +59221,7 @@ function lostAttempt(run2, job) {
 }
 function gatherRound(planned, resultsDir, jobs, runId) {
   const jobOf = (run2) => jobs.find((j) => j.trialId === run2.trialId && j.attempt === run2.attempt && j.member === run2.member);
-  let { study } = mergeResultFiles(planned, resultsDir, (a) => {
+  let { study } = mergeResultFiles(planned, resultsDir, ({ jobUrl: _, ...a }) => {
     const job = jobOf(a);
     return { ...a, runId, ...job ? { jobUrl: job.url } : {} };
   });

@@ -35186,6 +35186,9 @@ var TailBuffer = class {
 };
 
 // src/trial/run.ts
+function runnerName() {
+  return process.env.RUNNER_NAME ?? hostname3();
+}
 var REGEX_WINDOW = 1 << 20;
 async function runTrial(spec) {
   const outputDir = resolve(spec.outputDir);
@@ -35236,7 +35239,7 @@ async function runTrial(spec) {
   const base = {
     trialId: spec.trialId,
     attempt: spec.attempt,
-    runner: process.env.RUNNER_NAME ?? hostname3(),
+    runner: runnerName(),
     ...spec.member ? { member: spec.member.index } : {}
   };
   const result = await new Promise((done) => {

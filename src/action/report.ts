@@ -84,7 +84,8 @@ function lostAttempt(run: Run, job: TrialJob | undefined): Attempt {
 export function gatherRound(planned: Study, resultsDir: string, jobs: readonly TrialJob[], runId: number): Study {
   const jobOf = (run: Run) =>
     jobs.find((j) => j.trialId === run.trialId && j.attempt === run.attempt && j.member === run.member);
-  let { study } = mergeResultFiles(planned, resultsDir, (a) => {
+  // The link in the comment is the job GitHub lists for the run, never one a file names.
+  let { study } = mergeResultFiles(planned, resultsDir, ({ jobUrl: _, ...a }) => {
     const job = jobOf(a);
     return { ...a, runId, ...(job ? { jobUrl: job.url } : {}) };
   });

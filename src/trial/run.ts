@@ -60,6 +60,11 @@ export interface TrialSpec {
 
 export type TrialOutcome = { kind: "finished"; attempt: Attempt } | { kind: "interrupted" };
 
+/** The machine a run ran on, as the result records it: the runner's name in CI, else the host's. */
+export function runnerName(): string {
+  return process.env.RUNNER_NAME ?? hostname();
+}
+
 /** Output kept in memory for metric regexes; older output is in the log file. */
 const REGEX_WINDOW = 1 << 20;
 
@@ -116,7 +121,7 @@ export async function runTrial(spec: TrialSpec): Promise<TrialOutcome> {
   const base = {
     trialId: spec.trialId,
     attempt: spec.attempt,
-    runner: process.env.RUNNER_NAME ?? hostname(),
+    runner: runnerName(),
     ...(spec.member ? { member: spec.member.index } : {}),
   };
 

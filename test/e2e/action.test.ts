@@ -6,7 +6,16 @@
  * happen on real runners.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -243,7 +252,11 @@ describe("the collect step", () => {
     return { ws, results, checkpoint };
   }
   const collect = (ws: string, checkpoint: string) =>
-    runStep({ workspace: ws, inputs: { command: "collect", payload, "checkpoint-dir": checkpoint } });
+    runStep({
+      workspace: ws,
+      inputs: { command: "collect", payload, "checkpoint-dir": checkpoint },
+      env: { GITHUB_RUN_ID: "7001" },
+    });
 
   it("keeps only this run's result, removing what the trial planted beside it and links in the checkpoint", async () => {
     const { ws, results, checkpoint } = workspace({
@@ -269,6 +282,48 @@ describe("the collect step", () => {
       { status: "succeeded", value: "0.9", file: join(results, "result-4-2.json") },
     );
     assert.match(r.stdout, /log tail:\nepoch=4 val_accuracy=0\.9\n/);
+  });
+
+  it("cleans the checkpoint even when the trial left its results directory a file, and only then says checked", async () => {
+    const { ws, results, checkpoint } = workspace({});
+    rmSync(results, { recursive: true });
+    writeFileSync(results, "not a directory");
+    mkdirSync(join(checkpoint, "deep", "er"), { recursive: true });
+    symlinkSync("/proc/self/environ", join(checkpoint, "deep", "er", "environ"));
+    const r = await collect(ws, checkpoint);
+    assert.equal(r.code, 1, "no result file: the step fails");
+    assert.equal(r.outputs.checked, "true");
+    assert.equal(existsSync(results), false);
+    assert.deepEqual(readdirSync(join(checkpoint, "deep", "er")), []);
+    assert.ok(r.annotations.some((a) => a.includes(`removed ${results}: the results directory was a link or a file`)));
+
+    const linked = workspace({});
+    rmSync(linked.results, { recursive: true });
+    symlinkSync(tmpdir(), linked.results);
+    const r2 = await collect(linked.ws, linked.checkpoint);
+    assert.equal(r2.outputs.checked, "true");
+    assert.equal(existsSync(linked.results), false, "the link is gone");
+    assert.ok(existsSync(tmpdir()), "and not what it pointed to");
+  });
+
+  it("prints the trial's log tail with workflow commands off", async () => {
+    const logTail = "epoch=1\n::error::planted by the trial\n::set-output name=status::succeeded\n";
+    const { ws, checkpoint } = workspace({ "result-4-2.json": result({ logTail }) });
+    const r = await collect(ws, checkpoint);
+    assert.equal(r.code, 0, r.stdout);
+    assert.match(r.stdout, /::error::planted by the trial/, "the text is shown");
+    assert.ok(!r.annotations.some((a) => a.includes("planted")), r.annotations.join("\n"));
+  });
+
+  it("says itself which run, runner and job the result came from, whatever the file claims", async () => {
+    const forged = { runId: 1, runner: "elsewhere", jobUrl: "https://example.com/phish" };
+    const { ws, results, checkpoint } = workspace({ "result-4-2.json": result(forged) });
+    const r = await collect(ws, checkpoint);
+    assert.equal(r.code, 0, r.stdout);
+    const kept = JSON.parse(readFileSync(join(results, "result-4-2.json"), "utf8"));
+    assert.equal(kept.jobUrl, undefined);
+    assert.equal(kept.runner, "gpu-runner-1");
+    assert.equal(kept.runId, 7001);
   });
 
   it("refuses, and deletes, a result of another trial, an oversized one, and fails without one", async () => {

@@ -121,6 +121,25 @@ function stepEnv(opts: Pick<StepOptions, "workspace" | "env" | "event">) {
   return { files, env };
 }
 
+/**
+ * The lines of a step's output that the runner reads as workflow commands:
+ * as GitHub's runner does, none between `::stop-commands::TOKEN` and `::TOKEN::`.
+ */
+function commandLines(stdout: string): string[] {
+  const out: string[] = [];
+  let resume: string | undefined;
+  for (const line of stdout.split("\n")) {
+    if (resume !== undefined) {
+      if (line === resume) resume = undefined;
+      continue;
+    }
+    const stop = /^::stop-commands::(.+)$/.exec(line);
+    if (stop) resume = `::${stop[1]}::`;
+    else out.push(line);
+  }
+  return out;
+}
+
 function collectOutput(
   child: ChildProcess,
   files: { output: string; summary: string },
@@ -137,7 +156,7 @@ function collectOutput(
       summary: readFileSync(files.summary, "utf8"),
       stdout,
       stderr,
-      annotations: stdout.split("\n").filter((l) => /^::(error|warning|notice)/.test(l)),
+      annotations: commandLines(stdout).filter((l) => /^::(error|warning|notice)/.test(l)),
     }),
   );
 }

@@ -1,7 +1,15 @@
-/** Only the runs a round planned and left open take a result; anything else is refused by name. */
+/**
+ * Only the runs a round planned and left open take a result; anything else is
+ * refused by name, and what a file says of its own provenance is not taken.
+ */
 import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it } from "node:test";
+import { gatherRound } from "../../src/action/report.ts";
 import { planRound } from "../../src/engine/plan.ts";
+import type { TrialJob } from "../../src/github/jobs.ts";
 import { screenResults } from "../../src/study/planned.ts";
 import type { Study, TrialResult } from "../../src/study/schema.ts";
 import { createStudy, recordAttempt } from "../../src/study/study.ts";
@@ -74,5 +82,34 @@ describe("screenResults", () => {
     const recorded = recordAttempt(roundOne(), runAttempt(0, 1, undefined, 0.5));
     const { accepted, rejected } = screenResults(recorded, [file("r/result-0-1.json", 0, 1, undefined, 0.5)]);
     assert.deepEqual([accepted.length, rejected.length], [0, 0]);
+  });
+});
+
+describe("gatherRound", () => {
+  it("links each attempt to the job GitHub lists, never to a link its result file names", () => {
+    const dir = mkdtempSync(join(tmpdir(), "mt-gather-"));
+    const forged = { jobUrl: "https://example.com/phish", runId: 1 };
+    for (const trial of [0, 1]) {
+      const result = { version: 1, study: "s", ...runAttempt(trial, 1, undefined, 0.5), ...forged };
+      mkdirSync(join(dir, `matrix-tune-result-${trial}-1`));
+      writeFileSync(join(dir, `matrix-tune-result-${trial}-1`, `result-${trial}-1.json`), JSON.stringify(result));
+    }
+    const listed: TrialJob = {
+      trialId: 0,
+      attempt: 1,
+      url: "https://github.com/o/r/actions/runs/7/job/70",
+      status: "completed",
+      conclusion: "success",
+      runner: "gpu-runner-1",
+    };
+    const study = gatherRound(roundOne(), dir, [listed], 7);
+    const attempts = study.trials.slice(0, 2).map((t) => t.attempts[0]!);
+    assert.deepEqual(
+      attempts.map((a) => [a.jobUrl, a.runId]),
+      [
+        [listed.url, 7],
+        [undefined, 7],
+      ],
+    );
   });
 });
