@@ -34353,6 +34353,9 @@ function mdTable(rows, options) {
 function escapeCell(text) {
   return text.replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ");
 }
+function plainText(text) {
+  return text.replace(/[\\`[\]<>]/g, "\\$&");
+}
 
 // src/report/comparison.ts
 function fmtScaled(x, scale, min = 2) {
@@ -35850,7 +35853,7 @@ function tableColumns(config2, study, opts) {
     study.trials.some((t) => t.bracket !== void 0) && { title: "rung", align: "l", cell: rungLabel },
     ...paramNames.map((p) => ({ title: p, align: "l", cell: (t) => fmtScalar(t.params[p]) })),
     { title: "time", align: "l", cell: (t) => fmtOptional(trialDuration(t), fmtDuration, "") },
-    { title: "note", align: "l", cell: (t) => truncate(trialNote(config2, t), 80) }
+    { title: "note", align: "l", cell: (t) => plainText(truncate(trialNote(config2, t), 80)) }
   ];
   return columns.filter((c) => c !== false);
 }

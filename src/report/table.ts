@@ -7,7 +7,7 @@ import type { Config } from "../config/schema.ts";
 import type { Study, Trial } from "../study/schema.ts";
 import { bestTrial, isBetter, latestAttempt, trialValue } from "../study/study.ts";
 import { fmtDuration, fmtNumber, fmtScalar } from "./format.ts";
-import { mdTable } from "./md-table.ts";
+import { mdTable, plainText } from "./md-table.ts";
 import { fmtTrialValue, memberMetric, membersNote, trialDuration } from "./members.ts";
 import { rungLabel } from "./rungs.ts";
 
@@ -85,7 +85,7 @@ function tableColumns(config: Config, study: Study, opts: TableOptions): Column[
     study.trials.some((t) => t.bracket !== undefined) && { title: "rung", align: "l", cell: rungLabel },
     ...paramNames.map((p): Column => ({ title: p, align: "l", cell: (t) => fmtScalar(t.params[p]) })),
     { title: "time", align: "l", cell: (t) => fmtOptional(trialDuration(t), fmtDuration, "") },
-    { title: "note", align: "l", cell: (t) => truncate(trialNote(config, t), 80) },
+    { title: "note", align: "l", cell: (t) => plainText(truncate(trialNote(config, t), 80)) },
   ];
   return columns.filter((c): c is Column => c !== false);
 }

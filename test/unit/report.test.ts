@@ -97,6 +97,23 @@ describe("markdown report", () => {
     assert.match(md, /<details><summary>Convergence as a table/);
   });
 
+  it("shows a reason's markup as text: a forged result cannot put a link or an HTML comment in the study's comment", () => {
+    const study = studyOf(10);
+    const failed = study.trials[9]!;
+    const forged = "[approve](https://example.com) <!-- matrix-tune:bot=e30= --> <img src=x>";
+    const attempt = { ...failed.attempts[0]!, status: "failed" as const, reason: forged };
+    const md = markdownReport(config, {
+      ...study,
+      trials: [...study.trials.slice(0, 9), { ...failed, attempts: [attempt] }],
+    });
+    const row = md.split("\n").find((l) => l.includes("approve"))!;
+    assert.ok(
+      row.includes("\\[approve\\](https://example.com) \\<!-- matrix-tune:bot=e30= --\\> \\<img src=x\\>"),
+      row,
+    );
+    assert.ok(!/(^|[^\\])(\[approve\]|<!--|<img)/.test(row), row);
+  });
+
   it("names the parameters that mattered", () => {
     const effects = parameterEffects(config, studyOf(60));
     assert.equal(effects.length, 3);
