@@ -36593,6 +36593,13 @@ function terminalReport(config2, study) {
     bestSnippet(config2, study) ?? "No trial succeeded."
   ].filter((l, i, a) => !(l === "" && a[i - 1] === "")).join("\n");
 }
+function listen(onSignal) {
+  const signals = ["SIGINT", "SIGTERM", "SIGHUP"];
+  for (const s of signals) process.on(s, onSignal);
+  return () => {
+    for (const s of signals) process.off(s, onSignal);
+  };
+}
 function buildProgram() {
   const program2 = new Command("matrix-tune").description("Tune hyperparameters: the same engine as the GitHub Action, with trials as local processes.").version("0.1.0").showHelpAfterError().exitOverride();
   program2.command("validate").description("check a config and show its search space").argument("<config>", "tuning config (tune.yml, native or W&B sweep syntax)").action((file2) => {
@@ -36651,8 +36658,7 @@ ${JSON.stringify(matrix)}`);
       abort.abort();
       progress.message(`${signal}: stopping, waiting for running trials to end (Ctrl-C again to quit at once)\u2026`);
     };
-    const signals = ["SIGINT", "SIGTERM", "SIGHUP"];
-    for (const s of signals) process.on(s, onSignal);
+    const stopListening = listen(onSignal);
     progress.message(
       `study ${config2.name}: ${config2.strategy} search over ${Object.keys(config2.parameters).length} parameters, ${config2.budget.max_trials} trials, ${concurrencyText(config2)} \u2192 ${paths.dir}`
     );
@@ -36679,7 +36685,7 @@ state:  ${paths.state}`);
       } else if (!study.trials.some((t) => t.status === "succeeded")) process.exitCode = EXIT.noSuccess;
     } finally {
       progress.close();
-      for (const s of signals) process.off(s, onSignal);
+      stopListening();
     }
   });
   program2.command("trial").description(
@@ -36687,9 +36693,7 @@ state:  ${paths.state}`);
   ).requiredOption("--spec <file>", "the trial spec (the prepare step's `spec` output)").action(async (flags) => {
     const spec = readTrialSpec(flags.spec);
     const abort = new AbortController();
-    const onSignal = () => abort.abort();
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
+    const stopListening = listen(() => abort.abort());
     try {
       const outcome = await runTrialJob(spec, (line) => console.log(line), abort.signal);
       if (outcome.kind === "interrupted") {
@@ -36700,8 +36704,7 @@ state:  ${paths.state}`);
         if (outcome.attempt.status === "failed") process.exitCode = EXIT.noSuccess;
       }
     } finally {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
+      stopListening();
     }
   });
   program2.command("report").description("the results table, best configuration and stop reason of a study").argument("<config-or-state>", "tuning config, or a study's state.json").option("--state-dir <dir>", "study directory, when given a config").option("--markdown", "print markdown instead of the terminal layout").addOption(new Option("--json", "print the study as JSON (version 1, see the README)").conflicts("markdown")).option("-o, --out <file>", "also write the markdown report to this file").action((target, flags) => {

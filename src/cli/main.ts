@@ -87,6 +87,15 @@ function terminalReport(config: Config, study: Study): string {
     .join("\n");
 }
 
+/** The signals that stop a run: Ctrl-C, SIGTERM (a cancelled job, `kill`) and SIGHUP (the terminal closed). */
+function listen(onSignal: (signal: NodeJS.Signals) => void): () => void {
+  const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+  for (const s of signals) process.on(s, onSignal);
+  return () => {
+    for (const s of signals) process.off(s, onSignal);
+  };
+}
+
 export function buildProgram(): Command {
   const program = new Command("matrix-tune")
     .description("Tune hyperparameters: the same engine as the GitHub Action, with trials as local processes.")
@@ -176,8 +185,7 @@ export function buildProgram(): Command {
         abort.abort();
         progress.message(`${signal}: stopping, waiting for running trials to end (Ctrl-C again to quit at once)…`);
       };
-      const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
-      for (const s of signals) process.on(s, onSignal);
+      const stopListening = listen(onSignal);
       progress.message(
         `study ${config.name}: ${config.strategy} search over ${Object.keys(config.parameters).length} parameters, ${config.budget.max_trials} trials, ${concurrencyText(config)} → ${paths.dir}`,
       );
@@ -202,7 +210,7 @@ export function buildProgram(): Command {
         } else if (!study.trials.some((t) => t.status === "succeeded")) process.exitCode = EXIT.noSuccess;
       } finally {
         progress.close();
-        for (const s of signals) process.off(s, onSignal);
+        stopListening();
       }
     });
 
@@ -215,10 +223,8 @@ export function buildProgram(): Command {
     .action(async (flags: { spec: string }) => {
       const spec = readTrialSpec(flags.spec);
       const abort = new AbortController();
-      // A cancelled job gets SIGINT/SIGTERM: stop the trial's process group rather than orphan it.
-      const onSignal = () => abort.abort();
-      process.on("SIGINT", onSignal);
-      process.on("SIGTERM", onSignal);
+      // A cancelled job gets SIGINT, then SIGTERM: stop the trial's process group rather than orphan it.
+      const stopListening = listen(() => abort.abort());
       try {
         const outcome = await runTrialJob(spec, (line) => console.log(line), abort.signal);
         if (outcome.kind === "interrupted") {
@@ -229,8 +235,7 @@ export function buildProgram(): Command {
           if (outcome.attempt.status === "failed") process.exitCode = EXIT.noSuccess;
         }
       } finally {
-        process.off("SIGINT", onSignal);
-        process.off("SIGTERM", onSignal);
+        stopListening();
       }
     });
 
