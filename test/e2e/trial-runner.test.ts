@@ -19,7 +19,7 @@ import { describe, it, type TestContext } from "node:test";
 import { fileURLToPath } from "node:url";
 import type { Attempt, Intermediate } from "../../src/study/schema.ts";
 import { runTrial, type TrialOutcome, type TrialSpec } from "../../src/trial/run.ts";
-import { alive } from "../helpers/processes.ts";
+import { alive, assertGone } from "../helpers/processes.ts";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/trials/", import.meta.url));
 const NODE = process.execPath;
@@ -406,8 +406,7 @@ describe("runTrial", () => {
     const log = readFileSync(join(dir, "out", "log.txt"), "utf8");
     if (process.platform === "linux") {
       assert.match(log, new RegExp(`process ${pid}, which left its process group, still held its output: killed`));
-      for (let i = 0; i < 100 && alive(pid); i++) await sleep(50);
-      assert.equal(alive(pid), false, `escaped grandchild ${pid} is still running`);
+      await assertGone(pid, "escaped grandchild");
     } else {
       assert.match(log, /stopped reading it/);
       process.kill(pid, "SIGKILL");
@@ -425,8 +424,7 @@ describe("runTrial", () => {
     assert.equal(failed(attempt), "timed out after 2s (timeout)");
     const pid = Number(readFileSync(join(dir, "out", "grandchild.pid"), "utf8"));
     if (process.platform === "linux") {
-      for (let i = 0; i < 100 && alive(pid); i++) await sleep(50);
-      assert.equal(alive(pid), false, `escaped grandchild ${pid} is still running`);
+      await assertGone(pid, "escaped grandchild");
     } else process.kill(pid, "SIGKILL");
   });
 
@@ -448,8 +446,7 @@ describe("runTrial", () => {
     assert.deepEqual(await outcome, { kind: "interrupted" });
     const pid = Number(readFileSync(pidFile, "utf8"));
     if (process.platform === "linux") {
-      for (let i = 0; i < 100 && alive(pid); i++) await sleep(50);
-      assert.equal(alive(pid), false, `escaped grandchild ${pid} is still running`);
+      await assertGone(pid, "escaped grandchild");
     } else process.kill(pid, "SIGKILL");
   });
 

@@ -1,4 +1,5 @@
 /** Watching processes a test started, or that the code under test started. */
+import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 
 /** Alive and not a zombie waiting for its parent (or init) to reap it. */
@@ -13,4 +14,10 @@ export function alive(pid: number): boolean {
   } catch {
     return true;
   }
+}
+
+/** Waits up to 5 s for `pid` to go, then asserts it has: a kill the code under test sent takes a moment to land. */
+export async function assertGone(pid: number, what: string): Promise<void> {
+  for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(alive(pid), false, `${what} ${pid} is still running`);
 }
