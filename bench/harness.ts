@@ -1,12 +1,12 @@
 /**
- * The benchmark's core: one study of one problem, run through the same engine
- * the shells use (planRound, then recordAttempt for each run of the round),
- * with the objective computed in-process, and the statistics drawn from many.
+ * The benchmark's core: one study of one problem, run through the round driver
+ * the shells use, on the in-process backend (the objective computed here, no
+ * process), and the statistics drawn from many.
  */
 import { type Config, configSchema, type StrategyName } from "../src/config/schema.ts";
-import { planRound } from "../src/engine/plan.ts";
-import type { Attempt } from "../src/study/schema.ts";
-import { bestSoFar, createStudy, recordAttempt, trialValue } from "../src/study/study.ts";
+import { driveStudy } from "../src/driver/drive.ts";
+import { inProcessBackend } from "../src/driver/in-process.ts";
+import { bestSoFar, createStudy, trialValue } from "../src/study/study.ts";
 import type { Problem } from "./problems.ts";
 
 export interface StudyRun {
@@ -14,7 +14,7 @@ export interface StudyRun {
   readonly values: number[];
   /** Simple regret after each trial: best value so far minus the optimum, clipped at 0. */
   readonly regret: number[];
-  /** Wall time of each planRound call that opened a round. */
+  /** Wall time of planning each round: from the previous round's results (or the start) to the round opened. */
   readonly proposeMs: number[];
 }
 
@@ -30,21 +30,23 @@ export function benchConfig(problem: Problem, strategy: StrategyName, q: number,
   });
 }
 
-export function runStudy(problem: Problem, strategy: StrategyName, q: number, seed: number): StudyRun {
+export async function runStudy(problem: Problem, strategy: StrategyName, q: number, seed: number): Promise<StudyRun> {
   const config = benchConfig(problem, strategy, q, seed);
-  let study = createStudy(config);
   const proposeMs: number[] = [];
-  for (;;) {
-    const t0 = performance.now();
-    const plan = planRound(config, study);
-    const ms = performance.now() - t0;
-    study = plan.study;
-    if (plan.kind === "done") break;
-    proposeMs.push(ms);
-    for (const run of plan.runs) {
-      study = recordAttempt(study, succeeded(run.trialId, run.attempt, problem.f(study.trials[run.trialId]!.params)));
-    }
-  }
+  const evaluate = inProcessBackend((trial) => problem.f(trial.params));
+  let planning = performance.now();
+  const { study } = await driveStudy(
+    config,
+    createStudy(config),
+    {
+      dispatch: evaluate.dispatch,
+      gather(handle) {
+        planning = performance.now();
+        return evaluate.gather(handle);
+      },
+    },
+    { roundStarted: () => proposeMs.push(performance.now() - planning) },
+  );
   return {
     values: study.trials.map((t) => trialValue(t)!),
     regret: regretCurve(bestSoFar(study, "minimize"), problem.fStar),
@@ -92,21 +94,5 @@ export function cellStats(runs: readonly StudyRun[], budget: number): CellStats 
     at25: at(0.25),
     at50: at(0.5),
     proposeMsMedian: median(runs.flatMap((r) => r.proposeMs)),
-  };
-}
-
-/** A finished attempt of an in-process trial: the benchmark's objective needs no process. */
-export function succeeded(trialId: number, attempt: number, value: number): Attempt {
-  return {
-    status: "succeeded",
-    value,
-    trialId,
-    attempt,
-    durationMs: 0,
-    exitCode: 0,
-    signal: null,
-    metrics: {},
-    intermediate: [],
-    logTail: "",
   };
 }

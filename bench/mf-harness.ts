@@ -1,18 +1,19 @@
 /**
  * The multi-fidelity benchmark's core: which methods are compared, one study
- * of the synthetic learning-curve problem run through the engine the shells
- * use (planRound, then recordAttempt), the epochs each trial costs, and the
+ * of the synthetic learning-curve problem run through the round driver the
+ * shells use (on the in-process backend), the epochs each trial costs, and the
  * "epochs to reach the target" statistics with their markdown tables.
  * bench/multifidelity.ts is the command line; the digits MLP runs there,
  * through the local runner, with real processes.
  */
 import { type Config, configSchema, type Resource, type SamplerName } from "../src/config/schema.ts";
-import { planRound } from "../src/engine/plan.ts";
+import { driveStudy } from "../src/driver/drive.ts";
+import { inProcessBackend } from "../src/driver/in-process.ts";
 import { hyperbandBrackets, iterationCost } from "../src/strategy/hyperband/index.ts";
 import type { Study, Trial } from "../src/study/schema.ts";
-import { createStudy, recordAttempt } from "../src/study/study.ts";
+import { createStudy } from "../src/study/study.ts";
 import type { CurveProblem } from "./curves.ts";
-import { median, quantile, succeeded } from "./harness.ts";
+import { median, quantile } from "./harness.ts";
 import { fmt } from "./report.ts";
 
 export interface Method {
@@ -93,32 +94,30 @@ export function trialCost(study: Study, trial: Trial): number {
 }
 
 /**
- * One study of a synthetic problem. The trials of a round are recorded in
+ * One study of a synthetic problem. The trials of a round are evaluated in
  * trial order and each adds its epochs to the total; the study stops at the
  * first trial that takes the total to the budget (the rest of that round
  * would run past it and are not counted).
  */
-export function runCurveStudy(problem: CurveProblem, method: Method, opts: StudyOptions): Trace {
+export async function runCurveStudy(problem: CurveProblem, method: Method, opts: StudyOptions): Promise<Trace> {
   const config = methodConfig(`mf-${problem.name}`, problem.parameters, problem.resource, method, opts);
-  let study = createStudy(config);
   const events: TrialEvent[] = [];
+  const spentAll = new AbortController();
   let spent = 0;
   let rounds = 0;
-  while (spent < opts.budget) {
-    const plan = planRound(config, study);
-    study = plan.study;
-    if (plan.kind === "done") break;
-    rounds++;
-    for (const run of plan.runs) {
-      const trial = study.trials[run.trialId]!;
-      const value = problem.accuracy(trial.params, trial.resource!, opts.seed);
-      study = recordAttempt(study, succeeded(run.trialId, run.attempt, value));
-      const cost = trialCost(study, trial);
-      spent += cost;
-      events.push({ trial: trial.id, value, resource: trial.resource!, cost, spent });
-      if (spent >= opts.budget) break;
-    }
-  }
+  const backend = inProcessBackend((trial, _job, study) => {
+    const value = problem.accuracy(trial.params, trial.resource!, opts.seed);
+    if (spentAll.signal.aborted) return value;
+    const cost = trialCost(study, trial);
+    spent += cost;
+    events.push({ trial: trial.id, value, resource: trial.resource!, cost, spent });
+    if (spent >= opts.budget) spentAll.abort();
+    return value;
+  });
+  await driveStudy(config, createStudy(config), backend, {
+    signal: spentAll.signal,
+    roundStarted: () => rounds++,
+  });
   return { method: method.name, seed: opts.seed, events, spent, rounds };
 }
 

@@ -8,6 +8,6 @@ register();
 const { runCurveStudy, methodNamed } = await import("./mf-harness.ts");
 const { CURVES } = await import("./curves.ts");
 
-parentPort?.on("message", (task) => {
-  parentPort.postMessage({ id: task.id, trace: runCurveStudy(CURVES, methodNamed(task.method), task.opts) });
+parentPort?.on("message", async (task) => {
+  parentPort.postMessage({ id: task.id, trace: await runCurveStudy(CURVES, methodNamed(task.method), task.opts) });
 });

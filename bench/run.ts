@@ -11,12 +11,13 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
 import { configSchema } from "../src/config/schema.ts";
+import { evaluatedAttempt } from "../src/driver/in-process.ts";
 import { planRound } from "../src/engine/plan.ts";
 import { buildSpace } from "../src/space/space.ts";
 import { type ProposingStrategy, proposingStrategies, strategyFor } from "../src/strategy/registry.ts";
 import type { Study } from "../src/study/schema.ts";
 import { createStudy, openRound, recordAttempt } from "../src/study/study.ts";
-import { type CellStats, cellStats, median, type StudyRun, succeeded } from "./harness.ts";
+import { type CellStats, cellStats, median, type StudyRun } from "./harness.ts";
 import { loadPeers, peerKey } from "./peers.ts";
 import { PROBLEMS, problemNamed } from "./problems.ts";
 import { type BenchResults, type Cell, fmt, renderMarkdown, type SpeedRow } from "./report.ts";
@@ -237,7 +238,7 @@ function syntheticStudy(n: number): Study {
   for (const t of study.trials) {
     const x = Object.values(t.params).map(Number);
     const value = x.reduce((s, v, i) => s + (v - 0.3) ** 2 + 0.05 * Math.sin(7 * v + i), 0);
-    study = recordAttempt(study, succeeded(t.id, 1, value));
+    study = recordAttempt(study, evaluatedAttempt({ trialId: t.id, attempt: 1 }, value));
   }
   return study;
 }

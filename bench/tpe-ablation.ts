@@ -7,12 +7,13 @@
  * geometric mean over problems and q of each variant's ratio to random.
  */
 import { parseArgs } from "node:util";
+import { evaluatedAttempt } from "../src/driver/in-process.ts";
 import { buildSpace } from "../src/space/space.ts";
 import { strategyFor } from "../src/strategy/registry.ts";
 import type { Strategy } from "../src/strategy/strategy.ts";
 import { createTpe } from "../src/strategy/tpe/index.ts";
 import { bestSoFar, createStudy, openRound, recordAttempt } from "../src/study/study.ts";
-import { benchConfig, median, regretCurve, succeeded } from "./harness.ts";
+import { benchConfig, median, regretCurve } from "./harness.ts";
 import { PROBLEMS, type Problem } from "./problems.ts";
 import { fmt } from "./report.ts";
 
@@ -43,7 +44,7 @@ function finalRegret(problem: Problem, strategy: Strategy, q: number, seed: numb
     );
     study = opened.study;
     for (const run of opened.runs)
-      study = recordAttempt(study, succeeded(run.trialId, run.attempt, problem.f(study.trials[run.trialId]!.params)));
+      study = recordAttempt(study, evaluatedAttempt(run, problem.f(study.trials[run.trialId]!.params)));
   }
   return regretCurve(bestSoFar(study, "minimize"), problem.fStar).at(-1)!;
 }

@@ -12,6 +12,7 @@ export interface Task {
   readonly seed: number;
 }
 
-parentPort?.on("message", (task: Task) => {
-  parentPort!.postMessage({ id: task.id, run: runStudy(problemNamed(task.problem), task.strategy, task.q, task.seed) });
+parentPort?.on("message", async (task: Task) => {
+  const run = await runStudy(problemNamed(task.problem), task.strategy, task.q, task.seed);
+  parentPort!.postMessage({ id: task.id, run });
 });

@@ -55390,10 +55390,10 @@ var trialPayloadSchema = external_exports.object({
   /** The commit to check out instead of the study's: the base branch's, for a reference run. */
   ref: external_exports.string().regex(/^[0-9a-f]{40}$/).optional()
 });
-function payloadsFor(config2, study, round, runs) {
-  return jobsFor(config2, study, runs).map((job) => ({
+function payloadOf(study, round, job) {
+  return {
     v: PAYLOAD_VERSION,
-    study: study.name,
+    study,
     round,
     trial: job.trialId,
     attempt: job.attempt,
@@ -55411,7 +55411,7 @@ function payloadsFor(config2, study, round, runs) {
     } : {},
     ...job.prune ? { prune: job.prune } : {},
     ...job.ref ? { ref: job.ref } : {}
-  }));
+  };
 }
 function githubMatrix(payloads) {
   return { include: [...payloads] };
@@ -57656,19 +57656,71 @@ function addReferenceRun(config2, study, ref) {
   return { kind: "added", ...added };
 }
 
-// src/action/outputs.ts
-function setDoneOutputs(config2, study) {
-  const best = bestTrial(study, config2.objective.goal);
-  setOutput("done", "true");
-  setOutput("stop-reason", study.stop?.message ?? "");
-  setOutput("best-params", best ? JSON.stringify(best.params) : "");
-  setOutput("best-value", best ? String(trialValue(best)) : "");
-  setOutput("best-trial", best ? String(best.id) : "");
+// src/driver/round.ts
+function startRound(config2, study) {
+  const plan2 = planRound(config2, study);
+  if (plan2.kind === "done") return plan2;
+  return {
+    kind: "round",
+    study: plan2.study,
+    round: plan2.round,
+    runs: plan2.runs,
+    jobs: jobsFor(config2, plan2.study, plan2.runs),
+    resumed: plan2.resumed,
+    ...plan2.note ? { note: plan2.note } : {}
+  };
+}
+function withReference(config2, round, ref) {
+  if (round.round !== 1 || round.resumed) return { kind: "skipped", reason: "only a study's first round runs one" };
+  const added = addReferenceRun(config2, round.study, ref);
+  if (added.kind === "skipped") return added;
+  const runs = [...round.runs, ...added.runs];
+  return {
+    kind: "added",
+    round: { ...round, study: added.study, runs, jobs: jobsFor(config2, added.study, runs) },
+    trial: added.runs[0].trialId
+  };
+}
+function finishRound(config2, study, outcomes) {
+  let recorded = study;
+  for (const attempt of outcomes.attempts) recorded = recordAttempt(recorded, attempt);
+  const open3 = unfinishedRuns(recorded);
+  for (const lost of outcomes.lost ?? [])
+    if (open3.some((r) => r.trialId === lost.run.trialId && sameRun(r, lost.run)))
+      recorded = recordAttempt(recorded, lostAttempt(lost));
+  let next = startRound(config2, recorded);
+  if (next.kind === "round" && outcomes.stopRequested !== void 0) {
+    const stop = { code: "stopped", message: outcomes.stopRequested };
+    next = { kind: "done", study: withStop(recorded, stop), stop };
+  }
+  return { study: next.kind === "done" ? next.study : recorded, next };
+}
+function lostAttempt({ run: run2, reason, runner, jobUrl, runId }) {
+  return {
+    status: "failed",
+    reason,
+    trialId: run2.trialId,
+    attempt: run2.attempt,
+    ...run2.member !== void 0 ? { member: run2.member } : {},
+    durationMs: 0,
+    exitCode: null,
+    signal: null,
+    metrics: {},
+    intermediate: [],
+    logTail: "",
+    ...runner !== void 0 ? { runner } : {},
+    ...jobUrl !== void 0 ? { jobUrl } : {},
+    ...runId !== void 0 ? { runId } : {}
+  };
 }
 
-// src/action/state.ts
-import { existsSync as existsSync7 } from "node:fs";
-import { join as join4 } from "node:path";
+// src/action/log.ts
+var actionsLog = {
+  info: (line) => info(line),
+  notice: (line) => notice(line, { title: "matrix-tune" }),
+  warning: (line, title) => warning(line, title ? { title } : {}),
+  error: (line, title) => error(line, title ? { title } : {})
+};
 
 // src/study/planned.ts
 var runKey2 = (r) => `${r.trialId}/${r.attempt}/${r.member ?? 0}`;
@@ -57704,6 +57756,67 @@ function whyUnplanned(study, r) {
   const round = study.rounds.at(-1)?.index ?? 0;
   return `trial ${r.trialId} attempt ${r.attempt}${r.member !== void 0 ? ` member ${r.member}` : ""} is not a run that round ${round} planned and left open`;
 }
+
+// src/action/matrix.ts
+function matrixBackend(opts) {
+  return {
+    dispatch(round) {
+      opts.emit?.(round.jobs.map((job) => payloadOf(round.study.name, round.round, job)));
+      return { study: round.study };
+    },
+    async gather({ study }) {
+      const jobs = await opts.listJobs?.() ?? [];
+      const jobOf = (run2) => jobs.find((j) => j.trialId === run2.trialId && j.attempt === run2.attempt && j.member === run2.member);
+      const attempts = resultsIn(study, opts.resultsDir, opts.log).map(({ jobUrl: _, ...a }) => {
+        const job = jobOf(a);
+        return {
+          ...a,
+          ...opts.runId !== void 0 ? { runId: opts.runId } : {},
+          ...job ? { jobUrl: job.url } : {}
+        };
+      });
+      const recorded = attempts.reduce(recordAttempt, study);
+      const lost = unfinishedRuns(recorded).map((run2) => {
+        const job = jobOf(run2);
+        opts.log.warning(`${runLabel(run2)} left no result${job ? `: ${job.url}` : ""}`);
+        return {
+          run: run2,
+          reason: job ? `the trial job ended (${job.conclusion ?? job.status}) without leaving a readable result; see its log` : "no trial job of this run ran it (the matrix may have been cut short)",
+          ...opts.runId !== void 0 ? { runId: opts.runId } : {},
+          ...job ? { jobUrl: job.url, ...job.runner !== void 0 ? { runner: job.runner } : {} } : {}
+        };
+      });
+      return { attempts, lost };
+    }
+  };
+}
+function resultsIn(study, dir, log) {
+  const { results, problems } = readResultFiles(dir, study.name);
+  for (const p of problems) log.warning(p, "matrix-tune: trial result skipped");
+  const { accepted, rejected, conflicts } = screenResults(study, results);
+  for (const { found, why } of rejected)
+    log.warning(`${found.path}: ${why}; ignored`, "matrix-tune: unplanned result skipped");
+  for (const [a, b] of conflicts)
+    log.error(
+      `${a.path} and ${b.path} are different results for ${runLabel({ trialId: a.result.trialId, attempt: a.result.attempt, member: a.result.member })}: neither is recorded, and the run counts as one that left no result`,
+      "matrix-tune: conflicting results"
+    );
+  return accepted.map(({ result }) => attemptOf(result));
+}
+
+// src/action/outputs.ts
+function setDoneOutputs(config2, study) {
+  const best = bestTrial(study, config2.objective.goal);
+  setOutput("done", "true");
+  setOutput("stop-reason", study.stop?.message ?? "");
+  setOutput("best-params", best ? JSON.stringify(best.params) : "");
+  setOutput("best-value", best ? String(trialValue(best)) : "");
+  setOutput("best-trial", best ? String(best.id) : "");
+}
+
+// src/action/state.ts
+import { existsSync as existsSync7 } from "node:fs";
+import { join as join4 } from "node:path";
 
 // src/study/store.ts
 import { copyFileSync, existsSync as existsSync6, mkdirSync as mkdirSync3, readFileSync as readFileSync6, renameSync, rmSync as rmSync2, writeFileSync as writeFileSync4 } from "node:fs";
@@ -57767,10 +57880,10 @@ function writeAtomically(path, text, what, backup = false) {
 
 // src/action/state.ts
 var STATE_FILE = "state.json";
-function readOrCreateStudy(dir, config2) {
+function readOrCreateStudy(dir, config2, log) {
   const path = join4(dir, STATE_FILE);
   if (!existsSync7(path)) {
-    info(`no study state in ${dir}: starting study ${config2.name}`);
+    log.info(`no study state in ${dir}: starting study ${config2.name}`);
     return createStudy(config2);
   }
   return readStudyFor(path, config2, "Start a new study (change its name) or restore the config");
@@ -57779,21 +57892,6 @@ function saveStudy(dir, study) {
   const path = join4(dir, STATE_FILE);
   writeStudy(path, study);
   return path;
-}
-function mergeResultFiles(study, dir, decorate2 = (a) => a) {
-  const { results, problems } = readResultFiles(dir, study.name);
-  for (const p of problems) warning(p, { title: "matrix-tune: trial result skipped" });
-  const { accepted, rejected, conflicts } = screenResults(study, results);
-  for (const { found, why } of rejected)
-    warning(`${found.path}: ${why}; ignored`, { title: "matrix-tune: unplanned result skipped" });
-  for (const [a, b] of conflicts)
-    error(
-      `${a.path} and ${b.path} are different results for ${runLabel({ trialId: a.result.trialId, attempt: a.result.attempt, member: a.result.member })}: neither is recorded, and the run counts as one that left no result`,
-      { title: "matrix-tune: conflicting results" }
-    );
-  let s = study;
-  for (const { result } of accepted) s = recordAttempt(s, decorate2(attemptOf(result)));
-  return { study: s, merged: accepted.length };
 }
 
 // src/action/plan.ts
@@ -57807,11 +57905,10 @@ async function plan(inputs) {
       );
     notice(trustedSettingsLine(inputs.trusted ?? ""), { title: "matrix-tune" });
   }
-  let study = readOrCreateStudy(inputs.stateDir, config2);
-  const { study: merged, merged: count } = mergeResultFiles(study, inputs.resultsDir);
-  if (count > 0) info(`recorded ${count} results left by an unfinished round`);
-  study = merged;
-  let next = planRound(config2, study);
+  const study = readOrCreateStudy(inputs.stateDir, config2, actionsLog);
+  const leftovers = resultsIn(study, inputs.resultsDir, actionsLog);
+  if (leftovers.length > 0) info(`recorded ${leftovers.length} results left by an unfinished round`);
+  let { next } = finishRound(config2, study, { attempts: leftovers });
   const runner = Array.isArray(config2.runs_on) ? config2.runs_on : [config2.runs_on];
   setOutput("study-id", config2.name);
   setOutput("runner", JSON.stringify(runner));
@@ -57827,10 +57924,15 @@ async function plan(inputs) {
   setOutput("baseline-run-id", baseline ? String(baseline) : "");
   if (baseline) info(`the base branch's latest study is in run ${baseline}`);
   else if (config2.compare === "base" && next.round === 1 && !next.resumed && inputs.findBaseSha)
-    next = await withReference(config2, next, inputs.findBaseSha);
+    next = await referenceOnBase(config2, next, inputs.findBaseSha);
   saveStudy(inputs.stateDir, next.study);
   if (next.note) notice(next.note, { title: "matrix-tune" });
-  const payloads = payloadsFor(config2, next.study, next.round, next.runs);
+  let payloads = [];
+  const emit = (p) => {
+    payloads = p;
+  };
+  matrixBackend({ log: actionsLog, resultsDir: inputs.resultsDir, emit }).dispatch(next, () => {
+  });
   setOutput("matrix", JSON.stringify(githubMatrix(payloads)));
   setOutput("round", String(next.round));
   setOutput("done", "false");
@@ -57842,7 +57944,7 @@ async function plan(inputs) {
       `  ${runLabel({ trialId: p.trial, attempt: p.attempt, member: p.member?.index })}: ${JSON.stringify(p.params)}${p.resume ? `, continuing ${p.resume.id}` : ""}`
     );
 }
-async function withReference(config2, next, findSha) {
+async function referenceOnBase(config2, next, findSha) {
   let sha;
   try {
     sha = await findSha();
@@ -57850,16 +57952,15 @@ async function withReference(config2, next, findSha) {
     warning(`no reference run on the base branch: ${err.message}`);
     return next;
   }
-  const added = addReferenceRun(config2, next.study, sha);
+  const added = withReference(config2, next, sha);
   if (added.kind === "skipped") {
     info(`the base branch has no study to compare with, and ${added.reason}`);
     return next;
   }
-  const trial = added.runs[0].trialId;
   info(
-    `the base branch has no study to compare with: trial ${trial} runs the config's defaults on its commit ${sha.slice(0, 7)} as a reference`
+    `the base branch has no study to compare with: trial ${added.trial} runs the config's defaults on its commit ${sha.slice(0, 7)} as a reference`
   );
-  return { ...next, study: added.study, runs: [...next.runs, ...added.runs] };
+  return added.round;
 }
 async function lookUpBaseline(inputs, config2) {
   if (!inputs.findBaseline) return void 0;
@@ -59205,36 +59306,6 @@ ${mdTable([["after trial", `best ${config2.objective.metric}`], ...points])}
 }
 
 // src/action/report.ts
-function lostAttempt(run2, job) {
-  const reason = job ? `the trial job ended (${job.conclusion ?? job.status}) without leaving a readable result; see its log` : "no trial job of this run ran it (the matrix may have been cut short)";
-  return {
-    status: "failed",
-    reason,
-    trialId: run2.trialId,
-    attempt: run2.attempt,
-    ...run2.member !== void 0 ? { member: run2.member } : {},
-    durationMs: 0,
-    exitCode: null,
-    signal: null,
-    metrics: {},
-    intermediate: [],
-    logTail: "",
-    ...job ? { jobUrl: job.url, runner: job.runner } : {}
-  };
-}
-function gatherRound(planned, resultsDir, jobs, runId) {
-  const jobOf = (run2) => jobs.find((j) => j.trialId === run2.trialId && j.attempt === run2.attempt && j.member === run2.member);
-  let { study } = mergeResultFiles(planned, resultsDir, ({ jobUrl: _, ...a }) => {
-    const job = jobOf(a);
-    return { ...a, runId, ...job ? { jobUrl: job.url } : {} };
-  });
-  for (const run2 of unfinishedRuns(study)) {
-    const job = jobOf(run2);
-    warning(`${runLabel(run2)} left no result${job ? `: ${job.url}` : ""}`);
-    study = recordAttempt(study, { ...lostAttempt(run2, job), runId });
-  }
-  return study;
-}
 function baselineSection(config2, study, inputs) {
   if (config2.compare === "off") return void 0;
   if (!existsSync8(join7(inputs.baselineDir, STATE_FILE))) return referenceSection(config2, study, inputs);
@@ -59278,21 +59349,20 @@ async function headMovedNote(inputs) {
 }
 async function report(inputs) {
   const { config: config2 } = loadActionConfig(inputs.config, inputs.overrides, inputs.trusted);
-  const planned = readOrCreateStudy(inputs.stateDir, config2);
-  const jobs = await listTrialJobs(inputs.client, inputs.repo, inputs.runId);
-  let study = gatherRound(planned, inputs.resultsDir, jobs, inputs.runId);
+  const planned = readOrCreateStudy(inputs.stateDir, config2, actionsLog);
+  const outcomes = await matrixBackend({
+    log: actionsLog,
+    resultsDir: inputs.resultsDir,
+    runId: inputs.runId,
+    listJobs: () => listTrialJobs(inputs.client, inputs.repo, inputs.runId)
+  }).gather({ study: planned });
   const marker = studyMarker(config2.name);
   const existing = inputs.pr !== void 0 ? await findComment(inputs.client, inputs.repo, inputs.pr, marker, inputs.botLogin) : void 0;
   const bot = readBotState(existing?.body);
-  let next = planRound(config2, study);
-  if (next.kind === "round" && bot?.status === "stopping") {
-    const stop = {
-      code: "stopped",
-      message: `stopped with /tune stop by @${bot.stopRequestedBy ?? bot.requestedBy}`
-    };
-    next = { kind: "done", study: withStop(study, stop), stop };
-  }
-  if (next.kind === "done") study = next.study;
+  const { study, next } = finishRound(config2, planned, {
+    ...outcomes,
+    ...bot?.status === "stopping" ? { stopRequested: `stopped with /tune stop by @${bot.stopRequestedBy ?? bot.requestedBy}` } : {}
+  });
   saveStudy(inputs.stateDir, study);
   const linkFor = (t) => t.attempts[t.attempts.length - 1]?.jobUrl;
   const context3 = [`Round ${study.rounds.length} ran in [this workflow run](${inputs.runUrl}).`];

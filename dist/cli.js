@@ -11267,7 +11267,7 @@ var require_shell_quote = __commonJS({
 });
 
 // src/cli/main.ts
-import { existsSync as existsSync5, writeFileSync as writeFileSync6 } from "node:fs";
+import { existsSync as existsSync6, writeFileSync as writeFileSync6 } from "node:fs";
 
 // node_modules/commander/esm.mjs
 var import_index = __toESM(require_commander(), 1);
@@ -16399,7 +16399,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve4) {
+function isRecursive(inst, stack, resolve5) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -16409,7 +16409,7 @@ function isRecursive(inst, stack, resolve4) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve4);
+      const answer = isRecursive(child, stack, resolve5);
       if (answer > result)
         result = answer;
     }
@@ -16420,7 +16420,7 @@ function isRecursive(inst, stack, resolve4) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread2 && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve4) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve5) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -16484,7 +16484,7 @@ function isRecursive(inst, stack, resolve4) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve4 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve5 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -31896,87 +31896,6 @@ function applyOverrides(config2, o) {
   throw new OverrideError(`with ${settings} the config is not valid: ${problems}`);
 }
 
-// src/space/space.ts
-function buildSpace(parameters) {
-  return { dims: parametersInOrder(parameters) };
-}
-function decode3(space, u) {
-  const out = {};
-  space.dims.forEach((d, i) => {
-    if (isActive(d.param, out)) out[d.name] = decodeOne(d.param, clamp01(u[i] ?? 0.5));
-  });
-  return out;
-}
-function encode3(space, params2) {
-  return space.dims.map((d) => d.name in params2 ? encodeOne(d.param, params2[d.name]) : 0.5);
-}
-function clamp01(x) {
-  return x < 0 ? 0 : x >= 1 ? 1 - Number.EPSILON : x;
-}
-function decodeOne(p, u) {
-  switch (p.type) {
-    case "constant":
-      return p.value;
-    case "categorical":
-      return p.values[Math.min(p.values.length - 1, Math.floor(u * p.values.length))];
-    case "float":
-      return p.step !== void 0 ? snapToStep(p.min, p.max, p.step, lerp(p, u)) : tidy(p, lerp(p, u));
-    case "int": {
-      const lo = p.min - 0.5;
-      const hi = p.max + 0.5;
-      const x = p.scale === "log" ? Math.exp(Math.log(lo) + u * (Math.log(hi) - Math.log(lo))) : lo + u * (hi - lo);
-      const k = Math.min(p.max, Math.max(p.min, Math.round(x)));
-      return p.step !== void 0 ? snapToStep(p.min, p.max, p.step, k) : k;
-    }
-  }
-}
-function encodeOne(p, v) {
-  switch (p.type) {
-    case "constant":
-      return 0.5;
-    case "categorical": {
-      const i = p.values.indexOf(v);
-      return (Math.max(0, i) + 0.5) / p.values.length;
-    }
-    case "float":
-      return p.scale === "log" ? (Math.log(Number(v)) - Math.log(p.min)) / (Math.log(p.max) - Math.log(p.min)) : (Number(v) - p.min) / (p.max - p.min);
-    case "int": {
-      const lo = p.min - 0.5;
-      const hi = p.max + 0.5;
-      return p.scale === "log" ? (Math.log(Number(v)) - Math.log(lo)) / (Math.log(hi) - Math.log(lo)) : (Number(v) - lo) / (hi - lo);
-    }
-  }
-}
-function lerp(p, u) {
-  if (p.scale === "log") return Math.exp(Math.log(p.min) + u * (Math.log(p.max) - Math.log(p.min)));
-  return p.min + u * (p.max - p.min);
-}
-function tidy(p, x) {
-  return Math.min(p.max, Math.max(p.min, Number(x.toPrecision(6))));
-}
-function snapToStep(min, max, step, x) {
-  const last = Math.floor((max - min) / step + 1e-9);
-  const k = Math.min(last, Math.max(0, Math.round((x - min) / step)));
-  return roundDecimals(min + k * step, Math.max(decimals(min), decimals(step)));
-}
-function decimals(x) {
-  const s = String(x);
-  const e = s.indexOf("e-");
-  if (e >= 0) return Number(s.slice(e + 2)) + (s.split(".")[1]?.split("e")[0]?.length ?? 0);
-  return s.split(".")[1]?.length ?? 0;
-}
-function roundDecimals(x, d) {
-  return d > 15 ? x : Number(x.toFixed(d));
-}
-function defaultParams(space) {
-  return defaultsOf(space.dims);
-}
-function paramsKey(params2) {
-  return JSON.stringify(
-    Object.keys(params2).sort().map((k) => [k, params2[k]])
-  );
-}
-
 // src/study/study.ts
 import { createHash } from "node:crypto";
 
@@ -32298,6 +32217,197 @@ function unfinishedRuns(study) {
   const last = study.rounds[study.rounds.length - 1];
   if (!last) return [];
   return last.runs.filter((r) => !study.trials[r.trialId].attempts.some((a) => sameRun(a, r)));
+}
+
+// src/strategy/prune.ts
+var pruneRuleSchema = external_exports.object({
+  /** A trial is never pruned before it has reported this many values. */
+  after: external_exports.int().min(0),
+  /** [step, median of earlier trials' objective at that step], steps ascending. */
+  median: external_exports.array(external_exports.tuple([external_exports.int().min(0), external_exports.number()])).min(1)
+});
+var MAX_CURVE_POINTS = 64;
+function medianRule(config2, study, rule) {
+  const { metric, goal } = config2.objective;
+  const byStep = /* @__PURE__ */ new Map();
+  for (const t of study.trials)
+    for (const a of t.attempts) {
+      if (a.status === "failed") continue;
+      const curve2 = /* @__PURE__ */ new Map();
+      for (const point of a.intermediate) {
+        const v = point.values[metric];
+        if (v !== void 0) curve2.set(point.step, v);
+      }
+      for (const [step, v] of curve2) byStep.set(step, [...byStep.get(step) ?? [], v]);
+    }
+  const curve = [...byStep.entries()].filter(([, vs]) => vs.length >= rule.min_trials).sort((a, b) => a[0] - b[0]).map(([step, vs]) => [step, lenient(median(vs), goal)]);
+  if (curve.length === 0) return void 0;
+  return { after: rule.min_steps, median: thin(curve, MAX_CURVE_POINTS) };
+}
+function lenient(v, goal) {
+  if (v === 0 || !Number.isFinite(v)) return v;
+  const unit = 10 ** (Math.floor(Math.log10(Math.abs(v))) - 3);
+  const rounded = goal === "maximize" ? Math.floor(v / unit) * unit : Math.ceil(v / unit) * unit;
+  return Number(rounded.toPrecision(4));
+}
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+function thin(points, max) {
+  if (points.length <= max) return [...points];
+  const out = [];
+  for (let i = 0; i < max; i++) out.push(points[Math.round(i * (points.length - 1) / (max - 1))]);
+  return out;
+}
+var MedianPruner = class {
+  constructor(rule, objective) {
+    this.rule = rule;
+    this.objective = objective;
+    this.medians = new Map(rule.median);
+  }
+  rule;
+  objective;
+  best;
+  reported = 0;
+  medians;
+  observe(step, values) {
+    const v = values[this.objective.metric];
+    if (v === void 0) return { prune: false };
+    this.reported++;
+    const goal = this.objective.goal;
+    if (this.best === void 0 || isBetter(goal, v, this.best)) this.best = v;
+    const m = this.medians.get(step);
+    if (m === void 0 || this.reported < this.rule.after || !isBetter(goal, m, this.best)) return { prune: false };
+    return {
+      prune: true,
+      value: this.best,
+      reason: `pruned at step ${step}: best ${this.objective.metric} so far ${fmt(this.best)} is worse than the median ${fmt(m)} of earlier trials (early_stopping: median)`
+    };
+  }
+};
+function fmt(v) {
+  return Number(v.toPrecision(4)).toString();
+}
+
+// src/engine/jobs.ts
+function jobsFor(config2, study, runs) {
+  const prune = config2.early_stopping ? medianRule(config2, study, config2.early_stopping) : void 0;
+  return runs.map((run) => {
+    const trial = study.trials[run.trialId];
+    const resume = resumeFrom(study, trial, run);
+    return {
+      trialId: run.trialId,
+      attempt: run.attempt,
+      params: runParams(config2, trial),
+      ...run.member !== void 0 ? { member: { index: run.member, ...memberSeedFold(config2, run.member), folds: config2.folds } } : {},
+      ...resume ? { resume } : {},
+      ...prune ? { prune } : {},
+      ...trial.ref ? { ref: trial.ref } : {}
+    };
+  });
+}
+function runParams(config2, trial) {
+  if (!config2.resource || trial.resource === void 0) return trial.params;
+  return { ...trial.params, [config2.resource.name]: trial.resource };
+}
+function runKey(ref) {
+  return `${ref.trial}-${ref.attempt}${ref.member !== void 0 ? `-${ref.member}` : ""}`;
+}
+function resumeFrom(study, trial, run) {
+  const from = run.attempt > 1 ? trial : trial.parent !== void 0 ? study.trials[trial.parent] : void 0;
+  if (!from) return void 0;
+  const attempt = from === trial ? run.attempt - 1 : latestAttempt(from);
+  if (attempt < 1) return void 0;
+  const recorded = from.attempts.find((a) => a.attempt === attempt && (a.member ?? 0) === (run.member ?? 0));
+  return {
+    trial: from.id,
+    attempt,
+    ...run.member !== void 0 ? { member: run.member } : {},
+    ...recorded?.runId !== void 0 ? { runId: recorded.runId } : {}
+  };
+}
+
+// src/space/space.ts
+function buildSpace(parameters) {
+  return { dims: parametersInOrder(parameters) };
+}
+function decode3(space, u) {
+  const out = {};
+  space.dims.forEach((d, i) => {
+    if (isActive(d.param, out)) out[d.name] = decodeOne(d.param, clamp01(u[i] ?? 0.5));
+  });
+  return out;
+}
+function encode3(space, params2) {
+  return space.dims.map((d) => d.name in params2 ? encodeOne(d.param, params2[d.name]) : 0.5);
+}
+function clamp01(x) {
+  return x < 0 ? 0 : x >= 1 ? 1 - Number.EPSILON : x;
+}
+function decodeOne(p, u) {
+  switch (p.type) {
+    case "constant":
+      return p.value;
+    case "categorical":
+      return p.values[Math.min(p.values.length - 1, Math.floor(u * p.values.length))];
+    case "float":
+      return p.step !== void 0 ? snapToStep(p.min, p.max, p.step, lerp(p, u)) : tidy(p, lerp(p, u));
+    case "int": {
+      const lo = p.min - 0.5;
+      const hi = p.max + 0.5;
+      const x = p.scale === "log" ? Math.exp(Math.log(lo) + u * (Math.log(hi) - Math.log(lo))) : lo + u * (hi - lo);
+      const k = Math.min(p.max, Math.max(p.min, Math.round(x)));
+      return p.step !== void 0 ? snapToStep(p.min, p.max, p.step, k) : k;
+    }
+  }
+}
+function encodeOne(p, v) {
+  switch (p.type) {
+    case "constant":
+      return 0.5;
+    case "categorical": {
+      const i = p.values.indexOf(v);
+      return (Math.max(0, i) + 0.5) / p.values.length;
+    }
+    case "float":
+      return p.scale === "log" ? (Math.log(Number(v)) - Math.log(p.min)) / (Math.log(p.max) - Math.log(p.min)) : (Number(v) - p.min) / (p.max - p.min);
+    case "int": {
+      const lo = p.min - 0.5;
+      const hi = p.max + 0.5;
+      return p.scale === "log" ? (Math.log(Number(v)) - Math.log(lo)) / (Math.log(hi) - Math.log(lo)) : (Number(v) - lo) / (hi - lo);
+    }
+  }
+}
+function lerp(p, u) {
+  if (p.scale === "log") return Math.exp(Math.log(p.min) + u * (Math.log(p.max) - Math.log(p.min)));
+  return p.min + u * (p.max - p.min);
+}
+function tidy(p, x) {
+  return Math.min(p.max, Math.max(p.min, Number(x.toPrecision(6))));
+}
+function snapToStep(min, max, step, x) {
+  const last = Math.floor((max - min) / step + 1e-9);
+  const k = Math.min(last, Math.max(0, Math.round((x - min) / step)));
+  return roundDecimals(min + k * step, Math.max(decimals(min), decimals(step)));
+}
+function decimals(x) {
+  const s = String(x);
+  const e = s.indexOf("e-");
+  if (e >= 0) return Number(s.slice(e + 2)) + (s.split(".")[1]?.split("e")[0]?.length ?? 0);
+  return s.split(".")[1]?.length ?? 0;
+}
+function roundDecimals(x, d) {
+  return d > 15 ? x : Number(x.toFixed(d));
+}
+function defaultParams(space) {
+  return defaultsOf(space.dims);
+}
+function paramsKey(params2) {
+  return JSON.stringify(
+    Object.keys(params2).sort().map((k) => [k, params2[k]])
+  );
 }
 
 // src/util/rng.ts
@@ -34162,6 +34272,66 @@ function baselineFirst(config2, study, space, count) {
   return defaults.ok ? [defaults.params] : [];
 }
 
+// src/driver/round.ts
+function startRound(config2, study) {
+  const plan = planRound(config2, study);
+  if (plan.kind === "done") return plan;
+  return {
+    kind: "round",
+    study: plan.study,
+    round: plan.round,
+    runs: plan.runs,
+    jobs: jobsFor(config2, plan.study, plan.runs),
+    resumed: plan.resumed,
+    ...plan.note ? { note: plan.note } : {}
+  };
+}
+function finishRound(config2, study, outcomes) {
+  let recorded = study;
+  for (const attempt of outcomes.attempts) recorded = recordAttempt(recorded, attempt);
+  const open2 = unfinishedRuns(recorded);
+  for (const lost of outcomes.lost ?? [])
+    if (open2.some((r) => r.trialId === lost.run.trialId && sameRun(r, lost.run)))
+      recorded = recordAttempt(recorded, lostAttempt(lost));
+  let next = startRound(config2, recorded);
+  if (next.kind === "round" && outcomes.stopRequested !== void 0) {
+    const stop = { code: "stopped", message: outcomes.stopRequested };
+    next = { kind: "done", study: withStop(recorded, stop), stop };
+  }
+  return { study: next.kind === "done" ? next.study : recorded, next };
+}
+function lostAttempt({ run, reason, runner, jobUrl, runId }) {
+  return {
+    status: "failed",
+    reason,
+    trialId: run.trialId,
+    attempt: run.attempt,
+    ...run.member !== void 0 ? { member: run.member } : {},
+    durationMs: 0,
+    exitCode: null,
+    signal: null,
+    metrics: {},
+    intermediate: [],
+    logTail: "",
+    ...runner !== void 0 ? { runner } : {},
+    ...jobUrl !== void 0 ? { jobUrl } : {},
+    ...runId !== void 0 ? { runId } : {}
+  };
+}
+
+// src/local/paths.ts
+import { dirname, join, resolve } from "node:path";
+function studyPaths(configFile, config2, stateDir) {
+  const dir = resolve(stateDir ?? join(dirname(configFile), ".matrix-tune", config2.name));
+  return {
+    dir,
+    state: join(dir, "state.json"),
+    best: join(dir, "best.json"),
+    report: join(dir, "report.md"),
+    runDir: (ref) => join(dir, "trials", runKey(ref))
+  };
+}
+
 // src/report/format.ts
 function fmtNumber(x, digits = 4) {
   if (!Number.isFinite(x)) return String(x);
@@ -34582,117 +34752,30 @@ function paramsText(config2, trial) {
 }
 
 // src/local/run.ts
-import { cpSync, existsSync as existsSync3, mkdirSync as mkdirSync4, readdirSync as readdirSync2, renameSync as renameSync3, rmSync as rmSync4 } from "node:fs";
-import { dirname as dirname2, join as join3, resolve as resolve2 } from "node:path";
+import { existsSync as existsSync4, mkdirSync as mkdirSync5, readdirSync as readdirSync2, renameSync as renameSync4 } from "node:fs";
+import { join as join5 } from "node:path";
 
-// src/strategy/prune.ts
-var pruneRuleSchema = external_exports.object({
-  /** A trial is never pruned before it has reported this many values. */
-  after: external_exports.int().min(0),
-  /** [step, median of earlier trials' objective at that step], steps ascending. */
-  median: external_exports.array(external_exports.tuple([external_exports.int().min(0), external_exports.number()])).min(1)
-});
-var MAX_CURVE_POINTS = 64;
-function medianRule(config2, study, rule) {
-  const { metric, goal } = config2.objective;
-  const byStep = /* @__PURE__ */ new Map();
-  for (const t of study.trials)
-    for (const a of t.attempts) {
-      if (a.status === "failed") continue;
-      const curve2 = /* @__PURE__ */ new Map();
-      for (const point of a.intermediate) {
-        const v = point.values[metric];
-        if (v !== void 0) curve2.set(point.step, v);
-      }
-      for (const [step, v] of curve2) byStep.set(step, [...byStep.get(step) ?? [], v]);
-    }
-  const curve = [...byStep.entries()].filter(([, vs]) => vs.length >= rule.min_trials).sort((a, b) => a[0] - b[0]).map(([step, vs]) => [step, lenient(median(vs), goal)]);
-  if (curve.length === 0) return void 0;
-  return { after: rule.min_steps, median: thin(curve, MAX_CURVE_POINTS) };
-}
-function lenient(v, goal) {
-  if (v === 0 || !Number.isFinite(v)) return v;
-  const unit = 10 ** (Math.floor(Math.log10(Math.abs(v))) - 3);
-  const rounded = goal === "maximize" ? Math.floor(v / unit) * unit : Math.ceil(v / unit) * unit;
-  return Number(rounded.toPrecision(4));
-}
-function median(values) {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-function thin(points, max) {
-  if (points.length <= max) return [...points];
-  const out = [];
-  for (let i = 0; i < max; i++) out.push(points[Math.round(i * (points.length - 1) / (max - 1))]);
-  return out;
-}
-var MedianPruner = class {
-  constructor(rule, objective) {
-    this.rule = rule;
-    this.objective = objective;
-    this.medians = new Map(rule.median);
+// src/driver/drive.ts
+async function driveStudy(config2, study, backend, hooks = {}) {
+  if (hooks.signal?.aborted) return { study, interrupted: true };
+  let step = startRound(config2, study);
+  for (; ; ) {
+    hooks.saved?.(step.study);
+    if (step.kind === "done") return { study: step.study, interrupted: false };
+    let current = markRunning(step.study, [...new Set(step.runs.map((r) => r.trialId))]);
+    hooks.saved?.(current);
+    const round = { ...step, study: current };
+    hooks.roundStarted?.(round);
+    const handle = await backend.dispatch(round, (attempt) => {
+      current = recordAttempt(current, attempt);
+      hooks.saved?.(current);
+      hooks.attemptRecorded?.(current, attempt);
+    });
+    const gathered = await backend.gather(handle);
+    if ("interrupted" in gathered) return { study: current, interrupted: true };
+    if (hooks.signal?.aborted) return { study: current, interrupted: true };
+    step = finishRound(config2, current, gathered).next;
   }
-  rule;
-  objective;
-  best;
-  reported = 0;
-  medians;
-  observe(step, values) {
-    const v = values[this.objective.metric];
-    if (v === void 0) return { prune: false };
-    this.reported++;
-    const goal = this.objective.goal;
-    if (this.best === void 0 || isBetter(goal, v, this.best)) this.best = v;
-    const m = this.medians.get(step);
-    if (m === void 0 || this.reported < this.rule.after || !isBetter(goal, m, this.best)) return { prune: false };
-    return {
-      prune: true,
-      value: this.best,
-      reason: `pruned at step ${step}: best ${this.objective.metric} so far ${fmt(this.best)} is worse than the median ${fmt(m)} of earlier trials (early_stopping: median)`
-    };
-  }
-};
-function fmt(v) {
-  return Number(v.toPrecision(4)).toString();
-}
-
-// src/engine/jobs.ts
-function jobsFor(config2, study, runs) {
-  const prune = config2.early_stopping ? medianRule(config2, study, config2.early_stopping) : void 0;
-  return runs.map((run) => {
-    const trial = study.trials[run.trialId];
-    const resume = resumeFrom(study, trial, run);
-    return {
-      trialId: run.trialId,
-      attempt: run.attempt,
-      params: runParams(config2, trial),
-      ...run.member !== void 0 ? { member: { index: run.member, ...memberSeedFold(config2, run.member), folds: config2.folds } } : {},
-      ...resume ? { resume } : {},
-      ...prune ? { prune } : {},
-      ...trial.ref ? { ref: trial.ref } : {}
-    };
-  });
-}
-function runParams(config2, trial) {
-  if (!config2.resource || trial.resource === void 0) return trial.params;
-  return { ...trial.params, [config2.resource.name]: trial.resource };
-}
-function runKey(ref) {
-  return `${ref.trial}-${ref.attempt}${ref.member !== void 0 ? `-${ref.member}` : ""}`;
-}
-function resumeFrom(study, trial, run) {
-  const from = run.attempt > 1 ? trial : trial.parent !== void 0 ? study.trials[trial.parent] : void 0;
-  if (!from) return void 0;
-  const attempt = from === trial ? run.attempt - 1 : latestAttempt(from);
-  if (attempt < 1) return void 0;
-  const recorded = from.attempts.find((a) => a.attempt === attempt && (a.member ?? 0) === (run.member ?? 0));
-  return {
-    trial: from.id,
-    attempt,
-    ...run.member !== void 0 ? { member: run.member } : {},
-    ...recorded?.runId !== void 0 ? { runId: recorded.runId } : {}
-  };
 }
 
 // src/report/json.ts
@@ -34807,7 +34890,7 @@ function studyJson(study) {
 
 // src/study/store.ts
 import { copyFileSync, existsSync, mkdirSync, readFileSync as readFileSync2, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname as dirname2 } from "node:path";
 var StateError = class extends Error {
 };
 function readStudy(path) {
@@ -34855,7 +34938,7 @@ function writeStudy(path, study) {
 function writeAtomically(path, text, what, backup = false) {
   const tmp = `${path}.${process.pid}.tmp`;
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    mkdirSync(dirname2(path), { recursive: true });
     writeFileSync(tmp, text);
     if (backup && existsSync(path)) copyFileSync(path, `${path}.bak`);
     renameSync(tmp, path);
@@ -34923,11 +35006,15 @@ function missingEnvNote(missing) {
   return `env: ${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} not set here, so the trial runs without ${missing.length > 1 ? "them" : "it"}`;
 }
 
+// src/local/backend.ts
+import { cpSync, existsSync as existsSync3, mkdirSync as mkdirSync3, renameSync as renameSync2, rmSync as rmSync3 } from "node:fs";
+import { dirname as dirname3, join as join3, resolve as resolve3 } from "node:path";
+
 // src/trial/run.ts
 import { spawn } from "node:child_process";
 import { createWriteStream, existsSync as existsSync2, mkdirSync as mkdirSync2, readFileSync as readFileSync3, rmSync as rmSync2, writeFileSync as writeFileSync2 } from "node:fs";
 import { hostname as hostname3 } from "node:os";
-import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { isAbsolute, join as join2, relative, resolve as resolve2, sep } from "node:path";
 
 // src/trial/lines.ts
 var LineSplitter = class {
@@ -35194,10 +35281,10 @@ function runnerName() {
 }
 var REGEX_WINDOW = 1 << 20;
 async function runTrial(spec) {
-  const outputDir = resolve(spec.outputDir);
+  const outputDir = resolve2(spec.outputDir);
   mkdirSync2(outputDir, { recursive: true });
   const metricsPath = metricsFileIn(outputDir, spec.config.metrics.file);
-  const paramsPath = join(outputDir, "params.json");
+  const paramsPath = join2(outputDir, "params.json");
   rmSync2(metricsPath, { force: true });
   writeFileSync2(paramsPath, `${JSON.stringify(spec.params, null, 2)}
 `);
@@ -35226,12 +35313,12 @@ async function runTrial(spec) {
   if (member.folds > 1) Object.assign(env, { TUNE_FOLD: String(member.fold), TUNE_FOLDS: String(member.folds) });
   if (spec.checkpointDir) {
     mkdirSync2(spec.checkpointDir, { recursive: true });
-    env.TUNE_CHECKPOINT_DIR = resolve(spec.checkpointDir);
+    env.TUNE_CHECKPOINT_DIR = resolve2(spec.checkpointDir);
   }
   const pruner = spec.prune ? new MedianPruner(spec.prune, spec.config.objective) : void 0;
   let pruned;
   const started = performance.now();
-  const log = createWriteStream(join(outputDir, "log.txt"));
+  const log = createWriteStream(join2(outputDir, "log.txt"));
   const note = missingEnvNote(missing);
   if (note) log.write(`matrix-tune: ${note}
 `);
@@ -35395,7 +35482,7 @@ async function runTrial(spec) {
   return { kind: "finished", attempt: { status: "succeeded", value: resolved.value, ...exit } };
 }
 function metricsFileIn(outputDir, file2 = "metrics.json") {
-  const path = resolve(outputDir, file2);
+  const path = resolve2(outputDir, file2);
   const rel = relative(outputDir, path);
   if (isAbsolute(file2) || rel === "" || rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel))
     throw new Error(`metrics.file "${file2}" is not inside the trial's output directory ${outputDir}`);
@@ -35414,10 +35501,143 @@ function lastLine(text) {
   return line ? `: ${line.slice(0, 300)}` : "";
 }
 
+// src/local/slots.ts
+function processesAtOnce(config2) {
+  return Math.min(config2.budget.parallel, config2.devices?.length ?? Number.POSITIVE_INFINITY);
+}
+function concurrencyText(config2) {
+  const per = config2.budget.parallel;
+  const members2 = membersOf(config2);
+  const at = processesAtOnce(config2);
+  return [
+    `${per} trial${per > 1 ? "s" : ""} per round`,
+    members2 > 1 ? ` \xD7 ${members2} runs each` : "",
+    `, ${at} process${at > 1 ? "es" : ""} at a time`,
+    config2.devices ? ` on device${config2.devices.length > 1 ? "s" : ""} ${config2.devices.join(",")}` : ""
+  ].join("");
+}
+var Slots = class {
+  constructor(size, devices) {
+    this.devices = devices;
+    if (!Number.isInteger(size) || size < 1) throw new RangeError(`slots: size must be at least 1, not ${size}`);
+    if (devices && devices.length < size)
+      throw new RangeError(`slots: ${size} slots need ${size} devices, not ${devices.length}`);
+    this.size = size;
+    this.free = Array.from({ length: size }, () => true);
+  }
+  devices;
+  size;
+  free;
+  waiting = [];
+  /** The lowest free slot, once there is one. */
+  acquire() {
+    const index = this.free.indexOf(true);
+    if (index < 0) return new Promise((resolve5) => this.waiting.push(resolve5));
+    this.free[index] = false;
+    return Promise.resolve(this.slot(index));
+  }
+  /** Gives the slot to the longest waiting run, or frees it. */
+  release(slot) {
+    if (this.free[slot.index] !== false) throw new Error(`slots: slot ${slot.index} is not held`);
+    const next = this.waiting.shift();
+    if (next) next(this.slot(slot.index));
+    else this.free[slot.index] = true;
+  }
+  /** Runs `task` holding a slot, freed however the task ends. */
+  async with(task) {
+    const slot = await this.acquire();
+    try {
+      return await task(slot);
+    } finally {
+      this.release(slot);
+    }
+  }
+  slot(index) {
+    const device = this.devices?.[index];
+    return device === void 0 ? { index } : { index, device };
+  }
+};
+
+// src/local/backend.ts
+function localBackend(opts) {
+  const { config: config2, paths, progress } = opts;
+  const argv = splitCommand(config2.command);
+  const cwd = resolve3(dirname3(opts.configFile), config2.workdir ?? ".");
+  const unsaved = new AbortController();
+  const stopTrials = AbortSignal.any([opts.signal, unsaved.signal]);
+  const start = (round, arrived) => {
+    const slots = new Slots(processesAtOnce(config2), config2.devices);
+    const settled = Promise.allSettled(
+      round.jobs.map(
+        (job) => slots.with(async (slot) => {
+          if (stopTrials.aborted) return { kind: "interrupted" };
+          const ref = { trial: job.trialId, attempt: job.attempt, member: job.member?.index };
+          const outputDir = paths.runDir(ref);
+          const run = runKey(ref);
+          const outcome = await runTrial({
+            study: config2.name,
+            trialId: job.trialId,
+            attempt: job.attempt,
+            params: job.params,
+            argv,
+            cwd,
+            outputDir,
+            config: config2,
+            signal: stopTrials,
+            checkpointDir: prepareCheckpoint(outputDir, job.resume && paths.runDir(job.resume)),
+            ...job.member ? { member: job.member } : {},
+            ...job.prune ? { prune: job.prune } : {},
+            onIntermediate: (v) => progress.intermediate(job.trialId, v),
+            onStart: (pid) => {
+              opts.running(run, pid);
+              progress.runStarted(job.trialId);
+            },
+            rungSteps: curveKeep(round.study).pinned,
+            slot
+          }).finally(() => opts.running(run, void 0));
+          if (outcome.kind === "finished") {
+            try {
+              arrived(outcome.attempt);
+            } catch (err) {
+              unsaved.abort();
+              throw err;
+            }
+          }
+          return outcome;
+        })
+      )
+    );
+    return { settled };
+  };
+  return {
+    dispatch: start,
+    async gather(handle) {
+      const settled = await handle.settled;
+      const failure2 = settled.find((r) => r.status === "rejected");
+      if (failure2) throw failure2.reason;
+      const outcomes = settled.flatMap((r) => r.status === "fulfilled" ? [r.value] : []);
+      if (outcomes.some((o) => o.kind === "interrupted")) return { interrupted: true };
+      return { attempts: outcomes.flatMap((o) => o.kind === "finished" ? [o.attempt] : []) };
+    }
+  };
+}
+function prepareCheckpoint(outputDir, from) {
+  const dir = join3(outputDir, "checkpoint");
+  if (existsSync3(dir)) return dir;
+  const source = from && join3(from, "checkpoint");
+  if (source && existsSync3(source)) {
+    const partial2 = `${dir}.partial`;
+    rmSync3(partial2, { recursive: true, force: true });
+    cpSync(source, partial2, { recursive: true });
+    renameSync2(partial2, dir);
+  } else mkdirSync3(dir, { recursive: true });
+  return dir;
+}
+
 // src/local/lock.ts
-import { linkSync, mkdirSync as mkdirSync3, readFileSync as readFileSync5, renameSync as renameSync2, rmSync as rmSync3, unlinkSync, writeFileSync as writeFileSync3 } from "node:fs";
+import { linkSync, mkdirSync as mkdirSync4, readFileSync as readFileSync5, renameSync as renameSync3, rmSync as rmSync4, unlinkSync, writeFileSync as writeFileSync3 } from "node:fs";
 import { hostname as hostname4 } from "node:os";
-import { join as join2 } from "node:path";
+import { join as join4 } from "node:path";
 
 // src/local/processes.ts
 import { readFileSync as readFileSync4 } from "node:fs";
@@ -35463,8 +35683,8 @@ var lockSchema = external_exports.object({
 var LockError = class extends StateError {
 };
 function acquireLock(dir, say) {
-  mkdirSync3(dir, { recursive: true });
-  const path = join2(dir, LOCK_FILE);
+  mkdirSync4(dir, { recursive: true });
+  const path = join4(dir, LOCK_FILE);
   const own2 = { pid: process.pid, host: hostname4(), startedAt: (/* @__PURE__ */ new Date()).toISOString(), trials: [] };
   for (let i = 0; i < 2; i++) {
     if (create(path, own2)) return holding(path, own2, say);
@@ -35497,7 +35717,7 @@ function create(path, info) {
     if (err.code === "EEXIST") return false;
     throw new StateError(`${path}: cannot create the study's lock file: ${err.message}`);
   } finally {
-    rmSync3(tmp, { force: true });
+    rmSync4(tmp, { force: true });
   }
 }
 function readLock(path) {
@@ -35529,9 +35749,9 @@ function holding(path, info, say) {
     const tmp = `${path}.${process.pid}.tmp`;
     try {
       writeFileSync3(tmp, JSON.stringify({ ...info, trials: [...running].map(([run, pid]) => ({ run, pid })) }));
-      renameSync2(tmp, path);
+      renameSync3(tmp, path);
     } catch (err) {
-      rmSync3(tmp, { force: true });
+      rmSync4(tmp, { force: true });
       if (!warned)
         say(
           `cannot record the running trials in ${path} (${err.message}): were this run killed, a resume could not stop them`
@@ -35563,94 +35783,15 @@ function holding(path, info, say) {
   };
 }
 
-// src/local/slots.ts
-function processesAtOnce(config2) {
-  return Math.min(config2.budget.parallel, config2.devices?.length ?? Number.POSITIVE_INFINITY);
-}
-function concurrencyText(config2) {
-  const per = config2.budget.parallel;
-  const members2 = membersOf(config2);
-  const at = processesAtOnce(config2);
-  return [
-    `${per} trial${per > 1 ? "s" : ""} per round`,
-    members2 > 1 ? ` \xD7 ${members2} runs each` : "",
-    `, ${at} process${at > 1 ? "es" : ""} at a time`,
-    config2.devices ? ` on device${config2.devices.length > 1 ? "s" : ""} ${config2.devices.join(",")}` : ""
-  ].join("");
-}
-var Slots = class {
-  constructor(size, devices) {
-    this.devices = devices;
-    if (!Number.isInteger(size) || size < 1) throw new RangeError(`slots: size must be at least 1, not ${size}`);
-    if (devices && devices.length < size)
-      throw new RangeError(`slots: ${size} slots need ${size} devices, not ${devices.length}`);
-    this.size = size;
-    this.free = Array.from({ length: size }, () => true);
-  }
-  devices;
-  size;
-  free;
-  waiting = [];
-  /** The lowest free slot, once there is one. */
-  acquire() {
-    const index = this.free.indexOf(true);
-    if (index < 0) return new Promise((resolve4) => this.waiting.push(resolve4));
-    this.free[index] = false;
-    return Promise.resolve(this.slot(index));
-  }
-  /** Gives the slot to the longest waiting run, or frees it. */
-  release(slot) {
-    if (this.free[slot.index] !== false) throw new Error(`slots: slot ${slot.index} is not held`);
-    const next = this.waiting.shift();
-    if (next) next(this.slot(slot.index));
-    else this.free[slot.index] = true;
-  }
-  /** Runs `task` holding a slot, freed however the task ends. */
-  async with(task) {
-    const slot = await this.acquire();
-    try {
-      return await task(slot);
-    } finally {
-      this.release(slot);
-    }
-  }
-  slot(index) {
-    const device = this.devices?.[index];
-    return device === void 0 ? { index } : { index, device };
-  }
-};
-
 // src/local/run.ts
-function studyPaths(configFile, config2, stateDir) {
-  const dir = resolve2(stateDir ?? join3(dirname2(configFile), ".matrix-tune", config2.name));
-  return {
-    dir,
-    state: join3(dir, "state.json"),
-    best: join3(dir, "best.json"),
-    report: join3(dir, "report.md"),
-    runDir: (ref) => join3(dir, "trials", runKey(ref))
-  };
-}
-function prepareCheckpoint(outputDir, from) {
-  const dir = join3(outputDir, "checkpoint");
-  if (existsSync3(dir)) return dir;
-  const source = from && join3(from, "checkpoint");
-  if (source && existsSync3(source)) {
-    const partial2 = `${dir}.partial`;
-    rmSync4(partial2, { recursive: true, force: true });
-    cpSync(source, partial2, { recursive: true });
-    renameSync3(partial2, dir);
-  } else mkdirSync4(dir, { recursive: true });
-  return dir;
-}
 function openStudy(opts) {
   const { config: config2, paths } = opts;
-  if (!existsSync3(paths.state)) return createStudy(config2);
+  if (!existsSync4(paths.state)) return createStudy(config2);
   if (opts.fresh) {
     const aside = `${paths.dir}.${(/* @__PURE__ */ new Date()).toISOString().replace(/[:.]/g, "-")}`;
-    mkdirSync4(aside);
+    mkdirSync5(aside);
     for (const name of readdirSync2(paths.dir))
-      if (name !== LOCK_FILE) renameSync3(join3(paths.dir, name), join3(aside, name));
+      if (name !== LOCK_FILE) renameSync4(join5(paths.dir, name), join5(aside, name));
     return createStudy(config2);
   }
   if (!opts.resume)
@@ -35664,89 +35805,32 @@ function openStudy(opts) {
   );
 }
 async function runLocalStudy(opts) {
-  const lock = acquireLock(opts.paths.dir, opts.progress.message);
+  const { config: config2, paths, progress } = opts;
+  const lock = acquireLock(paths.dir, progress.message);
   const kill = () => lock.killTrials();
   opts.kill?.addEventListener("abort", kill);
   try {
-    return await runRounds(opts, (run, pid) => lock.trial(run, pid));
+    const study = openStudy(opts);
+    const note = missingEnvNote(trialEnv(process.env, config2.env).missing);
+    if (note) progress.message(note);
+    const backend = localBackend({ ...opts, running: (run, pid) => lock.trial(run, pid) });
+    return await driveStudy(config2, study, backend, {
+      signal: opts.signal,
+      saved(s) {
+        writeStudy(paths.state, s);
+        writeAtomically(paths.best, `${JSON.stringify(bestJson(s), null, 2)}
+`, "best.json");
+      },
+      roundStarted(round) {
+        progress.roundStarted(round.study, round.round, [...new Set(round.runs.map((r) => r.trialId))], round.resumed);
+        if (round.note) progress.message(round.note);
+      },
+      attemptRecorded: (s, attempt) => progress.trialFinished(s, attempt)
+    });
   } finally {
     opts.kill?.removeEventListener("abort", kill);
     lock.release();
   }
-}
-async function runRounds(opts, running) {
-  const { config: config2, paths, progress, signal } = opts;
-  let study = openStudy(opts);
-  const argv = splitCommand(config2.command);
-  const cwd = resolve2(dirname2(opts.configFile), config2.workdir ?? ".");
-  const save = () => {
-    writeStudy(paths.state, study);
-    writeAtomically(paths.best, `${JSON.stringify(bestJson(study), null, 2)}
-`, "best.json");
-  };
-  const note = missingEnvNote(trialEnv(process.env, config2.env).missing);
-  if (note) progress.message(note);
-  const unsaved = new AbortController();
-  const stopTrials = AbortSignal.any([signal, unsaved.signal]);
-  while (!signal.aborted) {
-    const plan = planRound(config2, study);
-    study = plan.study;
-    save();
-    if (plan.kind === "done") return { study, interrupted: false };
-    const ids = [...new Set(plan.runs.map((r) => r.trialId))];
-    study = markRunning(study, ids);
-    save();
-    progress.roundStarted(study, plan.round, ids, plan.resumed);
-    if (plan.note) progress.message(plan.note);
-    const jobs = jobsFor(config2, study, plan.runs);
-    const slots = new Slots(processesAtOnce(config2), config2.devices);
-    const settled = await Promise.allSettled(
-      jobs.map(
-        (job) => slots.with(async (slot) => {
-          if (stopTrials.aborted) return { kind: "interrupted" };
-          const ref = { trial: job.trialId, attempt: job.attempt, member: job.member?.index };
-          const outputDir = paths.runDir(ref);
-          const run = runKey(ref);
-          const outcome = await runTrial({
-            study: config2.name,
-            trialId: job.trialId,
-            attempt: job.attempt,
-            params: job.params,
-            argv,
-            cwd,
-            outputDir,
-            config: config2,
-            signal: stopTrials,
-            checkpointDir: prepareCheckpoint(outputDir, job.resume && paths.runDir(job.resume)),
-            ...job.member ? { member: job.member } : {},
-            ...job.prune ? { prune: job.prune } : {},
-            onIntermediate: (v) => progress.intermediate(job.trialId, v),
-            onStart: (pid) => {
-              running(run, pid);
-              progress.runStarted(job.trialId);
-            },
-            rungSteps: curveKeep(study).pinned,
-            slot
-          }).finally(() => running(run, void 0));
-          if (outcome.kind === "finished") {
-            study = recordAttempt(study, outcome.attempt);
-            try {
-              save();
-            } catch (err) {
-              unsaved.abort();
-              throw err;
-            }
-            progress.trialFinished(study, outcome.attempt);
-          }
-          return outcome;
-        })
-      )
-    );
-    const failure2 = settled.find((r) => r.status === "rejected");
-    if (failure2) throw failure2.reason;
-    if (settled.some((r) => r.status === "fulfilled" && r.value.kind === "interrupted")) break;
-  }
-  return { study, interrupted: true };
 }
 
 // src/report/chart.ts
@@ -36237,8 +36321,8 @@ ${mdTable([["after trial", `best ${config2.objective.metric}`], ...points])}
 }
 
 // src/trial/job.ts
-import { existsSync as existsSync4, mkdirSync as mkdirSync6, readdirSync as readdirSync4, readFileSync as readFileSync7, writeFileSync as writeFileSync5 } from "node:fs";
-import { dirname as dirname4, join as join5, resolve as resolve3 } from "node:path";
+import { existsSync as existsSync5, mkdirSync as mkdirSync7, readdirSync as readdirSync4, readFileSync as readFileSync7, writeFileSync as writeFileSync5 } from "node:fs";
+import { dirname as dirname5, join as join7, resolve as resolve4 } from "node:path";
 
 // src/config/trusted.ts
 var TRUSTED_SETTINGS = ["runs_on", "env", "timeout", "budget", "repeats", "folds", "bot"];
@@ -36328,10 +36412,10 @@ var trialPayloadSchema = external_exports.object({
   /** The commit to check out instead of the study's: the base branch's, for a reference run. */
   ref: external_exports.string().regex(/^[0-9a-f]{40}$/).optional()
 });
-function payloadsFor(config2, study, round, runs) {
-  return jobsFor(config2, study, runs).map((job) => ({
+function payloadOf(study, round, job) {
+  return {
     v: PAYLOAD_VERSION,
-    study: study.name,
+    study,
     round,
     trial: job.trialId,
     attempt: job.attempt,
@@ -36349,7 +36433,7 @@ function payloadsFor(config2, study, round, runs) {
     } : {},
     ...job.prune ? { prune: job.prune } : {},
     ...job.ref ? { ref: job.ref } : {}
-  }));
+  };
 }
 function githubMatrix(payloads) {
   return { include: [...payloads] };
@@ -36380,14 +36464,14 @@ function checkResource(r, v) {
 }
 
 // src/trial/result-file.ts
-import { lstatSync, mkdirSync as mkdirSync5, readdirSync as readdirSync3, readFileSync as readFileSync6, statSync, writeFileSync as writeFileSync4 } from "node:fs";
-import { basename, dirname as dirname3, join as join4 } from "node:path";
+import { lstatSync, mkdirSync as mkdirSync6, readdirSync as readdirSync3, readFileSync as readFileSync6, statSync, writeFileSync as writeFileSync4 } from "node:fs";
+import { basename, dirname as dirname4, join as join6 } from "node:path";
 function resultFileName(ref) {
   return `result-${runKey(ref)}.json`;
 }
 function writeResultFile(dir, study, attempt) {
-  mkdirSync5(dir, { recursive: true });
-  const path = join4(dir, resultFileName({ trial: attempt.trialId, attempt: attempt.attempt, member: attempt.member }));
+  mkdirSync6(dir, { recursive: true });
+  const path = join6(dir, resultFileName({ trial: attempt.trialId, attempt: attempt.attempt, member: attempt.member }));
   const result = { version: RESULT_VERSION, study, ...attempt };
   writeFileSync4(path, `${JSON.stringify(result, null, 2)}
 `);
@@ -36454,7 +36538,7 @@ async function runTrialJob(spec, log, signal) {
     attempt: payload.attempt,
     params: payload.params,
     argv: splitCommand(config2.command),
-    cwd: resolve3(dirname4(loaded.file), config2.workdir ?? "."),
+    cwd: resolve4(dirname5(loaded.file), config2.workdir ?? "."),
     outputDir: spec.outputDir,
     config: config2,
     signal,
@@ -36478,7 +36562,7 @@ function outcomeLine(config2, attempt) {
 }
 function resumeLine(resume, dir) {
   const from = `${runLabel({ trialId: resume.trial, attempt: resume.attempt, member: resume.member })}${resume.run !== void 0 ? ` (run ${resume.run})` : ""}`;
-  const found = existsSync4(dir) && readdirSync4(dir).length > 0;
+  const found = existsSync5(dir) && readdirSync4(dir).length > 0;
   return found ? `continues the checkpoint of ${from}` : `continues ${from}, but no checkpoint of it was downloaded (the workload may not save one, or the artifact expired): starting from scratch`;
 }
 
@@ -36611,13 +36695,13 @@ function buildProgram() {
     const { config: config2 } = load(file2);
     const paths = studyPaths(file2, config2, flags.stateDir);
     const study = openStudy({ config: config2, paths, resume: true, fresh: false });
-    const plan = planRound(config2, study);
+    const plan = startRound(config2, study);
     if (plan.kind === "done") {
       if (flags.json) console.log(JSON.stringify(githubMatrix([])));
       else console.log(`nothing to run: ${plan.stop.message}`);
       return;
     }
-    const matrix = githubMatrix(payloadsFor(config2, plan.study, plan.round, plan.runs));
+    const matrix = githubMatrix(plan.jobs.map((job) => payloadOf(config2.name, plan.round, job)));
     if (flags.json) {
       console.log(JSON.stringify(matrix));
       return;
@@ -36713,7 +36797,7 @@ state:  ${paths.state}`);
     else {
       const { config: config2 } = load(target);
       const paths = studyPaths(target, config2, flags.stateDir);
-      if (!existsSync5(paths.state))
+      if (!existsSync6(paths.state))
         throw new StateError(`no study saved at ${paths.state} yet: run  matrix-tune run ${target}`);
       study = readStudy(paths.state);
     }

@@ -7,13 +7,14 @@ import * as core from "@actions/core";
 import type { Overrides } from "../config/overrides.ts";
 import type { Config } from "../config/schema.ts";
 import { trustedSettingsLine } from "../config/trusted.ts";
-import { type Plan, planRound } from "../engine/plan.ts";
-import { addReferenceRun } from "../engine/reference.ts";
+import { finishRound, type OpenRound, withReference } from "../driver/round.ts";
 import { runLabel } from "../github/job-names.ts";
-import { githubMatrix, payloadsFor } from "../trial/payload.ts";
+import { githubMatrix, type TrialPayload } from "../trial/payload.ts";
 import { loadActionConfig } from "./config.ts";
+import { actionsLog } from "./log.ts";
+import { matrixBackend, resultsIn } from "./matrix.ts";
 import { setDoneOutputs } from "./outputs.ts";
-import { mergeResultFiles, readOrCreateStudy, saveStudy } from "./state.ts";
+import { readOrCreateStudy, saveStudy } from "./state.ts";
 
 export interface PlanInputs {
   config: string;
@@ -29,8 +30,6 @@ export interface PlanInputs {
   trusted?: string;
 }
 
-type RoundPlan = Extract<Plan, { kind: "round" }>;
-
 export async function plan(inputs: PlanInputs): Promise<void> {
   const { config } = loadActionConfig(inputs.config, inputs.overrides, inputs.trusted);
   core.setOutput("fork", String(inputs.fork));
@@ -42,12 +41,12 @@ export async function plan(inputs: PlanInputs): Promise<void> {
       );
     core.notice(trustedSettingsLine(inputs.trusted ?? ""), { title: "matrix-tune" });
   }
-  let study = readOrCreateStudy(inputs.stateDir, config);
-  const { study: merged, merged: count } = mergeResultFiles(study, inputs.resultsDir);
-  if (count > 0) core.info(`recorded ${count} results left by an unfinished round`);
-  study = merged;
+  const study = readOrCreateStudy(inputs.stateDir, config, actionsLog);
+  // A cancelled round's results are recorded before its unfinished runs are planned again.
+  const leftovers = resultsIn(study, inputs.resultsDir, actionsLog);
+  if (leftovers.length > 0) core.info(`recorded ${leftovers.length} results left by an unfinished round`);
+  let { next } = finishRound(config, study, { attempts: leftovers });
 
-  let next = planRound(config, study);
   const runner = Array.isArray(config.runs_on) ? config.runs_on : [config.runs_on];
   core.setOutput("study-id", config.name);
   core.setOutput("runner", JSON.stringify(runner));
@@ -63,10 +62,14 @@ export async function plan(inputs: PlanInputs): Promise<void> {
   core.setOutput("baseline-run-id", baseline ? String(baseline) : "");
   if (baseline) core.info(`the base branch's latest study is in run ${baseline}`);
   else if (config.compare === "base" && next.round === 1 && !next.resumed && inputs.findBaseSha)
-    next = await withReference(config, next, inputs.findBaseSha);
+    next = await referenceOnBase(config, next, inputs.findBaseSha);
   saveStudy(inputs.stateDir, next.study);
   if (next.note) core.notice(next.note, { title: "matrix-tune" });
-  const payloads = payloadsFor(config, next.study, next.round, next.runs);
+  let payloads: TrialPayload[] = [];
+  const emit = (p: TrialPayload[]) => {
+    payloads = p;
+  };
+  matrixBackend({ log: actionsLog, resultsDir: inputs.resultsDir, emit }).dispatch(next, () => {});
   core.setOutput("matrix", JSON.stringify(githubMatrix(payloads)));
   core.setOutput("round", String(next.round));
   core.setOutput("done", "false");
@@ -83,7 +86,7 @@ export async function plan(inputs: PlanInputs): Promise<void> {
  * With no study on the base branch, the defaults run on its commit beside the
  * first round, so that the pull request still has something to compare with.
  */
-async function withReference(config: Config, next: RoundPlan, findSha: () => Promise<string>): Promise<RoundPlan> {
+async function referenceOnBase(config: Config, next: OpenRound, findSha: () => Promise<string>): Promise<OpenRound> {
   let sha: string;
   try {
     sha = await findSha();
@@ -91,18 +94,16 @@ async function withReference(config: Config, next: RoundPlan, findSha: () => Pro
     core.warning(`no reference run on the base branch: ${(err as Error).message}`);
     return next;
   }
-  const added = addReferenceRun(config, next.study, sha);
+  const added = withReference(config, next, sha);
   if (added.kind === "skipped") {
     core.info(`the base branch has no study to compare with, and ${added.reason}`);
     return next;
   }
-  const trial = added.runs[0]!.trialId;
   core.info(
-    `the base branch has no study to compare with: trial ${trial} runs the config's defaults on its commit ${sha.slice(0, 7)} as a reference`,
+    `the base branch has no study to compare with: trial ${added.trial} runs the config's defaults on its commit ${sha.slice(0, 7)} as a reference`,
   );
-  return { ...next, study: added.study, runs: [...next.runs, ...added.runs] };
+  return added.round;
 }
-
 /** The comparison is a bonus: failing to find the base study must not stop the round. */
 async function lookUpBaseline(inputs: PlanInputs, config: Config): Promise<number | undefined> {
   if (!inputs.findBaseline) return undefined;

@@ -13,21 +13,22 @@ import { compareStudies, compareWithReference } from "../compare/studies.ts";
 import type { Overrides } from "../config/overrides.ts";
 import type { Config } from "../config/schema.ts";
 import { trustedSettingsLine } from "../config/trusted.ts";
-import { planRound } from "../engine/plan.ts";
+import { finishRound } from "../driver/round.ts";
 import { call, type GitHubClient } from "../github/client.ts";
 import { findComment, studyMarker, writeComment } from "../github/comments.ts";
 import { dispatchWorkflow } from "../github/dispatch.ts";
-import { runLabel } from "../github/job-names.ts";
-import { listTrialJobs, type TrialJob } from "../github/jobs.ts";
+import { listTrialJobs } from "../github/jobs.ts";
 import type { Repo } from "../github/repo.ts";
 import { renderComparison } from "../report/comparison.ts";
 import { COMMENT_LIMIT, markdownReport } from "../report/markdown.ts";
-import type { Attempt, Study } from "../study/schema.ts";
+import type { Study } from "../study/schema.ts";
 import { readStudy } from "../study/store.ts";
-import { type Run, recordAttempt, referenceTrial, unfinishedRuns, withStop } from "../study/study.ts";
+import { referenceTrial } from "../study/study.ts";
 import { loadActionConfig } from "./config.ts";
+import { actionsLog } from "./log.ts";
+import { matrixBackend } from "./matrix.ts";
 import { setDoneOutputs } from "./outputs.ts";
-import { mergeResultFiles, readOrCreateStudy, STATE_FILE, saveStudy } from "./state.ts";
+import { readOrCreateStudy, STATE_FILE, saveStudy } from "./state.ts";
 
 export interface ReportInputs {
   config: string;
@@ -54,47 +55,6 @@ export interface ReportInputs {
   /** The study runs a fork's code: its trusted settings come from `trusted`, the default branch's config. */
   fork: boolean;
   trusted?: string;
-}
-
-function lostAttempt(run: Run, job: TrialJob | undefined): Attempt {
-  const reason = job
-    ? `the trial job ended (${job.conclusion ?? job.status}) without leaving a readable result; see its log`
-    : "no trial job of this run ran it (the matrix may have been cut short)";
-  return {
-    status: "failed",
-    reason,
-    trialId: run.trialId,
-    attempt: run.attempt,
-    ...(run.member !== undefined ? { member: run.member } : {}),
-    durationMs: 0,
-    exitCode: null,
-    signal: null,
-    metrics: {},
-    intermediate: [],
-    logTail: "",
-    ...(job ? { jobUrl: job.url, runner: job.runner } : {}),
-  };
-}
-
-/**
- * Records the round's results and a failed attempt for every run (each member
- * on its own) that left none. Each attempt keeps the id of the workflow run
- * that ran it: a later round that continues it downloads its checkpoint from there.
- */
-export function gatherRound(planned: Study, resultsDir: string, jobs: readonly TrialJob[], runId: number): Study {
-  const jobOf = (run: Run) =>
-    jobs.find((j) => j.trialId === run.trialId && j.attempt === run.attempt && j.member === run.member);
-  // The link in the comment is the job GitHub lists for the run, never one a file names.
-  let { study } = mergeResultFiles(planned, resultsDir, ({ jobUrl: _, ...a }) => {
-    const job = jobOf(a);
-    return { ...a, runId, ...(job ? { jobUrl: job.url } : {}) };
-  });
-  for (const run of unfinishedRuns(study)) {
-    const job = jobOf(run);
-    core.warning(`${runLabel(run)} left no result${job ? `: ${job.url}` : ""}`);
-    study = recordAttempt(study, { ...lostAttempt(run, job), runId });
-  }
-  return study;
 }
 
 /** The comparison with the base branch's study, when its state was downloaded. */
@@ -145,9 +105,13 @@ async function headMovedNote(inputs: ReportInputs): Promise<string | undefined> 
 
 export async function report(inputs: ReportInputs): Promise<void> {
   const { config } = loadActionConfig(inputs.config, inputs.overrides, inputs.trusted);
-  const planned = readOrCreateStudy(inputs.stateDir, config);
-  const jobs = await listTrialJobs(inputs.client, inputs.repo, inputs.runId);
-  let study = gatherRound(planned, inputs.resultsDir, jobs, inputs.runId);
+  const planned = readOrCreateStudy(inputs.stateDir, config, actionsLog);
+  const outcomes = await matrixBackend({
+    log: actionsLog,
+    resultsDir: inputs.resultsDir,
+    runId: inputs.runId,
+    listJobs: () => listTrialJobs(inputs.client, inputs.repo, inputs.runId),
+  }).gather({ study: planned });
 
   const marker = studyMarker(config.name);
   const existing =
@@ -155,18 +119,13 @@ export async function report(inputs: ReportInputs): Promise<void> {
       ? await findComment(inputs.client, inputs.repo, inputs.pr, marker, inputs.botLogin)
       : undefined;
   const bot = readBotState(existing?.body);
-
-  // Ask the engine whether another round follows; its planned round is not kept,
-  // since the next plan job computes the same one from the same state.
-  let next = planRound(config, study);
-  if (next.kind === "round" && bot?.status === "stopping") {
-    const stop = {
-      code: "stopped" as const,
-      message: `stopped with /tune stop by @${bot.stopRequestedBy ?? bot.requestedBy}`,
-    };
-    next = { kind: "done", study: withStop(study, stop), stop };
-  }
-  if (next.kind === "done") study = next.study;
+  // The next round is the plan job's to open, from the state saved here.
+  const { study, next } = finishRound(config, planned, {
+    ...outcomes,
+    ...(bot?.status === "stopping"
+      ? { stopRequested: `stopped with /tune stop by @${bot.stopRequestedBy ?? bot.requestedBy}` }
+      : {}),
+  });
   saveStudy(inputs.stateDir, study);
 
   const linkFor = (t: Study["trials"][number]) => t.attempts[t.attempts.length - 1]?.jobUrl;

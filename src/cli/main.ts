@@ -9,9 +9,10 @@ import { ConfigError } from "../config/errors.ts";
 import { type LoadedConfig, loadConfig } from "../config/load.ts";
 import { applyOverrides, OverrideError } from "../config/overrides.ts";
 import { type Config, devicesSchema, STRATEGIES } from "../config/schema.ts";
-import { planRound } from "../engine/plan.ts";
+import { startRound } from "../driver/round.ts";
+import { studyPaths } from "../local/paths.ts";
 import { createProgress } from "../local/progress.ts";
-import { openStudy, runLocalStudy, studyPaths } from "../local/run.ts";
+import { openStudy, runLocalStudy } from "../local/run.ts";
 import { concurrencyText } from "../local/slots.ts";
 import { sparkline } from "../report/chart.ts";
 import { studyJson } from "../report/json.ts";
@@ -22,7 +23,7 @@ import { resultsTable } from "../report/table.ts";
 import type { Study } from "../study/schema.ts";
 import { readStudy, StateError } from "../study/store.ts";
 import { readTrialSpec, runTrialJob } from "../trial/job.ts";
-import { githubMatrix, PayloadError, payloadsFor } from "../trial/payload.ts";
+import { githubMatrix, PayloadError, payloadOf } from "../trial/payload.ts";
 import { describeConfig } from "./describe.ts";
 
 /** Exit codes, documented in the README. */
@@ -124,13 +125,13 @@ export function buildProgram(): Command {
       const { config } = load(file);
       const paths = studyPaths(file, config, flags.stateDir);
       const study = openStudy({ config, paths, resume: true, fresh: false });
-      const plan = planRound(config, study);
+      const plan = startRound(config, study);
       if (plan.kind === "done") {
         if (flags.json) console.log(JSON.stringify(githubMatrix([])));
         else console.log(`nothing to run: ${plan.stop.message}`);
         return;
       }
-      const matrix = githubMatrix(payloadsFor(config, plan.study, plan.round, plan.runs));
+      const matrix = githubMatrix(plan.jobs.map((job) => payloadOf(config.name, plan.round, job)));
       if (flags.json) {
         console.log(JSON.stringify(matrix));
         return;

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import type { Config } from "../config/schema.ts";
-import { jobsFor, runKey } from "../engine/jobs.ts";
+import { type Job, jobsFor, runKey } from "../engine/jobs.ts";
 import { checkParams } from "../space/check.ts";
 import { buildSpace } from "../space/space.ts";
 import { pruneRuleSchema } from "../strategy/prune.ts";
@@ -46,9 +46,14 @@ export const trialPayloadSchema = z.object({
 export type TrialPayload = z.infer<typeof trialPayloadSchema>;
 
 export function payloadsFor(config: Config, study: Study, round: number, runs: readonly Run[]): TrialPayload[] {
-  return jobsFor(config, study, runs).map((job) => ({
+  return jobsFor(config, study, runs).map((job) => payloadOf(study.name, round, job));
+}
+
+/** The matrix entry that runs `job` of the study's round `round`. */
+export function payloadOf(study: string, round: number, job: Job): TrialPayload {
+  return {
     v: PAYLOAD_VERSION,
-    study: study.name,
+    study,
     round,
     trial: job.trialId,
     attempt: job.attempt,
@@ -68,7 +73,7 @@ export function payloadsFor(config: Config, study: Study, round: number, runs: r
       : {}),
     ...(job.prune ? { prune: job.prune } : {}),
     ...(job.ref ? { ref: job.ref } : {}),
-  }));
+  };
 }
 
 /** The strategy matrix as `fromJSON` expects it in a workflow. */

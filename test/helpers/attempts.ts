@@ -1,5 +1,5 @@
 /** Finished attempts for engine tests, without a process: what a trial runner would have recorded. */
-import { succeeded } from "../../bench/harness.ts";
+import { evaluatedAttempt } from "../../src/driver/in-process.ts";
 import type { Attempt } from "../../src/study/schema.ts";
 
 /** A value (succeeded), or how the run ended otherwise. */
@@ -13,19 +13,12 @@ export function runAttempt(
   v: Outcome,
   runId?: number,
 ): Attempt {
-  // The benchmark's in-process attempt, with the run's member and workflow run added.
-  const {
-    status: _,
-    value,
-    ...common
-  } = succeeded(trialId, attempt, typeof v === "number" ? v : 0) as Extract<Attempt, { status: "succeeded" }>;
-  const run = {
-    ...common,
+  const evaluation =
+    v === "fail" ? { failed: "exited with code 1" } : v === "prune" ? { pruned: "pruned at step 2", value: 9 } : v;
+  // The in-process backend's attempt, with a duration and the workflow run added.
+  return {
+    ...evaluatedAttempt({ trialId, attempt, member: index }, evaluation),
     durationMs: 1,
-    ...(index !== undefined ? { member: index } : {}),
     ...(runId !== undefined ? { runId } : {}),
   };
-  if (v === "fail") return { ...run, status: "failed", reason: "exited with code 1", exitCode: 1 };
-  if (v === "prune") return { ...run, status: "pruned", reason: "pruned at step 2", value: 9 };
-  return { ...run, status: "succeeded", value };
 }

@@ -1,38 +1,22 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Config } from "../../src/config/schema.ts";
-import { planRound } from "../../src/engine/plan.ts";
 import { buildSpace, paramsKey } from "../../src/space/space.ts";
 import { logExpectedImprovement, logH } from "../../src/strategy/bayes/acquisition.ts";
 import { type Data, defaultPriors, negLogPosterior, Posterior } from "../../src/strategy/bayes/gp.ts";
 import { bayesStrategy } from "../../src/strategy/bayes/index.ts";
 import { cholesky, choleskyInverse, rowStart } from "../../src/strategy/bayes/linalg.ts";
 import type { Study, Trial } from "../../src/study/schema.ts";
-import { bestTrial, createStudy, recordAttempt } from "../../src/study/study.ts";
+import { bestTrial } from "../../src/study/study.ts";
 import { erfc } from "../../src/util/normal.ts";
 import { configFrom, MIXED_SPACE } from "../helpers/config.ts";
+import { simulateStudy } from "../helpers/simulate.ts";
 
 const outcome = { durationMs: 1, exitCode: 0, signal: null, metrics: {}, intermediate: [], logTail: "" };
 
 /** Runs a study to completion; `f` returns a value, or undefined for a trial that fails. */
-function simulate(config: Config, f: (p: Record<string, unknown>) => number | undefined): Study {
-  let study = createStudy(config);
-  for (;;) {
-    const plan = planRound(config, study);
-    study = plan.study;
-    if (plan.kind === "done") return study;
-    for (const run of plan.runs) {
-      const value = f(study.trials[run.trialId]!.params);
-      const ids = { trialId: run.trialId, attempt: run.attempt };
-      study = recordAttempt(
-        study,
-        value === undefined
-          ? { status: "failed", reason: "crashed", ...ids, ...outcome }
-          : { status: "succeeded", value, ...ids, ...outcome },
-      );
-    }
-  }
-}
+const simulate = async (config: Config, f: (p: Record<string, unknown>) => number | undefined): Promise<Study> =>
+  (await simulateStudy(config, (t) => f(t.params))).study;
 
 const continuous = (strategy: string, seed: number, goal = "minimize") =>
   configFrom(`
@@ -191,8 +175,8 @@ describe("bayes: proposals", () => {
     (p.optimizer === "adam" ? 0 : 0.5) +
     (p.optimizer === "sgd" ? (Number(p.momentum) - 0.9) ** 2 : 0);
 
-  it("respects bounds, steps, integer types and conditions, and never repeats", () => {
-    const study = simulate(mixed, mixedObjective);
+  it("respects bounds, steps, integer types and conditions, and never repeats", async () => {
+    const study = await simulate(mixed, mixedObjective);
     assert.equal(study.trials.length, 32);
     for (const { params: p } of study.trials) {
       assert.ok(Number(p.lr) >= 1e-4 && Number(p.lr) <= 1);
@@ -209,15 +193,15 @@ describe("bayes: proposals", () => {
     assert.equal(new Set(keys).size, keys.length);
   });
 
-  it("is deterministic: the same seed gives the same trials, another seed others", () => {
-    const a = simulate(continuous("bayes", 3), quadratic).trials.map((t) => t.params);
-    const b = simulate(continuous("bayes", 3), quadratic).trials.map((t) => t.params);
-    const c = simulate(continuous("bayes", 4), quadratic).trials.map((t) => t.params);
+  it("is deterministic: the same seed gives the same trials, another seed others", async () => {
+    const a = (await simulate(continuous("bayes", 3), quadratic)).trials.map((t) => t.params);
+    const b = (await simulate(continuous("bayes", 3), quadratic)).trials.map((t) => t.params);
+    const c = (await simulate(continuous("bayes", 4), quadratic)).trials.map((t) => t.params);
     assert.deepEqual(a, b);
     assert.notDeepEqual(a, c);
   });
 
-  it("uses up a small discrete space without repeats, then stops as exhausted", () => {
+  it("uses up a small discrete space without repeats, then stops as exhausted", async () => {
     const small = configFrom(`
 name: t
 command: [x]
@@ -228,24 +212,24 @@ parameters:
   a: {type: categorical, values: [1, 2, 3]}
   b: {type: int, min: 0, max: 3}
 `);
-    const study = simulate(small, (p) => Number(p.a) * Number(p.b));
+    const study = await simulate(small, (p) => Number(p.a) * Number(p.b));
     const keys = study.trials.map((t) => paramsKey(t.params));
     assert.equal(new Set(keys).size, keys.length);
     assert.equal(study.trials.length, 12);
     assert.equal(study.stop?.code, "exhausted");
   });
 
-  it("survives a constant objective", () => {
-    const study = simulate(continuous("bayes", 1), () => 42);
+  it("survives a constant objective", async () => {
+    const study = await simulate(continuous("bayes", 1), () => 42);
     const keys = study.trials.map((t) => paramsKey(t.params));
     assert.equal(study.trials.length, 24);
     assert.equal(new Set(keys).size, keys.length);
   });
 
-  it("steers away from where trials failed", () => {
+  it("steers away from where trials failed", async () => {
     // A third of the x range fails; the optimum (x = 1.3) lies close to it.
     for (const seed of [0, 1, 2]) {
-      const study = simulate(continuous("bayes", seed), (p) => (Number(p.x) > 2 ? undefined : quadratic(p)));
+      const study = await simulate(continuous("bayes", seed), (p) => (Number(p.x) > 2 ? undefined : quadratic(p)));
       const keys = study.trials.map((t) => paramsKey(t.params));
       assert.equal(new Set(keys).size, keys.length);
       assert.equal(study.trials.length, 24);
@@ -280,15 +264,15 @@ parameters:
     assert.equal(new Set(second.map(paramsKey)).size, 4);
   });
 
-  it("beats random search on a quadratic on every seed, minimizing and maximizing", () => {
+  it("beats random search on a quadratic on every seed, minimizing and maximizing", async () => {
     for (const seed of [0, 1, 2, 3, 4]) {
       for (const goal of ["minimize", "maximize"] as const) {
         const sign = goal === "minimize" ? 1 : -1;
         const f = (p: Record<string, unknown>) => sign * quadratic(p);
-        const best = (strategy: string) =>
-          quadratic(bestTrial(simulate(continuous(strategy, seed, goal), f), goal)!.params);
-        const bayes = best("bayes");
-        const random = best("random");
+        const best = async (strategy: string) =>
+          quadratic(bestTrial(await simulate(continuous(strategy, seed, goal), f), goal)!.params);
+        const bayes = await best("bayes");
+        const random = await best("random");
         assert.ok(bayes < random, `seed ${seed} ${goal}: bayes ${bayes} vs random ${random}`);
       }
     }

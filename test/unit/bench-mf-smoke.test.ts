@@ -17,9 +17,9 @@ describe("multi-fidelity benchmark", () => {
     assert.ok(curveShape({ ...SGD_DEEP, lr: 1 }).diverged, "far too large a learning rate stays at chance");
   });
 
-  it("every method spends the epoch budget, hyperband's promotions paying only the extra epochs", () => {
+  it("every method spends the epoch budget, hyperband's promotions paying only the extra epochs", async () => {
     const opts = { seed: 1, budget: 400, parallel: 4 };
-    const traces = METHODS.map((m) => runCurveStudy(CURVES, m, opts));
+    const traces = await Promise.all(METHODS.map((m) => runCurveStudy(CURVES, m, opts)));
     for (const t of traces) {
       assert.ok(t.spent >= opts.budget && t.spent < opts.budget + CURVES.resource.max, t.method);
       assert.equal(t.events.at(-1)!.spent, t.spent);

@@ -5,9 +5,9 @@ import { parsePeers } from "../../bench/peers.ts";
 import { problemNamed } from "../../bench/problems.ts";
 
 describe("benchmark harness", () => {
-  it("keeps the regret as the best value so far minus the optimum, clipped at 0, never increasing", () => {
+  it("keeps the regret as the best value so far minus the optimum, clipped at 0, never increasing", async () => {
     const problem = problemNamed("branin");
-    const runs = [0, 1].map((seed) => runStudy(problem, "random", 1, seed));
+    const runs = await Promise.all([0, 1].map((seed) => runStudy(problem, "random", 1, seed)));
     for (const run of runs) {
       assert.equal(run.values.length, problem.budget);
       assert.equal(run.regret.length, problem.budget);

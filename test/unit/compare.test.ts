@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { succeeded } from "../../bench/harness.ts";
 import {
   type Comparison,
   compareSamples,
@@ -10,6 +9,7 @@ import {
 } from "../../src/compare/compare.ts";
 import { incompleteBeta, lnGamma, sampleStd, tCdf, tQuantile, welchInterval } from "../../src/compare/stats.ts";
 import { compareStudies } from "../../src/compare/studies.ts";
+import { evaluatedAttempt } from "../../src/driver/in-process.ts";
 import { renderComparison } from "../../src/report/comparison.ts";
 import { createStudy, openRound, recordAttempt } from "../../src/study/study.ts";
 import { mean } from "../../src/util/mean.ts";
@@ -322,7 +322,10 @@ repeats: ${repeats}
     ).study;
     for (const [id, vs] of values.entries())
       for (const [member, v] of vs.entries())
-        st = recordAttempt(st, { ...succeeded(id, 1, v), ...(repeats > 1 ? { member } : {}) });
+        st = recordAttempt(st, {
+          ...evaluatedAttempt({ trialId: id, attempt: 1 }, v),
+          ...(repeats > 1 ? { member } : {}),
+        });
     return { config, study: st };
   };
 
@@ -348,7 +351,12 @@ repeats: ${repeats}
     const c = compareStudies(pr.config, { study: pr.study, label: "pr" }, { study: base.study, label: "main" });
     // Trial 0 of the PR has only two of its three members so far: it is still running, not compared.
     assert.equal(c, undefined);
-    const lost = { ...succeeded(0, 1, 0), status: "failed", reason: "exited with code 1", member: 2 } as const;
+    const lost = {
+      ...evaluatedAttempt({ trialId: 0, attempt: 1 }, 0),
+      status: "failed",
+      reason: "exited with code 1",
+      member: 2,
+    } as const;
     const done = recordAttempt(pr.study, lost);
     const c2 = compareStudies(pr.config, { study: done, label: "pr" }, { study: base.study, label: "main" })!;
     assert.equal(c2.candidate.n, 2);

@@ -10,6 +10,7 @@ import type { Attempt, Study, Trial } from "../../src/study/schema.ts";
 import { createStudy, type NewTrial, openRound, recordAttempt, trialValue } from "../../src/study/study.ts";
 import { type Outcome, runAttempt } from "../helpers/attempts.ts";
 import { configFrom } from "../helpers/config.ts";
+import { simulateStudy } from "../helpers/simulate.ts";
 
 const hb = configFrom(`
 name: hb
@@ -338,7 +339,7 @@ describe("hyperband: schedule", () => {
     );
   });
 
-  it("a bracket runs to its last rung, then the brackets of the next iteration open, numbered on", () => {
+  it("a bracket runs to its last rung, then the brackets of the next iteration open, numbered on", async () => {
     const c = cfg();
     let study = createStudy(c);
     const shapes: Record<string, number>[] = [];
@@ -386,27 +387,20 @@ describe("hyperband: schedule", () => {
 /** A synthetic objective: the configuration's quality plus a learning curve in the resource. */
 const loss = (t: Trial) => (Number(t.params.x) - 0.3) ** 2 + (Number(t.params.y) - 0.7) ** 2 + 1 / t.resource!;
 
-/** Runs a study through the engine, as the shells do. */
-function simulate(config: Config, f: (t: Trial) => number | "fail" = loss): { study: Study; notes: string[] } {
-  let study = createStudy(config);
-  const notes: string[] = [];
-  for (;;) {
-    const plan = planRound(config, study);
-    study = plan.study;
-    if (plan.kind === "done") return { study, notes };
-    notes.push(plan.note ?? "");
-    for (const run of plan.runs)
-      study = recordAttempt(study, outcome(run.trialId, run.attempt, f(study.trials[run.trialId]!)));
-  }
-}
+/** Runs a study through the round driver, as the shells do. */
+const simulate = (config: Config, f: (t: Trial) => number | "fail" = loss) =>
+  simulateStudy(config, (t) => {
+    const v = f(t);
+    return v === "fail" ? undefined : v;
+  });
 
 describe("hyperband: whole studies", () => {
-  it("the same seed gives the same study, another seed another", () => {
+  it("the same seed gives the same study, another seed another", async () => {
     const c = cfg({ max_trials: 120, parallel: 16 });
-    const a = simulate(c).study;
-    assert.deepEqual(simulate(c).study, a);
+    const a = (await simulate(c)).study;
+    assert.deepEqual((await simulate(c)).study, a);
     assert.notDeepEqual(
-      simulate({ ...c, seed: 1 }).study.trials.map((t) => t.params),
+      (await simulate({ ...c, seed: 1 })).study.trials.map((t) => t.params),
       a.trials.map((t) => t.params),
     );
     // Two iterations' worth would be 138: after 69 + 40 trials, the 11 left cannot finish the next bracket (17).
@@ -420,9 +414,9 @@ describe("hyperband: whole studies", () => {
   });
 
   for (const sampler of ["random", "bayes", "tpe"] as const)
-    it(`${sampler}: each completed bracket's last rung holds the best configurations of its first rung`, () => {
+    it(`${sampler}: each completed bracket's last rung holds the best configurations of its first rung`, async () => {
       const c = cfg({ max_trials: 160, parallel: 20 }, { sampler });
-      const { study } = simulate(c);
+      const { study } = await simulate(c);
       assert.equal(study.stop?.code, "max_trials");
       const layout = hyperbandBrackets(c.resource!);
       for (let k = 0; k < 4; k++) {
@@ -444,18 +438,18 @@ describe("hyperband: whole studies", () => {
         assert.deepEqual(t.params, study.trials[t.parent!]!.params);
     });
 
-  it("the first round's note describes the brackets; later rounds name their promotions", () => {
-    const { notes } = simulate(cfg({ max_trials: 60, parallel: 30 }));
+  it("the first round's note describes the brackets; later rounds name their promotions", async () => {
+    const { notes } = await simulate(cfg({ max_trials: 60, parallel: 30 }));
     assert.equal(
       notes[0],
       "hyperband with η=3: 4 brackets of (trials×epochs) 27×1→9×3→3×9→1×27, 12×3→4×9→1×27, 6×9→2×27, 4×27; one iteration is 69 trials and 423 epochs. budget.max_trials (60) is less than one iteration, so the later brackets will not run: set it to 69 or more",
     );
     assert.equal(
-      simulate(cfg({ max_trials: 69, parallel: 30 })).notes[0],
+      (await simulate(cfg({ max_trials: 69, parallel: 30 }))).notes[0],
       "hyperband with η=3: 4 brackets of (trials×epochs) 27×1→9×3→3×9→1×27, 12×3→4×9→1×27, 6×9→2×27, 4×27; one iteration is 69 trials and 423 epochs",
     );
     assert.match(
-      simulate(cfg({ max_trials: 20, parallel: 30 })).notes[0]!,
+      (await simulate(cfg({ max_trials: 20, parallel: 30 }))).notes[0]!,
       /\(20\) is less than one iteration, so even the first bracket is cut short: set it to 69 or more$/,
     );
     assert.match(notes[1]!, /^bracket 0 rung 1 \(epochs 3\) continues trials (\d+, ){8}\d+$/);
@@ -485,7 +479,7 @@ budget: {max_trials: 10, parallel: 4}
     assert.match(plan.note ?? "", /^hyperband with η=3: 4 brackets/);
   });
 
-  it("a space smaller than the first rung is still trained up to the full resource", () => {
+  it("a space smaller than the first rung is still trained up to the full resource", async () => {
     const small = configFrom(`
 name: hb
 command: [x]
@@ -497,7 +491,7 @@ parameters:
 budget: {max_trials: 100, parallel: 10}
 `);
     const rank = { a: 4, b: 2, c: 6, d: 1, e: 5, f: 3 } as Record<string, number>;
-    const { study } = simulate(small, (t) => rank[String(t.params.opt)]! + 1 / t.resource!);
+    const { study } = await simulate(small, (t) => rank[String(t.params.opt)]! + 1 / t.resource!);
     assert.equal(study.stop?.code, "exhausted");
     assert.deepEqual(counts(study.trials), { "b0r0@1": 6, "b0r1@3": 2, "b0r2@9": 1, "b0r3@27": 1 });
     assert.deepEqual(
@@ -577,8 +571,8 @@ describe("hyperband: model-based samplers", () => {
       assert.equal(new Set(keys).size, keys.length, "never twice in one round");
     });
 
-  it("bayes plans a study the same way twice", () => {
+  it("bayes plans a study the same way twice", async () => {
     const c = cfg({ max_trials: 50, parallel: 12 }, { sampler: "bayes" });
-    assert.deepEqual(simulate(c).study, simulate(c).study);
+    assert.deepEqual((await simulate(c)).study, (await simulate(c)).study);
   });
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
-import { succeeded } from "../../bench/harness.ts";
+import { evaluatedAttempt } from "../../src/driver/in-process.ts";
 import { planRound } from "../../src/engine/plan.ts";
 import { buildSpace, decode } from "../../src/space/space.ts";
 import { createStudy, openRound, recordAttempt } from "../../src/study/study.ts";
@@ -27,7 +27,10 @@ budget: {max_trials: 3000, parallel: 4}
     [],
   );
   for (const t of study.trials)
-    study = recordAttempt(study, succeeded(t.id, 1, Number(t.params.a) + Number(t.params.b)));
+    study = recordAttempt(
+      study,
+      evaluatedAttempt({ trialId: t.id, attempt: 1 }, Number(t.params.a) + Number(t.params.b)),
+    );
   const plan = planRound(config, study);
   assert.equal(plan.kind, "round");
   assert.match(

@@ -7,7 +7,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { gatherRound } from "../../src/action/report.ts";
+import { matrixBackend } from "../../src/action/matrix.ts";
+import { silentLog } from "../../src/driver/log.ts";
+import { finishRound } from "../../src/driver/round.ts";
 import { planRound } from "../../src/engine/plan.ts";
 import type { TrialJob } from "../../src/github/jobs.ts";
 import { screenResults } from "../../src/study/planned.ts";
@@ -85,8 +87,8 @@ describe("screenResults", () => {
   });
 });
 
-describe("gatherRound", () => {
-  it("links each attempt to the job GitHub lists, never to a link its result file names", () => {
+describe("the matrix backend's gather", () => {
+  it("links each attempt to the job GitHub lists, never to a link its result file names", async () => {
     const dir = mkdtempSync(join(tmpdir(), "mt-gather-"));
     const forged = { jobUrl: "https://example.com/phish", runId: 1 };
     for (const trial of [0, 1]) {
@@ -102,7 +104,8 @@ describe("gatherRound", () => {
       conclusion: "success",
       runner: "gpu-runner-1",
     };
-    const study = gatherRound(roundOne(), dir, [listed], 7);
+    const backend = matrixBackend({ log: silentLog, resultsDir: dir, runId: 7, listJobs: async () => [listed] });
+    const { study } = finishRound(config, roundOne(), await backend.gather({ study: roundOne() }));
     const attempts = study.trials.slice(0, 2).map((t) => t.attempts[0]!);
     assert.deepEqual(
       attempts.map((a) => [a.jobUrl, a.runId]),

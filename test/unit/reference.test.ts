@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { succeeded } from "../../bench/harness.ts";
 import { compareWithReference } from "../../src/compare/studies.ts";
+import { evaluatedAttempt } from "../../src/driver/in-process.ts";
 import { planRound } from "../../src/engine/plan.ts";
 import { addReferenceRun } from "../../src/engine/reference.ts";
 import type { Study } from "../../src/study/schema.ts";
@@ -67,7 +67,7 @@ describe("the reference run on the base branch", () => {
     // The reference scores best of all; the search must still report its own best.
     for (const r of runs)
       study = recordAttempt(study, {
-        ...succeeded(r.trialId, r.attempt, r.trialId === 2 ? 0.99 : 0.5 + r.trialId / 10),
+        ...evaluatedAttempt({ trialId: r.trialId, attempt: r.attempt }, r.trialId === 2 ? 0.99 : 0.5 + r.trialId / 10),
         member: r.member,
       });
     assert.equal(bestTrial(study, "maximize")?.id, 1);
@@ -84,7 +84,7 @@ describe("the reference run on the base branch", () => {
     const values: Record<number, number[]> = { 0: [0.9, 0.91, 0.9], 1: [0.95, 0.96, 0.955], 2: [0.8, 0.81, 0.79] };
     for (const r of runs)
       study = recordAttempt(study, {
-        ...succeeded(r.trialId, r.attempt, values[r.trialId]![r.member!]!),
+        ...evaluatedAttempt({ trialId: r.trialId, attempt: r.attempt }, values[r.trialId]![r.member!]!),
         member: r.member,
       });
     const c = compareWithReference(config, { study, label: "this pull request" }, "main")!;

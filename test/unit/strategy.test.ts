@@ -1,29 +1,17 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Config } from "../../src/config/schema.ts";
-import { planRound } from "../../src/engine/plan.ts";
 import { buildSpace, paramsKey } from "../../src/space/space.ts";
 import { type ProposingStrategy, strategyFor } from "../../src/strategy/registry.ts";
 import type { Study } from "../../src/study/schema.ts";
-import { createStudy, recordAttempt } from "../../src/study/study.ts";
-import { runAttempt } from "../helpers/attempts.ts";
 import { configFrom, MIXED_SPACE } from "../helpers/config.ts";
+import { simulateStudy } from "../helpers/simulate.ts";
 
 const mixed = configFrom(MIXED_SPACE);
 
 /** Runs a study to completion with an objective computed in-process. */
-function simulate(config: Config, f: (p: Record<string, unknown>) => number): Study {
-  let study = createStudy(config);
-  for (;;) {
-    const plan = planRound(config, study);
-    study = plan.study;
-    if (plan.kind === "done") return study;
-    for (const run of plan.runs) {
-      const value = f(study.trials[run.trialId]!.params);
-      study = recordAttempt(study, runAttempt(run.trialId, run.attempt, undefined, value));
-    }
-  }
-}
+const simulate = async (config: Config, f: (p: Record<string, unknown>) => number): Promise<Study> =>
+  (await simulateStudy(config, (t) => f(t.params))).study;
 
 const withStrategy = (
   config: Config,
@@ -37,18 +25,18 @@ const withStrategy = (
 
 describe("strategies", () => {
   for (const name of ["random", "sobol"] as const) {
-    it(`${name}: the same seed gives the same trials, another seed others`, () => {
+    it(`${name}: the same seed gives the same trials, another seed others`, async () => {
       const config = withStrategy(mixed, name, { max_trials: 12, parallel: 4 });
-      const a = simulate(config, () => 1).trials.map((t) => t.params);
-      const b = simulate(config, () => 1).trials.map((t) => t.params);
-      const c = simulate({ ...config, seed: 1 }, () => 1).trials.map((t) => t.params);
+      const a = (await simulate(config, () => 1)).trials.map((t) => t.params);
+      const b = (await simulate(config, () => 1)).trials.map((t) => t.params);
+      const c = (await simulate({ ...config, seed: 1 }, () => 1)).trials.map((t) => t.params);
       assert.deepEqual(a, b);
       assert.notDeepEqual(a, c);
     });
 
-    it(`${name}: trials do not depend on how they were batched into rounds`, () => {
-      const one = simulate(withStrategy(mixed, name, { max_trials: 12, parallel: 1 }), () => 1);
-      const four = simulate(withStrategy(mixed, name, { max_trials: 12, parallel: 4 }), () => 1);
+    it(`${name}: trials do not depend on how they were batched into rounds`, async () => {
+      const one = await simulate(withStrategy(mixed, name, { max_trials: 12, parallel: 1 }), () => 1);
+      const four = await simulate(withStrategy(mixed, name, { max_trials: 12, parallel: 4 }), () => 1);
       assert.deepEqual(
         one.trials.map((t) => t.params),
         four.trials.map((t) => t.params),
@@ -57,7 +45,7 @@ describe("strategies", () => {
       assert.equal(four.rounds.length, 3);
     });
 
-    it(`${name}: never repeats a configuration, and stops when a small space is used up`, () => {
+    it(`${name}: never repeats a configuration, and stops when a small space is used up`, async () => {
       const small = configFrom(`
 name: t
 command: [x]
@@ -68,7 +56,7 @@ parameters:
   a: {type: categorical, values: [1, 2, 3]}
   b: {type: int, min: 0, max: 2}
 `);
-      const study = simulate(small, () => 1);
+      const study = await simulate(small, () => 1);
       const keys = study.trials.map((t) => paramsKey(t.params));
       assert.equal(new Set(keys).size, keys.length);
       assert.equal(study.trials.length, 9);
@@ -106,7 +94,7 @@ parameters:
     );
   });
 
-  it("grid: runs every point once, in order, then stops as exhausted", () => {
+  it("grid: runs every point once, in order, then stops as exhausted", async () => {
     const config = configFrom(`
 name: t
 command: [x]
@@ -117,7 +105,7 @@ parameters:
   a: {type: int, min: 1, max: 3}
   b: {type: categorical, values: [p, q]}
 `);
-    const study = simulate(config, (p) => Number(p.a));
+    const study = await simulate(config, (p) => Number(p.a));
     assert.deepEqual(
       study.trials.map((t) => `${t.params.a}${t.params.b}`),
       ["1p", "1q", "2p", "2q", "3p", "3q"],
@@ -125,9 +113,9 @@ parameters:
     assert.equal(study.stop?.code, "exhausted");
   });
 
-  it("every proposal is a valid configuration of the mixed space", () => {
+  it("every proposal is a valid configuration of the mixed space", async () => {
     for (const name of ["random", "sobol"] as const) {
-      const study = simulate(withStrategy(mixed, name, { max_trials: 60, parallel: 8 }), () => 1);
+      const study = await simulate(withStrategy(mixed, name, { max_trials: 60, parallel: 8 }), () => 1);
       for (const { params: p } of study.trials) {
         assert.ok(Number(p.lr) >= 1e-4 && Number(p.lr) <= 1);
         assert.ok([0, 0.1, 0.2, 0.3, 0.4, 0.5].includes(Number(p.dropout)));

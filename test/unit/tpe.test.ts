@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Config } from "../../src/config/schema.ts";
-import { planRound } from "../../src/engine/plan.ts";
 import { buildSpace, decode, type Params, paramsKey } from "../../src/space/space.ts";
 import type { Strategy } from "../../src/strategy/strategy.ts";
 import { geometryOf } from "../../src/strategy/tpe/geometry.ts";
@@ -10,6 +9,7 @@ import type { Study } from "../../src/study/schema.ts";
 import { bestTrial, createStudy, openRound, recordAttempt, trialValue } from "../../src/study/study.ts";
 import { runAttempt } from "../helpers/attempts.ts";
 import { configFrom, MIXED_SPACE } from "../helpers/config.ts";
+import { simulateStudy } from "../helpers/simulate.ts";
 
 /** The objective of a trial, or undefined to record it as failed. */
 type Objective = (p: Params, id: number) => number | undefined;
@@ -18,17 +18,9 @@ function record(study: Study, trialId: number, attempt: number, value: number | 
   return recordAttempt(study, runAttempt(trialId, attempt, undefined, value ?? "fail"));
 }
 
-/** Runs a study through the engine, as the shells do. */
-function simulate(config: Config, f: Objective): Study {
-  let study = createStudy(config);
-  for (;;) {
-    const plan = planRound(config, study);
-    study = plan.study;
-    if (plan.kind === "done") return study;
-    for (const run of plan.runs)
-      study = record(study, run.trialId, run.attempt, f(study.trials[run.trialId]!.params, run.trialId));
-  }
-}
+/** Runs a study through the round driver, as the shells do. */
+const simulate = async (config: Config, f: Objective): Promise<Study> =>
+  (await simulateStudy(config, (t) => f(t.params, t.id))).study;
 
 /** Runs a study with a strategy that is not registered (a TPE variant), rounds of `q`. */
 function simulateWith(strategy: Strategy, config: Config, q: number, f: Objective): Study {
@@ -106,15 +98,15 @@ describe("tpe", () => {
     });
   }
 
-  it("the same study and seed give the same trials; another seed gives others", () => {
-    const a = simulate(mixed, mixedLoss).trials.map((t) => t.params);
-    const b = simulate(mixed, mixedLoss).trials.map((t) => t.params);
-    const c = simulate({ ...mixed, seed: 1 }, mixedLoss).trials.map((t) => t.params);
+  it("the same study and seed give the same trials; another seed gives others", async () => {
+    const a = (await simulate(mixed, mixedLoss)).trials.map((t) => t.params);
+    const b = (await simulate(mixed, mixedLoss)).trials.map((t) => t.params);
+    const c = (await simulate({ ...mixed, seed: 1 }, mixedLoss)).trials.map((t) => t.params);
     assert.deepEqual(a, b);
     assert.notDeepEqual(a, c);
   });
 
-  it("never repeats a configuration, and stops when a small space is used up", () => {
+  it("never repeats a configuration, and stops when a small space is used up", async () => {
     const small = tpe(
       `
 name: t
@@ -127,46 +119,46 @@ parameters:
 `,
       {},
     );
-    const study = simulate(small, (p) => Number(p.a) + Number(p.b));
+    const study = await simulate(small, (p) => Number(p.a) + Number(p.b));
     const keys = study.trials.map((t) => paramsKey(t.params));
     assert.equal(new Set(keys).size, 9);
     assert.equal(study.trials.length, 9);
     assert.equal(study.stop?.code, "exhausted");
   });
 
-  it("survives constant objectives and failed trials, and keeps proposing valid configurations", () => {
-    const constant = simulate(mixed, () => 1);
+  it("survives constant objectives and failed trials, and keeps proposing valid configurations", async () => {
+    const constant = await simulate(mixed, () => 1);
     assert.equal(constant.trials.length, 48);
     // Every third trial fails; those with lr above 0.1 fail too.
-    const flaky = simulate(mixed, (p, id) => (id % 3 === 0 || Number(p.lr) > 0.1 ? undefined : mixedLoss(p, id)));
+    const flaky = await simulate(mixed, (p, id) => (id % 3 === 0 || Number(p.lr) > 0.1 ? undefined : mixedLoss(p, id)));
     assert.equal(flaky.trials.length, 48);
     for (const t of [...constant.trials, ...flaky.trials]) assertValidMixed(t.params);
-    const allFail = simulate(mixed, () => undefined);
+    const allFail = await simulate(mixed, () => undefined);
     assert.ok(allFail.trials.length > 0);
     for (const t of allFail.trials) assertValidMixed(t.params);
   });
 
-  it("steers away from where trials failed", () => {
+  it("steers away from where trials failed", async () => {
     // Trials with x0 < 2.5 fail; the rest are flat. The model should then
     // propose mostly where trials succeed, far more often than half the time.
     const config = tpe(quadratic(2, "minimize"), { max_trials: 60, parallel: 4, max_failures: 60 });
-    const study = simulate(config, (p) => (Number(p.x0) < 2.5 ? undefined : 1 + 0.01 * Number(p.x1)));
+    const study = await simulate(config, (p) => (Number(p.x0) < 2.5 ? undefined : 1 + 0.01 * Number(p.x1)));
     const late = study.trials.slice(20);
     const ok = late.filter((t) => Number(t.params.x0) >= 2.5).length;
     assert.ok(ok / late.length > 0.7, `${ok} of ${late.length} late trials where trials succeed`);
   });
 
-  it("beats random search on a quadratic on every one of several seeds, minimizing and maximizing", () => {
+  it("beats random search on a quadratic on every one of several seeds, minimizing and maximizing", async () => {
     for (const goal of ["minimize", "maximize"] as const) {
       const f = goal === "minimize" ? sphere : (p: Params) => -sphere(p);
       for (let seed = 0; seed < 5; seed++) {
         const config = tpe(quadratic(3, goal), { max_trials: 40, parallel: 4 }, seed);
-        const best = (c: Config) => {
-          const study = simulate(c, f);
+        const best = async (c: Config) => {
+          const study = await simulate(c, f);
           return Math.abs(trialValue(bestTrial(study, goal)!)!);
         };
-        const ours = best(config);
-        const random = best({ ...config, strategy: "random" });
+        const ours = await best(config);
+        const random = await best({ ...config, strategy: "random" });
         assert.ok(ours < random, `${goal} seed ${seed}: tpe ${ours} vs random ${random}`);
       }
     }

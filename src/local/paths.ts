@@ -1,0 +1,25 @@
+/** Where a local study keeps its files: the state, best.json, the report and each run's directory. */
+import { dirname, join, resolve } from "node:path";
+import type { Config } from "../config/schema.ts";
+import { type RunRef, runKey } from "../engine/jobs.ts";
+
+export interface StudyPaths {
+  dir: string;
+  state: string;
+  /** The best trial so far, for scripts (see report/json.ts). */
+  best: string;
+  report: string;
+  /** A run's own directory: params.json, log.txt, metrics.json and its checkpoint/. */
+  runDir(ref: RunRef): string;
+}
+
+export function studyPaths(configFile: string, config: Config, stateDir?: string): StudyPaths {
+  const dir = resolve(stateDir ?? join(dirname(configFile), ".matrix-tune", config.name));
+  return {
+    dir,
+    state: join(dir, "state.json"),
+    best: join(dir, "best.json"),
+    report: join(dir, "report.md"),
+    runDir: (ref) => join(dir, "trials", runKey(ref)),
+  };
+}
