@@ -12,19 +12,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { ROOT, runCli } from "../helpers/cli.ts";
-import { GitHubPlayer, type RunRecord } from "../helpers/github-play.ts";
+import { GitHubPlayer, pullRequestEvent, type RunRecord } from "../helpers/github-play.ts";
 import { type FakeGitHub, startFakeGitHub } from "../helpers/github-server.ts";
 
 const PR = 12;
-const prEvent = {
-  action: "synchronize",
-  number: PR,
-  pull_request: {
-    number: PR,
-    head: { ref: "feature/better-model", repo: { full_name: "octo-org/models" } },
-    base: { ref: "main" },
-  },
-};
+const prEvent = pullRequestEvent(PR);
 
 /** A repository with the curve trainer in model/ and `tune.yml`; every run of the trainer is journalled. */
 function curveRepo(config: string, env: Record<string, string> = {}): string {

@@ -8,21 +8,13 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { GitHubPlayer } from "../helpers/github-play.ts";
+import { GitHubPlayer, pullRequestEvent } from "../helpers/github-play.ts";
 import { type FakeGitHub, startFakeGitHub } from "../helpers/github-server.ts";
 import { digitsRepo } from "../helpers/repo.ts";
 
 const PR = 31;
 const BASE_SHA = "0123456789abcdef0123456789abcdef01234567";
-const event = {
-  action: "synchronize",
-  number: PR,
-  pull_request: {
-    number: PR,
-    head: { ref: "feature/better-model", repo: { full_name: "octo-org/models" } },
-    base: { ref: "main", sha: BASE_SHA },
-  },
-};
+const event = pullRequestEvent(PR, { sha: BASE_SHA });
 
 /** The digits repository with two trials of two repeats each. */
 function smallStudy(): string {

@@ -20,21 +20,13 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { runStep } from "../helpers/actions-runner.ts";
-import { GitHubPlayer } from "../helpers/github-play.ts";
+import { GitHubPlayer, pullRequestEvent } from "../helpers/github-play.ts";
 import { type FakeGitHub, faults, startFakeGitHub } from "../helpers/github-server.ts";
 import { digitsRepo } from "../helpers/repo.ts";
 
 const PR = 7;
 
-const prEvent = {
-  action: "synchronize",
-  number: PR,
-  pull_request: {
-    number: PR,
-    head: { ref: "feature/better-model", repo: { full_name: "octo-org/models" } },
-    base: { ref: "main" },
-  },
-};
+const prEvent = pullRequestEvent(PR);
 
 describe("the Action, round after round", () => {
   let gh: FakeGitHub;

@@ -16,20 +16,12 @@ import { loadConfig } from "../../src/config/load.ts";
 import type { Study } from "../../src/study/schema.ts";
 import { loss } from "../fixtures/objective.mjs";
 import { ROOT, runCli } from "../helpers/cli.ts";
-import { GitHubPlayer } from "../helpers/github-play.ts";
+import { GitHubPlayer, pullRequestEvent } from "../helpers/github-play.ts";
 import { type FakeGitHub, startFakeGitHub } from "../helpers/github-server.ts";
 import { simulateStudy } from "../helpers/simulate.ts";
 
 const PR = 21;
-const prEvent = {
-  action: "synchronize",
-  number: PR,
-  pull_request: {
-    number: PR,
-    head: { ref: "feature/better-model", repo: { full_name: "octo-org/models" } },
-    base: { ref: "main" },
-  },
-};
+const prEvent = pullRequestEvent(PR);
 
 function configText(strategy: string): string {
   const hyperband = strategy === "hyperband";

@@ -71,6 +71,19 @@ const WORKFLOW = parse(readFileSync(join(ROOT, ".github/workflows/tune.yml"), "u
 const PLAN_STATE = "matrix-tune-state";
 /** The repository's default branch: `addCommit(DEFAULT_BRANCH, tree)` gives it a tree of its own. */
 export const DEFAULT_BRANCH = "main";
+
+/** A `pull_request` event (synchronize) of pull request `pr` from feature/better-model into main. */
+export function pullRequestEvent(pr: number, base: { sha?: string } = {}) {
+  return {
+    action: "synchronize",
+    number: pr,
+    pull_request: {
+      number: pr,
+      head: { ref: "feature/better-model", repo: { full_name: "octo-org/models" } },
+      base: { ref: DEFAULT_BRANCH, ...base },
+    },
+  };
+}
 const TOKEN = "gh-token-for-tests";
 
 interface World {
