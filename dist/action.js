@@ -59717,6 +59717,9 @@ function positiveIntInput(name) {
   if (!Number.isInteger(n) || n < 1) throw new Error(`input ${name} must be a positive whole number, got "${text}"`);
   return n;
 }
+function defaulted(name) {
+  return getInput(name, { required: true });
+}
 function workflowRunId() {
   const id = Number(process.env.GITHUB_RUN_ID);
   return Number.isInteger(id) && id > 0 ? id : void 0;
@@ -59743,10 +59746,10 @@ async function run() {
     );
   if (!COMMANDS.includes(command))
     throw new Error(`input command must be one of ${COMMANDS.join(", ")}, got "${command}"`);
-  const config2 = getInput("config") || "tune.yml";
+  const config2 = defaulted("config");
   const overrides = parseOverrides(getInput("overrides"));
-  const stateDir = getInput("state-dir") || ".matrix-tune/state";
-  const resultsDir = getInput("results-dir") || ".matrix-tune/results";
+  const stateDir = defaulted("state-dir");
+  const resultsDir = defaulted("results-dir");
   const trustedFor = async (client2) => {
     const fork = await isFork({
       input: getInput("fork"),
@@ -59794,7 +59797,7 @@ async function run() {
   const repo = repoFromEnv();
   const server = process.env.GITHUB_SERVER_URL ?? "https://github.com";
   const client = createClient({ token, log: (m) => warning(m) });
-  const botLogin = getInput("bot-login") || "github-actions[bot]";
+  const botLogin = defaulted("bot-login");
   if (command === "slash") {
     const min = getInput("min-permission");
     if (min && !["triage", "write", "maintain", "admin"].includes(min))
@@ -59834,7 +59837,7 @@ async function run() {
     pr,
     sha,
     overrides,
-    baselineDir: getInput("baseline-dir") || ".matrix-tune/baseline",
+    baselineDir: defaulted("baseline-dir"),
     baseLabel: context2.payload.pull_request?.base?.ref ?? "the base branch",
     botLogin,
     dispatch: wantDispatch ? {

@@ -34,6 +34,11 @@ function positiveIntInput(name: string): number | undefined {
   return n;
 }
 
+/** An input whose default is in action.yml (the one place it is written): the runner fills it in, so empty means set empty. */
+function defaulted(name: string): string {
+  return core.getInput(name, { required: true });
+}
+
 function workflowRunId(): number | undefined {
   const id = Number(process.env.GITHUB_RUN_ID);
   return Number.isInteger(id) && id > 0 ? id : undefined;
@@ -67,10 +72,10 @@ export async function run(): Promise<void> {
     );
   if (!(COMMANDS as readonly string[]).includes(command))
     throw new Error(`input command must be one of ${COMMANDS.join(", ")}, got "${command}"`);
-  const config = core.getInput("config") || "tune.yml";
+  const config = defaulted("config");
   const overrides = parseOverrides(core.getInput("overrides"));
-  const stateDir = core.getInput("state-dir") || ".matrix-tune/state";
-  const resultsDir = core.getInput("results-dir") || ".matrix-tune/results";
+  const stateDir = defaulted("state-dir");
+  const resultsDir = defaulted("results-dir");
   /** The default branch's config, for a study that runs a fork's code (the plan's `fork` output says whether it does). */
   const trustedFor = async (client: GitHubClient | undefined): Promise<{ fork: boolean; trusted?: string }> => {
     const fork = await isFork({
@@ -127,7 +132,7 @@ export async function run(): Promise<void> {
   const repo = repoFromEnv();
   const server = process.env.GITHUB_SERVER_URL ?? "https://github.com";
   const client = createClient({ token, log: (m) => core.warning(m) });
-  const botLogin = core.getInput("bot-login") || "github-actions[bot]";
+  const botLogin = defaulted("bot-login");
   if (command === "slash") {
     const min = core.getInput("min-permission");
     if (min && !["triage", "write", "maintain", "admin"].includes(min))
@@ -167,7 +172,7 @@ export async function run(): Promise<void> {
     pr,
     sha,
     overrides,
-    baselineDir: core.getInput("baseline-dir") || ".matrix-tune/baseline",
+    baselineDir: defaulted("baseline-dir"),
     baseLabel: context.payload.pull_request?.base?.ref ?? "the base branch",
     botLogin,
     dispatch: wantDispatch

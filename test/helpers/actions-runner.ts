@@ -13,7 +13,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { data, Evaluator, Lexer, Parser } from "@actions/expressions";
 import { truthy } from "@actions/expressions/result";
-import { BUNDLE } from "./cli.ts";
+import { parse } from "yaml";
+import { BUNDLE, ROOT } from "./cli.ts";
 
 export const ACTION = join(BUNDLE, "action.js");
 
@@ -76,19 +77,15 @@ export const FAKE_CREDENTIALS = {
 /** The `token` input's value (action.yml's default, `github.token`). */
 export const FAKE_INPUT_TOKEN = "ghs_fakeInputTokenOfTheStep2e90";
 
-/** action.yml defaults that the runner would fill in for inputs not given. */
-const DEFAULTS: Record<string, string> = {
-  config: "tune.yml",
-  "state-dir": ".matrix-tune/state",
-  "results-dir": ".matrix-tune/results",
-  payload: "",
-  "checkpoint-dir": "",
-  token: FAKE_INPUT_TOKEN,
-  pr: "",
-  dispatch: "true",
-  workflow: "",
-  ref: "",
-};
+/**
+ * The defaults the runner fills in for inputs not given, read from action.yml
+ * as the runner reads them; `${{ github.token }}` is the step's token.
+ */
+const DEFAULTS: Record<string, string> = Object.fromEntries(
+  Object.entries(
+    (parse(readFileSync(join(ROOT, "action.yml"), "utf8")) as { inputs: Record<string, { default?: string }> }).inputs,
+  ).map(([name, input]) => [name, input.default === "${{ github.token }}" ? FAKE_INPUT_TOKEN : (input.default ?? "")]),
+);
 
 /** A step's own files (GITHUB_OUTPUT and the rest) and the environment every kind of step gets. */
 function stepEnv(opts: Pick<StepOptions, "workspace" | "env" | "event">) {
