@@ -34583,7 +34583,7 @@ function paramsText(config2, trial) {
 
 // src/local/run.ts
 import { cpSync, existsSync as existsSync3, mkdirSync as mkdirSync4, readdirSync as readdirSync2, renameSync as renameSync3, rmSync as rmSync4 } from "node:fs";
-import { dirname as dirname2, join as join3, resolve as resolve2 } from "node:path";
+import { dirname as dirname3, join as join3, resolve as resolve3 } from "node:path";
 
 // src/strategy/prune.ts
 var pruneRuleSchema = external_exports.object({
@@ -34923,55 +34923,58 @@ function missingEnvNote(missing) {
   return `env: ${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} not set here, so the trial runs without ${missing.length > 1 ? "them" : "it"}`;
 }
 
-// src/trial/run.ts
-import { spawn } from "node:child_process";
-import { createWriteStream, existsSync as existsSync2, mkdirSync as mkdirSync2, readFileSync as readFileSync3, rmSync as rmSync2, writeFileSync as writeFileSync2 } from "node:fs";
-import { hostname as hostname3 } from "node:os";
-import { isAbsolute, join, relative, resolve, sep } from "node:path";
+// src/trial/request.ts
+import { dirname as dirname2, resolve } from "node:path";
+function trialRequest(config2, job, dirs) {
+  return {
+    study: config2.name,
+    trialId: job.trialId,
+    attempt: job.attempt,
+    params: job.params,
+    argv: splitCommand(config2.command),
+    cwd: resolve(dirname2(dirs.configFile), config2.workdir ?? "."),
+    outputDir: dirs.outputDir,
+    config: config2,
+    checkpointDir: dirs.checkpointDir,
+    ...job.member ? { member: job.member } : {},
+    ...job.prune ? { prune: job.prune } : {}
+  };
+}
 
-// src/trial/lines.ts
-var LineSplitter = class {
-  constructor(maxChars = 1 << 16) {
-    this.maxChars = maxChars;
-  }
-  maxChars;
-  pieces = [];
-  length = 0;
-  overlong = false;
-  /** The lines this chunk completes. */
-  push(chunk) {
-    const parts = chunk.split("\n");
-    const lines = [];
-    for (let i = 0; i < parts.length; i++) {
-      this.hold(parts[i]);
-      if (i < parts.length - 1) {
-        const line = this.release();
-        if (line !== void 0) lines.push(line);
-      }
-    }
-    return lines;
-  }
-  /** The last line, when the output ends without a newline. */
-  end() {
-    const line = this.release();
-    return line ? [line] : [];
-  }
-  hold(text) {
-    if (this.overlong || !text) return;
-    this.length += text.length;
-    if (this.length > this.maxChars) {
-      this.overlong = true;
-      this.pieces = [];
-    } else this.pieces.push(text);
-  }
-  release() {
-    const line = this.overlong ? void 0 : this.pieces.join("");
-    this.pieces = [];
-    this.length = 0;
-    this.overlong = false;
-    return line;
-  }
-};
+// src/trial/run.ts
+import { readFileSync as readFileSync3 } from "node:fs";
+import { hostname as hostname3 } from "node:os";
+
+// src/trial/classify.ts
+function classify(facts) {
+  const { exit } = facts;
+  const common2 = {
+    ...facts.run,
+    durationMs: exit.durationMs,
+    finishedAt: exit.finishedAt,
+    logTail: exit.tail,
+    intermediate: facts.intermediate
+  };
+  const { ending } = exit;
+  if (ending.kind === "spawn-error")
+    return { status: "failed", reason: ending.message, exitCode: null, signal: null, metrics: {}, ...common2 };
+  const ended = { exitCode: ending.code, signal: ending.signal, metrics: facts.metrics.metrics, ...common2 };
+  if (facts.pruned) return { status: "pruned", ...facts.pruned, ...ended };
+  if (ending.timedOut) return { status: "failed", reason: `timed out after ${facts.timeoutS}s (timeout)`, ...ended };
+  if (ending.code !== 0)
+    return {
+      status: "failed",
+      reason: ending.signal ? `killed by ${ending.signal}` : `exited with code ${ending.code}${lastLine(exit.stderr)}`,
+      ...ended
+    };
+  if (!facts.metrics.ok) return { status: "failed", reason: facts.metrics.reason, ...ended };
+  return { status: "succeeded", value: facts.metrics.value, ...ended };
+}
+function lastLine(text) {
+  const lines = text.split("\n").map((l) => l.trim()).filter((l) => l && !/^Node\.js v\d/.test(l) && !/^at .+:\d+:\d+\)?$/.test(l));
+  const line = lines.findLast((l) => /error|invalid|exception|fail|not found|denied|killed/i.test(l)) ?? lines.at(-1);
+  return line ? `: ${line.slice(0, 300)}` : "";
+}
 
 // src/trial/metrics.ts
 var NUMBER = String.raw`[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|NaN|inf|Inf|infinity|Infinity)`;
@@ -35088,42 +35091,165 @@ function parseMetricsFile(text) {
 function quoteBareNonFinite(text) {
   return text.replace(/"(?:[^"\\]|\\.)*"|-?\b(?:NaN|Infinity)\b/g, (m) => m.startsWith('"') ? m : `"${m}"`);
 }
+
+// src/trial/metric-sources.ts
+function fileSource(file2, path) {
+  return {
+    values: file2.kind === "ok" ? file2.values : {},
+    texts: file2.kind === "ok" && file2.texts || {},
+    where: `in metrics file ${path}`,
+    lacks: (name) => file2.kind === "missing" ? `metrics file ${path} was not written` : file2.kind === "invalid" ? `metrics file ${path} ${file2.message}` : `metrics file ${path} has no "${name}"`
+  };
+}
+function definitionSource(definitions, matched) {
+  return {
+    values: matched,
+    texts: {},
+    where: "in the output its regex matched",
+    lacks: (name) => definitions.some((d) => d.name === name) ? `the regex for "${name}" did not match the output` : `no metrics.definitions entry names "${name}"`
+  };
+}
+function lineSource(enabled, lines) {
+  return {
+    values: enabled ? lines.last : {},
+    texts: enabled ? lines.texts : {},
+    where: "in the last stdout line that reported it",
+    lacks: (name) => enabled ? `no "${name}=<number>" line in stdout` : "metric lines are off (metrics.lines: false)"
+  };
+}
 function resolveMetrics(config2, sources) {
-  const fileValues = sources.file.kind === "ok" ? sources.file.values : {};
-  const wanted = [config2.objective.metric, ...config2.metrics.record];
+  const first = (name2) => sources.findIndex((s) => Object.hasOwn(s.values, name2));
   const all = {};
-  for (const name2 of wanted) {
-    const own2 = (o) => Object.hasOwn(o, name2) ? o[name2] : void 0;
-    const v = own2(fileValues) ?? own2(sources.definitions) ?? (config2.metrics.lines ? own2(sources.lines) : void 0);
-    if (v !== void 0) all[name2] = v;
+  for (const name2 of [config2.objective.metric, ...config2.metrics.record]) {
+    const i = first(name2);
+    if (i >= 0) all[name2] = sources[i].values[name2];
   }
   const metrics = Object.fromEntries(Object.entries(all).filter(([, v]) => Number.isFinite(v)));
   const name = config2.objective.metric;
-  const value = Object.hasOwn(all, name) ? all[name] : void 0;
+  const from = first(name);
+  const value = from >= 0 ? sources[from].values[name] : void 0;
   if (value !== void 0 && Number.isFinite(value)) return { ok: true, value, metrics };
-  const fileTexts = sources.file.kind === "ok" && sources.file.texts || {};
-  const lineTexts = config2.metrics.lines && sources.lineTexts || {};
-  if (Object.hasOwn(fileTexts, name))
-    return {
-      ok: false,
-      reason: `objective ${unreadable(name, fileTexts[name])} in metrics file ${sources.filePath}`,
-      metrics
-    };
-  if (value !== void 0 && !Object.hasOwn(fileValues, name) && !Object.hasOwn(sources.definitions, name) && Object.hasOwn(lineTexts, name))
-    return {
-      ok: false,
-      reason: `objective ${unreadable(name, lineTexts[name])} in the last stdout line that reported it`,
-      metrics
-    };
+  const explained = sources.slice(0, from >= 0 ? from + 1 : void 0).find((s) => Object.hasOwn(s.texts, name));
+  if (explained)
+    return { ok: false, reason: `objective ${unreadable(name, explained.texts[name])} ${explained.where}`, metrics };
   if (value !== void 0)
     return { ok: false, reason: `objective "${name}" is ${value}, not a finite number`, metrics };
-  const tried = [
-    sources.file.kind === "missing" ? `metrics file ${sources.filePath} was not written` : sources.file.kind === "invalid" ? `metrics file ${sources.filePath} ${sources.file.message}` : `metrics file ${sources.filePath} has no "${name}"`,
-    config2.metrics.definitions.some((d) => d.name === name) ? `the regex for "${name}" did not match the output` : `no metrics.definitions entry names "${name}"`,
-    config2.metrics.lines ? `no "${name}=<number>" line in stdout` : "metric lines are off (metrics.lines: false)"
-  ];
-  return { ok: false, reason: `objective "${name}" not found: ${tried.join("; ")}`, metrics };
+  return {
+    ok: false,
+    reason: `objective "${name}" not found: ${sources.map((s) => s.lacks(name)).join("; ")}`,
+    metrics
+  };
 }
+
+// src/trial/prepare.ts
+import { mkdirSync as mkdirSync2, rmSync as rmSync2, writeFileSync as writeFileSync2 } from "node:fs";
+import { isAbsolute, join, relative, resolve as resolve2, sep } from "node:path";
+function planLaunch(request, parentEnv) {
+  const outputDir = resolve2(request.outputDir);
+  const paramsFile = join(outputDir, "params.json");
+  const metricsFile = metricsFileIn(outputDir, request.config.metrics.file);
+  const member = request.member ?? { index: 0, seed: 0, fold: 0, folds: 1 };
+  const argv = expandArgv(request.argv, request.params, {
+    trial_id: String(request.trialId),
+    output_dir: outputDir,
+    seed: String(member.seed),
+    fold: String(member.fold),
+    folds: String(member.folds)
+  });
+  const { env, missing } = trialEnv(parentEnv, request.config.env);
+  for (const [k, v] of Object.entries(request.params)) env[paramEnvName(k)] = String(v);
+  Object.assign(env, {
+    TUNE_STUDY: request.study,
+    TUNE_TRIAL_ID: String(request.trialId),
+    TUNE_ATTEMPT: String(request.attempt),
+    TUNE_PARAMS_FILE: paramsFile,
+    TUNE_METRICS_FILE: metricsFile,
+    TUNE_OUTPUT_DIR: outputDir,
+    TUNE_SEED: String(member.seed)
+  });
+  env.TUNE_SLOT = String(request.slot?.index ?? 0);
+  if (request.slot?.device !== void 0)
+    Object.assign(env, { CUDA_VISIBLE_DEVICES: request.slot.device, TUNE_DEVICE: request.slot.device });
+  if (member.folds > 1) Object.assign(env, { TUNE_FOLD: String(member.fold), TUNE_FOLDS: String(member.folds) });
+  const checkpointDir = request.checkpointDir ? resolve2(request.checkpointDir) : void 0;
+  if (checkpointDir) env.TUNE_CHECKPOINT_DIR = checkpointDir;
+  const note = missingEnvNote(missing);
+  return {
+    argv,
+    cwd: request.cwd,
+    env,
+    outputDir,
+    paramsFile,
+    metricsFile,
+    logFile: join(outputDir, "log.txt"),
+    ...checkpointDir ? { checkpointDir } : {},
+    ...note ? { note } : {}
+  };
+}
+function prepareLaunch(request) {
+  const launch = planLaunch(request, process.env);
+  mkdirSync2(launch.outputDir, { recursive: true });
+  rmSync2(launch.metricsFile, { force: true });
+  writeFileSync2(launch.paramsFile, `${JSON.stringify(request.params, null, 2)}
+`);
+  if (launch.checkpointDir) mkdirSync2(launch.checkpointDir, { recursive: true });
+  return launch;
+}
+function metricsFileIn(outputDir, file2 = "metrics.json") {
+  const path = resolve2(outputDir, file2);
+  const rel = relative(outputDir, path);
+  if (isAbsolute(file2) || rel === "" || rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel))
+    throw new Error(`metrics.file "${file2}" is not inside the trial's output directory ${outputDir}`);
+  return path;
+}
+
+// src/trial/supervise.ts
+import { spawn } from "node:child_process";
+import { createWriteStream, existsSync as existsSync2 } from "node:fs";
+
+// src/trial/lines.ts
+var LineSplitter = class {
+  constructor(maxChars = 1 << 16) {
+    this.maxChars = maxChars;
+  }
+  maxChars;
+  pieces = [];
+  length = 0;
+  overlong = false;
+  /** The lines this chunk completes. */
+  push(chunk) {
+    const parts = chunk.split("\n");
+    const lines = [];
+    for (let i = 0; i < parts.length; i++) {
+      this.hold(parts[i]);
+      if (i < parts.length - 1) {
+        const line = this.release();
+        if (line !== void 0) lines.push(line);
+      }
+    }
+    return lines;
+  }
+  /** The last line, when the output ends without a newline. */
+  end() {
+    const line = this.release();
+    return line ? [line] : [];
+  }
+  hold(text) {
+    if (this.overlong || !text) return;
+    this.length += text.length;
+    if (this.length > this.maxChars) {
+      this.overlong = true;
+      this.pieces = [];
+    } else this.pieces.push(text);
+  }
+  release() {
+    const line = this.overlong ? void 0 : this.pieces.join("");
+    this.pieces = [];
+    this.length = 0;
+    this.overlong = false;
+    return line;
+  }
+};
 
 // src/trial/pipe-holders.ts
 import { readdirSync, readlinkSync } from "node:fs";
@@ -35188,76 +35314,34 @@ var TailBuffer = class {
   }
 };
 
-// src/trial/run.ts
-function runnerName() {
-  return process.env.RUNNER_NAME ?? hostname3();
-}
+// src/trial/supervise.ts
 var REGEX_WINDOW = 1 << 20;
-async function runTrial(spec) {
-  const outputDir = resolve(spec.outputDir);
-  mkdirSync2(outputDir, { recursive: true });
-  const metricsPath = metricsFileIn(outputDir, spec.config.metrics.file);
-  const paramsPath = join(outputDir, "params.json");
-  rmSync2(metricsPath, { force: true });
-  writeFileSync2(paramsPath, `${JSON.stringify(spec.params, null, 2)}
-`);
-  const member = spec.member ?? { index: 0, seed: 0, fold: 0, folds: 1 };
-  const argv = expandArgv(spec.argv, spec.params, {
-    trial_id: String(spec.trialId),
-    output_dir: outputDir,
-    seed: String(member.seed),
-    fold: String(member.fold),
-    folds: String(member.folds)
-  });
-  const { env, missing } = trialEnv(process.env, spec.config.env);
-  for (const [k, v] of Object.entries(spec.params)) env[paramEnvName(k)] = String(v);
-  Object.assign(env, {
-    TUNE_STUDY: spec.study,
-    TUNE_TRIAL_ID: String(spec.trialId),
-    TUNE_ATTEMPT: String(spec.attempt),
-    TUNE_PARAMS_FILE: paramsPath,
-    TUNE_METRICS_FILE: metricsPath,
-    TUNE_OUTPUT_DIR: outputDir,
-    TUNE_SEED: String(member.seed)
-  });
-  env.TUNE_SLOT = String(spec.slot?.index ?? 0);
-  if (spec.slot?.device !== void 0)
-    Object.assign(env, { CUDA_VISIBLE_DEVICES: spec.slot.device, TUNE_DEVICE: spec.slot.device });
-  if (member.folds > 1) Object.assign(env, { TUNE_FOLD: String(member.fold), TUNE_FOLDS: String(member.folds) });
-  if (spec.checkpointDir) {
-    mkdirSync2(spec.checkpointDir, { recursive: true });
-    env.TUNE_CHECKPOINT_DIR = resolve(spec.checkpointDir);
-  }
-  const pruner = spec.prune ? new MedianPruner(spec.prune, spec.config.objective) : void 0;
-  let pruned;
+async function supervise(launch, options) {
   const started = performance.now();
-  const log = createWriteStream(join(outputDir, "log.txt"));
-  const note = missingEnvNote(missing);
-  if (note) log.write(`matrix-tune: ${note}
+  const log = createWriteStream(launch.logFile);
+  if (launch.note) log.write(`matrix-tune: ${launch.note}
 `);
   const tail = new TailBuffer(40, 4e3);
   const stdout = new TailBuffer(Number.POSITIVE_INFINITY, REGEX_WINDOW);
   const stderr = new TailBuffer(Number.POSITIVE_INFINITY, REGEX_WINDOW);
-  const lines = new LineMetrics({ objective: spec.config.objective, pinned: spec.rungSteps });
-  const base = {
-    trialId: spec.trialId,
-    attempt: spec.attempt,
-    runner: runnerName(),
-    ...spec.member ? { member: spec.member.index } : {}
-  };
-  const result = await new Promise((done) => {
-    const [file2, ...args] = argv;
+  const ending = await new Promise((done) => {
+    const [file2, ...args] = launch.argv;
     if (!file2) {
       done({ kind: "spawn-error", message: "the command is empty after filling in the parameters" });
       return;
     }
-    if (!existsSync2(spec.cwd)) {
-      done({ kind: "spawn-error", message: `the working directory ${spec.cwd} does not exist (workdir)` });
+    if (!existsSync2(launch.cwd)) {
+      done({ kind: "spawn-error", message: `the working directory ${launch.cwd} does not exist (workdir)` });
       return;
     }
-    const child = spawn(file2, args, { cwd: spec.cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(file2, args, {
+      cwd: launch.cwd,
+      env: launch.env,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"]
+    });
     const pipes = child.pid ? outputNames(child.pid) : /* @__PURE__ */ new Set();
-    if (child.pid) spec.onStart?.(child.pid);
+    if (child.pid) options.onStart?.(child.pid);
     let timedOut = false;
     let aborted2 = false;
     const killGroup = (sig) => {
@@ -35296,110 +35380,120 @@ async function runTrial(spec) {
         return;
       }
       killGroup("SIGTERM");
-      forceKill ??= setTimeout(() => killGroup("SIGKILL"), (spec.killGraceS ?? 5) * 1e3);
+      forceKill ??= setTimeout(() => killGroup("SIGKILL"), (options.killGraceS ?? 5) * 1e3);
     };
-    const timer = spec.config.timeout !== void 0 ? setTimeout(() => {
+    const timer = options.timeoutS !== void 0 ? setTimeout(() => {
       timedOut = !exited;
       stop();
-    }, spec.config.timeout * 1e3) : void 0;
+    }, options.timeoutS * 1e3) : void 0;
     const onAbort = () => {
       aborted2 = true;
       stop();
     };
-    if (spec.signal?.aborted) onAbort();
-    spec.signal?.addEventListener("abort", onAbort);
-    const onStep = (step) => {
-      spec.onIntermediate?.(step);
-      if (!pruner || pruned || exited) return;
-      const verdict = pruner.observe(step.step, step.values);
-      if (!verdict.prune) return;
-      pruned = verdict;
-      stop();
-    };
-    const pipe2 = (stream, into, parseLines) => {
+    if (options.signal?.aborted) onAbort();
+    options.signal?.addEventListener("abort", onAbort);
+    const pipe2 = (stream, into, onLine) => {
       const splitter = new LineSplitter();
       const read2 = (complete) => {
-        for (const line of complete) {
-          const step = lines.add(line);
-          if (step) onStep(step);
-        }
+        for (const line of complete) if (onLine?.(line, exited)) stop();
       };
       stream.setEncoding("utf8");
       stream.on("data", (chunk) => {
         log.write(chunk);
         tail.push(chunk);
         into.push(chunk);
-        if (parseLines) read2(splitter.push(chunk));
+        if (onLine) read2(splitter.push(chunk));
       });
       stream.on("end", () => {
-        if (parseLines) read2(splitter.end());
+        if (onLine) read2(splitter.end());
       });
     };
-    pipe2(child.stdout, stdout, spec.config.metrics.lines);
-    pipe2(child.stderr, stderr, false);
+    pipe2(child.stdout, stdout, options.onLine);
+    pipe2(child.stderr, stderr, void 0);
     child.on("error", (err) => {
       clearTimeout(timer);
       clearTimeout(pipeGrace);
-      spec.signal?.removeEventListener("abort", onAbort);
-      const message = err.code === "ENOENT" ? `cannot start "${file2}": no such program (looked in PATH and ${spec.cwd})` : `cannot start "${file2}": ${err.message}`;
+      options.signal?.removeEventListener("abort", onAbort);
+      const message = err.code === "ENOENT" ? `cannot start "${file2}": no such program (looked in PATH and ${launch.cwd})` : `cannot start "${file2}": ${err.message}`;
       done({ kind: "spawn-error", message });
     });
     child.on("exit", () => {
       exited = true;
       killGroup("SIGKILL");
-      pipeGrace = setTimeout(releasePipes, stopping ? 0 : (spec.pipeGraceS ?? 2) * 1e3);
+      pipeGrace = setTimeout(releasePipes, stopping ? 0 : (options.pipeGraceS ?? 2) * 1e3);
     });
     child.on("close", (code, signal) => {
       clearTimeout(timer);
       clearTimeout(forceKill);
       clearTimeout(pipeGrace);
-      spec.signal?.removeEventListener("abort", onAbort);
+      options.signal?.removeEventListener("abort", onAbort);
       killGroup("SIGKILL");
       done({ kind: "exit", code, signal, timedOut, aborted: aborted2 });
     });
   });
   await new Promise((r) => log.end(r));
-  const durationMs = Math.round(performance.now() - started);
-  const finishedAt = (/* @__PURE__ */ new Date()).toISOString();
-  if (result.kind === "exit" && result.aborted) return { kind: "interrupted" };
-  const common2 = { ...base, durationMs, finishedAt, logTail: tail.text(), intermediate: lines.steps };
-  if (result.kind === "spawn-error")
-    return {
-      kind: "finished",
-      attempt: { status: "failed", reason: result.message, exitCode: null, signal: null, metrics: {}, ...common2 }
-    };
-  const resolved = resolveMetrics(spec.config, {
-    file: parseMetricsFile(readIfExists(metricsPath)),
-    filePath: metricsPath,
-    definitions: matchDefinitions(spec.config.metrics.definitions, stdout.text(), stderr.text()),
-    lines: lines.last,
-    lineTexts: lines.texts
-  });
-  const exit = { exitCode: result.code, signal: result.signal, metrics: resolved.metrics, ...common2 };
-  if (pruned) return { kind: "finished", attempt: { status: "pruned", ...pruned, ...exit } };
-  if (result.timedOut)
-    return {
-      kind: "finished",
-      attempt: { status: "failed", reason: `timed out after ${spec.config.timeout}s (timeout)`, ...exit }
-    };
-  if (result.code !== 0)
-    return {
-      kind: "finished",
-      attempt: {
-        status: "failed",
-        reason: result.signal ? `killed by ${result.signal}` : `exited with code ${result.code}${lastLine(stderr.text())}`,
-        ...exit
-      }
-    };
-  if (!resolved.ok) return { kind: "finished", attempt: { status: "failed", reason: resolved.reason, ...exit } };
-  return { kind: "finished", attempt: { status: "succeeded", value: resolved.value, ...exit } };
+  return {
+    ending,
+    durationMs: Math.round(performance.now() - started),
+    finishedAt: (/* @__PURE__ */ new Date()).toISOString(),
+    tail: tail.text(),
+    stdout: stdout.text(),
+    stderr: stderr.text()
+  };
 }
-function metricsFileIn(outputDir, file2 = "metrics.json") {
-  const path = resolve(outputDir, file2);
-  const rel = relative(outputDir, path);
-  if (isAbsolute(file2) || rel === "" || rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel))
-    throw new Error(`metrics.file "${file2}" is not inside the trial's output directory ${outputDir}`);
-  return path;
+
+// src/trial/run.ts
+function runnerName() {
+  return process.env.RUNNER_NAME ?? hostname3();
+}
+async function runTrial(request) {
+  const { config: config2 } = request;
+  const launch = prepareLaunch(request);
+  const lines = new LineMetrics({ objective: config2.objective, pinned: request.rungSteps });
+  const pruner = request.prune ? new MedianPruner(request.prune, config2.objective) : void 0;
+  let pruned;
+  const onLine = (line, exited) => {
+    const step = lines.add(line);
+    if (!step) return false;
+    request.onIntermediate?.(step);
+    if (!pruner || pruned || exited) return false;
+    const verdict = pruner.observe(step.step, step.values);
+    if (!verdict.prune) return false;
+    pruned = verdict;
+    return true;
+  };
+  const exit = await supervise(launch, {
+    timeoutS: config2.timeout,
+    signal: request.signal,
+    killGraceS: request.killGraceS,
+    pipeGraceS: request.pipeGraceS,
+    onStart: request.onStart,
+    ...config2.metrics.lines ? { onLine } : {}
+  });
+  if (exit.ending.kind === "exit" && exit.ending.aborted) return { kind: "interrupted" };
+  const metrics = resolveMetrics(config2, [
+    fileSource(parseMetricsFile(readIfExists(launch.metricsFile)), launch.metricsFile),
+    definitionSource(
+      config2.metrics.definitions,
+      matchDefinitions(config2.metrics.definitions, exit.stdout, exit.stderr)
+    ),
+    lineSource(config2.metrics.lines, lines)
+  ]);
+  const run = {
+    trialId: request.trialId,
+    attempt: request.attempt,
+    runner: runnerName(),
+    ...request.member ? { member: request.member.index } : {}
+  };
+  const attempt = classify({
+    run,
+    exit,
+    metrics,
+    intermediate: lines.steps,
+    ...pruned ? { pruned } : {},
+    ...config2.timeout !== void 0 ? { timeoutS: config2.timeout } : {}
+  });
+  return { kind: "finished", attempt };
 }
 function readIfExists(path) {
   try {
@@ -35407,11 +35501,6 @@ function readIfExists(path) {
   } catch {
     return void 0;
   }
-}
-function lastLine(text) {
-  const lines = text.split("\n").map((l) => l.trim()).filter((l) => l && !/^Node\.js v\d/.test(l) && !/^at .+:\d+:\d+\)?$/.test(l));
-  const line = lines.findLast((l) => /error|invalid|exception|fail|not found|denied|killed/i.test(l)) ?? lines.at(-1);
-  return line ? `: ${line.slice(0, 300)}` : "";
 }
 
 // src/local/lock.ts
@@ -35622,7 +35711,7 @@ var Slots = class {
 
 // src/local/run.ts
 function studyPaths(configFile, config2, stateDir) {
-  const dir = resolve2(stateDir ?? join3(dirname2(configFile), ".matrix-tune", config2.name));
+  const dir = resolve3(stateDir ?? join3(dirname3(configFile), ".matrix-tune", config2.name));
   return {
     dir,
     state: join3(dir, "state.json"),
@@ -35677,8 +35766,6 @@ async function runLocalStudy(opts) {
 async function runRounds(opts, running) {
   const { config: config2, paths, progress, signal } = opts;
   let study = openStudy(opts);
-  const argv = splitCommand(config2.command);
-  const cwd = resolve2(dirname2(opts.configFile), config2.workdir ?? ".");
   const save = () => {
     writeStudy(paths.state, study);
     writeAtomically(paths.best, `${JSON.stringify(bestJson(study), null, 2)}
@@ -35708,18 +35795,12 @@ async function runRounds(opts, running) {
           const outputDir = paths.runDir(ref);
           const run = runKey(ref);
           const outcome = await runTrial({
-            study: config2.name,
-            trialId: job.trialId,
-            attempt: job.attempt,
-            params: job.params,
-            argv,
-            cwd,
-            outputDir,
-            config: config2,
+            ...trialRequest(config2, job, {
+              configFile: opts.configFile,
+              outputDir,
+              checkpointDir: prepareCheckpoint(outputDir, job.resume && paths.runDir(job.resume))
+            }),
             signal: stopTrials,
-            checkpointDir: prepareCheckpoint(outputDir, job.resume && paths.runDir(job.resume)),
-            ...job.member ? { member: job.member } : {},
-            ...job.prune ? { prune: job.prune } : {},
             onIntermediate: (v) => progress.intermediate(job.trialId, v),
             onStart: (pid) => {
               running(run, pid);
@@ -36238,7 +36319,6 @@ ${mdTable([["after trial", `best ${config2.objective.metric}`], ...points])}
 
 // src/trial/job.ts
 import { existsSync as existsSync4, mkdirSync as mkdirSync6, readdirSync as readdirSync4, readFileSync as readFileSync7, writeFileSync as writeFileSync5 } from "node:fs";
-import { dirname as dirname4, join as join5, resolve as resolve3 } from "node:path";
 
 // src/config/trusted.ts
 var TRUSTED_SETTINGS = ["runs_on", "env", "timeout", "budget", "repeats", "folds", "bot"];
@@ -36381,7 +36461,7 @@ function checkResource(r, v) {
 
 // src/trial/result-file.ts
 import { lstatSync, mkdirSync as mkdirSync5, readdirSync as readdirSync3, readFileSync as readFileSync6, statSync, writeFileSync as writeFileSync4 } from "node:fs";
-import { basename, dirname as dirname3, join as join4 } from "node:path";
+import { basename, dirname as dirname4, join as join4 } from "node:path";
 function resultFileName(ref) {
   return `result-${runKey(ref)}.json`;
 }
@@ -36449,18 +36529,12 @@ async function runTrialJob(spec, log, signal) {
       `early stopping: stops when its best ${config2.objective.metric} is worse than the median of earlier trials (${payload.prune.median.length} steps known, none before step ${payload.prune.after})`
     );
   const outcome = await runTrial({
-    study: config2.name,
-    trialId: payload.trial,
-    attempt: payload.attempt,
-    params: payload.params,
-    argv: splitCommand(config2.command),
-    cwd: resolve3(dirname4(loaded.file), config2.workdir ?? "."),
-    outputDir: spec.outputDir,
-    config: config2,
+    ...trialRequest(
+      config2,
+      { ...payload, trialId: payload.trial },
+      { configFile: loaded.file, outputDir: spec.outputDir, checkpointDir: spec.checkpointDir }
+    ),
     signal,
-    checkpointDir: spec.checkpointDir,
-    ...m ? { member: m } : {},
-    ...payload.prune ? { prune: payload.prune } : {},
     onIntermediate: (v) => log(
       `step ${v.step}: ${Object.entries(v.values).map(([k, x]) => `${k}=${x}`).join(" ")}`
     )

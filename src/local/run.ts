@@ -6,7 +6,6 @@
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { splitCommand } from "../config/command.ts";
 import type { Config } from "../config/schema.ts";
 import { jobsFor, type RunRef, runKey } from "../engine/jobs.ts";
 import { planRound } from "../engine/plan.ts";
@@ -16,6 +15,7 @@ import type { Study } from "../study/schema.ts";
 import { readStudyFor, StateError, writeAtomically, writeStudy } from "../study/store.ts";
 import { createStudy, markRunning, recordAttempt } from "../study/study.ts";
 import { missingEnvNote, trialEnv } from "../trial/env.ts";
+import { trialRequest } from "../trial/request.ts";
 import { runTrial, type TrialOutcome } from "../trial/run.ts";
 import { acquireLock, LOCK_FILE } from "./lock.ts";
 import type { Progress } from "./progress.ts";
@@ -123,8 +123,6 @@ async function runRounds(
 ): Promise<LocalRunResult> {
   const { config, paths, progress, signal } = opts;
   let study = openStudy(opts);
-  const argv = splitCommand(config.command);
-  const cwd = resolve(dirname(opts.configFile), config.workdir ?? ".");
   const save = () => {
     writeStudy(paths.state, study);
     writeAtomically(paths.best, `${JSON.stringify(bestJson(study), null, 2)}\n`, "best.json");
@@ -159,18 +157,12 @@ async function runRounds(
           const outputDir = paths.runDir(ref);
           const run = runKey(ref);
           const outcome = await runTrial({
-            study: config.name,
-            trialId: job.trialId,
-            attempt: job.attempt,
-            params: job.params,
-            argv,
-            cwd,
-            outputDir,
-            config,
+            ...trialRequest(config, job, {
+              configFile: opts.configFile,
+              outputDir,
+              checkpointDir: prepareCheckpoint(outputDir, job.resume && paths.runDir(job.resume)),
+            }),
             signal: stopTrials,
-            checkpointDir: prepareCheckpoint(outputDir, job.resume && paths.runDir(job.resume)),
-            ...(job.member ? { member: job.member } : {}),
-            ...(job.prune ? { prune: job.prune } : {}),
             onIntermediate: (v) => progress.intermediate(job.trialId, v),
             onStart: (pid) => {
               running(run, pid);
