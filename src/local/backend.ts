@@ -5,14 +5,14 @@
  * that run's checkpoint.
  */
 import { cpSync, existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { splitCommand } from "../config/command.ts";
+import { join } from "node:path";
 import type { Config } from "../config/schema.ts";
 import type { Backend, Gathered } from "../driver/drive.ts";
 import type { OpenRound } from "../driver/round.ts";
 import { runKey } from "../engine/jobs.ts";
 import { curveKeep } from "../study/curve.ts";
 import type { Attempt } from "../study/schema.ts";
+import { trialRequest } from "../trial/request.ts";
 import { runTrial, type TrialOutcome } from "../trial/run.ts";
 import type { StudyPaths } from "./paths.ts";
 import type { Progress } from "./progress.ts";
@@ -36,8 +36,6 @@ interface Handle {
 
 export function localBackend(opts: LocalBackendOptions): Backend<Handle> {
   const { config, paths, progress } = opts;
-  const argv = splitCommand(config.command);
-  const cwd = resolve(dirname(opts.configFile), config.workdir ?? ".");
   // A result that cannot be saved (full disk) stops the other trials: theirs could not be saved either.
   const unsaved = new AbortController();
   const stopTrials = AbortSignal.any([opts.signal, unsaved.signal]);
@@ -54,18 +52,12 @@ export function localBackend(opts: LocalBackendOptions): Backend<Handle> {
           const outputDir = paths.runDir(ref);
           const run = runKey(ref);
           const outcome = await runTrial({
-            study: config.name,
-            trialId: job.trialId,
-            attempt: job.attempt,
-            params: job.params,
-            argv,
-            cwd,
-            outputDir,
-            config,
+            ...trialRequest(config, job, {
+              configFile: opts.configFile,
+              outputDir,
+              checkpointDir: prepareCheckpoint(outputDir, job.resume && paths.runDir(job.resume)),
+            }),
             signal: stopTrials,
-            checkpointDir: prepareCheckpoint(outputDir, job.resume && paths.runDir(job.resume)),
-            ...(job.member ? { member: job.member } : {}),
-            ...(job.prune ? { prune: job.prune } : {}),
             onIntermediate: (v) => progress.intermediate(job.trialId, v),
             onStart: (pid) => {
               opts.running(run, pid);

@@ -9,9 +9,8 @@
  * CLI needs nothing of @actions/core.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import { z } from "zod";
-import { splitCommand } from "../config/command.ts";
 import { loadConfig } from "../config/load.ts";
 import { overridesSchema } from "../config/overrides.ts";
 import type { Config } from "../config/schema.ts";
@@ -21,6 +20,7 @@ import { runLabel } from "../github/job-names.ts";
 import type { Attempt } from "../study/schema.ts";
 import { missingEnvNote, trialEnv } from "./env.ts";
 import { checkPayload, PayloadError, type TrialPayload, trialPayloadSchema } from "./payload.ts";
+import { trialRequest } from "./request.ts";
 import { writeResultFile } from "./result-file.ts";
 import { runTrial } from "./run.ts";
 
@@ -106,18 +106,12 @@ export async function runTrialJob(spec: TrialJobSpec, log: Log, signal: AbortSig
       `early stopping: stops when its best ${config.objective.metric} is worse than the median of earlier trials (${payload.prune.median.length} steps known, none before step ${payload.prune.after})`,
     );
   const outcome = await runTrial({
-    study: config.name,
-    trialId: payload.trial,
-    attempt: payload.attempt,
-    params: payload.params,
-    argv: splitCommand(config.command),
-    cwd: resolve(dirname(loaded.file), config.workdir ?? "."),
-    outputDir: spec.outputDir,
-    config,
+    ...trialRequest(
+      config,
+      { ...payload, trialId: payload.trial },
+      { configFile: loaded.file, outputDir: spec.outputDir, checkpointDir: spec.checkpointDir },
+    ),
     signal,
-    checkpointDir: spec.checkpointDir,
-    ...(m ? { member: m } : {}),
-    ...(payload.prune ? { prune: payload.prune } : {}),
     onIntermediate: (v) =>
       log(
         `step ${v.step}: ${Object.entries(v.values)

@@ -1,7 +1,8 @@
 /**
- * Reading a trial's metrics from its three sources: the JSON file it writes,
+ * Reading a trial's metrics where it reports them: the JSON file it writes,
  * regular expressions over its output (SageMaker-style metric definitions), and
  * `name=value` or JSON-object lines, which also give intermediate values per step.
+ * metric-sources.ts decides which of them counts.
  */
 import type { Config } from "../config/schema.ts";
 import { type CurveKeep, CurveSampler } from "../study/curve.ts";
@@ -184,73 +185,4 @@ export function parseMetricsFile(text: string | undefined): MetricsFile {
 /** `NaN`, `Infinity` and `-Infinity` outside strings, quoted (strings are matched first and kept). */
 function quoteBareNonFinite(text: string): string {
   return text.replace(/"(?:[^"\\]|\\.)*"|-?\b(?:NaN|Infinity)\b/g, (m) => (m.startsWith('"') ? m : `"${m}"`));
-}
-
-export type Resolved =
-  | { ok: true; value: number; metrics: Record<string, number> }
-  | { ok: false; reason: string; metrics: Record<string, number> };
-
-/**
- * Final metrics from all sources (the file wins over regexes, which win over
- * the last line value), and the objective with a reason naming every source
- * tried when it is missing or not a finite number.
- */
-export function resolveMetrics(
-  config: Pick<Config, "objective" | "metrics">,
-  sources: {
-    file: MetricsFile;
-    filePath: string;
-    definitions: Record<string, number>;
-    lines: Record<string, number>;
-    /** Texts of line values that were not numbers (LineMetrics.texts). */
-    lineTexts?: Record<string, string>;
-  },
-): Resolved {
-  const fileValues = sources.file.kind === "ok" ? sources.file.values : {};
-  const wanted = [config.objective.metric, ...config.metrics.record];
-  const all: Record<string, number> = {};
-  for (const name of wanted) {
-    // Own properties only: a metric named "constructor" must not find Object's.
-    const own = (o: Record<string, number>) => (Object.hasOwn(o, name) ? o[name] : undefined);
-    const v = own(fileValues) ?? own(sources.definitions) ?? (config.metrics.lines ? own(sources.lines) : undefined);
-    if (v !== undefined) all[name] = v;
-  }
-  const metrics = Object.fromEntries(Object.entries(all).filter(([, v]) => Number.isFinite(v)));
-  const name = config.objective.metric;
-  const value = Object.hasOwn(all, name) ? all[name] : undefined;
-  if (value !== undefined && Number.isFinite(value)) return { ok: true, value, metrics };
-  // The text behind the value that counts, when it was not a number: the file's first, as with values.
-  const fileTexts = (sources.file.kind === "ok" && sources.file.texts) || {};
-  const lineTexts = (config.metrics.lines && sources.lineTexts) || {};
-  if (Object.hasOwn(fileTexts, name))
-    return {
-      ok: false,
-      reason: `objective ${unreadable(name, fileTexts[name]!)} in metrics file ${sources.filePath}`,
-      metrics,
-    };
-  if (
-    value !== undefined &&
-    !Object.hasOwn(fileValues, name) &&
-    !Object.hasOwn(sources.definitions, name) &&
-    Object.hasOwn(lineTexts, name)
-  )
-    return {
-      ok: false,
-      reason: `objective ${unreadable(name, lineTexts[name]!)} in the last stdout line that reported it`,
-      metrics,
-    };
-  if (value !== undefined)
-    return { ok: false, reason: `objective "${name}" is ${value}, not a finite number`, metrics };
-  const tried = [
-    sources.file.kind === "missing"
-      ? `metrics file ${sources.filePath} was not written`
-      : sources.file.kind === "invalid"
-        ? `metrics file ${sources.filePath} ${sources.file.message}`
-        : `metrics file ${sources.filePath} has no "${name}"`,
-    config.metrics.definitions.some((d) => d.name === name)
-      ? `the regex for "${name}" did not match the output`
-      : `no metrics.definitions entry names "${name}"`,
-    config.metrics.lines ? `no "${name}=<number>" line in stdout` : "metric lines are off (metrics.lines: false)",
-  ];
-  return { ok: false, reason: `objective "${name}" not found: ${tried.join("; ")}`, metrics };
 }

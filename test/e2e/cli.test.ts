@@ -100,6 +100,19 @@ describe("matrix-tune commands and exit codes", () => {
     assert.match(r.stdout, /No trial succeeded/);
   });
 
+  it("an unexpected error exits 1 with a stack trace that names src/ files and lines (source maps)", async () => {
+    const file = write(
+      "unexpected.yml",
+      `name: u\ncommand: [node, -e, "0"]\nobjective: {metric: m, goal: minimize}\nparameters:\n  a: {type: float, min: 0, max: 1}\n`,
+    );
+    // A study directory inside a file: mkdir fails with ENOTDIR, which no handler expects.
+    const r = await runCli(["run", file, "--state-dir", join(file, "study")]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /ENOTDIR/);
+    assert.match(r.stderr, /\n +at .*\bsrc\/[\w/-]+\.ts:\d+:\d+\)?\n/);
+    assert.doesNotMatch(r.stderr, /\bat .*\.bundle\.js:\d+/, "no frame left in the bundle");
+  });
+
   it("report on a config without a saved study says how to make one", async () => {
     const r = await runCli(["report", join(dir, "grid.yml")]);
     assert.equal(r.code, 4);

@@ -18,7 +18,8 @@ import { join } from "node:path";
 import { describe, it, type TestContext } from "node:test";
 import { fileURLToPath } from "node:url";
 import type { Attempt, Intermediate } from "../../src/study/schema.ts";
-import { runTrial, type TrialOutcome, type TrialSpec } from "../../src/trial/run.ts";
+import type { TrialRequest } from "../../src/trial/request.ts";
+import { runTrial, type TrialOutcome } from "../../src/trial/run.ts";
 import { alive, assertGone } from "../helpers/processes.ts";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/trials/", import.meta.url));
@@ -32,9 +33,9 @@ function tempDir(t: TestContext): string {
   return dir;
 }
 
-type Overrides = Partial<Omit<TrialSpec, "config">> & { config?: Partial<TrialSpec["config"]> };
+type Overrides = Partial<Omit<TrialRequest, "config">> & { config?: Partial<TrialRequest["config"]> };
 
-function spec(dir: string, argv: readonly string[], over: Overrides = {}): TrialSpec {
+function spec(dir: string, argv: readonly string[], over: Overrides = {}): TrialRequest {
   const { config, ...rest } = over;
   return {
     study: "demo",

@@ -3,15 +3,39 @@ import { describe, it } from "node:test";
 import type { Config } from "../../src/config/schema.ts";
 import { CURVE_POINTS } from "../../src/study/curve.ts";
 import {
+  definitionSource,
+  fileSource,
+  lineSource,
+  type MetricSource,
+  resolveMetrics,
+} from "../../src/trial/metric-sources.ts";
+import {
   LineMetrics,
   type MetricsFile,
   matchDefinitions,
   parseMetricLine,
   parseMetricsFile,
-  resolveMetrics,
 } from "../../src/trial/metrics.ts";
 
 type Definitions = Config["metrics"]["definitions"];
+
+/** The trial runner's three sources, in its order: the metrics file, then regexes, then lines. */
+function resolveThree(
+  config: Pick<Config, "objective" | "metrics">,
+  found: {
+    file: MetricsFile;
+    filePath: string;
+    definitions: Record<string, number>;
+    lines: Record<string, number>;
+    lineTexts?: Record<string, string>;
+  },
+) {
+  return resolveMetrics(config, [
+    fileSource(found.file, found.filePath),
+    definitionSource(config.metrics.definitions, found.definitions),
+    lineSource(config.metrics.lines, { last: found.lines, texts: found.lineTexts ?? {} }),
+  ]);
+}
 
 describe("parseMetricLine", () => {
   it("reads name=value pairs", () => {
@@ -276,7 +300,7 @@ describe("resolveMetrics", () => {
   const regexDef: Definitions = [{ name: "val_loss", regex: "val_loss (\\S+)", stream: "both" }];
 
   it("does not mistake inherited object members for metrics", () => {
-    const r = resolveMetrics(
+    const r = resolveThree(
       { objective: { metric: "constructor", goal: "minimize" }, metrics: { record: [], definitions: [], lines: true } },
       { file: ok({}), filePath: path, definitions: {}, lines: {} },
     );
@@ -288,7 +312,7 @@ describe("resolveMetrics", () => {
     const cfg = config({ definitions: regexDef });
     const lines = { val_loss: 3 };
     assert.deepEqual(
-      resolveMetrics(cfg, {
+      resolveThree(cfg, {
         file: ok({ val_loss: 1 }),
         filePath: path,
         definitions: { val_loss: 2 },
@@ -297,7 +321,7 @@ describe("resolveMetrics", () => {
       { ok: true, value: 1, metrics: { val_loss: 1 } },
     );
     assert.deepEqual(
-      resolveMetrics(cfg, {
+      resolveThree(cfg, {
         file: ok({ other: 9 }),
         filePath: path,
         definitions: { val_loss: 2 },
@@ -305,7 +329,7 @@ describe("resolveMetrics", () => {
       }),
       { ok: true, value: 2, metrics: { val_loss: 2 } },
     );
-    assert.deepEqual(resolveMetrics(cfg, { file: missing, filePath: path, definitions: {}, lines }), {
+    assert.deepEqual(resolveThree(cfg, { file: missing, filePath: path, definitions: {}, lines }), {
       ok: true,
       value: 3,
       metrics: { val_loss: 3 },
@@ -313,7 +337,7 @@ describe("resolveMetrics", () => {
   });
 
   it("keeps the objective and recorded metrics only, each from its best source", () => {
-    const got = resolveMetrics(config({ record: ["acc", "f1", "absent"] }), {
+    const got = resolveThree(config({ record: ["acc", "f1", "absent"] }), {
       file: ok({ val_loss: 0.5, extra: 7 }),
       filePath: path,
       definitions: { f1: 0.75 },
@@ -323,7 +347,7 @@ describe("resolveMetrics", () => {
   });
 
   it("drops non-finite recorded metrics but still succeeds", () => {
-    const got = resolveMetrics(config({ record: ["acc"] }), {
+    const got = resolveThree(config({ record: ["acc"] }), {
       file: ok({ val_loss: 0.5, acc: Number.NaN }),
       filePath: path,
       definitions: {},
@@ -333,7 +357,7 @@ describe("resolveMetrics", () => {
   });
 
   it("names every source tried when the objective is missing", () => {
-    const got = resolveMetrics(config({ record: ["acc"] }), {
+    const got = resolveThree(config({ record: ["acc"] }), {
       file: missing,
       filePath: path,
       definitions: {},
@@ -349,7 +373,7 @@ describe("resolveMetrics", () => {
   });
 
   it("says when the file is invalid, lacks the objective, or the regex did not match", () => {
-    const invalid = resolveMetrics(config({ definitions: regexDef }), {
+    const invalid = resolveThree(config({ definitions: regexDef }), {
       file: { kind: "invalid", message: "is not valid JSON (Unexpected end)" },
       filePath: path,
       definitions: {},
@@ -360,7 +384,7 @@ describe("resolveMetrics", () => {
     assert.match(reason, /metrics file \/out\/metrics\.json is not valid JSON \(Unexpected end\)/);
     assert.match(reason, /the regex for "val_loss" did not match the output/);
 
-    const without = resolveMetrics(config(), {
+    const without = resolveThree(config(), {
       file: ok({ acc: 1 }),
       filePath: path,
       definitions: {},
@@ -370,7 +394,7 @@ describe("resolveMetrics", () => {
   });
 
   it("ignores line values when metrics.lines is false, and says so", () => {
-    const got = resolveMetrics(config({ lines: false }), {
+    const got = resolveThree(config({ lines: false }), {
       file: missing,
       filePath: path,
       definitions: {},
@@ -381,7 +405,7 @@ describe("resolveMetrics", () => {
   });
 
   it("rejects a NaN or infinite objective with a reason saying so", () => {
-    const nan = resolveMetrics(config(), {
+    const nan = resolveThree(config(), {
       file: ok({ val_loss: Number.NaN }),
       filePath: path,
       definitions: {},
@@ -393,7 +417,7 @@ describe("resolveMetrics", () => {
       reason: 'objective "val_loss" is NaN, not a finite number',
       metrics: {},
     });
-    const inf = resolveMetrics(config(), {
+    const inf = resolveThree(config(), {
       file: missing,
       filePath: path,
       definitions: { val_loss: Number.NEGATIVE_INFINITY },
@@ -401,6 +425,33 @@ describe("resolveMetrics", () => {
     });
     assert.equal(inf.ok, false);
     assert.equal((inf as { reason: string }).reason, 'objective "val_loss" is -Infinity, not a finite number');
+  });
+  it("takes another source as one more entry, ranked by its place in the list", () => {
+    const summary: MetricSource = {
+      values: { val_loss: 0.4, acc: Number.NaN },
+      texts: { acc: "n/a" },
+      where: "in the run's summary",
+      lacks: (name) => `the summary has no "${name}"`,
+    };
+    const cfg = config({ record: ["acc"] });
+    const file = fileSource(ok({ other: 1 }), path);
+    const lines = lineSource(true, { last: { val_loss: 0.9, acc: 0.5 }, texts: {} });
+    assert.deepEqual(resolveMetrics(cfg, [file, summary, lines]), { ok: true, value: 0.4, metrics: { val_loss: 0.4 } });
+    assert.deepEqual(resolveMetrics(cfg, [file, lines, summary]), {
+      ok: true,
+      value: 0.9,
+      metrics: { val_loss: 0.9, acc: 0.5 },
+    });
+    const acc = { ...cfg, objective: { metric: "acc", goal: "maximize" as const } };
+    assert.equal(
+      (resolveMetrics(acc, [file, summary, lines]) as { reason: string }).reason,
+      `objective "acc" is "n/a", not a number in the run's summary`,
+    );
+    assert.equal(
+      (resolveMetrics({ ...cfg, objective: { metric: "f1", goal: "maximize" } }, [file, summary]) as { reason: string })
+        .reason,
+      'objective "f1" not found: metrics file /out/metrics.json has no "f1"; the summary has no "f1"',
+    );
   });
 });
 
@@ -418,7 +469,7 @@ describe("metric values that are not numbers as written", () => {
     assert.equal(m.loss, 0.1);
     const lines = new LineMetrics();
     lines.add("step=3 acc=0,95");
-    const r = resolveMetrics(config, {
+    const r = resolveThree(config, {
       file: { kind: "missing" },
       filePath: path,
       definitions: {},
@@ -440,7 +491,7 @@ describe("metric values that are not numbers as written", () => {
     assert.equal(values.acc, 0.7);
     assert.ok(Number.isNaN(values.loss));
     const resolve = (text: string, metric: string) =>
-      resolveMetrics(
+      resolveThree(
         { ...config, objective: { metric, goal: "maximize" } },
         { file: parseMetricsFile(text), filePath: path, definitions: {}, lines: {} },
       );
@@ -460,7 +511,7 @@ describe("metric values that are not numbers as written", () => {
     assert.ok(Number.isNaN(values.loss));
     assert.equal(values.grad, Number.NEGATIVE_INFINITY);
     assert.deepEqual(
-      resolveMetrics(
+      resolveThree(
         { ...config, metrics: { ...config.metrics, record: ["loss"] } },
         { file, filePath: path, definitions: {}, lines: {} },
       ),
