@@ -1,0 +1,74 @@
+/**
+ * The same config and seed give the same trials, release after release: the
+ * trials of a few short studies are pinned to what matrix-tune produced before
+ * strategies became descriptors (test/fixtures/pinned-trials.json), and a state
+ * file written by that version (state version 1) still loads and continues to
+ * the same study.
+ */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import type { Config } from "../../src/config/schema.ts";
+import { planRound } from "../../src/engine/plan.ts";
+import type { Study, Trial } from "../../src/study/schema.ts";
+import { readStudy } from "../../src/study/store.ts";
+import { createStudy, recordAttempt } from "../../src/study/study.ts";
+import { runAttempt } from "../helpers/attempts.ts";
+import { configFrom } from "../helpers/config.ts";
+
+const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
+
+interface Pinned {
+  config: string;
+  trials: { params: Trial["params"]; resource?: number; bracket?: number; rung?: number; parent?: number }[];
+  stop: string;
+}
+const PINNED: Record<string, Pinned> = JSON.parse(readFileSync(fixture("pinned-trials.json"), "utf8"));
+
+/** A smooth loss that prefers x near 0.3, y near 0.6, adam, and more resource. */
+function loss(t: Trial): number {
+  const { x, y, opt } = t.params;
+  const value = (Number(x) - 0.3) ** 2 + (Number(y) - 0.6) ** 2 + (opt === "sgd" ? 0.05 : 0) + 1 / (t.resource ?? 1);
+  return Number(value.toFixed(6));
+}
+
+/** Runs `rounds` rounds (all, by default) of the study, every trial succeeding with `loss`. */
+function run(config: Config, study: Study = createStudy(config), rounds = Number.POSITIVE_INFINITY): Study {
+  let s = study;
+  for (let r = 0; r < rounds; r++) {
+    const plan = planRound(config, s);
+    s = plan.study;
+    if (plan.kind === "done") break;
+    for (const job of plan.runs)
+      s = recordAttempt(s, runAttempt(job.trialId, job.attempt, job.member, loss(s.trials[job.trialId]!)));
+  }
+  return s;
+}
+
+function pinnedShape(study: Study): Pinned["trials"] {
+  return study.trials.map((t) => ({
+    params: t.params,
+    ...(t.resource !== undefined ? { resource: t.resource } : {}),
+    ...(t.bracket !== undefined ? { bracket: t.bracket, rung: t.rung } : {}),
+    ...(t.parent !== undefined ? { parent: t.parent } : {}),
+  }));
+}
+
+describe("pinned trials", () => {
+  for (const [name, pinned] of Object.entries(PINNED))
+    it(`${name}: the same config and seed give the trials they gave before`, () => {
+      const study = run(configFrom(pinned.config));
+      assert.deepEqual(pinnedShape(study), pinned.trials);
+      assert.equal(study.stop?.code, pinned.stop);
+    });
+
+  it("a version-1 state file of a hyperband study loads and continues to the same study", () => {
+    const saved = readStudy(fixture("state/v1-hyperband.json"));
+    assert.equal(saved.trials.length, 15, "the file holds three rounds");
+    const continued = run(saved.config, saved);
+    const pinned = PINNED.hyperband!;
+    assert.deepEqual(pinnedShape(continued), pinned.trials);
+    assert.deepEqual(continued, run(configFrom(pinned.config)));
+  });
+});
