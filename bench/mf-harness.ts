@@ -8,7 +8,7 @@
  */
 import { type Config, configSchema, type Resource, type SamplerName } from "../src/config/schema.ts";
 import { planRound } from "../src/engine/plan.ts";
-import { hyperbandBrackets, iterationCost } from "../src/strategy/hyperband/index.ts";
+import { hyperbandBrackets, iterationCost } from "../src/strategy/hyperband/brackets.ts";
 import type { Study, Trial } from "../src/study/schema.ts";
 import { createStudy, recordAttempt } from "../src/study/study.ts";
 import type { CurveProblem } from "./curves.ts";

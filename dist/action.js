@@ -54919,7 +54919,7 @@ function boundCurve(points, keep) {
 
 // src/study/schema.ts
 var scalar3 = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()]);
-var STATE_VERSION = 1;
+var STATE_VERSION = 2;
 var RESULT_VERSION = 1;
 var finiteNumber = external_exports.number().refine(Number.isFinite, "must be a finite number");
 var intermediateSchema = external_exports.object({
@@ -54960,11 +54960,13 @@ var trialSchema = external_exports.object({
   params: external_exports.record(external_exports.string(), scalar3),
   /** The resource (e.g. epochs) it trains with, when the config has one. */
   resource: external_exports.number().positive().optional(),
-  /** hyperband: the bracket (numbered from 0 across the study) and rung this trial belongs to. */
-  bracket: external_exports.int().min(0).optional(),
-  rung: external_exports.int().min(0).optional(),
-  /** hyperband: the trial of the rung below whose configuration this one continues. */
+  /** The trial whose configuration (and checkpoint) this one continues with a larger resource. */
   parent: external_exports.int().min(0).optional(),
+  /**
+   * What the strategy that placed the trial keeps about it (hyperband: its
+   * bracket and rung), under the strategy's name; only that strategy reads it.
+   */
+  strategyData: external_exports.record(external_exports.string(), external_exports.unknown()).optional(),
   /**
    * A commit other than the study's to run on: the base branch's, where the
    * config's defaults run so that a pull request has something to compare
@@ -55802,12 +55804,34 @@ function unseenPoints(space, pointAt2, start, count, seed, seen) {
   }
   return out;
 }
-function sequenceStrategy(pointAt2) {
+function sequenceProposer(pointAt2) {
   return {
     // Start where the history ends: earlier indices produced the trials we have
     // (or duplicates of them), so continuing from there never revisits a point.
     propose: ({ space, trials, count, seed }) => unseenPoints(space, pointAt2, trials.length, count, seed, new Set(trials.map((t) => paramsKey(t.params))))
   };
+}
+
+// src/strategy/strategy.ts
+function proposing(summary2, proposer, flags = {}) {
+  return {
+    summary: summary2,
+    proposer,
+    needsResource: false,
+    usesSampler: false,
+    stopsTrials: false,
+    batchInvariant: flags.batchInvariant ?? false,
+    plan({ config: config2, space, trials, room }) {
+      if (room <= 0) return { fresh: [] };
+      const input2 = { space, objective: config2.objective, trials, count: room, seed: config2.seed };
+      const note = proposer.explain?.(input2);
+      const fresh = proposer.propose(input2).map((params) => atFullResource(config2, params));
+      return { fresh, ...note ? { note } : {} };
+    }
+  };
+}
+function atFullResource(config2, params) {
+  return config2.resource ? { params, resource: config2.resource.max } : { params };
 }
 
 // src/space/sobol-directions.ts
@@ -56509,7 +56533,8 @@ function uniformFill(space, seen, rng) {
 }
 
 // src/strategy/tpe/index.ts
-var tpeStrategy = createTpe();
+var tpeProposer = createTpe();
+var tpeStrategy = proposing("tree-structured Parzen estimator: models good and bad trials", tpeProposer);
 
 // src/strategy/bayes/acquisition.ts
 var SQRT22 = Math.SQRT2;
@@ -57186,13 +57211,13 @@ function handsOverToTpe(trials) {
 function initialDesignSize(parameters) {
   return Math.min(20, Math.max(5, parameters + 1));
 }
-var bayesStrategy = {
+var bayesProposer = {
   explain({ trials }) {
     return handsOverToTpe(trials) ? `bayes hands over to tpe: a Gaussian process over ${trials.length} trials (more than ${HANDOVER_TRIALS}) would take too long to plan a round` : void 0;
   },
   propose(input2) {
     const { space, objective, trials, count, seed } = input2;
-    if (handsOverToTpe(trials)) return tpeStrategy.propose(input2);
+    if (handsOverToTpe(trials)) return tpeProposer.propose(input2);
     const seen = new Set(trials.map((t) => paramsKey(t.params)));
     const enc = encodingOf(space);
     const designed = Math.max(0, Math.min(count, initialDesignSize(enc.p) - trials.length));
@@ -57214,6 +57239,7 @@ var bayesStrategy = {
     return out;
   }
 };
+var bayesStrategy = proposing("Gaussian-process Bayesian optimization, in batches", bayesProposer);
 function sobolDesign(space, start, count, seed, seen) {
   return unseenPoints(space, cubePoint, start, count, seed, seen);
 }
@@ -57272,7 +57298,7 @@ function* gridPoints(space) {
 }
 
 // src/strategy/grid.ts
-var gridStrategy = {
+var gridProposer = {
   propose({ space, trials, count }) {
     const seen = new Set(trials.map((t) => paramsKey(t.params)));
     const out = [];
@@ -57283,27 +57309,7 @@ var gridStrategy = {
     return out;
   }
 };
-
-// src/strategy/random.ts
-var randomStrategy = sequenceStrategy((index, dim, seed) => {
-  const rng = createRng(seed, index);
-  return Array.from({ length: dim }, () => rng.next());
-});
-
-// src/strategy/sobol.ts
-var sobolStrategy = sequenceStrategy(sobolPoint);
-
-// src/strategy/registry.ts
-var STRATEGIES2 = {
-  bayes: bayesStrategy,
-  grid: gridStrategy,
-  random: randomStrategy,
-  sobol: sobolStrategy,
-  tpe: tpeStrategy
-};
-function strategyFor(name) {
-  return STRATEGIES2[name];
-}
+var gridStrategy = proposing("every point of the grid, in order", gridProposer);
 
 // src/strategy/hyperband/brackets.ts
 function maxHalvings(r) {
@@ -57342,16 +57348,47 @@ function iterationCost(brackets) {
   return { trials, resource };
 }
 
+// src/strategy/hyperband/placement.ts
+var placementSchema = external_exports.object({ bracket: external_exports.int().min(0), rung: external_exports.int().min(0) });
+function placementOf(trial) {
+  const raw = trial.strategyData?.hyperband;
+  if (raw === void 0) return void 0;
+  const parsed = placementSchema.safeParse(raw);
+  if (!parsed.success)
+    throw new Error(
+      `${trial.id === void 0 ? "a trial" : `trial ${trial.id}`}: hyperband's data ${JSON.stringify(raw)} is not a bracket and rung`
+    );
+  return parsed.data;
+}
+function placedAt(bracket, rung) {
+  return { strategyData: { hyperband: { bracket, rung } } };
+}
+
+// src/strategy/random.ts
+var randomProposer = sequenceProposer((index, dim, seed) => {
+  const rng = createRng(seed, index);
+  return Array.from({ length: dim }, () => rng.next());
+});
+var randomStrategy = proposing("independent uniform points", randomProposer, { batchInvariant: true });
+
+// src/strategy/hyperband/samplers.ts
+var SAMPLERS2 = {
+  random: randomProposer,
+  bayes: bayesProposer,
+  tpe: tpeProposer
+};
+
 // src/strategy/hyperband/schedule.ts
 function scheduleRound(config2, trials, room, unseen = Number.POSITIVE_INFINITY) {
   const resource = hyperbandResource(config2);
   const layout = hyperbandBrackets(resource);
   const byBracket = /* @__PURE__ */ new Map();
   for (const t of trials) {
-    if (t.bracket === void 0 || t.rung === void 0) continue;
-    const rungs = byBracket.get(t.bracket) ?? [];
-    rungs[t.rung] = [...rungs[t.rung] ?? [], t];
-    byBracket.set(t.bracket, rungs);
+    const place = placementOf(t);
+    if (!place) continue;
+    const rungs = byBracket.get(place.bracket) ?? [];
+    rungs[place.rung] = [...rungs[place.rung] ?? [], t];
+    byBracket.set(place.bracket, rungs);
   }
   const out = { promoted: [], slots: [] };
   let left = room;
@@ -57392,7 +57429,7 @@ function hyperbandResource(config2) {
   return config2.resource;
 }
 function placeIn(k, bracket, rung) {
-  return { bracket: k, rung, resource: bracket.rungs[rung].resource };
+  return { resource: bracket.rungs[rung].resource, ...placedAt(k, rung) };
 }
 function nextInBracket(config2, bracket, k, rungs, fresh) {
   const i = rungs.length - 1;
@@ -57429,15 +57466,21 @@ function promotedFrom(config2, bracket, below, rung, first = bracket.rungs[0].si
 }
 
 // src/strategy/hyperband/index.ts
-function hyperbandTrials(config2, study, room) {
-  const space = buildSpace(config2.parameters);
-  let { promoted, slots, short } = scheduleRound(config2, study.trials, room);
-  const params = sample(config2, space, study.trials, slots.length);
-  if (params.length < slots.length)
-    ({ promoted, slots, short } = scheduleRound(config2, study.trials, room, params.length));
+var hyperbandStrategy = {
+  summary: "successive halving in brackets: many configurations briefly, the best of them longer",
+  needsResource: true,
+  usesSampler: true,
+  stopsTrials: true,
+  batchInvariant: false,
+  plan: hyperbandPlan
+};
+function hyperbandPlan({ config: config2, space, trials, room }) {
+  let { promoted, slots, short } = scheduleRound(config2, trials, room);
+  const params = sample(config2, space, trials, slots.length);
+  if (params.length < slots.length) ({ promoted, slots, short } = scheduleRound(config2, trials, room, params.length));
   const fresh = [...promoted, ...slots.map((slot, i) => ({ ...slot, params: params[i] }))];
   const notes = [];
-  if (slots.length > 0 && !study.trials.some((t) => t.bracket !== void 0)) notes.push(describeIteration(config2));
+  if (slots.length > 0 && !trials.some((t) => placementOf(t) !== void 0)) notes.push(describeIteration(config2));
   if (promoted.length > 0) notes.push(describePromotions(config2, promoted));
   const stop = fresh.length === 0 && short ? {
     code: "max_trials",
@@ -57451,7 +57494,7 @@ function sample(config2, space, trials, count) {
   const out = [];
   const view = config2.sampler === "random" ? void 0 : modelView(trials, space);
   if (view) {
-    const proposed2 = strategyFor(config2.sampler).propose({
+    const proposed = SAMPLERS2[config2.sampler].propose({
       space,
       objective: config2.objective,
       trials: view,
@@ -57459,7 +57502,7 @@ function sample(config2, space, trials, count) {
       // The view may stay the same while the study grows: a different seed keeps proposals fresh.
       seed: config2.seed + trials.length
     });
-    for (const p of proposed2) {
+    for (const p of proposed) {
       const key = paramsKey(p);
       if (seen.has(key)) continue;
       seen.add(key);
@@ -57469,7 +57512,7 @@ function sample(config2, space, trials, count) {
   if (out.length < count) {
     const known = out.map((params, i) => ({ id: -1 - i, round: 1, params, status: "pending", attempts: [] }));
     out.push(
-      ...strategyFor("random").propose({
+      ...SAMPLERS2.random.propose({
         space,
         objective: config2.objective,
         trials: [...trials, ...known],
@@ -57504,11 +57547,32 @@ function describePromotions(config2, promoted) {
   const name = hyperbandResource(config2).name;
   const groups2 = /* @__PURE__ */ new Map();
   for (const p of promoted) {
-    const key = `bracket ${p.bracket} rung ${p.rung} (${name} ${p.resource})`;
+    const place = placementOf(p);
+    const key = `bracket ${place.bracket} rung ${place.rung} (${name} ${p.resource})`;
     groups2.set(key, [...groups2.get(key) ?? [], p.parent]);
   }
   return [...groups2.entries()].map(([k, ids]) => `${k} continues trials ${ids.join(", ")}`).join("; ");
 }
+
+// src/strategy/sobol.ts
+var sobolProposer = sequenceProposer(sobolPoint);
+var sobolStrategy = proposing("scrambled Sobol points, spread evenly", sobolProposer, {
+  batchInvariant: true
+});
+
+// src/strategy/registry.ts
+var STRATEGIES2 = {
+  grid: gridStrategy,
+  random: randomStrategy,
+  sobol: sobolStrategy,
+  bayes: bayesStrategy,
+  tpe: tpeStrategy,
+  hyperband: hyperbandStrategy
+};
+function strategyFor(name) {
+  return STRATEGIES2[name];
+}
+var STRATEGY_NAMES = Object.keys(STRATEGIES2);
 
 // src/study/completion.ts
 function exhaustedFailures(study, config2) {
@@ -57588,7 +57652,12 @@ function planRound(config2, study) {
   const room = Math.max(0, Math.min(parallel - retry2.length, max_trials - search.trials.length));
   const space = buildSpace(config2.parameters);
   const baseline = baselineFirst(config2, study, space, room).map((params) => atFullResource(config2, params));
-  const chosen = config2.strategy === "hyperband" ? hyperbandTrials(config2, withTrials(search, baseline), room - baseline.length) : proposed(config2, config2.strategy, search, space, baseline, room - baseline.length);
+  const chosen = strategyFor(config2.strategy).plan({
+    config: config2,
+    space,
+    trials: withTrials(search, baseline).trials,
+    room: room - baseline.length
+  });
   const fresh = [...baseline, ...chosen.fresh];
   const note = chosen.note;
   if (fresh.length === 0 && retry2.length === 0) {
@@ -57608,19 +57677,6 @@ function planRound(config2, study) {
     ...note ? { note } : {}
   };
 }
-function proposed(config2, name, study, space, baseline, wanted) {
-  if (wanted <= 0) return { fresh: [] };
-  const strategy = strategyFor(name);
-  const input2 = {
-    space,
-    objective: config2.objective,
-    trials: withTrials(study, baseline).trials,
-    count: wanted,
-    seed: config2.seed
-  };
-  const note = strategy.explain?.(input2);
-  return { fresh: strategy.propose(input2).map((params) => atFullResource(config2, params)), ...note ? { note } : {} };
-}
 function withTrials(study, extra) {
   const pending = extra.map(
     (t, i) => ({
@@ -57632,9 +57688,6 @@ function withTrials(study, extra) {
     })
   );
   return { ...study, trials: [...study.trials, ...pending] };
-}
-function atFullResource(config2, params) {
-  return config2.resource ? { params, resource: config2.resource.max } : { params };
 }
 function baselineFirst(config2, study, space, count) {
   if (!config2.baseline || searchTrials(study).length > 0 || count === 0) return [];
@@ -57708,6 +57761,22 @@ function whyUnplanned(study, r) {
 // src/study/store.ts
 import { copyFileSync, existsSync as existsSync6, mkdirSync as mkdirSync3, readFileSync as readFileSync6, renameSync, rmSync as rmSync2, writeFileSync as writeFileSync4 } from "node:fs";
 import { dirname as dirname3 } from "node:path";
+
+// src/study/migrate.ts
+var MIGRATABLE_VERSIONS = [1];
+function migrateStudy(raw) {
+  if (raw.version !== 1) return raw;
+  const trials = Array.isArray(raw.trials) ? raw.trials.map(migrateTrialV1) : raw.trials;
+  return { ...raw, version: 2, trials };
+}
+function migrateTrialV1(trial) {
+  if (!trial || typeof trial !== "object") return trial;
+  const { bracket, rung, ...rest } = trial;
+  if (bracket === void 0 && rung === void 0) return rest;
+  return { ...rest, strategyData: { hyperband: { bracket, rung } } };
+}
+
+// src/study/store.ts
 var StateError = class extends Error {
 };
 function readStudy(path) {
@@ -57721,13 +57790,15 @@ function readStudy(path) {
 }
 function parseStudy(raw, source) {
   const version2 = raw?.version;
-  if (typeof version2 === "number" && version2 !== STATE_VERSION) {
+  const migratable = MIGRATABLE_VERSIONS.includes(version2);
+  if (typeof version2 === "number" && version2 !== STATE_VERSION && !migratable) {
     const hint = version2 > STATE_VERSION ? "it was written by a newer matrix-tune; upgrade matrix-tune to read it" : "it was written by an older matrix-tune that this version cannot migrate";
     throw new StateError(
       `${source}: study state version ${version2}, this matrix-tune reads version ${STATE_VERSION}: ${hint}`
     );
   }
-  const parsed = studySchema.safeParse(raw);
+  const current = migratable ? migrateStudy(raw) : raw;
+  const parsed = studySchema.safeParse(current);
   if (!parsed.success) {
     const first = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`);
     throw new StateError(`${source}: not a valid study state:
@@ -58702,15 +58773,17 @@ function trialDuration(trial) {
 
 // src/report/rungs.ts
 function rungLabel(trial) {
-  return trial.bracket === void 0 || trial.rung === void 0 ? "" : `b${trial.bracket}\xB7r${trial.rung}`;
+  const place = placementOf(trial);
+  return place ? `b${place.bracket}\xB7r${place.rung}` : "";
 }
 function rungSummaries(config2, study) {
   if (!config2.resource) return [];
   const layout = hyperbandBrackets(config2.resource);
   const groups2 = /* @__PURE__ */ new Map();
   for (const t of study.trials) {
-    if (t.bracket === void 0 || t.rung === void 0) continue;
-    const key = `${t.bracket}/${t.rung}`;
+    const place = placementOf(t);
+    if (!place) continue;
+    const key = `${place.bracket}/${place.rung}`;
     groups2.set(key, [...groups2.get(key) ?? [], t]);
   }
   const continued = /* @__PURE__ */ new Map();
@@ -58817,7 +58890,7 @@ function tableColumns(config2, study, opts) {
       (m) => ({ title: m, align: "r", cell: (t) => fmtOptional(memberMetric(t, m)) })
     ),
     !!config2.resource && resources.size > 1 && { title: config2.resource.name, align: "r", cell: (t) => fmtOptional(t.resource) },
-    study.trials.some((t) => t.bracket !== void 0) && { title: "rung", align: "l", cell: rungLabel },
+    study.trials.some((t) => rungLabel(t) !== "") && { title: "rung", align: "l", cell: rungLabel },
     ...paramNames.map((p) => ({ title: p, align: "l", cell: (t) => fmtScalar(t.params[p]) })),
     { title: "time", align: "l", cell: (t) => fmtOptional(trialDuration(t), fmtDuration, "") },
     { title: "note", align: "l", cell: (t) => plainText(truncate(trialNote(config2, t), 80)) }
@@ -58858,7 +58931,10 @@ function trialCurve(study, trial, metric) {
   return [...trialCurve(study, parent, metric).filter((p) => p.step < start), ...own2];
 }
 function stoppedEarly(config2, study) {
-  const rungOf = (t) => `${t.bracket}/${t.rung}`;
+  const rungOf = (t) => {
+    const place = placementOf(t);
+    return `${place?.bracket}/${place?.rung}`;
+  };
   const decided = new Set(
     study.trials.flatMap((t) => t.parent === void 0 ? [] : [rungOf(study.trials[t.parent])])
   );
@@ -58866,7 +58942,7 @@ function stoppedEarly(config2, study) {
   const max = config2.resource?.max;
   return (trial) => {
     if (trial.status === "pruned") return true;
-    if (trial.status !== "succeeded" || trial.rung === void 0 || max === void 0) return false;
+    if (trial.status !== "succeeded" || !placementOf(trial) || max === void 0) return false;
     return (trial.resource ?? max) < max && !parents.has(trial.id) && (!!study.stop || decided.has(rungOf(trial)));
   };
 }

@@ -31977,329 +31977,6 @@ function paramsKey(params2) {
   );
 }
 
-// src/study/study.ts
-import { createHash } from "node:crypto";
-
-// src/util/mean.ts
-function mean(values) {
-  const n = values.length;
-  if (n === 0) return Number.NaN;
-  if (allEqual(values)) return values[0];
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += values[i];
-  return sum / n;
-}
-function allEqual(values) {
-  for (let i = 1; i < values.length; i++) if (values[i] !== values[0]) return false;
-  return true;
-}
-
-// src/study/goal.ts
-function isBetter(goal, a, b) {
-  return goal === "minimize" ? a < b : a > b;
-}
-
-// src/study/curve.ts
-var CURVE_POINTS = 256;
-function curveKeep(study) {
-  return { objective: study.config.objective, pinned: rungSteps(study.trials.map((t) => t.resource)) };
-}
-function rungSteps(resources) {
-  const steps = /* @__PURE__ */ new Set();
-  for (const r of resources) if (r !== void 0 && Number.isInteger(r)) steps.add(r).add(r - 1);
-  return steps;
-}
-var CurveSampler = class {
-  constructor(keep = {}, max = CURVE_POINTS) {
-    this.keep = keep;
-    this.max = max;
-  }
-  keep;
-  max;
-  /**
-   * The evenly spread points are those whose step is a multiple of `stride`, a
-   * power of two: steps are chosen by value, not by arrival, so attempts of the
-   * same length keep the same steps and the median stopping rule still finds
-   * several trials at each step it compares.
-   */
-  stride = 1;
-  grid = [];
-  first;
-  last;
-  best;
-  pinned = /* @__PURE__ */ new Map();
-  seq = 0;
-  add(point) {
-    const e = { seq: this.seq++, point };
-    this.first ??= e;
-    this.last = e;
-    const objective = this.keep.objective;
-    const v = objective && point.values[objective.metric];
-    const bestValue = this.best && objective && this.best.point.values[objective.metric];
-    if (v !== void 0 && (bestValue === void 0 || isBetter(objective.goal, v, bestValue))) this.best = e;
-    if (this.keep.pinned?.has(point.step)) this.pinned.set(point.step, e);
-    if (point.step % this.stride !== 0) return;
-    this.grid.push(e);
-    while (this.grid.length > this.max) this.thin();
-  }
-  /** Doubles the stride, and keeps one point (the last) per step. */
-  thin() {
-    this.stride *= 2;
-    const byStep = /* @__PURE__ */ new Map();
-    for (const e of this.grid) if (e.point.step % this.stride === 0) byStep.set(e.point.step, e);
-    this.grid = [...byStep.values()].sort((a, b) => a.seq - b.seq);
-  }
-  /** The kept points, in the order they were reported. */
-  get points() {
-    const all = /* @__PURE__ */ new Map();
-    for (const e of [...this.grid, ...this.pinned.values(), this.first, this.last, this.best])
-      if (e) all.set(e.seq, e.point);
-    return [...all.entries()].sort((a, b) => a[0] - b[0]).map(([, p]) => p);
-  }
-};
-function boundCurve(points, keep) {
-  if (points.length <= CURVE_POINTS) return [...points];
-  const sampler = new CurveSampler(keep);
-  for (const p of points) sampler.add(p);
-  return sampler.points;
-}
-
-// src/study/schema.ts
-var scalar3 = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()]);
-var STATE_VERSION = 1;
-var RESULT_VERSION = 1;
-var finiteNumber = external_exports.number().refine(Number.isFinite, "must be a finite number");
-var intermediateSchema = external_exports.object({
-  step: external_exports.int().min(0),
-  values: external_exports.record(external_exports.string(), finiteNumber)
-});
-var outcomeFields = {
-  trialId: external_exports.int().min(0),
-  attempt: external_exports.int().min(1),
-  durationMs: external_exports.number().min(0),
-  exitCode: external_exports.int().nullable(),
-  signal: external_exports.string().nullable().default(null),
-  metrics: external_exports.record(external_exports.string(), finiteNumber).default({}),
-  intermediate: external_exports.array(intermediateSchema).default([]),
-  logTail: external_exports.string().default(""),
-  runner: external_exports.string().optional(),
-  /** Where the attempt's log can be read (the trial job's page on GitHub). */
-  jobUrl: external_exports.string().optional(),
-  /** The workflow run that ran it, where its checkpoint artifact can be found. */
-  runId: external_exports.int().optional(),
-  /** With repeats or folds: which member of the trial (repeat × folds + fold) this is. */
-  member: external_exports.int().min(0).optional(),
-  finishedAt: external_exports.string().optional()
-};
-var attemptSchema = external_exports.discriminatedUnion("status", [
-  external_exports.object({ status: external_exports.literal("succeeded"), value: finiteNumber, ...outcomeFields }),
-  external_exports.object({ status: external_exports.literal("failed"), reason: external_exports.string(), ...outcomeFields }),
-  external_exports.object({ status: external_exports.literal("pruned"), reason: external_exports.string(), value: finiteNumber.optional(), ...outcomeFields })
-]);
-var trialResultSchema = external_exports.intersection(
-  external_exports.object({ version: external_exports.literal(RESULT_VERSION), study: external_exports.string() }),
-  attemptSchema
-);
-var TRIAL_STATUSES = ["pending", "running", "succeeded", "failed", "pruned"];
-var trialSchema = external_exports.object({
-  id: external_exports.int().min(0),
-  round: external_exports.int().min(1),
-  params: external_exports.record(external_exports.string(), scalar3),
-  /** The resource (e.g. epochs) it trains with, when the config has one. */
-  resource: external_exports.number().positive().optional(),
-  /** hyperband: the bracket (numbered from 0 across the study) and rung this trial belongs to. */
-  bracket: external_exports.int().min(0).optional(),
-  rung: external_exports.int().min(0).optional(),
-  /** hyperband: the trial of the rung below whose configuration this one continues. */
-  parent: external_exports.int().min(0).optional(),
-  /**
-   * A commit other than the study's to run on: the base branch's, where the
-   * config's defaults run so that a pull request has something to compare
-   * with. Such a trial is a reference, not part of the search.
-   */
-  ref: external_exports.string().regex(/^[0-9a-f]{40}$/).optional(),
-  /** pending/running: the next attempt has not finished; otherwise the last attempt's status
-   * (with repeats or folds: pruned if any member was, else succeeded if any member did, else failed). */
-  status: external_exports.enum(TRIAL_STATUSES),
-  attempts: external_exports.array(attemptSchema)
-});
-var roundSchema = external_exports.object({
-  index: external_exports.int().min(1),
-  /** The trials run in this round, with the attempt number each ran as. */
-  runs: external_exports.array(external_exports.object({ trialId: external_exports.int().min(0), attempt: external_exports.int().min(1), member: external_exports.int().min(0).optional() }))
-});
-var STOP_CODES = [
-  "max_trials",
-  "max_rounds",
-  "target_reached",
-  "patience",
-  "max_failures",
-  "exhausted",
-  "stopped"
-];
-var stopSchema = external_exports.object({ code: external_exports.enum(STOP_CODES), message: external_exports.string() });
-var studySchema = external_exports.object({
-  version: external_exports.literal(STATE_VERSION),
-  name: external_exports.string(),
-  /** Hash of what defines the search (space, objective, strategy): budgets may change on resume, these may not. */
-  configHash: external_exports.string(),
-  /** The config as last run, so that a state file alone can be reported on. */
-  config: configSchema,
-  seed: external_exports.int(),
-  strategy: external_exports.string(),
-  trials: external_exports.array(trialSchema),
-  rounds: external_exports.array(roundSchema),
-  stop: stopSchema.optional()
-});
-
-// src/study/study.ts
-function createStudy(config2) {
-  return {
-    version: STATE_VERSION,
-    name: config2.name,
-    configHash: configHash(config2),
-    config: config2,
-    seed: config2.seed,
-    strategy: config2.strategy,
-    trials: [],
-    rounds: []
-  };
-}
-function configHash(config2) {
-  return createHash("sha256").update(stableJson(definingParts(config2))).digest("hex").slice(0, 16);
-}
-function definingParts(config2) {
-  return {
-    // A description documents a parameter; it does not change the search.
-    parameters: Object.fromEntries(
-      Object.entries(config2.parameters).map(([name, { description: _, ...p }]) => [name, p])
-    ),
-    objective: { metric: config2.objective.metric, goal: config2.objective.goal },
-    strategy: config2.strategy,
-    seed: config2.seed,
-    // Left out when unset, so that studies saved before these existed keep their hash.
-    sampler: config2.strategy === "hyperband" ? config2.sampler : void 0,
-    resource: config2.resource,
-    early_stopping: config2.early_stopping,
-    members: membersOf(config2) > 1 ? { repeats: config2.repeats, folds: config2.folds } : void 0
-  };
-}
-function definingDifferences(before, now) {
-  const a = definingParts(before);
-  const b = definingParts(now);
-  const differs = (x, y) => stableJson(x) !== stableJson(y);
-  const names = [.../* @__PURE__ */ new Set([...Object.keys(a.parameters), ...Object.keys(b.parameters)])];
-  const params2 = names.filter((n) => differs(a.parameters[n], b.parameters[n])).map((n) => `parameters.${n}`);
-  const rest = Object.keys(a).filter((k) => k !== "parameters" && differs(a[k], b[k]));
-  return [...params2, ...rest];
-}
-function stableJson(v) {
-  if (Array.isArray(v)) return `[${v.map(stableJson).join(",")}]`;
-  if (v && typeof v === "object")
-    return `{${Object.keys(v).sort().filter((k) => v[k] !== void 0).map((k) => `${JSON.stringify(k)}:${stableJson(v[k])}`).join(",")}}`;
-  return JSON.stringify(v);
-}
-function searchTrials(study) {
-  return study.trials.filter((t) => t.ref === void 0);
-}
-function membersOf(config2) {
-  return config2.repeats * config2.folds;
-}
-function memberSeedFold(config2, index) {
-  return { seed: Math.floor(index / config2.folds), fold: index % config2.folds };
-}
-function runsOf(trialId, attempt, members2) {
-  if (members2 === 1) return [{ trialId, attempt }];
-  return Array.from({ length: members2 }, (_, member) => ({ trialId, attempt, member }));
-}
-function latestAttempt(trial) {
-  return trial.attempts.reduce((n, a) => Math.max(n, a.attempt), 0);
-}
-function willRetry(trial, retries) {
-  return trial.status === "failed" && latestAttempt(trial) <= retries;
-}
-function openRound(study, fresh, retry) {
-  const index = study.rounds.length + 1;
-  const members2 = membersOf(study.config);
-  const retried = new Set(retry);
-  let nextId = study.trials.length;
-  const trials = study.trials.map((t) => retried.has(t.id) ? { ...t, status: "pending" } : t);
-  const runs = retry.flatMap((id) => runsOf(id, latestAttempt(study.trials[id]) + 1, members2));
-  for (const t of fresh) {
-    trials.push({ ...t, id: nextId, round: index, params: { ...t.params }, status: "pending", attempts: [] });
-    runs.push(...runsOf(nextId++, 1, members2));
-  }
-  return { study: { ...study, trials, rounds: [...study.rounds, { index, runs }] }, runs };
-}
-function markRunning(study, trialIds) {
-  const ids = new Set(trialIds);
-  return {
-    ...study,
-    trials: study.trials.map((t) => ids.has(t.id) && t.status === "pending" ? { ...t, status: "running" } : t)
-  };
-}
-function recordAttempt(study, recorded) {
-  const trial = study.trials[recorded.trialId];
-  if (!trial)
-    throw new Error(`result for trial ${recorded.trialId}, but the study has trials 0..${study.trials.length - 1}`);
-  if (trial.attempts.some((a) => sameRun(a, recorded))) return study;
-  const attempt = { ...recorded, intermediate: boundCurve(recorded.intermediate, curveKeep(study)) };
-  const attempts = [...trial.attempts, attempt].sort(
-    (a, b) => a.attempt - b.attempt || (a.member ?? 0) - (b.member ?? 0)
-  );
-  const members2 = membersOf(study.config);
-  const latest = attempts.filter((a) => a.attempt === attempt.attempt);
-  const status = latest.length < members2 ? trial.status : combinedStatus(latest);
-  const trials = study.trials.slice();
-  trials[trial.id] = { ...trial, attempts, status };
-  return { ...study, trials };
-}
-function sameRun(a, b) {
-  return a.attempt === b.attempt && (a.member ?? 0) === (b.member ?? 0);
-}
-function combinedStatus(members2) {
-  if (members2.some((a) => a.status === "pruned")) return "pruned";
-  return members2.some((a) => a.status === "succeeded") ? "succeeded" : "failed";
-}
-function withStop(study, stop) {
-  const { stop: _, ...rest } = study;
-  return stop ? { ...rest, stop } : rest;
-}
-function trialSamples(trial) {
-  if (trial.status !== "succeeded") return [];
-  const latest = latestAttempt(trial);
-  return trial.attempts.flatMap((a) => a.attempt === latest && a.status === "succeeded" ? [a.value] : []);
-}
-function trialValue(trial) {
-  const samples = trialSamples(trial);
-  return samples.length ? mean(samples) : void 0;
-}
-function bestTrial(study, goal) {
-  let best;
-  let bestValue = 0;
-  for (const t of searchTrials(study)) {
-    const v = trialValue(t);
-    if (v !== void 0 && (best === void 0 || isBetter(goal, v, bestValue))) {
-      best = t;
-      bestValue = v;
-    }
-  }
-  return best;
-}
-function bestSoFar(study, goal) {
-  let best;
-  return searchTrials(study).map((t) => {
-    const v = trialValue(t);
-    if (v !== void 0 && (best === void 0 || isBetter(goal, v, best))) best = v;
-    return best;
-  });
-}
-function unfinishedRuns(study) {
-  const last = study.rounds[study.rounds.length - 1];
-  if (!last) return [];
-  return last.runs.filter((r) => !study.trials[r.trialId].attempts.some((a) => sameRun(a, r)));
-}
-
 // src/util/rng.ts
 function mix32(h) {
   let x = h >>> 0;
@@ -32356,12 +32033,34 @@ function unseenPoints(space, pointAt2, start, count, seed, seen) {
   }
   return out;
 }
-function sequenceStrategy(pointAt2) {
+function sequenceProposer(pointAt2) {
   return {
     // Start where the history ends: earlier indices produced the trials we have
     // (or duplicates of them), so continuing from there never revisits a point.
     propose: ({ space, trials, count, seed }) => unseenPoints(space, pointAt2, trials.length, count, seed, new Set(trials.map((t) => paramsKey(t.params))))
   };
+}
+
+// src/strategy/strategy.ts
+function proposing(summary, proposer, flags = {}) {
+  return {
+    summary,
+    proposer,
+    needsResource: false,
+    usesSampler: false,
+    stopsTrials: false,
+    batchInvariant: flags.batchInvariant ?? false,
+    plan({ config: config2, space, trials, room }) {
+      if (room <= 0) return { fresh: [] };
+      const input2 = { space, objective: config2.objective, trials, count: room, seed: config2.seed };
+      const note = proposer.explain?.(input2);
+      const fresh = proposer.propose(input2).map((params2) => atFullResource(config2, params2));
+      return { fresh, ...note ? { note } : {} };
+    }
+  };
+}
+function atFullResource(config2, params2) {
+  return config2.resource ? { params: params2, resource: config2.resource.max } : { params: params2 };
 }
 
 // src/space/sobol-directions.ts
@@ -32560,6 +32259,331 @@ function sobolPoint(index, dim, seed) {
     point[d] = owenScramble(sobolBits(gray, d), key) / TWO_POW_32;
   }
   return point;
+}
+
+// src/study/study.ts
+import { createHash } from "node:crypto";
+
+// src/util/mean.ts
+function mean(values) {
+  const n = values.length;
+  if (n === 0) return Number.NaN;
+  if (allEqual(values)) return values[0];
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += values[i];
+  return sum / n;
+}
+function allEqual(values) {
+  for (let i = 1; i < values.length; i++) if (values[i] !== values[0]) return false;
+  return true;
+}
+
+// src/study/goal.ts
+function isBetter(goal, a, b) {
+  return goal === "minimize" ? a < b : a > b;
+}
+
+// src/study/curve.ts
+var CURVE_POINTS = 256;
+function curveKeep(study) {
+  return { objective: study.config.objective, pinned: rungSteps(study.trials.map((t) => t.resource)) };
+}
+function rungSteps(resources) {
+  const steps = /* @__PURE__ */ new Set();
+  for (const r of resources) if (r !== void 0 && Number.isInteger(r)) steps.add(r).add(r - 1);
+  return steps;
+}
+var CurveSampler = class {
+  constructor(keep = {}, max = CURVE_POINTS) {
+    this.keep = keep;
+    this.max = max;
+  }
+  keep;
+  max;
+  /**
+   * The evenly spread points are those whose step is a multiple of `stride`, a
+   * power of two: steps are chosen by value, not by arrival, so attempts of the
+   * same length keep the same steps and the median stopping rule still finds
+   * several trials at each step it compares.
+   */
+  stride = 1;
+  grid = [];
+  first;
+  last;
+  best;
+  pinned = /* @__PURE__ */ new Map();
+  seq = 0;
+  add(point) {
+    const e = { seq: this.seq++, point };
+    this.first ??= e;
+    this.last = e;
+    const objective = this.keep.objective;
+    const v = objective && point.values[objective.metric];
+    const bestValue = this.best && objective && this.best.point.values[objective.metric];
+    if (v !== void 0 && (bestValue === void 0 || isBetter(objective.goal, v, bestValue))) this.best = e;
+    if (this.keep.pinned?.has(point.step)) this.pinned.set(point.step, e);
+    if (point.step % this.stride !== 0) return;
+    this.grid.push(e);
+    while (this.grid.length > this.max) this.thin();
+  }
+  /** Doubles the stride, and keeps one point (the last) per step. */
+  thin() {
+    this.stride *= 2;
+    const byStep = /* @__PURE__ */ new Map();
+    for (const e of this.grid) if (e.point.step % this.stride === 0) byStep.set(e.point.step, e);
+    this.grid = [...byStep.values()].sort((a, b) => a.seq - b.seq);
+  }
+  /** The kept points, in the order they were reported. */
+  get points() {
+    const all = /* @__PURE__ */ new Map();
+    for (const e of [...this.grid, ...this.pinned.values(), this.first, this.last, this.best])
+      if (e) all.set(e.seq, e.point);
+    return [...all.entries()].sort((a, b) => a[0] - b[0]).map(([, p]) => p);
+  }
+};
+function boundCurve(points, keep) {
+  if (points.length <= CURVE_POINTS) return [...points];
+  const sampler = new CurveSampler(keep);
+  for (const p of points) sampler.add(p);
+  return sampler.points;
+}
+
+// src/study/schema.ts
+var scalar3 = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()]);
+var STATE_VERSION = 2;
+var RESULT_VERSION = 1;
+var finiteNumber = external_exports.number().refine(Number.isFinite, "must be a finite number");
+var intermediateSchema = external_exports.object({
+  step: external_exports.int().min(0),
+  values: external_exports.record(external_exports.string(), finiteNumber)
+});
+var outcomeFields = {
+  trialId: external_exports.int().min(0),
+  attempt: external_exports.int().min(1),
+  durationMs: external_exports.number().min(0),
+  exitCode: external_exports.int().nullable(),
+  signal: external_exports.string().nullable().default(null),
+  metrics: external_exports.record(external_exports.string(), finiteNumber).default({}),
+  intermediate: external_exports.array(intermediateSchema).default([]),
+  logTail: external_exports.string().default(""),
+  runner: external_exports.string().optional(),
+  /** Where the attempt's log can be read (the trial job's page on GitHub). */
+  jobUrl: external_exports.string().optional(),
+  /** The workflow run that ran it, where its checkpoint artifact can be found. */
+  runId: external_exports.int().optional(),
+  /** With repeats or folds: which member of the trial (repeat × folds + fold) this is. */
+  member: external_exports.int().min(0).optional(),
+  finishedAt: external_exports.string().optional()
+};
+var attemptSchema = external_exports.discriminatedUnion("status", [
+  external_exports.object({ status: external_exports.literal("succeeded"), value: finiteNumber, ...outcomeFields }),
+  external_exports.object({ status: external_exports.literal("failed"), reason: external_exports.string(), ...outcomeFields }),
+  external_exports.object({ status: external_exports.literal("pruned"), reason: external_exports.string(), value: finiteNumber.optional(), ...outcomeFields })
+]);
+var trialResultSchema = external_exports.intersection(
+  external_exports.object({ version: external_exports.literal(RESULT_VERSION), study: external_exports.string() }),
+  attemptSchema
+);
+var TRIAL_STATUSES = ["pending", "running", "succeeded", "failed", "pruned"];
+var trialSchema = external_exports.object({
+  id: external_exports.int().min(0),
+  round: external_exports.int().min(1),
+  params: external_exports.record(external_exports.string(), scalar3),
+  /** The resource (e.g. epochs) it trains with, when the config has one. */
+  resource: external_exports.number().positive().optional(),
+  /** The trial whose configuration (and checkpoint) this one continues with a larger resource. */
+  parent: external_exports.int().min(0).optional(),
+  /**
+   * What the strategy that placed the trial keeps about it (hyperband: its
+   * bracket and rung), under the strategy's name; only that strategy reads it.
+   */
+  strategyData: external_exports.record(external_exports.string(), external_exports.unknown()).optional(),
+  /**
+   * A commit other than the study's to run on: the base branch's, where the
+   * config's defaults run so that a pull request has something to compare
+   * with. Such a trial is a reference, not part of the search.
+   */
+  ref: external_exports.string().regex(/^[0-9a-f]{40}$/).optional(),
+  /** pending/running: the next attempt has not finished; otherwise the last attempt's status
+   * (with repeats or folds: pruned if any member was, else succeeded if any member did, else failed). */
+  status: external_exports.enum(TRIAL_STATUSES),
+  attempts: external_exports.array(attemptSchema)
+});
+var roundSchema = external_exports.object({
+  index: external_exports.int().min(1),
+  /** The trials run in this round, with the attempt number each ran as. */
+  runs: external_exports.array(external_exports.object({ trialId: external_exports.int().min(0), attempt: external_exports.int().min(1), member: external_exports.int().min(0).optional() }))
+});
+var STOP_CODES = [
+  "max_trials",
+  "max_rounds",
+  "target_reached",
+  "patience",
+  "max_failures",
+  "exhausted",
+  "stopped"
+];
+var stopSchema = external_exports.object({ code: external_exports.enum(STOP_CODES), message: external_exports.string() });
+var studySchema = external_exports.object({
+  version: external_exports.literal(STATE_VERSION),
+  name: external_exports.string(),
+  /** Hash of what defines the search (space, objective, strategy): budgets may change on resume, these may not. */
+  configHash: external_exports.string(),
+  /** The config as last run, so that a state file alone can be reported on. */
+  config: configSchema,
+  seed: external_exports.int(),
+  strategy: external_exports.string(),
+  trials: external_exports.array(trialSchema),
+  rounds: external_exports.array(roundSchema),
+  stop: stopSchema.optional()
+});
+
+// src/study/study.ts
+function createStudy(config2) {
+  return {
+    version: STATE_VERSION,
+    name: config2.name,
+    configHash: configHash(config2),
+    config: config2,
+    seed: config2.seed,
+    strategy: config2.strategy,
+    trials: [],
+    rounds: []
+  };
+}
+function configHash(config2) {
+  return createHash("sha256").update(stableJson(definingParts(config2))).digest("hex").slice(0, 16);
+}
+function definingParts(config2) {
+  return {
+    // A description documents a parameter; it does not change the search.
+    parameters: Object.fromEntries(
+      Object.entries(config2.parameters).map(([name, { description: _, ...p }]) => [name, p])
+    ),
+    objective: { metric: config2.objective.metric, goal: config2.objective.goal },
+    strategy: config2.strategy,
+    seed: config2.seed,
+    // Left out when unset, so that studies saved before these existed keep their hash.
+    sampler: config2.strategy === "hyperband" ? config2.sampler : void 0,
+    resource: config2.resource,
+    early_stopping: config2.early_stopping,
+    members: membersOf(config2) > 1 ? { repeats: config2.repeats, folds: config2.folds } : void 0
+  };
+}
+function definingDifferences(before, now) {
+  const a = definingParts(before);
+  const b = definingParts(now);
+  const differs = (x, y) => stableJson(x) !== stableJson(y);
+  const names = [.../* @__PURE__ */ new Set([...Object.keys(a.parameters), ...Object.keys(b.parameters)])];
+  const params2 = names.filter((n) => differs(a.parameters[n], b.parameters[n])).map((n) => `parameters.${n}`);
+  const rest = Object.keys(a).filter((k) => k !== "parameters" && differs(a[k], b[k]));
+  return [...params2, ...rest];
+}
+function stableJson(v) {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(",")}]`;
+  if (v && typeof v === "object")
+    return `{${Object.keys(v).sort().filter((k) => v[k] !== void 0).map((k) => `${JSON.stringify(k)}:${stableJson(v[k])}`).join(",")}}`;
+  return JSON.stringify(v);
+}
+function searchTrials(study) {
+  return study.trials.filter((t) => t.ref === void 0);
+}
+function membersOf(config2) {
+  return config2.repeats * config2.folds;
+}
+function memberSeedFold(config2, index) {
+  return { seed: Math.floor(index / config2.folds), fold: index % config2.folds };
+}
+function runsOf(trialId, attempt, members2) {
+  if (members2 === 1) return [{ trialId, attempt }];
+  return Array.from({ length: members2 }, (_, member) => ({ trialId, attempt, member }));
+}
+function latestAttempt(trial) {
+  return trial.attempts.reduce((n, a) => Math.max(n, a.attempt), 0);
+}
+function willRetry(trial, retries) {
+  return trial.status === "failed" && latestAttempt(trial) <= retries;
+}
+function openRound(study, fresh, retry) {
+  const index = study.rounds.length + 1;
+  const members2 = membersOf(study.config);
+  const retried = new Set(retry);
+  let nextId = study.trials.length;
+  const trials = study.trials.map((t) => retried.has(t.id) ? { ...t, status: "pending" } : t);
+  const runs = retry.flatMap((id) => runsOf(id, latestAttempt(study.trials[id]) + 1, members2));
+  for (const t of fresh) {
+    trials.push({ ...t, id: nextId, round: index, params: { ...t.params }, status: "pending", attempts: [] });
+    runs.push(...runsOf(nextId++, 1, members2));
+  }
+  return { study: { ...study, trials, rounds: [...study.rounds, { index, runs }] }, runs };
+}
+function markRunning(study, trialIds) {
+  const ids = new Set(trialIds);
+  return {
+    ...study,
+    trials: study.trials.map((t) => ids.has(t.id) && t.status === "pending" ? { ...t, status: "running" } : t)
+  };
+}
+function recordAttempt(study, recorded) {
+  const trial = study.trials[recorded.trialId];
+  if (!trial)
+    throw new Error(`result for trial ${recorded.trialId}, but the study has trials 0..${study.trials.length - 1}`);
+  if (trial.attempts.some((a) => sameRun(a, recorded))) return study;
+  const attempt = { ...recorded, intermediate: boundCurve(recorded.intermediate, curveKeep(study)) };
+  const attempts = [...trial.attempts, attempt].sort(
+    (a, b) => a.attempt - b.attempt || (a.member ?? 0) - (b.member ?? 0)
+  );
+  const members2 = membersOf(study.config);
+  const latest = attempts.filter((a) => a.attempt === attempt.attempt);
+  const status = latest.length < members2 ? trial.status : combinedStatus(latest);
+  const trials = study.trials.slice();
+  trials[trial.id] = { ...trial, attempts, status };
+  return { ...study, trials };
+}
+function sameRun(a, b) {
+  return a.attempt === b.attempt && (a.member ?? 0) === (b.member ?? 0);
+}
+function combinedStatus(members2) {
+  if (members2.some((a) => a.status === "pruned")) return "pruned";
+  return members2.some((a) => a.status === "succeeded") ? "succeeded" : "failed";
+}
+function withStop(study, stop) {
+  const { stop: _, ...rest } = study;
+  return stop ? { ...rest, stop } : rest;
+}
+function trialSamples(trial) {
+  if (trial.status !== "succeeded") return [];
+  const latest = latestAttempt(trial);
+  return trial.attempts.flatMap((a) => a.attempt === latest && a.status === "succeeded" ? [a.value] : []);
+}
+function trialValue(trial) {
+  const samples = trialSamples(trial);
+  return samples.length ? mean(samples) : void 0;
+}
+function bestTrial(study, goal) {
+  let best;
+  let bestValue = 0;
+  for (const t of searchTrials(study)) {
+    const v = trialValue(t);
+    if (v !== void 0 && (best === void 0 || isBetter(goal, v, bestValue))) {
+      best = t;
+      bestValue = v;
+    }
+  }
+  return best;
+}
+function bestSoFar(study, goal) {
+  let best;
+  return searchTrials(study).map((t) => {
+    const v = trialValue(t);
+    if (v !== void 0 && (best === void 0 || isBetter(goal, v, best))) best = v;
+    return best;
+  });
+}
+function unfinishedRuns(study) {
+  const last = study.rounds[study.rounds.length - 1];
+  if (!last) return [];
+  return last.runs.filter((r) => !study.trials[r.trialId].attempts.some((a) => sameRun(a, r)));
 }
 
 // src/strategy/tpe/geometry.ts
@@ -33024,7 +33048,8 @@ function uniformFill(space, seen, rng) {
 }
 
 // src/strategy/tpe/index.ts
-var tpeStrategy = createTpe();
+var tpeProposer = createTpe();
+var tpeStrategy = proposing("tree-structured Parzen estimator: models good and bad trials", tpeProposer);
 
 // src/strategy/bayes/acquisition.ts
 var SQRT22 = Math.SQRT2;
@@ -33701,13 +33726,13 @@ function handsOverToTpe(trials) {
 function initialDesignSize(parameters) {
   return Math.min(20, Math.max(5, parameters + 1));
 }
-var bayesStrategy = {
+var bayesProposer = {
   explain({ trials }) {
     return handsOverToTpe(trials) ? `bayes hands over to tpe: a Gaussian process over ${trials.length} trials (more than ${HANDOVER_TRIALS}) would take too long to plan a round` : void 0;
   },
   propose(input2) {
     const { space, objective, trials, count, seed } = input2;
-    if (handsOverToTpe(trials)) return tpeStrategy.propose(input2);
+    if (handsOverToTpe(trials)) return tpeProposer.propose(input2);
     const seen = new Set(trials.map((t) => paramsKey(t.params)));
     const enc = encodingOf(space);
     const designed = Math.max(0, Math.min(count, initialDesignSize(enc.p) - trials.length));
@@ -33729,6 +33754,7 @@ var bayesStrategy = {
     return out;
   }
 };
+var bayesStrategy = proposing("Gaussian-process Bayesian optimization, in batches", bayesProposer);
 function sobolDesign(space, start, count, seed, seen) {
   return unseenPoints(space, cubePoint, start, count, seed, seen);
 }
@@ -33792,7 +33818,7 @@ function gridSize(space, limit = 1e6) {
 }
 
 // src/strategy/grid.ts
-var gridStrategy = {
+var gridProposer = {
   propose({ space, trials, count }) {
     const seen = new Set(trials.map((t) => paramsKey(t.params)));
     const out = [];
@@ -33803,27 +33829,7 @@ var gridStrategy = {
     return out;
   }
 };
-
-// src/strategy/random.ts
-var randomStrategy = sequenceStrategy((index, dim, seed) => {
-  const rng = createRng(seed, index);
-  return Array.from({ length: dim }, () => rng.next());
-});
-
-// src/strategy/sobol.ts
-var sobolStrategy = sequenceStrategy(sobolPoint);
-
-// src/strategy/registry.ts
-var STRATEGIES2 = {
-  bayes: bayesStrategy,
-  grid: gridStrategy,
-  random: randomStrategy,
-  sobol: sobolStrategy,
-  tpe: tpeStrategy
-};
-function strategyFor(name) {
-  return STRATEGIES2[name];
-}
+var gridStrategy = proposing("every point of the grid, in order", gridProposer);
 
 // src/strategy/hyperband/brackets.ts
 function maxHalvings(r) {
@@ -33862,16 +33868,47 @@ function iterationCost(brackets) {
   return { trials, resource };
 }
 
+// src/strategy/hyperband/placement.ts
+var placementSchema = external_exports.object({ bracket: external_exports.int().min(0), rung: external_exports.int().min(0) });
+function placementOf(trial) {
+  const raw = trial.strategyData?.hyperband;
+  if (raw === void 0) return void 0;
+  const parsed = placementSchema.safeParse(raw);
+  if (!parsed.success)
+    throw new Error(
+      `${trial.id === void 0 ? "a trial" : `trial ${trial.id}`}: hyperband's data ${JSON.stringify(raw)} is not a bracket and rung`
+    );
+  return parsed.data;
+}
+function placedAt(bracket, rung) {
+  return { strategyData: { hyperband: { bracket, rung } } };
+}
+
+// src/strategy/random.ts
+var randomProposer = sequenceProposer((index, dim, seed) => {
+  const rng = createRng(seed, index);
+  return Array.from({ length: dim }, () => rng.next());
+});
+var randomStrategy = proposing("independent uniform points", randomProposer, { batchInvariant: true });
+
+// src/strategy/hyperband/samplers.ts
+var SAMPLERS2 = {
+  random: randomProposer,
+  bayes: bayesProposer,
+  tpe: tpeProposer
+};
+
 // src/strategy/hyperband/schedule.ts
 function scheduleRound(config2, trials, room, unseen = Number.POSITIVE_INFINITY) {
   const resource = hyperbandResource(config2);
   const layout = hyperbandBrackets(resource);
   const byBracket = /* @__PURE__ */ new Map();
   for (const t of trials) {
-    if (t.bracket === void 0 || t.rung === void 0) continue;
-    const rungs = byBracket.get(t.bracket) ?? [];
-    rungs[t.rung] = [...rungs[t.rung] ?? [], t];
-    byBracket.set(t.bracket, rungs);
+    const place = placementOf(t);
+    if (!place) continue;
+    const rungs = byBracket.get(place.bracket) ?? [];
+    rungs[place.rung] = [...rungs[place.rung] ?? [], t];
+    byBracket.set(place.bracket, rungs);
   }
   const out = { promoted: [], slots: [] };
   let left = room;
@@ -33912,7 +33949,7 @@ function hyperbandResource(config2) {
   return config2.resource;
 }
 function placeIn(k, bracket, rung) {
-  return { bracket: k, rung, resource: bracket.rungs[rung].resource };
+  return { resource: bracket.rungs[rung].resource, ...placedAt(k, rung) };
 }
 function nextInBracket(config2, bracket, k, rungs, fresh) {
   const i = rungs.length - 1;
@@ -33949,15 +33986,21 @@ function promotedFrom(config2, bracket, below, rung, first = bracket.rungs[0].si
 }
 
 // src/strategy/hyperband/index.ts
-function hyperbandTrials(config2, study, room) {
-  const space = buildSpace(config2.parameters);
-  let { promoted, slots, short } = scheduleRound(config2, study.trials, room);
-  const params2 = sample(config2, space, study.trials, slots.length);
-  if (params2.length < slots.length)
-    ({ promoted, slots, short } = scheduleRound(config2, study.trials, room, params2.length));
+var hyperbandStrategy = {
+  summary: "successive halving in brackets: many configurations briefly, the best of them longer",
+  needsResource: true,
+  usesSampler: true,
+  stopsTrials: true,
+  batchInvariant: false,
+  plan: hyperbandPlan
+};
+function hyperbandPlan({ config: config2, space, trials, room }) {
+  let { promoted, slots, short } = scheduleRound(config2, trials, room);
+  const params2 = sample(config2, space, trials, slots.length);
+  if (params2.length < slots.length) ({ promoted, slots, short } = scheduleRound(config2, trials, room, params2.length));
   const fresh = [...promoted, ...slots.map((slot, i) => ({ ...slot, params: params2[i] }))];
   const notes = [];
-  if (slots.length > 0 && !study.trials.some((t) => t.bracket !== void 0)) notes.push(describeIteration(config2));
+  if (slots.length > 0 && !trials.some((t) => placementOf(t) !== void 0)) notes.push(describeIteration(config2));
   if (promoted.length > 0) notes.push(describePromotions(config2, promoted));
   const stop = fresh.length === 0 && short ? {
     code: "max_trials",
@@ -33971,7 +34014,7 @@ function sample(config2, space, trials, count) {
   const out = [];
   const view = config2.sampler === "random" ? void 0 : modelView(trials, space);
   if (view) {
-    const proposed2 = strategyFor(config2.sampler).propose({
+    const proposed = SAMPLERS2[config2.sampler].propose({
       space,
       objective: config2.objective,
       trials: view,
@@ -33979,7 +34022,7 @@ function sample(config2, space, trials, count) {
       // The view may stay the same while the study grows: a different seed keeps proposals fresh.
       seed: config2.seed + trials.length
     });
-    for (const p of proposed2) {
+    for (const p of proposed) {
       const key = paramsKey(p);
       if (seen.has(key)) continue;
       seen.add(key);
@@ -33989,7 +34032,7 @@ function sample(config2, space, trials, count) {
   if (out.length < count) {
     const known = out.map((params2, i) => ({ id: -1 - i, round: 1, params: params2, status: "pending", attempts: [] }));
     out.push(
-      ...strategyFor("random").propose({
+      ...SAMPLERS2.random.propose({
         space,
         objective: config2.objective,
         trials: [...trials, ...known],
@@ -34024,11 +34067,32 @@ function describePromotions(config2, promoted) {
   const name = hyperbandResource(config2).name;
   const groups = /* @__PURE__ */ new Map();
   for (const p of promoted) {
-    const key = `bracket ${p.bracket} rung ${p.rung} (${name} ${p.resource})`;
+    const place = placementOf(p);
+    const key = `bracket ${place.bracket} rung ${place.rung} (${name} ${p.resource})`;
     groups.set(key, [...groups.get(key) ?? [], p.parent]);
   }
   return [...groups.entries()].map(([k, ids]) => `${k} continues trials ${ids.join(", ")}`).join("; ");
 }
+
+// src/strategy/sobol.ts
+var sobolProposer = sequenceProposer(sobolPoint);
+var sobolStrategy = proposing("scrambled Sobol points, spread evenly", sobolProposer, {
+  batchInvariant: true
+});
+
+// src/strategy/registry.ts
+var STRATEGIES2 = {
+  grid: gridStrategy,
+  random: randomStrategy,
+  sobol: sobolStrategy,
+  bayes: bayesStrategy,
+  tpe: tpeStrategy,
+  hyperband: hyperbandStrategy
+};
+function strategyFor(name) {
+  return STRATEGIES2[name];
+}
+var STRATEGY_NAMES = Object.keys(STRATEGIES2);
 
 // src/study/completion.ts
 function exhaustedFailures(study, config2) {
@@ -34108,7 +34172,12 @@ function planRound(config2, study) {
   const room = Math.max(0, Math.min(parallel - retry.length, max_trials - search.trials.length));
   const space = buildSpace(config2.parameters);
   const baseline = baselineFirst(config2, study, space, room).map((params2) => atFullResource(config2, params2));
-  const chosen = config2.strategy === "hyperband" ? hyperbandTrials(config2, withTrials(search, baseline), room - baseline.length) : proposed(config2, config2.strategy, search, space, baseline, room - baseline.length);
+  const chosen = strategyFor(config2.strategy).plan({
+    config: config2,
+    space,
+    trials: withTrials(search, baseline).trials,
+    room: room - baseline.length
+  });
   const fresh = [...baseline, ...chosen.fresh];
   const note = chosen.note;
   if (fresh.length === 0 && retry.length === 0) {
@@ -34128,19 +34197,6 @@ function planRound(config2, study) {
     ...note ? { note } : {}
   };
 }
-function proposed(config2, name, study, space, baseline, wanted) {
-  if (wanted <= 0) return { fresh: [] };
-  const strategy = strategyFor(name);
-  const input2 = {
-    space,
-    objective: config2.objective,
-    trials: withTrials(study, baseline).trials,
-    count: wanted,
-    seed: config2.seed
-  };
-  const note = strategy.explain?.(input2);
-  return { fresh: strategy.propose(input2).map((params2) => atFullResource(config2, params2)), ...note ? { note } : {} };
-}
 function withTrials(study, extra) {
   const pending = extra.map(
     (t, i) => ({
@@ -34152,9 +34208,6 @@ function withTrials(study, extra) {
     })
   );
   return { ...study, trials: [...study.trials, ...pending] };
-}
-function atFullResource(config2, params2) {
-  return config2.resource ? { params: params2, resource: config2.resource.max } : { params: params2 };
 }
 function baselineFirst(config2, study, space, count) {
   if (!config2.baseline || searchTrials(study).length > 0 || count === 0) return [];
@@ -34420,15 +34473,17 @@ function trialDuration(trial) {
 
 // src/report/rungs.ts
 function rungLabel(trial) {
-  return trial.bracket === void 0 || trial.rung === void 0 ? "" : `b${trial.bracket}\xB7r${trial.rung}`;
+  const place = placementOf(trial);
+  return place ? `b${place.bracket}\xB7r${place.rung}` : "";
 }
 function rungSummaries(config2, study) {
   if (!config2.resource) return [];
   const layout = hyperbandBrackets(config2.resource);
   const groups = /* @__PURE__ */ new Map();
   for (const t of study.trials) {
-    if (t.bracket === void 0 || t.rung === void 0) continue;
-    const key = `${t.bracket}/${t.rung}`;
+    const place = placementOf(t);
+    if (!place) continue;
+    const key = `${place.bracket}/${place.rung}`;
     groups.set(key, [...groups.get(key) ?? [], t]);
   }
   const continued = /* @__PURE__ */ new Map();
@@ -34808,6 +34863,22 @@ function studyJson(study) {
 // src/study/store.ts
 import { copyFileSync, existsSync, mkdirSync, readFileSync as readFileSync2, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+
+// src/study/migrate.ts
+var MIGRATABLE_VERSIONS = [1];
+function migrateStudy(raw) {
+  if (raw.version !== 1) return raw;
+  const trials = Array.isArray(raw.trials) ? raw.trials.map(migrateTrialV1) : raw.trials;
+  return { ...raw, version: 2, trials };
+}
+function migrateTrialV1(trial) {
+  if (!trial || typeof trial !== "object") return trial;
+  const { bracket, rung, ...rest } = trial;
+  if (bracket === void 0 && rung === void 0) return rest;
+  return { ...rest, strategyData: { hyperband: { bracket, rung } } };
+}
+
+// src/study/store.ts
 var StateError = class extends Error {
 };
 function readStudy(path) {
@@ -34821,13 +34892,15 @@ function readStudy(path) {
 }
 function parseStudy(raw, source) {
   const version2 = raw?.version;
-  if (typeof version2 === "number" && version2 !== STATE_VERSION) {
+  const migratable = MIGRATABLE_VERSIONS.includes(version2);
+  if (typeof version2 === "number" && version2 !== STATE_VERSION && !migratable) {
     const hint = version2 > STATE_VERSION ? "it was written by a newer matrix-tune; upgrade matrix-tune to read it" : "it was written by an older matrix-tune that this version cannot migrate";
     throw new StateError(
       `${source}: study state version ${version2}, this matrix-tune reads version ${STATE_VERSION}: ${hint}`
     );
   }
-  const parsed = studySchema.safeParse(raw);
+  const current = migratable ? migrateStudy(raw) : raw;
+  const parsed = studySchema.safeParse(current);
   if (!parsed.success) {
     const first = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`);
     throw new StateError(`${source}: not a valid study state:
@@ -35850,7 +35923,7 @@ function tableColumns(config2, study, opts) {
       (m) => ({ title: m, align: "r", cell: (t) => fmtOptional(memberMetric(t, m)) })
     ),
     !!config2.resource && resources.size > 1 && { title: config2.resource.name, align: "r", cell: (t) => fmtOptional(t.resource) },
-    study.trials.some((t) => t.bracket !== void 0) && { title: "rung", align: "l", cell: rungLabel },
+    study.trials.some((t) => rungLabel(t) !== "") && { title: "rung", align: "l", cell: rungLabel },
     ...paramNames.map((p) => ({ title: p, align: "l", cell: (t) => fmtScalar(t.params[p]) })),
     { title: "time", align: "l", cell: (t) => fmtOptional(trialDuration(t), fmtDuration, "") },
     { title: "note", align: "l", cell: (t) => plainText(truncate(trialNote(config2, t), 80)) }
@@ -35891,7 +35964,10 @@ function trialCurve(study, trial, metric) {
   return [...trialCurve(study, parent, metric).filter((p) => p.step < start), ...own2];
 }
 function stoppedEarly(config2, study) {
-  const rungOf = (t) => `${t.bracket}/${t.rung}`;
+  const rungOf = (t) => {
+    const place = placementOf(t);
+    return `${place?.bracket}/${place?.rung}`;
+  };
   const decided = new Set(
     study.trials.flatMap((t) => t.parent === void 0 ? [] : [rungOf(study.trials[t.parent])])
   );
@@ -35899,7 +35975,7 @@ function stoppedEarly(config2, study) {
   const max = config2.resource?.max;
   return (trial) => {
     if (trial.status === "pruned") return true;
-    if (trial.status !== "succeeded" || trial.rung === void 0 || max === void 0) return false;
+    if (trial.status !== "succeeded" || !placementOf(trial) || max === void 0) return false;
     return (trial.resource ?? max) < max && !parents.has(trial.id) && (!!study.stop || decided.has(rungOf(trial)));
   };
 }

@@ -82,7 +82,7 @@ function tableColumns(config: Config, study: Study, opts: TableOptions): Column[
     ),
     !!config.resource &&
       resources.size > 1 && { title: config.resource.name, align: "r", cell: (t) => fmtOptional(t.resource) },
-    study.trials.some((t) => t.bracket !== undefined) && { title: "rung", align: "l", cell: rungLabel },
+    study.trials.some((t) => rungLabel(t) !== "") && { title: "rung", align: "l", cell: rungLabel },
     ...paramNames.map((p): Column => ({ title: p, align: "l", cell: (t) => fmtScalar(t.params[p]) })),
     { title: "time", align: "l", cell: (t) => fmtOptional(trialDuration(t), fmtDuration, "") },
     { title: "note", align: "l", cell: (t) => plainText(truncate(trialNote(config, t), 80)) },

@@ -9,7 +9,7 @@ import { configSchema } from "../config/schema.ts";
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
-export const STATE_VERSION = 1;
+export const STATE_VERSION = 2;
 export const RESULT_VERSION = 1;
 
 const finiteNumber = z.number().refine(Number.isFinite, "must be a finite number");
@@ -63,11 +63,13 @@ export const trialSchema = z.object({
   params: z.record(z.string(), scalar),
   /** The resource (e.g. epochs) it trains with, when the config has one. */
   resource: z.number().positive().optional(),
-  /** hyperband: the bracket (numbered from 0 across the study) and rung this trial belongs to. */
-  bracket: z.int().min(0).optional(),
-  rung: z.int().min(0).optional(),
-  /** hyperband: the trial of the rung below whose configuration this one continues. */
+  /** The trial whose configuration (and checkpoint) this one continues with a larger resource. */
   parent: z.int().min(0).optional(),
+  /**
+   * What the strategy that placed the trial keeps about it (hyperband: its
+   * bracket and rung), under the strategy's name; only that strategy reads it.
+   */
+  strategyData: z.record(z.string(), z.unknown()).optional(),
   /**
    * A commit other than the study's to run on: the base branch's, where the
    * config's defaults run so that a pull request has something to compare

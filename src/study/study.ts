@@ -83,8 +83,8 @@ export interface Run {
   member?: number;
 }
 
-/** A trial about to be created: its configuration, and where hyperband puts it (or which commit it runs on). */
-export type NewTrial = Pick<Trial, "params" | "resource" | "bracket" | "rung" | "parent" | "ref">;
+/** A trial about to be created: its configuration, and what its strategy keeps about it (or which commit it runs on). */
+export type NewTrial = Pick<Trial, "params" | "resource" | "parent" | "strategyData" | "ref">;
 
 /** The trials of the search itself, without reference runs on other commits. */
 export function searchTrials(study: Study): Trial[] {

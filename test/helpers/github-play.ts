@@ -204,8 +204,7 @@ export class GitHubPlayer {
       }[];
       params: Record<string, number | string | boolean>;
       resource?: number;
-      bracket?: number;
-      rung?: number;
+      strategyData?: Record<string, unknown>;
       parent?: number;
       ref?: string;
     }[];

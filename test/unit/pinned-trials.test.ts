@@ -11,7 +11,8 @@ import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import type { Config } from "../../src/config/schema.ts";
 import { planRound } from "../../src/engine/plan.ts";
-import type { Study, Trial } from "../../src/study/schema.ts";
+import { placementOf } from "../../src/strategy/hyperband/placement.ts";
+import { STATE_VERSION, type Study, type Trial } from "../../src/study/schema.ts";
 import { readStudy } from "../../src/study/store.ts";
 import { createStudy, recordAttempt } from "../../src/study/study.ts";
 import { runAttempt } from "../helpers/attempts.ts";
@@ -50,7 +51,7 @@ function pinnedShape(study: Study): Pinned["trials"] {
   return study.trials.map((t) => ({
     params: t.params,
     ...(t.resource !== undefined ? { resource: t.resource } : {}),
-    ...(t.bracket !== undefined ? { bracket: t.bracket, rung: t.rung } : {}),
+    ...placementOf(t),
     ...(t.parent !== undefined ? { parent: t.parent } : {}),
   }));
 }
@@ -64,8 +65,17 @@ describe("pinned trials", () => {
     });
 
   it("a version-1 state file of a hyperband study loads and continues to the same study", () => {
-    const saved = readStudy(fixture("state/v1-hyperband.json"));
+    const path = fixture("state/v1-hyperband.json");
+    const raw = JSON.parse(readFileSync(path, "utf8"));
+    const saved = readStudy(path);
+    assert.equal(raw.version, 1);
+    assert.equal(saved.version, STATE_VERSION);
     assert.equal(saved.trials.length, 15, "the file holds three rounds");
+    assert.deepEqual(
+      saved.trials.map((t) => placementOf(t)),
+      raw.trials.map((t: { bracket: number; rung: number }) => ({ bracket: t.bracket, rung: t.rung })),
+      "each trial's bracket and rung are hyperband's now",
+    );
     const continued = run(saved.config, saved);
     const pinned = PINNED.hyperband!;
     assert.deepEqual(pinnedShape(continued), pinned.trials);

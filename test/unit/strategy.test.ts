@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import type { Config } from "../../src/config/schema.ts";
 import { planRound } from "../../src/engine/plan.ts";
 import { buildSpace, paramsKey } from "../../src/space/space.ts";
-import { type ProposingStrategy, strategyFor } from "../../src/strategy/registry.ts";
+import { strategyFor } from "../../src/strategy/registry.ts";
 import type { Study } from "../../src/study/schema.ts";
 import { createStudy, recordAttempt } from "../../src/study/study.ts";
 import { runAttempt } from "../helpers/attempts.ts";
@@ -87,8 +87,8 @@ parameters:
   x: {type: float, min: 0, max: 1}
   y: {type: float, min: 0, max: 1}
 `);
-    const emptyCells = (s: ProposingStrategy, seed: number) => {
-      const params = strategyFor(s).propose({
+    const emptyCells = (s: "random" | "sobol", seed: number) => {
+      const params = strategyFor(s).proposer!.propose({
         space: buildSpace(cfg(s).parameters),
         objective: cfg(s).objective,
         trials: [],

@@ -224,7 +224,7 @@ describe("study: state files", () => {
   it("a file from another version gets a clear message", () => {
     const path = join(dir, "v9.json");
     writeFileSync(path, JSON.stringify({ ...createStudy(base), version: 9 }));
-    assert.throws(() => readStudy(path), /version 9.*reads version 1.*newer matrix-tune/);
+    assert.throws(() => readStudy(path), /version 9.*reads version 2.*newer matrix-tune/);
   });
 
   it("a damaged file names the file and the field", () => {
