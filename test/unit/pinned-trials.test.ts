@@ -9,14 +9,11 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import type { Config } from "../../src/config/schema.ts";
-import { planRound } from "../../src/engine/plan.ts";
 import { placementOf } from "../../src/strategy/hyperband/placement.ts";
 import { STATE_VERSION, type Study, type Trial } from "../../src/study/schema.ts";
 import { readStudy } from "../../src/study/store.ts";
-import { createStudy, recordAttempt } from "../../src/study/study.ts";
-import { runAttempt } from "../helpers/attempts.ts";
 import { configFrom } from "../helpers/config.ts";
+import { runStudy } from "../helpers/simulate.ts";
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 
@@ -34,19 +31,6 @@ function loss(t: Trial): number {
   return Number(value.toFixed(6));
 }
 
-/** Runs `rounds` rounds (all, by default) of the study, every trial succeeding with `loss`. */
-function run(config: Config, study: Study = createStudy(config), rounds = Number.POSITIVE_INFINITY): Study {
-  let s = study;
-  for (let r = 0; r < rounds; r++) {
-    const plan = planRound(config, s);
-    s = plan.study;
-    if (plan.kind === "done") break;
-    for (const job of plan.runs)
-      s = recordAttempt(s, runAttempt(job.trialId, job.attempt, job.member, loss(s.trials[job.trialId]!)));
-  }
-  return s;
-}
-
 function pinnedShape(study: Study): Pinned["trials"] {
   return study.trials.map((t) => ({
     params: t.params,
@@ -59,7 +43,7 @@ function pinnedShape(study: Study): Pinned["trials"] {
 describe("pinned trials", () => {
   for (const [name, pinned] of Object.entries(PINNED))
     it(`${name}: the same config and seed give the trials they gave before`, () => {
-      const study = run(configFrom(pinned.config));
+      const study = runStudy(configFrom(pinned.config), loss);
       assert.deepEqual(pinnedShape(study), pinned.trials);
       assert.equal(study.stop?.code, pinned.stop);
     });
@@ -76,9 +60,9 @@ describe("pinned trials", () => {
       raw.trials.map((t: { bracket: number; rung: number }) => ({ bracket: t.bracket, rung: t.rung })),
       "each trial's bracket and rung are hyperband's now",
     );
-    const continued = run(saved.config, saved);
+    const continued = runStudy(saved.config, loss, { study: saved });
     const pinned = PINNED.hyperband!;
     assert.deepEqual(pinnedShape(continued), pinned.trials);
-    assert.deepEqual(continued, run(configFrom(pinned.config)));
+    assert.deepEqual(continued, runStudy(configFrom(pinned.config), loss));
   });
 });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Config } from "../../src/config/schema.ts";
 import { planRound } from "../../src/engine/plan.ts";
-import { buildSpace, paramsKey } from "../../src/space/space.ts";
+import { buildSpace } from "../../src/space/space.ts";
 import { strategyFor } from "../../src/strategy/registry.ts";
 import type { Study } from "../../src/study/schema.ts";
 import { createStudy, recordAttempt } from "../../src/study/study.ts";
@@ -44,35 +44,6 @@ describe("strategies", () => {
       const c = simulate({ ...config, seed: 1 }, () => 1).trials.map((t) => t.params);
       assert.deepEqual(a, b);
       assert.notDeepEqual(a, c);
-    });
-
-    it(`${name}: trials do not depend on how they were batched into rounds`, () => {
-      const one = simulate(withStrategy(mixed, name, { max_trials: 12, parallel: 1 }), () => 1);
-      const four = simulate(withStrategy(mixed, name, { max_trials: 12, parallel: 4 }), () => 1);
-      assert.deepEqual(
-        one.trials.map((t) => t.params),
-        four.trials.map((t) => t.params),
-      );
-      assert.equal(one.rounds.length, 12);
-      assert.equal(four.rounds.length, 3);
-    });
-
-    it(`${name}: never repeats a configuration, and stops when a small space is used up`, () => {
-      const small = configFrom(`
-name: t
-command: [x]
-objective: {metric: m, goal: minimize}
-strategy: ${name}
-budget: {max_trials: 50, parallel: 4}
-parameters:
-  a: {type: categorical, values: [1, 2, 3]}
-  b: {type: int, min: 0, max: 2}
-`);
-      const study = simulate(small, () => 1);
-      const keys = study.trials.map((t) => paramsKey(t.params));
-      assert.equal(new Set(keys).size, keys.length);
-      assert.equal(study.trials.length, 9);
-      assert.equal(study.stop?.code, "exhausted");
     });
   }
 
