@@ -3,10 +3,12 @@
  * the shells use (planRound, then recordAttempt for each run of the round),
  * with the objective computed in-process, and the statistics drawn from many.
  */
-import { type Config, configSchema, type StrategyName } from "../src/config/schema.ts";
+import { type Config, configSchema } from "../src/config/schema.ts";
 import { planRound } from "../src/engine/plan.ts";
-import type { Attempt } from "../src/study/schema.ts";
-import { bestSoFar, createStudy, recordAttempt, trialValue } from "../src/study/study.ts";
+import type { Attempt } from "../src/protocol/trial.ts";
+import { trialValue } from "../src/protocol/trial-value.ts";
+import type { StrategyName } from "../src/strategy/registry.ts";
+import { bestSoFar, createStudy, recordAttempt } from "../src/study/study.ts";
 import type { Problem } from "./problems.ts";
 
 export interface StudyRun {

@@ -23,9 +23,9 @@ import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
 import { parse, stringify } from "yaml";
 import { loadConfig } from "../src/config/load.ts";
-import type { Resource } from "../src/config/schema.ts";
 import type { Progress } from "../src/local/progress.ts";
 import { runLocalStudy, studyPaths } from "../src/local/run.ts";
+import type { Resource } from "../src/space/resource.ts";
 import { CURVES } from "./curves.ts";
 import {
   describeLayout,

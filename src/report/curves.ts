@@ -6,8 +6,9 @@
  */
 
 import type { Config } from "../config/schema.ts";
+import type { Trial } from "../protocol/trial.ts";
 import { placementOf } from "../strategy/hyperband/placement.ts";
-import type { Study, Trial } from "../study/schema.ts";
+import type { Study } from "../study/schema.ts";
 import { mean } from "../util/mean.ts";
 import { mermaidNumber, yAxis } from "./chart.ts";
 import { fmtNumber } from "./format.ts";

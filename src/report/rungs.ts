@@ -6,10 +6,12 @@
  */
 
 import type { Config } from "../config/schema.ts";
+import type { Trial } from "../protocol/trial.ts";
+import { trialValue } from "../protocol/trial-value.ts";
 import { bracketAt, hyperbandBrackets } from "../strategy/hyperband/brackets.ts";
 import { placementOf } from "../strategy/hyperband/placement.ts";
-import type { Study, Trial } from "../study/schema.ts";
-import { bestTrial, trialValue } from "../study/study.ts";
+import type { Study } from "../study/schema.ts";
+import { bestTrial } from "../study/study.ts";
 import { fmtNumber } from "./format.ts";
 import { mdTable } from "./md-table.ts";
 

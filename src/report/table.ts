@@ -4,8 +4,11 @@
  */
 
 import type { Config } from "../config/schema.ts";
-import type { Study, Trial } from "../study/schema.ts";
-import { bestTrial, isBetter, latestAttempt, trialValue } from "../study/study.ts";
+import { isBetter } from "../protocol/objective.ts";
+import type { Trial } from "../protocol/trial.ts";
+import { latestAttempt, trialValue } from "../protocol/trial-value.ts";
+import type { Study } from "../study/schema.ts";
+import { bestTrial } from "../study/study.ts";
 import { fmtDuration, fmtNumber, fmtScalar } from "./format.ts";
 import { mdTable, plainText } from "./md-table.ts";
 import { fmtTrialValue, memberMetric, membersNote, trialDuration } from "./members.ts";

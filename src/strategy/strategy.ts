@@ -6,10 +6,11 @@
  * choose configurations (a Proposer, in the spirit of Optuna's samplers);
  * `proposing` makes one of those a strategy, trained at the full resource.
  */
-import type { Objective, Resource } from "../config/schema.ts";
+
+import type { Objective } from "../protocol/objective.ts";
+import type { NewTrial, Stop, Trial } from "../protocol/trial.ts";
+import type { Resource } from "../space/resource.ts";
 import type { Params, Space } from "../space/space.ts";
-import type { Stop, Trial } from "../study/schema.ts";
-import type { NewTrial } from "../study/study.ts";
 import type { SamplerName } from "./hyperband/samplers.ts";
 
 export interface ProposeInput {
@@ -67,12 +68,12 @@ export interface Strategy {
   plan(input: PlanInput): StrategyPlan;
   /** Set for strategies that only choose configurations: the proposer itself, for samplers and benchmarks. */
   readonly proposer?: Proposer;
-  /** Spends a resource (e.g. epochs) in steps, so the config must have one. */
-  readonly needsResource: boolean;
+  /** Set when the config must have a resource (e.g. epochs): what the strategy does with it. */
+  readonly needsResource?: string;
   /** Draws its new configurations from the config's `sampler`. */
   readonly usesSampler: boolean;
-  /** Stops poor trials itself, so a per-trial stopping rule would fight it. */
-  readonly stopsTrials: boolean;
+  /** Set when it stops poor trials itself (when it does), so a per-trial stopping rule would fight it. */
+  readonly stopsTrials?: string;
   /** The k-th configuration does not depend on how earlier ones were batched into rounds. */
   readonly batchInvariant: boolean;
 }
@@ -82,9 +83,7 @@ export function proposing(summary: string, proposer: Proposer, flags: { batchInv
   return {
     summary,
     proposer,
-    needsResource: false,
     usesSampler: false,
-    stopsTrials: false,
     batchInvariant: flags.batchInvariant ?? false,
     plan({ config, space, trials, room }: PlanInput): StrategyPlan {
       if (room <= 0) return { fresh: [] };

@@ -18,7 +18,7 @@ import type { Config } from "../config/schema.ts";
 import { settledConfig } from "../config/trusted.ts";
 import { runKey } from "../engine/jobs.ts";
 import { runLabel } from "../github/job-names.ts";
-import type { Attempt } from "../study/schema.ts";
+import type { Attempt } from "../protocol/trial.ts";
 import { missingEnvNote, trialEnv } from "./env.ts";
 import { checkPayload, PayloadError, type TrialPayload, trialPayloadSchema } from "./payload.ts";
 import { writeResultFile } from "./result-file.ts";

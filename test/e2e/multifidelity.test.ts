@@ -11,9 +11,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
+import { trialValue } from "../../src/protocol/trial-value.ts";
 import { placementOf } from "../../src/strategy/hyperband/placement.ts";
 import { readStudy } from "../../src/study/store.ts";
-import { trialValue } from "../../src/study/study.ts";
 import { ROOT, runCli, startCli } from "../helpers/cli.ts";
 
 interface Attempt {

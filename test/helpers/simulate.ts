@@ -1,7 +1,8 @@
 /** Whole studies in-process: every round planned by the engine, every run recorded as a success. */
 import type { Config } from "../../src/config/schema.ts";
 import { planRound } from "../../src/engine/plan.ts";
-import type { Study, Trial } from "../../src/study/schema.ts";
+import type { Trial } from "../../src/protocol/trial.ts";
+import type { Study } from "../../src/study/schema.ts";
 import { createStudy, recordAttempt } from "../../src/study/study.ts";
 import { runAttempt } from "./attempts.ts";
 

@@ -1,14 +1,17 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { Config, Resource } from "../../src/config/schema.ts";
+import type { Config } from "../../src/config/schema.ts";
 import { planRound } from "../../src/engine/plan.ts";
+import type { Attempt, NewTrial, Trial } from "../../src/protocol/trial.ts";
+import { trialValue } from "../../src/protocol/trial-value.ts";
+import type { Resource } from "../../src/space/resource.ts";
 import { buildSpace, paramsKey } from "../../src/space/space.ts";
 import { hyperbandBrackets, iterationCost, maxHalvings } from "../../src/strategy/hyperband/brackets.ts";
 import { hyperbandStrategy } from "../../src/strategy/hyperband/index.ts";
 import { placedAt, placementOf } from "../../src/strategy/hyperband/placement.ts";
 import { promotedFrom, type Schedule, scheduleRound } from "../../src/strategy/hyperband/schedule.ts";
-import type { Attempt, Study, Trial } from "../../src/study/schema.ts";
-import { createStudy, type NewTrial, openRound, recordAttempt, trialValue } from "../../src/study/study.ts";
+import type { Study } from "../../src/study/schema.ts";
+import { createStudy, openRound, recordAttempt } from "../../src/study/study.ts";
 import { type Outcome, runAttempt } from "../helpers/attempts.ts";
 import { configFrom } from "../helpers/config.ts";
 

@@ -3,21 +3,18 @@ import { describe, it } from "node:test";
 import type { Config } from "../../src/config/schema.ts";
 import { jobsFor } from "../../src/engine/jobs.ts";
 import { planRound } from "../../src/engine/plan.ts";
+import { latestAttempt, trialSamples, trialValue, willRetry } from "../../src/protocol/trial-value.ts";
 import { placedAt, placementOf } from "../../src/strategy/hyperband/placement.ts";
 import type { Study } from "../../src/study/schema.ts";
 import {
   createStudy,
-  latestAttempt,
   markRunning,
   memberSeedFold,
   membersOf,
   openRound,
   type Run,
   recordAttempt,
-  trialSamples,
-  trialValue,
   unfinishedRuns,
-  willRetry,
 } from "../../src/study/study.ts";
 import { payloadsFor } from "../../src/trial/payload.ts";
 import { type Outcome, runAttempt } from "../helpers/attempts.ts";

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Config } from "../../src/config/schema.ts";
 import { createProgress } from "../../src/local/progress.ts";
+import type { Attempt, Intermediate, NewTrial } from "../../src/protocol/trial.ts";
 import { mermaidConvergence, mermaidNumber } from "../../src/report/chart.ts";
 import { learningCurvesSection, trialCurve } from "../../src/report/curves.ts";
 import { parameterEffects } from "../../src/report/effects.ts";
@@ -11,8 +12,8 @@ import { rungsSection } from "../../src/report/rungs.ts";
 import { bestSnippet, countsLine } from "../../src/report/summary.ts";
 import { resultsTable } from "../../src/report/table.ts";
 import { placedAt } from "../../src/strategy/hyperband/placement.ts";
-import type { Attempt, Intermediate, Study } from "../../src/study/schema.ts";
-import { createStudy, markRunning, type NewTrial, openRound, recordAttempt } from "../../src/study/study.ts";
+import type { Study } from "../../src/study/schema.ts";
+import { createStudy, markRunning, openRound, recordAttempt } from "../../src/study/study.ts";
 import { configFrom } from "../helpers/config.ts";
 
 const BASE = `

@@ -2,12 +2,13 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Config } from "../../src/config/schema.ts";
 import { planRound } from "../../src/engine/plan.ts";
+import { trialValue } from "../../src/protocol/trial-value.ts";
 import { buildSpace, decode, type Params, paramsKey } from "../../src/space/space.ts";
 import type { Proposer } from "../../src/strategy/strategy.ts";
 import { geometryOf } from "../../src/strategy/tpe/geometry.ts";
 import { createTpe, tpeProposer } from "../../src/strategy/tpe/index.ts";
 import type { Study } from "../../src/study/schema.ts";
-import { bestTrial, createStudy, openRound, recordAttempt, trialValue } from "../../src/study/study.ts";
+import { bestTrial, createStudy, openRound, recordAttempt } from "../../src/study/study.ts";
 import { runAttempt } from "../helpers/attempts.ts";
 import { configFrom, MIXED_SPACE } from "../helpers/config.ts";
 

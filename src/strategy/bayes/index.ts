@@ -7,8 +7,8 @@
  * expected improvement, each pick becoming a fantasy for the next.
  */
 
+import type { Trial } from "../../protocol/trial.ts";
 import { encode, type Params, paramsKey, type Space } from "../../space/space.ts";
-import type { Trial } from "../../study/schema.ts";
 import { createRng } from "../../util/rng.ts";
 import { unseenPoints } from "../sequence.ts";
 import { type ProposeInput, type Proposer, proposing } from "../strategy.ts";

@@ -6,9 +6,10 @@
  * values from different resources are not comparable, and the largest is the
  * closest to what the study is after.
  */
+
+import type { NewTrial, Stop, Trial } from "../../protocol/trial.ts";
+import { trialValue } from "../../protocol/trial-value.ts";
 import { type Params, paramsKey, type Space } from "../../space/space.ts";
-import type { Stop, Trial } from "../../study/schema.ts";
-import { type NewTrial, trialValue } from "../../study/study.ts";
 import { initialDesignSize } from "../bayes/index.ts";
 import type { PlanInput, Strategy, StrategyConfig, StrategyPlan } from "../strategy.ts";
 import { bracketTrials, hyperbandBrackets, iterationCost } from "./brackets.ts";
@@ -18,9 +19,9 @@ import { hyperbandResource, type Slot, scheduleRound } from "./schedule.ts";
 
 export const hyperbandStrategy: Strategy = {
   summary: "successive halving in brackets: many configurations briefly, the best of them longer",
-  needsResource: true,
+  needsResource: "to spend in rungs",
   usesSampler: true,
-  stopsTrials: true,
+  stopsTrials: "at the end of each rung",
   batchInvariant: false,
   plan: hyperbandPlan,
 };

@@ -4,7 +4,7 @@
  * core trial record knows nothing of brackets; reports read it through here.
  */
 import { z } from "zod";
-import type { Trial } from "../../study/schema.ts";
+import type { Trial } from "../../protocol/trial.ts";
 
 const placementSchema = z.object({ bracket: z.int().min(0), rung: z.int().min(0) });
 export type Placement = z.infer<typeof placementSchema>;

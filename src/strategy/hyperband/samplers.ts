@@ -10,3 +10,4 @@ export const SAMPLERS = {
   tpe: tpeProposer,
 } satisfies Record<string, Proposer>;
 export type SamplerName = keyof typeof SAMPLERS;
+export const SAMPLER_NAMES = Object.keys(SAMPLERS) as [SamplerName, ...SamplerName[]];

@@ -7,9 +7,11 @@
  * more trials, and free slots open new brackets, so several brackets run side
  * by side in one matrix.
  */
-import type { Resource } from "../../config/schema.ts";
-import type { Trial } from "../../study/schema.ts";
-import { isBetter, type NewTrial, trialValue, willRetry } from "../../study/study.ts";
+
+import { isBetter } from "../../protocol/objective.ts";
+import type { NewTrial, Trial } from "../../protocol/trial.ts";
+import { trialValue, willRetry } from "../../protocol/trial-value.ts";
+import type { Resource } from "../../space/resource.ts";
 import type { StrategyConfig } from "../strategy.ts";
 import { type Bracket, bracketAt, bracketTrials, hyperbandBrackets } from "./brackets.ts";
 import { placedAt, placementOf } from "./placement.ts";

@@ -6,9 +6,9 @@
  * largest l/g among a few dozen draws.
  */
 
+import { trialValue } from "../../protocol/trial-value.ts";
 import { SOBOL_MAX_DIM, sobolPoint } from "../../space/sobol.ts";
 import { decode, type Params, paramsKey, type Space } from "../../space/space.ts";
-import { trialValue } from "../../study/study.ts";
 import { createRng, type Rng } from "../../util/rng.ts";
 import type { ProposeInput, Proposer } from "../strategy.ts";
 import { type GeoDim, type Geometry, geometryOf, represent, toCube } from "./geometry.ts";
