@@ -55722,6 +55722,15 @@ var SAMPLERS = {
 };
 var SAMPLER_NAMES = Object.keys(SAMPLERS);
 
+// src/protocol/prune-rule.ts
+var pruneRuleSchema = external_exports.object({
+  /** A trial is never pruned before it has reported this many values. */
+  after: external_exports.int().min(0),
+  /** [step, median of earlier trials' objective at that step], steps ascending. */
+  median: external_exports.array(external_exports.tuple([external_exports.int().min(0), external_exports.number()])).min(1)
+});
+var MAX_CURVE_POINTS = 64;
+
 // src/strategy/prune.ts
 var earlyStoppingRule = external_exports.strictObject({
   rule: external_exports.literal("median"),
@@ -55732,13 +55741,6 @@ var earlyStoppingSchema = external_exports.union([
   external_exports.literal("median").transform(() => ({ rule: "median", min_steps: 1, min_trials: 5 })),
   earlyStoppingRule
 ]).describe("median: stop a trial whose best value so far is worse than the median of earlier trials at the same step");
-var pruneRuleSchema = external_exports.object({
-  /** A trial is never pruned before it has reported this many values. */
-  after: external_exports.int().min(0),
-  /** [step, median of earlier trials' objective at that step], steps ascending. */
-  median: external_exports.array(external_exports.tuple([external_exports.int().min(0), external_exports.number()])).min(1)
-});
-var MAX_CURVE_POINTS = 64;
 function medianRule(config2, study, rule) {
   const { metric, goal } = config2.objective;
   const byStep = /* @__PURE__ */ new Map();
@@ -56893,7 +56895,6 @@ function boundCurve(points, keep) {
 }
 
 // src/protocol/trial.ts
-var RESULT_VERSION = 1;
 var finiteNumber = external_exports.number().refine(Number.isFinite, "must be a finite number");
 var intermediateSchema = external_exports.object({
   step: external_exports.int().min(0),
@@ -56922,10 +56923,6 @@ var attemptSchema = external_exports.discriminatedUnion("status", [
   external_exports.object({ status: external_exports.literal("failed"), reason: external_exports.string(), ...outcomeFields }),
   external_exports.object({ status: external_exports.literal("pruned"), reason: external_exports.string(), value: finiteNumber.optional(), ...outcomeFields })
 ]);
-var trialResultSchema = external_exports.intersection(
-  external_exports.object({ version: external_exports.literal(RESULT_VERSION), study: external_exports.string() }),
-  attemptSchema
-);
 var TRIAL_STATUSES = ["pending", "running", "succeeded", "failed", "pruned"];
 var trialSchema = external_exports.object({
   id: external_exports.int().min(0),
@@ -57164,6 +57161,26 @@ function resumeFrom(study, trial, run2) {
   };
 }
 
+// src/protocol/payload.ts
+var PAYLOAD_VERSION = 1;
+var runRef = { trial: external_exports.int().min(0), attempt: external_exports.int().min(1), member: external_exports.int().min(0).optional() };
+var trialPayloadSchema = external_exports.object({
+  v: external_exports.literal(PAYLOAD_VERSION),
+  study: external_exports.string(),
+  round: external_exports.int().min(1),
+  trial: external_exports.int().min(0),
+  attempt: external_exports.int().min(1),
+  /** Names this run's artifacts: `trial-attempt`, or `trial-attempt-member`. */
+  id: external_exports.string().regex(/^\d+-\d+(-\d+)?$/).optional(),
+  params: external_exports.record(external_exports.string(), scalar),
+  member: external_exports.object({ index: external_exports.int().min(0), seed: external_exports.int().min(0), fold: external_exports.int().min(0), folds: external_exports.int().min(1) }).optional(),
+  /** The checkpoint to start from, with the workflow run that saved it. */
+  resume: external_exports.object({ ...runRef, id: external_exports.string().regex(/^\d+-\d+(-\d+)?$/), run: external_exports.int().optional() }).optional(),
+  prune: pruneRuleSchema.optional(),
+  /** The commit to check out instead of the study's: the base branch's, for a reference run. */
+  ref: external_exports.string().regex(/^[0-9a-f]{40}$/).optional()
+});
+
 // src/space/check.ts
 function checkParams(space, params, extra = /* @__PURE__ */ new Set()) {
   const known = new Set(space.dims.map((d) => d.name));
@@ -57209,26 +57226,8 @@ function validValues(p) {
 }
 
 // src/trial/payload.ts
-var PAYLOAD_VERSION = 1;
 var PayloadError = class extends Error {
 };
-var runRef = { trial: external_exports.int().min(0), attempt: external_exports.int().min(1), member: external_exports.int().min(0).optional() };
-var trialPayloadSchema = external_exports.object({
-  v: external_exports.literal(PAYLOAD_VERSION),
-  study: external_exports.string(),
-  round: external_exports.int().min(1),
-  trial: external_exports.int().min(0),
-  attempt: external_exports.int().min(1),
-  /** Names this run's artifacts: `trial-attempt`, or `trial-attempt-member`. */
-  id: external_exports.string().regex(/^\d+-\d+(-\d+)?$/).optional(),
-  params: external_exports.record(external_exports.string(), external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()])),
-  member: external_exports.object({ index: external_exports.int().min(0), seed: external_exports.int().min(0), fold: external_exports.int().min(0), folds: external_exports.int().min(1) }).optional(),
-  /** The checkpoint to start from, with the workflow run that saved it. */
-  resume: external_exports.object({ ...runRef, id: external_exports.string().regex(/^\d+-\d+(-\d+)?$/), run: external_exports.int().optional() }).optional(),
-  prune: pruneRuleSchema.optional(),
-  /** The commit to check out instead of the study's: the base branch's, for a reference run. */
-  ref: external_exports.string().regex(/^[0-9a-f]{40}$/).optional()
-});
 function payloadsFor(config2, study, round, runs) {
   return jobsFor(config2, study, runs).map((job) => ({
     v: PAYLOAD_VERSION,
@@ -57301,6 +57300,15 @@ function checkResource(r, v) {
 // src/trial/result-file.ts
 import { lstatSync, mkdirSync, readdirSync, readFileSync as readFileSync3, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+
+// src/protocol/result.ts
+var RESULT_VERSION = 1;
+var trialResultSchema = external_exports.intersection(
+  external_exports.object({ version: external_exports.literal(RESULT_VERSION), study: external_exports.string() }),
+  attemptSchema
+);
+
+// src/trial/result-file.ts
 function resultFileName(ref) {
   return `result-${runKey(ref)}.json`;
 }

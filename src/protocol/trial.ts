@@ -1,14 +1,10 @@
 /**
- * A trial as every layer sees it: its configuration, its attempts, and the
- * result file a trial job writes for one attempt. Versioned and validated on
- * read, so a result from another version of matrix-tune gets a clear message
- * instead of a crash. Knows nothing of configs or strategies, so strategies,
- * the study and the shells can all build on it.
+ * A trial as every layer sees it: its configuration and its attempts. Knows
+ * nothing of configs or strategies, so strategies, the study and the shells
+ * can all build on it.
  */
 import { z } from "zod";
 import { scalar } from "../space/parameter-schema.ts";
-
-export const RESULT_VERSION = 1;
 
 const finiteNumber = z.number().refine(Number.isFinite, "must be a finite number");
 
@@ -44,13 +40,6 @@ export const attemptSchema = z.discriminatedUnion("status", [
   z.object({ status: z.literal("pruned"), reason: z.string(), value: finiteNumber.optional(), ...outcomeFields }),
 ]);
 export type Attempt = z.infer<typeof attemptSchema>;
-
-/** The file a trial job writes: an attempt plus the study it belongs to. */
-export const trialResultSchema = z.intersection(
-  z.object({ version: z.literal(RESULT_VERSION), study: z.string() }),
-  attemptSchema,
-);
-export type TrialResult = z.infer<typeof trialResultSchema>;
 
 export const TRIAL_STATUSES = ["pending", "running", "succeeded", "failed", "pruned"] as const;
 export type TrialStatus = (typeof TRIAL_STATUSES)[number];

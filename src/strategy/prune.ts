@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { type Goal, isBetter, type Objective } from "../protocol/objective.ts";
+import { MAX_CURVE_POINTS, type PruneRule } from "../protocol/prune-rule.ts";
 import type { Trial } from "../protocol/trial.ts";
 
 const earlyStoppingRule = z.strictObject({
@@ -27,18 +28,6 @@ export const earlyStoppingSchema = z
   ])
   .describe("median: stop a trial whose best value so far is worse than the median of earlier trials at the same step");
 export type EarlyStopping = z.output<typeof earlyStoppingRule>;
-
-/** What a trial needs to prune itself: travels in the payload, so it is kept short. */
-export const pruneRuleSchema = z.object({
-  /** A trial is never pruned before it has reported this many values. */
-  after: z.int().min(0),
-  /** [step, median of earlier trials' objective at that step], steps ascending. */
-  median: z.array(z.tuple([z.int().min(0), z.number()])).min(1),
-});
-export type PruneRule = z.infer<typeof pruneRuleSchema>;
-
-/** Longest curve put in a payload: 256 payloads share GitHub's 1 MB output limit. */
-export const MAX_CURVE_POINTS = 64;
 
 /**
  * The median curve of the study's finished attempts (each member counts as

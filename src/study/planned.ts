@@ -8,7 +8,7 @@
  * A result already recorded is a replay (a re-run report job) and changes nothing.
  */
 
-import type { TrialResult } from "../protocol/trial.ts";
+import type { TrialResult } from "../protocol/result.ts";
 import type { Study } from "./schema.ts";
 import { membersOf, sameRun, unfinishedRuns } from "./study.ts";
 

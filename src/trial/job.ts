@@ -18,9 +18,10 @@ import type { Config } from "../config/schema.ts";
 import { settledConfig } from "../config/trusted.ts";
 import { runKey } from "../engine/jobs.ts";
 import { runLabel } from "../github/job-names.ts";
+import { type TrialPayload, trialPayloadSchema } from "../protocol/payload.ts";
 import type { Attempt } from "../protocol/trial.ts";
 import { missingEnvNote, trialEnv } from "./env.ts";
-import { checkPayload, PayloadError, type TrialPayload, trialPayloadSchema } from "./payload.ts";
+import { checkPayload, PayloadError } from "./payload.ts";
 import { writeResultFile } from "./result-file.ts";
 import { runTrial } from "./run.ts";
 

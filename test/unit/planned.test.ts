@@ -10,7 +10,7 @@ import { describe, it } from "node:test";
 import { gatherRound } from "../../src/action/report.ts";
 import { planRound } from "../../src/engine/plan.ts";
 import type { TrialJob } from "../../src/github/jobs.ts";
-import type { TrialResult } from "../../src/protocol/trial.ts";
+import type { TrialResult } from "../../src/protocol/result.ts";
 import { screenResults } from "../../src/study/planned.ts";
 import type { Study } from "../../src/study/schema.ts";
 import { createStudy, recordAttempt } from "../../src/study/study.ts";
