@@ -3,10 +3,12 @@
  * the shells use, on the in-process backend (the objective computed here, no
  * process), and the statistics drawn from many.
  */
-import { type Config, configSchema, type StrategyName } from "../src/config/schema.ts";
+import { type Config, configSchema } from "../src/config/schema.ts";
 import { driveStudy } from "../src/driver/drive.ts";
 import { inProcessBackend } from "../src/driver/in-process.ts";
-import { bestSoFar, createStudy, trialValue } from "../src/study/study.ts";
+import { trialValue } from "../src/protocol/trial-value.ts";
+import type { StrategyName } from "../src/strategy/registry.ts";
+import { bestSoFar, createStudy } from "../src/study/study.ts";
 import type { Problem } from "./problems.ts";
 
 export interface StudyRun {

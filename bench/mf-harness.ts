@@ -6,11 +6,14 @@
  * bench/multifidelity.ts is the command line; the digits MLP runs there,
  * through the local runner, with real processes.
  */
-import { type Config, configSchema, type Resource, type SamplerName } from "../src/config/schema.ts";
+import { type Config, configSchema } from "../src/config/schema.ts";
 import { driveStudy } from "../src/driver/drive.ts";
 import { inProcessBackend } from "../src/driver/in-process.ts";
-import { hyperbandBrackets, iterationCost } from "../src/strategy/hyperband/index.ts";
-import type { Study, Trial } from "../src/study/schema.ts";
+import type { Trial } from "../src/protocol/trial.ts";
+import type { Resource } from "../src/space/resource.ts";
+import { hyperbandBrackets, iterationCost } from "../src/strategy/hyperband/brackets.ts";
+import type { SamplerName } from "../src/strategy/hyperband/samplers.ts";
+import type { Study } from "../src/study/schema.ts";
 import { createStudy } from "../src/study/study.ts";
 import type { CurveProblem } from "./curves.ts";
 import { median, quantile } from "./harness.ts";

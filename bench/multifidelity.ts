@@ -23,10 +23,10 @@ import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
 import { parse, stringify } from "yaml";
 import { loadConfig } from "../src/config/load.ts";
-import type { Resource } from "../src/config/schema.ts";
 import { studyPaths } from "../src/local/paths.ts";
 import type { Progress } from "../src/local/progress.ts";
 import { runLocalStudy } from "../src/local/run.ts";
+import type { Resource } from "../src/space/resource.ts";
 import { CURVES } from "./curves.ts";
 import {
   describeLayout,

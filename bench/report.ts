@@ -1,5 +1,6 @@
 /** The benchmark's results as data (written as JSON) and as markdown. */
-import type { StrategyName } from "../src/config/schema.ts";
+
+import type { StrategyName } from "../src/strategy/registry.ts";
 import { type CellStats, evaluationsAt } from "./harness.ts";
 import type { PeerRow } from "./peers.ts";
 

@@ -14,7 +14,8 @@ import { configSchema } from "../src/config/schema.ts";
 import { evaluatedAttempt } from "../src/driver/in-process.ts";
 import { planRound } from "../src/engine/plan.ts";
 import { buildSpace } from "../src/space/space.ts";
-import { type ProposingStrategy, proposingStrategies, strategyFor } from "../src/strategy/registry.ts";
+import { randomProposer } from "../src/strategy/random.ts";
+import { STRATEGY_NAMES, type StrategyName, strategyFor } from "../src/strategy/registry.ts";
 import type { Study } from "../src/study/schema.ts";
 import { createStudy, openRound, recordAttempt } from "../src/study/study.ts";
 import { type CellStats, cellStats, median, type StudyRun } from "./harness.ts";
@@ -26,8 +27,10 @@ import type { Task } from "./worker.ts";
 const here = dirname(fileURLToPath(import.meta.url));
 const PEERS_FILE = join(here, "../../shared/peers/TARGETS.md");
 /** Strategies that need what these problems lack: grid needs points per float, hyperband a resource. */
-const NOT_BENCHMARKED = new Set<ProposingStrategy>(["grid"]);
-const NON_ADAPTIVE = new Set<ProposingStrategy>(["random", "sobol"]);
+const NOT_BENCHMARKED = new Set<StrategyName>(["grid"]);
+/** The strategies that only choose configurations; hyperband, which needs a resource, has its own benchmark. */
+const PROPOSING = STRATEGY_NAMES.filter((s) => strategyFor(s).proposer);
+const NON_ADAPTIVE = new Set<StrategyName>(["random", "sobol"]);
 
 const { values: opts } = parseArgs({
   options: {
@@ -46,9 +49,9 @@ const list = (s: string | undefined) => s?.split(",").map((x) => x.trim());
 const problems = (list(opts.problems) ?? (opts.quick ? ["branin", "hpo_mixed"] : PROBLEMS.map((p) => p.name))).map(
   problemNamed,
 );
-const strategies = (list(opts.strategies) ?? proposingStrategies().filter((s) => !NOT_BENCHMARKED.has(s))).map((s) => {
-  if (!proposingStrategies().includes(s as ProposingStrategy)) throw new Error(`unknown strategy ${s}`);
-  return s as ProposingStrategy;
+const strategies = (list(opts.strategies) ?? PROPOSING.filter((s) => !NOT_BENCHMARKED.has(s))).map((s) => {
+  if (!PROPOSING.includes(s as StrategyName)) throw new Error(`unknown strategy ${s}`);
+  return s as StrategyName;
 });
 const qs = (list(opts.q) ?? (opts.quick ? ["1", "4"] : ["1", "4", "8"])).map(Number);
 const seeds = Number(opts.seeds ?? (opts.quick ? 3 : 10));
@@ -80,7 +83,7 @@ if (!peers) progress(`bench: ${PEERS_FILE} not found; printing without peer numb
 const cells: Cell[] = [];
 for (const problem of problems)
   for (const q of qs) {
-    const stats: Partial<Record<ProposingStrategy, CellStats>> = {};
+    const stats: Partial<Record<StrategyName, CellStats>> = {};
     for (const s of strategies)
       stats[s] = cellStats(
         tasks.filter((t) => t.problem === problem.name && t.q === q && t.strategy === s).map((t) => runs[t.id]!),
@@ -177,7 +180,7 @@ async function runAll(all: readonly Task[]): Promise<StudyRun[]> {
 /** A rough relative cost: model-based strategies refit every round, so fewer, larger rounds cost less. */
 function cost(t: Task): number {
   const budget = problemNamed(t.problem).budget;
-  return NON_ADAPTIVE.has(t.strategy as ProposingStrategy) ? budget / 100 : (budget * budget) / t.q;
+  return NON_ADAPTIVE.has(t.strategy as StrategyName) ? budget / 100 : (budget * budget) / t.q;
 }
 
 /**
@@ -187,8 +190,8 @@ function cost(t: Task): number {
  */
 function measureSpeed(n: number): SpeedRow {
   progress(`bench: speed, a batch of ${SPEED_BATCH} from ${n} trials in ${SPEED_DIMS} dimensions`);
-  const names = [...new Set<ProposingStrategy>(["random", ...strategies.filter((s) => !NON_ADAPTIVE.has(s))])];
-  const ms: Partial<Record<ProposingStrategy, number>> = {};
+  const names = [...new Set<StrategyName>(["random", ...strategies.filter((s) => !NON_ADAPTIVE.has(s))])];
+  const ms: Partial<Record<StrategyName, number>> = {};
   const study = syntheticStudy(n);
   for (const strategy of names) {
     const config = speedConfig(strategy, n);
@@ -207,7 +210,7 @@ function measureSpeed(n: number): SpeedRow {
   return { trials: n, dims: SPEED_DIMS, batch: SPEED_BATCH, repeats: SPEED_REPEATS, ms };
 }
 
-function speedConfig(strategy: ProposingStrategy, n: number) {
+function speedConfig(strategy: StrategyName, n: number) {
   return configSchema.parse({
     name: "bench-speed",
     command: ["bench"],
@@ -223,7 +226,7 @@ function speedConfig(strategy: ProposingStrategy, n: number) {
 /** `n` finished trials at random points, valued by a smooth function with some ripple. */
 function syntheticStudy(n: number): Study {
   const config = speedConfig("random", n);
-  const params = strategyFor("random").propose({
+  const params = randomProposer.propose({
     space: buildSpace(config.parameters),
     objective: config.objective,
     trials: [],

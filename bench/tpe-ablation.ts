@@ -9,8 +9,8 @@
 import { parseArgs } from "node:util";
 import { evaluatedAttempt } from "../src/driver/in-process.ts";
 import { buildSpace } from "../src/space/space.ts";
-import { strategyFor } from "../src/strategy/registry.ts";
-import type { Strategy } from "../src/strategy/strategy.ts";
+import { randomProposer } from "../src/strategy/random.ts";
+import type { Proposer } from "../src/strategy/strategy.ts";
 import { createTpe } from "../src/strategy/tpe/index.ts";
 import { bestSoFar, createStudy, openRound, recordAttempt } from "../src/study/study.ts";
 import { benchConfig, median, regretCurve } from "./harness.ts";
@@ -18,8 +18,8 @@ import { PROBLEMS, type Problem } from "./problems.ts";
 import { fmt } from "./report.ts";
 
 const optunaGamma = (n: number) => Math.min(Math.ceil(0.1 * n), 25);
-const VARIANTS: Record<string, Strategy> = {
-  random: strategyFor("random"),
+const VARIANTS: Record<string, Proposer> = {
+  random: randomProposer,
   tpe: createTpe(),
   univariate: createTpe({ multivariate: false }),
   "gamma 10%": createTpe({ gamma: optunaGamma }),
@@ -30,7 +30,7 @@ const { values: opts } = parseArgs({ options: { seeds: { type: "string" }, q: { 
 const seeds = Number(opts.seeds ?? 30);
 const qs = (opts.q ?? "1,4,8").split(",").map(Number);
 
-function finalRegret(problem: Problem, strategy: Strategy, q: number, seed: number): number {
+function finalRegret(problem: Problem, strategy: Proposer, q: number, seed: number): number {
   const config = benchConfig(problem, "random", q, seed);
   const space = buildSpace(config.parameters);
   let study = createStudy(config);

@@ -1,6 +1,6 @@
 /** Runs benchmark studies sent by bench/run.ts, one at a time, in its own thread. */
 import { parentPort } from "node:worker_threads";
-import type { StrategyName } from "../src/config/schema.ts";
+import type { StrategyName } from "../src/strategy/registry.ts";
 import { runStudy } from "./harness.ts";
 import { problemNamed } from "./problems.ts";
 

@@ -25654,13 +25654,13 @@ var require_resolve_block_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
-    function resolveBlockScalar(ctx, scalar4, onError) {
-      const start = scalar4.offset;
-      const header = parseBlockScalarHeader(scalar4, ctx.options.strict, onError);
+    function resolveBlockScalar(ctx, scalar3, onError) {
+      const start = scalar3.offset;
+      const header = parseBlockScalarHeader(scalar3, ctx.options.strict, onError);
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
       const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines = scalar4.source ? splitLines(scalar4.source) : [];
+      const lines = scalar3.source ? splitLines(scalar3.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
         const content = lines[i][1];
@@ -25672,12 +25672,12 @@ var require_resolve_block_scalar = __commonJS({
       if (chompStart === 0) {
         const value3 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
         let end2 = start + header.length;
-        if (scalar4.source)
-          end2 += scalar4.source.length;
+        if (scalar3.source)
+          end2 += scalar3.source.length;
         return { value: value3, type, comment: header.comment, range: [start, end2, end2] };
       }
-      let trimIndent = scalar4.indent + header.indent;
-      let offset = scalar4.offset + header.length;
+      let trimIndent = scalar3.indent + header.indent;
+      let offset = scalar3.offset + header.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
         const [indent, content] = lines[i];
@@ -25755,7 +25755,7 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value2 += "\n";
       }
-      const end = start + header.length + scalar4.source.length;
+      const end = start + header.length + scalar3.source.length;
       return { value: value2, type, comment: header.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
@@ -25838,8 +25838,8 @@ var require_resolve_flow_scalar = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
-    function resolveFlowScalar(scalar4, strict, onError) {
-      const { offset, type, source, end } = scalar4;
+    function resolveFlowScalar(scalar3, strict, onError) {
+      const { offset, type, source, end } = scalar3;
       let _type;
       let value2;
       const _onError = (rel, code2, msg) => onError(offset + rel, code2, msg);
@@ -25858,7 +25858,7 @@ var require_resolve_flow_scalar = __commonJS({
           break;
         /* istanbul ignore next should not happen */
         default:
-          onError(scalar4, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type}`);
+          onError(scalar3, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type}`);
           return {
             value: "",
             type: null,
@@ -26073,26 +26073,26 @@ var require_compose_scalar = __commonJS({
         tag = findScalarTagByTest(ctx, value2, token, onError);
       else
         tag = ctx.schema[identity.SCALAR];
-      let scalar4;
+      let scalar3;
       try {
         const res = tag.resolve(value2, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar4 = identity.isScalar(res) ? res : new Scalar.Scalar(res);
+        scalar3 = identity.isScalar(res) ? res : new Scalar.Scalar(res);
       } catch (error63) {
         const msg = error63 instanceof Error ? error63.message : String(error63);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar4 = new Scalar.Scalar(value2);
+        scalar3 = new Scalar.Scalar(value2);
       }
-      scalar4.range = range;
-      scalar4.source = value2;
+      scalar3.range = range;
+      scalar3.source = value2;
       if (type)
-        scalar4.type = type;
+        scalar3.type = type;
       if (tagName)
-        scalar4.tag = tagName;
+        scalar3.tag = tagName;
       if (tag.format)
-        scalar4.format = tag.format;
+        scalar3.format = tag.format;
       if (comment)
-        scalar4.comment = comment;
-      return scalar4;
+        scalar3.comment = comment;
+      return scalar3;
     }
     function findScalarTagByName(schema, value2, tagName, tagToken, onError) {
       if (tagName === "!")
@@ -27920,37 +27920,37 @@ var require_parser = __commonJS({
           };
         }
       }
-      *scalar(scalar4) {
+      *scalar(scalar3) {
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
           let sep2;
-          if (scalar4.end) {
-            sep2 = scalar4.end;
+          if (scalar3.end) {
+            sep2 = scalar3.end;
             sep2.push(this.sourceToken);
-            delete scalar4.end;
+            delete scalar3.end;
           } else
             sep2 = [this.sourceToken];
           const map2 = {
             type: "block-map",
-            offset: scalar4.offset,
-            indent: scalar4.indent,
-            items: [{ start, key: scalar4, sep: sep2 }]
+            offset: scalar3.offset,
+            indent: scalar3.indent,
+            items: [{ start, key: scalar3, sep: sep2 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
         } else
-          yield* this.lineEnd(scalar4);
+          yield* this.lineEnd(scalar3);
       }
-      *blockScalar(scalar4) {
+      *blockScalar(scalar3) {
         switch (this.type) {
           case "space":
           case "comment":
           case "newline":
-            scalar4.props.push(this.sourceToken);
+            scalar3.props.push(this.sourceToken);
             return;
           case "scalar":
-            scalar4.source = this.source;
+            scalar3.source = this.source;
             this.atNewLine = true;
             this.indent = 0;
             if (this.onNewLine) {
@@ -53979,74 +53979,18 @@ import { dirname as dirname2, join as join2 } from "node:path";
 var import_yaml = __toESM(require_dist(), 1);
 import { readFileSync as readFileSync2 } from "node:fs";
 
-// src/config/command.ts
-var import_shell_quote = __toESM(require_shell_quote(), 1);
-var BUILTIN_NAMES = ["trial_id", "output_dir", "seed", "fold", "folds"];
-var PLACEHOLDER = /\$\{([^}]*)\}/g;
-function splitCommand(command) {
-  if (typeof command !== "string") return [...command];
-  const words = (0, import_shell_quote.parse)(command, (name) => `\${${name}}`);
-  return words.map((w) => {
-    if (typeof w === "string") return w;
-    const what = "op" in w ? w.op === "glob" ? `the glob pattern "${w.pattern}"` : `the shell operator "${w.op}"` : "comment" in w ? 'the shell comment "#"' : "a shell construct";
-    throw new Error(
-      `the command contains ${what}, but commands do not run through a shell; write a script and run that, or give the command as a list`
-    );
-  });
-}
-function templateNames(argv) {
-  return [...new Set(argv.flatMap((a) => [...a.matchAll(PLACEHOLDER)].map((m) => m[1])))];
-}
-function hasUnclosedTemplate(arg) {
-  return arg.replace(PLACEHOLDER, "").includes("${");
+// src/protocol/objective.ts
+var metricName = external_exports.string().min(1);
+var objectiveSchema = external_exports.strictObject({
+  metric: metricName,
+  goal: external_exports.enum(["minimize", "maximize"]),
+  target: external_exports.number().optional().describe("stop the study once a trial reaches this value")
+});
+function isBetter(goal, a, b) {
+  return goal === "minimize" ? a < b : a > b;
 }
 
-// src/config/env.ts
-var FORBIDDEN_PATTERN = /^(INPUT_|ACTIONS_)|^(GITHUB_TOKEN|GITHUB_ENV|GITHUB_PATH|GITHUB_OUTPUT|GITHUB_STATE|GITHUB_STEP_SUMMARY|NODE_OPTIONS)$/;
-function isForbiddenEnv(name) {
-  return FORBIDDEN_PATTERN.test(name);
-}
-function forbiddenEnvReason(name) {
-  if (!isForbiddenEnv(name)) return void 0;
-  return `${name} may not be passed to trials: trials can run a pull request's untrusted code, and ${name} is one of the step's inputs, the runner's credentials, the workflow token, GitHub's file commands or NODE_OPTIONS`;
-}
-
-// src/config/parameters.ts
-function parametersInOrder(parameters) {
-  const dims = [];
-  const placed = /* @__PURE__ */ new Set();
-  const place = (name) => {
-    if (placed.has(name)) return;
-    placed.add(name);
-    const param = parameters[name];
-    for (const dep of Object.keys(param.when ?? {})) place(dep);
-    dims.push({ name, param });
-  };
-  for (const name of Object.keys(parameters)) place(name);
-  return dims;
-}
-function isActive(param, params) {
-  return Object.entries(param.when ?? {}).every(([dep, expected]) => {
-    if (!(dep in params)) return false;
-    const v = params[dep];
-    return Array.isArray(expected) ? expected.some((e) => e === v) : expected === v;
-  });
-}
-function defaultsOf(ordered) {
-  const out = {};
-  const missing = [];
-  for (const { name, param } of ordered) {
-    if (!isActive(param, out)) continue;
-    const v = param.type === "constant" ? param.value : param.default;
-    if (v === void 0) missing.push(name);
-    else out[name] = v;
-  }
-  return missing.length ? { ok: false, missing } : { ok: true, params: out };
-}
-
-// src/config/schema.ts
-var STRATEGIES = ["grid", "random", "sobol", "bayes", "tpe", "hyperband"];
-var SAMPLERS = ["random", "bayes", "tpe"];
+// src/space/parameter-schema.ts
 var scalar = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()]);
 var paramName = external_exports.string().regex(
   /^[A-Za-z_][A-Za-z0-9_]*$/,
@@ -54092,24 +54036,41 @@ var constantParam = external_exports.strictObject({
   ...common
 });
 var parameterSchema = external_exports.discriminatedUnion("type", [floatParam, intParam, categoricalParam, constantParam]);
-var MAX_TIMEOUT_S = Math.floor((2 ** 31 - 1) / 1e3);
-var seconds = external_exports.number().positive("a duration must be longer than 0").max(MAX_TIMEOUT_S, `at most ${MAX_TIMEOUT_S} seconds (about 24.8 days, the longest timer Node has)`);
-var duration3 = external_exports.union([
-  seconds,
-  external_exports.string().regex(/^\d+(\.\d+)?(ms|s|m|h)$/, 'a duration is a number of seconds or a string like "90s", "15m", "2h"')
-]).transform((v) => {
-  if (typeof v === "number") return v;
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(v);
-  const unit = { ms: 1e-3, s: 1, m: 60, h: 3600 }[m[2]];
-  return Number(m[1]) * unit;
-}).pipe(seconds);
-var metricName = external_exports.string().min(1);
-var envFrom = external_exports.strictObject({
-  from: external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name is letters, digits and underscores").superRefine((name, ctx) => {
-    const reason = forbiddenEnvReason(name);
-    if (reason) ctx.addIssue({ code: "custom", message: reason });
-  }).describe("the variable of matrix-tune's environment whose value the trial gets under this name")
-});
+
+// src/space/parameters.ts
+function parametersInOrder(parameters) {
+  const dims = [];
+  const placed = /* @__PURE__ */ new Set();
+  const place = (name) => {
+    if (placed.has(name)) return;
+    placed.add(name);
+    const param = parameters[name];
+    for (const dep of Object.keys(param.when ?? {})) place(dep);
+    dims.push({ name, param });
+  };
+  for (const name of Object.keys(parameters)) place(name);
+  return dims;
+}
+function isActive(param, params) {
+  return Object.entries(param.when ?? {}).every(([dep, expected]) => {
+    if (!(dep in params)) return false;
+    const v = params[dep];
+    return Array.isArray(expected) ? expected.some((e) => e === v) : expected === v;
+  });
+}
+function defaultsOf(ordered) {
+  const out = {};
+  const missing = [];
+  for (const { name, param } of ordered) {
+    if (!isActive(param, out)) continue;
+    const v = param.type === "constant" ? param.value : param.default;
+    if (v === void 0) missing.push(name);
+    else out[name] = v;
+  }
+  return missing.length ? { ok: false, missing } : { ok: true, params: out };
+}
+
+// src/space/resource.ts
 var resourceSchema = external_exports.strictObject({
   name: paramName.describe("how the trial receives it: ${name}, TUNE_PARAM_<NAME> and params.json"),
   min: external_exports.number().positive().describe("the resource of hyperband's shortest trials"),
@@ -54117,1132 +54078,6 @@ var resourceSchema = external_exports.strictObject({
   eta: external_exports.int().min(2).default(3).describe("reduction factor: each rung keeps the best 1/eta of its trials and gives them eta times the resource"),
   type: external_exports.enum(["int", "float"]).default("int").describe("int rounds every rung's resource to a whole number")
 }).describe("a resource parameter such as epochs, for hyperband");
-var earlyStoppingRule = external_exports.strictObject({
-  rule: external_exports.literal("median"),
-  min_steps: external_exports.int().min(0).default(1).describe("never stop a trial before it has reported this many steps"),
-  min_trials: external_exports.int().min(1).default(5).describe("compare with the median only once this many trials have reported the step")
-});
-var earlyStopping = external_exports.union([
-  external_exports.literal("median").transform(() => ({ rule: "median", min_steps: 1, min_trials: 5 })),
-  earlyStoppingRule
-]).describe("median: stop a trial whose best value so far is worse than the median of earlier trials at the same step");
-var metricDefinition = external_exports.strictObject({
-  name: metricName,
-  regex: external_exports.string().min(1).refine((s) => {
-    try {
-      new RegExp(s);
-      return true;
-    } catch {
-      return false;
-    }
-  }, "not a valid regular expression").describe("the first capture group is the value; the last match in the output wins"),
-  stream: external_exports.enum(["stdout", "stderr", "both"]).default("both")
-});
-var deviceId = external_exports.union([
-  external_exports.int().min(0),
-  external_exports.string().regex(
-    /^[A-Za-z0-9][A-Za-z0-9_:.-]*$/,
-    "a device is an index (0, 1, \u2026) or a UUID such as GPU-8f3c\u2026, with no comma or space"
-  )
-]).transform(String);
-var devicesSchema = external_exports.array(deviceId).min(1).max(256).refine((ids) => new Set(ids).size === ids.length, "each device may be listed only once");
-var configSchema = external_exports.strictObject({
-  $schema: external_exports.string().optional(),
-  name: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "a study name is letters, digits, '.', '_' and '-'").describe("the study's name; also names its state directory"),
-  description: external_exports.string().optional(),
-  command: external_exports.union([external_exports.array(external_exports.string()).min(1), external_exports.string().min(1)]).describe(
-    "argv list, or a string split as a shell would split it (it never runs through a shell); ${name} is replaced by a parameter's value"
-  ),
-  workdir: external_exports.string().optional().describe("working directory of trials, relative to this file"),
-  env: external_exports.record(external_exports.string(), external_exports.union([scalar, envFrom])).default({}).describe(
-    "variables added to each trial's environment: a value, or {from: NAME} to pass on one of matrix-tune's own (trials otherwise get only ordinary runtime variables)"
-  ),
-  timeout: duration3.optional().describe("per-trial limit; the whole process group is killed"),
-  objective: external_exports.strictObject({
-    metric: metricName,
-    goal: external_exports.enum(["minimize", "maximize"]),
-    target: external_exports.number().optional().describe("stop the study once a trial reaches this value")
-  }),
-  metrics: external_exports.strictObject({
-    record: external_exports.array(metricName).default([]).describe("other metrics to keep besides the objective"),
-    file: external_exports.string().refine(
-      insideOutputDir,
-      "must be a relative path inside the trial's output directory (no absolute path, no `..` leading out of it)"
-    ).optional().describe(
-      "JSON file the trial writes, relative to the trial's output directory (default metrics.json, also given as TUNE_METRICS_FILE)"
-    ),
-    definitions: external_exports.array(metricDefinition).default([]).describe("regular expressions over stdout/stderr, like SageMaker's metric definitions"),
-    lines: external_exports.boolean().default(true).describe("read `name=value` and JSON-object lines from stdout as intermediate values")
-  }).default({ record: [], definitions: [], lines: true }),
-  parameters: external_exports.record(paramName, parameterSchema).refine((p) => Object.keys(p).length > 0, "at least one parameter is needed"),
-  strategy: external_exports.enum(STRATEGIES).default("random"),
-  sampler: external_exports.enum(SAMPLERS).default("random").describe("hyperband: how new configurations are chosen (bayes or tpe model the results so far, as BOHB does)"),
-  resource: resourceSchema.optional(),
-  early_stopping: earlyStopping.optional(),
-  repeats: external_exports.int().min(1).max(100).default(1).describe("run each configuration this many times with TUNE_SEED 0..N-1; its value is the mean"),
-  folds: external_exports.int().min(1).max(100).default(1).describe("cross-validation: run each configuration once per fold with TUNE_FOLD 0..K-1; its value is the mean"),
-  baseline: external_exports.boolean().default(false).describe("run the parameters' defaults as the first trial, so the report shows what tuning gained over them"),
-  seed: external_exports.int().min(0).default(0),
-  compare: external_exports.enum(["base", "off"]).default("base").describe("on a pull request, compare the best trial with the base branch's latest study (off: no comparison)"),
-  runs_on: external_exports.union([external_exports.string().min(1), external_exports.array(external_exports.string().min(1)).min(1)]).default("ubuntu-latest").describe("GitHub Actions: the runner labels trial jobs run on, e.g. [self-hosted, gpu]"),
-  devices: devicesSchema.optional().describe(
-    "local runner only (`matrix-tune run`): the GPUs trials share, one per running trial process as CUDA_VISIBLE_DEVICES and TUNE_DEVICE; at most this many processes run at once"
-  ),
-  bot: external_exports.strictObject({
-    permission: external_exports.enum(["triage", "write", "maintain", "admin"]).default("write").describe("the least repository permission a commenter needs for /tune"),
-    allow_forks: external_exports.boolean().default(false).describe("run /tune on pull requests from forks (their code then runs on your runners)"),
-    workflow: external_exports.string().default("tune.yml").describe("the workflow file that /tune dispatches")
-  }).default({ permission: "write", allow_forks: false, workflow: "tune.yml" }),
-  budget: external_exports.strictObject({
-    max_trials: external_exports.int().min(1).default(20),
-    parallel: external_exports.int().min(1).max(256).default(1).describe("trials per round (one matrix, or parallel processes locally)"),
-    max_rounds: external_exports.int().min(1).optional(),
-    patience: external_exports.int().min(1).optional().describe("stop after this many rounds without improvement"),
-    max_failures: external_exports.int().min(0).optional().describe("stop once more trials than this have failed (default: half of max_trials)"),
-    retries: external_exports.int().min(0).default(0).describe("extra attempts for a failed trial")
-  }).default({ max_trials: 20, parallel: 1, retries: 0 })
-}).superRefine(checkCrossFields);
-function checkCrossFields(cfg, ctx) {
-  const issue3 = (path, message, onKey = false) => ctx.addIssue({ code: "custom", path, message, ...onKey ? { params: { onKey } } : {} });
-  const params = cfg.parameters;
-  for (const [name, p] of Object.entries(params)) {
-    const at = ["parameters", name];
-    if (p.type === "float" || p.type === "int") {
-      if (!(p.min < p.max)) issue3([...at, "min"], `min must be less than max (got min ${p.min}, max ${p.max})`);
-      if (p.scale === "log" && p.min <= 0)
-        issue3([...at, "min"], `log scale needs min > 0 (got ${p.min}); use scale: linear or a positive min`);
-      if (p.step !== void 0 && p.scale === "log")
-        issue3([...at, "step"], "step works on a linear scale only; drop step or use scale: linear");
-      if (p.step !== void 0 && p.step > p.max - p.min)
-        issue3([...at, "step"], `step ${p.step} is larger than the range ${p.max - p.min}`);
-      for (const [i, v] of (p.values ?? []).entries())
-        if (v < p.min || v > p.max) issue3([...at, "values", i], `value ${v} is outside [${p.min}, ${p.max}]`);
-      if (p.default !== void 0 && (p.default < p.min || p.default > p.max))
-        issue3([...at, "default"], `default ${p.default} is outside [${p.min}, ${p.max}]`);
-      if (cfg.strategy === "grid" && p.type === "float" && !p.values && !p.points && p.step === void 0)
-        issue3(at, "grid search needs points for a continuous parameter: add `points: N`, `values: [...]` or `step`");
-    }
-    if (p.type === "categorical") {
-      const seen = /* @__PURE__ */ new Set();
-      for (const [i, v] of p.values.entries()) {
-        const key = JSON.stringify(v);
-        if (seen.has(key)) issue3([...at, "values", i], `value ${key} is listed twice`);
-        seen.add(key);
-      }
-      if (p.default !== void 0 && !seen.has(JSON.stringify(p.default)))
-        issue3([...at, "default"], `default ${JSON.stringify(p.default)} is not one of the values`);
-    }
-    for (const [dep, expected] of Object.entries(p.when ?? {})) {
-      const target = params[dep];
-      if (!target) {
-        const known = Object.keys(params).filter((n) => n !== name);
-        const suggestion = didYouMean(dep, known);
-        const hint = suggestion ? `did you mean "${suggestion}"?` : known.length ? `known parameters: ${known.join(", ")}` : "there are no other parameters";
-        issue3([...at, "when", dep], `when names unknown parameter "${dep}"; ${hint}`, true);
-        continue;
-      }
-      if (dep === name) issue3([...at, "when", dep], "a parameter cannot depend on itself", true);
-      if (target.type !== "categorical" && target.type !== "constant")
-        issue3(
-          [...at, "when", dep],
-          `when can only test a categorical or constant parameter; "${dep}" is ${target.type}`,
-          true
-        );
-      else {
-        const allowed = target.type === "categorical" ? target.values : [target.value];
-        const listed = Array.isArray(expected) ? expected.map((v, i) => [v, [i]]) : [[expected, []]];
-        for (const [v, index] of listed)
-          if (!allowed.some((a) => a === v))
-            issue3(
-              [...at, "when", dep, ...index],
-              `"${dep}" never takes the value ${JSON.stringify(v)}; it takes ${allowed.map((a) => JSON.stringify(a)).join(", ")}`
-            );
-      }
-    }
-  }
-  const deps = (n) => Object.keys(params[n]?.when ?? {});
-  for (const name of Object.keys(params)) {
-    const seen = /* @__PURE__ */ new Set([name]);
-    const stack = deps(name);
-    while (stack.length) {
-      const d = stack.pop();
-      if (d === name) {
-        issue3(["parameters", name, "when"], `conditions form a cycle through "${name}"`, true);
-        break;
-      }
-      if (seen.has(d)) continue;
-      seen.add(d);
-      stack.push(...deps(d));
-    }
-  }
-  checkCommand(cfg, issue3);
-  checkMultiFidelity(cfg, issue3);
-  if (cfg.baseline) {
-    const defaults2 = defaultsOf(parametersInOrder(params));
-    if (!defaults2.ok)
-      issue3(
-        ["baseline"],
-        `the baseline runs every parameter's default, but ${defaults2.missing.join(", ")} ${defaults2.missing.length > 1 ? "have" : "has"} none: add \`default:\` to ${defaults2.missing.length > 1 ? "them" : "it"}`
-      );
-  }
-  for (const name of [...Object.keys(params), ...cfg.resource ? [cfg.resource.name] : []])
-    if (BUILTIN_NAMES.includes(name))
-      issue3(
-        name in params ? ["parameters", name] : ["resource", "name"],
-        `"${name}" is a name the command template reserves (${BUILTIN_NAMES.map((n) => `\${${n}}`).join(", ")}); rename it`,
-        name in params
-      );
-  const envNames = /* @__PURE__ */ new Map();
-  for (const name of /* @__PURE__ */ new Set([...Object.keys(params), ...cfg.resource ? [cfg.resource.name] : []])) {
-    const env = paramEnvName(name);
-    const other = envNames.get(env);
-    if (other) issue3(["parameters", name], `"${name}" and "${other}" would share the environment variable ${env}`);
-    envNames.set(env, name);
-  }
-  if (cfg.objective.metric && cfg.metrics.record.includes(cfg.objective.metric))
-    issue3(["metrics", "record"], `"${cfg.objective.metric}" is the objective; it is always recorded`);
-}
-function checkMultiFidelity(cfg, issue3) {
-  const r = cfg.resource;
-  if (r) {
-    if (r.name in cfg.parameters)
-      issue3(
-        ["resource", "name"],
-        `"${r.name}" is also a parameter: the resource is set by the strategy, so remove it from parameters`
-      );
-    if (!(r.min < r.max)) issue3(["resource", "min"], `min must be less than max (got min ${r.min}, max ${r.max})`);
-    if (r.type === "int" && (!Number.isInteger(r.min) || !Number.isInteger(r.max)))
-      issue3(["resource", "type"], "an int resource needs whole-number min and max (or type: float)");
-  }
-  if (cfg.strategy === "hyperband" && !r)
-    issue3(
-      ["strategy"],
-      "hyperband needs a resource to spend in rungs: add `resource: {name: epochs, min: 1, max: 27, eta: 3}` and pass ${epochs} to the command"
-    );
-  if (cfg.sampler !== "random" && cfg.strategy !== "hyperband")
-    issue3(["sampler"], `sampler chooses hyperband's configurations; with strategy ${cfg.strategy} leave it out`);
-  if (cfg.early_stopping && cfg.strategy === "hyperband")
-    issue3(
-      ["early_stopping"],
-      "hyperband already stops poor configurations at the end of each rung; use early_stopping with another strategy"
-    );
-  if (cfg.early_stopping && !cfg.metrics.lines)
-    issue3(["early_stopping"], "early stopping reads intermediate values from output lines: set metrics.lines to true");
-}
-function insideOutputDir(path) {
-  if (/^([/\\]|[A-Za-z]:)/.test(path)) return false;
-  let depth = 0;
-  for (const part of path.split(/[/\\]/)) {
-    if (part === "..") depth--;
-    else if (part !== "" && part !== ".") depth++;
-    if (depth < 0) return false;
-  }
-  return depth > 0;
-}
-function paramEnvName(name) {
-  return `TUNE_PARAM_${name.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
-}
-function checkCommand(cfg, issue3) {
-  let argv;
-  try {
-    argv = splitCommand(cfg.command);
-  } catch (err) {
-    issue3(["command"], err.message);
-    return;
-  }
-  argv.forEach((arg, i) => {
-    if (hasUnclosedTemplate(arg))
-      issue3(
-        Array.isArray(cfg.command) ? ["command", i] : ["command"],
-        `${JSON.stringify(arg)} has a \${ with no closing }: write \${name} to fill in a parameter`
-      );
-  });
-  const known = /* @__PURE__ */ new Set([
-    ...Object.keys(cfg.parameters),
-    ...cfg.resource ? [cfg.resource.name] : [],
-    ...BUILTIN_NAMES
-  ]);
-  for (const name of templateNames(argv)) {
-    if (known.has(name)) continue;
-    const env = /^[A-Z_][A-Z0-9_]*$/.test(name) ? " (commands do not run through a shell, so environment variables are not expanded)" : "";
-    const index = Array.isArray(cfg.command) ? cfg.command.findIndex((a) => a.includes(`\${${name}}`)) : -1;
-    issue3(
-      index >= 0 ? ["command", index] : ["command"],
-      `\${${name}} names no parameter${env}; the command can use ${[...known].map((n) => `\${${n}}`).join(", ")}`
-    );
-  }
-}
-
-// src/config/json-schema.ts
-function configJsonSchema() {
-  return {
-    ...external_exports.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" }),
-    $id: "https://github.com/matrix-tune/matrix-tune/schema/tune.schema.json",
-    title: "matrix-tune tuning config"
-  };
-}
-var isNode = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
-function fieldsAt(path, value2) {
-  const expand2 = (n, v) => {
-    const branches = n.oneOf ?? n.anyOf;
-    if (Array.isArray(branches)) return branches.filter(isNode).flatMap((b) => expand2(b, v));
-    const type = isNode(n.properties) && isNode(n.properties.type) ? n.properties.type.const : void 0;
-    const actual = isNode(v) ? v.type : void 0;
-    return type !== void 0 && typeof actual === "string" && actual !== type ? [] : [n];
-  };
-  let nodes = expand2(configJsonSchema(), value2([]));
-  for (let i = 0; i < path.length; i++) {
-    const seg = path[i];
-    const v = value2(path.slice(0, i + 1));
-    nodes = nodes.map(
-      (n) => isNode(n.properties) && isNode(n.properties[seg]) ? n.properties[seg] : typeof seg === "number" ? n.items : n.additionalProperties
-    ).filter(isNode).flatMap((n) => expand2(n, v));
-  }
-  const fields = new Set(nodes.flatMap((n) => isNode(n.properties) ? Object.keys(n.properties) : []));
-  return fields.size > 0 ? [...fields] : void 0;
-}
-
-// src/config/wandb.ts
-function isWandbSweep(raw) {
-  return "method" in raw && !("strategy" in raw);
-}
-var scalar2 = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()]);
-var wandbParam = external_exports.strictObject({
-  distribution: external_exports.enum([
-    "constant",
-    "categorical",
-    "int_uniform",
-    "uniform",
-    "q_uniform",
-    "log_uniform",
-    "log_uniform_values",
-    "q_log_uniform_values",
-    "inv_log_uniform_values"
-  ]).optional(),
-  value: scalar2.optional(),
-  values: external_exports.array(scalar2).optional(),
-  min: external_exports.number().optional(),
-  max: external_exports.number().optional(),
-  q: external_exports.number().positive().optional(),
-  probabilities: external_exports.array(external_exports.number()).optional()
-});
-var wandbSweep = external_exports.strictObject({
-  name: external_exports.string().optional(),
-  description: external_exports.string().optional(),
-  project: external_exports.string().optional(),
-  entity: external_exports.string().optional(),
-  program: external_exports.string().optional(),
-  command: external_exports.array(external_exports.string()).optional(),
-  method: external_exports.enum(["grid", "random", "bayes"]),
-  metric: external_exports.strictObject({
-    name: external_exports.string(),
-    goal: external_exports.enum(["minimize", "maximize"]).default("minimize"),
-    target: external_exports.number().optional()
-  }),
-  parameters: external_exports.record(external_exports.string(), wandbParam),
-  run_cap: external_exports.int().min(1).optional(),
-  early_terminate: external_exports.unknown().optional()
-});
-var DEFAULT_COMMAND = ["${env}", "${interpreter}", "${program}", "${args}"];
-function wandbToNative(raw, file2, floatLiteral = () => false) {
-  const parsed = wandbSweep.safeParse(raw);
-  if (!parsed.success)
-    return {
-      ok: false,
-      issues: parsed.error.issues.flatMap((i) => {
-        const path = i.path.filter((p) => typeof p !== "symbol");
-        if (i.code === "unrecognized_keys")
-          return i.keys.map((key) => {
-            const suggestion = didYouMean(key, sweepFieldsAt(path));
-            return {
-              path: [...path, key],
-              onKey: true,
-              message: `unknown field "${key}"${suggestion ? `; did you mean "${suggestion}"?` : ""} (W&B sweep syntax)`
-            };
-          });
-        const value2 = path.reduce((v, k) => v?.[k], raw);
-        if (i.code === "invalid_type" && value2 === void 0)
-          return [{ path, message: `is required (${i.expected}; W&B sweep syntax)` }];
-        if (i.code === "invalid_value")
-          return [
-            {
-              path,
-              message: `${JSON.stringify(value2)} is not supported; W&B sweep syntax allows ${i.values.map((v) => JSON.stringify(v)).join(", ")}`
-            }
-          ];
-        return [{ path, message: `${i.message} (W&B sweep syntax)` }];
-      })
-    };
-  const sweep = parsed.data;
-  const issues = [];
-  const parameters = {};
-  for (const [name, p] of Object.entries(sweep.parameters)) {
-    const bound = (k) => floatLiteral(["parameters", name, k]);
-    const converted = convertParam(p, bound("min") || bound("max"));
-    if (typeof converted === "string") issues.push({ path: ["parameters", name], message: converted });
-    else parameters[name] = converted;
-  }
-  if (sweep.early_terminate !== void 0)
-    issues.push({
-      path: ["early_terminate"],
-      message: "early_terminate is not converted yet; remove it (matrix-tune's own early stopping is configured natively)"
-    });
-  const names = Object.keys(sweep.parameters);
-  const command = [];
-  for (const part of sweep.command ?? DEFAULT_COMMAND) {
-    if (part === "${env}") continue;
-    else if (part === "${interpreter}") command.push("python3");
-    else if (part === "${program}") {
-      if (!sweep.program)
-        issues.push({
-          path: ["program"],
-          message: "the command uses ${program}, so `program` is required"
-        });
-      else command.push(sweep.program);
-    } else if (part === "${args}") command.push(...names.map((n) => `--${n}=\${${n}}`));
-    else if (part === "${args_no_hyphens}") command.push(...names.map((n) => `${n}=\${${n}}`));
-    else if (part === "${args_json}" || part === "${args_json_file}")
-      issues.push({
-        path: ["command"],
-        message: `${part} is not supported; the trial gets its parameters as JSON in the file named by TUNE_PARAMS_FILE`
-      });
-    else command.push(part);
-  }
-  if (issues.length) return { ok: false, issues };
-  return {
-    ok: true,
-    value: {
-      name: sweep.name ?? studyNameFromFile(file2),
-      ...sweep.description ? { description: sweep.description } : {},
-      command,
-      objective: {
-        metric: sweep.metric.name,
-        goal: sweep.metric.goal,
-        ...sweep.metric.target !== void 0 ? { target: sweep.metric.target } : {}
-      },
-      parameters,
-      strategy: sweep.method,
-      ...sweep.run_cap ? { budget: { max_trials: sweep.run_cap } } : {}
-    }
-  };
-}
-function convertParam(p, floatBounds) {
-  const dist = p.distribution ?? inferDistribution(p, floatBounds);
-  if (!dist) return "give `values`, `value`, or `min` and `max` (with an optional `distribution`)";
-  const range = () => p.min === void 0 || p.max === void 0 ? void 0 : { min: p.min, max: p.max };
-  const needRange = `distribution ${dist} needs min and max`;
-  switch (dist) {
-    case "constant":
-      return p.value === void 0 ? "distribution constant needs `value`" : { type: "constant", value: p.value };
-    case "categorical":
-      if (p.probabilities) return "categorical probabilities are not supported; every value is equally likely";
-      return p.values ? { type: "categorical", values: p.values } : "distribution categorical needs `values`";
-    case "int_uniform":
-      return range() ? { type: "int", ...range() } : needRange;
-    case "uniform":
-      return range() ? { type: "float", ...range() } : needRange;
-    case "q_uniform":
-      return range() ? { type: "float", ...range(), step: p.q ?? 1 } : needRange;
-    case "log_uniform": {
-      const r = range();
-      return r ? { type: "float", min: Math.exp(r.min), max: Math.exp(r.max), scale: "log" } : needRange;
-    }
-    case "log_uniform_values":
-    case "inv_log_uniform_values":
-      return range() ? { type: "float", ...range(), scale: "log" } : needRange;
-    case "q_log_uniform_values":
-      return "q_log_uniform_values is not supported; use log_uniform_values, or int_uniform for integers";
-  }
-}
-function inferDistribution(p, floatBounds) {
-  if (p.values) return "categorical";
-  if (p.value !== void 0) return "constant";
-  if (p.min !== void 0 && p.max !== void 0)
-    return Number.isInteger(p.min) && Number.isInteger(p.max) && !floatBounds ? "int_uniform" : "uniform";
-  return void 0;
-}
-function sweepFieldsAt(path) {
-  if (path.length === 0) return Object.keys(wandbSweep.shape);
-  if (path[0] === "metric") return Object.keys(wandbSweep.shape.metric.shape);
-  if (path[0] === "parameters") return Object.keys(wandbParam.shape);
-  return [];
-}
-function studyNameFromFile(file2) {
-  const base = file2.split(/[\\/]/).pop() ?? "sweep";
-  return base.replace(/\.(ya?ml|json)$/i, "").replace(/[^A-Za-z0-9_.-]/g, "-") || "sweep";
-}
-
-// src/config/load.ts
-function loadConfig(file2) {
-  let text;
-  try {
-    text = readFileSync2(file2, "utf8");
-  } catch (err) {
-    throw new ConfigError(file2, [
-      { line: 0, col: 0, path: "", message: `cannot read the config: ${err.message}` }
-    ]);
-  }
-  return parseConfig(text, file2);
-}
-function parseConfig(text, file2) {
-  const lines = new import_yaml.LineCounter();
-  const doc = (0, import_yaml.parseDocument)(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const at = (offset) => lines.linePos(offset);
-  if (doc.errors.length > 0) {
-    throw new ConfigError(
-      file2,
-      doc.errors.map((e) => {
-        const { line, col } = at(e.pos[0]);
-        if (e.code === "DUPLICATE_KEY") {
-          const path = keyPath(doc, e.pos[0]) ?? [];
-          const name = path.length ? String(path[path.length - 1]) : text.slice(e.pos[0], e.pos[1]);
-          return {
-            line,
-            col,
-            path: path.join("."),
-            message: `"${name}" is defined twice (names must be unique)`
-          };
-        }
-        const source = text.split("\n")[line - 1] ?? "";
-        const hint = source.includes("${") ? ` (inside [ ] or { }, quote a string that contains \${...})` : "";
-        return { line, col, path: "", message: `${firstLine(e.message)}${hint}` };
-      })
-    );
-  }
-  let raw;
-  try {
-    raw = doc.toJS();
-  } catch (err) {
-    throw new ConfigError(file2, [
-      {
-        line: 1,
-        col: 1,
-        path: "",
-        message: `the YAML cannot be expanded (${err.message}): write the values out instead of repeating aliases (*name) of aliases`
-      }
-    ]);
-  }
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
-    throw new ConfigError(file2, [
-      {
-        line: 1,
-        col: 1,
-        path: "",
-        message: "the config must be a mapping of fields such as name, command, objective, parameters"
-      }
-    ]);
-  }
-  const locate = (path, onKey = false) => {
-    const node2 = nearestNode(doc, path, onKey);
-    return node2?.range ? at(node2.range[0]) : { line: 1, col: 1 };
-  };
-  let native = raw;
-  const dialect = isWandbSweep(raw) ? "wandb" : "native";
-  if (dialect === "wandb") {
-    const floatLiteral = (path) => {
-      const node2 = doc.getIn(path, true);
-      return (0, import_yaml.isScalar)(node2) && typeof node2.value === "number" && !/^[-+]?(\d+|0x[0-9a-fA-F]+|0o[0-7]+)$/.test(node2.source ?? "");
-    };
-    const converted = wandbToNative(raw, file2, floatLiteral);
-    if (!converted.ok)
-      throw new ConfigError(
-        file2,
-        converted.issues.map((i) => ({
-          ...locate(i.path, i.onKey),
-          path: i.path.join("."),
-          message: i.message
-        }))
-      );
-    native = converted.value;
-  }
-  const result = configSchema.safeParse(native);
-  if (!result.success)
-    throw new ConfigError(
-      file2,
-      result.error.issues.flatMap((i) => toIssues(i, raw, locate))
-    );
-  return { config: result.data, file: file2, dialect };
-}
-function toIssues(issue3, raw, locate) {
-  const path = issue3.path.filter((p) => typeof p !== "symbol");
-  if (issue3.code === "unrecognized_keys") {
-    const fields = fieldsAt(path, (p) => valueAt(raw, p)) ?? [];
-    return issue3.keys.map((key) => {
-      const suggestion = didYouMean(key, fields);
-      const valid = validKeysHint(path, raw) || (!suggestion && fields.length ? ` (valid here: ${fields.join(", ")})` : "");
-      return {
-        ...locate([...path, key], true),
-        path: [...path, key].join("."),
-        message: `unknown field "${key}"${suggestion ? `; did you mean "${suggestion}"?` : ""}${valid}`
-      };
-    });
-  }
-  const onKey = issue3.code === "custom" && issue3.params?.onKey === true;
-  return [{ ...locate(path, onKey), path: path.join("."), message: describe3(issue3, path, raw) }];
-}
-function describe3(issue3, path, raw) {
-  const value2 = valueAt(raw, path);
-  if (issue3.code === "invalid_type" && value2 === void 0) return `is required (${issue3.expected})`;
-  if (issue3.code === "invalid_type" && typeof value2 === "number")
-    return `must be a finite ${issue3.expected} (got ${shown(value2)})`;
-  if (issue3.code === "invalid_union" && "options" in issue3 && Array.isArray(issue3.options)) {
-    const options = issue3.options.map((o) => JSON.stringify(o)).join(", ");
-    return value2 === void 0 ? `is required: one of ${options}` : `must be one of ${options} (got ${shown(value2)})`;
-  }
-  if (issue3.code === "invalid_union") {
-    const expected = issue3.errors.map(
-      (errs) => errs.length === 1 && errs[0].code === "invalid_type" && errs[0].path.length === 0 ? errs[0].expected : void 0
-    );
-    if (expected.length > 0 && expected.every((e) => e !== void 0)) {
-      const types = [...new Set(expected)].join(" or ");
-      return value2 === void 0 ? `is required (${types})` : `must be ${types} (got ${shown(value2)})`;
-    }
-  }
-  if (issue3.code === "invalid_value" && value2 === void 0)
-    return `is required: one of ${issue3.values.map((v) => JSON.stringify(v)).join(", ")}`;
-  if (issue3.code === "invalid_value")
-    return `must be one of ${issue3.values.map((v) => JSON.stringify(v)).join(", ")} (got ${shown(value2)})`;
-  return issue3.message.startsWith("Invalid input") && value2 !== void 0 ? `${issue3.message} (got ${shown(value2)})` : issue3.message;
-}
-function shown(value2) {
-  return typeof value2 === "number" && !Number.isFinite(value2) ? String(value2) : JSON.stringify(value2);
-}
-function validKeysHint(path, raw) {
-  if (path[0] === "parameters" && path.length === 2) {
-    const type = valueAt(raw, path)?.type;
-    const fields = {
-      float: "min, max, scale, step, points, values, default, when, description",
-      int: "min, max, scale, step, points, values, default, when, description",
-      categorical: "values, default, when, description",
-      constant: "value, when, description"
-    };
-    if (type && fields[type]) return ` (a ${type} parameter takes: type, ${fields[type]})`;
-  }
-  return "";
-}
-function valueAt(raw, path) {
-  let v = raw;
-  for (const p of path) {
-    if (v === null || typeof v !== "object") return void 0;
-    v = v[p];
-  }
-  return v;
-}
-function nearestNode(doc, path, onKey) {
-  for (let n = path.length; n >= 0; n--) {
-    const sub = path.slice(0, n);
-    if (onKey && n === path.length && n > 0) {
-      const key = keyNode(doc, sub);
-      if (key) return key;
-      continue;
-    }
-    const node2 = n === 0 ? doc.contents : doc.getIn(sub, true);
-    if (n > 0 && (0, import_yaml.isCollection)(node2) && !node2.flow) {
-      const key = keyNode(doc, sub);
-      if (key) return key;
-    }
-    if (node2 && typeof node2 === "object" && "range" in node2) return node2;
-  }
-  return void 0;
-}
-function keyNode(doc, path) {
-  const parent = path.length > 1 ? doc.getIn(path.slice(0, -1), true) : doc.contents;
-  if (!(0, import_yaml.isMap)(parent)) return void 0;
-  const pair = parent.items.find((it) => (0, import_yaml.isScalar)(it.key) && it.key.value === path[path.length - 1]);
-  return pair && (0, import_yaml.isScalar)(pair.key) ? pair.key : void 0;
-}
-function keyPath(doc, offset) {
-  const walk = (node2, path) => {
-    if ((0, import_yaml.isMap)(node2))
-      for (const pair of node2.items) {
-        const key = (0, import_yaml.isScalar)(pair.key) ? pair.key.value : void 0;
-        if (key === void 0) continue;
-        if ((0, import_yaml.isScalar)(pair.key) && pair.key.range?.[0] === offset) return [...path, key];
-        const found = walk(pair.value, [...path, key]);
-        if (found) return found;
-      }
-    if ((0, import_yaml.isSeq)(node2))
-      for (const [i, item] of node2.items.entries()) {
-        const found = walk(item, [...path, i]);
-        if (found) return found;
-      }
-    return void 0;
-  };
-  return walk(doc.contents, []);
-}
-function firstLine(s) {
-  return s.split("\n")[0];
-}
-
-// src/config/overrides.ts
-var overridesSchema = external_exports.strictObject({
-  strategy: external_exports.enum(STRATEGIES).optional(),
-  max_trials: external_exports.int().min(1).max(1e4).optional(),
-  parallel: external_exports.int().min(1).max(256).optional(),
-  max_rounds: external_exports.int().min(1).max(1e3).optional(),
-  seed: external_exports.int().min(0).max(2 ** 31 - 1).optional(),
-  config: external_exports.string().regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+\.ya?ml$/, "a .yml path inside the repository").optional(),
-  compare: external_exports.enum(["base", "off"]).optional(),
-  repeats: external_exports.int().min(1).max(20).optional()
-});
-var OverrideError = class extends Error {
-};
-function applyOverrides(config2, o) {
-  const merged = {
-    ...config2,
-    strategy: o.strategy ?? config2.strategy,
-    seed: o.seed ?? config2.seed,
-    compare: o.compare ?? config2.compare,
-    repeats: o.repeats ?? config2.repeats,
-    budget: {
-      ...config2.budget,
-      max_trials: o.max_trials ?? config2.budget.max_trials,
-      parallel: o.parallel ?? config2.budget.parallel,
-      max_rounds: o.max_rounds ?? config2.budget.max_rounds
-    }
-  };
-  const checked = configSchema.safeParse(merged);
-  if (checked.success) return checked.data;
-  const settings = Object.entries(o).filter(([, v]) => v !== void 0).map(([k, v]) => `${k}=${v}`).join(" ");
-  const problems = checked.error.issues.map((i) => `${i.path.join(".") || "config"}: ${i.message}`).join("; ");
-  throw new OverrideError(`with ${settings} the config is not valid: ${problems}`);
-}
-
-// src/config/trusted.ts
-var TRUSTED_SETTINGS = ["runs_on", "env", "timeout", "budget", "repeats", "folds", "bot"];
-function trustedSettingsLine(source) {
-  const names = `${TRUSTED_SETTINGS.slice(0, -1).join(", ")} and ${TRUSTED_SETTINGS.at(-1)}`;
-  return `this pull request comes from a fork, so ${names} are the default branch's (${source}); the search (parameters, strategy, objective, metrics) is the pull request's`;
-}
-var TrustedSettingsError = class extends Error {
-};
-function withTrustedSettings(config2, trusted, source) {
-  const merged = { ...config2 };
-  for (const key of TRUSTED_SETTINGS) merged[key] = trusted[key];
-  const checked = configSchema.safeParse(merged);
-  if (checked.success) return checked.data;
-  const problems = checked.error.issues.map((i) => `${i.path.join(".") || "config"}: ${i.message}`).join("; ");
-  throw new TrustedSettingsError(
-    `the pull request's config does not fit the settings taken from the default branch's ${source}: ${problems}`
-  );
-}
-function settledConfig(own2, overrides, trusted) {
-  return applyOverrides(trusted ? withTrustedSettings(own2, trusted.config, trusted.source) : own2, overrides);
-}
-
-// src/study/study.ts
-import { createHash } from "node:crypto";
-
-// src/util/mean.ts
-function mean(values) {
-  const n = values.length;
-  if (n === 0) return Number.NaN;
-  if (allEqual(values)) return values[0];
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += values[i];
-  return sum / n;
-}
-function allEqual(values) {
-  for (let i = 1; i < values.length; i++) if (values[i] !== values[0]) return false;
-  return true;
-}
-
-// src/study/goal.ts
-function isBetter(goal, a, b) {
-  return goal === "minimize" ? a < b : a > b;
-}
-
-// src/study/curve.ts
-var CURVE_POINTS = 256;
-function curveKeep(study) {
-  return { objective: study.config.objective, pinned: rungSteps(study.trials.map((t) => t.resource)) };
-}
-function rungSteps(resources) {
-  const steps = /* @__PURE__ */ new Set();
-  for (const r of resources) if (r !== void 0 && Number.isInteger(r)) steps.add(r).add(r - 1);
-  return steps;
-}
-var CurveSampler = class {
-  constructor(keep = {}, max = CURVE_POINTS) {
-    this.keep = keep;
-    this.max = max;
-  }
-  keep;
-  max;
-  /**
-   * The evenly spread points are those whose step is a multiple of `stride`, a
-   * power of two: steps are chosen by value, not by arrival, so attempts of the
-   * same length keep the same steps and the median stopping rule still finds
-   * several trials at each step it compares.
-   */
-  stride = 1;
-  grid = [];
-  first;
-  last;
-  best;
-  pinned = /* @__PURE__ */ new Map();
-  seq = 0;
-  add(point) {
-    const e = { seq: this.seq++, point };
-    this.first ??= e;
-    this.last = e;
-    const objective = this.keep.objective;
-    const v = objective && point.values[objective.metric];
-    const bestValue = this.best && objective && this.best.point.values[objective.metric];
-    if (v !== void 0 && (bestValue === void 0 || isBetter(objective.goal, v, bestValue))) this.best = e;
-    if (this.keep.pinned?.has(point.step)) this.pinned.set(point.step, e);
-    if (point.step % this.stride !== 0) return;
-    this.grid.push(e);
-    while (this.grid.length > this.max) this.thin();
-  }
-  /** Doubles the stride, and keeps one point (the last) per step. */
-  thin() {
-    this.stride *= 2;
-    const byStep = /* @__PURE__ */ new Map();
-    for (const e of this.grid) if (e.point.step % this.stride === 0) byStep.set(e.point.step, e);
-    this.grid = [...byStep.values()].sort((a, b) => a.seq - b.seq);
-  }
-  /** The kept points, in the order they were reported. */
-  get points() {
-    const all = /* @__PURE__ */ new Map();
-    for (const e of [...this.grid, ...this.pinned.values(), this.first, this.last, this.best])
-      if (e) all.set(e.seq, e.point);
-    return [...all.entries()].sort((a, b) => a[0] - b[0]).map(([, p]) => p);
-  }
-};
-function boundCurve(points, keep) {
-  if (points.length <= CURVE_POINTS) return [...points];
-  const sampler = new CurveSampler(keep);
-  for (const p of points) sampler.add(p);
-  return sampler.points;
-}
-
-// src/study/schema.ts
-var scalar3 = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()]);
-var STATE_VERSION = 1;
-var RESULT_VERSION = 1;
-var finiteNumber = external_exports.number().refine(Number.isFinite, "must be a finite number");
-var intermediateSchema = external_exports.object({
-  step: external_exports.int().min(0),
-  values: external_exports.record(external_exports.string(), finiteNumber)
-});
-var outcomeFields = {
-  trialId: external_exports.int().min(0),
-  attempt: external_exports.int().min(1),
-  durationMs: external_exports.number().min(0),
-  exitCode: external_exports.int().nullable(),
-  signal: external_exports.string().nullable().default(null),
-  metrics: external_exports.record(external_exports.string(), finiteNumber).default({}),
-  intermediate: external_exports.array(intermediateSchema).default([]),
-  logTail: external_exports.string().default(""),
-  runner: external_exports.string().optional(),
-  /** Where the attempt's log can be read (the trial job's page on GitHub). */
-  jobUrl: external_exports.string().optional(),
-  /** The workflow run that ran it, where its checkpoint artifact can be found. */
-  runId: external_exports.int().optional(),
-  /** With repeats or folds: which member of the trial (repeat × folds + fold) this is. */
-  member: external_exports.int().min(0).optional(),
-  finishedAt: external_exports.string().optional()
-};
-var attemptSchema = external_exports.discriminatedUnion("status", [
-  external_exports.object({ status: external_exports.literal("succeeded"), value: finiteNumber, ...outcomeFields }),
-  external_exports.object({ status: external_exports.literal("failed"), reason: external_exports.string(), ...outcomeFields }),
-  external_exports.object({ status: external_exports.literal("pruned"), reason: external_exports.string(), value: finiteNumber.optional(), ...outcomeFields })
-]);
-var trialResultSchema = external_exports.intersection(
-  external_exports.object({ version: external_exports.literal(RESULT_VERSION), study: external_exports.string() }),
-  attemptSchema
-);
-var TRIAL_STATUSES = ["pending", "running", "succeeded", "failed", "pruned"];
-var trialSchema = external_exports.object({
-  id: external_exports.int().min(0),
-  round: external_exports.int().min(1),
-  params: external_exports.record(external_exports.string(), scalar3),
-  /** The resource (e.g. epochs) it trains with, when the config has one. */
-  resource: external_exports.number().positive().optional(),
-  /** hyperband: the bracket (numbered from 0 across the study) and rung this trial belongs to. */
-  bracket: external_exports.int().min(0).optional(),
-  rung: external_exports.int().min(0).optional(),
-  /** hyperband: the trial of the rung below whose configuration this one continues. */
-  parent: external_exports.int().min(0).optional(),
-  /**
-   * A commit other than the study's to run on: the base branch's, where the
-   * config's defaults run so that a pull request has something to compare
-   * with. Such a trial is a reference, not part of the search.
-   */
-  ref: external_exports.string().regex(/^[0-9a-f]{40}$/).optional(),
-  /** pending/running: the next attempt has not finished; otherwise the last attempt's status
-   * (with repeats or folds: pruned if any member was, else succeeded if any member did, else failed). */
-  status: external_exports.enum(TRIAL_STATUSES),
-  attempts: external_exports.array(attemptSchema)
-});
-var roundSchema = external_exports.object({
-  index: external_exports.int().min(1),
-  /** The trials run in this round, with the attempt number each ran as. */
-  runs: external_exports.array(external_exports.object({ trialId: external_exports.int().min(0), attempt: external_exports.int().min(1), member: external_exports.int().min(0).optional() }))
-});
-var STOP_CODES = [
-  "max_trials",
-  "max_rounds",
-  "target_reached",
-  "patience",
-  "max_failures",
-  "exhausted",
-  "stopped"
-];
-var stopSchema = external_exports.object({ code: external_exports.enum(STOP_CODES), message: external_exports.string() });
-var studySchema = external_exports.object({
-  version: external_exports.literal(STATE_VERSION),
-  name: external_exports.string(),
-  /** Hash of what defines the search (space, objective, strategy): budgets may change on resume, these may not. */
-  configHash: external_exports.string(),
-  /** The config as last run, so that a state file alone can be reported on. */
-  config: configSchema,
-  seed: external_exports.int(),
-  strategy: external_exports.string(),
-  trials: external_exports.array(trialSchema),
-  rounds: external_exports.array(roundSchema),
-  stop: stopSchema.optional()
-});
-
-// src/study/study.ts
-function createStudy(config2) {
-  return {
-    version: STATE_VERSION,
-    name: config2.name,
-    configHash: configHash(config2),
-    config: config2,
-    seed: config2.seed,
-    strategy: config2.strategy,
-    trials: [],
-    rounds: []
-  };
-}
-function configHash(config2) {
-  return createHash("sha256").update(stableJson(definingParts(config2))).digest("hex").slice(0, 16);
-}
-function definingParts(config2) {
-  return {
-    // A description documents a parameter; it does not change the search.
-    parameters: Object.fromEntries(
-      Object.entries(config2.parameters).map(([name, { description: _, ...p }]) => [name, p])
-    ),
-    objective: { metric: config2.objective.metric, goal: config2.objective.goal },
-    strategy: config2.strategy,
-    seed: config2.seed,
-    // Left out when unset, so that studies saved before these existed keep their hash.
-    sampler: config2.strategy === "hyperband" ? config2.sampler : void 0,
-    resource: config2.resource,
-    early_stopping: config2.early_stopping,
-    members: membersOf(config2) > 1 ? { repeats: config2.repeats, folds: config2.folds } : void 0
-  };
-}
-function definingDifferences(before, now) {
-  const a = definingParts(before);
-  const b = definingParts(now);
-  const differs = (x, y) => stableJson(x) !== stableJson(y);
-  const names = [.../* @__PURE__ */ new Set([...Object.keys(a.parameters), ...Object.keys(b.parameters)])];
-  const params = names.filter((n) => differs(a.parameters[n], b.parameters[n])).map((n) => `parameters.${n}`);
-  const rest = Object.keys(a).filter((k) => k !== "parameters" && differs(a[k], b[k]));
-  return [...params, ...rest];
-}
-function stableJson(v) {
-  if (Array.isArray(v)) return `[${v.map(stableJson).join(",")}]`;
-  if (v && typeof v === "object")
-    return `{${Object.keys(v).sort().filter((k) => v[k] !== void 0).map((k) => `${JSON.stringify(k)}:${stableJson(v[k])}`).join(",")}}`;
-  return JSON.stringify(v);
-}
-function searchTrials(study) {
-  return study.trials.filter((t) => t.ref === void 0);
-}
-function referenceTrial(study) {
-  return study.trials.find((t) => t.ref !== void 0);
-}
-function membersOf(config2) {
-  return config2.repeats * config2.folds;
-}
-function memberSeedFold(config2, index) {
-  return { seed: Math.floor(index / config2.folds), fold: index % config2.folds };
-}
-function runsOf(trialId, attempt, members2) {
-  if (members2 === 1) return [{ trialId, attempt }];
-  return Array.from({ length: members2 }, (_, member) => ({ trialId, attempt, member }));
-}
-function latestAttempt(trial) {
-  return trial.attempts.reduce((n, a) => Math.max(n, a.attempt), 0);
-}
-function willRetry(trial, retries) {
-  return trial.status === "failed" && latestAttempt(trial) <= retries;
-}
-function openRound(study, fresh, retry2) {
-  const index = study.rounds.length + 1;
-  const members2 = membersOf(study.config);
-  const retried = new Set(retry2);
-  let nextId = study.trials.length;
-  const trials = study.trials.map((t) => retried.has(t.id) ? { ...t, status: "pending" } : t);
-  const runs = retry2.flatMap((id) => runsOf(id, latestAttempt(study.trials[id]) + 1, members2));
-  for (const t of fresh) {
-    trials.push({ ...t, id: nextId, round: index, params: { ...t.params }, status: "pending", attempts: [] });
-    runs.push(...runsOf(nextId++, 1, members2));
-  }
-  return { study: { ...study, trials, rounds: [...study.rounds, { index, runs }] }, runs };
-}
-function extendRound(study, fresh) {
-  const last = study.rounds.at(-1);
-  if (!last) throw new Error("extendRound needs an open round");
-  const members2 = membersOf(study.config);
-  const trials = study.trials.slice();
-  const runs = [];
-  for (const t of fresh) {
-    const id = trials.length;
-    trials.push({ ...t, id, round: last.index, params: { ...t.params }, status: "pending", attempts: [] });
-    runs.push(...runsOf(id, 1, members2));
-  }
-  const rounds = [...study.rounds.slice(0, -1), { ...last, runs: [...last.runs, ...runs] }];
-  return { study: { ...study, trials, rounds }, runs };
-}
-function recordAttempt(study, recorded) {
-  const trial = study.trials[recorded.trialId];
-  if (!trial)
-    throw new Error(`result for trial ${recorded.trialId}, but the study has trials 0..${study.trials.length - 1}`);
-  if (trial.attempts.some((a) => sameRun(a, recorded))) return study;
-  const attempt = { ...recorded, intermediate: boundCurve(recorded.intermediate, curveKeep(study)) };
-  const attempts = [...trial.attempts, attempt].sort(
-    (a, b) => a.attempt - b.attempt || (a.member ?? 0) - (b.member ?? 0)
-  );
-  const members2 = membersOf(study.config);
-  const latest = attempts.filter((a) => a.attempt === attempt.attempt);
-  const status = latest.length < members2 ? trial.status : combinedStatus(latest);
-  const trials = study.trials.slice();
-  trials[trial.id] = { ...trial, attempts, status };
-  return { ...study, trials };
-}
-function sameRun(a, b) {
-  return a.attempt === b.attempt && (a.member ?? 0) === (b.member ?? 0);
-}
-function combinedStatus(members2) {
-  if (members2.some((a) => a.status === "pruned")) return "pruned";
-  return members2.some((a) => a.status === "succeeded") ? "succeeded" : "failed";
-}
-function withStop(study, stop) {
-  const { stop: _, ...rest } = study;
-  return stop ? { ...rest, stop } : rest;
-}
-function trialSamples(trial) {
-  if (trial.status !== "succeeded") return [];
-  const latest = latestAttempt(trial);
-  return trial.attempts.flatMap((a) => a.attempt === latest && a.status === "succeeded" ? [a.value] : []);
-}
-function trialValue(trial) {
-  const samples = trialSamples(trial);
-  return samples.length ? mean(samples) : void 0;
-}
-function bestTrial(study, goal) {
-  let best;
-  let bestValue = 0;
-  for (const t of searchTrials(study)) {
-    const v = trialValue(t);
-    if (v !== void 0 && (best === void 0 || isBetter(goal, v, bestValue))) {
-      best = t;
-      bestValue = v;
-    }
-  }
-  return best;
-}
-function bestSoFar(study, goal) {
-  let best;
-  return searchTrials(study).map((t) => {
-    const v = trialValue(t);
-    if (v !== void 0 && (best === void 0 || isBetter(goal, v, best))) best = v;
-    return best;
-  });
-}
-function unfinishedRuns(study) {
-  const last = study.rounds[study.rounds.length - 1];
-  if (!last) return [];
-  return last.runs.filter((r) => !study.trials[r.trialId].attempts.some((a) => sameRun(a, r)));
-}
-
-// src/strategy/prune.ts
-var pruneRuleSchema = external_exports.object({
-  /** A trial is never pruned before it has reported this many values. */
-  after: external_exports.int().min(0),
-  /** [step, median of earlier trials' objective at that step], steps ascending. */
-  median: external_exports.array(external_exports.tuple([external_exports.int().min(0), external_exports.number()])).min(1)
-});
-var MAX_CURVE_POINTS = 64;
-function medianRule(config2, study, rule) {
-  const { metric, goal } = config2.objective;
-  const byStep = /* @__PURE__ */ new Map();
-  for (const t of study.trials)
-    for (const a of t.attempts) {
-      if (a.status === "failed") continue;
-      const curve2 = /* @__PURE__ */ new Map();
-      for (const point of a.intermediate) {
-        const v = point.values[metric];
-        if (v !== void 0) curve2.set(point.step, v);
-      }
-      for (const [step, v] of curve2) byStep.set(step, [...byStep.get(step) ?? [], v]);
-    }
-  const curve = [...byStep.entries()].filter(([, vs]) => vs.length >= rule.min_trials).sort((a, b) => a[0] - b[0]).map(([step, vs]) => [step, lenient(median(vs), goal)]);
-  if (curve.length === 0) return void 0;
-  return { after: rule.min_steps, median: thin(curve, MAX_CURVE_POINTS) };
-}
-function lenient(v, goal) {
-  if (v === 0 || !Number.isFinite(v)) return v;
-  const unit = 10 ** (Math.floor(Math.log10(Math.abs(v))) - 3);
-  const rounded = goal === "maximize" ? Math.floor(v / unit) * unit : Math.ceil(v / unit) * unit;
-  return Number(rounded.toPrecision(4));
-}
-function median(values) {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-function thin(points, max) {
-  if (points.length <= max) return [...points];
-  const out = [];
-  for (let i = 0; i < max; i++) out.push(points[Math.round(i * (points.length - 1) / (max - 1))]);
-  return out;
-}
-
-// src/engine/jobs.ts
-function jobsFor(config2, study, runs) {
-  const prune = config2.early_stopping ? medianRule(config2, study, config2.early_stopping) : void 0;
-  return runs.map((run2) => {
-    const trial = study.trials[run2.trialId];
-    const resume = resumeFrom(study, trial, run2);
-    return {
-      trialId: run2.trialId,
-      attempt: run2.attempt,
-      params: runParams(config2, trial),
-      ...run2.member !== void 0 ? { member: { index: run2.member, ...memberSeedFold(config2, run2.member), folds: config2.folds } } : {},
-      ...resume ? { resume } : {},
-      ...prune ? { prune } : {},
-      ...trial.ref ? { ref: trial.ref } : {}
-    };
-  });
-}
-function runParams(config2, trial) {
-  if (!config2.resource || trial.resource === void 0) return trial.params;
-  return { ...trial.params, [config2.resource.name]: trial.resource };
-}
-function runKey(ref) {
-  return `${ref.trial}-${ref.attempt}${ref.member !== void 0 ? `-${ref.member}` : ""}`;
-}
-function resumeFrom(study, trial, run2) {
-  const from = run2.attempt > 1 ? trial : trial.parent !== void 0 ? study.trials[trial.parent] : void 0;
-  if (!from) return void 0;
-  const attempt = from === trial ? run2.attempt - 1 : latestAttempt(from);
-  if (attempt < 1) return void 0;
-  const recorded = from.attempts.find((a) => a.attempt === attempt && (a.member ?? 0) === (run2.member ?? 0));
-  return {
-    trial: from.id,
-    attempt,
-    ...run2.member !== void 0 ? { member: run2.member } : {},
-    ...recorded?.runId !== void 0 ? { runId: recorded.runId } : {}
-  };
-}
 
 // src/space/space.ts
 function buildSpace(parameters) {
@@ -55325,429 +54160,6 @@ function paramsKey(params) {
   );
 }
 
-// src/space/check.ts
-function checkParams(space, params, extra = /* @__PURE__ */ new Set()) {
-  const known = new Set(space.dims.map((d) => d.name));
-  for (const name of Object.keys(params))
-    if (!known.has(name) && !extra.has(name))
-      return `parameter "${name}" is not in the config's space (it has ${[...known, ...extra].join(", ")})`;
-  for (const { name, param } of space.dims) {
-    const active = isActive(param, params);
-    if (!(name in params)) {
-      if (active) return `parameter "${name}" is missing (expected ${validValues(param)})`;
-      continue;
-    }
-    if (!active) return `parameter "${name}" is given, but its \`when\` condition does not hold for the other values`;
-    const problem = checkValue(param, params[name]);
-    if (problem) return `parameter "${name}" is ${JSON.stringify(params[name])}: ${problem}`;
-  }
-  return void 0;
-}
-function checkValue(p, v) {
-  switch (p.type) {
-    case "constant":
-      return v === p.value ? void 0 : `the config fixes it at ${JSON.stringify(p.value)}`;
-    case "categorical":
-      return p.values.includes(v) ? void 0 : `expected ${validValues(p)}`;
-    case "float":
-    case "int":
-      if (typeof v !== "number" || !Number.isFinite(v) || p.type === "int" && !Number.isInteger(v))
-        return `expected ${validValues(p)}`;
-      return v >= p.min && v <= p.max ? void 0 : `outside [${p.min}, ${p.max}]`;
-  }
-}
-function validValues(p) {
-  switch (p.type) {
-    case "constant":
-      return JSON.stringify(p.value);
-    case "categorical":
-      return `one of ${p.values.map((v) => JSON.stringify(v)).join(", ")}`;
-    case "float":
-      return `a number in [${p.min}, ${p.max}]`;
-    case "int":
-      return `a whole number in [${p.min}, ${p.max}]`;
-  }
-}
-
-// src/trial/payload.ts
-var PAYLOAD_VERSION = 1;
-var PayloadError = class extends Error {
-};
-var runRef = { trial: external_exports.int().min(0), attempt: external_exports.int().min(1), member: external_exports.int().min(0).optional() };
-var trialPayloadSchema = external_exports.object({
-  v: external_exports.literal(PAYLOAD_VERSION),
-  study: external_exports.string(),
-  round: external_exports.int().min(1),
-  trial: external_exports.int().min(0),
-  attempt: external_exports.int().min(1),
-  /** Names this run's artifacts: `trial-attempt`, or `trial-attempt-member`. */
-  id: external_exports.string().regex(/^\d+-\d+(-\d+)?$/).optional(),
-  params: external_exports.record(external_exports.string(), external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()])),
-  member: external_exports.object({ index: external_exports.int().min(0), seed: external_exports.int().min(0), fold: external_exports.int().min(0), folds: external_exports.int().min(1) }).optional(),
-  /** The checkpoint to start from, with the workflow run that saved it. */
-  resume: external_exports.object({ ...runRef, id: external_exports.string().regex(/^\d+-\d+(-\d+)?$/), run: external_exports.int().optional() }).optional(),
-  prune: pruneRuleSchema.optional(),
-  /** The commit to check out instead of the study's: the base branch's, for a reference run. */
-  ref: external_exports.string().regex(/^[0-9a-f]{40}$/).optional()
-});
-function payloadOf(study, round, job) {
-  return {
-    v: PAYLOAD_VERSION,
-    study,
-    round,
-    trial: job.trialId,
-    attempt: job.attempt,
-    id: runKey({ trial: job.trialId, attempt: job.attempt, member: job.member?.index }),
-    params: job.params,
-    ...job.member ? { member: job.member } : {},
-    ...job.resume ? {
-      resume: {
-        trial: job.resume.trial,
-        attempt: job.resume.attempt,
-        ...job.resume.member !== void 0 ? { member: job.resume.member } : {},
-        id: runKey(job.resume),
-        ...job.resume.runId !== void 0 ? { run: job.resume.runId } : {}
-      }
-    } : {},
-    ...job.prune ? { prune: job.prune } : {},
-    ...job.ref ? { ref: job.ref } : {}
-  };
-}
-function githubMatrix(payloads) {
-  return { include: [...payloads] };
-}
-function parsePayload(text) {
-  let raw;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new PayloadError(
-      `the payload input is not JSON (${err.message}); pass \${{ toJSON(matrix) }} from the plan's matrix`
-    );
-  }
-  const parsed = trialPayloadSchema.safeParse(raw);
-  if (!parsed.success) {
-    const i = parsed.error.issues[0];
-    throw new PayloadError(
-      `the payload input is not a matrix-tune trial (${i.path.join(".") || "top"}: ${i.message}); pass \${{ toJSON(matrix) }} from the plan's matrix`
-    );
-  }
-  return parsed.data;
-}
-function checkPayload(config2, payload) {
-  if (payload.study !== config2.name)
-    throw new PayloadError(`the payload is for study "${payload.study}", but the config is study "${config2.name}"`);
-  const { [config2.resource?.name ?? ""]: resource, ...params } = payload.params;
-  const r = config2.resource;
-  const problem = checkParams(buildSpace(config2.parameters), params, new Set(r ? [r.name] : [])) ?? (r && resource !== void 0 ? checkResource(r, resource) : void 0);
-  if (problem) throw new PayloadError(`the payload does not fit the config: ${problem}`);
-  const members2 = membersOf(config2);
-  const m = payload.member;
-  if (!m) {
-    if (members2 > 1)
-      throw new PayloadError(`the payload has no member, but the config runs ${members2} per trial (repeats \xD7 folds)`);
-    return;
-  }
-  const expected = { index: m.index, ...memberSeedFold(config2, m.index), folds: config2.folds };
-  if (m.index >= members2 || m.seed !== expected.seed || m.fold !== expected.fold || m.folds !== expected.folds)
-    throw new PayloadError(
-      `the payload's member ${JSON.stringify(m)} does not fit the config: members are 0..${members2 - 1} (repeats ${config2.repeats} \xD7 folds ${config2.folds}), member ${m.index} being seed ${expected.seed}, fold ${expected.fold} of ${expected.folds}`
-    );
-}
-function checkResource(r, v) {
-  const ok = typeof v === "number" && v >= r.min && v <= r.max && (r.type === "float" || Number.isInteger(v));
-  return ok ? void 0 : `resource "${r.name}" is ${JSON.stringify(v)}: expected ${r.type === "int" ? "a whole number" : "a number"} in [${r.min}, ${r.max}]`;
-}
-
-// src/trial/result-file.ts
-import { lstatSync, mkdirSync, readdirSync, readFileSync as readFileSync3, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
-function resultFileName(ref) {
-  return `result-${runKey(ref)}.json`;
-}
-var MAX_RESULT_BYTES = 1 << 20;
-function readResultFiles(dir, study) {
-  const out = { results: [], problems: [] };
-  for (const path of findResultFiles(dir, out.problems)) {
-    const size = statSync(path).size;
-    if (size > MAX_RESULT_BYTES) {
-      out.problems.push(
-        `${path}: ${size} bytes, over the ${MAX_RESULT_BYTES}-byte (1 MiB) limit for a result file; ignored`
-      );
-      continue;
-    }
-    const read = parseResult(readFileSync3(path, "utf8"), study);
-    const problem = "problem" in read ? read.problem : misplaced(path, read.result);
-    if (problem) out.problems.push(`${path}: ${problem}; ignored`);
-    else if ("result" in read) out.results.push({ path, result: read.result });
-  }
-  return out;
-}
-var ARTIFACT = /^matrix-tune-result-(\d+-\d+(?:-\d+)?)$/;
-function misplaced(path, result) {
-  const own2 = runKey({ trial: result.trialId, attempt: result.attempt, member: result.member });
-  if (basename(path) !== resultFileName({ trial: result.trialId, attempt: result.attempt, member: result.member }))
-    return `holds the result of run ${own2}, not the run its name says`;
-  const artifact = ARTIFACT.exec(basename(dirname(path)));
-  if (artifact && artifact[1] !== own2) return `the result of run ${own2} in the artifact of run ${artifact[1]}`;
-  return void 0;
-}
-function parseResult(text, study) {
-  let raw;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    const at = /position (\d+)/.exec(err.message);
-    return { problem: `not valid JSON${at ? ` (at character ${at[1]})` : ""}` };
-  }
-  const version2 = raw?.version;
-  if (typeof version2 === "number" && version2 !== RESULT_VERSION)
-    return { problem: `result format version ${version2}, this matrix-tune reads ${RESULT_VERSION}` };
-  const parsed = trialResultSchema.safeParse(raw);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    return { problem: `not a trial result (${first.path.join(".") || "top"}: ${first.message})` };
-  }
-  if (parsed.data.study !== study) return { problem: `belongs to study "${parsed.data.study}", not "${study}"` };
-  return { result: parsed.data };
-}
-function findResultFiles(dir, problems) {
-  let entries;
-  try {
-    entries = readdirSync(dir).sort();
-  } catch {
-    return [];
-  }
-  const files = [];
-  for (const name of entries) {
-    const path = join(dir, name);
-    const stat2 = lstatSync(path);
-    if (stat2.isSymbolicLink()) problems.push(`${path}: a symbolic link, not a result file; ignored`);
-    else if (stat2.isDirectory()) files.push(...findResultFiles(path, problems));
-    else if (stat2.isFile() && /^result-\d+-\d+(-\d+)?\.json$/.test(name)) files.push(path);
-  }
-  return files;
-}
-function attemptOf(result) {
-  const { version: _v, study: _s, ...attempt } = result;
-  return attempt;
-}
-
-// src/trial/run.ts
-import { hostname as hostname3 } from "node:os";
-
-// src/trial/metrics.ts
-var NUMBER = String.raw`[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|NaN|inf|Inf|infinity|Infinity)`;
-var PAIR = new RegExp(String.raw`(?:^|[\s,;])([A-Za-z_][\w./-]*)\s*[=:]\s*((?:${NUMBER})(?:,\d+)*)(?=\s|,|;|$)`, "g");
-var WHOLE_NUMBER = new RegExp(`^(?:${NUMBER})$`);
-
-// src/trial/supervise.ts
-var REGEX_WINDOW = 1 << 20;
-
-// src/trial/run.ts
-function runnerName() {
-  return process.env.RUNNER_NAME ?? hostname3();
-}
-
-// src/trial/job.ts
-var SPEC_VERSION = 1;
-var trialSpecSchema = external_exports.strictObject({
-  v: external_exports.literal(SPEC_VERSION),
-  payload: trialPayloadSchema,
-  /** The config file, after an `overrides.config` moved it. */
-  config: external_exports.string().min(1),
-  overrides: overridesSchema,
-  resultsDir: external_exports.string().min(1),
-  checkpointDir: external_exports.string().min(1),
-  /** The trial's TUNE_OUTPUT_DIR: params.json, metrics.json, log.txt. */
-  outputDir: external_exports.string().min(1),
-  /** This workflow run, recorded with the result: where later rounds find this run's checkpoint. */
-  runId: external_exports.int().positive().optional(),
-  /** For a fork's study: the default branch's config, which decides env, timeout and the other trusted settings. */
-  trusted: external_exports.string().min(1).optional()
-});
-function trialTempDir(tempRoot, payload) {
-  return join2(tempRoot, "matrix-tune", `trial-${runKey(payloadRef(payload))}`);
-}
-function payloadRef(payload) {
-  return { trial: payload.trial, attempt: payload.attempt, member: payload.member?.index };
-}
-function writeTrialSpec(path, spec) {
-  mkdirSync2(dirname2(path), { recursive: true });
-  writeFileSync2(path, `${JSON.stringify(spec, null, 2)}
-`);
-}
-function outcomeLine(config2, attempt) {
-  if (attempt.status === "succeeded") return `${config2?.objective.metric ?? "value"} = ${attempt.value}`;
-  if (attempt.status === "pruned") return `pruned: ${attempt.reason}`;
-  return `failed: ${attempt.reason}`;
-}
-
-// src/action/config.ts
-import { relative, resolve } from "node:path";
-function workspacePath(path) {
-  return resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), path);
-}
-function parseOverrides(text) {
-  if (!text) return {};
-  let raw;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new Error(`input overrides is not JSON (${err.message})`);
-  }
-  const parsed = overridesSchema.safeParse(raw);
-  if (!parsed.success)
-    throw new Error(
-      `input overrides: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`
-    );
-  return parsed.data;
-}
-function loadActionConfig(path, overrides = {}, trusted) {
-  const loaded = loadAnnotated(workspacePath(overrides.config ?? path));
-  const defaults2 = trusted ? { config: loadAnnotated(workspacePath(trusted)).config, source: trusted } : void 0;
-  return { ...loaded, config: settledConfig(loaded.config, overrides, defaults2) };
-}
-function loadAnnotated(file2) {
-  try {
-    return loadConfig(file2);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      const shown2 = relative(process.env.GITHUB_WORKSPACE ?? process.cwd(), file2);
-      for (const i of err.issues)
-        error(`${i.path ? `${i.path}: ` : ""}${i.message}`, {
-          title: "matrix-tune config",
-          file: shown2,
-          ...i.line > 0 ? { startLine: i.line, startColumn: i.col } : {}
-        });
-    }
-    throw err;
-  }
-}
-
-// src/action/collect.ts
-function collect(inputs) {
-  const payload = parsePayload(inputs.payload);
-  const ref = payloadRef(payload);
-  const label = runLabel({ trialId: ref.trial, attempt: ref.attempt, member: ref.member });
-  const dir = workspacePath(inputs.resultsDir);
-  const name = resultFileName(ref);
-  removeLinks(workspacePath(inputs.checkpointDir));
-  keepOnly(dir, name);
-  setOutput("checked", "true");
-  const path = join3(dir, name);
-  const result = withProvenance(ownResult(path, payload.study, ref, label));
-  writeFileSync3(path, `${JSON.stringify(result, null, 2)}
-`);
-  const attempt = attemptOf(result);
-  setOutput("result-file", path);
-  setOutput("status", attempt.status);
-  printUntrusted("log tail", attempt.logTail);
-  if (attempt.status === "succeeded") setOutput("value", String(attempt.value));
-  if (attempt.status === "failed") setFailed(`${label} failed: ${attempt.reason} (the result is saved)`);
-  else info(`${label}: ${outcomeLine(void 0, attempt)}`);
-}
-function withProvenance(result) {
-  const { jobUrl: _, runId: __, ...rest } = result;
-  const runId = Number(process.env.GITHUB_RUN_ID);
-  return { ...rest, runner: runnerName(), ...runId > 0 ? { runId } : {} };
-}
-function ownResult(path, study, ref, label) {
-  if (!existsSync4(path))
-    throw new Error(
-      `${label} left no result file (${path}): the step that runs the trial ended without writing one; see its log`
-    );
-  const refuse = (why) => {
-    rmSync(path, { recursive: true, force: true });
-    throw new Error(`${path} is refused and deleted: ${why}`);
-  };
-  const stat2 = lstatSync2(path);
-  if (!stat2.isFile()) refuse("it is not a plain file");
-  if (stat2.size > MAX_RESULT_BYTES) refuse(`it is ${stat2.size} bytes, over the ${MAX_RESULT_BYTES} a result may have`);
-  const read = parseResult(readFileSync5(path, "utf8"), study);
-  if ("problem" in read) return refuse(read.problem);
-  const r = read.result;
-  if (r.trialId !== ref.trial || r.attempt !== ref.attempt || r.member !== ref.member)
-    refuse(
-      `it holds the result of ${runLabel({ trialId: r.trialId, attempt: r.attempt, member: r.member })}, not of ${label}`
-    );
-  return r;
-}
-function keepOnly(dir, keep) {
-  const stat2 = lstatSync2(dir, { throwIfNoEntry: false });
-  if (!stat2) return;
-  if (!stat2.isDirectory()) {
-    rmSync(dir, { force: true });
-    warning(`removed ${dir}: the results directory was a link or a file, not a directory`);
-    return;
-  }
-  for (const entry of readdirSync3(dir)) {
-    if (entry === keep) continue;
-    rmSync(join3(dir, entry), { recursive: true, force: true });
-    warning(`removed ${join3(dir, entry)} from the results directory: a trial job uploads only its own ${keep}`);
-  }
-}
-function removeLinks(root) {
-  const pending = [root];
-  for (let dir = pending.pop(); dir !== void 0; dir = pending.pop()) {
-    const stat2 = lstatSync2(dir, { throwIfNoEntry: false });
-    if (!stat2) continue;
-    if (stat2.isDirectory()) pending.push(...readdirSync3(dir).map((entry) => join3(dir, entry)));
-    else if (!stat2.isFile()) {
-      rmSync(dir, { force: true });
-      warning(`removed ${dir} from the checkpoint: a link or special file is not uploaded`);
-    }
-  }
-}
-function printUntrusted(title, text) {
-  const token = randomUUID2();
-  info(`::stop-commands::${token}`);
-  info(`${title}:
-${text}`);
-  info(`::${token}::`);
-}
-
-// src/action/fork.ts
-import { existsSync as existsSync5 } from "node:fs";
-var eventPullSchema = external_exports.looseObject({
-  head: external_exports.looseObject({ repo: external_exports.looseObject({ full_name: external_exports.string() }).nullable() })
-});
-async function isFork(q) {
-  if (q.input === "true" || q.input === "false") return q.input === "true";
-  if (q.input) throw new Error(`input fork must be "true", "false" or empty, got "${q.input}"`);
-  if (q.eventPull === void 0 && q.pr === void 0) return false;
-  const repo = q.repo();
-  const own2 = `${repo.owner}/${repo.repo}`;
-  if (q.eventPull !== void 0) {
-    const pull = eventPullSchema.safeParse(q.eventPull);
-    if (!pull.success) throw new Error("the event's pull_request has no head repository field; refusing to guess");
-    return pull.data.head.repo?.full_name !== own2;
-  }
-  const { pr, client } = q;
-  if (!client)
-    throw new Error(
-      `cannot tell whether pull request #${pr} comes from a fork: pass the plan step's fork output as the fork input`
-    );
-  const { data } = await call(
-    `reading pull request #${pr}`,
-    "pull-requests: read",
-    () => client.rest.pulls.get({ ...repo, pull_number: pr })
-  );
-  return data.head.repo?.full_name !== own2;
-}
-function trustedConfigFor(fork, trusted) {
-  if (!fork) return void 0;
-  if (!trusted)
-    throw new Error(
-      "this study runs a pull request from a fork, and no default-branch config was given (input trusted-config): a fork's runners, environment and budget must come from the default branch. Check the default branch out into a directory of its own and pass its config's path as trusted-config (the reusable workflow does this)"
-    );
-  if (!existsSync5(workspacePath(trusted)))
-    throw new Error(
-      `this study runs a pull request from a fork, and the default branch has no ${trusted}: a fork's runners, environment and budget come from the default branch's config, so it must have one`
-    );
-  return trusted;
-}
-
 // src/util/rng.ts
 function mix32(h) {
   let x = h >>> 0;
@@ -55804,12 +54216,63 @@ function unseenPoints(space, pointAt2, start, count, seed, seen) {
   }
   return out;
 }
-function sequenceStrategy(pointAt2) {
+function sequenceProposer(pointAt2) {
   return {
     // Start where the history ends: earlier indices produced the trials we have
     // (or duplicates of them), so continuing from there never revisits a point.
     propose: ({ space, trials, count, seed }) => unseenPoints(space, pointAt2, trials.length, count, seed, new Set(trials.map((t) => paramsKey(t.params))))
   };
+}
+
+// src/strategy/strategy.ts
+function proposing(summary2, proposer, flags = {}) {
+  return {
+    summary: summary2,
+    proposer,
+    usesSampler: false,
+    batchInvariant: flags.batchInvariant ?? false,
+    plan({ config: config2, space, trials, room }) {
+      if (room <= 0) return { fresh: [] };
+      const input2 = { space, objective: config2.objective, trials, count: room, seed: config2.seed };
+      const note = proposer.explain?.(input2);
+      const fresh = proposer.propose(input2).map((params) => atFullResource(config2, params));
+      return { fresh, ...note ? { note } : {} };
+    }
+  };
+}
+function atFullResource(config2, params) {
+  return config2.resource ? { params, resource: config2.resource.max } : { params };
+}
+
+// src/util/mean.ts
+function mean(values) {
+  const n = values.length;
+  if (n === 0) return Number.NaN;
+  if (allEqual(values)) return values[0];
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += values[i];
+  return sum / n;
+}
+function allEqual(values) {
+  for (let i = 1; i < values.length; i++) if (values[i] !== values[0]) return false;
+  return true;
+}
+
+// src/protocol/trial-value.ts
+function latestAttempt(trial) {
+  return trial.attempts.reduce((n, a) => Math.max(n, a.attempt), 0);
+}
+function willRetry(trial, retries) {
+  return trial.status === "failed" && latestAttempt(trial) <= retries;
+}
+function trialSamples(trial) {
+  if (trial.status !== "succeeded") return [];
+  const latest = latestAttempt(trial);
+  return trial.attempts.flatMap((a) => a.attempt === latest && a.status === "succeeded" ? [a.value] : []);
+}
+function trialValue(trial) {
+  const samples = trialSamples(trial);
+  return samples.length ? mean(samples) : void 0;
 }
 
 // src/space/sobol-directions.ts
@@ -56511,7 +54974,8 @@ function uniformFill(space, seen, rng) {
 }
 
 // src/strategy/tpe/index.ts
-var tpeStrategy = createTpe();
+var tpeProposer = createTpe();
+var tpeStrategy = proposing("tree-structured Parzen estimator: models good and bad trials", tpeProposer);
 
 // src/strategy/bayes/acquisition.ts
 var SQRT22 = Math.SQRT2;
@@ -57188,13 +55652,13 @@ function handsOverToTpe(trials) {
 function initialDesignSize(parameters) {
   return Math.min(20, Math.max(5, parameters + 1));
 }
-var bayesStrategy = {
+var bayesProposer = {
   explain({ trials }) {
     return handsOverToTpe(trials) ? `bayes hands over to tpe: a Gaussian process over ${trials.length} trials (more than ${HANDOVER_TRIALS}) would take too long to plan a round` : void 0;
   },
   propose(input2) {
     const { space, objective, trials, count, seed } = input2;
-    if (handsOverToTpe(trials)) return tpeStrategy.propose(input2);
+    if (handsOverToTpe(trials)) return tpeProposer.propose(input2);
     const seen = new Set(trials.map((t) => paramsKey(t.params)));
     const enc = encodingOf(space);
     const designed = Math.max(0, Math.min(count, initialDesignSize(enc.p) - trials.length));
@@ -57216,8 +55680,78 @@ var bayesStrategy = {
     return out;
   }
 };
+var bayesStrategy = proposing("Gaussian-process Bayesian optimization, in batches", bayesProposer);
 function sobolDesign(space, start, count, seed, seen) {
   return unseenPoints(space, cubePoint, start, count, seed, seen);
+}
+
+// src/strategy/random.ts
+var randomProposer = sequenceProposer((index, dim, seed) => {
+  const rng = createRng(seed, index);
+  return Array.from({ length: dim }, () => rng.next());
+});
+var randomStrategy = proposing("independent uniform points", randomProposer, { batchInvariant: true });
+
+// src/strategy/hyperband/samplers.ts
+var SAMPLERS = {
+  random: randomProposer,
+  bayes: bayesProposer,
+  tpe: tpeProposer
+};
+var SAMPLER_NAMES = Object.keys(SAMPLERS);
+
+// src/protocol/prune-rule.ts
+var pruneRuleSchema = external_exports.object({
+  /** A trial is never pruned before it has reported this many values. */
+  after: external_exports.int().min(0),
+  /** [step, median of earlier trials' objective at that step], steps ascending. */
+  median: external_exports.array(external_exports.tuple([external_exports.int().min(0), external_exports.number()])).min(1)
+});
+var MAX_CURVE_POINTS = 64;
+
+// src/strategy/prune.ts
+var earlyStoppingRule = external_exports.strictObject({
+  rule: external_exports.literal("median"),
+  min_steps: external_exports.int().min(0).default(1).describe("never stop a trial before it has reported this many steps"),
+  min_trials: external_exports.int().min(1).default(5).describe("compare with the median only once this many trials have reported the step")
+});
+var earlyStoppingSchema = external_exports.union([
+  external_exports.literal("median").transform(() => ({ rule: "median", min_steps: 1, min_trials: 5 })),
+  earlyStoppingRule
+]).describe("median: stop a trial whose best value so far is worse than the median of earlier trials at the same step");
+function medianRule(config2, study, rule) {
+  const { metric, goal } = config2.objective;
+  const byStep = /* @__PURE__ */ new Map();
+  for (const t of study.trials)
+    for (const a of t.attempts) {
+      if (a.status === "failed") continue;
+      const curve2 = /* @__PURE__ */ new Map();
+      for (const point of a.intermediate) {
+        const v = point.values[metric];
+        if (v !== void 0) curve2.set(point.step, v);
+      }
+      for (const [step, v] of curve2) byStep.set(step, [...byStep.get(step) ?? [], v]);
+    }
+  const curve = [...byStep.entries()].filter(([, vs]) => vs.length >= rule.min_trials).sort((a, b) => a[0] - b[0]).map(([step, vs]) => [step, lenient(median(vs), goal)]);
+  if (curve.length === 0) return void 0;
+  return { after: rule.min_steps, median: thin(curve, MAX_CURVE_POINTS) };
+}
+function lenient(v, goal) {
+  if (v === 0 || !Number.isFinite(v)) return v;
+  const unit = 10 ** (Math.floor(Math.log10(Math.abs(v))) - 3);
+  const rounded = goal === "maximize" ? Math.floor(v / unit) * unit : Math.ceil(v / unit) * unit;
+  return Number(rounded.toPrecision(4));
+}
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+function thin(points, max) {
+  if (points.length <= max) return [...points];
+  const out = [];
+  for (let i = 0; i < max; i++) out.push(points[Math.round(i * (points.length - 1) / (max - 1))]);
+  return out;
 }
 
 // src/space/grid.ts
@@ -57274,7 +55808,7 @@ function* gridPoints(space) {
 }
 
 // src/strategy/grid.ts
-var gridStrategy = {
+var gridProposer = {
   propose({ space, trials, count }) {
     const seen = new Set(trials.map((t) => paramsKey(t.params)));
     const out = [];
@@ -57285,27 +55819,7 @@ var gridStrategy = {
     return out;
   }
 };
-
-// src/strategy/random.ts
-var randomStrategy = sequenceStrategy((index, dim, seed) => {
-  const rng = createRng(seed, index);
-  return Array.from({ length: dim }, () => rng.next());
-});
-
-// src/strategy/sobol.ts
-var sobolStrategy = sequenceStrategy(sobolPoint);
-
-// src/strategy/registry.ts
-var STRATEGIES2 = {
-  bayes: bayesStrategy,
-  grid: gridStrategy,
-  random: randomStrategy,
-  sobol: sobolStrategy,
-  tpe: tpeStrategy
-};
-function strategyFor(name) {
-  return STRATEGIES2[name];
-}
+var gridStrategy = proposing("every point of the grid, in order", gridProposer);
 
 // src/strategy/hyperband/brackets.ts
 function maxHalvings(r) {
@@ -57344,16 +55858,33 @@ function iterationCost(brackets) {
   return { trials, resource };
 }
 
+// src/strategy/hyperband/placement.ts
+var placementSchema = external_exports.object({ bracket: external_exports.int().min(0), rung: external_exports.int().min(0) });
+function placementOf(trial) {
+  const raw = trial.strategyData?.hyperband;
+  if (raw === void 0) return void 0;
+  const parsed = placementSchema.safeParse(raw);
+  if (!parsed.success)
+    throw new Error(
+      `${trial.id === void 0 ? "a trial" : `trial ${trial.id}`}: hyperband's data ${JSON.stringify(raw)} is not a bracket and rung`
+    );
+  return parsed.data;
+}
+function placedAt(bracket, rung) {
+  return { strategyData: { hyperband: { bracket, rung } } };
+}
+
 // src/strategy/hyperband/schedule.ts
 function scheduleRound(config2, trials, room, unseen = Number.POSITIVE_INFINITY) {
   const resource = hyperbandResource(config2);
   const layout = hyperbandBrackets(resource);
   const byBracket = /* @__PURE__ */ new Map();
   for (const t of trials) {
-    if (t.bracket === void 0 || t.rung === void 0) continue;
-    const rungs = byBracket.get(t.bracket) ?? [];
-    rungs[t.rung] = [...rungs[t.rung] ?? [], t];
-    byBracket.set(t.bracket, rungs);
+    const place = placementOf(t);
+    if (!place) continue;
+    const rungs = byBracket.get(place.bracket) ?? [];
+    rungs[place.rung] = [...rungs[place.rung] ?? [], t];
+    byBracket.set(place.bracket, rungs);
   }
   const out = { promoted: [], slots: [] };
   let left = room;
@@ -57394,7 +55925,7 @@ function hyperbandResource(config2) {
   return config2.resource;
 }
 function placeIn(k, bracket, rung) {
-  return { bracket: k, rung, resource: bracket.rungs[rung].resource };
+  return { resource: bracket.rungs[rung].resource, ...placedAt(k, rung) };
 }
 function nextInBracket(config2, bracket, k, rungs, fresh) {
   const i = rungs.length - 1;
@@ -57431,15 +55962,21 @@ function promotedFrom(config2, bracket, below, rung, first = bracket.rungs[0].si
 }
 
 // src/strategy/hyperband/index.ts
-function hyperbandTrials(config2, study, room) {
-  const space = buildSpace(config2.parameters);
-  let { promoted, slots, short } = scheduleRound(config2, study.trials, room);
-  const params = sample(config2, space, study.trials, slots.length);
-  if (params.length < slots.length)
-    ({ promoted, slots, short } = scheduleRound(config2, study.trials, room, params.length));
+var hyperbandStrategy = {
+  summary: "successive halving in brackets: many configurations briefly, the best of them longer",
+  needsResource: "to spend in rungs",
+  usesSampler: true,
+  stopsTrials: "at the end of each rung",
+  batchInvariant: false,
+  plan: hyperbandPlan
+};
+function hyperbandPlan({ config: config2, space, trials, room }) {
+  let { promoted, slots, short } = scheduleRound(config2, trials, room);
+  const params = sample(config2, space, trials, slots.length);
+  if (params.length < slots.length) ({ promoted, slots, short } = scheduleRound(config2, trials, room, params.length));
   const fresh = [...promoted, ...slots.map((slot, i) => ({ ...slot, params: params[i] }))];
   const notes = [];
-  if (slots.length > 0 && !study.trials.some((t) => t.bracket !== void 0)) notes.push(describeIteration(config2));
+  if (slots.length > 0 && !trials.some((t) => placementOf(t) !== void 0)) notes.push(describeIteration(config2));
   if (promoted.length > 0) notes.push(describePromotions(config2, promoted));
   const stop = fresh.length === 0 && short ? {
     code: "max_trials",
@@ -57453,7 +55990,7 @@ function sample(config2, space, trials, count) {
   const out = [];
   const view = config2.sampler === "random" ? void 0 : modelView(trials, space);
   if (view) {
-    const proposed2 = strategyFor(config2.sampler).propose({
+    const proposed = SAMPLERS[config2.sampler].propose({
       space,
       objective: config2.objective,
       trials: view,
@@ -57461,7 +55998,7 @@ function sample(config2, space, trials, count) {
       // The view may stay the same while the study grows: a different seed keeps proposals fresh.
       seed: config2.seed + trials.length
     });
-    for (const p of proposed2) {
+    for (const p of proposed) {
       const key = paramsKey(p);
       if (seen.has(key)) continue;
       seen.add(key);
@@ -57471,7 +56008,7 @@ function sample(config2, space, trials, count) {
   if (out.length < count) {
     const known = out.map((params, i) => ({ id: -1 - i, round: 1, params, status: "pending", attempts: [] }));
     out.push(
-      ...strategyFor("random").propose({
+      ...SAMPLERS.random.propose({
         space,
         objective: config2.objective,
         trials: [...trials, ...known],
@@ -57506,10 +56043,1556 @@ function describePromotions(config2, promoted) {
   const name = hyperbandResource(config2).name;
   const groups2 = /* @__PURE__ */ new Map();
   for (const p of promoted) {
-    const key = `bracket ${p.bracket} rung ${p.rung} (${name} ${p.resource})`;
+    const place = placementOf(p);
+    const key = `bracket ${place.bracket} rung ${place.rung} (${name} ${p.resource})`;
     groups2.set(key, [...groups2.get(key) ?? [], p.parent]);
   }
   return [...groups2.entries()].map(([k, ids]) => `${k} continues trials ${ids.join(", ")}`).join("; ");
+}
+
+// src/strategy/sobol.ts
+var sobolProposer = sequenceProposer(sobolPoint);
+var sobolStrategy = proposing("scrambled Sobol points, spread evenly", sobolProposer, {
+  batchInvariant: true
+});
+
+// src/strategy/registry.ts
+var STRATEGIES = {
+  grid: gridStrategy,
+  random: randomStrategy,
+  sobol: sobolStrategy,
+  bayes: bayesStrategy,
+  tpe: tpeStrategy,
+  hyperband: hyperbandStrategy
+};
+function strategyFor(name) {
+  return STRATEGIES[name];
+}
+var STRATEGY_NAMES = Object.keys(STRATEGIES);
+
+// src/config/command.ts
+var import_shell_quote = __toESM(require_shell_quote(), 1);
+var BUILTIN_NAMES = ["trial_id", "output_dir", "seed", "fold", "folds"];
+var PLACEHOLDER = /\$\{([^}]*)\}/g;
+function splitCommand(command) {
+  if (typeof command !== "string") return [...command];
+  const words = (0, import_shell_quote.parse)(command, (name) => `\${${name}}`);
+  return words.map((w) => {
+    if (typeof w === "string") return w;
+    const what = "op" in w ? w.op === "glob" ? `the glob pattern "${w.pattern}"` : `the shell operator "${w.op}"` : "comment" in w ? 'the shell comment "#"' : "a shell construct";
+    throw new Error(
+      `the command contains ${what}, but commands do not run through a shell; write a script and run that, or give the command as a list`
+    );
+  });
+}
+function templateNames(argv) {
+  return [...new Set(argv.flatMap((a) => [...a.matchAll(PLACEHOLDER)].map((m) => m[1])))];
+}
+function hasUnclosedTemplate(arg) {
+  return arg.replace(PLACEHOLDER, "").includes("${");
+}
+
+// src/config/env.ts
+var FORBIDDEN_PATTERN = /^(INPUT_|ACTIONS_)|^(GITHUB_TOKEN|GITHUB_ENV|GITHUB_PATH|GITHUB_OUTPUT|GITHUB_STATE|GITHUB_STEP_SUMMARY|NODE_OPTIONS)$/;
+function isForbiddenEnv(name) {
+  return FORBIDDEN_PATTERN.test(name);
+}
+function forbiddenEnvReason(name) {
+  if (!isForbiddenEnv(name)) return void 0;
+  return `${name} may not be passed to trials: trials can run a pull request's untrusted code, and ${name} is one of the step's inputs, the runner's credentials, the workflow token, GitHub's file commands or NODE_OPTIONS`;
+}
+
+// src/config/schema.ts
+var MAX_TIMEOUT_S = Math.floor((2 ** 31 - 1) / 1e3);
+var seconds = external_exports.number().positive("a duration must be longer than 0").max(MAX_TIMEOUT_S, `at most ${MAX_TIMEOUT_S} seconds (about 24.8 days, the longest timer Node has)`);
+var duration3 = external_exports.union([
+  seconds,
+  external_exports.string().regex(/^\d+(\.\d+)?(ms|s|m|h)$/, 'a duration is a number of seconds or a string like "90s", "15m", "2h"')
+]).transform((v) => {
+  if (typeof v === "number") return v;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(v);
+  const unit = { ms: 1e-3, s: 1, m: 60, h: 3600 }[m[2]];
+  return Number(m[1]) * unit;
+}).pipe(seconds);
+var envFrom = external_exports.strictObject({
+  from: external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name is letters, digits and underscores").superRefine((name, ctx) => {
+    const reason = forbiddenEnvReason(name);
+    if (reason) ctx.addIssue({ code: "custom", message: reason });
+  }).describe("the variable of matrix-tune's environment whose value the trial gets under this name")
+});
+var metricDefinition = external_exports.strictObject({
+  name: metricName,
+  regex: external_exports.string().min(1).refine((s) => {
+    try {
+      new RegExp(s);
+      return true;
+    } catch {
+      return false;
+    }
+  }, "not a valid regular expression").describe("the first capture group is the value; the last match in the output wins"),
+  stream: external_exports.enum(["stdout", "stderr", "both"]).default("both")
+});
+var deviceId = external_exports.union([
+  external_exports.int().min(0),
+  external_exports.string().regex(
+    /^[A-Za-z0-9][A-Za-z0-9_:.-]*$/,
+    "a device is an index (0, 1, \u2026) or a UUID such as GPU-8f3c\u2026, with no comma or space"
+  )
+]).transform(String);
+var devicesSchema = external_exports.array(deviceId).min(1).max(256).refine((ids) => new Set(ids).size === ids.length, "each device may be listed only once");
+var configSchema = external_exports.strictObject({
+  $schema: external_exports.string().optional(),
+  name: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "a study name is letters, digits, '.', '_' and '-'").describe("the study's name; also names its state directory"),
+  description: external_exports.string().optional(),
+  command: external_exports.union([external_exports.array(external_exports.string()).min(1), external_exports.string().min(1)]).describe(
+    "argv list, or a string split as a shell would split it (it never runs through a shell); ${name} is replaced by a parameter's value"
+  ),
+  workdir: external_exports.string().optional().describe("working directory of trials, relative to this file"),
+  env: external_exports.record(external_exports.string(), external_exports.union([scalar, envFrom])).default({}).describe(
+    "variables added to each trial's environment: a value, or {from: NAME} to pass on one of matrix-tune's own (trials otherwise get only ordinary runtime variables)"
+  ),
+  timeout: duration3.optional().describe("per-trial limit; the whole process group is killed"),
+  objective: objectiveSchema,
+  metrics: external_exports.strictObject({
+    record: external_exports.array(metricName).default([]).describe("other metrics to keep besides the objective"),
+    file: external_exports.string().refine(
+      insideOutputDir,
+      "must be a relative path inside the trial's output directory (no absolute path, no `..` leading out of it)"
+    ).optional().describe(
+      "JSON file the trial writes, relative to the trial's output directory (default metrics.json, also given as TUNE_METRICS_FILE)"
+    ),
+    definitions: external_exports.array(metricDefinition).default([]).describe("regular expressions over stdout/stderr, like SageMaker's metric definitions"),
+    lines: external_exports.boolean().default(true).describe("read `name=value` and JSON-object lines from stdout as intermediate values")
+  }).default({ record: [], definitions: [], lines: true }),
+  parameters: external_exports.record(paramName, parameterSchema).refine((p) => Object.keys(p).length > 0, "at least one parameter is needed"),
+  strategy: external_exports.enum(STRATEGY_NAMES).default("random").describe(strategiesDescribed()),
+  sampler: external_exports.enum(SAMPLER_NAMES).default("random").describe("hyperband: how new configurations are chosen (bayes or tpe model the results so far, as BOHB does)"),
+  resource: resourceSchema.optional(),
+  early_stopping: earlyStoppingSchema.optional(),
+  repeats: external_exports.int().min(1).max(100).default(1).describe("run each configuration this many times with TUNE_SEED 0..N-1; its value is the mean"),
+  folds: external_exports.int().min(1).max(100).default(1).describe("cross-validation: run each configuration once per fold with TUNE_FOLD 0..K-1; its value is the mean"),
+  baseline: external_exports.boolean().default(false).describe("run the parameters' defaults as the first trial, so the report shows what tuning gained over them"),
+  seed: external_exports.int().min(0).default(0),
+  compare: external_exports.enum(["base", "off"]).default("base").describe("on a pull request, compare the best trial with the base branch's latest study (off: no comparison)"),
+  runs_on: external_exports.union([external_exports.string().min(1), external_exports.array(external_exports.string().min(1)).min(1)]).default("ubuntu-latest").describe("GitHub Actions: the runner labels trial jobs run on, e.g. [self-hosted, gpu]"),
+  devices: devicesSchema.optional().describe(
+    "local runner only (`matrix-tune run`): the GPUs trials share, one per running trial process as CUDA_VISIBLE_DEVICES and TUNE_DEVICE; at most this many processes run at once"
+  ),
+  bot: external_exports.strictObject({
+    permission: external_exports.enum(["triage", "write", "maintain", "admin"]).default("write").describe("the least repository permission a commenter needs for /tune"),
+    allow_forks: external_exports.boolean().default(false).describe("run /tune on pull requests from forks (their code then runs on your runners)"),
+    workflow: external_exports.string().default("tune.yml").describe("the workflow file that /tune dispatches")
+  }).default({ permission: "write", allow_forks: false, workflow: "tune.yml" }),
+  budget: external_exports.strictObject({
+    max_trials: external_exports.int().min(1).default(20),
+    parallel: external_exports.int().min(1).max(256).default(1).describe("trials per round (one matrix, or parallel processes locally)"),
+    max_rounds: external_exports.int().min(1).optional(),
+    patience: external_exports.int().min(1).optional().describe("stop after this many rounds without improvement"),
+    max_failures: external_exports.int().min(0).optional().describe("stop once more trials than this have failed (default: half of max_trials)"),
+    retries: external_exports.int().min(0).default(0).describe("extra attempts for a failed trial")
+  }).default({ max_trials: 20, parallel: 1, retries: 0 })
+}).superRefine(checkCrossFields);
+function checkCrossFields(cfg, ctx) {
+  const issue3 = (path, message, onKey = false) => ctx.addIssue({ code: "custom", path, message, ...onKey ? { params: { onKey } } : {} });
+  const params = cfg.parameters;
+  for (const [name, p] of Object.entries(params)) {
+    const at = ["parameters", name];
+    if (p.type === "float" || p.type === "int") {
+      if (!(p.min < p.max)) issue3([...at, "min"], `min must be less than max (got min ${p.min}, max ${p.max})`);
+      if (p.scale === "log" && p.min <= 0)
+        issue3([...at, "min"], `log scale needs min > 0 (got ${p.min}); use scale: linear or a positive min`);
+      if (p.step !== void 0 && p.scale === "log")
+        issue3([...at, "step"], "step works on a linear scale only; drop step or use scale: linear");
+      if (p.step !== void 0 && p.step > p.max - p.min)
+        issue3([...at, "step"], `step ${p.step} is larger than the range ${p.max - p.min}`);
+      for (const [i, v] of (p.values ?? []).entries())
+        if (v < p.min || v > p.max) issue3([...at, "values", i], `value ${v} is outside [${p.min}, ${p.max}]`);
+      if (p.default !== void 0 && (p.default < p.min || p.default > p.max))
+        issue3([...at, "default"], `default ${p.default} is outside [${p.min}, ${p.max}]`);
+      if (cfg.strategy === "grid" && p.type === "float" && !p.values && !p.points && p.step === void 0)
+        issue3(at, "grid search needs points for a continuous parameter: add `points: N`, `values: [...]` or `step`");
+    }
+    if (p.type === "categorical") {
+      const seen = /* @__PURE__ */ new Set();
+      for (const [i, v] of p.values.entries()) {
+        const key = JSON.stringify(v);
+        if (seen.has(key)) issue3([...at, "values", i], `value ${key} is listed twice`);
+        seen.add(key);
+      }
+      if (p.default !== void 0 && !seen.has(JSON.stringify(p.default)))
+        issue3([...at, "default"], `default ${JSON.stringify(p.default)} is not one of the values`);
+    }
+    for (const [dep, expected] of Object.entries(p.when ?? {})) {
+      const target = params[dep];
+      if (!target) {
+        const known = Object.keys(params).filter((n) => n !== name);
+        const suggestion = didYouMean(dep, known);
+        const hint = suggestion ? `did you mean "${suggestion}"?` : known.length ? `known parameters: ${known.join(", ")}` : "there are no other parameters";
+        issue3([...at, "when", dep], `when names unknown parameter "${dep}"; ${hint}`, true);
+        continue;
+      }
+      if (dep === name) issue3([...at, "when", dep], "a parameter cannot depend on itself", true);
+      if (target.type !== "categorical" && target.type !== "constant")
+        issue3(
+          [...at, "when", dep],
+          `when can only test a categorical or constant parameter; "${dep}" is ${target.type}`,
+          true
+        );
+      else {
+        const allowed = target.type === "categorical" ? target.values : [target.value];
+        const listed = Array.isArray(expected) ? expected.map((v, i) => [v, [i]]) : [[expected, []]];
+        for (const [v, index] of listed)
+          if (!allowed.some((a) => a === v))
+            issue3(
+              [...at, "when", dep, ...index],
+              `"${dep}" never takes the value ${JSON.stringify(v)}; it takes ${allowed.map((a) => JSON.stringify(a)).join(", ")}`
+            );
+      }
+    }
+  }
+  const deps = (n) => Object.keys(params[n]?.when ?? {});
+  for (const name of Object.keys(params)) {
+    const seen = /* @__PURE__ */ new Set([name]);
+    const stack = deps(name);
+    while (stack.length) {
+      const d = stack.pop();
+      if (d === name) {
+        issue3(["parameters", name, "when"], `conditions form a cycle through "${name}"`, true);
+        break;
+      }
+      if (seen.has(d)) continue;
+      seen.add(d);
+      stack.push(...deps(d));
+    }
+  }
+  checkCommand(cfg, issue3);
+  checkMultiFidelity(cfg, issue3);
+  if (cfg.baseline) {
+    const defaults2 = defaultsOf(parametersInOrder(params));
+    if (!defaults2.ok)
+      issue3(
+        ["baseline"],
+        `the baseline runs every parameter's default, but ${defaults2.missing.join(", ")} ${defaults2.missing.length > 1 ? "have" : "has"} none: add \`default:\` to ${defaults2.missing.length > 1 ? "them" : "it"}`
+      );
+  }
+  for (const name of [...Object.keys(params), ...cfg.resource ? [cfg.resource.name] : []])
+    if (BUILTIN_NAMES.includes(name))
+      issue3(
+        name in params ? ["parameters", name] : ["resource", "name"],
+        `"${name}" is a name the command template reserves (${BUILTIN_NAMES.map((n) => `\${${n}}`).join(", ")}); rename it`,
+        name in params
+      );
+  const envNames = /* @__PURE__ */ new Map();
+  for (const name of /* @__PURE__ */ new Set([...Object.keys(params), ...cfg.resource ? [cfg.resource.name] : []])) {
+    const env = paramEnvName(name);
+    const other = envNames.get(env);
+    if (other) issue3(["parameters", name], `"${name}" and "${other}" would share the environment variable ${env}`);
+    envNames.set(env, name);
+  }
+  if (cfg.objective.metric && cfg.metrics.record.includes(cfg.objective.metric))
+    issue3(["metrics", "record"], `"${cfg.objective.metric}" is the objective; it is always recorded`);
+}
+function strategiesDescribed() {
+  return STRATEGY_NAMES.map((n) => `${n}: ${strategyFor(n).summary}`).join("; ");
+}
+function checkMultiFidelity(cfg, issue3) {
+  const r = cfg.resource;
+  if (r) {
+    if (r.name in cfg.parameters)
+      issue3(
+        ["resource", "name"],
+        `"${r.name}" is also a parameter: the resource is set by the strategy, so remove it from parameters`
+      );
+    if (!(r.min < r.max)) issue3(["resource", "min"], `min must be less than max (got min ${r.min}, max ${r.max})`);
+    if (r.type === "int" && (!Number.isInteger(r.min) || !Number.isInteger(r.max)))
+      issue3(["resource", "type"], "an int resource needs whole-number min and max (or type: float)");
+  }
+  const strategy = strategyFor(cfg.strategy);
+  if (strategy.needsResource && !r)
+    issue3(
+      ["strategy"],
+      `${cfg.strategy} needs a resource ${strategy.needsResource}: add \`resource: {name: epochs, min: 1, max: 27, eta: 3}\` and pass \${epochs} to the command`
+    );
+  if (cfg.sampler !== "random" && !strategy.usesSampler) {
+    const users = STRATEGY_NAMES.filter((n) => strategyFor(n).usesSampler).join(" or ");
+    issue3(["sampler"], `sampler chooses ${users}'s configurations; with strategy ${cfg.strategy} leave it out`);
+  }
+  if (cfg.early_stopping && strategy.stopsTrials)
+    issue3(
+      ["early_stopping"],
+      `${cfg.strategy} already stops poor configurations ${strategy.stopsTrials}; use early_stopping with another strategy`
+    );
+  if (cfg.early_stopping && !cfg.metrics.lines)
+    issue3(["early_stopping"], "early stopping reads intermediate values from output lines: set metrics.lines to true");
+}
+function insideOutputDir(path) {
+  if (/^([/\\]|[A-Za-z]:)/.test(path)) return false;
+  let depth = 0;
+  for (const part of path.split(/[/\\]/)) {
+    if (part === "..") depth--;
+    else if (part !== "" && part !== ".") depth++;
+    if (depth < 0) return false;
+  }
+  return depth > 0;
+}
+function paramEnvName(name) {
+  return `TUNE_PARAM_${name.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
+}
+function checkCommand(cfg, issue3) {
+  let argv;
+  try {
+    argv = splitCommand(cfg.command);
+  } catch (err) {
+    issue3(["command"], err.message);
+    return;
+  }
+  argv.forEach((arg, i) => {
+    if (hasUnclosedTemplate(arg))
+      issue3(
+        Array.isArray(cfg.command) ? ["command", i] : ["command"],
+        `${JSON.stringify(arg)} has a \${ with no closing }: write \${name} to fill in a parameter`
+      );
+  });
+  const known = /* @__PURE__ */ new Set([
+    ...Object.keys(cfg.parameters),
+    ...cfg.resource ? [cfg.resource.name] : [],
+    ...BUILTIN_NAMES
+  ]);
+  for (const name of templateNames(argv)) {
+    if (known.has(name)) continue;
+    const env = /^[A-Z_][A-Z0-9_]*$/.test(name) ? " (commands do not run through a shell, so environment variables are not expanded)" : "";
+    const index = Array.isArray(cfg.command) ? cfg.command.findIndex((a) => a.includes(`\${${name}}`)) : -1;
+    issue3(
+      index >= 0 ? ["command", index] : ["command"],
+      `\${${name}} names no parameter${env}; the command can use ${[...known].map((n) => `\${${n}}`).join(", ")}`
+    );
+  }
+}
+
+// src/config/json-schema.ts
+function configJsonSchema() {
+  return {
+    ...external_exports.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" }),
+    $id: "https://github.com/matrix-tune/matrix-tune/schema/tune.schema.json",
+    title: "matrix-tune tuning config"
+  };
+}
+var isNode = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+function fieldsAt(path, value2) {
+  const expand2 = (n, v) => {
+    const branches = n.oneOf ?? n.anyOf;
+    if (Array.isArray(branches)) return branches.filter(isNode).flatMap((b) => expand2(b, v));
+    const type = isNode(n.properties) && isNode(n.properties.type) ? n.properties.type.const : void 0;
+    const actual = isNode(v) ? v.type : void 0;
+    return type !== void 0 && typeof actual === "string" && actual !== type ? [] : [n];
+  };
+  let nodes = expand2(configJsonSchema(), value2([]));
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i];
+    const v = value2(path.slice(0, i + 1));
+    nodes = nodes.map(
+      (n) => isNode(n.properties) && isNode(n.properties[seg]) ? n.properties[seg] : typeof seg === "number" ? n.items : n.additionalProperties
+    ).filter(isNode).flatMap((n) => expand2(n, v));
+  }
+  const fields = new Set(nodes.flatMap((n) => isNode(n.properties) ? Object.keys(n.properties) : []));
+  return fields.size > 0 ? [...fields] : void 0;
+}
+
+// src/config/wandb.ts
+function isWandbSweep(raw) {
+  return "method" in raw && !("strategy" in raw);
+}
+var scalar2 = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()]);
+var wandbParam = external_exports.strictObject({
+  distribution: external_exports.enum([
+    "constant",
+    "categorical",
+    "int_uniform",
+    "uniform",
+    "q_uniform",
+    "log_uniform",
+    "log_uniform_values",
+    "q_log_uniform_values",
+    "inv_log_uniform_values"
+  ]).optional(),
+  value: scalar2.optional(),
+  values: external_exports.array(scalar2).optional(),
+  min: external_exports.number().optional(),
+  max: external_exports.number().optional(),
+  q: external_exports.number().positive().optional(),
+  probabilities: external_exports.array(external_exports.number()).optional()
+});
+var wandbSweep = external_exports.strictObject({
+  name: external_exports.string().optional(),
+  description: external_exports.string().optional(),
+  project: external_exports.string().optional(),
+  entity: external_exports.string().optional(),
+  program: external_exports.string().optional(),
+  command: external_exports.array(external_exports.string()).optional(),
+  method: external_exports.enum(["grid", "random", "bayes"]),
+  metric: external_exports.strictObject({
+    name: external_exports.string(),
+    goal: external_exports.enum(["minimize", "maximize"]).default("minimize"),
+    target: external_exports.number().optional()
+  }),
+  parameters: external_exports.record(external_exports.string(), wandbParam),
+  run_cap: external_exports.int().min(1).optional(),
+  early_terminate: external_exports.unknown().optional()
+});
+var DEFAULT_COMMAND = ["${env}", "${interpreter}", "${program}", "${args}"];
+function wandbToNative(raw, file2, floatLiteral = () => false) {
+  const parsed = wandbSweep.safeParse(raw);
+  if (!parsed.success)
+    return {
+      ok: false,
+      issues: parsed.error.issues.flatMap((i) => {
+        const path = i.path.filter((p) => typeof p !== "symbol");
+        if (i.code === "unrecognized_keys")
+          return i.keys.map((key) => {
+            const suggestion = didYouMean(key, sweepFieldsAt(path));
+            return {
+              path: [...path, key],
+              onKey: true,
+              message: `unknown field "${key}"${suggestion ? `; did you mean "${suggestion}"?` : ""} (W&B sweep syntax)`
+            };
+          });
+        const value2 = path.reduce((v, k) => v?.[k], raw);
+        if (i.code === "invalid_type" && value2 === void 0)
+          return [{ path, message: `is required (${i.expected}; W&B sweep syntax)` }];
+        if (i.code === "invalid_value")
+          return [
+            {
+              path,
+              message: `${JSON.stringify(value2)} is not supported; W&B sweep syntax allows ${i.values.map((v) => JSON.stringify(v)).join(", ")}`
+            }
+          ];
+        return [{ path, message: `${i.message} (W&B sweep syntax)` }];
+      })
+    };
+  const sweep = parsed.data;
+  const issues = [];
+  const parameters = {};
+  for (const [name, p] of Object.entries(sweep.parameters)) {
+    const bound = (k) => floatLiteral(["parameters", name, k]);
+    const converted = convertParam(p, bound("min") || bound("max"));
+    if (typeof converted === "string") issues.push({ path: ["parameters", name], message: converted });
+    else parameters[name] = converted;
+  }
+  if (sweep.early_terminate !== void 0)
+    issues.push({
+      path: ["early_terminate"],
+      message: "early_terminate is not converted yet; remove it (matrix-tune's own early stopping is configured natively)"
+    });
+  const names = Object.keys(sweep.parameters);
+  const command = [];
+  for (const part of sweep.command ?? DEFAULT_COMMAND) {
+    if (part === "${env}") continue;
+    else if (part === "${interpreter}") command.push("python3");
+    else if (part === "${program}") {
+      if (!sweep.program)
+        issues.push({
+          path: ["program"],
+          message: "the command uses ${program}, so `program` is required"
+        });
+      else command.push(sweep.program);
+    } else if (part === "${args}") command.push(...names.map((n) => `--${n}=\${${n}}`));
+    else if (part === "${args_no_hyphens}") command.push(...names.map((n) => `${n}=\${${n}}`));
+    else if (part === "${args_json}" || part === "${args_json_file}")
+      issues.push({
+        path: ["command"],
+        message: `${part} is not supported; the trial gets its parameters as JSON in the file named by TUNE_PARAMS_FILE`
+      });
+    else command.push(part);
+  }
+  if (issues.length) return { ok: false, issues };
+  return {
+    ok: true,
+    value: {
+      name: sweep.name ?? studyNameFromFile(file2),
+      ...sweep.description ? { description: sweep.description } : {},
+      command,
+      objective: {
+        metric: sweep.metric.name,
+        goal: sweep.metric.goal,
+        ...sweep.metric.target !== void 0 ? { target: sweep.metric.target } : {}
+      },
+      parameters,
+      strategy: sweep.method,
+      ...sweep.run_cap ? { budget: { max_trials: sweep.run_cap } } : {}
+    }
+  };
+}
+function convertParam(p, floatBounds) {
+  const dist = p.distribution ?? inferDistribution(p, floatBounds);
+  if (!dist) return "give `values`, `value`, or `min` and `max` (with an optional `distribution`)";
+  const range = () => p.min === void 0 || p.max === void 0 ? void 0 : { min: p.min, max: p.max };
+  const needRange = `distribution ${dist} needs min and max`;
+  switch (dist) {
+    case "constant":
+      return p.value === void 0 ? "distribution constant needs `value`" : { type: "constant", value: p.value };
+    case "categorical":
+      if (p.probabilities) return "categorical probabilities are not supported; every value is equally likely";
+      return p.values ? { type: "categorical", values: p.values } : "distribution categorical needs `values`";
+    case "int_uniform":
+      return range() ? { type: "int", ...range() } : needRange;
+    case "uniform":
+      return range() ? { type: "float", ...range() } : needRange;
+    case "q_uniform":
+      return range() ? { type: "float", ...range(), step: p.q ?? 1 } : needRange;
+    case "log_uniform": {
+      const r = range();
+      return r ? { type: "float", min: Math.exp(r.min), max: Math.exp(r.max), scale: "log" } : needRange;
+    }
+    case "log_uniform_values":
+    case "inv_log_uniform_values":
+      return range() ? { type: "float", ...range(), scale: "log" } : needRange;
+    case "q_log_uniform_values":
+      return "q_log_uniform_values is not supported; use log_uniform_values, or int_uniform for integers";
+  }
+}
+function inferDistribution(p, floatBounds) {
+  if (p.values) return "categorical";
+  if (p.value !== void 0) return "constant";
+  if (p.min !== void 0 && p.max !== void 0)
+    return Number.isInteger(p.min) && Number.isInteger(p.max) && !floatBounds ? "int_uniform" : "uniform";
+  return void 0;
+}
+function sweepFieldsAt(path) {
+  if (path.length === 0) return Object.keys(wandbSweep.shape);
+  if (path[0] === "metric") return Object.keys(wandbSweep.shape.metric.shape);
+  if (path[0] === "parameters") return Object.keys(wandbParam.shape);
+  return [];
+}
+function studyNameFromFile(file2) {
+  const base = file2.split(/[\\/]/).pop() ?? "sweep";
+  return base.replace(/\.(ya?ml|json)$/i, "").replace(/[^A-Za-z0-9_.-]/g, "-") || "sweep";
+}
+
+// src/config/load.ts
+function loadConfig(file2) {
+  let text;
+  try {
+    text = readFileSync2(file2, "utf8");
+  } catch (err) {
+    throw new ConfigError(file2, [
+      { line: 0, col: 0, path: "", message: `cannot read the config: ${err.message}` }
+    ]);
+  }
+  return parseConfig(text, file2);
+}
+function parseConfig(text, file2) {
+  const lines = new import_yaml.LineCounter();
+  const doc = (0, import_yaml.parseDocument)(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const at = (offset) => lines.linePos(offset);
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      file2,
+      doc.errors.map((e) => {
+        const { line, col } = at(e.pos[0]);
+        if (e.code === "DUPLICATE_KEY") {
+          const path = keyPath(doc, e.pos[0]) ?? [];
+          const name = path.length ? String(path[path.length - 1]) : text.slice(e.pos[0], e.pos[1]);
+          return {
+            line,
+            col,
+            path: path.join("."),
+            message: `"${name}" is defined twice (names must be unique)`
+          };
+        }
+        const source = text.split("\n")[line - 1] ?? "";
+        const hint = source.includes("${") ? ` (inside [ ] or { }, quote a string that contains \${...})` : "";
+        return { line, col, path: "", message: `${firstLine(e.message)}${hint}` };
+      })
+    );
+  }
+  let raw;
+  try {
+    raw = doc.toJS();
+  } catch (err) {
+    throw new ConfigError(file2, [
+      {
+        line: 1,
+        col: 1,
+        path: "",
+        message: `the YAML cannot be expanded (${err.message}): write the values out instead of repeating aliases (*name) of aliases`
+      }
+    ]);
+  }
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    throw new ConfigError(file2, [
+      {
+        line: 1,
+        col: 1,
+        path: "",
+        message: "the config must be a mapping of fields such as name, command, objective, parameters"
+      }
+    ]);
+  }
+  const locate = (path, onKey = false) => {
+    const node2 = nearestNode(doc, path, onKey);
+    return node2?.range ? at(node2.range[0]) : { line: 1, col: 1 };
+  };
+  let native = raw;
+  const dialect = isWandbSweep(raw) ? "wandb" : "native";
+  if (dialect === "wandb") {
+    const floatLiteral = (path) => {
+      const node2 = doc.getIn(path, true);
+      return (0, import_yaml.isScalar)(node2) && typeof node2.value === "number" && !/^[-+]?(\d+|0x[0-9a-fA-F]+|0o[0-7]+)$/.test(node2.source ?? "");
+    };
+    const converted = wandbToNative(raw, file2, floatLiteral);
+    if (!converted.ok)
+      throw new ConfigError(
+        file2,
+        converted.issues.map((i) => ({
+          ...locate(i.path, i.onKey),
+          path: i.path.join("."),
+          message: i.message
+        }))
+      );
+    native = converted.value;
+  }
+  const result = configSchema.safeParse(native);
+  if (!result.success)
+    throw new ConfigError(
+      file2,
+      result.error.issues.flatMap((i) => toIssues(i, raw, locate))
+    );
+  return { config: result.data, file: file2, dialect };
+}
+function toIssues(issue3, raw, locate) {
+  const path = issue3.path.filter((p) => typeof p !== "symbol");
+  if (issue3.code === "unrecognized_keys") {
+    const fields = fieldsAt(path, (p) => valueAt(raw, p)) ?? [];
+    return issue3.keys.map((key) => {
+      const suggestion = didYouMean(key, fields);
+      const valid = validKeysHint(path, raw) || (!suggestion && fields.length ? ` (valid here: ${fields.join(", ")})` : "");
+      return {
+        ...locate([...path, key], true),
+        path: [...path, key].join("."),
+        message: `unknown field "${key}"${suggestion ? `; did you mean "${suggestion}"?` : ""}${valid}`
+      };
+    });
+  }
+  const onKey = issue3.code === "custom" && issue3.params?.onKey === true;
+  return [{ ...locate(path, onKey), path: path.join("."), message: describe3(issue3, path, raw) }];
+}
+function describe3(issue3, path, raw) {
+  const value2 = valueAt(raw, path);
+  if (issue3.code === "invalid_type" && value2 === void 0) return `is required (${issue3.expected})`;
+  if (issue3.code === "invalid_type" && typeof value2 === "number")
+    return `must be a finite ${issue3.expected} (got ${shown(value2)})`;
+  if (issue3.code === "invalid_union" && "options" in issue3 && Array.isArray(issue3.options)) {
+    const options = issue3.options.map((o) => JSON.stringify(o)).join(", ");
+    return value2 === void 0 ? `is required: one of ${options}` : `must be one of ${options} (got ${shown(value2)})`;
+  }
+  if (issue3.code === "invalid_union") {
+    const expected = issue3.errors.map(
+      (errs) => errs.length === 1 && errs[0].code === "invalid_type" && errs[0].path.length === 0 ? errs[0].expected : void 0
+    );
+    if (expected.length > 0 && expected.every((e) => e !== void 0)) {
+      const types = [...new Set(expected)].join(" or ");
+      return value2 === void 0 ? `is required (${types})` : `must be ${types} (got ${shown(value2)})`;
+    }
+  }
+  if (issue3.code === "invalid_value" && value2 === void 0)
+    return `is required: one of ${issue3.values.map((v) => JSON.stringify(v)).join(", ")}`;
+  if (issue3.code === "invalid_value")
+    return `must be one of ${issue3.values.map((v) => JSON.stringify(v)).join(", ")} (got ${shown(value2)})`;
+  return issue3.message.startsWith("Invalid input") && value2 !== void 0 ? `${issue3.message} (got ${shown(value2)})` : issue3.message;
+}
+function shown(value2) {
+  return typeof value2 === "number" && !Number.isFinite(value2) ? String(value2) : JSON.stringify(value2);
+}
+function validKeysHint(path, raw) {
+  if (path[0] === "parameters" && path.length === 2) {
+    const type = valueAt(raw, path)?.type;
+    const fields = {
+      float: "min, max, scale, step, points, values, default, when, description",
+      int: "min, max, scale, step, points, values, default, when, description",
+      categorical: "values, default, when, description",
+      constant: "value, when, description"
+    };
+    if (type && fields[type]) return ` (a ${type} parameter takes: type, ${fields[type]})`;
+  }
+  return "";
+}
+function valueAt(raw, path) {
+  let v = raw;
+  for (const p of path) {
+    if (v === null || typeof v !== "object") return void 0;
+    v = v[p];
+  }
+  return v;
+}
+function nearestNode(doc, path, onKey) {
+  for (let n = path.length; n >= 0; n--) {
+    const sub = path.slice(0, n);
+    if (onKey && n === path.length && n > 0) {
+      const key = keyNode(doc, sub);
+      if (key) return key;
+      continue;
+    }
+    const node2 = n === 0 ? doc.contents : doc.getIn(sub, true);
+    if (n > 0 && (0, import_yaml.isCollection)(node2) && !node2.flow) {
+      const key = keyNode(doc, sub);
+      if (key) return key;
+    }
+    if (node2 && typeof node2 === "object" && "range" in node2) return node2;
+  }
+  return void 0;
+}
+function keyNode(doc, path) {
+  const parent = path.length > 1 ? doc.getIn(path.slice(0, -1), true) : doc.contents;
+  if (!(0, import_yaml.isMap)(parent)) return void 0;
+  const pair = parent.items.find((it) => (0, import_yaml.isScalar)(it.key) && it.key.value === path[path.length - 1]);
+  return pair && (0, import_yaml.isScalar)(pair.key) ? pair.key : void 0;
+}
+function keyPath(doc, offset) {
+  const walk = (node2, path) => {
+    if ((0, import_yaml.isMap)(node2))
+      for (const pair of node2.items) {
+        const key = (0, import_yaml.isScalar)(pair.key) ? pair.key.value : void 0;
+        if (key === void 0) continue;
+        if ((0, import_yaml.isScalar)(pair.key) && pair.key.range?.[0] === offset) return [...path, key];
+        const found = walk(pair.value, [...path, key]);
+        if (found) return found;
+      }
+    if ((0, import_yaml.isSeq)(node2))
+      for (const [i, item] of node2.items.entries()) {
+        const found = walk(item, [...path, i]);
+        if (found) return found;
+      }
+    return void 0;
+  };
+  return walk(doc.contents, []);
+}
+function firstLine(s) {
+  return s.split("\n")[0];
+}
+
+// src/config/overrides.ts
+var overridesSchema = external_exports.strictObject({
+  strategy: external_exports.enum(STRATEGY_NAMES).optional(),
+  max_trials: external_exports.int().min(1).max(1e4).optional(),
+  parallel: external_exports.int().min(1).max(256).optional(),
+  max_rounds: external_exports.int().min(1).max(1e3).optional(),
+  seed: external_exports.int().min(0).max(2 ** 31 - 1).optional(),
+  config: external_exports.string().regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+\.ya?ml$/, "a .yml path inside the repository").optional(),
+  compare: external_exports.enum(["base", "off"]).optional(),
+  repeats: external_exports.int().min(1).max(20).optional()
+});
+var OverrideError = class extends Error {
+};
+function applyOverrides(config2, o) {
+  const merged = {
+    ...config2,
+    strategy: o.strategy ?? config2.strategy,
+    seed: o.seed ?? config2.seed,
+    compare: o.compare ?? config2.compare,
+    repeats: o.repeats ?? config2.repeats,
+    budget: {
+      ...config2.budget,
+      max_trials: o.max_trials ?? config2.budget.max_trials,
+      parallel: o.parallel ?? config2.budget.parallel,
+      max_rounds: o.max_rounds ?? config2.budget.max_rounds
+    }
+  };
+  const checked = configSchema.safeParse(merged);
+  if (checked.success) return checked.data;
+  const settings = Object.entries(o).filter(([, v]) => v !== void 0).map(([k, v]) => `${k}=${v}`).join(" ");
+  const problems = checked.error.issues.map((i) => `${i.path.join(".") || "config"}: ${i.message}`).join("; ");
+  throw new OverrideError(`with ${settings} the config is not valid: ${problems}`);
+}
+
+// src/config/trusted.ts
+var TRUSTED_SETTINGS = ["runs_on", "env", "timeout", "budget", "repeats", "folds", "bot"];
+function trustedSettingsLine(source) {
+  const names = `${TRUSTED_SETTINGS.slice(0, -1).join(", ")} and ${TRUSTED_SETTINGS.at(-1)}`;
+  return `this pull request comes from a fork, so ${names} are the default branch's (${source}); the search (parameters, strategy, objective, metrics) is the pull request's`;
+}
+var TrustedSettingsError = class extends Error {
+};
+function withTrustedSettings(config2, trusted, source) {
+  const merged = { ...config2 };
+  for (const key of TRUSTED_SETTINGS) merged[key] = trusted[key];
+  const checked = configSchema.safeParse(merged);
+  if (checked.success) return checked.data;
+  const problems = checked.error.issues.map((i) => `${i.path.join(".") || "config"}: ${i.message}`).join("; ");
+  throw new TrustedSettingsError(
+    `the pull request's config does not fit the settings taken from the default branch's ${source}: ${problems}`
+  );
+}
+function settledConfig(own2, overrides, trusted) {
+  return applyOverrides(trusted ? withTrustedSettings(own2, trusted.config, trusted.source) : own2, overrides);
+}
+
+// src/study/study.ts
+import { createHash } from "node:crypto";
+
+// src/study/curve.ts
+var CURVE_POINTS = 256;
+function curveKeep(study) {
+  return { objective: study.config.objective, pinned: rungSteps(study.trials.map((t) => t.resource)) };
+}
+function rungSteps(resources) {
+  const steps = /* @__PURE__ */ new Set();
+  for (const r of resources) if (r !== void 0 && Number.isInteger(r)) steps.add(r).add(r - 1);
+  return steps;
+}
+var CurveSampler = class {
+  constructor(keep = {}, max = CURVE_POINTS) {
+    this.keep = keep;
+    this.max = max;
+  }
+  keep;
+  max;
+  /**
+   * The evenly spread points are those whose step is a multiple of `stride`, a
+   * power of two: steps are chosen by value, not by arrival, so attempts of the
+   * same length keep the same steps and the median stopping rule still finds
+   * several trials at each step it compares.
+   */
+  stride = 1;
+  grid = [];
+  first;
+  last;
+  best;
+  pinned = /* @__PURE__ */ new Map();
+  seq = 0;
+  add(point) {
+    const e = { seq: this.seq++, point };
+    this.first ??= e;
+    this.last = e;
+    const objective = this.keep.objective;
+    const v = objective && point.values[objective.metric];
+    const bestValue = this.best && objective && this.best.point.values[objective.metric];
+    if (v !== void 0 && (bestValue === void 0 || isBetter(objective.goal, v, bestValue))) this.best = e;
+    if (this.keep.pinned?.has(point.step)) this.pinned.set(point.step, e);
+    if (point.step % this.stride !== 0) return;
+    this.grid.push(e);
+    while (this.grid.length > this.max) this.thin();
+  }
+  /** Doubles the stride, and keeps one point (the last) per step. */
+  thin() {
+    this.stride *= 2;
+    const byStep = /* @__PURE__ */ new Map();
+    for (const e of this.grid) if (e.point.step % this.stride === 0) byStep.set(e.point.step, e);
+    this.grid = [...byStep.values()].sort((a, b) => a.seq - b.seq);
+  }
+  /** The kept points, in the order they were reported. */
+  get points() {
+    const all = /* @__PURE__ */ new Map();
+    for (const e of [...this.grid, ...this.pinned.values(), this.first, this.last, this.best])
+      if (e) all.set(e.seq, e.point);
+    return [...all.entries()].sort((a, b) => a[0] - b[0]).map(([, p]) => p);
+  }
+};
+function boundCurve(points, keep) {
+  if (points.length <= CURVE_POINTS) return [...points];
+  const sampler = new CurveSampler(keep);
+  for (const p of points) sampler.add(p);
+  return sampler.points;
+}
+
+// src/protocol/trial.ts
+var finiteNumber = external_exports.number().refine(Number.isFinite, "must be a finite number");
+var intermediateSchema = external_exports.object({
+  step: external_exports.int().min(0),
+  values: external_exports.record(external_exports.string(), finiteNumber)
+});
+var outcomeFields = {
+  trialId: external_exports.int().min(0),
+  attempt: external_exports.int().min(1),
+  durationMs: external_exports.number().min(0),
+  exitCode: external_exports.int().nullable(),
+  signal: external_exports.string().nullable().default(null),
+  metrics: external_exports.record(external_exports.string(), finiteNumber).default({}),
+  intermediate: external_exports.array(intermediateSchema).default([]),
+  logTail: external_exports.string().default(""),
+  runner: external_exports.string().optional(),
+  /** Where the attempt's log can be read (the trial job's page on GitHub). */
+  jobUrl: external_exports.string().optional(),
+  /** The workflow run that ran it, where its checkpoint artifact can be found. */
+  runId: external_exports.int().optional(),
+  /** With repeats or folds: which member of the trial (repeat × folds + fold) this is. */
+  member: external_exports.int().min(0).optional(),
+  finishedAt: external_exports.string().optional()
+};
+var attemptSchema = external_exports.discriminatedUnion("status", [
+  external_exports.object({ status: external_exports.literal("succeeded"), value: finiteNumber, ...outcomeFields }),
+  external_exports.object({ status: external_exports.literal("failed"), reason: external_exports.string(), ...outcomeFields }),
+  external_exports.object({ status: external_exports.literal("pruned"), reason: external_exports.string(), value: finiteNumber.optional(), ...outcomeFields })
+]);
+var TRIAL_STATUSES = ["pending", "running", "succeeded", "failed", "pruned"];
+var trialSchema = external_exports.object({
+  id: external_exports.int().min(0),
+  round: external_exports.int().min(1),
+  params: external_exports.record(external_exports.string(), scalar),
+  /** The resource (e.g. epochs) it trains with, when the config has one. */
+  resource: external_exports.number().positive().optional(),
+  /** The trial whose configuration (and checkpoint) this one continues with a larger resource. */
+  parent: external_exports.int().min(0).optional(),
+  /**
+   * What the strategy that placed the trial keeps about it (hyperband: its
+   * bracket and rung), under the strategy's name; only that strategy reads it.
+   */
+  strategyData: external_exports.record(external_exports.string(), external_exports.unknown()).optional(),
+  /**
+   * A commit other than the study's to run on: the base branch's, where the
+   * config's defaults run so that a pull request has something to compare
+   * with. Such a trial is a reference, not part of the search.
+   */
+  ref: external_exports.string().regex(/^[0-9a-f]{40}$/).optional(),
+  /** pending/running: the next attempt has not finished; otherwise the last attempt's status
+   * (with repeats or folds: pruned if any member was, else succeeded if any member did, else failed). */
+  status: external_exports.enum(TRIAL_STATUSES),
+  attempts: external_exports.array(attemptSchema)
+});
+var STOP_CODES = [
+  "max_trials",
+  "max_rounds",
+  "target_reached",
+  "patience",
+  "max_failures",
+  "exhausted",
+  "stopped"
+];
+var stopSchema = external_exports.object({ code: external_exports.enum(STOP_CODES), message: external_exports.string() });
+
+// src/study/schema.ts
+var STATE_VERSION = 2;
+var roundSchema = external_exports.object({
+  index: external_exports.int().min(1),
+  /** The trials run in this round, with the attempt number each ran as. */
+  runs: external_exports.array(external_exports.object({ trialId: external_exports.int().min(0), attempt: external_exports.int().min(1), member: external_exports.int().min(0).optional() }))
+});
+var studySchema = external_exports.object({
+  version: external_exports.literal(STATE_VERSION),
+  name: external_exports.string(),
+  /** Hash of what defines the search (space, objective, strategy): budgets may change on resume, these may not. */
+  configHash: external_exports.string(),
+  /** The config as last run, so that a state file alone can be reported on. */
+  config: configSchema,
+  seed: external_exports.int(),
+  strategy: external_exports.string(),
+  trials: external_exports.array(trialSchema),
+  rounds: external_exports.array(roundSchema),
+  stop: stopSchema.optional()
+});
+
+// src/study/study.ts
+function createStudy(config2) {
+  return {
+    version: STATE_VERSION,
+    name: config2.name,
+    configHash: configHash(config2),
+    config: config2,
+    seed: config2.seed,
+    strategy: config2.strategy,
+    trials: [],
+    rounds: []
+  };
+}
+function configHash(config2) {
+  return createHash("sha256").update(stableJson(definingParts(config2))).digest("hex").slice(0, 16);
+}
+function definingParts(config2) {
+  return {
+    // A description documents a parameter; it does not change the search.
+    parameters: Object.fromEntries(
+      Object.entries(config2.parameters).map(([name, { description: _, ...p }]) => [name, p])
+    ),
+    objective: { metric: config2.objective.metric, goal: config2.objective.goal },
+    strategy: config2.strategy,
+    seed: config2.seed,
+    // Left out when unset, so that studies saved before these existed keep their hash.
+    sampler: strategyFor(config2.strategy).usesSampler ? config2.sampler : void 0,
+    resource: config2.resource,
+    early_stopping: config2.early_stopping,
+    members: membersOf(config2) > 1 ? { repeats: config2.repeats, folds: config2.folds } : void 0
+  };
+}
+function definingDifferences(before, now) {
+  const a = definingParts(before);
+  const b = definingParts(now);
+  const differs = (x, y) => stableJson(x) !== stableJson(y);
+  const names = [.../* @__PURE__ */ new Set([...Object.keys(a.parameters), ...Object.keys(b.parameters)])];
+  const params = names.filter((n) => differs(a.parameters[n], b.parameters[n])).map((n) => `parameters.${n}`);
+  const rest = Object.keys(a).filter((k) => k !== "parameters" && differs(a[k], b[k]));
+  return [...params, ...rest];
+}
+function stableJson(v) {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(",")}]`;
+  if (v && typeof v === "object")
+    return `{${Object.keys(v).sort().filter((k) => v[k] !== void 0).map((k) => `${JSON.stringify(k)}:${stableJson(v[k])}`).join(",")}}`;
+  return JSON.stringify(v);
+}
+function searchTrials(study) {
+  return study.trials.filter((t) => t.ref === void 0);
+}
+function referenceTrial(study) {
+  return study.trials.find((t) => t.ref !== void 0);
+}
+function membersOf(config2) {
+  return config2.repeats * config2.folds;
+}
+function memberSeedFold(config2, index) {
+  return { seed: Math.floor(index / config2.folds), fold: index % config2.folds };
+}
+function runsOf(trialId, attempt, members2) {
+  if (members2 === 1) return [{ trialId, attempt }];
+  return Array.from({ length: members2 }, (_, member) => ({ trialId, attempt, member }));
+}
+function openRound(study, fresh, retry2) {
+  const index = study.rounds.length + 1;
+  const members2 = membersOf(study.config);
+  const retried = new Set(retry2);
+  let nextId = study.trials.length;
+  const trials = study.trials.map((t) => retried.has(t.id) ? { ...t, status: "pending" } : t);
+  const runs = retry2.flatMap((id) => runsOf(id, latestAttempt(study.trials[id]) + 1, members2));
+  for (const t of fresh) {
+    trials.push({ ...t, id: nextId, round: index, params: { ...t.params }, status: "pending", attempts: [] });
+    runs.push(...runsOf(nextId++, 1, members2));
+  }
+  return { study: { ...study, trials, rounds: [...study.rounds, { index, runs }] }, runs };
+}
+function extendRound(study, fresh) {
+  const last = study.rounds.at(-1);
+  if (!last) throw new Error("extendRound needs an open round");
+  const members2 = membersOf(study.config);
+  const trials = study.trials.slice();
+  const runs = [];
+  for (const t of fresh) {
+    const id = trials.length;
+    trials.push({ ...t, id, round: last.index, params: { ...t.params }, status: "pending", attempts: [] });
+    runs.push(...runsOf(id, 1, members2));
+  }
+  const rounds = [...study.rounds.slice(0, -1), { ...last, runs: [...last.runs, ...runs] }];
+  return { study: { ...study, trials, rounds }, runs };
+}
+function recordAttempt(study, recorded) {
+  const trial = study.trials[recorded.trialId];
+  if (!trial)
+    throw new Error(`result for trial ${recorded.trialId}, but the study has trials 0..${study.trials.length - 1}`);
+  if (trial.attempts.some((a) => sameRun(a, recorded))) return study;
+  const attempt = { ...recorded, intermediate: boundCurve(recorded.intermediate, curveKeep(study)) };
+  const attempts = [...trial.attempts, attempt].sort(
+    (a, b) => a.attempt - b.attempt || (a.member ?? 0) - (b.member ?? 0)
+  );
+  const members2 = membersOf(study.config);
+  const latest = attempts.filter((a) => a.attempt === attempt.attempt);
+  const status = latest.length < members2 ? trial.status : combinedStatus(latest);
+  const trials = study.trials.slice();
+  trials[trial.id] = { ...trial, attempts, status };
+  return { ...study, trials };
+}
+function sameRun(a, b) {
+  return a.attempt === b.attempt && (a.member ?? 0) === (b.member ?? 0);
+}
+function combinedStatus(members2) {
+  if (members2.some((a) => a.status === "pruned")) return "pruned";
+  return members2.some((a) => a.status === "succeeded") ? "succeeded" : "failed";
+}
+function withStop(study, stop) {
+  const { stop: _, ...rest } = study;
+  return stop ? { ...rest, stop } : rest;
+}
+function bestTrial(study, goal) {
+  let best;
+  let bestValue = 0;
+  for (const t of searchTrials(study)) {
+    const v = trialValue(t);
+    if (v !== void 0 && (best === void 0 || isBetter(goal, v, bestValue))) {
+      best = t;
+      bestValue = v;
+    }
+  }
+  return best;
+}
+function bestSoFar(study, goal) {
+  let best;
+  return searchTrials(study).map((t) => {
+    const v = trialValue(t);
+    if (v !== void 0 && (best === void 0 || isBetter(goal, v, best))) best = v;
+    return best;
+  });
+}
+function unfinishedRuns(study) {
+  const last = study.rounds[study.rounds.length - 1];
+  if (!last) return [];
+  return last.runs.filter((r) => !study.trials[r.trialId].attempts.some((a) => sameRun(a, r)));
+}
+
+// src/engine/jobs.ts
+function jobsFor(config2, study, runs) {
+  const prune = config2.early_stopping ? medianRule(config2, study, config2.early_stopping) : void 0;
+  return runs.map((run2) => {
+    const trial = study.trials[run2.trialId];
+    const resume = resumeFrom(study, trial, run2);
+    return {
+      trialId: run2.trialId,
+      attempt: run2.attempt,
+      params: runParams(config2, trial),
+      ...run2.member !== void 0 ? { member: { index: run2.member, ...memberSeedFold(config2, run2.member), folds: config2.folds } } : {},
+      ...resume ? { resume } : {},
+      ...prune ? { prune } : {},
+      ...trial.ref ? { ref: trial.ref } : {}
+    };
+  });
+}
+function runParams(config2, trial) {
+  if (!config2.resource || trial.resource === void 0) return trial.params;
+  return { ...trial.params, [config2.resource.name]: trial.resource };
+}
+function runKey(ref) {
+  return `${ref.trial}-${ref.attempt}${ref.member !== void 0 ? `-${ref.member}` : ""}`;
+}
+function resumeFrom(study, trial, run2) {
+  const from = run2.attempt > 1 ? trial : trial.parent !== void 0 ? study.trials[trial.parent] : void 0;
+  if (!from) return void 0;
+  const attempt = from === trial ? run2.attempt - 1 : latestAttempt(from);
+  if (attempt < 1) return void 0;
+  const recorded = from.attempts.find((a) => a.attempt === attempt && (a.member ?? 0) === (run2.member ?? 0));
+  return {
+    trial: from.id,
+    attempt,
+    ...run2.member !== void 0 ? { member: run2.member } : {},
+    ...recorded?.runId !== void 0 ? { runId: recorded.runId } : {}
+  };
+}
+
+// src/protocol/payload.ts
+var PAYLOAD_VERSION = 1;
+var runRef = { trial: external_exports.int().min(0), attempt: external_exports.int().min(1), member: external_exports.int().min(0).optional() };
+var trialPayloadSchema = external_exports.object({
+  v: external_exports.literal(PAYLOAD_VERSION),
+  study: external_exports.string(),
+  round: external_exports.int().min(1),
+  trial: external_exports.int().min(0),
+  attempt: external_exports.int().min(1),
+  /** Names this run's artifacts: `trial-attempt`, or `trial-attempt-member`. */
+  id: external_exports.string().regex(/^\d+-\d+(-\d+)?$/).optional(),
+  params: external_exports.record(external_exports.string(), scalar),
+  member: external_exports.object({ index: external_exports.int().min(0), seed: external_exports.int().min(0), fold: external_exports.int().min(0), folds: external_exports.int().min(1) }).optional(),
+  /** The checkpoint to start from, with the workflow run that saved it. */
+  resume: external_exports.object({ ...runRef, id: external_exports.string().regex(/^\d+-\d+(-\d+)?$/), run: external_exports.int().optional() }).optional(),
+  prune: pruneRuleSchema.optional(),
+  /** The commit to check out instead of the study's: the base branch's, for a reference run. */
+  ref: external_exports.string().regex(/^[0-9a-f]{40}$/).optional()
+});
+
+// src/space/check.ts
+function checkParams(space, params, extra = /* @__PURE__ */ new Set()) {
+  const known = new Set(space.dims.map((d) => d.name));
+  for (const name of Object.keys(params))
+    if (!known.has(name) && !extra.has(name))
+      return `parameter "${name}" is not in the config's space (it has ${[...known, ...extra].join(", ")})`;
+  for (const { name, param } of space.dims) {
+    const active = isActive(param, params);
+    if (!(name in params)) {
+      if (active) return `parameter "${name}" is missing (expected ${validValues(param)})`;
+      continue;
+    }
+    if (!active) return `parameter "${name}" is given, but its \`when\` condition does not hold for the other values`;
+    const problem = checkValue(param, params[name]);
+    if (problem) return `parameter "${name}" is ${JSON.stringify(params[name])}: ${problem}`;
+  }
+  return void 0;
+}
+function checkValue(p, v) {
+  switch (p.type) {
+    case "constant":
+      return v === p.value ? void 0 : `the config fixes it at ${JSON.stringify(p.value)}`;
+    case "categorical":
+      return p.values.includes(v) ? void 0 : `expected ${validValues(p)}`;
+    case "float":
+    case "int":
+      if (typeof v !== "number" || !Number.isFinite(v) || p.type === "int" && !Number.isInteger(v))
+        return `expected ${validValues(p)}`;
+      return v >= p.min && v <= p.max ? void 0 : `outside [${p.min}, ${p.max}]`;
+  }
+}
+function validValues(p) {
+  switch (p.type) {
+    case "constant":
+      return JSON.stringify(p.value);
+    case "categorical":
+      return `one of ${p.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    case "float":
+      return `a number in [${p.min}, ${p.max}]`;
+    case "int":
+      return `a whole number in [${p.min}, ${p.max}]`;
+  }
+}
+
+// src/trial/payload.ts
+var PayloadError = class extends Error {
+};
+function payloadOf(study, round, job) {
+  return {
+    v: PAYLOAD_VERSION,
+    study,
+    round,
+    trial: job.trialId,
+    attempt: job.attempt,
+    id: runKey({ trial: job.trialId, attempt: job.attempt, member: job.member?.index }),
+    params: job.params,
+    ...job.member ? { member: job.member } : {},
+    ...job.resume ? {
+      resume: {
+        trial: job.resume.trial,
+        attempt: job.resume.attempt,
+        ...job.resume.member !== void 0 ? { member: job.resume.member } : {},
+        id: runKey(job.resume),
+        ...job.resume.runId !== void 0 ? { run: job.resume.runId } : {}
+      }
+    } : {},
+    ...job.prune ? { prune: job.prune } : {},
+    ...job.ref ? { ref: job.ref } : {}
+  };
+}
+function githubMatrix(payloads) {
+  return { include: [...payloads] };
+}
+function parsePayload(text) {
+  let raw;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new PayloadError(
+      `the payload input is not JSON (${err.message}); pass \${{ toJSON(matrix) }} from the plan's matrix`
+    );
+  }
+  const parsed = trialPayloadSchema.safeParse(raw);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    throw new PayloadError(
+      `the payload input is not a matrix-tune trial (${i.path.join(".") || "top"}: ${i.message}); pass \${{ toJSON(matrix) }} from the plan's matrix`
+    );
+  }
+  return parsed.data;
+}
+function checkPayload(config2, payload) {
+  if (payload.study !== config2.name)
+    throw new PayloadError(`the payload is for study "${payload.study}", but the config is study "${config2.name}"`);
+  const { [config2.resource?.name ?? ""]: resource, ...params } = payload.params;
+  const r = config2.resource;
+  const problem = checkParams(buildSpace(config2.parameters), params, new Set(r ? [r.name] : [])) ?? (r && resource !== void 0 ? checkResource(r, resource) : void 0);
+  if (problem) throw new PayloadError(`the payload does not fit the config: ${problem}`);
+  const members2 = membersOf(config2);
+  const m = payload.member;
+  if (!m) {
+    if (members2 > 1)
+      throw new PayloadError(`the payload has no member, but the config runs ${members2} per trial (repeats \xD7 folds)`);
+    return;
+  }
+  const expected = { index: m.index, ...memberSeedFold(config2, m.index), folds: config2.folds };
+  if (m.index >= members2 || m.seed !== expected.seed || m.fold !== expected.fold || m.folds !== expected.folds)
+    throw new PayloadError(
+      `the payload's member ${JSON.stringify(m)} does not fit the config: members are 0..${members2 - 1} (repeats ${config2.repeats} \xD7 folds ${config2.folds}), member ${m.index} being seed ${expected.seed}, fold ${expected.fold} of ${expected.folds}`
+    );
+}
+function checkResource(r, v) {
+  const ok = typeof v === "number" && v >= r.min && v <= r.max && (r.type === "float" || Number.isInteger(v));
+  return ok ? void 0 : `resource "${r.name}" is ${JSON.stringify(v)}: expected ${r.type === "int" ? "a whole number" : "a number"} in [${r.min}, ${r.max}]`;
+}
+
+// src/trial/result-file.ts
+import { lstatSync, mkdirSync, readdirSync, readFileSync as readFileSync3, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+
+// src/protocol/result.ts
+var RESULT_VERSION = 1;
+var trialResultSchema = external_exports.intersection(
+  external_exports.object({ version: external_exports.literal(RESULT_VERSION), study: external_exports.string() }),
+  attemptSchema
+);
+
+// src/trial/result-file.ts
+function resultFileName(ref) {
+  return `result-${runKey(ref)}.json`;
+}
+var MAX_RESULT_BYTES = 1 << 20;
+function readResultFiles(dir, study) {
+  const out = { results: [], problems: [] };
+  for (const path of findResultFiles(dir, out.problems)) {
+    const size = statSync(path).size;
+    if (size > MAX_RESULT_BYTES) {
+      out.problems.push(
+        `${path}: ${size} bytes, over the ${MAX_RESULT_BYTES}-byte (1 MiB) limit for a result file; ignored`
+      );
+      continue;
+    }
+    const read = parseResult(readFileSync3(path, "utf8"), study);
+    const problem = "problem" in read ? read.problem : misplaced(path, read.result);
+    if (problem) out.problems.push(`${path}: ${problem}; ignored`);
+    else if ("result" in read) out.results.push({ path, result: read.result });
+  }
+  return out;
+}
+var ARTIFACT = /^matrix-tune-result-(\d+-\d+(?:-\d+)?)$/;
+function misplaced(path, result) {
+  const own2 = runKey({ trial: result.trialId, attempt: result.attempt, member: result.member });
+  if (basename(path) !== resultFileName({ trial: result.trialId, attempt: result.attempt, member: result.member }))
+    return `holds the result of run ${own2}, not the run its name says`;
+  const artifact = ARTIFACT.exec(basename(dirname(path)));
+  if (artifact && artifact[1] !== own2) return `the result of run ${own2} in the artifact of run ${artifact[1]}`;
+  return void 0;
+}
+function parseResult(text, study) {
+  let raw;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    const at = /position (\d+)/.exec(err.message);
+    return { problem: `not valid JSON${at ? ` (at character ${at[1]})` : ""}` };
+  }
+  const version2 = raw?.version;
+  if (typeof version2 === "number" && version2 !== RESULT_VERSION)
+    return { problem: `result format version ${version2}, this matrix-tune reads ${RESULT_VERSION}` };
+  const parsed = trialResultSchema.safeParse(raw);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    return { problem: `not a trial result (${first.path.join(".") || "top"}: ${first.message})` };
+  }
+  if (parsed.data.study !== study) return { problem: `belongs to study "${parsed.data.study}", not "${study}"` };
+  return { result: parsed.data };
+}
+function findResultFiles(dir, problems) {
+  let entries;
+  try {
+    entries = readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
+  const files = [];
+  for (const name of entries) {
+    const path = join(dir, name);
+    const stat2 = lstatSync(path);
+    if (stat2.isSymbolicLink()) problems.push(`${path}: a symbolic link, not a result file; ignored`);
+    else if (stat2.isDirectory()) files.push(...findResultFiles(path, problems));
+    else if (stat2.isFile() && /^result-\d+-\d+(-\d+)?\.json$/.test(name)) files.push(path);
+  }
+  return files;
+}
+function attemptOf(result) {
+  const { version: _v, study: _s, ...attempt } = result;
+  return attempt;
+}
+
+// src/trial/run.ts
+import { hostname as hostname3 } from "node:os";
+
+// src/trial/metrics.ts
+var NUMBER = String.raw`[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|NaN|inf|Inf|infinity|Infinity)`;
+var PAIR = new RegExp(String.raw`(?:^|[\s,;])([A-Za-z_][\w./-]*)\s*[=:]\s*((?:${NUMBER})(?:,\d+)*)(?=\s|,|;|$)`, "g");
+var WHOLE_NUMBER = new RegExp(`^(?:${NUMBER})$`);
+
+// src/trial/supervise.ts
+var REGEX_WINDOW = 1 << 20;
+
+// src/trial/run.ts
+function runnerName() {
+  return process.env.RUNNER_NAME ?? hostname3();
+}
+
+// src/trial/job.ts
+var SPEC_VERSION = 1;
+var trialSpecSchema = external_exports.strictObject({
+  v: external_exports.literal(SPEC_VERSION),
+  payload: trialPayloadSchema,
+  /** The config file, after an `overrides.config` moved it. */
+  config: external_exports.string().min(1),
+  overrides: overridesSchema,
+  resultsDir: external_exports.string().min(1),
+  checkpointDir: external_exports.string().min(1),
+  /** The trial's TUNE_OUTPUT_DIR: params.json, metrics.json, log.txt. */
+  outputDir: external_exports.string().min(1),
+  /** This workflow run, recorded with the result: where later rounds find this run's checkpoint. */
+  runId: external_exports.int().positive().optional(),
+  /** For a fork's study: the default branch's config, which decides env, timeout and the other trusted settings. */
+  trusted: external_exports.string().min(1).optional()
+});
+function trialTempDir(tempRoot, payload) {
+  return join2(tempRoot, "matrix-tune", `trial-${runKey(payloadRef(payload))}`);
+}
+function payloadRef(payload) {
+  return { trial: payload.trial, attempt: payload.attempt, member: payload.member?.index };
+}
+function writeTrialSpec(path, spec) {
+  mkdirSync2(dirname2(path), { recursive: true });
+  writeFileSync2(path, `${JSON.stringify(spec, null, 2)}
+`);
+}
+function outcomeLine(config2, attempt) {
+  if (attempt.status === "succeeded") return `${config2?.objective.metric ?? "value"} = ${attempt.value}`;
+  if (attempt.status === "pruned") return `pruned: ${attempt.reason}`;
+  return `failed: ${attempt.reason}`;
+}
+
+// src/action/config.ts
+import { relative, resolve } from "node:path";
+function workspacePath(path) {
+  return resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), path);
+}
+function parseOverrides(text) {
+  if (!text) return {};
+  let raw;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`input overrides is not JSON (${err.message})`);
+  }
+  const parsed = overridesSchema.safeParse(raw);
+  if (!parsed.success)
+    throw new Error(
+      `input overrides: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`
+    );
+  return parsed.data;
+}
+function loadActionConfig(path, overrides = {}, trusted) {
+  const loaded = loadAnnotated(workspacePath(overrides.config ?? path));
+  const defaults2 = trusted ? { config: loadAnnotated(workspacePath(trusted)).config, source: trusted } : void 0;
+  return { ...loaded, config: settledConfig(loaded.config, overrides, defaults2) };
+}
+function loadAnnotated(file2) {
+  try {
+    return loadConfig(file2);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      const shown2 = relative(process.env.GITHUB_WORKSPACE ?? process.cwd(), file2);
+      for (const i of err.issues)
+        error(`${i.path ? `${i.path}: ` : ""}${i.message}`, {
+          title: "matrix-tune config",
+          file: shown2,
+          ...i.line > 0 ? { startLine: i.line, startColumn: i.col } : {}
+        });
+    }
+    throw err;
+  }
+}
+
+// src/action/collect.ts
+function collect(inputs) {
+  const payload = parsePayload(inputs.payload);
+  const ref = payloadRef(payload);
+  const label = runLabel({ trialId: ref.trial, attempt: ref.attempt, member: ref.member });
+  const dir = workspacePath(inputs.resultsDir);
+  const name = resultFileName(ref);
+  removeLinks(workspacePath(inputs.checkpointDir));
+  keepOnly(dir, name);
+  setOutput("checked", "true");
+  const path = join3(dir, name);
+  const result = withProvenance(ownResult(path, payload.study, ref, label));
+  writeFileSync3(path, `${JSON.stringify(result, null, 2)}
+`);
+  const attempt = attemptOf(result);
+  setOutput("result-file", path);
+  setOutput("status", attempt.status);
+  printUntrusted("log tail", attempt.logTail);
+  if (attempt.status === "succeeded") setOutput("value", String(attempt.value));
+  if (attempt.status === "failed") setFailed(`${label} failed: ${attempt.reason} (the result is saved)`);
+  else info(`${label}: ${outcomeLine(void 0, attempt)}`);
+}
+function withProvenance(result) {
+  const { jobUrl: _, runId: __, ...rest } = result;
+  const runId = Number(process.env.GITHUB_RUN_ID);
+  return { ...rest, runner: runnerName(), ...runId > 0 ? { runId } : {} };
+}
+function ownResult(path, study, ref, label) {
+  if (!existsSync4(path))
+    throw new Error(
+      `${label} left no result file (${path}): the step that runs the trial ended without writing one; see its log`
+    );
+  const refuse = (why) => {
+    rmSync(path, { recursive: true, force: true });
+    throw new Error(`${path} is refused and deleted: ${why}`);
+  };
+  const stat2 = lstatSync2(path);
+  if (!stat2.isFile()) refuse("it is not a plain file");
+  if (stat2.size > MAX_RESULT_BYTES) refuse(`it is ${stat2.size} bytes, over the ${MAX_RESULT_BYTES} a result may have`);
+  const read = parseResult(readFileSync5(path, "utf8"), study);
+  if ("problem" in read) return refuse(read.problem);
+  const r = read.result;
+  if (r.trialId !== ref.trial || r.attempt !== ref.attempt || r.member !== ref.member)
+    refuse(
+      `it holds the result of ${runLabel({ trialId: r.trialId, attempt: r.attempt, member: r.member })}, not of ${label}`
+    );
+  return r;
+}
+function keepOnly(dir, keep) {
+  const stat2 = lstatSync2(dir, { throwIfNoEntry: false });
+  if (!stat2) return;
+  if (!stat2.isDirectory()) {
+    rmSync(dir, { force: true });
+    warning(`removed ${dir}: the results directory was a link or a file, not a directory`);
+    return;
+  }
+  for (const entry of readdirSync3(dir)) {
+    if (entry === keep) continue;
+    rmSync(join3(dir, entry), { recursive: true, force: true });
+    warning(`removed ${join3(dir, entry)} from the results directory: a trial job uploads only its own ${keep}`);
+  }
+}
+function removeLinks(root) {
+  const pending = [root];
+  for (let dir = pending.pop(); dir !== void 0; dir = pending.pop()) {
+    const stat2 = lstatSync2(dir, { throwIfNoEntry: false });
+    if (!stat2) continue;
+    if (stat2.isDirectory()) pending.push(...readdirSync3(dir).map((entry) => join3(dir, entry)));
+    else if (!stat2.isFile()) {
+      rmSync(dir, { force: true });
+      warning(`removed ${dir} from the checkpoint: a link or special file is not uploaded`);
+    }
+  }
+}
+function printUntrusted(title, text) {
+  const token = randomUUID2();
+  info(`::stop-commands::${token}`);
+  info(`${title}:
+${text}`);
+  info(`::${token}::`);
+}
+
+// src/action/fork.ts
+import { existsSync as existsSync5 } from "node:fs";
+var eventPullSchema = external_exports.looseObject({
+  head: external_exports.looseObject({ repo: external_exports.looseObject({ full_name: external_exports.string() }).nullable() })
+});
+async function isFork(q) {
+  if (q.input === "true" || q.input === "false") return q.input === "true";
+  if (q.input) throw new Error(`input fork must be "true", "false" or empty, got "${q.input}"`);
+  if (q.eventPull === void 0 && q.pr === void 0) return false;
+  const repo = q.repo();
+  const own2 = `${repo.owner}/${repo.repo}`;
+  if (q.eventPull !== void 0) {
+    const pull = eventPullSchema.safeParse(q.eventPull);
+    if (!pull.success) throw new Error("the event's pull_request has no head repository field; refusing to guess");
+    return pull.data.head.repo?.full_name !== own2;
+  }
+  const { pr, client } = q;
+  if (!client)
+    throw new Error(
+      `cannot tell whether pull request #${pr} comes from a fork: pass the plan step's fork output as the fork input`
+    );
+  const { data } = await call(
+    `reading pull request #${pr}`,
+    "pull-requests: read",
+    () => client.rest.pulls.get({ ...repo, pull_number: pr })
+  );
+  return data.head.repo?.full_name !== own2;
+}
+function trustedConfigFor(fork, trusted) {
+  if (!fork) return void 0;
+  if (!trusted)
+    throw new Error(
+      "this study runs a pull request from a fork, and no default-branch config was given (input trusted-config): a fork's runners, environment and budget must come from the default branch. Check the default branch out into a directory of its own and pass its config's path as trusted-config (the reusable workflow does this)"
+    );
+  if (!existsSync5(workspacePath(trusted)))
+    throw new Error(
+      `this study runs a pull request from a fork, and the default branch has no ${trusted}: a fork's runners, environment and budget come from the default branch's config, so it must have one`
+    );
+  return trusted;
 }
 
 // src/study/completion.ts
@@ -57590,7 +57673,12 @@ function planRound(config2, study) {
   const room = Math.max(0, Math.min(parallel - retry2.length, max_trials - search.trials.length));
   const space = buildSpace(config2.parameters);
   const baseline = baselineFirst(config2, study, space, room).map((params) => atFullResource(config2, params));
-  const chosen = config2.strategy === "hyperband" ? hyperbandTrials(config2, withTrials(search, baseline), room - baseline.length) : proposed(config2, config2.strategy, search, space, baseline, room - baseline.length);
+  const chosen = strategyFor(config2.strategy).plan({
+    config: config2,
+    space,
+    trials: withTrials(search, baseline).trials,
+    room: room - baseline.length
+  });
   const fresh = [...baseline, ...chosen.fresh];
   const note = chosen.note;
   if (fresh.length === 0 && retry2.length === 0) {
@@ -57610,19 +57698,6 @@ function planRound(config2, study) {
     ...note ? { note } : {}
   };
 }
-function proposed(config2, name, study, space, baseline, wanted) {
-  if (wanted <= 0) return { fresh: [] };
-  const strategy = strategyFor(name);
-  const input2 = {
-    space,
-    objective: config2.objective,
-    trials: withTrials(study, baseline).trials,
-    count: wanted,
-    seed: config2.seed
-  };
-  const note = strategy.explain?.(input2);
-  return { fresh: strategy.propose(input2).map((params) => atFullResource(config2, params)), ...note ? { note } : {} };
-}
 function withTrials(study, extra) {
   const pending = extra.map(
     (t, i) => ({
@@ -57634,9 +57709,6 @@ function withTrials(study, extra) {
     })
   );
   return { ...study, trials: [...study.trials, ...pending] };
-}
-function atFullResource(config2, params) {
-  return config2.resource ? { params, resource: config2.resource.max } : { params };
 }
 function baselineFirst(config2, study, space, count) {
   if (!config2.baseline || searchTrials(study).length > 0 || count === 0) return [];
@@ -57823,6 +57895,22 @@ import { join as join4 } from "node:path";
 // src/study/store.ts
 import { copyFileSync, existsSync as existsSync6, mkdirSync as mkdirSync3, readFileSync as readFileSync6, renameSync, rmSync as rmSync2, writeFileSync as writeFileSync4 } from "node:fs";
 import { dirname as dirname3 } from "node:path";
+
+// src/study/migrate.ts
+var MIGRATABLE_VERSIONS = [1];
+function migrateStudy(raw) {
+  if (raw.version !== 1) return raw;
+  const trials = Array.isArray(raw.trials) ? raw.trials.map(migrateTrialV1) : raw.trials;
+  return { ...raw, version: 2, trials };
+}
+function migrateTrialV1(trial) {
+  if (!trial || typeof trial !== "object") return trial;
+  const { bracket, rung, ...rest } = trial;
+  if (bracket === void 0 && rung === void 0) return rest;
+  return { ...rest, strategyData: { hyperband: { bracket, rung } } };
+}
+
+// src/study/store.ts
 var StateError = class extends Error {
 };
 function readStudy(path) {
@@ -57836,13 +57924,15 @@ function readStudy(path) {
 }
 function parseStudy(raw, source) {
   const version2 = raw?.version;
-  if (typeof version2 === "number" && version2 !== STATE_VERSION) {
+  const migratable = MIGRATABLE_VERSIONS.includes(version2);
+  if (typeof version2 === "number" && version2 !== STATE_VERSION && !migratable) {
     const hint = version2 > STATE_VERSION ? "it was written by a newer matrix-tune; upgrade matrix-tune to read it" : "it was written by an older matrix-tune that this version cannot migrate";
     throw new StateError(
       `${source}: study state version ${version2}, this matrix-tune reads version ${STATE_VERSION}: ${hint}`
     );
   }
-  const parsed = studySchema.safeParse(raw);
+  const current = migratable ? migrateStudy(raw) : raw;
+  const parsed = studySchema.safeParse(current);
   if (!parsed.success) {
     const first = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`);
     throw new StateError(`${source}: not a valid study state:
@@ -58805,15 +58895,17 @@ function trialDuration(trial) {
 
 // src/report/rungs.ts
 function rungLabel(trial) {
-  return trial.bracket === void 0 || trial.rung === void 0 ? "" : `b${trial.bracket}\xB7r${trial.rung}`;
+  const place = placementOf(trial);
+  return place ? `b${place.bracket}\xB7r${place.rung}` : "";
 }
 function rungSummaries(config2, study) {
   if (!config2.resource) return [];
   const layout = hyperbandBrackets(config2.resource);
   const groups2 = /* @__PURE__ */ new Map();
   for (const t of study.trials) {
-    if (t.bracket === void 0 || t.rung === void 0) continue;
-    const key = `${t.bracket}/${t.rung}`;
+    const place = placementOf(t);
+    if (!place) continue;
+    const key = `${place.bracket}/${place.rung}`;
     groups2.set(key, [...groups2.get(key) ?? [], t]);
   }
   const continued = /* @__PURE__ */ new Map();
@@ -58920,7 +59012,7 @@ function tableColumns(config2, study, opts) {
       (m) => ({ title: m, align: "r", cell: (t) => fmtOptional(memberMetric(t, m)) })
     ),
     !!config2.resource && resources.size > 1 && { title: config2.resource.name, align: "r", cell: (t) => fmtOptional(t.resource) },
-    study.trials.some((t) => t.bracket !== void 0) && { title: "rung", align: "l", cell: rungLabel },
+    study.trials.some((t) => rungLabel(t) !== "") && { title: "rung", align: "l", cell: rungLabel },
     ...paramNames.map((p) => ({ title: p, align: "l", cell: (t) => fmtScalar(t.params[p]) })),
     { title: "time", align: "l", cell: (t) => fmtOptional(trialDuration(t), fmtDuration, "") },
     { title: "note", align: "l", cell: (t) => plainText(truncate(trialNote(config2, t), 80)) }
@@ -58961,7 +59053,10 @@ function trialCurve(study, trial, metric) {
   return [...trialCurve(study, parent, metric).filter((p) => p.step < start), ...own2];
 }
 function stoppedEarly(config2, study) {
-  const rungOf = (t) => `${t.bracket}/${t.rung}`;
+  const rungOf = (t) => {
+    const place = placementOf(t);
+    return `${place?.bracket}/${place?.rung}`;
+  };
   const decided = new Set(
     study.trials.flatMap((t) => t.parent === void 0 ? [] : [rungOf(study.trials[t.parent])])
   );
@@ -58969,7 +59064,7 @@ function stoppedEarly(config2, study) {
   const max = config2.resource?.max;
   return (trial) => {
     if (trial.status === "pruned") return true;
-    if (trial.status !== "succeeded" || trial.rung === void 0 || max === void 0) return false;
+    if (trial.status !== "succeeded" || !placementOf(trial) || max === void 0) return false;
     return (trial.resource ?? max) < max && !parents.has(trial.id) && (!!study.stop || decided.has(rungOf(trial)));
   };
 }
@@ -59517,7 +59612,7 @@ var HELP = `**matrix-tune** commands (the first line of a comment):
 | \`/tune restart [key=value \u2026]\` | cancel the running study and start a new one |
 | \`/tune help\` | this list |
 
-Settings: \`strategy\` (${STRATEGIES.join(", ")}), \`max-trials\` (1\u201310000), \`parallel\` (trials per round, 1\u2013256), \`rounds\` (most rounds), \`seed\`, \`config\` (path of a tuning config), \`compare\` (\`base\`: against the base branch's latest study, \`off\`), \`repeats\` (runs per configuration with different seeds, 1\u201320, so the comparison can tell a gain from noise), \`sha\` (the head commit you reviewed, at least 7 hex digits: required for a pull request from a fork, refused if the head has moved).
+Settings: \`strategy\` (${STRATEGY_NAMES.join(", ")}), \`max-trials\` (1\u201310000), \`parallel\` (trials per round, 1\u2013256), \`rounds\` (most rounds), \`seed\`, \`config\` (path of a tuning config), \`compare\` (\`base\`: against the base branch's latest study, \`off\`), \`repeats\` (runs per configuration with different seeds, 1\u201320, so the comparison can tell a gain from noise), \`sha\` (the head commit you reviewed, at least 7 hex digits: required for a pull request from a fork, refused if the head has moved).
 Only collaborators with the configured permission can start a study; one study runs per pull request at a time.`;
 
 // src/action/slash.ts

@@ -7876,13 +7876,13 @@ var require_resolve_block_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
-    function resolveBlockScalar(ctx, scalar4, onError) {
-      const start = scalar4.offset;
-      const header = parseBlockScalarHeader(scalar4, ctx.options.strict, onError);
+    function resolveBlockScalar(ctx, scalar3, onError) {
+      const start = scalar3.offset;
+      const header = parseBlockScalarHeader(scalar3, ctx.options.strict, onError);
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
       const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines = scalar4.source ? splitLines(scalar4.source) : [];
+      const lines = scalar3.source ? splitLines(scalar3.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
         const content = lines[i][1];
@@ -7894,12 +7894,12 @@ var require_resolve_block_scalar = __commonJS({
       if (chompStart === 0) {
         const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
         let end2 = start + header.length;
-        if (scalar4.source)
-          end2 += scalar4.source.length;
+        if (scalar3.source)
+          end2 += scalar3.source.length;
         return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
       }
-      let trimIndent = scalar4.indent + header.indent;
-      let offset = scalar4.offset + header.length;
+      let trimIndent = scalar3.indent + header.indent;
+      let offset = scalar3.offset + header.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
         const [indent, content] = lines[i];
@@ -7977,7 +7977,7 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start + header.length + scalar4.source.length;
+      const end = start + header.length + scalar3.source.length;
       return { value, type, comment: header.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
@@ -8060,8 +8060,8 @@ var require_resolve_flow_scalar = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
-    function resolveFlowScalar(scalar4, strict, onError) {
-      const { offset, type, source, end } = scalar4;
+    function resolveFlowScalar(scalar3, strict, onError) {
+      const { offset, type, source, end } = scalar3;
       let _type;
       let value;
       const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
@@ -8080,7 +8080,7 @@ var require_resolve_flow_scalar = __commonJS({
           break;
         /* istanbul ignore next should not happen */
         default:
-          onError(scalar4, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type}`);
+          onError(scalar3, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type}`);
           return {
             value: "",
             type: null,
@@ -8295,26 +8295,26 @@ var require_compose_scalar = __commonJS({
         tag = findScalarTagByTest(ctx, value, token, onError);
       else
         tag = ctx.schema[identity.SCALAR];
-      let scalar4;
+      let scalar3;
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar4 = identity.isScalar(res) ? res : new Scalar.Scalar(res);
+        scalar3 = identity.isScalar(res) ? res : new Scalar.Scalar(res);
       } catch (error62) {
         const msg = error62 instanceof Error ? error62.message : String(error62);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar4 = new Scalar.Scalar(value);
+        scalar3 = new Scalar.Scalar(value);
       }
-      scalar4.range = range;
-      scalar4.source = value;
+      scalar3.range = range;
+      scalar3.source = value;
       if (type)
-        scalar4.type = type;
+        scalar3.type = type;
       if (tagName)
-        scalar4.tag = tagName;
+        scalar3.tag = tagName;
       if (tag.format)
-        scalar4.format = tag.format;
+        scalar3.format = tag.format;
       if (comment)
-        scalar4.comment = comment;
-      return scalar4;
+        scalar3.comment = comment;
+      return scalar3;
     }
     function findScalarTagByName(schema, value, tagName, tagToken, onError) {
       if (tagName === "!")
@@ -10142,37 +10142,37 @@ var require_parser = __commonJS({
           };
         }
       }
-      *scalar(scalar4) {
+      *scalar(scalar3) {
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
           let sep2;
-          if (scalar4.end) {
-            sep2 = scalar4.end;
+          if (scalar3.end) {
+            sep2 = scalar3.end;
             sep2.push(this.sourceToken);
-            delete scalar4.end;
+            delete scalar3.end;
           } else
             sep2 = [this.sourceToken];
           const map2 = {
             type: "block-map",
-            offset: scalar4.offset,
-            indent: scalar4.indent,
-            items: [{ start, key: scalar4, sep: sep2 }]
+            offset: scalar3.offset,
+            indent: scalar3.indent,
+            items: [{ start, key: scalar3, sep: sep2 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
         } else
-          yield* this.lineEnd(scalar4);
+          yield* this.lineEnd(scalar3);
       }
-      *blockScalar(scalar4) {
+      *blockScalar(scalar3) {
         switch (this.type) {
           case "space":
           case "comment":
           case "newline":
-            scalar4.props.push(this.sourceToken);
+            scalar3.props.push(this.sourceToken);
             return;
           case "scalar":
-            scalar4.source = this.source;
+            scalar3.source = this.source;
             this.atNewLine = true;
             this.indent = 0;
             if (this.onNewLine) {
@@ -31049,92 +31049,18 @@ function date4(params2) {
   return _coercedDate(ZodDate, params2);
 }
 
-// src/config/command.ts
-var import_shell_quote = __toESM(require_shell_quote(), 1);
-var BUILTIN_NAMES = ["trial_id", "output_dir", "seed", "fold", "folds"];
-var PLACEHOLDER = /\$\{([^}]*)\}/g;
-function splitCommand(command) {
-  if (typeof command !== "string") return [...command];
-  const words = (0, import_shell_quote.parse)(command, (name) => `\${${name}}`);
-  return words.map((w) => {
-    if (typeof w === "string") return w;
-    const what = "op" in w ? w.op === "glob" ? `the glob pattern "${w.pattern}"` : `the shell operator "${w.op}"` : "comment" in w ? 'the shell comment "#"' : "a shell construct";
-    throw new Error(
-      `the command contains ${what}, but commands do not run through a shell; write a script and run that, or give the command as a list`
-    );
-  });
-}
-function templateNames(argv) {
-  return [...new Set(argv.flatMap((a) => [...a.matchAll(PLACEHOLDER)].map((m) => m[1])))];
-}
-function hasUnclosedTemplate(arg) {
-  return arg.replace(PLACEHOLDER, "").includes("${");
-}
-function formatValue(v) {
-  return String(v);
-}
-function expandArgv(argv, params2, builtins) {
-  const values = { ...builtins };
-  for (const [k, v] of Object.entries(params2)) values[k] = formatValue(v);
-  const out = [];
-  for (const arg of argv) {
-    let dropped = false;
-    const filled = arg.replace(PLACEHOLDER, (_, name) => {
-      const v = values[name];
-      if (v === void 0) dropped = true;
-      return v ?? "";
-    });
-    if (!dropped) out.push(filled);
-  }
-  return out;
+// src/protocol/objective.ts
+var metricName = external_exports.string().min(1);
+var objectiveSchema = external_exports.strictObject({
+  metric: metricName,
+  goal: external_exports.enum(["minimize", "maximize"]),
+  target: external_exports.number().optional().describe("stop the study once a trial reaches this value")
+});
+function isBetter(goal, a, b) {
+  return goal === "minimize" ? a < b : a > b;
 }
 
-// src/config/env.ts
-var FORBIDDEN_PATTERN = /^(INPUT_|ACTIONS_)|^(GITHUB_TOKEN|GITHUB_ENV|GITHUB_PATH|GITHUB_OUTPUT|GITHUB_STATE|GITHUB_STEP_SUMMARY|NODE_OPTIONS)$/;
-function isForbiddenEnv(name) {
-  return FORBIDDEN_PATTERN.test(name);
-}
-function forbiddenEnvReason(name) {
-  if (!isForbiddenEnv(name)) return void 0;
-  return `${name} may not be passed to trials: trials can run a pull request's untrusted code, and ${name} is one of the step's inputs, the runner's credentials, the workflow token, GitHub's file commands or NODE_OPTIONS`;
-}
-
-// src/config/parameters.ts
-function parametersInOrder(parameters) {
-  const dims = [];
-  const placed = /* @__PURE__ */ new Set();
-  const place = (name) => {
-    if (placed.has(name)) return;
-    placed.add(name);
-    const param = parameters[name];
-    for (const dep of Object.keys(param.when ?? {})) place(dep);
-    dims.push({ name, param });
-  };
-  for (const name of Object.keys(parameters)) place(name);
-  return dims;
-}
-function isActive(param, params2) {
-  return Object.entries(param.when ?? {}).every(([dep, expected]) => {
-    if (!(dep in params2)) return false;
-    const v = params2[dep];
-    return Array.isArray(expected) ? expected.some((e) => e === v) : expected === v;
-  });
-}
-function defaultsOf(ordered) {
-  const out = {};
-  const missing = [];
-  for (const { name, param } of ordered) {
-    if (!isActive(param, out)) continue;
-    const v = param.type === "constant" ? param.value : param.default;
-    if (v === void 0) missing.push(name);
-    else out[name] = v;
-  }
-  return missing.length ? { ok: false, missing } : { ok: true, params: out };
-}
-
-// src/config/schema.ts
-var STRATEGIES = ["grid", "random", "sobol", "bayes", "tpe", "hyperband"];
-var SAMPLERS = ["random", "bayes", "tpe"];
+// src/space/parameter-schema.ts
 var scalar = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()]);
 var paramName = external_exports.string().regex(
   /^[A-Za-z_][A-Za-z0-9_]*$/,
@@ -31180,24 +31106,41 @@ var constantParam = external_exports.strictObject({
   ...common
 });
 var parameterSchema = external_exports.discriminatedUnion("type", [floatParam, intParam, categoricalParam, constantParam]);
-var MAX_TIMEOUT_S = Math.floor((2 ** 31 - 1) / 1e3);
-var seconds = external_exports.number().positive("a duration must be longer than 0").max(MAX_TIMEOUT_S, `at most ${MAX_TIMEOUT_S} seconds (about 24.8 days, the longest timer Node has)`);
-var duration3 = external_exports.union([
-  seconds,
-  external_exports.string().regex(/^\d+(\.\d+)?(ms|s|m|h)$/, 'a duration is a number of seconds or a string like "90s", "15m", "2h"')
-]).transform((v) => {
-  if (typeof v === "number") return v;
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(v);
-  const unit = { ms: 1e-3, s: 1, m: 60, h: 3600 }[m[2]];
-  return Number(m[1]) * unit;
-}).pipe(seconds);
-var metricName = external_exports.string().min(1);
-var envFrom = external_exports.strictObject({
-  from: external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name is letters, digits and underscores").superRefine((name, ctx) => {
-    const reason = forbiddenEnvReason(name);
-    if (reason) ctx.addIssue({ code: "custom", message: reason });
-  }).describe("the variable of matrix-tune's environment whose value the trial gets under this name")
-});
+
+// src/space/parameters.ts
+function parametersInOrder(parameters) {
+  const dims = [];
+  const placed = /* @__PURE__ */ new Set();
+  const place = (name) => {
+    if (placed.has(name)) return;
+    placed.add(name);
+    const param = parameters[name];
+    for (const dep of Object.keys(param.when ?? {})) place(dep);
+    dims.push({ name, param });
+  };
+  for (const name of Object.keys(parameters)) place(name);
+  return dims;
+}
+function isActive(param, params2) {
+  return Object.entries(param.when ?? {}).every(([dep, expected]) => {
+    if (!(dep in params2)) return false;
+    const v = params2[dep];
+    return Array.isArray(expected) ? expected.some((e) => e === v) : expected === v;
+  });
+}
+function defaultsOf(ordered) {
+  const out = {};
+  const missing = [];
+  for (const { name, param } of ordered) {
+    if (!isActive(param, out)) continue;
+    const v = param.type === "constant" ? param.value : param.default;
+    if (v === void 0) missing.push(name);
+    else out[name] = v;
+  }
+  return missing.length ? { ok: false, missing } : { ok: true, params: out };
+}
+
+// src/space/resource.ts
 var resourceSchema = external_exports.strictObject({
   name: paramName.describe("how the trial receives it: ${name}, TUNE_PARAM_<NAME> and params.json"),
   min: external_exports.number().positive().describe("the resource of hyperband's shortest trials"),
@@ -31205,1129 +31148,6 @@ var resourceSchema = external_exports.strictObject({
   eta: external_exports.int().min(2).default(3).describe("reduction factor: each rung keeps the best 1/eta of its trials and gives them eta times the resource"),
   type: external_exports.enum(["int", "float"]).default("int").describe("int rounds every rung's resource to a whole number")
 }).describe("a resource parameter such as epochs, for hyperband");
-var earlyStoppingRule = external_exports.strictObject({
-  rule: external_exports.literal("median"),
-  min_steps: external_exports.int().min(0).default(1).describe("never stop a trial before it has reported this many steps"),
-  min_trials: external_exports.int().min(1).default(5).describe("compare with the median only once this many trials have reported the step")
-});
-var earlyStopping = external_exports.union([
-  external_exports.literal("median").transform(() => ({ rule: "median", min_steps: 1, min_trials: 5 })),
-  earlyStoppingRule
-]).describe("median: stop a trial whose best value so far is worse than the median of earlier trials at the same step");
-var metricDefinition = external_exports.strictObject({
-  name: metricName,
-  regex: external_exports.string().min(1).refine((s) => {
-    try {
-      new RegExp(s);
-      return true;
-    } catch {
-      return false;
-    }
-  }, "not a valid regular expression").describe("the first capture group is the value; the last match in the output wins"),
-  stream: external_exports.enum(["stdout", "stderr", "both"]).default("both")
-});
-var deviceId = external_exports.union([
-  external_exports.int().min(0),
-  external_exports.string().regex(
-    /^[A-Za-z0-9][A-Za-z0-9_:.-]*$/,
-    "a device is an index (0, 1, \u2026) or a UUID such as GPU-8f3c\u2026, with no comma or space"
-  )
-]).transform(String);
-var devicesSchema = external_exports.array(deviceId).min(1).max(256).refine((ids) => new Set(ids).size === ids.length, "each device may be listed only once");
-var configSchema = external_exports.strictObject({
-  $schema: external_exports.string().optional(),
-  name: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "a study name is letters, digits, '.', '_' and '-'").describe("the study's name; also names its state directory"),
-  description: external_exports.string().optional(),
-  command: external_exports.union([external_exports.array(external_exports.string()).min(1), external_exports.string().min(1)]).describe(
-    "argv list, or a string split as a shell would split it (it never runs through a shell); ${name} is replaced by a parameter's value"
-  ),
-  workdir: external_exports.string().optional().describe("working directory of trials, relative to this file"),
-  env: external_exports.record(external_exports.string(), external_exports.union([scalar, envFrom])).default({}).describe(
-    "variables added to each trial's environment: a value, or {from: NAME} to pass on one of matrix-tune's own (trials otherwise get only ordinary runtime variables)"
-  ),
-  timeout: duration3.optional().describe("per-trial limit; the whole process group is killed"),
-  objective: external_exports.strictObject({
-    metric: metricName,
-    goal: external_exports.enum(["minimize", "maximize"]),
-    target: external_exports.number().optional().describe("stop the study once a trial reaches this value")
-  }),
-  metrics: external_exports.strictObject({
-    record: external_exports.array(metricName).default([]).describe("other metrics to keep besides the objective"),
-    file: external_exports.string().refine(
-      insideOutputDir,
-      "must be a relative path inside the trial's output directory (no absolute path, no `..` leading out of it)"
-    ).optional().describe(
-      "JSON file the trial writes, relative to the trial's output directory (default metrics.json, also given as TUNE_METRICS_FILE)"
-    ),
-    definitions: external_exports.array(metricDefinition).default([]).describe("regular expressions over stdout/stderr, like SageMaker's metric definitions"),
-    lines: external_exports.boolean().default(true).describe("read `name=value` and JSON-object lines from stdout as intermediate values")
-  }).default({ record: [], definitions: [], lines: true }),
-  parameters: external_exports.record(paramName, parameterSchema).refine((p) => Object.keys(p).length > 0, "at least one parameter is needed"),
-  strategy: external_exports.enum(STRATEGIES).default("random"),
-  sampler: external_exports.enum(SAMPLERS).default("random").describe("hyperband: how new configurations are chosen (bayes or tpe model the results so far, as BOHB does)"),
-  resource: resourceSchema.optional(),
-  early_stopping: earlyStopping.optional(),
-  repeats: external_exports.int().min(1).max(100).default(1).describe("run each configuration this many times with TUNE_SEED 0..N-1; its value is the mean"),
-  folds: external_exports.int().min(1).max(100).default(1).describe("cross-validation: run each configuration once per fold with TUNE_FOLD 0..K-1; its value is the mean"),
-  baseline: external_exports.boolean().default(false).describe("run the parameters' defaults as the first trial, so the report shows what tuning gained over them"),
-  seed: external_exports.int().min(0).default(0),
-  compare: external_exports.enum(["base", "off"]).default("base").describe("on a pull request, compare the best trial with the base branch's latest study (off: no comparison)"),
-  runs_on: external_exports.union([external_exports.string().min(1), external_exports.array(external_exports.string().min(1)).min(1)]).default("ubuntu-latest").describe("GitHub Actions: the runner labels trial jobs run on, e.g. [self-hosted, gpu]"),
-  devices: devicesSchema.optional().describe(
-    "local runner only (`matrix-tune run`): the GPUs trials share, one per running trial process as CUDA_VISIBLE_DEVICES and TUNE_DEVICE; at most this many processes run at once"
-  ),
-  bot: external_exports.strictObject({
-    permission: external_exports.enum(["triage", "write", "maintain", "admin"]).default("write").describe("the least repository permission a commenter needs for /tune"),
-    allow_forks: external_exports.boolean().default(false).describe("run /tune on pull requests from forks (their code then runs on your runners)"),
-    workflow: external_exports.string().default("tune.yml").describe("the workflow file that /tune dispatches")
-  }).default({ permission: "write", allow_forks: false, workflow: "tune.yml" }),
-  budget: external_exports.strictObject({
-    max_trials: external_exports.int().min(1).default(20),
-    parallel: external_exports.int().min(1).max(256).default(1).describe("trials per round (one matrix, or parallel processes locally)"),
-    max_rounds: external_exports.int().min(1).optional(),
-    patience: external_exports.int().min(1).optional().describe("stop after this many rounds without improvement"),
-    max_failures: external_exports.int().min(0).optional().describe("stop once more trials than this have failed (default: half of max_trials)"),
-    retries: external_exports.int().min(0).default(0).describe("extra attempts for a failed trial")
-  }).default({ max_trials: 20, parallel: 1, retries: 0 })
-}).superRefine(checkCrossFields);
-function checkCrossFields(cfg, ctx) {
-  const issue2 = (path, message, onKey = false) => ctx.addIssue({ code: "custom", path, message, ...onKey ? { params: { onKey } } : {} });
-  const params2 = cfg.parameters;
-  for (const [name, p] of Object.entries(params2)) {
-    const at = ["parameters", name];
-    if (p.type === "float" || p.type === "int") {
-      if (!(p.min < p.max)) issue2([...at, "min"], `min must be less than max (got min ${p.min}, max ${p.max})`);
-      if (p.scale === "log" && p.min <= 0)
-        issue2([...at, "min"], `log scale needs min > 0 (got ${p.min}); use scale: linear or a positive min`);
-      if (p.step !== void 0 && p.scale === "log")
-        issue2([...at, "step"], "step works on a linear scale only; drop step or use scale: linear");
-      if (p.step !== void 0 && p.step > p.max - p.min)
-        issue2([...at, "step"], `step ${p.step} is larger than the range ${p.max - p.min}`);
-      for (const [i, v] of (p.values ?? []).entries())
-        if (v < p.min || v > p.max) issue2([...at, "values", i], `value ${v} is outside [${p.min}, ${p.max}]`);
-      if (p.default !== void 0 && (p.default < p.min || p.default > p.max))
-        issue2([...at, "default"], `default ${p.default} is outside [${p.min}, ${p.max}]`);
-      if (cfg.strategy === "grid" && p.type === "float" && !p.values && !p.points && p.step === void 0)
-        issue2(at, "grid search needs points for a continuous parameter: add `points: N`, `values: [...]` or `step`");
-    }
-    if (p.type === "categorical") {
-      const seen = /* @__PURE__ */ new Set();
-      for (const [i, v] of p.values.entries()) {
-        const key = JSON.stringify(v);
-        if (seen.has(key)) issue2([...at, "values", i], `value ${key} is listed twice`);
-        seen.add(key);
-      }
-      if (p.default !== void 0 && !seen.has(JSON.stringify(p.default)))
-        issue2([...at, "default"], `default ${JSON.stringify(p.default)} is not one of the values`);
-    }
-    for (const [dep, expected] of Object.entries(p.when ?? {})) {
-      const target = params2[dep];
-      if (!target) {
-        const known = Object.keys(params2).filter((n) => n !== name);
-        const suggestion = didYouMean(dep, known);
-        const hint = suggestion ? `did you mean "${suggestion}"?` : known.length ? `known parameters: ${known.join(", ")}` : "there are no other parameters";
-        issue2([...at, "when", dep], `when names unknown parameter "${dep}"; ${hint}`, true);
-        continue;
-      }
-      if (dep === name) issue2([...at, "when", dep], "a parameter cannot depend on itself", true);
-      if (target.type !== "categorical" && target.type !== "constant")
-        issue2(
-          [...at, "when", dep],
-          `when can only test a categorical or constant parameter; "${dep}" is ${target.type}`,
-          true
-        );
-      else {
-        const allowed = target.type === "categorical" ? target.values : [target.value];
-        const listed = Array.isArray(expected) ? expected.map((v, i) => [v, [i]]) : [[expected, []]];
-        for (const [v, index] of listed)
-          if (!allowed.some((a) => a === v))
-            issue2(
-              [...at, "when", dep, ...index],
-              `"${dep}" never takes the value ${JSON.stringify(v)}; it takes ${allowed.map((a) => JSON.stringify(a)).join(", ")}`
-            );
-      }
-    }
-  }
-  const deps = (n) => Object.keys(params2[n]?.when ?? {});
-  for (const name of Object.keys(params2)) {
-    const seen = /* @__PURE__ */ new Set([name]);
-    const stack = deps(name);
-    while (stack.length) {
-      const d = stack.pop();
-      if (d === name) {
-        issue2(["parameters", name, "when"], `conditions form a cycle through "${name}"`, true);
-        break;
-      }
-      if (seen.has(d)) continue;
-      seen.add(d);
-      stack.push(...deps(d));
-    }
-  }
-  checkCommand(cfg, issue2);
-  checkMultiFidelity(cfg, issue2);
-  if (cfg.baseline) {
-    const defaults = defaultsOf(parametersInOrder(params2));
-    if (!defaults.ok)
-      issue2(
-        ["baseline"],
-        `the baseline runs every parameter's default, but ${defaults.missing.join(", ")} ${defaults.missing.length > 1 ? "have" : "has"} none: add \`default:\` to ${defaults.missing.length > 1 ? "them" : "it"}`
-      );
-  }
-  for (const name of [...Object.keys(params2), ...cfg.resource ? [cfg.resource.name] : []])
-    if (BUILTIN_NAMES.includes(name))
-      issue2(
-        name in params2 ? ["parameters", name] : ["resource", "name"],
-        `"${name}" is a name the command template reserves (${BUILTIN_NAMES.map((n) => `\${${n}}`).join(", ")}); rename it`,
-        name in params2
-      );
-  const envNames = /* @__PURE__ */ new Map();
-  for (const name of /* @__PURE__ */ new Set([...Object.keys(params2), ...cfg.resource ? [cfg.resource.name] : []])) {
-    const env = paramEnvName(name);
-    const other = envNames.get(env);
-    if (other) issue2(["parameters", name], `"${name}" and "${other}" would share the environment variable ${env}`);
-    envNames.set(env, name);
-  }
-  if (cfg.objective.metric && cfg.metrics.record.includes(cfg.objective.metric))
-    issue2(["metrics", "record"], `"${cfg.objective.metric}" is the objective; it is always recorded`);
-}
-function checkMultiFidelity(cfg, issue2) {
-  const r = cfg.resource;
-  if (r) {
-    if (r.name in cfg.parameters)
-      issue2(
-        ["resource", "name"],
-        `"${r.name}" is also a parameter: the resource is set by the strategy, so remove it from parameters`
-      );
-    if (!(r.min < r.max)) issue2(["resource", "min"], `min must be less than max (got min ${r.min}, max ${r.max})`);
-    if (r.type === "int" && (!Number.isInteger(r.min) || !Number.isInteger(r.max)))
-      issue2(["resource", "type"], "an int resource needs whole-number min and max (or type: float)");
-  }
-  if (cfg.strategy === "hyperband" && !r)
-    issue2(
-      ["strategy"],
-      "hyperband needs a resource to spend in rungs: add `resource: {name: epochs, min: 1, max: 27, eta: 3}` and pass ${epochs} to the command"
-    );
-  if (cfg.sampler !== "random" && cfg.strategy !== "hyperband")
-    issue2(["sampler"], `sampler chooses hyperband's configurations; with strategy ${cfg.strategy} leave it out`);
-  if (cfg.early_stopping && cfg.strategy === "hyperband")
-    issue2(
-      ["early_stopping"],
-      "hyperband already stops poor configurations at the end of each rung; use early_stopping with another strategy"
-    );
-  if (cfg.early_stopping && !cfg.metrics.lines)
-    issue2(["early_stopping"], "early stopping reads intermediate values from output lines: set metrics.lines to true");
-}
-function insideOutputDir(path) {
-  if (/^([/\\]|[A-Za-z]:)/.test(path)) return false;
-  let depth = 0;
-  for (const part of path.split(/[/\\]/)) {
-    if (part === "..") depth--;
-    else if (part !== "" && part !== ".") depth++;
-    if (depth < 0) return false;
-  }
-  return depth > 0;
-}
-function paramEnvName(name) {
-  return `TUNE_PARAM_${name.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
-}
-function checkCommand(cfg, issue2) {
-  let argv;
-  try {
-    argv = splitCommand(cfg.command);
-  } catch (err) {
-    issue2(["command"], err.message);
-    return;
-  }
-  argv.forEach((arg, i) => {
-    if (hasUnclosedTemplate(arg))
-      issue2(
-        Array.isArray(cfg.command) ? ["command", i] : ["command"],
-        `${JSON.stringify(arg)} has a \${ with no closing }: write \${name} to fill in a parameter`
-      );
-  });
-  const known = /* @__PURE__ */ new Set([
-    ...Object.keys(cfg.parameters),
-    ...cfg.resource ? [cfg.resource.name] : [],
-    ...BUILTIN_NAMES
-  ]);
-  for (const name of templateNames(argv)) {
-    if (known.has(name)) continue;
-    const env = /^[A-Z_][A-Z0-9_]*$/.test(name) ? " (commands do not run through a shell, so environment variables are not expanded)" : "";
-    const index = Array.isArray(cfg.command) ? cfg.command.findIndex((a) => a.includes(`\${${name}}`)) : -1;
-    issue2(
-      index >= 0 ? ["command", index] : ["command"],
-      `\${${name}} names no parameter${env}; the command can use ${[...known].map((n) => `\${${n}}`).join(", ")}`
-    );
-  }
-}
-
-// src/config/json-schema.ts
-function configJsonSchema() {
-  return {
-    ...external_exports.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" }),
-    $id: "https://github.com/matrix-tune/matrix-tune/schema/tune.schema.json",
-    title: "matrix-tune tuning config"
-  };
-}
-var isNode = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
-function fieldsAt(path, value) {
-  const expand = (n, v) => {
-    const branches = n.oneOf ?? n.anyOf;
-    if (Array.isArray(branches)) return branches.filter(isNode).flatMap((b) => expand(b, v));
-    const type = isNode(n.properties) && isNode(n.properties.type) ? n.properties.type.const : void 0;
-    const actual = isNode(v) ? v.type : void 0;
-    return type !== void 0 && typeof actual === "string" && actual !== type ? [] : [n];
-  };
-  let nodes = expand(configJsonSchema(), value([]));
-  for (let i = 0; i < path.length; i++) {
-    const seg = path[i];
-    const v = value(path.slice(0, i + 1));
-    nodes = nodes.map(
-      (n) => isNode(n.properties) && isNode(n.properties[seg]) ? n.properties[seg] : typeof seg === "number" ? n.items : n.additionalProperties
-    ).filter(isNode).flatMap((n) => expand(n, v));
-  }
-  const fields = new Set(nodes.flatMap((n) => isNode(n.properties) ? Object.keys(n.properties) : []));
-  return fields.size > 0 ? [...fields] : void 0;
-}
-
-// src/config/wandb.ts
-function isWandbSweep(raw) {
-  return "method" in raw && !("strategy" in raw);
-}
-var scalar2 = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()]);
-var wandbParam = external_exports.strictObject({
-  distribution: external_exports.enum([
-    "constant",
-    "categorical",
-    "int_uniform",
-    "uniform",
-    "q_uniform",
-    "log_uniform",
-    "log_uniform_values",
-    "q_log_uniform_values",
-    "inv_log_uniform_values"
-  ]).optional(),
-  value: scalar2.optional(),
-  values: external_exports.array(scalar2).optional(),
-  min: external_exports.number().optional(),
-  max: external_exports.number().optional(),
-  q: external_exports.number().positive().optional(),
-  probabilities: external_exports.array(external_exports.number()).optional()
-});
-var wandbSweep = external_exports.strictObject({
-  name: external_exports.string().optional(),
-  description: external_exports.string().optional(),
-  project: external_exports.string().optional(),
-  entity: external_exports.string().optional(),
-  program: external_exports.string().optional(),
-  command: external_exports.array(external_exports.string()).optional(),
-  method: external_exports.enum(["grid", "random", "bayes"]),
-  metric: external_exports.strictObject({
-    name: external_exports.string(),
-    goal: external_exports.enum(["minimize", "maximize"]).default("minimize"),
-    target: external_exports.number().optional()
-  }),
-  parameters: external_exports.record(external_exports.string(), wandbParam),
-  run_cap: external_exports.int().min(1).optional(),
-  early_terminate: external_exports.unknown().optional()
-});
-var DEFAULT_COMMAND = ["${env}", "${interpreter}", "${program}", "${args}"];
-function wandbToNative(raw, file2, floatLiteral = () => false) {
-  const parsed = wandbSweep.safeParse(raw);
-  if (!parsed.success)
-    return {
-      ok: false,
-      issues: parsed.error.issues.flatMap((i) => {
-        const path = i.path.filter((p) => typeof p !== "symbol");
-        if (i.code === "unrecognized_keys")
-          return i.keys.map((key) => {
-            const suggestion = didYouMean(key, sweepFieldsAt(path));
-            return {
-              path: [...path, key],
-              onKey: true,
-              message: `unknown field "${key}"${suggestion ? `; did you mean "${suggestion}"?` : ""} (W&B sweep syntax)`
-            };
-          });
-        const value = path.reduce((v, k) => v?.[k], raw);
-        if (i.code === "invalid_type" && value === void 0)
-          return [{ path, message: `is required (${i.expected}; W&B sweep syntax)` }];
-        if (i.code === "invalid_value")
-          return [
-            {
-              path,
-              message: `${JSON.stringify(value)} is not supported; W&B sweep syntax allows ${i.values.map((v) => JSON.stringify(v)).join(", ")}`
-            }
-          ];
-        return [{ path, message: `${i.message} (W&B sweep syntax)` }];
-      })
-    };
-  const sweep = parsed.data;
-  const issues = [];
-  const parameters = {};
-  for (const [name, p] of Object.entries(sweep.parameters)) {
-    const bound = (k) => floatLiteral(["parameters", name, k]);
-    const converted = convertParam(p, bound("min") || bound("max"));
-    if (typeof converted === "string") issues.push({ path: ["parameters", name], message: converted });
-    else parameters[name] = converted;
-  }
-  if (sweep.early_terminate !== void 0)
-    issues.push({
-      path: ["early_terminate"],
-      message: "early_terminate is not converted yet; remove it (matrix-tune's own early stopping is configured natively)"
-    });
-  const names = Object.keys(sweep.parameters);
-  const command = [];
-  for (const part of sweep.command ?? DEFAULT_COMMAND) {
-    if (part === "${env}") continue;
-    else if (part === "${interpreter}") command.push("python3");
-    else if (part === "${program}") {
-      if (!sweep.program)
-        issues.push({
-          path: ["program"],
-          message: "the command uses ${program}, so `program` is required"
-        });
-      else command.push(sweep.program);
-    } else if (part === "${args}") command.push(...names.map((n) => `--${n}=\${${n}}`));
-    else if (part === "${args_no_hyphens}") command.push(...names.map((n) => `${n}=\${${n}}`));
-    else if (part === "${args_json}" || part === "${args_json_file}")
-      issues.push({
-        path: ["command"],
-        message: `${part} is not supported; the trial gets its parameters as JSON in the file named by TUNE_PARAMS_FILE`
-      });
-    else command.push(part);
-  }
-  if (issues.length) return { ok: false, issues };
-  return {
-    ok: true,
-    value: {
-      name: sweep.name ?? studyNameFromFile(file2),
-      ...sweep.description ? { description: sweep.description } : {},
-      command,
-      objective: {
-        metric: sweep.metric.name,
-        goal: sweep.metric.goal,
-        ...sweep.metric.target !== void 0 ? { target: sweep.metric.target } : {}
-      },
-      parameters,
-      strategy: sweep.method,
-      ...sweep.run_cap ? { budget: { max_trials: sweep.run_cap } } : {}
-    }
-  };
-}
-function convertParam(p, floatBounds) {
-  const dist = p.distribution ?? inferDistribution(p, floatBounds);
-  if (!dist) return "give `values`, `value`, or `min` and `max` (with an optional `distribution`)";
-  const range = () => p.min === void 0 || p.max === void 0 ? void 0 : { min: p.min, max: p.max };
-  const needRange = `distribution ${dist} needs min and max`;
-  switch (dist) {
-    case "constant":
-      return p.value === void 0 ? "distribution constant needs `value`" : { type: "constant", value: p.value };
-    case "categorical":
-      if (p.probabilities) return "categorical probabilities are not supported; every value is equally likely";
-      return p.values ? { type: "categorical", values: p.values } : "distribution categorical needs `values`";
-    case "int_uniform":
-      return range() ? { type: "int", ...range() } : needRange;
-    case "uniform":
-      return range() ? { type: "float", ...range() } : needRange;
-    case "q_uniform":
-      return range() ? { type: "float", ...range(), step: p.q ?? 1 } : needRange;
-    case "log_uniform": {
-      const r = range();
-      return r ? { type: "float", min: Math.exp(r.min), max: Math.exp(r.max), scale: "log" } : needRange;
-    }
-    case "log_uniform_values":
-    case "inv_log_uniform_values":
-      return range() ? { type: "float", ...range(), scale: "log" } : needRange;
-    case "q_log_uniform_values":
-      return "q_log_uniform_values is not supported; use log_uniform_values, or int_uniform for integers";
-  }
-}
-function inferDistribution(p, floatBounds) {
-  if (p.values) return "categorical";
-  if (p.value !== void 0) return "constant";
-  if (p.min !== void 0 && p.max !== void 0)
-    return Number.isInteger(p.min) && Number.isInteger(p.max) && !floatBounds ? "int_uniform" : "uniform";
-  return void 0;
-}
-function sweepFieldsAt(path) {
-  if (path.length === 0) return Object.keys(wandbSweep.shape);
-  if (path[0] === "metric") return Object.keys(wandbSweep.shape.metric.shape);
-  if (path[0] === "parameters") return Object.keys(wandbParam.shape);
-  return [];
-}
-function studyNameFromFile(file2) {
-  const base = file2.split(/[\\/]/).pop() ?? "sweep";
-  return base.replace(/\.(ya?ml|json)$/i, "").replace(/[^A-Za-z0-9_.-]/g, "-") || "sweep";
-}
-
-// src/config/load.ts
-function loadConfig(file2) {
-  let text;
-  try {
-    text = readFileSync(file2, "utf8");
-  } catch (err) {
-    throw new ConfigError(file2, [
-      { line: 0, col: 0, path: "", message: `cannot read the config: ${err.message}` }
-    ]);
-  }
-  return parseConfig(text, file2);
-}
-function parseConfig(text, file2) {
-  const lines = new import_yaml.LineCounter();
-  const doc = (0, import_yaml.parseDocument)(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const at = (offset) => lines.linePos(offset);
-  if (doc.errors.length > 0) {
-    throw new ConfigError(
-      file2,
-      doc.errors.map((e) => {
-        const { line, col } = at(e.pos[0]);
-        if (e.code === "DUPLICATE_KEY") {
-          const path = keyPath(doc, e.pos[0]) ?? [];
-          const name = path.length ? String(path[path.length - 1]) : text.slice(e.pos[0], e.pos[1]);
-          return {
-            line,
-            col,
-            path: path.join("."),
-            message: `"${name}" is defined twice (names must be unique)`
-          };
-        }
-        const source = text.split("\n")[line - 1] ?? "";
-        const hint = source.includes("${") ? ` (inside [ ] or { }, quote a string that contains \${...})` : "";
-        return { line, col, path: "", message: `${firstLine(e.message)}${hint}` };
-      })
-    );
-  }
-  let raw;
-  try {
-    raw = doc.toJS();
-  } catch (err) {
-    throw new ConfigError(file2, [
-      {
-        line: 1,
-        col: 1,
-        path: "",
-        message: `the YAML cannot be expanded (${err.message}): write the values out instead of repeating aliases (*name) of aliases`
-      }
-    ]);
-  }
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
-    throw new ConfigError(file2, [
-      {
-        line: 1,
-        col: 1,
-        path: "",
-        message: "the config must be a mapping of fields such as name, command, objective, parameters"
-      }
-    ]);
-  }
-  const locate = (path, onKey = false) => {
-    const node2 = nearestNode(doc, path, onKey);
-    return node2?.range ? at(node2.range[0]) : { line: 1, col: 1 };
-  };
-  let native = raw;
-  const dialect = isWandbSweep(raw) ? "wandb" : "native";
-  if (dialect === "wandb") {
-    const floatLiteral = (path) => {
-      const node2 = doc.getIn(path, true);
-      return (0, import_yaml.isScalar)(node2) && typeof node2.value === "number" && !/^[-+]?(\d+|0x[0-9a-fA-F]+|0o[0-7]+)$/.test(node2.source ?? "");
-    };
-    const converted = wandbToNative(raw, file2, floatLiteral);
-    if (!converted.ok)
-      throw new ConfigError(
-        file2,
-        converted.issues.map((i) => ({
-          ...locate(i.path, i.onKey),
-          path: i.path.join("."),
-          message: i.message
-        }))
-      );
-    native = converted.value;
-  }
-  const result = configSchema.safeParse(native);
-  if (!result.success)
-    throw new ConfigError(
-      file2,
-      result.error.issues.flatMap((i) => toIssues(i, raw, locate))
-    );
-  return { config: result.data, file: file2, dialect };
-}
-function toIssues(issue2, raw, locate) {
-  const path = issue2.path.filter((p) => typeof p !== "symbol");
-  if (issue2.code === "unrecognized_keys") {
-    const fields = fieldsAt(path, (p) => valueAt(raw, p)) ?? [];
-    return issue2.keys.map((key) => {
-      const suggestion = didYouMean(key, fields);
-      const valid = validKeysHint(path, raw) || (!suggestion && fields.length ? ` (valid here: ${fields.join(", ")})` : "");
-      return {
-        ...locate([...path, key], true),
-        path: [...path, key].join("."),
-        message: `unknown field "${key}"${suggestion ? `; did you mean "${suggestion}"?` : ""}${valid}`
-      };
-    });
-  }
-  const onKey = issue2.code === "custom" && issue2.params?.onKey === true;
-  return [{ ...locate(path, onKey), path: path.join("."), message: describe3(issue2, path, raw) }];
-}
-function describe3(issue2, path, raw) {
-  const value = valueAt(raw, path);
-  if (issue2.code === "invalid_type" && value === void 0) return `is required (${issue2.expected})`;
-  if (issue2.code === "invalid_type" && typeof value === "number")
-    return `must be a finite ${issue2.expected} (got ${shown(value)})`;
-  if (issue2.code === "invalid_union" && "options" in issue2 && Array.isArray(issue2.options)) {
-    const options = issue2.options.map((o) => JSON.stringify(o)).join(", ");
-    return value === void 0 ? `is required: one of ${options}` : `must be one of ${options} (got ${shown(value)})`;
-  }
-  if (issue2.code === "invalid_union") {
-    const expected = issue2.errors.map(
-      (errs) => errs.length === 1 && errs[0].code === "invalid_type" && errs[0].path.length === 0 ? errs[0].expected : void 0
-    );
-    if (expected.length > 0 && expected.every((e) => e !== void 0)) {
-      const types = [...new Set(expected)].join(" or ");
-      return value === void 0 ? `is required (${types})` : `must be ${types} (got ${shown(value)})`;
-    }
-  }
-  if (issue2.code === "invalid_value" && value === void 0)
-    return `is required: one of ${issue2.values.map((v) => JSON.stringify(v)).join(", ")}`;
-  if (issue2.code === "invalid_value")
-    return `must be one of ${issue2.values.map((v) => JSON.stringify(v)).join(", ")} (got ${shown(value)})`;
-  return issue2.message.startsWith("Invalid input") && value !== void 0 ? `${issue2.message} (got ${shown(value)})` : issue2.message;
-}
-function shown(value) {
-  return typeof value === "number" && !Number.isFinite(value) ? String(value) : JSON.stringify(value);
-}
-function validKeysHint(path, raw) {
-  if (path[0] === "parameters" && path.length === 2) {
-    const type = valueAt(raw, path)?.type;
-    const fields = {
-      float: "min, max, scale, step, points, values, default, when, description",
-      int: "min, max, scale, step, points, values, default, when, description",
-      categorical: "values, default, when, description",
-      constant: "value, when, description"
-    };
-    if (type && fields[type]) return ` (a ${type} parameter takes: type, ${fields[type]})`;
-  }
-  return "";
-}
-function valueAt(raw, path) {
-  let v = raw;
-  for (const p of path) {
-    if (v === null || typeof v !== "object") return void 0;
-    v = v[p];
-  }
-  return v;
-}
-function nearestNode(doc, path, onKey) {
-  for (let n = path.length; n >= 0; n--) {
-    const sub = path.slice(0, n);
-    if (onKey && n === path.length && n > 0) {
-      const key = keyNode(doc, sub);
-      if (key) return key;
-      continue;
-    }
-    const node2 = n === 0 ? doc.contents : doc.getIn(sub, true);
-    if (n > 0 && (0, import_yaml.isCollection)(node2) && !node2.flow) {
-      const key = keyNode(doc, sub);
-      if (key) return key;
-    }
-    if (node2 && typeof node2 === "object" && "range" in node2) return node2;
-  }
-  return void 0;
-}
-function keyNode(doc, path) {
-  const parent = path.length > 1 ? doc.getIn(path.slice(0, -1), true) : doc.contents;
-  if (!(0, import_yaml.isMap)(parent)) return void 0;
-  const pair = parent.items.find((it) => (0, import_yaml.isScalar)(it.key) && it.key.value === path[path.length - 1]);
-  return pair && (0, import_yaml.isScalar)(pair.key) ? pair.key : void 0;
-}
-function keyPath(doc, offset) {
-  const walk = (node2, path) => {
-    if ((0, import_yaml.isMap)(node2))
-      for (const pair of node2.items) {
-        const key = (0, import_yaml.isScalar)(pair.key) ? pair.key.value : void 0;
-        if (key === void 0) continue;
-        if ((0, import_yaml.isScalar)(pair.key) && pair.key.range?.[0] === offset) return [...path, key];
-        const found = walk(pair.value, [...path, key]);
-        if (found) return found;
-      }
-    if ((0, import_yaml.isSeq)(node2))
-      for (const [i, item] of node2.items.entries()) {
-        const found = walk(item, [...path, i]);
-        if (found) return found;
-      }
-    return void 0;
-  };
-  return walk(doc.contents, []);
-}
-function firstLine(s) {
-  return s.split("\n")[0];
-}
-
-// src/config/overrides.ts
-var overridesSchema = external_exports.strictObject({
-  strategy: external_exports.enum(STRATEGIES).optional(),
-  max_trials: external_exports.int().min(1).max(1e4).optional(),
-  parallel: external_exports.int().min(1).max(256).optional(),
-  max_rounds: external_exports.int().min(1).max(1e3).optional(),
-  seed: external_exports.int().min(0).max(2 ** 31 - 1).optional(),
-  config: external_exports.string().regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+\.ya?ml$/, "a .yml path inside the repository").optional(),
-  compare: external_exports.enum(["base", "off"]).optional(),
-  repeats: external_exports.int().min(1).max(20).optional()
-});
-var OverrideError = class extends Error {
-};
-function applyOverrides(config2, o) {
-  const merged = {
-    ...config2,
-    strategy: o.strategy ?? config2.strategy,
-    seed: o.seed ?? config2.seed,
-    compare: o.compare ?? config2.compare,
-    repeats: o.repeats ?? config2.repeats,
-    budget: {
-      ...config2.budget,
-      max_trials: o.max_trials ?? config2.budget.max_trials,
-      parallel: o.parallel ?? config2.budget.parallel,
-      max_rounds: o.max_rounds ?? config2.budget.max_rounds
-    }
-  };
-  const checked = configSchema.safeParse(merged);
-  if (checked.success) return checked.data;
-  const settings = Object.entries(o).filter(([, v]) => v !== void 0).map(([k, v]) => `${k}=${v}`).join(" ");
-  const problems = checked.error.issues.map((i) => `${i.path.join(".") || "config"}: ${i.message}`).join("; ");
-  throw new OverrideError(`with ${settings} the config is not valid: ${problems}`);
-}
-
-// src/study/study.ts
-import { createHash } from "node:crypto";
-
-// src/util/mean.ts
-function mean(values) {
-  const n = values.length;
-  if (n === 0) return Number.NaN;
-  if (allEqual(values)) return values[0];
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += values[i];
-  return sum / n;
-}
-function allEqual(values) {
-  for (let i = 1; i < values.length; i++) if (values[i] !== values[0]) return false;
-  return true;
-}
-
-// src/study/goal.ts
-function isBetter(goal, a, b) {
-  return goal === "minimize" ? a < b : a > b;
-}
-
-// src/study/curve.ts
-var CURVE_POINTS = 256;
-function curveKeep(study) {
-  return { objective: study.config.objective, pinned: rungSteps(study.trials.map((t) => t.resource)) };
-}
-function rungSteps(resources) {
-  const steps = /* @__PURE__ */ new Set();
-  for (const r of resources) if (r !== void 0 && Number.isInteger(r)) steps.add(r).add(r - 1);
-  return steps;
-}
-var CurveSampler = class {
-  constructor(keep = {}, max = CURVE_POINTS) {
-    this.keep = keep;
-    this.max = max;
-  }
-  keep;
-  max;
-  /**
-   * The evenly spread points are those whose step is a multiple of `stride`, a
-   * power of two: steps are chosen by value, not by arrival, so attempts of the
-   * same length keep the same steps and the median stopping rule still finds
-   * several trials at each step it compares.
-   */
-  stride = 1;
-  grid = [];
-  first;
-  last;
-  best;
-  pinned = /* @__PURE__ */ new Map();
-  seq = 0;
-  add(point) {
-    const e = { seq: this.seq++, point };
-    this.first ??= e;
-    this.last = e;
-    const objective = this.keep.objective;
-    const v = objective && point.values[objective.metric];
-    const bestValue = this.best && objective && this.best.point.values[objective.metric];
-    if (v !== void 0 && (bestValue === void 0 || isBetter(objective.goal, v, bestValue))) this.best = e;
-    if (this.keep.pinned?.has(point.step)) this.pinned.set(point.step, e);
-    if (point.step % this.stride !== 0) return;
-    this.grid.push(e);
-    while (this.grid.length > this.max) this.thin();
-  }
-  /** Doubles the stride, and keeps one point (the last) per step. */
-  thin() {
-    this.stride *= 2;
-    const byStep = /* @__PURE__ */ new Map();
-    for (const e of this.grid) if (e.point.step % this.stride === 0) byStep.set(e.point.step, e);
-    this.grid = [...byStep.values()].sort((a, b) => a.seq - b.seq);
-  }
-  /** The kept points, in the order they were reported. */
-  get points() {
-    const all = /* @__PURE__ */ new Map();
-    for (const e of [...this.grid, ...this.pinned.values(), this.first, this.last, this.best])
-      if (e) all.set(e.seq, e.point);
-    return [...all.entries()].sort((a, b) => a[0] - b[0]).map(([, p]) => p);
-  }
-};
-function boundCurve(points, keep) {
-  if (points.length <= CURVE_POINTS) return [...points];
-  const sampler = new CurveSampler(keep);
-  for (const p of points) sampler.add(p);
-  return sampler.points;
-}
-
-// src/study/schema.ts
-var scalar3 = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()]);
-var STATE_VERSION = 1;
-var RESULT_VERSION = 1;
-var finiteNumber = external_exports.number().refine(Number.isFinite, "must be a finite number");
-var intermediateSchema = external_exports.object({
-  step: external_exports.int().min(0),
-  values: external_exports.record(external_exports.string(), finiteNumber)
-});
-var outcomeFields = {
-  trialId: external_exports.int().min(0),
-  attempt: external_exports.int().min(1),
-  durationMs: external_exports.number().min(0),
-  exitCode: external_exports.int().nullable(),
-  signal: external_exports.string().nullable().default(null),
-  metrics: external_exports.record(external_exports.string(), finiteNumber).default({}),
-  intermediate: external_exports.array(intermediateSchema).default([]),
-  logTail: external_exports.string().default(""),
-  runner: external_exports.string().optional(),
-  /** Where the attempt's log can be read (the trial job's page on GitHub). */
-  jobUrl: external_exports.string().optional(),
-  /** The workflow run that ran it, where its checkpoint artifact can be found. */
-  runId: external_exports.int().optional(),
-  /** With repeats or folds: which member of the trial (repeat × folds + fold) this is. */
-  member: external_exports.int().min(0).optional(),
-  finishedAt: external_exports.string().optional()
-};
-var attemptSchema = external_exports.discriminatedUnion("status", [
-  external_exports.object({ status: external_exports.literal("succeeded"), value: finiteNumber, ...outcomeFields }),
-  external_exports.object({ status: external_exports.literal("failed"), reason: external_exports.string(), ...outcomeFields }),
-  external_exports.object({ status: external_exports.literal("pruned"), reason: external_exports.string(), value: finiteNumber.optional(), ...outcomeFields })
-]);
-var trialResultSchema = external_exports.intersection(
-  external_exports.object({ version: external_exports.literal(RESULT_VERSION), study: external_exports.string() }),
-  attemptSchema
-);
-var TRIAL_STATUSES = ["pending", "running", "succeeded", "failed", "pruned"];
-var trialSchema = external_exports.object({
-  id: external_exports.int().min(0),
-  round: external_exports.int().min(1),
-  params: external_exports.record(external_exports.string(), scalar3),
-  /** The resource (e.g. epochs) it trains with, when the config has one. */
-  resource: external_exports.number().positive().optional(),
-  /** hyperband: the bracket (numbered from 0 across the study) and rung this trial belongs to. */
-  bracket: external_exports.int().min(0).optional(),
-  rung: external_exports.int().min(0).optional(),
-  /** hyperband: the trial of the rung below whose configuration this one continues. */
-  parent: external_exports.int().min(0).optional(),
-  /**
-   * A commit other than the study's to run on: the base branch's, where the
-   * config's defaults run so that a pull request has something to compare
-   * with. Such a trial is a reference, not part of the search.
-   */
-  ref: external_exports.string().regex(/^[0-9a-f]{40}$/).optional(),
-  /** pending/running: the next attempt has not finished; otherwise the last attempt's status
-   * (with repeats or folds: pruned if any member was, else succeeded if any member did, else failed). */
-  status: external_exports.enum(TRIAL_STATUSES),
-  attempts: external_exports.array(attemptSchema)
-});
-var roundSchema = external_exports.object({
-  index: external_exports.int().min(1),
-  /** The trials run in this round, with the attempt number each ran as. */
-  runs: external_exports.array(external_exports.object({ trialId: external_exports.int().min(0), attempt: external_exports.int().min(1), member: external_exports.int().min(0).optional() }))
-});
-var STOP_CODES = [
-  "max_trials",
-  "max_rounds",
-  "target_reached",
-  "patience",
-  "max_failures",
-  "exhausted",
-  "stopped"
-];
-var stopSchema = external_exports.object({ code: external_exports.enum(STOP_CODES), message: external_exports.string() });
-var studySchema = external_exports.object({
-  version: external_exports.literal(STATE_VERSION),
-  name: external_exports.string(),
-  /** Hash of what defines the search (space, objective, strategy): budgets may change on resume, these may not. */
-  configHash: external_exports.string(),
-  /** The config as last run, so that a state file alone can be reported on. */
-  config: configSchema,
-  seed: external_exports.int(),
-  strategy: external_exports.string(),
-  trials: external_exports.array(trialSchema),
-  rounds: external_exports.array(roundSchema),
-  stop: stopSchema.optional()
-});
-
-// src/study/study.ts
-function createStudy(config2) {
-  return {
-    version: STATE_VERSION,
-    name: config2.name,
-    configHash: configHash(config2),
-    config: config2,
-    seed: config2.seed,
-    strategy: config2.strategy,
-    trials: [],
-    rounds: []
-  };
-}
-function configHash(config2) {
-  return createHash("sha256").update(stableJson(definingParts(config2))).digest("hex").slice(0, 16);
-}
-function definingParts(config2) {
-  return {
-    // A description documents a parameter; it does not change the search.
-    parameters: Object.fromEntries(
-      Object.entries(config2.parameters).map(([name, { description: _, ...p }]) => [name, p])
-    ),
-    objective: { metric: config2.objective.metric, goal: config2.objective.goal },
-    strategy: config2.strategy,
-    seed: config2.seed,
-    // Left out when unset, so that studies saved before these existed keep their hash.
-    sampler: config2.strategy === "hyperband" ? config2.sampler : void 0,
-    resource: config2.resource,
-    early_stopping: config2.early_stopping,
-    members: membersOf(config2) > 1 ? { repeats: config2.repeats, folds: config2.folds } : void 0
-  };
-}
-function definingDifferences(before, now) {
-  const a = definingParts(before);
-  const b = definingParts(now);
-  const differs = (x, y) => stableJson(x) !== stableJson(y);
-  const names = [.../* @__PURE__ */ new Set([...Object.keys(a.parameters), ...Object.keys(b.parameters)])];
-  const params2 = names.filter((n) => differs(a.parameters[n], b.parameters[n])).map((n) => `parameters.${n}`);
-  const rest = Object.keys(a).filter((k) => k !== "parameters" && differs(a[k], b[k]));
-  return [...params2, ...rest];
-}
-function stableJson(v) {
-  if (Array.isArray(v)) return `[${v.map(stableJson).join(",")}]`;
-  if (v && typeof v === "object")
-    return `{${Object.keys(v).sort().filter((k) => v[k] !== void 0).map((k) => `${JSON.stringify(k)}:${stableJson(v[k])}`).join(",")}}`;
-  return JSON.stringify(v);
-}
-function searchTrials(study) {
-  return study.trials.filter((t) => t.ref === void 0);
-}
-function membersOf(config2) {
-  return config2.repeats * config2.folds;
-}
-function memberSeedFold(config2, index) {
-  return { seed: Math.floor(index / config2.folds), fold: index % config2.folds };
-}
-function runsOf(trialId, attempt, members2) {
-  if (members2 === 1) return [{ trialId, attempt }];
-  return Array.from({ length: members2 }, (_, member) => ({ trialId, attempt, member }));
-}
-function latestAttempt(trial) {
-  return trial.attempts.reduce((n, a) => Math.max(n, a.attempt), 0);
-}
-function willRetry(trial, retries) {
-  return trial.status === "failed" && latestAttempt(trial) <= retries;
-}
-function openRound(study, fresh, retry) {
-  const index = study.rounds.length + 1;
-  const members2 = membersOf(study.config);
-  const retried = new Set(retry);
-  let nextId = study.trials.length;
-  const trials = study.trials.map((t) => retried.has(t.id) ? { ...t, status: "pending" } : t);
-  const runs = retry.flatMap((id) => runsOf(id, latestAttempt(study.trials[id]) + 1, members2));
-  for (const t of fresh) {
-    trials.push({ ...t, id: nextId, round: index, params: { ...t.params }, status: "pending", attempts: [] });
-    runs.push(...runsOf(nextId++, 1, members2));
-  }
-  return { study: { ...study, trials, rounds: [...study.rounds, { index, runs }] }, runs };
-}
-function markRunning(study, trialIds) {
-  const ids = new Set(trialIds);
-  return {
-    ...study,
-    trials: study.trials.map((t) => ids.has(t.id) && t.status === "pending" ? { ...t, status: "running" } : t)
-  };
-}
-function recordAttempt(study, recorded) {
-  const trial = study.trials[recorded.trialId];
-  if (!trial)
-    throw new Error(`result for trial ${recorded.trialId}, but the study has trials 0..${study.trials.length - 1}`);
-  if (trial.attempts.some((a) => sameRun(a, recorded))) return study;
-  const attempt = { ...recorded, intermediate: boundCurve(recorded.intermediate, curveKeep(study)) };
-  const attempts = [...trial.attempts, attempt].sort(
-    (a, b) => a.attempt - b.attempt || (a.member ?? 0) - (b.member ?? 0)
-  );
-  const members2 = membersOf(study.config);
-  const latest = attempts.filter((a) => a.attempt === attempt.attempt);
-  const status = latest.length < members2 ? trial.status : combinedStatus(latest);
-  const trials = study.trials.slice();
-  trials[trial.id] = { ...trial, attempts, status };
-  return { ...study, trials };
-}
-function sameRun(a, b) {
-  return a.attempt === b.attempt && (a.member ?? 0) === (b.member ?? 0);
-}
-function combinedStatus(members2) {
-  if (members2.some((a) => a.status === "pruned")) return "pruned";
-  return members2.some((a) => a.status === "succeeded") ? "succeeded" : "failed";
-}
-function withStop(study, stop) {
-  const { stop: _, ...rest } = study;
-  return stop ? { ...rest, stop } : rest;
-}
-function trialSamples(trial) {
-  if (trial.status !== "succeeded") return [];
-  const latest = latestAttempt(trial);
-  return trial.attempts.flatMap((a) => a.attempt === latest && a.status === "succeeded" ? [a.value] : []);
-}
-function trialValue(trial) {
-  const samples = trialSamples(trial);
-  return samples.length ? mean(samples) : void 0;
-}
-function bestTrial(study, goal) {
-  let best;
-  let bestValue = 0;
-  for (const t of searchTrials(study)) {
-    const v = trialValue(t);
-    if (v !== void 0 && (best === void 0 || isBetter(goal, v, bestValue))) {
-      best = t;
-      bestValue = v;
-    }
-  }
-  return best;
-}
-function bestSoFar(study, goal) {
-  let best;
-  return searchTrials(study).map((t) => {
-    const v = trialValue(t);
-    if (v !== void 0 && (best === void 0 || isBetter(goal, v, best))) best = v;
-    return best;
-  });
-}
-function unfinishedRuns(study) {
-  const last = study.rounds[study.rounds.length - 1];
-  if (!last) return [];
-  return last.runs.filter((r) => !study.trials[r.trialId].attempts.some((a) => sameRun(a, r)));
-}
-
-// src/strategy/prune.ts
-var pruneRuleSchema = external_exports.object({
-  /** A trial is never pruned before it has reported this many values. */
-  after: external_exports.int().min(0),
-  /** [step, median of earlier trials' objective at that step], steps ascending. */
-  median: external_exports.array(external_exports.tuple([external_exports.int().min(0), external_exports.number()])).min(1)
-});
-var MAX_CURVE_POINTS = 64;
-function medianRule(config2, study, rule) {
-  const { metric, goal } = config2.objective;
-  const byStep = /* @__PURE__ */ new Map();
-  for (const t of study.trials)
-    for (const a of t.attempts) {
-      if (a.status === "failed") continue;
-      const curve2 = /* @__PURE__ */ new Map();
-      for (const point of a.intermediate) {
-        const v = point.values[metric];
-        if (v !== void 0) curve2.set(point.step, v);
-      }
-      for (const [step, v] of curve2) byStep.set(step, [...byStep.get(step) ?? [], v]);
-    }
-  const curve = [...byStep.entries()].filter(([, vs]) => vs.length >= rule.min_trials).sort((a, b) => a[0] - b[0]).map(([step, vs]) => [step, lenient(median(vs), goal)]);
-  if (curve.length === 0) return void 0;
-  return { after: rule.min_steps, median: thin(curve, MAX_CURVE_POINTS) };
-}
-function lenient(v, goal) {
-  if (v === 0 || !Number.isFinite(v)) return v;
-  const unit = 10 ** (Math.floor(Math.log10(Math.abs(v))) - 3);
-  const rounded = goal === "maximize" ? Math.floor(v / unit) * unit : Math.ceil(v / unit) * unit;
-  return Number(rounded.toPrecision(4));
-}
-function median(values) {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-function thin(points, max) {
-  if (points.length <= max) return [...points];
-  const out = [];
-  for (let i = 0; i < max; i++) out.push(points[Math.round(i * (points.length - 1) / (max - 1))]);
-  return out;
-}
-var MedianPruner = class {
-  constructor(rule, objective) {
-    this.rule = rule;
-    this.objective = objective;
-    this.medians = new Map(rule.median);
-  }
-  rule;
-  objective;
-  best;
-  reported = 0;
-  medians;
-  observe(step, values) {
-    const v = values[this.objective.metric];
-    if (v === void 0) return { prune: false };
-    this.reported++;
-    const goal = this.objective.goal;
-    if (this.best === void 0 || isBetter(goal, v, this.best)) this.best = v;
-    const m = this.medians.get(step);
-    if (m === void 0 || this.reported < this.rule.after || !isBetter(goal, m, this.best)) return { prune: false };
-    return {
-      prune: true,
-      value: this.best,
-      reason: `pruned at step ${step}: best ${this.objective.metric} so far ${fmt(this.best)} is worse than the median ${fmt(m)} of earlier trials (early_stopping: median)`
-    };
-  }
-};
-function fmt(v) {
-  return Number(v.toPrecision(4)).toString();
-}
-
-// src/engine/jobs.ts
-function jobsFor(config2, study, runs) {
-  const prune = config2.early_stopping ? medianRule(config2, study, config2.early_stopping) : void 0;
-  return runs.map((run) => {
-    const trial = study.trials[run.trialId];
-    const resume = resumeFrom(study, trial, run);
-    return {
-      trialId: run.trialId,
-      attempt: run.attempt,
-      params: runParams(config2, trial),
-      ...run.member !== void 0 ? { member: { index: run.member, ...memberSeedFold(config2, run.member), folds: config2.folds } } : {},
-      ...resume ? { resume } : {},
-      ...prune ? { prune } : {},
-      ...trial.ref ? { ref: trial.ref } : {}
-    };
-  });
-}
-function runParams(config2, trial) {
-  if (!config2.resource || trial.resource === void 0) return trial.params;
-  return { ...trial.params, [config2.resource.name]: trial.resource };
-}
-function runKey(ref) {
-  return `${ref.trial}-${ref.attempt}${ref.member !== void 0 ? `-${ref.member}` : ""}`;
-}
-function resumeFrom(study, trial, run) {
-  const from = run.attempt > 1 ? trial : trial.parent !== void 0 ? study.trials[trial.parent] : void 0;
-  if (!from) return void 0;
-  const attempt = from === trial ? run.attempt - 1 : latestAttempt(from);
-  if (attempt < 1) return void 0;
-  const recorded = from.attempts.find((a) => a.attempt === attempt && (a.member ?? 0) === (run.member ?? 0));
-  return {
-    trial: from.id,
-    attempt,
-    ...run.member !== void 0 ? { member: run.member } : {},
-    ...recorded?.runId !== void 0 ? { runId: recorded.runId } : {}
-  };
-}
 
 // src/space/space.ts
 function buildSpace(parameters) {
@@ -32466,12 +31286,63 @@ function unseenPoints(space, pointAt2, start, count, seed, seen) {
   }
   return out;
 }
-function sequenceStrategy(pointAt2) {
+function sequenceProposer(pointAt2) {
   return {
     // Start where the history ends: earlier indices produced the trials we have
     // (or duplicates of them), so continuing from there never revisits a point.
     propose: ({ space, trials, count, seed }) => unseenPoints(space, pointAt2, trials.length, count, seed, new Set(trials.map((t) => paramsKey(t.params))))
   };
+}
+
+// src/strategy/strategy.ts
+function proposing(summary, proposer, flags = {}) {
+  return {
+    summary,
+    proposer,
+    usesSampler: false,
+    batchInvariant: flags.batchInvariant ?? false,
+    plan({ config: config2, space, trials, room }) {
+      if (room <= 0) return { fresh: [] };
+      const input2 = { space, objective: config2.objective, trials, count: room, seed: config2.seed };
+      const note = proposer.explain?.(input2);
+      const fresh = proposer.propose(input2).map((params2) => atFullResource(config2, params2));
+      return { fresh, ...note ? { note } : {} };
+    }
+  };
+}
+function atFullResource(config2, params2) {
+  return config2.resource ? { params: params2, resource: config2.resource.max } : { params: params2 };
+}
+
+// src/util/mean.ts
+function mean(values) {
+  const n = values.length;
+  if (n === 0) return Number.NaN;
+  if (allEqual(values)) return values[0];
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += values[i];
+  return sum / n;
+}
+function allEqual(values) {
+  for (let i = 1; i < values.length; i++) if (values[i] !== values[0]) return false;
+  return true;
+}
+
+// src/protocol/trial-value.ts
+function latestAttempt(trial) {
+  return trial.attempts.reduce((n, a) => Math.max(n, a.attempt), 0);
+}
+function willRetry(trial, retries) {
+  return trial.status === "failed" && latestAttempt(trial) <= retries;
+}
+function trialSamples(trial) {
+  if (trial.status !== "succeeded") return [];
+  const latest = latestAttempt(trial);
+  return trial.attempts.flatMap((a) => a.attempt === latest && a.status === "succeeded" ? [a.value] : []);
+}
+function trialValue(trial) {
+  const samples = trialSamples(trial);
+  return samples.length ? mean(samples) : void 0;
 }
 
 // src/space/sobol-directions.ts
@@ -33134,7 +32005,8 @@ function uniformFill(space, seen, rng) {
 }
 
 // src/strategy/tpe/index.ts
-var tpeStrategy = createTpe();
+var tpeProposer = createTpe();
+var tpeStrategy = proposing("tree-structured Parzen estimator: models good and bad trials", tpeProposer);
 
 // src/strategy/bayes/acquisition.ts
 var SQRT22 = Math.SQRT2;
@@ -33811,13 +32683,13 @@ function handsOverToTpe(trials) {
 function initialDesignSize(parameters) {
   return Math.min(20, Math.max(5, parameters + 1));
 }
-var bayesStrategy = {
+var bayesProposer = {
   explain({ trials }) {
     return handsOverToTpe(trials) ? `bayes hands over to tpe: a Gaussian process over ${trials.length} trials (more than ${HANDOVER_TRIALS}) would take too long to plan a round` : void 0;
   },
   propose(input2) {
     const { space, objective, trials, count, seed } = input2;
-    if (handsOverToTpe(trials)) return tpeStrategy.propose(input2);
+    if (handsOverToTpe(trials)) return tpeProposer.propose(input2);
     const seen = new Set(trials.map((t) => paramsKey(t.params)));
     const enc = encodingOf(space);
     const designed = Math.max(0, Math.min(count, initialDesignSize(enc.p) - trials.length));
@@ -33839,8 +32711,107 @@ var bayesStrategy = {
     return out;
   }
 };
+var bayesStrategy = proposing("Gaussian-process Bayesian optimization, in batches", bayesProposer);
 function sobolDesign(space, start, count, seed, seen) {
   return unseenPoints(space, cubePoint, start, count, seed, seen);
+}
+
+// src/strategy/random.ts
+var randomProposer = sequenceProposer((index, dim, seed) => {
+  const rng = createRng(seed, index);
+  return Array.from({ length: dim }, () => rng.next());
+});
+var randomStrategy = proposing("independent uniform points", randomProposer, { batchInvariant: true });
+
+// src/strategy/hyperband/samplers.ts
+var SAMPLERS = {
+  random: randomProposer,
+  bayes: bayesProposer,
+  tpe: tpeProposer
+};
+var SAMPLER_NAMES = Object.keys(SAMPLERS);
+
+// src/protocol/prune-rule.ts
+var pruneRuleSchema = external_exports.object({
+  /** A trial is never pruned before it has reported this many values. */
+  after: external_exports.int().min(0),
+  /** [step, median of earlier trials' objective at that step], steps ascending. */
+  median: external_exports.array(external_exports.tuple([external_exports.int().min(0), external_exports.number()])).min(1)
+});
+var MAX_CURVE_POINTS = 64;
+
+// src/strategy/prune.ts
+var earlyStoppingRule = external_exports.strictObject({
+  rule: external_exports.literal("median"),
+  min_steps: external_exports.int().min(0).default(1).describe("never stop a trial before it has reported this many steps"),
+  min_trials: external_exports.int().min(1).default(5).describe("compare with the median only once this many trials have reported the step")
+});
+var earlyStoppingSchema = external_exports.union([
+  external_exports.literal("median").transform(() => ({ rule: "median", min_steps: 1, min_trials: 5 })),
+  earlyStoppingRule
+]).describe("median: stop a trial whose best value so far is worse than the median of earlier trials at the same step");
+function medianRule(config2, study, rule) {
+  const { metric, goal } = config2.objective;
+  const byStep = /* @__PURE__ */ new Map();
+  for (const t of study.trials)
+    for (const a of t.attempts) {
+      if (a.status === "failed") continue;
+      const curve2 = /* @__PURE__ */ new Map();
+      for (const point of a.intermediate) {
+        const v = point.values[metric];
+        if (v !== void 0) curve2.set(point.step, v);
+      }
+      for (const [step, v] of curve2) byStep.set(step, [...byStep.get(step) ?? [], v]);
+    }
+  const curve = [...byStep.entries()].filter(([, vs]) => vs.length >= rule.min_trials).sort((a, b) => a[0] - b[0]).map(([step, vs]) => [step, lenient(median(vs), goal)]);
+  if (curve.length === 0) return void 0;
+  return { after: rule.min_steps, median: thin(curve, MAX_CURVE_POINTS) };
+}
+function lenient(v, goal) {
+  if (v === 0 || !Number.isFinite(v)) return v;
+  const unit = 10 ** (Math.floor(Math.log10(Math.abs(v))) - 3);
+  const rounded = goal === "maximize" ? Math.floor(v / unit) * unit : Math.ceil(v / unit) * unit;
+  return Number(rounded.toPrecision(4));
+}
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+function thin(points, max) {
+  if (points.length <= max) return [...points];
+  const out = [];
+  for (let i = 0; i < max; i++) out.push(points[Math.round(i * (points.length - 1) / (max - 1))]);
+  return out;
+}
+var MedianPruner = class {
+  constructor(rule, objective) {
+    this.rule = rule;
+    this.objective = objective;
+    this.medians = new Map(rule.median);
+  }
+  rule;
+  objective;
+  best;
+  reported = 0;
+  medians;
+  observe(step, values) {
+    const v = values[this.objective.metric];
+    if (v === void 0) return { prune: false };
+    this.reported++;
+    const goal = this.objective.goal;
+    if (this.best === void 0 || isBetter(goal, v, this.best)) this.best = v;
+    const m = this.medians.get(step);
+    if (m === void 0 || this.reported < this.rule.after || !isBetter(goal, m, this.best)) return { prune: false };
+    return {
+      prune: true,
+      value: this.best,
+      reason: `pruned at step ${step}: best ${this.objective.metric} so far ${fmt(this.best)} is worse than the median ${fmt(m)} of earlier trials (early_stopping: median)`
+    };
+  }
+};
+function fmt(v) {
+  return Number(v.toPrecision(4)).toString();
 }
 
 // src/space/grid.ts
@@ -33902,7 +32873,7 @@ function gridSize(space, limit = 1e6) {
 }
 
 // src/strategy/grid.ts
-var gridStrategy = {
+var gridProposer = {
   propose({ space, trials, count }) {
     const seen = new Set(trials.map((t) => paramsKey(t.params)));
     const out = [];
@@ -33913,27 +32884,7 @@ var gridStrategy = {
     return out;
   }
 };
-
-// src/strategy/random.ts
-var randomStrategy = sequenceStrategy((index, dim, seed) => {
-  const rng = createRng(seed, index);
-  return Array.from({ length: dim }, () => rng.next());
-});
-
-// src/strategy/sobol.ts
-var sobolStrategy = sequenceStrategy(sobolPoint);
-
-// src/strategy/registry.ts
-var STRATEGIES2 = {
-  bayes: bayesStrategy,
-  grid: gridStrategy,
-  random: randomStrategy,
-  sobol: sobolStrategy,
-  tpe: tpeStrategy
-};
-function strategyFor(name) {
-  return STRATEGIES2[name];
-}
+var gridStrategy = proposing("every point of the grid, in order", gridProposer);
 
 // src/strategy/hyperband/brackets.ts
 function maxHalvings(r) {
@@ -33972,16 +32923,33 @@ function iterationCost(brackets) {
   return { trials, resource };
 }
 
+// src/strategy/hyperband/placement.ts
+var placementSchema = external_exports.object({ bracket: external_exports.int().min(0), rung: external_exports.int().min(0) });
+function placementOf(trial) {
+  const raw = trial.strategyData?.hyperband;
+  if (raw === void 0) return void 0;
+  const parsed = placementSchema.safeParse(raw);
+  if (!parsed.success)
+    throw new Error(
+      `${trial.id === void 0 ? "a trial" : `trial ${trial.id}`}: hyperband's data ${JSON.stringify(raw)} is not a bracket and rung`
+    );
+  return parsed.data;
+}
+function placedAt(bracket, rung) {
+  return { strategyData: { hyperband: { bracket, rung } } };
+}
+
 // src/strategy/hyperband/schedule.ts
 function scheduleRound(config2, trials, room, unseen = Number.POSITIVE_INFINITY) {
   const resource = hyperbandResource(config2);
   const layout = hyperbandBrackets(resource);
   const byBracket = /* @__PURE__ */ new Map();
   for (const t of trials) {
-    if (t.bracket === void 0 || t.rung === void 0) continue;
-    const rungs = byBracket.get(t.bracket) ?? [];
-    rungs[t.rung] = [...rungs[t.rung] ?? [], t];
-    byBracket.set(t.bracket, rungs);
+    const place = placementOf(t);
+    if (!place) continue;
+    const rungs = byBracket.get(place.bracket) ?? [];
+    rungs[place.rung] = [...rungs[place.rung] ?? [], t];
+    byBracket.set(place.bracket, rungs);
   }
   const out = { promoted: [], slots: [] };
   let left = room;
@@ -34022,7 +32990,7 @@ function hyperbandResource(config2) {
   return config2.resource;
 }
 function placeIn(k, bracket, rung) {
-  return { bracket: k, rung, resource: bracket.rungs[rung].resource };
+  return { resource: bracket.rungs[rung].resource, ...placedAt(k, rung) };
 }
 function nextInBracket(config2, bracket, k, rungs, fresh) {
   const i = rungs.length - 1;
@@ -34059,15 +33027,21 @@ function promotedFrom(config2, bracket, below, rung, first = bracket.rungs[0].si
 }
 
 // src/strategy/hyperband/index.ts
-function hyperbandTrials(config2, study, room) {
-  const space = buildSpace(config2.parameters);
-  let { promoted, slots, short } = scheduleRound(config2, study.trials, room);
-  const params2 = sample(config2, space, study.trials, slots.length);
-  if (params2.length < slots.length)
-    ({ promoted, slots, short } = scheduleRound(config2, study.trials, room, params2.length));
+var hyperbandStrategy = {
+  summary: "successive halving in brackets: many configurations briefly, the best of them longer",
+  needsResource: "to spend in rungs",
+  usesSampler: true,
+  stopsTrials: "at the end of each rung",
+  batchInvariant: false,
+  plan: hyperbandPlan
+};
+function hyperbandPlan({ config: config2, space, trials, room }) {
+  let { promoted, slots, short } = scheduleRound(config2, trials, room);
+  const params2 = sample(config2, space, trials, slots.length);
+  if (params2.length < slots.length) ({ promoted, slots, short } = scheduleRound(config2, trials, room, params2.length));
   const fresh = [...promoted, ...slots.map((slot, i) => ({ ...slot, params: params2[i] }))];
   const notes = [];
-  if (slots.length > 0 && !study.trials.some((t) => t.bracket !== void 0)) notes.push(describeIteration(config2));
+  if (slots.length > 0 && !trials.some((t) => placementOf(t) !== void 0)) notes.push(describeIteration(config2));
   if (promoted.length > 0) notes.push(describePromotions(config2, promoted));
   const stop = fresh.length === 0 && short ? {
     code: "max_trials",
@@ -34081,7 +33055,7 @@ function sample(config2, space, trials, count) {
   const out = [];
   const view = config2.sampler === "random" ? void 0 : modelView(trials, space);
   if (view) {
-    const proposed2 = strategyFor(config2.sampler).propose({
+    const proposed = SAMPLERS[config2.sampler].propose({
       space,
       objective: config2.objective,
       trials: view,
@@ -34089,7 +33063,7 @@ function sample(config2, space, trials, count) {
       // The view may stay the same while the study grows: a different seed keeps proposals fresh.
       seed: config2.seed + trials.length
     });
-    for (const p of proposed2) {
+    for (const p of proposed) {
       const key = paramsKey(p);
       if (seen.has(key)) continue;
       seen.add(key);
@@ -34099,7 +33073,7 @@ function sample(config2, space, trials, count) {
   if (out.length < count) {
     const known = out.map((params2, i) => ({ id: -1 - i, round: 1, params: params2, status: "pending", attempts: [] }));
     out.push(
-      ...strategyFor("random").propose({
+      ...SAMPLERS.random.propose({
         space,
         objective: config2.objective,
         trials: [...trials, ...known],
@@ -34134,10 +33108,1108 @@ function describePromotions(config2, promoted) {
   const name = hyperbandResource(config2).name;
   const groups = /* @__PURE__ */ new Map();
   for (const p of promoted) {
-    const key = `bracket ${p.bracket} rung ${p.rung} (${name} ${p.resource})`;
+    const place = placementOf(p);
+    const key = `bracket ${place.bracket} rung ${place.rung} (${name} ${p.resource})`;
     groups.set(key, [...groups.get(key) ?? [], p.parent]);
   }
   return [...groups.entries()].map(([k, ids]) => `${k} continues trials ${ids.join(", ")}`).join("; ");
+}
+
+// src/strategy/sobol.ts
+var sobolProposer = sequenceProposer(sobolPoint);
+var sobolStrategy = proposing("scrambled Sobol points, spread evenly", sobolProposer, {
+  batchInvariant: true
+});
+
+// src/strategy/registry.ts
+var STRATEGIES = {
+  grid: gridStrategy,
+  random: randomStrategy,
+  sobol: sobolStrategy,
+  bayes: bayesStrategy,
+  tpe: tpeStrategy,
+  hyperband: hyperbandStrategy
+};
+function strategyFor(name) {
+  return STRATEGIES[name];
+}
+var STRATEGY_NAMES = Object.keys(STRATEGIES);
+
+// src/config/command.ts
+var import_shell_quote = __toESM(require_shell_quote(), 1);
+var BUILTIN_NAMES = ["trial_id", "output_dir", "seed", "fold", "folds"];
+var PLACEHOLDER = /\$\{([^}]*)\}/g;
+function splitCommand(command) {
+  if (typeof command !== "string") return [...command];
+  const words = (0, import_shell_quote.parse)(command, (name) => `\${${name}}`);
+  return words.map((w) => {
+    if (typeof w === "string") return w;
+    const what = "op" in w ? w.op === "glob" ? `the glob pattern "${w.pattern}"` : `the shell operator "${w.op}"` : "comment" in w ? 'the shell comment "#"' : "a shell construct";
+    throw new Error(
+      `the command contains ${what}, but commands do not run through a shell; write a script and run that, or give the command as a list`
+    );
+  });
+}
+function templateNames(argv) {
+  return [...new Set(argv.flatMap((a) => [...a.matchAll(PLACEHOLDER)].map((m) => m[1])))];
+}
+function hasUnclosedTemplate(arg) {
+  return arg.replace(PLACEHOLDER, "").includes("${");
+}
+function formatValue(v) {
+  return String(v);
+}
+function expandArgv(argv, params2, builtins) {
+  const values = { ...builtins };
+  for (const [k, v] of Object.entries(params2)) values[k] = formatValue(v);
+  const out = [];
+  for (const arg of argv) {
+    let dropped = false;
+    const filled = arg.replace(PLACEHOLDER, (_, name) => {
+      const v = values[name];
+      if (v === void 0) dropped = true;
+      return v ?? "";
+    });
+    if (!dropped) out.push(filled);
+  }
+  return out;
+}
+
+// src/config/env.ts
+var FORBIDDEN_PATTERN = /^(INPUT_|ACTIONS_)|^(GITHUB_TOKEN|GITHUB_ENV|GITHUB_PATH|GITHUB_OUTPUT|GITHUB_STATE|GITHUB_STEP_SUMMARY|NODE_OPTIONS)$/;
+function isForbiddenEnv(name) {
+  return FORBIDDEN_PATTERN.test(name);
+}
+function forbiddenEnvReason(name) {
+  if (!isForbiddenEnv(name)) return void 0;
+  return `${name} may not be passed to trials: trials can run a pull request's untrusted code, and ${name} is one of the step's inputs, the runner's credentials, the workflow token, GitHub's file commands or NODE_OPTIONS`;
+}
+
+// src/config/schema.ts
+var MAX_TIMEOUT_S = Math.floor((2 ** 31 - 1) / 1e3);
+var seconds = external_exports.number().positive("a duration must be longer than 0").max(MAX_TIMEOUT_S, `at most ${MAX_TIMEOUT_S} seconds (about 24.8 days, the longest timer Node has)`);
+var duration3 = external_exports.union([
+  seconds,
+  external_exports.string().regex(/^\d+(\.\d+)?(ms|s|m|h)$/, 'a duration is a number of seconds or a string like "90s", "15m", "2h"')
+]).transform((v) => {
+  if (typeof v === "number") return v;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(v);
+  const unit = { ms: 1e-3, s: 1, m: 60, h: 3600 }[m[2]];
+  return Number(m[1]) * unit;
+}).pipe(seconds);
+var envFrom = external_exports.strictObject({
+  from: external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name is letters, digits and underscores").superRefine((name, ctx) => {
+    const reason = forbiddenEnvReason(name);
+    if (reason) ctx.addIssue({ code: "custom", message: reason });
+  }).describe("the variable of matrix-tune's environment whose value the trial gets under this name")
+});
+var metricDefinition = external_exports.strictObject({
+  name: metricName,
+  regex: external_exports.string().min(1).refine((s) => {
+    try {
+      new RegExp(s);
+      return true;
+    } catch {
+      return false;
+    }
+  }, "not a valid regular expression").describe("the first capture group is the value; the last match in the output wins"),
+  stream: external_exports.enum(["stdout", "stderr", "both"]).default("both")
+});
+var deviceId = external_exports.union([
+  external_exports.int().min(0),
+  external_exports.string().regex(
+    /^[A-Za-z0-9][A-Za-z0-9_:.-]*$/,
+    "a device is an index (0, 1, \u2026) or a UUID such as GPU-8f3c\u2026, with no comma or space"
+  )
+]).transform(String);
+var devicesSchema = external_exports.array(deviceId).min(1).max(256).refine((ids) => new Set(ids).size === ids.length, "each device may be listed only once");
+var configSchema = external_exports.strictObject({
+  $schema: external_exports.string().optional(),
+  name: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "a study name is letters, digits, '.', '_' and '-'").describe("the study's name; also names its state directory"),
+  description: external_exports.string().optional(),
+  command: external_exports.union([external_exports.array(external_exports.string()).min(1), external_exports.string().min(1)]).describe(
+    "argv list, or a string split as a shell would split it (it never runs through a shell); ${name} is replaced by a parameter's value"
+  ),
+  workdir: external_exports.string().optional().describe("working directory of trials, relative to this file"),
+  env: external_exports.record(external_exports.string(), external_exports.union([scalar, envFrom])).default({}).describe(
+    "variables added to each trial's environment: a value, or {from: NAME} to pass on one of matrix-tune's own (trials otherwise get only ordinary runtime variables)"
+  ),
+  timeout: duration3.optional().describe("per-trial limit; the whole process group is killed"),
+  objective: objectiveSchema,
+  metrics: external_exports.strictObject({
+    record: external_exports.array(metricName).default([]).describe("other metrics to keep besides the objective"),
+    file: external_exports.string().refine(
+      insideOutputDir,
+      "must be a relative path inside the trial's output directory (no absolute path, no `..` leading out of it)"
+    ).optional().describe(
+      "JSON file the trial writes, relative to the trial's output directory (default metrics.json, also given as TUNE_METRICS_FILE)"
+    ),
+    definitions: external_exports.array(metricDefinition).default([]).describe("regular expressions over stdout/stderr, like SageMaker's metric definitions"),
+    lines: external_exports.boolean().default(true).describe("read `name=value` and JSON-object lines from stdout as intermediate values")
+  }).default({ record: [], definitions: [], lines: true }),
+  parameters: external_exports.record(paramName, parameterSchema).refine((p) => Object.keys(p).length > 0, "at least one parameter is needed"),
+  strategy: external_exports.enum(STRATEGY_NAMES).default("random").describe(strategiesDescribed()),
+  sampler: external_exports.enum(SAMPLER_NAMES).default("random").describe("hyperband: how new configurations are chosen (bayes or tpe model the results so far, as BOHB does)"),
+  resource: resourceSchema.optional(),
+  early_stopping: earlyStoppingSchema.optional(),
+  repeats: external_exports.int().min(1).max(100).default(1).describe("run each configuration this many times with TUNE_SEED 0..N-1; its value is the mean"),
+  folds: external_exports.int().min(1).max(100).default(1).describe("cross-validation: run each configuration once per fold with TUNE_FOLD 0..K-1; its value is the mean"),
+  baseline: external_exports.boolean().default(false).describe("run the parameters' defaults as the first trial, so the report shows what tuning gained over them"),
+  seed: external_exports.int().min(0).default(0),
+  compare: external_exports.enum(["base", "off"]).default("base").describe("on a pull request, compare the best trial with the base branch's latest study (off: no comparison)"),
+  runs_on: external_exports.union([external_exports.string().min(1), external_exports.array(external_exports.string().min(1)).min(1)]).default("ubuntu-latest").describe("GitHub Actions: the runner labels trial jobs run on, e.g. [self-hosted, gpu]"),
+  devices: devicesSchema.optional().describe(
+    "local runner only (`matrix-tune run`): the GPUs trials share, one per running trial process as CUDA_VISIBLE_DEVICES and TUNE_DEVICE; at most this many processes run at once"
+  ),
+  bot: external_exports.strictObject({
+    permission: external_exports.enum(["triage", "write", "maintain", "admin"]).default("write").describe("the least repository permission a commenter needs for /tune"),
+    allow_forks: external_exports.boolean().default(false).describe("run /tune on pull requests from forks (their code then runs on your runners)"),
+    workflow: external_exports.string().default("tune.yml").describe("the workflow file that /tune dispatches")
+  }).default({ permission: "write", allow_forks: false, workflow: "tune.yml" }),
+  budget: external_exports.strictObject({
+    max_trials: external_exports.int().min(1).default(20),
+    parallel: external_exports.int().min(1).max(256).default(1).describe("trials per round (one matrix, or parallel processes locally)"),
+    max_rounds: external_exports.int().min(1).optional(),
+    patience: external_exports.int().min(1).optional().describe("stop after this many rounds without improvement"),
+    max_failures: external_exports.int().min(0).optional().describe("stop once more trials than this have failed (default: half of max_trials)"),
+    retries: external_exports.int().min(0).default(0).describe("extra attempts for a failed trial")
+  }).default({ max_trials: 20, parallel: 1, retries: 0 })
+}).superRefine(checkCrossFields);
+function checkCrossFields(cfg, ctx) {
+  const issue2 = (path, message, onKey = false) => ctx.addIssue({ code: "custom", path, message, ...onKey ? { params: { onKey } } : {} });
+  const params2 = cfg.parameters;
+  for (const [name, p] of Object.entries(params2)) {
+    const at = ["parameters", name];
+    if (p.type === "float" || p.type === "int") {
+      if (!(p.min < p.max)) issue2([...at, "min"], `min must be less than max (got min ${p.min}, max ${p.max})`);
+      if (p.scale === "log" && p.min <= 0)
+        issue2([...at, "min"], `log scale needs min > 0 (got ${p.min}); use scale: linear or a positive min`);
+      if (p.step !== void 0 && p.scale === "log")
+        issue2([...at, "step"], "step works on a linear scale only; drop step or use scale: linear");
+      if (p.step !== void 0 && p.step > p.max - p.min)
+        issue2([...at, "step"], `step ${p.step} is larger than the range ${p.max - p.min}`);
+      for (const [i, v] of (p.values ?? []).entries())
+        if (v < p.min || v > p.max) issue2([...at, "values", i], `value ${v} is outside [${p.min}, ${p.max}]`);
+      if (p.default !== void 0 && (p.default < p.min || p.default > p.max))
+        issue2([...at, "default"], `default ${p.default} is outside [${p.min}, ${p.max}]`);
+      if (cfg.strategy === "grid" && p.type === "float" && !p.values && !p.points && p.step === void 0)
+        issue2(at, "grid search needs points for a continuous parameter: add `points: N`, `values: [...]` or `step`");
+    }
+    if (p.type === "categorical") {
+      const seen = /* @__PURE__ */ new Set();
+      for (const [i, v] of p.values.entries()) {
+        const key = JSON.stringify(v);
+        if (seen.has(key)) issue2([...at, "values", i], `value ${key} is listed twice`);
+        seen.add(key);
+      }
+      if (p.default !== void 0 && !seen.has(JSON.stringify(p.default)))
+        issue2([...at, "default"], `default ${JSON.stringify(p.default)} is not one of the values`);
+    }
+    for (const [dep, expected] of Object.entries(p.when ?? {})) {
+      const target = params2[dep];
+      if (!target) {
+        const known = Object.keys(params2).filter((n) => n !== name);
+        const suggestion = didYouMean(dep, known);
+        const hint = suggestion ? `did you mean "${suggestion}"?` : known.length ? `known parameters: ${known.join(", ")}` : "there are no other parameters";
+        issue2([...at, "when", dep], `when names unknown parameter "${dep}"; ${hint}`, true);
+        continue;
+      }
+      if (dep === name) issue2([...at, "when", dep], "a parameter cannot depend on itself", true);
+      if (target.type !== "categorical" && target.type !== "constant")
+        issue2(
+          [...at, "when", dep],
+          `when can only test a categorical or constant parameter; "${dep}" is ${target.type}`,
+          true
+        );
+      else {
+        const allowed = target.type === "categorical" ? target.values : [target.value];
+        const listed = Array.isArray(expected) ? expected.map((v, i) => [v, [i]]) : [[expected, []]];
+        for (const [v, index] of listed)
+          if (!allowed.some((a) => a === v))
+            issue2(
+              [...at, "when", dep, ...index],
+              `"${dep}" never takes the value ${JSON.stringify(v)}; it takes ${allowed.map((a) => JSON.stringify(a)).join(", ")}`
+            );
+      }
+    }
+  }
+  const deps = (n) => Object.keys(params2[n]?.when ?? {});
+  for (const name of Object.keys(params2)) {
+    const seen = /* @__PURE__ */ new Set([name]);
+    const stack = deps(name);
+    while (stack.length) {
+      const d = stack.pop();
+      if (d === name) {
+        issue2(["parameters", name, "when"], `conditions form a cycle through "${name}"`, true);
+        break;
+      }
+      if (seen.has(d)) continue;
+      seen.add(d);
+      stack.push(...deps(d));
+    }
+  }
+  checkCommand(cfg, issue2);
+  checkMultiFidelity(cfg, issue2);
+  if (cfg.baseline) {
+    const defaults = defaultsOf(parametersInOrder(params2));
+    if (!defaults.ok)
+      issue2(
+        ["baseline"],
+        `the baseline runs every parameter's default, but ${defaults.missing.join(", ")} ${defaults.missing.length > 1 ? "have" : "has"} none: add \`default:\` to ${defaults.missing.length > 1 ? "them" : "it"}`
+      );
+  }
+  for (const name of [...Object.keys(params2), ...cfg.resource ? [cfg.resource.name] : []])
+    if (BUILTIN_NAMES.includes(name))
+      issue2(
+        name in params2 ? ["parameters", name] : ["resource", "name"],
+        `"${name}" is a name the command template reserves (${BUILTIN_NAMES.map((n) => `\${${n}}`).join(", ")}); rename it`,
+        name in params2
+      );
+  const envNames = /* @__PURE__ */ new Map();
+  for (const name of /* @__PURE__ */ new Set([...Object.keys(params2), ...cfg.resource ? [cfg.resource.name] : []])) {
+    const env = paramEnvName(name);
+    const other = envNames.get(env);
+    if (other) issue2(["parameters", name], `"${name}" and "${other}" would share the environment variable ${env}`);
+    envNames.set(env, name);
+  }
+  if (cfg.objective.metric && cfg.metrics.record.includes(cfg.objective.metric))
+    issue2(["metrics", "record"], `"${cfg.objective.metric}" is the objective; it is always recorded`);
+}
+function strategiesDescribed() {
+  return STRATEGY_NAMES.map((n) => `${n}: ${strategyFor(n).summary}`).join("; ");
+}
+function checkMultiFidelity(cfg, issue2) {
+  const r = cfg.resource;
+  if (r) {
+    if (r.name in cfg.parameters)
+      issue2(
+        ["resource", "name"],
+        `"${r.name}" is also a parameter: the resource is set by the strategy, so remove it from parameters`
+      );
+    if (!(r.min < r.max)) issue2(["resource", "min"], `min must be less than max (got min ${r.min}, max ${r.max})`);
+    if (r.type === "int" && (!Number.isInteger(r.min) || !Number.isInteger(r.max)))
+      issue2(["resource", "type"], "an int resource needs whole-number min and max (or type: float)");
+  }
+  const strategy = strategyFor(cfg.strategy);
+  if (strategy.needsResource && !r)
+    issue2(
+      ["strategy"],
+      `${cfg.strategy} needs a resource ${strategy.needsResource}: add \`resource: {name: epochs, min: 1, max: 27, eta: 3}\` and pass \${epochs} to the command`
+    );
+  if (cfg.sampler !== "random" && !strategy.usesSampler) {
+    const users = STRATEGY_NAMES.filter((n) => strategyFor(n).usesSampler).join(" or ");
+    issue2(["sampler"], `sampler chooses ${users}'s configurations; with strategy ${cfg.strategy} leave it out`);
+  }
+  if (cfg.early_stopping && strategy.stopsTrials)
+    issue2(
+      ["early_stopping"],
+      `${cfg.strategy} already stops poor configurations ${strategy.stopsTrials}; use early_stopping with another strategy`
+    );
+  if (cfg.early_stopping && !cfg.metrics.lines)
+    issue2(["early_stopping"], "early stopping reads intermediate values from output lines: set metrics.lines to true");
+}
+function insideOutputDir(path) {
+  if (/^([/\\]|[A-Za-z]:)/.test(path)) return false;
+  let depth = 0;
+  for (const part of path.split(/[/\\]/)) {
+    if (part === "..") depth--;
+    else if (part !== "" && part !== ".") depth++;
+    if (depth < 0) return false;
+  }
+  return depth > 0;
+}
+function paramEnvName(name) {
+  return `TUNE_PARAM_${name.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
+}
+function checkCommand(cfg, issue2) {
+  let argv;
+  try {
+    argv = splitCommand(cfg.command);
+  } catch (err) {
+    issue2(["command"], err.message);
+    return;
+  }
+  argv.forEach((arg, i) => {
+    if (hasUnclosedTemplate(arg))
+      issue2(
+        Array.isArray(cfg.command) ? ["command", i] : ["command"],
+        `${JSON.stringify(arg)} has a \${ with no closing }: write \${name} to fill in a parameter`
+      );
+  });
+  const known = /* @__PURE__ */ new Set([
+    ...Object.keys(cfg.parameters),
+    ...cfg.resource ? [cfg.resource.name] : [],
+    ...BUILTIN_NAMES
+  ]);
+  for (const name of templateNames(argv)) {
+    if (known.has(name)) continue;
+    const env = /^[A-Z_][A-Z0-9_]*$/.test(name) ? " (commands do not run through a shell, so environment variables are not expanded)" : "";
+    const index = Array.isArray(cfg.command) ? cfg.command.findIndex((a) => a.includes(`\${${name}}`)) : -1;
+    issue2(
+      index >= 0 ? ["command", index] : ["command"],
+      `\${${name}} names no parameter${env}; the command can use ${[...known].map((n) => `\${${n}}`).join(", ")}`
+    );
+  }
+}
+
+// src/config/json-schema.ts
+function configJsonSchema() {
+  return {
+    ...external_exports.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" }),
+    $id: "https://github.com/matrix-tune/matrix-tune/schema/tune.schema.json",
+    title: "matrix-tune tuning config"
+  };
+}
+var isNode = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+function fieldsAt(path, value) {
+  const expand = (n, v) => {
+    const branches = n.oneOf ?? n.anyOf;
+    if (Array.isArray(branches)) return branches.filter(isNode).flatMap((b) => expand(b, v));
+    const type = isNode(n.properties) && isNode(n.properties.type) ? n.properties.type.const : void 0;
+    const actual = isNode(v) ? v.type : void 0;
+    return type !== void 0 && typeof actual === "string" && actual !== type ? [] : [n];
+  };
+  let nodes = expand(configJsonSchema(), value([]));
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i];
+    const v = value(path.slice(0, i + 1));
+    nodes = nodes.map(
+      (n) => isNode(n.properties) && isNode(n.properties[seg]) ? n.properties[seg] : typeof seg === "number" ? n.items : n.additionalProperties
+    ).filter(isNode).flatMap((n) => expand(n, v));
+  }
+  const fields = new Set(nodes.flatMap((n) => isNode(n.properties) ? Object.keys(n.properties) : []));
+  return fields.size > 0 ? [...fields] : void 0;
+}
+
+// src/config/wandb.ts
+function isWandbSweep(raw) {
+  return "method" in raw && !("strategy" in raw);
+}
+var scalar2 = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()]);
+var wandbParam = external_exports.strictObject({
+  distribution: external_exports.enum([
+    "constant",
+    "categorical",
+    "int_uniform",
+    "uniform",
+    "q_uniform",
+    "log_uniform",
+    "log_uniform_values",
+    "q_log_uniform_values",
+    "inv_log_uniform_values"
+  ]).optional(),
+  value: scalar2.optional(),
+  values: external_exports.array(scalar2).optional(),
+  min: external_exports.number().optional(),
+  max: external_exports.number().optional(),
+  q: external_exports.number().positive().optional(),
+  probabilities: external_exports.array(external_exports.number()).optional()
+});
+var wandbSweep = external_exports.strictObject({
+  name: external_exports.string().optional(),
+  description: external_exports.string().optional(),
+  project: external_exports.string().optional(),
+  entity: external_exports.string().optional(),
+  program: external_exports.string().optional(),
+  command: external_exports.array(external_exports.string()).optional(),
+  method: external_exports.enum(["grid", "random", "bayes"]),
+  metric: external_exports.strictObject({
+    name: external_exports.string(),
+    goal: external_exports.enum(["minimize", "maximize"]).default("minimize"),
+    target: external_exports.number().optional()
+  }),
+  parameters: external_exports.record(external_exports.string(), wandbParam),
+  run_cap: external_exports.int().min(1).optional(),
+  early_terminate: external_exports.unknown().optional()
+});
+var DEFAULT_COMMAND = ["${env}", "${interpreter}", "${program}", "${args}"];
+function wandbToNative(raw, file2, floatLiteral = () => false) {
+  const parsed = wandbSweep.safeParse(raw);
+  if (!parsed.success)
+    return {
+      ok: false,
+      issues: parsed.error.issues.flatMap((i) => {
+        const path = i.path.filter((p) => typeof p !== "symbol");
+        if (i.code === "unrecognized_keys")
+          return i.keys.map((key) => {
+            const suggestion = didYouMean(key, sweepFieldsAt(path));
+            return {
+              path: [...path, key],
+              onKey: true,
+              message: `unknown field "${key}"${suggestion ? `; did you mean "${suggestion}"?` : ""} (W&B sweep syntax)`
+            };
+          });
+        const value = path.reduce((v, k) => v?.[k], raw);
+        if (i.code === "invalid_type" && value === void 0)
+          return [{ path, message: `is required (${i.expected}; W&B sweep syntax)` }];
+        if (i.code === "invalid_value")
+          return [
+            {
+              path,
+              message: `${JSON.stringify(value)} is not supported; W&B sweep syntax allows ${i.values.map((v) => JSON.stringify(v)).join(", ")}`
+            }
+          ];
+        return [{ path, message: `${i.message} (W&B sweep syntax)` }];
+      })
+    };
+  const sweep = parsed.data;
+  const issues = [];
+  const parameters = {};
+  for (const [name, p] of Object.entries(sweep.parameters)) {
+    const bound = (k) => floatLiteral(["parameters", name, k]);
+    const converted = convertParam(p, bound("min") || bound("max"));
+    if (typeof converted === "string") issues.push({ path: ["parameters", name], message: converted });
+    else parameters[name] = converted;
+  }
+  if (sweep.early_terminate !== void 0)
+    issues.push({
+      path: ["early_terminate"],
+      message: "early_terminate is not converted yet; remove it (matrix-tune's own early stopping is configured natively)"
+    });
+  const names = Object.keys(sweep.parameters);
+  const command = [];
+  for (const part of sweep.command ?? DEFAULT_COMMAND) {
+    if (part === "${env}") continue;
+    else if (part === "${interpreter}") command.push("python3");
+    else if (part === "${program}") {
+      if (!sweep.program)
+        issues.push({
+          path: ["program"],
+          message: "the command uses ${program}, so `program` is required"
+        });
+      else command.push(sweep.program);
+    } else if (part === "${args}") command.push(...names.map((n) => `--${n}=\${${n}}`));
+    else if (part === "${args_no_hyphens}") command.push(...names.map((n) => `${n}=\${${n}}`));
+    else if (part === "${args_json}" || part === "${args_json_file}")
+      issues.push({
+        path: ["command"],
+        message: `${part} is not supported; the trial gets its parameters as JSON in the file named by TUNE_PARAMS_FILE`
+      });
+    else command.push(part);
+  }
+  if (issues.length) return { ok: false, issues };
+  return {
+    ok: true,
+    value: {
+      name: sweep.name ?? studyNameFromFile(file2),
+      ...sweep.description ? { description: sweep.description } : {},
+      command,
+      objective: {
+        metric: sweep.metric.name,
+        goal: sweep.metric.goal,
+        ...sweep.metric.target !== void 0 ? { target: sweep.metric.target } : {}
+      },
+      parameters,
+      strategy: sweep.method,
+      ...sweep.run_cap ? { budget: { max_trials: sweep.run_cap } } : {}
+    }
+  };
+}
+function convertParam(p, floatBounds) {
+  const dist = p.distribution ?? inferDistribution(p, floatBounds);
+  if (!dist) return "give `values`, `value`, or `min` and `max` (with an optional `distribution`)";
+  const range = () => p.min === void 0 || p.max === void 0 ? void 0 : { min: p.min, max: p.max };
+  const needRange = `distribution ${dist} needs min and max`;
+  switch (dist) {
+    case "constant":
+      return p.value === void 0 ? "distribution constant needs `value`" : { type: "constant", value: p.value };
+    case "categorical":
+      if (p.probabilities) return "categorical probabilities are not supported; every value is equally likely";
+      return p.values ? { type: "categorical", values: p.values } : "distribution categorical needs `values`";
+    case "int_uniform":
+      return range() ? { type: "int", ...range() } : needRange;
+    case "uniform":
+      return range() ? { type: "float", ...range() } : needRange;
+    case "q_uniform":
+      return range() ? { type: "float", ...range(), step: p.q ?? 1 } : needRange;
+    case "log_uniform": {
+      const r = range();
+      return r ? { type: "float", min: Math.exp(r.min), max: Math.exp(r.max), scale: "log" } : needRange;
+    }
+    case "log_uniform_values":
+    case "inv_log_uniform_values":
+      return range() ? { type: "float", ...range(), scale: "log" } : needRange;
+    case "q_log_uniform_values":
+      return "q_log_uniform_values is not supported; use log_uniform_values, or int_uniform for integers";
+  }
+}
+function inferDistribution(p, floatBounds) {
+  if (p.values) return "categorical";
+  if (p.value !== void 0) return "constant";
+  if (p.min !== void 0 && p.max !== void 0)
+    return Number.isInteger(p.min) && Number.isInteger(p.max) && !floatBounds ? "int_uniform" : "uniform";
+  return void 0;
+}
+function sweepFieldsAt(path) {
+  if (path.length === 0) return Object.keys(wandbSweep.shape);
+  if (path[0] === "metric") return Object.keys(wandbSweep.shape.metric.shape);
+  if (path[0] === "parameters") return Object.keys(wandbParam.shape);
+  return [];
+}
+function studyNameFromFile(file2) {
+  const base = file2.split(/[\\/]/).pop() ?? "sweep";
+  return base.replace(/\.(ya?ml|json)$/i, "").replace(/[^A-Za-z0-9_.-]/g, "-") || "sweep";
+}
+
+// src/config/load.ts
+function loadConfig(file2) {
+  let text;
+  try {
+    text = readFileSync(file2, "utf8");
+  } catch (err) {
+    throw new ConfigError(file2, [
+      { line: 0, col: 0, path: "", message: `cannot read the config: ${err.message}` }
+    ]);
+  }
+  return parseConfig(text, file2);
+}
+function parseConfig(text, file2) {
+  const lines = new import_yaml.LineCounter();
+  const doc = (0, import_yaml.parseDocument)(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const at = (offset) => lines.linePos(offset);
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      file2,
+      doc.errors.map((e) => {
+        const { line, col } = at(e.pos[0]);
+        if (e.code === "DUPLICATE_KEY") {
+          const path = keyPath(doc, e.pos[0]) ?? [];
+          const name = path.length ? String(path[path.length - 1]) : text.slice(e.pos[0], e.pos[1]);
+          return {
+            line,
+            col,
+            path: path.join("."),
+            message: `"${name}" is defined twice (names must be unique)`
+          };
+        }
+        const source = text.split("\n")[line - 1] ?? "";
+        const hint = source.includes("${") ? ` (inside [ ] or { }, quote a string that contains \${...})` : "";
+        return { line, col, path: "", message: `${firstLine(e.message)}${hint}` };
+      })
+    );
+  }
+  let raw;
+  try {
+    raw = doc.toJS();
+  } catch (err) {
+    throw new ConfigError(file2, [
+      {
+        line: 1,
+        col: 1,
+        path: "",
+        message: `the YAML cannot be expanded (${err.message}): write the values out instead of repeating aliases (*name) of aliases`
+      }
+    ]);
+  }
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    throw new ConfigError(file2, [
+      {
+        line: 1,
+        col: 1,
+        path: "",
+        message: "the config must be a mapping of fields such as name, command, objective, parameters"
+      }
+    ]);
+  }
+  const locate = (path, onKey = false) => {
+    const node2 = nearestNode(doc, path, onKey);
+    return node2?.range ? at(node2.range[0]) : { line: 1, col: 1 };
+  };
+  let native = raw;
+  const dialect = isWandbSweep(raw) ? "wandb" : "native";
+  if (dialect === "wandb") {
+    const floatLiteral = (path) => {
+      const node2 = doc.getIn(path, true);
+      return (0, import_yaml.isScalar)(node2) && typeof node2.value === "number" && !/^[-+]?(\d+|0x[0-9a-fA-F]+|0o[0-7]+)$/.test(node2.source ?? "");
+    };
+    const converted = wandbToNative(raw, file2, floatLiteral);
+    if (!converted.ok)
+      throw new ConfigError(
+        file2,
+        converted.issues.map((i) => ({
+          ...locate(i.path, i.onKey),
+          path: i.path.join("."),
+          message: i.message
+        }))
+      );
+    native = converted.value;
+  }
+  const result = configSchema.safeParse(native);
+  if (!result.success)
+    throw new ConfigError(
+      file2,
+      result.error.issues.flatMap((i) => toIssues(i, raw, locate))
+    );
+  return { config: result.data, file: file2, dialect };
+}
+function toIssues(issue2, raw, locate) {
+  const path = issue2.path.filter((p) => typeof p !== "symbol");
+  if (issue2.code === "unrecognized_keys") {
+    const fields = fieldsAt(path, (p) => valueAt(raw, p)) ?? [];
+    return issue2.keys.map((key) => {
+      const suggestion = didYouMean(key, fields);
+      const valid = validKeysHint(path, raw) || (!suggestion && fields.length ? ` (valid here: ${fields.join(", ")})` : "");
+      return {
+        ...locate([...path, key], true),
+        path: [...path, key].join("."),
+        message: `unknown field "${key}"${suggestion ? `; did you mean "${suggestion}"?` : ""}${valid}`
+      };
+    });
+  }
+  const onKey = issue2.code === "custom" && issue2.params?.onKey === true;
+  return [{ ...locate(path, onKey), path: path.join("."), message: describe3(issue2, path, raw) }];
+}
+function describe3(issue2, path, raw) {
+  const value = valueAt(raw, path);
+  if (issue2.code === "invalid_type" && value === void 0) return `is required (${issue2.expected})`;
+  if (issue2.code === "invalid_type" && typeof value === "number")
+    return `must be a finite ${issue2.expected} (got ${shown(value)})`;
+  if (issue2.code === "invalid_union" && "options" in issue2 && Array.isArray(issue2.options)) {
+    const options = issue2.options.map((o) => JSON.stringify(o)).join(", ");
+    return value === void 0 ? `is required: one of ${options}` : `must be one of ${options} (got ${shown(value)})`;
+  }
+  if (issue2.code === "invalid_union") {
+    const expected = issue2.errors.map(
+      (errs) => errs.length === 1 && errs[0].code === "invalid_type" && errs[0].path.length === 0 ? errs[0].expected : void 0
+    );
+    if (expected.length > 0 && expected.every((e) => e !== void 0)) {
+      const types = [...new Set(expected)].join(" or ");
+      return value === void 0 ? `is required (${types})` : `must be ${types} (got ${shown(value)})`;
+    }
+  }
+  if (issue2.code === "invalid_value" && value === void 0)
+    return `is required: one of ${issue2.values.map((v) => JSON.stringify(v)).join(", ")}`;
+  if (issue2.code === "invalid_value")
+    return `must be one of ${issue2.values.map((v) => JSON.stringify(v)).join(", ")} (got ${shown(value)})`;
+  return issue2.message.startsWith("Invalid input") && value !== void 0 ? `${issue2.message} (got ${shown(value)})` : issue2.message;
+}
+function shown(value) {
+  return typeof value === "number" && !Number.isFinite(value) ? String(value) : JSON.stringify(value);
+}
+function validKeysHint(path, raw) {
+  if (path[0] === "parameters" && path.length === 2) {
+    const type = valueAt(raw, path)?.type;
+    const fields = {
+      float: "min, max, scale, step, points, values, default, when, description",
+      int: "min, max, scale, step, points, values, default, when, description",
+      categorical: "values, default, when, description",
+      constant: "value, when, description"
+    };
+    if (type && fields[type]) return ` (a ${type} parameter takes: type, ${fields[type]})`;
+  }
+  return "";
+}
+function valueAt(raw, path) {
+  let v = raw;
+  for (const p of path) {
+    if (v === null || typeof v !== "object") return void 0;
+    v = v[p];
+  }
+  return v;
+}
+function nearestNode(doc, path, onKey) {
+  for (let n = path.length; n >= 0; n--) {
+    const sub = path.slice(0, n);
+    if (onKey && n === path.length && n > 0) {
+      const key = keyNode(doc, sub);
+      if (key) return key;
+      continue;
+    }
+    const node2 = n === 0 ? doc.contents : doc.getIn(sub, true);
+    if (n > 0 && (0, import_yaml.isCollection)(node2) && !node2.flow) {
+      const key = keyNode(doc, sub);
+      if (key) return key;
+    }
+    if (node2 && typeof node2 === "object" && "range" in node2) return node2;
+  }
+  return void 0;
+}
+function keyNode(doc, path) {
+  const parent = path.length > 1 ? doc.getIn(path.slice(0, -1), true) : doc.contents;
+  if (!(0, import_yaml.isMap)(parent)) return void 0;
+  const pair = parent.items.find((it) => (0, import_yaml.isScalar)(it.key) && it.key.value === path[path.length - 1]);
+  return pair && (0, import_yaml.isScalar)(pair.key) ? pair.key : void 0;
+}
+function keyPath(doc, offset) {
+  const walk = (node2, path) => {
+    if ((0, import_yaml.isMap)(node2))
+      for (const pair of node2.items) {
+        const key = (0, import_yaml.isScalar)(pair.key) ? pair.key.value : void 0;
+        if (key === void 0) continue;
+        if ((0, import_yaml.isScalar)(pair.key) && pair.key.range?.[0] === offset) return [...path, key];
+        const found = walk(pair.value, [...path, key]);
+        if (found) return found;
+      }
+    if ((0, import_yaml.isSeq)(node2))
+      for (const [i, item] of node2.items.entries()) {
+        const found = walk(item, [...path, i]);
+        if (found) return found;
+      }
+    return void 0;
+  };
+  return walk(doc.contents, []);
+}
+function firstLine(s) {
+  return s.split("\n")[0];
+}
+
+// src/config/overrides.ts
+var overridesSchema = external_exports.strictObject({
+  strategy: external_exports.enum(STRATEGY_NAMES).optional(),
+  max_trials: external_exports.int().min(1).max(1e4).optional(),
+  parallel: external_exports.int().min(1).max(256).optional(),
+  max_rounds: external_exports.int().min(1).max(1e3).optional(),
+  seed: external_exports.int().min(0).max(2 ** 31 - 1).optional(),
+  config: external_exports.string().regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+\.ya?ml$/, "a .yml path inside the repository").optional(),
+  compare: external_exports.enum(["base", "off"]).optional(),
+  repeats: external_exports.int().min(1).max(20).optional()
+});
+var OverrideError = class extends Error {
+};
+function applyOverrides(config2, o) {
+  const merged = {
+    ...config2,
+    strategy: o.strategy ?? config2.strategy,
+    seed: o.seed ?? config2.seed,
+    compare: o.compare ?? config2.compare,
+    repeats: o.repeats ?? config2.repeats,
+    budget: {
+      ...config2.budget,
+      max_trials: o.max_trials ?? config2.budget.max_trials,
+      parallel: o.parallel ?? config2.budget.parallel,
+      max_rounds: o.max_rounds ?? config2.budget.max_rounds
+    }
+  };
+  const checked = configSchema.safeParse(merged);
+  if (checked.success) return checked.data;
+  const settings = Object.entries(o).filter(([, v]) => v !== void 0).map(([k, v]) => `${k}=${v}`).join(" ");
+  const problems = checked.error.issues.map((i) => `${i.path.join(".") || "config"}: ${i.message}`).join("; ");
+  throw new OverrideError(`with ${settings} the config is not valid: ${problems}`);
+}
+
+// src/study/study.ts
+import { createHash } from "node:crypto";
+
+// src/study/curve.ts
+var CURVE_POINTS = 256;
+function curveKeep(study) {
+  return { objective: study.config.objective, pinned: rungSteps(study.trials.map((t) => t.resource)) };
+}
+function rungSteps(resources) {
+  const steps = /* @__PURE__ */ new Set();
+  for (const r of resources) if (r !== void 0 && Number.isInteger(r)) steps.add(r).add(r - 1);
+  return steps;
+}
+var CurveSampler = class {
+  constructor(keep = {}, max = CURVE_POINTS) {
+    this.keep = keep;
+    this.max = max;
+  }
+  keep;
+  max;
+  /**
+   * The evenly spread points are those whose step is a multiple of `stride`, a
+   * power of two: steps are chosen by value, not by arrival, so attempts of the
+   * same length keep the same steps and the median stopping rule still finds
+   * several trials at each step it compares.
+   */
+  stride = 1;
+  grid = [];
+  first;
+  last;
+  best;
+  pinned = /* @__PURE__ */ new Map();
+  seq = 0;
+  add(point) {
+    const e = { seq: this.seq++, point };
+    this.first ??= e;
+    this.last = e;
+    const objective = this.keep.objective;
+    const v = objective && point.values[objective.metric];
+    const bestValue = this.best && objective && this.best.point.values[objective.metric];
+    if (v !== void 0 && (bestValue === void 0 || isBetter(objective.goal, v, bestValue))) this.best = e;
+    if (this.keep.pinned?.has(point.step)) this.pinned.set(point.step, e);
+    if (point.step % this.stride !== 0) return;
+    this.grid.push(e);
+    while (this.grid.length > this.max) this.thin();
+  }
+  /** Doubles the stride, and keeps one point (the last) per step. */
+  thin() {
+    this.stride *= 2;
+    const byStep = /* @__PURE__ */ new Map();
+    for (const e of this.grid) if (e.point.step % this.stride === 0) byStep.set(e.point.step, e);
+    this.grid = [...byStep.values()].sort((a, b) => a.seq - b.seq);
+  }
+  /** The kept points, in the order they were reported. */
+  get points() {
+    const all = /* @__PURE__ */ new Map();
+    for (const e of [...this.grid, ...this.pinned.values(), this.first, this.last, this.best])
+      if (e) all.set(e.seq, e.point);
+    return [...all.entries()].sort((a, b) => a[0] - b[0]).map(([, p]) => p);
+  }
+};
+function boundCurve(points, keep) {
+  if (points.length <= CURVE_POINTS) return [...points];
+  const sampler = new CurveSampler(keep);
+  for (const p of points) sampler.add(p);
+  return sampler.points;
+}
+
+// src/protocol/trial.ts
+var finiteNumber = external_exports.number().refine(Number.isFinite, "must be a finite number");
+var intermediateSchema = external_exports.object({
+  step: external_exports.int().min(0),
+  values: external_exports.record(external_exports.string(), finiteNumber)
+});
+var outcomeFields = {
+  trialId: external_exports.int().min(0),
+  attempt: external_exports.int().min(1),
+  durationMs: external_exports.number().min(0),
+  exitCode: external_exports.int().nullable(),
+  signal: external_exports.string().nullable().default(null),
+  metrics: external_exports.record(external_exports.string(), finiteNumber).default({}),
+  intermediate: external_exports.array(intermediateSchema).default([]),
+  logTail: external_exports.string().default(""),
+  runner: external_exports.string().optional(),
+  /** Where the attempt's log can be read (the trial job's page on GitHub). */
+  jobUrl: external_exports.string().optional(),
+  /** The workflow run that ran it, where its checkpoint artifact can be found. */
+  runId: external_exports.int().optional(),
+  /** With repeats or folds: which member of the trial (repeat × folds + fold) this is. */
+  member: external_exports.int().min(0).optional(),
+  finishedAt: external_exports.string().optional()
+};
+var attemptSchema = external_exports.discriminatedUnion("status", [
+  external_exports.object({ status: external_exports.literal("succeeded"), value: finiteNumber, ...outcomeFields }),
+  external_exports.object({ status: external_exports.literal("failed"), reason: external_exports.string(), ...outcomeFields }),
+  external_exports.object({ status: external_exports.literal("pruned"), reason: external_exports.string(), value: finiteNumber.optional(), ...outcomeFields })
+]);
+var TRIAL_STATUSES = ["pending", "running", "succeeded", "failed", "pruned"];
+var trialSchema = external_exports.object({
+  id: external_exports.int().min(0),
+  round: external_exports.int().min(1),
+  params: external_exports.record(external_exports.string(), scalar),
+  /** The resource (e.g. epochs) it trains with, when the config has one. */
+  resource: external_exports.number().positive().optional(),
+  /** The trial whose configuration (and checkpoint) this one continues with a larger resource. */
+  parent: external_exports.int().min(0).optional(),
+  /**
+   * What the strategy that placed the trial keeps about it (hyperband: its
+   * bracket and rung), under the strategy's name; only that strategy reads it.
+   */
+  strategyData: external_exports.record(external_exports.string(), external_exports.unknown()).optional(),
+  /**
+   * A commit other than the study's to run on: the base branch's, where the
+   * config's defaults run so that a pull request has something to compare
+   * with. Such a trial is a reference, not part of the search.
+   */
+  ref: external_exports.string().regex(/^[0-9a-f]{40}$/).optional(),
+  /** pending/running: the next attempt has not finished; otherwise the last attempt's status
+   * (with repeats or folds: pruned if any member was, else succeeded if any member did, else failed). */
+  status: external_exports.enum(TRIAL_STATUSES),
+  attempts: external_exports.array(attemptSchema)
+});
+var STOP_CODES = [
+  "max_trials",
+  "max_rounds",
+  "target_reached",
+  "patience",
+  "max_failures",
+  "exhausted",
+  "stopped"
+];
+var stopSchema = external_exports.object({ code: external_exports.enum(STOP_CODES), message: external_exports.string() });
+
+// src/study/schema.ts
+var STATE_VERSION = 2;
+var roundSchema = external_exports.object({
+  index: external_exports.int().min(1),
+  /** The trials run in this round, with the attempt number each ran as. */
+  runs: external_exports.array(external_exports.object({ trialId: external_exports.int().min(0), attempt: external_exports.int().min(1), member: external_exports.int().min(0).optional() }))
+});
+var studySchema = external_exports.object({
+  version: external_exports.literal(STATE_VERSION),
+  name: external_exports.string(),
+  /** Hash of what defines the search (space, objective, strategy): budgets may change on resume, these may not. */
+  configHash: external_exports.string(),
+  /** The config as last run, so that a state file alone can be reported on. */
+  config: configSchema,
+  seed: external_exports.int(),
+  strategy: external_exports.string(),
+  trials: external_exports.array(trialSchema),
+  rounds: external_exports.array(roundSchema),
+  stop: stopSchema.optional()
+});
+
+// src/study/study.ts
+function createStudy(config2) {
+  return {
+    version: STATE_VERSION,
+    name: config2.name,
+    configHash: configHash(config2),
+    config: config2,
+    seed: config2.seed,
+    strategy: config2.strategy,
+    trials: [],
+    rounds: []
+  };
+}
+function configHash(config2) {
+  return createHash("sha256").update(stableJson(definingParts(config2))).digest("hex").slice(0, 16);
+}
+function definingParts(config2) {
+  return {
+    // A description documents a parameter; it does not change the search.
+    parameters: Object.fromEntries(
+      Object.entries(config2.parameters).map(([name, { description: _, ...p }]) => [name, p])
+    ),
+    objective: { metric: config2.objective.metric, goal: config2.objective.goal },
+    strategy: config2.strategy,
+    seed: config2.seed,
+    // Left out when unset, so that studies saved before these existed keep their hash.
+    sampler: strategyFor(config2.strategy).usesSampler ? config2.sampler : void 0,
+    resource: config2.resource,
+    early_stopping: config2.early_stopping,
+    members: membersOf(config2) > 1 ? { repeats: config2.repeats, folds: config2.folds } : void 0
+  };
+}
+function definingDifferences(before, now) {
+  const a = definingParts(before);
+  const b = definingParts(now);
+  const differs = (x, y) => stableJson(x) !== stableJson(y);
+  const names = [.../* @__PURE__ */ new Set([...Object.keys(a.parameters), ...Object.keys(b.parameters)])];
+  const params2 = names.filter((n) => differs(a.parameters[n], b.parameters[n])).map((n) => `parameters.${n}`);
+  const rest = Object.keys(a).filter((k) => k !== "parameters" && differs(a[k], b[k]));
+  return [...params2, ...rest];
+}
+function stableJson(v) {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(",")}]`;
+  if (v && typeof v === "object")
+    return `{${Object.keys(v).sort().filter((k) => v[k] !== void 0).map((k) => `${JSON.stringify(k)}:${stableJson(v[k])}`).join(",")}}`;
+  return JSON.stringify(v);
+}
+function searchTrials(study) {
+  return study.trials.filter((t) => t.ref === void 0);
+}
+function membersOf(config2) {
+  return config2.repeats * config2.folds;
+}
+function memberSeedFold(config2, index) {
+  return { seed: Math.floor(index / config2.folds), fold: index % config2.folds };
+}
+function runsOf(trialId, attempt, members2) {
+  if (members2 === 1) return [{ trialId, attempt }];
+  return Array.from({ length: members2 }, (_, member) => ({ trialId, attempt, member }));
+}
+function openRound(study, fresh, retry) {
+  const index = study.rounds.length + 1;
+  const members2 = membersOf(study.config);
+  const retried = new Set(retry);
+  let nextId = study.trials.length;
+  const trials = study.trials.map((t) => retried.has(t.id) ? { ...t, status: "pending" } : t);
+  const runs = retry.flatMap((id) => runsOf(id, latestAttempt(study.trials[id]) + 1, members2));
+  for (const t of fresh) {
+    trials.push({ ...t, id: nextId, round: index, params: { ...t.params }, status: "pending", attempts: [] });
+    runs.push(...runsOf(nextId++, 1, members2));
+  }
+  return { study: { ...study, trials, rounds: [...study.rounds, { index, runs }] }, runs };
+}
+function markRunning(study, trialIds) {
+  const ids = new Set(trialIds);
+  return {
+    ...study,
+    trials: study.trials.map((t) => ids.has(t.id) && t.status === "pending" ? { ...t, status: "running" } : t)
+  };
+}
+function recordAttempt(study, recorded) {
+  const trial = study.trials[recorded.trialId];
+  if (!trial)
+    throw new Error(`result for trial ${recorded.trialId}, but the study has trials 0..${study.trials.length - 1}`);
+  if (trial.attempts.some((a) => sameRun(a, recorded))) return study;
+  const attempt = { ...recorded, intermediate: boundCurve(recorded.intermediate, curveKeep(study)) };
+  const attempts = [...trial.attempts, attempt].sort(
+    (a, b) => a.attempt - b.attempt || (a.member ?? 0) - (b.member ?? 0)
+  );
+  const members2 = membersOf(study.config);
+  const latest = attempts.filter((a) => a.attempt === attempt.attempt);
+  const status = latest.length < members2 ? trial.status : combinedStatus(latest);
+  const trials = study.trials.slice();
+  trials[trial.id] = { ...trial, attempts, status };
+  return { ...study, trials };
+}
+function sameRun(a, b) {
+  return a.attempt === b.attempt && (a.member ?? 0) === (b.member ?? 0);
+}
+function combinedStatus(members2) {
+  if (members2.some((a) => a.status === "pruned")) return "pruned";
+  return members2.some((a) => a.status === "succeeded") ? "succeeded" : "failed";
+}
+function withStop(study, stop) {
+  const { stop: _, ...rest } = study;
+  return stop ? { ...rest, stop } : rest;
+}
+function bestTrial(study, goal) {
+  let best;
+  let bestValue = 0;
+  for (const t of searchTrials(study)) {
+    const v = trialValue(t);
+    if (v !== void 0 && (best === void 0 || isBetter(goal, v, bestValue))) {
+      best = t;
+      bestValue = v;
+    }
+  }
+  return best;
+}
+function bestSoFar(study, goal) {
+  let best;
+  return searchTrials(study).map((t) => {
+    const v = trialValue(t);
+    if (v !== void 0 && (best === void 0 || isBetter(goal, v, best))) best = v;
+    return best;
+  });
+}
+function unfinishedRuns(study) {
+  const last = study.rounds[study.rounds.length - 1];
+  if (!last) return [];
+  return last.runs.filter((r) => !study.trials[r.trialId].attempts.some((a) => sameRun(a, r)));
+}
+
+// src/engine/jobs.ts
+function jobsFor(config2, study, runs) {
+  const prune = config2.early_stopping ? medianRule(config2, study, config2.early_stopping) : void 0;
+  return runs.map((run) => {
+    const trial = study.trials[run.trialId];
+    const resume = resumeFrom(study, trial, run);
+    return {
+      trialId: run.trialId,
+      attempt: run.attempt,
+      params: runParams(config2, trial),
+      ...run.member !== void 0 ? { member: { index: run.member, ...memberSeedFold(config2, run.member), folds: config2.folds } } : {},
+      ...resume ? { resume } : {},
+      ...prune ? { prune } : {},
+      ...trial.ref ? { ref: trial.ref } : {}
+    };
+  });
+}
+function runParams(config2, trial) {
+  if (!config2.resource || trial.resource === void 0) return trial.params;
+  return { ...trial.params, [config2.resource.name]: trial.resource };
+}
+function runKey(ref) {
+  return `${ref.trial}-${ref.attempt}${ref.member !== void 0 ? `-${ref.member}` : ""}`;
+}
+function resumeFrom(study, trial, run) {
+  const from = run.attempt > 1 ? trial : trial.parent !== void 0 ? study.trials[trial.parent] : void 0;
+  if (!from) return void 0;
+  const attempt = from === trial ? run.attempt - 1 : latestAttempt(from);
+  if (attempt < 1) return void 0;
+  const recorded = from.attempts.find((a) => a.attempt === attempt && (a.member ?? 0) === (run.member ?? 0));
+  return {
+    trial: from.id,
+    attempt,
+    ...run.member !== void 0 ? { member: run.member } : {},
+    ...recorded?.runId !== void 0 ? { runId: recorded.runId } : {}
+  };
 }
 
 // src/study/completion.ts
@@ -34218,7 +34290,12 @@ function planRound(config2, study) {
   const room = Math.max(0, Math.min(parallel - retry.length, max_trials - search.trials.length));
   const space = buildSpace(config2.parameters);
   const baseline = baselineFirst(config2, study, space, room).map((params2) => atFullResource(config2, params2));
-  const chosen = config2.strategy === "hyperband" ? hyperbandTrials(config2, withTrials(search, baseline), room - baseline.length) : proposed(config2, config2.strategy, search, space, baseline, room - baseline.length);
+  const chosen = strategyFor(config2.strategy).plan({
+    config: config2,
+    space,
+    trials: withTrials(search, baseline).trials,
+    room: room - baseline.length
+  });
   const fresh = [...baseline, ...chosen.fresh];
   const note = chosen.note;
   if (fresh.length === 0 && retry.length === 0) {
@@ -34238,19 +34315,6 @@ function planRound(config2, study) {
     ...note ? { note } : {}
   };
 }
-function proposed(config2, name, study, space, baseline, wanted) {
-  if (wanted <= 0) return { fresh: [] };
-  const strategy = strategyFor(name);
-  const input2 = {
-    space,
-    objective: config2.objective,
-    trials: withTrials(study, baseline).trials,
-    count: wanted,
-    seed: config2.seed
-  };
-  const note = strategy.explain?.(input2);
-  return { fresh: strategy.propose(input2).map((params2) => atFullResource(config2, params2)), ...note ? { note } : {} };
-}
 function withTrials(study, extra) {
   const pending = extra.map(
     (t, i) => ({
@@ -34262,9 +34326,6 @@ function withTrials(study, extra) {
     })
   );
   return { ...study, trials: [...study.trials, ...pending] };
-}
-function atFullResource(config2, params2) {
-  return config2.resource ? { params: params2, resource: config2.resource.max } : { params: params2 };
 }
 function baselineFirst(config2, study, space, count) {
   if (!config2.baseline || searchTrials(study).length > 0 || count === 0) return [];
@@ -34590,15 +34651,17 @@ function trialDuration(trial) {
 
 // src/report/rungs.ts
 function rungLabel(trial) {
-  return trial.bracket === void 0 || trial.rung === void 0 ? "" : `b${trial.bracket}\xB7r${trial.rung}`;
+  const place = placementOf(trial);
+  return place ? `b${place.bracket}\xB7r${place.rung}` : "";
 }
 function rungSummaries(config2, study) {
   if (!config2.resource) return [];
   const layout = hyperbandBrackets(config2.resource);
   const groups = /* @__PURE__ */ new Map();
   for (const t of study.trials) {
-    if (t.bracket === void 0 || t.rung === void 0) continue;
-    const key = `${t.bracket}/${t.rung}`;
+    const place = placementOf(t);
+    if (!place) continue;
+    const key = `${place.bracket}/${place.rung}`;
     groups.set(key, [...groups.get(key) ?? [], t]);
   }
   const continued = /* @__PURE__ */ new Map();
@@ -34891,6 +34954,22 @@ function studyJson(study) {
 // src/study/store.ts
 import { copyFileSync, existsSync, mkdirSync, readFileSync as readFileSync2, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname as dirname2 } from "node:path";
+
+// src/study/migrate.ts
+var MIGRATABLE_VERSIONS = [1];
+function migrateStudy(raw) {
+  if (raw.version !== 1) return raw;
+  const trials = Array.isArray(raw.trials) ? raw.trials.map(migrateTrialV1) : raw.trials;
+  return { ...raw, version: 2, trials };
+}
+function migrateTrialV1(trial) {
+  if (!trial || typeof trial !== "object") return trial;
+  const { bracket, rung, ...rest } = trial;
+  if (bracket === void 0 && rung === void 0) return rest;
+  return { ...rest, strategyData: { hyperband: { bracket, rung } } };
+}
+
+// src/study/store.ts
 var StateError = class extends Error {
 };
 function readStudy(path) {
@@ -34904,13 +34983,15 @@ function readStudy(path) {
 }
 function parseStudy(raw, source) {
   const version2 = raw?.version;
-  if (typeof version2 === "number" && version2 !== STATE_VERSION) {
+  const migratable = MIGRATABLE_VERSIONS.includes(version2);
+  if (typeof version2 === "number" && version2 !== STATE_VERSION && !migratable) {
     const hint = version2 > STATE_VERSION ? "it was written by a newer matrix-tune; upgrade matrix-tune to read it" : "it was written by an older matrix-tune that this version cannot migrate";
     throw new StateError(
       `${source}: study state version ${version2}, this matrix-tune reads version ${STATE_VERSION}: ${hint}`
     );
   }
-  const parsed = studySchema.safeParse(raw);
+  const current = migratable ? migrateStudy(raw) : raw;
+  const parsed = studySchema.safeParse(current);
   if (!parsed.success) {
     const first = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`);
     throw new StateError(`${source}: not a valid study state:
@@ -36015,7 +36096,7 @@ function tableColumns(config2, study, opts) {
       (m) => ({ title: m, align: "r", cell: (t) => fmtOptional(memberMetric(t, m)) })
     ),
     !!config2.resource && resources.size > 1 && { title: config2.resource.name, align: "r", cell: (t) => fmtOptional(t.resource) },
-    study.trials.some((t) => t.bracket !== void 0) && { title: "rung", align: "l", cell: rungLabel },
+    study.trials.some((t) => rungLabel(t) !== "") && { title: "rung", align: "l", cell: rungLabel },
     ...paramNames.map((p) => ({ title: p, align: "l", cell: (t) => fmtScalar(t.params[p]) })),
     { title: "time", align: "l", cell: (t) => fmtOptional(trialDuration(t), fmtDuration, "") },
     { title: "note", align: "l", cell: (t) => plainText(truncate(trialNote(config2, t), 80)) }
@@ -36056,7 +36137,10 @@ function trialCurve(study, trial, metric) {
   return [...trialCurve(study, parent, metric).filter((p) => p.step < start), ...own2];
 }
 function stoppedEarly(config2, study) {
-  const rungOf = (t) => `${t.bracket}/${t.rung}`;
+  const rungOf = (t) => {
+    const place = placementOf(t);
+    return `${place?.bracket}/${place?.rung}`;
+  };
   const decided = new Set(
     study.trials.flatMap((t) => t.parent === void 0 ? [] : [rungOf(study.trials[t.parent])])
   );
@@ -36064,7 +36148,7 @@ function stoppedEarly(config2, study) {
   const max = config2.resource?.max;
   return (trial) => {
     if (trial.status === "pruned") return true;
-    if (trial.status !== "succeeded" || trial.rung === void 0 || max === void 0) return false;
+    if (trial.status !== "succeeded" || !placementOf(trial) || max === void 0) return false;
     return (trial.resource ?? max) < max && !parents.has(trial.id) && (!!study.stop || decided.has(rungOf(trial)));
   };
 }
@@ -36427,6 +36511,26 @@ function runLabel(run) {
   return `trial ${run.trialId} (attempt ${run.attempt}${run.member !== void 0 ? `, member ${run.member}` : ""})`;
 }
 
+// src/protocol/payload.ts
+var PAYLOAD_VERSION = 1;
+var runRef = { trial: external_exports.int().min(0), attempt: external_exports.int().min(1), member: external_exports.int().min(0).optional() };
+var trialPayloadSchema = external_exports.object({
+  v: external_exports.literal(PAYLOAD_VERSION),
+  study: external_exports.string(),
+  round: external_exports.int().min(1),
+  trial: external_exports.int().min(0),
+  attempt: external_exports.int().min(1),
+  /** Names this run's artifacts: `trial-attempt`, or `trial-attempt-member`. */
+  id: external_exports.string().regex(/^\d+-\d+(-\d+)?$/).optional(),
+  params: external_exports.record(external_exports.string(), scalar),
+  member: external_exports.object({ index: external_exports.int().min(0), seed: external_exports.int().min(0), fold: external_exports.int().min(0), folds: external_exports.int().min(1) }).optional(),
+  /** The checkpoint to start from, with the workflow run that saved it. */
+  resume: external_exports.object({ ...runRef, id: external_exports.string().regex(/^\d+-\d+(-\d+)?$/), run: external_exports.int().optional() }).optional(),
+  prune: pruneRuleSchema.optional(),
+  /** The commit to check out instead of the study's: the base branch's, for a reference run. */
+  ref: external_exports.string().regex(/^[0-9a-f]{40}$/).optional()
+});
+
 // src/space/check.ts
 function checkParams(space, params2, extra = /* @__PURE__ */ new Set()) {
   const known = new Set(space.dims.map((d) => d.name));
@@ -36472,26 +36576,8 @@ function validValues(p) {
 }
 
 // src/trial/payload.ts
-var PAYLOAD_VERSION = 1;
 var PayloadError = class extends Error {
 };
-var runRef = { trial: external_exports.int().min(0), attempt: external_exports.int().min(1), member: external_exports.int().min(0).optional() };
-var trialPayloadSchema = external_exports.object({
-  v: external_exports.literal(PAYLOAD_VERSION),
-  study: external_exports.string(),
-  round: external_exports.int().min(1),
-  trial: external_exports.int().min(0),
-  attempt: external_exports.int().min(1),
-  /** Names this run's artifacts: `trial-attempt`, or `trial-attempt-member`. */
-  id: external_exports.string().regex(/^\d+-\d+(-\d+)?$/).optional(),
-  params: external_exports.record(external_exports.string(), external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()])),
-  member: external_exports.object({ index: external_exports.int().min(0), seed: external_exports.int().min(0), fold: external_exports.int().min(0), folds: external_exports.int().min(1) }).optional(),
-  /** The checkpoint to start from, with the workflow run that saved it. */
-  resume: external_exports.object({ ...runRef, id: external_exports.string().regex(/^\d+-\d+(-\d+)?$/), run: external_exports.int().optional() }).optional(),
-  prune: pruneRuleSchema.optional(),
-  /** The commit to check out instead of the study's: the base branch's, for a reference run. */
-  ref: external_exports.string().regex(/^[0-9a-f]{40}$/).optional()
-});
 function payloadOf(study, round, job) {
   return {
     v: PAYLOAD_VERSION,
@@ -36546,6 +36632,15 @@ function checkResource(r, v) {
 // src/trial/result-file.ts
 import { lstatSync, mkdirSync as mkdirSync6, readdirSync as readdirSync3, readFileSync as readFileSync6, statSync, writeFileSync as writeFileSync4 } from "node:fs";
 import { basename, dirname as dirname4, join as join6 } from "node:path";
+
+// src/protocol/result.ts
+var RESULT_VERSION = 1;
+var trialResultSchema = external_exports.intersection(
+  external_exports.object({ version: external_exports.literal(RESULT_VERSION), study: external_exports.string() }),
+  attemptSchema
+);
+
+// src/trial/result-file.ts
 function resultFileName(ref) {
   return `result-${runKey(ref)}.json`;
 }
@@ -36884,7 +36979,7 @@ state:  ${paths.state}`);
   program2.addHelpText(
     "after",
     `
-Strategies available: ${STRATEGIES.join(", ")}.
+Strategies available: ${STRATEGY_NAMES.join(", ")}.
 Exit codes: 0 ok, 1 unexpected error, 2 invalid config or arguments, 3 no trial succeeded (for trial: it failed), 4 study state problem (or the study is being run elsewhere), 130 interrupted.`
   );
   return program2;

@@ -16,7 +16,7 @@ import { existsSync, lstatSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from "node:path";
 import * as core from "@actions/core";
 import { runLabel } from "../github/job-names.ts";
-import type { TrialResult } from "../study/schema.ts";
+import type { TrialResult } from "../protocol/result.ts";
 import { outcomeLine, payloadRef } from "../trial/job.ts";
 import { parsePayload } from "../trial/payload.ts";
 import { attemptOf, MAX_RESULT_BYTES, parseResult, resultFileName } from "../trial/result-file.ts";

@@ -11,10 +11,12 @@ import type { Log } from "../driver/log.ts";
 import type { LostRun, Outcomes } from "../driver/round.ts";
 import { runLabel } from "../github/job-names.ts";
 import type { TrialJob } from "../github/jobs.ts";
+import type { TrialPayload } from "../protocol/payload.ts";
+import type { Attempt } from "../protocol/trial.ts";
 import { screenResults } from "../study/planned.ts";
-import type { Attempt, Study } from "../study/schema.ts";
+import type { Study } from "../study/schema.ts";
 import { type Run, recordAttempt, unfinishedRuns } from "../study/study.ts";
-import { payloadOf, type TrialPayload } from "../trial/payload.ts";
+import { payloadOf } from "../trial/payload.ts";
 import { attemptOf, readResultFiles } from "../trial/result-file.ts";
 
 /** The study as planned, which the report job reads back from the state artifact. */

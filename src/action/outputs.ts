@@ -1,7 +1,8 @@
 import * as core from "@actions/core";
 import type { Config } from "../config/schema.ts";
+import { trialValue } from "../protocol/trial-value.ts";
 import type { Study } from "../study/schema.ts";
-import { bestTrial, trialValue } from "../study/study.ts";
+import { bestTrial } from "../study/study.ts";
 
 /** The winner, for the steps after a finished study. */
 export function setDoneOutputs(config: Config, study: Study): void {

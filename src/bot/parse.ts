@@ -8,7 +8,7 @@
 import type { z } from "zod";
 import { didYouMean } from "../config/errors.ts";
 import { type Overrides, overridesSchema } from "../config/overrides.ts";
-import { STRATEGIES } from "../config/schema.ts";
+import { STRATEGY_NAMES } from "../strategy/registry.ts";
 
 export const COMMAND = "/tune";
 
@@ -126,5 +126,5 @@ export const HELP = `**matrix-tune** commands (the first line of a comment):
 | \`/tune restart [key=value …]\` | cancel the running study and start a new one |
 | \`/tune help\` | this list |
 
-Settings: \`strategy\` (${STRATEGIES.join(", ")}), \`max-trials\` (1–10000), \`parallel\` (trials per round, 1–256), \`rounds\` (most rounds), \`seed\`, \`config\` (path of a tuning config), \`compare\` (\`base\`: against the base branch's latest study, \`off\`), \`repeats\` (runs per configuration with different seeds, 1–20, so the comparison can tell a gain from noise), \`sha\` (the head commit you reviewed, at least 7 hex digits: required for a pull request from a fork, refused if the head has moved).
+Settings: \`strategy\` (${STRATEGY_NAMES.join(", ")}), \`max-trials\` (1–10000), \`parallel\` (trials per round, 1–256), \`rounds\` (most rounds), \`seed\`, \`config\` (path of a tuning config), \`compare\` (\`base\`: against the base branch's latest study, \`off\`), \`repeats\` (runs per configuration with different seeds, 1–20, so the comparison can tell a gain from noise), \`sha\` (the head commit you reviewed, at least 7 hex digits: required for a pull request from a fork, refused if the head has moved).
 Only collaborators with the configured permission can start a study; one study runs per pull request at a time.`;

@@ -1,11 +1,12 @@
 /** Human-readable descriptions of a config for `validate`. */
 
 import { splitCommand } from "../config/command.ts";
-import type { Config, Parameter } from "../config/schema.ts";
+import type { Config } from "../config/schema.ts";
 import { concurrencyText } from "../local/slots.ts";
 import { fmtScalar } from "../report/format.ts";
 import { mdTable } from "../report/md-table.ts";
 import { gridSize } from "../space/grid.ts";
+import type { Parameter } from "../space/parameter-schema.ts";
 import { buildSpace } from "../space/space.ts";
 import { hyperbandBrackets, iterationCost } from "../strategy/hyperband/brackets.ts";
 import { membersOf } from "../study/study.ts";

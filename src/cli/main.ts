@@ -8,7 +8,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { ConfigError } from "../config/errors.ts";
 import { type LoadedConfig, loadConfig } from "../config/load.ts";
 import { applyOverrides, OverrideError } from "../config/overrides.ts";
-import { type Config, devicesSchema, STRATEGIES } from "../config/schema.ts";
+import { type Config, devicesSchema } from "../config/schema.ts";
 import { startRound } from "../driver/round.ts";
 import { studyPaths } from "../local/paths.ts";
 import { createProgress } from "../local/progress.ts";
@@ -20,6 +20,7 @@ import { markdownReport } from "../report/markdown.ts";
 import { rungsSection } from "../report/rungs.ts";
 import { baselineLine, bestSnippet, countsLine, stopLine } from "../report/summary.ts";
 import { resultsTable } from "../report/table.ts";
+import { STRATEGY_NAMES } from "../strategy/registry.ts";
 import type { Study } from "../study/schema.ts";
 import { readStudy, StateError } from "../study/store.ts";
 import { readTrialSpec, runTrialJob } from "../trial/job.ts";
@@ -267,7 +268,7 @@ export function buildProgram(): Command {
 
   program.addHelpText(
     "after",
-    `\nStrategies available: ${STRATEGIES.join(", ")}.\nExit codes: 0 ok, 1 unexpected error, 2 invalid config or arguments, 3 no trial succeeded (for trial: it failed), 4 study state problem (or the study is being run elsewhere), 130 interrupted.`,
+    `\nStrategies available: ${STRATEGY_NAMES.join(", ")}.\nExit codes: 0 ok, 1 unexpected error, 2 invalid config or arguments, 3 no trial succeeded (for trial: it failed), 4 study state problem (or the study is being run elsewhere), 130 interrupted.`,
   );
   return program;
 }

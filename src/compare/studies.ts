@@ -5,8 +5,10 @@
  * unverified rather than calling a winner.
  */
 import type { Config } from "../config/schema.ts";
-import type { Study, Trial } from "../study/schema.ts";
-import { bestTrial, referenceTrial, trialSamples } from "../study/study.ts";
+import type { Trial } from "../protocol/trial.ts";
+import { trialSamples } from "../protocol/trial-value.ts";
+import type { Study } from "../study/schema.ts";
+import { bestTrial, referenceTrial } from "../study/study.ts";
 import { type Comparison, compareSamples } from "./compare.ts";
 
 export interface Side {

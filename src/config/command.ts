@@ -5,8 +5,8 @@
  * parameter value lands in exactly one argv element whatever characters it holds.
  */
 import { parse } from "shell-quote";
-import type { Params } from "./parameters.ts";
-import type { Scalar } from "./schema.ts";
+import type { Scalar } from "../space/parameter-schema.ts";
+import type { Params } from "../space/parameters.ts";
 
 /** Names a template may use besides parameters. */
 export const BUILTIN_NAMES = ["trial_id", "output_dir", "seed", "fold", "folds"] as const;

@@ -4,11 +4,12 @@
  * (which reaches the Action only as this JSON, validated on both ends).
  */
 import { z } from "zod";
-import { type Config, configSchema, STRATEGIES } from "./schema.ts";
+import { STRATEGY_NAMES } from "../strategy/registry.ts";
+import { type Config, configSchema } from "./schema.ts";
 
 /** What a `/tune key=value` may change, with the config field each one sets. */
 export const overridesSchema = z.strictObject({
-  strategy: z.enum(STRATEGIES).optional(),
+  strategy: z.enum(STRATEGY_NAMES).optional(),
   max_trials: z.int().min(1).max(10_000).optional(),
   parallel: z.int().min(1).max(256).optional(),
   max_rounds: z.int().min(1).max(1000).optional(),

@@ -6,78 +6,16 @@
  * file:line:column.
  */
 import { z } from "zod";
+import { metricName, objectiveSchema } from "../protocol/objective.ts";
+import { parameterSchema, paramName, scalar } from "../space/parameter-schema.ts";
+import { defaultsOf, parametersInOrder } from "../space/parameters.ts";
+import { resourceSchema } from "../space/resource.ts";
+import { SAMPLER_NAMES } from "../strategy/hyperband/samplers.ts";
+import { earlyStoppingSchema } from "../strategy/prune.ts";
+import { STRATEGY_NAMES, strategyFor } from "../strategy/registry.ts";
 import { BUILTIN_NAMES, hasUnclosedTemplate, splitCommand, templateNames } from "./command.ts";
 import { forbiddenEnvReason } from "./env.ts";
 import { didYouMean } from "./errors.ts";
-import { defaultsOf, parametersInOrder } from "./parameters.ts";
-
-export const STRATEGIES = ["grid", "random", "sobol", "bayes", "tpe", "hyperband"] as const;
-export type StrategyName = (typeof STRATEGIES)[number];
-
-/** Where hyperband's new configurations come from: uniform, or a model of the results so far (BOHB). */
-export const SAMPLERS = ["random", "bayes", "tpe"] as const;
-export type SamplerName = (typeof SAMPLERS)[number];
-
-const scalar = z.union([z.string(), z.number(), z.boolean()]);
-export type Scalar = z.infer<typeof scalar>;
-
-const paramName = z
-  .string()
-  .regex(
-    /^[A-Za-z_][A-Za-z0-9_]*$/,
-    "parameter names are letters, digits and underscores, starting with a letter or underscore",
-  );
-
-/** `when: {optimizer: sgd}` or `when: {optimizer: [sgd, rmsprop]}`: every entry must hold. */
-const condition = z
-  .record(z.string(), z.union([scalar, z.array(scalar).min(1)]))
-  .describe("the parameter exists only when each named parameter has the given value (or one of the listed values)");
-
-const common = {
-  when: condition.optional(),
-  description: z.string().optional(),
-};
-
-const numericFields = {
-  min: z.number().describe("lower bound, inclusive"),
-  max: z.number().describe("upper bound, inclusive"),
-  scale: z.enum(["linear", "log"]).default("linear").describe("log samples evenly in log space (min must be > 0)"),
-  step: z.number().positive().optional().describe("values are min + k*step"),
-  points: z.int().min(2).optional().describe("grid: this many points spread over [min, max] on the scale"),
-  ...common,
-};
-
-const floatParam = z.strictObject({
-  type: z.literal("float"),
-  ...numericFields,
-  values: z.array(z.number()).min(1).optional().describe("grid: these exact points"),
-  default: z.number().optional(),
-});
-
-const intParam = z.strictObject({
-  type: z.literal("int"),
-  ...numericFields,
-  min: z.int().describe("lower bound, inclusive"),
-  max: z.int().describe("upper bound, inclusive"),
-  step: z.int().positive().optional().describe("values are min + k*step"),
-  values: z.array(z.int()).min(1).optional().describe("grid: these exact points"),
-  default: z.int().optional(),
-});
-
-const categoricalParam = z.strictObject({
-  type: z.literal("categorical"),
-  values: z.array(scalar).min(1, "a categorical parameter needs at least one value"),
-  default: scalar.optional(),
-  ...common,
-});
-
-const constantParam = z.strictObject({
-  type: z.literal("constant"),
-  value: scalar,
-  ...common,
-});
-
-export const parameterSchema = z.discriminatedUnion("type", [floatParam, intParam, categoricalParam, constantParam]);
 
 /** The longest timeout, in seconds: Node's timers hold at most 2^31-1 ms (about 24.8 days). */
 export const MAX_TIMEOUT_S = Math.floor((2 ** 31 - 1) / 1000);
@@ -103,8 +41,6 @@ const duration = z
   })
   .pipe(seconds);
 
-const metricName = z.string().min(1);
-
 /** `{from: NAME}`: pass one of our variables on by name; credentials and GitHub's file commands never. */
 const envFrom = z.strictObject({
   from: z
@@ -116,45 +52,6 @@ const envFrom = z.strictObject({
     })
     .describe("the variable of matrix-tune's environment whose value the trial gets under this name"),
 });
-
-/**
- * The training budget of one trial (epochs, iterations, a data fraction), passed
- * to the trial like a parameter. hyperband spends it in rungs from min to max;
- * every other strategy trains each trial at max.
- */
-const resourceSchema = z
-  .strictObject({
-    name: paramName.describe("how the trial receives it: ${name}, TUNE_PARAM_<NAME> and params.json"),
-    min: z.number().positive().describe("the resource of hyperband's shortest trials"),
-    max: z.number().positive().describe("the full resource: the longest trials, and every trial of other strategies"),
-    eta: z
-      .int()
-      .min(2)
-      .default(3)
-      .describe("reduction factor: each rung keeps the best 1/eta of its trials and gives them eta times the resource"),
-    type: z.enum(["int", "float"]).default("int").describe("int rounds every rung's resource to a whole number"),
-  })
-  .describe("a resource parameter such as epochs, for hyperband");
-export type Resource = z.output<typeof resourceSchema>;
-
-const earlyStoppingRule = z.strictObject({
-  rule: z.literal("median"),
-  min_steps: z.int().min(0).default(1).describe("never stop a trial before it has reported this many steps"),
-  min_trials: z
-    .int()
-    .min(1)
-    .default(5)
-    .describe("compare with the median only once this many trials have reported the step"),
-});
-
-/** `early_stopping: median` or `{rule: median, min_steps: 5}`. */
-const earlyStopping = z
-  .union([
-    z.literal("median").transform(() => ({ rule: "median" as const, min_steps: 1, min_trials: 5 })),
-    earlyStoppingRule,
-  ])
-  .describe("median: stop a trial whose best value so far is worse than the median of earlier trials at the same step");
-export type EarlyStopping = z.output<typeof earlyStoppingRule>;
 
 const metricDefinition = z.strictObject({
   name: metricName,
@@ -217,11 +114,7 @@ export const configSchema = z
         "variables added to each trial's environment: a value, or {from: NAME} to pass on one of matrix-tune's own (trials otherwise get only ordinary runtime variables)",
       ),
     timeout: duration.optional().describe("per-trial limit; the whole process group is killed"),
-    objective: z.strictObject({
-      metric: metricName,
-      goal: z.enum(["minimize", "maximize"]),
-      target: z.number().optional().describe("stop the study once a trial reaches this value"),
-    }),
+    objective: objectiveSchema,
     metrics: z
       .strictObject({
         record: z.array(metricName).default([]).describe("other metrics to keep besides the objective"),
@@ -248,13 +141,13 @@ export const configSchema = z
     parameters: z
       .record(paramName, parameterSchema)
       .refine((p) => Object.keys(p).length > 0, "at least one parameter is needed"),
-    strategy: z.enum(STRATEGIES).default("random"),
+    strategy: z.enum(STRATEGY_NAMES).default("random").describe(strategiesDescribed()),
     sampler: z
-      .enum(SAMPLERS)
+      .enum(SAMPLER_NAMES)
       .default("random")
       .describe("hyperband: how new configurations are chosen (bayes or tpe model the results so far, as BOHB does)"),
     resource: resourceSchema.optional(),
-    early_stopping: earlyStopping.optional(),
+    early_stopping: earlyStoppingSchema.optional(),
     repeats: z
       .int()
       .min(1)
@@ -322,8 +215,6 @@ export const configSchema = z
 
 export type Config = z.output<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
-export type Parameter = z.output<typeof parameterSchema>;
-export type Objective = Config["objective"];
 
 function checkCrossFields(cfg: z.output<typeof configSchema>, ctx: z.RefinementCtx): void {
   // onKey: the problem is the name itself (such as `when: {opt: ...}` naming no parameter), so point at the key.
@@ -432,6 +323,11 @@ function checkCrossFields(cfg: z.output<typeof configSchema>, ctx: z.RefinementC
     issue(["metrics", "record"], `"${cfg.objective.metric}" is the objective; it is always recorded`);
 }
 
+/** `grid: every point of the grid, in order; random: …`, for editors. */
+function strategiesDescribed(): string {
+  return STRATEGY_NAMES.map((n) => `${n}: ${strategyFor(n).summary}`).join("; ");
+}
+
 function checkMultiFidelity(
   cfg: z.output<typeof configSchema>,
   issue: (path: (string | number)[], message: string, onKey?: boolean) => void,
@@ -447,17 +343,20 @@ function checkMultiFidelity(
     if (r.type === "int" && (!Number.isInteger(r.min) || !Number.isInteger(r.max)))
       issue(["resource", "type"], "an int resource needs whole-number min and max (or type: float)");
   }
-  if (cfg.strategy === "hyperband" && !r)
+  const strategy = strategyFor(cfg.strategy);
+  if (strategy.needsResource && !r)
     issue(
       ["strategy"],
-      "hyperband needs a resource to spend in rungs: add `resource: {name: epochs, min: 1, max: 27, eta: 3}` and pass ${epochs} to the command",
+      `${cfg.strategy} needs a resource ${strategy.needsResource}: add \`resource: {name: epochs, min: 1, max: 27, eta: 3}\` and pass \${epochs} to the command`,
     );
-  if (cfg.sampler !== "random" && cfg.strategy !== "hyperband")
-    issue(["sampler"], `sampler chooses hyperband's configurations; with strategy ${cfg.strategy} leave it out`);
-  if (cfg.early_stopping && cfg.strategy === "hyperband")
+  if (cfg.sampler !== "random" && !strategy.usesSampler) {
+    const users = STRATEGY_NAMES.filter((n) => strategyFor(n).usesSampler).join(" or ");
+    issue(["sampler"], `sampler chooses ${users}'s configurations; with strategy ${cfg.strategy} leave it out`);
+  }
+  if (cfg.early_stopping && strategy.stopsTrials)
     issue(
       ["early_stopping"],
-      "hyperband already stops poor configurations at the end of each rung; use early_stopping with another strategy",
+      `${cfg.strategy} already stops poor configurations ${strategy.stopsTrials}; use early_stopping with another strategy`,
     );
   if (cfg.early_stopping && !cfg.metrics.lines)
     issue(["early_stopping"], "early stopping reads intermediate values from output lines: set metrics.lines to true");

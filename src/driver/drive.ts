@@ -7,7 +7,8 @@
  * matrix runs the same two halves in different jobs (see action/matrix.ts).
  */
 import type { Config } from "../config/schema.ts";
-import type { Attempt, Study } from "../study/schema.ts";
+import type { Attempt } from "../protocol/trial.ts";
+import type { Study } from "../study/schema.ts";
 import { markRunning, recordAttempt } from "../study/study.ts";
 import { finishRound, type OpenRound, type Outcomes, startRound } from "./round.ts";
 

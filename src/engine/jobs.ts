@@ -5,10 +5,13 @@
  * from this, so a study behaves the same on a laptop and in a matrix.
  */
 import type { Config } from "../config/schema.ts";
+import type { PruneRule } from "../protocol/prune-rule.ts";
+import type { Trial } from "../protocol/trial.ts";
+import { latestAttempt } from "../protocol/trial-value.ts";
 import type { Params } from "../space/space.ts";
-import { medianRule, type PruneRule } from "../strategy/prune.ts";
-import type { Study, Trial } from "../study/schema.ts";
-import { latestAttempt, memberSeedFold, type Run } from "../study/study.ts";
+import { medianRule } from "../strategy/prune.ts";
+import type { Study } from "../study/schema.ts";
+import { memberSeedFold, type Run } from "../study/study.ts";
 
 export interface Member {
   index: number;

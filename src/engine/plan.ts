@@ -4,21 +4,14 @@
  * it the same question and gets the same answer.
  */
 import type { Config } from "../config/schema.ts";
+import type { NewTrial, Stop, Trial } from "../protocol/trial.ts";
+import { willRetry } from "../protocol/trial-value.ts";
 import { buildSpace, defaultParams, type Params, type Space } from "../space/space.ts";
-import { hyperbandTrials } from "../strategy/hyperband/index.ts";
-import { type ProposingStrategy, strategyFor } from "../strategy/registry.ts";
-import type { ProposeInput } from "../strategy/strategy.ts";
+import { strategyFor } from "../strategy/registry.ts";
+import { atFullResource } from "../strategy/strategy.ts";
 import { completion } from "../study/completion.ts";
-import type { Stop, Study, Trial } from "../study/schema.ts";
-import {
-  type NewTrial,
-  openRound,
-  type Run,
-  searchTrials,
-  unfinishedRuns,
-  willRetry,
-  withStop,
-} from "../study/study.ts";
+import type { Study } from "../study/schema.ts";
+import { openRound, type Run, searchTrials, unfinishedRuns, withStop } from "../study/study.ts";
 
 export type Plan =
   /** `resumed`: the runs of the last round that never finished (interrupted or cancelled). */
@@ -50,10 +43,12 @@ export function planRound(config: Config, study: Study): Plan {
   const room = Math.max(0, Math.min(parallel - retry.length, max_trials - search.trials.length));
   const space = buildSpace(config.parameters);
   const baseline = baselineFirst(config, study, space, room).map((params) => atFullResource(config, params));
-  const chosen: { fresh: NewTrial[]; note?: string; stop?: Stop } =
-    config.strategy === "hyperband"
-      ? hyperbandTrials(config, withTrials(search, baseline), room - baseline.length)
-      : proposed(config, config.strategy, search, space, baseline, room - baseline.length);
+  const chosen = strategyFor(config.strategy).plan({
+    config,
+    space,
+    trials: withTrials(search, baseline).trials,
+    room: room - baseline.length,
+  });
   const fresh = [...baseline, ...chosen.fresh];
   const note = chosen.note;
   if (fresh.length === 0 && retry.length === 0) {
@@ -74,28 +69,6 @@ export function planRound(config: Config, study: Study): Plan {
   };
 }
 
-/** The strategy's configurations, each trained with the full resource when there is one. */
-function proposed(
-  config: Config,
-  name: ProposingStrategy,
-  study: Study,
-  space: Space,
-  baseline: readonly NewTrial[],
-  wanted: number,
-): { fresh: NewTrial[]; note?: string } {
-  if (wanted <= 0) return { fresh: [] };
-  const strategy = strategyFor(name);
-  const input: ProposeInput = {
-    space,
-    objective: config.objective,
-    trials: withTrials(study, baseline).trials,
-    count: wanted,
-    seed: config.seed,
-  };
-  const note = strategy.explain?.(input);
-  return { fresh: strategy.propose(input).map((params) => atFullResource(config, params)), ...(note ? { note } : {}) };
-}
-
 /** The study as if `extra` were already pending, so that no strategy proposes them again. */
 function withTrials(study: Study, extra: readonly NewTrial[]): Study {
   const pending = extra.map(
@@ -108,10 +81,6 @@ function withTrials(study: Study, extra: readonly NewTrial[]): Study {
     }),
   );
   return { ...study, trials: [...study.trials, ...pending] };
-}
-
-function atFullResource(config: Config, params: Params): NewTrial {
-  return config.resource ? { params, resource: config.resource.max } : { params };
 }
 
 /** With `baseline: true`, the first trial of a study is the configuration of defaults. */

@@ -3,11 +3,13 @@
  * elsewhere (pipes, CI logs), where redrawing would only make noise.
  */
 import type { Config } from "../config/schema.ts";
+import type { Attempt, Intermediate, Trial } from "../protocol/trial.ts";
+import { trialValue } from "../protocol/trial-value.ts";
 import { fmtDuration, fmtNumber } from "../report/format.ts";
 import { fmtTrialValue, memberLabel, shortReason } from "../report/members.ts";
 import { rungLabel } from "../report/rungs.ts";
-import type { Attempt, Intermediate, Study, Trial } from "../study/schema.ts";
-import { bestTrial, membersOf, trialValue } from "../study/study.ts";
+import type { Study } from "../study/schema.ts";
+import { bestTrial, membersOf } from "../study/study.ts";
 
 export interface Progress {
   roundStarted(study: Study, round: number, trialIds: readonly number[], resumed: boolean): void;

@@ -6,7 +6,9 @@
  */
 
 import type { Config } from "../config/schema.ts";
-import type { Study, Trial } from "../study/schema.ts";
+import type { Trial } from "../protocol/trial.ts";
+import { placementOf } from "../strategy/hyperband/placement.ts";
+import type { Study } from "../study/schema.ts";
 import { mean } from "../util/mean.ts";
 import { mermaidNumber, yAxis } from "./chart.ts";
 import { fmtNumber } from "./format.ts";
@@ -59,7 +61,10 @@ export interface ShownCurve {
  * (or the study is over): until then they may still go on.
  */
 function stoppedEarly(config: Config, study: Study): (trial: Trial) => boolean {
-  const rungOf = (t: Trial) => `${t.bracket}/${t.rung}`;
+  const rungOf = (t: Trial) => {
+    const place = placementOf(t);
+    return `${place?.bracket}/${place?.rung}`;
+  };
   const decided = new Set(
     study.trials.flatMap((t) => (t.parent === undefined ? [] : [rungOf(study.trials[t.parent]!)])),
   );
@@ -67,7 +72,7 @@ function stoppedEarly(config: Config, study: Study): (trial: Trial) => boolean {
   const max = config.resource?.max;
   return (trial) => {
     if (trial.status === "pruned") return true;
-    if (trial.status !== "succeeded" || trial.rung === undefined || max === undefined) return false;
+    if (trial.status !== "succeeded" || !placementOf(trial) || max === undefined) return false;
     return (trial.resource ?? max) < max && !parents.has(trial.id) && (!!study.stop || decided.has(rungOf(trial)));
   };
 }

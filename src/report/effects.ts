@@ -5,8 +5,10 @@
  * Shown only with enough trials to say anything.
  */
 import type { Config } from "../config/schema.ts";
-import type { Study, Trial } from "../study/schema.ts";
-import { searchTrials, trialValue } from "../study/study.ts";
+import type { Trial } from "../protocol/trial.ts";
+import { trialValue } from "../protocol/trial-value.ts";
+import type { Study } from "../study/schema.ts";
+import { searchTrials } from "../study/study.ts";
 import { mean } from "../util/mean.ts";
 import { fmtNumber, fmtScalar } from "./format.ts";
 

@@ -1,5 +1,5 @@
+import type { Scalar } from "../space/parameter-schema.ts";
 /** Number and duration formatting shared by every report. */
-import type { Scalar } from "../config/schema.ts";
 
 export function fmtNumber(x: number, digits = 4): string {
   if (!Number.isFinite(x)) return String(x);

@@ -5,8 +5,10 @@
  * state.json is matrix-tune's own record and may change shape, these may not.
  */
 import { z } from "zod";
-import type { Study, Trial } from "../study/schema.ts";
-import { bestTrial, latestAttempt, trialValue } from "../study/study.ts";
+import type { Trial } from "../protocol/trial.ts";
+import { latestAttempt, trialValue } from "../protocol/trial-value.ts";
+import type { Study } from "../study/schema.ts";
+import { bestTrial } from "../study/study.ts";
 import { latestRecords } from "./members.ts";
 
 export const JSON_REPORT_VERSION = 1;

@@ -4,7 +4,8 @@
  */
 
 import type { Config } from "../config/schema.ts";
-import type { Study, Trial } from "../study/schema.ts";
+import type { Trial } from "../protocol/trial.ts";
+import type { Study } from "../study/schema.ts";
 import { bestSoFar } from "../study/study.ts";
 import { mermaidConvergence } from "./chart.ts";
 import { learningCurvesSection } from "./curves.ts";

@@ -7,8 +7,9 @@
 
 import { sampleStd } from "../compare/stats.ts";
 import type { Config } from "../config/schema.ts";
-import type { Attempt, Trial } from "../study/schema.ts";
-import { latestAttempt, memberSeedFold, membersOf, trialSamples, trialValue } from "../study/study.ts";
+import type { Attempt, Trial } from "../protocol/trial.ts";
+import { latestAttempt, trialSamples, trialValue } from "../protocol/trial-value.ts";
+import { memberSeedFold, membersOf } from "../study/study.ts";
 import { mean } from "../util/mean.ts";
 import { fmtScaled } from "./comparison.ts";
 import { fmtNumber } from "./format.ts";

@@ -1,20 +1,24 @@
 /**
  * hyperband as it ran: per bracket and rung, the resource, how many trials ran
  * of those the schedule plans, which of them went on to the next rung, and the
- * best value there. Read from the trials alone (each records its bracket, rung
- * and parent), like the schedule itself.
+ * best value there. Read from the trials alone (each records its parent, and
+ * hyperband's placement its bracket and rung), like the schedule itself.
  */
 
 import type { Config } from "../config/schema.ts";
+import type { Trial } from "../protocol/trial.ts";
+import { trialValue } from "../protocol/trial-value.ts";
 import { bracketAt, hyperbandBrackets } from "../strategy/hyperband/brackets.ts";
-import type { Study, Trial } from "../study/schema.ts";
-import { bestTrial, trialValue } from "../study/study.ts";
+import { placementOf } from "../strategy/hyperband/placement.ts";
+import type { Study } from "../study/schema.ts";
+import { bestTrial } from "../study/study.ts";
 import { fmtNumber } from "./format.ts";
 import { mdTable } from "./md-table.ts";
 
 /** "b0·r1": short enough for a table column on every row. */
 export function rungLabel(trial: Trial): string {
-  return trial.bracket === undefined || trial.rung === undefined ? "" : `b${trial.bracket}·r${trial.rung}`;
+  const place = placementOf(trial);
+  return place ? `b${place.bracket}·r${place.rung}` : "";
 }
 
 export interface RungSummary {
@@ -37,8 +41,9 @@ export function rungSummaries(config: Config, study: Study): RungSummary[] {
   const layout = hyperbandBrackets(config.resource);
   const groups = new Map<string, Trial[]>();
   for (const t of study.trials) {
-    if (t.bracket === undefined || t.rung === undefined) continue;
-    const key = `${t.bracket}/${t.rung}`;
+    const place = placementOf(t);
+    if (!place) continue;
+    const key = `${place.bracket}/${place.rung}`;
     groups.set(key, [...(groups.get(key) ?? []), t]);
   }
   const continued = new Map<number, number[]>();

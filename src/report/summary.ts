@@ -4,8 +4,9 @@
  */
 import { stringify } from "yaml";
 import type { Config } from "../config/schema.ts";
+import { trialSamples, trialValue } from "../protocol/trial-value.ts";
 import type { Study } from "../study/schema.ts";
-import { bestTrial, membersOf, trialSamples, trialValue } from "../study/study.ts";
+import { bestTrial, membersOf } from "../study/study.ts";
 import { fmtNumber } from "./format.ts";
 
 export interface Counts {

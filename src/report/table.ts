@@ -4,8 +4,11 @@
  */
 
 import type { Config } from "../config/schema.ts";
-import type { Study, Trial } from "../study/schema.ts";
-import { bestTrial, isBetter, latestAttempt, trialValue } from "../study/study.ts";
+import { isBetter } from "../protocol/objective.ts";
+import type { Trial } from "../protocol/trial.ts";
+import { latestAttempt, trialValue } from "../protocol/trial-value.ts";
+import type { Study } from "../study/schema.ts";
+import { bestTrial } from "../study/study.ts";
 import { fmtDuration, fmtNumber, fmtScalar } from "./format.ts";
 import { mdTable, plainText } from "./md-table.ts";
 import { fmtTrialValue, memberMetric, membersNote, trialDuration } from "./members.ts";
@@ -82,7 +85,7 @@ function tableColumns(config: Config, study: Study, opts: TableOptions): Column[
     ),
     !!config.resource &&
       resources.size > 1 && { title: config.resource.name, align: "r", cell: (t) => fmtOptional(t.resource) },
-    study.trials.some((t) => t.bracket !== undefined) && { title: "rung", align: "l", cell: rungLabel },
+    study.trials.some((t) => rungLabel(t) !== "") && { title: "rung", align: "l", cell: rungLabel },
     ...paramNames.map((p): Column => ({ title: p, align: "l", cell: (t) => fmtScalar(t.params[p]) })),
     { title: "time", align: "l", cell: (t) => fmtOptional(trialDuration(t), fmtDuration, "") },
     { title: "note", align: "l", cell: (t) => plainText(truncate(trialNote(config, t), 80)) },

@@ -3,7 +3,8 @@
  * by a plan in another job) is one this space could have produced: every
  * active parameter present, nothing unknown, each value of its kind and range.
  */
-import type { Parameter, Scalar } from "../config/schema.ts";
+
+import type { Parameter, Scalar } from "./parameter-schema.ts";
 import { isActive, type Params, type Space } from "./space.ts";
 
 /** One line naming the first parameter that is wrong and what would be valid, or undefined when all are. */

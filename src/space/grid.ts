@@ -3,7 +3,8 @@
  * a fixed order (the first parameter varies slowest, as in itertools.product),
  * with conditional parameters only varied where their condition holds.
  */
-import type { Parameter, Scalar } from "../config/schema.ts";
+
+import type { Parameter, Scalar } from "./parameter-schema.ts";
 import { isActive, type Params, type Space, snapToStep } from "./space.ts";
 
 /**

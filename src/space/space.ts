@@ -5,8 +5,8 @@
  * rounding, steps, categories, and conditional parameters dropped when their
  * condition does not hold).
  */
-import { defaultsOf, isActive, type NamedParameter, type Params, parametersInOrder } from "../config/parameters.ts";
-import type { Config, Parameter, Scalar } from "../config/schema.ts";
+import type { Parameter, Scalar } from "./parameter-schema.ts";
+import { defaultsOf, isActive, type NamedParameter, type Params, parametersInOrder } from "./parameters.ts";
 
 export { isActive, type Params };
 
@@ -17,7 +17,7 @@ export interface Space {
   readonly dims: readonly Dimension[];
 }
 
-export function buildSpace(parameters: Config["parameters"]): Space {
+export function buildSpace(parameters: Readonly<Record<string, Parameter>>): Space {
   return { dims: parametersInOrder(parameters) };
 }
 

@@ -1,9 +1,9 @@
 import { gridPoints } from "../space/grid.ts";
 import { paramsKey } from "../space/space.ts";
-import type { ProposeInput, Strategy } from "./strategy.ts";
+import { type ProposeInput, type Proposer, proposing } from "./strategy.ts";
 
 /** The grid in its fixed order, skipping points already tried; the seed plays no part. */
-export const gridStrategy: Strategy = {
+export const gridProposer: Proposer = {
   propose({ space, trials, count }: ProposeInput) {
     const seen = new Set(trials.map((t) => paramsKey(t.params)));
     const out = [];
@@ -14,3 +14,5 @@ export const gridStrategy: Strategy = {
     return out;
   },
 };
+
+export const gridStrategy = proposing("every point of the grid, in order", gridProposer);

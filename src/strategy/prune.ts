@@ -6,28 +6,39 @@
  * runner feeds it the trial's values as they are reported.
  */
 import { z } from "zod";
-import type { Config, EarlyStopping } from "../config/schema.ts";
-import type { Study } from "../study/schema.ts";
-import { isBetter } from "../study/study.ts";
+import { type Goal, isBetter, type Objective } from "../protocol/objective.ts";
+import { MAX_CURVE_POINTS, type PruneRule } from "../protocol/prune-rule.ts";
+import type { Trial } from "../protocol/trial.ts";
 
-/** What a trial needs to prune itself: travels in the payload, so it is kept short. */
-export const pruneRuleSchema = z.object({
-  /** A trial is never pruned before it has reported this many values. */
-  after: z.int().min(0),
-  /** [step, median of earlier trials' objective at that step], steps ascending. */
-  median: z.array(z.tuple([z.int().min(0), z.number()])).min(1),
+const earlyStoppingRule = z.strictObject({
+  rule: z.literal("median"),
+  min_steps: z.int().min(0).default(1).describe("never stop a trial before it has reported this many steps"),
+  min_trials: z
+    .int()
+    .min(1)
+    .default(5)
+    .describe("compare with the median only once this many trials have reported the step"),
 });
-export type PruneRule = z.infer<typeof pruneRuleSchema>;
 
-/** Longest curve put in a payload: 256 payloads share GitHub's 1 MB output limit. */
-export const MAX_CURVE_POINTS = 64;
+/** `early_stopping: median` or `{rule: median, min_steps: 5}`. */
+export const earlyStoppingSchema = z
+  .union([
+    z.literal("median").transform(() => ({ rule: "median" as const, min_steps: 1, min_trials: 5 })),
+    earlyStoppingRule,
+  ])
+  .describe("median: stop a trial whose best value so far is worse than the median of earlier trials at the same step");
+export type EarlyStopping = z.output<typeof earlyStoppingRule>;
 
 /**
  * The median curve of the study's finished attempts (each member counts as
  * one curve), at the steps where at least `min_trials` of them reported; undefined
  * until there is any such step.
  */
-export function medianRule(config: Config, study: Study, rule: EarlyStopping): PruneRule | undefined {
+export function medianRule(
+  config: { readonly objective: Objective },
+  study: { readonly trials: readonly Trial[] },
+  rule: EarlyStopping,
+): PruneRule | undefined {
   const { metric, goal } = config.objective;
   const byStep = new Map<number, number[]>();
   for (const t of study.trials)
@@ -53,7 +64,7 @@ export function medianRule(config: Config, study: Study, rule: EarlyStopping): P
  * The median to 4 significant digits, rounded in the trial's favour: it halves
  * the payload, and a trial is never pruned because of the rounding.
  */
-function lenient(v: number, goal: Config["objective"]["goal"]): number {
+function lenient(v: number, goal: Goal): number {
   if (v === 0 || !Number.isFinite(v)) return v;
   const unit = 10 ** (Math.floor(Math.log10(Math.abs(v))) - 3);
   const rounded = goal === "maximize" ? Math.floor(v / unit) * unit : Math.ceil(v / unit) * unit;
@@ -84,7 +95,7 @@ export class MedianPruner {
 
   constructor(
     private readonly rule: PruneRule,
-    private readonly objective: Pick<Config["objective"], "metric" | "goal">,
+    private readonly objective: Pick<Objective, "metric" | "goal">,
   ) {
     this.medians = new Map(rule.median);
   }

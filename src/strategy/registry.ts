@@ -1,26 +1,30 @@
-import type { StrategyName } from "../config/schema.ts";
+/**
+ * Every strategy a config can name. Adding one is its own file(s), one line
+ * here and its tests: the config's `strategy` values, the JSON Schema and the
+ * conformance test all read this table.
+ */
 import { bayesStrategy } from "./bayes/index.ts";
 import { gridStrategy } from "./grid.ts";
+import { hyperbandStrategy } from "./hyperband/index.ts";
 import { randomStrategy } from "./random.ts";
 import { sobolStrategy } from "./sobol.ts";
 import type { Strategy } from "./strategy.ts";
 import { tpeStrategy } from "./tpe/index.ts";
 
-/** Strategies that only propose configurations; hyperband schedules rungs and uses one of these as its sampler. */
-export type ProposingStrategy = Exclude<StrategyName, "hyperband">;
-
-const STRATEGIES: Record<ProposingStrategy, Strategy> = {
-  bayes: bayesStrategy,
+const STRATEGIES = {
   grid: gridStrategy,
   random: randomStrategy,
   sobol: sobolStrategy,
+  bayes: bayesStrategy,
   tpe: tpeStrategy,
-};
+  hyperband: hyperbandStrategy,
+} satisfies Record<string, Strategy>;
 
-export function strategyFor(name: ProposingStrategy): Strategy {
+export type StrategyName = keyof typeof STRATEGIES;
+
+export function strategyFor(name: StrategyName): Strategy {
   return STRATEGIES[name];
 }
 
-export function proposingStrategies(): ProposingStrategy[] {
-  return Object.keys(STRATEGIES) as ProposingStrategy[];
-}
+/** Every registered name, in the order help texts list them. */
+export const STRATEGY_NAMES = Object.keys(STRATEGIES) as [StrategyName, ...StrategyName[]];

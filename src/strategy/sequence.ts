@@ -4,7 +4,7 @@
  * were batched into rounds, and a resumed study continues the same sequence.
  */
 import { decode, type Params, paramsKey, type Space } from "../space/space.ts";
-import type { ProposeInput, Strategy } from "./strategy.ts";
+import type { ProposeInput, Proposer } from "./strategy.ts";
 
 /** Draws before concluding that a small discrete space has no untried point left. */
 const EXTRA_DRAWS = 2000;
@@ -35,7 +35,7 @@ export function unseenPoints(
   return out;
 }
 
-export function sequenceStrategy(pointAt: PointAt): Strategy {
+export function sequenceProposer(pointAt: PointAt): Proposer {
   return {
     // Start where the history ends: earlier indices produced the trials we have
     // (or duplicates of them), so continuing from there never revisits a point.

@@ -1,8 +1,13 @@
 import { sobolPoint } from "../space/sobol.ts";
-import { sequenceStrategy } from "./sequence.ts";
+import { sequenceProposer } from "./sequence.ts";
+import { proposing } from "./strategy.ts";
 
 /**
  * Scrambled Sobol points: they cover the space more evenly than independent
  * random draws, which matters most for small budgets.
  */
-export const sobolStrategy = sequenceStrategy(sobolPoint);
+export const sobolProposer = sequenceProposer(sobolPoint);
+
+export const sobolStrategy = proposing("scrambled Sobol points, spread evenly", sobolProposer, {
+  batchInvariant: true,
+});

@@ -3,8 +3,11 @@
  * objective, checked in a fixed order so the reason given is always the same.
  */
 import type { Config } from "../config/schema.ts";
-import type { Stop, Study } from "./schema.ts";
-import { bestTrial, isBetter, searchTrials, trialValue, willRetry } from "./study.ts";
+import { isBetter } from "../protocol/objective.ts";
+import type { Stop } from "../protocol/trial.ts";
+import { trialValue, willRetry } from "../protocol/trial-value.ts";
+import type { Study } from "./schema.ts";
+import { bestTrial, searchTrials } from "./study.ts";
 
 /** Failed trials that will not be retried any more. */
 export function exhaustedFailures(study: Study, config: Config): number {

@@ -7,8 +7,9 @@
  * large its result file) feeds them all at once, with the same result.
  */
 import type { Config } from "../config/schema.ts";
-import { isBetter } from "./goal.ts";
-import type { Intermediate, Study } from "./schema.ts";
+import { isBetter } from "../protocol/objective.ts";
+import type { Intermediate } from "../protocol/trial.ts";
+import type { Study } from "./schema.ts";
 
 /** Evenly spread steps kept per attempt (documented in the README). */
 export const CURVE_POINTS = 256;

@@ -7,7 +7,9 @@
  * are a conflict: neither is taken, and the run counts as one that left none.
  * A result already recorded is a replay (a re-run report job) and changes nothing.
  */
-import type { Study, TrialResult } from "./schema.ts";
+
+import type { TrialResult } from "../protocol/result.ts";
+import type { Study } from "./schema.ts";
 import { membersOf, sameRun, unfinishedRuns } from "./study.ts";
 
 export interface Screened<T> {

@@ -1,88 +1,13 @@
 /**
- * The two records that cross process boundaries: a trial's result (written by
- * whoever ran the trial) and the study state (every trial and round). Both are
- * versioned and validated on read, so a file from another version of matrix-tune
- * gets a clear message instead of a crash.
+ * The study state: every trial and round, and the config as last run. Versioned
+ * and validated on read (older versions migrated, see migrate.ts), so a file
+ * from another version of matrix-tune gets a clear message instead of a crash.
  */
 import { z } from "zod";
 import { configSchema } from "../config/schema.ts";
+import { stopSchema, trialSchema } from "../protocol/trial.ts";
 
-const scalar = z.union([z.string(), z.number(), z.boolean()]);
-
-export const STATE_VERSION = 1;
-export const RESULT_VERSION = 1;
-
-const finiteNumber = z.number().refine(Number.isFinite, "must be a finite number");
-
-export const intermediateSchema = z.object({
-  step: z.int().min(0),
-  values: z.record(z.string(), finiteNumber),
-});
-export type Intermediate = z.infer<typeof intermediateSchema>;
-
-const outcomeFields = {
-  trialId: z.int().min(0),
-  attempt: z.int().min(1),
-  durationMs: z.number().min(0),
-  exitCode: z.int().nullable(),
-  signal: z.string().nullable().default(null),
-  metrics: z.record(z.string(), finiteNumber).default({}),
-  intermediate: z.array(intermediateSchema).default([]),
-  logTail: z.string().default(""),
-  runner: z.string().optional(),
-  /** Where the attempt's log can be read (the trial job's page on GitHub). */
-  jobUrl: z.string().optional(),
-  /** The workflow run that ran it, where its checkpoint artifact can be found. */
-  runId: z.int().optional(),
-  /** With repeats or folds: which member of the trial (repeat × folds + fold) this is. */
-  member: z.int().min(0).optional(),
-  finishedAt: z.string().optional(),
-};
-
-/** One finished attempt of a trial. A success always has its objective value. */
-export const attemptSchema = z.discriminatedUnion("status", [
-  z.object({ status: z.literal("succeeded"), value: finiteNumber, ...outcomeFields }),
-  z.object({ status: z.literal("failed"), reason: z.string(), ...outcomeFields }),
-  z.object({ status: z.literal("pruned"), reason: z.string(), value: finiteNumber.optional(), ...outcomeFields }),
-]);
-export type Attempt = z.infer<typeof attemptSchema>;
-
-/** The file a trial job writes: an attempt plus the study it belongs to. */
-export const trialResultSchema = z.intersection(
-  z.object({ version: z.literal(RESULT_VERSION), study: z.string() }),
-  attemptSchema,
-);
-export type TrialResult = z.infer<typeof trialResultSchema>;
-
-export const TRIAL_STATUSES = ["pending", "running", "succeeded", "failed", "pruned"] as const;
-export type TrialStatus = (typeof TRIAL_STATUSES)[number];
-
-export const trialSchema = z.object({
-  id: z.int().min(0),
-  round: z.int().min(1),
-  params: z.record(z.string(), scalar),
-  /** The resource (e.g. epochs) it trains with, when the config has one. */
-  resource: z.number().positive().optional(),
-  /** hyperband: the bracket (numbered from 0 across the study) and rung this trial belongs to. */
-  bracket: z.int().min(0).optional(),
-  rung: z.int().min(0).optional(),
-  /** hyperband: the trial of the rung below whose configuration this one continues. */
-  parent: z.int().min(0).optional(),
-  /**
-   * A commit other than the study's to run on: the base branch's, where the
-   * config's defaults run so that a pull request has something to compare
-   * with. Such a trial is a reference, not part of the search.
-   */
-  ref: z
-    .string()
-    .regex(/^[0-9a-f]{40}$/)
-    .optional(),
-  /** pending/running: the next attempt has not finished; otherwise the last attempt's status
-   * (with repeats or folds: pruned if any member was, else succeeded if any member did, else failed). */
-  status: z.enum(TRIAL_STATUSES),
-  attempts: z.array(attemptSchema),
-});
-export type Trial = z.infer<typeof trialSchema>;
+export const STATE_VERSION = 2;
 
 export const roundSchema = z.object({
   index: z.int().min(1),
@@ -90,20 +15,6 @@ export const roundSchema = z.object({
   runs: z.array(z.object({ trialId: z.int().min(0), attempt: z.int().min(1), member: z.int().min(0).optional() })),
 });
 export type Round = z.infer<typeof roundSchema>;
-
-export const STOP_CODES = [
-  "max_trials",
-  "max_rounds",
-  "target_reached",
-  "patience",
-  "max_failures",
-  "exhausted",
-  "stopped",
-] as const;
-export type StopCode = (typeof STOP_CODES)[number];
-
-export const stopSchema = z.object({ code: z.enum(STOP_CODES), message: z.string() });
-export type Stop = z.infer<typeof stopSchema>;
 
 export const studySchema = z.object({
   version: z.literal(STATE_VERSION),

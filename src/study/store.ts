@@ -1,5 +1,6 @@
 /**
- * Study state on disk: versioned JSON, validated on read, written atomically
+ * Study state on disk: versioned JSON, validated (and migrated from an older
+ * version) on read, written atomically
  * (temporary file, then rename) so that a crash or Ctrl-C mid-write never leaves
  * a torn file and never loses trials already recorded. Learning curves are
  * bounded when recorded (see curve.ts), so the file stays small however many
@@ -8,6 +9,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Config } from "../config/schema.ts";
+import { MIGRATABLE_VERSIONS, migrateStudy } from "./migrate.ts";
 import { STATE_VERSION, type Study, studySchema } from "./schema.ts";
 import { configHash, definingDifferences } from "./study.ts";
 
@@ -25,7 +27,8 @@ export function readStudy(path: string): Study {
 
 export function parseStudy(raw: unknown, source: string): Study {
   const version = (raw as { version?: unknown } | null)?.version;
-  if (typeof version === "number" && version !== STATE_VERSION) {
+  const migratable = (MIGRATABLE_VERSIONS as readonly unknown[]).includes(version);
+  if (typeof version === "number" && version !== STATE_VERSION && !migratable) {
     const hint =
       version > STATE_VERSION
         ? "it was written by a newer matrix-tune; upgrade matrix-tune to read it"
@@ -34,7 +37,8 @@ export function parseStudy(raw: unknown, source: string): Study {
       `${source}: study state version ${version}, this matrix-tune reads version ${STATE_VERSION}: ${hint}`,
     );
   }
-  const parsed = studySchema.safeParse(raw);
+  const current = migratable ? migrateStudy(raw as { version: number } & Record<string, unknown>) : raw;
+  const parsed = studySchema.safeParse(current);
   if (!parsed.success) {
     const first = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`);
     throw new StateError(`${source}: not a valid study state:\n  ${first.join("\n  ")}`);

@@ -3,13 +3,13 @@
  * input untouched, so a shell can save, compare or discard states freely.
  */
 import { createHash } from "node:crypto";
-import type { Config, Objective } from "../config/schema.ts";
-import { mean } from "../util/mean.ts";
+import type { Config } from "../config/schema.ts";
+import { isBetter, type Objective } from "../protocol/objective.ts";
+import type { Attempt, NewTrial, Stop, Trial } from "../protocol/trial.ts";
+import { latestAttempt, trialValue } from "../protocol/trial-value.ts";
+import { strategyFor } from "../strategy/registry.ts";
 import { boundCurve, curveKeep } from "./curve.ts";
-import { isBetter } from "./goal.ts";
-import { type Attempt, STATE_VERSION, type Stop, type Study, type Trial } from "./schema.ts";
-
-export { isBetter };
+import { STATE_VERSION, type Study } from "./schema.ts";
 
 export function createStudy(config: Config): Study {
   return {
@@ -47,7 +47,7 @@ function definingParts(config: Config) {
     strategy: config.strategy,
     seed: config.seed,
     // Left out when unset, so that studies saved before these existed keep their hash.
-    sampler: config.strategy === "hyperband" ? config.sampler : undefined,
+    sampler: strategyFor(config.strategy).usesSampler ? config.sampler : undefined,
     resource: config.resource,
     early_stopping: config.early_stopping,
     members: membersOf(config) > 1 ? { repeats: config.repeats, folds: config.folds } : undefined,
@@ -83,9 +83,6 @@ export interface Run {
   member?: number;
 }
 
-/** A trial about to be created: its configuration, and where hyperband puts it (or which commit it runs on). */
-export type NewTrial = Pick<Trial, "params" | "resource" | "bracket" | "rung" | "parent" | "ref">;
-
 /** The trials of the search itself, without reference runs on other commits. */
 export function searchTrials(study: Study): Trial[] {
   return study.trials.filter((t) => t.ref === undefined);
@@ -109,16 +106,6 @@ export function memberSeedFold(config: Pick<Config, "folds">, index: number): { 
 function runsOf(trialId: number, attempt: number, members: number): Run[] {
   if (members === 1) return [{ trialId, attempt }];
   return Array.from({ length: members }, (_, member) => ({ trialId, attempt, member }));
-}
-
-/** The number of the trial's latest attempt (0 before any). */
-export function latestAttempt(trial: Trial): number {
-  return trial.attempts.reduce((n, a) => Math.max(n, a.attempt), 0);
-}
-
-/** A failed trial with attempts left in the budget's retries. */
-export function willRetry(trial: Trial, retries: number): boolean {
-  return trial.status === "failed" && latestAttempt(trial) <= retries;
 }
 
 /** Opens a round: new trials for `fresh` configurations, and new attempts of `retry` trials. */
@@ -204,19 +191,6 @@ function combinedStatus(members: readonly Attempt[]): Trial["status"] {
 export function withStop(study: Study, stop: Stop | undefined): Study {
   const { stop: _, ...rest } = study;
   return stop ? { ...rest, stop } : rest;
-}
-
-/** The values of the trial's latest attempt that succeeded: one per member that did. */
-export function trialSamples(trial: Trial): number[] {
-  if (trial.status !== "succeeded") return [];
-  const latest = latestAttempt(trial);
-  return trial.attempts.flatMap((a) => (a.attempt === latest && a.status === "succeeded" ? [a.value] : []));
-}
-
-/** The objective value a trial counts with: the mean over its latest attempt's members that succeeded. */
-export function trialValue(trial: Trial): number | undefined {
-  const samples = trialSamples(trial);
-  return samples.length ? mean(samples) : undefined;
 }
 
 /** The best succeeded trial of the search; the earlier one wins a tie. */

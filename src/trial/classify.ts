@@ -4,7 +4,7 @@
  * start, timed out, killed, a non-zero exit with stderr's telling line, or no
  * usable objective).
  */
-import type { Attempt, Intermediate } from "../study/schema.ts";
+import type { Attempt, Intermediate } from "../protocol/trial.ts";
 import type { Resolved } from "./metric-sources.ts";
 import type { ExitRecord } from "./supervise.ts";
 

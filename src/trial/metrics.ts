@@ -5,8 +5,8 @@
  * metric-sources.ts decides which of them counts.
  */
 import type { Config } from "../config/schema.ts";
+import type { Intermediate } from "../protocol/trial.ts";
 import { type CurveKeep, CurveSampler } from "../study/curve.ts";
-import type { Intermediate } from "../study/schema.ts";
 
 const NUMBER = String.raw`[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|NaN|inf|Inf|infinity|Infinity)`;
 // A number followed by `,digits` is a decimal comma (`acc=0,95`): captured to be refused, not read as 0.

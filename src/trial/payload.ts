@@ -1,49 +1,17 @@
 /**
- * One matrix entry: what a trial job needs to run one trial. Kept small (GitHub
- * caps a job output at 1 MB, and a round can hold 256 of these) and versioned;
- * fields added since version 1 are optional, so older payloads still read.
+ * The payloads of a round (see protocol/payload.ts for their format), and the
+ * checks a trial job makes before it trusts one.
  */
-import { z } from "zod";
 import type { Config } from "../config/schema.ts";
 import { type Job, jobsFor, runKey } from "../engine/jobs.ts";
+import { PAYLOAD_VERSION, type TrialPayload, trialPayloadSchema } from "../protocol/payload.ts";
 import { checkParams } from "../space/check.ts";
 import { buildSpace } from "../space/space.ts";
-import { pruneRuleSchema } from "../strategy/prune.ts";
 import type { Study } from "../study/schema.ts";
 import { memberSeedFold, membersOf, type Run } from "../study/study.ts";
 
-export const PAYLOAD_VERSION = 1;
-
 /** A payload (or the trial spec that carries one) that is malformed or does not fit the config. */
 export class PayloadError extends Error {}
-
-const runRef = { trial: z.int().min(0), attempt: z.int().min(1), member: z.int().min(0).optional() };
-
-export const trialPayloadSchema = z.object({
-  v: z.literal(PAYLOAD_VERSION),
-  study: z.string(),
-  round: z.int().min(1),
-  trial: z.int().min(0),
-  attempt: z.int().min(1),
-  /** Names this run's artifacts: `trial-attempt`, or `trial-attempt-member`. */
-  id: z
-    .string()
-    .regex(/^\d+-\d+(-\d+)?$/)
-    .optional(),
-  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
-  member: z
-    .object({ index: z.int().min(0), seed: z.int().min(0), fold: z.int().min(0), folds: z.int().min(1) })
-    .optional(),
-  /** The checkpoint to start from, with the workflow run that saved it. */
-  resume: z.object({ ...runRef, id: z.string().regex(/^\d+-\d+(-\d+)?$/), run: z.int().optional() }).optional(),
-  prune: pruneRuleSchema.optional(),
-  /** The commit to check out instead of the study's: the base branch's, for a reference run. */
-  ref: z
-    .string()
-    .regex(/^[0-9a-f]{40}$/)
-    .optional(),
-});
-export type TrialPayload = z.infer<typeof trialPayloadSchema>;
 
 export function payloadsFor(config: Config, study: Study, round: number, runs: readonly Run[]): TrialPayload[] {
   return jobsFor(config, study, runs).map((job) => payloadOf(study.name, round, job));

@@ -8,9 +8,9 @@ import { dirname, resolve } from "node:path";
 import { splitCommand } from "../config/command.ts";
 import type { Config } from "../config/schema.ts";
 import type { Job } from "../engine/jobs.ts";
+import type { PruneRule } from "../protocol/prune-rule.ts";
+import type { Intermediate } from "../protocol/trial.ts";
 import type { Params } from "../space/space.ts";
-import type { PruneRule } from "../strategy/prune.ts";
-import type { Intermediate } from "../study/schema.ts";
 
 export interface TrialRequest {
   study: string;

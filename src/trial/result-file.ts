@@ -7,7 +7,8 @@
 import { lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { type RunRef, runKey } from "../engine/jobs.ts";
-import { type Attempt, RESULT_VERSION, type TrialResult, trialResultSchema } from "../study/schema.ts";
+import { RESULT_VERSION, type TrialResult, trialResultSchema } from "../protocol/result.ts";
+import type { Attempt } from "../protocol/trial.ts";
 
 /** `result-<trial>-<attempt>[-<member>].json`: the members of a trial each leave their own. */
 export function resultFileName(ref: RunRef): string {

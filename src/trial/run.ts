@@ -7,8 +7,8 @@
  */
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
+import type { Attempt } from "../protocol/trial.ts";
 import { MedianPruner } from "../strategy/prune.ts";
-import type { Attempt } from "../study/schema.ts";
 import { classify } from "./classify.ts";
 import { definitionSource, fileSource, lineSource, resolveMetrics } from "./metric-sources.ts";
 import { LineMetrics, matchDefinitions, parseMetricsFile } from "./metrics.ts";

@@ -128,8 +128,7 @@ budget: {max_trials: 13, parallel: 5}
       s.trials.map((t) => ({
         params: t.params,
         resource: t.resource,
-        bracket: t.bracket,
-        rung: t.rung,
+        strategyData: t.strategyData,
         parent: t.parent,
         status: t.status,
         value: t.attempts.at(-1)!.value,

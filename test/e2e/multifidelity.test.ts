@@ -11,8 +11,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
+import { trialValue } from "../../src/protocol/trial-value.ts";
+import { placementOf } from "../../src/strategy/hyperband/placement.ts";
 import { readStudy } from "../../src/study/store.ts";
-import { trialValue } from "../../src/study/study.ts";
 import { ROOT, runCli, startCli } from "../helpers/cli.ts";
 
 interface Attempt {
@@ -29,8 +30,7 @@ interface Trial {
   status: string;
   params: { quality: number };
   resource?: number;
-  bracket?: number;
-  rung?: number;
+  strategyData?: Record<string, unknown>;
   parent?: number;
   attempts: Attempt[];
 }
@@ -161,10 +161,10 @@ function checkIteration(s: Study): State {
   }
   for (const r of state.rounds) assert.ok(r.runs.length <= 4, `round ${r.index} has at most parallel=4 runs`);
 
-  assert.deepEqual([...new Set(trials.map((t) => t.bracket))].sort(), [0, 1, 2]);
+  assert.deepEqual([...new Set(trials.map((t) => placementOf(t)?.bracket))].sort(), [0, 1, 2]);
   for (const [k, rungs] of LAYOUT.entries())
     for (const [i, rung] of rungs.entries()) {
-      const here = trials.filter((t) => t.bracket === k && t.rung === i);
+      const here = trials.filter((t) => placementOf(t)?.bracket === k && placementOf(t)?.rung === i);
       assert.equal(here.length, rung.size, `bracket ${k} rung ${i} has ${rung.size} trials`);
       for (const t of here) assert.equal(t.resource, rung.epochs, `trial ${t.id} trains ${rung.epochs} epochs`);
       if (i === 0) {
@@ -172,7 +172,7 @@ function checkIteration(s: Study): State {
         continue;
       }
       // The rung continues the best ⌊n/η⌋ of the rung below (ties to the earlier trial).
-      const below = trials.filter((t) => t.bracket === k && t.rung === i - 1);
+      const below = trials.filter((t) => placementOf(t)?.bracket === k && placementOf(t)?.rung === i - 1);
       const best = below
         .map((t) => ({ id: t.id, v: t.attempts[0]!.value! }))
         .sort((a, b) => b.v - a.v || a.id - b.id)

@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it, type TestContext } from "node:test";
 import { fileURLToPath } from "node:url";
-import type { Attempt, Intermediate } from "../../src/study/schema.ts";
+import type { Attempt, Intermediate } from "../../src/protocol/trial.ts";
 import type { TrialRequest } from "../../src/trial/request.ts";
 import { runTrial, type TrialOutcome } from "../../src/trial/run.ts";
 import { alive, assertGone } from "../helpers/processes.ts";

@@ -1,6 +1,6 @@
 /** Finished attempts for engine tests, without a process: what a trial runner would have recorded. */
 import { evaluatedAttempt } from "../../src/driver/in-process.ts";
-import type { Attempt } from "../../src/study/schema.ts";
+import type { Attempt } from "../../src/protocol/trial.ts";
 
 /** A value (succeeded), or how the run ended otherwise. */
 export type Outcome = number | "fail" | "prune";

@@ -15,7 +15,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse } from "yaml";
-import type { TrialPayload } from "../../src/trial/payload.ts";
+import type { TrialPayload } from "../../src/protocol/payload.ts";
 import { type Contexts, expand, runScript, runStep, type StepResult, stepRuns } from "./actions-runner.ts";
 import { ROOT } from "./cli.ts";
 import type { FakeGitHub } from "./github-server.ts";
@@ -217,8 +217,7 @@ export class GitHubPlayer {
       }[];
       params: Record<string, number | string | boolean>;
       resource?: number;
-      bracket?: number;
-      rung?: number;
+      strategyData?: Record<string, unknown>;
       parent?: number;
       ref?: string;
     }[];

@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Config } from "../../src/config/schema.ts";
+import type { Trial } from "../../src/protocol/trial.ts";
 import { buildSpace, paramsKey } from "../../src/space/space.ts";
 import { logExpectedImprovement, logH } from "../../src/strategy/bayes/acquisition.ts";
 import { type Data, defaultPriors, negLogPosterior, Posterior } from "../../src/strategy/bayes/gp.ts";
-import { bayesStrategy } from "../../src/strategy/bayes/index.ts";
+import { bayesProposer } from "../../src/strategy/bayes/index.ts";
 import { cholesky, choleskyInverse, rowStart } from "../../src/strategy/bayes/linalg.ts";
-import type { Study, Trial } from "../../src/study/schema.ts";
+import type { Study } from "../../src/study/schema.ts";
 import { bestTrial } from "../../src/study/study.ts";
 import { erfc } from "../../src/util/normal.ts";
 import { configFrom, MIXED_SPACE } from "../helpers/config.ts";
@@ -253,11 +254,11 @@ parameters:
       done({ x: -5 + i, y: (i * 3.7) % 10, z: 0.001 * 10 ** ((i % 4) * 0.9) }, i),
     );
     const input = { space, objective: config.objective, count: 4, seed: 2 };
-    const first = bayesStrategy.propose({ ...input, trials });
+    const first = bayesProposer.propose({ ...input, trials });
     const running = first.map(
       (params, i): Trial => ({ id: 10 + i, round: 2, params, status: "running", attempts: [] }),
     );
-    const second = bayesStrategy.propose({ ...input, trials: [...trials, ...running] });
+    const second = bayesProposer.propose({ ...input, trials: [...trials, ...running] });
     const keys = [...trials, ...running].map((t) => paramsKey(t.params));
     assert.equal(second.length, 4);
     for (const p of second) assert.ok(!keys.includes(paramsKey(p)));

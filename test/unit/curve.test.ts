@@ -4,10 +4,10 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import type { Attempt, Intermediate, NewTrial } from "../../src/protocol/trial.ts";
 import { MedianPruner, medianRule } from "../../src/strategy/prune.ts";
 import { boundCurve, CURVE_POINTS, CurveSampler, curveKeep } from "../../src/study/curve.ts";
-import type { Attempt, Intermediate } from "../../src/study/schema.ts";
-import { createStudy, type NewTrial, openRound, recordAttempt } from "../../src/study/study.ts";
+import { createStudy, openRound, recordAttempt } from "../../src/study/study.ts";
 import { runAttempt } from "../helpers/attempts.ts";
 import { configFrom } from "../helpers/config.ts";
 

@@ -1,13 +1,17 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { Config, Resource } from "../../src/config/schema.ts";
+import type { Config } from "../../src/config/schema.ts";
 import { planRound } from "../../src/engine/plan.ts";
-import { paramsKey } from "../../src/space/space.ts";
+import type { Attempt, NewTrial, Trial } from "../../src/protocol/trial.ts";
+import { trialValue } from "../../src/protocol/trial-value.ts";
+import type { Resource } from "../../src/space/resource.ts";
+import { buildSpace, paramsKey } from "../../src/space/space.ts";
 import { hyperbandBrackets, iterationCost, maxHalvings } from "../../src/strategy/hyperband/brackets.ts";
-import { hyperbandTrials } from "../../src/strategy/hyperband/index.ts";
+import { hyperbandStrategy } from "../../src/strategy/hyperband/index.ts";
+import { placedAt, placementOf } from "../../src/strategy/hyperband/placement.ts";
 import { promotedFrom, type Schedule, scheduleRound } from "../../src/strategy/hyperband/schedule.ts";
-import type { Attempt, Study, Trial } from "../../src/study/schema.ts";
-import { createStudy, type NewTrial, openRound, recordAttempt, trialValue } from "../../src/study/study.ts";
+import type { Study } from "../../src/study/schema.ts";
+import { createStudy, openRound, recordAttempt } from "../../src/study/study.ts";
 import { type Outcome, runAttempt } from "../helpers/attempts.ts";
 import { configFrom } from "../helpers/config.ts";
 import { simulateStudy } from "../helpers/simulate.ts";
@@ -64,9 +68,13 @@ function finish(study: Study, ids: readonly number[], value: (t: Trial) => numbe
   return s;
 }
 
-const where = (ts: readonly Pick<Trial, "bracket" | "rung" | "resource">[]) =>
-  ts.map((t) => `b${t.bracket}r${t.rung}@${t.resource}`);
-const counts = (ts: readonly Pick<Trial, "bracket" | "rung" | "resource">[]) => {
+/** A trial's bracket and rung, as hyperband placed it. */
+const bracketOf = (t: Pick<Trial, "strategyData">) => placementOf(t)?.bracket;
+const rungOf = (t: Pick<Trial, "strategyData">) => placementOf(t)?.rung;
+
+const where = (ts: readonly Pick<Trial, "strategyData" | "resource">[]) =>
+  ts.map((t) => `b${bracketOf(t)}r${rungOf(t)}@${t.resource}`);
+const counts = (ts: readonly Pick<Trial, "strategyData" | "resource">[]) => {
   const m = new Map<string, number>();
   for (const k of where(ts)) m.set(k, (m.get(k) ?? 0) + 1);
   return Object.fromEntries(m);
@@ -215,8 +223,8 @@ describe("hyperband: schedule", () => {
     for (const p of next.promoted) {
       const parent = study.trials[p.parent!]!;
       assert.deepEqual(p.params, parent.params);
-      assert.equal(p.bracket, 0);
-      assert.equal(p.rung, 1);
+      assert.equal(bracketOf(p), 0);
+      assert.equal(rungOf(p), 1);
       assert.equal(p.resource, parent.resource! * 3);
     }
     assert.deepEqual(counts(next.slots), { "b1r0@3": 11 }, "what the promotions leave of the room opens bracket 1");
@@ -284,11 +292,11 @@ describe("hyperband: schedule", () => {
       [0, 1, 2, 3, 4],
     );
     ({ study, ids } = open(c, study, 20));
-    study = finish(study, ids, (t) => (t.bracket === 0 ? -t.id : 1));
+    study = finish(study, ids, (t) => (bracketOf(t) === 0 ? -t.id : 1));
     // Rung 1 has 5 trials (not 9): all finished, so rung 2 takes its best 3.
     const r2 = scheduleRound(c, study.trials, 3);
     assert.deepEqual(
-      r2.promoted.map((t) => [t.rung, t.parent]),
+      r2.promoted.map((t) => [rungOf(t), t.parent]),
       [
         [2, 31],
         [2, 30],
@@ -326,7 +334,7 @@ describe("hyperband: schedule", () => {
     const closed = scheduleRound(c, study.trials, 30, 0);
     assert.deepEqual(closed.slots, []);
     assert.deepEqual(
-      closed.promoted.map((t) => [t.rung, t.parent]),
+      closed.promoted.map((t) => [rungOf(t), t.parent]),
       [[1, 4]],
     );
     // Below η^i, a rung still keeps one, so the bracket ends at the full resource.
@@ -334,7 +342,7 @@ describe("hyperband: schedule", () => {
     assert.deepEqual(ids, [5]);
     study = finish(study, ids, () => 0);
     assert.deepEqual(
-      scheduleRound(c, study.trials, 30, 0).promoted.map((t) => [t.rung, t.resource, t.parent]),
+      scheduleRound(c, study.trials, 30, 0).promoted.map((t) => [rungOf(t), t.resource, t.parent]),
       [[2, 9, 5]],
     );
   });
@@ -368,11 +376,11 @@ describe("hyperband: schedule", () => {
       },
     ]);
     // The final rung of bracket 0 continues the configuration of its best first-rung trial, through every rung.
-    const last = study.trials.find((t) => t.bracket === 0 && t.rung === 3)!;
+    const last = study.trials.find((t) => bracketOf(t) === 0 && rungOf(t) === 3)!;
     const chain = [last];
     while (chain[0]!.parent !== undefined) chain.unshift(study.trials[chain[0]!.parent]!);
     assert.deepEqual(
-      chain.map((t) => [t.rung, t.resource]),
+      chain.map((t) => [rungOf(t), t.resource]),
       [
         [0, 1],
         [1, 3],
@@ -420,10 +428,10 @@ describe("hyperband: whole studies", () => {
       assert.equal(study.stop?.code, "max_trials");
       const layout = hyperbandBrackets(c.resource!);
       for (let k = 0; k < 4; k++) {
-        const inBracket = study.trials.filter((t) => t.bracket === k);
+        const inBracket = study.trials.filter((t) => bracketOf(t) === k);
         const s = layout[k]!.s;
-        const first = inBracket.filter((t) => t.rung === 0);
-        const final = inBracket.filter((t) => t.rung === s);
+        const first = inBracket.filter((t) => rungOf(t) === 0);
+        const final = inBracket.filter((t) => rungOf(t) === s);
         assert.equal(final.length, layout[k]!.rungs[s]!.size, `bracket ${k} ran to its last rung`);
         assert.ok(final.every((t) => t.resource === 27 && t.status === "succeeded"));
         // The objective ranks configurations the same at every resource, so successive halving keeps the best.
@@ -474,7 +482,7 @@ budget: {max_trials: 10, parallel: 4}
     if (plan.kind !== "round") return;
     assert.deepEqual(plan.study.trials[0]!.params, { x: 0.5, y: 0.5 });
     assert.equal(plan.study.trials[0]!.resource, 27, "the baseline trains with the full resource");
-    assert.equal(plan.study.trials[0]!.bracket, undefined);
+    assert.equal(bracketOf(plan.study.trials[0]!), undefined);
     assert.deepEqual(counts(plan.study.trials.slice(1)), { "b0r0@1": 3 });
     assert.match(plan.note ?? "", /^hyperband with η=3: 4 brackets/);
   });
@@ -495,7 +503,7 @@ budget: {max_trials: 100, parallel: 10}
     assert.equal(study.stop?.code, "exhausted");
     assert.deepEqual(counts(study.trials), { "b0r0@1": 6, "b0r1@3": 2, "b0r2@9": 1, "b0r3@27": 1 });
     assert.deepEqual(
-      study.trials.filter((t) => t.rung! > 0).map((t) => t.params.opt),
+      study.trials.filter((t) => rungOf(t)! > 0).map((t) => t.params.opt),
       ["d", "b", "d", "d"],
     );
   });
@@ -516,7 +524,7 @@ budget: {max_trials: 100, parallel: 10}
     if (plan.kind !== "round") return;
     assert.deepEqual(plan.runs[0], { trialId: 4, attempt: 2 });
     assert.ok(
-      plan.study.trials.every((t) => t.rung === 0),
+      plan.study.trials.every((t) => rungOf(t) === 0),
       "nothing promoted while trial 4 will run again",
     );
     // Bracket 0 needs all 40 trials of the budget, so no other bracket starts beside it.
@@ -530,8 +538,7 @@ describe("hyperband: model-based samplers", () => {
   function withResults(config: Config, at1: number, at3: number): Study {
     const mk = (i: number, bracket: number, res: number): NewTrial => ({
       params: { x: (i + 0.5) / 20, y: ((i * 7) % 20) / 20 },
-      bracket,
-      rung: 0,
+      ...placedAt(bracket, 0),
       resource: res,
     });
     const fresh = [
@@ -546,7 +553,8 @@ describe("hyperband: model-based samplers", () => {
     );
   }
   const paramsOf = (config: Config, study: Study) =>
-    hyperbandTrials(config, study, 12)
+    hyperbandStrategy
+      .plan({ config, space: buildSpace(config.parameters), trials: study.trials, room: 12 })
       .fresh.filter((t) => t.parent === undefined)
       .map((t) => t.params);
 

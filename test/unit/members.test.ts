@@ -3,20 +3,18 @@ import { describe, it } from "node:test";
 import type { Config } from "../../src/config/schema.ts";
 import { jobsFor } from "../../src/engine/jobs.ts";
 import { planRound } from "../../src/engine/plan.ts";
+import { latestAttempt, trialSamples, trialValue, willRetry } from "../../src/protocol/trial-value.ts";
+import { placedAt, placementOf } from "../../src/strategy/hyperband/placement.ts";
 import type { Study } from "../../src/study/schema.ts";
 import {
   createStudy,
-  latestAttempt,
   markRunning,
   memberSeedFold,
   membersOf,
   openRound,
   type Run,
   recordAttempt,
-  trialSamples,
-  trialValue,
   unfinishedRuns,
-  willRetry,
 } from "../../src/study/study.ts";
 import { payloadsFor } from "../../src/trial/payload.ts";
 import { type Outcome, runAttempt } from "../helpers/attempts.ts";
@@ -271,9 +269,9 @@ budget: {max_trials: 20, parallel: 9, retries: 1}
     plan = planRound(hb, study);
     assert.equal(plan.kind, "round");
     if (plan.kind !== "round") return;
-    const promoted = plan.study.trials.filter((t) => t.parent !== undefined && t.bracket === 0);
+    const promoted = plan.study.trials.filter((t) => t.parent !== undefined && placementOf(t)?.bracket === 0);
     assert.deepEqual(
-      promoted.map((t) => [t.parent, t.rung, t.resource]),
+      promoted.map((t) => [t.parent, placementOf(t)?.rung, t.resource]),
       [
         [0, 1, 3],
         [1, 1, 3],
@@ -303,8 +301,8 @@ budget: {max_trials: 20, parallel: 9, retries: 1}
     const { study } = openRound(
       createStudy(hb),
       [
-        { params: { x: 0.1 }, bracket: 0, rung: 0, resource: 1 },
-        { params: { x: 0.1 }, bracket: 0, rung: 1, resource: 3, parent: 0 },
+        { params: { x: 0.1 }, ...placedAt(0, 0), resource: 1 },
+        { params: { x: 0.1 }, ...placedAt(0, 1), resource: 3, parent: 0 },
       ],
       [],
     );

@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseConfig } from "../../src/config/load.ts";
-import { checkPayload, type TrialPayload } from "../../src/trial/payload.ts";
+import type { TrialPayload } from "../../src/protocol/payload.ts";
+import { checkPayload } from "../../src/trial/payload.ts";
 
 const { config } = parseConfig(
   `name: demo

@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { Config, EarlyStopping } from "../../src/config/schema.ts";
+import type { Config } from "../../src/config/schema.ts";
 import { planRound } from "../../src/engine/plan.ts";
-import { MAX_CURVE_POINTS, MedianPruner, medianRule, type PruneRule } from "../../src/strategy/prune.ts";
+import { MAX_CURVE_POINTS, type PruneRule } from "../../src/protocol/prune-rule.ts";
+import type { Attempt, Intermediate, NewTrial } from "../../src/protocol/trial.ts";
+import { type EarlyStopping, MedianPruner, medianRule } from "../../src/strategy/prune.ts";
 import { CURVE_POINTS } from "../../src/study/curve.ts";
-import type { Attempt, Intermediate, Study } from "../../src/study/schema.ts";
-import { createStudy, type NewTrial, openRound, recordAttempt } from "../../src/study/study.ts";
+import type { Study } from "../../src/study/schema.ts";
+import { createStudy, openRound, recordAttempt } from "../../src/study/study.ts";
 import { payloadsFor } from "../../src/trial/payload.ts";
 import { configFrom } from "../helpers/config.ts";
 

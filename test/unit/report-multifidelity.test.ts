@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Config } from "../../src/config/schema.ts";
 import { createProgress } from "../../src/local/progress.ts";
+import type { Attempt, Intermediate, NewTrial } from "../../src/protocol/trial.ts";
 import { mermaidConvergence, mermaidNumber } from "../../src/report/chart.ts";
 import { learningCurvesSection, trialCurve } from "../../src/report/curves.ts";
 import { parameterEffects } from "../../src/report/effects.ts";
@@ -10,8 +11,9 @@ import { fmtTrialValue, memberLabel } from "../../src/report/members.ts";
 import { rungsSection } from "../../src/report/rungs.ts";
 import { bestSnippet, countsLine } from "../../src/report/summary.ts";
 import { resultsTable } from "../../src/report/table.ts";
-import type { Attempt, Intermediate, Study } from "../../src/study/schema.ts";
-import { createStudy, markRunning, type NewTrial, openRound, recordAttempt } from "../../src/study/study.ts";
+import { placedAt } from "../../src/strategy/hyperband/placement.ts";
+import type { Study } from "../../src/study/schema.ts";
+import { createStudy, markRunning, openRound, recordAttempt } from "../../src/study/study.ts";
 import { configFrom } from "../helpers/config.ts";
 
 const BASE = `
@@ -91,7 +93,7 @@ function hyperbandStudy(): Study {
   });
   study = round(
     study,
-    rung0.map((q) => ({ params: { quality: q }, resource: 1, bracket: 0, rung: 0 })),
+    rung0.map((q) => ({ params: { quality: q }, resource: 1, ...placedAt(0, 0) })),
     succeed,
   );
   // The best three of rung 0 (trials 8, 7, 6) go on at 3 epochs as trials 9, 10, 11.
@@ -104,8 +106,7 @@ function hyperbandStudy(): Study {
     [8, 7, 6].map((parent) => ({
       params: { quality: quality.get(parent)! },
       resource: 3,
-      bracket: 0,
-      rung: 1,
+      ...placedAt(0, 1),
       parent,
     })),
     succeed,
@@ -119,12 +120,11 @@ function hyperbandStudy(): Study {
   return round(
     study,
     [
-      { params: { quality: 0.9 }, resource: 9, bracket: 0, rung: 2, parent: 9 },
+      { params: { quality: 0.9 }, resource: 9, ...placedAt(0, 2), parent: 9 },
       ...[13, 14, 15, 16, 17].map((id) => ({
         params: { quality: quality.get(id)! },
         resource: 3,
-        bracket: 1,
-        rung: 0,
+        ...placedAt(1, 0),
       })),
     ],
     (id) => (id <= 14 ? succeed(id) : undefined),

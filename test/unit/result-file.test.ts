@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import type { Attempt } from "../../src/study/schema.ts";
+import type { Attempt } from "../../src/protocol/trial.ts";
 import { MAX_RESULT_BYTES, readResultFiles, writeResultFile } from "../../src/trial/result-file.ts";
 import { runAttempt } from "../helpers/attempts.ts";
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Config } from "../../src/config/schema.ts";
 import { buildSpace, paramsKey } from "../../src/space/space.ts";
-import { type ProposingStrategy, strategyFor } from "../../src/strategy/registry.ts";
+import { strategyFor } from "../../src/strategy/registry.ts";
 import type { Study } from "../../src/study/schema.ts";
 import { configFrom, MIXED_SPACE } from "../helpers/config.ts";
 import { simulateStudy } from "../helpers/simulate.ts";
@@ -75,8 +75,8 @@ parameters:
   x: {type: float, min: 0, max: 1}
   y: {type: float, min: 0, max: 1}
 `);
-    const emptyCells = (s: ProposingStrategy, seed: number) => {
-      const params = strategyFor(s).propose({
+    const emptyCells = (s: "random" | "sobol", seed: number) => {
+      const params = strategyFor(s).proposer!.propose({
         space: buildSpace(cfg(s).parameters),
         objective: cfg(s).objective,
         trials: [],

@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import type { Config } from "../../src/config/schema.ts";
 import { planRound } from "../../src/engine/plan.ts";
-import type { Attempt, Study } from "../../src/study/schema.ts";
+import type { Attempt } from "../../src/protocol/trial.ts";
+import type { Study } from "../../src/study/schema.ts";
 import { readStudy, readStudyFor, StateError, writeStudy } from "../../src/study/store.ts";
 import { bestTrial, configHash, createStudy, markRunning, recordAttempt } from "../../src/study/study.ts";
 import { configFrom } from "../helpers/config.ts";
@@ -224,7 +225,7 @@ describe("study: state files", () => {
   it("a file from another version gets a clear message", () => {
     const path = join(dir, "v9.json");
     writeFileSync(path, JSON.stringify({ ...createStudy(base), version: 9 }));
-    assert.throws(() => readStudy(path), /version 9.*reads version 1.*newer matrix-tune/);
+    assert.throws(() => readStudy(path), /version 9.*reads version 2.*newer matrix-tune/);
   });
 
   it("a damaged file names the file and the field", () => {

@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Config } from "../../src/config/schema.ts";
+import { trialValue } from "../../src/protocol/trial-value.ts";
 import { buildSpace, decode, type Params, paramsKey } from "../../src/space/space.ts";
-import type { Strategy } from "../../src/strategy/strategy.ts";
+import type { Proposer } from "../../src/strategy/strategy.ts";
 import { geometryOf } from "../../src/strategy/tpe/geometry.ts";
-import { createTpe, tpeStrategy } from "../../src/strategy/tpe/index.ts";
+import { createTpe, tpeProposer } from "../../src/strategy/tpe/index.ts";
 import type { Study } from "../../src/study/schema.ts";
-import { bestTrial, createStudy, openRound, recordAttempt, trialValue } from "../../src/study/study.ts";
+import { bestTrial, createStudy, openRound, recordAttempt } from "../../src/study/study.ts";
 import { runAttempt } from "../helpers/attempts.ts";
 import { configFrom, MIXED_SPACE } from "../helpers/config.ts";
 import { simulateStudy } from "../helpers/simulate.ts";
@@ -23,7 +24,7 @@ const simulate = async (config: Config, f: Objective): Promise<Study> =>
   (await simulateStudy(config, (t) => f(t.params, t.id))).study;
 
 /** Runs a study with a strategy that is not registered (a TPE variant), rounds of `q`. */
-function simulateWith(strategy: Strategy, config: Config, q: number, f: Objective): Study {
+function simulateWith(strategy: Proposer, config: Config, q: number, f: Objective): Study {
   const space = buildSpace(config.parameters);
   let study = createStudy(config);
   while (study.trials.length < config.budget.max_trials) {
@@ -86,7 +87,7 @@ const sphere = (p: Params) => Object.values(p).reduce((s: number, v) => s + (Num
 
 describe("tpe", () => {
   for (const [name, strategy] of [
-    ["multivariate (default)", tpeStrategy],
+    ["multivariate (default)", tpeProposer],
     ["univariate", createTpe({ multivariate: false })],
   ] as const) {
     it(`${name}: every proposal is a valid configuration of a mixed, conditional space`, () => {

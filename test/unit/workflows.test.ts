@@ -199,7 +199,7 @@ describe("tune.yml's trial job", () => {
     const uses = expressions.flatMap((e) =>
       [...e.matchAll(/(?<![\w.-])matrix((?:\.[\w-]+)*)/g)].map((m) => ({ e, path: m[1]!.slice(1) })),
     );
-    // Integers, `trial-attempt[-member]` ids and 40-hex commits (see src/trial/payload.ts), or objects tested for presence.
+    // Integers, `trial-attempt[-member]` ids and 40-hex commits (see src/protocol/payload.ts), or objects tested for presence.
     const allowed = ["trial", "attempt", "id", "member", "member.index", "resume", "resume.id", "resume.run", "ref"];
     assert.ok(uses.some((u) => u.path === "resume.id"));
     for (const { e, path } of uses)

@@ -7,12 +7,12 @@
  * expected improvement, each pick becoming a fantasy for the next.
  */
 
+import type { Trial } from "../../protocol/trial.ts";
 import { encode, type Params, paramsKey, type Space } from "../../space/space.ts";
-import type { Trial } from "../../study/schema.ts";
 import { createRng } from "../../util/rng.ts";
 import { unseenPoints } from "../sequence.ts";
-import type { ProposeInput, Strategy } from "../strategy.ts";
-import { tpeStrategy } from "../tpe/index.ts";
+import { type ProposeInput, type Proposer, proposing } from "../strategy.ts";
+import { tpeProposer } from "../tpe/index.ts";
 import { believe, selectBatch } from "./batch.ts";
 import { encodingOf, featuresOf } from "./encoding.ts";
 import { buildModel } from "./model.ts";
@@ -52,7 +52,7 @@ export function initialDesignSize(parameters: number): number {
   return Math.min(20, Math.max(5, parameters + 1));
 }
 
-export const bayesStrategy: Strategy = {
+export const bayesProposer: Proposer = {
   explain({ trials }: ProposeInput): string | undefined {
     return handsOverToTpe(trials)
       ? `bayes hands over to tpe: a Gaussian process over ${trials.length} trials (more than ${HANDOVER_TRIALS}) would take too long to plan a round`
@@ -60,7 +60,7 @@ export const bayesStrategy: Strategy = {
   },
   propose(input: ProposeInput): Params[] {
     const { space, objective, trials, count, seed } = input;
-    if (handsOverToTpe(trials)) return tpeStrategy.propose(input);
+    if (handsOverToTpe(trials)) return tpeProposer.propose(input);
     const seen = new Set(trials.map((t) => paramsKey(t.params)));
     const enc = encodingOf(space);
     const designed = Math.max(0, Math.min(count, initialDesignSize(enc.p) - trials.length));
@@ -83,6 +83,8 @@ export const bayesStrategy: Strategy = {
     return out;
   },
 };
+
+export const bayesStrategy = proposing("Gaussian-process Bayesian optimization, in batches", bayesProposer);
 
 /** Points `start`, `start+1`, … of the study's Sobol sequence that are not tried yet. */
 function sobolDesign(space: Space, start: number, count: number, seed: number, seen: Set<string>): Params[] {

@@ -5,9 +5,10 @@
  * observed range. Trials still pending or running are left to the caller, to be
  * added as fantasies.
  */
-import type { Objective } from "../../config/schema.ts";
-import type { Trial } from "../../study/schema.ts";
-import { trialValue } from "../../study/study.ts";
+
+import type { Objective } from "../../protocol/objective.ts";
+import type { Trial } from "../../protocol/trial.ts";
+import { trialValue } from "../../protocol/trial-value.ts";
 import type { Rng } from "../../util/rng.ts";
 import { type Encoding, featuresOf } from "./encoding.ts";
 import { type Data, defaultPriors, fitTheta, Posterior } from "./gp.ts";

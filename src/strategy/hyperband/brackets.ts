@@ -1,3 +1,4 @@
+import type { Resource } from "../../space/resource.ts";
 /**
  * Hyperband's bracket arithmetic (Li et al., 2018). With R = max/min and
  * s_max = ⌊log_η R⌋, bracket s starts n = ⌈(s_max+1)/(s+1)·η^s⌉ configurations
@@ -6,7 +7,6 @@
  * the last trains a few at full resource, so no single guess about how early
  * results predict final ones decides the study.
  */
-import type { Resource } from "../../config/schema.ts";
 
 export interface Rung {
   /** How many trials the rung runs (at most; fewer if trials below it failed). */

@@ -6,34 +6,36 @@
  * values from different resources are not comparable, and the largest is the
  * closest to what the study is after.
  */
-import type { Config } from "../../config/schema.ts";
-import { buildSpace, type Params, paramsKey, type Space } from "../../space/space.ts";
-import type { Stop, Study, Trial } from "../../study/schema.ts";
-import { type NewTrial, trialValue } from "../../study/study.ts";
+
+import type { NewTrial, Stop, Trial } from "../../protocol/trial.ts";
+import { trialValue } from "../../protocol/trial-value.ts";
+import { type Params, paramsKey, type Space } from "../../space/space.ts";
 import { initialDesignSize } from "../bayes/index.ts";
-import { strategyFor } from "../registry.ts";
+import type { PlanInput, Strategy, StrategyConfig, StrategyPlan } from "../strategy.ts";
 import { bracketTrials, hyperbandBrackets, iterationCost } from "./brackets.ts";
+import { placementOf } from "./placement.ts";
+import { SAMPLERS } from "./samplers.ts";
 import { hyperbandResource, type Slot, scheduleRound } from "./schedule.ts";
 
-export { hyperbandBrackets, iterationCost, maxHalvings } from "./brackets.ts";
-export { promotedFrom, scheduleRound } from "./schedule.ts";
+export const hyperbandStrategy: Strategy = {
+  summary: "successive halving in brackets: many configurations briefly, the best of them longer",
+  needsResource: "to spend in rungs",
+  usesSampler: true,
+  stopsTrials: "at the end of each rung",
+  batchInvariant: false,
+  plan: hyperbandPlan,
+};
 
-export function hyperbandTrials(
-  config: Config,
-  study: Study,
-  room: number,
-): { fresh: NewTrial[]; note?: string; stop?: Stop } {
-  const space = buildSpace(config.parameters);
-  let { promoted, slots, short } = scheduleRound(config, study.trials, room);
-  const params = sample(config, space, study.trials, slots.length);
+function hyperbandPlan({ config, space, trials, room }: PlanInput): StrategyPlan {
+  let { promoted, slots, short } = scheduleRound(config, trials, room);
+  const params = sample(config, space, trials, slots.length);
   // Fewer than asked: the space has no other untried configuration. Planned again with only
   // these, first rungs the space cannot fill count as full, so their brackets go on.
-  if (params.length < slots.length)
-    ({ promoted, slots, short } = scheduleRound(config, study.trials, room, params.length));
+  if (params.length < slots.length) ({ promoted, slots, short } = scheduleRound(config, trials, room, params.length));
   const fresh = [...promoted, ...slots.map((slot: Slot, i) => ({ ...slot, params: params[i]! }))];
   const notes: string[] = [];
   // Said when the first bracket opens, which is not the first round when a baseline trial ran before it.
-  if (slots.length > 0 && !study.trials.some((t) => t.bracket !== undefined)) notes.push(describeIteration(config));
+  if (slots.length > 0 && !trials.some((t) => placementOf(t) !== undefined)) notes.push(describeIteration(config));
   if (promoted.length > 0) notes.push(describePromotions(config, promoted));
   // Nothing to run and no room for another bracket: the budget is spent, as far as hyperband can use it.
   const stop: Stop | undefined =
@@ -47,13 +49,13 @@ export function hyperbandTrials(
 }
 
 /** New configurations: from the sampler's model when it has enough to go on, else at random. */
-function sample(config: Config, space: Space, trials: readonly Trial[], count: number): Params[] {
+function sample(config: StrategyConfig, space: Space, trials: readonly Trial[], count: number): Params[] {
   if (count === 0) return [];
   const seen = new Set(trials.map((t) => paramsKey(t.params)));
   const out: Params[] = [];
   const view = config.sampler === "random" ? undefined : modelView(trials, space);
   if (view) {
-    const proposed = strategyFor(config.sampler).propose({
+    const proposed = SAMPLERS[config.sampler].propose({
       space,
       objective: config.objective,
       trials: view,
@@ -71,7 +73,7 @@ function sample(config: Config, space: Space, trials: readonly Trial[], count: n
   if (out.length < count) {
     const known = out.map((params, i): Trial => ({ id: -1 - i, round: 1, params, status: "pending", attempts: [] }));
     out.push(
-      ...strategyFor("random").propose({
+      ...SAMPLERS.random.propose({
         space,
         objective: config.objective,
         trials: [...trials, ...known],
@@ -99,7 +101,7 @@ function modelView(trials: readonly Trial[], space: Space): Trial[] | undefined 
   return trials.filter((t) => t.resource === level).map((t, id) => ({ ...t, id }));
 }
 
-function describeIteration(config: Config): string {
+function describeIteration(config: StrategyConfig): string {
   const r = hyperbandResource(config);
   const brackets = hyperbandBrackets(r);
   const cost = iterationCost(brackets);
@@ -111,11 +113,12 @@ function describeIteration(config: Config): string {
     : layout;
 }
 
-function describePromotions(config: Config, promoted: readonly NewTrial[]): string {
+function describePromotions(config: StrategyConfig, promoted: readonly NewTrial[]): string {
   const name = hyperbandResource(config).name;
   const groups = new Map<string, number[]>();
   for (const p of promoted) {
-    const key = `bracket ${p.bracket} rung ${p.rung} (${name} ${p.resource})`;
+    const place = placementOf(p)!;
+    const key = `bracket ${place.bracket} rung ${place.rung} (${name} ${p.resource})`;
     groups.set(key, [...(groups.get(key) ?? []), p.parent!]);
   }
   return [...groups.entries()].map(([k, ids]) => `${k} continues trials ${ids.join(", ")}`).join("; ");

@@ -1,15 +1,20 @@
 /**
  * Synchronous successive halving across rounds. Where each bracket stands is
- * read from the study alone (every trial records its bracket and rung), so the
+ * read from the study alone (every trial records its bracket and rung in its
+ * strategy data), so the
  * plan of the next round needs no state of its own: a rung that has finished
  * promotes its best trials to the next rung, a rung not yet fully started gets
  * more trials, and free slots open new brackets, so several brackets run side
  * by side in one matrix.
  */
-import type { Config, Resource } from "../../config/schema.ts";
-import type { Trial } from "../../study/schema.ts";
-import { isBetter, type NewTrial, trialValue, willRetry } from "../../study/study.ts";
+
+import { isBetter } from "../../protocol/objective.ts";
+import type { NewTrial, Trial } from "../../protocol/trial.ts";
+import { trialValue, willRetry } from "../../protocol/trial-value.ts";
+import type { Resource } from "../../space/resource.ts";
+import type { StrategyConfig } from "../strategy.ts";
 import { type Bracket, bracketAt, bracketTrials, hyperbandBrackets } from "./brackets.ts";
+import { placedAt, placementOf } from "./placement.ts";
 
 /** A new configuration the sampler must choose, and where it goes. */
 export type Slot = Omit<NewTrial, "params">;
@@ -29,7 +34,7 @@ export interface Schedule {
  * rung the space cannot fill any further counts as full with what it has.
  */
 export function scheduleRound(
-  config: Config,
+  config: StrategyConfig,
   trials: readonly Trial[],
   room: number,
   unseen = Number.POSITIVE_INFINITY,
@@ -38,10 +43,11 @@ export function scheduleRound(
   const layout = hyperbandBrackets(resource);
   const byBracket = new Map<number, Trial[][]>();
   for (const t of trials) {
-    if (t.bracket === undefined || t.rung === undefined) continue;
-    const rungs = byBracket.get(t.bracket) ?? [];
-    rungs[t.rung] = [...(rungs[t.rung] ?? []), t];
-    byBracket.set(t.bracket, rungs);
+    const place = placementOf(t);
+    if (!place) continue;
+    const rungs = byBracket.get(place.bracket) ?? [];
+    rungs[place.rung] = [...(rungs[place.rung] ?? []), t];
+    byBracket.set(place.bracket, rungs);
   }
   const out: Schedule = { promoted: [], slots: [] };
   let left = room;
@@ -80,7 +86,7 @@ export function scheduleRound(
   return out;
 }
 
-export function hyperbandResource(config: Config): Resource {
+export function hyperbandResource(config: Pick<StrategyConfig, "resource">): Resource {
   if (!config.resource)
     throw new Error(
       "strategy hyperband needs a resource to spend in rungs: add `resource: {name: epochs, min: 1, max: 27, eta: 3}` to the config",
@@ -89,12 +95,12 @@ export function hyperbandResource(config: Config): Resource {
 }
 
 function placeIn(k: number, bracket: Bracket, rung: number): Slot {
-  return { bracket: k, rung, resource: bracket.rungs[rung]!.resource };
+  return { resource: bracket.rungs[rung]!.resource, ...placedAt(k, rung) };
 }
 
 /** What bracket k can start now: the rest of its current rung, or the next rung once this one is done. */
 function nextInBracket(
-  config: Config,
+  config: StrategyConfig,
   bracket: Bracket,
   k: number,
   rungs: readonly Trial[][],
@@ -123,7 +129,7 @@ function promotion(parent: Trial, k: number, bracket: Bracket, rung: number): Ne
 }
 
 /** Every trial of the rung has its final result: succeeded, pruned, or failed with no retry left. */
-function rungDone(config: Config, rung: readonly Trial[]): boolean {
+function rungDone(config: StrategyConfig, rung: readonly Trial[]): boolean {
   return rung.every(
     (t) =>
       t.status === "succeeded" ||
@@ -140,7 +146,7 @@ function rungDone(config: Config, rung: readonly Trial[]): boolean {
  * one, so it still reaches the full resource.
  */
 export function promotedFrom(
-  config: Config,
+  config: StrategyConfig,
   bracket: Bracket,
   below: readonly Trial[],
   rung: number,

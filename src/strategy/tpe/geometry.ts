@@ -6,7 +6,8 @@
  * Optuna does, rather than by its density at one point: with narrow kernels the
  * two differ a lot, and the mass is what the decoded configuration really gets.
  */
-import type { Parameter, Scalar } from "../../config/schema.ts";
+
+import type { Parameter, Scalar } from "../../space/parameter-schema.ts";
 import { decode, encode, type Params, type Space } from "../../space/space.ts";
 
 export type DimKind =

@@ -6,11 +6,11 @@
  * largest l/g among a few dozen draws.
  */
 
+import { trialValue } from "../../protocol/trial-value.ts";
 import { SOBOL_MAX_DIM, sobolPoint } from "../../space/sobol.ts";
 import { decode, type Params, paramsKey, type Space } from "../../space/space.ts";
-import { trialValue } from "../../study/study.ts";
 import { createRng, type Rng } from "../../util/rng.ts";
-import type { ProposeInput, Strategy } from "../strategy.ts";
+import type { ProposeInput, Proposer } from "../strategy.ts";
 import { type GeoDim, type Geometry, geometryOf, represent, toCube } from "./geometry.ts";
 import { Parzen, type ParzenOptions } from "./parzen.ts";
 
@@ -72,7 +72,7 @@ interface Candidate {
   readonly score: number;
 }
 
-export function createTpe(options: Partial<TpeOptions> = {}): Strategy {
+export function createTpe(options: Partial<TpeOptions> = {}): Proposer {
   const o: TpeOptions = { ...TPE_DEFAULTS, ...options };
   return {
     propose({ space, objective, trials, count, seed }: ProposeInput): Params[] {

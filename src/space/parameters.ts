@@ -2,10 +2,10 @@
  * What the `parameters:` of a config mean, apart from any encoding: a
  * configuration (the value of every active parameter), when a conditional
  * parameter is active, the order that puts a parameter after those its `when`
- * names, and the configuration of defaults. The schema checks a baseline with
- * these; the search space (src/space) builds its dimensions on them.
+ * names, and the configuration of defaults. The config checks a baseline with
+ * these; the search space builds its dimensions on them.
  */
-import type { Config, Parameter, Scalar } from "./schema.ts";
+import type { Parameter, Scalar } from "./parameter-schema.ts";
 
 /** A configuration: the value of every *active* parameter. */
 export type Params = Readonly<Record<string, Scalar>>;
@@ -17,7 +17,7 @@ export interface NamedParameter {
 }
 
 /** Declaration order, except that a parameter waits for those its `when` names (the schema rejects cycles). */
-export function parametersInOrder(parameters: Config["parameters"]): NamedParameter[] {
+export function parametersInOrder(parameters: Readonly<Record<string, Parameter>>): NamedParameter[] {
   const dims: NamedParameter[] = [];
   const placed = new Set<string>();
   const place = (name: string): void => {
