@@ -71,7 +71,7 @@ export function renderMarkdown(r: BenchResults): string {
   out.push(
     `${r.generated} · Node ${r.node} · ${r.cpu} · ${r.workers} worker(s) · ${r.seeds} seeds · ${r.wallSeconds} s · load average ${r.load.start.toFixed(1)} at the start. ` +
       "Simple regret: best value so far minus the known optimum (0 is perfect). " +
-      "Every study ran through planRound/recordAttempt with budget.parallel = q.",
+      "Every study ran through the round driver (startRound/finishRound) on the in-process backend, with budget.parallel = q.",
     "",
   );
   out.push(

@@ -19,7 +19,6 @@ import { findComment, studyMarker, writeComment } from "../github/comments.ts";
 import { dispatchWorkflow } from "../github/dispatch.ts";
 import { listTrialJobs } from "../github/jobs.ts";
 import type { Repo } from "../github/repo.ts";
-import type { Attempt } from "../protocol/trial.ts";
 import { renderComparison } from "../report/comparison.ts";
 import { COMMENT_LIMIT, markdownReport } from "../report/markdown.ts";
 import type { Study } from "../study/schema.ts";
