@@ -293,7 +293,10 @@ async function runDigitsStudy(method: Method, opts: StudyOptions): Promise<Trace
       close: () => {},
       trialFinished(study, attempt) {
         const trial = study.trials[attempt.trialId]!;
-        const log = readFileSync(join(paths.runDir({ trial: trial.id, attempt: attempt.attempt }), "log.txt"), "utf8");
+        const log = readFileSync(
+          join(paths.runDir({ trialId: trial.id, attempt: attempt.attempt }), "log.txt"),
+          "utf8",
+        );
         const trained = (log.match(/^epoch=\d+/gm) ?? []).length;
         if (attempt.status === "succeeded" && trained !== trialCost(study, trial)) mismatched++;
         if (trial.parent !== undefined && /resumed from epoch=\d+/.test(log)) resumed++;

@@ -53971,6 +53971,14 @@ function parseTrialJobName(name) {
   return { trialId: Number(m[1]), attempt: Number(m[2]), ...m[3] !== void 0 ? { member: Number(m[3]) } : {} };
 }
 
+// src/protocol/run.ts
+function runKey(run2) {
+  return `${run2.trialId}-${run2.attempt}${run2.member !== void 0 ? `-${run2.member}` : ""}`;
+}
+function sameRun(a, b) {
+  return a.attempt === b.attempt && (a.member ?? 0) === (b.member ?? 0);
+}
+
 // src/trial/job.ts
 import { existsSync as existsSync3, mkdirSync as mkdirSync2, readdirSync as readdirSync2, readFileSync as readFileSync4, writeFileSync as writeFileSync2 } from "node:fs";
 import { dirname as dirname2, join as join2 } from "node:path";
@@ -56826,6 +56834,26 @@ function settledConfig(own2, overrides, trusted) {
   return applyOverrides(trusted ? withTrustedSettings(own2, trusted.config, trusted.source) : own2, overrides);
 }
 
+// src/protocol/payload.ts
+var PAYLOAD_VERSION = 1;
+var runRef = { trial: external_exports.int().min(0), attempt: external_exports.int().min(1), member: external_exports.int().min(0).optional() };
+var trialPayloadSchema = external_exports.object({
+  v: external_exports.literal(PAYLOAD_VERSION),
+  study: external_exports.string(),
+  round: external_exports.int().min(1),
+  trial: external_exports.int().min(0),
+  attempt: external_exports.int().min(1),
+  /** Names this run's artifacts: `trial-attempt`, or `trial-attempt-member`. */
+  id: external_exports.string().regex(/^\d+-\d+(-\d+)?$/).optional(),
+  params: external_exports.record(external_exports.string(), scalar),
+  member: external_exports.object({ index: external_exports.int().min(0), seed: external_exports.int().min(0), fold: external_exports.int().min(0), folds: external_exports.int().min(1) }).optional(),
+  /** The checkpoint to start from, with the workflow run that saved it. */
+  resume: external_exports.object({ ...runRef, id: external_exports.string().regex(/^\d+-\d+(-\d+)?$/), run: external_exports.int().optional() }).optional(),
+  prune: pruneRuleSchema.optional(),
+  /** The commit to check out instead of the study's: the base branch's, for a reference run. */
+  ref: external_exports.string().regex(/^[0-9a-f]{40}$/).optional()
+});
+
 // src/study/study.ts
 import { createHash } from "node:crypto";
 
@@ -57086,9 +57114,6 @@ function recordAttempt(study, recorded) {
   trials[trial.id] = { ...trial, attempts, status };
   return { ...study, trials };
 }
-function sameRun(a, b) {
-  return a.attempt === b.attempt && (a.member ?? 0) === (b.member ?? 0);
-}
 function combinedStatus(members2) {
   if (members2.some((a) => a.status === "pruned")) return "pruned";
   return members2.some((a) => a.status === "succeeded") ? "succeeded" : "failed";
@@ -57144,42 +57169,19 @@ function runParams(config2, trial) {
   if (!config2.resource || trial.resource === void 0) return trial.params;
   return { ...trial.params, [config2.resource.name]: trial.resource };
 }
-function runKey(ref) {
-  return `${ref.trial}-${ref.attempt}${ref.member !== void 0 ? `-${ref.member}` : ""}`;
-}
 function resumeFrom(study, trial, run2) {
   const from = run2.attempt > 1 ? trial : trial.parent !== void 0 ? study.trials[trial.parent] : void 0;
   if (!from) return void 0;
   const attempt = from === trial ? run2.attempt - 1 : latestAttempt(from);
   if (attempt < 1) return void 0;
-  const recorded = from.attempts.find((a) => a.attempt === attempt && (a.member ?? 0) === (run2.member ?? 0));
+  const recorded = from.attempts.find((a) => sameRun(a, { attempt, member: run2.member }));
   return {
-    trial: from.id,
+    trialId: from.id,
     attempt,
     ...run2.member !== void 0 ? { member: run2.member } : {},
     ...recorded?.runId !== void 0 ? { runId: recorded.runId } : {}
   };
 }
-
-// src/protocol/payload.ts
-var PAYLOAD_VERSION = 1;
-var runRef = { trial: external_exports.int().min(0), attempt: external_exports.int().min(1), member: external_exports.int().min(0).optional() };
-var trialPayloadSchema = external_exports.object({
-  v: external_exports.literal(PAYLOAD_VERSION),
-  study: external_exports.string(),
-  round: external_exports.int().min(1),
-  trial: external_exports.int().min(0),
-  attempt: external_exports.int().min(1),
-  /** Names this run's artifacts: `trial-attempt`, or `trial-attempt-member`. */
-  id: external_exports.string().regex(/^\d+-\d+(-\d+)?$/).optional(),
-  params: external_exports.record(external_exports.string(), scalar),
-  member: external_exports.object({ index: external_exports.int().min(0), seed: external_exports.int().min(0), fold: external_exports.int().min(0), folds: external_exports.int().min(1) }).optional(),
-  /** The checkpoint to start from, with the workflow run that saved it. */
-  resume: external_exports.object({ ...runRef, id: external_exports.string().regex(/^\d+-\d+(-\d+)?$/), run: external_exports.int().optional() }).optional(),
-  prune: pruneRuleSchema.optional(),
-  /** The commit to check out instead of the study's: the base branch's, for a reference run. */
-  ref: external_exports.string().regex(/^[0-9a-f]{40}$/).optional()
-});
 
 // src/space/check.ts
 function checkParams(space, params, extra = /* @__PURE__ */ new Set()) {
@@ -57235,12 +57237,12 @@ function payloadOf(study, round, job) {
     round,
     trial: job.trialId,
     attempt: job.attempt,
-    id: runKey({ trial: job.trialId, attempt: job.attempt, member: job.member?.index }),
+    id: runKey({ trialId: job.trialId, attempt: job.attempt, member: job.member?.index }),
     params: job.params,
     ...job.member ? { member: job.member } : {},
     ...job.resume ? {
       resume: {
-        trial: job.resume.trial,
+        trial: job.resume.trialId,
         attempt: job.resume.attempt,
         ...job.resume.member !== void 0 ? { member: job.resume.member } : {},
         id: runKey(job.resume),
@@ -57309,8 +57311,8 @@ var trialResultSchema = external_exports.intersection(
 );
 
 // src/trial/result-file.ts
-function resultFileName(ref) {
-  return `result-${runKey(ref)}.json`;
+function resultFileName(run2) {
+  return `result-${runKey(run2)}.json`;
 }
 var MAX_RESULT_BYTES = 1 << 20;
 function readResultFiles(dir, study) {
@@ -57332,9 +57334,8 @@ function readResultFiles(dir, study) {
 }
 var ARTIFACT = /^matrix-tune-result-(\d+-\d+(?:-\d+)?)$/;
 function misplaced(path, result) {
-  const own2 = runKey({ trial: result.trialId, attempt: result.attempt, member: result.member });
-  if (basename(path) !== resultFileName({ trial: result.trialId, attempt: result.attempt, member: result.member }))
-    return `holds the result of run ${own2}, not the run its name says`;
+  const own2 = runKey(result);
+  if (basename(path) !== resultFileName(result)) return `holds the result of run ${own2}, not the run its name says`;
   const artifact = ARTIFACT.exec(basename(dirname(path)));
   if (artifact && artifact[1] !== own2) return `the result of run ${own2} in the artifact of run ${artifact[1]}`;
   return void 0;
@@ -57414,10 +57415,10 @@ var trialSpecSchema = external_exports.strictObject({
   trusted: external_exports.string().min(1).optional()
 });
 function trialTempDir(tempRoot, payload) {
-  return join2(tempRoot, "matrix-tune", `trial-${runKey(payloadRef(payload))}`);
+  return join2(tempRoot, "matrix-tune", `trial-${runKey(payloadRun(payload))}`);
 }
-function payloadRef(payload) {
-  return { trial: payload.trial, attempt: payload.attempt, member: payload.member?.index };
+function payloadRun(payload) {
+  return { trialId: payload.trial, attempt: payload.attempt, member: payload.member?.index };
 }
 function writeTrialSpec(path, spec) {
   mkdirSync2(dirname2(path), { recursive: true });
@@ -57475,15 +57476,15 @@ function loadAnnotated(file2) {
 // src/action/collect.ts
 function collect(inputs) {
   const payload = parsePayload(inputs.payload);
-  const ref = payloadRef(payload);
-  const label = runLabel({ trialId: ref.trial, attempt: ref.attempt, member: ref.member });
+  const run2 = payloadRun(payload);
+  const label = runLabel(run2);
   const dir = workspacePath(inputs.resultsDir);
-  const name = resultFileName(ref);
+  const name = resultFileName(run2);
   removeLinks(workspacePath(inputs.checkpointDir));
   keepOnly(dir, name);
   setOutput("checked", "true");
   const path = join3(dir, name);
-  const result = withProvenance(ownResult(path, payload.study, ref, label));
+  const result = withProvenance(ownResult(path, payload.study, run2, label));
   writeFileSync3(path, `${JSON.stringify(result, null, 2)}
 `);
   const attempt = attemptOf(result);
@@ -57499,7 +57500,7 @@ function withProvenance(result) {
   const runId = Number(process.env.GITHUB_RUN_ID);
   return { ...rest, runner: runnerName(), ...runId > 0 ? { runId } : {} };
 }
-function ownResult(path, study, ref, label) {
+function ownResult(path, study, run2, label) {
   if (!existsSync4(path))
     throw new Error(
       `${label} left no result file (${path}): the step that runs the trial ended without writing one; see its log`
@@ -57514,7 +57515,7 @@ function ownResult(path, study, ref, label) {
   const read = parseResult(readFileSync5(path, "utf8"), study);
   if ("problem" in read) return refuse(read.problem);
   const r = read.result;
-  if (r.trialId !== ref.trial || r.attempt !== ref.attempt || r.member !== ref.member)
+  if (r.trialId !== run2.trialId || !sameRun(r, run2))
     refuse(
       `it holds the result of ${runLabel({ trialId: r.trialId, attempt: r.attempt, member: r.member })}, not of ${label}`
     );
@@ -57797,16 +57798,15 @@ var actionsLog = {
 };
 
 // src/study/planned.ts
-var runKey2 = (r) => `${r.trialId}/${r.attempt}/${r.member ?? 0}`;
 function screenResults(study, found) {
-  const open3 = new Set(unfinishedRuns(study).map(runKey2));
+  const open3 = new Set(unfinishedRuns(study).map(runKey));
   const out = { accepted: [], rejected: [], conflicts: [] };
   const first = /* @__PURE__ */ new Map();
   const conflicted = /* @__PURE__ */ new Set();
   for (const f of found) {
     const r = f.result;
     if (study.trials[r.trialId]?.attempts.some((a) => sameRun(a, r))) continue;
-    const key = runKey2(r);
+    const key = runKey(r);
     if (!open3.has(key)) {
       out.rejected.push({ found: f, why: whyUnplanned(study, r) });
       continue;

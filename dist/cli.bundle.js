@@ -33887,6 +33887,14 @@ function applyOverrides(config2, o) {
   throw new OverrideError(`with ${settings} the config is not valid: ${problems}`);
 }
 
+// src/protocol/run.ts
+function runKey(run) {
+  return `${run.trialId}-${run.attempt}${run.member !== void 0 ? `-${run.member}` : ""}`;
+}
+function sameRun(a, b) {
+  return a.attempt === b.attempt && (a.member ?? 0) === (b.member ?? 0);
+}
+
 // src/study/study.ts
 import { createHash } from "node:crypto";
 
@@ -34137,9 +34145,6 @@ function recordAttempt(study, recorded) {
   trials[trial.id] = { ...trial, attempts, status };
   return { ...study, trials };
 }
-function sameRun(a, b) {
-  return a.attempt === b.attempt && (a.member ?? 0) === (b.member ?? 0);
-}
 function combinedStatus(members2) {
   if (members2.some((a) => a.status === "pruned")) return "pruned";
   return members2.some((a) => a.status === "succeeded") ? "succeeded" : "failed";
@@ -34195,17 +34200,14 @@ function runParams(config2, trial) {
   if (!config2.resource || trial.resource === void 0) return trial.params;
   return { ...trial.params, [config2.resource.name]: trial.resource };
 }
-function runKey(ref) {
-  return `${ref.trial}-${ref.attempt}${ref.member !== void 0 ? `-${ref.member}` : ""}`;
-}
 function resumeFrom(study, trial, run) {
   const from = run.attempt > 1 ? trial : trial.parent !== void 0 ? study.trials[trial.parent] : void 0;
   if (!from) return void 0;
   const attempt = from === trial ? run.attempt - 1 : latestAttempt(from);
   if (attempt < 1) return void 0;
-  const recorded = from.attempts.find((a) => a.attempt === attempt && (a.member ?? 0) === (run.member ?? 0));
+  const recorded = from.attempts.find((a) => sameRun(a, { attempt, member: run.member }));
   return {
-    trial: from.id,
+    trialId: from.id,
     attempt,
     ...run.member !== void 0 ? { member: run.member } : {},
     ...recorded?.runId !== void 0 ? { runId: recorded.runId } : {}
@@ -34389,7 +34391,7 @@ function studyPaths(configFile, config2, stateDir) {
     state: join(dir, "state.json"),
     best: join(dir, "best.json"),
     report: join(dir, "report.md"),
-    runDir: (ref) => join(dir, "trials", runKey(ref))
+    runDir: (run) => join(dir, "trials", runKey(run))
   };
 }
 
@@ -35739,7 +35741,7 @@ function localBackend(opts) {
       round.jobs.map(
         (job) => slots.with(async (slot) => {
           if (stopTrials.aborted) return { kind: "interrupted" };
-          const ref = { trial: job.trialId, attempt: job.attempt, member: job.member?.index };
+          const ref = { trialId: job.trialId, attempt: job.attempt, member: job.member?.index };
           const outputDir = paths.runDir(ref);
           const run = runKey(ref);
           const outcome = await runTrial({
@@ -36585,12 +36587,12 @@ function payloadOf(study, round, job) {
     round,
     trial: job.trialId,
     attempt: job.attempt,
-    id: runKey({ trial: job.trialId, attempt: job.attempt, member: job.member?.index }),
+    id: runKey({ trialId: job.trialId, attempt: job.attempt, member: job.member?.index }),
     params: job.params,
     ...job.member ? { member: job.member } : {},
     ...job.resume ? {
       resume: {
-        trial: job.resume.trial,
+        trial: job.resume.trialId,
         attempt: job.resume.attempt,
         ...job.resume.member !== void 0 ? { member: job.resume.member } : {},
         id: runKey(job.resume),
@@ -36641,12 +36643,12 @@ var trialResultSchema = external_exports.intersection(
 );
 
 // src/trial/result-file.ts
-function resultFileName(ref) {
-  return `result-${runKey(ref)}.json`;
+function resultFileName(run) {
+  return `result-${runKey(run)}.json`;
 }
 function writeResultFile(dir, study, attempt) {
   mkdirSync6(dir, { recursive: true });
-  const path = join6(dir, resultFileName({ trial: attempt.trialId, attempt: attempt.attempt, member: attempt.member }));
+  const path = join6(dir, resultFileName(attempt));
   const result = { version: RESULT_VERSION, study, ...attempt };
   writeFileSync4(path, `${JSON.stringify(result, null, 2)}
 `);

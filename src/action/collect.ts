@@ -17,7 +17,8 @@ import { join } from "node:path";
 import * as core from "@actions/core";
 import { runLabel } from "../github/job-names.ts";
 import type { TrialResult } from "../protocol/result.ts";
-import { outcomeLine, payloadRef } from "../trial/job.ts";
+import { type Run, sameRun } from "../protocol/run.ts";
+import { outcomeLine, payloadRun } from "../trial/job.ts";
 import { parsePayload } from "../trial/payload.ts";
 import { attemptOf, MAX_RESULT_BYTES, parseResult, resultFileName } from "../trial/result-file.ts";
 import { runnerName } from "../trial/run.ts";
@@ -31,10 +32,10 @@ export interface CollectInputs {
 
 export function collect(inputs: CollectInputs): void {
   const payload = parsePayload(inputs.payload);
-  const ref = payloadRef(payload);
-  const label = runLabel({ trialId: ref.trial, attempt: ref.attempt, member: ref.member });
+  const run = payloadRun(payload);
+  const label = runLabel(run);
   const dir = workspacePath(inputs.resultsDir);
-  const name = resultFileName(ref);
+  const name = resultFileName(run);
   // Both directories are cleaned before anything that can fail on what the
   // trial left: the upload steps run after a failed collect too (a failed
   // trial's result and checkpoint are kept), so a check that stopped half-way
@@ -44,7 +45,7 @@ export function collect(inputs: CollectInputs): void {
   core.setOutput("checked", "true");
 
   const path = join(dir, name);
-  const result = withProvenance(ownResult(path, payload.study, ref, label));
+  const result = withProvenance(ownResult(path, payload.study, run, label));
   // Written back as parsed: what the upload takes is exactly what was checked.
   writeFileSync(path, `${JSON.stringify(result, null, 2)}\n`);
   const attempt = attemptOf(result);
@@ -69,7 +70,7 @@ function withProvenance(result: TrialResult): TrialResult {
 }
 
 /** The run's result file, or an error; a file that fails a check is deleted, so that no upload carries it. */
-function ownResult(path: string, study: string, ref: ReturnType<typeof payloadRef>, label: string): TrialResult {
+function ownResult(path: string, study: string, run: Run, label: string): TrialResult {
   if (!existsSync(path))
     throw new Error(
       `${label} left no result file (${path}): the step that runs the trial ended without writing one; see its log`,
@@ -84,7 +85,7 @@ function ownResult(path: string, study: string, ref: ReturnType<typeof payloadRe
   const read = parseResult(readFileSync(path, "utf8"), study);
   if ("problem" in read) return refuse(read.problem);
   const r = read.result;
-  if (r.trialId !== ref.trial || r.attempt !== ref.attempt || r.member !== ref.member)
+  if (r.trialId !== run.trialId || !sameRun(r, run))
     refuse(
       `it holds the result of ${runLabel({ trialId: r.trialId, attempt: r.attempt, member: r.member })}, not of ${label}`,
     );

@@ -12,10 +12,11 @@ import type { LostRun, Outcomes } from "../driver/round.ts";
 import { runLabel } from "../github/job-names.ts";
 import type { TrialJob } from "../github/jobs.ts";
 import type { TrialPayload } from "../protocol/payload.ts";
+import type { Run } from "../protocol/run.ts";
 import type { Attempt } from "../protocol/trial.ts";
 import { screenResults } from "../study/planned.ts";
 import type { Study } from "../study/schema.ts";
-import { type Run, recordAttempt, unfinishedRuns } from "../study/study.ts";
+import { recordAttempt, unfinishedRuns } from "../study/study.ts";
 import { payloadOf } from "../trial/payload.ts";
 import { attemptOf, readResultFiles } from "../trial/result-file.ts";
 

@@ -4,9 +4,9 @@
  * what they measure is the round loop the shells run, not a copy of it.
  */
 import type { Job } from "../engine/jobs.ts";
+import type { Run } from "../protocol/run.ts";
 import type { Attempt, Trial } from "../protocol/trial.ts";
 import type { Study } from "../study/schema.ts";
-import type { Run } from "../study/study.ts";
 import type { Backend } from "./drive.ts";
 
 /** A job's result: its objective value, or a failure or pruning with the reason. */

@@ -10,9 +10,10 @@ import type { Config } from "../config/schema.ts";
 import { type Job, jobsFor } from "../engine/jobs.ts";
 import { planRound } from "../engine/plan.ts";
 import { addReferenceRun } from "../engine/reference.ts";
+import { type Run, sameRun } from "../protocol/run.ts";
 import type { Attempt, Stop } from "../protocol/trial.ts";
 import type { Study } from "../study/schema.ts";
-import { type Run, recordAttempt, sameRun, unfinishedRuns, withStop } from "../study/study.ts";
+import { recordAttempt, unfinishedRuns, withStop } from "../study/study.ts";
 
 /** A round to run: the study with it opened, its runs and what each job runs. */
 export interface OpenRound {

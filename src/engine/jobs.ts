@@ -6,25 +6,19 @@
  */
 import type { Config } from "../config/schema.ts";
 import type { PruneRule } from "../protocol/prune-rule.ts";
+import { type Run, sameRun } from "../protocol/run.ts";
 import type { Trial } from "../protocol/trial.ts";
 import { latestAttempt } from "../protocol/trial-value.ts";
 import type { Params } from "../space/space.ts";
 import { medianRule } from "../strategy/prune.ts";
 import type { Study } from "../study/schema.ts";
-import { memberSeedFold, type Run } from "../study/study.ts";
+import { memberSeedFold } from "../study/study.ts";
 
 export interface Member {
   index: number;
   seed: number;
   fold: number;
   folds: number;
-}
-
-/** A run's checkpoint: trial, attempt and member, as named in directories and artifacts. */
-export interface RunRef {
-  trial: number;
-  attempt: number;
-  member?: number;
 }
 
 export interface Job {
@@ -34,7 +28,7 @@ export interface Job {
   params: Params;
   member?: Member;
   /** The run whose checkpoint this one starts from: its own earlier attempt, or the trial it was promoted from. */
-  resume?: RunRef & { runId?: number };
+  resume?: Run & { runId?: number };
   prune?: PruneRule;
   /** The commit to run on, when not the study's (a reference run on the base branch). */
   ref?: string;
@@ -65,19 +59,14 @@ export function runParams(config: Pick<Config, "resource">, trial: Pick<Trial, "
   return { ...trial.params, [config.resource.name]: trial.resource };
 }
 
-/** A stable name for a run: `trial-attempt`, with `-member` when there are several. */
-export function runKey(ref: RunRef): string {
-  return `${ref.trial}-${ref.attempt}${ref.member !== undefined ? `-${ref.member}` : ""}`;
-}
-
 function resumeFrom(study: Study, trial: Trial, run: Run): Job["resume"] {
   const from = run.attempt > 1 ? trial : trial.parent !== undefined ? study.trials[trial.parent] : undefined;
   if (!from) return undefined;
   const attempt = from === trial ? run.attempt - 1 : latestAttempt(from);
   if (attempt < 1) return undefined;
-  const recorded = from.attempts.find((a) => a.attempt === attempt && (a.member ?? 0) === (run.member ?? 0));
+  const recorded = from.attempts.find((a) => sameRun(a, { attempt, member: run.member }));
   return {
-    trial: from.id,
+    trialId: from.id,
     attempt,
     ...(run.member !== undefined ? { member: run.member } : {}),
     ...(recorded?.runId !== undefined ? { runId: recorded.runId } : {}),

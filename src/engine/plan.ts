@@ -4,6 +4,7 @@
  * it the same question and gets the same answer.
  */
 import type { Config } from "../config/schema.ts";
+import type { Run } from "../protocol/run.ts";
 import type { NewTrial, Stop, Trial } from "../protocol/trial.ts";
 import { willRetry } from "../protocol/trial-value.ts";
 import { buildSpace, defaultParams, type Params, type Space } from "../space/space.ts";
@@ -11,7 +12,7 @@ import { strategyFor } from "../strategy/registry.ts";
 import { atFullResource } from "../strategy/strategy.ts";
 import { completion } from "../study/completion.ts";
 import type { Study } from "../study/schema.ts";
-import { openRound, type Run, searchTrials, unfinishedRuns, withStop } from "../study/study.ts";
+import { openRound, searchTrials, unfinishedRuns, withStop } from "../study/study.ts";
 
 export type Plan =
   /** `resumed`: the runs of the last round that never finished (interrupted or cancelled). */

@@ -5,9 +5,10 @@
  * estimates on both sides). It never takes part in the search.
  */
 import type { Config } from "../config/schema.ts";
+import type { Run } from "../protocol/run.ts";
 import { buildSpace, defaultParams } from "../space/space.ts";
 import type { Study } from "../study/schema.ts";
-import { extendRound, type Run, referenceTrial } from "../study/study.ts";
+import { extendRound, referenceTrial } from "../study/study.ts";
 
 export type ReferenceRun = { kind: "added"; study: Study; runs: Run[] } | { kind: "skipped"; reason: string };
 

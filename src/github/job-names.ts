@@ -3,7 +3,7 @@
  * jobs.ts: the CLI's `trial --spec` logs with them, and should not bundle a
  * GitHub client to do so.
  */
-import type { Run } from "../study/study.ts";
+import type { Run } from "../protocol/run.ts";
 
 /**
  * How trial jobs are named (the `name:` of tune.yml's trial job says the same in

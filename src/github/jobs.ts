@@ -2,7 +2,7 @@
  * The jobs of a workflow run, to account for trial jobs that ended without
  * leaving a result (a runner that died, a job cancelled or timed out).
  */
-import type { Run } from "../study/study.ts";
+import type { Run } from "../protocol/run.ts";
 import { call, type GitHubClient } from "./client.ts";
 import { parseTrialJobName } from "./job-names.ts";
 import type { Repo } from "./repo.ts";

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { Config } from "../config/schema.ts";
 import type { Backend, Gathered } from "../driver/drive.ts";
 import type { OpenRound } from "../driver/round.ts";
-import { runKey } from "../engine/jobs.ts";
+import { runKey } from "../protocol/run.ts";
 import type { Attempt } from "../protocol/trial.ts";
 import { curveKeep } from "../study/curve.ts";
 import { trialRequest } from "../trial/request.ts";
@@ -48,7 +48,7 @@ export function localBackend(opts: LocalBackendOptions): Backend<Handle> {
         slots.with(async (slot): Promise<TrialOutcome> => {
           // Stopped while this run waited for a slot: it runs again on resume.
           if (stopTrials.aborted) return { kind: "interrupted" };
-          const ref = { trial: job.trialId, attempt: job.attempt, member: job.member?.index };
+          const ref = { trialId: job.trialId, attempt: job.attempt, member: job.member?.index };
           const outputDir = paths.runDir(ref);
           const run = runKey(ref);
           const outcome = await runTrial({

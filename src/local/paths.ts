@@ -1,7 +1,7 @@
 /** Where a local study keeps its files: the state, best.json, the report and each run's directory. */
 import { dirname, join, resolve } from "node:path";
 import type { Config } from "../config/schema.ts";
-import { type RunRef, runKey } from "../engine/jobs.ts";
+import { type Run, runKey } from "../protocol/run.ts";
 
 export interface StudyPaths {
   dir: string;
@@ -10,7 +10,7 @@ export interface StudyPaths {
   best: string;
   report: string;
   /** A run's own directory: params.json, log.txt, metrics.json and its checkpoint/. */
-  runDir(ref: RunRef): string;
+  runDir(run: Run): string;
 }
 
 export function studyPaths(configFile: string, config: Config, stateDir?: string): StudyPaths {
@@ -20,6 +20,6 @@ export function studyPaths(configFile: string, config: Config, stateDir?: string
     state: join(dir, "state.json"),
     best: join(dir, "best.json"),
     report: join(dir, "report.md"),
-    runDir: (ref) => join(dir, "trials", runKey(ref)),
+    runDir: (run) => join(dir, "trials", runKey(run)),
   };
 }

@@ -9,16 +9,15 @@
  */
 
 import type { TrialResult } from "../protocol/result.ts";
+import { runKey, sameRun } from "../protocol/run.ts";
 import type { Study } from "./schema.ts";
-import { membersOf, sameRun, unfinishedRuns } from "./study.ts";
+import { membersOf, unfinishedRuns } from "./study.ts";
 
 export interface Screened<T> {
   accepted: T[];
   rejected: { found: T; why: string }[];
   conflicts: [T, T][];
 }
-
-const runKey = (r: Pick<TrialResult, "trialId" | "attempt" | "member">) => `${r.trialId}/${r.attempt}/${r.member ?? 0}`;
 
 export function screenResults<T extends { result: TrialResult }>(study: Study, found: readonly T[]): Screened<T> {
   const open = new Set(unfinishedRuns(study).map(runKey));

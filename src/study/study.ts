@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import type { Config } from "../config/schema.ts";
 import { isBetter, type Objective } from "../protocol/objective.ts";
+import { type Run, sameRun } from "../protocol/run.ts";
 import type { Attempt, NewTrial, Stop, Trial } from "../protocol/trial.ts";
 import { latestAttempt, trialValue } from "../protocol/trial-value.ts";
 import { strategyFor } from "../strategy/registry.ts";
@@ -74,13 +75,6 @@ function stableJson(v: unknown): string {
       .map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`)
       .join(",")}}`;
   return JSON.stringify(v);
-}
-
-/** One job: a trial's attempt, and with repeats or folds, which member of it. */
-export interface Run {
-  trialId: number;
-  attempt: number;
-  member?: number;
 }
 
 /** The trials of the search itself, without reference runs on other commits. */
@@ -172,10 +166,6 @@ export function recordAttempt(study: Study, recorded: Attempt): Study {
   const trials = study.trials.slice();
   trials[trial.id] = { ...trial, attempts, status };
   return { ...study, trials };
-}
-
-export function sameRun(a: Pick<Run, "attempt" | "member">, b: Pick<Run, "attempt" | "member">): boolean {
-  return a.attempt === b.attempt && (a.member ?? 0) === (b.member ?? 0);
 }
 
 /**

@@ -15,9 +15,9 @@ import { loadConfig } from "../config/load.ts";
 import { overridesSchema } from "../config/overrides.ts";
 import type { Config } from "../config/schema.ts";
 import { settledConfig } from "../config/trusted.ts";
-import { runKey } from "../engine/jobs.ts";
 import { runLabel } from "../github/job-names.ts";
 import { type TrialPayload, trialPayloadSchema } from "../protocol/payload.ts";
+import { type Run, runKey } from "../protocol/run.ts";
 import type { Attempt } from "../protocol/trial.ts";
 import { missingEnvNote, trialEnv } from "./env.ts";
 import { checkPayload, PayloadError } from "./payload.ts";
@@ -49,11 +49,12 @@ export type Log = (line: string) => void;
 
 /** The job's working directory under the runner's temp directory: its spec and its trial's output. */
 export function trialTempDir(tempRoot: string, payload: TrialPayload): string {
-  return join(tempRoot, "matrix-tune", `trial-${runKey(payloadRef(payload))}`);
+  return join(tempRoot, "matrix-tune", `trial-${runKey(payloadRun(payload))}`);
 }
 
-export function payloadRef(payload: TrialPayload): { trial: number; attempt: number; member?: number } {
-  return { trial: payload.trial, attempt: payload.attempt, member: payload.member?.index };
+/** The run a payload names. */
+export function payloadRun(payload: TrialPayload): Run {
+  return { trialId: payload.trial, attempt: payload.attempt, member: payload.member?.index };
 }
 
 export function writeTrialSpec(path: string, spec: TrialJobSpec): void {

@@ -3,12 +3,13 @@
  * checks a trial job makes before it trusts one.
  */
 import type { Config } from "../config/schema.ts";
-import { type Job, jobsFor, runKey } from "../engine/jobs.ts";
+import { type Job, jobsFor } from "../engine/jobs.ts";
 import { PAYLOAD_VERSION, type TrialPayload, trialPayloadSchema } from "../protocol/payload.ts";
+import { type Run, runKey } from "../protocol/run.ts";
 import { checkParams } from "../space/check.ts";
 import { buildSpace } from "../space/space.ts";
 import type { Study } from "../study/schema.ts";
-import { memberSeedFold, membersOf, type Run } from "../study/study.ts";
+import { memberSeedFold, membersOf } from "../study/study.ts";
 
 /** A payload (or the trial spec that carries one) that is malformed or does not fit the config. */
 export class PayloadError extends Error {}
@@ -25,13 +26,13 @@ export function payloadOf(study: string, round: number, job: Job): TrialPayload 
     round,
     trial: job.trialId,
     attempt: job.attempt,
-    id: runKey({ trial: job.trialId, attempt: job.attempt, member: job.member?.index }),
+    id: runKey({ trialId: job.trialId, attempt: job.attempt, member: job.member?.index }),
     params: job.params,
     ...(job.member ? { member: job.member } : {}),
     ...(job.resume
       ? {
           resume: {
-            trial: job.resume.trial,
+            trial: job.resume.trialId,
             attempt: job.resume.attempt,
             ...(job.resume.member !== undefined ? { member: job.resume.member } : {}),
             id: runKey(job.resume),

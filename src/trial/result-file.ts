@@ -6,18 +6,18 @@
  */
 import { lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { type RunRef, runKey } from "../engine/jobs.ts";
 import { RESULT_VERSION, type TrialResult, trialResultSchema } from "../protocol/result.ts";
+import { type Run, runKey } from "../protocol/run.ts";
 import type { Attempt } from "../protocol/trial.ts";
 
 /** `result-<trial>-<attempt>[-<member>].json`: the members of a trial each leave their own. */
-export function resultFileName(ref: RunRef): string {
-  return `result-${runKey(ref)}.json`;
+export function resultFileName(run: Run): string {
+  return `result-${runKey(run)}.json`;
 }
 
 export function writeResultFile(dir: string, study: string, attempt: Attempt): string {
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, resultFileName({ trial: attempt.trialId, attempt: attempt.attempt, member: attempt.member }));
+  const path = join(dir, resultFileName(attempt));
   const result: TrialResult = { version: RESULT_VERSION, study, ...attempt };
   writeFileSync(path, `${JSON.stringify(result, null, 2)}\n`);
   return path;
@@ -70,9 +70,8 @@ const ARTIFACT = /^matrix-tune-result-(\d+-\d+(?:-\d+)?)$/;
  * is downloaded into a folder of its own name).
  */
 function misplaced(path: string, result: TrialResult): string | undefined {
-  const own = runKey({ trial: result.trialId, attempt: result.attempt, member: result.member });
-  if (basename(path) !== resultFileName({ trial: result.trialId, attempt: result.attempt, member: result.member }))
-    return `holds the result of run ${own}, not the run its name says`;
+  const own = runKey(result);
+  if (basename(path) !== resultFileName(result)) return `holds the result of run ${own}, not the run its name says`;
   const artifact = ARTIFACT.exec(basename(dirname(path)));
   if (artifact && artifact[1] !== own) return `the result of run ${own} in the artifact of run ${artifact[1]}`;
   return undefined;

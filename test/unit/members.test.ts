@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import type { Config } from "../../src/config/schema.ts";
 import { jobsFor } from "../../src/engine/jobs.ts";
 import { planRound } from "../../src/engine/plan.ts";
+import type { Run } from "../../src/protocol/run.ts";
 import { latestAttempt, trialSamples, trialValue, willRetry } from "../../src/protocol/trial-value.ts";
 import { placedAt, placementOf } from "../../src/strategy/hyperband/placement.ts";
 import type { Study } from "../../src/study/schema.ts";
@@ -12,7 +13,6 @@ import {
   memberSeedFold,
   membersOf,
   openRound,
-  type Run,
   recordAttempt,
   unfinishedRuns,
 } from "../../src/study/study.ts";
@@ -219,8 +219,8 @@ describe("members: checkpoints to resume", () => {
     assert.equal(plan.kind, "round");
     if (plan.kind !== "round") return;
     const jobs = jobsFor(six, plan.study, plan.runs);
-    assert.deepEqual(jobs[1]!.resume, { trial: 0, attempt: 1, member: 1, runId: 500 });
-    assert.deepEqual(jobs[4]!.resume, { trial: 0, attempt: 1, member: 4 }, "no runId recorded for member 4");
+    assert.deepEqual(jobs[1]!.resume, { trialId: 0, attempt: 1, member: 1, runId: 500 });
+    assert.deepEqual(jobs[4]!.resume, { trialId: 0, attempt: 1, member: 4 }, "no runId recorded for member 4");
     assert.equal(jobs[6]!.trialId, 2);
     assert.equal(jobs[6]!.resume, undefined, "a new trial starts from scratch");
     const payloads = payloadsFor(six, plan.study, plan.round, plan.runs);
@@ -283,16 +283,16 @@ budget: {max_trials: 20, parallel: 9, retries: 1}
     assert.deepEqual(
       first.map((j) => [j.attempt, j.params.epochs, j.member?.seed, j.resume]),
       [
-        [1, 3, 0, { trial: 0, attempt: 2, member: 0, runId: 777 }],
-        [1, 3, 1, { trial: 0, attempt: 2, member: 1 }],
+        [1, 3, 0, { trialId: 0, attempt: 2, member: 0, runId: 777 }],
+        [1, 3, 1, { trialId: 0, attempt: 2, member: 1 }],
       ],
     );
     const second = jobs.filter((j) => j.trialId === promoted[1]!.id);
     assert.deepEqual(
       second.map((j) => j.resume),
       [
-        { trial: 1, attempt: 1, member: 0 },
-        { trial: 1, attempt: 1, member: 1 },
+        { trialId: 1, attempt: 1, member: 0 },
+        { trialId: 1, attempt: 1, member: 1 },
       ],
     );
   });
@@ -317,8 +317,8 @@ budget: {max_trials: 20, parallel: 9, retries: 1}
     assert.deepEqual(
       jobs.map((j) => j.resume),
       [
-        { trial: 0, attempt: 1, member: 1, runId: 10 },
-        { trial: 1, attempt: 1, member: 1, runId: 11 },
+        { trialId: 0, attempt: 1, member: 1, runId: 10 },
+        { trialId: 1, attempt: 1, member: 1, runId: 11 },
       ],
     );
   });
