@@ -6,15 +6,20 @@
 import { type Config, configSchema } from "../src/config/schema.ts";
 import { driveStudy } from "../src/driver/drive.ts";
 import { inProcessBackend } from "../src/driver/in-process.ts";
+import type { Trial } from "../src/protocol/trial.ts";
 import { trialValue } from "../src/protocol/trial-value.ts";
 import type { StrategyName } from "../src/strategy/registry.ts";
 import { bestSoFar, createStudy } from "../src/study/study.ts";
+import { createRng } from "../src/util/rng.ts";
 import type { Problem } from "./problems.ts";
 
 export interface StudyRun {
   /** The objective value of each trial, in trial order. */
   readonly values: number[];
-  /** Simple regret after each trial: best value so far minus the optimum, clipped at 0. */
+  /**
+   * Simple regret after each trial: best value so far minus the optimum, clipped
+   * at 0; on a noisy problem, the noise-free value of the best observed trial.
+   */
   readonly regret: number[];
   /** Wall time of planning each round: from the previous round's results (or the start) to the round opened. */
   readonly proposeMs: number[];
@@ -35,7 +40,7 @@ export function benchConfig(problem: Problem, strategy: StrategyName, q: number,
 export async function runStudy(problem: Problem, strategy: StrategyName, q: number, seed: number): Promise<StudyRun> {
   const config = benchConfig(problem, strategy, q, seed);
   const proposeMs: number[] = [];
-  const evaluate = inProcessBackend((trial) => problem.f(trial.params));
+  const evaluate = inProcessBackend((trial) => observe(problem, seed, trial.id, trial.params));
   let planning = performance.now();
   const { study } = await driveStudy(
     config,
@@ -49,11 +54,40 @@ export async function runStudy(problem: Problem, strategy: StrategyName, q: numb
     },
     { roundStarted: () => proposeMs.push(performance.now() - planning) },
   );
+  const values = study.trials.map((t) => trialValue(t)!);
   return {
-    values: study.trials.map((t) => trialValue(t)!),
-    regret: regretCurve(bestSoFar(study, "minimize"), problem.fStar),
+    values,
+    regret: problem.noise
+      ? recommendedRegret(
+          values,
+          study.trials.map((t) => problem.f(t.params)),
+          problem.fStar,
+        )
+      : regretCurve(bestSoFar(study, "minimize"), problem.fStar),
     proposeMs,
   };
+}
+
+/** Keys the noise stream apart from every other use of the study's seed. */
+const NOISE_STREAM = 0x6e6f6973;
+
+/**
+ * The value a study observes: f, plus Gaussian noise on a noisy problem, drawn
+ * from a stream of its own per (seed, trial), so that every strategy's trial k
+ * of seed s sees the same draw.
+ */
+export function observe(problem: Problem, seed: number, trialId: number, params: Trial["params"]): number {
+  const clean = problem.f(params);
+  return problem.noise ? clean + problem.noise * createRng(seed, NOISE_STREAM, trialId).normal() : clean;
+}
+
+/** After each trial, the noise-free regret of the trial with the best observed value so far (the one a study recommends). */
+export function recommendedRegret(observed: readonly number[], clean: readonly number[], fStar: number): number[] {
+  let best = 0;
+  return observed.map((v, i) => {
+    if (v < observed[best]!) best = i;
+    return Math.max(0, clean[best]! - fStar);
+  });
 }
 
 export function regretCurve(best: readonly (number | undefined)[], fStar: number): number[] {
@@ -80,6 +114,8 @@ export interface CellStats {
   readonly median: number;
   readonly q1: number;
   readonly q3: number;
+  /** The 90th percentile of the final regrets: how bad a bad run is. */
+  readonly p90: number;
   readonly at25: number;
   readonly at50: number;
   readonly proposeMsMedian: number;
@@ -93,6 +129,7 @@ export function cellStats(runs: readonly StudyRun[], budget: number): CellStats 
     median: median(finals),
     q1: quantile(finals, 0.25),
     q3: quantile(finals, 0.75),
+    p90: quantile(finals, 0.9),
     at25: at(0.25),
     at50: at(0.5),
     proposeMsMedian: median(runs.flatMap((r) => r.proposeMs)),

@@ -17,10 +17,18 @@ export interface Problem {
   readonly f: (p: Params) => number;
   /** The known minimum of f over the space. */
   readonly fStar: number;
+  /** A configuration where f = fStar (the tests check it). */
+  readonly optimum?: Params;
+  /**
+   * The standard deviation of Gaussian noise added to each observed value. The
+   * study sees the noisy value; the regret is that of the noise-free value of
+   * the trial it would recommend (the best observed so far).
+   */
+  readonly noise?: number;
 }
 
-const num = (p: Params, name: string) => Number(p[name]);
-const floats = (names: readonly string[], min: number, max: number) =>
+export const num = (p: Params, name: string) => Number(p[name]);
+export const floats = (names: readonly string[], min: number, max: number) =>
   Object.fromEntries(names.map((n) => [n, { type: "float" as const, min, max }]));
 
 function branin(p: Params): number {
@@ -32,30 +40,36 @@ function branin(p: Params): number {
   return (x2 - b * x1 * x1 + c * x1 - 6) ** 2 + 10 * (1 - t) * Math.cos(x1) + 10;
 }
 
-const H3_ALPHA = [1, 1.2, 3, 3.2];
-const H3_A = [
-  [3, 10, 30],
-  [0.1, 10, 35],
-  [3, 10, 30],
-  [0.1, 10, 35],
-];
-const H3_P = [
-  [3689, 1170, 2673],
-  [4699, 4387, 7470],
-  [1091, 8732, 5547],
-  [381, 5743, 8828],
-].map((row) => row.map((v) => v * 1e-4));
+const HARTMANN_ALPHA = [1, 1.2, 3, 3.2];
 
-function hartmann3(p: Params): number {
-  const x = [num(p, "x1"), num(p, "x2"), num(p, "x3")];
-  let s = 0;
-  for (let i = 0; i < 4; i++) {
-    let inner = 0;
-    for (let j = 0; j < 3; j++) inner += H3_A[i]![j]! * (x[j]! - H3_P[i]![j]!) ** 2;
-    s += H3_ALPHA[i]! * Math.exp(-inner);
-  }
-  return -s;
+/** The Hartmann family: minus a sum of four Gaussian bumps with shapes A and centres P (scaled by 1e-4). */
+export function hartmann(a: readonly (readonly number[])[], p: readonly (readonly number[])[]) {
+  const centres = p.map((row) => row.map((v) => v * 1e-4));
+  return (x: readonly number[]): number => {
+    let s = 0;
+    for (let i = 0; i < 4; i++) {
+      let inner = 0;
+      for (let j = 0; j < x.length; j++) inner += a[i]![j]! * (x[j]! - centres[i]![j]!) ** 2;
+      s += HARTMANN_ALPHA[i]! * Math.exp(-inner);
+    }
+    return -s;
+  };
 }
+
+const hartmann3 = hartmann(
+  [
+    [3, 10, 30],
+    [0.1, 10, 35],
+    [3, 10, 30],
+    [0.1, 10, 35],
+  ],
+  [
+    [3689, 1170, 2673],
+    [4699, 4387, 7470],
+    [1091, 8732, 5547],
+    [381, 5743, 8828],
+  ],
+);
 
 const X4 = ["x1", "x2", "x3", "x4"];
 const X5 = ["x1", "x2", "x3", "x4", "x5"];
@@ -111,7 +125,7 @@ export const PROBLEMS: readonly Problem[] = [
     name: "hartmann3",
     budget: 50,
     parameters: floats(["x1", "x2", "x3"], 0, 1),
-    f: hartmann3,
+    f: (p) => hartmann3(["x1", "x2", "x3"].map((n) => num(p, n))),
     fStar: -3.8627797873326593,
   },
   { name: "rosenbrock4", budget: 80, parameters: floats(X4, -5, 10), f: rosenbrock4, fStar: 0 },
@@ -143,9 +157,3 @@ export const PROBLEMS: readonly Problem[] = [
     fStar: 0.05,
   },
 ];
-
-export function problemNamed(name: string): Problem {
-  const p = PROBLEMS.find((x) => x.name === name);
-  if (!p) throw new Error(`unknown problem "${name}"; known: ${PROBLEMS.map((x) => x.name).join(", ")}`);
-  return p;
-}

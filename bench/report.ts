@@ -3,6 +3,7 @@
 import type { StrategyName } from "../src/strategy/registry.ts";
 import { type CellStats, evaluationsAt } from "./harness.ts";
 import type { PeerRow } from "./peers.ts";
+import { targetRows } from "./targets.ts";
 
 export interface Cell {
   readonly problem: string;
@@ -89,6 +90,18 @@ export function renderMarkdown(r: BenchResults): string {
     ),
     "",
   );
+  out.push(
+    "## 90th-percentile final regret",
+    "",
+    `Over the ${r.seeds} seeds (linear interpolation between order statistics): how bad a bad run is. "random median" is the target of issue #13: every strategy's 90th percentile below it.`,
+    "",
+    table(
+      ["problem", "q", ...s, "random median"],
+      r.cells.map((c) => [c.problem, String(c.q), ...s.map((n) => fmt(c.stats[n]?.p90)), fmt(c.stats.random?.median)]),
+    ),
+    "",
+  );
+  out.push(...renderTargets(r), "");
 
   out.push("## Per problem and batch size", "");
   for (const c of r.cells) {
@@ -98,13 +111,23 @@ export function renderMarkdown(r: BenchResults): string {
     const base = c.stats.random?.median;
     out.push(
       table(
-        ["strategy", "final median", "final IQR", `@${k25} (25%)`, `@${k50} (50%)`, "vs random", "ms/batch"],
+        [
+          "strategy",
+          "final median",
+          "final IQR",
+          "final p90",
+          `@${k25} (25%)`,
+          `@${k50} (50%)`,
+          "vs random",
+          "ms/batch",
+        ],
         s.map((n) => {
           const st = c.stats[n];
           return [
             n,
             fmt(st?.median),
             st ? `[${fmt(st.q1)}, ${fmt(st.q3)}]` : "–",
+            fmt(st?.p90),
             fmt(st?.at25),
             fmt(st?.at50),
             ratio(st?.median, base),
@@ -147,4 +170,33 @@ export function renderMarkdown(r: BenchResults): string {
     );
   }
   return `${out.join("\n")}\n`;
+}
+
+/** The targets of issue #13 that this run can check, strategy by strategy, with the problems that miss each. */
+function renderTargets(r: BenchResults): string[] {
+  const rows = targetRows(r.cells, r.strategies);
+  const learners = r.strategies.filter((n) => rows.some((row) => row.byStrategy[n]));
+  if (learners.length === 0) return [];
+  const mark = (row: (typeof rows)[number], n: StrategyName) => {
+    const c = row.byStrategy[n];
+    return c ? `${c.ok ? "met" : "**not met**"}: ${c.met}/${c.of}` : "–";
+  };
+  const misses = rows.flatMap((row) =>
+    learners.flatMap((n) => {
+      const c = row.byStrategy[n];
+      return c?.failing.length ? [`- ${n}, ${row.target}: misses ${c.failing.join(", ")}`] : [];
+    }),
+  );
+  return [
+    "## Targets (issue #13)",
+    "",
+    "Problems meeting each target, of those where the run has what it needs (the Optuna rows only where peer numbers exist).",
+    "",
+    table(
+      ["target", ...learners],
+      rows.map((row) => [row.target, ...learners.map((n) => mark(row, n))]),
+    ),
+    "",
+    ...misses,
+  ];
 }

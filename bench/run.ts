@@ -18,10 +18,12 @@ import { randomProposer } from "../src/strategy/random.ts";
 import { STRATEGY_NAMES, type StrategyName, strategyFor } from "../src/strategy/registry.ts";
 import type { Study } from "../src/study/schema.ts";
 import { createStudy, openRound, recordAttempt } from "../src/study/study.ts";
+import { problemNamed } from "./catalog.ts";
 import { type CellStats, cellStats, median, type StudyRun } from "./harness.ts";
 import { loadPeers, peerKey } from "./peers.ts";
-import { PROBLEMS, problemNamed } from "./problems.ts";
+import { PROBLEMS } from "./problems.ts";
 import { type BenchResults, type Cell, fmt, renderMarkdown, type SpeedRow } from "./report.ts";
+import { SUITE } from "./suite.ts";
 import type { Task } from "./worker.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -40,21 +42,27 @@ const { values: opts } = parseArgs({
     seeds: { type: "string" },
     workers: { type: "string" },
     quick: { type: "boolean", default: false },
-    out: { type: "string", default: "latest" },
+    suite: { type: "boolean", default: false },
+    out: { type: "string" },
     "no-speed": { type: "boolean", default: false },
   },
 });
 
 const list = (s: string | undefined) => s?.split(",").map((x) => x.trim());
-const problems = (list(opts.problems) ?? (opts.quick ? ["branin", "hpo_mixed"] : PROBLEMS.map((p) => p.name))).map(
-  problemNamed,
-);
+// --suite: the wider benchmark of issue #13 (suite.ts) at the seeds its targets are stated for.
+const defaultProblems = opts.suite
+  ? SUITE.map((p) => p.name)
+  : opts.quick
+    ? ["branin", "hpo_mixed"]
+    : PROBLEMS.map((p) => p.name);
+const problems = (list(opts.problems) ?? defaultProblems).map(problemNamed);
 const strategies = (list(opts.strategies) ?? PROPOSING.filter((s) => !NOT_BENCHMARKED.has(s))).map((s) => {
   if (!PROPOSING.includes(s as StrategyName)) throw new Error(`unknown strategy ${s}`);
   return s as StrategyName;
 });
 const qs = (list(opts.q) ?? (opts.quick ? ["1", "4"] : ["1", "4", "8"])).map(Number);
-const seeds = Number(opts.seeds ?? (opts.quick ? 3 : 10));
+const seeds = Number(opts.seeds ?? (opts.quick ? 3 : opts.suite ? 20 : 10));
+const outName = opts.out ?? (opts.suite ? "suite" : "latest");
 const workerCount = Math.max(1, Math.min(Number(opts.workers ?? 2), availableParallelism()));
 const speedSizes = opts["no-speed"] ? [] : opts.quick ? [300] : [300, 1000];
 const SPEED_DIMS = 8;
@@ -117,7 +125,7 @@ const results: BenchResults = {
 };
 
 const markdown = renderMarkdown(results);
-const outBase = isAbsolute(opts.out) ? opts.out : join(here, "results", opts.out);
+const outBase = isAbsolute(outName) ? outName : join(here, "results", outName);
 mkdirSync(dirname(outBase), { recursive: true });
 writeFileSync(`${outBase}.json`, `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(`${outBase}.md`, markdown);

@@ -1,8 +1,8 @@
 /** Runs benchmark studies sent by bench/run.ts, one at a time, in its own thread. */
 import { parentPort } from "node:worker_threads";
 import type { StrategyName } from "../src/strategy/registry.ts";
+import { problemNamed } from "./catalog.ts";
 import { runStudy } from "./harness.ts";
-import { problemNamed } from "./problems.ts";
 
 export interface Task {
   readonly id: number;
