@@ -79,8 +79,8 @@ export function renderMarkdown(r: BenchResults): string {
     "## Median final regret",
     "",
     r.peersFile
-      ? `Optuna columns: median over 30 seeds from \`${r.peersFile}\` (Optuna 3.1 on this machine class; "best" is the best of its samplers, tpe_cl is TPE with constant liar). Our medians are over ${r.seeds} seeds; TARGETS.md notes that medians of 10 seeds move by up to 2× between seed sets.`
-      : "No peer numbers (../shared/peers/TARGETS.md not found).",
+      ? `Optuna columns: medians from \`${r.peersFile}\` (Optuna 3.1 on this machine class; TARGETS.md over 30 seeds, bench/peers/suite.md over the seeds its header gives; "best" is the best of its samplers, tpe_cl is TPE with constant liar). Our medians are over ${r.seeds} seeds; TARGETS.md notes that medians of 10 seeds move by up to 2× between seed sets.`
+      : "No peer numbers (neither ../shared/peers/TARGETS.md nor bench/peers/suite.md found).",
     "",
   );
   out.push(
@@ -142,7 +142,7 @@ export function renderMarkdown(r: BenchResults): string {
         (n, i, a): n is string => !!n && a.indexOf(n) === i && !!c.peers!.samplers[n],
       );
       out.push(
-        `Optuna, 30 seeds (median [90% CI]): ${names
+        `Optuna (median [90% CI]): ${names
           .map((n) => {
             const p = c.peers!.samplers[n]!;
             return `${n === c.peers!.best ? `**${n}**` : n} ${fmt(p.median)} [${fmt(p.ci[0])}, ${fmt(p.ci[1])}]`;

@@ -20,14 +20,13 @@ import type { Study } from "../src/study/schema.ts";
 import { createStudy, openRound, recordAttempt } from "../src/study/study.ts";
 import { problemNamed } from "./catalog.ts";
 import { type CellStats, cellStats, median, type StudyRun } from "./harness.ts";
-import { loadPeers, peerKey } from "./peers.ts";
+import { loadPeers, PEER_FILES, peerKey } from "./peers.ts";
 import { PROBLEMS } from "./problems.ts";
 import { type BenchResults, type Cell, fmt, renderMarkdown, type SpeedRow } from "./report.ts";
 import { SUITE } from "./suite.ts";
 import type { Task } from "./worker.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const PEERS_FILE = join(here, "../../shared/peers/TARGETS.md");
 /** Strategies that need what these problems lack: grid needs points per float, hyperband a resource. */
 const NOT_BENCHMARKED = new Set<StrategyName>(["grid"]);
 /** The strategies that only choose configurations; hyperband, which needs a resource, has its own benchmark. */
@@ -86,8 +85,9 @@ progress(
 );
 const runs = await runAll(tasks);
 
-const peers = loadPeers(PEERS_FILE);
-if (!peers) progress(`bench: ${PEERS_FILE} not found; printing without peer numbers`);
+const loaded = loadPeers();
+if (!loaded)
+  progress(`bench: no peer file (${PEER_FILES.map((f) => f.name).join(", ")}); printing without peer numbers`);
 const cells: Cell[] = [];
 for (const problem of problems)
   for (const q of qs) {
@@ -103,7 +103,7 @@ for (const problem of problems)
       budget: problem.budget,
       dims: Object.keys(problem.parameters).length,
       stats,
-      peers: peers?.get(peerKey(problem.name, q)),
+      peers: loaded?.peers.get(peerKey(problem.name, q)),
     });
   }
 
@@ -119,7 +119,7 @@ const results: BenchResults = {
   strategies,
   wallSeconds: Math.round((performance.now() - started) / 1000),
   load: { start: loadAtStart, speed: loadAtSpeed },
-  peersFile: peers ? "../shared/peers/TARGETS.md" : undefined,
+  peersFile: loaded?.files.join(", "),
   cells,
   speed,
 };

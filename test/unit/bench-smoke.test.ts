@@ -62,6 +62,18 @@ describe("benchmark harness", () => {
     assert.equal(row.best, "tpe_cl");
     assert.deepEqual(row.samplers.tpe, { median: 0.4446, ci: [0.3139, 1.07] });
     assert.equal(row.samplers.cmaes, undefined);
+    const suite = parsePeers(`
+## Median final simple regret with 20 seeds
+| problem | q | tpe_cl |
+|---|---|---|
+| levy6_shifted_rotated | 4 | **1.177 [0.6884, 1.665]** |
+## Mean ask time (ms per trial)
+| levy6_shifted_rotated | 4 | 25.50 |
+`);
+    assert.deepEqual(suite.get("levy6_shifted_rotated/4"), {
+      samplers: { tpe_cl: { median: 1.177, ci: [0.6884, 1.665] } },
+      best: "tpe_cl",
+    });
   });
 
   it("knows each suite problem's optimum: f* at the moved literature minimiser, and nothing lower in the box", () => {
