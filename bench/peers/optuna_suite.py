@@ -194,8 +194,12 @@ def main():
     jobs = [(p, s, q, seed) for p in problems for q in qs for s in samplers if applies(s, p, q) for seed in range(args.seeds)]
     started = time.time()
     print(f"optuna {optuna.__version__}: {len(jobs)} studies on {args.workers} processes", file=sys.stderr)
+    results = []
     with multiprocessing.Pool(args.workers) as pool:
-        results = pool.map(run_one, jobs, chunksize=1)
+        for result in pool.imap(run_one, jobs, chunksize=1):
+            results.append(result)
+            if len(results) % 100 == 0:
+                print(f"  {len(results)}/{len(jobs)} ({time.time() - started:.0f} s)", file=sys.stderr)
     wall = time.time() - started
 
     rng = np.random.default_rng(0)
