@@ -24,6 +24,7 @@ import { loadPeers, PEER_FILES, peerKey } from "./peers.ts";
 import { PROBLEMS } from "./problems.ts";
 import { type BenchResults, type Cell, fmt, renderMarkdown, type SpeedRow } from "./report.ts";
 import { SUITE } from "./suite.ts";
+import { NON_ADAPTIVE } from "./targets.ts";
 import type { Task } from "./worker.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -31,7 +32,6 @@ const here = dirname(fileURLToPath(import.meta.url));
 const NOT_BENCHMARKED = new Set<StrategyName>(["grid"]);
 /** The strategies that only choose configurations; hyperband, which needs a resource, has its own benchmark. */
 const PROPOSING = STRATEGY_NAMES.filter((s) => strategyFor(s).proposer);
-const NON_ADAPTIVE = new Set<StrategyName>(["random", "sobol"]);
 
 const { values: opts } = parseArgs({
   options: {

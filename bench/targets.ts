@@ -7,6 +7,9 @@
 import type { StrategyName } from "../src/strategy/registry.ts";
 import type { Cell } from "./report.ts";
 
+/** Strategies that do not learn: the baselines, not judged by the targets. */
+export const NON_ADAPTIVE: ReadonlySet<StrategyName> = new Set<StrategyName>(["random", "sobol"]);
+
 /** The batch size the issue states its targets at. */
 export const TARGET_Q = 4;
 
@@ -47,7 +50,7 @@ function count(
 export function targetRows(cells: readonly Cell[], strategies: readonly StrategyName[]): TargetRow[] {
   const problems = [...new Set(cells.map((c) => c.problem))];
   const cell = (problem: string, q: number) => cells.find((c) => c.problem === problem && c.q === q);
-  const learners = strategies.filter((s) => s !== "random");
+  const learners = strategies.filter((s) => !NON_ADAPTIVE.has(s));
   const row = (
     target: string,
     need: "all" | number,
