@@ -59815,7 +59815,9 @@ function positiveIntInput(name) {
   return n;
 }
 function defaulted(name) {
-  return getInput(name, { required: true });
+  const value2 = getInput(name);
+  if (!value2) throw new Error(`input ${name} is empty: leave it out for action.yml's default, or give a value`);
+  return value2;
 }
 function workflowRunId() {
   const id = Number(process.env.GITHUB_RUN_ID);

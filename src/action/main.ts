@@ -36,7 +36,9 @@ function positiveIntInput(name: string): number | undefined {
 
 /** An input whose default is in action.yml (the one place it is written): the runner fills it in, so empty means set empty. */
 function defaulted(name: string): string {
-  return core.getInput(name, { required: true });
+  const value = core.getInput(name);
+  if (!value) throw new Error(`input ${name} is empty: leave it out for action.yml's default, or give a value`);
+  return value;
 }
 
 function workflowRunId(): number | undefined {

@@ -361,6 +361,15 @@ describe("a config error in a step", () => {
       r.annotations.join("\n"),
     );
   });
+
+  it("an input set empty is refused by name, not taken as its default", async () => {
+    const r = await runStep({ workspace: digitsRepo(), inputs: { command: "plan", "state-dir": "" } });
+    assert.equal(r.code, 1);
+    assert.ok(
+      r.annotations.some((a) => /^::error::input state-dir is empty: leave it out for action\.yml's default/.test(a)),
+      r.annotations.join("\n"),
+    );
+  });
 });
 
 describe("the Action under faults", () => {
