@@ -66,7 +66,6 @@ function peerCells(p: PeerRow | undefined): string[] {
 }
 
 export function renderMarkdown(r: BenchResults): string {
-  const s = r.strategies;
   const out: string[] = [];
   out.push("# matrix-tune benchmark", "");
   out.push(
@@ -75,6 +74,31 @@ export function renderMarkdown(r: BenchResults): string {
       "Every study ran through the round driver (startRound/finishRound) on the in-process backend, with budget.parallel = q.",
     "",
   );
+  // A speed-only run (--speed-only) has no studies to report on.
+  if (r.cells.length) out.push(...renderRegrets(r));
+  if (r.speed.length) {
+    out.push(
+      "## Speed: time to propose one batch",
+      "",
+      `A batch of ${r.speed[0]!.batch} from a synthetic study of finished trials in ${r.speed[0]!.dims} dimensions, through planRound; median of ${r.speed[0]!.repeats} repeats after a warm-up, on the main thread once the workers had finished (load average ${r.load.speed.toFixed(1)}), beside random (the in-process baseline).`,
+      "",
+    );
+    const names = Object.keys(r.speed[0]!.ms) as StrategyName[];
+    out.push(
+      table(
+        ["strategy", ...r.speed.flatMap((row) => [`${row.trials} trials (ms)`, "vs random"])],
+        names.map((n) => [n, ...r.speed.flatMap((row) => [ms(row.ms[n]), ratio(row.ms[n], row.ms.random)])]),
+      ),
+      "",
+    );
+  }
+  return `${out.join("\n")}\n`;
+}
+
+/** The studies' final regrets: the summary tables, the targets, and a section per problem and batch size. */
+function renderRegrets(r: BenchResults): string[] {
+  const s = r.strategies;
+  const out: string[] = [];
   out.push(
     "## Median final regret",
     "",
@@ -153,23 +177,7 @@ export function renderMarkdown(r: BenchResults): string {
     }
   }
 
-  if (r.speed.length) {
-    out.push(
-      "## Speed: time to propose one batch",
-      "",
-      `A batch of ${r.speed[0]!.batch} from a synthetic study of finished trials in ${r.speed[0]!.dims} dimensions, through planRound; median of ${r.speed[0]!.repeats} repeats after a warm-up, on the main thread once the workers had finished (load average ${r.load.speed.toFixed(1)}), beside random (the in-process baseline).`,
-      "",
-    );
-    const names = Object.keys(r.speed[0]!.ms) as StrategyName[];
-    out.push(
-      table(
-        ["strategy", ...r.speed.flatMap((row) => [`${row.trials} trials (ms)`, "vs random"])],
-        names.map((n) => [n, ...r.speed.flatMap((row) => [ms(row.ms[n]), ratio(row.ms[n], row.ms.random)])]),
-      ),
-      "",
-    );
-  }
-  return `${out.join("\n")}\n`;
+  return out;
 }
 
 /** The targets of issue #13 that this run can check, strategy by strategy, with the problems that miss each. */

@@ -44,6 +44,7 @@ const { values: opts } = parseArgs({
     suite: { type: "boolean", default: false },
     out: { type: "string" },
     "no-speed": { type: "boolean", default: false },
+    "speed-only": { type: "boolean", default: false },
   },
 });
 
@@ -54,7 +55,7 @@ const defaultProblems = opts.suite
   : opts.quick
     ? ["branin", "hpo_mixed"]
     : PROBLEMS.map((p) => p.name);
-const problems = (list(opts.problems) ?? defaultProblems).map(problemNamed);
+const problems = opts["speed-only"] ? [] : (list(opts.problems) ?? defaultProblems).map(problemNamed);
 const strategies = (list(opts.strategies) ?? PROPOSING.filter((s) => !NOT_BENCHMARKED.has(s))).map((s) => {
   if (!PROPOSING.includes(s as StrategyName)) throw new Error(`unknown strategy ${s}`);
   return s as StrategyName;
@@ -63,7 +64,8 @@ const qs = (list(opts.q) ?? (opts.quick ? ["1", "4"] : ["1", "4", "8"])).map(Num
 const seeds = Number(opts.seeds ?? (opts.quick ? 3 : opts.suite ? 20 : 10));
 const outName = opts.out ?? (opts.suite ? "suite" : "latest");
 const workerCount = Math.max(1, Math.min(Number(opts.workers ?? 2), availableParallelism()));
-const speedSizes = opts["no-speed"] ? [] : opts.quick ? [300] : [300, 1000];
+// 1,500 and 1,501 straddle bayes's handover to tpe (HANDOVER_TRIALS), where a round must not get slower.
+const speedSizes = opts["no-speed"] ? [] : opts.quick ? [300] : [300, 1000, 1500, 1501];
 const SPEED_DIMS = 8;
 const SPEED_BATCH = 8;
 const SPEED_REPEATS = opts.quick ? 3 : 5;
