@@ -20,8 +20,8 @@ var __commonJS = (cb, mod) => function __require2() {
   }
 };
 var __export = (target, all) => {
-  for (var name in all)
-    __defProp(target, name, { get: all[name], enumerable: true });
+  for (var name2 in all)
+    __defProp(target, name2, { get: all[name2], enumerable: true });
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
@@ -88,25 +88,25 @@ var require_argument = __commonJS({
        * @param {string} name
        * @param {string} [description]
        */
-      constructor(name, description) {
+      constructor(name2, description) {
         this.description = description || "";
         this.variadic = false;
         this.parseArg = void 0;
         this.defaultValue = void 0;
         this.defaultValueDescription = void 0;
         this.argChoices = void 0;
-        switch (name[0]) {
+        switch (name2[0]) {
           case "<":
             this.required = true;
-            this._name = name.slice(1, -1);
+            this._name = name2.slice(1, -1);
             break;
           case "[":
             this.required = false;
-            this._name = name.slice(1, -1);
+            this._name = name2.slice(1, -1);
             break;
           default:
             this.required = true;
-            this._name = name;
+            this._name = name2;
             break;
         }
         if (this._name.endsWith("...")) {
@@ -150,8 +150,8 @@ var require_argument = __commonJS({
        * @param {Function} [fn]
        * @return {Argument}
        */
-      argParser(fn) {
-        this.parseArg = fn;
+      argParser(fn2) {
+        this.parseArg = fn2;
         return this;
       }
       /**
@@ -913,8 +913,8 @@ var require_option = __commonJS({
        * @param {string} name
        * @return {Option}
        */
-      env(name) {
-        this.envVar = name;
+      env(name2) {
+        this.envVar = name2;
         return this;
       }
       /**
@@ -923,8 +923,8 @@ var require_option = __commonJS({
        * @param {Function} [fn]
        * @return {Option}
        */
-      argParser(fn) {
-        this.parseArg = fn;
+      argParser(fn2) {
+        this.parseArg = fn2;
         return this;
       }
       /**
@@ -1217,7 +1217,7 @@ var require_command = __commonJS({
        *
        * @param {string} [name]
        */
-      constructor(name) {
+      constructor(name2) {
         super();
         this.commands = [];
         this.options = [];
@@ -1230,7 +1230,7 @@ var require_command = __commonJS({
         this.rawArgs = [];
         this.processedArgs = [];
         this._scriptPath = null;
-        this._name = name || "";
+        this._name = name2 || "";
         this._optionValues = {};
         this._optionValueSources = {};
         this._storeOptionsAsProperties = false;
@@ -1335,8 +1335,8 @@ var require_command = __commonJS({
           desc = null;
         }
         opts = opts || {};
-        const [, name, args] = nameAndArgs.match(/([^ ]+) *(.*)/);
-        const cmd = this.createCommand(name);
+        const [, name2, args] = nameAndArgs.match(/([^ ]+) *(.*)/);
+        const cmd = this.createCommand(name2);
         if (desc) {
           cmd.description(desc);
           cmd._executableHandler = true;
@@ -1360,8 +1360,8 @@ var require_command = __commonJS({
        * @param {string} [name]
        * @return {Command} new command
        */
-      createCommand(name) {
-        return new _Command(name);
+      createCommand(name2) {
+        return new _Command(name2);
       }
       /**
        * You can customise the help with a subclass of Help by overriding createHelp,
@@ -1467,8 +1467,8 @@ var require_command = __commonJS({
        * @param {string} [description]
        * @return {Argument} new argument
        */
-      createArgument(name, description) {
-        return new Argument2(name, description);
+      createArgument(name2, description) {
+        return new Argument2(name2, description);
       }
       /**
        * Define argument syntax for command.
@@ -1486,8 +1486,8 @@ var require_command = __commonJS({
        * @param {*} [defaultValue]
        * @return {Command} `this` command for chaining
        */
-      argument(name, description, parseArg, defaultValue) {
-        const argument = this.createArgument(name, description);
+      argument(name2, description, parseArg, defaultValue) {
+        const argument = this.createArgument(name2, description);
         if (typeof parseArg === "function") {
           argument.default(defaultValue).argParser(parseArg);
         } else {
@@ -1626,9 +1626,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {Function} [fn] optional callback which will be passed a CommanderError, defaults to throwing
        * @return {Command} `this` command for chaining
        */
-      exitOverride(fn) {
-        if (fn) {
-          this._exitCallback = fn;
+      exitOverride(fn2) {
+        if (fn2) {
+          this._exitCallback = fn2;
         } else {
           this._exitCallback = (err) => {
             if (err.code !== "commander.executeSubCommandAsync") {
@@ -1668,7 +1668,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {Function} fn
        * @return {Command} `this` command for chaining
        */
-      action(fn) {
+      action(fn2) {
         const listener = (args) => {
           const expectedArgsCount = this.registeredArguments.length;
           const actionArgs = args.slice(0, expectedArgsCount);
@@ -1678,7 +1678,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
             actionArgs[expectedArgsCount] = this.opts();
           }
           actionArgs.push(this);
-          return fn.apply(this, actionArgs);
+          return fn2.apply(this, actionArgs);
         };
         this._actionHandler = listener;
         return this;
@@ -1745,7 +1745,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
           return [cmd.name()].concat(cmd.aliases());
         };
         const alreadyUsed = knownBy(command).find(
-          (name) => this._findCommand(name)
+          (name2) => this._findCommand(name2)
         );
         if (alreadyUsed) {
           const existingCmd = knownBy(this._findCommand(alreadyUsed)).join("|");
@@ -1766,24 +1766,24 @@ Expecting one of '${allowedValues.join("', '")}'`);
       addOption(option) {
         this._registerOption(option);
         const oname = option.name();
-        const name = option.attributeName();
+        const name2 = option.attributeName();
         if (option.negate) {
           const positiveLongFlag = option.long.replace(/^--no-/, "--");
           if (!this._findOption(positiveLongFlag)) {
             this.setOptionValueWithSource(
-              name,
+              name2,
               option.defaultValue === void 0 ? true : option.defaultValue,
               "default"
             );
           }
         } else if (option.defaultValue !== void 0) {
-          this.setOptionValueWithSource(name, option.defaultValue, "default");
+          this.setOptionValueWithSource(name2, option.defaultValue, "default");
         }
         const handleOptionValue = (val, invalidValueMessage, valueSource) => {
           if (val == null && option.presetArg !== void 0) {
             val = option.presetArg;
           }
-          const oldValue = this.getOptionValue(name);
+          const oldValue = this.getOptionValue(name2);
           if (val !== null && option.parseArg) {
             val = this._callParseArg(option, val, oldValue, invalidValueMessage);
           } else if (val !== null && option.variadic) {
@@ -1798,7 +1798,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
               val = "";
             }
           }
-          this.setOptionValueWithSource(name, val, valueSource);
+          this.setOptionValueWithSource(name2, val, valueSource);
         };
         this.on("option:" + oname, (val) => {
           const invalidValueMessage = `error: option '${option.flags}' argument '${val}' is invalid.`;
@@ -1818,7 +1818,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return {Command} `this` command for chaining
        * @private
        */
-      _optionEx(config2, flags, description, fn, defaultValue) {
+      _optionEx(config2, flags, description, fn2, defaultValue) {
         if (typeof flags === "object" && flags instanceof Option2) {
           throw new Error(
             "To add an Option object use addOption() instead of option() or requiredOption()"
@@ -1826,17 +1826,17 @@ Expecting one of '${allowedValues.join("', '")}'`);
         }
         const option = this.createOption(flags, description);
         option.makeOptionMandatory(!!config2.mandatory);
-        if (typeof fn === "function") {
-          option.default(defaultValue).argParser(fn);
-        } else if (fn instanceof RegExp) {
-          const regex = fn;
-          fn = (val, def) => {
+        if (typeof fn2 === "function") {
+          option.default(defaultValue).argParser(fn2);
+        } else if (fn2 instanceof RegExp) {
+          const regex = fn2;
+          fn2 = (val, def) => {
             const m = regex.exec(val);
             return m ? m[0] : def;
           };
-          option.default(defaultValue).argParser(fn);
+          option.default(defaultValue).argParser(fn2);
         } else {
-          option.default(fn);
+          option.default(fn2);
         }
         return this.addOption(option);
       }
@@ -2438,11 +2438,11 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return {(Promise|undefined)}
        * @private
        */
-      _chainOrCall(promise2, fn) {
+      _chainOrCall(promise2, fn2) {
         if (promise2?.then && typeof promise2.then === "function") {
-          return promise2.then(() => fn());
+          return promise2.then(() => fn2());
         }
-        return fn();
+        return fn2();
       }
       /**
        *
@@ -2574,10 +2574,10 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @private
        * @return {Command | undefined}
        */
-      _findCommand(name) {
-        if (!name) return void 0;
+      _findCommand(name2) {
+        if (!name2) return void 0;
         return this.commands.find(
-          (cmd) => cmd._name === name || cmd._aliases.includes(name)
+          (cmd) => cmd._name === name2 || cmd._aliases.includes(name2)
         );
       }
       /**
@@ -2858,8 +2858,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} name
        * @private
        */
-      missingArgument(name) {
-        const message = `error: missing required argument '${name}'`;
+      missingArgument(name2) {
+        const message = `error: missing required argument '${name2}'`;
         this.error(message, { code: "commander.missingArgument" });
       }
       /**
@@ -3453,9 +3453,9 @@ var require_commander = __commonJS({
     var { Help: Help2 } = require_help();
     var { Option: Option2 } = require_option();
     exports.program = new Command2();
-    exports.createCommand = (name) => new Command2(name);
+    exports.createCommand = (name2) => new Command2(name2);
     exports.createOption = (flags, description) => new Option2(flags, description);
-    exports.createArgument = (name, description) => new Argument2(name, description);
+    exports.createArgument = (name2, description) => new Argument2(name2, description);
     exports.Command = Command2;
     exports.Option = Option2;
     exports.Argument = Argument2;
@@ -3740,8 +3740,8 @@ var require_directives = __commonJS({
           this.atNextDocument = false;
         }
         const parts = line.trim().split(/[ \t]+/);
-        const name = parts.shift();
-        switch (name) {
+        const name2 = parts.shift();
+        switch (name2) {
           case "%TAG": {
             if (parts.length !== 2) {
               onError(0, "%TAG directive should contain exactly two parts");
@@ -3769,7 +3769,7 @@ var require_directives = __commonJS({
             }
           }
           default:
-            onError(0, `Unknown directive ${name}`, true);
+            onError(0, `Unknown directive ${name2}`, true);
             return false;
         }
       }
@@ -3878,9 +3878,9 @@ var require_anchors = __commonJS({
     }
     function findNewAnchor(prefix, exclude) {
       for (let i = 1; true; ++i) {
-        const name = `${prefix}${i}`;
-        if (!exclude.has(name))
-          return name;
+        const name2 = `${prefix}${i}`;
+        if (!exclude.has(name2))
+          return name2;
       }
     }
     function createNodeAnchors(doc, prefix) {
@@ -4917,8 +4917,8 @@ var require_stringify = __commonJS({
         tagObj = tags.find((t) => t.nodeClass && obj instanceof t.nodeClass);
       }
       if (!tagObj) {
-        const name = obj?.constructor?.name ?? (obj === null ? "null" : typeof obj);
-        throw new Error(`Tag not resolved for ${name} value`);
+        const name2 = obj?.constructor?.name ?? (obj === null ? "null" : typeof obj);
+        throw new Error(`Tag not resolved for ${name2} value`);
       }
       return tagObj;
     }
@@ -6454,18 +6454,18 @@ var require_set = __commonJS({
       }
       static from(schema, iterable, ctx) {
         const { replacer } = ctx;
-        const set3 = new this(schema);
+        const set4 = new this(schema);
         if (iterable && Symbol.iterator in Object(iterable))
           for (let value of iterable) {
             if (typeof replacer === "function")
               value = replacer.call(iterable, value, value);
-            set3.items.push(Pair.createPair(value, null, ctx));
+            set4.items.push(Pair.createPair(value, null, ctx));
           }
-        return set3;
+        return set4;
       }
     };
     YAMLSet.tag = "tag:yaml.org,2002:set";
-    var set2 = {
+    var set3 = {
       collection: "map",
       identify: (value) => value instanceof Set,
       nodeClass: YAMLSet,
@@ -6484,7 +6484,7 @@ var require_set = __commonJS({
       }
     };
     exports.YAMLSet = YAMLSet;
-    exports.set = set2;
+    exports.set = set3;
   }
 });
 
@@ -6591,7 +6591,7 @@ var require_schema3 = __commonJS({
     var merge2 = require_merge();
     var omap = require_omap();
     var pairs = require_pairs();
-    var set2 = require_set();
+    var set3 = require_set();
     var timestamp = require_timestamp();
     var schema = [
       map2.map,
@@ -6611,7 +6611,7 @@ var require_schema3 = __commonJS({
       merge2.merge,
       omap.omap,
       pairs.pairs,
-      set2.set,
+      set3.set,
       timestamp.intTime,
       timestamp.floatTime,
       timestamp.timestamp
@@ -6638,7 +6638,7 @@ var require_tags = __commonJS({
     var omap = require_omap();
     var pairs = require_pairs();
     var schema$2 = require_schema3();
-    var set2 = require_set();
+    var set3 = require_set();
     var timestamp = require_timestamp();
     var schemas = /* @__PURE__ */ new Map([
       ["core", schema.schema],
@@ -6664,7 +6664,7 @@ var require_tags = __commonJS({
       omap: omap.omap,
       pairs: pairs.pairs,
       seq: seq.seq,
-      set: set2.set,
+      set: set3.set,
       timestamp: timestamp.timestamp
     };
     var coreKnownTags = {
@@ -6672,7 +6672,7 @@ var require_tags = __commonJS({
       "tag:yaml.org,2002:merge": merge2.merge,
       "tag:yaml.org,2002:omap": omap.omap,
       "tag:yaml.org,2002:pairs": pairs.pairs,
-      "tag:yaml.org,2002:set": set2.set,
+      "tag:yaml.org,2002:set": set3.set,
       "tag:yaml.org,2002:timestamp": timestamp.timestamp
     };
     function getTags(customTags, schemaName, addMergeTag) {
@@ -6917,11 +6917,11 @@ var require_Document = __commonJS({
        * `name` will be used as a prefix for a new unique anchor.
        * If `name` is undefined, the generated anchor will use 'a' as a prefix.
        */
-      createAlias(node2, name) {
+      createAlias(node2, name2) {
         if (!node2.anchor) {
           const prev = anchors.anchorNames(this);
           node2.anchor = // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
-          !name || prev.has(name) ? anchors.findNewAnchor(name || "a", prev) : name;
+          !name2 || prev.has(name2) ? anchors.findNewAnchor(name2 || "a", prev) : name2;
         }
         return new Alias.Alias(node2.anchor);
       }
@@ -7140,9 +7140,9 @@ var require_errors = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code, message) {
+      constructor(name2, pos, code, message) {
         super();
-        this.name = name;
+        this.name = name2;
         this.code = code;
         this.message = message;
         this.pos = pos;
@@ -7782,8 +7782,8 @@ var require_resolve_flow_collection = __commonJS({
       if (ce?.source === expectedEnd)
         cePos = ce.offset + ce.source.length;
       else {
-        const name = fcName[0].toUpperCase() + fcName.substring(1);
-        const msg = atRoot ? `${name} must end with a ${expectedEnd}` : `${name} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
+        const name2 = fcName[0].toUpperCase() + fcName.substring(1);
+        const msg = atRoot ? `${name2} must end with a ${expectedEnd}` : `${name2} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
         onError(offset, atRoot ? "MISSING_CHAR" : "BAD_INDENT", msg);
         if (ce && ce.source.length !== 1)
           ee.unshift(ce);
@@ -10798,7 +10798,7 @@ var require_dist = __commonJS({
 
 // node_modules/shell-quote/quote.js
 var require_quote = __commonJS({
-  "node_modules/shell-quote/quote.js"(exports, module) {
+  "node_modules/shell-quote/quote.js"(exports, module2) {
     "use strict";
     var OPS = (
       /** @type {const} */
@@ -10832,7 +10832,7 @@ var require_quote = __commonJS({
     );
     var LINE_TERMINATORS = /[\n\r\u2028\u2029]/;
     var GLOB_SHELL_SPECIAL = /[\s#!"$&'():;<=>@\\^`|~]/g;
-    module.exports = function quote(xs) {
+    module2.exports = function quote(xs) {
       var sawComment = false;
       return xs.map(function(s) {
         if (sawComment && typeof s === "string" && LINE_TERMINATORS.test(s)) {
@@ -10892,7 +10892,7 @@ var require_quote = __commonJS({
 
 // node_modules/shell-quote/parse.js
 var require_parse = __commonJS({
-  "node_modules/shell-quote/parse.js"(exports, module) {
+  "node_modules/shell-quote/parse.js"(exports, module2) {
     "use strict";
     var CONTROL = (
       /** @type {const} */
@@ -11229,7 +11229,7 @@ var require_parse = __commonJS({
         []
       );
     }
-    module.exports = function parse4(s, env, opts) {
+    module2.exports = function parse4(s, env, opts) {
       var mapped = parseInternal(s, env, opts);
       if (typeof env !== "function") {
         return mapped;
@@ -12451,12 +12451,12 @@ function merge(a, b) {
   });
   return clone(a, def);
 }
-function partial(Class2, schema, mask, name = "partial") {
+function partial(Class2, schema, mask, name2 = "partial") {
   const currDef = schema._zod.def;
   const checks = currDef.checks;
   const hasChecks = checks && checks.length > 0;
   if (hasChecks) {
-    throw new Error(`.${name}() cannot be used on object schemas containing refinements`);
+    throw new Error(`.${name2}() cannot be used on object schemas containing refinements`);
   }
   const selected = mask ? new Set(maskedKeys(schema, mask)) : void 0;
   const newShape = {};
@@ -12615,16 +12615,16 @@ function cleanEnum(obj) {
 }
 function base64ToUint8Array(base643) {
   const binaryString = atob(base643);
-  const bytes = new Uint8Array(binaryString.length);
+  const bytes2 = new Uint8Array(binaryString.length);
   for (let i = 0; i < binaryString.length; i++) {
-    bytes[i] = binaryString.charCodeAt(i);
+    bytes2[i] = binaryString.charCodeAt(i);
   }
-  return bytes;
+  return bytes2;
 }
-function uint8ArrayToBase64(bytes) {
+function uint8ArrayToBase64(bytes2) {
   let binaryString = "";
-  for (let i = 0; i < bytes.length; i++) {
-    binaryString += String.fromCharCode(bytes[i]);
+  for (let i = 0; i < bytes2.length; i++) {
+    binaryString += String.fromCharCode(bytes2[i]);
   }
   return btoa(binaryString);
 }
@@ -12633,22 +12633,22 @@ function base64urlToUint8Array(base64url3) {
   const padding = "=".repeat((4 - base643.length % 4) % 4);
   return base64ToUint8Array(base643 + padding);
 }
-function uint8ArrayToBase64url(bytes) {
-  return uint8ArrayToBase64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=/g, "");
+function uint8ArrayToBase64url(bytes2) {
+  return uint8ArrayToBase64(bytes2).replace(/\+/g, "-").replace(/\//g, "_").replace(/=/g, "");
 }
 function hexToUint8Array(hex3) {
   const cleanHex = hex3.replace(/^0x/, "");
   if (cleanHex.length % 2 !== 0) {
     throw new Error("Invalid hex string length");
   }
-  const bytes = new Uint8Array(cleanHex.length / 2);
+  const bytes2 = new Uint8Array(cleanHex.length / 2);
   for (let i = 0; i < cleanHex.length; i += 2) {
-    bytes[i / 2] = Number.parseInt(cleanHex.slice(i, i + 2), 16);
+    bytes2[i / 2] = Number.parseInt(cleanHex.slice(i, i + 2), 16);
   }
-  return bytes;
+  return bytes2;
 }
-function uint8ArrayToHex(bytes) {
-  return Array.from(bytes).map((b) => b.toString(16).padStart(2, "0")).join("");
+function uint8ArrayToHex(bytes2) {
+  return Array.from(bytes2).map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 var Class = class {
   constructor(..._args) {
@@ -12687,11 +12687,11 @@ function derived(computes, table) {
   }
   return table;
 }
-function defineBound(proto, key, fn) {
+function defineBound(proto, key, fn2) {
   Object.defineProperty(proto, key, {
     configurable: true,
     get() {
-      return this == null ? fn : own(this, key, fn.bind(this));
+      return this == null ? fn2 : own(this, key, fn2.bind(this));
     },
     set(value) {
       own(this, key, value);
@@ -12763,9 +12763,9 @@ function installLazyProp(inst, key, make, enumerable) {
 }
 var CONSTANT_CATCH = "~constantCatch";
 function constantCatch(value) {
-  const fn = () => value;
-  fn[CONSTANT_CATCH] = true;
-  return fn;
+  const fn2 = () => value;
+  fn2[CONSTANT_CATCH] = true;
+  return fn2;
 }
 
 // node_modules/zod/v4/core/core.js
@@ -12796,7 +12796,7 @@ function newError(Definition) {
   return new Definition();
 }
 // @__NO_SIDE_EFFECTS__
-function $constructor(name, initializer3, proto, params2) {
+function $constructor(name2, initializer3, proto, params2) {
   const zodProto = {};
   function Internals(def) {
     this.def = def;
@@ -12814,10 +12814,10 @@ function $constructor(name, initializer3, proto, params2) {
       } finally {
         _zodDesc.value = void 0;
       }
-    } else if (inst._zod.traits.has(name)) {
+    } else if (inst._zod.traits.has(name2)) {
       return;
     }
-    inst._zod.traits.add(name);
+    inst._zod.traits.add(name2);
     initializer3(inst, def);
     if (initialized) {
       const own2 = Object.getPrototypeOf(inst);
@@ -12843,14 +12843,14 @@ function $constructor(name, initializer3, proto, params2) {
   const Parent = params2?.Parent ?? Object;
   class Definition extends Parent {
   }
-  Object.defineProperty(Definition, "name", { value: name });
+  Object.defineProperty(Definition, "name", { value: name2 });
   function _(def) {
     const inst = params2?.Parent ? newError(Definition) : this;
     init(inst, def);
     const deferred = inst._zod.deferred;
     if (deferred) {
-      for (const fn of deferred) {
-        fn();
+      for (const fn2 of deferred) {
+        fn2();
       }
       inst._zod.deferred = void 0;
     }
@@ -12864,10 +12864,10 @@ function $constructor(name, initializer3, proto, params2) {
     value: (inst) => {
       if (params2?.Parent && inst instanceof params2.Parent)
         return true;
-      return inst?._zod?.traits?.has(name);
+      return inst?._zod?.traits?.has(name2);
     }
   });
-  Object.defineProperty(_, "name", { value: name });
+  Object.defineProperty(_, "name", { value: name2 });
   return _;
 }
 var $brand = /* @__PURE__ */ Symbol("zod_brand");
@@ -12877,8 +12877,8 @@ var $ZodAsyncError = class extends Error {
   }
 };
 var $ZodEncodeError = class extends Error {
-  constructor(name) {
-    super(`Encountered unidirectional transform during encode: ${name}`);
+  constructor(name2) {
+    super(`Encountered unidirectional transform during encode: ${name2}`);
     this.name = "ZodEncodeError";
   }
 };
@@ -13087,7 +13087,7 @@ function finalizeParams(callee, params2) {
   return { callee: params2?.callee ?? callee, Err: params2?.Err };
 }
 var _parse = (_Err) => {
-  const fn = (schema, value, _ctx, _params) => {
+  const fn2 = (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, async: false } : { async: false };
     const result = schema._zod.run({ value, issues: [] }, ctx);
     if (result instanceof Promise) {
@@ -13095,28 +13095,28 @@ var _parse = (_Err) => {
     }
     if (result.issues.length) {
       const e = new (_params?.Err ?? _Err)(result.issues.map((iss) => finalizeIssue(iss, ctx, config())));
-      captureStackTrace(e, _params?.callee ?? fn);
+      captureStackTrace(e, _params?.callee ?? fn2);
       throw e;
     }
     return result.value;
   };
-  return fn;
+  return fn2;
 };
 var parse = /* @__PURE__ */ _parse($ZodRealError);
 var _parseAsync = (_Err) => {
-  const fn = async (schema, value, _ctx, params2) => {
+  const fn2 = async (schema, value, _ctx, params2) => {
     const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
     let result = schema._zod.run({ value, issues: [] }, ctx);
     if (result instanceof Promise)
       result = await result;
     if (result.issues.length) {
       const e = new (params2?.Err ?? _Err)(result.issues.map((iss) => finalizeIssue(iss, ctx, config())));
-      captureStackTrace(e, params2?.callee ?? fn);
+      captureStackTrace(e, params2?.callee ?? fn2);
       throw e;
     }
     return result.value;
   };
-  return fn;
+  return fn2;
 };
 var parseAsync = /* @__PURE__ */ _parseAsync($ZodRealError);
 var _safeParse = (_Err) => (schema, value, _ctx) => {
@@ -13191,36 +13191,36 @@ var validateAsync = async (schema, value, _ctx) => {
 };
 var _encode = (_Err) => {
   const parse4 = _parse(_Err);
-  const fn = (schema, value, _ctx, _params) => {
+  const fn2 = (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse4(schema, value, ctx, finalizeParams(fn, _params));
+    return parse4(schema, value, ctx, finalizeParams(fn2, _params));
   };
-  return fn;
+  return fn2;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
   const parse4 = _parse(_Err);
-  const fn = (schema, value, _ctx, _params) => {
-    return parse4(schema, value, _ctx, finalizeParams(fn, _params));
+  const fn2 = (schema, value, _ctx, _params) => {
+    return parse4(schema, value, _ctx, finalizeParams(fn2, _params));
   };
-  return fn;
+  return fn2;
 };
 var decode = /* @__PURE__ */ _decode($ZodRealError);
 var _encodeAsync = (_Err) => {
   const parseAsync3 = _parseAsync(_Err);
-  const fn = async (schema, value, _ctx, _params) => {
+  const fn2 = async (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return await parseAsync3(schema, value, ctx, finalizeParams(fn, _params));
+    return await parseAsync3(schema, value, ctx, finalizeParams(fn2, _params));
   };
-  return fn;
+  return fn2;
 };
 var encodeAsync = /* @__PURE__ */ _encodeAsync($ZodRealError);
 var _decodeAsync = (_Err) => {
   const parseAsync3 = _parseAsync(_Err);
-  const fn = async (schema, value, _ctx, _params) => {
-    return await parseAsync3(schema, value, _ctx, finalizeParams(fn, _params));
+  const fn2 = async (schema, value, _ctx, _params) => {
+    return await parseAsync3(schema, value, _ctx, finalizeParams(fn2, _params));
   };
-  return fn;
+  return fn2;
 };
 var decodeAsync = /* @__PURE__ */ _decodeAsync($ZodRealError);
 var _safeEncode = (_Err) => (schema, value, _ctx) => {
@@ -13899,10 +13899,10 @@ var Doc = class {
     this.closed = closed;
   }
   // the compiler catches a child's throw and keeps writing into this doc, so the indent has to unwind with it
-  indented(fn) {
+  indented(fn2) {
     this.indent += 1;
     try {
-      fn(this);
+      fn2(this);
     } finally {
       this.indent -= 1;
     }
@@ -13948,8 +13948,8 @@ var $ZodType = /* @__PURE__ */ $constructor("$ZodType", (inst, def) => {
   const defChecks = inst._zod.def.checks;
   const checks = inst._zod.traits.has("$ZodCheck") ? [inst, ...defChecks ?? []] : defChecks?.length ? [...defChecks] : [];
   for (const ch of checks) {
-    for (const fn of ch._zod.onattach) {
-      fn(inst);
+    for (const fn2 of ch._zod.onattach) {
+      fn2(inst);
     }
   }
   if (checks.length === 0) {
@@ -14867,14 +14867,14 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
   const desc = Object.getOwnPropertyDescriptor(def, "shape");
   const sh = desc?.get ? desc.get.raw : def.shape ?? {};
   if (sh) {
-    const get = () => {
+    const get2 = () => {
       const newSh = { ...sh };
       Object.defineProperty(def, "shape", { value: newSh });
-      get.raw = newSh;
+      get2.raw = newSh;
       return newSh;
     };
-    get.raw = sh;
-    Object.defineProperty(def, "shape", { get });
+    get2.raw = sh;
+    Object.defineProperty(def, "shape", { get: get2 });
   }
   const _normalized = cached(() => normalizeDef(def));
   defineLazyInternal(inst, "propValues", (zod) => {
@@ -24391,31 +24391,31 @@ ${code}` : code : "";
   const factoryCode = `return (input) => {
 ${code}
 }`;
-  let fn;
+  let fn2;
   try {
     const factory = new F(...constantNames, factoryCode);
-    fn = factory(...constantValues);
+    fn2 = factory(...constantValues);
   } catch (err) {
     throw new ZodCompileUnsupportedError(`this schema (generated code failed to evaluate: ${err.message})`);
   }
   if (options?.debug) {
-    fn.code = fullCode;
+    fn2.code = fullCode;
   }
-  fn.definite = ctx.definite;
-  return fn;
+  fn2.definite = ctx.definite;
+  return fn2;
 }
 function addConstant(ctx, value) {
-  for (const [name2, v] of ctx.constants) {
+  for (const [name3, v] of ctx.constants) {
     if (v === value)
-      return name2;
+      return name3;
   }
-  const name = `c${ctx.constantCounter++}`;
-  ctx.constants.set(name, value);
-  return name;
+  const name2 = `c${ctx.constantCounter++}`;
+  ctx.constants.set(name2, value);
+  return name2;
 }
-function addUserConstant(ctx, fn) {
+function addUserConstant(ctx, fn2) {
   ctx.definite = false;
-  return addConstant(ctx, fn);
+  return addConstant(ctx, fn2);
 }
 function newVar(ctx) {
   return `v${ctx.varCounter++}`;
@@ -25809,8 +25809,8 @@ function generatePipeCheck(doc, ctx, schema, accessor) {
     return generateCheck(doc, ctx, def.out, inputOutput);
   }
 }
-function isAsyncFunction(fn) {
-  return typeof fn === "function" && (fn.constructor.name === "AsyncFunction" || fn[Symbol.toStringTag] === "AsyncFunction");
+function isAsyncFunction(fn2) {
+  return typeof fn2 === "function" && (fn2.constructor.name === "AsyncFunction" || fn2[Symbol.toStringTag] === "AsyncFunction");
 }
 function generateCustomCheck(doc, ctx, schema, accessor) {
   const def = schema._zod.def;
@@ -26703,10 +26703,10 @@ function _file(Class2, params2) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _transform(Class2, fn) {
+function _transform(Class2, fn2) {
   return new Class2({
     type: "transform",
-    transform: fn
+    transform: fn2
   });
 }
 // @__NO_SIDE_EFFECTS__
@@ -26794,29 +26794,29 @@ function _promise(Class2, innerType) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _custom(Class2, fn, _params) {
+function _custom(Class2, fn2, _params) {
   const norm = normalizeParams(_params);
   norm.abort ?? (norm.abort = true);
   const schema = new Class2({
     type: "custom",
     check: "custom",
-    fn,
+    fn: fn2,
     ...norm
   });
   return schema;
 }
 // @__NO_SIDE_EFFECTS__
-function _refine(Class2, fn, _params) {
+function _refine(Class2, fn2, _params) {
   const schema = new Class2({
     type: "custom",
     check: "custom",
-    fn,
+    fn: fn2,
     ...normalizeParams(_params)
   });
   return schema;
 }
 // @__NO_SIDE_EFFECTS__
-function _superRefine(fn, params2) {
+function _superRefine(fn2, params2) {
   const ch = /* @__PURE__ */ _check((payload) => {
     payload.addIssue = (issue2) => {
       if (typeof issue2 === "string") {
@@ -26833,17 +26833,17 @@ function _superRefine(fn, params2) {
         payload.issues.push(issue(_issue));
       }
     };
-    return fn(payload.value, payload);
+    return fn2(payload.value, payload);
   }, params2);
   return ch;
 }
 // @__NO_SIDE_EFFECTS__
-function _check(fn, params2) {
+function _check(fn2, params2) {
   const ch = new $ZodCheck({
     check: "custom",
     ...normalizeParams(params2)
   });
-  ch._zod.check = fn;
+  ch._zod.check = fn2;
   return ch;
 }
 // @__NO_SIDE_EFFECTS__
@@ -28622,8 +28622,8 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
   superRefine(refinement, params2) {
     return this.check(superRefine(refinement, params2));
   },
-  overwrite(fn) {
-    return this.check(_overwrite(fn));
+  overwrite(fn2) {
+    return this.check(_overwrite(fn2));
   },
   optional() {
     return optional(this);
@@ -28685,8 +28685,8 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
   isNullable() {
     return this.safeParse(null).success;
   },
-  apply(fn, ...args) {
-    return args.length === 0 ? fn(this) : fn(this, ...args);
+  apply(fn2, ...args) {
+    return args.length === 0 ? fn2(this) : fn2(this, ...args);
   },
   // Overrides core's `~standard` to add `jsonSchema`. Must stay a prototype entry: redefining it per instance demotes instances to dictionary mode.
   get "~standard"() {
@@ -29746,10 +29746,10 @@ var ZodTransform = /* @__PURE__ */ $constructor("ZodTransform", (inst, def) => {
     return payload;
   };
 });
-function transform(fn) {
+function transform(fn2) {
   return new ZodTransform({
     type: "transform",
-    transform: fn
+    transform: fn2
   });
 }
 var ZodOptional = /* @__PURE__ */ $constructor("ZodOptional", (inst, def) => {
@@ -29976,22 +29976,22 @@ var ZodCustom = /* @__PURE__ */ $constructor("ZodCustom", (inst, def) => {
   ZodType.init(inst, def);
   inst._zod.processJSONSchema = (ctx, json2, params2) => customProcessor(inst, ctx, json2, params2);
 });
-function check(fn) {
+function check(fn2) {
   const ch = new $ZodCheck({
     check: "custom"
     // ...util.normalizeParams(params),
   });
-  ch._zod.check = fn;
+  ch._zod.check = fn2;
   return ch;
 }
-function custom(fn, _params) {
-  return _custom(ZodCustom, fn ?? (() => true), _params);
+function custom(fn2, _params) {
+  return _custom(ZodCustom, fn2 ?? (() => true), _params);
 }
-function refine(fn, _params = {}) {
-  return _refine(ZodCustom, fn, _params);
+function refine(fn2, _params = {}) {
+  return _refine(ZodCustom, fn2, _params);
 }
-function superRefine(fn, params2) {
-  return _superRefine(fn, params2);
+function superRefine(fn2, params2) {
+  return _superRefine(fn2, params2);
 }
 var describe2 = describe;
 var meta2 = meta;
@@ -30035,10 +30035,10 @@ function json(params2) {
   });
   return jsonSchema;
 }
-function preprocess(fn, schema) {
+function preprocess(fn2, schema) {
   return new ZodPreprocess({
     type: "pipe",
-    in: transform(fn),
+    in: transform(fn2),
     out: schema
   });
 }
@@ -30830,7 +30830,7 @@ function fromJSONSchema(schema, params2) {
 // node_modules/zod/v4/core/visit.js
 var RESOLVING = /* @__PURE__ */ Symbol("z.visit/resolving");
 function visit(schema, fnOrHandlers) {
-  const fn = typeof fnOrHandlers === "function" ? fnOrHandlers : (node2, rewritten) => {
+  const fn2 = typeof fnOrHandlers === "function" ? fnOrHandlers : (node2, rewritten) => {
     const h = fnOrHandlers[node2._zod.def.type];
     return h ? h(node2, rewritten) : node2;
   };
@@ -30847,7 +30847,7 @@ function visit(schema, fnOrHandlers) {
       return cached2;
     cache.set(s, RESOLVING);
     const inner = mapInner(s);
-    const mapped = fn(inner, inner !== s);
+    const mapped = fn2(inner, inner !== s);
     cache.set(s, mapped);
     return mapped;
   }
@@ -31111,14 +31111,14 @@ var parameterSchema = external_exports.discriminatedUnion("type", [floatParam, i
 function parametersInOrder(parameters) {
   const dims = [];
   const placed = /* @__PURE__ */ new Set();
-  const place = (name) => {
-    if (placed.has(name)) return;
-    placed.add(name);
-    const param = parameters[name];
+  const place = (name2) => {
+    if (placed.has(name2)) return;
+    placed.add(name2);
+    const param = parameters[name2];
     for (const dep of Object.keys(param.when ?? {})) place(dep);
-    dims.push({ name, param });
+    dims.push({ name: name2, param });
   };
-  for (const name of Object.keys(parameters)) place(name);
+  for (const name2 of Object.keys(parameters)) place(name2);
   return dims;
 }
 function isActive(param, params2) {
@@ -31131,11 +31131,11 @@ function isActive(param, params2) {
 function defaultsOf(ordered) {
   const out = {};
   const missing = [];
-  for (const { name, param } of ordered) {
+  for (const { name: name2, param } of ordered) {
     if (!isActive(param, out)) continue;
     const v = param.type === "constant" ? param.value : param.default;
-    if (v === void 0) missing.push(name);
-    else out[name] = v;
+    if (v === void 0) missing.push(name2);
+    else out[name2] = v;
   }
   return missing.length ? { ok: false, missing } : { ok: true, params: out };
 }
@@ -31571,12 +31571,12 @@ function discreteKind(param) {
   if (Math.floor((param.max - param.min) / step + 1e-9) + 1 > MAX_BINS) return void 0;
   const { when: _, ...alone } = param;
   const single = { dims: [{ name: "x", param: alone }] };
-  const at = (u) => Number(decode3(single, [u]).x);
+  const at2 = (u) => Number(decode3(single, [u]).x);
   const top = 1 - Number.EPSILON;
-  const values = [at(0)];
+  const values = [at2(0)];
   const edges = [0];
   let lo = 0;
-  while (at(top) > values[values.length - 1]) {
+  while (at2(top) > values[values.length - 1]) {
     if (values.length > MAX_BINS) return void 0;
     const last = values[values.length - 1];
     let a = lo;
@@ -31584,11 +31584,11 @@ function discreteKind(param) {
     while (b - a > 4 * Number.EPSILON) {
       const m = 0.5 * (a + b);
       if (m <= a || m >= b) break;
-      if (at(m) > last) b = m;
+      if (at2(m) > last) b = m;
       else a = m;
     }
     edges.push(b);
-    values.push(at(b));
+    values.push(at2(b));
     lo = b;
   }
   edges.push(1);
@@ -32274,6 +32274,158 @@ function minimize(fg, start, opts) {
   return { x, f };
 }
 
+// src/strategy/bayes/simd.ts
+var I32 = 127;
+var F64 = 124;
+var V128 = 123;
+function uleb(n) {
+  const out = [];
+  do {
+    let byte = n & 127;
+    n >>>= 7;
+    if (n !== 0) byte |= 128;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+}
+function sleb(n) {
+  const out = [];
+  for (; ; ) {
+    const byte = n & 127;
+    n >>= 7;
+    if (n === 0 && (byte & 64) === 0 || n === -1 && (byte & 64) !== 0) return [...out, byte];
+    out.push(byte | 128);
+  }
+}
+var vec = (items) => [...uleb(items.length), ...items.flat()];
+var section = (id, body) => [id, ...uleb(body.length), ...body];
+var name = (s) => vec([...s].map((ch) => [ch.charCodeAt(0)]));
+var get = (i) => [32, i];
+var set2 = (i) => [33, i];
+var i32 = (n) => [65, ...sleb(n)];
+var ADD_I32 = [106];
+var MUL_I32 = [108];
+var AND_I32 = [113];
+var SHL_I32 = [116];
+var GE_U_I32 = [79];
+var F64_LOAD = [43, 3, 0];
+var F64_STORE = [57, 3, 0];
+var ADD_F64 = [160];
+var SUB_F64 = [161];
+var MUL_F64 = [162];
+var DIV_F64 = [163];
+var v128Load = (offset) => [253, 0, 3, ...uleb(offset)];
+var lane = (i) => [253, 33, i];
+var ADD_F64X2 = [253, ...uleb(240)];
+var MUL_F64X2 = [253, ...uleb(242)];
+var CALL_DOT = [16, 0];
+var whileBelow = (a, b, body) => [
+  ...[2, 64, 3, 64],
+  ...a,
+  ...b,
+  ...GE_U_I32,
+  ...[13, 1],
+  ...body,
+  ...[12, 0, 11, 11]
+];
+var bump = (local, by) => [...get(local), ...i32(by), ...ADD_I32, ...set2(local)];
+var fn = (locals, code) => {
+  const body = [...vec(locals.map(([count, type]) => [...uleb(count), type])), ...code, 11];
+  return [...uleb(body.length), ...body];
+};
+var dotBody = fn(
+  [
+    [2, V128],
+    [1, I32],
+    [1, F64],
+    [1, I32]
+  ],
+  [
+    ...get(2),
+    ...i32(-4),
+    ...AND_I32,
+    ...set2(7),
+    ...whileBelow(get(5), get(7), [
+      ...[...get(3), ...get(0), ...v128Load(0), ...get(1), ...v128Load(0), ...MUL_F64X2, ...ADD_F64X2, ...set2(3)],
+      ...[...get(4), ...get(0), ...v128Load(16), ...get(1), ...v128Load(16), ...MUL_F64X2, ...ADD_F64X2, ...set2(4)],
+      ...bump(0, 32),
+      ...bump(1, 32),
+      ...bump(5, 4)
+    ]),
+    ...get(3),
+    ...lane(0),
+    ...set2(6),
+    ...whileBelow(get(5), get(2), [
+      ...[...get(6), ...get(0), ...F64_LOAD, ...get(1), ...F64_LOAD, ...MUL_F64, ...ADD_F64, ...set2(6)],
+      ...bump(0, 8),
+      ...bump(1, 8),
+      ...bump(5, 1)
+    ]),
+    ...[...get(6), ...get(3), ...lane(1), ...ADD_F64],
+    ...[...get(4), ...lane(0), ...get(4), ...lane(1), ...ADD_F64],
+    ...ADD_F64
+  ]
+);
+var at = (base, index) => [...get(base), ...get(index), ...i32(3), ...SHL_I32, ...ADD_I32];
+var forwardBody = fn(
+  [[2, I32]],
+  [
+    ...get(3),
+    ...set2(5),
+    ...whileBelow(get(5), get(4), [
+      ...[
+        ...get(0),
+        ...get(5),
+        ...get(5),
+        ...i32(1),
+        ...ADD_I32,
+        ...MUL_I32,
+        ...i32(2),
+        ...SHL_I32,
+        ...ADD_I32,
+        ...set2(6)
+      ],
+      ...at(1, 5),
+      ...[...at(2, 5), ...F64_LOAD],
+      ...[...get(6), ...get(1), ...get(5), ...CALL_DOT, ...SUB_F64],
+      ...[...at(6, 5), ...F64_LOAD, ...DIV_F64],
+      ...F64_STORE,
+      ...bump(5, 1)
+    ])
+  ]
+);
+var bytes = new Uint8Array([
+  ...[0, 97, 115, 109, 1, 0, 0, 0],
+  ...section(
+    1,
+    vec([
+      [96, ...vec([[I32], [I32], [I32]]), ...vec([[F64]])],
+      [96, ...vec([[I32], [I32], [I32], [I32], [I32]]), ...vec([])]
+    ])
+  ),
+  ...section(2, vec([[...name("m"), ...name("memory"), 2, 0, 0]])),
+  ...section(3, vec([[0], [1]])),
+  ...section(
+    7,
+    vec([
+      [...name("dot"), 0, 0],
+      [...name("forward"), 0, 1]
+    ])
+  ),
+  ...section(10, vec([dotBody, forwardBody]))
+]);
+var module = new WebAssembly.Module(bytes);
+var PAGE = 65536;
+function solveMemory(doubles) {
+  const memory = new WebAssembly.Memory({ initial: Math.ceil(doubles * 8 / PAGE) });
+  const exports = new WebAssembly.Instance(module, { m: { memory } }).exports;
+  return {
+    f64: new Float64Array(memory.buffer, 0, doubles),
+    dot: (a, b, len) => exports.dot(a * 8, b * 8, len),
+    forward: (l, v, k, from, to) => exports.forward(l * 8, v * 8, k * 8, from, to)
+  };
+}
+
 // src/strategy/bayes/linalg.ts
 var rowStart = (i) => i * (i + 1) / 2;
 function dotAt(a, ao, b, bo, len) {
@@ -32291,28 +32443,23 @@ function dotAt(a, ao, b, bo, len) {
   for (; k < len; k++) s0 += a[ao + k] * b[bo + k];
   return s0 + s1 + (s2 + s3);
 }
-function choleskyOnce(a, n, jitter) {
-  const l = new Float64Array(a.length);
+function choleskyOnce(m, n, jitter) {
+  const lAt = rowStart(n);
   for (let i = 0; i < n; i++) {
     const ri = rowStart(i);
-    for (let j = 0; j <= i; j++) {
-      const rj = rowStart(j);
-      const s = a[ri + j] - dotAt(l, ri, l, rj, j);
-      if (j < i) l[ri + j] = s / l[rj + j];
-      else {
-        const diag = s + jitter;
-        if (!(diag > 0)) return void 0;
-        l[ri + i] = Math.sqrt(diag);
-      }
-    }
+    m.forward(lAt, lAt + ri, ri, 0, i);
+    const diag = m.f64[ri + i] - m.dot(lAt + ri, lAt + ri, i) + jitter;
+    if (!(diag > 0)) return false;
+    m.f64[lAt + ri + i] = Math.sqrt(diag);
   }
-  return l;
+  return true;
 }
 function cholesky(a, n, scale = 1) {
-  for (let jitter = 0, t = 0; t < 12; t++, jitter = scale * 10 ** (t - 10)) {
-    const l = choleskyOnce(a, n, jitter);
-    if (l) return { l, jitter };
-  }
+  const size = rowStart(n);
+  const m = solveMemory(2 * size);
+  m.f64.set(a.subarray(0, size));
+  for (let jitter = 0, t = 0; t < 12; t++, jitter = scale * 10 ** (t - 10))
+    if (choleskyOnce(m, n, jitter)) return { l: m.f64.slice(size, 2 * size), jitter };
   throw new Error("matrix is not positive definite even with large jitter");
 }
 function solveLowerInPlace(l, n, b) {
@@ -32496,7 +32643,11 @@ var Posterior = class {
   x;
   /** β = L⁻¹ y, so that the mean at a point is vᵀβ. */
   beta;
+  /** L (packed by rows, from offset 0), then a point's v and its kernel row, in WebAssembly memory. */
+  memory;
   l;
+  vAt;
+  kAt;
   count;
   capacity;
   /** `extra`: how many points may be added later (fantasies). */
@@ -32518,7 +32669,10 @@ var Posterior = class {
     }
     const { l, jitter } = cholesky(k, n, this.signal);
     this.noise += jitter;
-    this.l = new Float64Array(rowStart(this.capacity));
+    this.vAt = rowStart(this.capacity);
+    this.kAt = this.vAt + this.capacity;
+    this.memory = solveMemory(this.kAt + this.capacity);
+    this.l = this.memory.f64.subarray(0, this.vAt);
     this.l.set(l);
     this.beta = new Float64Array(this.capacity);
     this.beta.set(data.y.subarray(0, n));
@@ -32539,16 +32693,21 @@ var Posterior = class {
   }
   /** Extends a cached point's forward solve to the points added since. */
   refresh(c) {
+    const from = c.known;
+    const to = this.count;
+    if (from === to) return;
+    const { f64, forward } = this.memory;
+    f64.set(c.v.subarray(0, from), this.vAt);
+    for (let i = from; i < to; i++) f64[this.kAt + i] = this.kernel(this.x, i, c.x, 0);
+    forward(0, this.vAt, this.kAt, from, to);
     const v = c.v;
-    const l = this.l;
-    for (let i = c.known; i < this.count; i++) {
-      const ri = rowStart(i);
-      const vi = (this.kernel(this.x, i, c.x, 0) - dotAt(l, ri, v, 0, i)) / l[ri + i];
-      v[i] = vi;
+    v.set(f64.subarray(this.vAt + from, this.vAt + to), from);
+    for (let i = from; i < to; i++) {
+      const vi = v[i];
       c.mean += vi * this.beta[i];
       c.variance -= vi * vi;
     }
-    c.known = this.count;
+    c.known = to;
     if (c.variance < 1e-12 * this.signal) c.variance = 1e-12 * this.signal;
   }
   /** Conditions the model on observing y at x (a fantasy, for batches and pending trials). */
@@ -32834,13 +32993,13 @@ function gridValues(p) {
     }
   }
 }
-function* counting(n, at) {
-  for (let k = 0; k < n; k++) yield at(k);
+function* counting(n, at2) {
+  for (let k = 0; k < n; k++) yield at2(k);
 }
 function spread(p, n) {
-  const at = (t) => p.scale === "log" ? Math.exp(Math.log(p.min) + t * (Math.log(p.max) - Math.log(p.min))) : p.min + t * (p.max - p.min);
+  const at2 = (t) => p.scale === "log" ? Math.exp(Math.log(p.min) + t * (Math.log(p.max) - Math.log(p.min))) : p.min + t * (p.max - p.min);
   const xs = Array.from({ length: n }, (_, k) => {
-    const x = at(k / (n - 1));
+    const x = at2(k / (n - 1));
     if (p.type === "int") return Math.round(x);
     return p.step !== void 0 ? snapToStep(p.min, p.max, p.step, x) : Number(x.toPrecision(12));
   });
@@ -32853,16 +33012,16 @@ function* gridPoints(space) {
       yield { ...acc };
       return;
     }
-    const { name, param } = dims[i];
+    const { name: name2, param } = dims[i];
     if (!isActive(param, acc)) {
       yield* walk(i + 1, acc);
       return;
     }
     for (const v of gridValues(param)) {
-      acc[name] = v;
+      acc[name2] = v;
       yield* walk(i + 1, acc);
     }
-    delete acc[name];
+    delete acc[name2];
   }
   yield* walk(0, {});
 }
@@ -33105,11 +33264,11 @@ function describeIteration(config2) {
   return max < cost.trials ? `${layout}. budget.max_trials (${max}) is less than one iteration, so ${max < bracketTrials(brackets[0]) ? "even the first bracket is cut short" : "the later brackets will not run"}: set it to ${cost.trials} or more` : layout;
 }
 function describePromotions(config2, promoted) {
-  const name = hyperbandResource(config2).name;
+  const name2 = hyperbandResource(config2).name;
   const groups = /* @__PURE__ */ new Map();
   for (const p of promoted) {
     const place = placementOf(p);
-    const key = `bracket ${place.bracket} rung ${place.rung} (${name} ${p.resource})`;
+    const key = `bracket ${place.bracket} rung ${place.rung} (${name2} ${p.resource})`;
     groups.set(key, [...groups.get(key) ?? [], p.parent]);
   }
   return [...groups.entries()].map(([k, ids]) => `${k} continues trials ${ids.join(", ")}`).join("; ");
@@ -33130,8 +33289,8 @@ var STRATEGIES = {
   tpe: tpeStrategy,
   hyperband: hyperbandStrategy
 };
-function strategyFor(name) {
-  return STRATEGIES[name];
+function strategyFor(name2) {
+  return STRATEGIES[name2];
 }
 var STRATEGY_NAMES = Object.keys(STRATEGIES);
 
@@ -33141,7 +33300,7 @@ var BUILTIN_NAMES = ["trial_id", "output_dir", "seed", "fold", "folds"];
 var PLACEHOLDER = /\$\{([^}]*)\}/g;
 function splitCommand(command) {
   if (typeof command !== "string") return [...command];
-  const words = (0, import_shell_quote.parse)(command, (name) => `\${${name}}`);
+  const words = (0, import_shell_quote.parse)(command, (name2) => `\${${name2}}`);
   return words.map((w) => {
     if (typeof w === "string") return w;
     const what = "op" in w ? w.op === "glob" ? `the glob pattern "${w.pattern}"` : `the shell operator "${w.op}"` : "comment" in w ? 'the shell comment "#"' : "a shell construct";
@@ -33165,8 +33324,8 @@ function expandArgv(argv, params2, builtins) {
   const out = [];
   for (const arg of argv) {
     let dropped = false;
-    const filled = arg.replace(PLACEHOLDER, (_, name) => {
-      const v = values[name];
+    const filled = arg.replace(PLACEHOLDER, (_, name2) => {
+      const v = values[name2];
       if (v === void 0) dropped = true;
       return v ?? "";
     });
@@ -33177,12 +33336,12 @@ function expandArgv(argv, params2, builtins) {
 
 // src/config/env.ts
 var FORBIDDEN_PATTERN = /^(INPUT_|ACTIONS_)|^(GITHUB_TOKEN|GITHUB_ENV|GITHUB_PATH|GITHUB_OUTPUT|GITHUB_STATE|GITHUB_STEP_SUMMARY|NODE_OPTIONS)$/;
-function isForbiddenEnv(name) {
-  return FORBIDDEN_PATTERN.test(name);
+function isForbiddenEnv(name2) {
+  return FORBIDDEN_PATTERN.test(name2);
 }
-function forbiddenEnvReason(name) {
-  if (!isForbiddenEnv(name)) return void 0;
-  return `${name} may not be passed to trials: trials can run a pull request's untrusted code, and ${name} is one of the step's inputs, the runner's credentials, the workflow token, GitHub's file commands or NODE_OPTIONS`;
+function forbiddenEnvReason(name2) {
+  if (!isForbiddenEnv(name2)) return void 0;
+  return `${name2} may not be passed to trials: trials can run a pull request's untrusted code, and ${name2} is one of the step's inputs, the runner's credentials, the workflow token, GitHub's file commands or NODE_OPTIONS`;
 }
 
 // src/config/schema.ts
@@ -33198,8 +33357,8 @@ var duration3 = external_exports.union([
   return Number(m[1]) * unit;
 }).pipe(seconds);
 var envFrom = external_exports.strictObject({
-  from: external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name is letters, digits and underscores").superRefine((name, ctx) => {
-    const reason = forbiddenEnvReason(name);
+  from: external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name is letters, digits and underscores").superRefine((name2, ctx) => {
+    const reason = forbiddenEnvReason(name2);
     if (reason) ctx.addIssue({ code: "custom", message: reason });
   }).describe("the variable of matrix-tune's environment whose value the trial gets under this name")
 });
@@ -33278,46 +33437,46 @@ var configSchema = external_exports.strictObject({
 function checkCrossFields(cfg, ctx) {
   const issue2 = (path, message, onKey = false) => ctx.addIssue({ code: "custom", path, message, ...onKey ? { params: { onKey } } : {} });
   const params2 = cfg.parameters;
-  for (const [name, p] of Object.entries(params2)) {
-    const at = ["parameters", name];
+  for (const [name2, p] of Object.entries(params2)) {
+    const at2 = ["parameters", name2];
     if (p.type === "float" || p.type === "int") {
-      if (!(p.min < p.max)) issue2([...at, "min"], `min must be less than max (got min ${p.min}, max ${p.max})`);
+      if (!(p.min < p.max)) issue2([...at2, "min"], `min must be less than max (got min ${p.min}, max ${p.max})`);
       if (p.scale === "log" && p.min <= 0)
-        issue2([...at, "min"], `log scale needs min > 0 (got ${p.min}); use scale: linear or a positive min`);
+        issue2([...at2, "min"], `log scale needs min > 0 (got ${p.min}); use scale: linear or a positive min`);
       if (p.step !== void 0 && p.scale === "log")
-        issue2([...at, "step"], "step works on a linear scale only; drop step or use scale: linear");
+        issue2([...at2, "step"], "step works on a linear scale only; drop step or use scale: linear");
       if (p.step !== void 0 && p.step > p.max - p.min)
-        issue2([...at, "step"], `step ${p.step} is larger than the range ${p.max - p.min}`);
+        issue2([...at2, "step"], `step ${p.step} is larger than the range ${p.max - p.min}`);
       for (const [i, v] of (p.values ?? []).entries())
-        if (v < p.min || v > p.max) issue2([...at, "values", i], `value ${v} is outside [${p.min}, ${p.max}]`);
+        if (v < p.min || v > p.max) issue2([...at2, "values", i], `value ${v} is outside [${p.min}, ${p.max}]`);
       if (p.default !== void 0 && (p.default < p.min || p.default > p.max))
-        issue2([...at, "default"], `default ${p.default} is outside [${p.min}, ${p.max}]`);
+        issue2([...at2, "default"], `default ${p.default} is outside [${p.min}, ${p.max}]`);
       if (cfg.strategy === "grid" && p.type === "float" && !p.values && !p.points && p.step === void 0)
-        issue2(at, "grid search needs points for a continuous parameter: add `points: N`, `values: [...]` or `step`");
+        issue2(at2, "grid search needs points for a continuous parameter: add `points: N`, `values: [...]` or `step`");
     }
     if (p.type === "categorical") {
       const seen = /* @__PURE__ */ new Set();
       for (const [i, v] of p.values.entries()) {
         const key = JSON.stringify(v);
-        if (seen.has(key)) issue2([...at, "values", i], `value ${key} is listed twice`);
+        if (seen.has(key)) issue2([...at2, "values", i], `value ${key} is listed twice`);
         seen.add(key);
       }
       if (p.default !== void 0 && !seen.has(JSON.stringify(p.default)))
-        issue2([...at, "default"], `default ${JSON.stringify(p.default)} is not one of the values`);
+        issue2([...at2, "default"], `default ${JSON.stringify(p.default)} is not one of the values`);
     }
     for (const [dep, expected] of Object.entries(p.when ?? {})) {
       const target = params2[dep];
       if (!target) {
-        const known = Object.keys(params2).filter((n) => n !== name);
+        const known = Object.keys(params2).filter((n) => n !== name2);
         const suggestion = didYouMean(dep, known);
         const hint = suggestion ? `did you mean "${suggestion}"?` : known.length ? `known parameters: ${known.join(", ")}` : "there are no other parameters";
-        issue2([...at, "when", dep], `when names unknown parameter "${dep}"; ${hint}`, true);
+        issue2([...at2, "when", dep], `when names unknown parameter "${dep}"; ${hint}`, true);
         continue;
       }
-      if (dep === name) issue2([...at, "when", dep], "a parameter cannot depend on itself", true);
+      if (dep === name2) issue2([...at2, "when", dep], "a parameter cannot depend on itself", true);
       if (target.type !== "categorical" && target.type !== "constant")
         issue2(
-          [...at, "when", dep],
+          [...at2, "when", dep],
           `when can only test a categorical or constant parameter; "${dep}" is ${target.type}`,
           true
         );
@@ -33327,20 +33486,20 @@ function checkCrossFields(cfg, ctx) {
         for (const [v, index] of listed)
           if (!allowed.some((a) => a === v))
             issue2(
-              [...at, "when", dep, ...index],
+              [...at2, "when", dep, ...index],
               `"${dep}" never takes the value ${JSON.stringify(v)}; it takes ${allowed.map((a) => JSON.stringify(a)).join(", ")}`
             );
       }
     }
   }
   const deps = (n) => Object.keys(params2[n]?.when ?? {});
-  for (const name of Object.keys(params2)) {
-    const seen = /* @__PURE__ */ new Set([name]);
-    const stack = deps(name);
+  for (const name2 of Object.keys(params2)) {
+    const seen = /* @__PURE__ */ new Set([name2]);
+    const stack = deps(name2);
     while (stack.length) {
       const d = stack.pop();
-      if (d === name) {
-        issue2(["parameters", name, "when"], `conditions form a cycle through "${name}"`, true);
+      if (d === name2) {
+        issue2(["parameters", name2, "when"], `conditions form a cycle through "${name2}"`, true);
         break;
       }
       if (seen.has(d)) continue;
@@ -33358,19 +33517,19 @@ function checkCrossFields(cfg, ctx) {
         `the baseline runs every parameter's default, but ${defaults.missing.join(", ")} ${defaults.missing.length > 1 ? "have" : "has"} none: add \`default:\` to ${defaults.missing.length > 1 ? "them" : "it"}`
       );
   }
-  for (const name of [...Object.keys(params2), ...cfg.resource ? [cfg.resource.name] : []])
-    if (BUILTIN_NAMES.includes(name))
+  for (const name2 of [...Object.keys(params2), ...cfg.resource ? [cfg.resource.name] : []])
+    if (BUILTIN_NAMES.includes(name2))
       issue2(
-        name in params2 ? ["parameters", name] : ["resource", "name"],
-        `"${name}" is a name the command template reserves (${BUILTIN_NAMES.map((n) => `\${${n}}`).join(", ")}); rename it`,
-        name in params2
+        name2 in params2 ? ["parameters", name2] : ["resource", "name"],
+        `"${name2}" is a name the command template reserves (${BUILTIN_NAMES.map((n) => `\${${n}}`).join(", ")}); rename it`,
+        name2 in params2
       );
   const envNames = /* @__PURE__ */ new Map();
-  for (const name of /* @__PURE__ */ new Set([...Object.keys(params2), ...cfg.resource ? [cfg.resource.name] : []])) {
-    const env = paramEnvName(name);
+  for (const name2 of /* @__PURE__ */ new Set([...Object.keys(params2), ...cfg.resource ? [cfg.resource.name] : []])) {
+    const env = paramEnvName(name2);
     const other = envNames.get(env);
-    if (other) issue2(["parameters", name], `"${name}" and "${other}" would share the environment variable ${env}`);
-    envNames.set(env, name);
+    if (other) issue2(["parameters", name2], `"${name2}" and "${other}" would share the environment variable ${env}`);
+    envNames.set(env, name2);
   }
   if (cfg.objective.metric && cfg.metrics.record.includes(cfg.objective.metric))
     issue2(["metrics", "record"], `"${cfg.objective.metric}" is the objective; it is always recorded`);
@@ -33418,8 +33577,8 @@ function insideOutputDir(path) {
   }
   return depth > 0;
 }
-function paramEnvName(name) {
-  return `TUNE_PARAM_${name.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
+function paramEnvName(name2) {
+  return `TUNE_PARAM_${name2.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
 }
 function checkCommand(cfg, issue2) {
   let argv;
@@ -33441,13 +33600,13 @@ function checkCommand(cfg, issue2) {
     ...cfg.resource ? [cfg.resource.name] : [],
     ...BUILTIN_NAMES
   ]);
-  for (const name of templateNames(argv)) {
-    if (known.has(name)) continue;
-    const env = /^[A-Z_][A-Z0-9_]*$/.test(name) ? " (commands do not run through a shell, so environment variables are not expanded)" : "";
-    const index = Array.isArray(cfg.command) ? cfg.command.findIndex((a) => a.includes(`\${${name}}`)) : -1;
+  for (const name2 of templateNames(argv)) {
+    if (known.has(name2)) continue;
+    const env = /^[A-Z_][A-Z0-9_]*$/.test(name2) ? " (commands do not run through a shell, so environment variables are not expanded)" : "";
+    const index = Array.isArray(cfg.command) ? cfg.command.findIndex((a) => a.includes(`\${${name2}}`)) : -1;
     issue2(
       index >= 0 ? ["command", index] : ["command"],
-      `\${${name}} names no parameter${env}; the command can use ${[...known].map((n) => `\${${n}}`).join(", ")}`
+      `\${${name2}} names no parameter${env}; the command can use ${[...known].map((n) => `\${${n}}`).join(", ")}`
     );
   }
 }
@@ -33555,11 +33714,11 @@ function wandbToNative(raw, file2, floatLiteral = () => false) {
   const sweep = parsed.data;
   const issues = [];
   const parameters = {};
-  for (const [name, p] of Object.entries(sweep.parameters)) {
-    const bound = (k) => floatLiteral(["parameters", name, k]);
+  for (const [name2, p] of Object.entries(sweep.parameters)) {
+    const bound = (k) => floatLiteral(["parameters", name2, k]);
     const converted = convertParam(p, bound("min") || bound("max"));
-    if (typeof converted === "string") issues.push({ path: ["parameters", name], message: converted });
-    else parameters[name] = converted;
+    if (typeof converted === "string") issues.push({ path: ["parameters", name2], message: converted });
+    else parameters[name2] = converted;
   }
   if (sweep.early_terminate !== void 0)
     issues.push({
@@ -33666,20 +33825,20 @@ function loadConfig(file2) {
 function parseConfig(text, file2) {
   const lines = new import_yaml.LineCounter();
   const doc = (0, import_yaml.parseDocument)(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const at = (offset) => lines.linePos(offset);
+  const at2 = (offset) => lines.linePos(offset);
   if (doc.errors.length > 0) {
     throw new ConfigError(
       file2,
       doc.errors.map((e) => {
-        const { line, col } = at(e.pos[0]);
+        const { line, col } = at2(e.pos[0]);
         if (e.code === "DUPLICATE_KEY") {
           const path = keyPath(doc, e.pos[0]) ?? [];
-          const name = path.length ? String(path[path.length - 1]) : text.slice(e.pos[0], e.pos[1]);
+          const name2 = path.length ? String(path[path.length - 1]) : text.slice(e.pos[0], e.pos[1]);
           return {
             line,
             col,
             path: path.join("."),
-            message: `"${name}" is defined twice (names must be unique)`
+            message: `"${name2}" is defined twice (names must be unique)`
           };
         }
         const source = text.split("\n")[line - 1] ?? "";
@@ -33713,7 +33872,7 @@ function parseConfig(text, file2) {
   }
   const locate = (path, onKey = false) => {
     const node2 = nearestNode(doc, path, onKey);
-    return node2?.range ? at(node2.range[0]) : { line: 1, col: 1 };
+    return node2?.range ? at2(node2.range[0]) : { line: 1, col: 1 };
   };
   let native = raw;
   const dialect = isWandbSweep(raw) ? "wandb" : "native";
@@ -34069,7 +34228,7 @@ function definingParts(config2) {
   return {
     // A description documents a parameter; it does not change the search.
     parameters: Object.fromEntries(
-      Object.entries(config2.parameters).map(([name, { description: _, ...p }]) => [name, p])
+      Object.entries(config2.parameters).map(([name2, { description: _, ...p }]) => [name2, p])
     ),
     objective: { metric: config2.objective.metric, goal: config2.objective.goal },
     strategy: config2.strategy,
@@ -34638,11 +34797,11 @@ function membersNote(config2, trial, metric) {
   const more = bad.length > 1 ? ` (+${bad.length - 1} more)` : "";
   return `${label ? `${label}: ` : ""}${shortReason(first, metric)}${more}`;
 }
-function memberMetric(trial, name) {
+function memberMetric(trial, name2) {
   const records = latestRecords(trial);
   const succeeded = records.filter((a) => a.status === "succeeded");
   const values = (succeeded.length ? succeeded : records).flatMap(
-    (a) => a.metrics[name] === void 0 ? [] : [a.metrics[name]]
+    (a) => a.metrics[name2] === void 0 ? [] : [a.metrics[name2]]
   );
   return values.length ? mean(values) : void 0;
 }
@@ -34693,7 +34852,7 @@ var MAX_IDS = 8;
 function rungsSection(config2, study) {
   const rungs = rungSummaries(config2, study);
   if (rungs.length === 0 || !config2.resource) return void 0;
-  const { name, eta } = config2.resource;
+  const { name: name2, eta } = config2.resource;
   const rows = rungs.map((r) => {
     const unfinished = r.trials.filter((t) => t.status === "pending" || t.status === "running").length;
     return [
@@ -34705,13 +34864,13 @@ function rungsSection(config2, study) {
       r.best ? `${fmtNumber(trialValue(r.best))} (trial ${r.best.id})` : "\u2013"
     ];
   });
-  const table = mdTable([["bracket", "rung", name, "trials", "promoted", "best"], ...rows], {
+  const table = mdTable([["bracket", "rung", name2, "trials", "promoted", "best"], ...rows], {
     align: ["r", "r", "r", "r", "l", "l"],
     alignDelimiters: false
   });
   return `### Rungs
 
-hyperband, \u03B7 = ${eta}: each rung continues the best 1/${eta} of its trials with ${eta}\xD7 the ${name}.
+hyperband, \u03B7 = ${eta}: each rung continues the best 1/${eta} of its trials with ${eta}\xD7 the ${name2}.
 
 ${table}`;
 }
@@ -35067,8 +35226,8 @@ var ALLOWED_NAMES = /* @__PURE__ */ new Set([
   "CURL_CA_BUNDLE"
 ]);
 var ALLOWED_PATTERN = /^(LC_|XDG_|RUNNER_|CUDA_|NVIDIA_|HIP_|ROCR_|ROCM_|HSA_|NCCL_|MKL_|OPENBLAS_|CONDA_)|^Python\d*_ROOT_DIR$/;
-function isAllowedEnv(name) {
-  return (ALLOWED_NAMES.has(name) || ALLOWED_PATTERN.test(name)) && !isForbiddenEnv(name);
+function isAllowedEnv(name2) {
+  return (ALLOWED_NAMES.has(name2) || ALLOWED_PATTERN.test(name2)) && !isForbiddenEnv(name2);
 }
 function trialEnv(parent, configEnv) {
   const env = {};
@@ -35176,15 +35335,15 @@ function readObject(obj) {
   }
   return out;
 }
-function read(out, name, text, keepValue = true) {
+function read(out, name2, text, keepValue = true) {
   const value = toNumber(text);
-  if (keepValue || DECIMAL_COMMA.test(text)) out.values[name] = value;
-  if (!WHOLE_NUMBER.test(text.trim())) out.texts[name] = text;
+  if (keepValue || DECIMAL_COMMA.test(text)) out.values[name2] = value;
+  if (!WHOLE_NUMBER.test(text.trim())) out.texts[name2] = text;
 }
 var DECIMAL_COMMA = /^[-+]?\d+(,\d+)+$/;
-function unreadable(name, text) {
+function unreadable(name2, text) {
   const hint = DECIMAL_COMMA.test(text) ? `; write a decimal point: ${text.replace(",", ".")}` : "";
-  return `"${name}" is ${JSON.stringify(text)}, not a number${hint}`;
+  return `"${name2}" is ${JSON.stringify(text)}, not a number${hint}`;
 }
 var WHOLE_NUMBER = new RegExp(`^(?:${NUMBER})$`);
 function toNumber(s) {
@@ -35268,7 +35427,7 @@ function fileSource(file2, path) {
     values: file2.kind === "ok" ? file2.values : {},
     texts: file2.kind === "ok" && file2.texts || {},
     where: `in metrics file ${path}`,
-    lacks: (name) => file2.kind === "missing" ? `metrics file ${path} was not written` : file2.kind === "invalid" ? `metrics file ${path} ${file2.message}` : `metrics file ${path} has no "${name}"`
+    lacks: (name2) => file2.kind === "missing" ? `metrics file ${path} was not written` : file2.kind === "invalid" ? `metrics file ${path} ${file2.message}` : `metrics file ${path} has no "${name2}"`
   };
 }
 function definitionSource(definitions, matched) {
@@ -35276,7 +35435,7 @@ function definitionSource(definitions, matched) {
     values: matched,
     texts: {},
     where: "in the output its regex matched",
-    lacks: (name) => definitions.some((d) => d.name === name) ? `the regex for "${name}" did not match the output` : `no metrics.definitions entry names "${name}"`
+    lacks: (name2) => definitions.some((d) => d.name === name2) ? `the regex for "${name2}" did not match the output` : `no metrics.definitions entry names "${name2}"`
   };
 }
 function lineSource(enabled, lines) {
@@ -35284,29 +35443,29 @@ function lineSource(enabled, lines) {
     values: enabled ? lines.last : {},
     texts: enabled ? lines.texts : {},
     where: "in the last stdout line that reported it",
-    lacks: (name) => enabled ? `no "${name}=<number>" line in stdout` : "metric lines are off (metrics.lines: false)"
+    lacks: (name2) => enabled ? `no "${name2}=<number>" line in stdout` : "metric lines are off (metrics.lines: false)"
   };
 }
 function resolveMetrics(config2, sources) {
-  const first = (name2) => sources.findIndex((s) => Object.hasOwn(s.values, name2));
+  const first = (name3) => sources.findIndex((s) => Object.hasOwn(s.values, name3));
   const all = {};
-  for (const name2 of [config2.objective.metric, ...config2.metrics.record]) {
-    const i = first(name2);
-    if (i >= 0) all[name2] = sources[i].values[name2];
+  for (const name3 of [config2.objective.metric, ...config2.metrics.record]) {
+    const i = first(name3);
+    if (i >= 0) all[name3] = sources[i].values[name3];
   }
   const metrics = Object.fromEntries(Object.entries(all).filter(([, v]) => Number.isFinite(v)));
-  const name = config2.objective.metric;
-  const from = first(name);
-  const value = from >= 0 ? sources[from].values[name] : void 0;
+  const name2 = config2.objective.metric;
+  const from = first(name2);
+  const value = from >= 0 ? sources[from].values[name2] : void 0;
   if (value !== void 0 && Number.isFinite(value)) return { ok: true, value, metrics };
-  const explained = sources.slice(0, from >= 0 ? from + 1 : void 0).find((s) => Object.hasOwn(s.texts, name));
+  const explained = sources.slice(0, from >= 0 ? from + 1 : void 0).find((s) => Object.hasOwn(s.texts, name2));
   if (explained)
-    return { ok: false, reason: `objective ${unreadable(name, explained.texts[name])} ${explained.where}`, metrics };
+    return { ok: false, reason: `objective ${unreadable(name2, explained.texts[name2])} ${explained.where}`, metrics };
   if (value !== void 0)
-    return { ok: false, reason: `objective "${name}" is ${value}, not a finite number`, metrics };
+    return { ok: false, reason: `objective "${name2}" is ${value}, not a finite number`, metrics };
   return {
     ok: false,
-    reason: `objective "${name}" not found: ${sources.map((s) => s.lacks(name)).join("; ")}`,
+    reason: `objective "${name2}" not found: ${sources.map((s) => s.lacks(name2)).join("; ")}`,
     metrics
   };
 }
@@ -35680,11 +35839,11 @@ function processesAtOnce(config2) {
 function concurrencyText(config2) {
   const per = config2.budget.parallel;
   const members2 = membersOf(config2);
-  const at = processesAtOnce(config2);
+  const at2 = processesAtOnce(config2);
   return [
     `${per} trial${per > 1 ? "s" : ""} per round`,
     members2 > 1 ? ` \xD7 ${members2} runs each` : "",
-    `, ${at} process${at > 1 ? "es" : ""} at a time`,
+    `, ${at2} process${at2 > 1 ? "es" : ""} at a time`,
     config2.devices ? ` on device${config2.devices.length > 1 ? "s" : ""} ${config2.devices.join(",")}` : ""
   ].join("");
 }
@@ -35954,8 +36113,8 @@ function openStudy(opts) {
   if (opts.fresh) {
     const aside = `${paths.dir}.${(/* @__PURE__ */ new Date()).toISOString().replace(/[:.]/g, "-")}`;
     mkdirSync5(aside);
-    for (const name of readdirSync2(paths.dir))
-      if (name !== LOCK_FILE) renameSync4(join5(paths.dir, name), join5(aside, name));
+    for (const name2 of readdirSync2(paths.dir))
+      if (name2 !== LOCK_FILE) renameSync4(join5(paths.dir, name2), join5(aside, name2));
     return createStudy(config2);
   }
   if (!opts.resume)
@@ -36291,16 +36450,16 @@ function comparableTrials(study) {
 function parameterEffects(config2, study) {
   const sign = config2.objective.goal === "maximize" ? 1 : -1;
   const done = comparableTrials(study);
-  const at = config2.resource && new Set(searchTrials(study).map((t) => t.resource)).size > 1 && done[0] ? ` at ${config2.resource.name} ${done[0].resource}` : "";
+  const at2 = config2.resource && new Set(searchTrials(study).map((t) => t.resource)).size > 1 && done[0] ? ` at ${config2.resource.name} ${done[0].resource}` : "";
   const effects = [];
-  for (const [name, p] of Object.entries(config2.parameters)) {
+  for (const [name2, p] of Object.entries(config2.parameters)) {
     if (p.type === "constant") continue;
-    const rows = done.filter((d) => name in d.params);
+    const rows = done.filter((d) => name2 in d.params);
     if (rows.length < MIN_TRIALS) continue;
     if (p.type === "categorical") {
       const groups = /* @__PURE__ */ new Map();
       for (const r of rows) {
-        const key = fmtScalar(r.params[name]);
+        const key = fmtScalar(r.params[name2]);
         groups.set(key, [...groups.get(key) ?? [], r.value]);
       }
       if (groups.size < 2) continue;
@@ -36314,21 +36473,21 @@ function parameterEffects(config2, study) {
       const all = rows.map((r) => r.value);
       const range = Math.max(...all) - Math.min(...all);
       effects.push({
-        name,
+        name: name2,
         strength: range > 0 ? spread2 / range : 0,
-        text: `${stats.map((s) => `${s.k}: mean ${fmtNumber(s.mean)} (${s.n})`).join(" \xB7 ")}${at}`
+        text: `${stats.map((s) => `${s.k}: mean ${fmtNumber(s.mean)} (${s.n})`).join(" \xB7 ")}${at2}`
       });
     } else {
       const rho = spearman(
-        rows.map((r) => Number(r.params[name])),
+        rows.map((r) => Number(r.params[name2])),
         rows.map((r) => r.value)
       );
       const better = sign * rho;
       const words = Math.abs(rho) < 0.2 ? "little effect" : better > 0 ? "higher is better" : "lower is better";
       effects.push({
-        name,
+        name: name2,
         strength: better,
-        text: `${words} (rank correlation ${fmtNumber(rho, 2)}, ${rows.length} trials${at})`
+        text: `${words} (rank correlation ${fmtNumber(rho, 2)}, ${rows.length} trials${at2})`
       });
     }
   }
@@ -36536,18 +36695,18 @@ var trialPayloadSchema = external_exports.object({
 // src/space/check.ts
 function checkParams(space, params2, extra = /* @__PURE__ */ new Set()) {
   const known = new Set(space.dims.map((d) => d.name));
-  for (const name of Object.keys(params2))
-    if (!known.has(name) && !extra.has(name))
-      return `parameter "${name}" is not in the config's space (it has ${[...known, ...extra].join(", ")})`;
-  for (const { name, param } of space.dims) {
+  for (const name2 of Object.keys(params2))
+    if (!known.has(name2) && !extra.has(name2))
+      return `parameter "${name2}" is not in the config's space (it has ${[...known, ...extra].join(", ")})`;
+  for (const { name: name2, param } of space.dims) {
     const active = isActive(param, params2);
-    if (!(name in params2)) {
-      if (active) return `parameter "${name}" is missing (expected ${validValues(param)})`;
+    if (!(name2 in params2)) {
+      if (active) return `parameter "${name2}" is missing (expected ${validValues(param)})`;
       continue;
     }
-    if (!active) return `parameter "${name}" is given, but its \`when\` condition does not hold for the other values`;
-    const problem = checkValue(param, params2[name]);
-    if (problem) return `parameter "${name}" is ${JSON.stringify(params2[name])}: ${problem}`;
+    if (!active) return `parameter "${name2}" is given, but its \`when\` condition does not hold for the other values`;
+    const problem = checkValue(param, params2[name2]);
+    if (problem) return `parameter "${name2}" is ${JSON.stringify(params2[name2])}: ${problem}`;
   }
   return void 0;
 }
@@ -36752,8 +36911,8 @@ function describeParam(p) {
   }
 }
 function describeConfig(config2) {
-  const rows = Object.entries(config2.parameters).map(([name, p]) => [
-    name,
+  const rows = Object.entries(config2.parameters).map(([name2, p]) => [
+    name2,
     p.type,
     describeParam(p),
     p.when ? Object.entries(p.when).map(([k, v]) => `${k} ${Array.isArray(v) ? `in [${v.join(", ")}]` : `= ${v}`}`).join(" and ") : ""
@@ -36807,14 +36966,14 @@ function describeMultiFidelity(config2) {
 
 // src/cli/main.ts
 var EXIT = { ok: 0, error: 1, config: 2, noSuccess: 3, state: 4, interrupted: 130 };
-var positiveInt = (name) => (v) => {
+var positiveInt = (name2) => (v) => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a whole number of at least 1`);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name2} must be a whole number of at least 1`);
   return n;
 };
-var nonNegativeInt = (name) => (v) => {
+var nonNegativeInt = (name2) => (v) => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number of at least 0`);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name2} must be a whole number of at least 0`);
   return n;
 };
 var deviceList = (v) => {

@@ -8,7 +8,8 @@
  */
 import { type Features, featureSq, matern52, matern52DerivR2, sqDist } from "./kernel.ts";
 import { minimize } from "./lbfgs.ts";
-import { cholesky, choleskyInverse, dot, dotAt, rowStart, solveLowerInPlace, solveUpperInPlace } from "./linalg.ts";
+import { cholesky, choleskyInverse, dot, rowStart, solveLowerInPlace, solveUpperInPlace } from "./linalg.ts";
+import { type SolveMemory, solveMemory } from "./simd.ts";
 
 /** Observations: n rows of features (row-major) and their targets. */
 export interface Data {
@@ -227,7 +228,11 @@ export class Posterior {
   private readonly x: Float64Array;
   /** β = L⁻¹ y, so that the mean at a point is vᵀβ. */
   private readonly beta: Float64Array;
+  /** L (packed by rows, from offset 0), then a point's v and its kernel row, in WebAssembly memory. */
+  private readonly memory: SolveMemory;
   private readonly l: Float64Array;
+  private readonly vAt: number;
+  private readonly kAt: number;
   private count: number;
   private readonly capacity: number;
 
@@ -250,7 +255,10 @@ export class Posterior {
     }
     const { l, jitter } = cholesky(k, n, this.signal);
     this.noise += jitter;
-    this.l = new Float64Array(rowStart(this.capacity));
+    this.vAt = rowStart(this.capacity);
+    this.kAt = this.vAt + this.capacity;
+    this.memory = solveMemory(this.kAt + this.capacity);
+    this.l = this.memory.f64.subarray(0, this.vAt);
     this.l.set(l);
     this.beta = new Float64Array(this.capacity);
     this.beta.set(data.y.subarray(0, n));
@@ -275,16 +283,21 @@ export class Posterior {
 
   /** Extends a cached point's forward solve to the points added since. */
   refresh(c: Cached): void {
+    const from = c.known;
+    const to = this.count;
+    if (from === to) return;
+    const { f64, forward } = this.memory;
+    f64.set(c.v.subarray(0, from), this.vAt);
+    for (let i = from; i < to; i++) f64[this.kAt + i] = this.kernel(this.x, i, c.x, 0);
+    forward(0, this.vAt, this.kAt, from, to);
     const v = c.v;
-    const l = this.l;
-    for (let i = c.known; i < this.count; i++) {
-      const ri = rowStart(i);
-      const vi = (this.kernel(this.x, i, c.x, 0) - dotAt(l, ri, v, 0, i)) / l[ri + i]!;
-      v[i] = vi;
+    v.set(f64.subarray(this.vAt + from, this.vAt + to), from);
+    for (let i = from; i < to; i++) {
+      const vi = v[i]!;
       c.mean += vi * this.beta[i]!;
       c.variance -= vi * vi;
     }
-    c.known = this.count;
+    c.known = to;
     // Rounding can push the variance of a point on top of the data below zero.
     if (c.variance < 1e-12 * this.signal) c.variance = 1e-12 * this.signal;
   }

@@ -5,13 +5,15 @@
  * row without moving anything when a fantasy point joins the model.
  */
 
+import { type SolveMemory, solveMemory } from "./simd.ts";
+
 /** Offset of row i in a packed lower triangle. */
 export const rowStart = (i: number): number => (i * (i + 1)) / 2;
 
 /**
- * Σ a[ao+k]·b[bo+k] for k < len, in four independent partial sums: V8 does not
- * vectorize, and breaking the dependency chain lets the CPU overlap the
- * multiplies (about 1.4× faster on the forward solves that dominate).
+ * Σ a[ao+k]·b[bo+k] for k < len, in four independent partial sums: breaking the
+ * dependency chain lets the CPU overlap the multiplies. simd.ts rounds its dot
+ * products exactly this way, so the solves done there and here agree.
  */
 export function dotAt(a: Float64Array, ao: number, b: Float64Array, bo: number, len: number): number {
   let s0 = 0;
@@ -30,25 +32,22 @@ export function dotAt(a: Float64Array, ao: number, b: Float64Array, bo: number, 
 }
 
 /**
- * The Cholesky factor of the symmetric matrix whose lower triangle is `a`
- * (packed), or undefined when it is not positive definite at this jitter.
+ * Factors the symmetric matrix whose lower triangle is packed at offset 0 of
+ * `m` into L at offset rowStart(n), or returns false when it is not positive
+ * definite at this jitter. Row i of L left of the diagonal solves
+ * L[0..i) x = A[i][0..i), the forward solve `m` does fast, with the arithmetic
+ * of the textbook loop (each entry's dot product over the entries before it).
  */
-function choleskyOnce(a: Float64Array, n: number, jitter: number): Float64Array | undefined {
-  const l = new Float64Array(a.length);
+function choleskyOnce(m: SolveMemory, n: number, jitter: number): boolean {
+  const lAt = rowStart(n);
   for (let i = 0; i < n; i++) {
     const ri = rowStart(i);
-    for (let j = 0; j <= i; j++) {
-      const rj = rowStart(j);
-      const s = a[ri + j]! - dotAt(l, ri, l, rj, j);
-      if (j < i) l[ri + j] = s / l[rj + j]!;
-      else {
-        const diag = s + jitter;
-        if (!(diag > 0)) return undefined;
-        l[ri + i] = Math.sqrt(diag);
-      }
-    }
+    m.forward(lAt, lAt + ri, ri, 0, i);
+    const diag = m.f64[ri + i]! - m.dot(lAt + ri, lAt + ri, i) + jitter;
+    if (!(diag > 0)) return false;
+    m.f64[lAt + ri + i] = Math.sqrt(diag);
   }
-  return l;
+  return true;
 }
 
 /**
@@ -58,10 +57,11 @@ function choleskyOnce(a: Float64Array, n: number, jitter: number): Float64Array 
  * `scale` is the size of the diagonal, so the jitter is relative to it.
  */
 export function cholesky(a: Float64Array, n: number, scale = 1): { l: Float64Array; jitter: number } {
-  for (let jitter = 0, t = 0; t < 12; t++, jitter = scale * 10 ** (t - 10)) {
-    const l = choleskyOnce(a, n, jitter);
-    if (l) return { l, jitter };
-  }
+  const size = rowStart(n);
+  const m = solveMemory(2 * size);
+  m.f64.set(a.subarray(0, size));
+  for (let jitter = 0, t = 0; t < 12; t++, jitter = scale * 10 ** (t - 10))
+    if (choleskyOnce(m, n, jitter)) return { l: m.f64.slice(size, 2 * size), jitter };
   throw new Error("matrix is not positive definite even with large jitter");
 }
 
