@@ -32454,9 +32454,14 @@ function choleskyOnce(m, n, jitter) {
   }
   return true;
 }
+var scratch;
+function scratchOf(doubles) {
+  if (!scratch || scratch.f64.length < doubles) scratch = solveMemory(doubles);
+  return scratch;
+}
 function cholesky(a, n, scale = 1) {
   const size = rowStart(n);
-  const m = solveMemory(2 * size);
+  const m = scratchOf(2 * size);
   m.f64.set(a.subarray(0, size));
   for (let jitter = 0, t = 0; t < 12; t++, jitter = scale * 10 ** (t - 10))
     if (choleskyOnce(m, n, jitter)) return { l: m.f64.slice(size, 2 * size), jitter };

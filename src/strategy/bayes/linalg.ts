@@ -51,6 +51,19 @@ function choleskyOnce(m: SolveMemory, n: number, jitter: number): boolean {
 }
 
 /**
+ * The memory factorizations work in, kept from one call to the next: fitting
+ * the hyperparameters factors a matrix of the same size dozens of times, and
+ * each WebAssembly memory reserves a large range of address space until the
+ * garbage collector frees it.
+ */
+let scratch: SolveMemory | undefined;
+
+function scratchOf(doubles: number): SolveMemory {
+  if (!scratch || scratch.f64.length < doubles) scratch = solveMemory(doubles);
+  return scratch;
+}
+
+/**
  * Cholesky with jitter retries: a matrix that is positive semi-definite on paper
  * (duplicate points, tiny noise) is often not in floating point, and adding a
  * little to the diagonal is the least distortion that makes it factorable.
@@ -58,7 +71,7 @@ function choleskyOnce(m: SolveMemory, n: number, jitter: number): boolean {
  */
 export function cholesky(a: Float64Array, n: number, scale = 1): { l: Float64Array; jitter: number } {
   const size = rowStart(n);
-  const m = solveMemory(2 * size);
+  const m = scratchOf(2 * size);
   m.f64.set(a.subarray(0, size));
   for (let jitter = 0, t = 0; t < 12; t++, jitter = scale * 10 ** (t - 10))
     if (choleskyOnce(m, n, jitter)) return { l: m.f64.slice(size, 2 * size), jitter };
