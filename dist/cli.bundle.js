@@ -32416,6 +32416,17 @@ var bytes = new Uint8Array([
 ]);
 var module = new WebAssembly.Module(bytes);
 var PAGE = 65536;
+var shared;
+var lastUser;
+function borrowMemory(user, doubles) {
+  if (!shared || shared.f64.length < doubles) {
+    shared = solveMemory(doubles);
+    lastUser = void 0;
+  }
+  const kept = lastUser === user;
+  lastUser = user;
+  return { memory: shared, kept };
+}
 function solveMemory(doubles) {
   const memory = new WebAssembly.Memory({ initial: Math.ceil(doubles * 8 / PAGE) });
   const exports = new WebAssembly.Instance(module, { m: { memory } }).exports;
@@ -32454,14 +32465,10 @@ function choleskyOnce(m, n, jitter) {
   }
   return true;
 }
-var scratch;
-function scratchOf(doubles) {
-  if (!scratch || scratch.f64.length < doubles) scratch = solveMemory(doubles);
-  return scratch;
-}
+var FACTORIZATION = {};
 function cholesky(a, n, scale = 1) {
   const size = rowStart(n);
-  const m = scratchOf(2 * size);
+  const m = borrowMemory(FACTORIZATION, 2 * size).memory;
   m.f64.set(a.subarray(0, size));
   for (let jitter = 0, t = 0; t < 12; t++, jitter = scale * 10 ** (t - 10))
     if (choleskyOnce(m, n, jitter)) return { l: m.f64.slice(size, 2 * size), jitter };
@@ -32648,11 +32655,15 @@ var Posterior = class {
   x;
   /** β = L⁻¹ y, so that the mean at a point is vᵀβ. */
   beta;
-  /** L (packed by rows, from offset 0), then a point's v and its kernel row, in WebAssembly memory. */
-  memory;
   l;
+  /**
+   * Solves run in the shared WebAssembly memory (simd.ts), laid out as L
+   * (packed by rows, from offset 0), then a point's v, then its kernel row;
+   * `synced` rows of L there are current.
+   */
   vAt;
   kAt;
+  synced = 0;
   count;
   capacity;
   /** `extra`: how many points may be added later (fantasies). */
@@ -32676,8 +32687,7 @@ var Posterior = class {
     this.noise += jitter;
     this.vAt = rowStart(this.capacity);
     this.kAt = this.vAt + this.capacity;
-    this.memory = solveMemory(this.kAt + this.capacity);
-    this.l = this.memory.f64.subarray(0, this.vAt);
+    this.l = new Float64Array(this.vAt);
     this.l.set(l);
     this.beta = new Float64Array(this.capacity);
     this.beta.set(data.y.subarray(0, n));
@@ -32701,7 +32711,13 @@ var Posterior = class {
     const from = c.known;
     const to = this.count;
     if (from === to) return;
-    const { f64, forward } = this.memory;
+    const { memory, kept } = borrowMemory(this, this.kAt + this.capacity);
+    const { f64, forward } = memory;
+    if (!kept) this.synced = 0;
+    if (this.synced < to) {
+      f64.set(this.l.subarray(rowStart(this.synced), rowStart(to)), rowStart(this.synced));
+      this.synced = to;
+    }
     f64.set(c.v.subarray(0, from), this.vAt);
     for (let i = from; i < to; i++) f64[this.kAt + i] = this.kernel(this.x, i, c.x, 0);
     forward(0, this.vAt, this.kAt, from, to);

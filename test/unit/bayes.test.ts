@@ -101,6 +101,26 @@ describe("bayes: linear algebra and model", () => {
     assert.ok(Math.abs(probe.variance - direct.variance) < 1e-12);
   });
 
+  it("posteriors taking turns with the shared solve memory predict as each does alone", () => {
+    const other: Data = { features, x: Float64Array.from([0.1, 0.3, 0.95]), y: Float64Array.from([-1, 0.4, 2]), n: 3 };
+    const at = (x: number) => Float64Array.from([x]);
+    const alone = new Posterior(data, theta, 0).cache(at(0.6));
+    const three: Data = { features, x: Float64Array.from([0.2, 0.7, 0.4]), y: Float64Array.from([1, -0.5, 0.3]), n: 3 };
+    const grownAlone = new Posterior(three, theta, 0).cache(at(0.6));
+
+    const a = new Posterior(data, theta, 1);
+    const b = new Posterior(other, theta, 0);
+    const added = a.cache(at(0.4));
+    b.cache(at(0.6));
+    const probe = a.cache(at(0.6));
+    assert.deepEqual([probe.mean, probe.variance], [alone.mean, alone.variance]);
+    a.add(added, 0.3);
+    b.cache(at(0.5));
+    a.refresh(probe);
+    assert.ok(Math.abs(probe.mean - grownAlone.mean) < 1e-12);
+    assert.ok(Math.abs(probe.variance - grownAlone.variance) < 1e-12);
+  });
+
   it("the marginal-likelihood gradient matches finite differences", () => {
     const mixed = { p: 3, categorical: Uint8Array.from([0, 1, 0]) };
     const x = Float64Array.from([0.1, 0, 0.5, 0.4, 1, 0.2, 0.9, 2, 0.8, 0.6, 0, 0.3, 0.3, 1, 0.9]);

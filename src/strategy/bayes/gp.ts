@@ -9,7 +9,7 @@
 import { type Features, featureSq, matern52, matern52DerivR2, sqDist } from "./kernel.ts";
 import { minimize } from "./lbfgs.ts";
 import { cholesky, choleskyInverse, dot, rowStart, solveLowerInPlace, solveUpperInPlace } from "./linalg.ts";
-import { type SolveMemory, solveMemory } from "./simd.ts";
+import { borrowMemory } from "./simd.ts";
 
 /** Observations: n rows of features (row-major) and their targets. */
 export interface Data {
@@ -228,11 +228,15 @@ export class Posterior {
   private readonly x: Float64Array;
   /** β = L⁻¹ y, so that the mean at a point is vᵀβ. */
   private readonly beta: Float64Array;
-  /** L (packed by rows, from offset 0), then a point's v and its kernel row, in WebAssembly memory. */
-  private readonly memory: SolveMemory;
   private readonly l: Float64Array;
+  /**
+   * Solves run in the shared WebAssembly memory (simd.ts), laid out as L
+   * (packed by rows, from offset 0), then a point's v, then its kernel row;
+   * `synced` rows of L there are current.
+   */
   private readonly vAt: number;
   private readonly kAt: number;
+  private synced = 0;
   private count: number;
   private readonly capacity: number;
 
@@ -257,8 +261,7 @@ export class Posterior {
     this.noise += jitter;
     this.vAt = rowStart(this.capacity);
     this.kAt = this.vAt + this.capacity;
-    this.memory = solveMemory(this.kAt + this.capacity);
-    this.l = this.memory.f64.subarray(0, this.vAt);
+    this.l = new Float64Array(this.vAt);
     this.l.set(l);
     this.beta = new Float64Array(this.capacity);
     this.beta.set(data.y.subarray(0, n));
@@ -286,7 +289,13 @@ export class Posterior {
     const from = c.known;
     const to = this.count;
     if (from === to) return;
-    const { f64, forward } = this.memory;
+    const { memory, kept } = borrowMemory(this, this.kAt + this.capacity);
+    const { f64, forward } = memory;
+    if (!kept) this.synced = 0;
+    if (this.synced < to) {
+      f64.set(this.l.subarray(rowStart(this.synced), rowStart(to)), rowStart(this.synced));
+      this.synced = to;
+    }
     f64.set(c.v.subarray(0, from), this.vAt);
     for (let i = from; i < to; i++) f64[this.kAt + i] = this.kernel(this.x, i, c.x, 0);
     forward(0, this.vAt, this.kAt, from, to);

@@ -5,7 +5,7 @@
  * row without moving anything when a fantasy point joins the model.
  */
 
-import { type SolveMemory, solveMemory } from "./simd.ts";
+import { borrowMemory, type SolveMemory } from "./simd.ts";
 
 /** Offset of row i in a packed lower triangle. */
 export const rowStart = (i: number): number => (i * (i + 1)) / 2;
@@ -50,18 +50,8 @@ function choleskyOnce(m: SolveMemory, n: number, jitter: number): boolean {
   return true;
 }
 
-/**
- * The memory factorizations work in, kept from one call to the next: fitting
- * the hyperparameters factors a matrix of the same size dozens of times, and
- * each WebAssembly memory reserves a large range of address space until the
- * garbage collector frees it.
- */
-let scratch: SolveMemory | undefined;
-
-function scratchOf(doubles: number): SolveMemory {
-  if (!scratch || scratch.f64.length < doubles) scratch = solveMemory(doubles);
-  return scratch;
-}
+/** Who last used the shared memory, as far as factorizations are concerned. */
+const FACTORIZATION = {};
 
 /**
  * Cholesky with jitter retries: a matrix that is positive semi-definite on paper
@@ -71,7 +61,7 @@ function scratchOf(doubles: number): SolveMemory {
  */
 export function cholesky(a: Float64Array, n: number, scale = 1): { l: Float64Array; jitter: number } {
   const size = rowStart(n);
-  const m = scratchOf(2 * size);
+  const m = borrowMemory(FACTORIZATION, 2 * size).memory;
   m.f64.set(a.subarray(0, size));
   for (let jitter = 0, t = 0; t < 12; t++, jitter = scale * 10 ** (t - 10))
     if (choleskyOnce(m, n, jitter)) return { l: m.f64.slice(size, 2 * size), jitter };

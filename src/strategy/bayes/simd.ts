@@ -209,6 +209,26 @@ export interface SolveMemory {
   forward(l: number, v: number, k: number, from: number, to: number): void;
 }
 
+let shared: SolveMemory | undefined;
+let lastUser: object | undefined;
+
+/**
+ * The one memory that solves share, at least `doubles` long: a WebAssembly
+ * memory reserves a large range of address space until the garbage collector
+ * frees it, and allocating one per factorization or per round made rounds with
+ * few trials slower than the JavaScript it replaced. `kept` says that nobody
+ * else has used it since `user` last did, so what `user` left there is intact.
+ */
+export function borrowMemory(user: object, doubles: number): { memory: SolveMemory; kept: boolean } {
+  if (!shared || shared.f64.length < doubles) {
+    shared = solveMemory(doubles);
+    lastUser = undefined;
+  }
+  const kept = lastUser === user;
+  lastUser = user;
+  return { memory: shared, kept };
+}
+
 export function solveMemory(doubles: number): SolveMemory {
   const memory = new WebAssembly.Memory({ initial: Math.ceil((doubles * 8) / PAGE) });
   const exports = new WebAssembly.Instance(module, { m: { memory } }).exports as {
