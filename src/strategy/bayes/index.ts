@@ -32,7 +32,7 @@ const SEARCH = { sobol: 1024, centres: 5, perCentre: 30, starts: 5, evaluations:
  * Above this many trials the GP's O(n³) factorization and O(n²) predictions
  * would make planning a round take longer than users should wait; TPE, whose
  * cost grows linearly, proposes instead. A batch of 8 in 8 dimensions took
- * 1.0 s from 1,000 trials, 1.8 s from 1,500 and 0.1 s from 1,501, past the
+ * 1.0 s from 1,000 trials, 1.7 s from 1,500 and 0.1 s from 1,501, past the
  * handover (`npm run bench -- --speed-only --strategies bayes,tpe`, 2 cores
  * at load average 8).
  */
