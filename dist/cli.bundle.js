@@ -32068,16 +32068,20 @@ function cubePoint(index, dim, seed) {
   return Array.from({ length: dim }, () => rng.next());
 }
 var LOCAL_SCALES = [0.01, 0.05, 0.15];
-function initialPool(acq, global, sobolSeed, centres, perLocal) {
+function initialPool(acq, global, sobolSeed, centres, perLocal, region) {
   const dim = acq.enc.space.dims.length;
   const pool = [];
-  for (let i = 0; i < global; i++) pool.push(evaluate(acq, Float64Array.from(cubePoint(i, dim, sobolSeed))));
+  for (let i = 0; i < global; i++) {
+    const u = Float64Array.from(cubePoint(i, dim, sobolSeed));
+    if (region) for (let d = 0; d < dim; d++) u[d] = region.lo[d] + (region.hi[d] - region.lo[d]) * u[d];
+    pool.push(evaluate(acq, u));
+  }
   for (const centre of centres)
     for (let k = 0; k < perLocal; k++)
-      pool.push(evaluate(acq, perturb(acq, centre, LOCAL_SCALES[k % LOCAL_SCALES.length])));
+      pool.push(evaluate(acq, perturb(acq, centre, LOCAL_SCALES[k % LOCAL_SCALES.length], region)));
   return pool;
 }
-function perturb(acq, u, scale) {
+function perturb(acq, u, scale, region) {
   const { enc, rng } = acq;
   const out = Float64Array.from(u);
   const pick2 = 1 / Math.max(1, enc.p);
@@ -32086,19 +32090,21 @@ function perturb(acq, u, scale) {
       if (rng.next() < pick2) out[dim] = rng.next();
       return;
     }
-    let v = u[dim] + scale * rng.normal();
-    if (v < 0) v = -v;
-    if (v > 1) v = 2 - v;
-    out[dim] = Math.min(1, Math.max(0, v));
+    const lo = region ? region.lo[dim] : 0;
+    const hi = region ? region.hi[dim] : 1;
+    let v = u[dim] + scale * (hi - lo) * rng.normal();
+    if (v < lo) v = 2 * lo - v;
+    if (v > hi) v = 2 * hi - v;
+    out[dim] = Math.min(hi, Math.max(lo, v));
   });
   return out;
 }
-function refine2(acq, start, evaluations, seen) {
+function refine2(acq, start, evaluations, seen, region) {
   const out = [];
   let current = start;
   let scale = 0.05;
   for (let t = 0; t < evaluations && scale > 1e-5; t++) {
-    const next = evaluate(acq, perturb(acq, current.point.u, scale));
+    const next = evaluate(acq, perturb(acq, current.point.u, scale, region));
     out.push(next);
     if (next.score > current.score && !seen.has(next.point.key)) {
       current = next;
@@ -32115,13 +32121,15 @@ function believe(acq, c) {
   acq.gp.add(c, y);
   acq.best = Math.min(acq.best, y);
 }
-function selectBatch(acq, pool, count, seen, opts) {
+function selectBatch(acq, globalPool, count, seen, opts, local) {
   const out = [];
   for (let j = 0; j < count; j++) {
+    const here = local?.at(j) ? local : void 0;
+    const pool = here ? here.pool : globalPool;
     for (const c of pool) rescore(acq, c);
     const starts = topDistinct(pool, opts.starts, seen);
     if (starts.length === 0) break;
-    for (const s of starts) pool.push(...refine2(acq, s, opts.evaluations, seen));
+    for (const s of starts) pool.push(...refine2(acq, s, opts.evaluations, seen, here?.region));
     const chosen = topDistinct(pool, 1, seen)[0];
     out.push(chosen.point.params);
     seen.add(chosen.point.key);
@@ -32853,6 +32861,63 @@ function fitSubset(data, rng) {
   return { features, x: sx, y: sy, n: FIT_MAX };
 }
 
+// src/strategy/bayes/trust-region.ts
+var LENGTH = { initial: 0.8, max: 1.6, min: 0.5 ** 7 };
+var SUCCESSES = 3;
+function regionLength(trials, goal, batch, p) {
+  const byRound = /* @__PURE__ */ new Map();
+  for (const t of trials) {
+    const v = trialValue(t);
+    if (v === void 0) continue;
+    const list = byRound.get(t.round) ?? [];
+    list.push(goal === "maximize" ? -v : v);
+    byRound.set(t.round, list);
+  }
+  const failures = Math.ceil(Math.max(4 / batch, p / batch));
+  let length = LENGTH.initial;
+  let best = Number.POSITIVE_INFINITY;
+  let succ = 0;
+  let fail = 0;
+  for (const round of [...byRound.keys()].sort((a, b) => a - b)) {
+    const low = Math.min(...byRound.get(round));
+    const improved = low < best - 1e-3 * Math.abs(best);
+    if (best !== Number.POSITIVE_INFINITY) {
+      if (improved) {
+        succ++;
+        fail = 0;
+      } else {
+        fail++;
+        succ = 0;
+      }
+      if (succ === SUCCESSES) {
+        length = Math.min(LENGTH.max, 2 * length);
+        succ = 0;
+      } else if (fail === failures) {
+        length /= 2;
+        fail = 0;
+      }
+      if (length < LENGTH.min) length = LENGTH.initial;
+    }
+    best = Math.min(best, low);
+  }
+  return length;
+}
+function regionAround(enc, centre, length, invLengthSq2) {
+  const lo = new Float64Array(centre.length).fill(0);
+  const hi = new Float64Array(centre.length).fill(1);
+  const numeric = enc.dims.flatMap(
+    (dim, f) => enc.categorical[f] ? [] : [{ dim, scale: 1 / Math.sqrt(invLengthSq2[f]) }]
+  );
+  if (numeric.length === 0) return { lo, hi };
+  const geo = Math.exp(numeric.reduce((s, d) => s + Math.log(d.scale), 0) / numeric.length);
+  for (const { dim, scale } of numeric) {
+    const half = length * scale / geo / 2;
+    lo[dim] = Math.max(0, centre[dim] - half);
+    hi[dim] = Math.min(1, centre[dim] + half);
+  }
+  return { lo, hi };
+}
+
 // src/strategy/bayes/index.ts
 var STREAM = 763877;
 var SEARCH = { sobol: 1024, centres: 5, perCentre: 30, starts: 5, evaluations: 40 };
@@ -32884,7 +32949,15 @@ var bayesProposer = {
         for (const t of model.pending) believe(acq, acq.gp.cache(featuresOf(enc, t.params)));
         const centres = model.ranked.slice(0, SEARCH.centres).map((t) => Float64Array.from(encode3(space, t.params)));
         const pool = initialPool(acq, SEARCH.sobol, rng.int(2 ** 31), centres, SEARCH.perCentre);
-        out.push(...selectBatch(acq, pool, wanted, seen, SEARCH));
+        const length = regionLength(trials, objective.goal, count, enc.p);
+        const region = regionAround(enc, centres[0], length, model.gp.invL2);
+        const local = {
+          pool: initialPool(acq, SEARCH.sobol / 4, rng.int(2 ** 31), [centres[0]], SEARCH.perCentre, region),
+          region,
+          // Every other pick, and with one pick per round every other round.
+          at: (j) => wanted > 1 ? j % 2 === 1 : trials.length % 2 === 1
+        };
+        out.push(...selectBatch(acq, pool, wanted, seen, SEARCH, local));
       }
     }
     if (out.length < count) out.push(...sobolDesign(space, trials.length + out.length, count - out.length, seed, seen));

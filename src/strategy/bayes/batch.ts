@@ -16,6 +16,7 @@
 import type { Params } from "../../space/space.ts";
 import type { Cached } from "./gp.ts";
 import { type Acquisition, type Candidate, refine, rescore } from "./optimize.ts";
+import type { Region } from "./trust-region.ts";
 
 /** Adds a point whose value is not known yet to the model, at the value the model expects. */
 export function believe(acq: Acquisition, c: Cached): void {
@@ -32,19 +33,29 @@ export interface BatchOptions {
   readonly evaluations: number;
 }
 
+/** Candidates confined to a trust region, and which picks of the batch search there. */
+export interface LocalSearch {
+  readonly pool: Candidate[];
+  readonly region: Region;
+  readonly at: (pick: number) => boolean;
+}
+
 export function selectBatch(
   acq: Acquisition,
-  pool: Candidate[],
+  globalPool: Candidate[],
   count: number,
   seen: Set<string>,
   opts: BatchOptions,
+  local?: LocalSearch,
 ): Params[] {
   const out: Params[] = [];
   for (let j = 0; j < count; j++) {
+    const here = local?.at(j) ? local : undefined;
+    const pool = here ? here.pool : globalPool;
     for (const c of pool) rescore(acq, c);
     const starts = topDistinct(pool, opts.starts, seen);
     if (starts.length === 0) break;
-    for (const s of starts) pool.push(...refine(acq, s, opts.evaluations, seen));
+    for (const s of starts) pool.push(...refine(acq, s, opts.evaluations, seen, here?.region));
     const chosen = topDistinct(pool, 1, seen)[0]!;
     out.push(chosen.point.params);
     seen.add(chosen.point.key);

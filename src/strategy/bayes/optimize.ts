@@ -10,6 +10,7 @@ import { createRng, type Rng } from "../../util/rng.ts";
 import { logExpectedImprovement } from "./acquisition.ts";
 import { type Encoding, type Point, pointAt } from "./encoding.ts";
 import type { Cached, Posterior } from "./gp.ts";
+import type { Region } from "./trust-region.ts";
 
 export interface Candidate {
   readonly point: Point;
@@ -62,13 +63,18 @@ export function initialPool(
   sobolSeed: number,
   centres: readonly Float64Array[],
   perLocal: number,
+  region?: Region,
 ): Candidate[] {
   const dim = acq.enc.space.dims.length;
   const pool: Candidate[] = [];
-  for (let i = 0; i < global; i++) pool.push(evaluate(acq, Float64Array.from(cubePoint(i, dim, sobolSeed))));
+  for (let i = 0; i < global; i++) {
+    const u = Float64Array.from(cubePoint(i, dim, sobolSeed));
+    if (region) for (let d = 0; d < dim; d++) u[d] = region.lo[d]! + (region.hi[d]! - region.lo[d]!) * u[d]!;
+    pool.push(evaluate(acq, u));
+  }
   for (const centre of centres)
     for (let k = 0; k < perLocal; k++)
-      pool.push(evaluate(acq, perturb(acq, centre, LOCAL_SCALES[k % LOCAL_SCALES.length]!)));
+      pool.push(evaluate(acq, perturb(acq, centre, LOCAL_SCALES[k % LOCAL_SCALES.length]!, region)));
   return pool;
 }
 
@@ -76,7 +82,7 @@ export function initialPool(
  * A Gaussian step of size `scale` in every numeric coordinate, and on average
  * one categorical coordinate redrawn at random; reflected back into the cube.
  */
-function perturb(acq: Acquisition, u: Float64Array, scale: number): Float64Array {
+function perturb(acq: Acquisition, u: Float64Array, scale: number, region?: Region): Float64Array {
   const { enc, rng } = acq;
   const out = Float64Array.from(u);
   const pick = 1 / Math.max(1, enc.p);
@@ -85,10 +91,12 @@ function perturb(acq: Acquisition, u: Float64Array, scale: number): Float64Array
       if (rng.next() < pick) out[dim] = rng.next();
       return;
     }
-    let v = u[dim]! + scale * rng.normal();
-    if (v < 0) v = -v;
-    if (v > 1) v = 2 - v;
-    out[dim] = Math.min(1, Math.max(0, v));
+    const lo = region ? region.lo[dim]! : 0;
+    const hi = region ? region.hi[dim]! : 1;
+    let v = u[dim]! + scale * (hi - lo) * rng.normal();
+    if (v < lo) v = 2 * lo - v;
+    if (v > hi) v = 2 * hi - v;
+    out[dim] = Math.min(hi, Math.max(lo, v));
   });
   return out;
 }
@@ -103,12 +111,13 @@ export function refine(
   start: Candidate,
   evaluations: number,
   seen: ReadonlySet<string>,
+  region?: Region,
 ): Candidate[] {
   const out: Candidate[] = [];
   let current = start;
   let scale = 0.05;
   for (let t = 0; t < evaluations && scale > 1e-5; t++) {
-    const next = evaluate(acq, perturb(acq, current.point.u, scale));
+    const next = evaluate(acq, perturb(acq, current.point.u, scale, region));
     out.push(next);
     if (next.score > current.score && !seen.has(next.point.key)) {
       current = next;
