@@ -56222,6 +56222,63 @@ function promotedFrom(config2, bracket, below, rung, first = bracket.rungs[0].si
   return ranked.slice(0, size).map((r) => r.t);
 }
 
+// src/strategy/hyperband/sample.ts
+var RANDOM_SHARE = 1 / 3;
+var SHARE_STREAM = 1547;
+function newConfigurations(config2, space, trials, count) {
+  if (count === 0) return [];
+  const view = config2.sampler === "random" ? void 0 : modelView(trials, space, hyperbandBrackets(hyperbandResource(config2)).length);
+  const atRandom = Array.from(
+    { length: count },
+    (_, j) => !view || createRng(config2.seed, SHARE_STREAM, trials.length + j).next() < RANDOM_SHARE
+  );
+  const wanted = atRandom.filter((r) => !r).length;
+  const seen = new Set(trials.map((t) => paramsKey(t.params)));
+  const modelled = view && wanted > 0 ? SAMPLERS[config2.sampler].propose({
+    space,
+    objective: config2.objective,
+    trials: view,
+    count: wanted,
+    // The view may stay the same while the study grows: a different seed keeps proposals fresh.
+    seed: config2.seed + trials.length
+  }).filter((p) => !seen.has(paramsKey(p))) : [];
+  const known = modelled.map((params, i) => ({ id: -1 - i, round: 1, params, status: "pending", attempts: [] }));
+  const random = SAMPLERS.random.propose({
+    space,
+    objective: config2.objective,
+    trials: [...trials, ...known],
+    count: count - modelled.length,
+    seed: config2.seed
+  });
+  const out = [];
+  for (const r of atRandom) {
+    const p = r ? random.shift() ?? modelled.shift() : modelled.shift() ?? random.shift();
+    if (p) out.push(p);
+  }
+  return out;
+}
+function modelView(trials, space, recent) {
+  const enough = initialDesignSize(space.dims.length);
+  const succeeded = /* @__PURE__ */ new Map();
+  for (const t of trials)
+    if (t.resource !== void 0 && trialValue(t) !== void 0)
+      succeeded.set(t.resource, (succeeded.get(t.resource) ?? 0) + 1);
+  const levels = [...succeeded.entries()].filter(([, n]) => n >= enough).map(([r]) => r);
+  if (levels.length === 0) return void 0;
+  const level = Math.max(...levels);
+  const modelled = trials.filter((t) => t.resource === level);
+  const known = new Set(modelled.map((t) => paramsKey(t.params)));
+  const latest = Math.max(-1, ...trials.map((t) => placementOf(t)?.bracket ?? -1));
+  const elsewhere = [];
+  for (const t of trials) {
+    const key = paramsKey(t.params);
+    if (known.has(key) || (placementOf(t)?.bracket ?? -1) <= latest - recent) continue;
+    known.add(key);
+    elsewhere.push({ id: t.id, round: t.round, params: t.params, status: "pending", attempts: [] });
+  }
+  return [...modelled, ...elsewhere].map((t, id) => ({ ...t, id }));
+}
+
 // src/strategy/hyperband/index.ts
 var hyperbandStrategy = {
   summary: "successive halving in brackets: many configurations briefly, the best of them longer",
@@ -56233,7 +56290,7 @@ var hyperbandStrategy = {
 };
 function hyperbandPlan({ config: config2, space, trials, room }) {
   let { promoted, slots, short } = scheduleRound(config2, trials, room);
-  const params = sample(config2, space, trials, slots.length);
+  const params = newConfigurations(config2, space, trials, slots.length);
   if (params.length < slots.length) ({ promoted, slots, short } = scheduleRound(config2, trials, room, params.length));
   const fresh = [...promoted, ...slots.map((slot, i) => ({ ...slot, params: params[i] }))];
   const notes = [];
@@ -56244,52 +56301,6 @@ function hyperbandPlan({ config: config2, space, trials, room }) {
     message: `the ${short.left} trials left in budget.max_trials cannot finish another hyperband bracket (the next needs ${short.need})`
   } : void 0;
   return { fresh, ...notes.length ? { note: notes.join("; ") } : {}, ...stop ? { stop } : {} };
-}
-function sample(config2, space, trials, count) {
-  if (count === 0) return [];
-  const seen = new Set(trials.map((t) => paramsKey(t.params)));
-  const out = [];
-  const view = config2.sampler === "random" ? void 0 : modelView(trials, space);
-  if (view) {
-    const proposed = SAMPLERS[config2.sampler].propose({
-      space,
-      objective: config2.objective,
-      trials: view,
-      count,
-      // The view may stay the same while the study grows: a different seed keeps proposals fresh.
-      seed: config2.seed + trials.length
-    });
-    for (const p of proposed) {
-      const key = paramsKey(p);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      out.push(p);
-    }
-  }
-  if (out.length < count) {
-    const known = out.map((params, i) => ({ id: -1 - i, round: 1, params, status: "pending", attempts: [] }));
-    out.push(
-      ...SAMPLERS.random.propose({
-        space,
-        objective: config2.objective,
-        trials: [...trials, ...known],
-        count: count - out.length,
-        seed: config2.seed
-      })
-    );
-  }
-  return out;
-}
-function modelView(trials, space) {
-  const enough = initialDesignSize(space.dims.length);
-  const succeeded = /* @__PURE__ */ new Map();
-  for (const t of trials)
-    if (t.resource !== void 0 && trialValue(t) !== void 0)
-      succeeded.set(t.resource, (succeeded.get(t.resource) ?? 0) + 1);
-  const levels = [...succeeded.entries()].filter(([, n]) => n >= enough).map(([r]) => r);
-  if (levels.length === 0) return void 0;
-  const level = Math.max(...levels);
-  return trials.filter((t) => t.resource === level).map((t, id) => ({ ...t, id }));
 }
 function describeIteration(config2) {
   const r = hyperbandResource(config2);
@@ -58640,10 +58651,10 @@ function judge(candidate, baseline, opts) {
 function repeatsText(a, b) {
   return a === b ? `${a} repeats on each side` : `${a} and ${b} repeats`;
 }
-function summarize(sample2, values) {
-  const s = { label: sample2.label, n: values.length, mean: mean(values) };
+function summarize(sample, values) {
+  const s = { label: sample.label, n: values.length, mean: mean(values) };
   if (values.length >= 2) s.std = sampleStd(values);
-  if (sample2.ref !== void 0) s.ref = sample2.ref;
+  if (sample.ref !== void 0) s.ref = sample.ref;
   return s;
 }
 function directional(difference, goal) {

@@ -9,7 +9,9 @@ import { buildSpace, paramsKey } from "../../src/space/space.ts";
 import { hyperbandBrackets, iterationCost, maxHalvings } from "../../src/strategy/hyperband/brackets.ts";
 import { hyperbandStrategy } from "../../src/strategy/hyperband/index.ts";
 import { placedAt, placementOf } from "../../src/strategy/hyperband/placement.ts";
+import { modelView } from "../../src/strategy/hyperband/sample.ts";
 import { promotedFrom, type Schedule, scheduleRound } from "../../src/strategy/hyperband/schedule.ts";
+import { randomProposer } from "../../src/strategy/random.ts";
 import type { Study } from "../../src/study/schema.ts";
 import { createStudy, openRound, recordAttempt } from "../../src/study/study.ts";
 import { type Outcome, runAttempt } from "../helpers/attempts.ts";
@@ -577,6 +579,49 @@ describe("hyperband: model-based samplers", () => {
         "never an earlier configuration",
       );
       assert.equal(new Set(keys).size, keys.length, "never twice in one round");
+    });
+
+  it("the model sees the largest resource with enough results, and the recent brackets' other configurations as pending", () => {
+    const config = cfg({}, { sampler: "bayes" });
+    const study = withResults(config, 4, 5);
+    const space = buildSpace(config.parameters);
+    const view = modelView(study.trials, space, 4)!;
+    const atLevel = study.trials.filter((t) => t.resource === 3);
+    const lower = study.trials.filter((t) => t.resource === 1);
+    assert.deepEqual(
+      view.map((t) => [paramsKey(t.params), t.status, trialValue(t)]),
+      [
+        ...atLevel.map((t) => [paramsKey(t.params), "succeeded", trialValue(t)]),
+        ...lower.map((t) => [paramsKey(t.params), "pending", undefined]),
+      ],
+    );
+    assert.deepEqual(
+      view.map((t) => t.id),
+      view.map((_, i) => i),
+      "renumbered as a study of its own",
+    );
+    // Bracket 0 is older than the latest one, bracket 1: with one recent bracket, its configurations are left out.
+    assert.equal(modelView(study.trials, space, 1)!.length, atLevel.length);
+  });
+
+  for (const sampler of ["bayes", "tpe"] as const)
+    it(`${sampler}: about a third of new configurations are drawn at random, as in BOHB, the same with the same seed`, () => {
+      const config = cfg({}, { sampler });
+      const study = withResults(config, 4, 5);
+      const space = buildSpace(config.parameters);
+      const plan = () =>
+        hyperbandStrategy.plan({ config, space, trials: study.trials, room: 40 }).fresh.map((t) => paramsKey(t.params));
+      const fresh = plan();
+      assert.equal(fresh.length, 40);
+      assert.deepEqual(plan(), fresh);
+      // The random share continues the random sequence past the trials and the model's proposals.
+      const sequence = new Set(
+        randomProposer
+          .propose({ space, objective: config.objective, trials: study.trials, count: 80, seed: config.seed })
+          .map(paramsKey),
+      );
+      const random = fresh.filter((k) => sequence.has(k)).length;
+      assert.ok(random >= 8 && random <= 20, `${random} of 40 at random`);
     });
 
   it("bayes plans a study the same way twice", async () => {

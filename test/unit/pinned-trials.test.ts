@@ -3,7 +3,8 @@
  * trials of a few short studies are pinned to what matrix-tune produced before
  * strategies became descriptors (test/fixtures/pinned-trials.json), and a state
  * file written by that version (state version 1) still loads and continues to
- * the same study.
+ * the same study. The bohb study was pinned again when hyperband's model
+ * samplers began to draw a share at random and to see lower rungs as pending.
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";

@@ -1,20 +1,14 @@
 /**
  * `strategy: hyperband` — the schedule decides which trials run at which
- * resource; the sampler fills first-rung places with new configurations. With
- * `sampler: bayes` or `tpe`, as in BOHB (Falkner et al., 2018), the model sees
- * only the trials of the largest resource that has enough results to model:
- * values from different resources are not comparable, and the largest is the
- * closest to what the study is after.
+ * resource; the sampler fills first-rung places with new configurations
+ * (sample.ts).
  */
 
-import type { NewTrial, Stop, Trial } from "../../protocol/trial.ts";
-import { trialValue } from "../../protocol/trial-value.ts";
-import { type Params, paramsKey, type Space } from "../../space/space.ts";
-import { initialDesignSize } from "../bayes/index.ts";
+import type { NewTrial, Stop } from "../../protocol/trial.ts";
 import type { PlanInput, Strategy, StrategyConfig, StrategyPlan } from "../strategy.ts";
 import { bracketTrials, hyperbandBrackets, iterationCost } from "./brackets.ts";
 import { placementOf } from "./placement.ts";
-import { SAMPLERS } from "./samplers.ts";
+import { newConfigurations } from "./sample.ts";
 import { hyperbandResource, type Slot, scheduleRound } from "./schedule.ts";
 
 export const hyperbandStrategy: Strategy = {
@@ -28,7 +22,7 @@ export const hyperbandStrategy: Strategy = {
 
 function hyperbandPlan({ config, space, trials, room }: PlanInput): StrategyPlan {
   let { promoted, slots, short } = scheduleRound(config, trials, room);
-  const params = sample(config, space, trials, slots.length);
+  const params = newConfigurations(config, space, trials, slots.length);
   // Fewer than asked: the space has no other untried configuration. Planned again with only
   // these, first rungs the space cannot fill count as full, so their brackets go on.
   if (params.length < slots.length) ({ promoted, slots, short } = scheduleRound(config, trials, room, params.length));
@@ -46,59 +40,6 @@ function hyperbandPlan({ config, space, trials, room }: PlanInput): StrategyPlan
         }
       : undefined;
   return { fresh, ...(notes.length ? { note: notes.join("; ") } : {}), ...(stop ? { stop } : {}) };
-}
-
-/** New configurations: from the sampler's model when it has enough to go on, else at random. */
-function sample(config: StrategyConfig, space: Space, trials: readonly Trial[], count: number): Params[] {
-  if (count === 0) return [];
-  const seen = new Set(trials.map((t) => paramsKey(t.params)));
-  const out: Params[] = [];
-  const view = config.sampler === "random" ? undefined : modelView(trials, space);
-  if (view) {
-    const proposed = SAMPLERS[config.sampler].propose({
-      space,
-      objective: config.objective,
-      trials: view,
-      count,
-      // The view may stay the same while the study grows: a different seed keeps proposals fresh.
-      seed: config.seed + trials.length,
-    });
-    for (const p of proposed) {
-      const key = paramsKey(p);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      out.push(p);
-    }
-  }
-  if (out.length < count) {
-    const known = out.map((params, i): Trial => ({ id: -1 - i, round: 1, params, status: "pending", attempts: [] }));
-    out.push(
-      ...SAMPLERS.random.propose({
-        space,
-        objective: config.objective,
-        trials: [...trials, ...known],
-        count: count - out.length,
-        seed: config.seed,
-      }),
-    );
-  }
-  return out;
-}
-
-/**
- * The trials of the largest resource with enough successes to model, renumbered
- * as a study of their own; undefined while no resource has that many.
- */
-function modelView(trials: readonly Trial[], space: Space): Trial[] | undefined {
-  const enough = initialDesignSize(space.dims.length);
-  const succeeded = new Map<number, number>();
-  for (const t of trials)
-    if (t.resource !== undefined && trialValue(t) !== undefined)
-      succeeded.set(t.resource, (succeeded.get(t.resource) ?? 0) + 1);
-  const levels = [...succeeded.entries()].filter(([, n]) => n >= enough).map(([r]) => r);
-  if (levels.length === 0) return undefined;
-  const level = Math.max(...levels);
-  return trials.filter((t) => t.resource === level).map((t, id) => ({ ...t, id }));
 }
 
 function describeIteration(config: StrategyConfig): string {
