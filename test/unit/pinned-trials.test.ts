@@ -4,7 +4,8 @@
  * strategies became descriptors (test/fixtures/pinned-trials.json), and a state
  * file written by that version (state version 1) still loads and continues to
  * the same study. The bohb study was pinned again when hyperband's model
- * samplers began to draw a share at random and to see lower rungs as pending.
+ * samplers began to draw a share at random and to see lower rungs as pending,
+ * and the bayes study when every other pick began to search a trust region.
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
