@@ -32920,7 +32920,7 @@ function regionAround(enc, centre, length, invLengthSq2) {
 
 // src/strategy/bayes/index.ts
 var STREAM = 763877;
-var SEARCH = { sobol: 1024, centres: 5, perCentre: 30, starts: 5, evaluations: 40 };
+var SEARCH = { sobol: 1024, regionSobol: 256, centres: 5, perCentre: 30, starts: 5, evaluations: 40 };
 var HANDOVER_TRIALS = 1500;
 function handsOverToTpe(trials) {
   return trials.length > HANDOVER_TRIALS;
@@ -32952,7 +32952,7 @@ var bayesProposer = {
         const length = regionLength(trials, objective.goal, count, enc.p);
         const region = regionAround(enc, centres[0], length, model.gp.invL2);
         const local = {
-          pool: initialPool(acq, SEARCH.sobol / 4, rng.int(2 ** 31), [centres[0]], SEARCH.perCentre, region),
+          pool: initialPool(acq, SEARCH.regionSobol, rng.int(2 ** 31), [centres[0]], SEARCH.perCentre, region),
           region,
           // Every other pick, and with one pick per round every other round.
           at: (j) => wanted > 1 ? j % 2 === 1 : trials.length % 2 === 1

@@ -3,7 +3,10 @@ import { describe, it } from "node:test";
 import type { Trial } from "../../src/protocol/trial.ts";
 import { buildSpace } from "../../src/space/space.ts";
 import { encodingOf } from "../../src/strategy/bayes/encoding.ts";
+import { Posterior } from "../../src/strategy/bayes/gp.ts";
+import { type Acquisition, initialPool, refine } from "../../src/strategy/bayes/optimize.ts";
 import { regionAround, regionLength } from "../../src/strategy/bayes/trust-region.ts";
+import { createRng } from "../../src/util/rng.ts";
 
 const outcome = { durationMs: 1, exitCode: 0, signal: null, metrics: {}, intermediate: [], logTail: "" };
 
@@ -59,5 +62,32 @@ describe("trust region", () => {
     assert.ok(Math.abs(region.lo[1]! - 0.9) < 1e-12);
     assert.equal(region.hi[1], 1);
     assert.deepEqual([region.lo[2], region.hi[2]], [0, 1]);
+  });
+
+  it("confines the local search's pool and refinement to the region", () => {
+    const enc = encodingOf(
+      buildSpace({
+        a: { type: "float", min: 0, max: 1, scale: "linear" },
+        b: { type: "float", min: 0, max: 1, scale: "linear" },
+      }),
+    );
+    const data = {
+      features: enc,
+      x: Float64Array.from([0.1, 0.9, 0.5, 0.5, 0.8, 0.2]),
+      y: Float64Array.from([1, -1, 0]),
+      n: 3,
+    };
+    const gp = new Posterior(data, Float64Array.from([Math.log(0.3), Math.log(0.3), 0, Math.log(1e-4)]), 0);
+    const acq: Acquisition = { enc, gp, best: -1, rng: createRng(7) };
+    const centre = Float64Array.from([0.1, 0.9]);
+    const region = regionAround(enc, centre, 0.1, gp.invL2);
+    const inside = (u: Float64Array) => [0, 1].every((d) => u[d]! >= region.lo[d]! && u[d]! <= region.hi[d]!);
+    const pool = initialPool(acq, 64, 3, [centre], 30, region);
+    assert.equal(pool.length, 94);
+    for (const c of pool) assert.ok(inside(c.point.u), `pool point ${Array.from(c.point.u)} outside the region`);
+    for (const c of refine(acq, pool[0]!, 40, new Set(), region))
+      assert.ok(inside(c.point.u), `refined point ${Array.from(c.point.u)} outside the region`);
+    // Without the region the same search leaves it: the check above can fail.
+    assert.ok(initialPool(acq, 64, 3, [centre], 30).some((c) => !inside(c.point.u)));
   });
 });

@@ -31,16 +31,17 @@ const STREAM = 0xba7e5;
  * The acquisition search per round: Sobol points, perturbations of the best
  * trials, and local searches per pick. Quadrupling it changed no benchmark
  * result beyond seed noise, and at 1,000 trials it is most of the time spent.
+ * The trust region, a small part of the cube, gets a quarter of the Sobol points.
  */
-const SEARCH = { sobol: 1024, centres: 5, perCentre: 30, starts: 5, evaluations: 40 };
+const SEARCH = { sobol: 1024, regionSobol: 256, centres: 5, perCentre: 30, starts: 5, evaluations: 40 };
 
 /**
  * Above this many trials the GP's O(n³) factorization and O(n²) predictions
  * would make planning a round take longer than users should wait; TPE, whose
  * cost grows linearly, proposes instead. A batch of 8 in 8 dimensions took
- * 1.0 s from 1,000 trials, 1.7 s from 1,500 and 0.1 s from 1,501, past the
+ * 1.0 s from 1,000 trials, 1.8 s from 1,500 and 0.1 s from 1,501, past the
  * handover (`npm run bench -- --speed-only --strategies bayes,tpe`, 2 cores
- * at load average 8).
+ * at load average 1).
  */
 const HANDOVER_TRIALS = 1500;
 
@@ -86,7 +87,7 @@ export const bayesProposer: Proposer = {
         const length = regionLength(trials, objective.goal, count, enc.p);
         const region = regionAround(enc, centres[0]!, length, model.gp.invL2);
         const local: LocalSearch = {
-          pool: initialPool(acq, SEARCH.sobol / 4, rng.int(2 ** 31), [centres[0]!], SEARCH.perCentre, region),
+          pool: initialPool(acq, SEARCH.regionSobol, rng.int(2 ** 31), [centres[0]!], SEARCH.perCentre, region),
           region,
           // Every other pick, and with one pick per round every other round.
           at: (j) => (wanted > 1 ? j % 2 === 1 : trials.length % 2 === 1),
