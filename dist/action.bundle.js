@@ -55029,6 +55029,65 @@ function pointAt(enc, u) {
   return { u, params, key: paramsKey(params), x: featuresOf(enc, params) };
 }
 
+// src/strategy/bayes/trust-region.ts
+var LENGTH = { initial: 0.8, max: 1.6, min: 0.5 ** 7 };
+var SUCCESSES = 3;
+function wholeCube(dims) {
+  return { lo: new Float64Array(dims), hi: new Float64Array(dims).fill(1) };
+}
+function regionLength(trials, goal, batch, p) {
+  const byRound = /* @__PURE__ */ new Map();
+  for (const t of trials) {
+    const v = trialValue(t);
+    if (v === void 0) continue;
+    const list = byRound.get(t.round) ?? [];
+    list.push(goal === "maximize" ? -v : v);
+    byRound.set(t.round, list);
+  }
+  const failures = Math.ceil(Math.max(4 / batch, p / batch));
+  let length = LENGTH.initial;
+  let best = Number.POSITIVE_INFINITY;
+  let succ = 0;
+  let fail = 0;
+  for (const round of [...byRound.keys()].sort((a, b) => a - b)) {
+    const low = Math.min(...byRound.get(round));
+    const improved = low < best - 1e-3 * Math.abs(best);
+    if (best !== Number.POSITIVE_INFINITY) {
+      if (improved) {
+        succ++;
+        fail = 0;
+      } else {
+        fail++;
+        succ = 0;
+      }
+      if (succ === SUCCESSES) {
+        length = Math.min(LENGTH.max, 2 * length);
+        succ = 0;
+      } else if (fail === failures) {
+        length /= 2;
+        fail = 0;
+      }
+      if (length < LENGTH.min) length = LENGTH.initial;
+    }
+    best = Math.min(best, low);
+  }
+  return length;
+}
+function regionAround(enc, centre, length, invLengthSq2) {
+  const { lo, hi } = wholeCube(centre.length);
+  const numeric = enc.dims.flatMap(
+    (dim, f) => enc.categorical[f] ? [] : [{ dim, scale: 1 / Math.sqrt(invLengthSq2[f]) }]
+  );
+  if (numeric.length === 0) return { lo, hi };
+  const geo = Math.exp(numeric.reduce((s, d) => s + Math.log(d.scale), 0) / numeric.length);
+  for (const { dim, scale } of numeric) {
+    const half = length * scale / geo / 2;
+    lo[dim] = Math.max(0, centre[dim] - half);
+    hi[dim] = Math.min(1, centre[dim] + half);
+  }
+  return { lo, hi };
+}
+
 // src/strategy/bayes/optimize.ts
 function evaluate(acq, u) {
   const point = pointAt(acq.enc, u);
@@ -55045,12 +55104,12 @@ function cubePoint(index, dim, seed) {
   return Array.from({ length: dim }, () => rng.next());
 }
 var LOCAL_SCALES = [0.01, 0.05, 0.15];
-function initialPool(acq, global2, sobolSeed, centres, perLocal, region) {
+function initialPool(acq, global2, sobolSeed, centres, perLocal, region = wholeCube(acq.enc.space.dims.length)) {
   const dim = acq.enc.space.dims.length;
   const pool = [];
   for (let i = 0; i < global2; i++) {
     const u = Float64Array.from(cubePoint(i, dim, sobolSeed));
-    if (region) for (let d = 0; d < dim; d++) u[d] = region.lo[d] + (region.hi[d] - region.lo[d]) * u[d];
+    for (let d = 0; d < dim; d++) u[d] = region.lo[d] + (region.hi[d] - region.lo[d]) * u[d];
     pool.push(evaluate(acq, u));
   }
   for (const centre of centres)
@@ -55067,8 +55126,8 @@ function perturb(acq, u, scale, region) {
       if (rng.next() < pick2) out[dim] = rng.next();
       return;
     }
-    const lo = region ? region.lo[dim] : 0;
-    const hi = region ? region.hi[dim] : 1;
+    const lo = region.lo[dim];
+    const hi = region.hi[dim];
     let v = u[dim] + scale * (hi - lo) * rng.normal();
     if (v < lo) v = 2 * lo - v;
     if (v > hi) v = 2 * hi - v;
@@ -55076,7 +55135,7 @@ function perturb(acq, u, scale, region) {
   });
   return out;
 }
-function refine2(acq, start, evaluations, seen, region) {
+function refine2(acq, start, evaluations, seen, region = wholeCube(acq.enc.space.dims.length)) {
   const out = [];
   let current = start;
   let scale = 0.05;
@@ -55836,63 +55895,6 @@ function fitSubset(data, rng) {
     sy[r] = y[i];
   });
   return { features, x: sx, y: sy, n: FIT_MAX };
-}
-
-// src/strategy/bayes/trust-region.ts
-var LENGTH = { initial: 0.8, max: 1.6, min: 0.5 ** 7 };
-var SUCCESSES = 3;
-function regionLength(trials, goal, batch, p) {
-  const byRound = /* @__PURE__ */ new Map();
-  for (const t of trials) {
-    const v = trialValue(t);
-    if (v === void 0) continue;
-    const list = byRound.get(t.round) ?? [];
-    list.push(goal === "maximize" ? -v : v);
-    byRound.set(t.round, list);
-  }
-  const failures = Math.ceil(Math.max(4 / batch, p / batch));
-  let length = LENGTH.initial;
-  let best = Number.POSITIVE_INFINITY;
-  let succ = 0;
-  let fail = 0;
-  for (const round of [...byRound.keys()].sort((a, b) => a - b)) {
-    const low = Math.min(...byRound.get(round));
-    const improved = low < best - 1e-3 * Math.abs(best);
-    if (best !== Number.POSITIVE_INFINITY) {
-      if (improved) {
-        succ++;
-        fail = 0;
-      } else {
-        fail++;
-        succ = 0;
-      }
-      if (succ === SUCCESSES) {
-        length = Math.min(LENGTH.max, 2 * length);
-        succ = 0;
-      } else if (fail === failures) {
-        length /= 2;
-        fail = 0;
-      }
-      if (length < LENGTH.min) length = LENGTH.initial;
-    }
-    best = Math.min(best, low);
-  }
-  return length;
-}
-function regionAround(enc, centre, length, invLengthSq2) {
-  const lo = new Float64Array(centre.length).fill(0);
-  const hi = new Float64Array(centre.length).fill(1);
-  const numeric = enc.dims.flatMap(
-    (dim, f) => enc.categorical[f] ? [] : [{ dim, scale: 1 / Math.sqrt(invLengthSq2[f]) }]
-  );
-  if (numeric.length === 0) return { lo, hi };
-  const geo = Math.exp(numeric.reduce((s, d) => s + Math.log(d.scale), 0) / numeric.length);
-  for (const { dim, scale } of numeric) {
-    const half = length * scale / geo / 2;
-    lo[dim] = Math.max(0, centre[dim] - half);
-    hi[dim] = Math.min(1, centre[dim] + half);
-  }
-  return { lo, hi };
 }
 
 // src/strategy/bayes/index.ts

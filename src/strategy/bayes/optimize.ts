@@ -10,7 +10,7 @@ import { createRng, type Rng } from "../../util/rng.ts";
 import { logExpectedImprovement } from "./acquisition.ts";
 import { type Encoding, type Point, pointAt } from "./encoding.ts";
 import type { Cached, Posterior } from "./gp.ts";
-import type { Region } from "./trust-region.ts";
+import { type Region, wholeCube } from "./trust-region.ts";
 
 export interface Candidate {
   readonly point: Point;
@@ -55,7 +55,7 @@ const LOCAL_SCALES = [0.01, 0.05, 0.15];
 /**
  * The starting pool: `global` Sobol points (scrambled afresh for every call, so
  * successive rounds look at different points) and `perLocal` perturbations of
- * each of `centres`.
+ * each of `centres`, all within `region`.
  */
 export function initialPool(
   acq: Acquisition,
@@ -63,13 +63,13 @@ export function initialPool(
   sobolSeed: number,
   centres: readonly Float64Array[],
   perLocal: number,
-  region?: Region,
+  region: Region = wholeCube(acq.enc.space.dims.length),
 ): Candidate[] {
   const dim = acq.enc.space.dims.length;
   const pool: Candidate[] = [];
   for (let i = 0; i < global; i++) {
     const u = Float64Array.from(cubePoint(i, dim, sobolSeed));
-    if (region) for (let d = 0; d < dim; d++) u[d] = region.lo[d]! + (region.hi[d]! - region.lo[d]!) * u[d]!;
+    for (let d = 0; d < dim; d++) u[d] = region.lo[d]! + (region.hi[d]! - region.lo[d]!) * u[d]!;
     pool.push(evaluate(acq, u));
   }
   for (const centre of centres)
@@ -79,10 +79,11 @@ export function initialPool(
 }
 
 /**
- * A Gaussian step of size `scale` in every numeric coordinate, and on average
- * one categorical coordinate redrawn at random; reflected back into the cube.
+ * A Gaussian step of `scale` times the region's side in every numeric
+ * coordinate, and on average one categorical coordinate redrawn at random;
+ * reflected back into the region.
  */
-function perturb(acq: Acquisition, u: Float64Array, scale: number, region?: Region): Float64Array {
+function perturb(acq: Acquisition, u: Float64Array, scale: number, region: Region): Float64Array {
   const { enc, rng } = acq;
   const out = Float64Array.from(u);
   const pick = 1 / Math.max(1, enc.p);
@@ -91,8 +92,8 @@ function perturb(acq: Acquisition, u: Float64Array, scale: number, region?: Regi
       if (rng.next() < pick) out[dim] = rng.next();
       return;
     }
-    const lo = region ? region.lo[dim]! : 0;
-    const hi = region ? region.hi[dim]! : 1;
+    const lo = region.lo[dim]!;
+    const hi = region.hi[dim]!;
     let v = u[dim]! + scale * (hi - lo) * rng.normal();
     if (v < lo) v = 2 * lo - v;
     if (v > hi) v = 2 * hi - v;
@@ -111,7 +112,7 @@ export function refine(
   start: Candidate,
   evaluations: number,
   seen: ReadonlySet<string>,
-  region?: Region,
+  region: Region = wholeCube(acq.enc.space.dims.length),
 ): Candidate[] {
   const out: Candidate[] = [];
   let current = start;

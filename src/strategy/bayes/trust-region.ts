@@ -20,9 +20,15 @@ const LENGTH = { initial: 0.8, max: 1.6, min: 0.5 ** 7 };
 /** Consecutive improving rounds that double the side. */
 const SUCCESSES = 3;
 
+/** A box in the unit cube, per space dimension. */
 export interface Region {
   readonly lo: Float64Array;
   readonly hi: Float64Array;
+}
+
+/** The whole cube: the region of the global search. */
+export function wholeCube(dims: number): Region {
+  return { lo: new Float64Array(dims), hi: new Float64Array(dims).fill(1) };
 }
 
 /** The side length after replaying the finished rounds of the study. */
@@ -72,8 +78,7 @@ export function regionLength(trials: readonly Trial[], goal: Objective["goal"], 
  * gets more room); categorical coordinates keep their full range.
  */
 export function regionAround(enc: Encoding, centre: Float64Array, length: number, invLengthSq: Float64Array): Region {
-  const lo = new Float64Array(centre.length).fill(0);
-  const hi = new Float64Array(centre.length).fill(1);
+  const { lo, hi } = wholeCube(centre.length);
   const numeric = enc.dims.flatMap((dim, f) =>
     enc.categorical[f] ? [] : [{ dim, scale: 1 / Math.sqrt(invLengthSq[f]!) }],
   );
