@@ -13,11 +13,23 @@ import type { Resource } from "../space/resource.ts";
 import type { Params, Space } from "../space/space.ts";
 import type { SamplerName } from "./hyperband/samplers.ts";
 
+/**
+ * A result of a related study (warm start, e.g. the base branch's): its
+ * configuration mapped into this study's space, and its objective value. It is
+ * evidence about where the good region is, never one of this study's results.
+ */
+export interface PriorTrial {
+  readonly params: Params;
+  readonly value: number;
+}
+
 export interface ProposeInput {
   readonly space: Space;
   readonly objective: Objective;
   /** Every trial so far, including those still pending or running. */
   readonly trials: readonly Trial[];
+  /** A related study's results to learn from (warm start); a proposer that cannot use them ignores them. */
+  readonly prior?: readonly PriorTrial[];
   /** How many new configurations are wanted (one round). */
   readonly count: number;
   readonly seed: number;
@@ -51,6 +63,8 @@ export interface PlanInput {
   readonly trials: readonly Trial[];
   /** How many new trials the round has room for. */
   readonly room: number;
+  /** A related study's results to learn from (warm start). */
+  readonly prior?: readonly PriorTrial[];
 }
 
 export interface StrategyPlan {
@@ -85,9 +99,16 @@ export function proposing(summary: string, proposer: Proposer, flags: { batchInv
     proposer,
     usesSampler: false,
     batchInvariant: flags.batchInvariant ?? false,
-    plan({ config, space, trials, room }: PlanInput): StrategyPlan {
+    plan({ config, space, trials, room, prior }: PlanInput): StrategyPlan {
       if (room <= 0) return { fresh: [] };
-      const input: ProposeInput = { space, objective: config.objective, trials, count: room, seed: config.seed };
+      const input: ProposeInput = {
+        space,
+        objective: config.objective,
+        trials,
+        count: room,
+        seed: config.seed,
+        ...(prior?.length ? { prior } : {}),
+      };
       const note = proposer.explain?.(input);
       const fresh = proposer.propose(input).map((params) => atFullResource(config, params));
       return { fresh, ...(note ? { note } : {}) };
