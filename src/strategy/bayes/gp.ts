@@ -1,6 +1,7 @@
 /**
  * Gaussian-process regression with a zero prior mean (targets arrive
- * standardized and shifted, see model.ts),
+ * standardized and shifted, see model.ts) or a given one (a related study's
+ * model, see transfer.ts),
  * the Matérn-5/2 ARD kernel and Gaussian noise. Hyperparameters are fitted by
  * maximizing the log marginal likelihood plus log priors (MAP), with analytic
  * gradients, from several starts. The posterior grows one point at a time, so
@@ -215,6 +216,8 @@ export interface Cached {
   /** L⁻¹ k(X, x), valid for the first `known` data points. */
   readonly v: Float64Array;
   known: number;
+  /** The prior mean at x: the posterior mean before any data. */
+  readonly offset: number;
   mean: number;
   /** Posterior variance of the latent function (noise excluded). */
   variance: number;
@@ -239,9 +242,13 @@ export class Posterior {
   private synced = 0;
   private count: number;
   private readonly capacity: number;
+  private readonly priorMean: ((x: Float64Array) => number) | undefined;
 
-  /** `extra`: how many points may be added later (fantasies). */
-  constructor(data: Data, theta: Theta, extra: number) {
+  /**
+   * `extra`: how many points may be added later (fantasies). With `priorMean`,
+   * `data.y` holds the targets minus the prior mean at their points.
+   */
+  constructor(data: Data, theta: Theta, extra: number, priorMean?: (x: Float64Array) => number) {
     const { n, features } = data;
     const p = features.p;
     this.features = features;
@@ -249,6 +256,7 @@ export class Posterior {
     this.signal = Math.exp(theta[p]!);
     this.noise = Math.exp(theta[p + 1]!);
     this.capacity = n + extra;
+    this.priorMean = priorMean;
     this.x = new Float64Array(this.capacity * p);
     this.x.set(data.x.subarray(0, n * p));
     const k = new Float64Array(rowStart(n));
@@ -279,7 +287,8 @@ export class Posterior {
 
   /** A point's posterior, to be kept current with `refresh`. */
   cache(x: Float64Array): Cached {
-    const c: Cached = { x, v: new Float64Array(this.capacity), known: 0, mean: 0, variance: this.signal };
+    const offset = this.priorMean?.(x) ?? 0;
+    const c: Cached = { x, v: new Float64Array(this.capacity), known: 0, offset, mean: offset, variance: this.signal };
     this.refresh(c);
     return c;
   }
@@ -323,7 +332,25 @@ export class Posterior {
     // The new diagonal is the predictive standard deviation of y at x given the data.
     const d = Math.sqrt(Math.max(c.variance + this.noise, 1e-12 * this.signal));
     this.l[rn + n] = d;
-    this.beta[n] = (y - dot(c.v, this.beta, n)) / d;
+    this.beta[n] = (y - c.offset - dot(c.v, this.beta, n)) / d;
     this.count = n + 1;
+  }
+
+  /**
+   * The posterior mean as a function, fixed at the data so far: a weighted sum
+   * of kernels, O(n) per point where `cache` costs O(n²), for a model that
+   * only lends its mean to another (transfer.ts).
+   */
+  meanFunction(): (x: Float64Array) => number {
+    const n = this.count;
+    const p = this.features.p;
+    const alpha = this.beta.slice(0, n);
+    solveUpperInPlace(this.l, n, alpha);
+    const xs = this.x.slice(0, n * p);
+    return (x) => {
+      let m = this.priorMean?.(x) ?? 0;
+      for (let i = 0; i < n; i++) m += alpha[i]! * this.kernel(xs, i, x, 0);
+      return m;
+    };
   }
 }

@@ -22,6 +22,7 @@ import { believe, type LocalSearch, selectBatch } from "./batch.ts";
 import { encodingOf, featuresOf } from "./encoding.ts";
 import { buildModel } from "./model.ts";
 import { type Acquisition, cubePoint, initialPool } from "./optimize.ts";
+import { fitTransfer } from "./transfer.ts";
 import { regionAround, regionLength } from "./trust-region.ts";
 
 /** Keeps this strategy's random streams apart from others drawn from the same seed. */
@@ -72,17 +73,23 @@ export const bayesProposer: Proposer = {
     if (handsOverToTpe(trials)) return tpeProposer.propose(input);
     const seen = new Set(trials.map((t) => paramsKey(t.params)));
     const enc = encodingOf(space);
-    const designed = Math.max(0, Math.min(count, initialDesignSize(enc.p) - trials.length));
+    const rng = createRng(seed, STREAM, trials.length);
+    // A related study's results stand in for the initial design as far as they are trusted: its
+    // model leads from the first pick, and the space-filling design returns as results disagree.
+    const transfer = input.prior?.length ? fitTransfer(enc, input.prior, trials, objective.goal, rng) : undefined;
+    const design = Math.round((1 - (transfer?.trust ?? 0)) * (initialDesignSize(enc.p) - trials.length));
+    const designed = Math.max(0, Math.min(count, design));
     const out = sobolDesign(space, trials.length, designed, seed, seen);
     const wanted = count - out.length;
     if (wanted > 0) {
-      const rng = createRng(seed, STREAM, trials.length);
       const designedNow = out.map((params): Trial => ({ id: -1, round: 1, params, status: "pending", attempts: [] }));
-      const model = buildModel(enc, [...trials, ...designedNow], objective.goal, rng, wanted);
+      const model = buildModel(enc, [...trials, ...designedNow], objective.goal, rng, wanted, transfer);
       if (model) {
         const acq: Acquisition = { enc, gp: model.gp, best: model.best, rng };
         for (const t of model.pending) believe(acq, acq.gp.cache(featuresOf(enc, t.params)));
-        const centres = model.ranked.slice(0, SEARCH.centres).map((t) => Float64Array.from(encode(space, t.params)));
+        const centres = [...model.ranked.map((t) => t.params), ...(transfer?.best ?? [])]
+          .slice(0, SEARCH.centres)
+          .map((params) => Float64Array.from(encode(space, params)));
         const pool = initialPool(acq, SEARCH.sobol, rng.int(2 ** 31), centres, SEARCH.perCentre);
         const length = regionLength(trials, objective.goal, count, enc.p);
         const region = regionAround(enc, centres[0]!, length, model.gp.invL2);

@@ -3,7 +3,8 @@
  * failed (and pruned) trials imputed at the worst value seen, so the search
  * learns to avoid where they failed without inventing values beyond the
  * observed range. Trials still pending or running are left to the caller, to be
- * added as fantasies.
+ * added as fantasies. With a related study's model (a warm start), the GP
+ * models the difference from its prediction (transfer.ts).
  */
 
 import type { Objective } from "../../protocol/objective.ts";
@@ -11,8 +12,9 @@ import type { Trial } from "../../protocol/trial.ts";
 import { trialValue } from "../../protocol/trial-value.ts";
 import type { Rng } from "../../util/rng.ts";
 import { type Encoding, featuresOf } from "./encoding.ts";
-import { type Data, defaultPriors, fitTheta, Posterior } from "./gp.ts";
+import { type Data, defaultPriors, fitTheta, Posterior, type Theta } from "./gp.ts";
 import { modelTargets } from "./targets.ts";
+import type { Transfer } from "./transfer.ts";
 
 /**
  * Above this many trials the hyperparameters are fitted to a subset: each
@@ -32,7 +34,7 @@ const FIT_MAX = 100;
  * styblinski-tang and divided it by five on levy6, with no loss elsewhere;
  * 1.5 and 2 were about as good, 0.5 in between.
  */
-const PRIOR_MEAN = 1;
+export const PRIOR_MEAN = 1;
 
 export interface Model {
   readonly gp: Posterior;
@@ -49,6 +51,7 @@ export function buildModel(
   goal: Objective["goal"],
   rng: Rng,
   extra: number,
+  transfer?: Transfer,
 ): Model | undefined {
   const finished: Trial[] = [];
   const raw: number[] = [];
@@ -62,29 +65,41 @@ export function buildModel(
     } else if (t.status === "pending" || t.status === "running") pending.push(t);
     else failed.push(t);
   }
-  if (finished.length === 0) return undefined;
+  if (finished.length === 0 && !transfer) return undefined;
   const worst = Math.max(...raw);
-  const values = [...raw, ...failed.map(() => worst)];
-  const rows = [...finished, ...failed];
+  const values = [...raw, ...(finished.length ? failed.map(() => worst) : [])];
+  const rows = [...finished, ...(finished.length ? failed : [])];
   const y = modelTargets(values).map((v) => v - PRIOR_MEAN);
   const n = rows.length;
   const x = new Float64Array(n * enc.p);
   rows.forEach((t, i) => {
     x.set(featuresOf(enc, t.params), i * enc.p);
   });
+  const order = finished.map((_, i) => i).sort((a, b) => y[a]! - y[b]! || a - b);
+  const ranked = order.map((i) => finished[i]!);
+  if (transfer) {
+    const { mean, residuals } = transfer.meanFor(x, y, n);
+    const data: Data = { features: enc, x, y: residuals, n };
+    const theta = n > 0 ? fitModelTheta(data, rng) : transfer.theta;
+    const gp = new Posterior(data, theta, pending.length + extra, mean);
+    return { gp, best: n > 0 ? y[order[0]!]! : transfer.incumbent, ranked, pending };
+  }
   const data: Data = { features: enc, x, y, n };
-  const theta = fitTheta(fitSubset(data, rng), defaultPriors(enc.p), () => rng.next(), {
+  const gp = new Posterior(data, fitModelTheta(data, rng), pending.length + extra);
+  return { gp, best: y[order[0]!]!, ranked, pending };
+}
+
+/** MAP hyperparameters of a model's data, fitted to a subset of it when it is large. */
+export function fitModelTheta(data: Data, rng: Rng): Theta {
+  return fitTheta(fitSubset(data, rng), defaultPriors(data.features.p), () => rng.next(), {
     draws: 12,
-    starts: n > FIT_MAX ? 1 : 2,
+    starts: data.n > FIT_MAX ? 1 : 2,
     maxIterations: 60,
   });
-  const order = finished.map((_, i) => i).sort((a, b) => y[a]! - y[b]! || a - b);
-  const gp = new Posterior(data, theta, pending.length + extra);
-  return { gp, best: y[order[0]!]!, ranked: order.map((i) => finished[i]!), pending };
 }
 
 /** The best quarter of the points and a random sample of the rest, up to FIT_MAX. */
-function fitSubset(data: Data, rng: Rng): Data {
+export function fitSubset(data: Data, rng: Rng): Data {
   const { n, features, x, y } = data;
   if (n <= FIT_MAX) return data;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => y[a]! - y[b]! || a - b);

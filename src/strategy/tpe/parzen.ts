@@ -50,13 +50,21 @@ export class Parzen {
   private readonly cumW: Float64Array;
   private readonly acc: Float64Array;
 
-  /** `rows`: the observations' representations, oldest first. */
-  constructor(dims: readonly GeoDim[], rows: readonly Float64Array[], options: ParzenOptions) {
+  /**
+   * `rows`: the observations' representations, oldest first; `weights`: each
+   * one's, 1 unless given (a related study's results count for less, tpe.ts).
+   */
+  constructor(
+    dims: readonly GeoDim[],
+    rows: readonly Float64Array[],
+    options: ParzenOptions,
+    weights?: readonly number[],
+  ) {
     const n = rows.length;
     const nk = n + 1;
     // Equal weights: Optuna ramps down observations older than the newest 25,
     // which did no better here, and Watanabe (2023) recommends uniform weights too.
-    const w = new Array<number>(n).fill(1);
+    const w = weights ? [...weights] : new Array<number>(n).fill(1);
     w.push(options.priorWeight);
     const total = w.reduce((a, b) => a + b, 0);
     this.logW = Float64Array.from(w, (x) => Math.log(x / total));

@@ -10,7 +10,8 @@ import { trialValue } from "../../protocol/trial-value.ts";
 import { SOBOL_MAX_DIM, sobolPoint } from "../../space/sobol.ts";
 import { decode, type Params, paramsKey, type Space } from "../../space/space.ts";
 import { createRng, type Rng } from "../../util/rng.ts";
-import type { ProposeInput, Proposer } from "../strategy.ts";
+import { priorTrust } from "../prior-trust.ts";
+import type { PriorTrial, ProposeInput, Proposer } from "../strategy.ts";
 import { type GeoDim, type Geometry, geometryOf, represent, toCube } from "./geometry.ts";
 import { Parzen, type ParzenOptions } from "./parzen.ts";
 
@@ -60,6 +61,8 @@ const EXTRA_DRAWS = 2000;
 
 interface Row {
   readonly rep: Float64Array;
+  /** Its kernel's weight in the estimators: 1, less for a related study's result. */
+  readonly weight?: number;
   /** The value to minimize; undefined for trials with no result to rank (pending, failed, pruned). */
   readonly loss: number | undefined;
   /** Trial order: of two equal results, the earlier trial ranks first. */
@@ -75,7 +78,7 @@ interface Candidate {
 export function createTpe(options: Partial<TpeOptions> = {}): Proposer {
   const o: TpeOptions = { ...TPE_DEFAULTS, ...options };
   return {
-    propose({ space, objective, trials, count, seed }: ProposeInput): Params[] {
+    propose({ space, objective, trials, count, seed, prior }: ProposeInput): Params[] {
       const geo = geometryOf(space);
       const seen = new Set(trials.map((t) => paramsKey(t.params)));
       const sign = objective.goal === "minimize" ? 1 : -1;
@@ -89,11 +92,13 @@ export function createTpe(options: Partial<TpeOptions> = {}): Proposer {
       // proposals apart, and steers away from configurations that failed
       // without inventing a value that would distort the ranking of real ones.
       const liars = rows.filter((r) => r.loss === undefined);
+      // A related study's results, while trusted, stand in for the startup design.
+      const related = prior?.length ? relatedRows(geo, space, prior, sign, ranked, o) : undefined;
       const model =
-        ranked.length >= MIN_RESULTS && trials.length + count > o.startup
+        ranked.length + (related?.length ?? 0) >= MIN_RESULTS && (related || trials.length + count > o.startup)
           ? o.multivariate
-            ? new JointModel(geo, space, ranked, o)
-            : new PerDimModel(geo, space, ranked, o)
+            ? new JointModel(geo, space, ranked, o, related)
+            : new PerDimModel(geo, space, ranked, o, related)
           : undefined;
       const sobol = sobolFrom(space, seed, trials.length);
       const out: Params[] = [];
@@ -103,7 +108,7 @@ export function createTpe(options: Partial<TpeOptions> = {}): Proposer {
         // results are in: in batches, waiting for `startup` results would spend
         // a whole extra round on space filling.
         const pick =
-          (model && trials.length + j >= o.startup ? model.pick(liars, seen, rngFor) : sobol(seen)) ??
+          (model && (related || trials.length + j >= o.startup) ? model.pick(liars, seen, rngFor) : sobol(seen)) ??
           uniformFill(space, seen, createRng(seed, trials.length, FALLBACK_STREAM, j));
         if (!pick) break;
         seen.add(pick.key);
@@ -120,6 +125,58 @@ interface Model {
 }
 
 const reps = (rows: readonly Row[]) => rows.map((r) => r.rep);
+const weights = (rows: readonly Row[]) => rows.map((r) => r.weight ?? 1);
+const parzenOf = (dims: readonly GeoDim[], rows: readonly Row[], o: ParzenOptions) =>
+  new Parzen(dims, reps(rows), o, weights(rows));
+
+/**
+ * The good group (the best gamma(n) of `ranked`) and the rest, each joined by
+ * the same split of a related study's results (ranked, weighted).
+ */
+function split(ranked: readonly Row[], related: readonly Row[], gamma: (n: number) => number) {
+  const n = gamma(ranked.length);
+  const m = gamma(related.length);
+  return {
+    below: [...ranked.slice(0, n), ...related.slice(0, m)],
+    above: [...ranked.slice(n), ...related.slice(m)],
+  };
+}
+
+/**
+ * How much one of a related study's results counts against one of the study's
+ * own: the prior's trust (prior-trust.ts: how well its own Parzen pair ranks
+ * the study's results), shared out as the study's results accumulate. At
+ * DECAY own results a related one counts half as much as at the start.
+ */
+const DECAY = 10;
+/** Below this weight the related results are dropped, and the search is the cold one. */
+const MIN_WEIGHT = 0.02;
+
+/** A related study's results, best first, weighted; undefined when no longer trusted. */
+function relatedRows(
+  geo: Geometry,
+  space: Space,
+  prior: readonly PriorTrial[],
+  sign: number,
+  ranked: readonly Row[],
+  o: TpeOptions,
+): Row[] | undefined {
+  const rows = prior
+    .map((t, order): Row => ({ rep: represent(geo, space, t.params), loss: sign * t.value, order }))
+    .sort((a, b) => a.loss! - b.loss! || a.order - b.order);
+  const { below, above } = split([], rows, o.gamma);
+  const parzen: ParzenOptions = { priorWeight: o.priorWeight, bandwidth: { rule: "scott", dims: geo.dims.length } };
+  const l = parzenOf(geo.dims, below, parzen);
+  const g = parzenOf(geo.dims, above, parzen);
+  const predicted = ranked.map((r) => g.logPdf(r.rep) - l.logPdf(r.rep));
+  const weight =
+    priorTrust(
+      predicted,
+      ranked.map((r) => r.loss!),
+    ) /
+    (1 + ranked.length / DECAY);
+  return weight < MIN_WEIGHT ? undefined : rows.map((r) => ({ ...r, weight }));
+}
 
 /**
  * One estimator pair over all dimensions: captures interactions between
@@ -135,15 +192,16 @@ class JointModel implements Model {
     private readonly space: Space,
     ranked: readonly Row[],
     private readonly o: TpeOptions,
+    related: readonly Row[] = [],
   ) {
-    const nBelow = o.gamma(ranked.length);
+    const { below, above } = split(ranked, related, o.gamma);
     this.parzen = { priorWeight: o.priorWeight, bandwidth: { rule: "scott", dims: geo.dims.length } };
-    this.l = new Parzen(geo.dims, reps(ranked.slice(0, nBelow)), this.parzen);
-    this.above = ranked.slice(nBelow);
+    this.l = parzenOf(geo.dims, below, this.parzen);
+    this.above = above;
   }
 
   pick(liars: readonly Row[], seen: ReadonlySet<string>, rngFor: (attempt: number) => Rng): Candidate | undefined {
-    const g = new Parzen(this.geo.dims, reps([...this.above, ...liars]), this.parzen);
+    const g = parzenOf(this.geo.dims, [...this.above, ...liars], this.parzen);
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const rng = rngFor(attempt);
       const cands: Candidate[] = [];
@@ -178,23 +236,20 @@ class PerDimModel implements Model {
     private readonly space: Space,
     ranked: readonly Row[],
     private readonly o: TpeOptions,
+    related: readonly Row[] = [],
   ) {
     this.parzen = { priorWeight: o.priorWeight, bandwidth: { rule: "neighbours" } };
     this.dims = geo.dims.map((dim) => {
-      const active = ranked.filter((r) => !Number.isNaN(r.rep[dim.index]!));
-      const nBelow = o.gamma(active.length);
-      return {
-        dim,
-        l: new Parzen([dim], reps(active.slice(0, nBelow)), this.parzen),
-        above: active.slice(nBelow),
-      };
+      const active = (rows: readonly Row[]) => rows.filter((r) => !Number.isNaN(r.rep[dim.index]!));
+      const { below, above } = split(active(ranked), active(related), o.gamma);
+      return { dim, l: parzenOf([dim], below, this.parzen), above };
     });
   }
 
   pick(liars: readonly Row[], seen: ReadonlySet<string>, rngFor: (attempt: number) => Rng): Candidate | undefined {
     const gs = this.dims.map(({ dim, above }) => {
       const mine = liars.filter((r) => !Number.isNaN(r.rep[dim.index]!));
-      return new Parzen([dim], reps([...above, ...mine]), this.parzen);
+      return parzenOf([dim], [...above, ...mine], this.parzen);
     });
     const C = this.o.candidates;
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
