@@ -13,7 +13,7 @@
  */
 
 import type { Trial } from "../../protocol/trial.ts";
-import { encode, type Params, paramsKey, type Space } from "../../space/space.ts";
+import { decode, encode, type Params, paramsKey, type Space } from "../../space/space.ts";
 import { createRng } from "../../util/rng.ts";
 import { unseenPoints } from "../sequence.ts";
 import { type ProposeInput, type Proposer, proposing } from "../strategy.ts";
@@ -77,7 +77,9 @@ export const bayesProposer: Proposer = {
     // A related study's results stand in for the initial design as far as they are trusted: its
     // model leads from the first pick, and the space-filling design returns as results disagree.
     const transfer = input.prior?.length ? fitTransfer(enc, input.prior, trials, objective.goal, rng) : undefined;
-    const design = Math.round((1 - (transfer?.trust ?? 0)) * (initialDesignSize(enc.p) - trials.length));
+    const design = transfer
+      ? Math.round((1 - transfer.trust) * initialDesignSize(enc.p)) - designTaken(space, trials, seed)
+      : initialDesignSize(enc.p) - trials.length;
     const designed = Math.max(0, Math.min(count, design));
     const out = sobolDesign(space, trials.length, designed, seed, seen);
     const wanted = count - out.length;
@@ -109,6 +111,15 @@ export const bayesProposer: Proposer = {
 };
 
 export const bayesStrategy = proposing("Gaussian-process Bayesian optimization, in batches", bayesProposer);
+
+/**
+ * How many trials are points of the study's Sobol design: trial k is point k
+ * when the design chose it (the design's index is the trial count).
+ */
+function designTaken(space: Space, trials: readonly Trial[], seed: number): number {
+  const dim = Math.max(1, space.dims.length);
+  return trials.filter((t, k) => paramsKey(decode(space, cubePoint(k, dim, seed))) === paramsKey(t.params)).length;
+}
 
 /** Points `start`, `start+1`, … of the study's Sobol sequence that are not tried yet. */
 function sobolDesign(space: Space, start: number, count: number, seed: number, seen: Set<string>): Params[] {

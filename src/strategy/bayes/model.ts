@@ -78,11 +78,11 @@ export function buildModel(
   const order = finished.map((_, i) => i).sort((a, b) => y[a]! - y[b]! || a - b);
   const ranked = order.map((i) => finished[i]!);
   if (transfer) {
-    const { mean, residuals } = transfer.meanFor(x, y, n);
+    const { mean, residuals, scale } = transfer.meanFor(x, y, n);
     const data: Data = { features: enc, x, y: residuals, n };
     const theta = n > 0 ? fitModelTheta(data, rng) : transfer.theta;
     const gp = new Posterior(data, theta, pending.length + extra, mean);
-    return { gp, best: n > 0 ? y[order[0]!]! : transfer.incumbent, ranked, pending };
+    return { gp, best: n > 0 ? y[order[0]!]! / scale : transfer.incumbent, ranked, pending };
   }
   const data: Data = { features: enc, x, y, n };
   const gp = new Posterior(data, fitModelTheta(data, rng), pending.length + extra);

@@ -15,6 +15,7 @@ import type { Objective } from "../../protocol/objective.ts";
 import type { Trial } from "../../protocol/trial.ts";
 import { trialValue } from "../../protocol/trial-value.ts";
 import type { Params } from "../../space/space.ts";
+import { mean } from "../../util/mean.ts";
 import type { Rng } from "../../util/rng.ts";
 import { priorTrust } from "../prior-trust.ts";
 import type { PriorTrial } from "../strategy.ts";
@@ -47,9 +48,13 @@ export interface Transfer {
   readonly best: readonly Params[];
   /**
    * The prior mean for a study whose results are `n` rows of features `x` with
-   * model targets `y`, and those targets minus it.
+   * model targets `y`, and those targets minus it, both divided by `scale`.
    */
-  meanFor(x: Float64Array, y: Float64Array, n: number): { mean: (x: Float64Array) => number; residuals: Float64Array };
+  meanFor(
+    x: Float64Array,
+    y: Float64Array,
+    n: number,
+  ): { mean: (x: Float64Array) => number; residuals: Float64Array; scale: number };
 }
 
 /** The related study's model, and how far `trials` (the study's own) bear it out. */
@@ -91,11 +96,26 @@ export function fitTransfer(
       const p = enc.p;
       const at = Array.from({ length: on }, (_, i) => m(ox.subarray(i * p, (i + 1) * p)));
       const { a, b } = ridgeLine(at, oy);
-      const mean = (u: Float64Array) => trust * (a + b * m(u));
       const residuals = oy.map((v, i) => v - trust * (a + b * at[i]!));
-      return { mean, residuals };
+      // In units of the residuals' spread, as the cold model's targets are in units of theirs: the
+      // GP's priors (noise near 3e-4 of the variance) assume so, and would smooth away a good
+      // prior's small residuals.
+      const scale = spread(residuals);
+      const mean = (u: Float64Array) => (trust * (a + b * m(u))) / scale;
+      return { mean, residuals: residuals.map((r) => r / scale), scale };
     },
   };
+}
+
+/** The standard deviation, or 1 where there is none to speak of. */
+function spread(v: Float64Array): number {
+  const n = v.length;
+  if (n < 2) return 1;
+  const m = mean(v);
+  let ss = 0;
+  for (const a of v) ss += (a - m) ** 2;
+  const sd = Math.sqrt(ss / n);
+  return sd > 1e-12 ? sd : 1;
 }
 
 /**
