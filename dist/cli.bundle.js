@@ -35386,6 +35386,16 @@ var studyJsonSchema = external_exports.strictObject({
   status: external_exports.enum(["finished", "unfinished"]),
   stop: external_exports.strictObject({ code: external_exports.string(), message: external_exports.string() }).nullable(),
   best: external_exports.strictObject({ trial: external_exports.int().min(0), value: external_exports.number(), params }).nullable(),
+  /** What the study started from (warm start): the other study's trials it learned from are not among `trials`. */
+  warm_start: external_exports.strictObject({
+    source: external_exports.string(),
+    /** The other study's trials with a value, and how many of them mapped into this space. */
+    offered: external_exports.int().min(0),
+    used: external_exports.int().min(0),
+    /** This study's trials that re-ran the other's best configurations. */
+    reran: external_exports.array(external_exports.int().min(0)),
+    notes: external_exports.array(external_exports.string())
+  }).nullable(),
   counts: external_exports.strictObject({
     trials: external_exports.int().min(0),
     succeeded: external_exports.int().min(0),
@@ -35445,6 +35455,13 @@ function studyJson(study) {
     status: study.stop ? "finished" : "unfinished",
     stop: study.stop ?? null,
     best: best.trial === null ? null : { trial: best.trial, value: best.value, params: best.params },
+    warm_start: study.warmStart ? {
+      source: study.warmStart.source,
+      offered: study.warmStart.offered,
+      used: study.warmStart.trials.length,
+      reran: study.warmStart.reran,
+      notes: study.warmStart.notes
+    } : null,
     counts: {
       trials: study.trials.length,
       succeeded: count("succeeded"),

@@ -14,6 +14,7 @@ import type { Config } from "../../src/config/schema.ts";
 import { evaluatedAttempt } from "../../src/driver/in-process.ts";
 import { planRound } from "../../src/engine/plan.ts";
 import type { Trial } from "../../src/protocol/trial.ts";
+import { studyJson } from "../../src/report/json.ts";
 import { markdownReport } from "../../src/report/markdown.ts";
 import { strategyFor } from "../../src/strategy/registry.ts";
 import type { ProposeInput } from "../../src/strategy/strategy.ts";
@@ -129,6 +130,13 @@ parameters:
       /Warm start from run 9001: learned from 2 of its 5 trials with a value .*trials 0, 1 re-ran its best 2 configurations; not in this space, dropped: old/,
     );
     assert.match(report, /warm start: re-runs a best configuration/);
+    assert.deepEqual(studyJson(second.study).warm_start, {
+      source: "run 9001",
+      offered: 5,
+      used: 2,
+      reran: [0, 1],
+      notes: warm.notes,
+    });
   });
 
   it("passes the mapped trials to the strategy as its prior, every round", () => {
