@@ -29046,7 +29046,7 @@ var require_shell_quote = __commonJS({
 
 // src/action/main.ts
 import { tmpdir } from "node:os";
-import { join as join8 } from "node:path";
+import { join as join9 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -53905,15 +53905,16 @@ async function findBaselineRun(client, repo, workflow, branch) {
       per_page: RUNS_CHECKED
     })
   );
-  for (const run2 of data.workflow_runs) {
-    const { data: artifacts } = await call(
-      `listing the artifacts of run ${run2.id}`,
-      "actions: read",
-      () => client.rest.actions.listWorkflowRunArtifacts({ ...repo, run_id: run2.id, name: "matrix-tune-state", per_page: 1 })
-    );
-    if (artifacts.artifacts.some((a) => !a.expired)) return run2.id;
-  }
+  for (const run2 of data.workflow_runs) if (await hasStudyState(client, repo, run2.id)) return run2.id;
   return void 0;
+}
+async function hasStudyState(client, repo, runId) {
+  const { data } = await call(
+    `listing the artifacts of run ${runId}`,
+    "actions: read",
+    () => client.rest.actions.listWorkflowRunArtifacts({ ...repo, run_id: runId, name: "matrix-tune-state", per_page: 1 })
+  );
+  return data.artifacts.some((a) => !a.expired);
 }
 async function baseBranchOf(client, repo, pr, fromEvent) {
   return fromEvent ?? (await readPull(client, repo, pr)).base.ref;
@@ -54239,9 +54240,16 @@ function proposing(summary2, proposer, flags = {}) {
     proposer,
     usesSampler: false,
     batchInvariant: flags.batchInvariant ?? false,
-    plan({ config: config2, space, trials, room }) {
+    plan({ config: config2, space, trials, room, prior }) {
       if (room <= 0) return { fresh: [] };
-      const input2 = { space, objective: config2.objective, trials, count: room, seed: config2.seed };
+      const input2 = {
+        space,
+        objective: config2.objective,
+        trials,
+        count: room,
+        seed: config2.seed,
+        ...prior?.length ? { prior } : {}
+      };
       const note = proposer.explain?.(input2);
       const fresh = proposer.propose(input2).map((params) => atFullResource(config2, params));
       return { fresh, ...note ? { note } : {} };
@@ -56414,6 +56422,20 @@ var deviceId = external_exports.union([
   )
 ]).transform(String);
 var devicesSchema = external_exports.array(deviceId).min(1).max(256).refine((ids) => new Set(ids).size === ids.length, "each device may be listed only once");
+var warmStartFrom = external_exports.union([
+  external_exports.enum(["base", "off"]),
+  external_exports.int().positive().describe("a workflow run id whose matrix-tune-state artifact holds the study to start from")
+]);
+var DEFAULT_RERUN = 2;
+var warmStartSetting = external_exports.union([
+  warmStartFrom,
+  external_exports.strictObject({
+    from: warmStartFrom.default("base"),
+    rerun: external_exports.int().min(0).max(256).default(DEFAULT_RERUN).describe("how many of the other study's best configurations the first round runs again")
+  })
+]).transform((v) => typeof v === "object" ? v : { from: v, rerun: DEFAULT_RERUN }).default({ from: "base", rerun: DEFAULT_RERUN }).describe(
+  "start from a related study's results: base (on a pull request, the base branch's latest study), a workflow run id, or off; {from, rerun} also sets how many of its best configurations round 1 re-runs (default 2)"
+);
 var configSchema = external_exports.strictObject({
   $schema: external_exports.string().optional(),
   name: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "a study name is letters, digits, '.', '_' and '-'").describe("the study's name; also names its state directory"),
@@ -56448,6 +56470,7 @@ var configSchema = external_exports.strictObject({
   baseline: external_exports.boolean().default(false).describe("run the parameters' defaults as the first trial, so the report shows what tuning gained over them"),
   seed: external_exports.int().min(0).default(0),
   compare: external_exports.enum(["base", "off"]).default("base").describe("on a pull request, compare the best trial with the base branch's latest study (off: no comparison)"),
+  warm_start: warmStartSetting,
   runs_on: external_exports.union([external_exports.string().min(1), external_exports.array(external_exports.string().min(1)).min(1)]).default("ubuntu-latest").describe("GitHub Actions: the runner labels trial jobs run on, e.g. [self-hosted, gpu]"),
   devices: devicesSchema.optional().describe(
     "local runner only (`matrix-tune run`): the GPUs trials share, one per running trial process as CUDA_VISIBLE_DEVICES and TUNE_DEVICE; at most this many processes run at once"
@@ -57053,7 +57076,8 @@ var overridesSchema = external_exports.strictObject({
   seed: external_exports.int().min(0).max(2 ** 31 - 1).optional(),
   config: external_exports.string().regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+\.ya?ml$/, "a .yml path inside the repository").optional(),
   compare: external_exports.enum(["base", "off"]).optional(),
-  repeats: external_exports.int().min(1).max(20).optional()
+  repeats: external_exports.int().min(1).max(20).optional(),
+  warm_start: external_exports.enum(["base", "off"]).optional()
 });
 var OverrideError = class extends Error {
 };
@@ -57064,6 +57088,7 @@ function applyOverrides(config2, o) {
     seed: o.seed ?? config2.seed,
     compare: o.compare ?? config2.compare,
     repeats: o.repeats ?? config2.repeats,
+    warm_start: o.warm_start ? { ...config2.warm_start, from: o.warm_start } : config2.warm_start,
     budget: {
       ...config2.budget,
       max_trials: o.max_trials ?? config2.budget.max_trials,
@@ -57253,6 +57278,133 @@ var STOP_CODES = [
 ];
 var stopSchema = external_exports.object({ code: external_exports.enum(STOP_CODES), message: external_exports.string() });
 
+// src/study/warm-start.ts
+var MAX_PRIOR_TRIALS = 300;
+var warmStartSchema = external_exports.object({
+  /** Where the trials came from, as the report names it: `run 9001 (study digits on main)`. */
+  source: external_exports.string(),
+  /** How many trials with a value the other study had at its full resource. */
+  offered: external_exports.int().min(0),
+  /** Those that mapped into this space, best first, with their values. */
+  trials: external_exports.array(external_exports.object({ params: external_exports.record(external_exports.string(), scalar), value: external_exports.number().refine(Number.isFinite) })),
+  /** What the mapping changed or could not carry over, one line each. */
+  notes: external_exports.array(external_exports.string()),
+  /** This study's trials that re-ran the other's best configurations (round 1). */
+  reran: external_exports.array(external_exports.int().min(0)).default([])
+});
+function warmStartRefusal(config2, base) {
+  const mine = config2.objective;
+  const theirs = base.config.objective;
+  if (mine.metric !== theirs.metric || mine.goal !== theirs.goal)
+    return `it ${theirs.goal}s ${theirs.metric}, and this study ${mine.goal}s ${mine.metric}`;
+  return void 0;
+}
+function warmStartFrom2(config2, base, source) {
+  const space = buildSpace(config2.parameters);
+  const { level, trials: valued } = atLargestResource(base);
+  const notes = [];
+  const resource = base.config.resource;
+  if (resource && level !== void 0 && level !== resource.max)
+    notes.push(
+      `its trials at ${resource.name} ${level}, the largest with results (its full ${resource.name} is ${resource.max})`
+    );
+  const names = new Set(space.dims.map((d) => d.name));
+  const theirs = new Set(Object.keys(base.config.parameters));
+  const dropped = [...theirs].filter((n) => !names.has(n));
+  if (dropped.length) notes.push(`not in this space, dropped: ${dropped.join(", ")}`);
+  for (const d of space.dims)
+    if (!theirs.has(d.name)) notes.push(`new here: ${d.name}, taken as ${describeFill(d)} in the other study's trials`);
+  const outside = /* @__PURE__ */ new Map();
+  const seen = /* @__PURE__ */ new Set();
+  const mapped = [];
+  for (const t of valued) {
+    const m = mapParams(space, theirs, t.params);
+    if (typeof m === "string") {
+      outside.set(m, (outside.get(m) ?? 0) + 1);
+      continue;
+    }
+    const key = paramsKey(m);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    mapped.push({ params: m, value: t.value });
+  }
+  for (const [name2, n] of outside) notes.push(`${n} trial${n > 1 ? "s" : ""} left out: ${name2}`);
+  if (mapped.length > MAX_PRIOR_TRIALS) notes.push(`kept the best ${MAX_PRIOR_TRIALS} of ${mapped.length}`);
+  return { source, offered: valued.length, trials: mapped.slice(0, MAX_PRIOR_TRIALS), notes, reran: [] };
+}
+function atLargestResource(base) {
+  const goal = base.config.objective.goal;
+  const valued = base.trials.flatMap((t) => {
+    const value2 = trialValue(t);
+    return value2 !== void 0 && t.ref === void 0 ? [{ params: t.params, value: value2, resource: t.resource }] : [];
+  });
+  const level = base.config.resource ? Math.max(...valued.map((t) => t.resource ?? 0)) : void 0;
+  const trials = valued.filter((t) => level === void 0 || t.resource === level).map(({ params, value: value2 }) => ({ params, value: value2 })).sort((a, b) => isBetter(goal, a.value, b.value) ? -1 : isBetter(goal, b.value, a.value) ? 1 : 0);
+  return { level: valued.length ? level : void 0, trials };
+}
+function mapParams(space, theirs, params) {
+  const out = {};
+  for (const d of space.dims) {
+    if (!isActive(d.param, out)) continue;
+    if (!theirs.has(d.name)) {
+      out[d.name] = fillValue(d);
+      continue;
+    }
+    const v = params[d.name];
+    if (v === void 0) {
+      out[d.name] = fillValue(d);
+      continue;
+    }
+    const problem = fits(d, v);
+    if (problem) return problem;
+    out[d.name] = v;
+  }
+  return out;
+}
+function fits({ name: name2, param: p }, v) {
+  switch (p.type) {
+    case "constant":
+      return v === p.value ? void 0 : `${name2} is fixed at ${JSON.stringify(p.value)} here`;
+    case "categorical":
+      return p.values.includes(v) ? void 0 : `${name2} has a value that is not one of its values here`;
+    case "float":
+    case "int":
+      if (typeof v !== "number" || p.type === "int" && !Number.isInteger(v))
+        return `${name2} is not ${p.type === "int" ? "a whole number" : "a number"}`;
+      return v >= p.min && v <= p.max ? void 0 : `${name2} outside [${p.min}, ${p.max}]`;
+  }
+}
+function fillValue({ param: p }) {
+  switch (p.type) {
+    case "constant":
+      return p.value;
+    case "categorical":
+      return p.default ?? p.values[Math.floor((p.values.length - 1) / 2)];
+    case "float":
+    case "int": {
+      if (p.default !== void 0) return p.default;
+      const mid = p.scale === "log" ? Math.sqrt(p.min * p.max) : (p.min + p.max) / 2;
+      return p.type === "int" ? Math.round(mid) : Number(mid.toPrecision(6));
+    }
+  }
+}
+function describeFill(d) {
+  const v = JSON.stringify(fillValue(d));
+  return d.param.type !== "constant" && d.param.default === void 0 ? `${v} (no default: the middle)` : v;
+}
+function rerunConfigs(warm, taken, count) {
+  const seen = new Set(taken.map(paramsKey));
+  const out = [];
+  for (const t of warm.trials) {
+    if (out.length >= count) break;
+    const key = paramsKey(t.params);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(t.params);
+  }
+  return out;
+}
+
 // src/study/schema.ts
 var STATE_VERSION = 2;
 var roundSchema = external_exports.object({
@@ -57271,11 +57423,13 @@ var studySchema = external_exports.object({
   strategy: external_exports.string(),
   trials: external_exports.array(trialSchema),
   rounds: external_exports.array(roundSchema),
-  stop: stopSchema.optional()
+  stop: stopSchema.optional(),
+  /** A related study's results this one started from (warm start); never its own results. */
+  warmStart: warmStartSchema.optional()
 });
 
 // src/study/study.ts
-function createStudy(config2) {
+function createStudy(config2, { warmStart: warmStart2 } = {}) {
   return {
     version: STATE_VERSION,
     name: config2.name,
@@ -57284,7 +57438,8 @@ function createStudy(config2) {
     seed: config2.seed,
     strategy: config2.strategy,
     trials: [],
-    rounds: []
+    rounds: [],
+    ...warmStart2 ? { warmStart: warmStart2 } : {}
   };
 }
 function configHash(config2) {
@@ -57862,6 +58017,9 @@ function trustedConfigFor(fork, trusted) {
   return trusted;
 }
 
+// src/action/plan.ts
+import { join as join5 } from "node:path";
+
 // src/study/completion.ts
 function exhaustedFailures(study, config2) {
   return study.trials.filter((t) => t.status === "failed" && !willRetry(t, config2.budget.retries)).length;
@@ -57939,14 +58097,18 @@ function planRound(config2, study) {
   const search = { ...study, trials: searchTrials(study) };
   const room = Math.max(0, Math.min(parallel - retry2.length, max_trials - search.trials.length));
   const space = buildSpace(config2.parameters);
-  const baseline = baselineFirst(config2, study, space, room).map((params) => atFullResource(config2, params));
+  const defaults2 = baselineFirst(config2, study, space, room);
+  const reruns = firstRoundReruns(config2, study, defaults2, room - defaults2.length);
+  const enqueued = [...defaults2, ...reruns].map((params) => atFullResource(config2, params));
+  const prior = study.warmStart?.trials;
   const chosen = strategyFor(config2.strategy).plan({
     config: config2,
     space,
-    trials: withTrials(search, baseline).trials,
-    room: room - baseline.length
+    trials: withTrials(search, enqueued).trials,
+    room: room - enqueued.length,
+    ...prior?.length ? { prior } : {}
   });
-  const fresh = [...baseline, ...chosen.fresh];
+  const fresh = [...enqueued, ...chosen.fresh];
   const note = chosen.note;
   if (fresh.length === 0 && retry2.length === 0) {
     const exhausted = chosen.stop ?? {
@@ -57956,9 +58118,10 @@ function planRound(config2, study) {
     return { kind: "done", study: withStop(study, exhausted), stop: exhausted };
   }
   const opened = openRound(withStop(study, void 0), fresh, retry2);
+  const reran = reruns.map((_, i) => study.trials.length + defaults2.length + i);
   return {
     kind: "round",
-    study: opened.study,
+    study: reran.length ? withReran(opened.study, reran) : opened.study,
     round: opened.study.rounds.length,
     runs: opened.runs,
     resumed: false,
@@ -57976,6 +58139,13 @@ function withTrials(study, extra) {
     })
   );
   return { ...study, trials: [...study.trials, ...pending] };
+}
+function firstRoundReruns(config2, study, taken, room) {
+  if (!study.warmStart || searchTrials(study).length > 0) return [];
+  return rerunConfigs(study.warmStart, taken, Math.min(room, config2.warm_start.rerun));
+}
+function withReran(study, reran) {
+  return study.warmStart ? { ...study, warmStart: { ...study.warmStart, reran: [...reran] } } : study;
 }
 function baselineFirst(config2, study, space, count) {
   if (!config2.baseline || searchTrials(study).length > 0 || count === 0) return [];
@@ -58053,6 +58223,181 @@ function lostAttempt({ run: run2, reason, runner, jobUrl, runId }) {
     ...jobUrl !== void 0 ? { jobUrl } : {},
     ...runId !== void 0 ? { runId } : {}
   };
+}
+
+// src/report/summary.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+
+// src/report/format.ts
+function fmtNumber(x, digits = 4) {
+  if (!Number.isFinite(x)) return String(x);
+  if (Number.isInteger(x) && Math.abs(x) < 1e9) return String(x);
+  const a = Math.abs(x);
+  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return x.toExponential(digits - 1).replace(/\.?0+e/, "e");
+  return String(Number(x.toPrecision(digits)));
+}
+function fmtScalar(v) {
+  if (v === void 0) return "\u2013";
+  return typeof v === "number" ? fmtNumber(v) : String(v);
+}
+function fmtDuration(ms) {
+  const s = ms / 1e3;
+  if (s < 60) return `${s.toFixed(s < 10 ? 1 : 0)}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(Math.round(s % 60)).padStart(2, "0")}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
+}
+
+// src/report/summary.ts
+function counts(study) {
+  const by = (s) => study.trials.filter((t) => t.status === s).length;
+  return {
+    trials: study.trials.length,
+    succeeded: by("succeeded"),
+    failed: by("failed"),
+    pruned: by("pruned"),
+    unfinished: by("pending") + by("running"),
+    rounds: study.rounds.length
+  };
+}
+function countsLine(study) {
+  const c = counts(study);
+  const parts = [`${c.trials} trials in ${c.rounds} rounds${membersText(study.config)}`, `${c.succeeded} succeeded`];
+  if (c.failed) parts.push(`${c.failed} failed`);
+  if (c.pruned) parts.push(`${c.pruned} pruned`);
+  if (c.unfinished) parts.push(`${c.unfinished} unfinished`);
+  return parts.join(", ");
+}
+function membersText(config2) {
+  if (membersOf(config2) === 1) return "";
+  const parts = [];
+  if (config2.repeats > 1) parts.push(`${config2.repeats} repeats`);
+  if (config2.folds > 1) parts.push(`${config2.folds} folds`);
+  return ` (each ${parts.join(" \xD7 ")})`;
+}
+function bestSnippet(config2, study) {
+  const best = bestTrial(study, config2.objective.goal);
+  if (!best) return void 0;
+  const runs = trialSamples(best).length;
+  const of = membersOf(config2);
+  const notes = [
+    config2.resource && best.resource !== void 0 ? ` at ${config2.resource.name} ${fmtNumber(best.resource)}` : "",
+    of > 1 ? ` (mean of ${runs === of ? "" : `${runs} of `}${of} runs)` : ""
+  ];
+  const header = `# best: trial ${best.id}, ${config2.objective.metric} = ${fmtNumber(trialValue(best), 6)}${notes.join("")}`;
+  return `${header}
+${(0, import_yaml2.stringify)(best.params).trimEnd()}`;
+}
+function baselineLine(config2, study) {
+  if (!config2.baseline) return void 0;
+  const base = study.trials[0];
+  if (!base) return void 0;
+  const baseValue = trialValue(base);
+  if (baseValue === void 0) return `Baseline (defaults, trial 0): ${base.status}, nothing to compare with.`;
+  const best = bestTrial(study, config2.objective.goal);
+  const bestValue = trialValue(best);
+  if (best.id === base.id)
+    return `No trial beat the baseline (defaults, trial 0): ${config2.objective.metric} = ${fmtNumber(baseValue)}.`;
+  const diff = bestValue - baseValue;
+  const [a, b] = [trialSamples(base).length, trialSamples(best).length];
+  const runs = a === 1 && b === 1 ? "one run each" : a === b ? `means of ${a} runs each` : `means of ${a} and ${b} runs`;
+  return `Best vs baseline (defaults, trial 0): ${config2.objective.metric} ${fmtNumber(baseValue)} \u2192 ${fmtNumber(bestValue)} (${diff > 0 ? "+" : "\u2212"}${fmtNumber(Math.abs(diff))}), ${runs}.`;
+}
+function stopLine(study) {
+  return study.stop ? `Stopped: ${study.stop.message}.` : "Not finished: more rounds can run (`matrix-tune run --resume`).";
+}
+function warmStartLine(study) {
+  const warm = study.warmStart;
+  if (!warm) return void 0;
+  const used = `learned from ${warm.trials.length} of its ${warm.offered} trials with a value (they are not this study's results)`;
+  const reran = warm.reran.length ? `; ${warm.reran.length > 1 ? "trials" : "trial"} ${warm.reran.join(", ")} re-ran its best ${warm.reran.length > 1 ? `${warm.reran.length} configurations` : "configuration"}` : "";
+  const notes = warm.notes.length ? `; ${warm.notes.join("; ")}` : "";
+  return `Warm start from ${warm.source}: ${used}${reran}${notes}.`;
+}
+
+// src/study/store.ts
+import { copyFileSync, existsSync as existsSync6, mkdirSync as mkdirSync3, readFileSync as readFileSync6, renameSync, rmSync as rmSync2, writeFileSync as writeFileSync4 } from "node:fs";
+import { dirname as dirname3 } from "node:path";
+
+// src/study/migrate.ts
+var MIGRATABLE_VERSIONS = [1];
+function migrateStudy(raw) {
+  if (raw.version !== 1) return raw;
+  const trials = Array.isArray(raw.trials) ? raw.trials.map(migrateTrialV1) : raw.trials;
+  return { ...raw, version: 2, trials };
+}
+function migrateTrialV1(trial) {
+  if (!trial || typeof trial !== "object") return trial;
+  const { bracket, rung, ...rest } = trial;
+  if (bracket === void 0 && rung === void 0) return rest;
+  return { ...rest, strategyData: { hyperband: { bracket, rung } } };
+}
+
+// src/study/store.ts
+var STATE_FILE = "state.json";
+var StateError = class extends Error {
+};
+function readStudy(path) {
+  let raw;
+  try {
+    raw = JSON.parse(readFileSync6(path, "utf8"));
+  } catch (err) {
+    throw new StateError(`${path}: cannot read the study state: ${err.message}`);
+  }
+  return parseStudy(raw, path);
+}
+function parseStudy(raw, source) {
+  const version2 = raw?.version;
+  const migratable = MIGRATABLE_VERSIONS.includes(version2);
+  if (typeof version2 === "number" && version2 !== STATE_VERSION && !migratable) {
+    const hint = version2 > STATE_VERSION ? "it was written by a newer matrix-tune; upgrade matrix-tune to read it" : "it was written by an older matrix-tune that this version cannot migrate";
+    throw new StateError(
+      `${source}: study state version ${version2}, this matrix-tune reads version ${STATE_VERSION}: ${hint}`
+    );
+  }
+  const current = migratable ? migrateStudy(raw) : raw;
+  const parsed = studySchema.safeParse(current);
+  if (!parsed.success) {
+    const first = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`);
+    throw new StateError(`${source}: not a valid study state:
+  ${first.join("\n  ")}`);
+  }
+  return parsed.data;
+}
+function readStudyFor(path, config2, remedy) {
+  const study = readStudy(path);
+  if (study.name !== config2.name)
+    throw new StateError(`${path} holds study "${study.name}", but the config names "${config2.name}"`);
+  if (study.configHash !== configHash(config2)) {
+    const changed = definingDifferences(study.config, config2);
+    const what = changed.length ? `: ${changed.join(", ")} changed` : "";
+    throw new StateError(
+      `${path} was made with a different search space, objective, strategy or seed than ${config2.name}'s config has now${what}; its results would mislead the search. ${remedy}`
+    );
+  }
+  return { ...study, config: config2 };
+}
+function readWarmStart(path, config2, source) {
+  const base = readStudy(path);
+  const refusal = warmStartRefusal(config2, base);
+  if (refusal) return { refused: `${source} cannot warm-start ${config2.name}: ${refusal}` };
+  return warmStartFrom2(config2, base, `${source} (study ${base.config.name})`);
+}
+function writeStudy(path, study) {
+  writeAtomically(path, `${JSON.stringify(study)}
+`, "the study state", true);
+}
+function writeAtomically(path, text, what, backup = false) {
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    mkdirSync3(dirname3(path), { recursive: true });
+    writeFileSync4(tmp, text);
+    if (backup && existsSync6(path)) copyFileSync(path, `${path}.bak`);
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync2(tmp, { force: true });
+    throw new StateError(`cannot save ${what} to ${path}: ${err.message}`);
+  }
 }
 
 // src/action/log.ts
@@ -58157,92 +58502,12 @@ function setDoneOutputs(config2, study) {
 // src/action/state.ts
 import { existsSync as existsSync7 } from "node:fs";
 import { join as join4 } from "node:path";
-
-// src/study/store.ts
-import { copyFileSync, existsSync as existsSync6, mkdirSync as mkdirSync3, readFileSync as readFileSync6, renameSync, rmSync as rmSync2, writeFileSync as writeFileSync4 } from "node:fs";
-import { dirname as dirname3 } from "node:path";
-
-// src/study/migrate.ts
-var MIGRATABLE_VERSIONS = [1];
-function migrateStudy(raw) {
-  if (raw.version !== 1) return raw;
-  const trials = Array.isArray(raw.trials) ? raw.trials.map(migrateTrialV1) : raw.trials;
-  return { ...raw, version: 2, trials };
-}
-function migrateTrialV1(trial) {
-  if (!trial || typeof trial !== "object") return trial;
-  const { bracket, rung, ...rest } = trial;
-  if (bracket === void 0 && rung === void 0) return rest;
-  return { ...rest, strategyData: { hyperband: { bracket, rung } } };
-}
-
-// src/study/store.ts
-var StateError = class extends Error {
-};
-function readStudy(path) {
-  let raw;
-  try {
-    raw = JSON.parse(readFileSync6(path, "utf8"));
-  } catch (err) {
-    throw new StateError(`${path}: cannot read the study state: ${err.message}`);
-  }
-  return parseStudy(raw, path);
-}
-function parseStudy(raw, source) {
-  const version2 = raw?.version;
-  const migratable = MIGRATABLE_VERSIONS.includes(version2);
-  if (typeof version2 === "number" && version2 !== STATE_VERSION && !migratable) {
-    const hint = version2 > STATE_VERSION ? "it was written by a newer matrix-tune; upgrade matrix-tune to read it" : "it was written by an older matrix-tune that this version cannot migrate";
-    throw new StateError(
-      `${source}: study state version ${version2}, this matrix-tune reads version ${STATE_VERSION}: ${hint}`
-    );
-  }
-  const current = migratable ? migrateStudy(raw) : raw;
-  const parsed = studySchema.safeParse(current);
-  if (!parsed.success) {
-    const first = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`);
-    throw new StateError(`${source}: not a valid study state:
-  ${first.join("\n  ")}`);
-  }
-  return parsed.data;
-}
-function readStudyFor(path, config2, remedy) {
-  const study = readStudy(path);
-  if (study.name !== config2.name)
-    throw new StateError(`${path} holds study "${study.name}", but the config names "${config2.name}"`);
-  if (study.configHash !== configHash(config2)) {
-    const changed = definingDifferences(study.config, config2);
-    const what = changed.length ? `: ${changed.join(", ")} changed` : "";
-    throw new StateError(
-      `${path} was made with a different search space, objective, strategy or seed than ${config2.name}'s config has now${what}; its results would mislead the search. ${remedy}`
-    );
-  }
-  return { ...study, config: config2 };
-}
-function writeStudy(path, study) {
-  writeAtomically(path, `${JSON.stringify(study)}
-`, "the study state", true);
-}
-function writeAtomically(path, text, what, backup = false) {
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    mkdirSync3(dirname3(path), { recursive: true });
-    writeFileSync4(tmp, text);
-    if (backup && existsSync6(path)) copyFileSync(path, `${path}.bak`);
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync2(tmp, { force: true });
-    throw new StateError(`cannot save ${what} to ${path}: ${err.message}`);
-  }
-}
-
-// src/action/state.ts
-var STATE_FILE = "state.json";
-function readOrCreateStudy(dir, config2, log) {
+function readOrCreateStudy(dir, config2, log, warmStart2 = () => void 0) {
   const path = join4(dir, STATE_FILE);
   if (!existsSync7(path)) {
     log.info(`no study state in ${dir}: starting study ${config2.name}`);
-    return createStudy(config2);
+    const warm = warmStart2();
+    return createStudy(config2, warm ? { warmStart: warm } : {});
   }
   return readStudyFor(path, config2, "Start a new study (change its name) or restore the config");
 }
@@ -58263,7 +58528,7 @@ async function plan(inputs) {
       );
     notice(trustedSettingsLine(inputs.trusted ?? ""), { title: "matrix-tune" });
   }
-  const study = readOrCreateStudy(inputs.stateDir, config2, actionsLog);
+  const study = readOrCreateStudy(inputs.stateDir, config2, actionsLog, () => warmStartOf(inputs, config2));
   const leftovers = resultsIn(study, inputs.resultsDir, actionsLog);
   if (leftovers.length > 0) info(`recorded ${leftovers.length} results left by an unfinished round`);
   let { next } = finishRound(config2, study, { attempts: leftovers });
@@ -58320,7 +58585,24 @@ async function referenceOnBase(config2, next, findSha) {
   );
   return added.round;
 }
+function warmStartOf(inputs, config2) {
+  if (!inputs.warmStart) return void 0;
+  const { dir, runId } = inputs.warmStart;
+  try {
+    const warm = readWarmStart(join5(dir, STATE_FILE), config2, `run ${runId}`);
+    if ("refused" in warm) {
+      warning(`no warm start: ${warm.refused}`, { title: "matrix-tune" });
+      return void 0;
+    }
+    notice(warmStartLine({ warmStart: warm }), { title: "matrix-tune" });
+    return warm;
+  } catch (err) {
+    warning(`no warm start from run ${runId}: ${err.message}`, { title: "matrix-tune" });
+    return void 0;
+  }
+}
 async function lookUpBaseline(inputs, config2) {
+  if (inputs.warmStart && config2.warm_start.from === "base") return inputs.warmStart.runId;
   if (!inputs.findBaseline) return void 0;
   try {
     return await inputs.findBaseline(config2);
@@ -58331,14 +58613,14 @@ async function lookUpBaseline(inputs, config2) {
 }
 
 // src/action/prepare.ts
-import { join as join5 } from "node:path";
+import { join as join6 } from "node:path";
 import { fileURLToPath } from "node:url";
 function prepare(inputs) {
   const payload = parsePayload(inputs.payload);
   const { config: config2, file: file2 } = loadActionConfig(inputs.config, inputs.overrides, inputs.trusted);
   checkPayload(config2, payload);
   const dir = trialTempDir(inputs.tempRoot, payload);
-  const spec = join5(dir, "spec.json");
+  const spec = join6(dir, "spec.json");
   writeTrialSpec(spec, {
     v: 1,
     payload,
@@ -58346,7 +58628,7 @@ function prepare(inputs) {
     overrides: inputs.overrides,
     resultsDir: workspacePath(inputs.resultsDir),
     checkpointDir: workspacePath(inputs.checkpointDir),
-    outputDir: join5(dir, "output"),
+    outputDir: join6(dir, "output"),
     ...inputs.runId !== void 0 ? { runId: inputs.runId } : {},
     ...inputs.trusted ? { trusted: workspacePath(inputs.trusted) } : {}
   });
@@ -58360,7 +58642,7 @@ function prepare(inputs) {
 
 // src/action/report.ts
 import { existsSync as existsSync8 } from "node:fs";
-import { join as join7 } from "node:path";
+import { join as join8 } from "node:path";
 
 // src/bot/status.ts
 var botStateSchema = external_exports.object({
@@ -58596,7 +58878,7 @@ function judge(candidate, baseline, opts) {
     return {
       ...base,
       verdict: "unverified",
-      note: join6(`No result to compare: ${empty} has no finite value of ${opts.metric}.`, dropped)
+      note: join7(`No result to compare: ${empty} has no finite value of ${opts.metric}.`, dropped)
     };
   }
   if (cValues.length < 2 || bValues.length < 2) {
@@ -58604,7 +58886,7 @@ function judge(candidate, baseline, opts) {
     return {
       ...base,
       verdict: "unverified",
-      note: join6(
+      note: join7(
         `The difference is unverified: ${single} ${single.includes(" and ") ? "have" : "has"} a single run, so noise cannot be told apart from a real change. Run with \`repeats: ${SUGGESTED_REPEATS}\` to tell a real gain from noise.`,
         dropped
       )
@@ -58618,7 +58900,7 @@ function judge(candidate, baseline, opts) {
         ...base,
         interval: [0, 0],
         verdict: "no significant difference",
-        note: join6(
+        note: join7(
           `Both sides gave the same ${opts.metric} on every repeat: there is no difference, and no noise to measure.`,
           dropped
         )
@@ -58628,7 +58910,7 @@ function judge(candidate, baseline, opts) {
       ...base,
       interval: [base.difference, base.difference],
       verdict,
-      note: join6(
+      note: join7(
         `Every repeat gave the same ${opts.metric} on each side (no noise at all), so the difference is exact rather than estimated and the change is ${verdict}. Check that the repeats really vary what they should (seeds, data order) if that is unexpected.`,
         dropped
       )
@@ -58644,7 +58926,7 @@ function judge(candidate, baseline, opts) {
     pValue: welch.pValue,
     df: welch.df
   };
-  comparison.note = join6(
+  comparison.note = join7(
     covers ? `The difference is within the noise: its ${pct} interval covers zero with ${repeatsText(cValues.length, bValues.length)}, so this comparison cannot tell the two apart.` : `The ${pct} interval for the difference excludes zero (p = ${fmtP(welch.pValue)}), so the change is ${comparison.verdict}.`,
     dropped
   );
@@ -58687,7 +58969,7 @@ function droppedNote(candidate, cValues, baseline, bValues) {
   if (bd > 0) parts.push(`${bd} of "${baseline.label}"`);
   return parts.length ? `Left out non-finite values: ${parts.join(", ")}.` : void 0;
 }
-function join6(...sentences) {
+function join7(...sentences) {
   return sentences.filter((s) => s !== void 0 && s !== "").join(" ");
 }
 function fmtPct(confidence) {
@@ -58786,26 +59068,6 @@ async function listTrialJobs(client, repo, runId) {
       });
   }
   return out;
-}
-
-// src/report/format.ts
-function fmtNumber(x, digits = 4) {
-  if (!Number.isFinite(x)) return String(x);
-  if (Number.isInteger(x) && Math.abs(x) < 1e9) return String(x);
-  const a = Math.abs(x);
-  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return x.toExponential(digits - 1).replace(/\.?0+e/, "e");
-  return String(Number(x.toPrecision(digits)));
-}
-function fmtScalar(v) {
-  if (v === void 0) return "\u2013";
-  return typeof v === "number" ? fmtNumber(v) : String(v);
-}
-function fmtDuration(ms) {
-  const s = ms / 1e3;
-  if (s < 60) return `${s.toFixed(s < 10 ? 1 : 0)}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m${String(Math.round(s % 60)).padStart(2, "0")}s`;
-  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
 }
 
 // node_modules/markdown-table/index.js
@@ -59281,15 +59543,15 @@ function tableColumns(config2, study, opts) {
     study.trials.some((t) => rungLabel(t) !== "") && { title: "rung", align: "l", cell: rungLabel },
     ...paramNames.map((p) => ({ title: p, align: "l", cell: (t) => fmtScalar(t.params[p]) })),
     { title: "time", align: "l", cell: (t) => fmtOptional(trialDuration(t), fmtDuration, "") },
-    { title: "note", align: "l", cell: (t) => plainText(truncate(trialNote(config2, t), 80)) }
+    { title: "note", align: "l", cell: (t) => plainText(truncate(trialNote(config2, study, t), 80)) }
   ];
   return columns.filter((c) => c !== false);
 }
-function trialNote(config2, trial) {
+function trialNote(config2, study, trial) {
   const attempt = latestAttempt(trial);
   const runs = membersNote(config2, trial, config2.objective.metric);
   const attemptText = attempt > 1 ? `attempt ${attempt}${runs ? `: ${runs}` : ""}` : runs;
-  const origin = trial.ref !== void 0 ? `reference: the defaults on the base branch (${trial.ref.slice(0, 7)}), not part of the search` : trial.parent !== void 0 ? `from trial ${trial.parent}` : "";
+  const origin = trial.ref !== void 0 ? `reference: the defaults on the base branch (${trial.ref.slice(0, 7)}), not part of the search` : trial.parent !== void 0 ? `from trial ${trial.parent}` : study.warmStart?.reran.includes(trial.id) ? "warm start: re-runs a best configuration of the study it started from" : "";
   return [origin, attemptText].filter(Boolean).join("; ");
 }
 function fmtOptional(x, fmt = fmtNumber, none = "\u2013") {
@@ -59515,66 +59777,6 @@ function parameterEffects(config2, study) {
   return effects.sort((a, b) => Math.abs(b.strength) - Math.abs(a.strength));
 }
 
-// src/report/summary.ts
-var import_yaml2 = __toESM(require_dist(), 1);
-function counts(study) {
-  const by = (s) => study.trials.filter((t) => t.status === s).length;
-  return {
-    trials: study.trials.length,
-    succeeded: by("succeeded"),
-    failed: by("failed"),
-    pruned: by("pruned"),
-    unfinished: by("pending") + by("running"),
-    rounds: study.rounds.length
-  };
-}
-function countsLine(study) {
-  const c = counts(study);
-  const parts = [`${c.trials} trials in ${c.rounds} rounds${membersText(study.config)}`, `${c.succeeded} succeeded`];
-  if (c.failed) parts.push(`${c.failed} failed`);
-  if (c.pruned) parts.push(`${c.pruned} pruned`);
-  if (c.unfinished) parts.push(`${c.unfinished} unfinished`);
-  return parts.join(", ");
-}
-function membersText(config2) {
-  if (membersOf(config2) === 1) return "";
-  const parts = [];
-  if (config2.repeats > 1) parts.push(`${config2.repeats} repeats`);
-  if (config2.folds > 1) parts.push(`${config2.folds} folds`);
-  return ` (each ${parts.join(" \xD7 ")})`;
-}
-function bestSnippet(config2, study) {
-  const best = bestTrial(study, config2.objective.goal);
-  if (!best) return void 0;
-  const runs = trialSamples(best).length;
-  const of = membersOf(config2);
-  const notes = [
-    config2.resource && best.resource !== void 0 ? ` at ${config2.resource.name} ${fmtNumber(best.resource)}` : "",
-    of > 1 ? ` (mean of ${runs === of ? "" : `${runs} of `}${of} runs)` : ""
-  ];
-  const header = `# best: trial ${best.id}, ${config2.objective.metric} = ${fmtNumber(trialValue(best), 6)}${notes.join("")}`;
-  return `${header}
-${(0, import_yaml2.stringify)(best.params).trimEnd()}`;
-}
-function baselineLine(config2, study) {
-  if (!config2.baseline) return void 0;
-  const base = study.trials[0];
-  if (!base) return void 0;
-  const baseValue = trialValue(base);
-  if (baseValue === void 0) return `Baseline (defaults, trial 0): ${base.status}, nothing to compare with.`;
-  const best = bestTrial(study, config2.objective.goal);
-  const bestValue = trialValue(best);
-  if (best.id === base.id)
-    return `No trial beat the baseline (defaults, trial 0): ${config2.objective.metric} = ${fmtNumber(baseValue)}.`;
-  const diff = bestValue - baseValue;
-  const [a, b] = [trialSamples(base).length, trialSamples(best).length];
-  const runs = a === 1 && b === 1 ? "one run each" : a === b ? `means of ${a} runs each` : `means of ${a} and ${b} runs`;
-  return `Best vs baseline (defaults, trial 0): ${config2.objective.metric} ${fmtNumber(baseValue)} \u2192 ${fmtNumber(bestValue)} (${diff > 0 ? "+" : "\u2212"}${fmtNumber(Math.abs(diff))}), ${runs}.`;
-}
-function stopLine(study) {
-  return study.stop ? `Stopped: ${study.stop.message}.` : "Not finished: more rounds can run (`matrix-tune run --resume`).";
-}
-
 // src/report/markdown.ts
 var COMMENT_LIMIT = 65e3;
 var OPTIONAL = ["curves", "effects", "convergence", "rungs"];
@@ -59593,11 +59795,11 @@ function markdownReport(config2, study, opts = {}) {
   }
   return render(OPTIONAL.length, 0);
 }
-function mostRowsThatFit(fits, lo, hi) {
-  if (!fits(lo)) return void 0;
+function mostRowsThatFit(fits2, lo, hi) {
+  if (!fits2(lo)) return void 0;
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);
-    if (fits(mid)) lo = mid;
+    if (fits2(mid)) lo = mid;
     else hi = mid - 1;
   }
   return lo;
@@ -59635,6 +59837,7 @@ function compose(config2, study, opts, sections, maxRows) {
       ...opts.context ?? []
     ].join("  \n"),
     stopLine(study),
+    warmStartLine(study),
     baselineLine(config2, study),
     opts.comparison,
     snippet ? `### Best configuration
@@ -59671,8 +59874,8 @@ ${mdTable([["after trial", `best ${config2.objective.metric}`], ...points])}
 // src/action/report.ts
 function baselineSection(config2, study, inputs) {
   if (config2.compare === "off") return void 0;
-  if (!existsSync8(join7(inputs.baselineDir, STATE_FILE))) return referenceSection(config2, study, inputs);
-  const base = readStudy(join7(inputs.baselineDir, STATE_FILE));
+  if (!existsSync8(join8(inputs.baselineDir, STATE_FILE))) return referenceSection(config2, study, inputs);
+  const base = readStudy(join8(inputs.baselineDir, STATE_FILE));
   if (base.config.objective.metric !== config2.objective.metric || base.config.objective.goal !== config2.objective.goal) {
     warning(
       `the base branch's study optimizes ${base.config.objective.metric}, this one ${config2.objective.metric}: not compared`
@@ -59795,7 +59998,9 @@ var KEYS = {
   seed: "seed",
   config: "config",
   compare: "compare",
-  repeats: "repeats"
+  repeats: "repeats",
+  warm_start: "warm_start",
+  "warm-start": "warm_start"
 };
 var INTEGER_KEYS = /* @__PURE__ */ new Set(["max_trials", "parallel", "max_rounds", "seed", "repeats"]);
 function quote(text, max = 60) {
@@ -59865,7 +60070,7 @@ function describeIssue(i) {
   return i.message;
 }
 function allowedKeys() {
-  return "`strategy`, `max-trials`, `parallel`, `rounds`, `seed`, `config`, `compare`, `repeats`, `sha`";
+  return "`strategy`, `max-trials`, `parallel`, `rounds`, `seed`, `config`, `compare`, `repeats`, `warm-start`, `sha`";
 }
 var HELP = `**matrix-tune** commands (the first line of a comment):
 
@@ -59878,7 +60083,7 @@ var HELP = `**matrix-tune** commands (the first line of a comment):
 | \`/tune restart [key=value \u2026]\` | cancel the running study and start a new one |
 | \`/tune help\` | this list |
 
-Settings: \`strategy\` (${STRATEGY_NAMES.join(", ")}), \`max-trials\` (1\u201310000), \`parallel\` (trials per round, 1\u2013256), \`rounds\` (most rounds), \`seed\`, \`config\` (path of a tuning config), \`compare\` (\`base\`: against the base branch's latest study, \`off\`), \`repeats\` (runs per configuration with different seeds, 1\u201320, so the comparison can tell a gain from noise), \`sha\` (the head commit you reviewed, at least 7 hex digits: required for a pull request from a fork, refused if the head has moved).
+Settings: \`strategy\` (${STRATEGY_NAMES.join(", ")}), \`max-trials\` (1\u201310000), \`parallel\` (trials per round, 1\u2013256), \`rounds\` (most rounds), \`seed\`, \`config\` (path of a tuning config), \`compare\` (\`base\`: against the base branch's latest study, \`off\`), \`repeats\` (runs per configuration with different seeds, 1\u201320, so the comparison can tell a gain from noise), \`warm-start\` (\`base\`: round 1 re-runs the base branch's best configurations and the strategy learns from its study, \`off\`: start from scratch), \`sha\` (the head commit you reviewed, at least 7 hex digits: required for a pull request from a fork, refused if the head has moved).
 Only collaborators with the configured permission can start a study; one study runs per pull request at a time.`;
 
 // src/action/slash.ts
@@ -60070,8 +60275,43 @@ async function cancelRuns(client, repo, config2, pr) {
   }
 }
 
+// src/action/warm-start.ts
+async function warmStart(inputs) {
+  const { config: config2 } = loadActionConfig(inputs.config, inputs.overrides, inputs.trusted);
+  const from = config2.warm_start.from;
+  let runId;
+  try {
+    runId = await sourceRun(from, inputs);
+  } catch (err) {
+    warning(`no warm start: ${err.message}`, { title: "matrix-tune" });
+  }
+  setOutput("run-id", runId === void 0 ? "" : String(runId));
+  if (runId !== void 0) info(`the study starts from the one in run ${runId}`);
+}
+async function sourceRun(from, inputs) {
+  if (from === "off") {
+    info("warm_start is off: the study starts from scratch");
+    return void 0;
+  }
+  if (from === "base") {
+    if (!inputs.findBaseline) {
+      info("no pull request, so no base branch to start from: the study starts from scratch");
+      return void 0;
+    }
+    const run2 = await inputs.findBaseline();
+    if (run2 === void 0) info("the base branch has no study yet: the study starts from scratch");
+    return run2;
+  }
+  if (await inputs.hasState(from)) return from;
+  warning(
+    `warm_start names run ${from}, which has no matrix-tune-state artifact (or it expired): the study starts from scratch`,
+    { title: "matrix-tune" }
+  );
+  return void 0;
+}
+
 // src/action/main.ts
-var COMMANDS = ["plan", "prepare", "collect", "report", "slash"];
+var COMMANDS = ["warm-start", "plan", "prepare", "collect", "report", "slash"];
 var TRIAL_STEPS_DOC = "https://github.com/matrix-tune/matrix-tune#or-wire-the-three-steps-into-your-own-jobs";
 function positiveIntInput(name2) {
   const text = getInput(name2);
@@ -60093,7 +60333,7 @@ function runnerTemp() {
   return process.env.RUNNER_TEMP ?? tmpdir();
 }
 function checkpointDir() {
-  return getInput("checkpoint-dir") || join8(runnerTemp(), "matrix-tune", "checkpoint");
+  return getInput("checkpoint-dir") || join9(runnerTemp(), "matrix-tune", "checkpoint");
 }
 function pullRequestNumber() {
   const explicit = positiveIntInput("pr");
@@ -60126,7 +60366,7 @@ async function run() {
     const trusted = trustedConfigFor(fork, getInput("trusted-config"));
     return trusted ? { fork, trusted } : { fork };
   };
-  if (command === "plan") {
+  if (command === "plan" || command === "warm-start") {
     const pr2 = pullRequestNumber();
     const token2 = getInput("token");
     const client2 = token2 ? createClient({ token: token2, log: (m) => warning(m) }) : void 0;
@@ -60137,9 +60377,26 @@ async function run() {
       const workflow2 = getInput("workflow") || workflowFileFromRef(process.env.GITHUB_WORKFLOW_REF ?? "");
       return findBaselineRun(client2, repo2, workflow2, branch);
     } : void 0;
-    const findBaseSha = pr2 && client2 ? () => baseShaOf(client2, repoFromEnv(), pr2, context2.payload.pull_request?.base?.sha) : void 0;
     const trust = await trustedFor(client2);
-    return plan({ config: config2, stateDir, resultsDir, overrides, findBaseline, findBaseSha, ...trust });
+    if (command === "warm-start") {
+      const hasState = async (runId2) => {
+        if (!client2) throw new Error("the token input is empty, so no run's artifacts can be listed");
+        return hasStudyState(client2, repoFromEnv(), runId2);
+      };
+      return warmStart({ config: config2, overrides, findBaseline, hasState, ...trust });
+    }
+    const findBaseSha = pr2 && client2 ? () => baseShaOf(client2, repoFromEnv(), pr2, context2.payload.pull_request?.base?.sha) : void 0;
+    const warmFrom = positiveIntInput("warm-start-run-id");
+    return plan({
+      config: config2,
+      stateDir,
+      resultsDir,
+      overrides,
+      findBaseline,
+      findBaseSha,
+      ...warmFrom ? { warmStart: { dir: defaulted("warm-start-dir"), runId: warmFrom } } : {},
+      ...trust
+    });
   }
   if (command === "prepare")
     return prepare({

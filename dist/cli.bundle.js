@@ -11268,6 +11268,7 @@ var require_shell_quote = __commonJS({
 
 // src/cli/main.ts
 import { existsSync as existsSync6, writeFileSync as writeFileSync6 } from "node:fs";
+import { join as join7 } from "node:path";
 
 // node_modules/commander/esm.mjs
 var import_index = __toESM(require_commander(), 1);
@@ -31301,9 +31302,16 @@ function proposing(summary, proposer, flags = {}) {
     proposer,
     usesSampler: false,
     batchInvariant: flags.batchInvariant ?? false,
-    plan({ config: config2, space, trials, room }) {
+    plan({ config: config2, space, trials, room, prior }) {
       if (room <= 0) return { fresh: [] };
-      const input2 = { space, objective: config2.objective, trials, count: room, seed: config2.seed };
+      const input2 = {
+        space,
+        objective: config2.objective,
+        trials,
+        count: room,
+        seed: config2.seed,
+        ...prior?.length ? { prior } : {}
+      };
       const note = proposer.explain?.(input2);
       const fresh = proposer.propose(input2).map((params2) => atFullResource(config2, params2));
       return { fresh, ...note ? { note } : {} };
@@ -33489,6 +33497,20 @@ var deviceId = external_exports.union([
   )
 ]).transform(String);
 var devicesSchema = external_exports.array(deviceId).min(1).max(256).refine((ids) => new Set(ids).size === ids.length, "each device may be listed only once");
+var warmStartFrom = external_exports.union([
+  external_exports.enum(["base", "off"]),
+  external_exports.int().positive().describe("a workflow run id whose matrix-tune-state artifact holds the study to start from")
+]);
+var DEFAULT_RERUN = 2;
+var warmStartSetting = external_exports.union([
+  warmStartFrom,
+  external_exports.strictObject({
+    from: warmStartFrom.default("base"),
+    rerun: external_exports.int().min(0).max(256).default(DEFAULT_RERUN).describe("how many of the other study's best configurations the first round runs again")
+  })
+]).transform((v) => typeof v === "object" ? v : { from: v, rerun: DEFAULT_RERUN }).default({ from: "base", rerun: DEFAULT_RERUN }).describe(
+  "start from a related study's results: base (on a pull request, the base branch's latest study), a workflow run id, or off; {from, rerun} also sets how many of its best configurations round 1 re-runs (default 2)"
+);
 var configSchema = external_exports.strictObject({
   $schema: external_exports.string().optional(),
   name: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "a study name is letters, digits, '.', '_' and '-'").describe("the study's name; also names its state directory"),
@@ -33523,6 +33545,7 @@ var configSchema = external_exports.strictObject({
   baseline: external_exports.boolean().default(false).describe("run the parameters' defaults as the first trial, so the report shows what tuning gained over them"),
   seed: external_exports.int().min(0).default(0),
   compare: external_exports.enum(["base", "off"]).default("base").describe("on a pull request, compare the best trial with the base branch's latest study (off: no comparison)"),
+  warm_start: warmStartSetting,
   runs_on: external_exports.union([external_exports.string().min(1), external_exports.array(external_exports.string().min(1)).min(1)]).default("ubuntu-latest").describe("GitHub Actions: the runner labels trial jobs run on, e.g. [self-hosted, gpu]"),
   devices: devicesSchema.optional().describe(
     "local runner only (`matrix-tune run`): the GPUs trials share, one per running trial process as CUDA_VISIBLE_DEVICES and TUNE_DEVICE; at most this many processes run at once"
@@ -34128,7 +34151,8 @@ var overridesSchema = external_exports.strictObject({
   seed: external_exports.int().min(0).max(2 ** 31 - 1).optional(),
   config: external_exports.string().regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+\.ya?ml$/, "a .yml path inside the repository").optional(),
   compare: external_exports.enum(["base", "off"]).optional(),
-  repeats: external_exports.int().min(1).max(20).optional()
+  repeats: external_exports.int().min(1).max(20).optional(),
+  warm_start: external_exports.enum(["base", "off"]).optional()
 });
 var OverrideError = class extends Error {
 };
@@ -34139,6 +34163,7 @@ function applyOverrides(config2, o) {
     seed: o.seed ?? config2.seed,
     compare: o.compare ?? config2.compare,
     repeats: o.repeats ?? config2.repeats,
+    warm_start: o.warm_start ? { ...config2.warm_start, from: o.warm_start } : config2.warm_start,
     budget: {
       ...config2.budget,
       max_trials: o.max_trials ?? config2.budget.max_trials,
@@ -34294,6 +34319,133 @@ var STOP_CODES = [
 ];
 var stopSchema = external_exports.object({ code: external_exports.enum(STOP_CODES), message: external_exports.string() });
 
+// src/study/warm-start.ts
+var MAX_PRIOR_TRIALS = 300;
+var warmStartSchema = external_exports.object({
+  /** Where the trials came from, as the report names it: `run 9001 (study digits on main)`. */
+  source: external_exports.string(),
+  /** How many trials with a value the other study had at its full resource. */
+  offered: external_exports.int().min(0),
+  /** Those that mapped into this space, best first, with their values. */
+  trials: external_exports.array(external_exports.object({ params: external_exports.record(external_exports.string(), scalar), value: external_exports.number().refine(Number.isFinite) })),
+  /** What the mapping changed or could not carry over, one line each. */
+  notes: external_exports.array(external_exports.string()),
+  /** This study's trials that re-ran the other's best configurations (round 1). */
+  reran: external_exports.array(external_exports.int().min(0)).default([])
+});
+function warmStartRefusal(config2, base) {
+  const mine = config2.objective;
+  const theirs = base.config.objective;
+  if (mine.metric !== theirs.metric || mine.goal !== theirs.goal)
+    return `it ${theirs.goal}s ${theirs.metric}, and this study ${mine.goal}s ${mine.metric}`;
+  return void 0;
+}
+function warmStartFrom2(config2, base, source) {
+  const space = buildSpace(config2.parameters);
+  const { level, trials: valued } = atLargestResource(base);
+  const notes = [];
+  const resource = base.config.resource;
+  if (resource && level !== void 0 && level !== resource.max)
+    notes.push(
+      `its trials at ${resource.name} ${level}, the largest with results (its full ${resource.name} is ${resource.max})`
+    );
+  const names = new Set(space.dims.map((d) => d.name));
+  const theirs = new Set(Object.keys(base.config.parameters));
+  const dropped = [...theirs].filter((n) => !names.has(n));
+  if (dropped.length) notes.push(`not in this space, dropped: ${dropped.join(", ")}`);
+  for (const d of space.dims)
+    if (!theirs.has(d.name)) notes.push(`new here: ${d.name}, taken as ${describeFill(d)} in the other study's trials`);
+  const outside = /* @__PURE__ */ new Map();
+  const seen = /* @__PURE__ */ new Set();
+  const mapped = [];
+  for (const t of valued) {
+    const m = mapParams(space, theirs, t.params);
+    if (typeof m === "string") {
+      outside.set(m, (outside.get(m) ?? 0) + 1);
+      continue;
+    }
+    const key = paramsKey(m);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    mapped.push({ params: m, value: t.value });
+  }
+  for (const [name2, n] of outside) notes.push(`${n} trial${n > 1 ? "s" : ""} left out: ${name2}`);
+  if (mapped.length > MAX_PRIOR_TRIALS) notes.push(`kept the best ${MAX_PRIOR_TRIALS} of ${mapped.length}`);
+  return { source, offered: valued.length, trials: mapped.slice(0, MAX_PRIOR_TRIALS), notes, reran: [] };
+}
+function atLargestResource(base) {
+  const goal = base.config.objective.goal;
+  const valued = base.trials.flatMap((t) => {
+    const value = trialValue(t);
+    return value !== void 0 && t.ref === void 0 ? [{ params: t.params, value, resource: t.resource }] : [];
+  });
+  const level = base.config.resource ? Math.max(...valued.map((t) => t.resource ?? 0)) : void 0;
+  const trials = valued.filter((t) => level === void 0 || t.resource === level).map(({ params: params2, value }) => ({ params: params2, value })).sort((a, b) => isBetter(goal, a.value, b.value) ? -1 : isBetter(goal, b.value, a.value) ? 1 : 0);
+  return { level: valued.length ? level : void 0, trials };
+}
+function mapParams(space, theirs, params2) {
+  const out = {};
+  for (const d of space.dims) {
+    if (!isActive(d.param, out)) continue;
+    if (!theirs.has(d.name)) {
+      out[d.name] = fillValue(d);
+      continue;
+    }
+    const v = params2[d.name];
+    if (v === void 0) {
+      out[d.name] = fillValue(d);
+      continue;
+    }
+    const problem = fits(d, v);
+    if (problem) return problem;
+    out[d.name] = v;
+  }
+  return out;
+}
+function fits({ name: name2, param: p }, v) {
+  switch (p.type) {
+    case "constant":
+      return v === p.value ? void 0 : `${name2} is fixed at ${JSON.stringify(p.value)} here`;
+    case "categorical":
+      return p.values.includes(v) ? void 0 : `${name2} has a value that is not one of its values here`;
+    case "float":
+    case "int":
+      if (typeof v !== "number" || p.type === "int" && !Number.isInteger(v))
+        return `${name2} is not ${p.type === "int" ? "a whole number" : "a number"}`;
+      return v >= p.min && v <= p.max ? void 0 : `${name2} outside [${p.min}, ${p.max}]`;
+  }
+}
+function fillValue({ param: p }) {
+  switch (p.type) {
+    case "constant":
+      return p.value;
+    case "categorical":
+      return p.default ?? p.values[Math.floor((p.values.length - 1) / 2)];
+    case "float":
+    case "int": {
+      if (p.default !== void 0) return p.default;
+      const mid = p.scale === "log" ? Math.sqrt(p.min * p.max) : (p.min + p.max) / 2;
+      return p.type === "int" ? Math.round(mid) : Number(mid.toPrecision(6));
+    }
+  }
+}
+function describeFill(d) {
+  const v = JSON.stringify(fillValue(d));
+  return d.param.type !== "constant" && d.param.default === void 0 ? `${v} (no default: the middle)` : v;
+}
+function rerunConfigs(warm, taken, count) {
+  const seen = new Set(taken.map(paramsKey));
+  const out = [];
+  for (const t of warm.trials) {
+    if (out.length >= count) break;
+    const key = paramsKey(t.params);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(t.params);
+  }
+  return out;
+}
+
 // src/study/schema.ts
 var STATE_VERSION = 2;
 var roundSchema = external_exports.object({
@@ -34312,11 +34464,13 @@ var studySchema = external_exports.object({
   strategy: external_exports.string(),
   trials: external_exports.array(trialSchema),
   rounds: external_exports.array(roundSchema),
-  stop: stopSchema.optional()
+  stop: stopSchema.optional(),
+  /** A related study's results this one started from (warm start); never its own results. */
+  warmStart: warmStartSchema.optional()
 });
 
 // src/study/study.ts
-function createStudy(config2) {
+function createStudy(config2, { warmStart } = {}) {
   return {
     version: STATE_VERSION,
     name: config2.name,
@@ -34325,7 +34479,8 @@ function createStudy(config2) {
     seed: config2.seed,
     strategy: config2.strategy,
     trials: [],
-    rounds: []
+    rounds: [],
+    ...warmStart ? { warmStart } : {}
   };
 }
 function configHash(config2) {
@@ -34557,14 +34712,18 @@ function planRound(config2, study) {
   const search = { ...study, trials: searchTrials(study) };
   const room = Math.max(0, Math.min(parallel - retry.length, max_trials - search.trials.length));
   const space = buildSpace(config2.parameters);
-  const baseline = baselineFirst(config2, study, space, room).map((params2) => atFullResource(config2, params2));
+  const defaults = baselineFirst(config2, study, space, room);
+  const reruns = firstRoundReruns(config2, study, defaults, room - defaults.length);
+  const enqueued = [...defaults, ...reruns].map((params2) => atFullResource(config2, params2));
+  const prior = study.warmStart?.trials;
   const chosen = strategyFor(config2.strategy).plan({
     config: config2,
     space,
-    trials: withTrials(search, baseline).trials,
-    room: room - baseline.length
+    trials: withTrials(search, enqueued).trials,
+    room: room - enqueued.length,
+    ...prior?.length ? { prior } : {}
   });
-  const fresh = [...baseline, ...chosen.fresh];
+  const fresh = [...enqueued, ...chosen.fresh];
   const note = chosen.note;
   if (fresh.length === 0 && retry.length === 0) {
     const exhausted = chosen.stop ?? {
@@ -34574,9 +34733,10 @@ function planRound(config2, study) {
     return { kind: "done", study: withStop(study, exhausted), stop: exhausted };
   }
   const opened = openRound(withStop(study, void 0), fresh, retry);
+  const reran = reruns.map((_, i) => study.trials.length + defaults.length + i);
   return {
     kind: "round",
-    study: opened.study,
+    study: reran.length ? withReran(opened.study, reran) : opened.study,
     round: opened.study.rounds.length,
     runs: opened.runs,
     resumed: false,
@@ -34594,6 +34754,13 @@ function withTrials(study, extra) {
     })
   );
   return { ...study, trials: [...study.trials, ...pending] };
+}
+function firstRoundReruns(config2, study, taken, room) {
+  if (!study.warmStart || searchTrials(study).length > 0) return [];
+  return rerunConfigs(study.warmStart, taken, Math.min(room, config2.warm_start.rerun));
+}
+function withReran(study, reran) {
+  return study.warmStart ? { ...study, warmStart: { ...study.warmStart, reran: [...reran] } } : study;
 }
 function baselineFirst(config2, study, space, count) {
   if (!config2.baseline || searchTrials(study).length > 0 || count === 0) return [];
@@ -34649,12 +34816,99 @@ function lostAttempt({ run, reason, runner, jobUrl, runId }) {
 }
 
 // src/local/paths.ts
-import { dirname, join, resolve } from "node:path";
+import { dirname as dirname2, join, resolve } from "node:path";
+
+// src/study/store.ts
+import { copyFileSync, existsSync, mkdirSync, readFileSync as readFileSync2, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+
+// src/study/migrate.ts
+var MIGRATABLE_VERSIONS = [1];
+function migrateStudy(raw) {
+  if (raw.version !== 1) return raw;
+  const trials = Array.isArray(raw.trials) ? raw.trials.map(migrateTrialV1) : raw.trials;
+  return { ...raw, version: 2, trials };
+}
+function migrateTrialV1(trial) {
+  if (!trial || typeof trial !== "object") return trial;
+  const { bracket, rung, ...rest } = trial;
+  if (bracket === void 0 && rung === void 0) return rest;
+  return { ...rest, strategyData: { hyperband: { bracket, rung } } };
+}
+
+// src/study/store.ts
+var STATE_FILE = "state.json";
+var StateError = class extends Error {
+};
+function readStudy(path) {
+  let raw;
+  try {
+    raw = JSON.parse(readFileSync2(path, "utf8"));
+  } catch (err) {
+    throw new StateError(`${path}: cannot read the study state: ${err.message}`);
+  }
+  return parseStudy(raw, path);
+}
+function parseStudy(raw, source) {
+  const version2 = raw?.version;
+  const migratable = MIGRATABLE_VERSIONS.includes(version2);
+  if (typeof version2 === "number" && version2 !== STATE_VERSION && !migratable) {
+    const hint = version2 > STATE_VERSION ? "it was written by a newer matrix-tune; upgrade matrix-tune to read it" : "it was written by an older matrix-tune that this version cannot migrate";
+    throw new StateError(
+      `${source}: study state version ${version2}, this matrix-tune reads version ${STATE_VERSION}: ${hint}`
+    );
+  }
+  const current = migratable ? migrateStudy(raw) : raw;
+  const parsed = studySchema.safeParse(current);
+  if (!parsed.success) {
+    const first = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`);
+    throw new StateError(`${source}: not a valid study state:
+  ${first.join("\n  ")}`);
+  }
+  return parsed.data;
+}
+function readStudyFor(path, config2, remedy) {
+  const study = readStudy(path);
+  if (study.name !== config2.name)
+    throw new StateError(`${path} holds study "${study.name}", but the config names "${config2.name}"`);
+  if (study.configHash !== configHash(config2)) {
+    const changed = definingDifferences(study.config, config2);
+    const what = changed.length ? `: ${changed.join(", ")} changed` : "";
+    throw new StateError(
+      `${path} was made with a different search space, objective, strategy or seed than ${config2.name}'s config has now${what}; its results would mislead the search. ${remedy}`
+    );
+  }
+  return { ...study, config: config2 };
+}
+function readWarmStart(path, config2, source) {
+  const base = readStudy(path);
+  const refusal = warmStartRefusal(config2, base);
+  if (refusal) return { refused: `${source} cannot warm-start ${config2.name}: ${refusal}` };
+  return warmStartFrom2(config2, base, `${source} (study ${base.config.name})`);
+}
+function writeStudy(path, study) {
+  writeAtomically(path, `${JSON.stringify(study)}
+`, "the study state", true);
+}
+function writeAtomically(path, text, what, backup = false) {
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(tmp, text);
+    if (backup && existsSync(path)) copyFileSync(path, `${path}.bak`);
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw new StateError(`cannot save ${what} to ${path}: ${err.message}`);
+  }
+}
+
+// src/local/paths.ts
 function studyPaths(configFile, config2, stateDir) {
-  const dir = resolve(stateDir ?? join(dirname(configFile), ".matrix-tune", config2.name));
+  const dir = resolve(stateDir ?? join(dirname2(configFile), ".matrix-tune", config2.name));
   return {
     dir,
-    state: join(dir, "state.json"),
+    state: join(dir, STATE_FILE),
     best: join(dir, "best.json"),
     report: join(dir, "report.md"),
     runDir: (run) => join(dir, "trials", runKey(run))
@@ -35132,6 +35386,16 @@ var studyJsonSchema = external_exports.strictObject({
   status: external_exports.enum(["finished", "unfinished"]),
   stop: external_exports.strictObject({ code: external_exports.string(), message: external_exports.string() }).nullable(),
   best: external_exports.strictObject({ trial: external_exports.int().min(0), value: external_exports.number(), params }).nullable(),
+  /** What the study started from (warm start): the other study's trials it learned from are not among `trials`. */
+  warm_start: external_exports.strictObject({
+    source: external_exports.string(),
+    /** The other study's trials with a value, and how many of them mapped into this space. */
+    offered: external_exports.int().min(0),
+    used: external_exports.int().min(0),
+    /** This study's trials that re-ran the other's best configurations. */
+    reran: external_exports.array(external_exports.int().min(0)),
+    notes: external_exports.array(external_exports.string())
+  }).nullable(),
   counts: external_exports.strictObject({
     trials: external_exports.int().min(0),
     succeeded: external_exports.int().min(0),
@@ -35191,6 +35455,13 @@ function studyJson(study) {
     status: study.stop ? "finished" : "unfinished",
     stop: study.stop ?? null,
     best: best.trial === null ? null : { trial: best.trial, value: best.value, params: best.params },
+    warm_start: study.warmStart ? {
+      source: study.warmStart.source,
+      offered: study.warmStart.offered,
+      used: study.warmStart.trials.length,
+      reran: study.warmStart.reran,
+      notes: study.warmStart.notes
+    } : null,
     counts: {
       trials: study.trials.length,
       succeeded: count("succeeded"),
@@ -35217,84 +35488,6 @@ function studyJson(study) {
       })).sort((a, b) => a.member - b.member)
     }))
   };
-}
-
-// src/study/store.ts
-import { copyFileSync, existsSync, mkdirSync, readFileSync as readFileSync2, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname as dirname2 } from "node:path";
-
-// src/study/migrate.ts
-var MIGRATABLE_VERSIONS = [1];
-function migrateStudy(raw) {
-  if (raw.version !== 1) return raw;
-  const trials = Array.isArray(raw.trials) ? raw.trials.map(migrateTrialV1) : raw.trials;
-  return { ...raw, version: 2, trials };
-}
-function migrateTrialV1(trial) {
-  if (!trial || typeof trial !== "object") return trial;
-  const { bracket, rung, ...rest } = trial;
-  if (bracket === void 0 && rung === void 0) return rest;
-  return { ...rest, strategyData: { hyperband: { bracket, rung } } };
-}
-
-// src/study/store.ts
-var StateError = class extends Error {
-};
-function readStudy(path) {
-  let raw;
-  try {
-    raw = JSON.parse(readFileSync2(path, "utf8"));
-  } catch (err) {
-    throw new StateError(`${path}: cannot read the study state: ${err.message}`);
-  }
-  return parseStudy(raw, path);
-}
-function parseStudy(raw, source) {
-  const version2 = raw?.version;
-  const migratable = MIGRATABLE_VERSIONS.includes(version2);
-  if (typeof version2 === "number" && version2 !== STATE_VERSION && !migratable) {
-    const hint = version2 > STATE_VERSION ? "it was written by a newer matrix-tune; upgrade matrix-tune to read it" : "it was written by an older matrix-tune that this version cannot migrate";
-    throw new StateError(
-      `${source}: study state version ${version2}, this matrix-tune reads version ${STATE_VERSION}: ${hint}`
-    );
-  }
-  const current = migratable ? migrateStudy(raw) : raw;
-  const parsed = studySchema.safeParse(current);
-  if (!parsed.success) {
-    const first = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`);
-    throw new StateError(`${source}: not a valid study state:
-  ${first.join("\n  ")}`);
-  }
-  return parsed.data;
-}
-function readStudyFor(path, config2, remedy) {
-  const study = readStudy(path);
-  if (study.name !== config2.name)
-    throw new StateError(`${path} holds study "${study.name}", but the config names "${config2.name}"`);
-  if (study.configHash !== configHash(config2)) {
-    const changed = definingDifferences(study.config, config2);
-    const what = changed.length ? `: ${changed.join(", ")} changed` : "";
-    throw new StateError(
-      `${path} was made with a different search space, objective, strategy or seed than ${config2.name}'s config has now${what}; its results would mislead the search. ${remedy}`
-    );
-  }
-  return { ...study, config: config2 };
-}
-function writeStudy(path, study) {
-  writeAtomically(path, `${JSON.stringify(study)}
-`, "the study state", true);
-}
-function writeAtomically(path, text, what, backup = false) {
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    mkdirSync(dirname2(path), { recursive: true });
-    writeFileSync(tmp, text);
-    if (backup && existsSync(path)) copyFileSync(path, `${path}.bak`);
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw new StateError(`cannot save ${what} to ${path}: ${err.message}`);
-  }
 }
 
 // src/trial/env.ts
@@ -36215,18 +36408,23 @@ function holding(path, info, say) {
 
 // src/local/run.ts
 function openStudy(opts) {
-  const { config: config2, paths } = opts;
-  if (!existsSync4(paths.state)) return createStudy(config2);
+  const { config: config2, paths, warmStart } = opts;
+  const fresh = () => createStudy(config2, warmStart ? { warmStart } : {});
+  if (!existsSync4(paths.state)) return fresh();
   if (opts.fresh) {
     const aside = `${paths.dir}.${(/* @__PURE__ */ new Date()).toISOString().replace(/[:.]/g, "-")}`;
     mkdirSync5(aside);
     for (const name2 of readdirSync2(paths.dir))
       if (name2 !== LOCK_FILE) renameSync4(join5(paths.dir, name2), join5(aside, name2));
-    return createStudy(config2);
+    return fresh();
   }
   if (!opts.resume)
     throw new StateError(
       `a study is already saved at ${paths.state}: pass --resume to continue it (or extend it with --max-trials), or --fresh to move it aside and start over`
+    );
+  if (warmStart)
+    throw new StateError(
+      `${paths.state} holds a study that has started: a warm start applies to a new one. Leave out --warm-start to resume it, or pass --fresh to start over from the other study`
     );
   return readStudyFor(
     paths.state,
@@ -36367,15 +36565,15 @@ function tableColumns(config2, study, opts) {
     study.trials.some((t) => rungLabel(t) !== "") && { title: "rung", align: "l", cell: rungLabel },
     ...paramNames.map((p) => ({ title: p, align: "l", cell: (t) => fmtScalar(t.params[p]) })),
     { title: "time", align: "l", cell: (t) => fmtOptional(trialDuration(t), fmtDuration, "") },
-    { title: "note", align: "l", cell: (t) => plainText(truncate(trialNote(config2, t), 80)) }
+    { title: "note", align: "l", cell: (t) => plainText(truncate(trialNote(config2, study, t), 80)) }
   ];
   return columns.filter((c) => c !== false);
 }
-function trialNote(config2, trial) {
+function trialNote(config2, study, trial) {
   const attempt = latestAttempt(trial);
   const runs = membersNote(config2, trial, config2.objective.metric);
   const attemptText = attempt > 1 ? `attempt ${attempt}${runs ? `: ${runs}` : ""}` : runs;
-  const origin = trial.ref !== void 0 ? `reference: the defaults on the base branch (${trial.ref.slice(0, 7)}), not part of the search` : trial.parent !== void 0 ? `from trial ${trial.parent}` : "";
+  const origin = trial.ref !== void 0 ? `reference: the defaults on the base branch (${trial.ref.slice(0, 7)}), not part of the search` : trial.parent !== void 0 ? `from trial ${trial.parent}` : study.warmStart?.reran.includes(trial.id) ? "warm start: re-runs a best configuration of the study it started from" : "";
   return [origin, attemptText].filter(Boolean).join("; ");
 }
 function fmtOptional(x, fmt2 = fmtNumber, none = "\u2013") {
@@ -36660,6 +36858,14 @@ function baselineLine(config2, study) {
 function stopLine(study) {
   return study.stop ? `Stopped: ${study.stop.message}.` : "Not finished: more rounds can run (`matrix-tune run --resume`).";
 }
+function warmStartLine(study) {
+  const warm = study.warmStart;
+  if (!warm) return void 0;
+  const used = `learned from ${warm.trials.length} of its ${warm.offered} trials with a value (they are not this study's results)`;
+  const reran = warm.reran.length ? `; ${warm.reran.length > 1 ? "trials" : "trial"} ${warm.reran.join(", ")} re-ran its best ${warm.reran.length > 1 ? `${warm.reran.length} configurations` : "configuration"}` : "";
+  const notes = warm.notes.length ? `; ${warm.notes.join("; ")}` : "";
+  return `Warm start from ${warm.source}: ${used}${reran}${notes}.`;
+}
 
 // src/report/markdown.ts
 var OPTIONAL = ["curves", "effects", "convergence", "rungs"];
@@ -36678,11 +36884,11 @@ function markdownReport(config2, study, opts = {}) {
   }
   return render(OPTIONAL.length, 0);
 }
-function mostRowsThatFit(fits, lo, hi) {
-  if (!fits(lo)) return void 0;
+function mostRowsThatFit(fits2, lo, hi) {
+  if (!fits2(lo)) return void 0;
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);
-    if (fits(mid)) lo = mid;
+    if (fits2(mid)) lo = mid;
     else hi = mid - 1;
   }
   return lo;
@@ -36720,6 +36926,7 @@ function compose(config2, study, opts, sections, maxRows) {
       ...opts.context ?? []
     ].join("  \n"),
     stopLine(study),
+    warmStartLine(study),
     baselineLine(config2, study),
     opts.comparison,
     snippet ? `### Best configuration
@@ -37090,6 +37297,12 @@ var deviceList = (v) => {
     `--devices is a comma-separated list of device ids such as 0,1,2,3: ${parsed.error.issues[0].message}`
   );
 };
+function localWarmStart(target, config2) {
+  const path = existsSync6(join7(target, STATE_FILE)) ? join7(target, STATE_FILE) : target;
+  const warm = readWarmStart(path, config2, path);
+  if ("refused" in warm) throw new StateError(warm.refused);
+  return warm;
+}
 function load(file2, flags = {}) {
   const loaded = loadConfig(file2);
   const config2 = applyOverrides(loaded.config, {
@@ -37109,6 +37322,7 @@ function terminalReport(config2, study) {
     countsLine(study),
     spark ? `best ${config2.objective.metric} so far: ${spark}` : "",
     stopLine(study),
+    warmStartLine(study) ?? "",
     baselineLine(config2, study) ?? "",
     "",
     bestSnippet(config2, study) ?? "No trial succeeded."
@@ -37164,9 +37378,13 @@ ${JSON.stringify(matrix)}`);
     "--max-trials <n>",
     "total trials (overrides budget.max_trials; raise it with --resume to extend a study)",
     positiveInt("--max-trials")
-  ).option("--resume", "continue the saved study: finished trials are kept, unfinished ones run again").addOption(new Option("--fresh", "move a saved study aside and start over").conflicts("resume")).option("--state-dir <dir>", "study directory (default: .matrix-tune/<name> beside the config)").option("--no-progress", "no live status line, even on a terminal").action(async (file2, flags) => {
+  ).option("--resume", "continue the saved study: finished trials are kept, unfinished ones run again").addOption(new Option("--fresh", "move a saved study aside and start over").conflicts("resume")).option("--state-dir <dir>", "study directory (default: .matrix-tune/<name> beside the config)").option(
+    "--warm-start <study>",
+    "start a new study from another's results (its state.json or study directory): round 1 re-runs its best, the strategy learns from the rest"
+  ).option("--no-progress", "no live status line, even on a terminal").action(async (file2, flags) => {
     const { config: config2 } = load(file2, flags);
     const paths = studyPaths(file2, config2, flags.stateDir);
+    const warmStart = flags.warmStart ? localWarmStart(flags.warmStart, config2) : void 0;
     const live = Boolean(process.stderr.isTTY) && !process.env.CI && flags.progress !== false;
     const progress = createProgress(config2, process.stderr, live);
     const abort = new AbortController();
@@ -37180,6 +37398,7 @@ ${JSON.stringify(matrix)}`);
       progress.message(`${signal}: stopping, waiting for running trials to end (Ctrl-C again to quit at once)\u2026`);
     };
     const stopListening = listen(onSignal);
+    if (warmStart) progress.message(warmStartLine({ warmStart }));
     progress.message(
       `study ${config2.name}: ${config2.strategy} search over ${Object.keys(config2.parameters).length} parameters, ${config2.budget.max_trials} trials, ${concurrencyText(config2)} \u2192 ${paths.dir}`
     );
@@ -37190,6 +37409,7 @@ ${JSON.stringify(matrix)}`);
         paths,
         resume: Boolean(flags.resume),
         fresh: Boolean(flags.fresh),
+        warmStart,
         progress,
         signal: abort.signal,
         kill: kill.signal

@@ -9,7 +9,7 @@ import * as core from "@actions/core";
 import { context } from "@actions/github";
 import { commentEventSchema, type Permission } from "../bot/policy.ts";
 import { ConfigError } from "../config/errors.ts";
-import { baseBranchOf, baseShaOf, findBaselineRun } from "../github/baseline.ts";
+import { baseBranchOf, baseShaOf, findBaselineRun, hasStudyState } from "../github/baseline.ts";
 import { createClient, type GitHubClient } from "../github/client.ts";
 import { workflowFileFromRef } from "../github/dispatch.ts";
 import { repoFromEnv } from "../github/repo.ts";
@@ -20,8 +20,9 @@ import { plan } from "./plan.ts";
 import { prepare } from "./prepare.ts";
 import { report } from "./report.ts";
 import { slash } from "./slash.ts";
+import { warmStart } from "./warm-start.ts";
 
-const COMMANDS = ["plan", "prepare", "collect", "report", "slash"] as const;
+const COMMANDS = ["warm-start", "plan", "prepare", "collect", "report", "slash"] as const;
 
 /** Where the README shows a trial job's three steps. */
 const TRIAL_STEPS_DOC = "https://github.com/matrix-tune/matrix-tune#or-wire-the-three-steps-into-your-own-jobs";
@@ -91,10 +92,10 @@ export async function run(): Promise<void> {
     return trusted ? { fork, trusted } : { fork };
   };
 
-  if (command === "plan") {
+  if (command === "plan" || command === "warm-start") {
     const pr = pullRequestNumber();
     const token = core.getInput("token");
-    // One client for every question the plan asks of the API.
+    // One client for every question the step asks of the API.
     const client = token ? createClient({ token, log: (m) => core.warning(m) }) : undefined;
     const findBaseline =
       pr && client
@@ -106,11 +107,28 @@ export async function run(): Promise<void> {
             return findBaselineRun(client, repo, workflow, branch);
           }
         : undefined;
+    const trust = await trustedFor(client);
+    if (command === "warm-start") {
+      const hasState = async (runId: number) => {
+        if (!client) throw new Error("the token input is empty, so no run's artifacts can be listed");
+        return hasStudyState(client, repoFromEnv(), runId);
+      };
+      return warmStart({ config, overrides, findBaseline, hasState, ...trust });
+    }
     // Asked only on a first round without a base study: the defaults then run on that commit.
     const findBaseSha =
       pr && client ? () => baseShaOf(client, repoFromEnv(), pr, context.payload.pull_request?.base?.sha) : undefined;
-    const trust = await trustedFor(client);
-    return plan({ config, stateDir, resultsDir, overrides, findBaseline, findBaseSha, ...trust });
+    const warmFrom = positiveIntInput("warm-start-run-id");
+    return plan({
+      config,
+      stateDir,
+      resultsDir,
+      overrides,
+      findBaseline,
+      findBaseSha,
+      ...(warmFrom ? { warmStart: { dir: defaulted("warm-start-dir"), runId: warmFrom } } : {}),
+      ...trust,
+    });
   }
   if (command === "prepare")
     return prepare({

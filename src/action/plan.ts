@@ -3,6 +3,7 @@
  * first round, else the previous round's state artifact, plus any results a
  * cancelled round left behind), then the engine's next round as a matrix.
  */
+import { join } from "node:path";
 import * as core from "@actions/core";
 import type { Overrides } from "../config/overrides.ts";
 import type { Config } from "../config/schema.ts";
@@ -10,6 +11,9 @@ import { trustedSettingsLine } from "../config/trusted.ts";
 import { finishRound, type OpenRound, withReference } from "../driver/round.ts";
 import { runLabel } from "../github/job-names.ts";
 import type { TrialPayload } from "../protocol/payload.ts";
+import { warmStartLine } from "../report/summary.ts";
+import { readWarmStart, STATE_FILE } from "../study/store.ts";
+import type { WarmStart } from "../study/warm-start.ts";
 import { githubMatrix } from "../trial/payload.ts";
 import { loadActionConfig } from "./config.ts";
 import { actionsLog } from "./log.ts";
@@ -29,6 +33,8 @@ export interface PlanInputs {
   /** The study runs a fork's code: its trusted settings come from `trusted`, the default branch's config. */
   fork: boolean;
   trusted?: string;
+  /** Where the warm-start step's run left the state a new study starts from. */
+  warmStart?: { dir: string; runId: number };
 }
 
 export async function plan(inputs: PlanInputs): Promise<void> {
@@ -42,7 +48,7 @@ export async function plan(inputs: PlanInputs): Promise<void> {
       );
     core.notice(trustedSettingsLine(inputs.trusted ?? ""), { title: "matrix-tune" });
   }
-  const study = readOrCreateStudy(inputs.stateDir, config, actionsLog);
+  const study = readOrCreateStudy(inputs.stateDir, config, actionsLog, () => warmStartOf(inputs, config));
   // A cancelled round's results are recorded before its unfinished runs are planned again.
   const leftovers = resultsIn(study, inputs.resultsDir, actionsLog);
   if (leftovers.length > 0) core.info(`recorded ${leftovers.length} results left by an unfinished round`);
@@ -105,8 +111,28 @@ async function referenceOnBase(config: Config, next: OpenRound, findSha: () => P
   );
   return added.round;
 }
+/** What a new study starts from; a state that cannot be read or used is a warning, and the study starts cold. */
+function warmStartOf(inputs: PlanInputs, config: Config): WarmStart | undefined {
+  if (!inputs.warmStart) return undefined;
+  const { dir, runId } = inputs.warmStart;
+  try {
+    const warm = readWarmStart(join(dir, STATE_FILE), config, `run ${runId}`);
+    if ("refused" in warm) {
+      core.warning(`no warm start: ${warm.refused}`, { title: "matrix-tune" });
+      return undefined;
+    }
+    core.notice(warmStartLine({ warmStart: warm })!, { title: "matrix-tune" });
+    return warm;
+  } catch (err) {
+    core.warning(`no warm start from run ${runId}: ${(err as Error).message}`, { title: "matrix-tune" });
+    return undefined;
+  }
+}
+
 /** The comparison is a bonus: failing to find the base study must not stop the round. */
 async function lookUpBaseline(inputs: PlanInputs, config: Config): Promise<number | undefined> {
+  // The warm-start step of this job has just found it.
+  if (inputs.warmStart && config.warm_start.from === "base") return inputs.warmStart.runId;
   if (!inputs.findBaseline) return undefined;
   try {
     return await inputs.findBaseline(config);

@@ -22,13 +22,13 @@ import type { Repo } from "../github/repo.ts";
 import { renderComparison } from "../report/comparison.ts";
 import { COMMENT_LIMIT, markdownReport } from "../report/markdown.ts";
 import type { Study } from "../study/schema.ts";
-import { readStudy } from "../study/store.ts";
+import { readStudy, STATE_FILE } from "../study/store.ts";
 import { referenceTrial } from "../study/study.ts";
 import { loadActionConfig } from "./config.ts";
 import { actionsLog } from "./log.ts";
 import { matrixBackend } from "./matrix.ts";
 import { setDoneOutputs } from "./outputs.ts";
-import { readOrCreateStudy, STATE_FILE, saveStudy } from "./state.ts";
+import { readOrCreateStudy, saveStudy } from "./state.ts";
 
 export interface ReportInputs {
   config: string;

@@ -9,16 +9,22 @@ import { join } from "node:path";
 import type { Config } from "../config/schema.ts";
 import type { Log } from "../driver/log.ts";
 import type { Study } from "../study/schema.ts";
-import { readStudyFor, writeStudy } from "../study/store.ts";
+import { readStudyFor, STATE_FILE, writeStudy } from "../study/store.ts";
 import { createStudy } from "../study/study.ts";
+import type { WarmStart } from "../study/warm-start.ts";
 
-export const STATE_FILE = "state.json";
-
-export function readOrCreateStudy(dir: string, config: Config, log: Log): Study {
+/** `warmStart` is asked only for a new study: what it starts from, if anything. */
+export function readOrCreateStudy(
+  dir: string,
+  config: Config,
+  log: Log,
+  warmStart: () => WarmStart | undefined = () => undefined,
+): Study {
   const path = join(dir, STATE_FILE);
   if (!existsSync(path)) {
     log.info(`no study state in ${dir}: starting study ${config.name}`);
-    return createStudy(config);
+    const warm = warmStart();
+    return createStudy(config, warm ? { warmStart: warm } : {});
   }
   return readStudyFor(path, config, "Start a new study (change its name) or restore the config");
 }

@@ -26,6 +26,8 @@ const KEYS: Record<string, keyof Overrides> = {
   config: "config",
   compare: "compare",
   repeats: "repeats",
+  warm_start: "warm_start",
+  "warm-start": "warm_start",
 };
 
 const INTEGER_KEYS = new Set<keyof Overrides>(["max_trials", "parallel", "max_rounds", "seed", "repeats"]);
@@ -112,7 +114,7 @@ function describeIssue(i: z.core.$ZodIssue): string {
 }
 
 function allowedKeys(): string {
-  return "`strategy`, `max-trials`, `parallel`, `rounds`, `seed`, `config`, `compare`, `repeats`, `sha`";
+  return "`strategy`, `max-trials`, `parallel`, `rounds`, `seed`, `config`, `compare`, `repeats`, `warm-start`, `sha`";
 }
 
 export const HELP = `**matrix-tune** commands (the first line of a comment):
@@ -126,5 +128,5 @@ export const HELP = `**matrix-tune** commands (the first line of a comment):
 | \`/tune restart [key=value …]\` | cancel the running study and start a new one |
 | \`/tune help\` | this list |
 
-Settings: \`strategy\` (${STRATEGY_NAMES.join(", ")}), \`max-trials\` (1–10000), \`parallel\` (trials per round, 1–256), \`rounds\` (most rounds), \`seed\`, \`config\` (path of a tuning config), \`compare\` (\`base\`: against the base branch's latest study, \`off\`), \`repeats\` (runs per configuration with different seeds, 1–20, so the comparison can tell a gain from noise), \`sha\` (the head commit you reviewed, at least 7 hex digits: required for a pull request from a fork, refused if the head has moved).
+Settings: \`strategy\` (${STRATEGY_NAMES.join(", ")}), \`max-trials\` (1–10000), \`parallel\` (trials per round, 1–256), \`rounds\` (most rounds), \`seed\`, \`config\` (path of a tuning config), \`compare\` (\`base\`: against the base branch's latest study, \`off\`), \`repeats\` (runs per configuration with different seeds, 1–20, so the comparison can tell a gain from noise), \`warm-start\` (\`base\`: round 1 re-runs the base branch's best configurations and the strategy learns from its study, \`off\`: start from scratch), \`sha\` (the head commit you reviewed, at least 7 hex digits: required for a pull request from a fork, refused if the head has moved).
 Only collaborators with the configured permission can start a study; one study runs per pull request at a time.`;

@@ -4,6 +4,7 @@
  * locally with trials as processes, and report on it.
  */
 import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { ConfigError } from "../config/errors.ts";
 import { type LoadedConfig, loadConfig } from "../config/load.ts";
@@ -18,11 +19,12 @@ import { sparkline } from "../report/chart.ts";
 import { studyJson } from "../report/json.ts";
 import { markdownReport } from "../report/markdown.ts";
 import { rungsSection } from "../report/rungs.ts";
-import { baselineLine, bestSnippet, countsLine, stopLine } from "../report/summary.ts";
+import { baselineLine, bestSnippet, countsLine, stopLine, warmStartLine } from "../report/summary.ts";
 import { resultsTable } from "../report/table.ts";
 import { STRATEGY_NAMES } from "../strategy/registry.ts";
 import type { Study } from "../study/schema.ts";
-import { readStudy, StateError } from "../study/store.ts";
+import { readStudy, readWarmStart, STATE_FILE, StateError } from "../study/store.ts";
+import type { WarmStart } from "../study/warm-start.ts";
 import { readTrialSpec, runTrialJob } from "../trial/job.ts";
 import { githubMatrix, PayloadError, payloadOf } from "../trial/payload.ts";
 import { describeConfig } from "./describe.ts";
@@ -58,6 +60,15 @@ interface RunFlags {
   fresh?: boolean;
   stateDir?: string;
   progress?: boolean;
+  warmStart?: string;
+}
+
+/** `--warm-start`: a study's state file, or the directory that holds it. */
+function localWarmStart(target: string, config: Config): WarmStart {
+  const path = existsSync(join(target, STATE_FILE)) ? join(target, STATE_FILE) : target;
+  const warm = readWarmStart(path, config, path);
+  if ("refused" in warm) throw new StateError(warm.refused);
+  return warm;
 }
 
 function load(file: string, flags: Pick<RunFlags, "parallel" | "devices" | "seed" | "maxTrials"> = {}): LoadedConfig {
@@ -81,6 +92,7 @@ function terminalReport(config: Config, study: Study): string {
     countsLine(study),
     spark ? `best ${config.objective.metric} so far: ${spark}` : "",
     stopLine(study),
+    warmStartLine(study) ?? "",
     baselineLine(config, study) ?? "",
     "",
     bestSnippet(config, study) ?? "No trial succeeded.",
@@ -168,10 +180,15 @@ export function buildProgram(): Command {
     .option("--resume", "continue the saved study: finished trials are kept, unfinished ones run again")
     .addOption(new Option("--fresh", "move a saved study aside and start over").conflicts("resume"))
     .option("--state-dir <dir>", "study directory (default: .matrix-tune/<name> beside the config)")
+    .option(
+      "--warm-start <study>",
+      "start a new study from another's results (its state.json or study directory): round 1 re-runs its best, the strategy learns from the rest",
+    )
     .option("--no-progress", "no live status line, even on a terminal")
     .action(async (file: string, flags: RunFlags) => {
       const { config } = load(file, flags);
       const paths = studyPaths(file, config, flags.stateDir);
+      const warmStart = flags.warmStart ? localWarmStart(flags.warmStart, config) : undefined;
       const live = Boolean(process.stderr.isTTY) && !process.env.CI && flags.progress !== false;
       const progress = createProgress(config, process.stderr, live);
       const abort = new AbortController();
@@ -188,6 +205,7 @@ export function buildProgram(): Command {
         progress.message(`${signal}: stopping, waiting for running trials to end (Ctrl-C again to quit at once)…`);
       };
       const stopListening = listen(onSignal);
+      if (warmStart) progress.message(warmStartLine({ warmStart })!);
       progress.message(
         `study ${config.name}: ${config.strategy} search over ${Object.keys(config.parameters).length} parameters, ${config.budget.max_trials} trials, ${concurrencyText(config)} → ${paths.dir}`,
       );
@@ -198,6 +216,7 @@ export function buildProgram(): Command {
           paths,
           resume: Boolean(flags.resume),
           fresh: Boolean(flags.fresh),
+          warmStart,
           progress,
           signal: abort.signal,
           kill: kill.signal,

@@ -24,6 +24,7 @@ export const overridesSchema = z.strictObject({
     .optional(),
   compare: z.enum(["base", "off"]).optional(),
   repeats: z.int().min(1).max(20).optional(),
+  warm_start: z.enum(["base", "off"]).optional(),
 });
 export type Overrides = z.infer<typeof overridesSchema>;
 
@@ -42,6 +43,7 @@ export function applyOverrides(config: Config, o: Overrides): Config {
     seed: o.seed ?? config.seed,
     compare: o.compare ?? config.compare,
     repeats: o.repeats ?? config.repeats,
+    warm_start: o.warm_start ? { ...config.warm_start, from: o.warm_start } : config.warm_start,
     budget: {
       ...config.budget,
       max_trials: o.max_trials ?? config.budget.max_trials,

@@ -93,6 +93,31 @@ export const devicesSchema = z
   .max(256)
   .refine((ids) => new Set(ids).size === ids.length, "each device may be listed only once");
 
+/** Where a study's first round starts from: `base`, `off`, a run id, or those with how many configurations to re-run. */
+const warmStartFrom = z.union([
+  z.enum(["base", "off"]),
+  z.int().positive().describe("a workflow run id whose matrix-tune-state artifact holds the study to start from"),
+]);
+const DEFAULT_RERUN = 2;
+const warmStartSetting = z
+  .union([
+    warmStartFrom,
+    z.strictObject({
+      from: warmStartFrom.default("base"),
+      rerun: z
+        .int()
+        .min(0)
+        .max(256)
+        .default(DEFAULT_RERUN)
+        .describe("how many of the other study's best configurations the first round runs again"),
+    }),
+  ])
+  .transform((v) => (typeof v === "object" ? v : { from: v, rerun: DEFAULT_RERUN }))
+  .default({ from: "base", rerun: DEFAULT_RERUN })
+  .describe(
+    "start from a related study's results: base (on a pull request, the base branch's latest study), a workflow run id, or off; {from, rerun} also sets how many of its best configurations round 1 re-runs (default 2)",
+  );
+
 export const configSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -169,6 +194,7 @@ export const configSchema = z
       .enum(["base", "off"])
       .default("base")
       .describe("on a pull request, compare the best trial with the base branch's latest study (off: no comparison)"),
+    warm_start: warmStartSetting,
     runs_on: z
       .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
       .default("ubuntu-latest")

@@ -13,6 +13,7 @@ import { atFullResource } from "../strategy/strategy.ts";
 import { completion } from "../study/completion.ts";
 import type { Study } from "../study/schema.ts";
 import { openRound, searchTrials, unfinishedRuns, withStop } from "../study/study.ts";
+import { rerunConfigs } from "../study/warm-start.ts";
 
 export type Plan =
   /** `resumed`: the runs of the last round that never finished (interrupted or cancelled). */
@@ -43,14 +44,18 @@ export function planRound(config: Config, study: Study): Plan {
   const search = { ...study, trials: searchTrials(study) };
   const room = Math.max(0, Math.min(parallel - retry.length, max_trials - search.trials.length));
   const space = buildSpace(config.parameters);
-  const baseline = baselineFirst(config, study, space, room).map((params) => atFullResource(config, params));
+  const defaults = baselineFirst(config, study, space, room);
+  const reruns = firstRoundReruns(config, study, defaults, room - defaults.length);
+  const enqueued = [...defaults, ...reruns].map((params) => atFullResource(config, params));
+  const prior = study.warmStart?.trials;
   const chosen = strategyFor(config.strategy).plan({
     config,
     space,
-    trials: withTrials(search, baseline).trials,
-    room: room - baseline.length,
+    trials: withTrials(search, enqueued).trials,
+    room: room - enqueued.length,
+    ...(prior?.length ? { prior } : {}),
   });
-  const fresh = [...baseline, ...chosen.fresh];
+  const fresh = [...enqueued, ...chosen.fresh];
   const note = chosen.note;
   if (fresh.length === 0 && retry.length === 0) {
     const exhausted: Stop = chosen.stop ?? {
@@ -60,9 +65,10 @@ export function planRound(config: Config, study: Study): Plan {
     return { kind: "done", study: withStop(study, exhausted), stop: exhausted };
   }
   const opened = openRound(withStop(study, undefined), fresh, retry);
+  const reran = reruns.map((_, i) => study.trials.length + defaults.length + i);
   return {
     kind: "round",
-    study: opened.study,
+    study: reran.length ? withReran(opened.study, reran) : opened.study,
     round: opened.study.rounds.length,
     runs: opened.runs,
     resumed: false,
@@ -82,6 +88,20 @@ function withTrials(study: Study, extra: readonly NewTrial[]): Study {
     }),
   );
   return { ...study, trials: [...study.trials, ...pending] };
+}
+
+/**
+ * A warm-started study's first round re-runs the best of the other study's
+ * configurations (`warm_start.rerun` of them, after the baseline): the pull
+ * request gets a like-for-like pair, and the search starts where the other ended.
+ */
+function firstRoundReruns(config: Config, study: Study, taken: readonly Params[], room: number): Params[] {
+  if (!study.warmStart || searchTrials(study).length > 0) return [];
+  return rerunConfigs(study.warmStart, taken, Math.min(room, config.warm_start.rerun));
+}
+
+function withReran(study: Study, reran: readonly number[]): Study {
+  return study.warmStart ? { ...study, warmStart: { ...study.warmStart, reran: [...reran] } } : study;
 }
 
 /** With `baseline: true`, the first trial of a study is the configuration of defaults. */

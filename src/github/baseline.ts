@@ -25,13 +25,16 @@ export async function findBaselineRun(
       per_page: RUNS_CHECKED,
     }),
   );
-  for (const run of data.workflow_runs) {
-    const { data: artifacts } = await call(`listing the artifacts of run ${run.id}`, "actions: read", () =>
-      client.rest.actions.listWorkflowRunArtifacts({ ...repo, run_id: run.id, name: "matrix-tune-state", per_page: 1 }),
-    );
-    if (artifacts.artifacts.some((a) => !a.expired)) return run.id;
-  }
+  for (const run of data.workflow_runs) if (await hasStudyState(client, repo, run.id)) return run.id;
   return undefined;
+}
+
+/** Whether a workflow run left a study state artifact that has not expired. */
+export async function hasStudyState(client: GitHubClient, repo: Repo, runId: number): Promise<boolean> {
+  const { data } = await call(`listing the artifacts of run ${runId}`, "actions: read", () =>
+    client.rest.actions.listWorkflowRunArtifacts({ ...repo, run_id: runId, name: "matrix-tune-state", per_page: 1 }),
+  );
+  return data.artifacts.some((a) => !a.expired);
 }
 
 /** The base branch of a pull request: from the event when it has one, else from the API. */

@@ -2,6 +2,7 @@
 import { dirname, join, resolve } from "node:path";
 import type { Config } from "../config/schema.ts";
 import { type Run, runKey } from "../protocol/run.ts";
+import { STATE_FILE } from "../study/store.ts";
 
 export interface StudyPaths {
   dir: string;
@@ -17,7 +18,7 @@ export function studyPaths(configFile: string, config: Config, stateDir?: string
   const dir = resolve(stateDir ?? join(dirname(configFile), ".matrix-tune", config.name));
   return {
     dir,
-    state: join(dir, "state.json"),
+    state: join(dir, STATE_FILE),
     best: join(dir, "best.json"),
     report: join(dir, "report.md"),
     runDir: (run) => join(dir, "trials", runKey(run)),

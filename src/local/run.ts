@@ -11,6 +11,7 @@ import { bestJson } from "../report/json.ts";
 import type { Study } from "../study/schema.ts";
 import { readStudyFor, StateError, writeAtomically, writeStudy } from "../study/store.ts";
 import { createStudy } from "../study/study.ts";
+import type { WarmStart } from "../study/warm-start.ts";
 import { missingEnvNote, trialEnv } from "../trial/env.ts";
 import { localBackend } from "./backend.ts";
 import { acquireLock, LOCK_FILE } from "./lock.ts";
@@ -25,6 +26,8 @@ export interface LocalRunOptions {
   resume: boolean;
   /** Move an existing study aside and start a new one. */
   fresh: boolean;
+  /** What a new study starts from (`run --warm-start`); refused for a study that has started. */
+  warmStart?: WarmStart | undefined;
   progress: Progress;
   /** Stop the trials and save what finished (the first Ctrl-C, SIGTERM, SIGHUP). */
   signal: AbortSignal;
@@ -37,20 +40,25 @@ export interface LocalRunResult {
   interrupted: boolean;
 }
 
-export function openStudy(opts: Pick<LocalRunOptions, "config" | "paths" | "resume" | "fresh">): Study {
-  const { config, paths } = opts;
-  if (!existsSync(paths.state)) return createStudy(config);
+export function openStudy(opts: Pick<LocalRunOptions, "config" | "paths" | "resume" | "fresh" | "warmStart">): Study {
+  const { config, paths, warmStart } = opts;
+  const fresh = () => createStudy(config, warmStart ? { warmStart } : {});
+  if (!existsSync(paths.state)) return fresh();
   if (opts.fresh) {
     // Everything but the lock this run holds moves aside.
     const aside = `${paths.dir}.${new Date().toISOString().replace(/[:.]/g, "-")}`;
     mkdirSync(aside);
     for (const name of readdirSync(paths.dir))
       if (name !== LOCK_FILE) renameSync(join(paths.dir, name), join(aside, name));
-    return createStudy(config);
+    return fresh();
   }
   if (!opts.resume)
     throw new StateError(
       `a study is already saved at ${paths.state}: pass --resume to continue it (or extend it with --max-trials), or --fresh to move it aside and start over`,
+    );
+  if (warmStart)
+    throw new StateError(
+      `${paths.state} holds a study that has started: a warm start applies to a new one. Leave out --warm-start to resume it, or pass --fresh to start over from the other study`,
     );
   return readStudyFor(
     paths.state,

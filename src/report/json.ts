@@ -38,6 +38,18 @@ export const studyJsonSchema = z.strictObject({
   status: z.enum(["finished", "unfinished"]),
   stop: z.strictObject({ code: z.string(), message: z.string() }).nullable(),
   best: z.strictObject({ trial: z.int().min(0), value: z.number(), params }).nullable(),
+  /** What the study started from (warm start): the other study's trials it learned from are not among `trials`. */
+  warm_start: z
+    .strictObject({
+      source: z.string(),
+      /** The other study's trials with a value, and how many of them mapped into this space. */
+      offered: z.int().min(0),
+      used: z.int().min(0),
+      /** This study's trials that re-ran the other's best configurations. */
+      reran: z.array(z.int().min(0)),
+      notes: z.array(z.string()),
+    })
+    .nullable(),
   counts: z.strictObject({
     trials: z.int().min(0),
     succeeded: z.int().min(0),
@@ -100,6 +112,15 @@ export function studyJson(study: Study): StudyJson {
     status: study.stop ? "finished" : "unfinished",
     stop: study.stop ?? null,
     best: best.trial === null ? null : { trial: best.trial, value: best.value!, params: best.params! },
+    warm_start: study.warmStart
+      ? {
+          source: study.warmStart.source,
+          offered: study.warmStart.offered,
+          used: study.warmStart.trials.length,
+          reran: study.warmStart.reran,
+          notes: study.warmStart.notes,
+        }
+      : null,
     counts: {
       trials: study.trials.length,
       succeeded: count("succeeded"),

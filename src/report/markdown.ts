@@ -13,7 +13,7 @@ import { parameterEffects } from "./effects.ts";
 import { fmtNumber } from "./format.ts";
 import { mdTable } from "./md-table.ts";
 import { rungsSection } from "./rungs.ts";
-import { baselineLine, bestSnippet, countsLine, stopLine } from "./summary.ts";
+import { baselineLine, bestSnippet, countsLine, stopLine, warmStartLine } from "./summary.ts";
 import { resultsTable } from "./table.ts";
 
 /** GitHub rejects comments over 65,536 characters; leave room for the marker. */
@@ -110,6 +110,7 @@ function compose(
       ...(opts.context ?? []),
     ].join("  \n"),
     stopLine(study),
+    warmStartLine(study),
     baselineLine(config, study),
     opts.comparison,
     snippet ? `### Best configuration\n\n\`\`\`yaml\n${snippet}\n\`\`\`` : "_No trial has succeeded yet._",

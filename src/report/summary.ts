@@ -92,3 +92,19 @@ export function stopLine(study: Study): string {
     ? `Stopped: ${study.stop.message}.`
     : "Not finished: more rounds can run (`matrix-tune run --resume`).";
 }
+
+/**
+ * What the study started from, when it was warm-started: how many of the other
+ * study's trials it learned from (never counted as its own), which of its own
+ * trials re-ran the other's best, and what the mapping between the spaces changed.
+ */
+export function warmStartLine(study: Pick<Study, "warmStart">): string | undefined {
+  const warm = study.warmStart;
+  if (!warm) return undefined;
+  const used = `learned from ${warm.trials.length} of its ${warm.offered} trials with a value (they are not this study's results)`;
+  const reran = warm.reran.length
+    ? `; ${warm.reran.length > 1 ? "trials" : "trial"} ${warm.reran.join(", ")} re-ran its best ${warm.reran.length > 1 ? `${warm.reran.length} configurations` : "configuration"}`
+    : "";
+  const notes = warm.notes.length ? `; ${warm.notes.join("; ")}` : "";
+  return `Warm start from ${warm.source}: ${used}${reran}${notes}.`;
+}

@@ -88,13 +88,13 @@ function tableColumns(config: Config, study: Study, opts: TableOptions): Column[
     study.trials.some((t) => rungLabel(t) !== "") && { title: "rung", align: "l", cell: rungLabel },
     ...paramNames.map((p): Column => ({ title: p, align: "l", cell: (t) => fmtScalar(t.params[p]) })),
     { title: "time", align: "l", cell: (t) => fmtOptional(trialDuration(t), fmtDuration, "") },
-    { title: "note", align: "l", cell: (t) => plainText(truncate(trialNote(config, t), 80)) },
+    { title: "note", align: "l", cell: (t) => plainText(truncate(trialNote(config, study, t), 80)) },
   ];
   return columns.filter((c): c is Column => c !== false);
 }
 
-/** Where the trial came from (a promotion, or the base branch), which attempt this is, and why runs of it did not succeed. */
-function trialNote(config: Config, trial: Trial): string {
+/** Where the trial came from (a promotion, the base branch, a warm start's re-run), which attempt this is, and why runs of it did not succeed. */
+function trialNote(config: Config, study: Study, trial: Trial): string {
   const attempt = latestAttempt(trial);
   const runs = membersNote(config, trial, config.objective.metric);
   const attemptText = attempt > 1 ? `attempt ${attempt}${runs ? `: ${runs}` : ""}` : runs;
@@ -103,7 +103,9 @@ function trialNote(config: Config, trial: Trial): string {
       ? `reference: the defaults on the base branch (${trial.ref.slice(0, 7)}), not part of the search`
       : trial.parent !== undefined
         ? `from trial ${trial.parent}`
-        : "";
+        : study.warmStart?.reran.includes(trial.id)
+          ? "warm start: re-runs a best configuration of the study it started from"
+          : "";
   return [origin, attemptText].filter(Boolean).join("; ");
 }
 

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { configSchema } from "../config/schema.ts";
 import { stopSchema, trialSchema } from "../protocol/trial.ts";
+import { warmStartSchema } from "./warm-start.ts";
 
 export const STATE_VERSION = 2;
 
@@ -28,5 +29,7 @@ export const studySchema = z.object({
   trials: z.array(trialSchema),
   rounds: z.array(roundSchema),
   stop: stopSchema.optional(),
+  /** A related study's results this one started from (warm start); never its own results. */
+  warmStart: warmStartSchema.optional(),
 });
 export type Study = z.infer<typeof studySchema>;

@@ -12,6 +12,10 @@ import type { Config } from "../config/schema.ts";
 import { MIGRATABLE_VERSIONS, migrateStudy } from "./migrate.ts";
 import { STATE_VERSION, type Study, studySchema } from "./schema.ts";
 import { configHash, definingDifferences } from "./study.ts";
+import { type WarmStart, warmStartFrom, warmStartRefusal } from "./warm-start.ts";
+
+/** The study state's file name in a study directory or a state artifact. */
+export const STATE_FILE = "state.json";
 
 export class StateError extends Error {}
 
@@ -64,6 +68,20 @@ export function readStudyFor(path: string, config: Config, remedy: string): Stud
     );
   }
   return { ...study, config };
+}
+
+/**
+ * What a new study takes from the study saved at `path` (warm start), or why it
+ * takes nothing. The other study may be of another name, space or state
+ * version (it is migrated on read); only its objective must be this one's.
+ * `source` names it in reports.
+ */
+export function readWarmStart(path: string, config: Config, source: string): WarmStart | { refused: string } {
+  const base = readStudy(path);
+  const refusal = warmStartRefusal(config, base);
+  if (refusal) return { refused: `${source} cannot warm-start ${config.name}: ${refusal}` };
+  // The name from the other study's validated config, never free text from its file.
+  return warmStartFrom(config, base, `${source} (study ${base.config.name})`);
 }
 
 /**

@@ -11,8 +11,10 @@ import { latestAttempt, trialValue } from "../protocol/trial-value.ts";
 import { strategyFor } from "../strategy/registry.ts";
 import { boundCurve, curveKeep } from "./curve.ts";
 import { STATE_VERSION, type Study } from "./schema.ts";
+import type { WarmStart } from "./warm-start.ts";
 
-export function createStudy(config: Config): Study {
+/** A new study; `warmStart` is what it takes from a related one (see warm-start.ts). */
+export function createStudy(config: Config, { warmStart }: { warmStart?: WarmStart } = {}): Study {
   return {
     version: STATE_VERSION,
     name: config.name,
@@ -22,6 +24,7 @@ export function createStudy(config: Config): Study {
     strategy: config.strategy,
     trials: [],
     rounds: [],
+    ...(warmStart ? { warmStart } : {}),
   };
 }
 

@@ -97,6 +97,8 @@ describe("the Action, round after round", () => {
     assert.deepEqual(
       gh.requests.map((q) => q.operation),
       [
+        // Round 1 looks for a study on main to start from (compare: off leaves out only the comparison).
+        "actions/list-workflow-runs",
         "actions/list-jobs-for-workflow-run",
         "issues/list-comments",
         "issues/create-comment",
@@ -125,7 +127,8 @@ describe("the comparison with the base branch", () => {
     const mainStudy = await onMain.untilDone({ inputs: {}, event: { ref: "refs/heads/main" } });
     onMain.publish(mainStudy.runId, "main");
 
-    const play = new GitHubPlayer(gh, digitsRepo("", "seed: 3\n"));
+    // From scratch: started from main's study, round 1 would re-run main's best (action-warm-start.test.ts).
+    const play = new GitHubPlayer(gh, digitsRepo("", "seed: 3\nwarm_start: off\n"));
     const first = await play.run({
       inputs: {},
       event: { ...prEvent, number: 21, pull_request: { ...prEvent.pull_request, number: 21 } },

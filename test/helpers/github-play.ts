@@ -223,6 +223,7 @@ export class GitHubPlayer {
     }[];
     rounds: unknown[];
     stop?: { code: string };
+    warmStart?: { source: string; offered: number; trials: unknown[]; notes: string[]; reran: number[] };
   } {
     const dir = this.artifacts.get(runId)?.get(PLAN_STATE);
     if (!dir) throw new Error(`run ${runId} has no state artifact`);
