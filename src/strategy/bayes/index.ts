@@ -9,7 +9,8 @@
  * on the wider benchmark (issue #13, bench/results/ablation.md) that kept the
  * median regret and cut the worst runs' (90th percentile, geometric mean over
  * 14 problems 0.88×), where exploration shares and other changes traded one
- * for the other.
+ * for the other. With a warm start's prior, a GP fitted to the related study's
+ * trials is the model's prior mean (transfer.ts).
  */
 
 import type { Trial } from "../../protocol/trial.ts";

@@ -98,24 +98,24 @@ export function fitModelTheta(data: Data, rng: Rng): Theta {
   });
 }
 
-/** The best quarter of the points and a random sample of the rest, up to FIT_MAX. */
-export function fitSubset(data: Data, rng: Rng): Data {
+/** The best quarter of the points and a random sample of the rest, up to `max`. */
+export function fitSubset(data: Data, rng: Rng, max = FIT_MAX): Data {
   const { n, features, x, y } = data;
-  if (n <= FIT_MAX) return data;
+  if (n <= max) return data;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => y[a]! - y[b]! || a - b);
-  const keep = order.slice(0, FIT_MAX / 4);
-  const rest = order.slice(FIT_MAX / 4);
-  for (let k = 0; keep.length < FIT_MAX; k++) {
+  const keep = order.slice(0, max / 4);
+  const rest = order.slice(max / 4);
+  for (let k = 0; keep.length < max; k++) {
     const j = k + rng.int(rest.length - k);
     [rest[k], rest[j]] = [rest[j]!, rest[k]!];
     keep.push(rest[k]!);
   }
   const p = features.p;
-  const sx = new Float64Array(FIT_MAX * p);
-  const sy = new Float64Array(FIT_MAX);
+  const sx = new Float64Array(max * p);
+  const sy = new Float64Array(max);
   keep.forEach((i, r) => {
     sx.set(x.subarray(i * p, (i + 1) * p), r * p);
     sy[r] = y[i]!;
   });
-  return { features, x: sx, y: sy, n: FIT_MAX };
+  return { features, x: sx, y: sy, n: max };
 }

@@ -3,7 +3,9 @@
  * TPESampler and Watanabe's 2023 analysis of its components. Trials are split
  * into the best gamma(n) and the rest; a Parzen estimator l(x) is fitted to the
  * first and g(x) to the second, and each proposal is the draw from l with the
- * largest l/g among a few dozen draws.
+ * largest l/g among a few dozen draws. A warm start's prior (a related study's
+ * results) joins l with a weight that falls as the study's own results
+ * disagree with it, and stands in for the startup design while it lasts.
  */
 
 import { trialValue } from "../../protocol/trial-value.ts";
