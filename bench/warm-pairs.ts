@@ -21,7 +21,7 @@ const problem = (name: string): Problem => PROBLEMS.find((p) => p.name === name)
 
 /** The same landscape moved by `delta` (in each parameter's units): an optimum inside the box stays inside. */
 function shifted(p: Problem, delta: Record<string, number>): Problem {
-  const f = (x: Params) => p.f(Object.fromEntries(Object.entries(x).map(([k, v]) => [k, num(x, k) - (delta[k] ?? 0)])));
+  const f = (x: Params) => p.f(Object.fromEntries(Object.keys(x).map((k) => [k, num(x, k) - (delta[k] ?? 0)])));
   return { ...p, name: `${p.name}_shifted`, f };
 }
 
