@@ -45,6 +45,8 @@ export interface LostRun {
   jobUrl?: string;
   /** The workflow run it was part of. */
   runId?: number;
+  /** Its share of the runner time its job took, when the backend knows. */
+  runnerMs?: number;
 }
 
 /** What a backend brings back from a round. */
@@ -112,7 +114,7 @@ export function finishRound(config: Config, study: Study, outcomes: Outcomes): {
   return { study: next.kind === "done" ? next.study : recorded, next };
 }
 
-function lostAttempt({ run, reason, runner, jobUrl, runId }: LostRun): Attempt {
+function lostAttempt({ run, reason, runner, jobUrl, runId, runnerMs }: LostRun): Attempt {
   return {
     status: "failed",
     reason,
@@ -120,6 +122,7 @@ function lostAttempt({ run, reason, runner, jobUrl, runId }: LostRun): Attempt {
     attempt: run.attempt,
     ...(run.member !== undefined ? { member: run.member } : {}),
     durationMs: 0,
+    ...(runnerMs !== undefined ? { runnerMs } : {}),
     exitCode: null,
     signal: null,
     metrics: {},
