@@ -56386,15 +56386,18 @@ function forbiddenEnvReason(name2) {
 // src/config/schema.ts
 var MAX_TIMEOUT_S = Math.floor((2 ** 31 - 1) / 1e3);
 var seconds = external_exports.number().positive("a duration must be longer than 0").max(MAX_TIMEOUT_S, `at most ${MAX_TIMEOUT_S} seconds (about 24.8 days, the longest timer Node has)`);
-var duration3 = external_exports.union([
-  seconds,
-  external_exports.string().regex(/^\d+(\.\d+)?(ms|s|m|h)$/, 'a duration is a number of seconds or a string like "90s", "15m", "2h"')
-]).transform((v) => {
-  if (typeof v === "number") return v;
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(v);
-  const unit = { ms: 1e-3, s: 1, m: 60, h: 3600 }[m[2]];
-  return Number(m[1]) * unit;
-}).pipe(seconds);
+function durationIn(limit) {
+  return external_exports.union([
+    limit,
+    external_exports.string().regex(/^\d+(\.\d+)?(ms|s|m|h)$/, 'a duration is a number of seconds or a string like "90s", "15m", "2h"')
+  ]).transform((v) => {
+    if (typeof v === "number") return v;
+    const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(v);
+    const unit = { ms: 1e-3, s: 1, m: 60, h: 3600 }[m[2]];
+    return Number(m[1]) * unit;
+  }).pipe(limit);
+}
+var duration3 = durationIn(seconds);
 var envFrom = external_exports.strictObject({
   from: external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name is letters, digits and underscores").superRefine((name2, ctx) => {
     const reason = forbiddenEnvReason(name2);
@@ -56470,8 +56473,20 @@ var configSchema = external_exports.strictObject({
     max_rounds: external_exports.int().min(1).optional(),
     patience: external_exports.int().min(1).optional().describe("stop after this many rounds without improvement"),
     max_failures: external_exports.int().min(0).optional().describe("stop once more trials than this have failed (default: half of max_trials)"),
-    retries: external_exports.int().min(0).default(0).describe("extra attempts for a failed trial")
-  }).default({ max_trials: 20, parallel: 1, retries: 0 })
+    retries: external_exports.int().min(0).default(0).describe("extra attempts for a failed trial"),
+    max_runner_minutes: external_exports.number().positive("a runner-time budget must be more than 0 minutes").optional().describe(
+      "stop once the trials' runner time (setup and checkout included, not only the training process) reaches this many minutes; a round that would cross it runs fewer trials"
+    ),
+    max_duration: durationIn(external_exports.number().positive("a duration must be longer than 0")).optional().describe(
+      'stop starting rounds once this long has passed since the study started (wall clock): seconds or "90m", "12h"'
+    )
+  }).default({ max_trials: 20, parallel: 1, retries: 0 }),
+  cost: external_exports.strictObject({
+    per_minute: external_exports.record(external_exports.string().min(1), external_exports.number().min(0, "a price cannot be negative")).describe(
+      "price of a runner-minute by runner label of runs_on, e.g. {gpu: 0.07}; a job costs its dearest label's price"
+    ),
+    currency: external_exports.string().min(1).default("USD").describe("what the prices are in, as reports show it")
+  }).optional().describe("show what the study's runner time costs in the reports")
 }).superRefine(checkCrossFields);
 function checkCrossFields(cfg, ctx) {
   const issue3 = (path, message, onKey = false) => ctx.addIssue({ code: "custom", path, message, ...onKey ? { params: { onKey } } : {} });
@@ -56548,6 +56563,14 @@ function checkCrossFields(cfg, ctx) {
   }
   checkCommand(cfg, issue3);
   checkMultiFidelity(cfg, issue3);
+  const labels = Array.isArray(cfg.runs_on) ? cfg.runs_on : [cfg.runs_on];
+  for (const label of Object.keys(cfg.cost?.per_minute ?? {}))
+    if (!labels.includes(label))
+      issue3(
+        ["cost", "per_minute", label],
+        `"${label}" is not a label of runs_on (${labels.join(", ")}): price one of those labels`,
+        true
+      );
   if (cfg.baseline) {
     const defaults2 = defaultsOf(parametersInOrder(params));
     if (!defaults2.ok)
@@ -57263,7 +57286,9 @@ var STOP_CODES = [
   "patience",
   "max_failures",
   "exhausted",
-  "stopped"
+  "stopped",
+  "max_runner_minutes",
+  "max_duration"
 ];
 var stopSchema = external_exports.object({ code: external_exports.enum(STOP_CODES), message: external_exports.string() });
 
@@ -57285,7 +57310,9 @@ var studySchema = external_exports.object({
   strategy: external_exports.string(),
   trials: external_exports.array(trialSchema),
   rounds: external_exports.array(roundSchema),
-  stop: stopSchema.optional()
+  stop: stopSchema.optional(),
+  /** When the first round opened (ISO 8601), for budget.max_duration; the shell's clock sets it. */
+  startedAt: external_exports.string().optional()
 });
 
 // src/study/study.ts
@@ -57876,6 +57903,41 @@ function trustedConfigFor(fork, trusted) {
   return trusted;
 }
 
+// src/study/cost.ts
+var MINUTE_MS = 6e4;
+function attemptRunnerMs(attempt) {
+  return attempt.runnerMs ?? attempt.durationMs;
+}
+function spentOn(attempts) {
+  const spent = { runnerMs: 0, processMs: 0, measuredMs: 0, measuredProcessMs: 0 };
+  for (const a of attempts) {
+    spent.runnerMs += attemptRunnerMs(a);
+    spent.processMs += a.durationMs;
+    if (a.runnerMs !== void 0) {
+      spent.measuredMs += a.runnerMs;
+      spent.measuredProcessMs += a.durationMs;
+    }
+  }
+  return spent;
+}
+var allAttempts = (study) => study.trials.flatMap((t) => t.attempts);
+function runnerMsSpent(study) {
+  return spentOn(allAttempts(study)).runnerMs;
+}
+function meanTrialMs(study) {
+  const ran = study.trials.filter((t) => t.attempts.length > 0);
+  if (ran.length === 0) return void 0;
+  return ran.reduce((s, t) => s + spentOn(t.attempts).runnerMs, 0) / ran.length;
+}
+function affordableTrials(config2, study) {
+  const cap = config2.budget.max_runner_minutes;
+  const mean2 = meanTrialMs(study);
+  if (cap === void 0 || mean2 === void 0) return void 0;
+  const left = cap * MINUTE_MS - runnerMsSpent(study);
+  if (left <= 0) return 0;
+  return mean2 > 0 ? Math.floor(left / mean2) : Number.POSITIVE_INFINITY;
+}
+
 // src/study/completion.ts
 function exhaustedFailures(study, config2) {
   return study.trials.filter((t) => t.status === "failed" && !willRetry(t, config2.budget.retries)).length;
@@ -57883,7 +57945,7 @@ function exhaustedFailures(study, config2) {
 function maxFailures(config2) {
   return config2.budget.max_failures ?? Math.floor(config2.budget.max_trials / 2);
 }
-function completion(config2, study) {
+function completion(config2, study, now) {
   const { goal, target } = config2.objective;
   const best = bestTrial(study, goal);
   const bestValue = best && trialValue(best);
@@ -57901,6 +57963,8 @@ function completion(config2, study) {
   const { max_rounds, patience } = config2.budget;
   if (max_rounds !== void 0 && study.rounds.length >= max_rounds)
     return { code: "max_rounds", message: `${max_rounds} rounds ran (budget.max_rounds)` };
+  const spent = runnerBudgetStop(config2, study) ?? durationStop(config2, study, now);
+  if (spent) return spent;
   if (patience !== void 0) {
     const stale = roundsWithoutImprovement(config2, study);
     if (stale >= patience)
@@ -57910,6 +57974,27 @@ function completion(config2, study) {
       };
   }
   return void 0;
+}
+var minutes = (ms) => `${(ms / 6e4).toFixed(1)} runner-minutes`;
+function runnerBudgetStop(config2, study) {
+  const cap = config2.budget.max_runner_minutes;
+  if (cap === void 0 || affordableTrials(config2, study) !== 0) return void 0;
+  const spent = runnerMsSpent(study);
+  const left = cap * 6e4 - spent;
+  return {
+    code: "max_runner_minutes",
+    message: left <= 0 ? `${minutes(spent)} spent, the budget is ${cap} (budget.max_runner_minutes)` : `${minutes(spent)} spent of ${cap} (budget.max_runner_minutes): the ${minutes(left)} left pay for no trial at the mean of ${minutes(meanTrialMs(study))}`
+  };
+}
+function durationStop(config2, study, now) {
+  const limit = config2.budget.max_duration;
+  if (limit === void 0 || now === void 0 || study.startedAt === void 0) return void 0;
+  const elapsed = now - Date.parse(study.startedAt);
+  if (!(elapsed >= limit * 1e3)) return void 0;
+  return {
+    code: "max_duration",
+    message: `the study started ${(elapsed / 36e5).toFixed(1)} h ago, longer than the ${(limit / 3600).toFixed(1)} h allowed (budget.max_duration)`
+  };
 }
 function roundsWithoutImprovement(config2, study) {
   const goal = config2.objective.goal;
@@ -57936,7 +58021,7 @@ function roundsWithoutImprovement(config2, study) {
 }
 
 // src/engine/plan.ts
-function planRound(config2, study) {
+function planRound(config2, study, now) {
   const unfinished = unfinishedRuns(study);
   if (unfinished.length > 0)
     return {
@@ -57946,9 +58031,10 @@ function planRound(config2, study) {
       runs: unfinished,
       resumed: true
     };
-  const stop = completion(config2, study);
+  const stop = completion(config2, study, now);
   if (stop) return { kind: "done", study: withStop(study, stop), stop };
-  const { parallel, max_trials, retries } = config2.budget;
+  const { max_trials, retries } = config2.budget;
+  const parallel = Math.min(config2.budget.parallel, affordableTrials(config2, study) ?? Number.POSITIVE_INFINITY);
   const retry2 = study.trials.filter((t) => willRetry(t, retries)).slice(0, parallel).map((t) => t.id);
   const search = { ...study, trials: searchTrials(study) };
   const room = Math.max(0, Math.min(parallel - retry2.length, max_trials - search.trials.length));
@@ -58012,15 +58098,16 @@ function addReferenceRun(config2, study, ref) {
 }
 
 // src/driver/round.ts
-function startRound(config2, study) {
-  const plan2 = planRound(config2, study);
+function startRound(config2, study, now) {
+  const plan2 = planRound(config2, study, now);
   if (plan2.kind === "done") return plan2;
+  const started = plan2.study.startedAt === void 0 && now !== void 0 ? { ...plan2.study, startedAt: new Date(now).toISOString() } : plan2.study;
   return {
     kind: "round",
-    study: plan2.study,
+    study: started,
     round: plan2.round,
     runs: plan2.runs,
-    jobs: jobsFor(config2, plan2.study, plan2.runs),
+    jobs: jobsFor(config2, started, plan2.runs),
     resumed: plan2.resumed,
     ...plan2.note ? { note: plan2.note } : {}
   };
@@ -58036,14 +58123,14 @@ function withReference(config2, round, ref) {
     trial: added.runs[0].trialId
   };
 }
-function finishRound(config2, study, outcomes) {
+function finishRound(config2, study, outcomes, now) {
   let recorded = study;
   for (const attempt of outcomes.attempts) recorded = recordAttempt(recorded, attempt);
   const open3 = unfinishedRuns(recorded);
   for (const lost of outcomes.lost ?? [])
     if (open3.some((r) => r.trialId === lost.run.trialId && sameRun(r, lost.run)))
       recorded = recordAttempt(recorded, lostAttempt(lost));
-  let next = startRound(config2, recorded);
+  let next = startRound(config2, recorded, now);
   if (next.kind === "round" && outcomes.stopRequested !== void 0) {
     const stop = { code: "stopped", message: outcomes.stopRequested };
     next = { kind: "done", study: withStop(recorded, stop), stop };
@@ -58313,7 +58400,7 @@ async function plan(inputs) {
   const study = readOrCreateStudy(inputs.stateDir, config2, actionsLog);
   const leftovers = resultsIn(study, inputs.resultsDir, actionsLog);
   if (leftovers.length > 0) info(`recorded ${leftovers.length} results left by an unfinished round`);
-  let { next } = finishRound(config2, study, { attempts: leftovers });
+  let { next } = finishRound(config2, study, { attempts: leftovers }, Date.now());
   const runner = Array.isArray(config2.runs_on) ? config2.runs_on : [config2.runs_on];
   setOutput("study-id", config2.name);
   setOutput("runner", JSON.stringify(runner));
@@ -59771,10 +59858,15 @@ async function report(inputs) {
   const marker = studyMarker(config2.name);
   const existing = inputs.pr !== void 0 ? await findComment(inputs.client, inputs.repo, inputs.pr, marker, inputs.botLogin) : void 0;
   const bot = readBotState(existing?.body);
-  const { study, next } = finishRound(config2, planned, {
-    ...outcomes,
-    ...bot?.status === "stopping" ? { stopRequested: `stopped with /tune stop by @${bot.stopRequestedBy ?? bot.requestedBy}` } : {}
-  });
+  const { study, next } = finishRound(
+    config2,
+    planned,
+    {
+      ...outcomes,
+      ...bot?.status === "stopping" ? { stopRequested: `stopped with /tune stop by @${bot.stopRequestedBy ?? bot.requestedBy}` } : {}
+    },
+    Date.now()
+  );
   saveStudy(inputs.stateDir, study);
   const linkFor = (t) => t.attempts[t.attempts.length - 1]?.jobUrl;
   const context3 = [`Round ${study.rounds.length} ran in [this workflow run](${inputs.runUrl}).`];

@@ -88,6 +88,8 @@ export const STOP_CODES = [
   "max_failures",
   "exhausted",
   "stopped",
+  "max_runner_minutes",
+  "max_duration",
 ] as const;
 export type StopCode = (typeof STOP_CODES)[number];
 
