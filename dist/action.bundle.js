@@ -20343,7 +20343,7 @@ var require_light = __commonJS({
           var base;
           if (this.heartbeat == null && (this.storeOptions.reservoirRefreshInterval != null && this.storeOptions.reservoirRefreshAmount != null || this.storeOptions.reservoirIncreaseInterval != null && this.storeOptions.reservoirIncreaseAmount != null)) {
             return typeof (base = this.heartbeat = setInterval(() => {
-              var amount, incr, maximum, now, reservoir;
+              var amount2, incr, maximum, now, reservoir;
               now = Date.now();
               if (this.storeOptions.reservoirRefreshInterval != null && now >= this._lastReservoirRefresh + this.storeOptions.reservoirRefreshInterval) {
                 this._lastReservoirRefresh = now;
@@ -20352,12 +20352,12 @@ var require_light = __commonJS({
               }
               if (this.storeOptions.reservoirIncreaseInterval != null && now >= this._lastReservoirIncrease + this.storeOptions.reservoirIncreaseInterval) {
                 ({
-                  reservoirIncreaseAmount: amount,
+                  reservoirIncreaseAmount: amount2,
                   reservoirIncreaseMaximum: maximum,
                   reservoir
                 } = this.storeOptions);
                 this._lastReservoirIncrease = now;
-                incr = maximum != null ? Math.min(amount, maximum - reservoir) : amount;
+                incr = maximum != null ? Math.min(amount2, maximum - reservoir) : amount2;
                 if (incr > 0) {
                   this.storeOptions.reservoir += incr;
                   return this.instance._drainAll(this.computeCapacity());
@@ -57920,6 +57920,10 @@ function spentOn(attempts) {
   }
   return spent;
 }
+function outsideShare(spent) {
+  if (spent.measuredMs === 0) return void 0;
+  return Math.max(0, (spent.measuredMs - spent.measuredProcessMs) / spent.measuredMs);
+}
 var allAttempts = (study) => study.trials.flatMap((t) => t.attempts);
 function runnerMsSpent(study) {
   return spentOn(allAttempts(study)).runnerMs;
@@ -57936,6 +57940,43 @@ function affordableTrials(config2, study) {
   const left = cap * MINUTE_MS - runnerMsSpent(study);
   if (left <= 0) return 0;
   return mean2 > 0 ? Math.floor(left / mean2) : Number.POSITIVE_INFINITY;
+}
+function pricePerMinute(config2) {
+  const per = config2.cost?.per_minute;
+  if (!per) return void 0;
+  const labels = Array.isArray(config2.runs_on) ? config2.runs_on : [config2.runs_on];
+  const prices = labels.flatMap((l) => per[l] === void 0 ? [] : [per[l]]);
+  return prices.length ? Math.max(...prices) : void 0;
+}
+function studyCost(config2, study) {
+  const roundOf = /* @__PURE__ */ new Map();
+  for (const r of study.rounds) for (const run2 of r.runs) roundOf.set(runKey(run2), r.index);
+  const byRound = /* @__PURE__ */ new Map();
+  for (const a of allAttempts(study)) {
+    const round = roundOf.get(runKey(a)) ?? study.trials[a.trialId].round;
+    byRound.set(round, [...byRound.get(round) ?? [], a]);
+  }
+  const spent = spentOn(allAttempts(study));
+  const cost = {
+    ...spent,
+    rounds: [...byRound.entries()].sort(([a], [b]) => a - b).map(([round, as]) => ({ round, ...spentOn(as) }))
+  };
+  const share = outsideShare(spent);
+  if (share !== void 0) cost.outsideShare = share;
+  const mean2 = meanTrialMs(study);
+  if (mean2 !== void 0) cost.trialMs = mean2;
+  const capMinutes = config2.budget.max_runner_minutes;
+  if (capMinutes !== void 0)
+    cost.cap = { runnerMs: capMinutes * MINUTE_MS, leftMs: Math.max(0, capMinutes * MINUTE_MS - spent.runnerMs) };
+  if (mean2 !== void 0 && !study.stop) {
+    const left = Math.max(0, config2.budget.max_trials - searchTrials(study).length);
+    const trials = Math.min(left, affordableTrials(config2, study) ?? left);
+    if (trials > 0)
+      cost.forecast = { trials, rounds: Math.ceil(trials / config2.budget.parallel), runnerMs: trials * mean2 };
+  }
+  const perMinute = pricePerMinute(config2);
+  if (perMinute !== void 0) cost.price = { perMinute, currency: config2.cost.currency };
+  return cost;
 }
 
 // src/study/completion.ts
@@ -59241,6 +59282,55 @@ function thin2(items, max) {
   return Array.from({ length: max }, (_, i) => items[Math.round(i * (items.length - 1) / (max - 1))]);
 }
 
+// src/report/cost.ts
+var minutes2 = (ms) => (ms / 6e4).toFixed(1);
+var percent = (share) => `${Math.round(share * 100)}%`;
+function shownCost(config2, study) {
+  const cost = studyCost(config2, study);
+  return cost.measuredMs > 0 || cost.cap || cost.price ? cost : void 0;
+}
+var amount = (cost, ms) => (ms / 6e4 * cost.price.perMinute).toFixed(2);
+var money = (cost, ms) => `${amount(cost, ms)} ${cost.price.currency}`;
+function costLine(config2, study) {
+  const cost = shownCost(config2, study);
+  if (!cost) return void 0;
+  const spent = [`${minutes2(cost.runnerMs)} runner-min`];
+  if (cost.outsideShare !== void 0) spent.push(`${percent(cost.outsideShare)} outside the training process`);
+  if (cost.trialMs !== void 0) spent.push(`${minutes2(cost.trialMs)} per trial`);
+  const parts = [`Runner time: ${spent.join(", ")}`];
+  const f = cost.forecast;
+  if (f)
+    parts.push(
+      `forecast: ${f.trials} more trial${f.trials === 1 ? "" : "s"} \u2248 ${minutes2(f.runnerMs)} runner-min in ${f.rounds} round${f.rounds === 1 ? "" : "s"}`
+    );
+  if (cost.cap) parts.push(`budget ${minutes2(cost.cap.runnerMs)}, ${minutes2(cost.cap.leftMs)} left`);
+  if (cost.price)
+    parts.push(`\u2248 ${money(cost, cost.runnerMs)} so far${f ? `, \u2248 ${money(cost, f.runnerMs)} to go` : ""}`);
+  return `${parts.join(" \xB7 ")}.`;
+}
+function costSection(config2, study) {
+  const line = costLine(config2, study);
+  const cost = shownCost(config2, study);
+  if (!line || !cost || cost.rounds.length < 2) return line;
+  const head = ["round", "runner-min", "outside training", ...cost.price ? [cost.price.currency] : []];
+  const rows = cost.rounds.map((r) => {
+    const share = outsideShare(r);
+    return [
+      String(r.round),
+      minutes2(r.runnerMs),
+      share === void 0 ? "\u2013" : percent(share),
+      ...cost.price ? [amount(cost, r.runnerMs)] : []
+    ];
+  });
+  return `${line}
+
+<details><summary>Runner time per round</summary>
+
+${mdTable([head, ...rows])}
+
+</details>`;
+}
+
 // src/report/members.ts
 function latestRecords(trial) {
   const latest = latestAttempt(trial);
@@ -59771,6 +59861,7 @@ function compose(config2, study, opts, sections, maxRows) {
       ...opts.context ?? []
     ].join("  \n"),
     stopLine(study),
+    costSection(config2, study),
     baselineLine(config2, study),
     opts.comparison,
     snippet ? `### Best configuration

@@ -34538,6 +34538,10 @@ function spentOn(attempts) {
   }
   return spent;
 }
+function outsideShare(spent) {
+  if (spent.measuredMs === 0) return void 0;
+  return Math.max(0, (spent.measuredMs - spent.measuredProcessMs) / spent.measuredMs);
+}
 var allAttempts = (study) => study.trials.flatMap((t) => t.attempts);
 function runnerMsSpent(study) {
   return spentOn(allAttempts(study)).runnerMs;
@@ -34554,6 +34558,43 @@ function affordableTrials(config2, study) {
   const left = cap * MINUTE_MS - runnerMsSpent(study);
   if (left <= 0) return 0;
   return mean2 > 0 ? Math.floor(left / mean2) : Number.POSITIVE_INFINITY;
+}
+function pricePerMinute(config2) {
+  const per = config2.cost?.per_minute;
+  if (!per) return void 0;
+  const labels = Array.isArray(config2.runs_on) ? config2.runs_on : [config2.runs_on];
+  const prices = labels.flatMap((l) => per[l] === void 0 ? [] : [per[l]]);
+  return prices.length ? Math.max(...prices) : void 0;
+}
+function studyCost(config2, study) {
+  const roundOf = /* @__PURE__ */ new Map();
+  for (const r of study.rounds) for (const run of r.runs) roundOf.set(runKey(run), r.index);
+  const byRound = /* @__PURE__ */ new Map();
+  for (const a of allAttempts(study)) {
+    const round = roundOf.get(runKey(a)) ?? study.trials[a.trialId].round;
+    byRound.set(round, [...byRound.get(round) ?? [], a]);
+  }
+  const spent = spentOn(allAttempts(study));
+  const cost = {
+    ...spent,
+    rounds: [...byRound.entries()].sort(([a], [b]) => a - b).map(([round, as]) => ({ round, ...spentOn(as) }))
+  };
+  const share = outsideShare(spent);
+  if (share !== void 0) cost.outsideShare = share;
+  const mean2 = meanTrialMs(study);
+  if (mean2 !== void 0) cost.trialMs = mean2;
+  const capMinutes = config2.budget.max_runner_minutes;
+  if (capMinutes !== void 0)
+    cost.cap = { runnerMs: capMinutes * MINUTE_MS, leftMs: Math.max(0, capMinutes * MINUTE_MS - spent.runnerMs) };
+  if (mean2 !== void 0 && !study.stop) {
+    const left = Math.max(0, config2.budget.max_trials - searchTrials(study).length);
+    const trials = Math.min(left, affordableTrials(config2, study) ?? left);
+    if (trials > 0)
+      cost.forecast = { trials, rounds: Math.ceil(trials / config2.budget.parallel), runnerMs: trials * mean2 };
+  }
+  const perMinute = pricePerMinute(config2);
+  if (perMinute !== void 0) cost.price = { perMinute, currency: config2.cost.currency };
+  return cost;
 }
 
 // src/study/completion.ts
@@ -35242,6 +35283,17 @@ var studyJsonSchema = external_exports.strictObject({
     pending: external_exports.int().min(0),
     running: external_exports.int().min(0)
   }),
+  /** Runner time (see study/cost.ts), in minutes; money when the config prices its runners. */
+  cost: external_exports.strictObject({
+    runner_minutes: external_exports.number().min(0),
+    process_minutes: external_exports.number().min(0),
+    /** The share of runner time spent outside the training process; null until runner time was recorded. */
+    outside_share: external_exports.number().min(0).max(1).nullable(),
+    rounds: external_exports.array(external_exports.strictObject({ round: external_exports.int().min(1), runner_minutes: external_exports.number().min(0) })),
+    /** What the rest of the budget would take at the mean trial so far. */
+    forecast: external_exports.strictObject({ trials: external_exports.int().min(1), rounds: external_exports.int().min(1), runner_minutes: external_exports.number().min(0) }).nullable(),
+    money: external_exports.strictObject({ currency: external_exports.string(), spent: external_exports.number().min(0), forecast: external_exports.number().min(0).nullable() }).nullable()
+  }),
   trials: external_exports.array(
     external_exports.strictObject({
       id: external_exports.int().min(0),
@@ -35301,6 +35353,7 @@ function studyJson(study) {
       pending: count("pending"),
       running: count("running")
     },
+    cost: costJson(study),
     trials: study.trials.map((t) => ({
       id: t.id,
       round: t.round,
@@ -35318,6 +35371,23 @@ function studyJson(study) {
         reason: a.status === "succeeded" ? null : a.reason
       })).sort((a, b) => a.member - b.member)
     }))
+  };
+}
+function costJson(study) {
+  const cost = studyCost(study.config, study);
+  const minutes3 = (ms) => ms / 6e4;
+  const price = cost.price;
+  return {
+    runner_minutes: minutes3(cost.runnerMs),
+    process_minutes: minutes3(cost.processMs),
+    outside_share: cost.outsideShare ?? null,
+    rounds: cost.rounds.map((r) => ({ round: r.round, runner_minutes: minutes3(r.runnerMs) })),
+    forecast: cost.forecast ? { trials: cost.forecast.trials, rounds: cost.forecast.rounds, runner_minutes: minutes3(cost.forecast.runnerMs) } : null,
+    money: price ? {
+      currency: price.currency,
+      spent: minutes3(cost.runnerMs) * price.perMinute,
+      forecast: cost.forecast ? minutes3(cost.forecast.runnerMs) * price.perMinute : null
+    } : null
   };
 }
 
@@ -36420,6 +36490,55 @@ function sparkline(config2, study, width = 60) {
   }).join("");
 }
 
+// src/report/cost.ts
+var minutes2 = (ms) => (ms / 6e4).toFixed(1);
+var percent = (share) => `${Math.round(share * 100)}%`;
+function shownCost(config2, study) {
+  const cost = studyCost(config2, study);
+  return cost.measuredMs > 0 || cost.cap || cost.price ? cost : void 0;
+}
+var amount = (cost, ms) => (ms / 6e4 * cost.price.perMinute).toFixed(2);
+var money = (cost, ms) => `${amount(cost, ms)} ${cost.price.currency}`;
+function costLine(config2, study) {
+  const cost = shownCost(config2, study);
+  if (!cost) return void 0;
+  const spent = [`${minutes2(cost.runnerMs)} runner-min`];
+  if (cost.outsideShare !== void 0) spent.push(`${percent(cost.outsideShare)} outside the training process`);
+  if (cost.trialMs !== void 0) spent.push(`${minutes2(cost.trialMs)} per trial`);
+  const parts = [`Runner time: ${spent.join(", ")}`];
+  const f = cost.forecast;
+  if (f)
+    parts.push(
+      `forecast: ${f.trials} more trial${f.trials === 1 ? "" : "s"} \u2248 ${minutes2(f.runnerMs)} runner-min in ${f.rounds} round${f.rounds === 1 ? "" : "s"}`
+    );
+  if (cost.cap) parts.push(`budget ${minutes2(cost.cap.runnerMs)}, ${minutes2(cost.cap.leftMs)} left`);
+  if (cost.price)
+    parts.push(`\u2248 ${money(cost, cost.runnerMs)} so far${f ? `, \u2248 ${money(cost, f.runnerMs)} to go` : ""}`);
+  return `${parts.join(" \xB7 ")}.`;
+}
+function costSection(config2, study) {
+  const line = costLine(config2, study);
+  const cost = shownCost(config2, study);
+  if (!line || !cost || cost.rounds.length < 2) return line;
+  const head = ["round", "runner-min", "outside training", ...cost.price ? [cost.price.currency] : []];
+  const rows = cost.rounds.map((r) => {
+    const share = outsideShare(r);
+    return [
+      String(r.round),
+      minutes2(r.runnerMs),
+      share === void 0 ? "\u2013" : percent(share),
+      ...cost.price ? [amount(cost, r.runnerMs)] : []
+    ];
+  });
+  return `${line}
+
+<details><summary>Runner time per round</summary>
+
+${mdTable([head, ...rows])}
+
+</details>`;
+}
+
 // src/report/table.ts
 function rankedTrials(study, goal) {
   return [...study.trials].sort((a, b) => {
@@ -36826,6 +36945,7 @@ function compose(config2, study, opts, sections, maxRows) {
       ...opts.context ?? []
     ].join("  \n"),
     stopLine(study),
+    costSection(config2, study),
     baselineLine(config2, study),
     opts.comparison,
     snippet ? `### Best configuration

@@ -35,7 +35,7 @@ export interface RoundCost extends Spent {
 
 export interface Cost extends Spent {
   rounds: RoundCost[];
-  /** 1 − Σprocess / Σrunner over the attempts whose runner time was recorded. */
+  /** See outsideShare(). */
   outsideShare?: number;
   /** The mean runner time of a trial that ran (all its members and attempts). */
   trialMs?: number;
@@ -58,6 +58,12 @@ function spentOn(attempts: readonly Attempt[]): Spent {
     }
   }
   return spent;
+}
+
+/** 1 − Σprocess / Σrunner over the attempts whose runner time was recorded; undefined when none was. */
+export function outsideShare(spent: Spent): number | undefined {
+  if (spent.measuredMs === 0) return undefined;
+  return Math.max(0, (spent.measuredMs - spent.measuredProcessMs) / spent.measuredMs);
 }
 
 const allAttempts = (study: Study): Attempt[] => study.trials.flatMap((t) => t.attempts);
@@ -116,8 +122,8 @@ export function studyCost(config: Config, study: Study): Cost {
     ...spent,
     rounds: [...byRound.entries()].sort(([a], [b]) => a - b).map(([round, as]) => ({ round, ...spentOn(as) })),
   };
-  if (spent.measuredMs > 0)
-    cost.outsideShare = Math.max(0, (spent.measuredMs - spent.measuredProcessMs) / spent.measuredMs);
+  const share = outsideShare(spent);
+  if (share !== undefined) cost.outsideShare = share;
   const mean = meanTrialMs(study);
   if (mean !== undefined) cost.trialMs = mean;
   const capMinutes = config.budget.max_runner_minutes;

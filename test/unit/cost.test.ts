@@ -9,6 +9,8 @@ import type { Backend } from "../../src/driver/drive.ts";
 import { driveStudy } from "../../src/driver/drive.ts";
 import { evaluatedAttempt } from "../../src/driver/in-process.ts";
 import type { Attempt } from "../../src/protocol/trial.ts";
+import { studyJson, studyJsonSchema } from "../../src/report/json.ts";
+import { markdownReport } from "../../src/report/markdown.ts";
 import { affordableTrials, pricePerMinute, studyCost } from "../../src/study/cost.ts";
 import { createStudy } from "../../src/study/study.ts";
 import { configFrom } from "../helpers/config.ts";
@@ -111,6 +113,28 @@ describe("runner time and its budgets", () => {
     // The dearest priced label of runs_on is the machine's price.
     assert.deepEqual(cost.price, { perMinute: 0.07, currency: "USD" });
     assert.equal(affordableTrials(config, study), 4);
+
+    const report = markdownReport(config, study);
+    assert.ok(
+      report.includes(
+        "Runner time: 40.0 runner-min, 20% outside the training process, 5.0 per trial · forecast: 4 more trials ≈ 20.0 runner-min in 1 round · budget 60.0, 20.0 left · ≈ 2.80 USD so far, ≈ 1.40 USD to go.",
+      ),
+      report,
+    );
+    assert.match(
+      report,
+      /\| round \| runner-min \| outside training \| USD +\|\n.*\n\| 1 +\| 20\.0 +\| 20% +\| 1\.40 +\|/,
+    );
+    const json = studyJsonSchema.parse(studyJson(study)).cost;
+    assert.deepEqual(
+      [json.runner_minutes, json.outside_share, json.forecast, json.money],
+      [
+        40,
+        0.2,
+        { trials: 4, rounds: 1, runner_minutes: 20 },
+        { currency: "USD", spent: 40 * 0.07, forecast: 20 * 0.07 },
+      ],
+    );
   });
 
   it("runs the first round whole and never forecasts without a runner-minute budget or a mean", () => {
@@ -132,5 +156,7 @@ describe("runner time and its budgets", () => {
     const cost = studyCost(config, study);
     assert.equal(cost.runnerMs, 16 * MIN);
     assert.equal(cost.outsideShare, undefined);
+    // Nothing measured and no budget or price: the reports say nothing of runner time.
+    assert.doesNotMatch(markdownReport(config, study), /Runner time/);
   });
 });
