@@ -16,6 +16,7 @@ import { createProgress } from "../local/progress.ts";
 import { openStudy, runLocalStudy } from "../local/run.ts";
 import { concurrencyText } from "../local/slots.ts";
 import { sparkline } from "../report/chart.ts";
+import { costLine } from "../report/cost.ts";
 import { studyJson } from "../report/json.ts";
 import { markdownReport } from "../report/markdown.ts";
 import { rungsSection } from "../report/rungs.ts";
@@ -92,6 +93,7 @@ function terminalReport(config: Config, study: Study): string {
     countsLine(study),
     spark ? `best ${config.objective.metric} so far: ${spark}` : "",
     stopLine(study),
+    costLine(config, study) ?? "",
     warmStartLine(study) ?? "",
     baselineLine(config, study) ?? "",
     "",
@@ -138,7 +140,7 @@ export function buildProgram(): Command {
       const { config } = load(file);
       const paths = studyPaths(file, config, flags.stateDir);
       const study = openStudy({ config, paths, resume: true, fresh: false });
-      const plan = startRound(config, study);
+      const plan = startRound(config, study, Date.now());
       if (plan.kind === "done") {
         if (flags.json) console.log(JSON.stringify(githubMatrix([])));
         else console.log(`nothing to run: ${plan.stop.message}`);
