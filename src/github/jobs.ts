@@ -25,10 +25,10 @@ export async function listTrialJobs(client: GitHubClient, repo: Repo, runId: num
   );
   const out: TrialJob[] = [];
   for (const j of jobs) {
-    const id = parseTrialJobName(j.name);
-    if (id)
+    // A job of several runs accounts for each of them.
+    for (const run of parseTrialJobName(j.name) ?? [])
       out.push({
-        ...id,
+        ...run,
         status: j.status,
         conclusion: j.conclusion,
         url: j.html_url ?? "",

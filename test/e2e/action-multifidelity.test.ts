@@ -56,7 +56,7 @@ parameters:
 /** The job of a trial (its first, when it has several) in any of the runs. */
 function jobOf(runs: readonly RunRecord[], trial: number) {
   for (const r of runs) {
-    const job = r.jobs.find((j) => j.entry.trial === trial);
+    const job = r.jobs.find((j) => j.runs.some((p) => p.trial === trial));
     if (job) return { ...job, runId: r.runId };
   }
   throw new Error(`no job ran trial ${trial}`);
@@ -99,7 +99,7 @@ budget: {max_trials: 13, parallel: 5}
       const job = jobOf(play.runs, t.id);
       const parentRun = jobOf(play.runs, parent.id).runId;
       assert.ok(parentRun < job.runId, `trial ${t.id} runs after its parent`);
-      assert.deepEqual(job.entry.resume, { trial: parent.id, attempt: 1, id: `${parent.id}-1`, run: parentRun });
+      assert.deepEqual(job.runs[0]!.resume, { trial: parent.id, attempt: 1, id: `${parent.id}-1`, run: parentRun });
       assert.deepEqual(
         trained.filter((r) => r.trial === t.id).map((r) => [r.from, r.to]),
         [[parent.resource, t.resource]],
@@ -153,7 +153,7 @@ budget: {max_trials: 3, parallel: 3}
     const record = await play.run({ inputs: {}, event: prEvent, faults: new Map([["2-1-1", "dies" as const]]) });
     assert.equal(record.report!.code, 0, record.report!.stdout);
     assert.equal(record.jobs.length, 12);
-    assert.deepEqual(record.jobs[2]!.entry.member, { index: 2, seed: 1, fold: 0, folds: 2 });
+    assert.deepEqual(record.jobs[2]!.runs[0]!.member, { index: 2, seed: 1, fold: 0, folds: 2 });
     assert.equal(record.jobs[2]!.name, "tune / trial 0 (attempt 1, member 2)");
 
     const state = play.state(record.runId);

@@ -30,13 +30,17 @@ parameters:
   writeFileSync(
     spec,
     JSON.stringify({
-      v: 1,
-      payload: { v: 1, study: "t", round: 1, trial: 0, attempt: 1, id: "0-1", params: { mode } },
+      v: 2,
+      runs: [
+        {
+          payload: { v: 1, study: "t", round: 1, trial: 0, attempt: 1, id: "0-1", params: { mode } },
+          outputDir: join(dir, "output"),
+          checkpointDir: join(dir, "checkpoint"),
+        },
+      ],
       config: join(dir, "tune.yml"),
       overrides: {},
       resultsDir: join(dir, "results"),
-      checkpointDir: join(dir, "checkpoint"),
-      outputDir: join(dir, "output"),
       runId: 77,
     }),
   );
