@@ -20343,7 +20343,7 @@ var require_light = __commonJS({
           var base;
           if (this.heartbeat == null && (this.storeOptions.reservoirRefreshInterval != null && this.storeOptions.reservoirRefreshAmount != null || this.storeOptions.reservoirIncreaseInterval != null && this.storeOptions.reservoirIncreaseAmount != null)) {
             return typeof (base = this.heartbeat = setInterval(() => {
-              var amount, incr, maximum, now, reservoir;
+              var amount2, incr, maximum, now, reservoir;
               now = Date.now();
               if (this.storeOptions.reservoirRefreshInterval != null && now >= this._lastReservoirRefresh + this.storeOptions.reservoirRefreshInterval) {
                 this._lastReservoirRefresh = now;
@@ -20352,12 +20352,12 @@ var require_light = __commonJS({
               }
               if (this.storeOptions.reservoirIncreaseInterval != null && now >= this._lastReservoirIncrease + this.storeOptions.reservoirIncreaseInterval) {
                 ({
-                  reservoirIncreaseAmount: amount,
+                  reservoirIncreaseAmount: amount2,
                   reservoirIncreaseMaximum: maximum,
                   reservoir
                 } = this.storeOptions);
                 this._lastReservoirIncrease = now;
-                incr = maximum != null ? Math.min(amount, maximum - reservoir) : amount;
+                incr = maximum != null ? Math.min(amount2, maximum - reservoir) : amount2;
                 if (incr > 0) {
                   this.storeOptions.reservoir += incr;
                   return this.instance._drainAll(this.computeCapacity());
@@ -56393,15 +56393,18 @@ function forbiddenEnvReason(name2) {
 // src/config/schema.ts
 var MAX_TIMEOUT_S = Math.floor((2 ** 31 - 1) / 1e3);
 var seconds = external_exports.number().positive("a duration must be longer than 0").max(MAX_TIMEOUT_S, `at most ${MAX_TIMEOUT_S} seconds (about 24.8 days, the longest timer Node has)`);
-var duration3 = external_exports.union([
-  seconds,
-  external_exports.string().regex(/^\d+(\.\d+)?(ms|s|m|h)$/, 'a duration is a number of seconds or a string like "90s", "15m", "2h"')
-]).transform((v) => {
-  if (typeof v === "number") return v;
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(v);
-  const unit = { ms: 1e-3, s: 1, m: 60, h: 3600 }[m[2]];
-  return Number(m[1]) * unit;
-}).pipe(seconds);
+function durationIn(limit) {
+  return external_exports.union([
+    limit,
+    external_exports.string().regex(/^\d+(\.\d+)?(ms|s|m|h)$/, 'a duration is a number of seconds or a string like "90s", "15m", "2h"')
+  ]).transform((v) => {
+    if (typeof v === "number") return v;
+    const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(v);
+    const unit = { ms: 1e-3, s: 1, m: 60, h: 3600 }[m[2]];
+    return Number(m[1]) * unit;
+  }).pipe(limit);
+}
+var duration3 = durationIn(seconds);
 var envFrom = external_exports.strictObject({
   from: external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name is letters, digits and underscores").superRefine((name2, ctx) => {
     const reason = forbiddenEnvReason(name2);
@@ -56480,8 +56483,20 @@ var configSchema = external_exports.strictObject({
     max_rounds: external_exports.int().min(1).optional(),
     patience: external_exports.int().min(1).optional().describe("stop after this many rounds without improvement"),
     max_failures: external_exports.int().min(0).optional().describe("stop once more trials than this have failed (default: half of max_trials)"),
-    retries: external_exports.int().min(0).default(0).describe("extra attempts for a failed trial")
-  }).default({ max_trials: 20, parallel: 1, retries: 0 })
+    retries: external_exports.int().min(0).default(0).describe("extra attempts for a failed trial"),
+    max_runner_minutes: external_exports.number().positive("a runner-time budget must be more than 0 minutes").optional().describe(
+      "stop once the trials' runner time (setup and checkout included, not only the training process) reaches this many minutes; a round that would cross it runs fewer trials"
+    ),
+    max_duration: durationIn(external_exports.number().positive("a duration must be longer than 0")).optional().describe(
+      'stop starting rounds once this long has passed since the study started (wall clock): seconds or "90m", "12h"'
+    )
+  }).default({ max_trials: 20, parallel: 1, retries: 0 }),
+  cost: external_exports.strictObject({
+    per_minute: external_exports.record(external_exports.string().min(1), external_exports.number().min(0, "a price cannot be negative")).describe(
+      "price of a runner-minute by runner label of runs_on, e.g. {gpu: 0.07}; a job costs its dearest label's price"
+    ),
+    currency: external_exports.string().min(1).default("USD").describe("what the prices are in, as reports show it")
+  }).optional().describe("show what the study's runner time costs in the reports")
 }).superRefine(checkCrossFields);
 function checkCrossFields(cfg, ctx) {
   const issue3 = (path, message, onKey = false) => ctx.addIssue({ code: "custom", path, message, ...onKey ? { params: { onKey } } : {} });
@@ -56558,6 +56573,14 @@ function checkCrossFields(cfg, ctx) {
   }
   checkCommand(cfg, issue3);
   checkMultiFidelity(cfg, issue3);
+  const labels = Array.isArray(cfg.runs_on) ? cfg.runs_on : [cfg.runs_on];
+  for (const label of Object.keys(cfg.cost?.per_minute ?? {}))
+    if (!labels.includes(label))
+      issue3(
+        ["cost", "per_minute", label],
+        `"${label}" is not a label of runs_on (${labels.join(", ")}): price one of those labels`,
+        true
+      );
   if (cfg.baseline) {
     const defaults2 = defaultsOf(parametersInOrder(params));
     if (!defaults2.ok)
@@ -57244,7 +57267,14 @@ var intermediateSchema = external_exports.object({
 var outcomeFields = {
   trialId: external_exports.int().min(0),
   attempt: external_exports.int().min(1),
+  /** The training process's time. */
   durationMs: external_exports.number().min(0),
+  /**
+   * The runner's time for it: the process plus what surrounds it (checkout,
+   * setup, downloads), its share of its job's when a job runs several. Absent
+   * in states from before it was recorded.
+   */
+  runnerMs: external_exports.number().min(0).optional(),
   exitCode: external_exports.int().nullable(),
   signal: external_exports.string().nullable().default(null),
   metrics: external_exports.record(external_exports.string(), finiteNumber).default({}),
@@ -57296,7 +57326,9 @@ var STOP_CODES = [
   "patience",
   "max_failures",
   "exhausted",
-  "stopped"
+  "stopped",
+  "max_runner_minutes",
+  "max_duration"
 ];
 var stopSchema = external_exports.object({ code: external_exports.enum(STOP_CODES), message: external_exports.string() });
 
@@ -57318,7 +57350,9 @@ var studySchema = external_exports.object({
   strategy: external_exports.string(),
   trials: external_exports.array(trialSchema),
   rounds: external_exports.array(roundSchema),
-  stop: stopSchema.optional()
+  stop: stopSchema.optional(),
+  /** When the first round opened (ISO 8601), for budget.max_duration; the shell's clock sets it. */
+  startedAt: external_exports.string().optional()
 });
 
 // src/study/study.ts
@@ -58001,6 +58035,82 @@ function trustedConfigFor(fork, trusted) {
   return trusted;
 }
 
+// src/study/cost.ts
+var MINUTE_MS = 6e4;
+function attemptRunnerMs(attempt) {
+  return attempt.runnerMs ?? attempt.durationMs;
+}
+function spentOn(attempts) {
+  const spent = { runnerMs: 0, processMs: 0, measuredMs: 0, measuredProcessMs: 0 };
+  for (const a of attempts) {
+    spent.runnerMs += attemptRunnerMs(a);
+    spent.processMs += a.durationMs;
+    if (a.runnerMs !== void 0) {
+      spent.measuredMs += a.runnerMs;
+      spent.measuredProcessMs += a.durationMs;
+    }
+  }
+  return spent;
+}
+function outsideShare(spent) {
+  if (spent.measuredMs === 0) return void 0;
+  return Math.max(0, (spent.measuredMs - spent.measuredProcessMs) / spent.measuredMs);
+}
+var allAttempts = (study) => study.trials.flatMap((t) => t.attempts);
+function runnerMsSpent(study) {
+  return spentOn(allAttempts(study)).runnerMs;
+}
+function meanTrialMs(study) {
+  const ran = study.trials.filter((t) => t.attempts.length > 0);
+  if (ran.length === 0) return void 0;
+  return ran.reduce((s, t) => s + spentOn(t.attempts).runnerMs, 0) / ran.length;
+}
+function affordableTrials(config2, study) {
+  const cap = config2.budget.max_runner_minutes;
+  const mean2 = meanTrialMs(study);
+  if (cap === void 0 || mean2 === void 0) return void 0;
+  const left = cap * MINUTE_MS - runnerMsSpent(study);
+  if (left <= 0) return 0;
+  return mean2 > 0 ? Math.floor(left / mean2) : Number.POSITIVE_INFINITY;
+}
+function pricePerMinute(config2) {
+  const per = config2.cost?.per_minute;
+  if (!per) return void 0;
+  const labels = Array.isArray(config2.runs_on) ? config2.runs_on : [config2.runs_on];
+  const prices = labels.flatMap((l) => per[l] === void 0 ? [] : [per[l]]);
+  return prices.length ? Math.max(...prices) : void 0;
+}
+function studyCost(config2, study) {
+  const roundOf = /* @__PURE__ */ new Map();
+  for (const r of study.rounds) for (const run2 of r.runs) roundOf.set(runKey(run2), r.index);
+  const byRound = /* @__PURE__ */ new Map();
+  for (const a of allAttempts(study)) {
+    const round = roundOf.get(runKey(a)) ?? study.trials[a.trialId].round;
+    byRound.set(round, [...byRound.get(round) ?? [], a]);
+  }
+  const spent = spentOn(allAttempts(study));
+  const cost = {
+    ...spent,
+    rounds: [...byRound.entries()].sort(([a], [b]) => a - b).map(([round, as]) => ({ round, ...spentOn(as) }))
+  };
+  const share = outsideShare(spent);
+  if (share !== void 0) cost.outsideShare = share;
+  const mean2 = meanTrialMs(study);
+  if (mean2 !== void 0) cost.trialMs = mean2;
+  const capMinutes = config2.budget.max_runner_minutes;
+  if (capMinutes !== void 0)
+    cost.cap = { runnerMs: capMinutes * MINUTE_MS, leftMs: Math.max(0, capMinutes * MINUTE_MS - spent.runnerMs) };
+  if (mean2 !== void 0 && !study.stop) {
+    const left = Math.max(0, config2.budget.max_trials - searchTrials(study).length);
+    const trials = Math.min(left, affordableTrials(config2, study) ?? left);
+    if (trials > 0)
+      cost.forecast = { trials, rounds: Math.ceil(trials / config2.budget.parallel), runnerMs: trials * mean2 };
+  }
+  const perMinute = pricePerMinute(config2);
+  if (perMinute !== void 0) cost.price = { perMinute, currency: config2.cost.currency };
+  return cost;
+}
+
 // src/study/completion.ts
 function exhaustedFailures(study, config2) {
   return study.trials.filter((t) => t.status === "failed" && !willRetry(t, config2.budget.retries)).length;
@@ -58008,7 +58118,7 @@ function exhaustedFailures(study, config2) {
 function maxFailures(config2) {
   return config2.budget.max_failures ?? Math.floor(config2.budget.max_trials / 2);
 }
-function completion(config2, study) {
+function completion(config2, study, now) {
   const { goal, target } = config2.objective;
   const best = bestTrial(study, goal);
   const bestValue = best && trialValue(best);
@@ -58026,6 +58136,8 @@ function completion(config2, study) {
   const { max_rounds, patience } = config2.budget;
   if (max_rounds !== void 0 && study.rounds.length >= max_rounds)
     return { code: "max_rounds", message: `${max_rounds} rounds ran (budget.max_rounds)` };
+  const spent = runnerBudgetStop(config2, study) ?? durationStop(config2, study, now);
+  if (spent) return spent;
   if (patience !== void 0) {
     const stale = roundsWithoutImprovement(config2, study);
     if (stale >= patience)
@@ -58035,6 +58147,27 @@ function completion(config2, study) {
       };
   }
   return void 0;
+}
+var minutes = (ms) => `${(ms / 6e4).toFixed(1)} runner-minutes`;
+function runnerBudgetStop(config2, study) {
+  const cap = config2.budget.max_runner_minutes;
+  if (cap === void 0 || affordableTrials(config2, study) !== 0) return void 0;
+  const spent = runnerMsSpent(study);
+  const left = cap * 6e4 - spent;
+  return {
+    code: "max_runner_minutes",
+    message: left <= 0 ? `${minutes(spent)} spent, the budget is ${cap} (budget.max_runner_minutes)` : `${minutes(spent)} spent of ${cap} (budget.max_runner_minutes): the ${minutes(left)} left pay for no trial at the mean of ${minutes(meanTrialMs(study))}`
+  };
+}
+function durationStop(config2, study, now) {
+  const limit = config2.budget.max_duration;
+  if (limit === void 0 || now === void 0 || study.startedAt === void 0) return void 0;
+  const elapsed = now - Date.parse(study.startedAt);
+  if (!(elapsed >= limit * 1e3)) return void 0;
+  return {
+    code: "max_duration",
+    message: `the study started ${(elapsed / 36e5).toFixed(1)} h ago, longer than the ${(limit / 3600).toFixed(1)} h allowed (budget.max_duration)`
+  };
 }
 function roundsWithoutImprovement(config2, study) {
   const goal = config2.objective.goal;
@@ -58061,7 +58194,7 @@ function roundsWithoutImprovement(config2, study) {
 }
 
 // src/engine/plan.ts
-function planRound(config2, study) {
+function planRound(config2, study, now) {
   const unfinished = unfinishedRuns(study);
   if (unfinished.length > 0)
     return {
@@ -58071,9 +58204,10 @@ function planRound(config2, study) {
       runs: unfinished,
       resumed: true
     };
-  const stop = completion(config2, study);
+  const stop = completion(config2, study, now);
   if (stop) return { kind: "done", study: withStop(study, stop), stop };
-  const { parallel, max_trials, retries } = config2.budget;
+  const { max_trials, retries } = config2.budget;
+  const parallel = Math.min(config2.budget.parallel, affordableTrials(config2, study) ?? Number.POSITIVE_INFINITY);
   const retry2 = study.trials.filter((t) => willRetry(t, retries)).slice(0, parallel).map((t) => t.id);
   const search = { ...study, trials: searchTrials(study) };
   const room = Math.max(0, Math.min(parallel - retry2.length, max_trials - search.trials.length));
@@ -58137,15 +58271,16 @@ function addReferenceRun(config2, study, ref) {
 }
 
 // src/driver/round.ts
-function startRound(config2, study) {
-  const plan2 = planRound(config2, study);
+function startRound(config2, study, now) {
+  const plan2 = planRound(config2, study, now);
   if (plan2.kind === "done") return plan2;
+  const started = plan2.study.startedAt === void 0 && now !== void 0 ? { ...plan2.study, startedAt: new Date(now).toISOString() } : plan2.study;
   return {
     kind: "round",
-    study: plan2.study,
+    study: started,
     round: plan2.round,
     runs: plan2.runs,
-    jobs: jobsFor(config2, plan2.study, plan2.runs),
+    jobs: jobsFor(config2, started, plan2.runs),
     resumed: plan2.resumed,
     ...plan2.note ? { note: plan2.note } : {}
   };
@@ -58161,21 +58296,21 @@ function withReference(config2, round, ref) {
     trial: added.runs[0].trialId
   };
 }
-function finishRound(config2, study, outcomes) {
+function finishRound(config2, study, outcomes, now) {
   let recorded = study;
   for (const attempt of outcomes.attempts) recorded = recordAttempt(recorded, attempt);
   const open3 = unfinishedRuns(recorded);
   for (const lost of outcomes.lost ?? [])
     if (open3.some((r) => r.trialId === lost.run.trialId && sameRun(r, lost.run)))
       recorded = recordAttempt(recorded, lostAttempt(lost));
-  let next = startRound(config2, recorded);
+  let next = startRound(config2, recorded, now);
   if (next.kind === "round" && outcomes.stopRequested !== void 0) {
     const stop = { code: "stopped", message: outcomes.stopRequested };
     next = { kind: "done", study: withStop(recorded, stop), stop };
   }
   return { study: next.kind === "done" ? next.study : recorded, next };
 }
-function lostAttempt({ run: run2, reason, runner, jobUrl, runId }) {
+function lostAttempt({ run: run2, reason, runner, jobUrl, runId, runnerMs }) {
   return {
     status: "failed",
     reason,
@@ -58183,6 +58318,7 @@ function lostAttempt({ run: run2, reason, runner, jobUrl, runId }) {
     attempt: run2.attempt,
     ...run2.member !== void 0 ? { member: run2.member } : {},
     durationMs: 0,
+    ...runnerMs !== void 0 ? { runnerMs } : {},
     exitCode: null,
     signal: null,
     metrics: {},
@@ -58236,6 +58372,18 @@ function whyUnplanned(study, r) {
   return `trial ${r.trialId} attempt ${r.attempt}${r.member !== void 0 ? ` member ${r.member}` : ""} is not a run that round ${round} planned and left open`;
 }
 
+// src/study/runner-time.ts
+function spanMs(startedAt, completedAt) {
+  if (startedAt === void 0 || completedAt === void 0) return void 0;
+  const ms = Date.parse(completedAt) - Date.parse(startedAt);
+  return Number.isFinite(ms) ? Math.max(0, ms) : void 0;
+}
+function splitJobTime(jobMs, processMs) {
+  if (processMs.length === 0) return [];
+  const outside = Math.max(0, jobMs - processMs.reduce((s, ms) => s + ms, 0));
+  return processMs.map((ms) => ms + outside / processMs.length);
+}
+
 // src/action/matrix.ts
 function matrixBackend(opts) {
   return {
@@ -58246,8 +58394,8 @@ function matrixBackend(opts) {
     },
     async gather({ study }) {
       const jobs = await opts.listJobs?.() ?? [];
-      const jobOf = (run2) => jobs.find((j) => j.trialId === run2.trialId && j.attempt === run2.attempt && j.member === run2.member);
-      const attempts = resultsIn(study, opts.resultsDir, opts.log).map(({ jobUrl: _, ...a }) => {
+      const jobOf = (run2) => jobs.find((j) => j.runs.some((r) => r.trialId === run2.trialId && sameRun(r, run2)));
+      const found = resultsIn(study, opts.resultsDir, opts.log).map(({ jobUrl: _, ...a }) => {
         const job = jobOf(a);
         return {
           ...a,
@@ -58255,8 +58403,8 @@ function matrixBackend(opts) {
           ...job ? { jobUrl: job.url } : {}
         };
       });
-      const recorded = attempts.reduce(recordAttempt, study);
-      const lost = unfinishedRuns(recorded).map((run2) => {
+      const recorded = found.reduce(recordAttempt, study);
+      const lostRuns = unfinishedRuns(recorded).map((run2) => {
         const job = jobOf(run2);
         opts.log.warning(`${runLabel(run2)} left no result${job ? `: ${job.url}` : ""}`);
         return {
@@ -58266,9 +58414,29 @@ function matrixBackend(opts) {
           ...job ? { jobUrl: job.url, ...job.runner !== void 0 ? { runner: job.runner } : {} } : {}
         };
       });
-      return { attempts, lost };
+      const runnerMs = runnerTimes(jobs, found);
+      const timed = (run2, x) => {
+        const ms = runnerMs.get(runKey(run2));
+        return ms === void 0 ? x : { ...x, runnerMs: ms };
+      };
+      return {
+        attempts: found.map((a) => timed(a, a)),
+        lost: lostRuns.map((l) => timed(l.run, l))
+      };
     }
   };
+}
+function runnerTimes(jobs, attempts) {
+  const out = /* @__PURE__ */ new Map();
+  for (const job of jobs) {
+    const ms = spanMs(job.startedAt, job.completedAt);
+    if (ms === void 0) continue;
+    const processMs = job.runs.map(
+      (run2) => attempts.find((a) => a.trialId === run2.trialId && sameRun(a, run2))?.durationMs ?? 0
+    );
+    for (const [i, share] of splitJobTime(ms, processMs).entries()) out.set(runKey(job.runs[i]), share);
+  }
+  return out;
 }
 function resultsIn(study, dir, log) {
   const { results, problems } = readResultFiles(dir, study.name);
@@ -58406,7 +58574,7 @@ async function plan(inputs) {
   const study = readOrCreateStudy(inputs.stateDir, config2, actionsLog);
   const leftovers = resultsIn(study, inputs.resultsDir, actionsLog);
   if (leftovers.length > 0) info(`recorded ${leftovers.length} results left by an unfinished round`);
-  let { next } = finishRound(config2, study, { attempts: leftovers });
+  let { next } = finishRound(config2, study, { attempts: leftovers }, Date.now());
   const runner = Array.isArray(config2.runs_on) ? config2.runs_on : [config2.runs_on];
   setOutput("study-id", config2.name);
   setOutput("runner", JSON.stringify(runner));
@@ -58932,13 +59100,16 @@ async function listTrialJobs(client, repo, runId) {
   );
   const out = [];
   for (const j of jobs) {
-    for (const run2 of parseTrialJobName(j.name) ?? [])
+    const runs = parseTrialJobName(j.name);
+    if (runs)
       out.push({
-        ...run2,
+        runs,
         status: j.status,
         conclusion: j.conclusion,
         url: j.html_url ?? "",
-        runner: j.runner_name ?? void 0
+        runner: j.runner_name ?? void 0,
+        startedAt: j.started_at,
+        ...j.completed_at ? { completedAt: j.completed_at } : {}
       });
   }
   return out;
@@ -59259,6 +59430,55 @@ function mermaidNumber(x, digits = 6) {
 function thin2(items, max) {
   if (items.length <= max) return [...items];
   return Array.from({ length: max }, (_, i) => items[Math.round(i * (items.length - 1) / (max - 1))]);
+}
+
+// src/report/cost.ts
+var minutes2 = (ms) => (ms / 6e4).toFixed(1);
+var percent = (share) => `${Math.round(share * 100)}%`;
+function shownCost(config2, study) {
+  const cost = studyCost(config2, study);
+  return cost.measuredMs > 0 || cost.cap || cost.price ? cost : void 0;
+}
+var amount = (cost, ms) => (ms / 6e4 * cost.price.perMinute).toFixed(2);
+var money = (cost, ms) => `${amount(cost, ms)} ${cost.price.currency}`;
+function costLine(config2, study) {
+  const cost = shownCost(config2, study);
+  if (!cost) return void 0;
+  const spent = [`${minutes2(cost.runnerMs)} runner-min`];
+  if (cost.outsideShare !== void 0) spent.push(`${percent(cost.outsideShare)} outside the training process`);
+  if (cost.trialMs !== void 0) spent.push(`${minutes2(cost.trialMs)} per trial`);
+  const parts = [`Runner time: ${spent.join(", ")}`];
+  const f = cost.forecast;
+  if (f)
+    parts.push(
+      `forecast: ${f.trials} more trial${f.trials === 1 ? "" : "s"} \u2248 ${minutes2(f.runnerMs)} runner-min in ${f.rounds} round${f.rounds === 1 ? "" : "s"}`
+    );
+  if (cost.cap) parts.push(`budget ${minutes2(cost.cap.runnerMs)}, ${minutes2(cost.cap.leftMs)} left`);
+  if (cost.price)
+    parts.push(`\u2248 ${money(cost, cost.runnerMs)} so far${f ? `, \u2248 ${money(cost, f.runnerMs)} to go` : ""}`);
+  return `${parts.join(" \xB7 ")}.`;
+}
+function costSection(config2, study) {
+  const line = costLine(config2, study);
+  const cost = shownCost(config2, study);
+  if (!line || !cost || cost.rounds.length < 2) return line;
+  const head = ["round", "runner-min", "outside training", ...cost.price ? [cost.price.currency] : []];
+  const rows = cost.rounds.map((r) => {
+    const share = outsideShare(r);
+    return [
+      String(r.round),
+      minutes2(r.runnerMs),
+      share === void 0 ? "\u2013" : percent(share),
+      ...cost.price ? [amount(cost, r.runnerMs)] : []
+    ];
+  });
+  return `${line}
+
+<details><summary>Runner time per round</summary>
+
+${mdTable([head, ...rows])}
+
+</details>`;
 }
 
 // src/report/members.ts
@@ -59791,6 +60011,7 @@ function compose(config2, study, opts, sections, maxRows) {
       ...opts.context ?? []
     ].join("  \n"),
     stopLine(study),
+    costSection(config2, study),
     baselineLine(config2, study),
     opts.comparison,
     snippet ? `### Best configuration
@@ -59878,10 +60099,15 @@ async function report(inputs) {
   const marker = studyMarker(config2.name);
   const existing = inputs.pr !== void 0 ? await findComment(inputs.client, inputs.repo, inputs.pr, marker, inputs.botLogin) : void 0;
   const bot = readBotState(existing?.body);
-  const { study, next } = finishRound(config2, planned, {
-    ...outcomes,
-    ...bot?.status === "stopping" ? { stopRequested: `stopped with /tune stop by @${bot.stopRequestedBy ?? bot.requestedBy}` } : {}
-  });
+  const { study, next } = finishRound(
+    config2,
+    planned,
+    {
+      ...outcomes,
+      ...bot?.status === "stopping" ? { stopRequested: `stopped with /tune stop by @${bot.stopRequestedBy ?? bot.requestedBy}` } : {}
+    },
+    Date.now()
+  );
   saveStudy(inputs.stateDir, study);
   const linkFor = (t) => t.attempts[t.attempts.length - 1]?.jobUrl;
   const context3 = [`Round ${study.rounds.length} ran in [this workflow run](${inputs.runUrl}).`];

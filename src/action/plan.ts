@@ -46,7 +46,7 @@ export async function plan(inputs: PlanInputs): Promise<void> {
   // A cancelled round's results are recorded before its unfinished runs are planned again.
   const leftovers = resultsIn(study, inputs.resultsDir, actionsLog);
   if (leftovers.length > 0) core.info(`recorded ${leftovers.length} results left by an unfinished round`);
-  let { next } = finishRound(config, study, { attempts: leftovers });
+  let { next } = finishRound(config, study, { attempts: leftovers }, Date.now());
 
   const runner = Array.isArray(config.runs_on) ? config.runs_on : [config.runs_on];
   core.setOutput("study-id", config.name);

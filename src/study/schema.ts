@@ -28,5 +28,7 @@ export const studySchema = z.object({
   trials: z.array(trialSchema),
   rounds: z.array(roundSchema),
   stop: stopSchema.optional(),
+  /** When the first round opened (ISO 8601), for budget.max_duration; the shell's clock sets it. */
+  startedAt: z.string().optional(),
 });
 export type Study = z.infer<typeof studySchema>;
