@@ -139,6 +139,45 @@ budget: {max_trials: 13, parallel: 5}
     gh.assertNoViolations();
   });
 
+  it("hyperband with trials_per_job: a promoted trial continues the checkpoint its parent saved in a job of several runs", async () => {
+    const config = `${header("packed-curves", "${epochs}")}strategy: hyperband
+resource: {name: epochs, min: 1, max: 9, eta: 3}
+seed: 4
+trials_per_job: 3
+budget: {max_trials: 13, parallel: 5}
+`;
+    const repo = curveRepo(config);
+    const play = new GitHubPlayer(gh, repo);
+    const last = await play.untilDone({ inputs: {}, event: prEvent }, 8);
+    assert.equal(last.report!.code, 0, last.report!.stdout);
+    const state = play.state(last.runId);
+    const first = play.runs[0]!;
+    assert.deepEqual(
+      first.jobs.map((j) => j.name),
+      ["tune / trials 0-1, 1-1, 2-1", "tune / trials 3-1, 4-1"],
+    );
+    assert.ok(play.artifactNames(first.runId).includes("matrix-tune-checkpoint-_0-1_1-1_2-1_"));
+    const trained = journal(repo);
+    const promoted = state.trials.filter((t) => t.parent !== undefined);
+    assert.ok(promoted.length > 0);
+    for (const t of promoted) {
+      const parent = state.trials[t.parent!]!;
+      const job = jobOf(play.runs, t.id);
+      assert.equal(job.runs.length, 1, `trial ${t.id} continues a checkpoint: a job of its own`);
+      assert.deepEqual(
+        trained.filter((r) => r.trial === t.id).map((r) => [r.from, r.to]),
+        [[parent.resource, t.resource]],
+        `trial ${t.id} trains on from its parent's ${parent.resource} epochs`,
+      );
+      assert.match(job.result!.stdout, new RegExp(`resumed from epoch=${parent.resource}`));
+    }
+    assert.ok(
+      promoted.some((t) => jobOf(play.runs, t.parent!).runs.length > 1),
+      "a parent that ran packed with others",
+    );
+    gh.assertNoViolations();
+  });
+
   it("repeats × folds: one job per member; a failing member and a lost one are recorded, and the comment shows them", async () => {
     const repo = curveRepo(
       `${header("folds", "3")}strategy: random
