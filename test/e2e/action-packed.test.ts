@@ -6,9 +6,11 @@
  * packed jobs, and the runner time packing saves.
  */
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { runStep } from "../helpers/actions-runner.ts";
 import { GitHubPlayer, pullRequestEvent, SIMULATED } from "../helpers/github-play.ts";
 import { type FakeGitHub, startFakeGitHub } from "../helpers/github-server.ts";
 import { packedRepo, runnerTime } from "../helpers/packed.ts";
@@ -170,6 +172,56 @@ describe("the Action's faults with packed jobs", () => {
     const state = play.state(resumed.runId);
     assert.ok(state.trials.slice(0, 3).every((t) => t.status === "succeeded" && t.attempts.length === 1));
     gh.assertNoViolations();
+  });
+});
+
+describe("collect for a job of several runs", () => {
+  const runs = [4, 5, 6].map((trial) => ({ id: `${trial}-1`, trial, attempt: 1, params: {} }));
+  const payload = JSON.stringify({ v: 2, study: "digits", round: 1, id: "_4-1_5-1_6-1_", runs });
+  const result = (trialId: number) =>
+    JSON.stringify({
+      version: 1,
+      study: "digits",
+      status: "succeeded",
+      value: 0.9,
+      trialId,
+      attempt: 1,
+      durationMs: 1200,
+      exitCode: 0,
+      signal: null,
+      metrics: { val_accuracy: 0.9 },
+      logTail: "epoch=4 val_accuracy=0.9\n",
+    });
+
+  it("checks each run's file on its own: a good one is kept, a link and another run's result are refused, planted files removed", async () => {
+    const ws = mkdtempSync(join(tmpdir(), "mt-collect-"));
+    const results = join(ws, ".matrix-tune/results");
+    const checkpoint = join(ws, "checkpoint");
+    mkdirSync(results, { recursive: true });
+    mkdirSync(join(checkpoint, "4-1"), { recursive: true });
+    writeFileSync(join(results, "result-4-1.json"), result(4));
+    symlinkSync("/etc/passwd", join(results, "result-5-1.json"));
+    writeFileSync(join(results, "result-6-1.json"), result(7));
+    writeFileSync(join(results, "result-9-1.json"), result(9));
+    symlinkSync("/proc/self/environ", join(checkpoint, "4-1", "environ"));
+    const r = await runStep({
+      workspace: ws,
+      inputs: { command: "collect", payload, "checkpoint-dir": checkpoint },
+      env: { GITHUB_RUN_ID: "7001" },
+    });
+    assert.equal(r.code, 1, "two runs left no usable result: the step fails");
+    assert.equal(r.outputs.checked, "true");
+    assert.deepEqual(readdirSync(results), ["result-4-1.json"]);
+    assert.deepEqual(readdirSync(join(checkpoint, "4-1")), []);
+    assert.deepEqual([r.outputs.status, r.outputs.statuses], ["failed", '{"4-1":"succeeded"}']);
+    const annotations = r.annotations.join("\n");
+    assert.match(annotations, /removed .*result-9-1\.json from the results directory/);
+    assert.match(annotations, /result-5-1\.json is refused and deleted: it is not a plain file/);
+    assert.match(
+      annotations,
+      /result-6-1\.json is refused and deleted: it holds the result of trial 7 \(attempt 1\), not of trial 6/,
+    );
+    assert.equal(JSON.parse(readFileSync(join(results, "result-4-1.json"), "utf8")).runId, 7001);
   });
 });
 
