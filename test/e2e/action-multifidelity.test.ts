@@ -74,19 +74,25 @@ describe("multi-fidelity studies in the Action", () => {
   });
   after(() => gh.close());
 
-  it("hyperband: promoted trials continue their parent's checkpoint from an earlier run, and the study is the local one", async () => {
-    // Rounds of up to 5: trials of round 1 are promoted in round 3, and one of those again in round 4.
-    const config = `${header("curves", "${epochs}")}strategy: hyperband
+  /** Rounds of up to 5: trials of round 1 are promoted in round 3, and one of those again in round 4. */
+  const hyperband = (name: string, extra = "") => `${header(name, "${epochs}")}strategy: hyperband
 resource: {name: epochs, min: 1, max: 9, eta: 3}
 seed: 4
-budget: {max_trials: 13, parallel: 5}
+${extra}budget: {max_trials: 13, parallel: 5}
 `;
+  /** The study played to its end from a repository with this config. */
+  async function untilDone(config: string) {
     const repo = curveRepo(config);
     const play = new GitHubPlayer(gh, repo);
     const last = await play.untilDone({ inputs: {}, event: prEvent }, 8);
     assert.equal(last.report!.code, 0, last.report!.stdout);
+    return { repo, play, last, state: play.state(last.runId) };
+  }
+
+  it("hyperband: promoted trials continue their parent's checkpoint from an earlier run, and the study is the local one", async () => {
+    const config = hyperband("curves");
+    const { repo, play, last, state } = await untilDone(config);
     assert.equal(last.report!.outputs.done, "true");
-    const state = play.state(last.runId);
 
     const promoted = state.trials.filter((t) => t.parent !== undefined);
     assert.ok(
@@ -140,17 +146,7 @@ budget: {max_trials: 13, parallel: 5}
   });
 
   it("hyperband with trials_per_job: a promoted trial continues the checkpoint its parent saved in a job of several runs", async () => {
-    const config = `${header("packed-curves", "${epochs}")}strategy: hyperband
-resource: {name: epochs, min: 1, max: 9, eta: 3}
-seed: 4
-trials_per_job: 3
-budget: {max_trials: 13, parallel: 5}
-`;
-    const repo = curveRepo(config);
-    const play = new GitHubPlayer(gh, repo);
-    const last = await play.untilDone({ inputs: {}, event: prEvent }, 8);
-    assert.equal(last.report!.code, 0, last.report!.stdout);
-    const state = play.state(last.runId);
+    const { repo, play, state } = await untilDone(hyperband("packed-curves", "trials_per_job: 3\n"));
     const first = play.runs[0]!;
     assert.deepEqual(
       first.jobs.map((j) => j.name),

@@ -19,7 +19,7 @@ import { digitsRepo } from "../helpers/repo.ts";
 const PR = 7;
 const prEvent = pullRequestEvent(PR);
 
-describe("trials_per_job: 3", () => {
+describe("trials_per_job in the Action", () => {
   let gh: FakeGitHub;
   before(async () => {
     gh = await startFakeGitHub();
@@ -27,7 +27,7 @@ describe("trials_per_job: 3", () => {
   });
   after(() => gh.close());
 
-  it("a job holding a failing, a timed-out and a pruned trial records each with its status, and loses nothing", async () => {
+  it("trials_per_job 3: a job holding a failing, a timed-out and a pruned trial records each with its status, and loses nothing", async () => {
     const modes = ["good1", "good2", "good3", "good4", "fail", "hang", "prune", "good5"];
     const play = new GitHubPlayer(gh, packedRepo(modes, 4, 3));
     const last = await play.untilDone({ inputs: {}, event: prEvent });
@@ -77,15 +77,6 @@ describe("trials_per_job: 3", () => {
     );
     gh.assertNoViolations();
   });
-});
-
-describe("the Action's faults with packed jobs", () => {
-  let gh: FakeGitHub;
-  before(async () => {
-    gh = await startFakeGitHub();
-    gh.addPull({ number: PR, head: { ref: "feature/better-model" }, base: { ref: "main" } });
-  });
-  after(() => gh.close());
 
   it("a packed job that died: each of its runs is recorded as failed with the job's link and retried", async () => {
     const play = new GitHubPlayer(gh, digitsRepo(", retries: 1, max_failures: 6", "compare: off\ntrials_per_job: 2\n"));
