@@ -117,6 +117,9 @@ export class GitHubPlayer {
   /** Variables the runner machine itself has (its `.env` file, say): every step of every job sees them. */
   machineEnv: Record<string, string> = {};
 
+  /** When each trial job started and ended, as the jobs API lists them (by default, when the player added it). */
+  jobTimes?: (entry: MatrixEntry) => { started_at: string; completed_at: string };
+
   /** Other commits of the repository, by sha: a checkout with that `ref` gets that tree. */
   private readonly commits = new Map<string, string>();
   /** The ref each job's checkout asked for ("" for the run's own commit), in the order jobs ran. */
@@ -351,6 +354,7 @@ export class GitHubPlayer {
         conclusion: "failure",
         html_url: url,
         runner_name: "gpu-runner-3",
+        ...this.jobTimes?.(entry),
       });
       return { entry, name };
     }
@@ -372,6 +376,7 @@ export class GitHubPlayer {
       conclusion: failed ? "failure" : "success",
       html_url: url,
       runner_name: "gpu-runner-1",
+      ...this.jobTimes?.(entry),
     });
     return { entry, name, result };
   }
