@@ -216,6 +216,8 @@ export class GitHubPlayer {
         reason?: string;
         jobUrl?: string;
         runId?: number;
+        durationMs: number;
+        runnerMs?: number;
         intermediate: { step: number; values: Record<string, number> }[];
       }[];
       params: Record<string, number | string | boolean>;
