@@ -10,7 +10,7 @@
  *
  *   npm run build && npx tsx bench/packing.ts
  */
-import { GitHubPlayer } from "../test/helpers/github-play.ts";
+import { GitHubPlayer, simulatedJobTimes } from "../test/helpers/github-play.ts";
 import { startFakeGitHub } from "../test/helpers/github-server.ts";
 import { packedRepo, runnerTime } from "../test/helpers/packed.ts";
 
@@ -27,6 +27,7 @@ async function measure(trials: number, parallel: number, k: number) {
   try {
     const modes = Array.from({ length: trials }, (_, i) => `good${i + 1}`);
     const play = new GitHubPlayer(gh, packedRepo(modes, parallel, k));
+    play.jobTimes = simulatedJobTimes;
     await play.untilDone({ inputs: {}, event: { ref: "refs/heads/main" } }, 20);
     return await runnerTime(gh, play);
   } finally {

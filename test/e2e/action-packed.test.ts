@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { runStep } from "../helpers/actions-runner.ts";
-import { GitHubPlayer, pullRequestEvent, SIMULATED } from "../helpers/github-play.ts";
+import { GitHubPlayer, pullRequestEvent, SIMULATED, simulatedJobTimes } from "../helpers/github-play.ts";
 import { type FakeGitHub, startFakeGitHub } from "../helpers/github-server.ts";
 import { packedRepo, runnerTime } from "../helpers/packed.ts";
 import { digitsRepo } from "../helpers/repo.ts";
@@ -30,6 +30,7 @@ describe("trials_per_job in the Action", () => {
   it("trials_per_job 3: a job holding a failing, a timed-out and a pruned trial records each with its status, and loses nothing", async () => {
     const modes = ["good1", "good2", "good3", "good4", "fail", "hang", "prune", "good5"];
     const play = new GitHubPlayer(gh, packedRepo(modes, 4, 3));
+    play.jobTimes = simulatedJobTimes;
     const last = await play.untilDone({ inputs: {}, event: prEvent });
     assert.equal(play.runs.length, 2);
     const [first, second] = play.runs;
@@ -223,6 +224,7 @@ describe("runner-minutes: 60 s of setup, 30 s trials", () => {
       const gh = await startFakeGitHub();
       try {
         const play = new GitHubPlayer(gh, packedRepo(modes, 8, k));
+        play.jobTimes = simulatedJobTimes;
         await play.untilDone({ inputs: {}, event: { ref: "refs/heads/main" } });
         return await runnerTime(gh, play);
       } finally {

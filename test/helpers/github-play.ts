@@ -25,17 +25,17 @@ export type TrialFault = "dies" | "corrupt";
 
 export type { MatrixEntry };
 
-/**
- * The times a trial job is registered with: a setup (runner, checkout,
- * dependencies) then its runs one after another, so that runner time can be
- * counted from what the API reports. Simulated: the jobs themselves take what
- * they take.
- */
+/** A job's start and end as the jobs API lists them (ISO 8601). */
+export interface JobTimes {
+  started_at: string;
+  completed_at: string;
+}
+
+/** Simulated job times (for `jobTimes`): a setup (runner, checkout, dependencies), then the job's runs one after another. */
 export const SIMULATED = { start: Date.parse("2026-01-05T10:00:00Z"), setupS: 60, trialS: 30 };
 
-/** The job's started_at and completed_at for a job of `runs` runs. */
-export function simulatedTimes(runs: number): { started_at: string; completed_at: string } {
-  const end = SIMULATED.start + (SIMULATED.setupS + SIMULATED.trialS * runs) * 1000;
+export function simulatedJobTimes(_entry: MatrixEntry, runs: readonly TrialPayload[]): JobTimes {
+  const end = SIMULATED.start + (SIMULATED.setupS + SIMULATED.trialS * runs.length) * 1000;
   return { started_at: new Date(SIMULATED.start).toISOString(), completed_at: new Date(end).toISOString() };
 }
 
@@ -136,6 +136,9 @@ export class GitHubPlayer {
   /** Variables the runner machine itself has (its `.env` file, say): every step of every job sees them. */
   machineEnv: Record<string, string> = {};
 
+  /** When each trial job started and ended, as the jobs API lists them (by default, when the player added it). */
+  jobTimes?: (entry: MatrixEntry, runs: TrialPayload[]) => JobTimes;
+
   /** Other commits of the repository, by sha: a checkout with that `ref` gets that tree. */
   private readonly commits = new Map<string, string>();
   /** The ref each job's checkout asked for ("" for the run's own commit), in the order jobs ran. */
@@ -232,6 +235,8 @@ export class GitHubPlayer {
         reason?: string;
         jobUrl?: string;
         runId?: number;
+        durationMs: number;
+        runnerMs?: number;
         intermediate: { step: number; values: Record<string, number> }[];
       }[];
       params: Record<string, number | string | boolean>;
@@ -364,7 +369,6 @@ export class GitHubPlayer {
     const name = `tune / ${expand(WORKFLOW.jobs.trial.name!, { matrix: entry })}`;
     const url = `https://github.com/${this.gh.owner}/${this.gh.repo}/actions/runs/${runId}/job/${this.world.nextJobId++}`;
     const runs = entryPayloads(entry);
-    const times = simulatedTimes(runs.length);
     if (fault === "dies") {
       this.gh.addJob(runId, {
         name,
@@ -372,7 +376,7 @@ export class GitHubPlayer {
         conclusion: "failure",
         html_url: url,
         runner_name: "gpu-runner-3",
-        ...times,
+        ...this.jobTimes?.(entry, runs),
       });
       return { entry, runs, name };
     }
@@ -394,7 +398,7 @@ export class GitHubPlayer {
       conclusion: failed ? "failure" : "success",
       html_url: url,
       runner_name: "gpu-runner-1",
-      ...times,
+      ...this.jobTimes?.(entry, runs),
     });
     return { entry, runs, name, result };
   }
