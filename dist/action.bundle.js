@@ -53966,10 +53966,17 @@ function runLabel(run2) {
   return `trial ${run2.trialId} (attempt ${run2.attempt}${run2.member !== void 0 ? `, member ${run2.member}` : ""})`;
 }
 var TRIAL_JOB = /trial (\d+) \(attempt (\d+)(?:, member (\d+))?\)\s*$/;
+var PACKED_JOB = /trials (\d+-\d+(?:-\d+)?(?:, \d+-\d+(?:-\d+)?)+)\s*$/;
 function parseTrialJobName(name2) {
   const m = TRIAL_JOB.exec(name2);
-  if (!m) return void 0;
-  return { trialId: Number(m[1]), attempt: Number(m[2]), ...m[3] !== void 0 ? { member: Number(m[3]) } : {} };
+  if (m)
+    return [{ trialId: Number(m[1]), attempt: Number(m[2]), ...m[3] !== void 0 ? { member: Number(m[3]) } : {} }];
+  const packed2 = PACKED_JOB.exec(name2);
+  if (!packed2) return void 0;
+  return packed2[1].split(", ").map((key) => {
+    const [trialId, attempt, member] = key.split("-").map(Number);
+    return { trialId, attempt, ...member !== void 0 ? { member } : {} };
+  });
 }
 
 // src/protocol/run.ts
@@ -56475,6 +56482,9 @@ var configSchema = external_exports.strictObject({
   compare: external_exports.enum(["base", "off"]).default("base").describe("on a pull request, compare the best trial with the base branch's latest study (off: no comparison)"),
   warm_start: warmStartSetting,
   runs_on: external_exports.union([external_exports.string().min(1), external_exports.array(external_exports.string().min(1)).min(1)]).default("ubuntu-latest").describe("GitHub Actions: the runner labels trial jobs run on, e.g. [self-hosted, gpu]"),
+  trials_per_job: external_exports.int().min(1).max(64).default(1).describe(
+    "GitHub Actions only (`matrix-tune run` ignores it): run up to this many of a round's trials one after another in one matrix job, after one setup (checkout, dependencies); a run that continues a checkpoint or runs on another commit gets a job of its own"
+  ),
   devices: devicesSchema.optional().describe(
     "local runner only (`matrix-tune run`): the GPUs trials share, one per running trial process as CUDA_VISIBLE_DEVICES and TUNE_DEVICE; at most this many processes run at once"
   ),
@@ -57127,7 +57137,16 @@ function applyOverrides(config2, o) {
 }
 
 // src/config/trusted.ts
-var TRUSTED_SETTINGS = ["runs_on", "env", "timeout", "budget", "repeats", "folds", "bot"];
+var TRUSTED_SETTINGS = [
+  "runs_on",
+  "trials_per_job",
+  "env",
+  "timeout",
+  "budget",
+  "repeats",
+  "folds",
+  "bot"
+];
 function trustedSettingsLine(source) {
   const names = `${TRUSTED_SETTINGS.slice(0, -1).join(", ")} and ${TRUSTED_SETTINGS.at(-1)}`;
   return `this pull request comes from a fork, so ${names} are the default branch's (${source}); the search (parameters, strategy, objective, metrics) is the pull request's`;
@@ -57167,6 +57186,27 @@ var trialPayloadSchema = external_exports.object({
   /** The commit to check out instead of the study's: the base branch's, for a reference run. */
   ref: external_exports.string().regex(/^[0-9a-f]{40}$/).optional()
 });
+var PACKED_PAYLOAD_VERSION = 2;
+var runKeyText = external_exports.string().regex(/^\d+-\d+(-\d+)?$/);
+var packedPayloadSchema = external_exports.object({
+  v: external_exports.literal(PACKED_PAYLOAD_VERSION),
+  study: external_exports.string(),
+  round: external_exports.int().min(1),
+  /** Names the job's artifacts: its runs' keys between underscores, `_3-1_4-1_`, so a pattern finds one run's. */
+  id: external_exports.string().regex(/^_(\d+-\d+(-\d+)?_)+$/),
+  runs: external_exports.array(
+    external_exports.object({
+      /** Its key, for the job's name (tune.yml joins them). */
+      id: runKeyText,
+      trial: external_exports.int().min(0),
+      attempt: external_exports.int().min(1),
+      params: external_exports.record(external_exports.string(), scalar),
+      member: trialPayloadSchema.shape.member
+    })
+  ).min(1).max(64),
+  prune: pruneRuleSchema.optional()
+});
+var matrixEntrySchema = external_exports.discriminatedUnion("v", [trialPayloadSchema, packedPayloadSchema]);
 
 // src/study/study.ts
 import { createHash } from "node:crypto";
@@ -57708,8 +57748,60 @@ function payloadOf(study, round, job) {
     ...job.ref ? { ref: job.ref } : {}
   };
 }
-function githubMatrix(payloads) {
-  return { include: [...payloads] };
+function packPayloads(payloads, perJob) {
+  const out = [];
+  let group = [];
+  const flush = () => {
+    if (group.length > 0) out.push(group.length === 1 ? group[0] : packed(group));
+    group = [];
+  };
+  for (const p of payloads) {
+    if (p.resume || p.ref) out.push(p);
+    else {
+      group.push(p);
+      if (group.length === perJob) flush();
+    }
+  }
+  flush();
+  return out;
+}
+function packed(group) {
+  const first = group[0];
+  const ids = group.map((p) => runKey(payloadRun(p)));
+  return {
+    v: PACKED_PAYLOAD_VERSION,
+    study: first.study,
+    round: first.round,
+    id: `_${ids.join("_")}_`,
+    runs: group.map((p, i) => ({
+      id: ids[i],
+      trial: p.trial,
+      attempt: p.attempt,
+      params: p.params,
+      ...p.member ? { member: p.member } : {}
+    })),
+    ...first.prune ? { prune: first.prune } : {}
+  };
+}
+function entryPayloads(entry) {
+  if (entry.v === PAYLOAD_VERSION) return [entry];
+  return entry.runs.map((r) => ({
+    v: PAYLOAD_VERSION,
+    study: entry.study,
+    round: entry.round,
+    trial: r.trial,
+    attempt: r.attempt,
+    id: r.id,
+    params: r.params,
+    ...r.member ? { member: r.member } : {},
+    ...entry.prune ? { prune: entry.prune } : {}
+  }));
+}
+function payloadRun(payload) {
+  return { trialId: payload.trial, attempt: payload.attempt, member: payload.member?.index };
+}
+function githubMatrix(entries) {
+  return { include: [...entries] };
 }
 function parsePayload(text) {
   let raw;
@@ -57720,14 +57812,23 @@ function parsePayload(text) {
       `the payload input is not JSON (${err.message}); pass \${{ toJSON(matrix) }} from the plan's matrix`
     );
   }
-  const parsed = trialPayloadSchema.safeParse(raw);
+  const parsed = matrixEntrySchema.safeParse(raw);
   if (!parsed.success) {
     const i = parsed.error.issues[0];
     throw new PayloadError(
       `the payload input is not a matrix-tune trial (${i.path.join(".") || "top"}: ${i.message}); pass \${{ toJSON(matrix) }} from the plan's matrix`
     );
   }
-  return parsed.data;
+  const entry = parsed.data;
+  if (entry.v === PACKED_PAYLOAD_VERSION) {
+    const keys = entryPayloads(entry).map((p) => runKey(payloadRun(p)));
+    const named = `_${keys.join("_")}_`;
+    if (entry.runs.some((r, i) => r.id !== keys[i]) || entry.id !== named || new Set(keys).size !== keys.length)
+      throw new PayloadError(
+        `the payload's ids (${entry.id}: ${entry.runs.map((r) => r.id).join(", ")}) do not name its runs once each (${named}); pass \${{ toJSON(matrix) }} from the plan's matrix`
+      );
+  }
+  return entry;
 }
 function checkPayload(config2, payload) {
   if (payload.study !== config2.name)
@@ -57787,12 +57888,15 @@ function readResultFiles(dir, study) {
   }
   return out;
 }
-var ARTIFACT = /^matrix-tune-result-(\d+-\d+(?:-\d+)?)$/;
+var ARTIFACT = /^matrix-tune-result-(\d+-\d+(?:-\d+)?|_(?:\d+-\d+(?:-\d+)?_)+)$/;
 function misplaced(path, result) {
   const own2 = runKey(result);
   if (basename(path) !== resultFileName(result)) return `holds the result of run ${own2}, not the run its name says`;
   const artifact = ARTIFACT.exec(basename(dirname(path)));
-  if (artifact && artifact[1] !== own2) return `the result of run ${own2} in the artifact of run ${artifact[1]}`;
+  if (!artifact) return void 0;
+  const runs = artifact[1].split("_").filter(Boolean);
+  if (!runs.includes(own2))
+    return `the result of run ${own2} in the artifact of ${runs.length > 1 ? `the job of runs ${runs.join(", ")}` : `run ${runs[0]}`}`;
   return void 0;
 }
 function parseResult(text, study) {
@@ -57853,27 +57957,33 @@ function runnerName() {
 }
 
 // src/trial/job.ts
-var SPEC_VERSION = 1;
+var SPEC_VERSION = 2;
+var specRunSchema = external_exports.strictObject({
+  payload: trialPayloadSchema,
+  /** The run's TUNE_OUTPUT_DIR: params.json, metrics.json, log.txt. */
+  outputDir: external_exports.string().min(1),
+  /** Its TUNE_CHECKPOINT_DIR, which the job uploads (with its runs' others) as its checkpoint artifact. */
+  checkpointDir: external_exports.string().min(1)
+});
 var trialSpecSchema = external_exports.strictObject({
   v: external_exports.literal(SPEC_VERSION),
-  payload: trialPayloadSchema,
+  /** The job's runs, run in this order (several with `trials_per_job`). */
+  runs: external_exports.array(specRunSchema).min(1),
   /** The config file, after an `overrides.config` moved it. */
   config: external_exports.string().min(1),
   overrides: overridesSchema,
   resultsDir: external_exports.string().min(1),
-  checkpointDir: external_exports.string().min(1),
-  /** The trial's TUNE_OUTPUT_DIR: params.json, metrics.json, log.txt. */
-  outputDir: external_exports.string().min(1),
   /** This workflow run, recorded with the result: where later rounds find this run's checkpoint. */
   runId: external_exports.int().positive().optional(),
   /** For a fork's study: the default branch's config, which decides env, timeout and the other trusted settings. */
   trusted: external_exports.string().min(1).optional()
 });
-function trialTempDir(tempRoot, payload) {
-  return join2(tempRoot, "matrix-tune", `trial-${runKey(payloadRun(payload))}`);
+function trialTempDir(tempRoot, entry) {
+  const id = entry.v === PAYLOAD_VERSION ? runKey(payloadRun(entry)) : entry.id;
+  return join2(tempRoot, "matrix-tune", `trial-${id}`);
 }
-function payloadRun(payload) {
-  return { trialId: payload.trial, attempt: payload.attempt, member: payload.member?.index };
+function packedCheckpointsDir(checkpointDir2) {
+  return `${checkpointDir2}-packed`;
 }
 function writeTrialSpec(path, spec) {
   mkdirSync2(dirname2(path), { recursive: true });
@@ -57930,25 +58040,45 @@ function loadAnnotated(file2) {
 
 // src/action/collect.ts
 function collect(inputs) {
-  const payload = parsePayload(inputs.payload);
-  const run2 = payloadRun(payload);
-  const label = runLabel(run2);
+  const payloads = entryPayloads(parsePayload(inputs.payload));
+  const runs = payloads.map(payloadRun);
   const dir = workspacePath(inputs.resultsDir);
-  const name2 = resultFileName(run2);
   removeLinks(workspacePath(inputs.checkpointDir));
-  keepOnly(dir, name2);
+  keepOnly(dir, new Set(runs.map(resultFileName)));
   setOutput("checked", "true");
-  const path = join3(dir, name2);
-  const result = withProvenance(ownResult(path, payload.study, run2, label));
-  writeFileSync3(path, `${JSON.stringify(result, null, 2)}
+  const problems = [];
+  const attempts = [];
+  for (const [i, run2] of runs.entries()) {
+    const label = runLabel(run2);
+    const path = join3(dir, resultFileName(run2));
+    let result;
+    try {
+      result = withProvenance(ownResult(path, payloads[i].study, run2, label));
+    } catch (err) {
+      if (runs.length === 1) throw err;
+      problems.push(err.message);
+      continue;
+    }
+    writeFileSync3(path, `${JSON.stringify(result, null, 2)}
 `);
-  const attempt = attemptOf(result);
-  setOutput("result-file", path);
-  setOutput("status", attempt.status);
-  printUntrusted("log tail", attempt.logTail);
-  if (attempt.status === "succeeded") setOutput("value", String(attempt.value));
-  if (attempt.status === "failed") setFailed(`${label} failed: ${attempt.reason} (the result is saved)`);
-  else info(`${label}: ${outcomeLine(void 0, attempt)}`);
+    const attempt = attemptOf(result);
+    attempts.push(attempt);
+    printUntrusted(`${label}: log tail`, attempt.logTail);
+    if (attempt.status === "failed") problems.push(`${label} failed: ${attempt.reason} (the result is saved)`);
+    else info(`${label}: ${outcomeLine(void 0, attempt)}`);
+    if (runs.length === 1) {
+      setOutput("result-file", path);
+      if (attempt.status === "succeeded") setOutput("value", String(attempt.value));
+    }
+  }
+  setOutput("status", jobStatus(attempts, problems.length > 0));
+  if (runs.length > 1)
+    setOutput("statuses", JSON.stringify(Object.fromEntries(attempts.map((a) => [runKey(a), a.status]))));
+  if (problems.length > 0) setFailed(problems.join("\n"));
+}
+function jobStatus(attempts, anyProblem) {
+  if (anyProblem) return "failed";
+  return attempts.some((a) => a.status === "succeeded") ? "succeeded" : attempts[0]?.status ?? "failed";
 }
 function withProvenance(result) {
   const { jobUrl: _, runId: __, ...rest } = result;
@@ -57985,9 +58115,11 @@ function keepOnly(dir, keep) {
     return;
   }
   for (const entry of readdirSync3(dir)) {
-    if (entry === keep) continue;
+    if (keep.has(entry)) continue;
     rmSync(join3(dir, entry), { recursive: true, force: true });
-    warning(`removed ${join3(dir, entry)} from the results directory: a trial job uploads only its own ${keep}`);
+    warning(
+      `removed ${join3(dir, entry)} from the results directory: a trial job uploads only its own ${[...keep].join(", ")}`
+    );
   }
 }
 function removeLinks(root) {
@@ -58594,7 +58726,8 @@ function splitJobTime(jobMs, processMs) {
 function matrixBackend(opts) {
   return {
     dispatch(round) {
-      opts.emit?.(round.jobs.map((job) => payloadOf(round.study.name, round.round, job)));
+      const payloads = round.jobs.map((job) => payloadOf(round.study.name, round.round, job));
+      opts.emit?.(packPayloads(payloads, opts.trialsPerJob ?? 1));
       return { study: round.study };
     },
     async gather({ study }) {
@@ -58718,21 +58851,23 @@ async function plan(inputs) {
     next = await referenceOnBase(config2, next, inputs.findBaseSha);
   saveStudy(inputs.stateDir, next.study);
   if (next.note) notice(next.note, { title: "matrix-tune" });
-  let payloads = [];
-  const emit = (p) => {
-    payloads = p;
+  let entries = [];
+  const emit = (e) => {
+    entries = e;
   };
-  matrixBackend({ log: actionsLog, resultsDir: inputs.resultsDir, emit }).dispatch(next, () => {
+  const trialsPerJob = config2.trials_per_job;
+  matrixBackend({ log: actionsLog, resultsDir: inputs.resultsDir, emit, trialsPerJob }).dispatch(next, () => {
   });
-  setOutput("matrix", JSON.stringify(githubMatrix(payloads)));
+  setOutput("matrix", JSON.stringify(githubMatrix(entries)));
   setOutput("round", String(next.round));
   setOutput("done", "false");
+  const runs = entries.flatMap(entryPayloads);
   info(
-    `round ${next.round}${next.resumed ? " (unfinished, running again)" : ""}: ${payloads.length} jobs on ${runner.join(", ")}`
+    `round ${next.round}${next.resumed ? " (unfinished, running again)" : ""}: ${entries.length} jobs${runs.length > entries.length ? ` of ${runs.length} runs` : ""} on ${runner.join(", ")}`
   );
-  for (const p of payloads)
+  for (const p of runs)
     info(
-      `  ${runLabel({ trialId: p.trial, attempt: p.attempt, member: p.member?.index })}: ${JSON.stringify(p.params)}${p.resume ? `, continuing ${p.resume.id}` : ""}`
+      `  ${runLabel(payloadRun(p))}: ${JSON.stringify(p.params)}${p.resume ? `, continuing ${p.resume.id}` : ""}`
     );
 }
 async function referenceOnBase(config2, next, findSha) {
@@ -58781,35 +58916,50 @@ async function lookUpBaseline(inputs, config2) {
 }
 
 // src/action/prepare.ts
-import { join as join6 } from "node:path";
+import { existsSync as existsSync8, lstatSync as lstatSync3, mkdirSync as mkdirSync4, readdirSync as readdirSync4, renameSync as renameSync2, rmSync as rmSync3 } from "node:fs";
+import { dirname as dirname4, join as join6 } from "node:path";
 import { fileURLToPath } from "node:url";
 function prepare(inputs) {
-  const payload = parsePayload(inputs.payload);
+  const entry = parsePayload(inputs.payload);
   const { config: config2, file: file2 } = loadActionConfig(inputs.config, inputs.overrides, inputs.trusted);
-  checkPayload(config2, payload);
-  const dir = trialTempDir(inputs.tempRoot, payload);
+  const payloads = entryPayloads(entry);
+  for (const payload of payloads) checkPayload(config2, payload);
+  const dir = trialTempDir(inputs.tempRoot, entry);
   const spec = join6(dir, "spec.json");
+  const checkpointDir2 = workspacePath(inputs.checkpointDir);
+  const packed2 = payloads.length > 1;
+  const own2 = (root, payload) => packed2 ? join6(root, runKey(payloadRun(payload))) : root;
+  if (payloads[0].resume) continueFromPacked(checkpointDir2, payloads[0].resume.id);
   writeTrialSpec(spec, {
-    v: 1,
-    payload,
+    v: SPEC_VERSION,
+    runs: payloads.map((payload) => ({
+      payload,
+      outputDir: own2(join6(dir, "output"), payload),
+      checkpointDir: own2(checkpointDir2, payload)
+    })),
     config: file2,
     overrides: inputs.overrides,
     resultsDir: workspacePath(inputs.resultsDir),
-    checkpointDir: workspacePath(inputs.checkpointDir),
-    outputDir: join6(dir, "output"),
     ...inputs.runId !== void 0 ? { runId: inputs.runId } : {},
     ...inputs.trusted ? { trusted: workspacePath(inputs.trusted) } : {}
   });
   setOutput("cli", fileURLToPath(new URL("./cli.js", import.meta.url)));
   setOutput("node", process.execPath);
   setOutput("spec", spec);
-  info(
-    `${runLabel({ trialId: payload.trial, attempt: payload.attempt, member: payload.member?.index })} of ${config2.name} is ready to run: ${spec}`
-  );
+  info(`${payloads.map((p) => runLabel(payloadRun(p))).join(", ")} of ${config2.name} ready to run: ${spec}`);
+}
+function continueFromPacked(checkpointDir2, from) {
+  const saved = join6(packedCheckpointsDir(checkpointDir2), from);
+  const downloaded = existsSync8(checkpointDir2) && readdirSync4(checkpointDir2).length > 0;
+  if (downloaded || !lstatSync3(saved, { throwIfNoEntry: false })?.isDirectory()) return;
+  rmSync3(checkpointDir2, { recursive: true, force: true });
+  mkdirSync4(dirname4(checkpointDir2), { recursive: true });
+  renameSync2(saved, checkpointDir2);
+  info(`continuing the checkpoint that ${from} saved in a job it shared with other runs`);
 }
 
 // src/action/report.ts
-import { existsSync as existsSync8 } from "node:fs";
+import { existsSync as existsSync9 } from "node:fs";
 import { join as join8 } from "node:path";
 
 // src/bot/status.ts
@@ -59225,10 +59375,10 @@ async function listTrialJobs(client, repo, runId) {
   );
   const out = [];
   for (const j of jobs) {
-    const run2 = parseTrialJobName(j.name);
-    if (run2)
+    const runs = parseTrialJobName(j.name);
+    if (runs)
       out.push({
-        runs: [run2],
+        runs,
         status: j.status,
         conclusion: j.conclusion,
         url: j.html_url ?? "",
@@ -60094,7 +60244,7 @@ ${mdTable([["after trial", `best ${config2.objective.metric}`], ...points])}
 // src/action/report.ts
 function baselineSection(config2, study, inputs) {
   if (config2.compare === "off") return void 0;
-  if (!existsSync8(join8(inputs.baselineDir, STATE_FILE))) return referenceSection(config2, study, inputs);
+  if (!existsSync9(join8(inputs.baselineDir, STATE_FILE))) return referenceSection(config2, study, inputs);
   const base = readStudy(join8(inputs.baselineDir, STATE_FILE));
   if (base.config.objective.metric !== config2.objective.metric || base.config.objective.goal !== config2.objective.goal) {
     warning(

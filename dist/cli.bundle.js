@@ -33550,6 +33550,9 @@ var configSchema = external_exports.strictObject({
   compare: external_exports.enum(["base", "off"]).default("base").describe("on a pull request, compare the best trial with the base branch's latest study (off: no comparison)"),
   warm_start: warmStartSetting,
   runs_on: external_exports.union([external_exports.string().min(1), external_exports.array(external_exports.string().min(1)).min(1)]).default("ubuntu-latest").describe("GitHub Actions: the runner labels trial jobs run on, e.g. [self-hosted, gpu]"),
+  trials_per_job: external_exports.int().min(1).max(64).default(1).describe(
+    "GitHub Actions only (`matrix-tune run` ignores it): run up to this many of a round's trials one after another in one matrix job, after one setup (checkout, dependencies); a run that continues a checkpoint or runs on another commit gets a job of its own"
+  ),
   devices: devicesSchema.optional().describe(
     "local runner only (`matrix-tune run`): the GPUs trials share, one per running trial process as CUDA_VISIBLE_DEVICES and TUNE_DEVICE; at most this many processes run at once"
   ),
@@ -37183,7 +37186,16 @@ ${mdTable([["after trial", `best ${config2.objective.metric}`], ...points])}
 import { existsSync as existsSync5, mkdirSync as mkdirSync7, readdirSync as readdirSync4, readFileSync as readFileSync7, writeFileSync as writeFileSync5 } from "node:fs";
 
 // src/config/trusted.ts
-var TRUSTED_SETTINGS = ["runs_on", "env", "timeout", "budget", "repeats", "folds", "bot"];
+var TRUSTED_SETTINGS = [
+  "runs_on",
+  "trials_per_job",
+  "env",
+  "timeout",
+  "budget",
+  "repeats",
+  "folds",
+  "bot"
+];
 var TrustedSettingsError = class extends Error {
 };
 function withTrustedSettings(config2, trusted, source) {
@@ -37224,6 +37236,27 @@ var trialPayloadSchema = external_exports.object({
   /** The commit to check out instead of the study's: the base branch's, for a reference run. */
   ref: external_exports.string().regex(/^[0-9a-f]{40}$/).optional()
 });
+var PACKED_PAYLOAD_VERSION = 2;
+var runKeyText = external_exports.string().regex(/^\d+-\d+(-\d+)?$/);
+var packedPayloadSchema = external_exports.object({
+  v: external_exports.literal(PACKED_PAYLOAD_VERSION),
+  study: external_exports.string(),
+  round: external_exports.int().min(1),
+  /** Names the job's artifacts: its runs' keys between underscores, `_3-1_4-1_`, so a pattern finds one run's. */
+  id: external_exports.string().regex(/^_(\d+-\d+(-\d+)?_)+$/),
+  runs: external_exports.array(
+    external_exports.object({
+      /** Its key, for the job's name (tune.yml joins them). */
+      id: runKeyText,
+      trial: external_exports.int().min(0),
+      attempt: external_exports.int().min(1),
+      params: external_exports.record(external_exports.string(), scalar),
+      member: trialPayloadSchema.shape.member
+    })
+  ).min(1).max(64),
+  prune: pruneRuleSchema.optional()
+});
+var matrixEntrySchema = external_exports.discriminatedUnion("v", [trialPayloadSchema, packedPayloadSchema]);
 
 // src/space/check.ts
 function checkParams(space, params2, extra = /* @__PURE__ */ new Set()) {
@@ -37295,8 +37328,46 @@ function payloadOf(study, round, job) {
     ...job.ref ? { ref: job.ref } : {}
   };
 }
-function githubMatrix(payloads) {
-  return { include: [...payloads] };
+function packPayloads(payloads, perJob) {
+  const out = [];
+  let group = [];
+  const flush = () => {
+    if (group.length > 0) out.push(group.length === 1 ? group[0] : packed(group));
+    group = [];
+  };
+  for (const p of payloads) {
+    if (p.resume || p.ref) out.push(p);
+    else {
+      group.push(p);
+      if (group.length === perJob) flush();
+    }
+  }
+  flush();
+  return out;
+}
+function packed(group) {
+  const first = group[0];
+  const ids = group.map((p) => runKey(payloadRun(p)));
+  return {
+    v: PACKED_PAYLOAD_VERSION,
+    study: first.study,
+    round: first.round,
+    id: `_${ids.join("_")}_`,
+    runs: group.map((p, i) => ({
+      id: ids[i],
+      trial: p.trial,
+      attempt: p.attempt,
+      params: p.params,
+      ...p.member ? { member: p.member } : {}
+    })),
+    ...first.prune ? { prune: first.prune } : {}
+  };
+}
+function payloadRun(payload) {
+  return { trialId: payload.trial, attempt: payload.attempt, member: payload.member?.index };
+}
+function githubMatrix(entries) {
+  return { include: [...entries] };
 }
 function checkPayload(config2, payload) {
   if (payload.study !== config2.name)
@@ -37349,17 +37420,22 @@ function writeResultFile(dir, study, attempt) {
 var MAX_RESULT_BYTES = 1 << 20;
 
 // src/trial/job.ts
-var SPEC_VERSION = 1;
+var SPEC_VERSION = 2;
+var specRunSchema = external_exports.strictObject({
+  payload: trialPayloadSchema,
+  /** The run's TUNE_OUTPUT_DIR: params.json, metrics.json, log.txt. */
+  outputDir: external_exports.string().min(1),
+  /** Its TUNE_CHECKPOINT_DIR, which the job uploads (with its runs' others) as its checkpoint artifact. */
+  checkpointDir: external_exports.string().min(1)
+});
 var trialSpecSchema = external_exports.strictObject({
   v: external_exports.literal(SPEC_VERSION),
-  payload: trialPayloadSchema,
+  /** The job's runs, run in this order (several with `trials_per_job`). */
+  runs: external_exports.array(specRunSchema).min(1),
   /** The config file, after an `overrides.config` moved it. */
   config: external_exports.string().min(1),
   overrides: overridesSchema,
   resultsDir: external_exports.string().min(1),
-  checkpointDir: external_exports.string().min(1),
-  /** The trial's TUNE_OUTPUT_DIR: params.json, metrics.json, log.txt. */
-  outputDir: external_exports.string().min(1),
   /** This workflow run, recorded with the result: where later rounds find this run's checkpoint. */
   runId: external_exports.int().positive().optional(),
   /** For a fork's study: the default branch's config, which decides env, timeout and the other trusted settings. */
@@ -37383,20 +37459,34 @@ function readTrialSpec(path) {
   }
   return parsed.data;
 }
-async function runTrialJob(spec, log, signal) {
-  const { payload } = spec;
+async function runTrialJobs(spec, log, signal) {
+  const outcomes = [];
+  for (const run of spec.runs) {
+    if (signal.aborted) break;
+    const outcome = await runTrialJob(spec, run, log, signal).catch((err) => {
+      if (spec.runs.length === 1) throw err;
+      log(`${runLabel(payloadRun(run.payload))}: not run: ${err.message}`);
+      return { kind: "not-run", reason: err.message };
+    });
+    outcomes.push(outcome);
+    if (outcome.kind === "interrupted") break;
+  }
+  return outcomes;
+}
+async function runTrialJob(spec, run, log, signal) {
+  const { payload } = run;
   const loaded = loadConfig(spec.config);
   const trusted = spec.trusted ? { config: loadConfig(spec.trusted).config, source: spec.trusted } : void 0;
   const config2 = settledConfig(loaded.config, spec.overrides, trusted);
   checkPayload(config2, payload);
   const m = payload.member;
-  const label = runLabel({ trialId: payload.trial, attempt: payload.attempt, member: m?.index });
+  const label = runLabel(payloadRun(payload));
   log(
     `${label} of ${config2.name}${m ? ` (seed ${m.seed}, fold ${m.fold} of ${m.folds})` : ""}: ${JSON.stringify(payload.params)}`
   );
   const note = missingEnvNote(trialEnv(process.env, config2.env).missing);
   if (note) log(note);
-  if (payload.resume) log(resumeLine(payload.resume, spec.checkpointDir));
+  if (payload.resume) log(resumeLine(payload.resume, run.checkpointDir));
   if (payload.prune)
     log(
       `early stopping: stops when its best ${config2.objective.metric} is worse than the median of earlier trials (${payload.prune.median.length} steps known, none before step ${payload.prune.after})`
@@ -37405,7 +37495,7 @@ async function runTrialJob(spec, log, signal) {
     ...trialRequest(
       config2,
       { ...payload, trialId: payload.trial },
-      { configFile: loaded.file, outputDir: spec.outputDir, checkpointDir: spec.checkpointDir }
+      { configFile: loaded.file, outputDir: run.outputDir, checkpointDir: run.checkpointDir }
     ),
     signal,
     onIntermediate: (v) => log(
@@ -37572,7 +37662,8 @@ function buildProgram() {
       else console.log(`nothing to run: ${plan.stop.message}`);
       return;
     }
-    const matrix = githubMatrix(plan.jobs.map((job) => payloadOf(config2.name, plan.round, job)));
+    const payloads = plan.jobs.map((job) => payloadOf(config2.name, plan.round, job));
+    const matrix = githubMatrix(packPayloads(payloads, config2.trials_per_job));
     if (flags.json) {
       console.log(JSON.stringify(matrix));
       return;
@@ -37580,8 +37671,7 @@ function buildProgram() {
     console.log(
       `round ${plan.round}${plan.resumed ? " (unfinished, would run again)" : ""}: ${plan.runs.length} trials`
     );
-    for (const p of matrix.include)
-      console.log(`  trial ${p.trial} (attempt ${p.attempt}): ${JSON.stringify(p.params)}`);
+    for (const p of payloads) console.log(`  trial ${p.trial} (attempt ${p.attempt}): ${JSON.stringify(p.params)}`);
     console.log(`
 matrix:
 ${JSON.stringify(matrix)}`);
@@ -37650,20 +37740,19 @@ state:  ${paths.state}`);
     }
   });
   program2.command("trial").description(
-    "run one trial of a GitHub trial job, from the spec the Action's prepare step wrote, and write its result file"
+    "run the trials of a GitHub trial job one after another, from the spec the Action's prepare step wrote, and write each one's result file as it ends"
   ).requiredOption("--spec <file>", "the trial spec (the prepare step's `spec` output)").action(async (flags) => {
     const spec = readTrialSpec(flags.spec);
     const abort = new AbortController();
     const stopListening = listen(() => abort.abort());
     try {
-      const outcome = await runTrialJob(spec, (line) => console.log(line), abort.signal);
-      if (outcome.kind === "interrupted") {
+      const outcomes = await runTrialJobs(spec, (line) => console.log(line), abort.signal);
+      for (const outcome of outcomes) if (outcome.kind === "finished") console.log(`result: ${outcome.resultFile}`);
+      if (outcomes.some((o) => o.kind === "interrupted") || abort.signal.aborted) {
         console.error("the trial was stopped (the job was cancelled); it will run again when the study resumes");
         process.exitCode = EXIT.interrupted;
-      } else {
-        console.log(`result: ${outcome.resultFile}`);
-        if (outcome.attempt.status === "failed") process.exitCode = EXIT.noSuccess;
-      }
+      } else if (outcomes.some((o) => o.kind === "not-run" || o.kind === "finished" && o.attempt.status === "failed"))
+        process.exitCode = EXIT.noSuccess;
     } finally {
       stopListening();
     }
@@ -37688,7 +37777,7 @@ state:  ${paths.state}`);
     "after",
     `
 Strategies available: ${STRATEGY_NAMES.join(", ")}.
-Exit codes: 0 ok, 1 unexpected error, 2 invalid config or arguments, 3 no trial succeeded (for trial: it failed), 4 study state problem (or the study is being run elsewhere), 130 interrupted.`
+Exit codes: 0 ok, 1 unexpected error, 2 invalid config or arguments, 3 no trial succeeded (for trial: one of its trials failed), 4 study state problem (or the study is being run elsewhere), 130 interrupted.`
   );
   return program2;
 }

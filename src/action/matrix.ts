@@ -1,7 +1,7 @@
 /**
  * The GitHub matrix backend. Its two halves run in different jobs of a
  * workflow: `dispatch` (in the plan job) turns a round into the matrix that
- * fans its jobs out, one trial job each; `gather` (in the report job, after the
+ * fans its jobs out, one trial job each, or up to `trials_per_job` runs each; `gather` (in the report job, after the
  * matrix) reads the result files those jobs uploaded and accounts for each run
  * that left none. What passes between them is the study state artifact: the
  * handle is the study as planned.
@@ -11,14 +11,14 @@ import type { Log } from "../driver/log.ts";
 import type { LostRun, Outcomes } from "../driver/round.ts";
 import { runLabel } from "../github/job-names.ts";
 import type { TrialJob } from "../github/jobs.ts";
-import type { TrialPayload } from "../protocol/payload.ts";
+import type { MatrixEntry } from "../protocol/payload.ts";
 import { type Run, runKey, sameRun } from "../protocol/run.ts";
 import type { Attempt } from "../protocol/trial.ts";
 import { screenResults } from "../study/planned.ts";
 import { spanMs, splitJobTime } from "../study/runner-time.ts";
 import type { Study } from "../study/schema.ts";
 import { recordAttempt, unfinishedRuns } from "../study/study.ts";
-import { payloadOf } from "../trial/payload.ts";
+import { packPayloads, payloadOf } from "../trial/payload.ts";
 import { attemptOf, readResultFiles } from "../trial/result-file.ts";
 
 /** The study as planned, which the report job reads back from the state artifact. */
@@ -31,7 +31,9 @@ export interface MatrixBackendOptions {
   /** Where the trial jobs' result artifacts are downloaded. */
   resultsDir: string;
   /** The plan job's `matrix` output. */
-  emit?(payloads: TrialPayload[]): void;
+  emit?(entries: MatrixEntry[]): void;
+  /** The config's `trials_per_job`: runs packed into one matrix entry (1: one each). */
+  trialsPerJob?: number;
   /** This workflow run (the report's): each attempt records it, as where its checkpoint artifact is. */
   runId?: number;
   /** The jobs GitHub lists for this run (the report's): the only source of a job's link and runner. */
@@ -41,7 +43,8 @@ export interface MatrixBackendOptions {
 export function matrixBackend(opts: MatrixBackendOptions): Backend<MatrixHandle, Outcomes> {
   return {
     dispatch(round) {
-      opts.emit?.(round.jobs.map((job) => payloadOf(round.study.name, round.round, job)));
+      const payloads = round.jobs.map((job) => payloadOf(round.study.name, round.round, job));
+      opts.emit?.(packPayloads(payloads, opts.trialsPerJob ?? 1));
       return { study: round.study };
     },
     async gather({ study }): Promise<Outcomes> {

@@ -202,6 +202,14 @@ export const configSchema = z
       .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
       .default("ubuntu-latest")
       .describe("GitHub Actions: the runner labels trial jobs run on, e.g. [self-hosted, gpu]"),
+    trials_per_job: z
+      .int()
+      .min(1)
+      .max(64)
+      .default(1)
+      .describe(
+        "GitHub Actions only (`matrix-tune run` ignores it): run up to this many of a round's trials one after another in one matrix job, after one setup (checkout, dependencies); a run that continues a checkpoint or runs on another commit gets a job of its own",
+      ),
     devices: devicesSchema
       .optional()
       .describe(

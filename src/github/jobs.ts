@@ -35,10 +35,11 @@ export async function listTrialJobs(client: GitHubClient, repo: Repo, runId: num
   );
   const out: TrialJob[] = [];
   for (const j of jobs) {
-    const run = parseTrialJobName(j.name);
-    if (run)
+    // A job of several runs (trials_per_job) names them all.
+    const runs = parseTrialJobName(j.name);
+    if (runs)
       out.push({
-        runs: [run],
+        runs,
         status: j.status,
         conclusion: j.conclusion,
         url: j.html_url ?? "",

@@ -25,8 +25,8 @@ describe("the Action's runner time", () => {
       digitsRepo(", max_runner_minutes: 50", "compare: off\ncost: {per_minute: {gpu: 0.07}}\n"),
     );
     // Every trial job holds its runner for 10 minutes, most of it setting up: the trainer takes seconds.
-    play.jobTimes = (entry) => {
-      const start = Date.parse("2026-03-01T08:00:00Z") + entry.trial * 3_600_000;
+    play.jobTimes = (_entry, [run]) => {
+      const start = Date.parse("2026-03-01T08:00:00Z") + run!.trial * 3_600_000;
       return { started_at: new Date(start).toISOString(), completed_at: new Date(start + 600_000).toISOString() };
     };
     const last = await play.untilDone({ inputs: {}, event: pullRequestEvent(PR) });
