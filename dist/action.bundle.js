@@ -20343,7 +20343,7 @@ var require_light = __commonJS({
           var base;
           if (this.heartbeat == null && (this.storeOptions.reservoirRefreshInterval != null && this.storeOptions.reservoirRefreshAmount != null || this.storeOptions.reservoirIncreaseInterval != null && this.storeOptions.reservoirIncreaseAmount != null)) {
             return typeof (base = this.heartbeat = setInterval(() => {
-              var amount, incr, maximum, now, reservoir;
+              var amount2, incr, maximum, now, reservoir;
               now = Date.now();
               if (this.storeOptions.reservoirRefreshInterval != null && now >= this._lastReservoirRefresh + this.storeOptions.reservoirRefreshInterval) {
                 this._lastReservoirRefresh = now;
@@ -20352,12 +20352,12 @@ var require_light = __commonJS({
               }
               if (this.storeOptions.reservoirIncreaseInterval != null && now >= this._lastReservoirIncrease + this.storeOptions.reservoirIncreaseInterval) {
                 ({
-                  reservoirIncreaseAmount: amount,
+                  reservoirIncreaseAmount: amount2,
                   reservoirIncreaseMaximum: maximum,
                   reservoir
                 } = this.storeOptions);
                 this._lastReservoirIncrease = now;
-                incr = maximum != null ? Math.min(amount, maximum - reservoir) : amount;
+                incr = maximum != null ? Math.min(amount2, maximum - reservoir) : amount2;
                 if (incr > 0) {
                   this.storeOptions.reservoir += incr;
                   return this.instance._drainAll(this.computeCapacity());
@@ -53966,10 +53966,17 @@ function runLabel(run2) {
   return `trial ${run2.trialId} (attempt ${run2.attempt}${run2.member !== void 0 ? `, member ${run2.member}` : ""})`;
 }
 var TRIAL_JOB = /trial (\d+) \(attempt (\d+)(?:, member (\d+))?\)\s*$/;
+var PACKED_JOB = /trials (\d+-\d+(?:-\d+)?(?:, \d+-\d+(?:-\d+)?)+)\s*$/;
 function parseTrialJobName(name2) {
   const m = TRIAL_JOB.exec(name2);
-  if (!m) return void 0;
-  return { trialId: Number(m[1]), attempt: Number(m[2]), ...m[3] !== void 0 ? { member: Number(m[3]) } : {} };
+  if (m)
+    return [{ trialId: Number(m[1]), attempt: Number(m[2]), ...m[3] !== void 0 ? { member: Number(m[3]) } : {} }];
+  const packed2 = PACKED_JOB.exec(name2);
+  if (!packed2) return void 0;
+  return packed2[1].split(", ").map((key) => {
+    const [trialId, attempt, member] = key.split("-").map(Number);
+    return { trialId, attempt, ...member !== void 0 ? { member } : {} };
+  });
 }
 
 // src/protocol/run.ts
@@ -56528,15 +56535,18 @@ function forbiddenEnvReason(name2) {
 // src/config/schema.ts
 var MAX_TIMEOUT_S = Math.floor((2 ** 31 - 1) / 1e3);
 var seconds = external_exports.number().positive("a duration must be longer than 0").max(MAX_TIMEOUT_S, `at most ${MAX_TIMEOUT_S} seconds (about 24.8 days, the longest timer Node has)`);
-var duration3 = external_exports.union([
-  seconds,
-  external_exports.string().regex(/^\d+(\.\d+)?(ms|s|m|h)$/, 'a duration is a number of seconds or a string like "90s", "15m", "2h"')
-]).transform((v) => {
-  if (typeof v === "number") return v;
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(v);
-  const unit = { ms: 1e-3, s: 1, m: 60, h: 3600 }[m[2]];
-  return Number(m[1]) * unit;
-}).pipe(seconds);
+function durationIn(limit) {
+  return external_exports.union([
+    limit,
+    external_exports.string().regex(/^\d+(\.\d+)?(ms|s|m|h)$/, 'a duration is a number of seconds or a string like "90s", "15m", "2h"')
+  ]).transform((v) => {
+    if (typeof v === "number") return v;
+    const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(v);
+    const unit = { ms: 1e-3, s: 1, m: 60, h: 3600 }[m[2]];
+    return Number(m[1]) * unit;
+  }).pipe(limit);
+}
+var duration3 = durationIn(seconds);
 var envFrom = external_exports.strictObject({
   from: external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name is letters, digits and underscores").superRefine((name2, ctx) => {
     const reason = forbiddenEnvReason(name2);
@@ -56613,6 +56623,9 @@ var configSchema = external_exports.strictObject({
   compare: external_exports.enum(["base", "off"]).default("base").describe("on a pull request, compare the best trial with the base branch's latest study (off: no comparison)"),
   warm_start: warmStartSetting,
   runs_on: external_exports.union([external_exports.string().min(1), external_exports.array(external_exports.string().min(1)).min(1)]).default("ubuntu-latest").describe("GitHub Actions: the runner labels trial jobs run on, e.g. [self-hosted, gpu]"),
+  trials_per_job: external_exports.int().min(1).max(64).default(1).describe(
+    "GitHub Actions only (`matrix-tune run` ignores it): run up to this many of a round's trials one after another in one matrix job, after one setup (checkout, dependencies); a run that continues a checkpoint or runs on another commit gets a job of its own"
+  ),
   devices: devicesSchema.optional().describe(
     "local runner only (`matrix-tune run`): the GPUs trials share, one per running trial process as CUDA_VISIBLE_DEVICES and TUNE_DEVICE; at most this many processes run at once"
   ),
@@ -56627,8 +56640,20 @@ var configSchema = external_exports.strictObject({
     max_rounds: external_exports.int().min(1).optional(),
     patience: external_exports.int().min(1).optional().describe("stop after this many rounds without improvement"),
     max_failures: external_exports.int().min(0).optional().describe("stop once more trials than this have failed (default: half of max_trials)"),
-    retries: external_exports.int().min(0).default(0).describe("extra attempts for a failed trial")
-  }).default({ max_trials: 20, parallel: 1, retries: 0 })
+    retries: external_exports.int().min(0).default(0).describe("extra attempts for a failed trial"),
+    max_runner_minutes: external_exports.number().positive("a runner-time budget must be more than 0 minutes").optional().describe(
+      "stop once the trials' runner time (setup and checkout included, not only the training process) reaches this many minutes; a round that would cross it runs fewer trials"
+    ),
+    max_duration: durationIn(external_exports.number().positive("a duration must be longer than 0")).optional().describe(
+      'stop starting rounds once this long has passed since the study started (wall clock): seconds or "90m", "12h"'
+    )
+  }).default({ max_trials: 20, parallel: 1, retries: 0 }),
+  cost: external_exports.strictObject({
+    per_minute: external_exports.record(external_exports.string().min(1), external_exports.number().min(0, "a price cannot be negative")).describe(
+      "price of a runner-minute by runner label of runs_on, e.g. {gpu: 0.07}; a job costs its dearest label's price"
+    ),
+    currency: external_exports.string().min(1).default("USD").describe("what the prices are in, as reports show it")
+  }).optional().describe("show what the study's runner time costs in the reports")
 }).superRefine(checkCrossFields);
 function checkCrossFields(cfg, ctx) {
   const issue3 = (path, message, onKey = false) => ctx.addIssue({ code: "custom", path, message, ...onKey ? { params: { onKey } } : {} });
@@ -56705,6 +56730,14 @@ function checkCrossFields(cfg, ctx) {
   }
   checkCommand(cfg, issue3);
   checkMultiFidelity(cfg, issue3);
+  const labels = Array.isArray(cfg.runs_on) ? cfg.runs_on : [cfg.runs_on];
+  for (const label of Object.keys(cfg.cost?.per_minute ?? {}))
+    if (!labels.includes(label))
+      issue3(
+        ["cost", "per_minute", label],
+        `"${label}" is not a label of runs_on (${labels.join(", ")}): price one of those labels`,
+        true
+      );
   if (cfg.baseline) {
     const defaults2 = defaultsOf(parametersInOrder(params));
     if (!defaults2.ok)
@@ -57245,7 +57278,16 @@ function applyOverrides(config2, o) {
 }
 
 // src/config/trusted.ts
-var TRUSTED_SETTINGS = ["runs_on", "env", "timeout", "budget", "repeats", "folds", "bot"];
+var TRUSTED_SETTINGS = [
+  "runs_on",
+  "trials_per_job",
+  "env",
+  "timeout",
+  "budget",
+  "repeats",
+  "folds",
+  "bot"
+];
 function trustedSettingsLine(source) {
   const names = `${TRUSTED_SETTINGS.slice(0, -1).join(", ")} and ${TRUSTED_SETTINGS.at(-1)}`;
   return `this pull request comes from a fork, so ${names} are the default branch's (${source}); the search (parameters, strategy, objective, metrics) is the pull request's`;
@@ -57285,6 +57327,27 @@ var trialPayloadSchema = external_exports.object({
   /** The commit to check out instead of the study's: the base branch's, for a reference run. */
   ref: external_exports.string().regex(/^[0-9a-f]{40}$/).optional()
 });
+var PACKED_PAYLOAD_VERSION = 2;
+var runKeyText = external_exports.string().regex(/^\d+-\d+(-\d+)?$/);
+var packedPayloadSchema = external_exports.object({
+  v: external_exports.literal(PACKED_PAYLOAD_VERSION),
+  study: external_exports.string(),
+  round: external_exports.int().min(1),
+  /** Names the job's artifacts: its runs' keys between underscores, `_3-1_4-1_`, so a pattern finds one run's. */
+  id: external_exports.string().regex(/^_(\d+-\d+(-\d+)?_)+$/),
+  runs: external_exports.array(
+    external_exports.object({
+      /** Its key, for the job's name (tune.yml joins them). */
+      id: runKeyText,
+      trial: external_exports.int().min(0),
+      attempt: external_exports.int().min(1),
+      params: external_exports.record(external_exports.string(), scalar),
+      member: trialPayloadSchema.shape.member
+    })
+  ).min(1).max(64),
+  prune: pruneRuleSchema.optional()
+});
+var matrixEntrySchema = external_exports.discriminatedUnion("v", [trialPayloadSchema, packedPayloadSchema]);
 
 // src/study/study.ts
 import { createHash } from "node:crypto";
@@ -57363,7 +57426,14 @@ var intermediateSchema = external_exports.object({
 var outcomeFields = {
   trialId: external_exports.int().min(0),
   attempt: external_exports.int().min(1),
+  /** The training process's time. */
   durationMs: external_exports.number().min(0),
+  /**
+   * The runner's time for it: the process plus what surrounds it (checkout,
+   * setup, downloads), its share of its job's when a job runs several. Absent
+   * in states from before it was recorded.
+   */
+  runnerMs: external_exports.number().min(0).optional(),
   exitCode: external_exports.int().nullable(),
   signal: external_exports.string().nullable().default(null),
   metrics: external_exports.record(external_exports.string(), finiteNumber).default({}),
@@ -57415,7 +57485,9 @@ var STOP_CODES = [
   "patience",
   "max_failures",
   "exhausted",
-  "stopped"
+  "stopped",
+  "max_runner_minutes",
+  "max_duration"
 ];
 var stopSchema = external_exports.object({ code: external_exports.enum(STOP_CODES), message: external_exports.string() });
 
@@ -57566,7 +57638,9 @@ var studySchema = external_exports.object({
   rounds: external_exports.array(roundSchema),
   stop: stopSchema.optional(),
   /** A related study's results this one started from (warm start); never its own results. */
-  warmStart: warmStartSchema.optional()
+  warmStart: warmStartSchema.optional(),
+  /** When the first round opened (ISO 8601), for budget.max_duration; the shell's clock sets it. */
+  startedAt: external_exports.string().optional()
 });
 
 // src/study/study.ts
@@ -57815,8 +57889,60 @@ function payloadOf(study, round, job) {
     ...job.ref ? { ref: job.ref } : {}
   };
 }
-function githubMatrix(payloads) {
-  return { include: [...payloads] };
+function packPayloads(payloads, perJob) {
+  const out = [];
+  let group = [];
+  const flush = () => {
+    if (group.length > 0) out.push(group.length === 1 ? group[0] : packed(group));
+    group = [];
+  };
+  for (const p of payloads) {
+    if (p.resume || p.ref) out.push(p);
+    else {
+      group.push(p);
+      if (group.length === perJob) flush();
+    }
+  }
+  flush();
+  return out;
+}
+function packed(group) {
+  const first = group[0];
+  const ids = group.map((p) => runKey(payloadRun(p)));
+  return {
+    v: PACKED_PAYLOAD_VERSION,
+    study: first.study,
+    round: first.round,
+    id: `_${ids.join("_")}_`,
+    runs: group.map((p, i) => ({
+      id: ids[i],
+      trial: p.trial,
+      attempt: p.attempt,
+      params: p.params,
+      ...p.member ? { member: p.member } : {}
+    })),
+    ...first.prune ? { prune: first.prune } : {}
+  };
+}
+function entryPayloads(entry) {
+  if (entry.v === PAYLOAD_VERSION) return [entry];
+  return entry.runs.map((r) => ({
+    v: PAYLOAD_VERSION,
+    study: entry.study,
+    round: entry.round,
+    trial: r.trial,
+    attempt: r.attempt,
+    id: r.id,
+    params: r.params,
+    ...r.member ? { member: r.member } : {},
+    ...entry.prune ? { prune: entry.prune } : {}
+  }));
+}
+function payloadRun(payload) {
+  return { trialId: payload.trial, attempt: payload.attempt, member: payload.member?.index };
+}
+function githubMatrix(entries) {
+  return { include: [...entries] };
 }
 function parsePayload(text) {
   let raw;
@@ -57827,14 +57953,23 @@ function parsePayload(text) {
       `the payload input is not JSON (${err.message}); pass \${{ toJSON(matrix) }} from the plan's matrix`
     );
   }
-  const parsed = trialPayloadSchema.safeParse(raw);
+  const parsed = matrixEntrySchema.safeParse(raw);
   if (!parsed.success) {
     const i = parsed.error.issues[0];
     throw new PayloadError(
       `the payload input is not a matrix-tune trial (${i.path.join(".") || "top"}: ${i.message}); pass \${{ toJSON(matrix) }} from the plan's matrix`
     );
   }
-  return parsed.data;
+  const entry = parsed.data;
+  if (entry.v === PACKED_PAYLOAD_VERSION) {
+    const keys = entryPayloads(entry).map((p) => runKey(payloadRun(p)));
+    const named = `_${keys.join("_")}_`;
+    if (entry.runs.some((r, i) => r.id !== keys[i]) || entry.id !== named || new Set(keys).size !== keys.length)
+      throw new PayloadError(
+        `the payload's ids (${entry.id}: ${entry.runs.map((r) => r.id).join(", ")}) do not name its runs once each (${named}); pass \${{ toJSON(matrix) }} from the plan's matrix`
+      );
+  }
+  return entry;
 }
 function checkPayload(config2, payload) {
   if (payload.study !== config2.name)
@@ -57894,12 +58029,15 @@ function readResultFiles(dir, study) {
   }
   return out;
 }
-var ARTIFACT = /^matrix-tune-result-(\d+-\d+(?:-\d+)?)$/;
+var ARTIFACT = /^matrix-tune-result-(\d+-\d+(?:-\d+)?|_(?:\d+-\d+(?:-\d+)?_)+)$/;
 function misplaced(path, result) {
   const own2 = runKey(result);
   if (basename(path) !== resultFileName(result)) return `holds the result of run ${own2}, not the run its name says`;
   const artifact = ARTIFACT.exec(basename(dirname(path)));
-  if (artifact && artifact[1] !== own2) return `the result of run ${own2} in the artifact of run ${artifact[1]}`;
+  if (!artifact) return void 0;
+  const runs = artifact[1].split("_").filter(Boolean);
+  if (!runs.includes(own2))
+    return `the result of run ${own2} in the artifact of ${runs.length > 1 ? `the job of runs ${runs.join(", ")}` : `run ${runs[0]}`}`;
   return void 0;
 }
 function parseResult(text, study) {
@@ -57960,27 +58098,33 @@ function runnerName() {
 }
 
 // src/trial/job.ts
-var SPEC_VERSION = 1;
+var SPEC_VERSION = 2;
+var specRunSchema = external_exports.strictObject({
+  payload: trialPayloadSchema,
+  /** The run's TUNE_OUTPUT_DIR: params.json, metrics.json, log.txt. */
+  outputDir: external_exports.string().min(1),
+  /** Its TUNE_CHECKPOINT_DIR, which the job uploads (with its runs' others) as its checkpoint artifact. */
+  checkpointDir: external_exports.string().min(1)
+});
 var trialSpecSchema = external_exports.strictObject({
   v: external_exports.literal(SPEC_VERSION),
-  payload: trialPayloadSchema,
+  /** The job's runs, run in this order (several with `trials_per_job`). */
+  runs: external_exports.array(specRunSchema).min(1),
   /** The config file, after an `overrides.config` moved it. */
   config: external_exports.string().min(1),
   overrides: overridesSchema,
   resultsDir: external_exports.string().min(1),
-  checkpointDir: external_exports.string().min(1),
-  /** The trial's TUNE_OUTPUT_DIR: params.json, metrics.json, log.txt. */
-  outputDir: external_exports.string().min(1),
   /** This workflow run, recorded with the result: where later rounds find this run's checkpoint. */
   runId: external_exports.int().positive().optional(),
   /** For a fork's study: the default branch's config, which decides env, timeout and the other trusted settings. */
   trusted: external_exports.string().min(1).optional()
 });
-function trialTempDir(tempRoot, payload) {
-  return join2(tempRoot, "matrix-tune", `trial-${runKey(payloadRun(payload))}`);
+function trialTempDir(tempRoot, entry) {
+  const id = entry.v === PAYLOAD_VERSION ? runKey(payloadRun(entry)) : entry.id;
+  return join2(tempRoot, "matrix-tune", `trial-${id}`);
 }
-function payloadRun(payload) {
-  return { trialId: payload.trial, attempt: payload.attempt, member: payload.member?.index };
+function packedCheckpointsDir(checkpointDir2) {
+  return `${checkpointDir2}-packed`;
 }
 function writeTrialSpec(path, spec) {
   mkdirSync2(dirname2(path), { recursive: true });
@@ -58037,25 +58181,45 @@ function loadAnnotated(file2) {
 
 // src/action/collect.ts
 function collect(inputs) {
-  const payload = parsePayload(inputs.payload);
-  const run2 = payloadRun(payload);
-  const label = runLabel(run2);
+  const payloads = entryPayloads(parsePayload(inputs.payload));
+  const runs = payloads.map(payloadRun);
   const dir = workspacePath(inputs.resultsDir);
-  const name2 = resultFileName(run2);
   removeLinks(workspacePath(inputs.checkpointDir));
-  keepOnly(dir, name2);
+  keepOnly(dir, new Set(runs.map(resultFileName)));
   setOutput("checked", "true");
-  const path = join3(dir, name2);
-  const result = withProvenance(ownResult(path, payload.study, run2, label));
-  writeFileSync3(path, `${JSON.stringify(result, null, 2)}
+  const problems = [];
+  const attempts = [];
+  for (const [i, run2] of runs.entries()) {
+    const label = runLabel(run2);
+    const path = join3(dir, resultFileName(run2));
+    let result;
+    try {
+      result = withProvenance(ownResult(path, payloads[i].study, run2, label));
+    } catch (err) {
+      if (runs.length === 1) throw err;
+      problems.push(err.message);
+      continue;
+    }
+    writeFileSync3(path, `${JSON.stringify(result, null, 2)}
 `);
-  const attempt = attemptOf(result);
-  setOutput("result-file", path);
-  setOutput("status", attempt.status);
-  printUntrusted("log tail", attempt.logTail);
-  if (attempt.status === "succeeded") setOutput("value", String(attempt.value));
-  if (attempt.status === "failed") setFailed(`${label} failed: ${attempt.reason} (the result is saved)`);
-  else info(`${label}: ${outcomeLine(void 0, attempt)}`);
+    const attempt = attemptOf(result);
+    attempts.push(attempt);
+    printUntrusted(`${label}: log tail`, attempt.logTail);
+    if (attempt.status === "failed") problems.push(`${label} failed: ${attempt.reason} (the result is saved)`);
+    else info(`${label}: ${outcomeLine(void 0, attempt)}`);
+    if (runs.length === 1) {
+      setOutput("result-file", path);
+      if (attempt.status === "succeeded") setOutput("value", String(attempt.value));
+    }
+  }
+  setOutput("status", jobStatus(attempts, problems.length > 0));
+  if (runs.length > 1)
+    setOutput("statuses", JSON.stringify(Object.fromEntries(attempts.map((a) => [runKey(a), a.status]))));
+  if (problems.length > 0) setFailed(problems.join("\n"));
+}
+function jobStatus(attempts, anyProblem) {
+  if (anyProblem) return "failed";
+  return attempts.some((a) => a.status === "succeeded") ? "succeeded" : attempts[0]?.status ?? "failed";
 }
 function withProvenance(result) {
   const { jobUrl: _, runId: __, ...rest } = result;
@@ -58092,9 +58256,11 @@ function keepOnly(dir, keep) {
     return;
   }
   for (const entry of readdirSync3(dir)) {
-    if (entry === keep) continue;
+    if (keep.has(entry)) continue;
     rmSync(join3(dir, entry), { recursive: true, force: true });
-    warning(`removed ${join3(dir, entry)} from the results directory: a trial job uploads only its own ${keep}`);
+    warning(
+      `removed ${join3(dir, entry)} from the results directory: a trial job uploads only its own ${[...keep].join(", ")}`
+    );
   }
 }
 function removeLinks(root) {
@@ -58161,6 +58327,82 @@ function trustedConfigFor(fork, trusted) {
 // src/action/plan.ts
 import { join as join5 } from "node:path";
 
+// src/study/cost.ts
+var MINUTE_MS = 6e4;
+function attemptRunnerMs(attempt) {
+  return attempt.runnerMs ?? attempt.durationMs;
+}
+function spentOn(attempts) {
+  const spent = { runnerMs: 0, processMs: 0, measuredMs: 0, measuredProcessMs: 0 };
+  for (const a of attempts) {
+    spent.runnerMs += attemptRunnerMs(a);
+    spent.processMs += a.durationMs;
+    if (a.runnerMs !== void 0) {
+      spent.measuredMs += a.runnerMs;
+      spent.measuredProcessMs += a.durationMs;
+    }
+  }
+  return spent;
+}
+function outsideShare(spent) {
+  if (spent.measuredMs === 0) return void 0;
+  return Math.max(0, (spent.measuredMs - spent.measuredProcessMs) / spent.measuredMs);
+}
+var allAttempts = (study) => study.trials.flatMap((t) => t.attempts);
+function runnerMsSpent(study) {
+  return spentOn(allAttempts(study)).runnerMs;
+}
+function meanTrialMs(study) {
+  const ran = study.trials.filter((t) => t.attempts.length > 0);
+  if (ran.length === 0) return void 0;
+  return ran.reduce((s, t) => s + spentOn(t.attempts).runnerMs, 0) / ran.length;
+}
+function affordableTrials(config2, study) {
+  const cap = config2.budget.max_runner_minutes;
+  const mean2 = meanTrialMs(study);
+  if (cap === void 0 || mean2 === void 0) return void 0;
+  const left = cap * MINUTE_MS - runnerMsSpent(study);
+  if (left <= 0) return 0;
+  return mean2 > 0 ? Math.floor(left / mean2) : Number.POSITIVE_INFINITY;
+}
+function pricePerMinute(config2) {
+  const per = config2.cost?.per_minute;
+  if (!per) return void 0;
+  const labels = Array.isArray(config2.runs_on) ? config2.runs_on : [config2.runs_on];
+  const prices = labels.flatMap((l) => per[l] === void 0 ? [] : [per[l]]);
+  return prices.length ? Math.max(...prices) : void 0;
+}
+function studyCost(config2, study) {
+  const roundOf = /* @__PURE__ */ new Map();
+  for (const r of study.rounds) for (const run2 of r.runs) roundOf.set(runKey(run2), r.index);
+  const byRound = /* @__PURE__ */ new Map();
+  for (const a of allAttempts(study)) {
+    const round = roundOf.get(runKey(a)) ?? study.trials[a.trialId].round;
+    byRound.set(round, [...byRound.get(round) ?? [], a]);
+  }
+  const spent = spentOn(allAttempts(study));
+  const cost = {
+    ...spent,
+    rounds: [...byRound.entries()].sort(([a], [b]) => a - b).map(([round, as]) => ({ round, ...spentOn(as) }))
+  };
+  const share = outsideShare(spent);
+  if (share !== void 0) cost.outsideShare = share;
+  const mean2 = meanTrialMs(study);
+  if (mean2 !== void 0) cost.trialMs = mean2;
+  const capMinutes = config2.budget.max_runner_minutes;
+  if (capMinutes !== void 0)
+    cost.cap = { runnerMs: capMinutes * MINUTE_MS, leftMs: Math.max(0, capMinutes * MINUTE_MS - spent.runnerMs) };
+  if (mean2 !== void 0 && !study.stop) {
+    const left = Math.max(0, config2.budget.max_trials - searchTrials(study).length);
+    const trials = Math.min(left, affordableTrials(config2, study) ?? left);
+    if (trials > 0)
+      cost.forecast = { trials, rounds: Math.ceil(trials / config2.budget.parallel), runnerMs: trials * mean2 };
+  }
+  const perMinute = pricePerMinute(config2);
+  if (perMinute !== void 0) cost.price = { perMinute, currency: config2.cost.currency };
+  return cost;
+}
+
 // src/study/completion.ts
 function exhaustedFailures(study, config2) {
   return study.trials.filter((t) => t.status === "failed" && !willRetry(t, config2.budget.retries)).length;
@@ -58168,7 +58410,7 @@ function exhaustedFailures(study, config2) {
 function maxFailures(config2) {
   return config2.budget.max_failures ?? Math.floor(config2.budget.max_trials / 2);
 }
-function completion(config2, study) {
+function completion(config2, study, now) {
   const { goal, target } = config2.objective;
   const best = bestTrial(study, goal);
   const bestValue = best && trialValue(best);
@@ -58186,6 +58428,8 @@ function completion(config2, study) {
   const { max_rounds, patience } = config2.budget;
   if (max_rounds !== void 0 && study.rounds.length >= max_rounds)
     return { code: "max_rounds", message: `${max_rounds} rounds ran (budget.max_rounds)` };
+  const spent = runnerBudgetStop(config2, study) ?? durationStop(config2, study, now);
+  if (spent) return spent;
   if (patience !== void 0) {
     const stale = roundsWithoutImprovement(config2, study);
     if (stale >= patience)
@@ -58195,6 +58439,27 @@ function completion(config2, study) {
       };
   }
   return void 0;
+}
+var minutes = (ms) => `${(ms / 6e4).toFixed(1)} runner-minutes`;
+function runnerBudgetStop(config2, study) {
+  const cap = config2.budget.max_runner_minutes;
+  if (cap === void 0 || affordableTrials(config2, study) !== 0) return void 0;
+  const spent = runnerMsSpent(study);
+  const left = cap * 6e4 - spent;
+  return {
+    code: "max_runner_minutes",
+    message: left <= 0 ? `${minutes(spent)} spent, the budget is ${cap} (budget.max_runner_minutes)` : `${minutes(spent)} spent of ${cap} (budget.max_runner_minutes): the ${minutes(left)} left pay for no trial at the mean of ${minutes(meanTrialMs(study))}`
+  };
+}
+function durationStop(config2, study, now) {
+  const limit = config2.budget.max_duration;
+  if (limit === void 0 || now === void 0 || study.startedAt === void 0) return void 0;
+  const elapsed = now - Date.parse(study.startedAt);
+  if (!(elapsed >= limit * 1e3)) return void 0;
+  return {
+    code: "max_duration",
+    message: `the study started ${(elapsed / 36e5).toFixed(1)} h ago, longer than the ${(limit / 3600).toFixed(1)} h allowed (budget.max_duration)`
+  };
 }
 function roundsWithoutImprovement(config2, study) {
   const goal = config2.objective.goal;
@@ -58221,7 +58486,7 @@ function roundsWithoutImprovement(config2, study) {
 }
 
 // src/engine/plan.ts
-function planRound(config2, study) {
+function planRound(config2, study, now) {
   const unfinished = unfinishedRuns(study);
   if (unfinished.length > 0)
     return {
@@ -58231,9 +58496,10 @@ function planRound(config2, study) {
       runs: unfinished,
       resumed: true
     };
-  const stop = completion(config2, study);
+  const stop = completion(config2, study, now);
   if (stop) return { kind: "done", study: withStop(study, stop), stop };
-  const { parallel, max_trials, retries } = config2.budget;
+  const { max_trials, retries } = config2.budget;
+  const parallel = Math.min(config2.budget.parallel, affordableTrials(config2, study) ?? Number.POSITIVE_INFINITY);
   const retry2 = study.trials.filter((t) => willRetry(t, retries)).slice(0, parallel).map((t) => t.id);
   const search = { ...study, trials: searchTrials(study) };
   const room = Math.max(0, Math.min(parallel - retry2.length, max_trials - search.trials.length));
@@ -58309,15 +58575,16 @@ function addReferenceRun(config2, study, ref) {
 }
 
 // src/driver/round.ts
-function startRound(config2, study) {
-  const plan2 = planRound(config2, study);
+function startRound(config2, study, now) {
+  const plan2 = planRound(config2, study, now);
   if (plan2.kind === "done") return plan2;
+  const started = plan2.study.startedAt === void 0 && now !== void 0 ? { ...plan2.study, startedAt: new Date(now).toISOString() } : plan2.study;
   return {
     kind: "round",
-    study: plan2.study,
+    study: started,
     round: plan2.round,
     runs: plan2.runs,
-    jobs: jobsFor(config2, plan2.study, plan2.runs),
+    jobs: jobsFor(config2, started, plan2.runs),
     resumed: plan2.resumed,
     ...plan2.note ? { note: plan2.note } : {}
   };
@@ -58333,21 +58600,21 @@ function withReference(config2, round, ref) {
     trial: added.runs[0].trialId
   };
 }
-function finishRound(config2, study, outcomes) {
+function finishRound(config2, study, outcomes, now) {
   let recorded = study;
   for (const attempt of outcomes.attempts) recorded = recordAttempt(recorded, attempt);
   const open3 = unfinishedRuns(recorded);
   for (const lost of outcomes.lost ?? [])
     if (open3.some((r) => r.trialId === lost.run.trialId && sameRun(r, lost.run)))
       recorded = recordAttempt(recorded, lostAttempt(lost));
-  let next = startRound(config2, recorded);
+  let next = startRound(config2, recorded, now);
   if (next.kind === "round" && outcomes.stopRequested !== void 0) {
     const stop = { code: "stopped", message: outcomes.stopRequested };
     next = { kind: "done", study: withStop(recorded, stop), stop };
   }
   return { study: next.kind === "done" ? next.study : recorded, next };
 }
-function lostAttempt({ run: run2, reason, runner, jobUrl, runId }) {
+function lostAttempt({ run: run2, reason, runner, jobUrl, runId, runnerMs }) {
   return {
     status: "failed",
     reason,
@@ -58355,6 +58622,7 @@ function lostAttempt({ run: run2, reason, runner, jobUrl, runId }) {
     attempt: run2.attempt,
     ...run2.member !== void 0 ? { member: run2.member } : {},
     durationMs: 0,
+    ...runnerMs !== void 0 ? { runnerMs } : {},
     exitCode: null,
     signal: null,
     metrics: {},
@@ -58583,17 +58851,30 @@ function whyUnplanned(study, r) {
   return `trial ${r.trialId} attempt ${r.attempt}${r.member !== void 0 ? ` member ${r.member}` : ""} is not a run that round ${round} planned and left open`;
 }
 
+// src/study/runner-time.ts
+function spanMs(startedAt, completedAt) {
+  if (startedAt === void 0 || completedAt === void 0) return void 0;
+  const ms = Date.parse(completedAt) - Date.parse(startedAt);
+  return Number.isFinite(ms) ? Math.max(0, ms) : void 0;
+}
+function splitJobTime(jobMs, processMs) {
+  if (processMs.length === 0) return [];
+  const outside = Math.max(0, jobMs - processMs.reduce((s, ms) => s + ms, 0));
+  return processMs.map((ms) => ms + outside / processMs.length);
+}
+
 // src/action/matrix.ts
 function matrixBackend(opts) {
   return {
     dispatch(round) {
-      opts.emit?.(round.jobs.map((job) => payloadOf(round.study.name, round.round, job)));
+      const payloads = round.jobs.map((job) => payloadOf(round.study.name, round.round, job));
+      opts.emit?.(packPayloads(payloads, opts.trialsPerJob ?? 1));
       return { study: round.study };
     },
     async gather({ study }) {
       const jobs = await opts.listJobs?.() ?? [];
-      const jobOf = (run2) => jobs.find((j) => j.trialId === run2.trialId && j.attempt === run2.attempt && j.member === run2.member);
-      const attempts = resultsIn(study, opts.resultsDir, opts.log).map(({ jobUrl: _, ...a }) => {
+      const jobOf = (run2) => jobs.find((j) => j.runs.some((r) => r.trialId === run2.trialId && sameRun(r, run2)));
+      const found = resultsIn(study, opts.resultsDir, opts.log).map(({ jobUrl: _, ...a }) => {
         const job = jobOf(a);
         return {
           ...a,
@@ -58601,8 +58882,8 @@ function matrixBackend(opts) {
           ...job ? { jobUrl: job.url } : {}
         };
       });
-      const recorded = attempts.reduce(recordAttempt, study);
-      const lost = unfinishedRuns(recorded).map((run2) => {
+      const recorded = found.reduce(recordAttempt, study);
+      const lostRuns = unfinishedRuns(recorded).map((run2) => {
         const job = jobOf(run2);
         opts.log.warning(`${runLabel(run2)} left no result${job ? `: ${job.url}` : ""}`);
         return {
@@ -58612,9 +58893,29 @@ function matrixBackend(opts) {
           ...job ? { jobUrl: job.url, ...job.runner !== void 0 ? { runner: job.runner } : {} } : {}
         };
       });
-      return { attempts, lost };
+      const runnerMs = runnerTimes(jobs, found);
+      const timed = (run2, x) => {
+        const ms = runnerMs.get(runKey(run2));
+        return ms === void 0 ? x : { ...x, runnerMs: ms };
+      };
+      return {
+        attempts: found.map((a) => timed(a, a)),
+        lost: lostRuns.map((l) => timed(l.run, l))
+      };
     }
   };
+}
+function runnerTimes(jobs, attempts) {
+  const out = /* @__PURE__ */ new Map();
+  for (const job of jobs) {
+    const ms = spanMs(job.startedAt, job.completedAt);
+    if (ms === void 0) continue;
+    const processMs = job.runs.map(
+      (run2) => attempts.find((a) => a.trialId === run2.trialId && sameRun(a, run2))?.durationMs ?? 0
+    );
+    for (const [i, share] of splitJobTime(ms, processMs).entries()) out.set(runKey(job.runs[i]), share);
+  }
+  return out;
 }
 function resultsIn(study, dir, log) {
   const { results, problems } = readResultFiles(dir, study.name);
@@ -58672,7 +58973,7 @@ async function plan(inputs) {
   const study = readOrCreateStudy(inputs.stateDir, config2, actionsLog, () => warmStartOf(inputs, config2));
   const leftovers = resultsIn(study, inputs.resultsDir, actionsLog);
   if (leftovers.length > 0) info(`recorded ${leftovers.length} results left by an unfinished round`);
-  let { next } = finishRound(config2, study, { attempts: leftovers });
+  let { next } = finishRound(config2, study, { attempts: leftovers }, Date.now());
   const runner = Array.isArray(config2.runs_on) ? config2.runs_on : [config2.runs_on];
   setOutput("study-id", config2.name);
   setOutput("runner", JSON.stringify(runner));
@@ -58691,21 +58992,23 @@ async function plan(inputs) {
     next = await referenceOnBase(config2, next, inputs.findBaseSha);
   saveStudy(inputs.stateDir, next.study);
   if (next.note) notice(next.note, { title: "matrix-tune" });
-  let payloads = [];
-  const emit = (p) => {
-    payloads = p;
+  let entries = [];
+  const emit = (e) => {
+    entries = e;
   };
-  matrixBackend({ log: actionsLog, resultsDir: inputs.resultsDir, emit }).dispatch(next, () => {
+  const trialsPerJob = config2.trials_per_job;
+  matrixBackend({ log: actionsLog, resultsDir: inputs.resultsDir, emit, trialsPerJob }).dispatch(next, () => {
   });
-  setOutput("matrix", JSON.stringify(githubMatrix(payloads)));
+  setOutput("matrix", JSON.stringify(githubMatrix(entries)));
   setOutput("round", String(next.round));
   setOutput("done", "false");
+  const runs = entries.flatMap(entryPayloads);
   info(
-    `round ${next.round}${next.resumed ? " (unfinished, running again)" : ""}: ${payloads.length} jobs on ${runner.join(", ")}`
+    `round ${next.round}${next.resumed ? " (unfinished, running again)" : ""}: ${entries.length} jobs${runs.length > entries.length ? ` of ${runs.length} runs` : ""} on ${runner.join(", ")}`
   );
-  for (const p of payloads)
+  for (const p of runs)
     info(
-      `  ${runLabel({ trialId: p.trial, attempt: p.attempt, member: p.member?.index })}: ${JSON.stringify(p.params)}${p.resume ? `, continuing ${p.resume.id}` : ""}`
+      `  ${runLabel(payloadRun(p))}: ${JSON.stringify(p.params)}${p.resume ? `, continuing ${p.resume.id}` : ""}`
     );
 }
 async function referenceOnBase(config2, next, findSha) {
@@ -58754,35 +59057,50 @@ async function lookUpBaseline(inputs, config2) {
 }
 
 // src/action/prepare.ts
-import { join as join6 } from "node:path";
+import { existsSync as existsSync8, lstatSync as lstatSync3, mkdirSync as mkdirSync4, readdirSync as readdirSync4, renameSync as renameSync2, rmSync as rmSync3 } from "node:fs";
+import { dirname as dirname4, join as join6 } from "node:path";
 import { fileURLToPath } from "node:url";
 function prepare(inputs) {
-  const payload = parsePayload(inputs.payload);
+  const entry = parsePayload(inputs.payload);
   const { config: config2, file: file2 } = loadActionConfig(inputs.config, inputs.overrides, inputs.trusted);
-  checkPayload(config2, payload);
-  const dir = trialTempDir(inputs.tempRoot, payload);
+  const payloads = entryPayloads(entry);
+  for (const payload of payloads) checkPayload(config2, payload);
+  const dir = trialTempDir(inputs.tempRoot, entry);
   const spec = join6(dir, "spec.json");
+  const checkpointDir2 = workspacePath(inputs.checkpointDir);
+  const packed2 = payloads.length > 1;
+  const own2 = (root, payload) => packed2 ? join6(root, runKey(payloadRun(payload))) : root;
+  if (payloads[0].resume) continueFromPacked(checkpointDir2, payloads[0].resume.id);
   writeTrialSpec(spec, {
-    v: 1,
-    payload,
+    v: SPEC_VERSION,
+    runs: payloads.map((payload) => ({
+      payload,
+      outputDir: own2(join6(dir, "output"), payload),
+      checkpointDir: own2(checkpointDir2, payload)
+    })),
     config: file2,
     overrides: inputs.overrides,
     resultsDir: workspacePath(inputs.resultsDir),
-    checkpointDir: workspacePath(inputs.checkpointDir),
-    outputDir: join6(dir, "output"),
     ...inputs.runId !== void 0 ? { runId: inputs.runId } : {},
     ...inputs.trusted ? { trusted: workspacePath(inputs.trusted) } : {}
   });
   setOutput("cli", fileURLToPath(new URL("./cli.js", import.meta.url)));
   setOutput("node", process.execPath);
   setOutput("spec", spec);
-  info(
-    `${runLabel({ trialId: payload.trial, attempt: payload.attempt, member: payload.member?.index })} of ${config2.name} is ready to run: ${spec}`
-  );
+  info(`${payloads.map((p) => runLabel(payloadRun(p))).join(", ")} of ${config2.name} ready to run: ${spec}`);
+}
+function continueFromPacked(checkpointDir2, from) {
+  const saved = join6(packedCheckpointsDir(checkpointDir2), from);
+  const downloaded = existsSync8(checkpointDir2) && readdirSync4(checkpointDir2).length > 0;
+  if (downloaded || !lstatSync3(saved, { throwIfNoEntry: false })?.isDirectory()) return;
+  rmSync3(checkpointDir2, { recursive: true, force: true });
+  mkdirSync4(dirname4(checkpointDir2), { recursive: true });
+  renameSync2(saved, checkpointDir2);
+  info(`continuing the checkpoint that ${from} saved in a job it shared with other runs`);
 }
 
 // src/action/report.ts
-import { existsSync as existsSync8 } from "node:fs";
+import { existsSync as existsSync9 } from "node:fs";
 import { join as join8 } from "node:path";
 
 // src/bot/status.ts
@@ -59198,14 +59516,16 @@ async function listTrialJobs(client, repo, runId) {
   );
   const out = [];
   for (const j of jobs) {
-    const id = parseTrialJobName(j.name);
-    if (id)
+    const runs = parseTrialJobName(j.name);
+    if (runs)
       out.push({
-        ...id,
+        runs,
         status: j.status,
         conclusion: j.conclusion,
         url: j.html_url ?? "",
-        runner: j.runner_name ?? void 0
+        runner: j.runner_name ?? void 0,
+        startedAt: j.started_at,
+        ...j.completed_at ? { completedAt: j.completed_at } : {}
       });
   }
   return out;
@@ -59506,6 +59826,55 @@ function mermaidNumber(x, digits = 6) {
 function thin2(items, max) {
   if (items.length <= max) return [...items];
   return Array.from({ length: max }, (_, i) => items[Math.round(i * (items.length - 1) / (max - 1))]);
+}
+
+// src/report/cost.ts
+var minutes2 = (ms) => (ms / 6e4).toFixed(1);
+var percent = (share) => `${Math.round(share * 100)}%`;
+function shownCost(config2, study) {
+  const cost = studyCost(config2, study);
+  return cost.measuredMs > 0 || cost.cap || cost.price ? cost : void 0;
+}
+var amount = (cost, ms) => (ms / 6e4 * cost.price.perMinute).toFixed(2);
+var money = (cost, ms) => `${amount(cost, ms)} ${cost.price.currency}`;
+function costLine(config2, study) {
+  const cost = shownCost(config2, study);
+  if (!cost) return void 0;
+  const spent = [`${minutes2(cost.runnerMs)} runner-min`];
+  if (cost.outsideShare !== void 0) spent.push(`${percent(cost.outsideShare)} outside the training process`);
+  if (cost.trialMs !== void 0) spent.push(`${minutes2(cost.trialMs)} per trial`);
+  const parts = [`Runner time: ${spent.join(", ")}`];
+  const f = cost.forecast;
+  if (f)
+    parts.push(
+      `forecast: ${f.trials} more trial${f.trials === 1 ? "" : "s"} \u2248 ${minutes2(f.runnerMs)} runner-min in ${f.rounds} round${f.rounds === 1 ? "" : "s"}`
+    );
+  if (cost.cap) parts.push(`budget ${minutes2(cost.cap.runnerMs)}, ${minutes2(cost.cap.leftMs)} left`);
+  if (cost.price)
+    parts.push(`\u2248 ${money(cost, cost.runnerMs)} so far${f ? `, \u2248 ${money(cost, f.runnerMs)} to go` : ""}`);
+  return `${parts.join(" \xB7 ")}.`;
+}
+function costSection(config2, study) {
+  const line = costLine(config2, study);
+  const cost = shownCost(config2, study);
+  if (!line || !cost || cost.rounds.length < 2) return line;
+  const head = ["round", "runner-min", "outside training", ...cost.price ? [cost.price.currency] : []];
+  const rows = cost.rounds.map((r) => {
+    const share = outsideShare(r);
+    return [
+      String(r.round),
+      minutes2(r.runnerMs),
+      share === void 0 ? "\u2013" : percent(share),
+      ...cost.price ? [amount(cost, r.runnerMs)] : []
+    ];
+  });
+  return `${line}
+
+<details><summary>Runner time per round</summary>
+
+${mdTable([head, ...rows])}
+
+</details>`;
 }
 
 // src/report/members.ts
@@ -59979,6 +60348,7 @@ function compose(config2, study, opts, sections, maxRows) {
     ].join("  \n"),
     stopLine(study),
     warmStartLine(study),
+    costSection(config2, study),
     baselineLine(config2, study),
     opts.comparison,
     snippet ? `### Best configuration
@@ -60015,7 +60385,7 @@ ${mdTable([["after trial", `best ${config2.objective.metric}`], ...points])}
 // src/action/report.ts
 function baselineSection(config2, study, inputs) {
   if (config2.compare === "off") return void 0;
-  if (!existsSync8(join8(inputs.baselineDir, STATE_FILE))) return referenceSection(config2, study, inputs);
+  if (!existsSync9(join8(inputs.baselineDir, STATE_FILE))) return referenceSection(config2, study, inputs);
   const base = readStudy(join8(inputs.baselineDir, STATE_FILE));
   if (base.config.objective.metric !== config2.objective.metric || base.config.objective.goal !== config2.objective.goal) {
     warning(
@@ -60066,10 +60436,15 @@ async function report(inputs) {
   const marker = studyMarker(config2.name);
   const existing = inputs.pr !== void 0 ? await findComment(inputs.client, inputs.repo, inputs.pr, marker, inputs.botLogin) : void 0;
   const bot = readBotState(existing?.body);
-  const { study, next } = finishRound(config2, planned, {
-    ...outcomes,
-    ...bot?.status === "stopping" ? { stopRequested: `stopped with /tune stop by @${bot.stopRequestedBy ?? bot.requestedBy}` } : {}
-  });
+  const { study, next } = finishRound(
+    config2,
+    planned,
+    {
+      ...outcomes,
+      ...bot?.status === "stopping" ? { stopRequested: `stopped with /tune stop by @${bot.stopRequestedBy ?? bot.requestedBy}` } : {}
+    },
+    Date.now()
+  );
   saveStudy(inputs.stateDir, study);
   const linkFor = (t) => t.attempts[t.attempts.length - 1]?.jobUrl;
   const context3 = [`Round ${study.rounds.length} ran in [this workflow run](${inputs.runUrl}).`];

@@ -33603,15 +33603,18 @@ function forbiddenEnvReason(name2) {
 // src/config/schema.ts
 var MAX_TIMEOUT_S = Math.floor((2 ** 31 - 1) / 1e3);
 var seconds = external_exports.number().positive("a duration must be longer than 0").max(MAX_TIMEOUT_S, `at most ${MAX_TIMEOUT_S} seconds (about 24.8 days, the longest timer Node has)`);
-var duration3 = external_exports.union([
-  seconds,
-  external_exports.string().regex(/^\d+(\.\d+)?(ms|s|m|h)$/, 'a duration is a number of seconds or a string like "90s", "15m", "2h"')
-]).transform((v) => {
-  if (typeof v === "number") return v;
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(v);
-  const unit = { ms: 1e-3, s: 1, m: 60, h: 3600 }[m[2]];
-  return Number(m[1]) * unit;
-}).pipe(seconds);
+function durationIn(limit) {
+  return external_exports.union([
+    limit,
+    external_exports.string().regex(/^\d+(\.\d+)?(ms|s|m|h)$/, 'a duration is a number of seconds or a string like "90s", "15m", "2h"')
+  ]).transform((v) => {
+    if (typeof v === "number") return v;
+    const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(v);
+    const unit = { ms: 1e-3, s: 1, m: 60, h: 3600 }[m[2]];
+    return Number(m[1]) * unit;
+  }).pipe(limit);
+}
+var duration3 = durationIn(seconds);
 var envFrom = external_exports.strictObject({
   from: external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name is letters, digits and underscores").superRefine((name2, ctx) => {
     const reason = forbiddenEnvReason(name2);
@@ -33688,6 +33691,9 @@ var configSchema = external_exports.strictObject({
   compare: external_exports.enum(["base", "off"]).default("base").describe("on a pull request, compare the best trial with the base branch's latest study (off: no comparison)"),
   warm_start: warmStartSetting,
   runs_on: external_exports.union([external_exports.string().min(1), external_exports.array(external_exports.string().min(1)).min(1)]).default("ubuntu-latest").describe("GitHub Actions: the runner labels trial jobs run on, e.g. [self-hosted, gpu]"),
+  trials_per_job: external_exports.int().min(1).max(64).default(1).describe(
+    "GitHub Actions only (`matrix-tune run` ignores it): run up to this many of a round's trials one after another in one matrix job, after one setup (checkout, dependencies); a run that continues a checkpoint or runs on another commit gets a job of its own"
+  ),
   devices: devicesSchema.optional().describe(
     "local runner only (`matrix-tune run`): the GPUs trials share, one per running trial process as CUDA_VISIBLE_DEVICES and TUNE_DEVICE; at most this many processes run at once"
   ),
@@ -33702,8 +33708,20 @@ var configSchema = external_exports.strictObject({
     max_rounds: external_exports.int().min(1).optional(),
     patience: external_exports.int().min(1).optional().describe("stop after this many rounds without improvement"),
     max_failures: external_exports.int().min(0).optional().describe("stop once more trials than this have failed (default: half of max_trials)"),
-    retries: external_exports.int().min(0).default(0).describe("extra attempts for a failed trial")
-  }).default({ max_trials: 20, parallel: 1, retries: 0 })
+    retries: external_exports.int().min(0).default(0).describe("extra attempts for a failed trial"),
+    max_runner_minutes: external_exports.number().positive("a runner-time budget must be more than 0 minutes").optional().describe(
+      "stop once the trials' runner time (setup and checkout included, not only the training process) reaches this many minutes; a round that would cross it runs fewer trials"
+    ),
+    max_duration: durationIn(external_exports.number().positive("a duration must be longer than 0")).optional().describe(
+      'stop starting rounds once this long has passed since the study started (wall clock): seconds or "90m", "12h"'
+    )
+  }).default({ max_trials: 20, parallel: 1, retries: 0 }),
+  cost: external_exports.strictObject({
+    per_minute: external_exports.record(external_exports.string().min(1), external_exports.number().min(0, "a price cannot be negative")).describe(
+      "price of a runner-minute by runner label of runs_on, e.g. {gpu: 0.07}; a job costs its dearest label's price"
+    ),
+    currency: external_exports.string().min(1).default("USD").describe("what the prices are in, as reports show it")
+  }).optional().describe("show what the study's runner time costs in the reports")
 }).superRefine(checkCrossFields);
 function checkCrossFields(cfg, ctx) {
   const issue2 = (path, message, onKey = false) => ctx.addIssue({ code: "custom", path, message, ...onKey ? { params: { onKey } } : {} });
@@ -33780,6 +33798,14 @@ function checkCrossFields(cfg, ctx) {
   }
   checkCommand(cfg, issue2);
   checkMultiFidelity(cfg, issue2);
+  const labels = Array.isArray(cfg.runs_on) ? cfg.runs_on : [cfg.runs_on];
+  for (const label of Object.keys(cfg.cost?.per_minute ?? {}))
+    if (!labels.includes(label))
+      issue2(
+        ["cost", "per_minute", label],
+        `"${label}" is not a label of runs_on (${labels.join(", ")}): price one of those labels`,
+        true
+      );
   if (cfg.baseline) {
     const defaults = defaultsOf(parametersInOrder(params2));
     if (!defaults.ok)
@@ -34404,7 +34430,14 @@ var intermediateSchema = external_exports.object({
 var outcomeFields = {
   trialId: external_exports.int().min(0),
   attempt: external_exports.int().min(1),
+  /** The training process's time. */
   durationMs: external_exports.number().min(0),
+  /**
+   * The runner's time for it: the process plus what surrounds it (checkout,
+   * setup, downloads), its share of its job's when a job runs several. Absent
+   * in states from before it was recorded.
+   */
+  runnerMs: external_exports.number().min(0).optional(),
   exitCode: external_exports.int().nullable(),
   signal: external_exports.string().nullable().default(null),
   metrics: external_exports.record(external_exports.string(), finiteNumber).default({}),
@@ -34456,7 +34489,9 @@ var STOP_CODES = [
   "patience",
   "max_failures",
   "exhausted",
-  "stopped"
+  "stopped",
+  "max_runner_minutes",
+  "max_duration"
 ];
 var stopSchema = external_exports.object({ code: external_exports.enum(STOP_CODES), message: external_exports.string() });
 
@@ -34607,7 +34642,9 @@ var studySchema = external_exports.object({
   rounds: external_exports.array(roundSchema),
   stop: stopSchema.optional(),
   /** A related study's results this one started from (warm start); never its own results. */
-  warmStart: warmStartSchema.optional()
+  warmStart: warmStartSchema.optional(),
+  /** When the first round opened (ISO 8601), for budget.max_duration; the shell's clock sets it. */
+  startedAt: external_exports.string().optional()
 });
 
 // src/study/study.ts
@@ -34776,6 +34813,82 @@ function resumeFrom(study, trial, run) {
   };
 }
 
+// src/study/cost.ts
+var MINUTE_MS = 6e4;
+function attemptRunnerMs(attempt) {
+  return attempt.runnerMs ?? attempt.durationMs;
+}
+function spentOn(attempts) {
+  const spent = { runnerMs: 0, processMs: 0, measuredMs: 0, measuredProcessMs: 0 };
+  for (const a of attempts) {
+    spent.runnerMs += attemptRunnerMs(a);
+    spent.processMs += a.durationMs;
+    if (a.runnerMs !== void 0) {
+      spent.measuredMs += a.runnerMs;
+      spent.measuredProcessMs += a.durationMs;
+    }
+  }
+  return spent;
+}
+function outsideShare(spent) {
+  if (spent.measuredMs === 0) return void 0;
+  return Math.max(0, (spent.measuredMs - spent.measuredProcessMs) / spent.measuredMs);
+}
+var allAttempts = (study) => study.trials.flatMap((t) => t.attempts);
+function runnerMsSpent(study) {
+  return spentOn(allAttempts(study)).runnerMs;
+}
+function meanTrialMs(study) {
+  const ran = study.trials.filter((t) => t.attempts.length > 0);
+  if (ran.length === 0) return void 0;
+  return ran.reduce((s, t) => s + spentOn(t.attempts).runnerMs, 0) / ran.length;
+}
+function affordableTrials(config2, study) {
+  const cap = config2.budget.max_runner_minutes;
+  const mean2 = meanTrialMs(study);
+  if (cap === void 0 || mean2 === void 0) return void 0;
+  const left = cap * MINUTE_MS - runnerMsSpent(study);
+  if (left <= 0) return 0;
+  return mean2 > 0 ? Math.floor(left / mean2) : Number.POSITIVE_INFINITY;
+}
+function pricePerMinute(config2) {
+  const per = config2.cost?.per_minute;
+  if (!per) return void 0;
+  const labels = Array.isArray(config2.runs_on) ? config2.runs_on : [config2.runs_on];
+  const prices = labels.flatMap((l) => per[l] === void 0 ? [] : [per[l]]);
+  return prices.length ? Math.max(...prices) : void 0;
+}
+function studyCost(config2, study) {
+  const roundOf = /* @__PURE__ */ new Map();
+  for (const r of study.rounds) for (const run of r.runs) roundOf.set(runKey(run), r.index);
+  const byRound = /* @__PURE__ */ new Map();
+  for (const a of allAttempts(study)) {
+    const round = roundOf.get(runKey(a)) ?? study.trials[a.trialId].round;
+    byRound.set(round, [...byRound.get(round) ?? [], a]);
+  }
+  const spent = spentOn(allAttempts(study));
+  const cost = {
+    ...spent,
+    rounds: [...byRound.entries()].sort(([a], [b]) => a - b).map(([round, as]) => ({ round, ...spentOn(as) }))
+  };
+  const share = outsideShare(spent);
+  if (share !== void 0) cost.outsideShare = share;
+  const mean2 = meanTrialMs(study);
+  if (mean2 !== void 0) cost.trialMs = mean2;
+  const capMinutes = config2.budget.max_runner_minutes;
+  if (capMinutes !== void 0)
+    cost.cap = { runnerMs: capMinutes * MINUTE_MS, leftMs: Math.max(0, capMinutes * MINUTE_MS - spent.runnerMs) };
+  if (mean2 !== void 0 && !study.stop) {
+    const left = Math.max(0, config2.budget.max_trials - searchTrials(study).length);
+    const trials = Math.min(left, affordableTrials(config2, study) ?? left);
+    if (trials > 0)
+      cost.forecast = { trials, rounds: Math.ceil(trials / config2.budget.parallel), runnerMs: trials * mean2 };
+  }
+  const perMinute = pricePerMinute(config2);
+  if (perMinute !== void 0) cost.price = { perMinute, currency: config2.cost.currency };
+  return cost;
+}
+
 // src/study/completion.ts
 function exhaustedFailures(study, config2) {
   return study.trials.filter((t) => t.status === "failed" && !willRetry(t, config2.budget.retries)).length;
@@ -34783,7 +34896,7 @@ function exhaustedFailures(study, config2) {
 function maxFailures(config2) {
   return config2.budget.max_failures ?? Math.floor(config2.budget.max_trials / 2);
 }
-function completion(config2, study) {
+function completion(config2, study, now) {
   const { goal, target } = config2.objective;
   const best = bestTrial(study, goal);
   const bestValue = best && trialValue(best);
@@ -34801,6 +34914,8 @@ function completion(config2, study) {
   const { max_rounds, patience } = config2.budget;
   if (max_rounds !== void 0 && study.rounds.length >= max_rounds)
     return { code: "max_rounds", message: `${max_rounds} rounds ran (budget.max_rounds)` };
+  const spent = runnerBudgetStop(config2, study) ?? durationStop(config2, study, now);
+  if (spent) return spent;
   if (patience !== void 0) {
     const stale = roundsWithoutImprovement(config2, study);
     if (stale >= patience)
@@ -34810,6 +34925,27 @@ function completion(config2, study) {
       };
   }
   return void 0;
+}
+var minutes = (ms) => `${(ms / 6e4).toFixed(1)} runner-minutes`;
+function runnerBudgetStop(config2, study) {
+  const cap = config2.budget.max_runner_minutes;
+  if (cap === void 0 || affordableTrials(config2, study) !== 0) return void 0;
+  const spent = runnerMsSpent(study);
+  const left = cap * 6e4 - spent;
+  return {
+    code: "max_runner_minutes",
+    message: left <= 0 ? `${minutes(spent)} spent, the budget is ${cap} (budget.max_runner_minutes)` : `${minutes(spent)} spent of ${cap} (budget.max_runner_minutes): the ${minutes(left)} left pay for no trial at the mean of ${minutes(meanTrialMs(study))}`
+  };
+}
+function durationStop(config2, study, now) {
+  const limit = config2.budget.max_duration;
+  if (limit === void 0 || now === void 0 || study.startedAt === void 0) return void 0;
+  const elapsed = now - Date.parse(study.startedAt);
+  if (!(elapsed >= limit * 1e3)) return void 0;
+  return {
+    code: "max_duration",
+    message: `the study started ${(elapsed / 36e5).toFixed(1)} h ago, longer than the ${(limit / 3600).toFixed(1)} h allowed (budget.max_duration)`
+  };
 }
 function roundsWithoutImprovement(config2, study) {
   const goal = config2.objective.goal;
@@ -34836,7 +34972,7 @@ function roundsWithoutImprovement(config2, study) {
 }
 
 // src/engine/plan.ts
-function planRound(config2, study) {
+function planRound(config2, study, now) {
   const unfinished = unfinishedRuns(study);
   if (unfinished.length > 0)
     return {
@@ -34846,9 +34982,10 @@ function planRound(config2, study) {
       runs: unfinished,
       resumed: true
     };
-  const stop = completion(config2, study);
+  const stop = completion(config2, study, now);
   if (stop) return { kind: "done", study: withStop(study, stop), stop };
-  const { parallel, max_trials, retries } = config2.budget;
+  const { max_trials, retries } = config2.budget;
+  const parallel = Math.min(config2.budget.parallel, affordableTrials(config2, study) ?? Number.POSITIVE_INFINITY);
   const retry = study.trials.filter((t) => willRetry(t, retries)).slice(0, parallel).map((t) => t.id);
   const search = { ...study, trials: searchTrials(study) };
   const room = Math.max(0, Math.min(parallel - retry.length, max_trials - search.trials.length));
@@ -34910,34 +35047,35 @@ function baselineFirst(config2, study, space, count) {
 }
 
 // src/driver/round.ts
-function startRound(config2, study) {
-  const plan = planRound(config2, study);
+function startRound(config2, study, now) {
+  const plan = planRound(config2, study, now);
   if (plan.kind === "done") return plan;
+  const started = plan.study.startedAt === void 0 && now !== void 0 ? { ...plan.study, startedAt: new Date(now).toISOString() } : plan.study;
   return {
     kind: "round",
-    study: plan.study,
+    study: started,
     round: plan.round,
     runs: plan.runs,
-    jobs: jobsFor(config2, plan.study, plan.runs),
+    jobs: jobsFor(config2, started, plan.runs),
     resumed: plan.resumed,
     ...plan.note ? { note: plan.note } : {}
   };
 }
-function finishRound(config2, study, outcomes) {
+function finishRound(config2, study, outcomes, now) {
   let recorded = study;
   for (const attempt of outcomes.attempts) recorded = recordAttempt(recorded, attempt);
   const open2 = unfinishedRuns(recorded);
   for (const lost of outcomes.lost ?? [])
     if (open2.some((r) => r.trialId === lost.run.trialId && sameRun(r, lost.run)))
       recorded = recordAttempt(recorded, lostAttempt(lost));
-  let next = startRound(config2, recorded);
+  let next = startRound(config2, recorded, now);
   if (next.kind === "round" && outcomes.stopRequested !== void 0) {
     const stop = { code: "stopped", message: outcomes.stopRequested };
     next = { kind: "done", study: withStop(recorded, stop), stop };
   }
   return { study: next.kind === "done" ? next.study : recorded, next };
 }
-function lostAttempt({ run, reason, runner, jobUrl, runId }) {
+function lostAttempt({ run, reason, runner, jobUrl, runId, runnerMs }) {
   return {
     status: "failed",
     reason,
@@ -34945,6 +35083,7 @@ function lostAttempt({ run, reason, runner, jobUrl, runId }) {
     attempt: run.attempt,
     ...run.member !== void 0 ? { member: run.member } : {},
     durationMs: 0,
+    ...runnerMs !== void 0 ? { runnerMs } : {},
     exitCode: null,
     signal: null,
     metrics: {},
@@ -35484,7 +35623,7 @@ import { join as join5 } from "node:path";
 // src/driver/drive.ts
 async function driveStudy(config2, study, backend, hooks = {}) {
   if (hooks.signal?.aborted) return { study, interrupted: true };
-  let step = startRound(config2, study);
+  let step = startRound(config2, study, hooks.now?.());
   for (; ; ) {
     hooks.saved?.(step.study);
     if (step.kind === "done") return { study: step.study, interrupted: false };
@@ -35500,7 +35639,7 @@ async function driveStudy(config2, study, backend, hooks = {}) {
     const gathered = await backend.gather(handle);
     if ("interrupted" in gathered) return { study: current, interrupted: true };
     if (hooks.signal?.aborted) return { study: current, interrupted: true };
-    step = finishRound(config2, current, gathered).next;
+    step = finishRound(config2, current, gathered, hooks.now?.()).next;
   }
 }
 
@@ -35544,6 +35683,17 @@ var studyJsonSchema = external_exports.strictObject({
     pruned: external_exports.int().min(0),
     pending: external_exports.int().min(0),
     running: external_exports.int().min(0)
+  }),
+  /** Runner time (see study/cost.ts), in minutes; money when the config prices its runners. */
+  cost: external_exports.strictObject({
+    runner_minutes: external_exports.number().min(0),
+    process_minutes: external_exports.number().min(0),
+    /** The share of runner time spent outside the training process; null until runner time was recorded. */
+    outside_share: external_exports.number().min(0).max(1).nullable(),
+    rounds: external_exports.array(external_exports.strictObject({ round: external_exports.int().min(1), runner_minutes: external_exports.number().min(0) })),
+    /** What the rest of the budget would take at the mean trial so far. */
+    forecast: external_exports.strictObject({ trials: external_exports.int().min(1), rounds: external_exports.int().min(1), runner_minutes: external_exports.number().min(0) }).nullable(),
+    money: external_exports.strictObject({ currency: external_exports.string(), spent: external_exports.number().min(0), forecast: external_exports.number().min(0).nullable() }).nullable()
   }),
   trials: external_exports.array(
     external_exports.strictObject({
@@ -35611,6 +35761,7 @@ function studyJson(study) {
       pending: count("pending"),
       running: count("running")
     },
+    cost: costJson(study),
     trials: study.trials.map((t) => ({
       id: t.id,
       round: t.round,
@@ -35628,6 +35779,23 @@ function studyJson(study) {
         reason: a.status === "succeeded" ? null : a.reason
       })).sort((a, b) => a.member - b.member)
     }))
+  };
+}
+function costJson(study) {
+  const cost = studyCost(study.config, study);
+  const minutes3 = (ms) => ms / 6e4;
+  const price = cost.price;
+  return {
+    runner_minutes: minutes3(cost.runnerMs),
+    process_minutes: minutes3(cost.processMs),
+    outside_share: cost.outsideShare ?? null,
+    rounds: cost.rounds.map((r) => ({ round: r.round, runner_minutes: minutes3(r.runnerMs) })),
+    forecast: cost.forecast ? { trials: cost.forecast.trials, rounds: cost.forecast.rounds, runner_minutes: minutes3(cost.forecast.runnerMs) } : null,
+    money: price ? {
+      currency: price.currency,
+      spent: minutes3(cost.runnerMs) * price.perMinute,
+      forecast: cost.forecast ? minutes3(cost.forecast.runnerMs) * price.perMinute : null
+    } : null
   };
 }
 
@@ -36341,6 +36509,7 @@ function localBackend(opts) {
       round.jobs.map(
         (job) => slots.with(async (slot) => {
           if (stopTrials.aborted) return { kind: "interrupted" };
+          const taken = performance.now();
           const ref = { trialId: job.trialId, attempt: job.attempt, member: job.member?.index };
           const outputDir = paths.runDir(ref);
           const run = runKey(ref);
@@ -36360,12 +36529,14 @@ function localBackend(opts) {
             slot
           }).finally(() => opts.running(run, void 0));
           if (outcome.kind === "finished") {
+            const attempt = { ...outcome.attempt, runnerMs: Math.round(performance.now() - taken) };
             try {
-              arrived(outcome.attempt);
+              arrived(attempt);
             } catch (err) {
               unsaved.abort();
               throw err;
             }
+            return { ...outcome, attempt };
           }
           return outcome;
         })
@@ -36585,6 +36756,7 @@ async function runLocalStudy(opts) {
     const backend = localBackend({ ...opts, running: (run, pid) => lock.trial(run, pid) });
     return await driveStudy(config2, study, backend, {
       signal: opts.signal,
+      now: Date.now,
       saved(s) {
         writeStudy(paths.state, s);
         writeAtomically(paths.best, `${JSON.stringify(bestJson(s), null, 2)}
@@ -36651,6 +36823,55 @@ function sparkline(config2, study, width = 60) {
     const t = hi > lo ? (v - lo) / (hi - lo) : 1;
     return BLOCKS[Math.round((maximize ? t : 1 - t) * (BLOCKS.length - 1))];
   }).join("");
+}
+
+// src/report/cost.ts
+var minutes2 = (ms) => (ms / 6e4).toFixed(1);
+var percent = (share) => `${Math.round(share * 100)}%`;
+function shownCost(config2, study) {
+  const cost = studyCost(config2, study);
+  return cost.measuredMs > 0 || cost.cap || cost.price ? cost : void 0;
+}
+var amount = (cost, ms) => (ms / 6e4 * cost.price.perMinute).toFixed(2);
+var money = (cost, ms) => `${amount(cost, ms)} ${cost.price.currency}`;
+function costLine(config2, study) {
+  const cost = shownCost(config2, study);
+  if (!cost) return void 0;
+  const spent = [`${minutes2(cost.runnerMs)} runner-min`];
+  if (cost.outsideShare !== void 0) spent.push(`${percent(cost.outsideShare)} outside the training process`);
+  if (cost.trialMs !== void 0) spent.push(`${minutes2(cost.trialMs)} per trial`);
+  const parts = [`Runner time: ${spent.join(", ")}`];
+  const f = cost.forecast;
+  if (f)
+    parts.push(
+      `forecast: ${f.trials} more trial${f.trials === 1 ? "" : "s"} \u2248 ${minutes2(f.runnerMs)} runner-min in ${f.rounds} round${f.rounds === 1 ? "" : "s"}`
+    );
+  if (cost.cap) parts.push(`budget ${minutes2(cost.cap.runnerMs)}, ${minutes2(cost.cap.leftMs)} left`);
+  if (cost.price)
+    parts.push(`\u2248 ${money(cost, cost.runnerMs)} so far${f ? `, \u2248 ${money(cost, f.runnerMs)} to go` : ""}`);
+  return `${parts.join(" \xB7 ")}.`;
+}
+function costSection(config2, study) {
+  const line = costLine(config2, study);
+  const cost = shownCost(config2, study);
+  if (!line || !cost || cost.rounds.length < 2) return line;
+  const head = ["round", "runner-min", "outside training", ...cost.price ? [cost.price.currency] : []];
+  const rows = cost.rounds.map((r) => {
+    const share = outsideShare(r);
+    return [
+      String(r.round),
+      minutes2(r.runnerMs),
+      share === void 0 ? "\u2013" : percent(share),
+      ...cost.price ? [amount(cost, r.runnerMs)] : []
+    ];
+  });
+  return `${line}
+
+<details><summary>Runner time per round</summary>
+
+${mdTable([head, ...rows])}
+
+</details>`;
 }
 
 // src/report/table.ts
@@ -37068,6 +37289,7 @@ function compose(config2, study, opts, sections, maxRows) {
     ].join("  \n"),
     stopLine(study),
     warmStartLine(study),
+    costSection(config2, study),
     baselineLine(config2, study),
     opts.comparison,
     snippet ? `### Best configuration
@@ -37105,7 +37327,16 @@ ${mdTable([["after trial", `best ${config2.objective.metric}`], ...points])}
 import { existsSync as existsSync5, mkdirSync as mkdirSync7, readdirSync as readdirSync4, readFileSync as readFileSync7, writeFileSync as writeFileSync5 } from "node:fs";
 
 // src/config/trusted.ts
-var TRUSTED_SETTINGS = ["runs_on", "env", "timeout", "budget", "repeats", "folds", "bot"];
+var TRUSTED_SETTINGS = [
+  "runs_on",
+  "trials_per_job",
+  "env",
+  "timeout",
+  "budget",
+  "repeats",
+  "folds",
+  "bot"
+];
 var TrustedSettingsError = class extends Error {
 };
 function withTrustedSettings(config2, trusted, source) {
@@ -37146,6 +37377,27 @@ var trialPayloadSchema = external_exports.object({
   /** The commit to check out instead of the study's: the base branch's, for a reference run. */
   ref: external_exports.string().regex(/^[0-9a-f]{40}$/).optional()
 });
+var PACKED_PAYLOAD_VERSION = 2;
+var runKeyText = external_exports.string().regex(/^\d+-\d+(-\d+)?$/);
+var packedPayloadSchema = external_exports.object({
+  v: external_exports.literal(PACKED_PAYLOAD_VERSION),
+  study: external_exports.string(),
+  round: external_exports.int().min(1),
+  /** Names the job's artifacts: its runs' keys between underscores, `_3-1_4-1_`, so a pattern finds one run's. */
+  id: external_exports.string().regex(/^_(\d+-\d+(-\d+)?_)+$/),
+  runs: external_exports.array(
+    external_exports.object({
+      /** Its key, for the job's name (tune.yml joins them). */
+      id: runKeyText,
+      trial: external_exports.int().min(0),
+      attempt: external_exports.int().min(1),
+      params: external_exports.record(external_exports.string(), scalar),
+      member: trialPayloadSchema.shape.member
+    })
+  ).min(1).max(64),
+  prune: pruneRuleSchema.optional()
+});
+var matrixEntrySchema = external_exports.discriminatedUnion("v", [trialPayloadSchema, packedPayloadSchema]);
 
 // src/space/check.ts
 function checkParams(space, params2, extra = /* @__PURE__ */ new Set()) {
@@ -37217,8 +37469,46 @@ function payloadOf(study, round, job) {
     ...job.ref ? { ref: job.ref } : {}
   };
 }
-function githubMatrix(payloads) {
-  return { include: [...payloads] };
+function packPayloads(payloads, perJob) {
+  const out = [];
+  let group = [];
+  const flush = () => {
+    if (group.length > 0) out.push(group.length === 1 ? group[0] : packed(group));
+    group = [];
+  };
+  for (const p of payloads) {
+    if (p.resume || p.ref) out.push(p);
+    else {
+      group.push(p);
+      if (group.length === perJob) flush();
+    }
+  }
+  flush();
+  return out;
+}
+function packed(group) {
+  const first = group[0];
+  const ids = group.map((p) => runKey(payloadRun(p)));
+  return {
+    v: PACKED_PAYLOAD_VERSION,
+    study: first.study,
+    round: first.round,
+    id: `_${ids.join("_")}_`,
+    runs: group.map((p, i) => ({
+      id: ids[i],
+      trial: p.trial,
+      attempt: p.attempt,
+      params: p.params,
+      ...p.member ? { member: p.member } : {}
+    })),
+    ...first.prune ? { prune: first.prune } : {}
+  };
+}
+function payloadRun(payload) {
+  return { trialId: payload.trial, attempt: payload.attempt, member: payload.member?.index };
+}
+function githubMatrix(entries) {
+  return { include: [...entries] };
 }
 function checkPayload(config2, payload) {
   if (payload.study !== config2.name)
@@ -37271,17 +37561,22 @@ function writeResultFile(dir, study, attempt) {
 var MAX_RESULT_BYTES = 1 << 20;
 
 // src/trial/job.ts
-var SPEC_VERSION = 1;
+var SPEC_VERSION = 2;
+var specRunSchema = external_exports.strictObject({
+  payload: trialPayloadSchema,
+  /** The run's TUNE_OUTPUT_DIR: params.json, metrics.json, log.txt. */
+  outputDir: external_exports.string().min(1),
+  /** Its TUNE_CHECKPOINT_DIR, which the job uploads (with its runs' others) as its checkpoint artifact. */
+  checkpointDir: external_exports.string().min(1)
+});
 var trialSpecSchema = external_exports.strictObject({
   v: external_exports.literal(SPEC_VERSION),
-  payload: trialPayloadSchema,
+  /** The job's runs, run in this order (several with `trials_per_job`). */
+  runs: external_exports.array(specRunSchema).min(1),
   /** The config file, after an `overrides.config` moved it. */
   config: external_exports.string().min(1),
   overrides: overridesSchema,
   resultsDir: external_exports.string().min(1),
-  checkpointDir: external_exports.string().min(1),
-  /** The trial's TUNE_OUTPUT_DIR: params.json, metrics.json, log.txt. */
-  outputDir: external_exports.string().min(1),
   /** This workflow run, recorded with the result: where later rounds find this run's checkpoint. */
   runId: external_exports.int().positive().optional(),
   /** For a fork's study: the default branch's config, which decides env, timeout and the other trusted settings. */
@@ -37305,20 +37600,34 @@ function readTrialSpec(path) {
   }
   return parsed.data;
 }
-async function runTrialJob(spec, log, signal) {
-  const { payload } = spec;
+async function runTrialJobs(spec, log, signal) {
+  const outcomes = [];
+  for (const run of spec.runs) {
+    if (signal.aborted) break;
+    const outcome = await runTrialJob(spec, run, log, signal).catch((err) => {
+      if (spec.runs.length === 1) throw err;
+      log(`${runLabel(payloadRun(run.payload))}: not run: ${err.message}`);
+      return { kind: "not-run", reason: err.message };
+    });
+    outcomes.push(outcome);
+    if (outcome.kind === "interrupted") break;
+  }
+  return outcomes;
+}
+async function runTrialJob(spec, run, log, signal) {
+  const { payload } = run;
   const loaded = loadConfig(spec.config);
   const trusted = spec.trusted ? { config: loadConfig(spec.trusted).config, source: spec.trusted } : void 0;
   const config2 = settledConfig(loaded.config, spec.overrides, trusted);
   checkPayload(config2, payload);
   const m = payload.member;
-  const label = runLabel({ trialId: payload.trial, attempt: payload.attempt, member: m?.index });
+  const label = runLabel(payloadRun(payload));
   log(
     `${label} of ${config2.name}${m ? ` (seed ${m.seed}, fold ${m.fold} of ${m.folds})` : ""}: ${JSON.stringify(payload.params)}`
   );
   const note = missingEnvNote(trialEnv(process.env, config2.env).missing);
   if (note) log(note);
-  if (payload.resume) log(resumeLine(payload.resume, spec.checkpointDir));
+  if (payload.resume) log(resumeLine(payload.resume, run.checkpointDir));
   if (payload.prune)
     log(
       `early stopping: stops when its best ${config2.objective.metric} is worse than the median of earlier trials (${payload.prune.median.length} steps known, none before step ${payload.prune.after})`
@@ -37327,7 +37636,7 @@ async function runTrialJob(spec, log, signal) {
     ...trialRequest(
       config2,
       { ...payload, trialId: payload.trial },
-      { configFile: loaded.file, outputDir: spec.outputDir, checkpointDir: spec.checkpointDir }
+      { configFile: loaded.file, outputDir: run.outputDir, checkpointDir: run.checkpointDir }
     ),
     signal,
     onIntermediate: (v) => log(
@@ -37463,6 +37772,7 @@ function terminalReport(config2, study) {
     countsLine(study),
     spark ? `best ${config2.objective.metric} so far: ${spark}` : "",
     stopLine(study),
+    costLine(config2, study) ?? "",
     warmStartLine(study) ?? "",
     baselineLine(config2, study) ?? "",
     "",
@@ -37487,13 +37797,14 @@ function buildProgram() {
     const { config: config2 } = load(file2);
     const paths = studyPaths(file2, config2, flags.stateDir);
     const study = openStudy({ config: config2, paths, resume: true, fresh: false });
-    const plan = startRound(config2, study);
+    const plan = startRound(config2, study, Date.now());
     if (plan.kind === "done") {
       if (flags.json) console.log(JSON.stringify(githubMatrix([])));
       else console.log(`nothing to run: ${plan.stop.message}`);
       return;
     }
-    const matrix = githubMatrix(plan.jobs.map((job) => payloadOf(config2.name, plan.round, job)));
+    const payloads = plan.jobs.map((job) => payloadOf(config2.name, plan.round, job));
+    const matrix = githubMatrix(packPayloads(payloads, config2.trials_per_job));
     if (flags.json) {
       console.log(JSON.stringify(matrix));
       return;
@@ -37501,8 +37812,7 @@ function buildProgram() {
     console.log(
       `round ${plan.round}${plan.resumed ? " (unfinished, would run again)" : ""}: ${plan.runs.length} trials`
     );
-    for (const p of matrix.include)
-      console.log(`  trial ${p.trial} (attempt ${p.attempt}): ${JSON.stringify(p.params)}`);
+    for (const p of payloads) console.log(`  trial ${p.trial} (attempt ${p.attempt}): ${JSON.stringify(p.params)}`);
     console.log(`
 matrix:
 ${JSON.stringify(matrix)}`);
@@ -37571,20 +37881,19 @@ state:  ${paths.state}`);
     }
   });
   program2.command("trial").description(
-    "run one trial of a GitHub trial job, from the spec the Action's prepare step wrote, and write its result file"
+    "run the trials of a GitHub trial job one after another, from the spec the Action's prepare step wrote, and write each one's result file as it ends"
   ).requiredOption("--spec <file>", "the trial spec (the prepare step's `spec` output)").action(async (flags) => {
     const spec = readTrialSpec(flags.spec);
     const abort = new AbortController();
     const stopListening = listen(() => abort.abort());
     try {
-      const outcome = await runTrialJob(spec, (line) => console.log(line), abort.signal);
-      if (outcome.kind === "interrupted") {
+      const outcomes = await runTrialJobs(spec, (line) => console.log(line), abort.signal);
+      for (const outcome of outcomes) if (outcome.kind === "finished") console.log(`result: ${outcome.resultFile}`);
+      if (outcomes.some((o) => o.kind === "interrupted") || abort.signal.aborted) {
         console.error("the trial was stopped (the job was cancelled); it will run again when the study resumes");
         process.exitCode = EXIT.interrupted;
-      } else {
-        console.log(`result: ${outcome.resultFile}`);
-        if (outcome.attempt.status === "failed") process.exitCode = EXIT.noSuccess;
-      }
+      } else if (outcomes.some((o) => o.kind === "not-run" || o.kind === "finished" && o.attempt.status === "failed"))
+        process.exitCode = EXIT.noSuccess;
     } finally {
       stopListening();
     }
@@ -37609,7 +37918,7 @@ state:  ${paths.state}`);
     "after",
     `
 Strategies available: ${STRATEGY_NAMES.join(", ")}.
-Exit codes: 0 ok, 1 unexpected error, 2 invalid config or arguments, 3 no trial succeeded (for trial: it failed), 4 study state problem (or the study is being run elsewhere), 130 interrupted.`
+Exit codes: 0 ok, 1 unexpected error, 2 invalid config or arguments, 3 no trial succeeded (for trial: one of its trials failed), 4 study state problem (or the study is being run elsewhere), 130 interrupted.`
   );
   return program2;
 }

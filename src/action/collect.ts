@@ -2,8 +2,8 @@
  * `command: collect` — the last of a trial job's three steps, after the `run:`
  * step that ran the trial. The trial's code could write anything into the
  * workspace, so what the job uploads is checked here first: the one result
- * file this payload's run may leave (its trial, attempt, member and study, of
- * bounded size, a plain file), nothing else beside it, and no links in the
+ * file each of this payload's runs may leave (its trial, attempt, member and
+ * study, of bounded size, a plain file), nothing else beside them, and no links in the
  * checkpoint directory (an upload would follow them to files of the runner's).
  * Everything the check needs comes from the payload input, not from files the
  * trial could have changed, and what the file says of its own provenance (the
@@ -17,9 +17,10 @@ import { join } from "node:path";
 import * as core from "@actions/core";
 import { runLabel } from "../github/job-names.ts";
 import type { TrialResult } from "../protocol/result.ts";
-import { type Run, sameRun } from "../protocol/run.ts";
-import { outcomeLine, payloadRun } from "../trial/job.ts";
-import { parsePayload } from "../trial/payload.ts";
+import { type Run, runKey, sameRun } from "../protocol/run.ts";
+import type { Attempt } from "../protocol/trial.ts";
+import { outcomeLine } from "../trial/job.ts";
+import { entryPayloads, parsePayload, payloadRun } from "../trial/payload.ts";
 import { attemptOf, MAX_RESULT_BYTES, parseResult, resultFileName } from "../trial/result-file.ts";
 import { runnerName } from "../trial/run.ts";
 import { workspacePath } from "./config.ts";
@@ -31,30 +32,53 @@ export interface CollectInputs {
 }
 
 export function collect(inputs: CollectInputs): void {
-  const payload = parsePayload(inputs.payload);
-  const run = payloadRun(payload);
-  const label = runLabel(run);
+  const payloads = entryPayloads(parsePayload(inputs.payload));
+  const runs = payloads.map(payloadRun);
   const dir = workspacePath(inputs.resultsDir);
-  const name = resultFileName(run);
   // Both directories are cleaned before anything that can fail on what the
-  // trial left: the upload steps run after a failed collect too (a failed
+  // trials left: the upload steps run after a failed collect too (a failed
   // trial's result and checkpoint are kept), so a check that stopped half-way
   // would let them carry what it never reached.
   removeLinks(workspacePath(inputs.checkpointDir));
-  keepOnly(dir, name);
+  keepOnly(dir, new Set(runs.map(resultFileName)));
   core.setOutput("checked", "true");
 
-  const path = join(dir, name);
-  const result = withProvenance(ownResult(path, payload.study, run, label));
-  // Written back as parsed: what the upload takes is exactly what was checked.
-  writeFileSync(path, `${JSON.stringify(result, null, 2)}\n`);
-  const attempt = attemptOf(result);
-  core.setOutput("result-file", path);
-  core.setOutput("status", attempt.status);
-  printUntrusted("log tail", attempt.logTail);
-  if (attempt.status === "succeeded") core.setOutput("value", String(attempt.value));
-  if (attempt.status === "failed") core.setFailed(`${label} failed: ${attempt.reason} (the result is saved)`);
-  else core.info(`${label}: ${outcomeLine(undefined, attempt)}`);
+  // Each run's file on its own: one missing or refused costs that run alone.
+  const problems: string[] = [];
+  const attempts: Attempt[] = [];
+  for (const [i, run] of runs.entries()) {
+    const label = runLabel(run);
+    const path = join(dir, resultFileName(run));
+    let result: TrialResult;
+    try {
+      result = withProvenance(ownResult(path, payloads[i]!.study, run, label));
+    } catch (err) {
+      if (runs.length === 1) throw err;
+      problems.push((err as Error).message);
+      continue;
+    }
+    // Written back as parsed: what the upload takes is exactly what was checked.
+    writeFileSync(path, `${JSON.stringify(result, null, 2)}\n`);
+    const attempt = attemptOf(result);
+    attempts.push(attempt);
+    printUntrusted(`${label}: log tail`, attempt.logTail);
+    if (attempt.status === "failed") problems.push(`${label} failed: ${attempt.reason} (the result is saved)`);
+    else core.info(`${label}: ${outcomeLine(undefined, attempt)}`);
+    if (runs.length === 1) {
+      core.setOutput("result-file", path);
+      if (attempt.status === "succeeded") core.setOutput("value", String(attempt.value));
+    }
+  }
+  core.setOutput("status", jobStatus(attempts, problems.length > 0));
+  if (runs.length > 1)
+    core.setOutput("statuses", JSON.stringify(Object.fromEntries(attempts.map((a) => [runKey(a), a.status]))));
+  if (problems.length > 0) core.setFailed(problems.join("\n"));
+}
+
+/** One word for the job: failed when any run failed or left no result, else succeeded when any did. */
+function jobStatus(attempts: readonly Attempt[], anyProblem: boolean): string {
+  if (anyProblem) return "failed";
+  return attempts.some((a) => a.status === "succeeded") ? "succeeded" : (attempts[0]?.status ?? "failed");
 }
 
 /**
@@ -94,9 +118,9 @@ function ownResult(path: string, study: string, run: Run, label: string): TrialR
 
 /**
  * Leaves `dir` a plain directory holding nothing but `keep`, warning by name
- * for everything deleted: only the run's own result may be uploaded.
+ * for everything deleted: only the job's own runs' results may be uploaded.
  */
-function keepOnly(dir: string, keep: string): void {
+function keepOnly(dir: string, keep: ReadonlySet<string>): void {
   const stat = lstatSync(dir, { throwIfNoEntry: false });
   if (!stat) return;
   if (!stat.isDirectory()) {
@@ -105,9 +129,11 @@ function keepOnly(dir: string, keep: string): void {
     return;
   }
   for (const entry of readdirSync(dir)) {
-    if (entry === keep) continue;
+    if (keep.has(entry)) continue;
     rmSync(join(dir, entry), { recursive: true, force: true });
-    core.warning(`removed ${join(dir, entry)} from the results directory: a trial job uploads only its own ${keep}`);
+    core.warning(
+      `removed ${join(dir, entry)} from the results directory: a trial job uploads only its own ${[...keep].join(", ")}`,
+    );
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * The GitHub matrix backend. Its two halves run in different jobs of a
  * workflow: `dispatch` (in the plan job) turns a round into the matrix that
- * fans its jobs out, one trial job each; `gather` (in the report job, after the
+ * fans its jobs out, one trial job each, or up to `trials_per_job` runs each; `gather` (in the report job, after the
  * matrix) reads the result files those jobs uploaded and accounts for each run
  * that left none. What passes between them is the study state artifact: the
  * handle is the study as planned.
@@ -11,13 +11,14 @@ import type { Log } from "../driver/log.ts";
 import type { LostRun, Outcomes } from "../driver/round.ts";
 import { runLabel } from "../github/job-names.ts";
 import type { TrialJob } from "../github/jobs.ts";
-import type { TrialPayload } from "../protocol/payload.ts";
-import type { Run } from "../protocol/run.ts";
+import type { MatrixEntry } from "../protocol/payload.ts";
+import { type Run, runKey, sameRun } from "../protocol/run.ts";
 import type { Attempt } from "../protocol/trial.ts";
 import { screenResults } from "../study/planned.ts";
+import { spanMs, splitJobTime } from "../study/runner-time.ts";
 import type { Study } from "../study/schema.ts";
 import { recordAttempt, unfinishedRuns } from "../study/study.ts";
-import { payloadOf } from "../trial/payload.ts";
+import { packPayloads, payloadOf } from "../trial/payload.ts";
 import { attemptOf, readResultFiles } from "../trial/result-file.ts";
 
 /** The study as planned, which the report job reads back from the state artifact. */
@@ -30,7 +31,9 @@ export interface MatrixBackendOptions {
   /** Where the trial jobs' result artifacts are downloaded. */
   resultsDir: string;
   /** The plan job's `matrix` output. */
-  emit?(payloads: TrialPayload[]): void;
+  emit?(entries: MatrixEntry[]): void;
+  /** The config's `trials_per_job`: runs packed into one matrix entry (1: one each). */
+  trialsPerJob?: number;
   /** This workflow run (the report's): each attempt records it, as where its checkpoint artifact is. */
   runId?: number;
   /** The jobs GitHub lists for this run (the report's): the only source of a job's link and runner. */
@@ -40,15 +43,15 @@ export interface MatrixBackendOptions {
 export function matrixBackend(opts: MatrixBackendOptions): Backend<MatrixHandle, Outcomes> {
   return {
     dispatch(round) {
-      opts.emit?.(round.jobs.map((job) => payloadOf(round.study.name, round.round, job)));
+      const payloads = round.jobs.map((job) => payloadOf(round.study.name, round.round, job));
+      opts.emit?.(packPayloads(payloads, opts.trialsPerJob ?? 1));
       return { study: round.study };
     },
     async gather({ study }): Promise<Outcomes> {
       const jobs = (await opts.listJobs?.()) ?? [];
-      const jobOf = (run: Run) =>
-        jobs.find((j) => j.trialId === run.trialId && j.attempt === run.attempt && j.member === run.member);
+      const jobOf = (run: Run) => jobs.find((j) => j.runs.some((r) => r.trialId === run.trialId && sameRun(r, run)));
       // The link in the comment is the job GitHub lists for the run, never one a file names.
-      const attempts = resultsIn(study, opts.resultsDir, opts.log).map(({ jobUrl: _, ...a }): Attempt => {
+      const found = resultsIn(study, opts.resultsDir, opts.log).map(({ jobUrl: _, ...a }): Attempt => {
         const job = jobOf(a);
         return {
           ...a,
@@ -56,8 +59,8 @@ export function matrixBackend(opts: MatrixBackendOptions): Backend<MatrixHandle,
           ...(job ? { jobUrl: job.url } : {}),
         };
       });
-      const recorded = attempts.reduce(recordAttempt, study);
-      const lost = unfinishedRuns(recorded).map((run): LostRun => {
+      const recorded = found.reduce(recordAttempt, study);
+      const lostRuns = unfinishedRuns(recorded).map((run): LostRun => {
         const job = jobOf(run);
         opts.log.warning(`${runLabel(run)} left no result${job ? `: ${job.url}` : ""}`);
         return {
@@ -69,9 +72,35 @@ export function matrixBackend(opts: MatrixBackendOptions): Backend<MatrixHandle,
           ...(job ? { jobUrl: job.url, ...(job.runner !== undefined ? { runner: job.runner } : {}) } : {}),
         };
       });
-      return { attempts, lost };
+      const runnerMs = runnerTimes(jobs, found);
+      const timed = <T>(run: Run, x: T): T => {
+        const ms = runnerMs.get(runKey(run));
+        return ms === undefined ? x : { ...x, runnerMs: ms };
+      };
+      return {
+        attempts: found.map((a) => timed(a, a)),
+        lost: lostRuns.map((l) => timed(l.run, l)),
+      };
     },
   };
+}
+
+/**
+ * Each run's runner time by its key, from the start and end GitHub lists for
+ * the job that ran it. A run without a result took no process time that we
+ * know of, but its share of its job's time all the same.
+ */
+function runnerTimes(jobs: readonly TrialJob[], attempts: readonly Attempt[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const job of jobs) {
+    const ms = spanMs(job.startedAt, job.completedAt);
+    if (ms === undefined) continue;
+    const processMs = job.runs.map(
+      (run) => attempts.find((a) => a.trialId === run.trialId && sameRun(a, run))?.durationMs ?? 0,
+    );
+    for (const [i, share] of splitJobTime(ms, processMs).entries()) out.set(runKey(job.runs[i]!), share);
+  }
+  return out;
 }
 
 /**

@@ -10,11 +10,11 @@ import type { Config } from "../config/schema.ts";
 import { trustedSettingsLine } from "../config/trusted.ts";
 import { finishRound, type OpenRound, withReference } from "../driver/round.ts";
 import { runLabel } from "../github/job-names.ts";
-import type { TrialPayload } from "../protocol/payload.ts";
+import type { MatrixEntry } from "../protocol/payload.ts";
 import { warmStartLine } from "../report/summary.ts";
 import { readWarmStart, STATE_FILE } from "../study/store.ts";
 import type { WarmStart } from "../study/warm-start.ts";
-import { githubMatrix } from "../trial/payload.ts";
+import { entryPayloads, githubMatrix, payloadRun } from "../trial/payload.ts";
 import { loadActionConfig } from "./config.ts";
 import { actionsLog } from "./log.ts";
 import { matrixBackend, resultsIn } from "./matrix.ts";
@@ -52,7 +52,7 @@ export async function plan(inputs: PlanInputs): Promise<void> {
   // A cancelled round's results are recorded before its unfinished runs are planned again.
   const leftovers = resultsIn(study, inputs.resultsDir, actionsLog);
   if (leftovers.length > 0) core.info(`recorded ${leftovers.length} results left by an unfinished round`);
-  let { next } = finishRound(config, study, { attempts: leftovers });
+  let { next } = finishRound(config, study, { attempts: leftovers }, Date.now());
 
   const runner = Array.isArray(config.runs_on) ? config.runs_on : [config.runs_on];
   core.setOutput("study-id", config.name);
@@ -72,20 +72,22 @@ export async function plan(inputs: PlanInputs): Promise<void> {
     next = await referenceOnBase(config, next, inputs.findBaseSha);
   saveStudy(inputs.stateDir, next.study);
   if (next.note) core.notice(next.note, { title: "matrix-tune" });
-  let payloads: TrialPayload[] = [];
-  const emit = (p: TrialPayload[]) => {
-    payloads = p;
+  let entries: MatrixEntry[] = [];
+  const emit = (e: MatrixEntry[]) => {
+    entries = e;
   };
-  matrixBackend({ log: actionsLog, resultsDir: inputs.resultsDir, emit }).dispatch(next, () => {});
-  core.setOutput("matrix", JSON.stringify(githubMatrix(payloads)));
+  const trialsPerJob = config.trials_per_job;
+  matrixBackend({ log: actionsLog, resultsDir: inputs.resultsDir, emit, trialsPerJob }).dispatch(next, () => {});
+  core.setOutput("matrix", JSON.stringify(githubMatrix(entries)));
   core.setOutput("round", String(next.round));
   core.setOutput("done", "false");
+  const runs = entries.flatMap(entryPayloads);
   core.info(
-    `round ${next.round}${next.resumed ? " (unfinished, running again)" : ""}: ${payloads.length} jobs on ${runner.join(", ")}`,
+    `round ${next.round}${next.resumed ? " (unfinished, running again)" : ""}: ${entries.length} jobs${runs.length > entries.length ? ` of ${runs.length} runs` : ""} on ${runner.join(", ")}`,
   );
-  for (const p of payloads)
+  for (const p of runs)
     core.info(
-      `  ${runLabel({ trialId: p.trial, attempt: p.attempt, member: p.member?.index })}: ${JSON.stringify(p.params)}${p.resume ? `, continuing ${p.resume.id}` : ""}`,
+      `  ${runLabel(payloadRun(p))}: ${JSON.stringify(p.params)}${p.resume ? `, continuing ${p.resume.id}` : ""}`,
     );
 }
 

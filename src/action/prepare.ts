@@ -1,18 +1,21 @@
 /**
  * `command: prepare` — the first of a trial job's three steps. It checks the
- * payload against the config (as `matrix-tune trial` will again) and writes
- * the trial spec; the workflow's next step, a plain `run:` step, runs the
+ * payload (every run of a packed one) against the config (as `matrix-tune
+ * trial` will again) and writes the trial spec; the workflow's next step, a plain `run:` step, runs the
  * trial with the bundled CLI, so that the user's command never descends from
  * this process and its credentials (see src/trial/job.ts). `collect` then
  * checks the result it left.
  */
-import { join } from "node:path";
+import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as core from "@actions/core";
 import type { Overrides } from "../config/overrides.ts";
 import { runLabel } from "../github/job-names.ts";
-import { trialTempDir, writeTrialSpec } from "../trial/job.ts";
-import { checkPayload, parsePayload } from "../trial/payload.ts";
+import type { TrialPayload } from "../protocol/payload.ts";
+import { runKey } from "../protocol/run.ts";
+import { packedCheckpointsDir, SPEC_VERSION, trialTempDir, writeTrialSpec } from "../trial/job.ts";
+import { checkPayload, entryPayloads, parsePayload, payloadRun } from "../trial/payload.ts";
 import { loadActionConfig, workspacePath } from "./config.ts";
 
 export interface PrepareInputs {
@@ -29,19 +32,28 @@ export interface PrepareInputs {
 }
 
 export function prepare(inputs: PrepareInputs): void {
-  const payload = parsePayload(inputs.payload);
+  const entry = parsePayload(inputs.payload);
   const { config, file } = loadActionConfig(inputs.config, inputs.overrides, inputs.trusted);
-  checkPayload(config, payload);
-  const dir = trialTempDir(inputs.tempRoot, payload);
+  // Every run before any runs: a job runs all of its runs or none.
+  const payloads = entryPayloads(entry);
+  for (const payload of payloads) checkPayload(config, payload);
+  const dir = trialTempDir(inputs.tempRoot, entry);
   const spec = join(dir, "spec.json");
+  const checkpointDir = workspacePath(inputs.checkpointDir);
+  const packed = payloads.length > 1;
+  // Alone, a run has the directories to itself (as before packing); packed, each its own inside them.
+  const own = (root: string, payload: TrialPayload) => (packed ? join(root, runKey(payloadRun(payload))) : root);
+  if (payloads[0]!.resume) continueFromPacked(checkpointDir, payloads[0]!.resume.id);
   writeTrialSpec(spec, {
-    v: 1,
-    payload,
+    v: SPEC_VERSION,
+    runs: payloads.map((payload) => ({
+      payload,
+      outputDir: own(join(dir, "output"), payload),
+      checkpointDir: own(checkpointDir, payload),
+    })),
     config: file,
     overrides: inputs.overrides,
     resultsDir: workspacePath(inputs.resultsDir),
-    checkpointDir: workspacePath(inputs.checkpointDir),
-    outputDir: join(dir, "output"),
     ...(inputs.runId !== undefined ? { runId: inputs.runId } : {}),
     ...(inputs.trusted ? { trusted: workspacePath(inputs.trusted) } : {}),
   });
@@ -50,7 +62,22 @@ export function prepare(inputs: PrepareInputs): void {
   core.setOutput("cli", fileURLToPath(new URL("./cli.js", import.meta.url)));
   core.setOutput("node", process.execPath);
   core.setOutput("spec", spec);
-  core.info(
-    `${runLabel({ trialId: payload.trial, attempt: payload.attempt, member: payload.member?.index })} of ${config.name} is ready to run: ${spec}`,
-  );
+  core.info(`${payloads.map((p) => runLabel(payloadRun(p))).join(", ")} of ${config.name} ready to run: ${spec}`);
+}
+
+/**
+ * A run packed with others saved its checkpoint in a folder of its own inside
+ * its job's checkpoint artifact, which the workflow downloads (by a pattern
+ * naming the run) beside the checkpoint directory: that folder becomes the
+ * checkpoint this run continues. An artifact named for the run itself (its
+ * job ran it alone) was downloaded straight into the directory and wins.
+ */
+function continueFromPacked(checkpointDir: string, from: string): void {
+  const saved = join(packedCheckpointsDir(checkpointDir), from);
+  const downloaded = existsSync(checkpointDir) && readdirSync(checkpointDir).length > 0;
+  if (downloaded || !lstatSync(saved, { throwIfNoEntry: false })?.isDirectory()) return;
+  rmSync(checkpointDir, { recursive: true, force: true });
+  mkdirSync(dirname(checkpointDir), { recursive: true });
+  renameSync(saved, checkpointDir);
+  core.info(`continuing the checkpoint that ${from} saved in a job it shared with other runs`);
 }

@@ -120,12 +120,17 @@ export async function report(inputs: ReportInputs): Promise<void> {
       : undefined;
   const bot = readBotState(existing?.body);
   // The next round is the plan job's to open, from the state saved here.
-  const { study, next } = finishRound(config, planned, {
-    ...outcomes,
-    ...(bot?.status === "stopping"
-      ? { stopRequested: `stopped with /tune stop by @${bot.stopRequestedBy ?? bot.requestedBy}` }
-      : {}),
-  });
+  const { study, next } = finishRound(
+    config,
+    planned,
+    {
+      ...outcomes,
+      ...(bot?.status === "stopping"
+        ? { stopRequested: `stopped with /tune stop by @${bot.stopRequestedBy ?? bot.requestedBy}` }
+        : {}),
+    },
+    Date.now(),
+  );
   saveStudy(inputs.stateDir, study);
 
   const linkFor = (t: Study["trials"][number]) => t.attempts[t.attempts.length - 1]?.jobUrl;

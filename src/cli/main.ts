@@ -16,6 +16,7 @@ import { createProgress } from "../local/progress.ts";
 import { openStudy, runLocalStudy } from "../local/run.ts";
 import { concurrencyText } from "../local/slots.ts";
 import { sparkline } from "../report/chart.ts";
+import { costLine } from "../report/cost.ts";
 import { studyJson } from "../report/json.ts";
 import { markdownReport } from "../report/markdown.ts";
 import { rungsSection } from "../report/rungs.ts";
@@ -25,8 +26,8 @@ import { STRATEGY_NAMES } from "../strategy/registry.ts";
 import type { Study } from "../study/schema.ts";
 import { readStudy, readWarmStart, STATE_FILE, StateError } from "../study/store.ts";
 import type { WarmStart } from "../study/warm-start.ts";
-import { readTrialSpec, runTrialJob } from "../trial/job.ts";
-import { githubMatrix, PayloadError, payloadOf } from "../trial/payload.ts";
+import { readTrialSpec, runTrialJobs } from "../trial/job.ts";
+import { githubMatrix, PayloadError, packPayloads, payloadOf } from "../trial/payload.ts";
 import { describeConfig } from "./describe.ts";
 
 /** Exit codes, documented in the README. */
@@ -92,6 +93,7 @@ function terminalReport(config: Config, study: Study): string {
     countsLine(study),
     spark ? `best ${config.objective.metric} so far: ${spark}` : "",
     stopLine(study),
+    costLine(config, study) ?? "",
     warmStartLine(study) ?? "",
     baselineLine(config, study) ?? "",
     "",
@@ -138,13 +140,14 @@ export function buildProgram(): Command {
       const { config } = load(file);
       const paths = studyPaths(file, config, flags.stateDir);
       const study = openStudy({ config, paths, resume: true, fresh: false });
-      const plan = startRound(config, study);
+      const plan = startRound(config, study, Date.now());
       if (plan.kind === "done") {
         if (flags.json) console.log(JSON.stringify(githubMatrix([])));
         else console.log(`nothing to run: ${plan.stop.message}`);
         return;
       }
-      const matrix = githubMatrix(plan.jobs.map((job) => payloadOf(config.name, plan.round, job)));
+      const payloads = plan.jobs.map((job) => payloadOf(config.name, plan.round, job));
+      const matrix = githubMatrix(packPayloads(payloads, config.trials_per_job));
       if (flags.json) {
         console.log(JSON.stringify(matrix));
         return;
@@ -152,8 +155,7 @@ export function buildProgram(): Command {
       console.log(
         `round ${plan.round}${plan.resumed ? " (unfinished, would run again)" : ""}: ${plan.runs.length} trials`,
       );
-      for (const p of matrix.include)
-        console.log(`  trial ${p.trial} (attempt ${p.attempt}): ${JSON.stringify(p.params)}`);
+      for (const p of payloads) console.log(`  trial ${p.trial} (attempt ${p.attempt}): ${JSON.stringify(p.params)}`);
       console.log(`\nmatrix:\n${JSON.stringify(matrix)}`);
     });
 
@@ -238,7 +240,7 @@ export function buildProgram(): Command {
   program
     .command("trial")
     .description(
-      "run one trial of a GitHub trial job, from the spec the Action's prepare step wrote, and write its result file",
+      "run the trials of a GitHub trial job one after another, from the spec the Action's prepare step wrote, and write each one's result file as it ends",
     )
     .requiredOption("--spec <file>", "the trial spec (the prepare step's `spec` output)")
     .action(async (flags: { spec: string }) => {
@@ -247,14 +249,16 @@ export function buildProgram(): Command {
       // A cancelled job gets SIGINT, then SIGTERM: stop the trial's process group rather than orphan it.
       const stopListening = listen(() => abort.abort());
       try {
-        const outcome = await runTrialJob(spec, (line) => console.log(line), abort.signal);
-        if (outcome.kind === "interrupted") {
+        const outcomes = await runTrialJobs(spec, (line) => console.log(line), abort.signal);
+        for (const outcome of outcomes) if (outcome.kind === "finished") console.log(`result: ${outcome.resultFile}`);
+        // After every run has had its turn: one failure fails the step, not the runs after it.
+        if (outcomes.some((o) => o.kind === "interrupted") || abort.signal.aborted) {
           console.error("the trial was stopped (the job was cancelled); it will run again when the study resumes");
           process.exitCode = EXIT.interrupted;
-        } else {
-          console.log(`result: ${outcome.resultFile}`);
-          if (outcome.attempt.status === "failed") process.exitCode = EXIT.noSuccess;
-        }
+        } else if (
+          outcomes.some((o) => o.kind === "not-run" || (o.kind === "finished" && o.attempt.status === "failed"))
+        )
+          process.exitCode = EXIT.noSuccess;
       } finally {
         stopListening();
       }
@@ -287,7 +291,7 @@ export function buildProgram(): Command {
 
   program.addHelpText(
     "after",
-    `\nStrategies available: ${STRATEGY_NAMES.join(", ")}.\nExit codes: 0 ok, 1 unexpected error, 2 invalid config or arguments, 3 no trial succeeded (for trial: it failed), 4 study state problem (or the study is being run elsewhere), 130 interrupted.`,
+    `\nStrategies available: ${STRATEGY_NAMES.join(", ")}.\nExit codes: 0 ok, 1 unexpected error, 2 invalid config or arguments, 3 no trial succeeded (for trial: one of its trials failed), 4 study state problem (or the study is being run elsewhere), 130 interrupted.`,
   );
   return program;
 }

@@ -26,20 +26,23 @@ const seconds = z
   .max(MAX_TIMEOUT_S, `at most ${MAX_TIMEOUT_S} seconds (about 24.8 days, the longest timer Node has)`);
 
 /** Seconds, from a number or a string like "90s"; checked again once the units are applied, so "0s" is refused as 0 is. */
-const duration = z
-  .union([
-    seconds,
-    z
-      .string()
-      .regex(/^\d+(\.\d+)?(ms|s|m|h)$/, 'a duration is a number of seconds or a string like "90s", "15m", "2h"'),
-  ])
-  .transform((v) => {
-    if (typeof v === "number") return v;
-    const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(v)!;
-    const unit = { ms: 0.001, s: 1, m: 60, h: 3600 }[m[2] as "ms" | "s" | "m" | "h"];
-    return Number(m[1]) * unit;
-  })
-  .pipe(seconds);
+function durationIn(limit: z.ZodNumber) {
+  return z
+    .union([
+      limit,
+      z
+        .string()
+        .regex(/^\d+(\.\d+)?(ms|s|m|h)$/, 'a duration is a number of seconds or a string like "90s", "15m", "2h"'),
+    ])
+    .transform((v) => {
+      if (typeof v === "number") return v;
+      const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(v)!;
+      const unit = { ms: 0.001, s: 1, m: 60, h: 3600 }[m[2] as "ms" | "s" | "m" | "h"];
+      return Number(m[1]) * unit;
+    })
+    .pipe(limit);
+}
+const duration = durationIn(seconds);
 
 /** `{from: NAME}`: pass one of our variables on by name; credentials and GitHub's file commands never. */
 const envFrom = z.strictObject({
@@ -199,6 +202,14 @@ export const configSchema = z
       .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
       .default("ubuntu-latest")
       .describe("GitHub Actions: the runner labels trial jobs run on, e.g. [self-hosted, gpu]"),
+    trials_per_job: z
+      .int()
+      .min(1)
+      .max(64)
+      .default(1)
+      .describe(
+        "GitHub Actions only (`matrix-tune run` ignores it): run up to this many of a round's trials one after another in one matrix job, after one setup (checkout, dependencies); a run that continues a checkpoint or runs on another commit gets a job of its own",
+      ),
     devices: devicesSchema
       .optional()
       .describe(
@@ -234,8 +245,31 @@ export const configSchema = z
           .optional()
           .describe("stop once more trials than this have failed (default: half of max_trials)"),
         retries: z.int().min(0).default(0).describe("extra attempts for a failed trial"),
+        max_runner_minutes: z
+          .number()
+          .positive("a runner-time budget must be more than 0 minutes")
+          .optional()
+          .describe(
+            "stop once the trials' runner time (setup and checkout included, not only the training process) reaches this many minutes; a round that would cross it runs fewer trials",
+          ),
+        max_duration: durationIn(z.number().positive("a duration must be longer than 0"))
+          .optional()
+          .describe(
+            'stop starting rounds once this long has passed since the study started (wall clock): seconds or "90m", "12h"',
+          ),
       })
       .default({ max_trials: 20, parallel: 1, retries: 0 }),
+    cost: z
+      .strictObject({
+        per_minute: z
+          .record(z.string().min(1), z.number().min(0, "a price cannot be negative"))
+          .describe(
+            "price of a runner-minute by runner label of runs_on, e.g. {gpu: 0.07}; a job costs its dearest label's price",
+          ),
+        currency: z.string().min(1).default("USD").describe("what the prices are in, as reports show it"),
+      })
+      .optional()
+      .describe("show what the study's runner time costs in the reports"),
   })
   .superRefine(checkCrossFields);
 
@@ -323,6 +357,14 @@ function checkCrossFields(cfg: z.output<typeof configSchema>, ctx: z.RefinementC
   }
   checkCommand(cfg, issue);
   checkMultiFidelity(cfg, issue);
+  const labels = Array.isArray(cfg.runs_on) ? cfg.runs_on : [cfg.runs_on];
+  for (const label of Object.keys(cfg.cost?.per_minute ?? {}))
+    if (!labels.includes(label))
+      issue(
+        ["cost", "per_minute", label],
+        `"${label}" is not a label of runs_on (${labels.join(", ")}): price one of those labels`,
+        true,
+      );
   if (cfg.baseline) {
     const defaults = defaultsOf(parametersInOrder(params));
     if (!defaults.ok)

@@ -7,7 +7,16 @@
 import { applyOverrides, type Overrides } from "./overrides.ts";
 import { type Config, configSchema } from "./schema.ts";
 
-export const TRUSTED_SETTINGS = ["runs_on", "env", "timeout", "budget", "repeats", "folds", "bot"] as const;
+export const TRUSTED_SETTINGS = [
+  "runs_on",
+  "trials_per_job",
+  "env",
+  "timeout",
+  "budget",
+  "repeats",
+  "folds",
+  "bot",
+] as const;
 
 /** The settings a fork may not choose, as one line for logs and the pull-request comment. */
 export function trustedSettingsLine(source: string): string {

@@ -28,6 +28,8 @@ export interface DriveHooks {
   attemptRecorded?(study: Study, attempt: Attempt): void;
   /** Once aborted, no further round starts (the one running is the backend's to stop). */
   signal?: AbortSignal;
+  /** The shell's clock (ms since the epoch), for budget.max_duration: the driver reads none of its own. */
+  now?(): number;
 }
 
 export interface Driven {
@@ -42,7 +44,7 @@ export async function driveStudy<H>(
   hooks: DriveHooks = {},
 ): Promise<Driven> {
   if (hooks.signal?.aborted) return { study, interrupted: true };
-  let step = startRound(config, study);
+  let step = startRound(config, study, hooks.now?.());
   for (;;) {
     hooks.saved?.(step.study);
     if (step.kind === "done") return { study: step.study, interrupted: false };
@@ -58,6 +60,6 @@ export async function driveStudy<H>(
     const gathered = await backend.gather(handle);
     if ("interrupted" in gathered) return { study: current, interrupted: true };
     if (hooks.signal?.aborted) return { study: current, interrupted: true };
-    step = finishRound(config, current, gathered).next;
+    step = finishRound(config, current, gathered, hooks.now?.()).next;
   }
 }

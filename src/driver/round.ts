@@ -45,6 +45,8 @@ export interface LostRun {
   jobUrl?: string;
   /** The workflow run it was part of. */
   runId?: number;
+  /** Its share of the runner time its job took, when the backend knows. */
+  runnerMs?: number;
 }
 
 /** What a backend brings back from a round. */
@@ -57,15 +59,23 @@ export interface Outcomes {
   stopRequested?: string;
 }
 
-export function startRound(config: Config, study: Study): Step {
-  const plan = planRound(config, study);
+/**
+ * `now` is the shell's clock (ms since the epoch), for budget.max_duration:
+ * the first round opened records it as when the study started.
+ */
+export function startRound(config: Config, study: Study, now?: number): Step {
+  const plan = planRound(config, study, now);
   if (plan.kind === "done") return plan;
+  const started =
+    plan.study.startedAt === undefined && now !== undefined
+      ? { ...plan.study, startedAt: new Date(now).toISOString() }
+      : plan.study;
   return {
     kind: "round",
-    study: plan.study,
+    study: started,
     round: plan.round,
     runs: plan.runs,
-    jobs: jobsFor(config, plan.study, plan.runs),
+    jobs: jobsFor(config, started, plan.runs),
     resumed: plan.resumed,
     ...(plan.note ? { note: plan.note } : {}),
   };
@@ -96,14 +106,19 @@ export function withReference(
  * The study with the round's outcomes recorded, and the step that follows.
  * With a stop request the study is done (code `stopped`) unless it already was.
  */
-export function finishRound(config: Config, study: Study, outcomes: Outcomes): { study: Study; next: Step } {
+export function finishRound(
+  config: Config,
+  study: Study,
+  outcomes: Outcomes,
+  now?: number,
+): { study: Study; next: Step } {
   let recorded = study;
   for (const attempt of outcomes.attempts) recorded = recordAttempt(recorded, attempt);
   const open = unfinishedRuns(recorded);
   for (const lost of outcomes.lost ?? [])
     if (open.some((r) => r.trialId === lost.run.trialId && sameRun(r, lost.run)))
       recorded = recordAttempt(recorded, lostAttempt(lost));
-  let next = startRound(config, recorded);
+  let next = startRound(config, recorded, now);
   if (next.kind === "round" && outcomes.stopRequested !== undefined) {
     const stop: Stop = { code: "stopped", message: outcomes.stopRequested };
     next = { kind: "done", study: withStop(recorded, stop), stop };
@@ -112,7 +127,7 @@ export function finishRound(config: Config, study: Study, outcomes: Outcomes): {
   return { study: next.kind === "done" ? next.study : recorded, next };
 }
 
-function lostAttempt({ run, reason, runner, jobUrl, runId }: LostRun): Attempt {
+function lostAttempt({ run, reason, runner, jobUrl, runId, runnerMs }: LostRun): Attempt {
   return {
     status: "failed",
     reason,
@@ -120,6 +135,7 @@ function lostAttempt({ run, reason, runner, jobUrl, runId }: LostRun): Attempt {
     attempt: run.attempt,
     ...(run.member !== undefined ? { member: run.member } : {}),
     durationMs: 0,
+    ...(runnerMs !== undefined ? { runnerMs } : {}),
     exitCode: null,
     signal: null,
     metrics: {},

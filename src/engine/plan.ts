@@ -11,6 +11,7 @@ import { buildSpace, defaultParams, type Params, type Space } from "../space/spa
 import { strategyFor } from "../strategy/registry.ts";
 import { atFullResource } from "../strategy/strategy.ts";
 import { completion } from "../study/completion.ts";
+import { affordableTrials } from "../study/cost.ts";
 import type { Study } from "../study/schema.ts";
 import { openRound, searchTrials, unfinishedRuns, withStop } from "../study/study.ts";
 import { rerunConfigs } from "../study/warm-start.ts";
@@ -21,7 +22,8 @@ export type Plan =
   | { kind: "round"; study: Study; round: number; runs: Run[]; resumed: boolean; note?: string }
   | { kind: "done"; study: Study; stop: Stop };
 
-export function planRound(config: Config, study: Study): Plan {
+/** `now`: the shell's clock (ms since the epoch), for budget.max_duration; the engine reads none. */
+export function planRound(config: Config, study: Study, now?: number): Plan {
   const unfinished = unfinishedRuns(study);
   if (unfinished.length > 0)
     return {
@@ -32,10 +34,12 @@ export function planRound(config: Config, study: Study): Plan {
       resumed: true,
     };
 
-  const stop = completion(config, study);
+  const stop = completion(config, study, now);
   if (stop) return { kind: "done", study: withStop(study, stop), stop };
 
-  const { parallel, max_trials, retries } = config.budget;
+  const { max_trials, retries } = config.budget;
+  // A round that budget.max_runner_minutes would not pay for whole runs fewer trials.
+  const parallel = Math.min(config.budget.parallel, affordableTrials(config, study) ?? Number.POSITIVE_INFINITY);
   const retry = study.trials
     .filter((t) => willRetry(t, retries))
     .slice(0, parallel)

@@ -48,6 +48,8 @@ export function localBackend(opts: LocalBackendOptions): Backend<Handle> {
         slots.with(async (slot): Promise<TrialOutcome> => {
           // Stopped while this run waited for a slot: it runs again on resume.
           if (stopTrials.aborted) return { kind: "interrupted" };
+          // Runner time: from taking the slot to recording the result, our setup and reading included.
+          const taken = performance.now();
           const ref = { trialId: job.trialId, attempt: job.attempt, member: job.member?.index };
           const outputDir = paths.runDir(ref);
           const run = runKey(ref);
@@ -67,13 +69,15 @@ export function localBackend(opts: LocalBackendOptions): Backend<Handle> {
             slot,
           }).finally(() => opts.running(run, undefined));
           if (outcome.kind === "finished") {
+            const attempt = { ...outcome.attempt, runnerMs: Math.round(performance.now() - taken) };
             // Each result is saved the moment it exists, not at the end of the round.
             try {
-              arrived(outcome.attempt);
+              arrived(attempt);
             } catch (err) {
               unsaved.abort();
               throw err;
             }
+            return { ...outcome, attempt };
           }
           return outcome;
         }),

@@ -80,6 +80,7 @@ export async function runLocalStudy(opts: LocalRunOptions): Promise<LocalRunResu
     const backend = localBackend({ ...opts, running: (run, pid) => lock.trial(run, pid) });
     return await driveStudy(config, study, backend, {
       signal: opts.signal,
+      now: Date.now,
       saved(s) {
         writeStudy(paths.state, s);
         writeAtomically(paths.best, `${JSON.stringify(bestJson(s), null, 2)}\n`, "best.json");

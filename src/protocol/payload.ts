@@ -36,3 +36,42 @@ export const trialPayloadSchema = z.object({
     .optional(),
 });
 export type TrialPayload = z.infer<typeof trialPayloadSchema>;
+
+export const PACKED_PAYLOAD_VERSION = 2;
+
+/** A run's key, `trial-attempt[-member]` (protocol/run.ts). */
+const runKeyText = z.string().regex(/^\d+-\d+(-\d+)?$/);
+
+/**
+ * Several runs of one round packed into one matrix entry (`trials_per_job`),
+ * run one after another by one job after a single setup. Only runs that need
+ * nothing downloaded or checked out of their own are packed, so an entry has
+ * no `resume` or `ref`; what the runs share (study, round, the pruning rule)
+ * is said once, to keep 256 entries within a job output.
+ */
+export const packedPayloadSchema = z.object({
+  v: z.literal(PACKED_PAYLOAD_VERSION),
+  study: z.string(),
+  round: z.int().min(1),
+  /** Names the job's artifacts: its runs' keys between underscores, `_3-1_4-1_`, so a pattern finds one run's. */
+  id: z.string().regex(/^_(\d+-\d+(-\d+)?_)+$/),
+  runs: z
+    .array(
+      z.object({
+        /** Its key, for the job's name (tune.yml joins them). */
+        id: runKeyText,
+        trial: z.int().min(0),
+        attempt: z.int().min(1),
+        params: z.record(z.string(), scalar),
+        member: trialPayloadSchema.shape.member,
+      }),
+    )
+    .min(1)
+    .max(64),
+  prune: pruneRuleSchema.optional(),
+});
+export type PackedPayload = z.infer<typeof packedPayloadSchema>;
+
+/** A matrix entry: one run (version 1, what `trials_per_job: 1` makes) or several packed (version 2). */
+export const matrixEntrySchema = z.discriminatedUnion("v", [trialPayloadSchema, packedPayloadSchema]);
+export type MatrixEntry = z.infer<typeof matrixEntrySchema>;

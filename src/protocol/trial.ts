@@ -17,7 +17,14 @@ export type Intermediate = z.infer<typeof intermediateSchema>;
 const outcomeFields = {
   trialId: z.int().min(0),
   attempt: z.int().min(1),
+  /** The training process's time. */
   durationMs: z.number().min(0),
+  /**
+   * The runner's time for it: the process plus what surrounds it (checkout,
+   * setup, downloads), its share of its job's when a job runs several. Absent
+   * in states from before it was recorded.
+   */
+  runnerMs: z.number().min(0).optional(),
   exitCode: z.int().nullable(),
   signal: z.string().nullable().default(null),
   metrics: z.record(z.string(), finiteNumber).default({}),
@@ -81,6 +88,8 @@ export const STOP_CODES = [
   "max_failures",
   "exhausted",
   "stopped",
+  "max_runner_minutes",
+  "max_duration",
 ] as const;
 export type StopCode = (typeof STOP_CODES)[number];
 

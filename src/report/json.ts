@@ -7,6 +7,7 @@
 import { z } from "zod";
 import type { Trial } from "../protocol/trial.ts";
 import { latestAttempt, trialValue } from "../protocol/trial-value.ts";
+import { studyCost } from "../study/cost.ts";
 import type { Study } from "../study/schema.ts";
 import { bestTrial } from "../study/study.ts";
 import { latestRecords } from "./members.ts";
@@ -57,6 +58,21 @@ export const studyJsonSchema = z.strictObject({
     pruned: z.int().min(0),
     pending: z.int().min(0),
     running: z.int().min(0),
+  }),
+  /** Runner time (see study/cost.ts), in minutes; money when the config prices its runners. */
+  cost: z.strictObject({
+    runner_minutes: z.number().min(0),
+    process_minutes: z.number().min(0),
+    /** The share of runner time spent outside the training process; null until runner time was recorded. */
+    outside_share: z.number().min(0).max(1).nullable(),
+    rounds: z.array(z.strictObject({ round: z.int().min(1), runner_minutes: z.number().min(0) })),
+    /** What the rest of the budget would take at the mean trial so far. */
+    forecast: z
+      .strictObject({ trials: z.int().min(1), rounds: z.int().min(1), runner_minutes: z.number().min(0) })
+      .nullable(),
+    money: z
+      .strictObject({ currency: z.string(), spent: z.number().min(0), forecast: z.number().min(0).nullable() })
+      .nullable(),
   }),
   trials: z.array(
     z.strictObject({
@@ -129,6 +145,7 @@ export function studyJson(study: Study): StudyJson {
       pending: count("pending"),
       running: count("running"),
     },
+    cost: costJson(study),
     trials: study.trials.map((t) => ({
       id: t.id,
       round: t.round,
@@ -148,5 +165,27 @@ export function studyJson(study: Study): StudyJson {
         }))
         .sort((a, b) => a.member - b.member),
     })),
+  };
+}
+
+function costJson(study: Study): StudyJson["cost"] {
+  const cost = studyCost(study.config, study);
+  const minutes = (ms: number) => ms / 60_000;
+  const price = cost.price;
+  return {
+    runner_minutes: minutes(cost.runnerMs),
+    process_minutes: minutes(cost.processMs),
+    outside_share: cost.outsideShare ?? null,
+    rounds: cost.rounds.map((r) => ({ round: r.round, runner_minutes: minutes(r.runnerMs) })),
+    forecast: cost.forecast
+      ? { trials: cost.forecast.trials, rounds: cost.forecast.rounds, runner_minutes: minutes(cost.forecast.runnerMs) }
+      : null,
+    money: price
+      ? {
+          currency: price.currency,
+          spent: minutes(cost.runnerMs) * price.perMinute,
+          forecast: cost.forecast ? minutes(cost.forecast.runnerMs) * price.perMinute : null,
+        }
+      : null,
   };
 }

@@ -8,6 +8,7 @@ import type { Trial } from "../protocol/trial.ts";
 import type { Study } from "../study/schema.ts";
 import { bestSoFar } from "../study/study.ts";
 import { mermaidConvergence } from "./chart.ts";
+import { costSection } from "./cost.ts";
 import { learningCurvesSection } from "./curves.ts";
 import { parameterEffects } from "./effects.ts";
 import { fmtNumber } from "./format.ts";
@@ -111,6 +112,7 @@ function compose(
     ].join("  \n"),
     stopLine(study),
     warmStartLine(study),
+    costSection(config, study),
     baselineLine(config, study),
     opts.comparison,
     snippet ? `### Best configuration\n\n\`\`\`yaml\n${snippet}\n\`\`\`` : "_No trial has succeeded yet._",

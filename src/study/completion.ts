@@ -6,6 +6,7 @@ import type { Config } from "../config/schema.ts";
 import { isBetter } from "../protocol/objective.ts";
 import type { Stop } from "../protocol/trial.ts";
 import { trialValue, willRetry } from "../protocol/trial-value.ts";
+import { affordableTrials, meanTrialMs, runnerMsSpent } from "./cost.ts";
 import type { Study } from "./schema.ts";
 import { bestTrial, searchTrials } from "./study.ts";
 
@@ -18,8 +19,12 @@ export function maxFailures(config: Config): number {
   return config.budget.max_failures ?? Math.floor(config.budget.max_trials / 2);
 }
 
-/** Why the study should stop now, or undefined to go on. */
-export function completion(config: Config, study: Study): Stop | undefined {
+/**
+ * Why the study should stop now, or undefined to go on. `now` (ms since the
+ * epoch) is the shell's clock, for budget.max_duration: without it, that
+ * budget is not checked.
+ */
+export function completion(config: Config, study: Study, now?: number): Stop | undefined {
   const { goal, target } = config.objective;
   const best = bestTrial(study, goal);
   const bestValue = best && trialValue(best);
@@ -41,6 +46,9 @@ export function completion(config: Config, study: Study): Stop | undefined {
   if (max_rounds !== undefined && study.rounds.length >= max_rounds)
     return { code: "max_rounds", message: `${max_rounds} rounds ran (budget.max_rounds)` };
 
+  const spent = runnerBudgetStop(config, study) ?? durationStop(config, study, now);
+  if (spent) return spent;
+
   if (patience !== undefined) {
     const stale = roundsWithoutImprovement(config, study);
     if (stale >= patience)
@@ -50,6 +58,34 @@ export function completion(config: Config, study: Study): Stop | undefined {
       };
   }
   return undefined;
+}
+
+const minutes = (ms: number) => `${(ms / 60_000).toFixed(1)} runner-minutes`;
+
+/** Spent, or what is left pays for no trial at the mean so far (so a trial would cross it). */
+function runnerBudgetStop(config: Config, study: Study): Stop | undefined {
+  const cap = config.budget.max_runner_minutes;
+  if (cap === undefined || affordableTrials(config, study) !== 0) return undefined;
+  const spent = runnerMsSpent(study);
+  const left = cap * 60_000 - spent;
+  return {
+    code: "max_runner_minutes",
+    message:
+      left <= 0
+        ? `${minutes(spent)} spent, the budget is ${cap} (budget.max_runner_minutes)`
+        : `${minutes(spent)} spent of ${cap} (budget.max_runner_minutes): the ${minutes(left)} left pay for no trial at the mean of ${minutes(meanTrialMs(study)!)}`,
+  };
+}
+
+function durationStop(config: Config, study: Study, now: number | undefined): Stop | undefined {
+  const limit = config.budget.max_duration;
+  if (limit === undefined || now === undefined || study.startedAt === undefined) return undefined;
+  const elapsed = now - Date.parse(study.startedAt);
+  if (!(elapsed >= limit * 1000)) return undefined;
+  return {
+    code: "max_duration",
+    message: `the study started ${(elapsed / 3_600_000).toFixed(1)} h ago, longer than the ${(limit / 3600).toFixed(1)} h allowed (budget.max_duration)`,
+  };
 }
 
 /** How many of the latest rounds did not improve on the best value before them. */

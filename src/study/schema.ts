@@ -31,5 +31,7 @@ export const studySchema = z.object({
   stop: stopSchema.optional(),
   /** A related study's results this one started from (warm start); never its own results. */
   warmStart: warmStartSchema.optional(),
+  /** When the first round opened (ISO 8601), for budget.max_duration; the shell's clock sets it. */
+  startedAt: z.string().optional(),
 });
 export type Study = z.infer<typeof studySchema>;

@@ -16,28 +16,36 @@ import { overridesSchema } from "../config/overrides.ts";
 import type { Config } from "../config/schema.ts";
 import { settledConfig } from "../config/trusted.ts";
 import { runLabel } from "../github/job-names.ts";
-import { type TrialPayload, trialPayloadSchema } from "../protocol/payload.ts";
-import { type Run, runKey } from "../protocol/run.ts";
+import { type MatrixEntry, PAYLOAD_VERSION, type TrialPayload, trialPayloadSchema } from "../protocol/payload.ts";
+import { runKey } from "../protocol/run.ts";
 import type { Attempt } from "../protocol/trial.ts";
 import { missingEnvNote, trialEnv } from "./env.ts";
-import { checkPayload, PayloadError } from "./payload.ts";
+import { checkPayload, PayloadError, payloadRun } from "./payload.ts";
 import { trialRequest } from "./request.ts";
 import { writeResultFile } from "./result-file.ts";
 import { runTrial } from "./run.ts";
 
-export const SPEC_VERSION = 1;
+export const SPEC_VERSION = 2;
+
+/** One run of the job, with its own directories. */
+const specRunSchema = z.strictObject({
+  payload: trialPayloadSchema,
+  /** The run's TUNE_OUTPUT_DIR: params.json, metrics.json, log.txt. */
+  outputDir: z.string().min(1),
+  /** Its TUNE_CHECKPOINT_DIR, which the job uploads (with its runs' others) as its checkpoint artifact. */
+  checkpointDir: z.string().min(1),
+});
+export type TrialJobRun = z.infer<typeof specRunSchema>;
 
 /** Everything `matrix-tune trial --spec` needs; every path absolute. */
 export const trialSpecSchema = z.strictObject({
   v: z.literal(SPEC_VERSION),
-  payload: trialPayloadSchema,
+  /** The job's runs, run in this order (several with `trials_per_job`). */
+  runs: z.array(specRunSchema).min(1),
   /** The config file, after an `overrides.config` moved it. */
   config: z.string().min(1),
   overrides: overridesSchema,
   resultsDir: z.string().min(1),
-  checkpointDir: z.string().min(1),
-  /** The trial's TUNE_OUTPUT_DIR: params.json, metrics.json, log.txt. */
-  outputDir: z.string().min(1),
   /** This workflow run, recorded with the result: where later rounds find this run's checkpoint. */
   runId: z.int().positive().optional(),
   /** For a fork's study: the default branch's config, which decides env, timeout and the other trusted settings. */
@@ -47,14 +55,19 @@ export type TrialJobSpec = z.infer<typeof trialSpecSchema>;
 
 export type Log = (line: string) => void;
 
-/** The job's working directory under the runner's temp directory: its spec and its trial's output. */
-export function trialTempDir(tempRoot: string, payload: TrialPayload): string {
-  return join(tempRoot, "matrix-tune", `trial-${runKey(payloadRun(payload))}`);
+/** The job's working directory under the runner's temp directory: its spec and its runs' output. */
+export function trialTempDir(tempRoot: string, entry: MatrixEntry): string {
+  const id = entry.v === PAYLOAD_VERSION ? runKey(payloadRun(entry)) : entry.id;
+  return join(tempRoot, "matrix-tune", `trial-${id}`);
 }
 
-/** The run a payload names. */
-export function payloadRun(payload: TrialPayload): Run {
-  return { trialId: payload.trial, attempt: payload.attempt, member: payload.member?.index };
+/**
+ * Where the workflow downloads the checkpoint artifact of a job that ran the
+ * continued run packed with others (tune.yml names the same folder): beside
+ * the checkpoint directory, never inside what the job uploads.
+ */
+export function packedCheckpointsDir(checkpointDir: string): string {
+  return `${checkpointDir}-packed`;
 }
 
 export function writeTrialSpec(path: string, spec: TrialJobSpec): void {
@@ -81,28 +94,56 @@ export function readTrialSpec(path: string): TrialJobSpec {
   return parsed.data;
 }
 
-export type TrialJobOutcome = { kind: "finished"; attempt: Attempt; resultFile: string } | { kind: "interrupted" };
+export type TrialJobOutcome =
+  | { kind: "finished"; attempt: Attempt; resultFile: string }
+  | { kind: "interrupted" }
+  /** A run of several that could not start (its result is missing, and collect says so). */
+  | { kind: "not-run"; reason: string };
 
 /**
- * Runs the spec's trial with the shared runner and writes its result file,
- * also for a failed trial. The caller decides what the outcome means for its
- * exit status.
+ * Runs the spec's runs one after another, each with its own timeout, output
+ * and checkpoint directories, and its result file written the moment it ends:
+ * a run that fails, times out, is pruned or cannot start does not stop the
+ * next one. Only a cancelled job stops the rest (they run again when the study
+ * resumes). The caller decides what the outcomes mean for its exit status.
  */
-export async function runTrialJob(spec: TrialJobSpec, log: Log, signal: AbortSignal): Promise<TrialJobOutcome> {
-  const { payload } = spec;
+export async function runTrialJobs(spec: TrialJobSpec, log: Log, signal: AbortSignal): Promise<TrialJobOutcome[]> {
+  const outcomes: TrialJobOutcome[] = [];
+  for (const run of spec.runs) {
+    if (signal.aborted) break;
+    const outcome = await runTrialJob(spec, run, log, signal).catch((err: Error) => {
+      // One run's bad payload is that run's failure: the others still run, and the job fails at the end.
+      if (spec.runs.length === 1) throw err;
+      log(`${runLabel(payloadRun(run.payload))}: not run: ${err.message}`);
+      return { kind: "not-run", reason: err.message } as const;
+    });
+    outcomes.push(outcome);
+    if (outcome.kind === "interrupted") break;
+  }
+  return outcomes;
+}
+
+/** Runs one of the spec's runs with the shared runner and writes its result file, also for a failed trial. */
+async function runTrialJob(
+  spec: TrialJobSpec,
+  run: TrialJobRun,
+  log: Log,
+  signal: AbortSignal,
+): Promise<TrialJobOutcome> {
+  const { payload } = run;
   // Checked again, as prepare did: the spec is a file, and the config may have changed since.
   const loaded = loadConfig(spec.config);
   const trusted = spec.trusted ? { config: loadConfig(spec.trusted).config, source: spec.trusted } : undefined;
   const config = settledConfig(loaded.config, spec.overrides, trusted);
   checkPayload(config, payload);
   const m = payload.member;
-  const label = runLabel({ trialId: payload.trial, attempt: payload.attempt, member: m?.index });
+  const label = runLabel(payloadRun(payload));
   log(
     `${label} of ${config.name}${m ? ` (seed ${m.seed}, fold ${m.fold} of ${m.folds})` : ""}: ${JSON.stringify(payload.params)}`,
   );
   const note = missingEnvNote(trialEnv(process.env, config.env).missing);
   if (note) log(note);
-  if (payload.resume) log(resumeLine(payload.resume, spec.checkpointDir));
+  if (payload.resume) log(resumeLine(payload.resume, run.checkpointDir));
   if (payload.prune)
     log(
       `early stopping: stops when its best ${config.objective.metric} is worse than the median of earlier trials (${payload.prune.median.length} steps known, none before step ${payload.prune.after})`,
@@ -111,7 +152,7 @@ export async function runTrialJob(spec: TrialJobSpec, log: Log, signal: AbortSig
     ...trialRequest(
       config,
       { ...payload, trialId: payload.trial },
-      { configFile: loaded.file, outputDir: spec.outputDir, checkpointDir: spec.checkpointDir },
+      { configFile: loaded.file, outputDir: run.outputDir, checkpointDir: run.checkpointDir },
     ),
     signal,
     onIntermediate: (v) =>

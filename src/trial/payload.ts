@@ -4,7 +4,14 @@
  */
 import type { Config } from "../config/schema.ts";
 import { type Job, jobsFor } from "../engine/jobs.ts";
-import { PAYLOAD_VERSION, type TrialPayload, trialPayloadSchema } from "../protocol/payload.ts";
+import {
+  type MatrixEntry,
+  matrixEntrySchema,
+  PACKED_PAYLOAD_VERSION,
+  PAYLOAD_VERSION,
+  type PackedPayload,
+  type TrialPayload,
+} from "../protocol/payload.ts";
 import { type Run, runKey } from "../protocol/run.ts";
 import { checkParams } from "../space/check.ts";
 import { buildSpace } from "../space/space.ts";
@@ -45,13 +52,79 @@ export function payloadOf(study: string, round: number, job: Job): TrialPayload 
   };
 }
 
-/** The strategy matrix as `fromJSON` expects it in a workflow. */
-export function githubMatrix(payloads: readonly TrialPayload[]): { include: TrialPayload[] } {
-  return { include: [...payloads] };
+/**
+ * The round's payloads as matrix entries of at most `perJob` runs each
+ * (`trials_per_job`), in order. A run that continues a checkpoint or runs on
+ * another commit keeps an entry of its own: the job's download and checkout
+ * steps are its alone. A group of one stays a plain payload, so with
+ * `perJob` 1 the matrix is exactly the runs'.
+ */
+export function packPayloads(payloads: readonly TrialPayload[], perJob: number): MatrixEntry[] {
+  const out: MatrixEntry[] = [];
+  let group: TrialPayload[] = [];
+  const flush = () => {
+    if (group.length > 0) out.push(group.length === 1 ? group[0]! : packed(group));
+    group = [];
+  };
+  for (const p of payloads) {
+    if (p.resume || p.ref) out.push(p);
+    else {
+      group.push(p);
+      if (group.length === perJob) flush();
+    }
+  }
+  flush();
+  return out;
 }
 
-/** A payload from its JSON text, or an error that says what to pass instead. */
-export function parsePayload(text: string): TrialPayload {
+/** Runs of one round, which share their study, round and pruning rule. */
+function packed(group: readonly TrialPayload[]): PackedPayload {
+  const first = group[0]!;
+  const ids = group.map((p) => runKey(payloadRun(p)));
+  return {
+    v: PACKED_PAYLOAD_VERSION,
+    study: first.study,
+    round: first.round,
+    id: `_${ids.join("_")}_`,
+    runs: group.map((p, i) => ({
+      id: ids[i]!,
+      trial: p.trial,
+      attempt: p.attempt,
+      params: p.params,
+      ...(p.member ? { member: p.member } : {}),
+    })),
+    ...(first.prune ? { prune: first.prune } : {}),
+  };
+}
+
+/** Each run of a matrix entry as the payload it would have alone. */
+export function entryPayloads(entry: MatrixEntry): TrialPayload[] {
+  if (entry.v === PAYLOAD_VERSION) return [entry];
+  return entry.runs.map((r) => ({
+    v: PAYLOAD_VERSION,
+    study: entry.study,
+    round: entry.round,
+    trial: r.trial,
+    attempt: r.attempt,
+    id: r.id,
+    params: r.params,
+    ...(r.member ? { member: r.member } : {}),
+    ...(entry.prune ? { prune: entry.prune } : {}),
+  }));
+}
+
+/** The run a payload names. */
+export function payloadRun(payload: TrialPayload): Run {
+  return { trialId: payload.trial, attempt: payload.attempt, member: payload.member?.index };
+}
+
+/** The strategy matrix as `fromJSON` expects it in a workflow. */
+export function githubMatrix(entries: readonly MatrixEntry[]): { include: MatrixEntry[] } {
+  return { include: [...entries] };
+}
+
+/** A matrix entry from its JSON text, or an error that says what to pass instead. */
+export function parsePayload(text: string): MatrixEntry {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -60,14 +133,24 @@ export function parsePayload(text: string): TrialPayload {
       `the payload input is not JSON (${(err as Error).message}); pass \${{ toJSON(matrix) }} from the plan's matrix`,
     );
   }
-  const parsed = trialPayloadSchema.safeParse(raw);
+  const parsed = matrixEntrySchema.safeParse(raw);
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
     throw new PayloadError(
       `the payload input is not a matrix-tune trial (${i.path.join(".") || "top"}: ${i.message}); pass \${{ toJSON(matrix) }} from the plan's matrix`,
     );
   }
-  return parsed.data;
+  const entry = parsed.data;
+  if (entry.v === PACKED_PAYLOAD_VERSION) {
+    // The ids name the job and its artifacts: they must be the runs' own, each once.
+    const keys = entryPayloads(entry).map((p) => runKey(payloadRun(p)));
+    const named = `_${keys.join("_")}_`;
+    if (entry.runs.some((r, i) => r.id !== keys[i]) || entry.id !== named || new Set(keys).size !== keys.length)
+      throw new PayloadError(
+        `the payload's ids (${entry.id}: ${entry.runs.map((r) => r.id).join(", ")}) do not name its runs once each (${named}); pass \${{ toJSON(matrix) }} from the plan's matrix`,
+      );
+  }
+  return entry;
 }
 
 /**

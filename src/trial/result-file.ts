@@ -61,19 +61,26 @@ export function readResultFiles(dir: string, study: string): ReadResults {
   return out;
 }
 
-/** The artifact each trial job uploads its result in: `matrix-tune-result-<trial>-<attempt>[-<member>]`. */
-const ARTIFACT = /^matrix-tune-result-(\d+-\d+(?:-\d+)?)$/;
+/**
+ * The artifact each trial job uploads its results in: `matrix-tune-result-<id>`,
+ * the id being its run's key (`<trial>-<attempt>[-<member>]`) or, for runs
+ * packed into one job, their keys between underscores (`_3-1_4-1_`).
+ */
+const ARTIFACT = /^matrix-tune-result-(\d+-\d+(?:-\d+)?|_(?:\d+-\d+(?:-\d+)?_)+)$/;
 
 /**
  * Why a result does not belong where it was found: its file is named for
- * another run, or it lies in the artifact of another run's job (each artifact
- * is downloaded into a folder of its own name).
+ * another run, or it lies in the artifact of a job that did not run it (each
+ * artifact is downloaded into a folder of its own name).
  */
 function misplaced(path: string, result: TrialResult): string | undefined {
   const own = runKey(result);
   if (basename(path) !== resultFileName(result)) return `holds the result of run ${own}, not the run its name says`;
   const artifact = ARTIFACT.exec(basename(dirname(path)));
-  if (artifact && artifact[1] !== own) return `the result of run ${own} in the artifact of run ${artifact[1]}`;
+  if (!artifact) return undefined;
+  const runs = artifact[1]!.split("_").filter(Boolean);
+  if (!runs.includes(own))
+    return `the result of run ${own} in the artifact of ${runs.length > 1 ? `the job of runs ${runs.join(", ")}` : `run ${runs[0]}`}`;
   return undefined;
 }
 

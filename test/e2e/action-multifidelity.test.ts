@@ -56,7 +56,7 @@ parameters:
 /** The job of a trial (its first, when it has several) in any of the runs. */
 function jobOf(runs: readonly RunRecord[], trial: number) {
   for (const r of runs) {
-    const job = r.jobs.find((j) => j.entry.trial === trial);
+    const job = r.jobs.find((j) => j.runs.some((p) => p.trial === trial));
     if (job) return { ...job, runId: r.runId };
   }
   throw new Error(`no job ran trial ${trial}`);
@@ -74,19 +74,25 @@ describe("multi-fidelity studies in the Action", () => {
   });
   after(() => gh.close());
 
-  it("hyperband: promoted trials continue their parent's checkpoint from an earlier run, and the study is the local one", async () => {
-    // Rounds of up to 5: trials of round 1 are promoted in round 3, and one of those again in round 4.
-    const config = `${header("curves", "${epochs}")}strategy: hyperband
+  /** Rounds of up to 5: trials of round 1 are promoted in round 3, and one of those again in round 4. */
+  const hyperband = (name: string, extra = "") => `${header(name, "${epochs}")}strategy: hyperband
 resource: {name: epochs, min: 1, max: 9, eta: 3}
 seed: 4
-budget: {max_trials: 13, parallel: 5}
+${extra}budget: {max_trials: 13, parallel: 5}
 `;
+  /** The study played to its end from a repository with this config. */
+  async function untilDone(config: string) {
     const repo = curveRepo(config);
     const play = new GitHubPlayer(gh, repo);
     const last = await play.untilDone({ inputs: {}, event: prEvent }, 8);
     assert.equal(last.report!.code, 0, last.report!.stdout);
+    return { repo, play, last, state: play.state(last.runId) };
+  }
+
+  it("hyperband: promoted trials continue their parent's checkpoint from an earlier run, and the study is the local one", async () => {
+    const config = hyperband("curves");
+    const { repo, play, last, state } = await untilDone(config);
     assert.equal(last.report!.outputs.done, "true");
-    const state = play.state(last.runId);
 
     const promoted = state.trials.filter((t) => t.parent !== undefined);
     assert.ok(
@@ -99,7 +105,7 @@ budget: {max_trials: 13, parallel: 5}
       const job = jobOf(play.runs, t.id);
       const parentRun = jobOf(play.runs, parent.id).runId;
       assert.ok(parentRun < job.runId, `trial ${t.id} runs after its parent`);
-      assert.deepEqual(job.entry.resume, { trial: parent.id, attempt: 1, id: `${parent.id}-1`, run: parentRun });
+      assert.deepEqual(job.runs[0]!.resume, { trial: parent.id, attempt: 1, id: `${parent.id}-1`, run: parentRun });
       assert.deepEqual(
         trained.filter((r) => r.trial === t.id).map((r) => [r.from, r.to]),
         [[parent.resource, t.resource]],
@@ -139,6 +145,35 @@ budget: {max_trials: 13, parallel: 5}
     gh.assertNoViolations();
   });
 
+  it("hyperband with trials_per_job: a promoted trial continues the checkpoint its parent saved in a job of several runs", async () => {
+    const { repo, play, state } = await untilDone(hyperband("packed-curves", "trials_per_job: 3\n"));
+    const first = play.runs[0]!;
+    assert.deepEqual(
+      first.jobs.map((j) => j.name),
+      ["tune / trials 0-1, 1-1, 2-1", "tune / trials 3-1, 4-1"],
+    );
+    assert.ok(play.artifactNames(first.runId).includes("matrix-tune-checkpoint-_0-1_1-1_2-1_"));
+    const trained = journal(repo);
+    const promoted = state.trials.filter((t) => t.parent !== undefined);
+    assert.ok(promoted.length > 0);
+    for (const t of promoted) {
+      const parent = state.trials[t.parent!]!;
+      const job = jobOf(play.runs, t.id);
+      assert.equal(job.runs.length, 1, `trial ${t.id} continues a checkpoint: a job of its own`);
+      assert.deepEqual(
+        trained.filter((r) => r.trial === t.id).map((r) => [r.from, r.to]),
+        [[parent.resource, t.resource]],
+        `trial ${t.id} trains on from its parent's ${parent.resource} epochs`,
+      );
+      assert.match(job.result!.stdout, new RegExp(`resumed from epoch=${parent.resource}`));
+    }
+    assert.ok(
+      promoted.some((t) => jobOf(play.runs, t.parent!).runs.length > 1),
+      "a parent that ran packed with others",
+    );
+    gh.assertNoViolations();
+  });
+
   it("repeats × folds: one job per member; a failing member and a lost one are recorded, and the comment shows them", async () => {
     const repo = curveRepo(
       `${header("folds", "3")}strategy: random
@@ -153,7 +188,7 @@ budget: {max_trials: 3, parallel: 3}
     const record = await play.run({ inputs: {}, event: prEvent, faults: new Map([["2-1-1", "dies" as const]]) });
     assert.equal(record.report!.code, 0, record.report!.stdout);
     assert.equal(record.jobs.length, 12);
-    assert.deepEqual(record.jobs[2]!.entry.member, { index: 2, seed: 1, fold: 0, folds: 2 });
+    assert.deepEqual(record.jobs[2]!.runs[0]!.member, { index: 2, seed: 1, fold: 0, folds: 2 });
     assert.equal(record.jobs[2]!.name, "tune / trial 0 (attempt 1, member 2)");
 
     const state = play.state(record.runId);

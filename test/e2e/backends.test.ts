@@ -57,6 +57,7 @@ function outline(study: Study) {
       attempts: attempts.map(
         ({
           durationMs: _d,
+          runnerMs: _rm,
           finishedAt: _f,
           runner: _r,
           jobUrl: _j,

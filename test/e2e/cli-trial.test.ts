@@ -1,7 +1,7 @@
 /**
  * `matrix-tune trial --spec`: the `run:` step of a trial job. Its exit code is
  * what the step's conclusion shows: 0 for a trial that succeeded or was
- * pruned, 3 for one that failed, 130 when the job was cancelled (the trial's
+ * pruned, 3 for one that failed (of several, once all have run), 130 when the job was cancelled (the trial's
  * whole process group stopped), 2 for a spec it cannot use.
  */
 import assert from "node:assert/strict";
@@ -30,13 +30,17 @@ parameters:
   writeFileSync(
     spec,
     JSON.stringify({
-      v: 1,
-      payload: { v: 1, study: "t", round: 1, trial: 0, attempt: 1, id: "0-1", params: { mode } },
+      v: 2,
+      runs: [
+        {
+          payload: { v: 1, study: "t", round: 1, trial: 0, attempt: 1, id: "0-1", params: { mode } },
+          outputDir: join(dir, "output"),
+          checkpointDir: join(dir, "checkpoint"),
+        },
+      ],
       config: join(dir, "tune.yml"),
       overrides: {},
       resultsDir: join(dir, "results"),
-      checkpointDir: join(dir, "checkpoint"),
-      outputDir: join(dir, "output"),
       runId: 77,
     }),
   );
@@ -73,6 +77,25 @@ describe("matrix-tune trial --spec", () => {
     assert.equal(r.code, 3);
     assert.match(r.stdout, /failed: exited with code 1: error: failing on purpose/);
     assert.equal(result(dir).status, "failed");
+  });
+
+  it("runs a spec's runs one after another: a failure stops none, each result is written, and the exit is 3 after all", async () => {
+    const { spec, dir } = specFor(TRIAL, "fail");
+    const written = JSON.parse(readFileSync(spec, "utf8"));
+    const run = (trial: number, mode: string) => ({
+      payload: { ...written.runs[0].payload, trial, id: `${trial}-1`, params: { mode } },
+      outputDir: join(dir, `output-${trial}`),
+      checkpointDir: join(dir, `checkpoint-${trial}`),
+    });
+    writeFileSync(spec, JSON.stringify({ ...written, runs: [run(0, "ok"), run(1, "fail"), run(2, "ok")] }));
+    const r = await runCli(["trial", "--spec", spec]);
+    assert.equal(r.code, 3, r.stderr);
+    const status = (trial: number) =>
+      JSON.parse(readFileSync(join(dir, `results/result-${trial}-1.json`), "utf8")).status;
+    assert.deepEqual([0, 1, 2].map(status), ["succeeded", "failed", "succeeded"]);
+    assert.match(r.stdout, /trial 1 \(attempt 1\): failed: [\s\S]*trial 2 \(attempt 1\) of t: \{"mode":"ok"\}/);
+    for (const trial of [0, 1, 2])
+      assert.ok(existsSync(join(dir, `output-${trial}`, "log.txt")), `run ${trial}'s own output`);
   });
 
   it("on SIGTERM stops the trial's process group and exits 130 without a result", async () => {

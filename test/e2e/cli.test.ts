@@ -23,7 +23,12 @@ describe("matrix-tune on the digits example", () => {
     assert.match(r.stdout, /Best vs baseline \(defaults, trial 0\): val_accuracy 0\.8\d+ → 0\.9\d+/);
     // Intermediate values per epoch were read from the trainer's output lines.
     assert.ok(state.trials[0].attempts[0].intermediate.length >= 10);
+    // Runner time runs from taking a slot to recording the result: never less than the process's own.
+    for (const { attempts } of state.trials as { attempts: { durationMs: number; runnerMs: number }[] }[])
+      assert.ok(attempts[0]!.runnerMs >= attempts[0]!.durationMs && attempts[0]!.durationMs > 0);
+    assert.ok(Date.parse(state.startedAt) <= Date.now(), "the study's start is recorded");
     const report = readFileSync(join(stateDir, "report.md"), "utf8");
+    assert.match(report, /Runner time: \d+\.\d runner-min, \d+% outside the training process, \d+\.\d per trial\./);
     assert.match(report, /```mermaid\nxychart-beta/);
     assert.match(report, /```yaml\n# best: trial \d+, val_accuracy = /);
 

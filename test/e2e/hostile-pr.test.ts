@@ -254,7 +254,7 @@ describe("finding 6: a fork cannot choose the runners, the environment or the bu
     const matrix = JSON.parse(round.plan.outputs.matrix!).include as { ref?: string }[];
     assert.equal(matrix.filter((e) => !e.ref).length, 3, "the default branch's parallel, not the fork's 50");
     const trusted =
-      /comes from a fork, so runs_on, env, timeout, budget, repeats, folds and bot are the default branch's \(\.matrix-tune\/trusted\/tune\.yml\)/;
+      /comes from a fork, so runs_on, trials_per_job, env, timeout, budget, repeats, folds and bot are the default branch's \(\.matrix-tune\/trusted\/tune\.yml\)/;
     assert.match(round.plan.stdout, trusted);
     assert.equal(round.report!.code, 0, round.report!.stdout);
     const state = play.state(round.runId) as unknown as { config: { strategy: string; timeout: number; env: object } };

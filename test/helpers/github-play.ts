@@ -15,22 +15,39 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse } from "yaml";
-import type { TrialPayload } from "../../src/protocol/payload.ts";
+import type { MatrixEntry, TrialPayload } from "../../src/protocol/payload.ts";
+import { entryPayloads } from "../../src/trial/payload.ts";
 import { type Contexts, expand, runScript, runStep, type StepResult, stepRuns } from "./actions-runner.ts";
 import { ROOT } from "./cli.ts";
 import type { FakeGitHub } from "./github-server.ts";
 
 export type TrialFault = "dies" | "corrupt";
 
-/** One entry of the plan's matrix. */
-export type MatrixEntry = TrialPayload;
+export type { MatrixEntry };
+
+/** A job's start and end as the jobs API lists them (ISO 8601). */
+export interface JobTimes {
+  started_at: string;
+  completed_at: string;
+}
+
+/** Simulated job times (for `jobTimes`): a setup (runner, checkout, dependencies), then the job's runs one after another. */
+export const SIMULATED = { start: Date.parse("2026-01-05T10:00:00Z"), setupS: 60, trialS: 30 };
+
+export function simulatedJobTimes(_entry: MatrixEntry, runs: readonly TrialPayload[]): JobTimes {
+  const end = SIMULATED.start + (SIMULATED.setupS + SIMULATED.trialS * runs.length) * 1000;
+  return { started_at: new Date(SIMULATED.start).toISOString(), completed_at: new Date(end).toISOString() };
+}
 
 export interface RunPlan {
   /** Inputs of the run (workflow_dispatch inputs, or empty for the first). */
   inputs: { "state-run-id"?: string; pr?: string; sha?: string; overrides?: string };
   /** The triggering event's payload. */
   event: unknown;
-  /** Faults by trial id (every job of the trial) or by matrix id (`trial-attempt-member`: one job). */
+  /**
+   * Faults by trial id (every job holding a run of the trial) or by matrix id
+   * (`trial-attempt-member`, or a packed job's `_3-1_4-1_`: one job).
+   */
   faults?: Map<number | string, TrialFault>;
   /** Stop after running these trials (by index in the matrix): a cancelled run with no report. */
   cancelAfter?: number;
@@ -38,6 +55,8 @@ export interface RunPlan {
 
 export interface TrialJobRecord {
   entry: MatrixEntry;
+  /** Its runs, each as the payload it would have alone. */
+  runs: TrialPayload[];
   /** The job's name as the API lists it. */
   name: string;
   /** The job's steps that ran code (matrix-tune and `run:`), as one: see combine(); undefined when the job died first. */
@@ -116,6 +135,9 @@ export class GitHubPlayer {
 
   /** Variables the runner machine itself has (its `.env` file, say): every step of every job sees them. */
   machineEnv: Record<string, string> = {};
+
+  /** When each trial job started and ended, as the jobs API lists them (by default, when the player added it). */
+  jobTimes?: (entry: MatrixEntry, runs: TrialPayload[]) => JobTimes;
 
   /** Other commits of the repository, by sha: a checkout with that `ref` gets that tree. */
   private readonly commits = new Map<string, string>();
@@ -213,6 +235,8 @@ export class GitHubPlayer {
         reason?: string;
         jobUrl?: string;
         runId?: number;
+        durationMs: number;
+        runnerMs?: number;
         intermediate: { step: number; values: Record<string, number> }[];
       }[];
       params: Record<string, number | string | boolean>;
@@ -345,6 +369,7 @@ export class GitHubPlayer {
   ): Promise<TrialJobRecord> {
     const name = `tune / ${expand(WORKFLOW.jobs.trial.name!, { matrix: entry })}`;
     const url = `https://github.com/${this.gh.owner}/${this.gh.repo}/actions/runs/${runId}/job/${this.world.nextJobId++}`;
+    const runs = entryPayloads(entry);
     if (fault === "dies") {
       this.gh.addJob(runId, {
         name,
@@ -352,8 +377,9 @@ export class GitHubPlayer {
         conclusion: "failure",
         html_url: url,
         runner_name: "gpu-runner-3",
+        ...this.jobTimes?.(entry, runs),
       });
-      return { entry, name };
+      return { entry, runs, name };
     }
     const corrupt = (ws: string) => {
       const results = join(ws, ".matrix-tune/results");
@@ -373,8 +399,9 @@ export class GitHubPlayer {
       conclusion: failed ? "failure" : "success",
       html_url: url,
       runner_name: "gpu-runner-1",
+      ...this.jobTimes?.(entry, runs),
     });
-    return { entry, name, result };
+    return { entry, runs, name, result };
   }
 
   /** The report job; `planOutputs` are what `needs.plan.outputs` reads. */
@@ -393,9 +420,7 @@ export class GitHubPlayer {
     const matrix = JSON.parse(plan.outputs.matrix!) as { include: MatrixEntry[] };
     const entries = run.cancelAfter !== undefined ? matrix.include.slice(0, run.cancelAfter) : matrix.include;
     record.jobs = await Promise.all(
-      entries.map((e) =>
-        this.trialJob(runId, e, run.faults?.get(e.id!) ?? run.faults?.get(e.trial), run, plan.outputs),
-      ),
+      entries.map((e) => this.trialJob(runId, e, faultOf(e, run.faults), run, plan.outputs)),
     );
     record.trials = record.jobs.flatMap((j) => (j.result ? [j.result] : []));
     if (run.cancelAfter !== undefined) return record;
@@ -421,6 +446,15 @@ export class GitHubPlayer {
     }
     throw new Error(`not done after ${maxRuns} runs`);
   }
+}
+
+/** The fault planned for the job of this entry: by its id, else by the trial of any of its runs. */
+function faultOf(entry: MatrixEntry, faults: RunPlan["faults"]): TrialFault | undefined {
+  if (!faults) return undefined;
+  if (entry.id !== undefined && faults.has(entry.id)) return faults.get(entry.id);
+  return entryPayloads(entry)
+    .map((p) => faults.get(p.trial))
+    .find((f) => f !== undefined);
 }
 
 /**

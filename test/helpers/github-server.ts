@@ -505,7 +505,7 @@ export async function startFakeGitHub(opts: StartOptions = {}): Promise<FakeGitH
       conclusion: done ? "success" : null,
       created_at: seed.created_at ?? now,
       started_at: seed.started_at ?? now,
-      completed_at: done ? now : null,
+      completed_at: seed.completed_at ?? (done ? now : null),
       name: `trial (${list.length + 1})`,
       steps: [
         {

@@ -1090,4 +1090,46 @@ describe("config: limits that protect the machine and the run", () => {
         },
       );
   });
+
+  it("refuses cost and runner-time settings that cannot hold, each at its line", () => {
+    const head = yaml`
+      name: demo
+      command: [python, train.py]
+      objective: {metric: loss, goal: minimize}
+      parameters: {lr: {type: float, min: 0.001, max: 0.1}}
+      runs_on: [self-hosted, gpu]
+    `;
+    expectIssue(`${head}cost: {per_minute: {gpu: 0.07, cpu: 0.01}}\n`, {
+      line: 6,
+      col: 32,
+      path: "cost.per_minute.cpu",
+      message: /^"cpu" is not a label of runs_on \(self-hosted, gpu\): price one of those labels$/,
+    });
+    expectIssue(`${head}cost: {per_minute: {gpu: -1}}\n`, {
+      line: 6,
+      col: 26,
+      path: "cost.per_minute.gpu",
+      message: /price cannot be negative/,
+    });
+    expectIssue(`${head}budget: {max_runner_minutes: 0}\n`, {
+      line: 6,
+      col: 30,
+      path: "budget.max_runner_minutes",
+      message: /more than 0 minutes/,
+    });
+    expectIssue(`${head}budget: {max_duration: 12 hours}\n`, {
+      line: 6,
+      col: 24,
+      path: "budget.max_duration",
+      message: /a string like "90s", "15m", "2h"/,
+    });
+    const { config } = parseConfig(
+      `${head}budget: {max_runner_minutes: 90, max_duration: 720h}\ncost: {per_minute: {gpu: 0.07}}\n`,
+      "tune.yml",
+    );
+    assert.deepEqual(
+      [config.budget.max_runner_minutes, config.budget.max_duration, config.cost],
+      [90, 720 * 3600, { per_minute: { gpu: 0.07 }, currency: "USD" }],
+    );
+  });
 });

@@ -98,8 +98,7 @@ describe("the matrix backend's gather", () => {
       writeFileSync(join(dir, `matrix-tune-result-${trial}-1`, `result-${trial}-1.json`), JSON.stringify(result));
     }
     const listed: TrialJob = {
-      trialId: 0,
-      attempt: 1,
+      runs: [{ trialId: 0, attempt: 1 }],
       url: "https://github.com/o/r/actions/runs/7/job/70",
       status: "completed",
       conclusion: "success",
@@ -113,6 +112,37 @@ describe("the matrix backend's gather", () => {
       [
         [listed.url, 7],
         [undefined, 7],
+      ],
+    );
+  });
+
+  it("shares each job's runner time from its start and end among the runs it ran", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mt-gather-"));
+    const result = { version: 1, study: "s", ...runAttempt(0, 1, undefined, 0.5), durationMs: 60_000 };
+    mkdirSync(join(dir, "matrix-tune-result-0-1"));
+    writeFileSync(join(dir, "matrix-tune-result-0-1", "result-0-1.json"), JSON.stringify(result));
+    const job = (trialId: number, startedAt: string, completedAt: string): TrialJob => ({
+      runs: [{ trialId, attempt: 1 }],
+      url: `https://github.com/o/r/actions/runs/7/job/${trialId}`,
+      status: "completed",
+      conclusion: trialId === 0 ? "success" : "failure",
+      runner: "gpu-runner-1",
+      startedAt,
+      completedAt,
+    });
+    const jobs = [
+      job(0, "2026-01-01T10:00:00Z", "2026-01-01T10:01:30Z"),
+      job(1, "2026-01-01T10:00:00Z", "2026-01-01T10:00:20Z"),
+    ];
+    const backend = matrixBackend({ log: silentLog, resultsDir: dir, runId: 7, listJobs: async () => jobs });
+    const { study } = finishRound(config, roundOne(), await backend.gather({ study: roundOne() }));
+    // Trial 2 had no job listed: no runner time is known for it.
+    assert.deepEqual(
+      study.trials.slice(0, 3).map((t) => [t.attempts[0]!.durationMs, t.attempts[0]!.runnerMs]),
+      [
+        [60_000, 90_000],
+        [0, 20_000],
+        [0, undefined],
       ],
     );
   });

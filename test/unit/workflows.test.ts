@@ -183,8 +183,21 @@ describe("tune.yml's trial job", () => {
       };
       const name = expand(job.name, { matrix });
       assert.equal(name, runLabel(run));
-      assert.deepEqual(parseTrialJobName(`tune / ${name}`), run);
+      assert.deepEqual(parseTrialJobName(`tune / ${name}`), [run]);
     }
+  });
+
+  it("names a job of several runs for their keys, which the report reads back strictly", () => {
+    const matrix = { v: 2, id: "_3-1_4-2_12-1-7_", runs: [{ id: "3-1" }, { id: "4-2" }, { id: "12-1-7" }] };
+    const name = expand(job.name, { matrix });
+    assert.equal(name, "trials 3-1, 4-2, 12-1-7");
+    assert.deepEqual(parseTrialJobName(`tune / ${name}`), [
+      { trialId: 3, attempt: 1 },
+      { trialId: 4, attempt: 2 },
+      { trialId: 12, attempt: 1, member: 7 },
+    ]);
+    for (const bad of ["trials 3-1", "trials 3-1,4-1", "trials 3-1, x-1", "trials 3-1, 4-1, ", "trials 3, 4"])
+      assert.equal(parseTrialJobName(`tune / ${bad}`), undefined, bad);
   });
 
   it("reads only the matrix's numbers and ids in expressions, and passes the whole entry only as the payload", () => {
@@ -200,7 +213,19 @@ describe("tune.yml's trial job", () => {
       [...e.matchAll(/(?<![\w.-])matrix((?:\.[\w-]+)*)/g)].map((m) => ({ e, path: m[1]!.slice(1) })),
     );
     // Integers, `trial-attempt[-member]` ids and 40-hex commits (see src/protocol/payload.ts), or objects tested for presence.
-    const allowed = ["trial", "attempt", "id", "member", "member.index", "resume", "resume.id", "resume.run", "ref"];
+    // `runs` only as `matrix.runs.*.id` (keys) and tested for presence.
+    const allowed = [
+      "trial",
+      "attempt",
+      "id",
+      "member",
+      "member.index",
+      "resume",
+      "resume.id",
+      "resume.run",
+      "ref",
+      "runs",
+    ];
     assert.ok(uses.some((u) => u.path === "resume.id"));
     for (const { e, path } of uses)
       assert.ok(path === "" ? e === "toJSON(matrix)" : allowed.includes(path), `${e} reads matrix.${path}`);
