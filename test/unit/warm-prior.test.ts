@@ -13,9 +13,11 @@ import { encodingOf } from "../../src/strategy/bayes/encoding.ts";
 import { bayesProposer } from "../../src/strategy/bayes/index.ts";
 import { fitTransfer, ridgeLine } from "../../src/strategy/bayes/transfer.ts";
 import { priorTrust } from "../../src/strategy/prior-trust.ts";
+import { strategyFor } from "../../src/strategy/registry.ts";
 import type { PriorTrial, Proposer } from "../../src/strategy/strategy.ts";
 import { tpeProposer } from "../../src/strategy/tpe/index.ts";
 import { createRng } from "../../src/util/rng.ts";
+import { configFrom } from "../helpers/config.ts";
 
 const space = buildSpace({
   x: { type: "float", min: 0, max: 1, scale: "linear" },
@@ -135,5 +137,33 @@ describe("tpe with a prior", () => {
 
   it("an empty prior is no prior", () => {
     assert.deepEqual(propose(tpeProposer, ownTrials(12), []), propose(tpeProposer, ownTrials(12)));
+  });
+});
+
+describe("hyperband with a prior", () => {
+  const config = configFrom(`
+name: hb
+command: [x]
+objective: {metric: m, goal: minimize}
+parameters:
+  x: {type: float, min: 0, max: 1}
+  y: {type: float, min: 0, max: 1}
+strategy: hyperband
+sampler: tpe
+resource: {name: epochs, min: 1, max: 9, eta: 3}
+budget: {max_trials: 40, parallel: 9}
+`);
+  const firstRung = (prior?: PriorTrial[]) =>
+    strategyFor("hyperband")
+      .plan({ config, space, trials: [], room: 9, ...(prior ? { prior } : {}) })
+      .fresh.map((t) => t.params);
+
+  it("passes it to its sampler, which leads the first rung before the study has results", () => {
+    const near = (ps: Params[]) => ps.filter((p) => distance(p, PRIOR_BEST) < 0.25).length;
+    const warm = firstRung(PRIOR);
+    assert.equal(warm.length, 9);
+    // Two thirds come from the sampler (RANDOM_SHARE draws the rest at random).
+    const cold = near(firstRung());
+    assert.ok(near(warm) >= cold + 2, `${near(warm)} of 9 near the prior's best, ${cold} without it`);
   });
 });

@@ -20,9 +20,9 @@ export const hyperbandStrategy: Strategy = {
   plan: hyperbandPlan,
 };
 
-function hyperbandPlan({ config, space, trials, room }: PlanInput): StrategyPlan {
+function hyperbandPlan({ config, space, trials, room, prior }: PlanInput): StrategyPlan {
   let { promoted, slots, short } = scheduleRound(config, trials, room);
-  const params = newConfigurations(config, space, trials, slots.length);
+  const params = newConfigurations(config, space, trials, slots.length, prior);
   // Fewer than asked: the space has no other untried configuration. Planned again with only
   // these, first rungs the space cannot fill count as full, so their brackets go on.
   if (params.length < slots.length) ({ promoted, slots, short } = scheduleRound(config, trials, room, params.length));

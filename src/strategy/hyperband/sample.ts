@@ -11,7 +11,7 @@ import { trialValue } from "../../protocol/trial-value.ts";
 import { type Params, paramsKey, type Space } from "../../space/space.ts";
 import { createRng } from "../../util/rng.ts";
 import { initialDesignSize } from "../bayes/index.ts";
-import type { StrategyConfig } from "../strategy.ts";
+import type { PriorTrial, StrategyConfig } from "../strategy.ts";
 import { hyperbandBrackets } from "./brackets.ts";
 import { placementOf } from "./placement.ts";
 import { SAMPLERS } from "./samplers.ts";
@@ -27,19 +27,25 @@ export const RANDOM_SHARE = 1 / 3;
 /** Keeps the coin of the random share apart from the samplers' streams of the same seed. */
 const SHARE_STREAM = 0x60b;
 
-/** `count` new configurations (fewer when the space runs out): from the sampler's model, or at random. */
+/**
+ * `count` new configurations (fewer when the space runs out): from the
+ * sampler's model, or at random. A warm start's `prior` goes to a model
+ * sampler, which may then lead before this study has results enough to model.
+ */
 export function newConfigurations(
   config: StrategyConfig,
   space: Space,
   trials: readonly Trial[],
   count: number,
+  prior?: readonly PriorTrial[],
 ): Params[] {
   if (count === 0) return [];
   // One iteration's worth of brackets: those that can be open side by side in a study of usual width.
   const view =
     config.sampler === "random"
       ? undefined
-      : modelView(trials, space, hyperbandBrackets(hyperbandResource(config)).length);
+      : (modelView(trials, space, hyperbandBrackets(hyperbandResource(config)).length) ??
+        (prior?.length ? pendingOnly(trials) : undefined));
   // The coin of place j is keyed by the trial number it will get, so a round of
   // another size does not shift the coins of later places.
   const atRandom = Array.from(
@@ -59,6 +65,7 @@ export function newConfigurations(
             count: wanted,
             // The view may stay the same while the study grows: a different seed keeps proposals fresh.
             seed: config.seed + trials.length,
+            ...(prior?.length ? { prior } : {}),
           })
           .filter((p) => !seen.has(paramsKey(p)))
       : [];
@@ -109,4 +116,9 @@ export function modelView(trials: readonly Trial[], space: Space, recent: number
     elsewhere.push({ id: t.id, round: t.round, params: t.params, status: "pending", attempts: [] });
   }
   return [...modelled, ...elsewhere].map((t, id) => ({ ...t, id }));
+}
+
+/** Before any resource has results to model: the configurations tried so far, as pending, so a prior-led model does not repeat them. */
+function pendingOnly(trials: readonly Trial[]): Trial[] {
+  return trials.map((t, id) => ({ id, round: t.round, params: t.params, status: "pending", attempts: [] }));
 }
