@@ -49,7 +49,7 @@ export function planRound(config: Config, study: Study, now?: number): Plan {
   const room = Math.max(0, Math.min(parallel - retry.length, max_trials - search.trials.length));
   const space = buildSpace(config.parameters);
   const defaults = baselineFirst(config, study, space, room);
-  const reruns = firstRoundReruns(config, study, defaults, room - defaults.length);
+  const reruns = warmReruns(config, study, defaults, room - defaults.length);
   const enqueued = [...defaults, ...reruns].map((params) => atFullResource(config, params));
   const prior = study.warmStart?.trials;
   const chosen = strategyFor(config.strategy).plan({
@@ -95,17 +95,26 @@ function withTrials(study: Study, extra: readonly NewTrial[]): Study {
 }
 
 /**
- * A warm-started study's first round re-runs the best of the other study's
- * configurations (`warm_start.rerun` of them, after the baseline): the pull
- * request gets a like-for-like pair, and the search starts where the other ended.
+ * A warm-started study's first trials re-run the best of the other study's
+ * configurations (`warm_start.rerun` of them, after the baseline; over several
+ * rounds when a round holds fewer): the pull request gets a like-for-like pair,
+ * and the search starts where the other ended. Only until the strategy's own
+ * picks begin, so a re-run never comes between them.
  */
-function firstRoundReruns(config: Config, study: Study, taken: readonly Params[], room: number): Params[] {
-  if (!study.warmStart || searchTrials(study).length > 0) return [];
-  return rerunConfigs(study.warmStart, taken, Math.min(room, config.warm_start.rerun));
+function warmReruns(config: Config, study: Study, taken: readonly Params[], room: number): Params[] {
+  const warm = study.warmStart;
+  if (!warm) return [];
+  const search = searchTrials(study);
+  const reran = new Set(warm.reran);
+  const others = search.slice(config.baseline ? 1 : 0).filter((t) => !reran.has(t.id));
+  const left = config.warm_start.rerun - reran.size;
+  if (others.length > 0 || left <= 0) return [];
+  return rerunConfigs(warm, [...taken, ...search.map((t) => t.params)], Math.min(room, left));
 }
 
 function withReran(study: Study, reran: readonly number[]): Study {
-  return study.warmStart ? { ...study, warmStart: { ...study.warmStart, reran: [...reran] } } : study;
+  const warm = study.warmStart;
+  return warm ? { ...study, warmStart: { ...warm, reran: [...warm.reran, ...reran] } } : study;
 }
 
 /** With `baseline: true`, the first trial of a study is the configuration of defaults. */

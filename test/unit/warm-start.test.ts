@@ -157,16 +157,48 @@ parameters:
     assert.deepEqual(seen, [warm.trials, undefined]);
   });
 
-  it("takes the rerun count from the config, 0 for none, and never more than the round holds", () => {
+  it("takes the rerun count from the config, 0 for none, over several rounds when a round holds fewer", () => {
     const warm = warmStartFrom(PR, baseStudy(), "run 9001");
     const none = firstRound({ ...PR, warm_start: { from: "base", rerun: 0 } }, createStudy(PR, { warmStart: warm }));
     assert.deepEqual(none.study.warmStart?.reran, []);
     const one = { ...PR, budget: { ...PR.budget, parallel: 1 } };
-    const plan = firstRound(one, createStudy(one, { warmStart: warm }));
+    let study = createStudy(one, { warmStart: warm });
+    for (let round = 0; round < 3; round++) {
+      study = firstRound(one, study).study;
+      const t = study.trials.at(-1)!;
+      study = recordAttempt(study, evaluatedAttempt({ trialId: t.id, attempt: 1 }, 1));
+    }
     assert.deepEqual(
-      plan.study.trials.map((t) => t.params),
-      [warm.trials[0]!.params],
+      study.trials.slice(0, 2).map((t) => t.params),
+      warm.trials.map((t) => t.params),
+      "one re-run a round, best first",
     );
+    assert.deepEqual(study.warmStart?.reran, [0, 1]);
+    assert.ok(!warm.trials.some((t) => JSON.stringify(t.params) === JSON.stringify(study.trials[2]!.params)));
+  });
+
+  it("re-runs after the baseline, never the baseline's configuration twice", () => {
+    const withDefaults = configFrom(`
+name: pr
+command: [x]
+objective: {metric: loss, goal: minimize}
+parameters:
+  lr: {type: float, min: 0.001, max: 0.5, scale: log, default: 0.03}
+  opt: {type: categorical, values: [sgd, adam], default: adam}
+  width: {type: int, min: 16, max: 256, default: 64}
+  depth: {type: int, min: 1, max: 5, default: 3}
+baseline: true
+budget: {max_trials: 8, parallel: 4}
+`);
+    // The base's best maps to exactly the defaults, which the baseline already runs.
+    const warm = warmStartFrom(withDefaults, baseStudy(), "run 9001");
+    assert.deepEqual(warm.trials[0]!.params, { lr: 0.03, opt: "adam", width: 64, depth: 3 });
+    const plan = firstRound(withDefaults, createStudy(withDefaults, { warmStart: warm }));
+    assert.deepEqual(
+      plan.study.trials.slice(0, 2).map((t) => t.params),
+      [warm.trials[0]!.params, warm.trials[1]!.params],
+    );
+    assert.deepEqual(plan.study.warmStart?.reran, [1]);
   });
 
   it("reads a base study of an older state version, of a multi-fidelity study only its largest resource's trials", () => {
