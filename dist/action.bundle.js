@@ -54497,7 +54497,7 @@ function sobolPoint(index, dim, seed) {
 }
 
 // src/strategy/prior-trust.ts
-var AGREEING_PAIRS = 3;
+var AGREEING_PAIRS = 1;
 function priorTrust(predicted, observed) {
   const n = Math.min(predicted.length, observed.length);
   let agree = 0;
@@ -56383,9 +56383,9 @@ function promotedFrom(config2, bracket, below, rung, first = bracket.rungs[0].si
 // src/strategy/hyperband/sample.ts
 var RANDOM_SHARE = 1 / 3;
 var SHARE_STREAM = 1547;
-function newConfigurations(config2, space, trials, count) {
+function newConfigurations(config2, space, trials, count, prior) {
   if (count === 0) return [];
-  const view = config2.sampler === "random" ? void 0 : modelView(trials, space, hyperbandBrackets(hyperbandResource(config2)).length);
+  const view = config2.sampler === "random" ? void 0 : modelView(trials, space, hyperbandBrackets(hyperbandResource(config2)).length) ?? (prior?.length ? pendingOnly(trials) : void 0);
   const atRandom = Array.from(
     { length: count },
     (_, j) => !view || createRng(config2.seed, SHARE_STREAM, trials.length + j).next() < RANDOM_SHARE
@@ -56398,7 +56398,8 @@ function newConfigurations(config2, space, trials, count) {
     trials: view,
     count: wanted,
     // The view may stay the same while the study grows: a different seed keeps proposals fresh.
-    seed: config2.seed + trials.length
+    seed: config2.seed + trials.length,
+    ...prior?.length ? { prior } : {}
   }).filter((p) => !seen.has(paramsKey(p))) : [];
   const known = modelled.map((params, i) => ({ id: -1 - i, round: 1, params, status: "pending", attempts: [] }));
   const random = SAMPLERS.random.propose({
@@ -56436,6 +56437,9 @@ function modelView(trials, space, recent) {
   }
   return [...modelled, ...elsewhere].map((t, id) => ({ ...t, id }));
 }
+function pendingOnly(trials) {
+  return trials.map((t, id) => ({ id, round: t.round, params: t.params, status: "pending", attempts: [] }));
+}
 
 // src/strategy/hyperband/index.ts
 var hyperbandStrategy = {
@@ -56446,9 +56450,9 @@ var hyperbandStrategy = {
   batchInvariant: false,
   plan: hyperbandPlan
 };
-function hyperbandPlan({ config: config2, space, trials, room }) {
+function hyperbandPlan({ config: config2, space, trials, room, prior }) {
   let { promoted, slots, short } = scheduleRound(config2, trials, room);
-  const params = newConfigurations(config2, space, trials, slots.length);
+  const params = newConfigurations(config2, space, trials, slots.length, prior);
   if (params.length < slots.length) ({ promoted, slots, short } = scheduleRound(config2, trials, room, params.length));
   const fresh = [...promoted, ...slots.map((slot, i) => ({ ...slot, params: params[i] }))];
   const notes = [];
@@ -58505,7 +58509,7 @@ function planRound(config2, study, now) {
   const room = Math.max(0, Math.min(parallel - retry2.length, max_trials - search.trials.length));
   const space = buildSpace(config2.parameters);
   const defaults2 = baselineFirst(config2, study, space, room);
-  const reruns = firstRoundReruns(config2, study, defaults2, room - defaults2.length);
+  const reruns = warmReruns(config2, study, defaults2, room - defaults2.length);
   const enqueued = [...defaults2, ...reruns].map((params) => atFullResource(config2, params));
   const prior = study.warmStart?.trials;
   const chosen = strategyFor(config2.strategy).plan({
@@ -58547,12 +58551,19 @@ function withTrials(study, extra) {
   );
   return { ...study, trials: [...study.trials, ...pending] };
 }
-function firstRoundReruns(config2, study, taken, room) {
-  if (!study.warmStart || searchTrials(study).length > 0) return [];
-  return rerunConfigs(study.warmStart, taken, Math.min(room, config2.warm_start.rerun));
+function warmReruns(config2, study, taken, room) {
+  const warm = study.warmStart;
+  if (!warm) return [];
+  const search = searchTrials(study);
+  const reran = new Set(warm.reran);
+  const others = search.slice(config2.baseline ? 1 : 0).filter((t) => !reran.has(t.id));
+  const left = config2.warm_start.rerun - reran.size;
+  if (others.length > 0 || left <= 0) return [];
+  return rerunConfigs(warm, [...taken, ...search.map((t) => t.params)], Math.min(room, left));
 }
 function withReran(study, reran) {
-  return study.warmStart ? { ...study, warmStart: { ...study.warmStart, reran: [...reran] } } : study;
+  const warm = study.warmStart;
+  return warm ? { ...study, warmStart: { ...warm, reran: [...warm.reran, ...reran] } } : study;
 }
 function baselineFirst(config2, study, space, count) {
   if (!config2.baseline || searchTrials(study).length > 0 || count === 0) return [];

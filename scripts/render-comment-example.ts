@@ -3,15 +3,15 @@
  * through the bundled Action (dist/, so build first) against the loopback
  * GitHub API of the tests, and the comment it left.
  *
- *   node --import tsx scripts/render-comment-example.ts [digits|hyperband ...]
+ *   node --import tsx scripts/render-comment-example.ts [digits|warm-start|hyperband ...]
  *
  * With no names, every example below.
  */
-import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { GitHubPlayer } from "../test/helpers/github-play.ts";
+import { GitHubPlayer, pullRequestEvent } from "../test/helpers/github-play.ts";
 import { startFakeGitHub } from "../test/helpers/github-server.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -22,6 +22,12 @@ interface Example {
   title: string;
   /** What the study is, for the paragraph above the comment. */
   about: string;
+  /** Settings appended to the config: the pull request's study runs with them. */
+  extra?: string;
+  /** A study of the same config on the base branch first, which the pull request's starts from. */
+  onMain?: boolean;
+  /** Each trial job's runner time, simulated: setup and trial seconds. */
+  jobSeconds?: { setup: number; trial: number };
 }
 
 const EXAMPLES: Record<string, Example> = {
@@ -30,6 +36,16 @@ const EXAMPLES: Record<string, Example> = {
     doc: "docs/pr-comment-example.md",
     title: "A rendered PR comment",
     about: "the digits example (bayes, one trial per configuration)",
+  },
+  "warm-start": {
+    config: "examples/digits-mlp/tune.yml",
+    doc: "docs/pr-comment-warm-start-example.md",
+    title: "A rendered PR comment: warm start and cost",
+    about:
+      "the digits example after a study on the base branch (the pull request's study starts from it), with 12 trials, trial jobs that spend 4 minutes setting up and 1 training, a budget of 45 runner-minutes and a price",
+    extra: "runs_on: [self-hosted, gpu]\ncost: {per_minute: {gpu: 0.07}}\n",
+    onMain: true,
+    jobSeconds: { setup: 240, trial: 60 },
   },
   hyperband: {
     config: "examples/digits-mlp/hyperband.yml",
@@ -47,9 +63,29 @@ async function render(example: Example): Promise<void> {
     filter: (p) => !p.includes(".matrix-tune"),
   });
   const gh = await startFakeGitHub();
+  if (example.onMain) {
+    const main = new GitHubPlayer(gh, repo, example.config, "main");
+    const done = await main.untilDone({ inputs: {}, event: { ref: "refs/heads/main" } }, 20);
+    main.publish(done.runId, "main");
+  }
+  if (example.extra) {
+    const file = join(repo, example.config);
+    writeFileSync(
+      file,
+      `${readFileSync(file, "utf8").replace("max_trials: 24", "max_trials: 12, max_runner_minutes: 45")}${example.extra}`,
+    );
+  }
   const play = new GitHubPlayer(gh, repo, example.config);
-  await play.untilDone({ inputs: {}, event: { number: 7, pull_request: { number: 7 } } });
-  const comment = gh.comments[0]?.body ?? "";
+  const seconds = example.jobSeconds;
+  if (seconds)
+    play.jobTimes = (_entry, runs) => {
+      // Each job starts an hour after the last, so the times read as distinct jobs.
+      const start = Date.parse("2026-11-30T08:00:00Z") + runs[0]!.trial * 3_600_000;
+      const end = start + (seconds.setup + seconds.trial * runs.length) * 1000;
+      return { started_at: new Date(start).toISOString(), completed_at: new Date(end).toISOString() };
+    };
+  await play.untilDone({ inputs: {}, event: pullRequestEvent(7) }, 20);
+  const comment = gh.comments.find((c) => c.issue_number === 7)?.body ?? "";
   await gh.close();
   writeFileSync(
     join(ROOT, example.doc),
