@@ -72,9 +72,11 @@ async function render(example: Example): Promise<void> {
     const file = join(repo, example.config);
     writeFileSync(
       file,
-      `${readFileSync(file, "utf8").replace("max_trials: 24", "max_trials: 12, max_runner_minutes: 45")}${example.extra}`,
+      `${readFileSync(file, "utf8").replace("max_trials: 24", "max_trials: 12\n  max_runner_minutes: 45")}${example.extra}`,
     );
   }
+  // Later rounds are dispatched and read the pull request from the API.
+  gh.addPull({ number: 7, head: { ref: "feature/better-model" }, base: { ref: "main" } });
   const play = new GitHubPlayer(gh, repo, example.config);
   const seconds = example.jobSeconds;
   if (seconds)
