@@ -59853,7 +59853,7 @@ function costLine(config2, study) {
   if (!cost) return void 0;
   const spent = [`${minutes2(cost.runnerMs)} runner-min`];
   if (cost.outsideShare !== void 0) spent.push(`${percent(cost.outsideShare)} outside the training process`);
-  if (cost.trialMs !== void 0) spent.push(`${minutes2(cost.trialMs)} per trial`);
+  if (cost.trialMs !== void 0) spent.push(`${fmtDuration(cost.trialMs)} per trial`);
   const parts = [`Runner time: ${spent.join(", ")}`];
   const f = cost.forecast;
   if (f)

@@ -36850,7 +36850,7 @@ function costLine(config2, study) {
   if (!cost) return void 0;
   const spent = [`${minutes2(cost.runnerMs)} runner-min`];
   if (cost.outsideShare !== void 0) spent.push(`${percent(cost.outsideShare)} outside the training process`);
-  if (cost.trialMs !== void 0) spent.push(`${minutes2(cost.trialMs)} per trial`);
+  if (cost.trialMs !== void 0) spent.push(`${fmtDuration(cost.trialMs)} per trial`);
   const parts = [`Runner time: ${spent.join(", ")}`];
   const f = cost.forecast;
   if (f)
@@ -37783,9 +37783,7 @@ function terminalReport(config2, study) {
     countsLine(study),
     spark ? `best ${config2.objective.metric} so far: ${spark}` : "",
     stopLine(study),
-    costLine(config2, study) ?? "",
-    warmStartLine(study) ?? "",
-    baselineLine(config2, study) ?? "",
+    ...[costLine(config2, study), warmStartLine(study), baselineLine(config2, study)].filter((l) => l !== void 0),
     "",
     bestSnippet(config2, study) ?? "No trial succeeded."
   ].filter((l, i, a) => !(l === "" && a[i - 1] === "")).join("\n");

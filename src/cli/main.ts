@@ -93,9 +93,7 @@ function terminalReport(config: Config, study: Study): string {
     countsLine(study),
     spark ? `best ${config.objective.metric} so far: ${spark}` : "",
     stopLine(study),
-    costLine(config, study) ?? "",
-    warmStartLine(study) ?? "",
-    baselineLine(config, study) ?? "",
+    ...[costLine(config, study), warmStartLine(study), baselineLine(config, study)].filter((l) => l !== undefined),
     "",
     bestSnippet(config, study) ?? "No trial succeeded.",
   ]

@@ -6,6 +6,7 @@
 import type { Config } from "../config/schema.ts";
 import { type Cost, outsideShare, studyCost } from "../study/cost.ts";
 import type { Study } from "../study/schema.ts";
+import { fmtDuration } from "./format.ts";
 import { mdTable } from "./md-table.ts";
 
 const minutes = (ms: number) => (ms / 60_000).toFixed(1);
@@ -30,7 +31,8 @@ export function costLine(config: Config, study: Study): string | undefined {
   if (!cost) return undefined;
   const spent = [`${minutes(cost.runnerMs)} runner-min`];
   if (cost.outsideShare !== undefined) spent.push(`${percent(cost.outsideShare)} outside the training process`);
-  if (cost.trialMs !== undefined) spent.push(`${minutes(cost.trialMs)} per trial`);
+  // A trial of seconds (a local study) reads better as a duration than as 0.0 minutes.
+  if (cost.trialMs !== undefined) spent.push(`${fmtDuration(cost.trialMs)} per trial`);
   const parts = [`Runner time: ${spent.join(", ")}`];
   const f = cost.forecast;
   if (f)

@@ -48,7 +48,7 @@ describe("the Action's runner time", () => {
     assert.match(body, /Stopped: 50\.0 runner-minutes spent, the budget is 50 \(budget\.max_runner_minutes\)\./);
     assert.match(
       body,
-      /Runner time: 50\.0 runner-min, (9\d|100)% outside the training process, 10\.0 per trial · budget 50\.0, 0\.0 left · ≈ 3\.50 USD so far\./,
+      /Runner time: 50\.0 runner-min, (9\d|100)% outside the training process, 10m00s per trial · budget 50\.0, 0\.0 left · ≈ 3\.50 USD so far\./,
     );
     assert.match(body, /\| 1 +\| 30\.0 +\|.*\| 2\.10 +\|\n\| 2 +\| 20\.0 +\|.*\| 1\.40 +\|/);
   });

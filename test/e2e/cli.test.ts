@@ -28,7 +28,7 @@ describe("matrix-tune on the digits example", () => {
       assert.ok(attempts[0]!.runnerMs >= attempts[0]!.durationMs && attempts[0]!.durationMs > 0);
     assert.ok(Date.parse(state.startedAt) <= Date.now(), "the study's start is recorded");
     const report = readFileSync(join(stateDir, "report.md"), "utf8");
-    assert.match(report, /Runner time: \d+\.\d runner-min, \d+% outside the training process, \d+\.\d per trial\./);
+    assert.match(report, /Runner time: \d+\.\d runner-min, \d+% outside the training process, [\dms.]+ per trial\./);
     assert.match(report, /```mermaid\nxychart-beta/);
     assert.match(report, /```yaml\n# best: trial \d+, val_accuracy = /);
 

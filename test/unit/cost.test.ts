@@ -117,7 +117,7 @@ describe("runner time and its budgets", () => {
     const report = markdownReport(config, study);
     assert.ok(
       report.includes(
-        "Runner time: 40.0 runner-min, 20% outside the training process, 5.0 per trial · forecast: 4 more trials ≈ 20.0 runner-min in 1 round · budget 60.0, 20.0 left · ≈ 2.80 USD so far, ≈ 1.40 USD to go.",
+        "Runner time: 40.0 runner-min, 20% outside the training process, 5m00s per trial · forecast: 4 more trials ≈ 20.0 runner-min in 1 round · budget 60.0, 20.0 left · ≈ 2.80 USD so far, ≈ 1.40 USD to go.",
       ),
       report,
     );
