@@ -58870,8 +58870,9 @@ function spanMs(startedAt, completedAt) {
 }
 function splitJobTime(jobMs, processMs) {
   if (processMs.length === 0) return [];
-  const outside = Math.max(0, jobMs - processMs.reduce((s, ms) => s + ms, 0));
-  return processMs.map((ms) => ms + outside / processMs.length);
+  const total = processMs.reduce((s, ms) => s + ms, 0);
+  if (total > jobMs) return processMs.map((ms) => jobMs * ms / total);
+  return processMs.map((ms) => ms + (jobMs - total) / processMs.length);
 }
 
 // src/action/matrix.ts

@@ -16,11 +16,14 @@ export function spanMs(startedAt: string | undefined, completedAt: string | unde
  * Each run's share of a job's runner time: its own process time plus an equal
  * share of the job's time outside the processes. Equal because that time
  * (checkout, setup) is paid once for all of them, whatever each trains for.
- * Clocks of the runner and of GitHub may disagree by a little: the outside time
- * is never negative, so a run is never charged less than its process time.
+ * The shares always add up to the job's time as GitHub reports it: the process
+ * times come from result files, which the trial's own code can write, so when
+ * they claim more than the job took (a forged file, or clocks that disagree)
+ * the job's time is shared in their proportion instead of growing with them.
  */
 export function splitJobTime(jobMs: number, processMs: readonly number[]): number[] {
   if (processMs.length === 0) return [];
-  const outside = Math.max(0, jobMs - processMs.reduce((s, ms) => s + ms, 0));
-  return processMs.map((ms) => ms + outside / processMs.length);
+  const total = processMs.reduce((s, ms) => s + ms, 0);
+  if (total > jobMs) return processMs.map((ms) => (jobMs * ms) / total);
+  return processMs.map((ms) => ms + (jobMs - total) / processMs.length);
 }

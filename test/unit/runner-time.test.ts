@@ -16,8 +16,11 @@ describe("runner time", () => {
     assert.deepEqual(splitJobTime(90_000, [60_000]), [90_000]);
   });
 
-  it("never charges a run less than its process time when the clocks disagree", () => {
-    assert.deepEqual(splitJobTime(50_000, [40_000, 30_000]), [40_000, 30_000]);
+  it("never charges more than the job took, whatever the result files claim", () => {
+    // A result file claiming 10^12 ms (forged by the trial's code) cannot inflate the study's cost.
+    assert.deepEqual(splitJobTime(50_000, [40_000, 10_000]), [40_000, 10_000]);
+    assert.deepEqual(splitJobTime(60_000, [1e12, 0]), [60_000, 0]);
+    assert.deepEqual(splitJobTime(50_000, [60_000, 40_000]), [30_000, 20_000]);
     assert.deepEqual(splitJobTime(50_000, []), []);
   });
 });
