@@ -109,6 +109,23 @@ describe("repeats and overrides that clash with the config", () => {
     assert.match(bad.kind === "invalid" ? bad.message : "", /repeats.*at most 20/);
   });
 
+  it("/tune warm-start=off starts from scratch, keeping the config's rerun count; only base or off", () => {
+    assert.deepEqual(parseCommand("/tune warm-start=off"), { kind: "start", overrides: { warm_start: "off" } });
+    assert.deepEqual(parseCommand("/tune warm_start=base"), { kind: "start", overrides: { warm_start: "base" } });
+    const bad = parseCommand("/tune warm-start=12345");
+    assert.equal(bad.kind, "invalid");
+    assert.match(bad.kind === "invalid" ? bad.message : "", /warm_start.*must be one of `base`, `off`/);
+    const config = configFrom(`
+name: t
+command: [x]
+objective: {metric: m, goal: minimize}
+parameters:
+  a: {type: float, min: 0, max: 1}
+warm_start: {from: base, rerun: 4}
+`);
+    assert.deepEqual(applyOverrides(config, { warm_start: "off" }).warm_start, { from: "off", rerun: 4 });
+  });
+
   it("strategy=hyperband on a config without a resource is refused with the reason", () => {
     const config = configFrom(`
 name: t
