@@ -102,6 +102,14 @@ describe("screenEvent and permissions", () => {
 });
 
 describe("repeats and overrides that clash with the config", () => {
+  const ONE_PARAMETER = `
+name: t
+command: [x]
+objective: {metric: m, goal: minimize}
+parameters:
+  a: {type: float, min: 0, max: 1}
+`;
+
   it("/tune repeats=5 asks for five runs per configuration, within 1–20", () => {
     assert.deepEqual(parseCommand("/tune repeats=5"), { kind: "start", overrides: { repeats: 5 } });
     const bad = parseCommand("/tune repeats=50");
@@ -115,25 +123,12 @@ describe("repeats and overrides that clash with the config", () => {
     const bad = parseCommand("/tune warm-start=12345");
     assert.equal(bad.kind, "invalid");
     assert.match(bad.kind === "invalid" ? bad.message : "", /warm_start.*must be one of `base`, `off`/);
-    const config = configFrom(`
-name: t
-command: [x]
-objective: {metric: m, goal: minimize}
-parameters:
-  a: {type: float, min: 0, max: 1}
-warm_start: {from: base, rerun: 4}
-`);
+    const config = configFrom(`${ONE_PARAMETER}warm_start: {from: base, rerun: 4}\n`);
     assert.deepEqual(applyOverrides(config, { warm_start: "off" }).warm_start, { from: "off", rerun: 4 });
   });
 
   it("strategy=hyperband on a config without a resource is refused with the reason", () => {
-    const config = configFrom(`
-name: t
-command: [x]
-objective: {metric: m, goal: minimize}
-parameters:
-  a: {type: float, min: 0, max: 1}
-`);
+    const config = configFrom(ONE_PARAMETER);
     assert.equal(applyOverrides(config, { repeats: 3 }).repeats, 3);
     assert.throws(
       () => applyOverrides(config, { strategy: "hyperband" }),
