@@ -63,7 +63,7 @@ export async function runStudy(problem: Problem, strategy: StrategyName, q: numb
           study.trials.map((t) => problem.f(t.params)),
           problem.fStar,
         )
-      : regretCurve(bestSoFar(study, "minimize"), problem.fStar),
+      : regretCurve(bestSoFar(study.config, study), problem.fStar),
     proposeMs,
   };
 }

@@ -239,6 +239,7 @@ function syntheticStudy(n: number): Study {
   const params = randomProposer.propose({
     space: buildSpace(config.parameters),
     objective: config.objective,
+    constraints: [],
     trials: [],
     count: n,
     seed: 12345,

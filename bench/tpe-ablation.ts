@@ -36,7 +36,14 @@ function finalRegret(problem: Problem, strategy: Proposer, q: number, seed: numb
   let study = createStudy(config);
   while (study.trials.length < problem.budget) {
     const count = Math.min(q, problem.budget - study.trials.length);
-    const params = strategy.propose({ space, objective: config.objective, trials: study.trials, count, seed });
+    const params = strategy.propose({
+      space,
+      objective: config.objective,
+      constraints: [],
+      trials: study.trials,
+      count,
+      seed,
+    });
     const opened = openRound(
       study,
       params.map((p) => ({ params: p })),
@@ -46,7 +53,7 @@ function finalRegret(problem: Problem, strategy: Proposer, q: number, seed: numb
     for (const run of opened.runs)
       study = recordAttempt(study, evaluatedAttempt(run, problem.f(study.trials[run.trialId]!.params)));
   }
-  return regretCurve(bestSoFar(study, "minimize"), problem.fStar).at(-1)!;
+  return regretCurve(bestSoFar(study.config, study), problem.fStar).at(-1)!;
 }
 
 const names = Object.keys(VARIANTS);

@@ -91,5 +91,5 @@ async function driveFrom(problem: Problem, config: Config, study: Study): Promis
 }
 
 function regretOf(problem: Problem, study: Study): number[] {
-  return regretCurve(bestSoFar(study, "minimize"), problem.fStar);
+  return regretCurve(bestSoFar(study.config, study), problem.fStar);
 }

@@ -54000,10 +54000,30 @@ var metricName = external_exports.string().min(1);
 var objectiveSchema = external_exports.strictObject({
   metric: metricName,
   goal: external_exports.enum(["minimize", "maximize"]),
-  target: external_exports.number().optional().describe("stop the study once a trial reaches this value")
+  target: external_exports.number().optional().describe(
+    "stop the study once a trial reaches this value (with several objectives: once one trial reaches every target)"
+  )
 });
+var MAX_OBJECTIVES = 4;
+var objectivesSchema = external_exports.union([
+  objectiveSchema.transform((o) => [o]),
+  external_exports.tuple([objectiveSchema], objectiveSchema).refine((l) => l.length <= MAX_OBJECTIVES, `at most ${MAX_OBJECTIVES} objectives`).refine((l) => new Set(l.map((o) => o.metric)).size === l.length, "each metric may be an objective only once").transform((l) => l)
+]).describe(
+  "the metric to optimize ({metric, goal}), or a list of them for a multi-objective study (the result is a Pareto front)"
+);
+var constraintSchema = external_exports.strictObject({
+  metric: metricName,
+  min: external_exports.number().optional().describe("the metric must be at least this"),
+  max: external_exports.number().optional().describe("the metric must be at most this")
+}).refine((c) => c.min !== void 0 || c.max !== void 0, "a constraint needs min:, max: or both").refine((c) => c.min === void 0 || c.max === void 0 || c.min <= c.max, "min must not be more than max");
 function isBetter(goal, a, b) {
   return goal === "minimize" ? a < b : a > b;
+}
+function violationOf(constraint, value2) {
+  const { min, max } = constraint;
+  if (max !== void 0 && value2 > max) return value2 - max;
+  if (min !== void 0 && value2 < min) return min - value2;
+  return 0;
 }
 
 // src/space/parameter-schema.ts
@@ -54252,6 +54272,7 @@ function proposing(summary2, proposer, flags = {}) {
       const input2 = {
         space,
         objective: config2.objective,
+        constraints: config2.constraints,
         trials,
         count: room,
         seed: config2.seed,
@@ -54295,6 +54316,14 @@ function trialSamples(trial) {
 }
 function trialValue(trial) {
   const samples = trialSamples(trial);
+  return samples.length ? mean(samples) : void 0;
+}
+function trialMetric(trial, name2) {
+  if (trial.status !== "succeeded") return void 0;
+  const latest = latestAttempt(trial);
+  const samples = trial.attempts.flatMap(
+    (a) => a.attempt === latest && a.status === "succeeded" && Object.hasOwn(a.metrics, name2) ? [a.metrics[name2]] : []
+  );
   return samples.length ? mean(samples) : void 0;
 }
 
@@ -54858,7 +54887,7 @@ function createTpe(options = {}) {
     propose({ space, objective, trials, count, seed, prior }) {
       const geo = geometryOf(space);
       const seen = new Set(trials.map((t) => paramsKey(t.params)));
-      const sign = objective.goal === "minimize" ? 1 : -1;
+      const sign = objective[0].goal === "minimize" ? 1 : -1;
       const rows = trials.map((t, order) => {
         const v = trialValue(t);
         return { rep: represent(geo, space, t.params), loss: v === void 0 ? void 0 : sign * v, order };
@@ -56067,20 +56096,20 @@ var bayesProposer = {
     const seen = new Set(trials.map((t) => paramsKey(t.params)));
     const enc = encodingOf(space);
     const rng = createRng(seed, STREAM, trials.length);
-    const transfer = input2.prior?.length ? fitTransfer(enc, input2.prior, trials, objective.goal, rng) : void 0;
+    const transfer = input2.prior?.length ? fitTransfer(enc, input2.prior, trials, objective[0].goal, rng) : void 0;
     const design = transfer ? Math.round((1 - transfer.trust) * initialDesignSize(enc.p)) - designTaken(space, trials, seed) : initialDesignSize(enc.p) - trials.length;
     const designed = Math.max(0, Math.min(count, design));
     const out = sobolDesign(space, trials.length, designed, seed, seen);
     const wanted = count - out.length;
     if (wanted > 0) {
       const designedNow = out.map((params) => ({ id: -1, round: 1, params, status: "pending", attempts: [] }));
-      const model = buildModel(enc, [...trials, ...designedNow], objective.goal, rng, wanted, transfer);
+      const model = buildModel(enc, [...trials, ...designedNow], objective[0].goal, rng, wanted, transfer);
       if (model) {
         const acq = { enc, gp: model.gp, best: model.best, rng };
         for (const t of model.pending) believe(acq, acq.gp.cache(featuresOf(enc, t.params)));
         const centres = [...model.ranked.map((t) => t.params), ...transfer?.best ?? []].slice(0, SEARCH.centres).map((params) => Float64Array.from(encode3(space, params)));
         const pool = initialPool(acq, SEARCH.sobol, rng.int(2 ** 31), centres, SEARCH.perCentre);
-        const length = regionLength(trials, objective.goal, count, enc.p);
+        const length = regionLength(trials, objective[0].goal, count, enc.p);
         const region = regionAround(enc, centres[0], length, model.gp.invL2);
         const local = {
           pool: initialPool(acq, SEARCH.regionSobol, rng.int(2 ** 31), [centres[0]], SEARCH.perCentre, region),
@@ -56139,7 +56168,7 @@ var earlyStoppingSchema = external_exports.union([
   earlyStoppingRule
 ]).describe("median: stop a trial whose best value so far is worse than the median of earlier trials at the same step");
 function medianRule(config2, study, rule) {
-  const { metric, goal } = config2.objective;
+  const { metric, goal } = config2.objective[0];
   const byStep = /* @__PURE__ */ new Map();
   for (const t of study.trials)
     for (const a of t.attempts) {
@@ -56368,7 +56397,7 @@ function rungDone(config2, rung) {
   );
 }
 function promotedFrom(config2, bracket, below, rung, first = bracket.rungs[0].size) {
-  const goal = config2.objective.goal;
+  const goal = config2.objective[0].goal;
   const ranked = below.flatMap((t) => {
     const v = trialValue(t);
     return v === void 0 ? [] : [{ t, v }];
@@ -56395,6 +56424,7 @@ function newConfigurations(config2, space, trials, count, prior) {
   const modelled = view && wanted > 0 ? SAMPLERS[config2.sampler].propose({
     space,
     objective: config2.objective,
+    constraints: config2.constraints,
     trials: view,
     count: wanted,
     // The view may stay the same while the study grows: a different seed keeps proposals fresh.
@@ -56405,6 +56435,7 @@ function newConfigurations(config2, space, trials, count, prior) {
   const random = SAMPLERS.random.propose({
     space,
     objective: config2.objective,
+    constraints: config2.constraints,
     trials: [...trials, ...known],
     count: count - modelled.length,
     seed: config2.seed
@@ -56603,7 +56634,16 @@ var configSchema = external_exports.strictObject({
     "variables added to each trial's environment: a value, or {from: NAME} to pass on one of matrix-tune's own (trials otherwise get only ordinary runtime variables)"
   ),
   timeout: duration3.optional().describe("per-trial limit; the whole process group is killed"),
-  objective: objectiveSchema,
+  objective: objectivesSchema,
+  constraints: external_exports.array(constraintSchema).default([]).describe(
+    "hard limits on recorded metrics ({metric: latency_ms, max: 20}); a trial outside them is a result but never the best"
+  ),
+  select: external_exports.strictObject({
+    metric: metricName.describe("one of the objectives: the front's trial best in it is chosen"),
+    subject_to: external_exports.array(constraintSchema).default([]).describe("limits the chosen trial must meet, beyond the constraints ({metric: latency_ms, max: 20})")
+  }).optional().describe(
+    "with several objectives: which trial of the Pareto front is the result (default: the one nearest the ideal point, each objective scaled over the front)"
+  ),
   metrics: external_exports.strictObject({
     record: external_exports.array(metricName).default([]).describe("other metrics to keep besides the objective"),
     file: external_exports.string().refine(
@@ -56764,8 +56804,33 @@ function checkCrossFields(cfg, ctx) {
     if (other) issue3(["parameters", name2], `"${name2}" and "${other}" would share the environment variable ${env}`);
     envNames.set(env, name2);
   }
-  if (cfg.objective.metric && cfg.metrics.record.includes(cfg.objective.metric))
-    issue3(["metrics", "record"], `"${cfg.objective.metric}" is the objective; it is always recorded`);
+  checkObjectives(cfg, issue3);
+}
+function checkObjectives(cfg, issue3) {
+  const metrics = cfg.objective.map((o) => o.metric);
+  const recorded = /* @__PURE__ */ new Set([...metrics, ...cfg.constraints.map((c) => c.metric), ...cfg.metrics.record]);
+  for (const m of metrics)
+    if (cfg.metrics.record.includes(m)) issue3(["metrics", "record"], `"${m}" is an objective; it is always recorded`);
+  const many = cfg.objective.length > 1;
+  if (cfg.select) {
+    if (!many)
+      issue3(["select"], "select chooses among a Pareto front: it needs a list of at least two objectives", true);
+    else if (!metrics.includes(cfg.select.metric))
+      issue3(["select", "metric"], `"${cfg.select.metric}" is not an objective; select one of ${metrics.join(", ")}`);
+    cfg.select.subject_to.forEach((c, i) => {
+      if (!recorded.has(c.metric))
+        issue3(
+          ["select", "subject_to", i, "metric"],
+          `"${c.metric}" is not recorded: name an objective or a constraint, or add it to metrics.record`
+        );
+    });
+  }
+  if (many && cfg.early_stopping)
+    issue3(
+      ["early_stopping"],
+      "early stopping compares one metric with the median of earlier trials; with several objectives no such order exists, so leave it out (strategy hyperband stops poor trials by Pareto rank)",
+      true
+    );
 }
 function strategiesDescribed() {
   return STRATEGY_NAMES.map((n) => `${n}: ${strategyFor(n).summary}`).join("; ");
@@ -57136,6 +57201,13 @@ function parseConfig(text, file2) {
 }
 function toIssues(issue3, raw, locate) {
   const path = issue3.path.filter((p) => typeof p !== "symbol");
+  if (issue3.code === "invalid_union") {
+    const ofKind = issue3.errors.filter((errs) => !errs.some((e) => e.code === "invalid_type" && e.path.length === 0));
+    if (ofKind.length === 1)
+      return ofKind[0].flatMap(
+        (e) => toIssues({ ...e, path: [...issue3.path, ...e.path] }, raw, locate)
+      );
+  }
   if (issue3.code === "unrecognized_keys") {
     const fields = fieldsAt(path, (p) => valueAt(raw, p)) ?? [];
     return issue3.keys.map((key) => {
@@ -57165,7 +57237,7 @@ function describe3(issue3, path, raw) {
       (errs) => errs.length === 1 && errs[0].code === "invalid_type" && errs[0].path.length === 0 ? errs[0].expected : void 0
     );
     if (expected.length > 0 && expected.every((e) => e !== void 0)) {
-      const types = [...new Set(expected)].join(" or ");
+      const types = [...new Set(expected.map((e) => e === "tuple" ? "array" : e))].join(" or ");
       return value2 === void 0 ? `is required (${types})` : `must be ${types} (got ${shown(value2)})`;
     }
   }
@@ -57356,10 +57428,38 @@ var matrixEntrySchema = external_exports.discriminatedUnion("v", [trialPayloadSc
 // src/study/study.ts
 import { createHash } from "node:crypto";
 
+// src/pareto/scores.ts
+function lossOf(objectives, values) {
+  return values.map((v, i) => objectives[i].goal === "maximize" ? -v : v);
+}
+function scoreTrial(goals, trial) {
+  const first = trialValue(trial);
+  if (first === void 0) return void 0;
+  const values = [first];
+  for (const o of goals.objective.slice(1)) {
+    const v = trialMetric(trial, o.metric);
+    if (v === void 0) return void 0;
+    values.push(v);
+  }
+  let violation = 0;
+  for (const c of goals.constraints) {
+    const v = trialMetric(trial, c.metric);
+    violation += v === void 0 ? Number.POSITIVE_INFINITY : violationOf(c, v);
+  }
+  return { trial, values, loss: lossOf(goals.objective, values), violation };
+}
+function scoreTrials(goals, trials) {
+  return trials.flatMap((t) => {
+    const s = scoreTrial(goals, t);
+    return s ? [s] : [];
+  });
+}
+var isFeasible = (s) => s.violation === 0;
+
 // src/study/curve.ts
 var CURVE_POINTS = 256;
 function curveKeep(study) {
-  return { objective: study.config.objective, pinned: rungSteps(study.trials.map((t) => t.resource)) };
+  return { objective: study.config.objective[0], pinned: rungSteps(study.trials.map((t) => t.resource)) };
 }
 function rungSteps(resources) {
   const steps = /* @__PURE__ */ new Set();
@@ -57512,8 +57612,10 @@ var warmStartSchema = external_exports.object({
 function warmStartRefusal(config2, base) {
   const mine = config2.objective;
   const theirs = base.config.objective;
-  if (mine.metric !== theirs.metric || mine.goal !== theirs.goal)
-    return `it ${theirs.goal}s ${theirs.metric}, and this study ${mine.goal}s ${mine.metric}`;
+  if (mine.length > 1) return "this study has several objectives, and warm start carries over one objective's results";
+  const text = (list) => list.map((o) => `${o.goal}s ${o.metric}`).join(" and ");
+  if (theirs.length !== 1 || mine[0].metric !== theirs[0].metric || mine[0].goal !== theirs[0].goal)
+    return `it ${text(theirs)}, and this study ${text(mine)}`;
   return void 0;
 }
 function warmStartFrom2(config2, base, source) {
@@ -57550,7 +57652,7 @@ function warmStartFrom2(config2, base, source) {
   return { source, offered: valued.length, trials: mapped.slice(0, MAX_PRIOR_TRIALS), notes, reran: [] };
 }
 function atLargestResource(base) {
-  const goal = base.config.objective.goal;
+  const goal = base.config.objective[0].goal;
   const valued = base.trials.flatMap((t) => {
     const value2 = trialValue(t);
     return value2 !== void 0 && t.ref === void 0 ? [{ params: t.params, value: value2, resource: t.resource }] : [];
@@ -57670,7 +57772,9 @@ function definingParts(config2) {
     parameters: Object.fromEntries(
       Object.entries(config2.parameters).map(([name2, { description: _, ...p }]) => [name2, p])
     ),
-    objective: { metric: config2.objective.metric, goal: config2.objective.goal },
+    // One objective hashes as it did before lists existed. Constraints and select are left out:
+    // every trial's metrics are kept, so a changed limit re-judges old results without misleading.
+    objective: config2.objective.length === 1 ? { metric: config2.objective[0].metric, goal: config2.objective[0].goal } : config2.objective.map(({ metric, goal }) => ({ metric, goal })),
     strategy: config2.strategy,
     seed: config2.seed,
     // Left out when unset, so that studies saved before these existed keep their hash.
@@ -57762,22 +57866,12 @@ function withStop(study, stop) {
   const { stop: _, ...rest } = study;
   return stop ? { ...rest, stop } : rest;
 }
-function bestTrial(study, goal) {
-  let best;
-  let bestValue = 0;
-  for (const t of searchTrials(study)) {
-    const v = trialValue(t);
-    if (v !== void 0 && (best === void 0 || isBetter(goal, v, bestValue))) {
-      best = t;
-      bestValue = v;
-    }
-  }
-  return best;
-}
-function bestSoFar(study, goal) {
+function bestSoFar(config2, study) {
+  const goal = config2.objective[0].goal;
   let best;
   return searchTrials(study).map((t) => {
-    const v = trialValue(t);
+    const s = scoreTrial(config2, t);
+    const v = s && isFeasible(s) ? s.values[0] : void 0;
     if (v !== void 0 && (best === void 0 || isBetter(goal, v, best))) best = v;
     return best;
   });
@@ -58136,7 +58230,7 @@ function writeTrialSpec(path, spec) {
 `);
 }
 function outcomeLine(config2, attempt) {
-  if (attempt.status === "succeeded") return `${config2?.objective.metric ?? "value"} = ${attempt.value}`;
+  if (attempt.status === "succeeded") return `${config2?.objective[0].metric ?? "value"} = ${attempt.value}`;
   if (attempt.status === "pruned") return `pruned: ${attempt.reason}`;
   return `failed: ${attempt.reason}`;
 }
@@ -58331,6 +58425,80 @@ function trustedConfigFor(fork, trusted) {
 // src/action/plan.ts
 import { join as join5 } from "node:path";
 
+// src/pareto/dominance.ts
+function dominates(a, b) {
+  let better = false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] > b[i]) return false;
+    if (a[i] < b[i]) better = true;
+  }
+  return better;
+}
+function nonDominatedSort(points) {
+  const n = points.length;
+  const dominated = points.map(() => []);
+  const count = new Array(n).fill(0);
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++) {
+      if (dominates(points[i], points[j])) {
+        dominated[i].push(j);
+        count[j]++;
+      } else if (dominates(points[j], points[i])) {
+        dominated[j].push(i);
+        count[i]++;
+      }
+    }
+  const fronts = [];
+  let current = count.flatMap((c, i) => c === 0 ? [i] : []);
+  while (current.length > 0) {
+    fronts.push(current);
+    const next = [];
+    for (const i of current) for (const j of dominated[i]) if (--count[j] === 0) next.push(j);
+    current = next.sort((a, b) => a - b);
+  }
+  return fronts;
+}
+
+// src/pareto/front.ts
+function paretoFront(scored) {
+  const feasible = scored.filter(isFeasible);
+  const [front = []] = nonDominatedSort(feasible.map((s) => s.loss));
+  return front.map((i) => feasible[i]);
+}
+
+// src/study/best.ts
+function bestTrial(config2, study) {
+  return chooseBest(config2, scoreTrials(config2, searchTrials(study)))?.trial;
+}
+function chooseBest(config2, scored) {
+  if (config2.objective.length === 1) return bestBy(scored.filter(isFeasible), 0);
+  const { select } = config2;
+  if (!select) return nearestIdeal(paretoFront(scored));
+  const index = config2.objective.findIndex((o) => o.metric === select.metric);
+  const allowed = scored.filter(
+    (s) => isFeasible(s) && select.subject_to.every((c) => {
+      const v = trialMetric(s.trial, c.metric);
+      return v !== void 0 && violationOf(c, v) === 0;
+    })
+  );
+  return nearestIdeal(paretoFront(allowed).filter((s) => s.loss[index] === bestBy(allowed, index)?.loss[index]));
+}
+function bestBy(scored, m) {
+  let best;
+  for (const s of scored) if (best === void 0 || isBetter("minimize", s.loss[m], best.loss[m])) best = s;
+  return best;
+}
+function nearestIdeal(front) {
+  if (front.length === 0) return void 0;
+  const m = front[0].loss.length;
+  const lo = Array.from({ length: m }, (_, i) => Math.min(...front.map((s) => s.loss[i])));
+  const hi = Array.from({ length: m }, (_, i) => Math.max(...front.map((s) => s.loss[i])));
+  const distance = (s) => Math.hypot(...s.loss.map((v, i) => hi[i] > lo[i] ? (v - lo[i]) / (hi[i] - lo[i]) : 0));
+  let best = front[0];
+  for (const s of front.slice(1)) if (distance(s) < distance(best)) best = s;
+  return best;
+}
+
 // src/study/cost.ts
 var MINUTE_MS = 6e4;
 function attemptRunnerMs(attempt) {
@@ -58415,11 +58583,8 @@ function maxFailures(config2) {
   return config2.budget.max_failures ?? Math.floor(config2.budget.max_trials / 2);
 }
 function completion(config2, study, now) {
-  const { goal, target } = config2.objective;
-  const best = bestTrial(study, goal);
-  const bestValue = best && trialValue(best);
-  if (target !== void 0 && bestValue !== void 0 && (bestValue === target || isBetter(goal, bestValue, target)))
-    return { code: "target_reached", message: `trial ${best.id} reached ${bestValue}, the target is ${target}` };
+  const reached = targetReached(config2, study);
+  if (reached) return reached;
   const failures = exhaustedFailures(study, config2);
   if (failures > maxFailures(config2))
     return {
@@ -58465,29 +58630,37 @@ function durationStop(config2, study, now) {
     message: `the study started ${(elapsed / 36e5).toFixed(1)} h ago, longer than the ${(limit / 3600).toFixed(1)} h allowed (budget.max_duration)`
   };
 }
+function targetReached(config2, study) {
+  const targets = config2.objective.flatMap((o, i) => o.target === void 0 ? [] : [{ ...o, target: o.target, i }]);
+  if (targets.length === 0) return void 0;
+  const meets = (s) => targets.every((o) => s.values[o.i] === o.target || isBetter(o.goal, s.values[o.i], o.target));
+  const scored = scoreTrials(config2, searchTrials(study)).filter(isFeasible);
+  const hit = config2.objective.length === 1 ? chooseBest(config2, scored) : scored.find(meets);
+  if (!hit || !meets(hit)) return void 0;
+  if (config2.objective.length === 1)
+    return {
+      code: "target_reached",
+      message: `trial ${hit.trial.id} reached ${hit.values[0]}, the target is ${targets[0].target}`
+    };
+  const reachedText = targets.map((o) => `${o.metric} ${hit.values[o.i]} (target ${o.target})`).join(", ");
+  return { code: "target_reached", message: `trial ${hit.trial.id} reached every target: ${reachedText}` };
+}
 function roundsWithoutImprovement(config2, study) {
-  const goal = config2.objective.goal;
   const roundOf = /* @__PURE__ */ new Map();
   for (const r of study.rounds) for (const run2 of r.runs) roundOf.set(run2.trialId, r.index);
-  const bestByRound = [];
-  for (const t of study.trials) {
-    const v = trialValue(t);
-    if (v === void 0) continue;
-    const r = (roundOf.get(t.id) ?? t.round) - 1;
-    const cur = bestByRound[r];
-    if (cur === void 0 || isBetter(goal, v, cur)) bestByRound[r] = v;
-  }
-  let best;
+  const byRound = study.rounds.map(() => []);
+  for (const s of scoreTrials(config2, study.trials).filter(isFeasible))
+    byRound[(roundOf.get(s.trial.id) ?? s.trial.round) - 1]?.push(s);
+  const earlier = [];
   let stale = 0;
-  for (let r = 0; r < study.rounds.length; r++) {
-    const v = bestByRound[r];
-    if (v !== void 0 && (best === void 0 || isBetter(goal, v, best))) {
-      best = v;
-      stale = 0;
-    } else stale++;
+  for (const round of byRound) {
+    const improves = round.some((s) => !earlier.some((e) => dominates(e, s.loss) || sameLoss(e, s.loss)));
+    stale = improves ? 0 : stale + 1;
+    earlier.push(...round.map((s) => s.loss));
   }
   return stale;
 }
+var sameLoss = (a, b) => a.every((v, i) => v === b[i]);
 
 // src/engine/plan.ts
 function planRound(config2, study, now) {
@@ -58696,7 +58869,7 @@ function membersText(config2) {
   return ` (each ${parts.join(" \xD7 ")})`;
 }
 function bestSnippet(config2, study) {
-  const best = bestTrial(study, config2.objective.goal);
+  const best = bestTrial(config2, study);
   if (!best) return void 0;
   const runs = trialSamples(best).length;
   const of = membersOf(config2);
@@ -58704,7 +58877,7 @@ function bestSnippet(config2, study) {
     config2.resource && best.resource !== void 0 ? ` at ${config2.resource.name} ${fmtNumber(best.resource)}` : "",
     of > 1 ? ` (mean of ${runs === of ? "" : `${runs} of `}${of} runs)` : ""
   ];
-  const header = `# best: trial ${best.id}, ${config2.objective.metric} = ${fmtNumber(trialValue(best), 6)}${notes.join("")}`;
+  const header = `# best: trial ${best.id}, ${config2.objective[0].metric} = ${fmtNumber(trialValue(best), 6)}${notes.join("")}`;
   return `${header}
 ${(0, import_yaml2.stringify)(best.params).trimEnd()}`;
 }
@@ -58714,14 +58887,14 @@ function baselineLine(config2, study) {
   if (!base) return void 0;
   const baseValue = trialValue(base);
   if (baseValue === void 0) return `Baseline (defaults, trial 0): ${base.status}, nothing to compare with.`;
-  const best = bestTrial(study, config2.objective.goal);
+  const best = bestTrial(config2, study);
   const bestValue = trialValue(best);
   if (best.id === base.id)
-    return `No trial beat the baseline (defaults, trial 0): ${config2.objective.metric} = ${fmtNumber(baseValue)}.`;
+    return `No trial beat the baseline (defaults, trial 0): ${config2.objective[0].metric} = ${fmtNumber(baseValue)}.`;
   const diff = bestValue - baseValue;
   const [a, b] = [trialSamples(base).length, trialSamples(best).length];
   const runs = a === 1 && b === 1 ? "one run each" : a === b ? `means of ${a} runs each` : `means of ${a} and ${b} runs`;
-  return `Best vs baseline (defaults, trial 0): ${config2.objective.metric} ${fmtNumber(baseValue)} \u2192 ${fmtNumber(bestValue)} (${diff > 0 ? "+" : "\u2212"}${fmtNumber(Math.abs(diff))}), ${runs}.`;
+  return `Best vs baseline (defaults, trial 0): ${config2.objective[0].metric} ${fmtNumber(baseValue)} \u2192 ${fmtNumber(bestValue)} (${diff > 0 ? "+" : "\u2212"}${fmtNumber(Math.abs(diff))}), ${runs}.`;
 }
 function stopLine(study) {
   return study.stop ? `Stopped: ${study.stop.message}.` : "Not finished: more rounds can run (`matrix-tune run --resume`).";
@@ -58945,7 +59118,7 @@ function resultsIn(study, dir, log) {
 
 // src/action/outputs.ts
 function setDoneOutputs(config2, study) {
-  const best = bestTrial(study, config2.objective.goal);
+  const best = bestTrial(config2, study);
   setOutput("done", "true");
   setOutput("stop-reason", study.stop?.message ?? "");
   setOutput("best-params", best ? JSON.stringify(best.params) : "");
@@ -59453,15 +59626,21 @@ function fmtP(p) {
 
 // src/compare/studies.ts
 function compareStudies(config2, candidate, baseline) {
-  const goal = config2.objective.goal;
-  return compareTrials(config2, candidate, bestTrial(candidate.study, goal), baseline, bestTrial(baseline.study, goal));
+  const goal = config2.objective[0].goal;
+  return compareTrials(
+    config2,
+    candidate,
+    bestTrial(config2, candidate.study),
+    baseline,
+    bestTrial(config2, baseline.study)
+  );
 }
 function compareWithReference(config2, candidate, baseLabel) {
   const reference = referenceTrial(candidate.study);
   return compareTrials(
     config2,
     candidate,
-    bestTrial(candidate.study, config2.objective.goal),
+    bestTrial(config2, candidate.study),
     { study: candidate.study, label: `${baseLabel} with the defaults`, ref: reference?.ref },
     reference
   );
@@ -59473,7 +59652,7 @@ function compareTrials(config2, candidate, a, baseline, b) {
   return compareSamples(
     { label: candidate.label, values: as, params: a.params, ref: candidate.ref },
     { label: baseline.label, values: bs, params: b.params, ref: baseline.ref },
-    { goal: config2.objective.goal, metric: config2.objective.metric }
+    { goal: config2.objective[0].goal, metric: config2.objective[0].metric }
   );
 }
 
@@ -59808,16 +59987,16 @@ function code(s) {
 // src/report/chart.ts
 var MAX_POINTS = 100;
 function mermaidConvergence(config2, study) {
-  const series = bestSoFar(study, config2.objective.goal);
+  const series = bestSoFar(config2, study);
   const first = series.findIndex((v) => v !== void 0);
   if (first < 0 || series.length < 2) return void 0;
   const points = thin2(series.slice(first), MAX_POINTS);
   return [
     "```mermaid",
     "xychart-beta",
-    `  title "Best ${config2.objective.metric} so far"`,
+    `  title "Best ${config2.objective[0].metric} so far"`,
     `  x-axis "trial" ${first + 1} --> ${series.length}`,
-    yAxis(config2.objective.metric, points),
+    yAxis(config2.objective[0].metric, points),
     `  line [${points.map((v) => mermaidNumber(v)).join(", ")}]`,
     "```"
   ].join("\n");
@@ -59966,7 +60145,7 @@ function rungSummaries(config2, study) {
     const [bracket, rung] = key.split("/").map(Number);
     const promoted = trials.filter((t) => continued.has(t.id));
     promoted.sort((a, b) => continued.get(a.id)[0] - continued.get(b.id)[0]);
-    const best = bestTrial({ ...study, trials }, config2.objective.goal);
+    const best = bestTrial(config2, { ...study, trials });
     const shape = bracketAt(layout, bracket).rungs;
     out.push({
       bracket,
@@ -60025,7 +60204,7 @@ function rankedTrials(study, goal) {
   });
 }
 function resultsTable(config2, study, opts = {}) {
-  const ranked = rankedTrials(study, config2.objective.goal);
+  const ranked = rankedTrials(study, config2.objective[0].goal);
   const shown2 = opts.maxRows !== void 0 ? ranked.slice(0, opts.maxRows) : ranked;
   const columns = tableColumns(config2, study, opts);
   const table = mdTable([columns.map((c) => c.title), ...shown2.map((t, i) => columns.map((c) => c.cell(t, i)))], {
@@ -60038,8 +60217,8 @@ function resultsTable(config2, study, opts = {}) {
 _${omitted} more trials not shown._` : table;
 }
 function tableColumns(config2, study, opts) {
-  const { metric, goal } = config2.objective;
-  const best = bestTrial(study, goal);
+  const { metric, goal } = config2.objective[0];
+  const best = bestTrial(config2, study);
   const paramNames = Object.keys(config2.parameters).filter((n) => config2.parameters[n].type !== "constant");
   const resources = new Set(study.trials.map((t) => t.resource));
   const columns = [
@@ -60071,7 +60250,7 @@ function tableColumns(config2, study, opts) {
 }
 function trialNote(config2, study, trial) {
   const attempt = latestAttempt(trial);
-  const runs = membersNote(config2, trial, config2.objective.metric);
+  const runs = membersNote(config2, trial, config2.objective[0].metric);
   const attemptText = attempt > 1 ? `attempt ${attempt}${runs ? `: ${runs}` : ""}` : runs;
   const origin = trial.ref !== void 0 ? `reference: the defaults on the base branch (${trial.ref.slice(0, 7)}), not part of the search` : trial.parent !== void 0 ? `from trial ${trial.parent}` : study.warmStart?.reran.includes(trial.id) ? "warm start: re-runs a best configuration of the study it started from" : "";
   return [origin, attemptText].filter(Boolean).join("; ");
@@ -60119,7 +60298,7 @@ function stoppedEarly(config2, study) {
   };
 }
 function curvesToShow(config2, study) {
-  const metric = config2.objective.metric;
+  const metric = config2.objective[0].metric;
   const curves = new Map(study.trials.map((t) => [t.id, trialCurve(study, t, metric)]));
   const usable = study.trials.filter((t) => curves.get(t.id).length >= 2);
   if (usable.length === 0) return [];
@@ -60132,7 +60311,7 @@ function curvesToShow(config2, study) {
     shown2.push({ trial, points: curves.get(trial.id), stopped });
     for (let p = trial.parent; p !== void 0; p = study.trials[p].parent) covered.add(p);
   };
-  for (const t of rankedTrials({ ...study, trials: drawable }, config2.objective.goal)) {
+  for (const t of rankedTrials({ ...study, trials: drawable }, config2.objective[0].goal)) {
     if (shown2.length === MAX_BEST || t.status !== "succeeded") break;
     if (!covered.has(t.id) && !isStopped(t)) show(t, false);
   }
@@ -60147,7 +60326,7 @@ function learningCurvesSection(config2, study) {
     MAX_STEPS
   );
   if (shown2.length === 0 || steps.length < 2) return void 0;
-  const metric = config2.objective.metric;
+  const metric = config2.objective[0].metric;
   const series = shown2.map((c) => valuesAt(c.points, steps));
   const chart = [
     "```mermaid",
@@ -60253,7 +60432,7 @@ function comparableTrials(study) {
   return done.filter((d) => d.resource === level);
 }
 function parameterEffects(config2, study) {
-  const sign = config2.objective.goal === "maximize" ? 1 : -1;
+  const sign = config2.objective[0].goal === "maximize" ? 1 : -1;
   const done = comparableTrials(study);
   const at2 = config2.resource && new Set(searchTrials(study).map((t) => t.resource)).size > 1 && done[0] ? ` at ${config2.resource.name} ${done[0].resource}` : "";
   const effects = [];
@@ -60339,7 +60518,7 @@ ${convergenceFallback(config2, study)}`,
     curves: learningCurvesSection(config2, study),
     effects: effects.length ? `### Parameter effects
 
-${mdTable([["parameter", `effect on ${config2.objective.metric}`], ...effects.map((e) => [e.name, e.text])])}` : void 0
+${mdTable([["parameter", `effect on ${config2.objective[0].metric}`], ...effects.map((e) => [e.name, e.text])])}` : void 0
   };
 }
 function sectionsFrom(all, dropped) {
@@ -60347,7 +60526,7 @@ function sectionsFrom(all, dropped) {
   return Object.fromEntries(Object.entries(all).filter(([k]) => kept.has(k)));
 }
 function compose(config2, study, opts, sections, maxRows) {
-  const goal = config2.objective.goal;
+  const goal = config2.objective[0].goal;
   const snippet = bestSnippet(config2, study);
   let table = resultsTable(config2, study, { maxRows, linkFor: opts.linkFor });
   if (maxRows !== void 0 && maxRows < study.trials.length && opts.fullReportUrl)
@@ -60355,7 +60534,7 @@ function compose(config2, study, opts, sections, maxRows) {
   const parts = [
     `## matrix-tune: ${study.name}`,
     [
-      `${countsLine(study)} \xB7 strategy \`${study.strategy}\` \xB7 ${goal} \`${config2.objective.metric}\``,
+      `${countsLine(study)} \xB7 strategy \`${study.strategy}\` \xB7 ${goal} \`${config2.objective[0].metric}\``,
       ...opts.context ?? []
     ].join("  \n"),
     stopLine(study),
@@ -60380,7 +60559,7 @@ ${table}`
 `;
 }
 function convergenceFallback(config2, study) {
-  const series = bestSoFar(study, config2.objective.goal);
+  const series = bestSoFar(config2, study);
   const points = [];
   let last;
   series.forEach((v, i) => {
@@ -60389,7 +60568,7 @@ function convergenceFallback(config2, study) {
   });
   return `<details><summary>Convergence as a table</summary>
 
-${mdTable([["after trial", `best ${config2.objective.metric}`], ...points])}
+${mdTable([["after trial", `best ${config2.objective[0].metric}`], ...points])}
 
 </details>`;
 }
@@ -60399,9 +60578,9 @@ function baselineSection(config2, study, inputs) {
   if (config2.compare === "off") return void 0;
   if (!existsSync9(join8(inputs.baselineDir, STATE_FILE))) return referenceSection(config2, study, inputs);
   const base = readStudy(join8(inputs.baselineDir, STATE_FILE));
-  if (base.config.objective.metric !== config2.objective.metric || base.config.objective.goal !== config2.objective.goal) {
+  if (base.config.objective[0].metric !== config2.objective[0].metric || base.config.objective[0].goal !== config2.objective[0].goal) {
     warning(
-      `the base branch's study optimizes ${base.config.objective.metric}, this one ${config2.objective.metric}: not compared`
+      `the base branch's study optimizes ${base.config.objective[0].metric}, this one ${config2.objective[0].metric}: not compared`
     );
     return void 0;
   }

@@ -1,12 +1,12 @@
 import * as core from "@actions/core";
 import type { Config } from "../config/schema.ts";
 import { trialValue } from "../protocol/trial-value.ts";
+import { bestTrial } from "../study/best.ts";
 import type { Study } from "../study/schema.ts";
-import { bestTrial } from "../study/study.ts";
 
 /** The winner, for the steps after a finished study. */
 export function setDoneOutputs(config: Config, study: Study): void {
-  const best = bestTrial(study, config.objective.goal);
+  const best = bestTrial(config, study);
   core.setOutput("done", "true");
   core.setOutput("stop-reason", study.stop?.message ?? "");
   core.setOutput("best-params", best ? JSON.stringify(best.params) : "");

@@ -63,11 +63,11 @@ function baselineSection(config: Config, study: Study, inputs: ReportInputs): st
   if (!existsSync(join(inputs.baselineDir, STATE_FILE))) return referenceSection(config, study, inputs);
   const base = readStudy(join(inputs.baselineDir, STATE_FILE));
   if (
-    base.config.objective.metric !== config.objective.metric ||
-    base.config.objective.goal !== config.objective.goal
+    base.config.objective[0].metric !== config.objective[0].metric ||
+    base.config.objective[0].goal !== config.objective[0].goal
   ) {
     core.warning(
-      `the base branch's study optimizes ${base.config.objective.metric}, this one ${config.objective.metric}: not compared`,
+      `the base branch's study optimizes ${base.config.objective[0].metric}, this one ${config.objective[0].metric}: not compared`,
     );
     return undefined;
   }

@@ -46,7 +46,7 @@ export function describeConfig(config: Config): string {
   const b = config.budget;
   const multiFidelity = describeMultiFidelity(config);
   return [
-    `study ${config.name}: ${config.strategy} search, ${config.objective.goal} ${config.objective.metric}${config.objective.target !== undefined ? ` (target ${config.objective.target})` : ""}`,
+    `study ${config.name}: ${config.strategy} search, ${config.objective[0].goal} ${config.objective[0].metric}${config.objective[0].target !== undefined ? ` (target ${config.objective[0].target})` : ""}`,
     `command: ${JSON.stringify(splitCommand(config.command))}`,
     `budget: ${b.max_trials} trials, ${b.parallel} per round${b.max_rounds ? `, at most ${b.max_rounds} rounds` : ""}${b.patience ? `, patience ${b.patience} rounds` : ""}, ${b.retries} retries per failed trial`,
     ...multiFidelity,

@@ -91,7 +91,7 @@ function terminalReport(config: Config, study: Study): string {
     rungsSection(config, study) ?? "",
     "",
     countsLine(study),
-    spark ? `best ${config.objective.metric} so far: ${spark}` : "",
+    spark ? `best ${config.objective[0].metric} so far: ${spark}` : "",
     stopLine(study),
     ...[costLine(config, study), warmStartLine(study), baselineLine(config, study)].filter((l) => l !== undefined),
     "",

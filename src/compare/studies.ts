@@ -4,11 +4,13 @@
  * succeeded. With a single run per side the comparison says the difference is
  * unverified rather than calling a winner.
  */
+
 import type { Config } from "../config/schema.ts";
 import type { Trial } from "../protocol/trial.ts";
 import { trialSamples } from "../protocol/trial-value.ts";
+import { bestTrial } from "../study/best.ts";
 import type { Study } from "../study/schema.ts";
-import { bestTrial, referenceTrial } from "../study/study.ts";
+import { referenceTrial } from "../study/study.ts";
 import { type Comparison, compareSamples } from "./compare.ts";
 
 export interface Side {
@@ -18,8 +20,14 @@ export interface Side {
 }
 
 export function compareStudies(config: Config, candidate: Side, baseline: Side): Comparison | undefined {
-  const goal = config.objective.goal;
-  return compareTrials(config, candidate, bestTrial(candidate.study, goal), baseline, bestTrial(baseline.study, goal));
+  const goal = config.objective[0].goal;
+  return compareTrials(
+    config,
+    candidate,
+    bestTrial(config, candidate.study),
+    baseline,
+    bestTrial(config, baseline.study),
+  );
 }
 
 /**
@@ -31,7 +39,7 @@ export function compareWithReference(config: Config, candidate: Side, baseLabel:
   return compareTrials(
     config,
     candidate,
-    bestTrial(candidate.study, config.objective.goal),
+    bestTrial(config, candidate.study),
     { study: candidate.study, label: `${baseLabel} with the defaults`, ref: reference?.ref },
     reference,
   );
@@ -50,6 +58,6 @@ function compareTrials(
   return compareSamples(
     { label: candidate.label, values: as, params: a.params, ref: candidate.ref },
     { label: baseline.label, values: bs, params: b.params, ref: baseline.ref },
-    { goal: config.objective.goal, metric: config.objective.metric },
+    { goal: config.objective[0].goal, metric: config.objective[0].metric },
   );
 }

@@ -128,6 +128,15 @@ function toIssues(
   locate: (path: Path, onKey?: boolean) => { line: number; col: number },
 ): ConfigIssue[] {
   const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
+  // A union of kinds (one objective or a list of them): when the value is of one branch's kind
+  // only, that branch's problems are the ones to report, at their own fields.
+  if (issue.code === "invalid_union") {
+    const ofKind = issue.errors.filter((errs) => !errs.some((e) => e.code === "invalid_type" && e.path.length === 0));
+    if (ofKind.length === 1)
+      return ofKind[0]!.flatMap((e) =>
+        toIssues({ ...e, path: [...issue.path, ...e.path] } as z.core.$ZodIssue, raw, locate),
+      );
+  }
   if (issue.code === "unrecognized_keys") {
     // Suggest only fields that are valid at this place in the file.
     const fields = fieldsAt(path, (p) => valueAt(raw, p)) ?? [];
@@ -164,7 +173,8 @@ function describe(issue: z.core.$ZodIssue, path: Path, raw: unknown): string {
         : undefined,
     );
     if (expected.length > 0 && expected.every((e) => e !== undefined)) {
-      const types = [...new Set(expected)].join(" or ");
+      // A list with its first item apart (zod's tuple) is a list to the user.
+      const types = [...new Set(expected.map((e) => (e === "tuple" ? "array" : e)))].join(" or ");
       return value === undefined ? `is required (${types})` : `must be ${types} (got ${shown(value)})`;
     }
   }

@@ -6,7 +6,7 @@
  * file:line:column.
  */
 import { z } from "zod";
-import { metricName, objectiveSchema } from "../protocol/objective.ts";
+import { constraintSchema, metricName, objectivesSchema } from "../protocol/objective.ts";
 import { parameterSchema, paramName, scalar } from "../space/parameter-schema.ts";
 import { defaultsOf, parametersInOrder } from "../space/parameters.ts";
 import { resourceSchema } from "../space/resource.ts";
@@ -142,7 +142,25 @@ export const configSchema = z
         "variables added to each trial's environment: a value, or {from: NAME} to pass on one of matrix-tune's own (trials otherwise get only ordinary runtime variables)",
       ),
     timeout: duration.optional().describe("per-trial limit; the whole process group is killed"),
-    objective: objectiveSchema,
+    objective: objectivesSchema,
+    constraints: z
+      .array(constraintSchema)
+      .default([])
+      .describe(
+        "hard limits on recorded metrics ({metric: latency_ms, max: 20}); a trial outside them is a result but never the best",
+      ),
+    select: z
+      .strictObject({
+        metric: metricName.describe("one of the objectives: the front's trial best in it is chosen"),
+        subject_to: z
+          .array(constraintSchema)
+          .default([])
+          .describe("limits the chosen trial must meet, beyond the constraints ({metric: latency_ms, max: 20})"),
+      })
+      .optional()
+      .describe(
+        "with several objectives: which trial of the Pareto front is the result (default: the one nearest the ideal point, each objective scaled over the front)",
+      ),
     metrics: z
       .strictObject({
         record: z.array(metricName).default([]).describe("other metrics to keep besides the objective"),
@@ -387,8 +405,38 @@ function checkCrossFields(cfg: z.output<typeof configSchema>, ctx: z.RefinementC
     if (other) issue(["parameters", name], `"${name}" and "${other}" would share the environment variable ${env}`);
     envNames.set(env, name);
   }
-  if (cfg.objective.metric && cfg.metrics.record.includes(cfg.objective.metric))
-    issue(["metrics", "record"], `"${cfg.objective.metric}" is the objective; it is always recorded`);
+  checkObjectives(cfg, issue);
+}
+
+/** Several objectives and constraints: what each may name, and what works with more than one objective. */
+function checkObjectives(
+  cfg: z.output<typeof configSchema>,
+  issue: (path: (string | number)[], message: string, onKey?: boolean) => void,
+): void {
+  const metrics = cfg.objective.map((o) => o.metric);
+  const recorded = new Set([...metrics, ...cfg.constraints.map((c) => c.metric), ...cfg.metrics.record]);
+  for (const m of metrics)
+    if (cfg.metrics.record.includes(m)) issue(["metrics", "record"], `"${m}" is an objective; it is always recorded`);
+  const many = cfg.objective.length > 1;
+  if (cfg.select) {
+    if (!many)
+      issue(["select"], "select chooses among a Pareto front: it needs a list of at least two objectives", true);
+    else if (!metrics.includes(cfg.select.metric))
+      issue(["select", "metric"], `"${cfg.select.metric}" is not an objective; select one of ${metrics.join(", ")}`);
+    cfg.select.subject_to.forEach((c, i) => {
+      if (!recorded.has(c.metric))
+        issue(
+          ["select", "subject_to", i, "metric"],
+          `"${c.metric}" is not recorded: name an objective or a constraint, or add it to metrics.record`,
+        );
+    });
+  }
+  if (many && cfg.early_stopping)
+    issue(
+      ["early_stopping"],
+      "early stopping compares one metric with the median of earlier trials; with several objectives no such order exists, so leave it out (strategy hyperband stops poor trials by Pareto rank)",
+      true,
+    );
 }
 
 /** `grid: every point of the grid, in order; random: …`, for editors. */

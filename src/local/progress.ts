@@ -2,14 +2,16 @@
  * Progress of a local study: a live status line on a terminal, plain lines
  * elsewhere (pipes, CI logs), where redrawing would only make noise.
  */
+
 import type { Config } from "../config/schema.ts";
 import type { Attempt, Intermediate, Trial } from "../protocol/trial.ts";
 import { trialValue } from "../protocol/trial-value.ts";
 import { fmtDuration, fmtNumber } from "../report/format.ts";
 import { fmtTrialValue, memberLabel, shortReason } from "../report/members.ts";
 import { rungLabel } from "../report/rungs.ts";
+import { bestTrial } from "../study/best.ts";
 import type { Study } from "../study/schema.ts";
-import { bestTrial, membersOf } from "../study/study.ts";
+import { membersOf } from "../study/study.ts";
 
 export interface Progress {
   roundStarted(study: Study, round: number, trialIds: readonly number[], resumed: boolean): void;
@@ -28,8 +30,8 @@ interface Out {
 }
 
 export function createProgress(config: Config, out: Out, live: boolean): Progress {
-  const goal = config.objective.goal;
-  const metric = config.objective.metric;
+  const goal = config.objective[0].goal;
+  const metric = config.objective[0].metric;
   const total = () => config.budget.max_trials;
   const started = performance.now();
   const running = new Map<number, Intermediate | undefined>();
@@ -40,7 +42,7 @@ export function createProgress(config: Config, out: Out, live: boolean): Progres
   let statusShown = false;
 
   const status = (): string => {
-    const best = lastStudy && bestTrial(lastStudy, goal);
+    const best = lastStudy && bestTrial(config, lastStudy);
     const width = 20;
     const filled = Math.min(width, Math.round((done / Math.max(1, total())) * width));
     const bar = `${"█".repeat(filled)}${"░".repeat(width - filled)}`;
@@ -72,7 +74,7 @@ export function createProgress(config: Config, out: Out, live: boolean): Progres
       lastStudy = study;
       round = r;
       done = finishedTrials(study);
-      bestId = bestTrial(study, goal)?.id;
+      bestId = bestTrial(config, study)?.id;
       println(`round ${r}${resumed ? " (resumed)" : ""}: trials ${ids.join(", ")}`);
     },
     runStarted(trialId) {
@@ -88,7 +90,7 @@ export function createProgress(config: Config, out: Out, live: boolean): Progres
       const complete = trial.status !== "pending" && trial.status !== "running";
       if (complete) running.delete(trial.id);
       done = finishedTrials(study);
-      const best = bestTrial(study, goal);
+      const best = bestTrial(config, study);
       const star = complete && best?.id === trial.id && bestId !== best.id ? " ★ new best" : "";
       bestId = best?.id;
       const counter = `[${done}/${total()}]`;
@@ -115,7 +117,7 @@ function finishedTrials(study: Study): number {
  */
 function runHead(config: Config, study: Study, attempt: Attempt): string {
   const trial = study.trials[attempt.trialId]!;
-  const metric = config.objective.metric;
+  const metric = config.objective[0].metric;
   const rung = rungLabel(trial);
   const where = [
     rung && trial.parent !== undefined ? `${rung} from #${trial.parent}` : rung,

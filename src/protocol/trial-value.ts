@@ -24,3 +24,13 @@ export function trialValue(trial: Trial): number | undefined {
   const samples = trialSamples(trial);
   return samples.length ? mean(samples) : undefined;
 }
+
+/** A recorded metric as the trial counts it: the mean over its latest attempt's members that succeeded. */
+export function trialMetric(trial: Trial, name: string): number | undefined {
+  if (trial.status !== "succeeded") return undefined;
+  const latest = latestAttempt(trial);
+  const samples = trial.attempts.flatMap((a) =>
+    a.attempt === latest && a.status === "succeeded" && Object.hasOwn(a.metrics, name) ? [a.metrics[name]!] : [],
+  );
+  return samples.length ? mean(samples) : undefined;
+}

@@ -84,7 +84,7 @@ function stoppedEarly(config: Config, study: Study): (trial: Trial) => boolean {
  * start a line part-way along the axis.
  */
 export function curvesToShow(config: Config, study: Study): ShownCurve[] {
-  const metric = config.objective.metric;
+  const metric = config.objective[0].metric;
   const curves = new Map(study.trials.map((t) => [t.id, trialCurve(study, t, metric)]));
   const usable = study.trials.filter((t) => curves.get(t.id)!.length >= 2);
   if (usable.length === 0) return [];
@@ -97,7 +97,7 @@ export function curvesToShow(config: Config, study: Study): ShownCurve[] {
     shown.push({ trial, points: curves.get(trial.id)!, stopped });
     for (let p = trial.parent; p !== undefined; p = study.trials[p]!.parent) covered.add(p);
   };
-  for (const t of rankedTrials({ ...study, trials: drawable }, config.objective.goal)) {
+  for (const t of rankedTrials({ ...study, trials: drawable }, config.objective[0].goal)) {
     if (shown.length === MAX_BEST || t.status !== "succeeded") break;
     if (!covered.has(t.id) && !isStopped(t)) show(t, false);
   }
@@ -116,7 +116,7 @@ export function learningCurvesSection(config: Config, study: Study): string | un
     MAX_STEPS,
   );
   if (shown.length === 0 || steps.length < 2) return undefined;
-  const metric = config.objective.metric;
+  const metric = config.objective[0].metric;
   const series = shown.map((c) => valuesAt(c.points, steps));
   const chart = [
     "```mermaid",

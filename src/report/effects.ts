@@ -67,7 +67,7 @@ function comparableTrials(study: Study): { params: Trial["params"]; value: numbe
 }
 
 export function parameterEffects(config: Config, study: Study): Effect[] {
-  const sign = config.objective.goal === "maximize" ? 1 : -1;
+  const sign = config.objective[0].goal === "maximize" ? 1 : -1;
   const done = comparableTrials(study);
   const at =
     config.resource && new Set(searchTrials(study).map((t) => t.resource)).size > 1 && done[0]

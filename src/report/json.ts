@@ -4,12 +4,13 @@
  * described by zod schemas here, so a field changes only with the version;
  * state.json is matrix-tune's own record and may change shape, these may not.
  */
+
 import { z } from "zod";
 import type { Trial } from "../protocol/trial.ts";
 import { latestAttempt, trialValue } from "../protocol/trial-value.ts";
+import { bestTrial } from "../study/best.ts";
 import { studyCost } from "../study/cost.ts";
 import type { Study } from "../study/schema.ts";
-import { bestTrial } from "../study/study.ts";
 import { latestRecords } from "./members.ts";
 
 export const JSON_REPORT_VERSION = 1;
@@ -102,8 +103,8 @@ export const studyJsonSchema = z.strictObject({
 export type StudyJson = z.infer<typeof studyJsonSchema>;
 
 export function bestJson(study: Study): BestJson {
-  const { metric, goal } = study.config.objective;
-  const best = bestTrial(study, goal);
+  const { metric, goal } = study.config.objective[0];
+  const best = bestTrial(study.config, study);
   return {
     version: JSON_REPORT_VERSION,
     study: study.name,
@@ -116,7 +117,7 @@ export function bestJson(study: Study): BestJson {
 }
 
 export function studyJson(study: Study): StudyJson {
-  const { metric, goal } = study.config.objective;
+  const { metric, goal } = study.config.objective[0];
   const best = bestJson(study);
   const count = (status: Trial["status"]) => study.trials.filter((t) => t.status === status).length;
   return {

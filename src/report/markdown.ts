@@ -81,7 +81,7 @@ function optionalSections(config: Config, study: Study): Partial<Record<Optional
     rungs: rungsSection(config, study),
     curves: learningCurvesSection(config, study),
     effects: effects.length
-      ? `### Parameter effects\n\n${mdTable([["parameter", `effect on ${config.objective.metric}`], ...effects.map((e) => [e.name, e.text])])}`
+      ? `### Parameter effects\n\n${mdTable([["parameter", `effect on ${config.objective[0].metric}`], ...effects.map((e) => [e.name, e.text])])}`
       : undefined,
   };
 }
@@ -99,7 +99,7 @@ function compose(
   sections: Partial<Record<Optional, string>>,
   maxRows?: number,
 ): string {
-  const goal = config.objective.goal;
+  const goal = config.objective[0].goal;
   const snippet = bestSnippet(config, study);
   let table = resultsTable(config, study, { maxRows, linkFor: opts.linkFor });
   if (maxRows !== undefined && maxRows < study.trials.length && opts.fullReportUrl)
@@ -107,7 +107,7 @@ function compose(
   const parts = [
     `## matrix-tune: ${study.name}`,
     [
-      `${countsLine(study)} · strategy \`${study.strategy}\` · ${goal} \`${config.objective.metric}\``,
+      `${countsLine(study)} · strategy \`${study.strategy}\` · ${goal} \`${config.objective[0].metric}\``,
       ...(opts.context ?? []),
     ].join("  \n"),
     stopLine(study),
@@ -127,12 +127,12 @@ function compose(
 
 /** The same curve as numbers, for readers whose viewer does not draw mermaid. */
 function convergenceFallback(config: Config, study: Study): string {
-  const series = bestSoFar(study, config.objective.goal);
+  const series = bestSoFar(config, study);
   const points: string[][] = [];
   let last: number | undefined;
   series.forEach((v, i) => {
     if (v !== undefined && v !== last) points.push([String(i + 1), fmtNumber(v, 6)]);
     last = v;
   });
-  return `<details><summary>Convergence as a table</summary>\n\n${mdTable([["after trial", `best ${config.objective.metric}`], ...points])}\n\n</details>`;
+  return `<details><summary>Convergence as a table</summary>\n\n${mdTable([["after trial", `best ${config.objective[0].metric}`], ...points])}\n\n</details>`;
 }

@@ -10,8 +10,8 @@ import type { Trial } from "../protocol/trial.ts";
 import { trialValue } from "../protocol/trial-value.ts";
 import { bracketAt, hyperbandBrackets } from "../strategy/hyperband/brackets.ts";
 import { placementOf } from "../strategy/hyperband/placement.ts";
+import { bestTrial } from "../study/best.ts";
 import type { Study } from "../study/schema.ts";
-import { bestTrial } from "../study/study.ts";
 import { fmtNumber } from "./format.ts";
 import { mdTable } from "./md-table.ts";
 
@@ -55,7 +55,7 @@ export function rungSummaries(config: Config, study: Study): RungSummary[] {
     const promoted = trials.filter((t) => continued.has(t.id));
     // The next rung's trials are created best first: its order is the promotion order.
     promoted.sort((a, b) => continued.get(a.id)![0]! - continued.get(b.id)![0]!);
-    const best = bestTrial({ ...study, trials }, config.objective.goal);
+    const best = bestTrial(config, { ...study, trials });
     const shape = bracketAt(layout, bracket).rungs;
     out.push({
       bracket,

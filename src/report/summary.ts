@@ -2,11 +2,13 @@
  * The study at a glance: counts, the best trial as a YAML snippet ready to paste
  * into a config, and why the study stopped. Shared by the terminal and markdown reports.
  */
+
 import { stringify } from "yaml";
 import type { Config } from "../config/schema.ts";
 import { trialSamples, trialValue } from "../protocol/trial-value.ts";
+import { bestTrial } from "../study/best.ts";
 import type { Study } from "../study/schema.ts";
-import { bestTrial, membersOf } from "../study/study.ts";
+import { membersOf } from "../study/study.ts";
 import { fmtNumber } from "./format.ts";
 
 export interface Counts {
@@ -54,7 +56,7 @@ function membersText(config: Pick<Config, "repeats" | "folds">): string {
  * many runs the value averages.
  */
 export function bestSnippet(config: Config, study: Study): string | undefined {
-  const best = bestTrial(study, config.objective.goal);
+  const best = bestTrial(config, study);
   if (!best) return undefined;
   const runs = trialSamples(best).length;
   const of = membersOf(config);
@@ -62,7 +64,7 @@ export function bestSnippet(config: Config, study: Study): string | undefined {
     config.resource && best.resource !== undefined ? ` at ${config.resource.name} ${fmtNumber(best.resource)}` : "",
     of > 1 ? ` (mean of ${runs === of ? "" : `${runs} of `}${of} runs)` : "",
   ];
-  const header = `# best: trial ${best.id}, ${config.objective.metric} = ${fmtNumber(trialValue(best)!, 6)}${notes.join("")}`;
+  const header = `# best: trial ${best.id}, ${config.objective[0].metric} = ${fmtNumber(trialValue(best)!, 6)}${notes.join("")}`;
   return `${header}\n${stringify(best.params).trimEnd()}`;
 }
 
@@ -76,15 +78,15 @@ export function baselineLine(config: Config, study: Study): string | undefined {
   if (!base) return undefined;
   const baseValue = trialValue(base);
   if (baseValue === undefined) return `Baseline (defaults, trial 0): ${base.status}, nothing to compare with.`;
-  const best = bestTrial(study, config.objective.goal)!;
+  const best = bestTrial(config, study)!;
   const bestValue = trialValue(best)!;
   if (best.id === base.id)
-    return `No trial beat the baseline (defaults, trial 0): ${config.objective.metric} = ${fmtNumber(baseValue)}.`;
+    return `No trial beat the baseline (defaults, trial 0): ${config.objective[0].metric} = ${fmtNumber(baseValue)}.`;
   const diff = bestValue - baseValue;
   const [a, b] = [trialSamples(base).length, trialSamples(best).length];
   const runs =
     a === 1 && b === 1 ? "one run each" : a === b ? `means of ${a} runs each` : `means of ${a} and ${b} runs`;
-  return `Best vs baseline (defaults, trial 0): ${config.objective.metric} ${fmtNumber(baseValue)} → ${fmtNumber(bestValue)} (${diff > 0 ? "+" : "−"}${fmtNumber(Math.abs(diff))}), ${runs}.`;
+  return `Best vs baseline (defaults, trial 0): ${config.objective[0].metric} ${fmtNumber(baseValue)} → ${fmtNumber(bestValue)} (${diff > 0 ? "+" : "−"}${fmtNumber(Math.abs(diff))}), ${runs}.`;
 }
 
 export function stopLine(study: Study): string {

@@ -7,8 +7,8 @@ import type { Config } from "../config/schema.ts";
 import { isBetter } from "../protocol/objective.ts";
 import type { Trial } from "../protocol/trial.ts";
 import { latestAttempt, trialValue } from "../protocol/trial-value.ts";
+import { bestTrial } from "../study/best.ts";
 import type { Study } from "../study/schema.ts";
-import { bestTrial } from "../study/study.ts";
 import { fmtDuration, fmtNumber, fmtScalar } from "./format.ts";
 import { mdTable, plainText } from "./md-table.ts";
 import { fmtTrialValue, memberMetric, membersNote, trialDuration } from "./members.ts";
@@ -24,7 +24,7 @@ export interface TableOptions {
 }
 
 /** Search trials best first; a reference run (on another commit) after them, unranked. */
-export function rankedTrials(study: Study, goal: Config["objective"]["goal"]): Trial[] {
+export function rankedTrials(study: Study, goal: Config["objective"][0]["goal"]): Trial[] {
   return [...study.trials].sort((a, b) => {
     if ((a.ref === undefined) !== (b.ref === undefined)) return a.ref === undefined ? -1 : 1;
     const va = trialValue(a);
@@ -43,7 +43,7 @@ interface Column {
 }
 
 export function resultsTable(config: Config, study: Study, opts: TableOptions = {}): string {
-  const ranked = rankedTrials(study, config.objective.goal);
+  const ranked = rankedTrials(study, config.objective[0].goal);
   const shown = opts.maxRows !== undefined ? ranked.slice(0, opts.maxRows) : ranked;
   const columns = tableColumns(config, study, opts);
   const table = mdTable([columns.map((c) => c.title), ...shown.map((t, i) => columns.map((c) => c.cell(t, i)))], {
@@ -60,8 +60,8 @@ export function resultsTable(config: Config, study: Study, opts: TableOptions = 
  * row would only widen a table that must fit a comment.
  */
 function tableColumns(config: Config, study: Study, opts: TableOptions): Column[] {
-  const { metric, goal } = config.objective;
-  const best = bestTrial(study, goal);
+  const { metric, goal } = config.objective[0];
+  const best = bestTrial(config, study);
   const paramNames = Object.keys(config.parameters).filter((n) => config.parameters[n]!.type !== "constant");
   const resources = new Set(study.trials.map((t) => t.resource));
   const columns: (Column | false)[] = [
@@ -96,7 +96,7 @@ function tableColumns(config: Config, study: Study, opts: TableOptions): Column[
 /** Where the trial came from (a promotion, the base branch, a warm start's re-run), which attempt this is, and why runs of it did not succeed. */
 function trialNote(config: Config, study: Study, trial: Trial): string {
   const attempt = latestAttempt(trial);
-  const runs = membersNote(config, trial, config.objective.metric);
+  const runs = membersNote(config, trial, config.objective[0].metric);
   const attemptText = attempt > 1 ? `attempt ${attempt}${runs ? `: ${runs}` : ""}` : runs;
   const origin =
     trial.ref !== undefined

@@ -6,7 +6,7 @@
  * runner feeds it the trial's values as they are reported.
  */
 import { z } from "zod";
-import { type Goal, isBetter, type Objective } from "../protocol/objective.ts";
+import { type Goal, isBetter, type Objective, type Objectives } from "../protocol/objective.ts";
 import { MAX_CURVE_POINTS, type PruneRule } from "../protocol/prune-rule.ts";
 import type { Trial } from "../protocol/trial.ts";
 
@@ -35,11 +35,11 @@ export type EarlyStopping = z.output<typeof earlyStoppingRule>;
  * until there is any such step.
  */
 export function medianRule(
-  config: { readonly objective: Objective },
+  config: { readonly objective: Objectives },
   study: { readonly trials: readonly Trial[] },
   rule: EarlyStopping,
 ): PruneRule | undefined {
-  const { metric, goal } = config.objective;
+  const { metric, goal } = config.objective[0];
   const byStep = new Map<number, number[]>();
   for (const t of study.trials)
     for (const a of t.attempts) {

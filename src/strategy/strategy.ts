@@ -7,7 +7,7 @@
  * `proposing` makes one of those a strategy, trained at the full resource.
  */
 
-import type { Objective } from "../protocol/objective.ts";
+import type { Goals } from "../protocol/objective.ts";
 import type { NewTrial, Stop, Trial } from "../protocol/trial.ts";
 import type { Resource } from "../space/resource.ts";
 import type { Params, Space } from "../space/space.ts";
@@ -23,9 +23,15 @@ export interface PriorTrial {
   readonly value: number;
 }
 
-export interface ProposeInput {
+/**
+ * `objective` is every objective (the first is the primary one) and
+ * `constraints` the hard limits: a strategy ranks trials through
+ * src/pareto/scores.ts, where an infeasible trial is a result that is never
+ * best. A strategy with one objective and no constraints must propose exactly
+ * what it proposed before lists existed.
+ */
+export interface ProposeInput extends Goals {
   readonly space: Space;
-  readonly objective: Objective;
   /** Every trial so far, including those still pending or running. */
   readonly trials: readonly Trial[];
   /** A related study's results to learn from (warm start); a proposer that cannot use them ignores them. */
@@ -47,8 +53,7 @@ export interface Proposer {
 }
 
 /** The parts of the config a strategy may read. */
-export interface StrategyConfig {
-  readonly objective: Objective;
+export interface StrategyConfig extends Goals {
   readonly seed: number;
   readonly resource?: Resource | undefined;
   readonly budget: { readonly max_trials: number; readonly retries: number };
@@ -104,6 +109,7 @@ export function proposing(summary: string, proposer: Proposer, flags: { batchInv
       const input: ProposeInput = {
         space,
         objective: config.objective,
+        constraints: config.constraints,
         trials,
         count: room,
         seed: config.seed,

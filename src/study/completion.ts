@@ -3,12 +3,15 @@
  * objective, checked in a fixed order so the reason given is always the same.
  */
 import type { Config } from "../config/schema.ts";
+import { dominates } from "../pareto/dominance.ts";
+import { isFeasible, type Scored, scoreTrials } from "../pareto/scores.ts";
 import { isBetter } from "../protocol/objective.ts";
 import type { Stop } from "../protocol/trial.ts";
-import { trialValue, willRetry } from "../protocol/trial-value.ts";
+import { willRetry } from "../protocol/trial-value.ts";
+import { chooseBest } from "./best.ts";
 import { affordableTrials, meanTrialMs, runnerMsSpent } from "./cost.ts";
 import type { Study } from "./schema.ts";
-import { bestTrial, searchTrials } from "./study.ts";
+import { searchTrials } from "./study.ts";
 
 /** Failed trials that will not be retried any more. */
 export function exhaustedFailures(study: Study, config: Config): number {
@@ -25,11 +28,8 @@ export function maxFailures(config: Config): number {
  * budget is not checked.
  */
 export function completion(config: Config, study: Study, now?: number): Stop | undefined {
-  const { goal, target } = config.objective;
-  const best = bestTrial(study, goal);
-  const bestValue = best && trialValue(best);
-  if (target !== undefined && bestValue !== undefined && (bestValue === target || isBetter(goal, bestValue, target)))
-    return { code: "target_reached", message: `trial ${best!.id} reached ${bestValue}, the target is ${target}` };
+  const reached = targetReached(config, study);
+  if (reached) return reached;
 
   const failures = exhaustedFailures(study, config);
   if (failures > maxFailures(config))
@@ -88,27 +88,46 @@ function durationStop(config: Config, study: Study, now: number | undefined): St
   };
 }
 
-/** How many of the latest rounds did not improve on the best value before them. */
+/**
+ * The first feasible trial that reaches the target of every objective that
+ * has one (with one objective: the best trial, when it reaches it).
+ */
+function targetReached(config: Config, study: Study): Stop | undefined {
+  const targets = config.objective.flatMap((o, i) => (o.target === undefined ? [] : [{ ...o, target: o.target, i }]));
+  if (targets.length === 0) return undefined;
+  const meets = (s: Scored) =>
+    targets.every((o) => s.values[o.i] === o.target || isBetter(o.goal, s.values[o.i]!, o.target));
+  const scored = scoreTrials(config, searchTrials(study)).filter(isFeasible);
+  const hit = config.objective.length === 1 ? chooseBest(config, scored) : scored.find(meets);
+  if (!hit || !meets(hit)) return undefined;
+  if (config.objective.length === 1)
+    return {
+      code: "target_reached",
+      message: `trial ${hit.trial.id} reached ${hit.values[0]}, the target is ${targets[0]!.target}`,
+    };
+  const reachedText = targets.map((o) => `${o.metric} ${hit.values[o.i]} (target ${o.target})`).join(", ");
+  return { code: "target_reached", message: `trial ${hit.trial.id} reached every target: ${reachedText}` };
+}
+
+/**
+ * How many of the latest rounds improved on nothing before them: no feasible
+ * trial of theirs was better than the best before (with several objectives:
+ * left the front where it was, every one of its results equalled or dominated by an earlier one).
+ */
 export function roundsWithoutImprovement(config: Config, study: Study): number {
-  const goal = config.objective.goal;
   const roundOf = new Map<number, number>();
   for (const r of study.rounds) for (const run of r.runs) roundOf.set(run.trialId, r.index);
-  const bestByRound: (number | undefined)[] = [];
-  for (const t of study.trials) {
-    const v = trialValue(t);
-    if (v === undefined) continue;
-    const r = (roundOf.get(t.id) ?? t.round) - 1;
-    const cur = bestByRound[r];
-    if (cur === undefined || isBetter(goal, v, cur)) bestByRound[r] = v;
-  }
-  let best: number | undefined;
+  const byRound: Scored[][] = study.rounds.map(() => []);
+  for (const s of scoreTrials(config, study.trials).filter(isFeasible))
+    byRound[(roundOf.get(s.trial.id) ?? s.trial.round) - 1]?.push(s);
+  const earlier: (readonly number[])[] = [];
   let stale = 0;
-  for (let r = 0; r < study.rounds.length; r++) {
-    const v = bestByRound[r];
-    if (v !== undefined && (best === undefined || isBetter(goal, v, best))) {
-      best = v;
-      stale = 0;
-    } else stale++;
+  for (const round of byRound) {
+    const improves = round.some((s) => !earlier.some((e) => dominates(e, s.loss) || sameLoss(e, s.loss)));
+    stale = improves ? 0 : stale + 1;
+    earlier.push(...round.map((s) => s.loss));
   }
   return stale;
 }
+
+const sameLoss = (a: readonly number[], b: readonly number[]) => a.every((v, i) => v === b[i]);

@@ -16,7 +16,7 @@ export const CURVE_POINTS = 256;
 
 /** What to keep besides the evenly spread steps. */
 export interface CurveKeep {
-  objective?: Pick<Config["objective"], "metric" | "goal">;
+  objective?: Pick<Config["objective"][0], "metric" | "goal">;
   /** Steps kept whatever the spacing: the rung boundaries. */
   pinned?: ReadonlySet<number>;
 }
@@ -27,7 +27,7 @@ export interface CurveKeep {
  * count its epochs from 0 or from 1.
  */
 export function curveKeep(study: Pick<Study, "config" | "trials">): CurveKeep {
-  return { objective: study.config.objective, pinned: rungSteps(study.trials.map((t) => t.resource)) };
+  return { objective: study.config.objective[0], pinned: rungSteps(study.trials.map((t) => t.resource)) };
 }
 
 export function rungSteps(resources: readonly (number | undefined)[]): Set<number> {

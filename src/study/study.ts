@@ -4,11 +4,13 @@
  */
 import { createHash } from "node:crypto";
 import type { Config } from "../config/schema.ts";
-import { isBetter, type Objective } from "../protocol/objective.ts";
+import { isFeasible, scoreTrial } from "../pareto/scores.ts";
+import { isBetter } from "../protocol/objective.ts";
 import { type Run, sameRun } from "../protocol/run.ts";
 import type { Attempt, NewTrial, Stop, Trial } from "../protocol/trial.ts";
 import { latestAttempt, trialValue } from "../protocol/trial-value.ts";
 import { strategyFor } from "../strategy/registry.ts";
+import type { Ranking } from "./best.ts";
 import { boundCurve, curveKeep } from "./curve.ts";
 import { STATE_VERSION, type Study } from "./schema.ts";
 import type { WarmStart } from "./warm-start.ts";
@@ -47,7 +49,12 @@ function definingParts(config: Config) {
     parameters: Object.fromEntries(
       Object.entries(config.parameters).map(([name, { description: _, ...p }]) => [name, p]),
     ),
-    objective: { metric: config.objective.metric, goal: config.objective.goal },
+    // One objective hashes as it did before lists existed. Constraints and select are left out:
+    // every trial's metrics are kept, so a changed limit re-judges old results without misleading.
+    objective:
+      config.objective.length === 1
+        ? { metric: config.objective[0].metric, goal: config.objective[0].goal }
+        : config.objective.map(({ metric, goal }) => ({ metric, goal })),
     strategy: config.strategy,
     seed: config.seed,
     // Left out when unset, so that studies saved before these existed keep their hash.
@@ -186,25 +193,13 @@ export function withStop(study: Study, stop: Stop | undefined): Study {
   return stop ? { ...rest, stop } : rest;
 }
 
-/** The best succeeded trial of the search; the earlier one wins a tie. */
-export function bestTrial(study: Study, goal: Objective["goal"]): Trial | undefined {
-  let best: Trial | undefined;
-  let bestValue = 0;
-  for (const t of searchTrials(study)) {
-    const v = trialValue(t);
-    if (v !== undefined && (best === undefined || isBetter(goal, v, bestValue))) {
-      best = t;
-      bestValue = v;
-    }
-  }
-  return best;
-}
-
-/** Best value so far after each search trial, in trial order (undefined until one succeeds). */
-export function bestSoFar(study: Study, goal: Objective["goal"]): (number | undefined)[] {
+/** Best value so far after each search trial, in trial order (undefined until a feasible one succeeds); one objective. */
+export function bestSoFar(config: Ranking, study: Study): (number | undefined)[] {
+  const goal = config.objective[0].goal;
   let best: number | undefined;
   return searchTrials(study).map((t) => {
-    const v = trialValue(t);
+    const s = scoreTrial(config, t);
+    const v = s && isFeasible(s) ? s.values[0] : undefined;
     if (v !== undefined && (best === undefined || isBetter(goal, v, best))) best = v;
     return best;
   });

@@ -40,8 +40,11 @@ export type WarmStart = z.infer<typeof warmStartSchema>;
 export function warmStartRefusal(config: Config, base: { config: Config }): string | undefined {
   const mine = config.objective;
   const theirs = base.config.objective;
-  if (mine.metric !== theirs.metric || mine.goal !== theirs.goal)
-    return `it ${theirs.goal}s ${theirs.metric}, and this study ${mine.goal}s ${mine.metric}`;
+  // The prior and the re-runs rank the other study's trials by one value.
+  if (mine.length > 1) return "this study has several objectives, and warm start carries over one objective's results";
+  const text = (list: Config["objective"]) => list.map((o) => `${o.goal}s ${o.metric}`).join(" and ");
+  if (theirs.length !== 1 || mine[0].metric !== theirs[0].metric || mine[0].goal !== theirs[0].goal)
+    return `it ${text(theirs)}, and this study ${text(mine)}`;
   return undefined;
 }
 
@@ -101,7 +104,7 @@ function atLargestResource(base: { config: Config; trials: readonly Trial[] }): 
   level: number | undefined;
   trials: { params: Params; value: number }[];
 } {
-  const goal = base.config.objective.goal;
+  const goal = base.config.objective[0].goal;
   const valued = base.trials.flatMap((t) => {
     const value = trialValue(t);
     return value !== undefined && t.ref === undefined ? [{ params: t.params, value, resource: t.resource }] : [];

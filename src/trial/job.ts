@@ -146,7 +146,7 @@ async function runTrialJob(
   if (payload.resume) log(resumeLine(payload.resume, run.checkpointDir));
   if (payload.prune)
     log(
-      `early stopping: stops when its best ${config.objective.metric} is worse than the median of earlier trials (${payload.prune.median.length} steps known, none before step ${payload.prune.after})`,
+      `early stopping: stops when its best ${config.objective[0].metric} is worse than the median of earlier trials (${payload.prune.median.length} steps known, none before step ${payload.prune.after})`,
     );
   const outcome = await runTrial({
     ...trialRequest(
@@ -171,7 +171,7 @@ async function runTrialJob(
 
 /** What became of a trial, in one line. */
 export function outcomeLine(config: Pick<Config, "objective"> | undefined, attempt: Attempt): string {
-  if (attempt.status === "succeeded") return `${config?.objective.metric ?? "value"} = ${attempt.value}`;
+  if (attempt.status === "succeeded") return `${config?.objective[0].metric ?? "value"} = ${attempt.value}`;
   // Stopping early is the rule working, not a failure of the job.
   if (attempt.status === "pruned") return `pruned: ${attempt.reason}`;
   return `failed: ${attempt.reason}`;

@@ -68,35 +68,41 @@ export type Resolved =
 
 /**
  * Final metrics from the sources, each name from the first source that has it,
- * and the objective with a reason naming every source tried when it is missing
- * or not a finite number.
+ * and the value of the (first) objective. Every objective and constrained
+ * metric is required: when one is missing or not a finite number, the reason
+ * names it and every source tried.
  */
 export function resolveMetrics(
-  config: Pick<Config, "objective" | "metrics">,
+  config: Pick<Config, "objective" | "constraints" | "metrics">,
   sources: readonly MetricSource[],
 ): Resolved {
   // Own properties only: a metric named "constructor" must not find Object's.
   const first = (name: string) => sources.findIndex((s) => Object.hasOwn(s.values, name));
+  const required = [
+    ...config.objective.map((o) => ({ name: o.metric, role: "objective" })),
+    ...config.constraints.map((c) => ({ name: c.metric, role: "constrained metric" })),
+  ];
   const all: Record<string, number> = {};
-  for (const name of [config.objective.metric, ...config.metrics.record]) {
+  for (const name of new Set([...required.map((r) => r.name), ...config.metrics.record])) {
     const i = first(name);
     if (i >= 0) all[name] = sources[i]!.values[name]!;
   }
   const metrics = Object.fromEntries(Object.entries(all).filter(([, v]) => Number.isFinite(v)));
-  const name = config.objective.metric;
-  const from = first(name);
+  for (const { name, role } of required) {
+    const reason = missingReason(sources, first(name), name, role);
+    if (reason) return { ok: false, reason, metrics };
+  }
+  return { ok: true, value: metrics[config.objective[0].metric]!, metrics };
+}
+
+/** Why `name` has no finite value, or undefined when it has one. */
+function missingReason(sources: readonly MetricSource[], from: number, name: string, role: string): string | undefined {
   const value = from >= 0 ? sources[from]!.values[name] : undefined;
-  if (value !== undefined && Number.isFinite(value)) return { ok: true, value, metrics };
+  if (value !== undefined && Number.isFinite(value)) return undefined;
   // The text behind the value that counts, when it was not a number. A source
   // ranked above the one that gave the value may hold only text (`"acc": "high"`): it comes first.
   const explained = sources.slice(0, from >= 0 ? from + 1 : undefined).find((s) => Object.hasOwn(s.texts, name));
-  if (explained)
-    return { ok: false, reason: `objective ${unreadable(name, explained.texts[name]!)} ${explained.where}`, metrics };
-  if (value !== undefined)
-    return { ok: false, reason: `objective "${name}" is ${value}, not a finite number`, metrics };
-  return {
-    ok: false,
-    reason: `objective "${name}" not found: ${sources.map((s) => s.lacks(name)).join("; ")}`,
-    metrics,
-  };
+  if (explained) return `${role} ${unreadable(name, explained.texts[name]!)} ${explained.where}`;
+  if (value !== undefined) return `${role} "${name}" is ${value}, not a finite number`;
+  return `${role} "${name}" not found: ${sources.map((s) => s.lacks(name)).join("; ")}`;
 }

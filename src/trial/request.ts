@@ -22,7 +22,7 @@ export interface TrialRequest {
   cwd: string;
   /** Where the trial's files go: params.json, metrics.json, log.txt, and anything it writes itself. */
   outputDir: string;
-  config: Pick<Config, "objective" | "metrics" | "env" | "timeout">;
+  config: Pick<Config, "objective" | "constraints" | "metrics" | "env" | "timeout">;
   /** Stops the trial without recording it (Ctrl-C): it will run again on resume. */
   signal?: AbortSignal;
   onIntermediate?: (value: Intermediate) => void;

@@ -26,8 +26,8 @@ export function runnerName(): string {
 export async function runTrial(request: TrialRequest): Promise<TrialOutcome> {
   const { config } = request;
   const launch = prepareLaunch(request);
-  const lines = new LineMetrics({ objective: config.objective, pinned: request.rungSteps });
-  const pruner = request.prune ? new MedianPruner(request.prune, config.objective) : undefined;
+  const lines = new LineMetrics({ objective: config.objective[0], pinned: request.rungSteps });
+  const pruner = request.prune ? new MedianPruner(request.prune, config.objective[0]) : undefined;
   let pruned: { reason: string; value: number } | undefined;
   const onLine = (line: string, exited: boolean): boolean => {
     const step = lines.add(line);

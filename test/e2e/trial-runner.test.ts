@@ -48,7 +48,8 @@ function spec(dir: string, argv: readonly string[], over: Overrides = {}): Trial
     killGraceS: 0.2,
     ...rest,
     config: {
-      objective: { metric: "val_loss", goal: "minimize" },
+      objective: [{ metric: "val_loss", goal: "minimize" }],
+      constraints: [],
       metrics: { record: [], definitions: [], lines: true },
       env: {},
       // A safety net: every trial here ends well before it.
@@ -181,7 +182,7 @@ describe("runTrial", () => {
           {
             onIntermediate: (v) => seen.push(v),
             config: {
-              objective: { metric: "loss", goal: "minimize" },
+              objective: [{ metric: "loss", goal: "minimize" }],
               metrics: { record: ["acc"], definitions: [], lines: true },
             },
           },
@@ -209,7 +210,7 @@ describe("runTrial", () => {
       await runTrial(
         spec(dir, [NODE, "-e", blob], {
           config: {
-            objective: { metric: "loss", goal: "minimize" },
+            objective: [{ metric: "loss", goal: "minimize" }],
             metrics: { record: [], definitions: [], lines: true },
           },
         }),
@@ -244,7 +245,7 @@ describe("runTrial", () => {
           fixture("emit.mjs", "err:[eval] val_acc 0.5", "err:[eval] val_acc 0.625", "out:[eval] val_acc 0.99"),
           {
             config: {
-              objective: { metric: "val_acc", goal: "maximize" },
+              objective: [{ metric: "val_acc", goal: "maximize" }],
               metrics: {
                 record: [],
                 definitions: [{ name: "val_acc", regex: String.raw`\[eval\] val_acc (\S+)`, stream: "stderr" }],

@@ -7,8 +7,8 @@ import { logExpectedImprovement, logH } from "../../src/strategy/bayes/acquisiti
 import { type Data, defaultPriors, negLogPosterior, Posterior } from "../../src/strategy/bayes/gp.ts";
 import { bayesProposer } from "../../src/strategy/bayes/index.ts";
 import { cholesky, choleskyInverse, rowStart } from "../../src/strategy/bayes/linalg.ts";
+import { bestTrial } from "../../src/study/best.ts";
 import type { Study } from "../../src/study/schema.ts";
-import { bestTrial } from "../../src/study/study.ts";
 import { erfc } from "../../src/util/normal.ts";
 import { configFrom, MIXED_SPACE } from "../helpers/config.ts";
 import { simulateStudy } from "../helpers/simulate.ts";
@@ -273,7 +273,7 @@ parameters:
     const trials: Trial[] = Array.from({ length: 10 }, (_, i) =>
       done({ x: -5 + i, y: (i * 3.7) % 10, z: 0.001 * 10 ** ((i % 4) * 0.9) }, i),
     );
-    const input = { space, objective: config.objective, count: 4, seed: 2 };
+    const input = { space, objective: config.objective, constraints: [], count: 4, seed: 2 };
     const first = bayesProposer.propose({ ...input, trials });
     const running = first.map(
       (params, i): Trial => ({ id: 10 + i, round: 2, params, status: "running", attempts: [] }),
@@ -291,7 +291,9 @@ parameters:
         const sign = goal === "minimize" ? 1 : -1;
         const f = (p: Record<string, unknown>) => sign * quadratic(p);
         const best = async (strategy: string) =>
-          quadratic(bestTrial(await simulate(continuous(strategy, seed, goal), f), goal)!.params);
+          quadratic(
+            bestTrial(continuous(strategy, seed, goal), await simulate(continuous(strategy, seed, goal), f))!.params,
+          );
         const bayes = await best("bayes");
         const random = await best("random");
         assert.ok(bayes < random, `seed ${seed} ${goal}: bayes ${bayes} vs random ${random}`);

@@ -433,7 +433,7 @@ describe("config errors, each at file:line:col", () => {
       [
         ["name", "is required (string)"],
         ["command", "is required (array or string)"],
-        ["objective", "is required (object)"],
+        ["objective", "is required (object or array)"],
       ],
     );
     // Nothing to point at but the document itself, which starts on line 2.
@@ -714,7 +714,7 @@ describe("valid configs", () => {
     assert.equal(config.workdir, "ml");
     assert.deepEqual(config.env, { CUDA_VISIBLE_DEVICES: 0, MODE: "fast" });
     assert.equal(config.timeout, 900);
-    assert.deepEqual(config.objective, { metric: "val_acc", goal: "maximize", target: 0.95 });
+    assert.deepEqual(config.objective, [{ metric: "val_acc", goal: "maximize", target: 0.95 }]);
     assert.deepEqual(config.metrics, {
       record: ["train_loss"],
       file: "out/metrics.json",

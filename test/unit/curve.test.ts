@@ -19,7 +19,7 @@ parameters:
   x: {type: float, min: 0, max: 1}
 early_stopping: {rule: median, min_steps: 1, min_trials: 3}
 `);
-const keep = { objective: config.objective, pinned: new Set([729, 728]) };
+const keep = { objective: config.objective[0], pinned: new Set([729, 728]) };
 
 /** Loss falling with the step, with its best value at `bestAt`. */
 const point = (step: number, bestAt = -1): Intermediate => ({
@@ -104,7 +104,7 @@ describe("recorded curves", () => {
     assert.ok(rule, "the median curve has steps that three trials reported");
     const [step, median] = rule.median.at(-1)!;
     assert.equal(median, 2);
-    const pruner = new MedianPruner(rule, config.objective);
+    const pruner = new MedianPruner(rule, config.objective[0]);
     assert.equal(pruner.observe(step, { loss: 5 }).prune, true, "a worse trial is still pruned");
   });
 });

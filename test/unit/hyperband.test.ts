@@ -233,7 +233,7 @@ describe("hyperband: schedule", () => {
   });
 
   it("ranks by the goal: maximize promotes the highest", () => {
-    const c = cfg({}, { objective: { metric: "acc", goal: "maximize" } });
+    const c = cfg({}, { objective: [{ metric: "acc", goal: "maximize" }] });
     let { study, ids } = open(c, createStudy(c), 27);
     study = finish(study, ids, (t) => t.id);
     assert.deepEqual(
@@ -617,7 +617,14 @@ describe("hyperband: model-based samplers", () => {
       // The random share continues the random sequence past the trials and the model's proposals.
       const sequence = new Set(
         randomProposer
-          .propose({ space, objective: config.objective, trials: study.trials, count: 80, seed: config.seed })
+          .propose({
+            space,
+            objective: config.objective,
+            constraints: [],
+            trials: study.trials,
+            count: 80,
+            seed: config.seed,
+          })
           .map(paramsKey),
       );
       const random = fresh.filter((k) => sequence.has(k)).length;

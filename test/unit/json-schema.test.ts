@@ -36,10 +36,11 @@ describe("JSON Schema export", () => {
     for (const key of ["name", "command", "parameters", "objective", "budget", "strategy", "seed"])
       assert.ok(key in top, `missing property ${key}`);
     assert.deepEqual([...(schema.required as string[])].sort(), ["command", "name", "objective", "parameters"]);
-    assert.deepEqual(props(top.objective).goal, {
-      type: "string",
-      enum: ["minimize", "maximize"],
-    });
+    // One objective, or a list of them.
+    const [one, list] = (top.objective as { anyOf: Record<string, unknown>[] }).anyOf;
+    assert.deepEqual(props(one).goal, { type: "string", enum: ["minimize", "maximize"] });
+    assert.equal(list!.type, "array");
+    assert.deepEqual(props(list!.items).goal, props(one).goal);
     assert.ok("max_trials" in props(top.budget) && "parallel" in props(top.budget));
     // Unknown fields are errors in the loader, so editors should flag them too.
     assert.equal(schema.additionalProperties, false);

@@ -21,7 +21,7 @@ type Definitions = Config["metrics"]["definitions"];
 
 /** The trial runner's three sources, in its order: the metrics file, then regexes, then lines. */
 function resolveThree(
-  config: Pick<Config, "objective" | "metrics">,
+  config: Pick<Config, "objective" | "constraints" | "metrics">,
   found: {
     file: MetricsFile;
     filePath: string;
@@ -291,8 +291,9 @@ describe("parseMetricLine: separators", () => {
 
 describe("resolveMetrics", () => {
   const path = "/out/metrics.json";
-  const config = (metrics: Partial<Config["metrics"]> = {}): Pick<Config, "objective" | "metrics"> => ({
-    objective: { metric: "val_loss", goal: "minimize" },
+  const config = (metrics: Partial<Config["metrics"]> = {}): Pick<Config, "objective" | "constraints" | "metrics"> => ({
+    objective: [{ metric: "val_loss", goal: "minimize" }],
+    constraints: [],
     metrics: { record: [], definitions: [], lines: true, ...metrics },
   });
   const ok = (values: Record<string, number>): MetricsFile => ({ kind: "ok", values });
@@ -301,7 +302,11 @@ describe("resolveMetrics", () => {
 
   it("does not mistake inherited object members for metrics", () => {
     const r = resolveThree(
-      { objective: { metric: "constructor", goal: "minimize" }, metrics: { record: [], definitions: [], lines: true } },
+      {
+        objective: [{ metric: "constructor", goal: "minimize" }],
+        constraints: [],
+        metrics: { record: [], definitions: [], lines: true },
+      },
       { file: ok({}), filePath: path, definitions: {}, lines: {} },
     );
     assert.equal(r.ok, false);
@@ -442,22 +447,27 @@ describe("resolveMetrics", () => {
       value: 0.9,
       metrics: { val_loss: 0.9, acc: 0.5 },
     });
-    const acc = { ...cfg, objective: { metric: "acc", goal: "maximize" as const } };
+    const acc = { ...cfg, objective: [{ metric: "acc", goal: "maximize" as const }] as Config["objective"] };
     assert.equal(
       (resolveMetrics(acc, [file, summary, lines]) as { reason: string }).reason,
       `objective "acc" is "n/a", not a number in the run's summary`,
     );
     assert.equal(
-      (resolveMetrics({ ...cfg, objective: { metric: "f1", goal: "maximize" } }, [file, summary]) as { reason: string })
-        .reason,
+      (
+        resolveMetrics({ ...cfg, objective: [{ metric: "f1", goal: "maximize" as const }] as Config["objective"] }, [
+          file,
+          summary,
+        ]) as { reason: string }
+      ).reason,
       'objective "f1" not found: metrics file /out/metrics.json has no "f1"; the summary has no "f1"',
     );
   });
 });
 
 describe("metric values that are not numbers as written", () => {
-  const config: Pick<Config, "objective" | "metrics"> = {
-    objective: { metric: "acc", goal: "maximize" },
+  const config: Pick<Config, "objective" | "constraints" | "metrics"> = {
+    objective: [{ metric: "acc", goal: "maximize" }],
+    constraints: [],
     metrics: { record: [], definitions: [], lines: true },
   };
   const path = "/out/metrics.json";
@@ -492,7 +502,7 @@ describe("metric values that are not numbers as written", () => {
     assert.ok(Number.isNaN(values.loss));
     const resolve = (text: string, metric: string) =>
       resolveThree(
-        { ...config, objective: { metric, goal: "maximize" } },
+        { ...config, objective: [{ metric, goal: "maximize" as const }] as Config["objective"] },
         { file: parseMetricsFile(text), filePath: path, definitions: {}, lines: {} },
       );
     assert.deepEqual(resolve('{"acc": "0.7"}', "acc"), { ok: true, value: 0.7, metrics: { acc: 0.7 } });
@@ -521,7 +531,7 @@ describe("metric values that are not numbers as written", () => {
   });
 
   it("keeps a bounded curve however many lines a trial prints", () => {
-    const lines = new LineMetrics({ objective: config.objective });
+    const lines = new LineMetrics({ objective: config.objective[0] });
     for (let i = 0; i < 200_000; i++) lines.add(`step=${i} acc=${i === 4321 ? 2 : i / 200_000}`);
     assert.ok(lines.steps.length <= CURVE_POINTS + 3, `${lines.steps.length} steps kept`);
     assert.ok(

@@ -299,7 +299,7 @@ describe("median rule: details that decide a prune", () => {
     ]);
     // Minimizing: rounded up, so a trial at exactly the median is not pruned by the rounding.
     assert.deepEqual(medianRule(base, study, rule)?.median, [[1, 0.1235]]);
-    const max = cfg({}, { objective: { metric: "loss", goal: "maximize" } });
+    const max = cfg({}, { objective: [{ metric: "loss", goal: "maximize" }] });
     assert.deepEqual(medianRule(max, study, rule)?.median, [[1, 0.1234]]);
   });
 
@@ -324,7 +324,7 @@ describe("median rule: details that decide a prune", () => {
         [200, 1],
       ],
     };
-    const pruner = new MedianPruner(sparse, base.objective);
+    const pruner = new MedianPruner(sparse, base.objective[0]);
     assert.equal(pruner.observe(100, { loss: 5 }).prune, false, "its first report");
     assert.equal(pruner.observe(200, { loss: 5 }).prune, true, "its second");
   });

@@ -4,8 +4,9 @@ import { compareWithReference } from "../../src/compare/studies.ts";
 import { evaluatedAttempt } from "../../src/driver/in-process.ts";
 import { planRound } from "../../src/engine/plan.ts";
 import { addReferenceRun } from "../../src/engine/reference.ts";
+import { bestTrial } from "../../src/study/best.ts";
 import type { Study } from "../../src/study/schema.ts";
-import { bestTrial, createStudy, recordAttempt, referenceTrial, searchTrials } from "../../src/study/study.ts";
+import { createStudy, recordAttempt, referenceTrial, searchTrials } from "../../src/study/study.ts";
 import { payloadsFor } from "../../src/trial/payload.ts";
 import { configFrom } from "../helpers/config.ts";
 
@@ -70,7 +71,7 @@ describe("the reference run on the base branch", () => {
         ...evaluatedAttempt({ trialId: r.trialId, attempt: r.attempt }, r.trialId === 2 ? 0.99 : 0.5 + r.trialId / 10),
         member: r.member,
       });
-    assert.equal(bestTrial(study, "maximize")?.id, 1);
+    assert.equal(bestTrial(study.config, study)?.id, 1);
     const next = planRound(config, study);
     assert.equal(next.kind, "round");
     if (next.kind !== "round") return;

@@ -79,6 +79,7 @@ parameters:
       const params = strategyFor(s).proposer!.propose({
         space: buildSpace(cfg(s).parameters),
         objective: cfg(s).objective,
+        constraints: [],
         trials: [],
         count: 16,
         seed,

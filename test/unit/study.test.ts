@@ -6,9 +6,10 @@ import { describe, it } from "node:test";
 import type { Config } from "../../src/config/schema.ts";
 import { planRound } from "../../src/engine/plan.ts";
 import type { Attempt } from "../../src/protocol/trial.ts";
+import { bestTrial } from "../../src/study/best.ts";
 import type { Study } from "../../src/study/schema.ts";
 import { readStudy, readStudyFor, StateError, writeStudy } from "../../src/study/store.ts";
-import { bestTrial, configHash, createStudy, markRunning, recordAttempt } from "../../src/study/study.ts";
+import { configHash, createStudy, markRunning, recordAttempt } from "../../src/study/study.ts";
 import { configFrom } from "../helpers/config.ts";
 
 const base = configFrom(`
@@ -76,8 +77,11 @@ describe("study: recording results", () => {
   it("the best trial is the lowest for minimize, highest for maximize, earliest on ties", () => {
     const values = [3, 1, 2, 1];
     const s = round(cfg({ parallel: 4 }), createStudy(base), (id) => ok(id, values[id]!));
-    assert.equal(bestTrial(s, "minimize")!.id, 1);
-    assert.equal(bestTrial(s, "maximize")!.id, 0);
+    assert.equal(bestTrial(s.config, s)!.id, 1);
+    assert.equal(
+      bestTrial({ ...s.config, objective: [{ metric: s.config.objective[0].metric, goal: "maximize" }] }, s)!.id,
+      0,
+    );
   });
 
   it("markRunning only moves pending trials", () => {
@@ -102,7 +106,7 @@ describe("study: completion", () => {
   });
 
   it("stops once the target is reached", () => {
-    const c = cfg({ max_trials: 10, parallel: 2 }, { objective: { ...base.objective, target: 0.5 } });
+    const c = cfg({ max_trials: 10, parallel: 2 }, { objective: [{ ...base.objective[0], target: 0.5 }] });
     const s = round(c, createStudy(c), (id) => ok(id, id === 1 ? 0.4 : 0.9));
     const plan = planRound(c, s);
     assert.equal(plan.kind === "done" && plan.stop.code, "target_reached");

@@ -6,8 +6,9 @@ import { buildSpace, decode, type Params, paramsKey } from "../../src/space/spac
 import type { Proposer } from "../../src/strategy/strategy.ts";
 import { geometryOf } from "../../src/strategy/tpe/geometry.ts";
 import { createTpe, tpeProposer } from "../../src/strategy/tpe/index.ts";
+import { bestTrial } from "../../src/study/best.ts";
 import type { Study } from "../../src/study/schema.ts";
-import { bestTrial, createStudy, openRound, recordAttempt } from "../../src/study/study.ts";
+import { createStudy, openRound, recordAttempt } from "../../src/study/study.ts";
 import { runAttempt } from "../helpers/attempts.ts";
 import { configFrom, MIXED_SPACE } from "../helpers/config.ts";
 import { simulateStudy } from "../helpers/simulate.ts";
@@ -32,6 +33,7 @@ function simulateWith(strategy: Proposer, config: Config, q: number, f: Objectiv
     const params = strategy.propose({
       space,
       objective: config.objective,
+      constraints: [],
       trials: study.trials,
       count,
       seed: config.seed,
@@ -156,7 +158,7 @@ parameters:
         const config = tpe(quadratic(3, goal), { max_trials: 40, parallel: 4 }, seed);
         const best = async (c: Config) => {
           const study = await simulate(c, f);
-          return Math.abs(trialValue(bestTrial(study, goal)!)!);
+          return Math.abs(trialValue(bestTrial(study.config, study)!)!);
         };
         const ours = await best(config);
         const random = await best({ ...config, strategy: "random" });

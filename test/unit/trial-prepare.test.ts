@@ -14,7 +14,8 @@ const request = (over: Partial<TrialRequest> = {}): TrialRequest => ({
   cwd: "/work",
   outputDir: "/runs/4-2",
   config: {
-    objective: { metric: "val_loss", goal: "minimize" },
+    objective: [{ metric: "val_loss", goal: "minimize" }],
+    constraints: [],
     metrics: { record: [], definitions: [], lines: true },
     env: { WANDB_MODE: "offline", TOKEN: { from: "MY_TOKEN" } },
   },

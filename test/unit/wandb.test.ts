@@ -80,7 +80,7 @@ describe("W&B sweep configs", () => {
     assert.equal(c.name, "cifar-sweep");
     assert.equal(c.description, "from wandb");
     assert.equal(c.strategy, "bayes");
-    assert.deepEqual(c.objective, { metric: "val_acc", goal: "maximize", target: 0.95 });
+    assert.deepEqual(c.objective, [{ metric: "val_acc", goal: "maximize", target: 0.95 }]);
     assert.deepEqual(c.budget, { max_trials: 30, parallel: 1, retries: 0 });
     // log_uniform's bounds are natural logs: the values lie in [e^min, e^max].
     const wd = c.parameters.wd as { min: number; max: number };
@@ -132,7 +132,7 @@ describe("W&B sweep configs", () => {
     // The study is named after the file, made safe for a directory name.
     assert.equal(config.name, "my-sweep");
     assert.equal(config.strategy, "random");
-    assert.deepEqual(config.objective, { metric: "loss", goal: "minimize" });
+    assert.deepEqual(config.objective, [{ metric: "loss", goal: "minimize" }]);
     assert.deepEqual(config.budget, { max_trials: 20, parallel: 1, retries: 0 });
     assert.deepEqual(config.parameters, {
       // Integer bounds mean int_uniform, float bounds uniform...

@@ -5,8 +5,10 @@
  * configurations differently, the prior's weight falls and the proposals
  * follow the study's own results instead.
  */
+
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import type { Constraint, Objectives } from "../../src/protocol/objective.ts";
 import type { Trial } from "../../src/protocol/trial.ts";
 import { buildSpace, type Params } from "../../src/space/space.ts";
 import { encodingOf } from "../../src/strategy/bayes/encoding.ts";
@@ -23,7 +25,8 @@ const space = buildSpace({
   x: { type: "float", min: 0, max: 1, scale: "linear" },
   y: { type: "float", min: 0, max: 1, scale: "linear" },
 });
-const objective = { metric: "m", goal: "minimize" } as const;
+const objective: Objectives = [{ metric: "m", goal: "minimize" }];
+const constraints: Constraint[] = [];
 const outcome = { durationMs: 1, exitCode: 0, signal: null, metrics: {}, intermediate: [], logTail: "" };
 
 const PRIOR_BEST = { x: 0.8, y: 0.8 };
@@ -54,7 +57,7 @@ function ownTrials(n: number): Trial[] {
 }
 
 const propose = (proposer: Proposer, trials: Trial[], prior?: PriorTrial[]) =>
-  proposer.propose({ space, objective, trials, count: 4, seed: 3, ...(prior ? { prior } : {}) });
+  proposer.propose({ space, objective, constraints, trials, count: 4, seed: 3, ...(prior ? { prior } : {}) });
 
 describe("priorTrust", () => {
   it("trusts fully before any result and while the results agree with the prior's ranking", () => {

@@ -18,9 +18,10 @@ import { studyJson } from "../../src/report/json.ts";
 import { markdownReport } from "../../src/report/markdown.ts";
 import { strategyFor } from "../../src/strategy/registry.ts";
 import type { ProposeInput } from "../../src/strategy/strategy.ts";
+import { bestTrial } from "../../src/study/best.ts";
 import type { Study } from "../../src/study/schema.ts";
 import { readStudy, readWarmStart, writeStudy } from "../../src/study/store.ts";
-import { bestTrial, createStudy, recordAttempt } from "../../src/study/study.ts";
+import { createStudy, recordAttempt } from "../../src/study/study.ts";
 import { warmStartFrom } from "../../src/study/warm-start.ts";
 import { configFrom } from "../helpers/config.ts";
 
@@ -116,14 +117,14 @@ parameters:
     assert.equal(plan.study.trials.length, 4, "the round is full: two re-runs and two of the strategy's");
     assert.deepEqual(plan.study.warmStart?.reran, [0, 1]);
     // Nothing is anyone's result until it ran here.
-    assert.equal(bestTrial(plan.study, "minimize"), undefined);
+    assert.equal(bestTrial(plan.study.config, plan.study), undefined);
     let study = plan.study;
     for (const t of study.trials)
       study = recordAttempt(study, evaluatedAttempt({ trialId: t.id, attempt: 1 }, 1 + t.id));
     const second = firstRound(PR, study);
     assert.equal(second.study.trials.length, 8, "round 2 re-runs nothing and the budget counts the re-runs");
     assert.deepEqual(second.study.warmStart?.reran, [0, 1]);
-    assert.equal(bestTrial(second.study, "minimize")?.id, 0);
+    assert.equal(bestTrial(second.study.config, second.study)?.id, 0);
     const report = markdownReport(PR, second.study);
     assert.match(
       report,

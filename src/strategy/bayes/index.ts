@@ -77,7 +77,7 @@ export const bayesProposer: Proposer = {
     const rng = createRng(seed, STREAM, trials.length);
     // A related study's results stand in for the initial design as far as they are trusted: its
     // model leads from the first pick, and the space-filling design returns as results disagree.
-    const transfer = input.prior?.length ? fitTransfer(enc, input.prior, trials, objective.goal, rng) : undefined;
+    const transfer = input.prior?.length ? fitTransfer(enc, input.prior, trials, objective[0].goal, rng) : undefined;
     const design = transfer
       ? Math.round((1 - transfer.trust) * initialDesignSize(enc.p)) - designTaken(space, trials, seed)
       : initialDesignSize(enc.p) - trials.length;
@@ -86,7 +86,7 @@ export const bayesProposer: Proposer = {
     const wanted = count - out.length;
     if (wanted > 0) {
       const designedNow = out.map((params): Trial => ({ id: -1, round: 1, params, status: "pending", attempts: [] }));
-      const model = buildModel(enc, [...trials, ...designedNow], objective.goal, rng, wanted, transfer);
+      const model = buildModel(enc, [...trials, ...designedNow], objective[0].goal, rng, wanted, transfer);
       if (model) {
         const acq: Acquisition = { enc, gp: model.gp, best: model.best, rng };
         for (const t of model.pending) believe(acq, acq.gp.cache(featuresOf(enc, t.params)));
@@ -94,7 +94,7 @@ export const bayesProposer: Proposer = {
           .slice(0, SEARCH.centres)
           .map((params) => Float64Array.from(encode(space, params)));
         const pool = initialPool(acq, SEARCH.sobol, rng.int(2 ** 31), centres, SEARCH.perCentre);
-        const length = regionLength(trials, objective.goal, count, enc.p);
+        const length = regionLength(trials, objective[0].goal, count, enc.p);
         const region = regionAround(enc, centres[0]!, length, model.gp.invL2);
         const local: LocalSearch = {
           pool: initialPool(acq, SEARCH.regionSobol, rng.int(2 ** 31), [centres[0]!], SEARCH.perCentre, region),

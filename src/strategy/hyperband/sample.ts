@@ -61,6 +61,7 @@ export function newConfigurations(
           .propose({
             space,
             objective: config.objective,
+            constraints: config.constraints,
             trials: view,
             count: wanted,
             // The view may stay the same while the study grows: a different seed keeps proposals fresh.
@@ -74,6 +75,7 @@ export function newConfigurations(
   const random = SAMPLERS.random.propose({
     space,
     objective: config.objective,
+    constraints: config.constraints,
     trials: [...trials, ...known],
     count: count - modelled.length,
     seed: config.seed,

@@ -152,7 +152,7 @@ export function promotedFrom(
   rung: number,
   first = bracket.rungs[0]!.size,
 ): Trial[] {
-  const goal = config.objective.goal;
+  const goal = config.objective[0].goal;
   const ranked = below
     .flatMap((t) => {
       const v = trialValue(t);

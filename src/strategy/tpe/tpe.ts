@@ -83,7 +83,7 @@ export function createTpe(options: Partial<TpeOptions> = {}): Proposer {
     propose({ space, objective, trials, count, seed, prior }: ProposeInput): Params[] {
       const geo = geometryOf(space);
       const seen = new Set(trials.map((t) => paramsKey(t.params)));
-      const sign = objective.goal === "minimize" ? 1 : -1;
+      const sign = objective[0].goal === "minimize" ? 1 : -1;
       const rows: Row[] = trials.map((t, order) => {
         const v = trialValue(t);
         return { rep: represent(geo, space, t.params), loss: v === undefined ? undefined : sign * v, order };
