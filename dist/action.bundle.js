@@ -59626,7 +59626,6 @@ function fmtP(p) {
 
 // src/compare/studies.ts
 function compareStudies(config2, candidate, baseline) {
-  const goal = config2.objective[0].goal;
   return compareTrials(
     config2,
     candidate,
@@ -60217,7 +60216,7 @@ function resultsTable(config2, study, opts = {}) {
 _${omitted} more trials not shown._` : table;
 }
 function tableColumns(config2, study, opts) {
-  const { metric, goal } = config2.objective[0];
+  const { metric } = config2.objective[0];
   const best = bestTrial(config2, study);
   const paramNames = Object.keys(config2.parameters).filter((n) => config2.parameters[n].type !== "constant");
   const resources = new Set(study.trials.map((t) => t.resource));

@@ -35706,7 +35706,6 @@ function idList(ids) {
 
 // src/local/progress.ts
 function createProgress(config2, out, live) {
-  const goal = config2.objective[0].goal;
   const metric = config2.objective[0].metric;
   const total = () => config2.budget.max_trials;
   const started = performance.now();
@@ -37087,7 +37086,7 @@ function resultsTable(config2, study, opts = {}) {
 _${omitted} more trials not shown._` : table;
 }
 function tableColumns(config2, study, opts) {
-  const { metric, goal } = config2.objective[0];
+  const { metric } = config2.objective[0];
   const best = bestTrial(config2, study);
   const paramNames = Object.keys(config2.parameters).filter((n) => config2.parameters[n].type !== "constant");
   const resources = new Set(study.trials.map((t) => t.resource));

@@ -20,7 +20,6 @@ export interface Side {
 }
 
 export function compareStudies(config: Config, candidate: Side, baseline: Side): Comparison | undefined {
-  const goal = config.objective[0].goal;
   return compareTrials(
     config,
     candidate,

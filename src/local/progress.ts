@@ -30,7 +30,6 @@ interface Out {
 }
 
 export function createProgress(config: Config, out: Out, live: boolean): Progress {
-  const goal = config.objective[0].goal;
   const metric = config.objective[0].metric;
   const total = () => config.budget.max_trials;
   const started = performance.now();

@@ -60,7 +60,7 @@ export function resultsTable(config: Config, study: Study, opts: TableOptions = 
  * row would only widen a table that must fit a comment.
  */
 function tableColumns(config: Config, study: Study, opts: TableOptions): Column[] {
-  const { metric, goal } = config.objective[0];
+  const { metric } = config.objective[0];
   const best = bestTrial(config, study);
   const paramNames = Object.keys(config.parameters).filter((n) => config.parameters[n]!.type !== "constant");
   const resources = new Set(study.trials.map((t) => t.resource));

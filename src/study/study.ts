@@ -8,7 +8,7 @@ import { isFeasible, scoreTrial } from "../pareto/scores.ts";
 import { isBetter } from "../protocol/objective.ts";
 import { type Run, sameRun } from "../protocol/run.ts";
 import type { Attempt, NewTrial, Stop, Trial } from "../protocol/trial.ts";
-import { latestAttempt, trialValue } from "../protocol/trial-value.ts";
+import { latestAttempt } from "../protocol/trial-value.ts";
 import { strategyFor } from "../strategy/registry.ts";
 import type { Ranking } from "./best.ts";
 import { boundCurve, curveKeep } from "./curve.ts";

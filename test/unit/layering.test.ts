@@ -18,7 +18,19 @@ import {
 const SRC = fileURLToPath(new URL("../../src", import.meta.url));
 
 /** The pure core: seeded, no clocks, files or network, nothing from a shell. */
-const PURE = ["util", "space", "protocol", "pareto", "strategy", "config", "study", "engine", "driver", "compare", "report"];
+const PURE = [
+  "util",
+  "space",
+  "protocol",
+  "pareto",
+  "strategy",
+  "config",
+  "study",
+  "engine",
+  "driver",
+  "compare",
+  "report",
+];
 /** The shells: who runs trials and talks to a platform. */
 const SHELLS = ["trial", "local", "action", "github", "bot", "cli"];
 
