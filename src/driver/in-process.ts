@@ -9,8 +9,16 @@ import type { Attempt, Trial } from "../protocol/trial.ts";
 import type { Study } from "../study/schema.ts";
 import type { Backend } from "./drive.ts";
 
-/** A job's result: its objective value, or a failure or pruning with the reason. */
-export type Evaluation = number | { failed: string } | { pruned: string; value?: number };
+/**
+ * A job's result: its (first) objective value, or that value with every
+ * metric it recorded (several objectives, constraints), or a failure or
+ * pruning with the reason.
+ */
+export type Evaluation =
+  | number
+  | { value: number; metrics: Record<string, number> }
+  | { failed: string }
+  | { pruned: string; value?: number };
 
 /** A job's evaluation; `study` is the study as the round opened it (a promoted trial's parent is there). */
 export type Evaluate = (trial: Trial, job: Job, study: Study) => Evaluation;
@@ -42,6 +50,8 @@ export function evaluatedAttempt(run: Run, evaluation: Evaluation): Attempt {
     logTail: "",
   };
   if (typeof evaluation === "number") return { status: "succeeded", value: evaluation, ...common };
+  if ("metrics" in evaluation)
+    return { status: "succeeded", ...common, value: evaluation.value, metrics: evaluation.metrics };
   if ("failed" in evaluation) return { status: "failed", reason: evaluation.failed, ...common, exitCode: 1 };
   return {
     status: "pruned",

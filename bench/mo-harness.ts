@@ -1,0 +1,77 @@
+/**
+ * One multi-objective study of one problem, run through the round driver on
+ * the in-process backend, and what MO_TARGETS.md measures of it: the
+ * hypervolume regret of the feasible evaluated points, and whether the trial
+ * the study recommends is feasible.
+ */
+import { type Config, configSchema } from "../src/config/schema.ts";
+import { driveStudy } from "../src/driver/drive.ts";
+import { inProcessBackend } from "../src/driver/in-process.ts";
+import { hypervolume } from "../src/pareto/hypervolume.ts";
+import { isFeasible, scoreTrial, scoreTrials } from "../src/pareto/scores.ts";
+import type { StrategyName } from "../src/strategy/registry.ts";
+import { bestTrial } from "../src/study/best.ts";
+import { createStudy } from "../src/study/study.ts";
+import type { MoProblem } from "./mo-problems.ts";
+
+export interface MoRun {
+  /** True front's hypervolume minus the feasible evaluated points' (never below 0). */
+  readonly regret: number;
+  /** The regret after each trial, in trial order. */
+  readonly curve: number[];
+  /** The recommended trial (bestTrial) exists and is feasible; false also when there is none. */
+  readonly recommendedFeasible: boolean;
+  /** Wall time of planning each round. */
+  readonly proposeMs: number[];
+}
+
+export function moConfig(problem: MoProblem, strategy: StrategyName, q: number, seed: number): Config {
+  return configSchema.parse({
+    name: `bench-${problem.name}`,
+    command: ["bench"],
+    objective: problem.objective,
+    constraints: problem.constraints ?? [],
+    parameters: problem.parameters,
+    strategy,
+    seed,
+    budget: { max_trials: problem.budget, parallel: q },
+  });
+}
+
+export async function runMoStudy(problem: MoProblem, strategy: StrategyName, q: number, seed: number): Promise<MoRun> {
+  const config = moConfig(problem, strategy, q, seed);
+  const first = config.objective[0].metric;
+  const evaluate = inProcessBackend((trial) => {
+    const metrics = problem.metrics(trial.params);
+    return { value: metrics[first]!, metrics };
+  });
+  const proposeMs: number[] = [];
+  let planning = performance.now();
+  const { study } = await driveStudy(
+    config,
+    createStudy(config),
+    {
+      dispatch: evaluate.dispatch,
+      gather(handle) {
+        planning = performance.now();
+        return evaluate.gather(handle);
+      },
+    },
+    { roundStarted: () => proposeMs.push(performance.now() - planning) },
+  );
+  const trueHv = problem.trueHv();
+  const feasible: number[][] = [];
+  const curve = study.trials.map((t) => {
+    const s = scoreTrial(config, t);
+    if (s && isFeasible(s)) feasible.push([...s.loss]);
+    return Math.max(0, trueHv - hypervolume(feasible, problem.reference));
+  });
+  const best = bestTrial(config, study);
+  const recommended = best && scoreTrials(config, [best])[0];
+  return {
+    regret: curve.at(-1) ?? trueHv,
+    curve,
+    recommendedFeasible: recommended !== undefined && isFeasible(recommended),
+    proposeMs,
+  };
+}
