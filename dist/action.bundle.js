@@ -54007,7 +54007,7 @@ var objectiveSchema = external_exports.strictObject({
 var MAX_OBJECTIVES = 4;
 var objectivesSchema = external_exports.union([
   objectiveSchema.transform((o) => [o]),
-  external_exports.tuple([objectiveSchema], objectiveSchema).refine((l) => l.length <= MAX_OBJECTIVES, `at most ${MAX_OBJECTIVES} objectives`).refine((l) => new Set(l.map((o) => o.metric)).size === l.length, "each metric may be an objective only once").transform((l) => l)
+  external_exports.array(objectiveSchema).min(1, "a list needs at least one objective").max(MAX_OBJECTIVES, `at most ${MAX_OBJECTIVES} objectives`).refine((l) => new Set(l.map((o) => o.metric)).size === l.length, "each metric may be an objective only once").transform((l) => l)
 ]).describe(
   "the metric to optimize ({metric, goal}), or a list of them for a multi-objective study (the result is a Pareto front)"
 );

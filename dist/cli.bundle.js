@@ -31062,7 +31062,7 @@ var objectiveSchema = external_exports.strictObject({
 var MAX_OBJECTIVES = 4;
 var objectivesSchema = external_exports.union([
   objectiveSchema.transform((o) => [o]),
-  external_exports.tuple([objectiveSchema], objectiveSchema).refine((l) => l.length <= MAX_OBJECTIVES, `at most ${MAX_OBJECTIVES} objectives`).refine((l) => new Set(l.map((o) => o.metric)).size === l.length, "each metric may be an objective only once").transform((l) => l)
+  external_exports.array(objectiveSchema).min(1, "a list needs at least one objective").max(MAX_OBJECTIVES, `at most ${MAX_OBJECTIVES} objectives`).refine((l) => new Set(l.map((o) => o.metric)).size === l.length, "each metric may be an objective only once").transform((l) => l)
 ]).describe(
   "the metric to optimize ({metric, goal}), or a list of them for a multi-objective study (the result is a Pareto front)"
 );
@@ -31079,6 +31079,10 @@ function violationOf(constraint, value) {
   if (max !== void 0 && value > max) return value - max;
   if (min !== void 0 && value < min) return min - value;
   return 0;
+}
+function constraintText(c) {
+  if (c.min !== void 0 && c.max !== void 0) return `${c.min} \u2264 ${c.metric} \u2264 ${c.max}`;
+  return c.max !== void 0 ? `${c.metric} \u2264 ${c.max}` : `${c.metric} \u2265 ${c.min}`;
 }
 
 // src/space/parameter-schema.ts
@@ -37876,7 +37880,7 @@ function describeConfig(config2) {
   const b = config2.budget;
   const multiFidelity = describeMultiFidelity(config2);
   return [
-    `study ${config2.name}: ${config2.strategy} search, ${config2.objective[0].goal} ${config2.objective[0].metric}${config2.objective[0].target !== void 0 ? ` (target ${config2.objective[0].target})` : ""}`,
+    `study ${config2.name}: ${config2.strategy} search, ${goalsText(config2)}`,
     `command: ${JSON.stringify(splitCommand(config2.command))}`,
     `budget: ${b.max_trials} trials, ${b.parallel} per round${b.max_rounds ? `, at most ${b.max_rounds} rounds` : ""}${b.patience ? `, patience ${b.patience} rounds` : ""}, ${b.retries} retries per failed trial`,
     ...multiFidelity,
@@ -37912,6 +37916,12 @@ function describeMultiFidelity(config2) {
       `each configuration runs ${membersOf(config2)} times (${config2.repeats} repeats \xD7 ${config2.folds} folds); its value is the mean`
     );
   return lines;
+}
+function goalsText(config2) {
+  const objectives = config2.objective.map((o) => `${o.goal} ${o.metric}${o.target !== void 0 ? ` (target ${o.target})` : ""}`).join(" and ");
+  const limits = config2.constraints.length ? `, subject to ${config2.constraints.map(constraintText).join(", ")}` : "";
+  const select = config2.select ? `; the result: the front's best ${config2.select.metric}${config2.select.subject_to.length ? ` with ${config2.select.subject_to.map(constraintText).join(", ")}` : ""}` : config2.objective.length > 1 ? "; the result: the front's trial nearest the ideal point" : "";
+  return `${objectives}${limits}${select}`;
 }
 
 // src/cli/main.ts

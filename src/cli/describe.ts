@@ -3,6 +3,7 @@
 import { splitCommand } from "../config/command.ts";
 import type { Config } from "../config/schema.ts";
 import { concurrencyText } from "../local/slots.ts";
+import { constraintText } from "../protocol/objective.ts";
 import { fmtScalar } from "../report/format.ts";
 import { mdTable } from "../report/md-table.ts";
 import { gridSize } from "../space/grid.ts";
@@ -46,7 +47,7 @@ export function describeConfig(config: Config): string {
   const b = config.budget;
   const multiFidelity = describeMultiFidelity(config);
   return [
-    `study ${config.name}: ${config.strategy} search, ${config.objective[0].goal} ${config.objective[0].metric}${config.objective[0].target !== undefined ? ` (target ${config.objective[0].target})` : ""}`,
+    `study ${config.name}: ${config.strategy} search, ${goalsText(config)}`,
     `command: ${JSON.stringify(splitCommand(config.command))}`,
     `budget: ${b.max_trials} trials, ${b.parallel} per round${b.max_rounds ? `, at most ${b.max_rounds} rounds` : ""}${b.patience ? `, patience ${b.patience} rounds` : ""}, ${b.retries} retries per failed trial`,
     ...multiFidelity,
@@ -86,4 +87,18 @@ function describeMultiFidelity(config: Config): string[] {
       `each configuration runs ${membersOf(config)} times (${config.repeats} repeats × ${config.folds} folds); its value is the mean`,
     );
   return lines;
+}
+
+/** `maximize val_accuracy (target 0.95) and minimize latency_ms, subject to latency_ms ≤ 20; select: …`. */
+function goalsText(config: Config): string {
+  const objectives = config.objective
+    .map((o) => `${o.goal} ${o.metric}${o.target !== undefined ? ` (target ${o.target})` : ""}`)
+    .join(" and ");
+  const limits = config.constraints.length ? `, subject to ${config.constraints.map(constraintText).join(", ")}` : "";
+  const select = config.select
+    ? `; the result: the front's best ${config.select.metric}${config.select.subject_to.length ? ` with ${config.select.subject_to.map(constraintText).join(", ")}` : ""}`
+    : config.objective.length > 1
+      ? "; the result: the front's trial nearest the ideal point"
+      : "";
+  return `${objectives}${limits}${select}`;
 }

@@ -33,10 +33,12 @@ export const objectivesSchema = z
   .union([
     objectiveSchema.transform((o): Objectives => [o]),
     z
-      .tuple([objectiveSchema], objectiveSchema)
-      .refine((l) => l.length <= MAX_OBJECTIVES, `at most ${MAX_OBJECTIVES} objectives`)
+      .array(objectiveSchema)
+      .min(1, "a list needs at least one objective")
+      .max(MAX_OBJECTIVES, `at most ${MAX_OBJECTIVES} objectives`)
       .refine((l) => new Set(l.map((o) => o.metric)).size === l.length, "each metric may be an objective only once")
-      .transform((l): Objectives => l),
+      // min(1) above makes the first element certain.
+      .transform((l) => l as Objectives),
   ])
   .describe(
     "the metric to optimize ({metric, goal}), or a list of them for a multi-objective study (the result is a Pareto front)",

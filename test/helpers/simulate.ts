@@ -7,11 +7,11 @@ import type { Trial } from "../../src/protocol/trial.ts";
 import type { Study } from "../../src/study/schema.ts";
 import { createStudy } from "../../src/study/study.ts";
 
-/** `f` gives a run's value (`job` says which member it is, and its parameters with the resource), or undefined for a trial that fails; `notes` has each round's note ("" for none). */
+/** `f` gives a run's value (`job` says which member it is, and its parameters with the resource), or its value with every metric (several objectives, constraints), or undefined for a trial that fails; `notes` has each round's note ("" for none). */
 /** From `study` (a new one by default), for at most `rounds` rounds (all by default). */
 export async function simulateStudy(
   config: Config,
-  f: (trial: Trial, job: Job) => number | undefined,
+  f: (trial: Trial, job: Job) => number | { value: number; metrics: Record<string, number> } | undefined,
   { study = createStudy(config), rounds = Number.POSITIVE_INFINITY }: { study?: Study; rounds?: number } = {},
 ): Promise<{ study: Study; notes: string[] }> {
   const notes: string[] = [];

@@ -1133,3 +1133,119 @@ describe("config: limits that protect the machine and the run", () => {
     );
   });
 });
+
+describe("several objectives, constraints and select", () => {
+  const head = yaml`
+    name: demo
+    command: [python, train.py]
+    parameters:
+      lr: {type: float, min: 0.001, max: 0.1}
+  `;
+
+  it("parses a list of objectives, constraints and a select rule", () => {
+    const config = parseConfig(
+      `${head}objective:
+  - {metric: val_accuracy, goal: maximize}
+  - {metric: latency_ms, goal: minimize}
+constraints:
+  - {metric: latency_ms, max: 20}
+  - {metric: gpu_gb, min: 1, max: 4}
+select: {metric: val_accuracy, subject_to: [{metric: latency_ms, max: 15}]}
+`,
+      "tune.yml",
+    ).config;
+    assert.deepEqual(
+      config.objective.map((o) => o.metric),
+      ["val_accuracy", "latency_ms"],
+    );
+    assert.deepEqual(config.constraints, [
+      { metric: "latency_ms", max: 20 },
+      { metric: "gpu_gb", min: 1, max: 4 },
+    ]);
+    assert.deepEqual(config.select, { metric: "val_accuracy", subject_to: [{ metric: "latency_ms", max: 15 }] });
+  });
+
+  it("points at the field of a list's objective that is wrong", () => {
+    expectIssue(
+      `${head}objective:
+  - {metric: val_accuracy, goal: maximize}
+  - {metric: latency_ms, goal: lower}
+`,
+      { line: 7, col: 32, path: "objective.1.goal", message: /one of "minimize", "maximize"/ },
+    );
+    expectIssue(`${head}objective: []\n`, {
+      line: 5,
+      col: 12,
+      path: "objective",
+      message: /a list needs at least one objective/,
+    });
+  });
+
+  it("refuses a metric twice, and more than four objectives", () => {
+    expectIssue(
+      `${head}objective:
+  - {metric: loss, goal: minimize}
+  - {metric: loss, goal: maximize}
+`,
+      { line: 5, col: 1, path: "objective", message: /each metric may be an objective only once/ },
+    );
+    const five = ["a", "b", "c", "d", "e"].map((m) => `  - {metric: ${m}, goal: minimize}`).join("\n");
+    expectIssue(`${head}objective:\n${five}\n`, {
+      line: 5,
+      col: 1,
+      path: "objective",
+      message: /at most 4 objectives/,
+    });
+  });
+
+  it("needs a limit in every constraint, with min not above max", () => {
+    const one = `${head}objective: {metric: loss, goal: minimize}\nconstraints:\n`;
+    expectIssue(`${one}  - {metric: latency_ms}\n`, {
+      line: 7,
+      col: 5,
+      path: "constraints.0",
+      message: /a constraint needs min:, max: or both/,
+    });
+    expectIssue(`${one}  - {metric: gpu_gb, min: 4, max: 1}\n`, {
+      line: 7,
+      col: 5,
+      path: "constraints.0",
+      message: /min must not be more than max/,
+    });
+    expectIssue(`${one}  - {metric: gpu_gb, max: 4, mx: 1}\n`, {
+      line: 7,
+      col: 30,
+      path: "constraints.0.mx",
+      message: /unknown field "mx"; did you mean "max"\?/,
+    });
+  });
+
+  it("lets select name only an objective of a list, and only recorded metrics in subject_to", () => {
+    const two = `${head}objective:\n  - {metric: acc, goal: maximize}\n  - {metric: ms, goal: minimize}\n`;
+    expectIssue(`${two}select: {metric: loss}\n`, {
+      line: 8,
+      col: 18,
+      path: "select.metric",
+      message: /"loss" is not an objective; select one of acc, ms/,
+    });
+    expectIssue(`${two}select: {metric: acc, subject_to: [{metric: gpu_gb, max: 4}]}\n`, {
+      line: 8,
+      col: 45,
+      path: "select.subject_to.0.metric",
+      message: /"gpu_gb" is not recorded/,
+    });
+    expectIssue(`${head}objective: {metric: loss, goal: minimize}\nselect: {metric: loss}\n`, {
+      line: 6,
+      col: 1,
+      path: "select",
+      message: /needs a list of at least two objectives/,
+    });
+  });
+
+  it("refuses median early stopping with several objectives", () => {
+    expectIssue(
+      `${head}objective:\n  - {metric: acc, goal: maximize}\n  - {metric: ms, goal: minimize}\nearly_stopping: {rule: median}\n`,
+      { line: 8, col: 1, path: "early_stopping", message: /with several objectives no such order exists/ },
+    );
+  });
+});
