@@ -33,7 +33,7 @@
  *   TUNE_SEED            default for --seed
  *   TUNE_FOLD            default for --fold (used only together with --folds k >= 2)
  *   TUNE_METRICS_FILE    if set, final metrics are written there as JSON:
- *                        {"val_accuracy","val_loss","train_loss","epochs","train_seconds"}
+ *                        {"val_accuracy","val_loss","train_loss","epochs","train_seconds","weights"}
  *                        (+ "val_accuracy_std","folds" with k-fold, "fold" with --fold,
  *                        "diverged": true if training diverged; non-finite values omitted)
  *   TUNE_CHECKPOINT_DIR  if set, $TUNE_CHECKPOINT_DIR/checkpoint.json is written
@@ -256,6 +256,14 @@ function makeSplits(data, hp) {
 
 function layerSizes(hp) {
   return [N_IN, ...Array(hp.layers).fill(hp.nodes), N_OUT];
+}
+
+/** Weights and biases of the model: what it costs to store and, roughly, to run. */
+function weightCount(hp) {
+  const sizes = layerSizes(hp);
+  let n = 0;
+  for (let l = 0; l + 1 < sizes.length; l++) n += (sizes[l] + 1) * sizes[l + 1];
+  return n;
 }
 
 function createModel(hp, rng) {
@@ -683,6 +691,8 @@ function main() {
       train_loss: round(m.train_loss),
       epochs: epochsDone,
       train_seconds: Number(trainSeconds.toFixed(3)),
+      // The model's size, for studies that trade accuracy against it (multi-objective.yml).
+      weights: weightCount(hp),
     };
     if (hp.folds >= 2) {
       if (hp.fold === null) {
