@@ -105,6 +105,17 @@ parameters:
     writeStudy(join(dir, "state.json"), createStudy(other));
     const warm = readWarmStart(join(dir, "state.json"), PR, "run 7");
     assert.deepEqual(warm, { refused: "run 7 cannot warm-start pr: it maximizes acc, and this study minimizes loss" });
+    const several: Config = {
+      ...PR,
+      objective: [
+        { metric: "loss", goal: "minimize" },
+        { metric: "ms", goal: "minimize" },
+      ],
+    };
+    assert.deepEqual(readWarmStart(join(dir, "state.json"), several, "run 7"), {
+      refused:
+        "run 7 cannot warm-start pr: this study has several objectives, and warm start carries over one objective's results",
+    });
   });
 
   it("re-runs the best configurations in round 1, hands the rest to the strategy, and counts none of them", () => {
