@@ -79,6 +79,22 @@ export function greedySubset(points: readonly Point[], k: number): number[] {
   return chosen;
 }
 
+/**
+ * Each point's exclusive share of the set's hypervolume (what the set loses
+ * without it), with respect to a reference point just beyond the set's worst
+ * values; 0 for a dominated or repeated point.
+ */
+export function contributions(points: readonly Point[]): number[] {
+  const ref = referenceBeyond(points);
+  return points.map((p, i) =>
+    improvement(
+      p,
+      points.filter((_, j) => j !== i),
+      ref,
+    ),
+  );
+}
+
 /** The points' worst value in each coordinate, plus a tenth of their spread there (or 1 where they agree). */
 function referenceBeyond(points: readonly Point[]): number[] {
   return points[0]!.map((_, m) => {

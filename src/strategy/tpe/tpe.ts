@@ -15,7 +15,7 @@ import { priorTrust } from "../prior-trust.ts";
 import type { PriorTrial, ProposeInput, Proposer } from "../strategy.ts";
 import { type GeoDim, type Geometry, geometryOf, represent, toCube } from "./geometry.ts";
 import { Parzen, type ParzenOptions } from "./parzen.ts";
-import { constraintNote, splitLosses } from "./ranking.ts";
+import { constraintNote, splitRanks } from "./ranking.ts";
 
 export interface TpeOptions {
   /** One joint kernel per observation over all dimensions, instead of an estimator per dimension. */
@@ -85,12 +85,16 @@ export function createTpe(options: Partial<TpeOptions> = {}): Proposer {
       const geo = geometryOf(space);
       const seen = new Set(trials.map((t) => paramsKey(t.params)));
       const sign = objective[0].goal === "minimize" ? 1 : -1;
-      const losses = splitLosses({ objective, constraints }, trials, o.gamma);
-      const rows: Row[] = trials.map((t, order) => ({
-        rep: represent(geo, space, t.params),
-        loss: losses[order],
-        order,
-      }));
+      const ranks = splitRanks({ objective, constraints }, trials, o.gamma);
+      const rows: Row[] = trials.map((t, order) => {
+        const weight = ranks.weight[order];
+        return {
+          rep: represent(geo, space, t.params),
+          loss: ranks.loss[order],
+          order,
+          ...(weight !== undefined ? { weight } : {}),
+        };
+      });
       const ranked = rows.filter((r) => r.loss !== undefined).sort((a, b) => a.loss! - b.loss! || a.order - b.order);
       // Constant liar: a trial without a result counts as worse than every
       // result, so it only ever raises g(x) around itself. That keeps a round's
