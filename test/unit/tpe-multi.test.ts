@@ -17,12 +17,16 @@ import type { Study } from "../../src/study/schema.ts";
 import { createStudy, openRound, recordAttempt } from "../../src/study/study.ts";
 import { configFrom, MIXED_SPACE } from "../helpers/config.ts";
 
-/** A study whose trials have these metrics (the first objective's as the value), in order. */
-function studyOf(config: Config, metrics: readonly Record<string, number>[]): Study {
+/** A study whose trials have these metrics (the first objective's as the value) and parameters, in order. */
+function studyOf(
+  config: Config,
+  metrics: readonly Record<string, number>[],
+  params: readonly Params[] = metrics.map((_, i) => ({ x: i / 100, y: 0.5 })),
+): Study {
   const first = config.objective[0].metric;
   const opened = openRound(
     createStudy(config),
-    metrics.map((_, i) => ({ params: { x: i / 100, y: 0.5 } })),
+    params.map((p) => ({ params: p })),
     [],
   );
   return opened.runs.reduce(
@@ -115,15 +119,7 @@ describe("tpe with several objectives", () => {
         d: Math.abs(lr + w / 4),
       };
     });
-    const opened = openRound(
-      createStudy(fourObjectives),
-      params.map((p) => ({ params: p })),
-      [],
-    );
-    return opened.runs.reduce(
-      (s, run, i) => recordAttempt(s, evaluatedAttempt(run, { value: metrics[i]!.a, metrics: metrics[i]! })),
-      opened.study,
-    );
+    return studyOf(fourObjectives, metrics, params);
   };
 
   it("a batch is distinct from itself and every trial so far, and the same input gives the same batch", () => {
