@@ -54288,45 +54288,6 @@ function atFullResource(config2, params) {
   return config2.resource ? { params, resource: config2.resource.max } : { params };
 }
 
-// src/util/mean.ts
-function mean(values) {
-  const n = values.length;
-  if (n === 0) return Number.NaN;
-  if (allEqual(values)) return values[0];
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += values[i];
-  return sum / n;
-}
-function allEqual(values) {
-  for (let i = 1; i < values.length; i++) if (values[i] !== values[0]) return false;
-  return true;
-}
-
-// src/protocol/trial-value.ts
-function latestAttempt(trial) {
-  return trial.attempts.reduce((n, a) => Math.max(n, a.attempt), 0);
-}
-function willRetry(trial, retries) {
-  return trial.status === "failed" && latestAttempt(trial) <= retries;
-}
-function trialSamples(trial) {
-  if (trial.status !== "succeeded") return [];
-  const latest = latestAttempt(trial);
-  return trial.attempts.flatMap((a) => a.attempt === latest && a.status === "succeeded" ? [a.value] : []);
-}
-function trialValue(trial) {
-  const samples = trialSamples(trial);
-  return samples.length ? mean(samples) : void 0;
-}
-function trialMetric(trial, name2) {
-  if (trial.status !== "succeeded") return void 0;
-  const latest = latestAttempt(trial);
-  const samples = trial.attempts.flatMap(
-    (a) => a.attempt === latest && a.status === "succeeded" && Object.hasOwn(a.metrics, name2) ? [a.metrics[name2]] : []
-  );
-  return samples.length ? mean(samples) : void 0;
-}
-
 // src/space/sobol-directions.ts
 var JOE_KUO_DIRECTIONS = [
   [3, [1]],
@@ -54867,6 +54828,258 @@ function binLogMass(ks, edges, bin) {
   return lp;
 }
 
+// src/pareto/dominance.ts
+function dominates(a, b) {
+  let better = false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] > b[i]) return false;
+    if (a[i] < b[i]) better = true;
+  }
+  return better;
+}
+function nonDominatedSort(points) {
+  const n = points.length;
+  const dominated = points.map(() => []);
+  const count = new Array(n).fill(0);
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++) {
+      if (dominates(points[i], points[j])) {
+        dominated[i].push(j);
+        count[j]++;
+      } else if (dominates(points[j], points[i])) {
+        dominated[j].push(i);
+        count[i]++;
+      }
+    }
+  const fronts = [];
+  let current = count.flatMap((c, i) => c === 0 ? [i] : []);
+  while (current.length > 0) {
+    fronts.push(current);
+    const next = [];
+    for (const i of current) for (const j of dominated[i]) if (--count[j] === 0) next.push(j);
+    current = next.sort((a, b) => a - b);
+  }
+  return fronts;
+}
+
+// src/pareto/hypervolume.ts
+function hypervolume(points, ref) {
+  const inside = points.filter((p) => p.every((v, i) => v < ref[i]));
+  return volume(inside, ref);
+}
+function volume(points, ref) {
+  const d = ref.length;
+  if (points.length === 0) return 0;
+  if (d === 1) return ref[0] - Math.min(...points.map((p) => p[0]));
+  if (d === 2) {
+    const sorted2 = [...points].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    let area = 0;
+    let lowest = ref[1];
+    for (const [x, y] of sorted2) {
+      if (y >= lowest) continue;
+      area += (ref[0] - x) * (lowest - y);
+      lowest = y;
+    }
+    return area;
+  }
+  const last = d - 1;
+  const sorted = [...points].sort((a, b) => a[last] - b[last]);
+  const below = ref.slice(0, last);
+  let total = 0;
+  for (let k = 0; k < sorted.length; k++) {
+    const z2 = sorted[k][last];
+    const next = k + 1 < sorted.length ? sorted[k + 1][last] : ref[last];
+    if (next > z2)
+      total += volume(
+        sorted.slice(0, k + 1).map((p) => p.slice(0, last)),
+        below
+      ) * (next - z2);
+  }
+  return total;
+}
+
+// src/pareto/order.ts
+function bestFirst(items, n) {
+  const feasible = [];
+  const infeasible = [];
+  items.forEach((item, i) => {
+    (item.violation === 0 ? feasible : infeasible).push(i);
+  });
+  const out = [];
+  for (const front of nonDominatedSort(feasible.map((i) => items[i].loss))) {
+    const members2 = front.map((k) => feasible[k]);
+    const room = n - out.length;
+    if (room > 0 && room < members2.length) {
+      const chosen = greedySubset(
+        members2.map((i) => items[i].loss),
+        room
+      ).map((k) => members2[k]);
+      const taken = new Set(chosen);
+      out.push(...chosen, ...members2.filter((i) => !taken.has(i)));
+    } else out.push(...members2);
+  }
+  infeasible.sort((a, b) => items[a].violation - items[b].violation || a - b);
+  return [...out, ...infeasible];
+}
+function greedySubset(points, k) {
+  const ref = referenceBeyond(points);
+  const gain = points.map((p) => boxVolume(p, ref));
+  const chosen = [];
+  const fresh = new Array(points.length).fill(true);
+  const left = new Set(points.map((_, i) => i));
+  while (chosen.length < k && left.size > 0) {
+    let best = -1;
+    for (const i of left) if (best < 0 || gain[i] > gain[best]) best = i;
+    if (fresh[best]) {
+      chosen.push(best);
+      left.delete(best);
+      fresh.fill(false);
+      continue;
+    }
+    gain[best] = improvement(
+      points[best],
+      chosen.map((c) => points[c]),
+      ref
+    );
+    fresh[best] = true;
+  }
+  return chosen;
+}
+function contributions(points) {
+  const ref = referenceBeyond(points);
+  return points.map(
+    (p, i) => improvement(
+      p,
+      points.filter((_, j) => j !== i),
+      ref
+    )
+  );
+}
+function referenceBeyond(points) {
+  return points[0].map((_, m) => {
+    const values = points.map((p) => p[m]);
+    const hi = Math.max(...values);
+    const spread3 = hi - Math.min(...values);
+    return hi + (spread3 > 0 ? 0.1 * spread3 : 1);
+  });
+}
+function boxVolume(p, ref) {
+  return p.reduce((v, x, m) => v * Math.max(0, ref[m] - x), 1);
+}
+function improvement(p, set3, ref) {
+  const clipped = set3.map((s) => s.map((x, m) => Math.max(x, p[m])));
+  return boxVolume(p, ref) - hypervolume(clipped, ref);
+}
+
+// src/util/mean.ts
+function mean(values) {
+  const n = values.length;
+  if (n === 0) return Number.NaN;
+  if (allEqual(values)) return values[0];
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += values[i];
+  return sum / n;
+}
+function allEqual(values) {
+  for (let i = 1; i < values.length; i++) if (values[i] !== values[0]) return false;
+  return true;
+}
+
+// src/protocol/trial-value.ts
+function latestAttempt(trial) {
+  return trial.attempts.reduce((n, a) => Math.max(n, a.attempt), 0);
+}
+function willRetry(trial, retries) {
+  return trial.status === "failed" && latestAttempt(trial) <= retries;
+}
+function trialSamples(trial) {
+  if (trial.status !== "succeeded") return [];
+  const latest = latestAttempt(trial);
+  return trial.attempts.flatMap((a) => a.attempt === latest && a.status === "succeeded" ? [a.value] : []);
+}
+function trialValue(trial) {
+  const samples = trialSamples(trial);
+  return samples.length ? mean(samples) : void 0;
+}
+function trialMetric(trial, name2) {
+  if (trial.status !== "succeeded") return void 0;
+  const latest = latestAttempt(trial);
+  const samples = trial.attempts.flatMap(
+    (a) => a.attempt === latest && a.status === "succeeded" && Object.hasOwn(a.metrics, name2) ? [a.metrics[name2]] : []
+  );
+  return samples.length ? mean(samples) : void 0;
+}
+
+// src/pareto/scores.ts
+function lossOf(objectives, values) {
+  return values.map((v, i) => objectives[i].goal === "maximize" ? -v : v);
+}
+function scoreTrial(goals, trial) {
+  const first = trialValue(trial);
+  if (first === void 0) return void 0;
+  const values = [first];
+  for (const o of goals.objective.slice(1)) {
+    const v = trialMetric(trial, o.metric);
+    if (v === void 0) return void 0;
+    values.push(v);
+  }
+  let violation = 0;
+  for (const c of goals.constraints) {
+    const v = trialMetric(trial, c.metric);
+    violation += v === void 0 ? Number.POSITIVE_INFINITY : violationOf(c, v);
+  }
+  return { trial, values, loss: lossOf(goals.objective, values), violation };
+}
+function scoreTrials(goals, trials) {
+  return trials.flatMap((t) => {
+    const s = scoreTrial(goals, t);
+    return s ? [s] : [];
+  });
+}
+var isFeasible = (s) => s.violation === 0;
+
+// src/strategy/tpe/ranking.ts
+var MIN_WEIGHT = 0.05;
+function splitRanks(goals, trials, good) {
+  const weight = new Array(trials.length).fill(void 0);
+  if (goals.objective.length === 1 && goals.constraints.length === 0) {
+    const sign = goals.objective[0].goal === "minimize" ? 1 : -1;
+    const loss2 = trials.map((t) => {
+      const v = trialValue(t);
+      return v === void 0 ? void 0 : sign * v;
+    });
+    return { loss: loss2, weight };
+  }
+  const scored = trials.map((t) => scoreTrial(goals, t));
+  const indices = scored.flatMap((s, i) => s ? [i] : []);
+  const n = good(indices.length);
+  const order = bestFirst(
+    indices.map((i) => scored[i]),
+    n
+  );
+  const loss = new Array(trials.length).fill(void 0);
+  order.forEach((k, place) => {
+    loss[indices[k]] = place;
+  });
+  if (goals.objective.length > 1)
+    goodWeights(order.slice(0, n).map((k) => scored[indices[k]])).forEach((w, j) => {
+      weight[indices[order[j]]] = w;
+    });
+  return { loss, weight };
+}
+function goodWeights(members2) {
+  if (members2.length < 2 || !members2.every(isFeasible)) return [];
+  const c = contributions(members2.map((s) => s.loss));
+  const top = Math.max(...c);
+  return top > 0 ? c.map((x) => Math.max(MIN_WEIGHT, x / top)) : [];
+}
+function constraintNote(goals, trials) {
+  if (goals.constraints.length === 0) return void 0;
+  const scored = scoreTrials(goals, trials);
+  if (scored.length === 0 || scored.some(isFeasible)) return void 0;
+  return `no result meets the constraints yet: tpe models the ${scored.length} results by how little they miss them`;
+}
+
 // src/strategy/tpe/tpe.ts
 var defaultGamma = (n) => Math.min(Math.ceil(0.2 * n), 25);
 var TPE_DEFAULTS = {
@@ -54884,13 +55097,20 @@ var EXTRA_DRAWS2 = 2e3;
 function createTpe(options = {}) {
   const o = { ...TPE_DEFAULTS, ...options };
   return {
-    propose({ space, objective, trials, count, seed, prior }) {
+    explain: ({ objective, constraints, trials }) => constraintNote({ objective, constraints }, trials),
+    propose({ space, objective, constraints, trials, count, seed, prior }) {
       const geo = geometryOf(space);
       const seen = new Set(trials.map((t) => paramsKey(t.params)));
       const sign = objective[0].goal === "minimize" ? 1 : -1;
+      const ranks2 = splitRanks({ objective, constraints }, trials, o.gamma);
       const rows = trials.map((t, order) => {
-        const v = trialValue(t);
-        return { rep: represent(geo, space, t.params), loss: v === void 0 ? void 0 : sign * v, order };
+        const weight = ranks2.weight[order];
+        return {
+          rep: represent(geo, space, t.params),
+          loss: ranks2.loss[order],
+          order,
+          ...weight !== void 0 ? { weight } : {}
+        };
       });
       const ranked = rows.filter((r) => r.loss !== void 0).sort((a, b) => a.loss - b.loss || a.order - b.order);
       const liars = rows.filter((r) => r.loss === void 0);
@@ -54918,7 +55138,7 @@ function split(ranked, related, gamma) {
   return { below: [...ranked.slice(0, n), ...related.slice(0, gamma(related.length))], above: ranked.slice(n) };
 }
 var DECAY = 10;
-var MIN_WEIGHT = 0.02;
+var MIN_WEIGHT2 = 0.02;
 function relatedRows(geo, space, prior, sign, ranked, o) {
   const rows = prior.map((t, order) => ({ rep: represent(geo, space, t.params), loss: sign * t.value, order })).sort((a, b) => a.loss - b.loss || a.order - b.order);
   const parzen = { priorWeight: o.priorWeight, bandwidth: { rule: "scott", dims: geo.dims.length } };
@@ -54928,7 +55148,7 @@ function relatedRows(geo, space, prior, sign, ranked, o) {
     predicted,
     ranked.map((r) => r.loss)
   ) / (1 + ranked.length / DECAY);
-  return weight < MIN_WEIGHT ? void 0 : rows.map((r) => ({ ...r, weight }));
+  return weight < MIN_WEIGHT2 ? void 0 : rows.map((r) => ({ ...r, weight }));
 }
 var JointModel = class {
   constructor(geo, space, ranked, o, related = []) {
@@ -56397,16 +56617,25 @@ function rungDone(config2, rung) {
   );
 }
 function promotedFrom(config2, bracket, below, rung, first = bracket.rungs[0].size) {
-  const goal = config2.objective[0].goal;
-  const ranked = below.flatMap((t) => {
-    const v = trialValue(t);
-    return v === void 0 ? [] : [{ t, v }];
-  }).sort((a, b) => isBetter(goal, a.v, b.v) ? -1 : isBetter(goal, b.v, a.v) ? 1 : a.t.id - b.t.id);
   const size = Math.min(
     bracket.rungs[rung].size,
     Math.max(1, Math.floor(first / hyperbandResource(config2).eta ** rung))
   );
-  return ranked.slice(0, size).map((r) => r.t);
+  return rankedForPromotion(config2, below, size).slice(0, size);
+}
+function rankedForPromotion(config2, below, size) {
+  if (config2.objective.length === 1 && config2.constraints.length === 0) {
+    const goal = config2.objective[0].goal;
+    return below.flatMap((t) => {
+      const v = trialValue(t);
+      return v === void 0 ? [] : [{ t, v }];
+    }).sort((a, b) => isBetter(goal, a.v, b.v) ? -1 : isBetter(goal, b.v, a.v) ? 1 : a.t.id - b.t.id).map((r) => r.t);
+  }
+  const scored = scoreTrials(
+    config2,
+    [...below].sort((a, b) => a.id - b.id)
+  );
+  return bestFirst(scored, size).map((i) => scored[i].trial);
 }
 
 // src/strategy/hyperband/sample.ts
@@ -57428,34 +57657,6 @@ var matrixEntrySchema = external_exports.discriminatedUnion("v", [trialPayloadSc
 // src/study/study.ts
 import { createHash } from "node:crypto";
 
-// src/pareto/scores.ts
-function lossOf(objectives, values) {
-  return values.map((v, i) => objectives[i].goal === "maximize" ? -v : v);
-}
-function scoreTrial(goals, trial) {
-  const first = trialValue(trial);
-  if (first === void 0) return void 0;
-  const values = [first];
-  for (const o of goals.objective.slice(1)) {
-    const v = trialMetric(trial, o.metric);
-    if (v === void 0) return void 0;
-    values.push(v);
-  }
-  let violation = 0;
-  for (const c of goals.constraints) {
-    const v = trialMetric(trial, c.metric);
-    violation += v === void 0 ? Number.POSITIVE_INFINITY : violationOf(c, v);
-  }
-  return { trial, values, loss: lossOf(goals.objective, values), violation };
-}
-function scoreTrials(goals, trials) {
-  return trials.flatMap((t) => {
-    const s = scoreTrial(goals, t);
-    return s ? [s] : [];
-  });
-}
-var isFeasible = (s) => s.violation === 0;
-
 // src/study/curve.ts
 var CURVE_POINTS = 256;
 function curveKeep(study) {
@@ -58424,40 +58625,6 @@ function trustedConfigFor(fork, trusted) {
 
 // src/action/plan.ts
 import { join as join5 } from "node:path";
-
-// src/pareto/dominance.ts
-function dominates(a, b) {
-  let better = false;
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] > b[i]) return false;
-    if (a[i] < b[i]) better = true;
-  }
-  return better;
-}
-function nonDominatedSort(points) {
-  const n = points.length;
-  const dominated = points.map(() => []);
-  const count = new Array(n).fill(0);
-  for (let i = 0; i < n; i++)
-    for (let j = i + 1; j < n; j++) {
-      if (dominates(points[i], points[j])) {
-        dominated[i].push(j);
-        count[j]++;
-      } else if (dominates(points[j], points[i])) {
-        dominated[j].push(i);
-        count[i]++;
-      }
-    }
-  const fronts = [];
-  let current = count.flatMap((c, i) => c === 0 ? [i] : []);
-  while (current.length > 0) {
-    fronts.push(current);
-    const next = [];
-    for (const i of current) for (const j of dominated[i]) if (--count[j] === 0) next.push(j);
-    current = next.sort((a, b) => a - b);
-  }
-  return fronts;
-}
 
 // src/pareto/front.ts
 function paretoFront(scored) {

@@ -8,6 +8,8 @@
  * by side in one matrix.
  */
 
+import { bestFirst } from "../../pareto/order.ts";
+import { scoreTrials } from "../../pareto/scores.ts";
 import { isBetter } from "../../protocol/objective.ts";
 import type { NewTrial, Trial } from "../../protocol/trial.ts";
 import { trialValue, willRetry } from "../../protocol/trial-value.ts";
@@ -152,16 +154,38 @@ export function promotedFrom(
   rung: number,
   first = bracket.rungs[0]!.size,
 ): Trial[] {
-  const goal = config.objective[0].goal;
-  const ranked = below
-    .flatMap((t) => {
-      const v = trialValue(t);
-      return v === undefined ? [] : [{ t, v }];
-    })
-    .sort((a, b) => (isBetter(goal, a.v, b.v) ? -1 : isBetter(goal, b.v, a.v) ? 1 : a.t.id - b.t.id));
   const size = Math.min(
     bracket.rungs[rung]!.size,
     Math.max(1, Math.floor(first / hyperbandResource(config).eta ** rung)),
   );
-  return ranked.slice(0, size).map((r) => r.t);
+  return rankedForPromotion(config, below, size).slice(0, size);
+}
+
+/**
+ * The rung's trials with a result, best first. With several objectives or
+ * constraints: feasible ones first, by non-dominated rank, the rank that does
+ * not fit whole by hypervolume contribution; then infeasible ones by
+ * violation (src/pareto/order.ts). Hypervolume rather than crowding
+ * distance: a rung promotes a handful, and crowding distance gives both ends
+ * of a front an infinite score, so with two places it would always keep the
+ * extremes, the trials best at one objective alone, over a trial that trades
+ * both off; the hypervolume contribution weighs them, and is what tpe's good
+ * group and the study's progress are judged by.
+ */
+function rankedForPromotion(config: StrategyConfig, below: readonly Trial[], size: number): Trial[] {
+  if (config.objective.length === 1 && config.constraints.length === 0) {
+    const goal = config.objective[0].goal;
+    return below
+      .flatMap((t) => {
+        const v = trialValue(t);
+        return v === undefined ? [] : [{ t, v }];
+      })
+      .sort((a, b) => (isBetter(goal, a.v, b.v) ? -1 : isBetter(goal, b.v, a.v) ? 1 : a.t.id - b.t.id))
+      .map((r) => r.t);
+  }
+  const scored = scoreTrials(
+    config,
+    [...below].sort((a, b) => a.id - b.id),
+  );
+  return bestFirst(scored, size).map((i) => scored[i]!.trial);
 }

@@ -8,7 +8,6 @@
  * disagree with it, and stands in for the startup design while it lasts.
  */
 
-import { trialValue } from "../../protocol/trial-value.ts";
 import { SOBOL_MAX_DIM, sobolPoint } from "../../space/sobol.ts";
 import { decode, type Params, paramsKey, type Space } from "../../space/space.ts";
 import { createRng, type Rng } from "../../util/rng.ts";
@@ -16,6 +15,7 @@ import { priorTrust } from "../prior-trust.ts";
 import type { PriorTrial, ProposeInput, Proposer } from "../strategy.ts";
 import { type GeoDim, type Geometry, geometryOf, represent, toCube } from "./geometry.ts";
 import { Parzen, type ParzenOptions } from "./parzen.ts";
+import { constraintNote, splitRanks } from "./ranking.ts";
 
 export interface TpeOptions {
   /** One joint kernel per observation over all dimensions, instead of an estimator per dimension. */
@@ -80,13 +80,20 @@ interface Candidate {
 export function createTpe(options: Partial<TpeOptions> = {}): Proposer {
   const o: TpeOptions = { ...TPE_DEFAULTS, ...options };
   return {
-    propose({ space, objective, trials, count, seed, prior }: ProposeInput): Params[] {
+    explain: ({ objective, constraints, trials }: ProposeInput) => constraintNote({ objective, constraints }, trials),
+    propose({ space, objective, constraints, trials, count, seed, prior }: ProposeInput): Params[] {
       const geo = geometryOf(space);
       const seen = new Set(trials.map((t) => paramsKey(t.params)));
       const sign = objective[0].goal === "minimize" ? 1 : -1;
+      const ranks = splitRanks({ objective, constraints }, trials, o.gamma);
       const rows: Row[] = trials.map((t, order) => {
-        const v = trialValue(t);
-        return { rep: represent(geo, space, t.params), loss: v === undefined ? undefined : sign * v, order };
+        const weight = ranks.weight[order];
+        return {
+          rep: represent(geo, space, t.params),
+          loss: ranks.loss[order],
+          order,
+          ...(weight !== undefined ? { weight } : {}),
+        };
       });
       const ranked = rows.filter((r) => r.loss !== undefined).sort((a, b) => a.loss! - b.loss! || a.order - b.order);
       // Constant liar: a trial without a result counts as worse than every
