@@ -145,6 +145,8 @@ interface Peer {
   /** Where the number comes from. */
   readonly source: string;
   readonly curve?: number[];
+  /** MO_TARGETS.md's other samplers' medians on this problem and q. */
+  readonly others?: Readonly<Record<string, number>>;
 }
 
 interface Cell {
@@ -160,6 +162,7 @@ interface Cell {
 const peers = loadPeers();
 const cells: Cell[] = problems.flatMap((p) => qs.map((q) => cellOf(p, q)));
 const results = {
+  command: `npx tsx bench/mo.ts ${process.argv.slice(2).join(" ")}`.trim(),
   generated: new Date().toISOString(),
   node: process.version,
   workers: workerCount,
@@ -236,7 +239,13 @@ function loadPeers() {
   const published = new Map<string, Peer>(
     (targets?.cells ?? []).map((c) => [
       `${c.problem}/${c.q}`,
-      { sampler: c.best, median: c.medians[c.best]!, ci: c.ci, source: "MO_TARGETS.md" },
+      {
+        sampler: c.best,
+        median: c.medians[c.best]!,
+        ci: c.ci,
+        source: "MO_TARGETS.md",
+        others: Object.fromEntries(Object.entries(c.medians).filter(([name]) => name !== c.best)),
+      },
     ]),
   );
   return {
@@ -249,7 +258,7 @@ function loadPeers() {
         median: c.median,
         ci: c.ci,
         curve: c.curve,
-        source: `optuna_mo.py (Optuna ${c.run.optuna}, ${c.run.seeds} seeds)`,
+        source: `optuna_mo.py, Optuna ${c.run.optuna}, ${c.run.seeds} seeds`,
       } satisfies Peer,
     })),
   };
@@ -293,7 +302,7 @@ function render(): string {
   const out = [
     "# Multi-objective benchmark (issue #15)",
     "",
-    `${results.generated} · Node ${results.node} · ${workerCount} worker(s) · ${seeds} seeds (0–${seeds - 1}) · ${results.seconds} s. ` +
+    `\`${results.command}\` · ${results.generated} · Node ${results.node} · ${workerCount} worker(s) · ${seeds} seeds (0–${seeds - 1}) · ${results.seconds} s. ` +
       "The protocol of ../shared/peers/MO_TARGETS.md: N = 100 trials in rounds of q (budget.parallel = q) through the round driver on the in-process backend; " +
       "HV regret = the true front's hypervolume − that of the feasible evaluated points, w.r.t. the problem's reference point. " +
       "Cells: median final HV regret over the seeds, with the 5th–95th percentile of 2,000 bootstrap medians.",
@@ -333,7 +342,12 @@ function render(): string {
     const optuna = [...(c.optuna && !c.optunaHere.includes(c.optuna) ? [c.optuna] : []), ...c.optunaHere];
     if (optuna.length)
       out.push(
-        `Optuna: ${optuna.map((p) => `${p.sampler} ${fmt(p.median)}${interval(p.ci)} (${p.source})`).join(" · ")}`,
+        `Optuna: ${optuna
+          .map((p) => {
+            const others = Object.entries(p.others ?? {}).map(([name, m]) => ` · ${name} ${fmt(m)}`);
+            return `${p.sampler} ${fmt(p.median)}${interval(p.ci)}${others.join("")} (${p.source})`;
+          })
+          .join(" · ")}`,
         "",
       );
   }

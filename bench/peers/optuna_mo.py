@@ -36,7 +36,7 @@ import time
 import numpy as np
 import optuna
 
-from optuna_suite import bootstrap_ci, suggest
+from optuna_suite import Objective, bootstrap_ci, suggest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -44,22 +44,12 @@ OWN = ["dtlz2_3d", "tnk", "mixed_model"]
 SAMPLERS = ["tpe", "nsga2_small"]
 
 
-class Problems:
-    """A bench/peers/mo-evaluate.ts process: the TypeScript definitions, one JSON line each way."""
+class Problems(Objective):
+    """A bench/peers/mo-evaluate.ts process (asked as optuna_suite's evaluate.ts is)."""
 
     def __init__(self):
-        self.proc = subprocess.Popen(
-            [os.path.join(ROOT, "node_modules", ".bin", "tsx"), os.path.join(HERE, "mo-evaluate.ts")],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            cwd=ROOT,
-        )
-
-    def ask(self, request):
-        self.proc.stdin.write(json.dumps(request) + "\n")
-        self.proc.stdin.flush()
-        return json.loads(self.proc.stdout.readline())
+        tsx = os.path.join(ROOT, "node_modules", ".bin", "tsx")
+        self.proc = subprocess.Popen([tsx, os.path.join(HERE, "mo-evaluate.ts")], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
 
 
 def constraint_values(problem, metrics):
