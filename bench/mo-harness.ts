@@ -8,7 +8,8 @@ import { type Config, configSchema } from "../src/config/schema.ts";
 import { driveStudy } from "../src/driver/drive.ts";
 import { inProcessBackend } from "../src/driver/in-process.ts";
 import { hypervolume } from "../src/pareto/hypervolume.ts";
-import { isFeasible, scoreTrial, scoreTrials } from "../src/pareto/scores.ts";
+import { isFeasible, lossOf, type Scored, scoreTrial, scoreTrials } from "../src/pareto/scores.ts";
+import { type Goals, violationOf } from "../src/protocol/objective.ts";
 import type { StrategyName } from "../src/strategy/registry.ts";
 import { bestTrial } from "../src/study/best.ts";
 import { createStudy } from "../src/study/study.ts";
@@ -59,19 +60,44 @@ export async function runMoStudy(problem: MoProblem, strategy: StrategyName, q: 
     },
     { roundStarted: () => proposeMs.push(performance.now() - planning) },
   );
-  const trueHv = problem.trueHv();
-  const feasible: number[][] = [];
-  const curve = study.trials.map((t) => {
-    const s = scoreTrial(config, t);
-    if (s && isFeasible(s)) feasible.push([...s.loss]);
-    return Math.max(0, trueHv - hypervolume(feasible, problem.reference));
-  });
+  const curve = hvRegretCurve(
+    problem,
+    study.trials.map((t) => scoreTrial(config, t)),
+  );
   const best = bestTrial(config, study);
   const recommended = best && scoreTrials(config, [best])[0];
   return {
-    regret: curve.at(-1) ?? trueHv,
+    regret: curve.at(-1) ?? problem.trueHv(),
     curve,
     recommendedFeasible: recommended !== undefined && isFeasible(recommended),
     proposeMs,
+  };
+}
+
+type Point = Pick<Scored, "loss" | "violation">;
+
+/**
+ * The HV regret after each evaluation, in order: the true front's hypervolume
+ * less that of the feasible points so far (undefined: an evaluation with no
+ * score). One function for ours and, through bench/peers/mo-evaluate.ts, for
+ * Optuna's, so the two are measured alike.
+ */
+export function hvRegretCurve(problem: MoProblem, points: readonly (Point | undefined)[]): number[] {
+  const trueHv = problem.trueHv();
+  const feasible: number[][] = [];
+  return points.map((s) => {
+    if (s && isFeasible(s)) feasible.push([...s.loss]);
+    return Math.max(0, trueHv - hypervolume(feasible, problem.reference));
+  });
+}
+
+/** A configuration's scores from its metrics, as scoreTrial gives them from a trial. */
+export function scoreMetrics(goals: Goals, metrics: Readonly<Record<string, number>>): Point {
+  return {
+    loss: lossOf(
+      goals.objective,
+      goals.objective.map((o) => metrics[o.metric]!),
+    ),
+    violation: goals.constraints.reduce((sum, c) => sum + violationOf(c, metrics[c.metric]!), 0),
   };
 }
