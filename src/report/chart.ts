@@ -12,7 +12,19 @@ import { fmtNumber } from "./format.ts";
 export const MAX_POINTS = 100;
 
 export function mermaidConvergence(config: Config, study: Study): string | undefined {
-  const series = bestSoFar(config, study);
+  return mermaidSeries(
+    `Best ${config.objective[0].metric} so far`,
+    config.objective[0].metric,
+    bestSoFar(config, study),
+  );
+}
+
+/** A series over the search trials (undefined before its first value) as an xychart line. */
+export function mermaidSeries(
+  title: string,
+  yTitle: string,
+  series: readonly (number | undefined)[],
+): string | undefined {
   const first = series.findIndex((v) => v !== undefined);
   if (first < 0 || series.length < 2) return undefined;
   // mermaid spreads a line's points evenly over a numeric x axis, so evenly spaced samples stay in place.
@@ -20,9 +32,9 @@ export function mermaidConvergence(config: Config, study: Study): string | undef
   return [
     "```mermaid",
     "xychart-beta",
-    `  title "Best ${config.objective[0].metric} so far"`,
+    `  title "${title}"`,
     `  x-axis "trial" ${first + 1} --> ${series.length}`,
-    yAxis(config.objective[0].metric, points),
+    yAxis(yTitle, points),
     `  line [${points.map((v) => mermaidNumber(v)).join(", ")}]`,
     "```",
   ].join("\n");
