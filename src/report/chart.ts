@@ -70,14 +70,17 @@ const BLOCKS = "▁▂▃▄▅▆▇█";
 
 /** Best-so-far as block characters, higher bar = better, one per trial. */
 export function sparkline(config: Config, study: Study, width = 60): string {
-  const series = bestSoFar(config, study);
+  return seriesSparkline(bestSoFar(config, study), config.objective[0].goal === "maximize", width);
+}
+
+/** A series over the search trials as block characters, higher bar = better. */
+export function seriesSparkline(series: readonly (number | undefined)[], maximize: boolean, width = 60): string {
   const values = series.filter((v): v is number => v !== undefined);
   if (values.length === 0) return "";
   const step = Math.max(1, Math.ceil(series.length / width));
   const sampled = series.filter((_, i) => i % step === step - 1 || i === series.length - 1);
   const lo = Math.min(...values);
   const hi = Math.max(...values);
-  const maximize = config.objective[0].goal === "maximize";
   return sampled
     .map((v) => {
       if (v === undefined) return " ";

@@ -105,3 +105,11 @@ export function frontSection(config: Config, study: Study): string | undefined {
   const head = `${size} ${size > 1 ? "trials are" : "trial is"} on the front: no other feasible trial is as good in every objective and better in one. ★ is the chosen one, ${chosenRule(config)}; the rest follow by ${metricCode(config.objective[0].metric)}.`;
   return ["### Pareto front", head, table, note].filter((p) => p !== undefined).join("\n\n");
 }
+
+/** "front of 4 · chosen trial 7 (latency_ms=12, accuracy=0.93)", for a terminal; "no feasible result yet" before there is one. */
+export function frontLine(config: Ranking, study: Study): string {
+  const view = frontView(config, study);
+  if (!view.chosen) return "no feasible result yet";
+  const values = config.objective.map((o, i) => `${o.metric}=${fmtNumber(view.chosen!.values[i]!)}`).join(", ");
+  return `front of ${view.front.length} · chosen trial ${view.chosen.trial.id} (${values})`;
+}
