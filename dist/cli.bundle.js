@@ -40,9 +40,9 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
-// node_modules/commander/lib/error.js
+// ../main/node_modules/commander/lib/error.js
 var require_error = __commonJS({
-  "node_modules/commander/lib/error.js"(exports) {
+  "../main/node_modules/commander/lib/error.js"(exports) {
     var CommanderError2 = class extends Error {
       /**
        * Constructs the CommanderError class
@@ -75,9 +75,9 @@ var require_error = __commonJS({
   }
 });
 
-// node_modules/commander/lib/argument.js
+// ../main/node_modules/commander/lib/argument.js
 var require_argument = __commonJS({
-  "node_modules/commander/lib/argument.js"(exports) {
+  "../main/node_modules/commander/lib/argument.js"(exports) {
     var { InvalidArgumentError: InvalidArgumentError2 } = require_error();
     var Argument2 = class {
       /**
@@ -203,9 +203,9 @@ var require_argument = __commonJS({
   }
 });
 
-// node_modules/commander/lib/help.js
+// ../main/node_modules/commander/lib/help.js
 var require_help = __commonJS({
-  "node_modules/commander/lib/help.js"(exports) {
+  "../main/node_modules/commander/lib/help.js"(exports) {
     var { humanReadableArgName } = require_argument();
     var Help2 = class {
       constructor() {
@@ -805,9 +805,9 @@ ${itemIndentStr}`);
   }
 });
 
-// node_modules/commander/lib/option.js
+// ../main/node_modules/commander/lib/option.js
 var require_option = __commonJS({
-  "node_modules/commander/lib/option.js"(exports) {
+  "../main/node_modules/commander/lib/option.js"(exports) {
     var { InvalidArgumentError: InvalidArgumentError2 } = require_error();
     var Option2 = class {
       /**
@@ -1118,9 +1118,9 @@ var require_option = __commonJS({
   }
 });
 
-// node_modules/commander/lib/suggestSimilar.js
+// ../main/node_modules/commander/lib/suggestSimilar.js
 var require_suggestSimilar = __commonJS({
-  "node_modules/commander/lib/suggestSimilar.js"(exports) {
+  "../main/node_modules/commander/lib/suggestSimilar.js"(exports) {
     var maxDistance = 3;
     function editDistance2(a, b) {
       if (Math.abs(a.length - b.length) > maxDistance)
@@ -1198,9 +1198,9 @@ var require_suggestSimilar = __commonJS({
   }
 });
 
-// node_modules/commander/lib/command.js
+// ../main/node_modules/commander/lib/command.js
 var require_command = __commonJS({
-  "node_modules/commander/lib/command.js"(exports) {
+  "../main/node_modules/commander/lib/command.js"(exports) {
     var EventEmitter = __require("node:events").EventEmitter;
     var childProcess = __require("node:child_process");
     var path = __require("node:path");
@@ -3444,9 +3444,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
   }
 });
 
-// node_modules/commander/index.js
+// ../main/node_modules/commander/index.js
 var require_commander = __commonJS({
-  "node_modules/commander/index.js"(exports) {
+  "../main/node_modules/commander/index.js"(exports) {
     var { Argument: Argument2 } = require_argument();
     var { Command: Command2 } = require_command();
     var { CommanderError: CommanderError2, InvalidArgumentError: InvalidArgumentError2 } = require_error();
@@ -3466,9 +3466,9 @@ var require_commander = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/identity.js
+// ../main/node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
-  "node_modules/yaml/dist/nodes/identity.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/identity.js"(exports) {
     "use strict";
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
     var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
@@ -3523,9 +3523,9 @@ var require_identity = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/visit.js
+// ../main/node_modules/yaml/dist/visit.js
 var require_visit = __commonJS({
-  "node_modules/yaml/dist/visit.js"(exports) {
+  "../main/node_modules/yaml/dist/visit.js"(exports) {
     "use strict";
     var identity = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
@@ -3681,9 +3681,9 @@ var require_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/directives.js
+// ../main/node_modules/yaml/dist/doc/directives.js
 var require_directives = __commonJS({
-  "node_modules/yaml/dist/doc/directives.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
     var visit2 = require_visit();
@@ -3852,9 +3852,9 @@ var require_directives = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/anchors.js
+// ../main/node_modules/yaml/dist/doc/anchors.js
 var require_anchors = __commonJS({
-  "node_modules/yaml/dist/doc/anchors.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
     var visit2 = require_visit();
@@ -3922,9 +3922,9 @@ var require_anchors = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/applyReviver.js
+// ../main/node_modules/yaml/dist/doc/applyReviver.js
 var require_applyReviver = __commonJS({
-  "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/applyReviver.js"(exports) {
     "use strict";
     function applyReviver(reviver, obj, key, val) {
       if (val && typeof val === "object") {
@@ -3972,9 +3972,9 @@ var require_applyReviver = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/toJS.js
+// ../main/node_modules/yaml/dist/nodes/toJS.js
 var require_toJS = __commonJS({
-  "node_modules/yaml/dist/nodes/toJS.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/toJS.js"(exports) {
     "use strict";
     var identity = require_identity();
     function toJS(value, arg, ctx) {
@@ -4002,9 +4002,9 @@ var require_toJS = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Node.js
+// ../main/node_modules/yaml/dist/nodes/Node.js
 var require_Node = __commonJS({
-  "node_modules/yaml/dist/nodes/Node.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Node.js"(exports) {
     "use strict";
     var applyReviver = require_applyReviver();
     var identity = require_identity();
@@ -4043,9 +4043,9 @@ var require_Node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Alias.js
+// ../main/node_modules/yaml/dist/nodes/Alias.js
 var require_Alias = __commonJS({
-  "node_modules/yaml/dist/nodes/Alias.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
     var visit2 = require_visit();
@@ -4161,9 +4161,9 @@ var require_Alias = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Scalar.js
+// ../main/node_modules/yaml/dist/nodes/Scalar.js
 var require_Scalar = __commonJS({
-  "node_modules/yaml/dist/nodes/Scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Scalar.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Node = require_Node();
@@ -4191,9 +4191,9 @@ var require_Scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/createNode.js
+// ../main/node_modules/yaml/dist/doc/createNode.js
 var require_createNode = __commonJS({
-  "node_modules/yaml/dist/doc/createNode.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/createNode.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -4266,9 +4266,9 @@ var require_createNode = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Collection.js
+// ../main/node_modules/yaml/dist/nodes/Collection.js
 var require_Collection = __commonJS({
-  "node_modules/yaml/dist/nodes/Collection.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Collection.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var identity = require_identity();
@@ -4409,9 +4409,9 @@ var require_Collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyComment.js
+// ../main/node_modules/yaml/dist/stringify/stringifyComment.js
 var require_stringifyComment = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
     var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
@@ -4426,9 +4426,9 @@ var require_stringifyComment = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/foldFlowLines.js
+// ../main/node_modules/yaml/dist/stringify/foldFlowLines.js
 var require_foldFlowLines = __commonJS({
-  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
     "use strict";
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
@@ -4562,9 +4562,9 @@ ${indent}${text.slice(fold + 1, end2)}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyString.js
+// ../main/node_modules/yaml/dist/stringify/stringifyString.js
 var require_stringifyString = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
@@ -4845,9 +4845,9 @@ ${indent}`);
   }
 });
 
-// node_modules/yaml/dist/stringify/stringify.js
+// ../main/node_modules/yaml/dist/stringify/stringify.js
 var require_stringify = __commonJS({
-  "node_modules/yaml/dist/stringify/stringify.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringify.js"(exports) {
     "use strict";
     var anchors = require_anchors();
     var identity = require_identity();
@@ -4969,9 +4969,9 @@ ${ctx.indent}${str}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyPair.js
+// ../main/node_modules/yaml/dist/stringify/stringifyPair.js
 var require_stringifyPair = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -5102,9 +5102,9 @@ ${ctx.indent}`;
   }
 });
 
-// node_modules/yaml/dist/log.js
+// ../main/node_modules/yaml/dist/log.js
 var require_log = __commonJS({
-  "node_modules/yaml/dist/log.js"(exports) {
+  "../main/node_modules/yaml/dist/log.js"(exports) {
     "use strict";
     var node_process = __require("process");
     function debug(logLevel, ...messages) {
@@ -5124,9 +5124,9 @@ var require_log = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/merge.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js
 var require_merge = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -5184,9 +5184,9 @@ var require_merge = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/addPairToJSMap.js
+// ../main/node_modules/yaml/dist/nodes/addPairToJSMap.js
 var require_addPairToJSMap = __commonJS({
-  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
     "use strict";
     var log = require_log();
     var merge2 = require_merge();
@@ -5248,9 +5248,9 @@ var require_addPairToJSMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Pair.js
+// ../main/node_modules/yaml/dist/nodes/Pair.js
 var require_Pair = __commonJS({
-  "node_modules/yaml/dist/nodes/Pair.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/Pair.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
@@ -5288,9 +5288,9 @@ var require_Pair = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyCollection.js
+// ../main/node_modules/yaml/dist/stringify/stringifyCollection.js
 var require_stringifyCollection = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var stringify2 = require_stringify();
@@ -5439,9 +5439,9 @@ ${indent}${end}`;
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLMap.js
+// ../main/node_modules/yaml/dist/nodes/YAMLMap.js
 var require_YAMLMap = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
     "use strict";
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
@@ -5583,9 +5583,9 @@ var require_YAMLMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/map.js
+// ../main/node_modules/yaml/dist/schema/common/map.js
 var require_map = __commonJS({
-  "node_modules/yaml/dist/schema/common/map.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/common/map.js"(exports) {
     "use strict";
     var identity = require_identity();
     var YAMLMap = require_YAMLMap();
@@ -5605,9 +5605,9 @@ var require_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLSeq.js
+// ../main/node_modules/yaml/dist/nodes/YAMLSeq.js
 var require_YAMLSeq = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
+  "../main/node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
@@ -5721,9 +5721,9 @@ var require_YAMLSeq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/seq.js
+// ../main/node_modules/yaml/dist/schema/common/seq.js
 var require_seq = __commonJS({
-  "node_modules/yaml/dist/schema/common/seq.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/common/seq.js"(exports) {
     "use strict";
     var identity = require_identity();
     var YAMLSeq = require_YAMLSeq();
@@ -5743,9 +5743,9 @@ var require_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/string.js
+// ../main/node_modules/yaml/dist/schema/common/string.js
 var require_string = __commonJS({
-  "node_modules/yaml/dist/schema/common/string.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/common/string.js"(exports) {
     "use strict";
     var stringifyString = require_stringifyString();
     var string4 = {
@@ -5762,9 +5762,9 @@ var require_string = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/null.js
+// ../main/node_modules/yaml/dist/schema/common/null.js
 var require_null = __commonJS({
-  "node_modules/yaml/dist/schema/common/null.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/common/null.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var nullTag = {
@@ -5780,9 +5780,9 @@ var require_null = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/bool.js
+// ../main/node_modules/yaml/dist/schema/core/bool.js
 var require_bool = __commonJS({
-  "node_modules/yaml/dist/schema/core/bool.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/core/bool.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var boolTag = {
@@ -5804,9 +5804,9 @@ var require_bool = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyNumber.js
+// ../main/node_modules/yaml/dist/stringify/stringifyNumber.js
 var require_stringifyNumber = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
     "use strict";
     function stringifyNumber({ format, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
@@ -5831,9 +5831,9 @@ var require_stringifyNumber = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/float.js
+// ../main/node_modules/yaml/dist/schema/core/float.js
 var require_float = __commonJS({
-  "node_modules/yaml/dist/schema/core/float.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/core/float.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -5877,9 +5877,9 @@ var require_float = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/int.js
+// ../main/node_modules/yaml/dist/schema/core/int.js
 var require_int = __commonJS({
-  "node_modules/yaml/dist/schema/core/int.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/core/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -5922,9 +5922,9 @@ var require_int = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/schema.js
+// ../main/node_modules/yaml/dist/schema/core/schema.js
 var require_schema = __commonJS({
-  "node_modules/yaml/dist/schema/core/schema.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/core/schema.js"(exports) {
     "use strict";
     var map2 = require_map();
     var _null4 = require_null();
@@ -5950,9 +5950,9 @@ var require_schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/json/schema.js
+// ../main/node_modules/yaml/dist/schema/json/schema.js
 var require_schema2 = __commonJS({
-  "node_modules/yaml/dist/schema/json/schema.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/json/schema.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var map2 = require_map();
@@ -6017,9 +6017,9 @@ var require_schema2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/binary.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js
 var require_binary = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
     "use strict";
     var node_buffer = __require("buffer");
     var Scalar = require_Scalar();
@@ -6083,9 +6083,9 @@ var require_binary = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/pairs.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js
 var require_pairs = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -6161,9 +6161,9 @@ ${cn.comment}` : item.comment;
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/omap.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js
 var require_omap = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
     "use strict";
     var identity = require_identity();
     var toJS = require_toJS();
@@ -6239,9 +6239,9 @@ var require_omap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/bool.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js
 var require_bool2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     function boolStringify({ value, source }, ctx) {
@@ -6271,9 +6271,9 @@ var require_bool2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/float.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/float.js
 var require_float2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -6320,9 +6320,9 @@ var require_float2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/int.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/int.js
 var require_int2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -6399,9 +6399,9 @@ var require_int2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/set.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/set.js
 var require_set = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -6488,9 +6488,9 @@ var require_set = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
 var require_timestamp = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str, asBigInt) {
@@ -6576,9 +6576,9 @@ var require_timestamp = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/schema.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js
 var require_schema3 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
     "use strict";
     var map2 = require_map();
     var _null4 = require_null();
@@ -6620,9 +6620,9 @@ var require_schema3 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/tags.js
+// ../main/node_modules/yaml/dist/schema/tags.js
 var require_tags = __commonJS({
-  "node_modules/yaml/dist/schema/tags.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/tags.js"(exports) {
     "use strict";
     var map2 = require_map();
     var _null4 = require_null();
@@ -6714,9 +6714,9 @@ var require_tags = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/Schema.js
+// ../main/node_modules/yaml/dist/schema/Schema.js
 var require_Schema = __commonJS({
-  "node_modules/yaml/dist/schema/Schema.js"(exports) {
+  "../main/node_modules/yaml/dist/schema/Schema.js"(exports) {
     "use strict";
     var identity = require_identity();
     var map2 = require_map();
@@ -6746,9 +6746,9 @@ var require_Schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyDocument.js
+// ../main/node_modules/yaml/dist/stringify/stringifyDocument.js
 var require_stringifyDocument = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
+  "../main/node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     var identity = require_identity();
     var stringify2 = require_stringify();
@@ -6826,9 +6826,9 @@ var require_stringifyDocument = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/Document.js
+// ../main/node_modules/yaml/dist/doc/Document.js
 var require_Document = __commonJS({
-  "node_modules/yaml/dist/doc/Document.js"(exports) {
+  "../main/node_modules/yaml/dist/doc/Document.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var Collection = require_Collection();
@@ -7135,9 +7135,9 @@ var require_Document = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/errors.js
+// ../main/node_modules/yaml/dist/errors.js
 var require_errors = __commonJS({
-  "node_modules/yaml/dist/errors.js"(exports) {
+  "../main/node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
       constructor(name2, pos, code, message) {
@@ -7200,9 +7200,9 @@ ${pointer}
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-props.js
+// ../main/node_modules/yaml/dist/compose/resolve-props.js
 var require_resolve_props = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-props.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-props.js"(exports) {
     "use strict";
     function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
@@ -7334,9 +7334,9 @@ var require_resolve_props = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-contains-newline.js
+// ../main/node_modules/yaml/dist/compose/util-contains-newline.js
 var require_util_contains_newline = __commonJS({
-  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
     "use strict";
     function containsNewline(key) {
       if (!key)
@@ -7376,9 +7376,9 @@ var require_util_contains_newline = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-flow-indent-check.js
+// ../main/node_modules/yaml/dist/compose/util-flow-indent-check.js
 var require_util_flow_indent_check = __commonJS({
-  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
     function flowIndentCheck(indent, fc, onError) {
@@ -7394,9 +7394,9 @@ var require_util_flow_indent_check = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-map-includes.js
+// ../main/node_modules/yaml/dist/compose/util-map-includes.js
 var require_util_map_includes = __commonJS({
-  "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
     "use strict";
     var identity = require_identity();
     function mapIncludes(ctx, items, search) {
@@ -7410,9 +7410,9 @@ var require_util_map_includes = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-map.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-map.js
 var require_resolve_block_map = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
     "use strict";
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
@@ -7518,9 +7518,9 @@ var require_resolve_block_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-seq.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-seq.js
 var require_resolve_block_seq = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
     "use strict";
     var YAMLSeq = require_YAMLSeq();
     var resolveProps = require_resolve_props();
@@ -7569,9 +7569,9 @@ var require_resolve_block_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-end.js
+// ../main/node_modules/yaml/dist/compose/resolve-end.js
 var require_resolve_end = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-end.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-end.js"(exports) {
     "use strict";
     function resolveEnd(end, offset, reqSpace, onError) {
       let comment = "";
@@ -7612,9 +7612,9 @@ var require_resolve_end = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-collection.js
+// ../main/node_modules/yaml/dist/compose/resolve-flow-collection.js
 var require_resolve_flow_collection = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -7806,9 +7806,9 @@ var require_resolve_flow_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-collection.js
+// ../main/node_modules/yaml/dist/compose/compose-collection.js
 var require_compose_collection = __commonJS({
-  "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/compose-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -7871,9 +7871,9 @@ var require_compose_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-scalar.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-scalar.js
 var require_resolve_block_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar3, onError) {
@@ -8054,9 +8054,9 @@ var require_resolve_block_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-scalar.js
+// ../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js
 var require_resolve_flow_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
@@ -8275,9 +8275,9 @@ var require_resolve_flow_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-scalar.js
+// ../main/node_modules/yaml/dist/compose/compose-scalar.js
 var require_compose_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -8356,9 +8356,9 @@ var require_compose_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-empty-scalar-position.js
+// ../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js
 var require_util_empty_scalar_position = __commonJS({
-  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
     "use strict";
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
@@ -8386,9 +8386,9 @@ var require_util_empty_scalar_position = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-node.js
+// ../main/node_modules/yaml/dist/compose/compose-node.js
 var require_compose_node = __commonJS({
-  "node_modules/yaml/dist/compose/compose-node.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/compose-node.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -8492,9 +8492,9 @@ var require_compose_node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-doc.js
+// ../main/node_modules/yaml/dist/compose/compose-doc.js
 var require_compose_doc = __commonJS({
-  "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/compose-doc.js"(exports) {
     "use strict";
     var Document = require_Document();
     var composeNode = require_compose_node();
@@ -8535,9 +8535,9 @@ var require_compose_doc = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/composer.js
+// ../main/node_modules/yaml/dist/compose/composer.js
 var require_composer = __commonJS({
-  "node_modules/yaml/dist/compose/composer.js"(exports) {
+  "../main/node_modules/yaml/dist/compose/composer.js"(exports) {
     "use strict";
     var node_process = __require("process");
     var directives = require_directives();
@@ -8743,9 +8743,9 @@ ${end.comment}` : end.comment;
   }
 });
 
-// node_modules/yaml/dist/parse/cst-scalar.js
+// ../main/node_modules/yaml/dist/parse/cst-scalar.js
 var require_cst_scalar = __commonJS({
-  "node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
     "use strict";
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -8928,9 +8928,9 @@ var require_cst_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-stringify.js
+// ../main/node_modules/yaml/dist/parse/cst-stringify.js
 var require_cst_stringify = __commonJS({
-  "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
     var stringify2 = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
@@ -8989,9 +8989,9 @@ var require_cst_stringify = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-visit.js
+// ../main/node_modules/yaml/dist/parse/cst-visit.js
 var require_cst_visit = __commonJS({
-  "node_modules/yaml/dist/parse/cst-visit.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/cst-visit.js"(exports) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
@@ -9051,9 +9051,9 @@ var require_cst_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst.js
+// ../main/node_modules/yaml/dist/parse/cst.js
 var require_cst = __commonJS({
-  "node_modules/yaml/dist/parse/cst.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/cst.js"(exports) {
     "use strict";
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
@@ -9153,9 +9153,9 @@ var require_cst = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/lexer.js
+// ../main/node_modules/yaml/dist/parse/lexer.js
 var require_lexer = __commonJS({
-  "node_modules/yaml/dist/parse/lexer.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/lexer.js"(exports) {
     "use strict";
     var cst = require_cst();
     function isEmpty(ch) {
@@ -9742,9 +9742,9 @@ var require_lexer = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/line-counter.js
+// ../main/node_modules/yaml/dist/parse/line-counter.js
 var require_line_counter = __commonJS({
-  "node_modules/yaml/dist/parse/line-counter.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
     var LineCounter2 = class {
       constructor() {
@@ -9773,9 +9773,9 @@ var require_line_counter = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/parser.js
+// ../main/node_modules/yaml/dist/parse/parser.js
 var require_parser = __commonJS({
-  "node_modules/yaml/dist/parse/parser.js"(exports) {
+  "../main/node_modules/yaml/dist/parse/parser.js"(exports) {
     "use strict";
     var node_process = __require("process");
     var cst = require_cst();
@@ -10647,9 +10647,9 @@ var require_parser = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/public-api.js
+// ../main/node_modules/yaml/dist/public-api.js
 var require_public_api = __commonJS({
-  "node_modules/yaml/dist/public-api.js"(exports) {
+  "../main/node_modules/yaml/dist/public-api.js"(exports) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -10744,9 +10744,9 @@ var require_public_api = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/index.js
+// ../main/node_modules/yaml/dist/index.js
 var require_dist = __commonJS({
-  "node_modules/yaml/dist/index.js"(exports) {
+  "../main/node_modules/yaml/dist/index.js"(exports) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -10796,9 +10796,9 @@ var require_dist = __commonJS({
   }
 });
 
-// node_modules/shell-quote/quote.js
+// ../main/node_modules/shell-quote/quote.js
 var require_quote = __commonJS({
-  "node_modules/shell-quote/quote.js"(exports, module2) {
+  "../main/node_modules/shell-quote/quote.js"(exports, module2) {
     "use strict";
     var OPS = (
       /** @type {const} */
@@ -10890,9 +10890,9 @@ var require_quote = __commonJS({
   }
 });
 
-// node_modules/shell-quote/parse.js
+// ../main/node_modules/shell-quote/parse.js
 var require_parse = __commonJS({
-  "node_modules/shell-quote/parse.js"(exports, module2) {
+  "../main/node_modules/shell-quote/parse.js"(exports, module2) {
     "use strict";
     var CONTROL = (
       /** @type {const} */
@@ -11257,9 +11257,9 @@ var require_parse = __commonJS({
   }
 });
 
-// node_modules/shell-quote/index.js
+// ../main/node_modules/shell-quote/index.js
 var require_shell_quote = __commonJS({
-  "node_modules/shell-quote/index.js"(exports) {
+  "../main/node_modules/shell-quote/index.js"(exports) {
     "use strict";
     exports.quote = require_quote();
     exports.parse = require_parse();
@@ -11270,7 +11270,7 @@ var require_shell_quote = __commonJS({
 import { existsSync as existsSync6, writeFileSync as writeFileSync6 } from "node:fs";
 import { join as join7 } from "node:path";
 
-// node_modules/commander/esm.mjs
+// ../main/node_modules/commander/esm.mjs
 var import_index = __toESM(require_commander(), 1);
 var {
   program,
@@ -11333,7 +11333,7 @@ function didYouMean(word, candidates) {
 var import_yaml = __toESM(require_dist(), 1);
 import { readFileSync } from "node:fs";
 
-// node_modules/zod/v4/classic/external.js
+// ../main/node_modules/zod/v4/classic/external.js
 var external_exports = {};
 __export(external_exports, {
   $brand: () => $brand,
@@ -11596,7 +11596,7 @@ __export(external_exports, {
   xor: () => xor
 });
 
-// node_modules/zod/v4/core/index.js
+// ../main/node_modules/zod/v4/core/index.js
 var core_exports2 = {};
 __export(core_exports2, {
   $ZodAny: () => $ZodAny,
@@ -11913,7 +11913,7 @@ __export(core_exports2, {
   withParser: () => withParser
 });
 
-// node_modules/zod/v4/core/util.js
+// ../main/node_modules/zod/v4/core/util.js
 var util_exports = {};
 __export(util_exports, {
   BIGINT_FORMAT_RANGES: () => BIGINT_FORMAT_RANGES,
@@ -12769,7 +12769,7 @@ function constantCatch(value) {
   return fn2;
 }
 
-// node_modules/zod/v4/core/core.js
+// ../main/node_modules/zod/v4/core/core.js
 var _a;
 var NEVER = /* @__PURE__ */ Object.freeze({
   status: "aborted"
@@ -12891,7 +12891,7 @@ function config(newConfig) {
   return globalConfig;
 }
 
-// node_modules/zod/v4/core/errors.js
+// ../main/node_modules/zod/v4/core/errors.js
 function _getMessage() {
   const internals = this._zod;
   internals.message ?? (internals.message = JSON.stringify(internals.def, jsonStringifyReplacer, 2));
@@ -13083,7 +13083,7 @@ function prettifyError(error62) {
   return lines.join("\n");
 }
 
-// node_modules/zod/v4/core/parse.js
+// ../main/node_modules/zod/v4/core/parse.js
 function finalizeParams(callee, params2) {
   return { callee: params2?.callee ?? callee, Err: params2?.Err };
 }
@@ -13243,7 +13243,7 @@ var _safeDecodeAsync = (_Err) => async (schema, value, _ctx) => {
 };
 var safeDecodeAsync = /* @__PURE__ */ _safeDecodeAsync($ZodRealError);
 
-// node_modules/zod/v4/core/regexes.js
+// ../main/node_modules/zod/v4/core/regexes.js
 var regexes_exports = {};
 __export(regexes_exports, {
   anyString: () => anyString,
@@ -13415,7 +13415,7 @@ var sha512_hex = /^[0-9a-fA-F]{128}$/;
 var sha512_base64 = /* @__PURE__ */ fixedBase64(86, "==");
 var sha512_base64url = /* @__PURE__ */ fixedBase64url(86);
 
-// node_modules/zod/v4/core/checks.js
+// ../main/node_modules/zod/v4/core/checks.js
 var $ZodCheck = /* @__PURE__ */ $constructor("$ZodCheck", (inst, def) => {
   var _a3;
   inst._zod ?? (inst._zod = {});
@@ -13891,7 +13891,7 @@ var $ZodCheckOverwrite = /* @__PURE__ */ $constructor("$ZodCheckOverwrite", (ins
   };
 });
 
-// node_modules/zod/v4/core/doc.js
+// ../main/node_modules/zod/v4/core/doc.js
 var Doc = class {
   constructor(args = [], closed = {}) {
     this.content = [];
@@ -13932,14 +13932,14 @@ ${content.join("\n")}
   }
 };
 
-// node_modules/zod/v4/core/versions.js
+// ../main/node_modules/zod/v4/core/versions.js
 var version = {
   major: 4,
   minor: 6,
   patch: 7
 };
 
-// node_modules/zod/v4/core/schemas.js
+// ../main/node_modules/zod/v4/core/schemas.js
 var $ZodType = /* @__PURE__ */ $constructor("$ZodType", (inst, def) => {
   var _a3;
   inst ?? (inst = {});
@@ -16381,7 +16381,7 @@ function handleRefineResult(result, payload, input2, inst) {
   }
 }
 
-// node_modules/zod/v4/core/memoizer.js
+// ../main/node_modules/zod/v4/core/memoizer.js
 var $ZodCyclicError = class extends Error {
   constructor() {
     super(`Cannot parse a reference cycle that closes through a transform`);
@@ -16658,7 +16658,7 @@ function isBackEdge(ctx, value) {
   return backEdges !== void 0 && isRef(value) && backEdges.has(value);
 }
 
-// node_modules/zod/v4/locales/index.js
+// ../main/node_modules/zod/v4/locales/index.js
 var locales_exports = {};
 __export(locales_exports, {
   ar: () => ar_default,
@@ -16726,7 +16726,7 @@ __export(locales_exports, {
   zhTW: () => zh_TW_default
 });
 
-// node_modules/zod/v4/locales/ar.js
+// ../main/node_modules/zod/v4/locales/ar.js
 var error = () => {
   const Sizable = {
     string: { unit: "\u062D\u0631\u0641", verb: "\u0623\u0646 \u064A\u062D\u0648\u064A" },
@@ -16838,7 +16838,7 @@ function ar_default() {
   };
 }
 
-// node_modules/zod/v4/locales/az.js
+// ../main/node_modules/zod/v4/locales/az.js
 var error2 = () => {
   const Sizable = {
     string: { unit: "simvol", verb: "olmal\u0131d\u0131r" },
@@ -16949,7 +16949,7 @@ function az_default() {
   };
 }
 
-// node_modules/zod/v4/locales/be.js
+// ../main/node_modules/zod/v4/locales/be.js
 function getBelarusianPlural(count, one, few, many) {
   const absCount = Math.abs(count);
   const lastDigit = absCount % 10;
@@ -17118,7 +17118,7 @@ function be_default() {
   };
 }
 
-// node_modules/zod/v4/locales/bg.js
+// ../main/node_modules/zod/v4/locales/bg.js
 var error4 = () => {
   const Sizable = {
     string: { unit: "\u0441\u0438\u043C\u0432\u043E\u043B\u0430", verb: "\u0434\u0430 \u0441\u044A\u0434\u044A\u0440\u0436\u0430" },
@@ -17244,7 +17244,7 @@ function bg_default() {
   };
 }
 
-// node_modules/zod/v4/locales/bn.js
+// ../main/node_modules/zod/v4/locales/bn.js
 var error5 = () => {
   const Sizable = {
     string: { unit: "\u0985\u0995\u09CD\u09B7\u09B0", verb: "\u09A5\u09BE\u0995\u09A4\u09C7 \u09B9\u09AC\u09C7" },
@@ -17358,7 +17358,7 @@ function bn_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ca.js
+// ../main/node_modules/zod/v4/locales/ca.js
 var error6 = () => {
   const Sizable = {
     string: { unit: "car\xE0cters", verb: "contenir" },
@@ -17472,7 +17472,7 @@ function ca_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ckb.js
+// ../main/node_modules/zod/v4/locales/ckb.js
 var error7 = () => {
   const Sizable = {
     string: { unit: "\u067E\u06CC\u062A", verb: "\u0628\u06CE\u062A" },
@@ -17605,7 +17605,7 @@ function ckb_default() {
   };
 }
 
-// node_modules/zod/v4/locales/cs.js
+// ../main/node_modules/zod/v4/locales/cs.js
 var error8 = () => {
   const Sizable = {
     string: { unit: "znak\u016F", verb: "m\xEDt" },
@@ -17722,7 +17722,7 @@ function cs_default() {
   };
 }
 
-// node_modules/zod/v4/locales/da.js
+// ../main/node_modules/zod/v4/locales/da.js
 var error9 = () => {
   const Sizable = {
     string: { unit: "tegn", verb: "havde" },
@@ -17843,7 +17843,7 @@ function da_default() {
   };
 }
 
-// node_modules/zod/v4/locales/de.js
+// ../main/node_modules/zod/v4/locales/de.js
 var error10 = () => {
   const Sizable = {
     string: { unit: "Zeichen", verb: "zu haben" },
@@ -17957,7 +17957,7 @@ function de_default() {
   };
 }
 
-// node_modules/zod/v4/locales/el.js
+// ../main/node_modules/zod/v4/locales/el.js
 var error11 = () => {
   const Sizable = {
     string: { unit: "\u03C7\u03B1\u03C1\u03B1\u03BA\u03C4\u03AE\u03C1\u03B5\u03C2", verb: "\u03BD\u03B1 \u03AD\u03C7\u03B5\u03B9" },
@@ -18070,7 +18070,7 @@ function el_default() {
   };
 }
 
-// node_modules/zod/v4/locales/en.js
+// ../main/node_modules/zod/v4/locales/en.js
 var error12 = () => {
   const Sizable = {
     string: { unit: "characters", verb: "to have" },
@@ -18195,7 +18195,7 @@ function en_default() {
   };
 }
 
-// node_modules/zod/v4/locales/eo.js
+// ../main/node_modules/zod/v4/locales/eo.js
 var error13 = () => {
   const Sizable = {
     string: { unit: "karaktrojn", verb: "havi" },
@@ -18310,7 +18310,7 @@ function eo_default() {
   };
 }
 
-// node_modules/zod/v4/locales/es.js
+// ../main/node_modules/zod/v4/locales/es.js
 var error14 = () => {
   const Sizable = {
     string: { unit: "caracteres", verb: "tener" },
@@ -18447,7 +18447,7 @@ function es_default() {
   };
 }
 
-// node_modules/zod/v4/locales/fa.js
+// ../main/node_modules/zod/v4/locales/fa.js
 var error15 = () => {
   const Sizable = {
     string: { unit: "\u06A9\u0627\u0631\u0627\u06A9\u062A\u0631", verb: "\u062F\u0627\u0634\u062A\u0647 \u0628\u0627\u0634\u062F" },
@@ -18567,7 +18567,7 @@ function fa_default() {
   };
 }
 
-// node_modules/zod/v4/locales/fi.js
+// ../main/node_modules/zod/v4/locales/fi.js
 var error16 = () => {
   const Sizable = {
     string: { unit: "merkki\xE4", subject: "merkkijonon" },
@@ -18685,7 +18685,7 @@ function fi_default() {
   };
 }
 
-// node_modules/zod/v4/locales/fr.js
+// ../main/node_modules/zod/v4/locales/fr.js
 var error17 = () => {
   const Sizable = {
     string: { unit: "caract\xE8res", verb: "avoir" },
@@ -18815,7 +18815,7 @@ function fr_default() {
   };
 }
 
-// node_modules/zod/v4/locales/fr-CA.js
+// ../main/node_modules/zod/v4/locales/fr-CA.js
 var error18 = () => {
   const Sizable = {
     string: { unit: "caract\xE8res", verb: "avoir" },
@@ -18928,7 +18928,7 @@ function fr_CA_default() {
   };
 }
 
-// node_modules/zod/v4/locales/gu.js
+// ../main/node_modules/zod/v4/locales/gu.js
 var error19 = () => {
   const Sizable = {
     string: { unit: "\u0A85\u0A95\u0ACD\u0AB7\u0AB0", verb: "\u0AB9\u0ACB\u0AB5\u0ABE \u0A9C\u0ACB\u0A88\u0A8F" },
@@ -19042,7 +19042,7 @@ function gu_default() {
   };
 }
 
-// node_modules/zod/v4/locales/he.js
+// ../main/node_modules/zod/v4/locales/he.js
 var error20 = () => {
   const TypeNames = {
     string: { label: "\u05DE\u05D7\u05E8\u05D5\u05D6\u05EA", gender: "f" },
@@ -19244,7 +19244,7 @@ function he_default() {
   };
 }
 
-// node_modules/zod/v4/locales/hi.js
+// ../main/node_modules/zod/v4/locales/hi.js
 var error21 = () => {
   const Sizable = {
     string: { unit: "\u0905\u0915\u094D\u0937\u0930", verb: "\u0930\u0916\u0928\u0947 \u0915\u0947 \u0932\u093F\u090F" },
@@ -19356,7 +19356,7 @@ function hi_default() {
   };
 }
 
-// node_modules/zod/v4/locales/hr.js
+// ../main/node_modules/zod/v4/locales/hr.js
 var error22 = () => {
   const Sizable = {
     string: { unit: "znakova", verb: "imati" },
@@ -19483,7 +19483,7 @@ function hr_default() {
   };
 }
 
-// node_modules/zod/v4/locales/hu.js
+// ../main/node_modules/zod/v4/locales/hu.js
 var error23 = () => {
   const Sizable = {
     string: { unit: "karakter", verb: "legyen" },
@@ -19597,7 +19597,7 @@ function hu_default() {
   };
 }
 
-// node_modules/zod/v4/locales/hy.js
+// ../main/node_modules/zod/v4/locales/hy.js
 function getArmenianPlural(count, one, many) {
   return Math.abs(count) === 1 ? one : many;
 }
@@ -19756,7 +19756,7 @@ function hy_default() {
   };
 }
 
-// node_modules/zod/v4/locales/id.js
+// ../main/node_modules/zod/v4/locales/id.js
 var error25 = () => {
   const Sizable = {
     string: { unit: "karakter", verb: "memiliki" },
@@ -19868,7 +19868,7 @@ function id_default() {
   };
 }
 
-// node_modules/zod/v4/locales/is.js
+// ../main/node_modules/zod/v4/locales/is.js
 var error26 = () => {
   const Sizable = {
     string: { unit: "stafi", verb: "a\xF0 hafa" },
@@ -19983,7 +19983,7 @@ function is_default() {
   };
 }
 
-// node_modules/zod/v4/locales/it.js
+// ../main/node_modules/zod/v4/locales/it.js
 var error27 = () => {
   const Sizable = {
     string: { unit: "caratteri", verb: "avere" },
@@ -20097,7 +20097,7 @@ function it_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ja.js
+// ../main/node_modules/zod/v4/locales/ja.js
 var error28 = () => {
   const Sizable = {
     string: { unit: "\u6587\u5B57", verb: "\u3067\u3042\u308B" },
@@ -20210,7 +20210,7 @@ function ja_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ka.js
+// ../main/node_modules/zod/v4/locales/ka.js
 var error29 = () => {
   const Sizable = {
     string: { unit: "\u10E1\u10D8\u10DB\u10D1\u10DD\u10DA\u10DD", verb: "\u10E3\u10DC\u10D3\u10D0 \u10E8\u10D4\u10D8\u10EA\u10D0\u10D5\u10D3\u10D4\u10E1" },
@@ -20328,7 +20328,7 @@ function ka_default() {
   };
 }
 
-// node_modules/zod/v4/locales/km.js
+// ../main/node_modules/zod/v4/locales/km.js
 var error30 = () => {
   const Sizable = {
     string: { unit: "\u178F\u17BD\u17A2\u1780\u17D2\u179F\u179A", verb: "\u1782\u17BD\u179A\u1798\u17B6\u1793" },
@@ -20444,12 +20444,12 @@ function km_default() {
   };
 }
 
-// node_modules/zod/v4/locales/kh.js
+// ../main/node_modules/zod/v4/locales/kh.js
 function kh_default() {
   return km_default();
 }
 
-// node_modules/zod/v4/locales/kn.js
+// ../main/node_modules/zod/v4/locales/kn.js
 var error31 = () => {
   const Sizable = {
     string: { unit: "\u0C85\u0C95\u0CCD\u0CB7\u0CB0\u0C97\u0CB3\u0CC1", verb: "\u0CB9\u0CCA\u0C82\u0CA6\u0CB2\u0CC1" },
@@ -20565,7 +20565,7 @@ function kn_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ko.js
+// ../main/node_modules/zod/v4/locales/ko.js
 var error32 = () => {
   const Sizable = {
     string: { unit: "\uBB38\uC790", verb: "to have" },
@@ -20682,7 +20682,7 @@ function ko_default() {
   };
 }
 
-// node_modules/zod/v4/locales/lt.js
+// ../main/node_modules/zod/v4/locales/lt.js
 var capitalizeFirstCharacter = (text) => {
   return text.charAt(0).toUpperCase() + text.slice(1);
 };
@@ -20890,7 +20890,7 @@ function lt_default() {
   };
 }
 
-// node_modules/zod/v4/locales/mk.js
+// ../main/node_modules/zod/v4/locales/mk.js
 var error34 = () => {
   const Sizable = {
     string: { unit: "\u0437\u043D\u0430\u0446\u0438", verb: "\u0434\u0430 \u0438\u043C\u0430\u0430\u0442" },
@@ -21005,7 +21005,7 @@ function mk_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ms.js
+// ../main/node_modules/zod/v4/locales/ms.js
 var error35 = () => {
   const Sizable = {
     string: { unit: "aksara", verb: "mempunyai" },
@@ -21118,7 +21118,7 @@ function ms_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ne.js
+// ../main/node_modules/zod/v4/locales/ne.js
 var error36 = () => {
   const Sizable = {
     string: { unit: "\u0905\u0915\u094D\u0937\u0930", verb: "\u0939\u0941\u0928\u0941\u092A\u0930\u094D\u091B" },
@@ -21230,7 +21230,7 @@ function ne_default() {
   };
 }
 
-// node_modules/zod/v4/locales/nl.js
+// ../main/node_modules/zod/v4/locales/nl.js
 var error37 = () => {
   const Sizable = {
     string: { unit: "tekens", verb: "heeft" },
@@ -21346,7 +21346,7 @@ function nl_default() {
   };
 }
 
-// node_modules/zod/v4/locales/nn.js
+// ../main/node_modules/zod/v4/locales/nn.js
 var error38 = () => {
   const Sizable = {
     string: { unit: "teikn", verb: "\xE5 ha" },
@@ -21460,7 +21460,7 @@ function nn_default() {
   };
 }
 
-// node_modules/zod/v4/locales/no.js
+// ../main/node_modules/zod/v4/locales/no.js
 var error39 = () => {
   const Sizable = {
     string: { unit: "tegn", verb: "\xE5 ha" },
@@ -21574,7 +21574,7 @@ function no_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ota.js
+// ../main/node_modules/zod/v4/locales/ota.js
 var error40 = () => {
   const Sizable = {
     string: { unit: "harf", verb: "olmal\u0131d\u0131r" },
@@ -21689,7 +21689,7 @@ function ota_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ps.js
+// ../main/node_modules/zod/v4/locales/ps.js
 var error41 = () => {
   const Sizable = {
     string: { unit: "\u062A\u0648\u06A9\u064A", verb: "\u0648\u0644\u0631\u064A" },
@@ -21809,7 +21809,7 @@ function ps_default() {
   };
 }
 
-// node_modules/zod/v4/locales/pl.js
+// ../main/node_modules/zod/v4/locales/pl.js
 var error42 = () => {
   const Sizable = {
     string: { unit: "znak\xF3w", verb: "mie\u0107" },
@@ -21924,7 +21924,7 @@ function pl_default() {
   };
 }
 
-// node_modules/zod/v4/locales/pt.js
+// ../main/node_modules/zod/v4/locales/pt.js
 var error43 = () => {
   const Sizable = {
     string: { unit: "caracteres" },
@@ -22068,7 +22068,7 @@ function pt_default() {
   };
 }
 
-// node_modules/zod/v4/locales/pt-BR.js
+// ../main/node_modules/zod/v4/locales/pt-BR.js
 var error44 = () => {
   const Sizable = {
     string: { unit: "caracteres" },
@@ -22213,7 +22213,7 @@ function pt_BR_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ro.js
+// ../main/node_modules/zod/v4/locales/ro.js
 var error45 = () => {
   const Sizable = {
     string: { unit: "caractere", verb: "s\u0103 aib\u0103" },
@@ -22336,7 +22336,7 @@ function ro_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ru.js
+// ../main/node_modules/zod/v4/locales/ru.js
 function getRussianPlural(count, one, few, many) {
   const absCount = Math.abs(count);
   const lastDigit = absCount % 10;
@@ -22505,7 +22505,7 @@ function ru_default() {
   };
 }
 
-// node_modules/zod/v4/locales/sk.js
+// ../main/node_modules/zod/v4/locales/sk.js
 var error47 = () => {
   const Sizable = {
     string: { unit: "znakov", verb: "ma\u0165" },
@@ -22622,7 +22622,7 @@ function sk_default() {
   };
 }
 
-// node_modules/zod/v4/locales/sl.js
+// ../main/node_modules/zod/v4/locales/sl.js
 var error48 = () => {
   const Sizable = {
     string: { unit: "znakov", verb: "imeti" },
@@ -22737,7 +22737,7 @@ function sl_default() {
   };
 }
 
-// node_modules/zod/v4/locales/sv.js
+// ../main/node_modules/zod/v4/locales/sv.js
 var error49 = () => {
   const Sizable = {
     string: { unit: "tecken", verb: "att ha" },
@@ -22853,7 +22853,7 @@ function sv_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ta.js
+// ../main/node_modules/zod/v4/locales/ta.js
 var error50 = () => {
   const Sizable = {
     string: { unit: "\u0B8E\u0BB4\u0BC1\u0BA4\u0BCD\u0BA4\u0BC1\u0B95\u0BCD\u0B95\u0BB3\u0BCD", verb: "\u0B95\u0BCA\u0BA3\u0BCD\u0B9F\u0BBF\u0BB0\u0BC1\u0B95\u0BCD\u0B95 \u0BB5\u0BC7\u0BA3\u0BCD\u0B9F\u0BC1\u0BAE\u0BCD" },
@@ -22969,7 +22969,7 @@ function ta_default() {
   };
 }
 
-// node_modules/zod/v4/locales/tg.js
+// ../main/node_modules/zod/v4/locales/tg.js
 var error51 = () => {
   const Sizable = {
     string: { unit: "\u0430\u043B\u043E\u043C\u0430\u0442", verb: "\u0434\u043E\u0448\u0442\u0430 \u0431\u043E\u0448\u0430\u0434" },
@@ -23086,7 +23086,7 @@ function tg_default() {
   };
 }
 
-// node_modules/zod/v4/locales/th.js
+// ../main/node_modules/zod/v4/locales/th.js
 var error52 = () => {
   const Sizable = {
     string: { unit: "\u0E15\u0E31\u0E27\u0E2D\u0E31\u0E01\u0E29\u0E23", verb: "\u0E04\u0E27\u0E23\u0E21\u0E35" },
@@ -23202,7 +23202,7 @@ function th_default() {
   };
 }
 
-// node_modules/zod/v4/locales/tk.js
+// ../main/node_modules/zod/v4/locales/tk.js
 var error53 = () => {
   const Sizable = {
     string: { unit: "simwol", verb: "bolmaly" },
@@ -23310,7 +23310,7 @@ function tk_default() {
   };
 }
 
-// node_modules/zod/v4/locales/tr.js
+// ../main/node_modules/zod/v4/locales/tr.js
 var error54 = () => {
   const Sizable = {
     string: { unit: "karakter", verb: "olmal\u0131" },
@@ -23421,7 +23421,7 @@ function tr_default() {
   };
 }
 
-// node_modules/zod/v4/locales/uk.js
+// ../main/node_modules/zod/v4/locales/uk.js
 var error55 = () => {
   const Sizable = {
     string: { unit: "\u0441\u0438\u043C\u0432\u043E\u043B\u0456\u0432", verb: "\u043C\u0430\u0442\u0438\u043C\u0435" },
@@ -23535,12 +23535,12 @@ function uk_default() {
   };
 }
 
-// node_modules/zod/v4/locales/ua.js
+// ../main/node_modules/zod/v4/locales/ua.js
 function ua_default() {
   return uk_default();
 }
 
-// node_modules/zod/v4/locales/ur.js
+// ../main/node_modules/zod/v4/locales/ur.js
 var error56 = () => {
   const Sizable = {
     string: { unit: "\u062D\u0631\u0648\u0641", verb: "\u06C1\u0648\u0646\u0627" },
@@ -23656,7 +23656,7 @@ function ur_default() {
   };
 }
 
-// node_modules/zod/v4/locales/uz.js
+// ../main/node_modules/zod/v4/locales/uz.js
 var error57 = () => {
   const Sizable = {
     string: { unit: "belgi", verb: "bo\u2018lishi kerak" },
@@ -23770,7 +23770,7 @@ function uz_default() {
   };
 }
 
-// node_modules/zod/v4/locales/vi.js
+// ../main/node_modules/zod/v4/locales/vi.js
 var error58 = () => {
   const Sizable = {
     string: { unit: "k\xFD t\u1EF1", verb: "c\xF3" },
@@ -23884,7 +23884,7 @@ function vi_default() {
   };
 }
 
-// node_modules/zod/v4/locales/zh-CN.js
+// ../main/node_modules/zod/v4/locales/zh-CN.js
 var error59 = () => {
   const Sizable = {
     string: { unit: "\u5B57\u7B26", verb: "\u5305\u542B" },
@@ -23999,7 +23999,7 @@ function zh_CN_default() {
   };
 }
 
-// node_modules/zod/v4/locales/zh-TW.js
+// ../main/node_modules/zod/v4/locales/zh-TW.js
 var error60 = () => {
   const Sizable = {
     string: { unit: "\u5B57\u5143", verb: "\u64C1\u6709" },
@@ -24112,7 +24112,7 @@ function zh_TW_default() {
   };
 }
 
-// node_modules/zod/v4/locales/yo.js
+// ../main/node_modules/zod/v4/locales/yo.js
 var error61 = () => {
   const Sizable = {
     string: { unit: "\xE0mi", verb: "n\xED" },
@@ -24225,7 +24225,7 @@ function yo_default() {
   };
 }
 
-// node_modules/zod/v4/core/registries.js
+// ../main/node_modules/zod/v4/core/registries.js
 var _a2;
 var $output = /* @__PURE__ */ Symbol("ZodOutput");
 var $input = /* @__PURE__ */ Symbol("ZodInput");
@@ -24275,7 +24275,7 @@ function registry() {
 (_a2 = globalThis).__zod_globalRegistry ?? (_a2.__zod_globalRegistry = registry());
 var globalRegistry = globalThis.__zod_globalRegistry;
 
-// node_modules/zod/v4/core/compile.js
+// ../main/node_modules/zod/v4/core/compile.js
 var INVALID = /* @__PURE__ */ Symbol.for("zod.compile.invalid");
 var FALLBACK_FLAG = /* @__PURE__ */ Symbol.for("zod.compile.fallback");
 var ZodCompileAsyncError = class extends Error {
@@ -25885,7 +25885,7 @@ function generateTransformCheck(doc, ctx, schema, accessor) {
   return accessor;
 }
 
-// node_modules/zod/v4/core/api.js
+// ../main/node_modules/zod/v4/core/api.js
 function snapshotChecks(def) {
   if (def.checks)
     def.checks = [...def.checks];
@@ -26944,7 +26944,7 @@ function _stringFormat(Class2, format, fnOrRegex, _params = {}) {
   return inst;
 }
 
-// node_modules/zod/v4/core/to-json-schema.js
+// ../main/node_modules/zod/v4/core/to-json-schema.js
 function assignProps(target, ...sources) {
   for (const source of sources) {
     for (const key of Reflect.ownKeys(source)) {
@@ -27474,7 +27474,7 @@ var createStandardJSONSchemaMethod = (schema, io, processors = {}) => (params2) 
   return finalize(ctx, schema);
 };
 
-// node_modules/zod/v4/core/json-schema-processors.js
+// ../main/node_modules/zod/v4/core/json-schema-processors.js
 var narrowMin = (agg, key, value) => {
   if (agg[key] === void 0 || value > agg[key])
     agg[key] = value;
@@ -28222,7 +28222,7 @@ function toJSONSchema(input2, params2) {
   return finalize(ctx, input2);
 }
 
-// node_modules/zod/v4/core/json-schema-generator.js
+// ../main/node_modules/zod/v4/core/json-schema-generator.js
 var JSONSchemaGenerator = class {
   /** @deprecated Access via ctx instead */
   get metadataRegistry() {
@@ -28300,10 +28300,10 @@ var JSONSchemaGenerator = class {
   }
 };
 
-// node_modules/zod/v4/core/json-schema.js
+// ../main/node_modules/zod/v4/core/json-schema.js
 var json_schema_exports = {};
 
-// node_modules/zod/v4/classic/schemas.js
+// ../main/node_modules/zod/v4/classic/schemas.js
 var schemas_exports2 = {};
 __export(schemas_exports2, {
   ZodAny: () => ZodAny,
@@ -28484,7 +28484,7 @@ __export(schemas_exports2, {
   xor: () => xor
 });
 
-// node_modules/zod/v4/classic/checks.js
+// ../main/node_modules/zod/v4/classic/checks.js
 var checks_exports2 = {};
 __export(checks_exports2, {
   endsWith: () => _endsWith,
@@ -28519,7 +28519,7 @@ __export(checks_exports2, {
   uppercase: () => _uppercase
 });
 
-// node_modules/zod/v4/classic/errors.js
+// ../main/node_modules/zod/v4/classic/errors.js
 var _installedErrorProtos = /* @__PURE__ */ new WeakSet([Object.prototype, Error.prototype]);
 function _lazyMethod(proto, key, make) {
   Object.defineProperty(proto, key, {
@@ -28565,7 +28565,7 @@ var ZodRealError = /* @__PURE__ */ $constructor("ZodError", initializer2, void 0
   Parent: Error
 });
 
-// node_modules/zod/v4/classic/parse.js
+// ../main/node_modules/zod/v4/classic/parse.js
 var parse2 = /* @__PURE__ */ _parse(ZodRealError);
 var parseAsync2 = /* @__PURE__ */ _parseAsync(ZodRealError);
 var safeParse2 = /* @__PURE__ */ _safeParse(ZodRealError);
@@ -28579,7 +28579,7 @@ var safeDecode2 = /* @__PURE__ */ _safeDecode(ZodRealError);
 var safeEncodeAsync2 = /* @__PURE__ */ _safeEncodeAsync(ZodRealError);
 var safeDecodeAsync2 = /* @__PURE__ */ _safeDecodeAsync(ZodRealError);
 
-// node_modules/zod/v4/classic/schemas.js
+// ../main/node_modules/zod/v4/classic/schemas.js
 function _ensureDefaultLocale() {
   if (!globalConfig.localeError)
     config(en_default());
@@ -30044,7 +30044,7 @@ function preprocess(fn2, schema) {
   });
 }
 
-// node_modules/zod/v4/classic/compat.js
+// ../main/node_modules/zod/v4/classic/compat.js
 var ZodIssueCode = {
   invalid_type: "invalid_type",
   too_big: "too_big",
@@ -30070,7 +30070,7 @@ var ZodFirstPartyTypeKind;
 /* @__PURE__ */ (function(ZodFirstPartyTypeKind2) {
 })(ZodFirstPartyTypeKind || (ZodFirstPartyTypeKind = {}));
 
-// node_modules/zod/v4/classic/iso.js
+// ../main/node_modules/zod/v4/classic/iso.js
 var iso_exports = {};
 __export(iso_exports, {
   ZodISODate: () => ZodISODate,
@@ -30095,7 +30095,7 @@ function duration2(params2) {
   return _isoDuration(ZodISODuration, params2);
 }
 
-// node_modules/zod/v4/classic/from-json-schema.js
+// ../main/node_modules/zod/v4/classic/from-json-schema.js
 var z = {
   ...schemas_exports2,
   ...checks_exports2,
@@ -30828,7 +30828,7 @@ function fromJSONSchema(schema, params2) {
   return convertSchema(normalized, ctx);
 }
 
-// node_modules/zod/v4/core/visit.js
+// ../main/node_modules/zod/v4/core/visit.js
 var RESOLVING = /* @__PURE__ */ Symbol("z.visit/resolving");
 function visit(schema, fnOrHandlers) {
   const fn2 = typeof fnOrHandlers === "function" ? fnOrHandlers : (node2, rewritten) => {
@@ -30983,7 +30983,7 @@ function visit(schema, fnOrHandlers) {
   return run(schema);
 }
 
-// node_modules/zod/v4/classic/deep-partial.js
+// ../main/node_modules/zod/v4/classic/deep-partial.js
 function deepPartial(schema) {
   return visit(schema, {
     object: (s) => s.partial(),
@@ -30995,7 +30995,7 @@ function deepPartial(schema) {
   });
 }
 
-// node_modules/zod/v4/classic/in-out.js
+// ../main/node_modules/zod/v4/classic/in-out.js
 function withChecks(side, checks) {
   if (!checks?.length)
     return side;
@@ -31025,7 +31025,7 @@ function output(schema) {
   });
 }
 
-// node_modules/zod/v4/classic/coerce.js
+// ../main/node_modules/zod/v4/classic/coerce.js
 var coerce_exports = {};
 __export(coerce_exports, {
   bigint: () => bigint3,
@@ -31071,14 +31071,18 @@ var constraintSchema = external_exports.strictObject({
   min: external_exports.number().optional().describe("the metric must be at least this"),
   max: external_exports.number().optional().describe("the metric must be at most this")
 }).refine((c) => c.min !== void 0 || c.max !== void 0, "a constraint needs min:, max: or both").refine((c) => c.min === void 0 || c.max === void 0 || c.min <= c.max, "min must not be more than max");
-function isBetter(goal, a, b) {
-  return goal === "minimize" ? a < b : a > b;
+function isBetter(goal2, a, b) {
+  return goal2 === "minimize" ? a < b : a > b;
 }
 function violationOf(constraint, value) {
   const { min, max } = constraint;
   if (max !== void 0 && value > max) return value - max;
   if (min !== void 0 && value < min) return min - value;
   return 0;
+}
+function constraintText(c) {
+  if (c.min !== void 0 && c.max !== void 0) return `${c.min} \u2264 ${c.metric} \u2264 ${c.max}`;
+  return c.max !== void 0 ? `${c.metric} \u2264 ${c.max}` : `${c.metric} \u2265 ${c.min}`;
 }
 
 // src/space/parameter-schema.ts
@@ -32129,13 +32133,13 @@ var SUCCESSES = 3;
 function wholeCube(dims) {
   return { lo: new Float64Array(dims), hi: new Float64Array(dims).fill(1) };
 }
-function regionLength(trials, goal, batch, p) {
+function regionLength(trials, goal2, batch, p) {
   const byRound = /* @__PURE__ */ new Map();
   for (const t of trials) {
     const v = trialValue(t);
     if (v === void 0) continue;
     const list = byRound.get(t.round) ?? [];
-    list.push(goal === "maximize" ? -v : v);
+    list.push(goal2 === "maximize" ? -v : v);
     byRound.set(t.round, list);
   }
   const failures = Math.ceil(Math.max(4 / batch, p / batch));
@@ -32960,7 +32964,7 @@ function modelTargets(values) {
 // src/strategy/bayes/model.ts
 var FIT_MAX = 100;
 var PRIOR_MEAN = 1;
-function buildModel(enc, trials, goal, rng, extra, transfer) {
+function buildModel(enc, trials, goal2, rng, extra, transfer) {
   const finished = [];
   const raw = [];
   const failed = [];
@@ -32969,7 +32973,7 @@ function buildModel(enc, trials, goal, rng, extra, transfer) {
     const v = trialValue(t);
     if (v !== void 0) {
       finished.push(t);
-      raw.push(goal === "maximize" ? -v : v);
+      raw.push(goal2 === "maximize" ? -v : v);
     } else if (t.status === "pending" || t.status === "running") pending.push(t);
     else failed.push(t);
   }
@@ -33028,8 +33032,8 @@ function fitSubset(data, rng, max = FIT_MAX) {
 var RIDGE = 2;
 var PRIOR_POINTS = 64;
 var CENTRES = 5;
-function fitTransfer(enc, prior, trials, goal, rng) {
-  const oriented = (v) => goal === "maximize" ? -v : v;
+function fitTransfer(enc, prior, trials, goal2, rng) {
+  const oriented = (v) => goal2 === "maximize" ? -v : v;
   const n = prior.length;
   const y = modelTargets(prior.map((t) => oriented(t.value))).map((v) => v - PRIOR_MEAN);
   const x = new Float64Array(n * enc.p);
@@ -33184,7 +33188,7 @@ var earlyStoppingSchema = external_exports.union([
   earlyStoppingRule
 ]).describe("median: stop a trial whose best value so far is worse than the median of earlier trials at the same step");
 function medianRule(config2, study, rule) {
-  const { metric, goal } = config2.objective[0];
+  const { metric, goal: goal2 } = config2.objective[0];
   const byStep = /* @__PURE__ */ new Map();
   for (const t of study.trials)
     for (const a of t.attempts) {
@@ -33196,14 +33200,14 @@ function medianRule(config2, study, rule) {
       }
       for (const [step, v] of curve2) byStep.set(step, [...byStep.get(step) ?? [], v]);
     }
-  const curve = [...byStep.entries()].filter(([, vs]) => vs.length >= rule.min_trials).sort((a, b) => a[0] - b[0]).map(([step, vs]) => [step, lenient(median(vs), goal)]);
+  const curve = [...byStep.entries()].filter(([, vs]) => vs.length >= rule.min_trials).sort((a, b) => a[0] - b[0]).map(([step, vs]) => [step, lenient(median(vs), goal2)]);
   if (curve.length === 0) return void 0;
   return { after: rule.min_steps, median: thin(curve, MAX_CURVE_POINTS) };
 }
-function lenient(v, goal) {
+function lenient(v, goal2) {
   if (v === 0 || !Number.isFinite(v)) return v;
   const unit = 10 ** (Math.floor(Math.log10(Math.abs(v))) - 3);
-  const rounded = goal === "maximize" ? Math.floor(v / unit) * unit : Math.ceil(v / unit) * unit;
+  const rounded = goal2 === "maximize" ? Math.floor(v / unit) * unit : Math.ceil(v / unit) * unit;
   return Number(rounded.toPrecision(4));
 }
 function median(values) {
@@ -33232,10 +33236,10 @@ var MedianPruner = class {
     const v = values[this.objective.metric];
     if (v === void 0) return { prune: false };
     this.reported++;
-    const goal = this.objective.goal;
-    if (this.best === void 0 || isBetter(goal, v, this.best)) this.best = v;
+    const goal2 = this.objective.goal;
+    if (this.best === void 0 || isBetter(goal2, v, this.best)) this.best = v;
     const m = this.medians.get(step);
-    if (m === void 0 || this.reported < this.rule.after || !isBetter(goal, m, this.best)) return { prune: false };
+    if (m === void 0 || this.reported < this.rule.after || !isBetter(goal2, m, this.best)) return { prune: false };
     return {
       prune: true,
       value: this.best,
@@ -33447,11 +33451,11 @@ function rungDone(config2, rung) {
   );
 }
 function promotedFrom(config2, bracket, below, rung, first = bracket.rungs[0].size) {
-  const goal = config2.objective[0].goal;
+  const goal2 = config2.objective[0].goal;
   const ranked = below.flatMap((t) => {
     const v = trialValue(t);
     return v === void 0 ? [] : [{ t, v }];
-  }).sort((a, b) => isBetter(goal, a.v, b.v) ? -1 : isBetter(goal, b.v, a.v) ? 1 : a.t.id - b.t.id);
+  }).sort((a, b) => isBetter(goal2, a.v, b.v) ? -1 : isBetter(goal2, b.v, a.v) ? 1 : a.t.id - b.t.id);
   const size = Math.min(
     bracket.rungs[rung].size,
     Math.max(1, Math.floor(first / hyperbandResource(config2).eta ** rung))
@@ -34656,13 +34660,13 @@ function warmStartFrom2(config2, base, source) {
   return { source, offered: valued.length, trials: mapped.slice(0, MAX_PRIOR_TRIALS), notes, reran: [] };
 }
 function atLargestResource(base) {
-  const goal = base.config.objective[0].goal;
+  const goal2 = base.config.objective[0].goal;
   const valued = base.trials.flatMap((t) => {
     const value = trialValue(t);
     return value !== void 0 && t.ref === void 0 ? [{ params: t.params, value, resource: t.resource }] : [];
   });
   const level = base.config.resource ? Math.max(...valued.map((t) => t.resource ?? 0)) : void 0;
-  const trials = valued.filter((t) => level === void 0 || t.resource === level).map(({ params: params2, value }) => ({ params: params2, value })).sort((a, b) => isBetter(goal, a.value, b.value) ? -1 : isBetter(goal, b.value, a.value) ? 1 : 0);
+  const trials = valued.filter((t) => level === void 0 || t.resource === level).map(({ params: params2, value }) => ({ params: params2, value })).sort((a, b) => isBetter(goal2, a.value, b.value) ? -1 : isBetter(goal2, b.value, a.value) ? 1 : 0);
   return { level: valued.length ? level : void 0, trials };
 }
 function mapParams(space, theirs, params2) {
@@ -34778,7 +34782,7 @@ function definingParts(config2) {
     ),
     // One objective hashes as it did before lists existed. Constraints and select are left out:
     // every trial's metrics are kept, so a changed limit re-judges old results without misleading.
-    objective: config2.objective.length === 1 ? { metric: config2.objective[0].metric, goal: config2.objective[0].goal } : config2.objective.map(({ metric, goal }) => ({ metric, goal })),
+    objective: config2.objective.length === 1 ? { metric: config2.objective[0].metric, goal: config2.objective[0].goal } : config2.objective.map(({ metric, goal: goal2 }) => ({ metric, goal: goal2 })),
     strategy: config2.strategy,
     seed: config2.seed,
     // Left out when unset, so that studies saved before these existed keep their hash.
@@ -34861,12 +34865,12 @@ function withStop(study, stop) {
   return stop ? { ...rest, stop } : rest;
 }
 function bestSoFar(config2, study) {
-  const goal = config2.objective[0].goal;
+  const goal2 = config2.objective[0].goal;
   let best;
   return searchTrials(study).map((t) => {
     const s = scoreTrial(config2, t);
     const v = s && isFeasible(s) ? s.values[0] : void 0;
-    if (v !== void 0 && (best === void 0 || isBetter(goal, v, best))) best = v;
+    if (v !== void 0 && (best === void 0 || isBetter(goal2, v, best))) best = v;
     return best;
   });
 }
@@ -35399,25 +35403,7 @@ function fmtDuration(ms) {
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
 }
 
-// src/compare/stats.ts
-function sampleStd(values) {
-  return Math.sqrt(sampleVariance(values));
-}
-function sampleVariance(values) {
-  const n = values.length;
-  if (n < 2) return Number.NaN;
-  if (allEqual(values)) return 0;
-  const m = mean(values);
-  let ss = 0;
-  let c = 0;
-  for (const v of values) {
-    ss += (v - m) ** 2;
-    c += v - m;
-  }
-  return (ss - c * c / n) / (n - 1);
-}
-
-// node_modules/markdown-table/index.js
+// ../main/node_modules/markdown-table/index.js
 function defaultStringLength(value) {
   return value.length;
 }
@@ -35574,6 +35560,90 @@ function plainText(text) {
   return text.replace(/[\\`[\]<>]/g, "\\$&");
 }
 
+// src/report/front.ts
+function isMultiObjective(config2) {
+  return config2.objective.length > 1;
+}
+function frontView(config2, study) {
+  const scored = scoreTrials(config2, searchTrials(study));
+  const chosen = chooseBest(config2, scored);
+  const byFirst = (a, b) => a.loss[0] - b.loss[0] || a.trial.id - b.trial.id;
+  const rest = paretoFront(scored).filter((s) => s !== chosen).sort(byFirst);
+  const infeasible = scored.filter((s) => !isFeasible(s)).sort((a, b) => a.violation - b.violation || a.trial.id - b.trial.id);
+  return { scored, front: chosen ? [chosen, ...rest] : rest, chosen, infeasible };
+}
+function objectiveTitle(o) {
+  return `${plainText(o.metric)} ${o.goal === "minimize" ? "\u2193" : "\u2191"}`;
+}
+function metricCode(name2) {
+  return `\`${name2.replace(/`/g, "'").replace(/[\r\n]+/g, " ")}\``;
+}
+function constraintsText(constraints) {
+  return constraints.map((c) => metricCode(constraintText(c))).join(" and ");
+}
+function chosenRule(config2) {
+  const { select } = config2;
+  if (!select) return "the one nearest the ideal point (each objective scaled to [0, 1] over the front)";
+  const goal2 = config2.objective.find((o) => o.metric === select.metric).goal;
+  const limits = select.subject_to.length ? ` among those with ${constraintsText(select.subject_to)}` : "";
+  return `the one with the ${goal2 === "minimize" ? "lowest" : "highest"} ${metricCode(select.metric)}${limits} (\`select\`)`;
+}
+function constraintsNote(config2, view) {
+  if (config2.constraints.length === 0) return void 0;
+  const limits = constraintsText(config2.constraints);
+  const { infeasible, scored } = view;
+  if (infeasible.length === 0) return `Every trial with a result met ${limits}.`;
+  if (infeasible.length === scored.length) {
+    const closest = infeasible[0];
+    return `No trial met ${limits}; the closest (trial ${closest.trial.id}) missed by ${fmtNumber(closest.violation)}.`;
+  }
+  const n = infeasible.length;
+  return `${n} of ${scored.length} trials with a result missed ${limits}: ${n > 1 ? "they are" : "it is"} not on the front.`;
+}
+function frontSection(config2, study) {
+  if (!isMultiObjective(config2)) return void 0;
+  const view = frontView(config2, study);
+  const note = constraintsNote(config2, view);
+  if (view.front.length === 0)
+    return ["### Pareto front", "_No feasible trial has a result for every objective yet._", note].filter((p) => p !== void 0).join("\n\n");
+  const params2 = Object.keys(config2.parameters).filter((n) => config2.parameters[n].type !== "constant");
+  const rows = view.front.map((s) => [
+    s === view.chosen ? `${s.trial.id} \u2605` : String(s.trial.id),
+    ...s.values.map((v) => fmtNumber(v)),
+    ...params2.map((p) => fmtScalar(s.trial.params[p]))
+  ]);
+  const table = mdTable([["trial", ...config2.objective.map(objectiveTitle), ...params2.map(plainText)], ...rows], {
+    align: ["l", ...config2.objective.map(() => "r"), ...params2.map(() => "l")]
+  });
+  const size = view.front.length;
+  const head = `${size} ${size > 1 ? "trials are" : "trial is"} on the front: no other feasible trial is as good in every objective and better in one. \u2605 is the chosen one, ${chosenRule(config2)}; the rest follow by ${metricCode(config2.objective[0].metric)}.`;
+  return ["### Pareto front", head, table, note].filter((p) => p !== void 0).join("\n\n");
+}
+function frontLine(config2, study) {
+  const view = frontView(config2, study);
+  if (!view.chosen) return "no feasible result yet";
+  const values = config2.objective.map((o, i) => `${o.metric}=${fmtNumber(view.chosen.values[i])}`).join(", ");
+  return `front of ${view.front.length} \xB7 chosen trial ${view.chosen.trial.id} (${values})`;
+}
+
+// src/compare/stats.ts
+function sampleStd(values) {
+  return Math.sqrt(sampleVariance(values));
+}
+function sampleVariance(values) {
+  const n = values.length;
+  if (n < 2) return Number.NaN;
+  if (allEqual(values)) return 0;
+  const m = mean(values);
+  let ss = 0;
+  let c = 0;
+  for (const v of values) {
+    ss += (v - m) ** 2;
+    c += v - m;
+  }
+  return (ss - c * c / n) / (n - 1);
+}
+
 // src/report/comparison.ts
 function fmtScaled(x, scale, min = 2) {
   if (scale === void 0 || !(scale > 0) || !Number.isFinite(scale) || x === 0) return fmtNumber(x);
@@ -35720,7 +35790,7 @@ function createProgress(config2, out, live) {
     const width = 20;
     const filled = Math.min(width, Math.round(done / Math.max(1, total()) * width));
     const bar = `${"\u2588".repeat(filled)}${"\u2591".repeat(width - filled)}`;
-    const bestText = best ? `best ${metric}=${fmtNumber(trialValue(best))} (trial ${best.id})` : "no result yet";
+    const bestText = isMultiObjective(config2) && lastStudy ? frontLine(config2, lastStudy) : best ? `best ${metric}=${fmtNumber(trialValue(best))} (trial ${best.id})` : "no result yet";
     const steps = [...running.entries()].map(([id, s]) => s ? `#${id}@${s.step}` : `#${id}`).join(" ");
     const line = `${bar} ${done}/${total()} \xB7 round ${round} \xB7 ${bestText} \xB7 ${fmtDuration(performance.now() - started)}${steps ? ` \xB7 running ${steps}` : ""}`;
     const cols = out.columns ?? 120;
@@ -35764,7 +35834,7 @@ function createProgress(config2, out, live) {
       if (complete) running.delete(trial.id);
       done = finishedTrials(study);
       const best = bestTrial(config2, study);
-      const star = complete && best?.id === trial.id && bestId !== best.id ? " \u2605 new best" : "";
+      const star = complete && best?.id === trial.id && bestId !== best.id ? isMultiObjective(config2) ? ` \u2605 now chosen (${frontLine(config2, study)})` : " \u2605 new best" : "";
       bestId = best?.id;
       const counter = `[${done}/${total()}]`;
       println(
@@ -35829,26 +35899,43 @@ async function driveStudy(config2, study, backend, hooks = {}) {
 // src/report/json.ts
 var JSON_REPORT_VERSION = 1;
 var params = external_exports.record(external_exports.string(), external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()]));
+var goal = external_exports.enum(["minimize", "maximize"]);
 var STATUSES = ["pending", "running", "succeeded", "failed", "pruned"];
 var bestJsonSchema = external_exports.strictObject({
   version: external_exports.literal(JSON_REPORT_VERSION),
   study: external_exports.string(),
   metric: external_exports.string(),
-  goal: external_exports.enum(["minimize", "maximize"]),
+  goal,
   trial: external_exports.int().min(0).nullable(),
   value: external_exports.number().nullable(),
   params: params.nullable()
+});
+var frontMemberJsonSchema = external_exports.strictObject({
+  trial: external_exports.int().min(0),
+  params,
+  values: external_exports.record(external_exports.string(), external_exports.number()),
+  chosen: external_exports.boolean()
 });
 var studyJsonSchema = external_exports.strictObject({
   version: external_exports.literal(JSON_REPORT_VERSION),
   study: external_exports.string(),
   strategy: external_exports.string(),
   metric: external_exports.string(),
-  goal: external_exports.enum(["minimize", "maximize"]),
+  goal,
   /** finished: a completion criterion stopped it (see stop); unfinished: `run --resume` would go on. */
   status: external_exports.enum(["finished", "unfinished"]),
   stop: external_exports.strictObject({ code: external_exports.string(), message: external_exports.string() }).nullable(),
+  /** With several objectives, the chosen trial of the front (see src/study/best.ts); `value` is its first objective's. */
   best: external_exports.strictObject({ trial: external_exports.int().min(0), value: external_exports.number(), params }).nullable(),
+  /**
+   * Added within version 1, present only for a study with several objectives
+   * or with constraints (so a single-objective study's JSON is as before):
+   * every objective, the constraints, and the feasible Pareto front as the
+   * report orders it (the chosen trial first).
+   */
+  objectives: external_exports.array(external_exports.strictObject({ metric: external_exports.string(), goal, target: external_exports.number().nullable() })).optional(),
+  constraints: external_exports.array(external_exports.strictObject({ metric: external_exports.string(), min: external_exports.number().nullable(), max: external_exports.number().nullable() })).optional(),
+  front: external_exports.array(frontMemberJsonSchema).optional(),
   /** What the study started from (warm start): the other study's trials it learned from are not among `trials`. */
   warm_start: external_exports.strictObject({
     source: external_exports.string(),
@@ -35904,20 +35991,20 @@ var studyJsonSchema = external_exports.strictObject({
   )
 });
 function bestJson(study) {
-  const { metric, goal } = study.config.objective[0];
+  const { metric, goal: goal2 } = study.config.objective[0];
   const best = bestTrial(study.config, study);
   return {
     version: JSON_REPORT_VERSION,
     study: study.name,
     metric,
-    goal,
+    goal: goal2,
     trial: best?.id ?? null,
     value: best ? trialValue(best) : null,
     params: best?.params ?? null
   };
 }
 function studyJson(study) {
-  const { metric, goal } = study.config.objective[0];
+  const { metric, goal: goal2 } = study.config.objective[0];
   const best = bestJson(study);
   const count = (status) => study.trials.filter((t) => t.status === status).length;
   return {
@@ -35925,10 +36012,11 @@ function studyJson(study) {
     study: study.name,
     strategy: study.strategy,
     metric,
-    goal,
+    goal: goal2,
     status: study.stop ? "finished" : "unfinished",
     stop: study.stop ?? null,
     best: best.trial === null ? null : { trial: best.trial, value: best.value, params: best.params },
+    ...goalsJson(study),
     warm_start: study.warmStart ? {
       source: study.warmStart.source,
       offered: study.warmStart.offered,
@@ -35963,6 +36051,24 @@ function studyJson(study) {
       })).sort((a, b) => a.member - b.member)
     }))
   };
+}
+function goalsJson(study) {
+  const config2 = study.config;
+  if (!isMultiObjective(config2) && config2.constraints.length === 0) return {};
+  return {
+    objectives: config2.objective.map((o) => ({ metric: o.metric, goal: o.goal, target: o.target ?? null })),
+    constraints: config2.constraints.map((c) => ({ metric: c.metric, min: c.min ?? null, max: c.max ?? null })),
+    front: frontJson(config2, study)
+  };
+}
+function frontJson(config2, study) {
+  const view = frontView(config2, study);
+  return view.front.map((s) => ({
+    trial: s.trial.id,
+    params: s.trial.params,
+    values: Object.fromEntries(config2.objective.map((o, i) => [o.metric, s.values[i]])),
+    chosen: s === view.chosen
+  }));
 }
 function costJson(study) {
   const cost = studyCost(study.config, study);
@@ -36963,16 +37069,22 @@ async function runLocalStudy(opts) {
 // src/report/chart.ts
 var MAX_POINTS = 100;
 function mermaidConvergence(config2, study) {
-  const series = bestSoFar(config2, study);
+  return mermaidSeries(
+    `Best ${config2.objective[0].metric} so far`,
+    config2.objective[0].metric,
+    bestSoFar(config2, study)
+  );
+}
+function mermaidSeries(title, yTitle, series) {
   const first = series.findIndex((v) => v !== void 0);
   if (first < 0 || series.length < 2) return void 0;
   const points = thin2(series.slice(first), MAX_POINTS);
   return [
     "```mermaid",
     "xychart-beta",
-    `  title "Best ${config2.objective[0].metric} so far"`,
+    `  title "${title}"`,
     `  x-axis "trial" ${first + 1} --> ${series.length}`,
-    yAxis(config2.objective[0].metric, points),
+    yAxis(yTitle, points),
     `  line [${points.map((v) => mermaidNumber(v)).join(", ")}]`,
     "```"
   ].join("\n");
@@ -36996,14 +37108,15 @@ function thin2(items, max) {
 }
 var BLOCKS = "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588";
 function sparkline(config2, study, width = 60) {
-  const series = bestSoFar(config2, study);
+  return seriesSparkline(bestSoFar(config2, study), config2.objective[0].goal === "maximize", width);
+}
+function seriesSparkline(series, maximize, width = 60) {
   const values = series.filter((v) => v !== void 0);
   if (values.length === 0) return "";
   const step = Math.max(1, Math.ceil(series.length / width));
   const sampled = series.filter((_, i) => i % step === step - 1 || i === series.length - 1);
   const lo = Math.min(...values);
   const hi = Math.max(...values);
-  const maximize = config2.objective[0].goal === "maximize";
   return sampled.map((v) => {
     if (v === void 0) return " ";
     const t = hi > lo ? (v - lo) / (hi - lo) : 1;
@@ -37060,20 +37173,140 @@ ${mdTable([head, ...rows])}
 </details>`;
 }
 
+// src/pareto/hypervolume.ts
+function hypervolume(points, ref) {
+  const inside = points.filter((p) => p.every((v, i) => v < ref[i]));
+  return volume(inside, ref);
+}
+function volume(points, ref) {
+  const d = ref.length;
+  if (points.length === 0) return 0;
+  if (d === 1) return ref[0] - Math.min(...points.map((p) => p[0]));
+  if (d === 2) {
+    const sorted2 = [...points].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    let area = 0;
+    let lowest = ref[1];
+    for (const [x, y] of sorted2) {
+      if (y >= lowest) continue;
+      area += (ref[0] - x) * (lowest - y);
+      lowest = y;
+    }
+    return area;
+  }
+  const last = d - 1;
+  const sorted = [...points].sort((a, b) => a[last] - b[last]);
+  const below = ref.slice(0, last);
+  let total = 0;
+  for (let k = 0; k < sorted.length; k++) {
+    const z2 = sorted[k][last];
+    const next = k + 1 < sorted.length ? sorted[k + 1][last] : ref[last];
+    if (next > z2)
+      total += volume(
+        sorted.slice(0, k + 1).map((p) => p.slice(0, last)),
+        below
+      ) * (next - z2);
+  }
+  return total;
+}
+
+// src/pareto/reference.ts
+var REFERENCE_MARGIN = 0.1;
+function boxOf(points) {
+  const m = points[0].length;
+  const ideal = Array.from({ length: m }, (_, i) => Math.min(...points.map((p) => p[i])));
+  const worst = Array.from({ length: m }, (_, i) => Math.max(...points.map((p) => p[i])));
+  const ref = worst.map((w, i) => w + (w > ideal[i] ? (w - ideal[i]) * REFERENCE_MARGIN : 1));
+  return { ideal, ref };
+}
+function hypervolumeShare(points, box) {
+  const volume2 = box.ref.reduce((v, r, i) => v * (r - box.ideal[i]), 1);
+  return hypervolume(points, box.ref) / volume2;
+}
+
+// src/report/front-chart.ts
+var MAX_DOMINATED_POINTS = 60;
+function mermaidText(text) {
+  return text.replace(/["`]/g, "'").replace(/[\s;#%<>]+/g, " ");
+}
+function mermaidFront(config2, view) {
+  if (view.front.length === 0) return void 0;
+  const onFront = new Set(view.front);
+  const dominated = thin2(
+    view.scored.filter((s) => isFeasible(s) && !onFront.has(s)),
+    MAX_DOMINATED_POINTS
+  );
+  const drawn = [...view.front, ...dominated];
+  const axes = [0, 1].map((m) => {
+    const values = drawn.map((s) => s.values[m]);
+    return { lo: Math.min(...values), hi: Math.max(...values) };
+  });
+  const at2 = (v, m) => {
+    const { lo, hi } = axes[m];
+    return coordinate(hi > lo ? (v - lo) / (hi - lo) : 0.5);
+  };
+  const axis = (m, name2) => {
+    const o = config2.objective[m];
+    const { lo, hi } = axes[m];
+    const better = o.goal === "minimize" ? "lower is better" : "higher is better";
+    return `  ${name2} "${mermaidText(`${o.metric} ${fmtNumber(lo)}`)}" --> "${mermaidText(`${fmtNumber(hi)} (${better})`)}"`;
+  };
+  const point = (label, values, style = "") => `  "${label}": [${at2(values[0], 0)}, ${at2(values[1], 1)}]${style}`;
+  const [x, y] = config2.objective;
+  return [
+    "```mermaid",
+    "quadrantChart",
+    `  title "${mermaidText(`${x.metric} and ${y.metric}: the front (\u2605 chosen) and the other feasible trials`)}"`,
+    axis(0, "x-axis"),
+    axis(1, "y-axis"),
+    ...dominated.map((s) => point(String(s.trial.id), s.values, " radius: 3, color: #9e9e9e")),
+    ...view.front.map((s) => point(s === view.chosen ? `${s.trial.id} \u2605` : String(s.trial.id), s.values)),
+    "```"
+  ].join("\n");
+}
+function coordinate(t) {
+  return t >= 0.9995 ? "1" : t.toFixed(3);
+}
+function hypervolumeSoFar(config2, study) {
+  const losses = searchTrials(study).map((t) => {
+    const s = scoreTrial(config2, t);
+    return s && isFeasible(s) ? s.loss : void 0;
+  });
+  const feasible = losses.filter((l) => l !== void 0);
+  if (feasible.length === 0) return losses.map(() => void 0);
+  const box = boxOf(feasible);
+  let front = [];
+  let share;
+  return losses.map((l) => {
+    if (l !== void 0 && !front.some((p) => dominates(p, l) || p.every((v, i) => v === l[i]))) {
+      front = [...front.filter((p) => !dominates(l, p)), l];
+      share = hypervolumeShare(front, box);
+    }
+    return share;
+  });
+}
+
 // src/report/table.ts
-function rankedTrials(study, goal) {
+function rankedTrials(study, goal2) {
   return [...study.trials].sort((a, b) => {
     if (a.ref === void 0 !== (b.ref === void 0)) return a.ref === void 0 ? -1 : 1;
     const va = trialValue(a);
     const vb = trialValue(b);
-    if (va !== void 0 && vb !== void 0) return va === vb ? a.id - b.id : isBetter(goal, va, vb) ? -1 : 1;
+    if (va !== void 0 && vb !== void 0) return va === vb ? a.id - b.id : isBetter(goal2, va, vb) ? -1 : 1;
     if (va !== void 0) return -1;
     if (vb !== void 0) return 1;
     return a.id - b.id;
   });
 }
+function rankedByFront(config2, study) {
+  const view = frontView(config2, study);
+  const onFront = new Set(view.front);
+  const rest = view.scored.filter((s) => isFeasible(s) && !onFront.has(s)).sort((a, b) => a.loss[0] - b.loss[0] || a.trial.id - b.trial.id);
+  const ranked = [...view.front, ...rest, ...view.infeasible].map((s) => s.trial);
+  const seen = new Set(ranked);
+  return [...ranked, ...rankedTrials(study, config2.objective[0].goal).filter((t) => !seen.has(t))];
+}
 function resultsTable(config2, study, opts = {}) {
-  const ranked = rankedTrials(study, config2.objective[0].goal);
+  const ranked = isMultiObjective(config2) ? rankedByFront(config2, study) : rankedTrials(study, config2.objective[0].goal);
   const shown2 = opts.maxRows !== void 0 ? ranked.slice(0, opts.maxRows) : ranked;
   const columns = tableColumns(config2, study, opts);
   const table = mdTable([columns.map((c) => c.title), ...shown2.map((t, i) => columns.map((c) => c.cell(t, i)))], {
@@ -37090,6 +37323,13 @@ function tableColumns(config2, study, opts) {
   const best = bestTrial(config2, study);
   const paramNames = Object.keys(config2.parameters).filter((n) => config2.parameters[n].type !== "constant");
   const resources = new Set(study.trials.map((t) => t.resource));
+  const marks = trialMarks(config2, study);
+  const otherColumns = [
+    ...config2.objective.slice(1).map((o) => ({ metric: o.metric, title: objectiveTitle(o) })),
+    ...config2.constraints.map((c) => ({ metric: c.metric, title: plainText(c.metric) }))
+  ].filter(
+    (c, i, all) => c.metric !== metric && all.findIndex((d) => d.metric === c.metric) === i && !config2.metrics.record.includes(c.metric)
+  );
   const columns = [
     {
       title: "#",
@@ -37104,10 +37344,14 @@ function tableColumns(config2, study, opts) {
         return link ? `[${t.id}](${link})` : String(t.id);
       }
     },
-    { title: "status", align: "l", cell: (t) => t === best ? `${t.status} \u2605` : t.status },
-    { title: metric, align: "r", cell: (t) => fmtTrialValue(config2, t) },
-    ...config2.metrics.record.map(
-      (m) => ({ title: m, align: "r", cell: (t) => fmtOptional(memberMetric(t, m)) })
+    { title: "status", align: "l", cell: (t) => statusCell(t, best, marks) },
+    {
+      title: isMultiObjective(config2) ? objectiveTitle(config2.objective[0]) : metric,
+      align: "r",
+      cell: (t) => fmtTrialValue(config2, t)
+    },
+    ...[...otherColumns, ...config2.metrics.record.map((m) => ({ metric: m, title: m }))].map(
+      (c) => ({ title: c.title, align: "r", cell: (t) => fmtOptional(memberMetric(t, c.metric)) })
     ),
     !!config2.resource && resources.size > 1 && { title: config2.resource.name, align: "r", cell: (t) => fmtOptional(t.resource) },
     study.trials.some((t) => rungLabel(t) !== "") && { title: "rung", align: "l", cell: rungLabel },
@@ -37116,6 +37360,19 @@ function tableColumns(config2, study, opts) {
     { title: "note", align: "l", cell: (t) => plainText(truncate(trialNote(config2, study, t), 80)) }
   ];
   return columns.filter((c) => c !== false);
+}
+function trialMarks(config2, study) {
+  const marks = /* @__PURE__ */ new Map();
+  if (!isMultiObjective(config2) && config2.constraints.length === 0) return marks;
+  const view = frontView(config2, study);
+  if (isMultiObjective(config2)) for (const s of view.front) marks.set(s.trial, "front");
+  for (const s of view.infeasible) marks.set(s.trial, "infeasible");
+  return marks;
+}
+function statusCell(trial, best, marks) {
+  if (trial === best) return `${trial.status} \u2605`;
+  const mark = marks.get(trial);
+  return mark ? `${trial.status} (${mark})` : trial.status;
 }
 function trialNote(config2, study, trial) {
   const attempt = latestAttempt(trial);
@@ -37384,9 +37641,13 @@ function bestSnippet(config2, study) {
     config2.resource && best.resource !== void 0 ? ` at ${config2.resource.name} ${fmtNumber(best.resource)}` : "",
     of > 1 ? ` (mean of ${runs === of ? "" : `${runs} of `}${of} runs)` : ""
   ];
-  const header = `# best: trial ${best.id}, ${config2.objective[0].metric} = ${fmtNumber(trialValue(best), 6)}${notes.join("")}`;
+  const header = isMultiObjective(config2) ? `# chosen: trial ${best.id} of the Pareto front, ${objectiveValues(config2, best)}${notes.join("")}` : `# best: trial ${best.id}, ${config2.objective[0].metric} = ${fmtNumber(trialValue(best), 6)}${notes.join("")}`;
   return `${header}
 ${(0, import_yaml2.stringify)(best.params).trimEnd()}`;
+}
+function objectiveValues(config2, trial) {
+  const values = scoreTrial(config2, trial)?.values ?? [];
+  return config2.objective.map((o, i) => `${o.metric.replace(/[\r\n]+/g, " ")} = ${fmtNumber(values[i] ?? Number.NaN, 6)}`).join(", ");
 }
 function baselineLine(config2, study) {
   if (!config2.baseline) return void 0;
@@ -37416,7 +37677,7 @@ function warmStartLine(study) {
 }
 
 // src/report/markdown.ts
-var OPTIONAL = ["curves", "effects", "convergence", "rungs"];
+var OPTIONAL = ["curves", "effects", "frontChart", "convergence", "rungs"];
 var MIN_ROWS = 25;
 function markdownReport(config2, study, opts = {}) {
   const optional2 = optionalSections(config2, study);
@@ -37442,19 +37703,18 @@ function mostRowsThatFit(fits2, lo, hi) {
   return lo;
 }
 function optionalSections(config2, study) {
-  const chart = mermaidConvergence(config2, study);
   const effects = parameterEffects(config2, study);
+  const frontChart = isMultiObjective(config2) ? mermaidFront(config2, frontView(config2, study)) : void 0;
   return {
-    convergence: chart && `### Convergence
+    convergence: convergenceSection(config2, study),
+    frontChart: frontChart && `${frontChart}
 
-${chart}
-
-${convergenceFallback(config2, study)}`,
+${config2.objective.length > 2 ? `_The chart shows the first two of the ${config2.objective.length} objectives; the table above has them all._` : ""}`.trimEnd(),
     rungs: rungsSection(config2, study),
     curves: learningCurvesSection(config2, study),
     effects: effects.length ? `### Parameter effects
 
-${mdTable([["parameter", `effect on ${config2.objective[0].metric}`], ...effects.map((e) => [e.name, e.text])])}` : void 0
+${mdTable([["parameter", `effect on ${plainText(config2.objective[0].metric)}`], ...effects.map((e) => [e.name, e.text])])}` : void 0
   };
 }
 function sectionsFrom(all, dropped) {
@@ -37462,27 +37722,27 @@ function sectionsFrom(all, dropped) {
   return Object.fromEntries(Object.entries(all).filter(([k]) => kept.has(k)));
 }
 function compose(config2, study, opts, sections, maxRows) {
-  const goal = config2.objective[0].goal;
   const snippet = bestSnippet(config2, study);
   let table = resultsTable(config2, study, { maxRows, linkFor: opts.linkFor });
   if (maxRows !== void 0 && maxRows < study.trials.length && opts.fullReportUrl)
     table += ` The full table is in the [job summary](${opts.fullReportUrl}).`;
   const parts = [
     `## matrix-tune: ${study.name}`,
-    [
-      `${countsLine(study)} \xB7 strategy \`${study.strategy}\` \xB7 ${goal} \`${config2.objective[0].metric}\``,
-      ...opts.context ?? []
-    ].join("  \n"),
+    [`${countsLine(study)} \xB7 strategy \`${study.strategy}\` \xB7 ${goalsText(config2)}`, ...opts.context ?? []].join(
+      "  \n"
+    ),
     stopLine(study),
     warmStartLine(study),
     costSection(config2, study),
     baselineLine(config2, study),
     opts.comparison,
-    snippet ? `### Best configuration
+    snippet ? `### ${isMultiObjective(config2) ? "Chosen" : "Best"} configuration
 
 \`\`\`yaml
 ${snippet}
 \`\`\`` : "_No trial has succeeded yet._",
+    isMultiObjective(config2) ? frontSection(config2, study) : constraintsNote(config2, frontView(config2, study)),
+    sections.frontChart,
     sections.convergence,
     sections.rungs,
     sections.curves,
@@ -37494,8 +37754,27 @@ ${table}`
   return `${parts.filter((p) => p !== void 0).join("\n\n")}
 `;
 }
-function convergenceFallback(config2, study) {
-  const series = bestSoFar(config2, study);
+function goalsText(config2) {
+  const goals = isMultiObjective(config2) ? config2.objective.map((o) => `${o.goal} ${metricCode(o.metric)}`) : [`${config2.objective[0].goal} \`${config2.objective[0].metric}\``];
+  const text = isMultiObjective(config2) ? `objectives: ${goals.join(", ")}` : goals[0];
+  return config2.constraints.length ? `${text} \xB7 subject to ${constraintsText(config2.constraints)}` : text;
+}
+function convergenceSection(config2, study) {
+  const mo = isMultiObjective(config2);
+  const series = mo ? hypervolumeSoFar(config2, study) : bestSoFar(config2, study);
+  const chart = mo ? mermaidSeries("Hypervolume of the feasible front so far", "hypervolume", series) : mermaidConvergence(config2, study);
+  if (!chart) return void 0;
+  const column = mo ? "hypervolume" : `best ${config2.objective[0].metric}`;
+  return `### Convergence
+
+${chart}${mo ? `
+
+${HYPERVOLUME_NOTE}` : ""}
+
+${convergenceFallback(column, series)}`;
+}
+var HYPERVOLUME_NOTE = "Hypervolume: the share of a box that the feasible front dominates, the box spanning each objective from its best value over the feasible trials to its worst plus 10% of its range. It grows with every trial that extends the front.";
+function convergenceFallback(column, series) {
   const points = [];
   let last;
   series.forEach((v, i) => {
@@ -37504,7 +37783,7 @@ function convergenceFallback(config2, study) {
   });
   return `<details><summary>Convergence as a table</summary>
 
-${mdTable([["after trial", `best ${config2.objective[0].metric}`], ...points])}
+${mdTable([["after trial", column], ...points])}
 
 </details>`;
 }
@@ -37949,14 +38228,16 @@ function load(file2, flags = {}) {
   return { ...loaded, config: flags.devices ? { ...config2, devices: flags.devices } : config2 };
 }
 function terminalReport(config2, study) {
-  const spark = sparkline(config2, study);
+  const mo = isMultiObjective(config2);
+  const spark = mo ? seriesSparkline(hypervolumeSoFar(config2, study), true) : sparkline(config2, study);
   return [
     resultsTable(config2, study, { aligned: true }),
     "",
     rungsSection(config2, study) ?? "",
     "",
     countsLine(study),
-    spark ? `best ${config2.objective[0].metric} so far: ${spark}` : "",
+    ...mo ? [frontLine(config2, study)] : [],
+    spark ? `${mo ? "front's hypervolume" : `best ${config2.objective[0].metric}`} so far: ${spark}` : "",
     stopLine(study),
     ...[costLine(config2, study), warmStartLine(study), baselineLine(config2, study)].filter((l) => l !== void 0),
     "",
