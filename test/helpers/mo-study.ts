@@ -4,6 +4,8 @@ import { planRound } from "../../src/engine/plan.ts";
 import type { Trial } from "../../src/protocol/trial.ts";
 import type { Study } from "../../src/study/schema.ts";
 import { createStudy, recordAttempt } from "../../src/study/study.ts";
+import { runAttempt } from "./attempts.ts";
+import { configFrom } from "./config.ts";
 
 /** A run's metrics (every objective and constraint), or "fail". `member` is its repeat / fold index (0 without). */
 export type Measure = (params: Trial["params"], member: number, trialId: number) => Record<string, number> | "fail";
@@ -17,22 +19,37 @@ export function moStudy(config: Config, measure: Measure): Study {
     study = plan.study;
     for (const r of plan.runs) {
       const metrics = measure(study.trials[r.trialId]!.params, r.member ?? 0, r.trialId);
-      const common = {
-        trialId: r.trialId,
-        attempt: r.attempt,
-        ...(r.member !== undefined ? { member: r.member } : {}),
-        durationMs: 1000,
-        exitCode: 0,
-        signal: null,
-        intermediate: [],
-        logTail: "",
-      };
       study = recordAttempt(
         study,
         metrics === "fail"
-          ? { ...common, status: "failed", reason: "exited with code 1", exitCode: 1, metrics: {} }
-          : { ...common, status: "succeeded", value: metrics[config.objective[0].metric]!, metrics },
+          ? runAttempt(r.trialId, r.attempt, r.member, "fail")
+          : { ...runAttempt(r.trialId, r.attempt, r.member, metrics[config.objective[0].metric]!), metrics },
       );
     }
   }
+}
+
+/** Latency down, accuracy up, over one parameter x in [0, 1], searched at random. */
+export function latencyAccuracy({
+  seed,
+  repeats = 1,
+  trials,
+}: {
+  seed: number;
+  repeats?: number;
+  trials: number;
+}): Config {
+  return configFrom(`
+name: latency-accuracy
+command: [x]
+objective:
+  - {metric: latency_ms, goal: minimize}
+  - {metric: accuracy, goal: maximize}
+parameters:
+  x: {type: float, min: 0, max: 1}
+strategy: random
+seed: ${seed}
+repeats: ${repeats}
+budget: {max_trials: ${trials}, parallel: 4}
+`);
 }

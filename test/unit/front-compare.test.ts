@@ -3,25 +3,10 @@ import { describe, it } from "node:test";
 import { compareStudyFronts } from "../../src/compare/studies.ts";
 import { renderFrontComparison } from "../../src/report/front-comparison.ts";
 import type { Study } from "../../src/study/schema.ts";
-import { configFrom } from "../helpers/config.ts";
-import { moStudy } from "../helpers/mo-study.ts";
+import { latencyAccuracy, moStudy } from "../helpers/mo-study.ts";
 
 /** A trade-off along x: latency grows with it, and so does accuracy. */
-function config(repeats: number) {
-  return configFrom(`
-name: fronts
-command: [x]
-objective:
-  - {metric: latency_ms, goal: minimize}
-  - {metric: accuracy, goal: maximize}
-parameters:
-  x: {type: float, min: 0, max: 1}
-strategy: random
-seed: 5
-repeats: ${repeats}
-budget: {max_trials: 12, parallel: 4}
-`);
-}
+const config = (repeats: number) => latencyAccuracy({ seed: 5, repeats, trials: 12 });
 
 /** Each run's noise, the same for a member on both sides: only the shifts differ between them. */
 const NOISE = [1, -1, 0];

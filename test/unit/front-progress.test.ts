@@ -10,21 +10,9 @@ import type { Study } from "../../src/study/schema.ts";
 import { writeStudy } from "../../src/study/store.ts";
 import { createStudy, recordAttempt } from "../../src/study/study.ts";
 import { ROOT } from "../helpers/cli.ts";
-import { configFrom } from "../helpers/config.ts";
-import { moStudy } from "../helpers/mo-study.ts";
+import { latencyAccuracy, moStudy } from "../helpers/mo-study.ts";
 
-const config = configFrom(`
-name: mo-progress
-command: [x]
-objective:
-  - {metric: latency_ms, goal: minimize}
-  - {metric: accuracy, goal: maximize}
-parameters:
-  x: {type: float, min: 0, max: 1}
-strategy: random
-seed: 2
-budget: {max_trials: 8, parallel: 4}
-`);
+const config = latencyAccuracy({ seed: 2, trials: 8 });
 const study = moStudy(config, (p) => ({ latency_ms: 10 * Number(p.x), accuracy: Number(p.x) ** 0.5 }));
 
 describe("a multi-objective study in the terminal", () => {
