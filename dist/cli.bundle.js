@@ -37255,7 +37255,8 @@ function mermaidFront(config2, view) {
   return [
     "```mermaid",
     "quadrantChart",
-    `  title "${mermaidText(`${x.metric} and ${y.metric}: the front (\u2605 chosen) and the other feasible trials`)}"`,
+    // The title runs to the end of its line, quotes and all: it is the one text left unquoted.
+    `  title ${mermaidText(`${x.metric} and ${y.metric}: the front (\u2605 chosen) and the other feasible trials`)}`,
     axis(0, "x-axis"),
     axis(1, "y-axis"),
     ...dominated.map((s) => point(String(s.trial.id), s.values, " radius: 3, color: #9e9e9e")),

@@ -118,10 +118,10 @@ describe("the report of a multi-objective study", () => {
       // Every statement is a title, an axis or a point, each string quoted once and free of quotes inside.
       assert.match(
         l,
-        /^ {2}(title "[^"]*"|[xy]-axis "[^"]*" --> "[^"]*"|"\d+( ★)?": \[(0(\.\d+)?|1), (0(\.\d+)?|1)\]( radius: 3, color: #9e9e9e)?)$/,
+        /^ {2}(title [^"]*|[xy]-axis "[^"]*" --> "[^"]*"|"\d+( ★)?": \[(0(\.\d+)?|1), (0(\.\d+)?|1)\]( radius: 3, color: #9e9e9e)?)$/,
         l,
       );
-      for (const quoted of l.match(/"[^"]*"/g)!) assert.doesNotMatch(quoted, /[<>%;`]/);
+      for (const text of l.startsWith("  title") ? [l] : l.match(/"[^"]*"/g)!) assert.doesNotMatch(text, /[<>%;`]/);
     }
     assert.match(chart, /x-axis "p95 'lat'ency' \{init\} b ''' [\d.]+" --> "[\d.]+ \(lower is better\)"/);
     assert.ok(
