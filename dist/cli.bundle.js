@@ -37209,6 +37209,18 @@ function volume(points, ref) {
   return total;
 }
 
+// src/pareto/contribution.ts
+function hypervolumeContribution(point, front, ref) {
+  if (!point.every((v, i) => v < ref[i])) return 0;
+  const box = point.reduce((v, p, i) => v * (ref[i] - p), 1);
+  const limited = front.map((q) => q.map((v, i) => Math.max(v, point[i])));
+  const [shadow = []] = nonDominatedSort(limited);
+  return box - hypervolume(
+    shadow.map((i) => limited[i]),
+    ref
+  );
+}
+
 // src/pareto/reference.ts
 var REFERENCE_MARGIN = 0.1;
 function boxOf(points) {
@@ -37218,9 +37230,8 @@ function boxOf(points) {
   const ref = worst.map((w, i) => w + (w > ideal[i] ? (w - ideal[i]) * REFERENCE_MARGIN : 1));
   return { ideal, ref };
 }
-function hypervolumeShare(points, box) {
-  const volume2 = box.ref.reduce((v, r, i) => v * (r - box.ideal[i]), 1);
-  return hypervolume(points, box.ref) / volume2;
+function boxVolume(box) {
+  return box.ref.reduce((v, r, i) => v * (r - box.ideal[i]), 1);
 }
 
 // src/report/front-chart.ts
@@ -37275,13 +37286,14 @@ function hypervolumeSoFar(config2, study) {
   const feasible = losses.filter((l) => l !== void 0);
   if (feasible.length === 0) return losses.map(() => void 0);
   const box = boxOf(feasible);
+  const volume2 = boxVolume(box);
   let front = [];
   let share;
   return losses.map((l) => {
-    if (l !== void 0 && !front.some((p) => dominates(p, l) || p.every((v, i) => v === l[i]))) {
+    if (l === void 0) return share;
+    share = (share ?? 0) + hypervolumeContribution(l, front, box.ref) / volume2;
+    if (!front.some((p) => dominates(p, l) || p.every((v, i) => v === l[i])))
       front = [...front.filter((p) => !dominates(l, p)), l];
-      share = hypervolumeShare(front, box);
-    }
     return share;
   });
 }

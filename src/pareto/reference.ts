@@ -30,6 +30,9 @@ export function boxOf(points: readonly Point[]): Box {
  * a number that reads the same whatever the metrics' units.
  */
 export function hypervolumeShare(points: readonly Point[], box: Box): number {
-  const volume = box.ref.reduce((v, r, i) => v * (r - box.ideal[i]!), 1);
-  return hypervolume(points, box.ref) / volume;
+  return hypervolume(points, box.ref) / boxVolume(box);
+}
+
+export function boxVolume(box: Box): number {
+  return box.ref.reduce((v, r, i) => v * (r - box.ideal[i]!), 1);
 }

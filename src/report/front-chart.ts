@@ -6,8 +6,9 @@
  */
 
 import type { Config } from "../config/schema.ts";
+import { hypervolumeContribution } from "../pareto/contribution.ts";
 import { dominates, type Point } from "../pareto/dominance.ts";
-import { boxOf, hypervolumeShare } from "../pareto/reference.ts";
+import { boxOf, boxVolume } from "../pareto/reference.ts";
 import { isFeasible, scoreTrial } from "../pareto/scores.ts";
 import type { Study } from "../study/schema.ts";
 import { searchTrials } from "../study/study.ts";
@@ -94,13 +95,14 @@ export function hypervolumeSoFar(
   const feasible = losses.filter((l): l is readonly number[] => l !== undefined);
   if (feasible.length === 0) return losses.map(() => undefined);
   const box = boxOf(feasible);
+  const volume = boxVolume(box);
   let front: Point[] = [];
   let share: number | undefined;
   return losses.map((l) => {
-    if (l !== undefined && !front.some((p) => dominates(p, l) || p.every((v, i) => v === l[i]))) {
+    if (l === undefined) return share;
+    share = (share ?? 0) + hypervolumeContribution(l, front, box.ref) / volume;
+    if (!front.some((p) => dominates(p, l) || p.every((v, i) => v === l[i])))
       front = [...front.filter((p) => !dominates(l, p)), l];
-      share = hypervolumeShare(front, box);
-    }
     return share;
   });
 }

@@ -53,3 +53,21 @@ repeats: ${repeats}
 budget: {max_trials: ${trials}, parallel: 4}
 `);
 }
+
+/** a down, b up, c down, over x and y in [0, 1] searched at random; `constraints` is the YAML list, if any. */
+export function threeObjectives(trials: number, constraints = "[]"): Config {
+  return configFrom(`
+name: three
+command: [x]
+objective:
+  - {metric: a, goal: minimize}
+  - {metric: b, goal: maximize}
+  - {metric: c, goal: minimize}
+constraints: ${constraints}
+parameters:
+  x: {type: float, min: 0, max: 1}
+  y: {type: float, min: 0, max: 1}
+strategy: random
+budget: {max_trials: ${trials}, parallel: 10}
+`);
+}

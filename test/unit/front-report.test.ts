@@ -8,7 +8,7 @@ import { studyJson, studyJsonSchema } from "../../src/report/json.ts";
 import { markdownReport } from "../../src/report/markdown.ts";
 import { bestTrial } from "../../src/study/best.ts";
 import { configFrom } from "../helpers/config.ts";
-import { type Measure, moStudy } from "../helpers/mo-study.ts";
+import { type Measure, moStudy, threeObjectives } from "../helpers/mo-study.ts";
 
 function config(extra = "", latency = "latency_ms"): Config {
   return configFrom(`
@@ -149,22 +149,11 @@ describe("the report of a multi-objective study", () => {
       "hypervolume never falls",
     );
     assert.ok(values.at(-1)! <= 1);
-    const three = configFrom(`
-name: three
-command: [x]
-objective:
-  - {metric: a, goal: minimize}
-  - {metric: b, goal: maximize}
-  - {metric: c, goal: minimize}
-parameters:
-  x: {type: float, min: 0, max: 1}
-strategy: random
-budget: {max_trials: 8, parallel: 4}
-`);
+    const three = threeObjectives(8);
     const s = moStudy(three, (p) => ({ a: Number(p.x), b: Number(p.x) ** 2, c: 1 - Number(p.x) }));
     const md3 = markdownReport(three, s);
     assert.match(md3, /_The chart shows the first two of the 3 objectives; the table above has them all\._/);
-    assert.match(md3, /\| trial \| +a ↓ \| +b ↑ \| +c ↓ \| x +\|/);
+    assert.match(md3, /\| trial \| +a ↓ \| +b ↑ \| +c ↓ \| x +\| y +\|/);
   });
 
   it("puts the front, the objectives and the constraints in report --json, best being the chosen trial", () => {
