@@ -58845,6 +58845,315 @@ function fmtDuration(ms) {
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
 }
 
+// src/compare/stats.ts
+function sampleStd(values) {
+  return Math.sqrt(sampleVariance(values));
+}
+function sampleVariance(values) {
+  const n = values.length;
+  if (n < 2) return Number.NaN;
+  if (allEqual(values)) return 0;
+  const m = mean(values);
+  let ss = 0;
+  let c = 0;
+  for (const v of values) {
+    ss += (v - m) ** 2;
+    c += v - m;
+  }
+  return (ss - c * c / n) / (n - 1);
+}
+function lnGamma(x) {
+  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lnGamma(1 - x);
+  const g = 7;
+  const c = [
+    0.9999999999998099,
+    676.5203681218851,
+    -1259.1392167224028,
+    771.3234287776531,
+    -176.6150291621406,
+    12.507343278686905,
+    -0.13857109526572012,
+    9984369578019572e-21,
+    15056327351493116e-23
+  ];
+  const z2 = x - 1;
+  let a = c[0];
+  const t = z2 + g + 0.5;
+  for (let i = 1; i < g + 2; i++) a += c[i] / (z2 + i);
+  return 0.5 * Math.log(2 * Math.PI) + (z2 + 0.5) * Math.log(t) - t + Math.log(a);
+}
+function betacf(a, b, x) {
+  const MAX_ITER = 1e5;
+  const EPS = 1e-15;
+  const FPMIN = 1e-300;
+  const qab = a + b;
+  const qap = a + 1;
+  const qam = a - 1;
+  let c = 1;
+  let d = 1 - qab * x / qap;
+  if (Math.abs(d) < FPMIN) d = FPMIN;
+  d = 1 / d;
+  let h = d;
+  for (let m = 1; m <= MAX_ITER; m++) {
+    const m2 = 2 * m;
+    let aa = m * (b - m) * x / ((qam + m2) * (a + m2));
+    d = 1 + aa * d;
+    if (Math.abs(d) < FPMIN) d = FPMIN;
+    c = 1 + aa / c;
+    if (Math.abs(c) < FPMIN) c = FPMIN;
+    d = 1 / d;
+    h *= d * c;
+    aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
+    d = 1 + aa * d;
+    if (Math.abs(d) < FPMIN) d = FPMIN;
+    c = 1 + aa / c;
+    if (Math.abs(c) < FPMIN) c = FPMIN;
+    d = 1 / d;
+    const del = d * c;
+    h *= del;
+    if (Math.abs(del - 1) < EPS) return h;
+  }
+  throw new Error(`incomplete beta: no convergence for a=${a}, b=${b}, x=${x}`);
+}
+function incompleteBeta(x, a, b) {
+  if (!(a > 0 && b > 0)) throw new RangeError(`incomplete beta needs a, b > 0 (got ${a}, ${b})`);
+  if (Number.isNaN(x)) return Number.NaN;
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const lnFront = lnGamma(a + b) - lnGamma(a) - lnGamma(b) + a * Math.log(x) + b * Math.log1p(-x);
+  const front = Math.exp(lnFront);
+  if (x < (a + 1) / (a + b + 2)) return front * betacf(a, b, x) / a;
+  return 1 - front * betacf(b, a, 1 - x) / b;
+}
+var NORMAL_DF = 1e8;
+function checkDf(df) {
+  if (!(df > 0)) throw new RangeError(`degrees of freedom must be > 0 (got ${df})`);
+}
+function tCdf(t, df) {
+  checkDf(df);
+  if (Number.isNaN(t)) return Number.NaN;
+  if (t === Number.POSITIVE_INFINITY) return 1;
+  if (t === Number.NEGATIVE_INFINITY) return 0;
+  if (df >= NORMAL_DF) return normalCdf(t);
+  const t2 = t * t;
+  const x = df / (df + t2);
+  const tail = x > 0.5 ? 1 - incompleteBeta(t2 / (df + t2), 0.5, df / 2) : incompleteBeta(x, df / 2, 0.5);
+  return t > 0 ? 1 - tail / 2 : tail / 2;
+}
+function tPdf(t, df) {
+  checkDf(df);
+  if (df >= NORMAL_DF) return normalPdf(t);
+  const lnC = lnGamma((df + 1) / 2) - lnGamma(df / 2) - 0.5 * Math.log(df * Math.PI);
+  return Math.exp(lnC - (df + 1) / 2 * Math.log1p(t * t / df));
+}
+function tQuantile(p, df) {
+  checkDf(df);
+  if (!(p >= 0 && p <= 1)) return Number.NaN;
+  if (p === 0) return Number.NEGATIVE_INFINITY;
+  if (p === 1) return Number.POSITIVE_INFINITY;
+  if (p === 0.5) return 0;
+  if (p < 0.5) return -tQuantile(1 - p, df);
+  if (df >= NORMAL_DF) return normalQuantile(p);
+  if (df === 1) return Math.tan(Math.PI * (p - 0.5));
+  if (df === 2) {
+    const a = 4 * p * (1 - p);
+    return 2 * (p - 0.5) * Math.sqrt(2 / a);
+  }
+  const q = 1 - p;
+  const upper = (t2) => 1 - tCdf(t2, df);
+  let lo = 0;
+  let hi = Math.max(1, normalQuantile(p));
+  while (upper(hi) > q) {
+    lo = hi;
+    hi *= 2;
+    if (!Number.isFinite(hi)) return Number.POSITIVE_INFINITY;
+  }
+  let t = (lo + hi) / 2;
+  for (let i = 0; i < 200; i++) {
+    const f = upper(t) - q;
+    if (f === 0) return t;
+    if (f > 0) lo = t;
+    else hi = t;
+    const step = f / tPdf(t, df);
+    let next = t + step;
+    if (!(next > lo && next < hi)) next = (lo + hi) / 2;
+    if (Math.abs(next - t) <= 1e-13 * Math.max(1, Math.abs(t)) || hi - lo <= 1e-13 * Math.max(1, hi)) return next;
+    t = next;
+  }
+  return t;
+}
+function welchInterval(a, b, confidence = 0.95) {
+  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must be in (0, 1) (got ${confidence})`);
+  if (a.length < 2 || b.length < 2) return void 0;
+  const va = sampleVariance(a) / a.length;
+  const vb = sampleVariance(b) / b.length;
+  const se2 = va + vb;
+  if (!(se2 > 0) || !Number.isFinite(se2)) return void 0;
+  const standardError = Math.sqrt(se2);
+  const df = se2 * se2 / (va * va / (a.length - 1) + vb * vb / (b.length - 1));
+  const difference = mean(a) - mean(b);
+  const critical = tQuantile(1 - (1 - confidence) / 2, df);
+  const tStat = difference / standardError;
+  const pValue = Math.min(1, 2 * tCdf(-Math.abs(tStat), df));
+  return {
+    difference,
+    standardError,
+    df,
+    interval: [difference - critical * standardError, difference + critical * standardError],
+    critical,
+    pValue,
+    confidence
+  };
+}
+
+// src/compare/compare.ts
+var DEFAULT_CONFIDENCE = 0.975;
+var SUGGESTED_REPEATS = 5;
+function compareSamples(candidate, baseline, opts) {
+  const c = judge(candidate, baseline, opts);
+  if ((c.verdict === "better" || c.verdict === "worse") && c.changedParams.length === 0 && sameRef(candidate.ref, baseline.ref))
+    return {
+      ...c,
+      verdict: "no significant difference",
+      note: `Both sides ran the same commit with the same parameters: the measured difference can only be noise or nondeterminism outside the model (hardware, data order), not a change.`
+    };
+  return c;
+}
+function sameRef(a, b) {
+  if (a === void 0 || b === void 0) return false;
+  const x = a.trim().toLowerCase();
+  const y = b.trim().toLowerCase();
+  const sha = /^[0-9a-f]{7,40}$/;
+  return sha.test(x) && sha.test(y) && (x.startsWith(y) || y.startsWith(x));
+}
+function judge(candidate, baseline, opts) {
+  const confidence = opts.confidence ?? DEFAULT_CONFIDENCE;
+  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must be in (0, 1) (got ${confidence})`);
+  const cValues = candidate.values.filter(Number.isFinite);
+  const bValues = baseline.values.filter(Number.isFinite);
+  const cSum = summarize(candidate, cValues);
+  const bSum = summarize(baseline, bValues);
+  const base = {
+    goal: opts.goal,
+    metric: opts.metric,
+    candidate: cSum,
+    baseline: bSum,
+    difference: cSum.mean - bSum.mean,
+    confidence,
+    changedParams: changedParams(candidate.params, baseline.params)
+  };
+  const dropped = droppedNote(candidate, cValues, baseline, bValues);
+  const sidesWith = (test) => [
+    [candidate.label, cValues.length],
+    [baseline.label, bValues.length]
+  ].filter(([, n]) => test(n)).map(([l]) => `"${l}"`).join(" and ");
+  if (cValues.length === 0 || bValues.length === 0) {
+    const empty = sidesWith((n) => n === 0);
+    return {
+      ...base,
+      verdict: "unverified",
+      note: join4(`No result to compare: ${empty} has no finite value of ${opts.metric}.`, dropped)
+    };
+  }
+  if (cValues.length < 2 || bValues.length < 2) {
+    const single = sidesWith((n) => n < 2);
+    return {
+      ...base,
+      verdict: "unverified",
+      note: join4(
+        `The difference is unverified: ${single} ${single.includes(" and ") ? "have" : "has"} a single run, so noise cannot be told apart from a real change. Run with \`repeats: ${SUGGESTED_REPEATS}\` to tell a real gain from noise.`,
+        dropped
+      )
+    };
+  }
+  const pct = `${fmtPct(confidence)}%`;
+  const welch = welchInterval(cValues, bValues, confidence);
+  if (welch === void 0) {
+    if (base.difference === 0)
+      return {
+        ...base,
+        interval: [0, 0],
+        verdict: "no significant difference",
+        note: join4(
+          `Both sides gave the same ${opts.metric} on every repeat: there is no difference, and no noise to measure.`,
+          dropped
+        )
+      };
+    const verdict = directional(base.difference, opts.goal);
+    return {
+      ...base,
+      interval: [base.difference, base.difference],
+      verdict,
+      note: join4(
+        `Every repeat gave the same ${opts.metric} on each side (no noise at all), so the difference is exact rather than estimated and the change is ${verdict}. Check that the repeats really vary what they should (seeds, data order) if that is unexpected.`,
+        dropped
+      )
+    };
+  }
+  const { interval } = welch;
+  const covers = interval[0] <= 0 && interval[1] >= 0;
+  const comparison = {
+    ...base,
+    interval,
+    verdict: covers ? "no significant difference" : directional(base.difference, opts.goal),
+    note: "",
+    pValue: welch.pValue,
+    df: welch.df
+  };
+  comparison.note = join4(
+    covers ? `The difference is within the noise: its ${pct} interval covers zero with ${repeatsText(cValues.length, bValues.length)}, so this comparison cannot tell the two apart.` : `The ${pct} interval for the difference excludes zero (p = ${fmtP(welch.pValue)}), so the change is ${comparison.verdict}.`,
+    dropped
+  );
+  return comparison;
+}
+function repeatsText(a, b) {
+  return a === b ? `${a} repeats on each side` : `${a} and ${b} repeats`;
+}
+function summarize(sample, values) {
+  const s = { label: sample.label, n: values.length, mean: mean(values) };
+  if (values.length >= 2) s.std = sampleStd(values);
+  if (sample.ref !== void 0) s.ref = sample.ref;
+  return s;
+}
+function directional(difference, goal2) {
+  const improves = goal2 === "minimize" ? difference < 0 : difference > 0;
+  return improves ? "better" : "worse";
+}
+function changedParams(candidate, baseline) {
+  const c = candidate ?? {};
+  const b = baseline ?? {};
+  const names = [.../* @__PURE__ */ new Set([...Object.keys(c), ...Object.keys(b)])].sort();
+  const out = [];
+  for (const name2 of names) {
+    const inC = Object.hasOwn(c, name2);
+    const inB = Object.hasOwn(b, name2);
+    if (inC && inB && Object.is(c[name2], b[name2])) continue;
+    const row = { name: name2 };
+    if (inC) row.candidate = c[name2];
+    if (inB) row.baseline = b[name2];
+    out.push(row);
+  }
+  return out;
+}
+function droppedNote(candidate, cValues, baseline, bValues) {
+  const parts = [];
+  const cd = candidate.values.length - cValues.length;
+  const bd = baseline.values.length - bValues.length;
+  if (cd > 0) parts.push(`${cd} of "${candidate.label}"`);
+  if (bd > 0) parts.push(`${bd} of "${baseline.label}"`);
+  return parts.length ? `Left out non-finite values: ${parts.join(", ")}.` : void 0;
+}
+function join4(...sentences) {
+  return sentences.filter((s) => s !== void 0 && s !== "").join(" ");
+}
+function fmtPct(confidence) {
+  return String(Number((confidence * 100).toPrecision(6)));
+}
+function fmtP(p) {
+  if (p < 1e-3) return "< 0.001";
+  return p.toFixed(3);
+}
+
 // ../main/node_modules/markdown-table/index.js
 function defaultStringLength(value2) {
   return value2.length;
@@ -59002,6 +59311,111 @@ function plainText(text) {
   return text.replace(/[\\`[\]<>]/g, "\\$&");
 }
 
+// src/report/comparison.ts
+function renderComparison(c, opts = {}) {
+  const title = opts.title === void 0 ? "Compared with the baseline" : opts.title;
+  const parts = [];
+  if (title !== null) parts.push(`### ${title}`);
+  const showRef = c.candidate.ref !== void 0 || c.baseline.ref !== void 0;
+  const header = ["", `${c.metric} (${c.goal === "minimize" ? "lower" : "higher"} is better)`, "n"];
+  if (showRef) header.push("commit");
+  const row = (s) => {
+    const r = [s.label, value(s), String(s.n)];
+    if (showRef) r.push(s.ref === void 0 ? "\u2013" : `\`${shortRef(s.ref)}\``);
+    return r;
+  };
+  parts.push(
+    mdTable([header, row(c.candidate), row(c.baseline)], {
+      align: ["l", "r", "r", ...showRef ? ["l"] : []]
+    })
+  );
+  parts.push(`${verdictLine(c)}
+
+${c.note}`);
+  if (c.changedParams.length) {
+    const rows = c.changedParams.map((p) => [
+      `\`${code(p.name)}\``,
+      paramValue(p, "candidate"),
+      paramValue(p, "baseline")
+    ]);
+    parts.push(
+      `**Parameters that differ**
+
+${mdTable([["parameter", c.candidate.label, c.baseline.label], ...rows])}`
+    );
+  } else {
+    parts.push("_No parameter differs between the two sides._");
+  }
+  return `${parts.join("\n\n")}
+`;
+}
+function intervalText(c) {
+  if (!c.interval) return "";
+  const scale = halfWidth(c);
+  return `${fmtPct(c.confidence)}% interval ${signed(c.interval[0], scale)} to ${signed(c.interval[1], scale)}`;
+}
+function verdictLine(c) {
+  const head = `**Verdict: ${verdictText(c)}**`;
+  if (!Number.isFinite(c.difference)) return head;
+  const diff = `${c.candidate.label} \u2212 ${c.baseline.label} = ${signed(c.difference, halfWidth(c))}`;
+  return `${head} \u2014 ${diff}${verdictReason(c)}`;
+}
+function halfWidth(c) {
+  return c.interval ? (c.interval[1] - c.interval[0]) / 2 : void 0;
+}
+function verdictText(c) {
+  const direction = c.goal === "minimize" ? "lower" : "higher";
+  switch (c.verdict) {
+    case "better":
+      return `better (${direction} ${c.metric})`;
+    case "worse":
+      return `worse (${direction === "lower" ? "higher" : "lower"} ${c.metric})`;
+    case "no significant difference":
+      return "no significant difference";
+    case "unverified":
+      return "unverified";
+  }
+}
+function verdictReason(c) {
+  if (!c.interval) return "";
+  const [lo, hi] = c.interval;
+  const significant = c.verdict === "better" || c.verdict === "worse";
+  const but = significant || c.difference === 0 ? "" : ", but both sides ran the same commit and parameters";
+  if (lo === hi)
+    return ` (${lo === 0 ? "identical values on both sides" : `every repeat gave the same value: the difference is exact${but}`})`;
+  const covers = lo <= 0 && hi >= 0;
+  return ` (${intervalText(c)} ${covers ? "covers" : "excludes"} zero${covers ? "" : but})`;
+}
+function value(s) {
+  if (s.n === 0 || !Number.isFinite(s.mean)) return "\u2013";
+  if (s.std === void 0) return `${fmtNumber(s.mean)} (single run)`;
+  return `${fmtScaled(s.mean, s.std, 4)} \xB1 ${fmtNumber(s.std, 2)}`;
+}
+function signed(x, scale) {
+  if (x === 0) return "0";
+  if (!Number.isFinite(x)) return String(x);
+  return x > 0 ? `+${fmtScaled(x, scale)}` : `\u2212${fmtScaled(-x, scale)}`;
+}
+function fmtScaled(x, scale, min = 2) {
+  if (scale === void 0 || !(scale > 0) || !Number.isFinite(scale) || x === 0) return fmtNumber(x);
+  const digits = Math.ceil(Math.log10(Math.abs(x) / scale)) + 2;
+  return fmtNumber(x, Math.min(12, Math.max(min, digits)));
+}
+function shortRef(ref) {
+  const r = code(ref.trim());
+  return /^[0-9a-f]{8,40}$/i.test(r) ? r.slice(0, 7) : r;
+}
+function paramValue(p, side) {
+  if (!Object.hasOwn(p, side)) return "_not set_";
+  const v = p[side];
+  if (typeof v === "number") return fmtNumber(v);
+  if (typeof v === "string") return `\`${code(v)}\``;
+  return typeof v === "boolean" ? String(v) : JSON.stringify(v) ?? String(v);
+}
+function code(s) {
+  return s.replace(/`/g, "'").replace(/[\r\n]+/g, " ");
+}
+
 // src/report/front.ts
 function isMultiObjective(config2) {
   return config2.objective.length > 1;
@@ -59018,7 +59432,7 @@ function objectiveTitle(o) {
   return `${plainText(o.metric)} ${o.goal === "minimize" ? "\u2193" : "\u2191"}`;
 }
 function metricCode(name2) {
-  return `\`${name2.replace(/`/g, "'").replace(/[\r\n]+/g, " ")}\``;
+  return `\`${code(name2)}\``;
 }
 function constraintsText(constraints) {
   return constraints.map((c) => metricCode(constraintText(c))).join(" and ");
@@ -59339,420 +59753,6 @@ function resultsIn(study, dir, log) {
       "matrix-tune: conflicting results"
     );
   return accepted.map(({ result }) => attemptOf(result));
-}
-
-// src/compare/stats.ts
-function sampleStd(values) {
-  return Math.sqrt(sampleVariance(values));
-}
-function sampleVariance(values) {
-  const n = values.length;
-  if (n < 2) return Number.NaN;
-  if (allEqual(values)) return 0;
-  const m = mean(values);
-  let ss = 0;
-  let c = 0;
-  for (const v of values) {
-    ss += (v - m) ** 2;
-    c += v - m;
-  }
-  return (ss - c * c / n) / (n - 1);
-}
-function lnGamma(x) {
-  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lnGamma(1 - x);
-  const g = 7;
-  const c = [
-    0.9999999999998099,
-    676.5203681218851,
-    -1259.1392167224028,
-    771.3234287776531,
-    -176.6150291621406,
-    12.507343278686905,
-    -0.13857109526572012,
-    9984369578019572e-21,
-    15056327351493116e-23
-  ];
-  const z2 = x - 1;
-  let a = c[0];
-  const t = z2 + g + 0.5;
-  for (let i = 1; i < g + 2; i++) a += c[i] / (z2 + i);
-  return 0.5 * Math.log(2 * Math.PI) + (z2 + 0.5) * Math.log(t) - t + Math.log(a);
-}
-function betacf(a, b, x) {
-  const MAX_ITER = 1e5;
-  const EPS = 1e-15;
-  const FPMIN = 1e-300;
-  const qab = a + b;
-  const qap = a + 1;
-  const qam = a - 1;
-  let c = 1;
-  let d = 1 - qab * x / qap;
-  if (Math.abs(d) < FPMIN) d = FPMIN;
-  d = 1 / d;
-  let h = d;
-  for (let m = 1; m <= MAX_ITER; m++) {
-    const m2 = 2 * m;
-    let aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-    d = 1 + aa * d;
-    if (Math.abs(d) < FPMIN) d = FPMIN;
-    c = 1 + aa / c;
-    if (Math.abs(c) < FPMIN) c = FPMIN;
-    d = 1 / d;
-    h *= d * c;
-    aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-    d = 1 + aa * d;
-    if (Math.abs(d) < FPMIN) d = FPMIN;
-    c = 1 + aa / c;
-    if (Math.abs(c) < FPMIN) c = FPMIN;
-    d = 1 / d;
-    const del = d * c;
-    h *= del;
-    if (Math.abs(del - 1) < EPS) return h;
-  }
-  throw new Error(`incomplete beta: no convergence for a=${a}, b=${b}, x=${x}`);
-}
-function incompleteBeta(x, a, b) {
-  if (!(a > 0 && b > 0)) throw new RangeError(`incomplete beta needs a, b > 0 (got ${a}, ${b})`);
-  if (Number.isNaN(x)) return Number.NaN;
-  if (x <= 0) return 0;
-  if (x >= 1) return 1;
-  const lnFront = lnGamma(a + b) - lnGamma(a) - lnGamma(b) + a * Math.log(x) + b * Math.log1p(-x);
-  const front = Math.exp(lnFront);
-  if (x < (a + 1) / (a + b + 2)) return front * betacf(a, b, x) / a;
-  return 1 - front * betacf(b, a, 1 - x) / b;
-}
-var NORMAL_DF = 1e8;
-function checkDf(df) {
-  if (!(df > 0)) throw new RangeError(`degrees of freedom must be > 0 (got ${df})`);
-}
-function tCdf(t, df) {
-  checkDf(df);
-  if (Number.isNaN(t)) return Number.NaN;
-  if (t === Number.POSITIVE_INFINITY) return 1;
-  if (t === Number.NEGATIVE_INFINITY) return 0;
-  if (df >= NORMAL_DF) return normalCdf(t);
-  const t2 = t * t;
-  const x = df / (df + t2);
-  const tail = x > 0.5 ? 1 - incompleteBeta(t2 / (df + t2), 0.5, df / 2) : incompleteBeta(x, df / 2, 0.5);
-  return t > 0 ? 1 - tail / 2 : tail / 2;
-}
-function tPdf(t, df) {
-  checkDf(df);
-  if (df >= NORMAL_DF) return normalPdf(t);
-  const lnC = lnGamma((df + 1) / 2) - lnGamma(df / 2) - 0.5 * Math.log(df * Math.PI);
-  return Math.exp(lnC - (df + 1) / 2 * Math.log1p(t * t / df));
-}
-function tQuantile(p, df) {
-  checkDf(df);
-  if (!(p >= 0 && p <= 1)) return Number.NaN;
-  if (p === 0) return Number.NEGATIVE_INFINITY;
-  if (p === 1) return Number.POSITIVE_INFINITY;
-  if (p === 0.5) return 0;
-  if (p < 0.5) return -tQuantile(1 - p, df);
-  if (df >= NORMAL_DF) return normalQuantile(p);
-  if (df === 1) return Math.tan(Math.PI * (p - 0.5));
-  if (df === 2) {
-    const a = 4 * p * (1 - p);
-    return 2 * (p - 0.5) * Math.sqrt(2 / a);
-  }
-  const q = 1 - p;
-  const upper = (t2) => 1 - tCdf(t2, df);
-  let lo = 0;
-  let hi = Math.max(1, normalQuantile(p));
-  while (upper(hi) > q) {
-    lo = hi;
-    hi *= 2;
-    if (!Number.isFinite(hi)) return Number.POSITIVE_INFINITY;
-  }
-  let t = (lo + hi) / 2;
-  for (let i = 0; i < 200; i++) {
-    const f = upper(t) - q;
-    if (f === 0) return t;
-    if (f > 0) lo = t;
-    else hi = t;
-    const step = f / tPdf(t, df);
-    let next = t + step;
-    if (!(next > lo && next < hi)) next = (lo + hi) / 2;
-    if (Math.abs(next - t) <= 1e-13 * Math.max(1, Math.abs(t)) || hi - lo <= 1e-13 * Math.max(1, hi)) return next;
-    t = next;
-  }
-  return t;
-}
-function welchInterval(a, b, confidence = 0.95) {
-  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must be in (0, 1) (got ${confidence})`);
-  if (a.length < 2 || b.length < 2) return void 0;
-  const va = sampleVariance(a) / a.length;
-  const vb = sampleVariance(b) / b.length;
-  const se2 = va + vb;
-  if (!(se2 > 0) || !Number.isFinite(se2)) return void 0;
-  const standardError = Math.sqrt(se2);
-  const df = se2 * se2 / (va * va / (a.length - 1) + vb * vb / (b.length - 1));
-  const difference = mean(a) - mean(b);
-  const critical = tQuantile(1 - (1 - confidence) / 2, df);
-  const tStat = difference / standardError;
-  const pValue = Math.min(1, 2 * tCdf(-Math.abs(tStat), df));
-  return {
-    difference,
-    standardError,
-    df,
-    interval: [difference - critical * standardError, difference + critical * standardError],
-    critical,
-    pValue,
-    confidence
-  };
-}
-
-// src/compare/compare.ts
-var DEFAULT_CONFIDENCE = 0.975;
-var SUGGESTED_REPEATS = 5;
-function compareSamples(candidate, baseline, opts) {
-  const c = judge(candidate, baseline, opts);
-  if ((c.verdict === "better" || c.verdict === "worse") && c.changedParams.length === 0 && sameRef(candidate.ref, baseline.ref))
-    return {
-      ...c,
-      verdict: "no significant difference",
-      note: `Both sides ran the same commit with the same parameters: the measured difference can only be noise or nondeterminism outside the model (hardware, data order), not a change.`
-    };
-  return c;
-}
-function sameRef(a, b) {
-  if (a === void 0 || b === void 0) return false;
-  const x = a.trim().toLowerCase();
-  const y = b.trim().toLowerCase();
-  const sha = /^[0-9a-f]{7,40}$/;
-  return sha.test(x) && sha.test(y) && (x.startsWith(y) || y.startsWith(x));
-}
-function judge(candidate, baseline, opts) {
-  const confidence = opts.confidence ?? DEFAULT_CONFIDENCE;
-  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must be in (0, 1) (got ${confidence})`);
-  const cValues = candidate.values.filter(Number.isFinite);
-  const bValues = baseline.values.filter(Number.isFinite);
-  const cSum = summarize(candidate, cValues);
-  const bSum = summarize(baseline, bValues);
-  const base = {
-    goal: opts.goal,
-    metric: opts.metric,
-    candidate: cSum,
-    baseline: bSum,
-    difference: cSum.mean - bSum.mean,
-    confidence,
-    changedParams: changedParams(candidate.params, baseline.params)
-  };
-  const dropped = droppedNote(candidate, cValues, baseline, bValues);
-  const sidesWith = (test) => [
-    [candidate.label, cValues.length],
-    [baseline.label, bValues.length]
-  ].filter(([, n]) => test(n)).map(([l]) => `"${l}"`).join(" and ");
-  if (cValues.length === 0 || bValues.length === 0) {
-    const empty = sidesWith((n) => n === 0);
-    return {
-      ...base,
-      verdict: "unverified",
-      note: join4(`No result to compare: ${empty} has no finite value of ${opts.metric}.`, dropped)
-    };
-  }
-  if (cValues.length < 2 || bValues.length < 2) {
-    const single = sidesWith((n) => n < 2);
-    return {
-      ...base,
-      verdict: "unverified",
-      note: join4(
-        `The difference is unverified: ${single} ${single.includes(" and ") ? "have" : "has"} a single run, so noise cannot be told apart from a real change. Run with \`repeats: ${SUGGESTED_REPEATS}\` to tell a real gain from noise.`,
-        dropped
-      )
-    };
-  }
-  const pct = `${fmtPct(confidence)}%`;
-  const welch = welchInterval(cValues, bValues, confidence);
-  if (welch === void 0) {
-    if (base.difference === 0)
-      return {
-        ...base,
-        interval: [0, 0],
-        verdict: "no significant difference",
-        note: join4(
-          `Both sides gave the same ${opts.metric} on every repeat: there is no difference, and no noise to measure.`,
-          dropped
-        )
-      };
-    const verdict = directional(base.difference, opts.goal);
-    return {
-      ...base,
-      interval: [base.difference, base.difference],
-      verdict,
-      note: join4(
-        `Every repeat gave the same ${opts.metric} on each side (no noise at all), so the difference is exact rather than estimated and the change is ${verdict}. Check that the repeats really vary what they should (seeds, data order) if that is unexpected.`,
-        dropped
-      )
-    };
-  }
-  const { interval } = welch;
-  const covers = interval[0] <= 0 && interval[1] >= 0;
-  const comparison = {
-    ...base,
-    interval,
-    verdict: covers ? "no significant difference" : directional(base.difference, opts.goal),
-    note: "",
-    pValue: welch.pValue,
-    df: welch.df
-  };
-  comparison.note = join4(
-    covers ? `The difference is within the noise: its ${pct} interval covers zero with ${repeatsText(cValues.length, bValues.length)}, so this comparison cannot tell the two apart.` : `The ${pct} interval for the difference excludes zero (p = ${fmtP(welch.pValue)}), so the change is ${comparison.verdict}.`,
-    dropped
-  );
-  return comparison;
-}
-function repeatsText(a, b) {
-  return a === b ? `${a} repeats on each side` : `${a} and ${b} repeats`;
-}
-function summarize(sample, values) {
-  const s = { label: sample.label, n: values.length, mean: mean(values) };
-  if (values.length >= 2) s.std = sampleStd(values);
-  if (sample.ref !== void 0) s.ref = sample.ref;
-  return s;
-}
-function directional(difference, goal2) {
-  const improves = goal2 === "minimize" ? difference < 0 : difference > 0;
-  return improves ? "better" : "worse";
-}
-function changedParams(candidate, baseline) {
-  const c = candidate ?? {};
-  const b = baseline ?? {};
-  const names = [.../* @__PURE__ */ new Set([...Object.keys(c), ...Object.keys(b)])].sort();
-  const out = [];
-  for (const name2 of names) {
-    const inC = Object.hasOwn(c, name2);
-    const inB = Object.hasOwn(b, name2);
-    if (inC && inB && Object.is(c[name2], b[name2])) continue;
-    const row = { name: name2 };
-    if (inC) row.candidate = c[name2];
-    if (inB) row.baseline = b[name2];
-    out.push(row);
-  }
-  return out;
-}
-function droppedNote(candidate, cValues, baseline, bValues) {
-  const parts = [];
-  const cd = candidate.values.length - cValues.length;
-  const bd = baseline.values.length - bValues.length;
-  if (cd > 0) parts.push(`${cd} of "${candidate.label}"`);
-  if (bd > 0) parts.push(`${bd} of "${baseline.label}"`);
-  return parts.length ? `Left out non-finite values: ${parts.join(", ")}.` : void 0;
-}
-function join4(...sentences) {
-  return sentences.filter((s) => s !== void 0 && s !== "").join(" ");
-}
-function fmtPct(confidence) {
-  return String(Number((confidence * 100).toPrecision(6)));
-}
-function fmtP(p) {
-  if (p < 1e-3) return "< 0.001";
-  return p.toFixed(3);
-}
-
-// src/report/comparison.ts
-function renderComparison(c, opts = {}) {
-  const title = opts.title === void 0 ? "Compared with the baseline" : opts.title;
-  const parts = [];
-  if (title !== null) parts.push(`### ${title}`);
-  const showRef = c.candidate.ref !== void 0 || c.baseline.ref !== void 0;
-  const header = ["", `${c.metric} (${c.goal === "minimize" ? "lower" : "higher"} is better)`, "n"];
-  if (showRef) header.push("commit");
-  const row = (s) => {
-    const r = [s.label, value(s), String(s.n)];
-    if (showRef) r.push(s.ref === void 0 ? "\u2013" : `\`${shortRef(s.ref)}\``);
-    return r;
-  };
-  parts.push(
-    mdTable([header, row(c.candidate), row(c.baseline)], {
-      align: ["l", "r", "r", ...showRef ? ["l"] : []]
-    })
-  );
-  parts.push(`${verdictLine(c)}
-
-${c.note}`);
-  if (c.changedParams.length) {
-    const rows = c.changedParams.map((p) => [
-      `\`${code(p.name)}\``,
-      paramValue(p, "candidate"),
-      paramValue(p, "baseline")
-    ]);
-    parts.push(
-      `**Parameters that differ**
-
-${mdTable([["parameter", c.candidate.label, c.baseline.label], ...rows])}`
-    );
-  } else {
-    parts.push("_No parameter differs between the two sides._");
-  }
-  return `${parts.join("\n\n")}
-`;
-}
-function intervalText(c) {
-  if (!c.interval) return "";
-  const scale = halfWidth(c);
-  return `${fmtPct(c.confidence)}% interval ${signed(c.interval[0], scale)} to ${signed(c.interval[1], scale)}`;
-}
-function verdictLine(c) {
-  const head = `**Verdict: ${verdictText(c)}**`;
-  if (!Number.isFinite(c.difference)) return head;
-  const diff = `${c.candidate.label} \u2212 ${c.baseline.label} = ${signed(c.difference, halfWidth(c))}`;
-  return `${head} \u2014 ${diff}${verdictReason(c)}`;
-}
-function halfWidth(c) {
-  return c.interval ? (c.interval[1] - c.interval[0]) / 2 : void 0;
-}
-function verdictText(c) {
-  const direction = c.goal === "minimize" ? "lower" : "higher";
-  switch (c.verdict) {
-    case "better":
-      return `better (${direction} ${c.metric})`;
-    case "worse":
-      return `worse (${direction === "lower" ? "higher" : "lower"} ${c.metric})`;
-    case "no significant difference":
-      return "no significant difference";
-    case "unverified":
-      return "unverified";
-  }
-}
-function verdictReason(c) {
-  if (!c.interval) return "";
-  const [lo, hi] = c.interval;
-  const significant = c.verdict === "better" || c.verdict === "worse";
-  const but = significant || c.difference === 0 ? "" : ", but both sides ran the same commit and parameters";
-  if (lo === hi)
-    return ` (${lo === 0 ? "identical values on both sides" : `every repeat gave the same value: the difference is exact${but}`})`;
-  const covers = lo <= 0 && hi >= 0;
-  return ` (${intervalText(c)} ${covers ? "covers" : "excludes"} zero${covers ? "" : but})`;
-}
-function value(s) {
-  if (s.n === 0 || !Number.isFinite(s.mean)) return "\u2013";
-  if (s.std === void 0) return `${fmtNumber(s.mean)} (single run)`;
-  return `${fmtScaled(s.mean, s.std, 4)} \xB1 ${fmtNumber(s.std, 2)}`;
-}
-function signed(x, scale) {
-  if (x === 0) return "0";
-  if (!Number.isFinite(x)) return String(x);
-  return x > 0 ? `+${fmtScaled(x, scale)}` : `\u2212${fmtScaled(-x, scale)}`;
-}
-function fmtScaled(x, scale, min = 2) {
-  if (scale === void 0 || !(scale > 0) || !Number.isFinite(scale) || x === 0) return fmtNumber(x);
-  const digits = Math.ceil(Math.log10(Math.abs(x) / scale)) + 2;
-  return fmtNumber(x, Math.min(12, Math.max(min, digits)));
-}
-function shortRef(ref) {
-  const r = code(ref.trim());
-  return /^[0-9a-f]{8,40}$/i.test(r) ? r.slice(0, 7) : r;
-}
-function paramValue(p, side) {
-  if (!Object.hasOwn(p, side)) return "_not set_";
-  const v = p[side];
-  if (typeof v === "number") return fmtNumber(v);
-  if (typeof v === "string") return `\`${code(v)}\``;
-  return typeof v === "boolean" ? String(v) : JSON.stringify(v) ?? String(v);
-}
-function code(s) {
-  return s.replace(/`/g, "'").replace(/[\r\n]+/g, " ");
 }
 
 // src/report/members.ts

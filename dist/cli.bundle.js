@@ -50,11 +50,11 @@ var require_error = __commonJS({
        * @param {string} code an id string representing the error
        * @param {string} message human-readable description of the error
        */
-      constructor(exitCode, code, message) {
+      constructor(exitCode, code2, message) {
         super(message);
         Error.captureStackTrace(this, this.constructor);
         this.name = this.constructor.name;
-        this.code = code;
+        this.code = code2;
         this.exitCode = exitCode;
         this.nestedError = void 0;
       }
@@ -1648,9 +1648,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return never
        * @private
        */
-      _exit(exitCode, code, message) {
+      _exit(exitCode, code2, message) {
         if (this._exitCallback) {
-          this._exitCallback(new CommanderError2(exitCode, code, message));
+          this._exitCallback(new CommanderError2(exitCode, code2, message));
         }
         process2.exit(exitCode);
       }
@@ -2288,14 +2288,14 @@ Expecting one of '${allowedValues.join("', '")}'`);
           });
         }
         const exitCallback = this._exitCallback;
-        proc.on("close", (code) => {
-          code = code ?? 1;
+        proc.on("close", (code2) => {
+          code2 = code2 ?? 1;
           if (!exitCallback) {
-            process2.exit(code);
+            process2.exit(code2);
           } else {
             exitCallback(
               new CommanderError2(
-                code,
+                code2,
                 "commander.executeSubCommandAsync",
                 "(close)"
               )
@@ -2802,8 +2802,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
         }
         const config2 = errorOptions || {};
         const exitCode = config2.exitCode || 1;
-        const code = config2.code || "commander.error";
-        this._exit(exitCode, code, message);
+        const code2 = config2.code || "commander.error";
+        this._exit(exitCode, code2, message);
       }
       /**
        * Apply any option related environment variables, if option does
@@ -4613,8 +4613,8 @@ var require_stringifyString = __commonJS({
             case "u":
               {
                 str += json2.slice(start, i);
-                const code = json2.substr(i + 2, 4);
-                switch (code) {
+                const code2 = json2.substr(i + 2, 4);
+                switch (code2) {
                   case "0000":
                     str += "\\0";
                     break;
@@ -4640,8 +4640,8 @@ var require_stringifyString = __commonJS({
                     str += "\\P";
                     break;
                   default:
-                    if (code.substr(0, 2) === "00")
-                      str += "\\x" + code.substr(2);
+                    if (code2.substr(0, 2) === "00")
+                      str += "\\x" + code2.substr(2);
                     else
                       str += json2.substr(i, 6);
                 }
@@ -7140,22 +7140,22 @@ var require_errors = __commonJS({
   "../main/node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name2, pos, code, message) {
+      constructor(name2, pos, code2, message) {
         super();
         this.name = name2;
-        this.code = code;
+        this.code = code2;
         this.message = message;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLParseError", pos, code, message);
+      constructor(pos, code2, message) {
+        super("YAMLParseError", pos, code2, message);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLWarning", pos, code, message);
+      constructor(pos, code2, message) {
+        super("YAMLWarning", pos, code2, message);
       }
     };
     var prettifyError2 = (src, lc) => (error62) => {
@@ -8064,7 +8064,7 @@ var require_resolve_flow_scalar = __commonJS({
       const { offset, type, source, end } = scalar3;
       let _type;
       let value;
-      const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
+      const _onError = (rel, code2, msg) => onError(offset + rel, code2, msg);
       switch (type) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
@@ -8262,9 +8262,9 @@ var require_resolve_flow_scalar = __commonJS({
     function parseCharCode(source, offset, length, onError) {
       const cc = source.substr(offset, length);
       const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
-      const code = ok ? parseInt(cc, 16) : NaN;
+      const code2 = ok ? parseInt(cc, 16) : NaN;
       try {
-        return String.fromCodePoint(code);
+        return String.fromCodePoint(code2);
       } catch {
         const raw = source.substr(offset - 2, length + 2);
         onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
@@ -8586,12 +8586,12 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message, warning) => {
+        this.onError = (source, code2, message, warning) => {
           const pos = getErrorPos(source);
           if (warning)
-            this.warnings.push(new errors.YAMLWarning(pos, code, message));
+            this.warnings.push(new errors.YAMLWarning(pos, code2, message));
           else
-            this.errors.push(new errors.YAMLParseError(pos, code, message));
+            this.errors.push(new errors.YAMLParseError(pos, code2, message));
         };
         this.directives = new directives.Directives({ version: options.version || "1.2" });
         this.options = options;
@@ -8753,12 +8753,12 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
-        const _onError = (pos, code, message) => {
+        const _onError = (pos, code2, message) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset, code, message);
+            onError(offset, code2, message);
           else
-            throw new errors.YAMLParseError([offset, offset + 1], code, message);
+            throw new errors.YAMLParseError([offset, offset + 1], code2, message);
         };
         switch (token.type) {
           case "scalar":
@@ -14434,12 +14434,12 @@ function isIso7064Mod97(iban3) {
   let remainder = 0;
   const len = iban3.length;
   for (let i = 4; i < len; i++) {
-    const code = iban3.charCodeAt(i);
-    remainder = (code >= 65 ? remainder * 100 + (code - 55) : remainder * 10 + (code - 48)) % 97;
+    const code2 = iban3.charCodeAt(i);
+    remainder = (code2 >= 65 ? remainder * 100 + (code2 - 55) : remainder * 10 + (code2 - 48)) % 97;
   }
   for (let i = 0; i < 4; i++) {
-    const code = iban3.charCodeAt(i);
-    remainder = (code >= 65 ? remainder * 100 + (code - 55) : remainder * 10 + (code - 48)) % 97;
+    const code2 = iban3.charCodeAt(i);
+    remainder = (code2 >= 65 ? remainder * 100 + (code2 - 55) : remainder * 10 + (code2 - 48)) % 97;
   }
   return remainder === 1;
 }
@@ -24385,12 +24385,12 @@ function compileFn(schema, options) {
   doc.write(outputAccessor === null ? `return true;` : `return ${outputAccessor};`);
   const constantNames = ["INVALID", ...ctx.constants.keys()];
   const constantValues = [INVALID, ...ctx.constants.values()];
-  const code = doc.content.join("\n");
+  const code2 = doc.content.join("\n");
   const fullCode = options?.debug ? constantNames.length > 0 ? `// Constants: ${constantNames.join(", ")}
-${code}` : code : "";
+${code2}` : code2 : "";
   const F = Function;
   const factoryCode = `return (input) => {
-${code}
+${code2}
 }`;
   let fn2;
   try {
@@ -32471,8 +32471,8 @@ var whileBelow = (a, b, body) => [
   ...[12, 0, 11, 11]
 ];
 var bump = (local, by) => [...get(local), ...i32(by), ...ADD_I32, ...set2(local)];
-var fn = (locals, code) => {
-  const body = [...vec(locals.map(([count, type]) => [...uleb(count), type])), ...code, 11];
+var fn = (locals, code2) => {
+  const body = [...vec(locals.map(([count, type]) => [...uleb(count), type])), ...code2, 11];
   return [...uleb(body.length), ...body];
 };
 var dotBody = fn(
@@ -35403,6 +35403,24 @@ function fmtDuration(ms) {
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
 }
 
+// src/compare/stats.ts
+function sampleStd(values) {
+  return Math.sqrt(sampleVariance(values));
+}
+function sampleVariance(values) {
+  const n = values.length;
+  if (n < 2) return Number.NaN;
+  if (allEqual(values)) return 0;
+  const m = mean(values);
+  let ss = 0;
+  let c = 0;
+  for (const v of values) {
+    ss += (v - m) ** 2;
+    c += v - m;
+  }
+  return (ss - c * c / n) / (n - 1);
+}
+
 // ../main/node_modules/markdown-table/index.js
 function defaultStringLength(value) {
   return value.length;
@@ -35444,24 +35462,24 @@ function markdownTable(table, options) {
       alignments[columnIndex] = toAlignment(align[columnIndex]);
     }
   } else {
-    const code = toAlignment(align);
+    const code2 = toAlignment(align);
     while (++columnIndex < mostCellsPerRow) {
-      alignments[columnIndex] = code;
+      alignments[columnIndex] = code2;
     }
   }
   columnIndex = -1;
   const row = [];
   const sizes = [];
   while (++columnIndex < mostCellsPerRow) {
-    const code = alignments[columnIndex];
+    const code2 = alignments[columnIndex];
     let before = "";
     let after = "";
-    if (code === 99) {
+    if (code2 === 99) {
       before = ":";
       after = ":";
-    } else if (code === 108) {
+    } else if (code2 === 108) {
       before = ":";
-    } else if (code === 114) {
+    } else if (code2 === 114) {
       after = ":";
     }
     let size = settings.alignDelimiters === false ? 1 : Math.max(
@@ -35494,10 +35512,10 @@ function markdownTable(table, options) {
       let after = "";
       if (settings.alignDelimiters !== false) {
         const size = longestCellByColumn[columnIndex] - (sizes2[columnIndex] || 0);
-        const code = alignments[columnIndex];
-        if (code === 114) {
+        const code2 = alignments[columnIndex];
+        if (code2 === 114) {
           before = " ".repeat(size);
-        } else if (code === 99) {
+        } else if (code2 === 99) {
           const half = size / 2;
           if (size % 2) {
             before = " ".repeat(half + 0.5);
@@ -35542,8 +35560,8 @@ function serialize(value) {
   return value === null || value === void 0 ? "" : String(value);
 }
 function toAlignment(value) {
-  const code = typeof value === "string" ? value.codePointAt(0) : 0;
-  return code === 67 || code === 99 ? 99 : code === 76 || code === 108 ? 108 : code === 82 || code === 114 ? 114 : 0;
+  const code2 = typeof value === "string" ? value.codePointAt(0) : 0;
+  return code2 === 67 || code2 === 99 ? 99 : code2 === 76 || code2 === 108 ? 108 : code2 === 82 || code2 === 114 ? 114 : 0;
 }
 
 // src/report/md-table.ts
@@ -35558,6 +35576,16 @@ function escapeCell(text) {
 }
 function plainText(text) {
   return text.replace(/[\\`[\]<>]/g, "\\$&");
+}
+
+// src/report/comparison.ts
+function fmtScaled(x, scale, min = 2) {
+  if (scale === void 0 || !(scale > 0) || !Number.isFinite(scale) || x === 0) return fmtNumber(x);
+  const digits = Math.ceil(Math.log10(Math.abs(x) / scale)) + 2;
+  return fmtNumber(x, Math.min(12, Math.max(min, digits)));
+}
+function code(s) {
+  return s.replace(/`/g, "'").replace(/[\r\n]+/g, " ");
 }
 
 // src/report/front.ts
@@ -35576,7 +35604,7 @@ function objectiveTitle(o) {
   return `${plainText(o.metric)} ${o.goal === "minimize" ? "\u2193" : "\u2191"}`;
 }
 function metricCode(name2) {
-  return `\`${name2.replace(/`/g, "'").replace(/[\r\n]+/g, " ")}\``;
+  return `\`${code(name2)}\``;
 }
 function constraintsText(constraints) {
   return constraints.map((c) => metricCode(constraintText(c))).join(" and ");
@@ -35624,31 +35652,6 @@ function frontLine(config2, study) {
   if (!view.chosen) return "no feasible result yet";
   const values = config2.objective.map((o, i) => `${o.metric}=${fmtNumber(view.chosen.values[i])}`).join(", ");
   return `front of ${view.front.length} \xB7 chosen trial ${view.chosen.trial.id} (${values})`;
-}
-
-// src/compare/stats.ts
-function sampleStd(values) {
-  return Math.sqrt(sampleVariance(values));
-}
-function sampleVariance(values) {
-  const n = values.length;
-  if (n < 2) return Number.NaN;
-  if (allEqual(values)) return 0;
-  const m = mean(values);
-  let ss = 0;
-  let c = 0;
-  for (const v of values) {
-    ss += (v - m) ** 2;
-    c += v - m;
-  }
-  return (ss - c * c / n) / (n - 1);
-}
-
-// src/report/comparison.ts
-function fmtScaled(x, scale, min = 2) {
-  if (scale === void 0 || !(scale > 0) || !Number.isFinite(scale) || x === 0) return fmtNumber(x);
-  const digits = Math.ceil(Math.log10(Math.abs(x) / scale)) + 2;
-  return fmtNumber(x, Math.min(12, Math.max(min, digits)));
 }
 
 // src/report/members.ts
@@ -36652,13 +36655,13 @@ async function supervise(launch, options) {
       killGroup("SIGKILL");
       pipeGrace = setTimeout(releasePipes, stopping ? 0 : (options.pipeGraceS ?? 2) * 1e3);
     });
-    child.on("close", (code, signal) => {
+    child.on("close", (code2, signal) => {
       clearTimeout(timer);
       clearTimeout(forceKill);
       clearTimeout(pipeGrace);
       options.signal?.removeEventListener("abort", onAbort);
       killGroup("SIGKILL");
-      done({ kind: "exit", code, signal, timedOut, aborted: aborted2 });
+      done({ kind: "exit", code: code2, signal, timedOut, aborted: aborted2 });
     });
   });
   await new Promise((r) => log.end(r));

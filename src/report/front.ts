@@ -11,6 +11,7 @@ import { type Constraint, constraintText, type Objective } from "../protocol/obj
 import { chooseBest, type Ranking } from "../study/best.ts";
 import type { Study } from "../study/schema.ts";
 import { searchTrials } from "../study/study.ts";
+import { code } from "./comparison.ts";
 import { fmtNumber, fmtScalar } from "./format.ts";
 import { mdTable, plainText } from "./md-table.ts";
 
@@ -49,7 +50,7 @@ export function objectiveTitle(o: Objective): string {
 
 /** A metric's name inside running text, where it must read as written. */
 export function metricCode(name: string): string {
-  return `\`${name.replace(/`/g, "'").replace(/[\r\n]+/g, " ")}\``;
+  return `\`${code(name)}\``;
 }
 
 /** "`latency_ms ≤ 20` and `recall ≥ 0.5`". */
