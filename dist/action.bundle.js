@@ -33626,11 +33626,11 @@ function iterator(octokit, route, parameters) {
           ) || [])[1];
           if (!url2 && "total_commits" in normalizedResponse.data) {
             const parsedUrl = new URL(normalizedResponse.url);
-            const params = parsedUrl.searchParams;
-            const page = parseInt(params.get("page") || "1", 10);
-            const per_page = parseInt(params.get("per_page") || "250", 10);
+            const params2 = parsedUrl.searchParams;
+            const page = parseInt(params2.get("page") || "1", 10);
+            const per_page = parseInt(params2.get("per_page") || "250", 10);
             if (page * per_page < normalizedResponse.data.total_commits) {
-              params.set("page", String(page + 1));
+              params2.set("page", String(page + 1));
               url2 = parsedUrl.toString();
             }
           }
@@ -34682,27 +34682,27 @@ var primitiveTypes = /* @__PURE__ */ new Set([
 function escapeRegex(str) {
   return str.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
-function clone(inst, def, params) {
+function clone(inst, def, params2) {
   const cl = new inst._zod.constr(def ?? inst._zod.def);
-  if (!def || params?.parent)
+  if (!def || params2?.parent)
     cl._zod.parent = inst;
   return cl;
 }
 function normalizeParams(_params) {
-  const params = _params;
-  if (!params)
+  const params2 = _params;
+  if (!params2)
     return {};
-  if (typeof params === "string")
-    return { error: () => params };
-  if (params?.message !== void 0) {
-    if (params?.error !== void 0)
+  if (typeof params2 === "string")
+    return { error: () => params2 };
+  if (params2?.message !== void 0) {
+    if (params2?.error !== void 0)
       throw new Error("Cannot specify both `message` and `error` params");
-    params.error = params.message;
+    params2.error = params2.message;
   }
-  delete params.message;
-  if (typeof params.error === "string")
-    return { ...params, error: () => params.error };
-  return params;
+  delete params2.message;
+  if (typeof params2.error === "string")
+    return { ...params2, error: () => params2.error };
+  return params2;
 }
 function createTransparentProxy(getter) {
   let target;
@@ -35187,7 +35187,7 @@ function newError(Definition) {
   return new Definition();
 }
 // @__NO_SIDE_EFFECTS__
-function $constructor(name2, initializer3, proto, params) {
+function $constructor(name2, initializer3, proto, params2) {
   const zodProto = {};
   function Internals(def) {
     this.def = def;
@@ -35231,12 +35231,12 @@ function $constructor(name2, initializer3, proto, params) {
       }
     }
   }
-  const Parent = params?.Parent ?? Object;
+  const Parent = params2?.Parent ?? Object;
   class Definition extends Parent {
   }
   Object.defineProperty(Definition, "name", { value: name2 });
   function _(def) {
-    const inst = params?.Parent ? newError(Definition) : this;
+    const inst = params2?.Parent ? newError(Definition) : this;
     init(inst, def);
     const deferred = inst._zod.deferred;
     if (deferred) {
@@ -35253,7 +35253,7 @@ function $constructor(name2, initializer3, proto, params) {
   Object.defineProperty(_, "init", { value: init });
   Object.defineProperty(_, Symbol.hasInstance, {
     value: (inst) => {
-      if (params?.Parent && inst instanceof params.Parent)
+      if (params2?.Parent && inst instanceof params2.Parent)
         return true;
       return inst?._zod?.traits?.has(name2);
     }
@@ -35474,8 +35474,8 @@ function prettifyError(error63) {
 }
 
 // node_modules/zod/v4/core/parse.js
-function finalizeParams(callee, params) {
-  return { callee: params?.callee ?? callee, Err: params?.Err };
+function finalizeParams(callee, params2) {
+  return { callee: params2?.callee ?? callee, Err: params2?.Err };
 }
 var _parse = (_Err) => {
   const fn2 = (schema, value2, _ctx, _params) => {
@@ -35495,14 +35495,14 @@ var _parse = (_Err) => {
 };
 var parse3 = /* @__PURE__ */ _parse($ZodRealError);
 var _parseAsync = (_Err) => {
-  const fn2 = async (schema, value2, _ctx, params) => {
+  const fn2 = async (schema, value2, _ctx, params2) => {
     const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
     let result = schema._zod.run({ value: value2, issues: [] }, ctx);
     if (result instanceof Promise)
       result = await result;
     if (result.issues.length) {
-      const e = new (params?.Err ?? _Err)(result.issues.map((iss) => finalizeIssue(iss, ctx, config())));
-      captureStackTrace(e, params?.callee ?? fn2);
+      const e = new (params2?.Err ?? _Err)(result.issues.map((iss) => finalizeIssue(iss, ctx, config())));
+      captureStackTrace(e, params2?.callee ?? fn2);
       throw e;
     }
     return result.value;
@@ -35770,8 +35770,8 @@ function datetime(args) {
   return new RegExp(`^${dateSource}T(?:${timeRegex})$`);
 }
 var anyString = /^[\s\S]{0,}$/;
-var string = (params) => {
-  const regex2 = params ? `[\\s\\S]{${params?.minimum ?? 0},${params?.maximum ?? ""}}` : `[\\s\\S]*`;
+var string = (params2) => {
+  const regex2 = params2 ? `[\\s\\S]{${params2?.minimum ?? 0},${params2?.maximum ?? ""}}` : `[\\s\\S]*`;
   return new RegExp(`^${regex2}$`);
 };
 var bigint = /^-?\d+n?$/;
@@ -46736,22 +46736,22 @@ function installCompiledUserMethods(target, source, parser) {
   const sourceAny = source;
   if (typeof sourceAny.safeParse === "function") {
     const originalSafeParse = sourceAny.safeParse;
-    targetAny.safeParse = (data, params) => {
+    targetAny.safeParse = (data, params2) => {
       const out = parser(data);
       if (out !== INVALID) {
         return { success: true, data: out };
       }
-      return originalSafeParse(data, params);
+      return originalSafeParse(data, params2);
     };
   }
   if (typeof sourceAny.parse === "function") {
     const originalParse2 = sourceAny.parse;
-    targetAny.parse = (data, params) => {
+    targetAny.parse = (data, params2) => {
       const out = parser(data);
       if (out !== INVALID) {
         return out;
       }
-      return originalParse2(data, params);
+      return originalParse2(data, params2);
     };
   }
 }
@@ -48282,264 +48282,264 @@ function snapshotChecks(def) {
   return def;
 }
 // @__NO_SIDE_EFFECTS__
-function _string(Class2, params) {
-  return new Class2(snapshotChecks({ type: "string", ...normalizeParams(params) }));
+function _string(Class2, params2) {
+  return new Class2(snapshotChecks({ type: "string", ...normalizeParams(params2) }));
 }
 // @__NO_SIDE_EFFECTS__
-function _coercedString(Class2, params) {
-  return new Class2(snapshotChecks({ type: "string", coerce: true, ...normalizeParams(params) }));
+function _coercedString(Class2, params2) {
+  return new Class2(snapshotChecks({ type: "string", coerce: true, ...normalizeParams(params2) }));
 }
 // @__NO_SIDE_EFFECTS__
-function _email(Class2, params) {
+function _email(Class2, params2) {
   return new Class2({
     type: "string",
     format: "email",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _guid(Class2, params) {
+function _guid(Class2, params2) {
   return new Class2({
     type: "string",
     format: "guid",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _uuid(Class2, params) {
+function _uuid(Class2, params2) {
   return new Class2({
     type: "string",
     format: "uuid",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _uuidv4(Class2, params) {
+function _uuidv4(Class2, params2) {
   return new Class2({
     type: "string",
     format: "uuid",
     check: "string_format",
     abort: false,
     version: "v4",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _uuidv6(Class2, params) {
+function _uuidv6(Class2, params2) {
   return new Class2({
     type: "string",
     format: "uuid",
     check: "string_format",
     abort: false,
     version: "v6",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _uuidv7(Class2, params) {
+function _uuidv7(Class2, params2) {
   return new Class2({
     type: "string",
     format: "uuid",
     check: "string_format",
     abort: false,
     version: "v7",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _url(Class2, params) {
+function _url(Class2, params2) {
   return new Class2({
     type: "string",
     format: "url",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _emoji2(Class2, params) {
+function _emoji2(Class2, params2) {
   return new Class2({
     type: "string",
     format: "emoji",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _nanoid(Class2, params) {
+function _nanoid(Class2, params2) {
   return new Class2({
     type: "string",
     format: "nanoid",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _cuid(Class2, params) {
+function _cuid(Class2, params2) {
   return new Class2({
     type: "string",
     format: "cuid",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _cuid2(Class2, params) {
+function _cuid2(Class2, params2) {
   return new Class2({
     type: "string",
     format: "cuid2",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _ulid(Class2, params) {
+function _ulid(Class2, params2) {
   return new Class2({
     type: "string",
     format: "ulid",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _xid(Class2, params) {
+function _xid(Class2, params2) {
   return new Class2({
     type: "string",
     format: "xid",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _ksuid(Class2, params) {
+function _ksuid(Class2, params2) {
   return new Class2({
     type: "string",
     format: "ksuid",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _ipv4(Class2, params) {
+function _ipv4(Class2, params2) {
   return new Class2({
     type: "string",
     format: "ipv4",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _ipv6(Class2, params) {
+function _ipv6(Class2, params2) {
   return new Class2({
     type: "string",
     format: "ipv6",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _mac(Class2, params) {
+function _mac(Class2, params2) {
   return new Class2({
     type: "string",
     format: "mac",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _cidrv4(Class2, params) {
+function _cidrv4(Class2, params2) {
   return new Class2({
     type: "string",
     format: "cidrv4",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _cidrv6(Class2, params) {
+function _cidrv6(Class2, params2) {
   return new Class2({
     type: "string",
     format: "cidrv6",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _base64(Class2, params) {
+function _base64(Class2, params2) {
   return new Class2({
     type: "string",
     format: "base64",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _base64url(Class2, params) {
+function _base64url(Class2, params2) {
   return new Class2({
     type: "string",
     format: "base64url",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _e164(Class2, params) {
+function _e164(Class2, params2) {
   return new Class2({
     type: "string",
     format: "e164",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _creditCard(Class2, params) {
+function _creditCard(Class2, params2) {
   return new Class2({
     type: "string",
     format: "credit_card",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _iban(Class2, params) {
+function _iban(Class2, params2) {
   return new Class2({
     type: "string",
     format: "iban",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _jwt(Class2, params) {
+function _jwt(Class2, params2) {
   return new Class2({
     type: "string",
     format: "jwt",
     check: "string_format",
     abort: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 var TimePrecision = {
@@ -48550,7 +48550,7 @@ var TimePrecision = {
   Microsecond: 6
 };
 // @__NO_SIDE_EFFECTS__
-function _isoDateTime(Class2, params) {
+function _isoDateTime(Class2, params2) {
   return new Class2({
     type: "string",
     format: "datetime",
@@ -48558,164 +48558,164 @@ function _isoDateTime(Class2, params) {
     offset: false,
     local: false,
     precision: null,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _isoDate(Class2, params) {
+function _isoDate(Class2, params2) {
   return new Class2({
     type: "string",
     format: "date",
     check: "string_format",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _isoTime(Class2, params) {
+function _isoTime(Class2, params2) {
   return new Class2({
     type: "string",
     format: "time",
     check: "string_format",
     precision: null,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _isoDuration(Class2, params) {
+function _isoDuration(Class2, params2) {
   return new Class2({
     type: "string",
     format: "duration",
     check: "string_format",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _number(Class2, params) {
-  return new Class2(snapshotChecks({ type: "number", checks: [], ...normalizeParams(params) }));
+function _number(Class2, params2) {
+  return new Class2(snapshotChecks({ type: "number", checks: [], ...normalizeParams(params2) }));
 }
 // @__NO_SIDE_EFFECTS__
-function _coercedNumber(Class2, params) {
-  return new Class2(snapshotChecks({ type: "number", coerce: true, checks: [], ...normalizeParams(params) }));
+function _coercedNumber(Class2, params2) {
+  return new Class2(snapshotChecks({ type: "number", coerce: true, checks: [], ...normalizeParams(params2) }));
 }
 // @__NO_SIDE_EFFECTS__
-function _int(Class2, params) {
+function _int(Class2, params2) {
   return new Class2({
     type: "number",
     check: "number_format",
     abort: false,
     format: "safeint",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _float32(Class2, params) {
+function _float32(Class2, params2) {
   return new Class2({
     type: "number",
     check: "number_format",
     abort: false,
     format: "float32",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _float64(Class2, params) {
+function _float64(Class2, params2) {
   return new Class2({
     type: "number",
     check: "number_format",
     abort: false,
     format: "float64",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _int32(Class2, params) {
+function _int32(Class2, params2) {
   return new Class2({
     type: "number",
     check: "number_format",
     abort: false,
     format: "int32",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _uint32(Class2, params) {
+function _uint32(Class2, params2) {
   return new Class2({
     type: "number",
     check: "number_format",
     abort: false,
     format: "uint32",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _boolean(Class2, params) {
+function _boolean(Class2, params2) {
   return new Class2({
     type: "boolean",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _coercedBoolean(Class2, params) {
+function _coercedBoolean(Class2, params2) {
   return new Class2({
     type: "boolean",
     coerce: true,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _bigint(Class2, params) {
+function _bigint(Class2, params2) {
   return new Class2({
     type: "bigint",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _coercedBigint(Class2, params) {
+function _coercedBigint(Class2, params2) {
   return new Class2({
     type: "bigint",
     coerce: true,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _int64(Class2, params) {
+function _int64(Class2, params2) {
   return new Class2({
     type: "bigint",
     check: "bigint_format",
     abort: false,
     format: "int64",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _uint64(Class2, params) {
+function _uint64(Class2, params2) {
   return new Class2({
     type: "bigint",
     check: "bigint_format",
     abort: false,
     format: "uint64",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _symbol(Class2, params) {
+function _symbol(Class2, params2) {
   return new Class2({
     type: "symbol",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _undefined2(Class2, params) {
+function _undefined2(Class2, params2) {
   return new Class2({
     type: "undefined",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _null2(Class2, params) {
+function _null2(Class2, params2) {
   return new Class2({
     type: "null",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
@@ -48731,225 +48731,225 @@ function _unknown(Class2) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _never(Class2, params) {
+function _never(Class2, params2) {
   return new Class2({
     type: "never",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _void(Class2, params) {
+function _void(Class2, params2) {
   return new Class2({
     type: "void",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _date(Class2, params) {
+function _date(Class2, params2) {
   return new Class2({
     type: "date",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _coercedDate(Class2, params) {
+function _coercedDate(Class2, params2) {
   return new Class2({
     type: "date",
     coerce: true,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _nan(Class2, params) {
+function _nan(Class2, params2) {
   return new Class2({
     type: "nan",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _lt(value2, params) {
+function _lt(value2, params2) {
   return new $ZodCheckLessThan({
     check: "less_than",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     value: value2,
     inclusive: false
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _lte(value2, params) {
+function _lte(value2, params2) {
   return new $ZodCheckLessThan({
     check: "less_than",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     value: value2,
     inclusive: true
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _gt(value2, params) {
+function _gt(value2, params2) {
   return new $ZodCheckGreaterThan({
     check: "greater_than",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     value: value2,
     inclusive: false
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _gte(value2, params) {
+function _gte(value2, params2) {
   return new $ZodCheckGreaterThan({
     check: "greater_than",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     value: value2,
     inclusive: true
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _positive(params) {
-  return /* @__PURE__ */ _gt(0, params);
+function _positive(params2) {
+  return /* @__PURE__ */ _gt(0, params2);
 }
 // @__NO_SIDE_EFFECTS__
-function _negative(params) {
-  return /* @__PURE__ */ _lt(0, params);
+function _negative(params2) {
+  return /* @__PURE__ */ _lt(0, params2);
 }
 // @__NO_SIDE_EFFECTS__
-function _nonpositive(params) {
-  return /* @__PURE__ */ _lte(0, params);
+function _nonpositive(params2) {
+  return /* @__PURE__ */ _lte(0, params2);
 }
 // @__NO_SIDE_EFFECTS__
-function _nonnegative(params) {
-  return /* @__PURE__ */ _gte(0, params);
+function _nonnegative(params2) {
+  return /* @__PURE__ */ _gte(0, params2);
 }
 // @__NO_SIDE_EFFECTS__
-function _multipleOf(value2, params) {
+function _multipleOf(value2, params2) {
   return new $ZodCheckMultipleOf({
     check: "multiple_of",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     value: value2
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _maxSize(maximum, params) {
+function _maxSize(maximum, params2) {
   return new $ZodCheckMaxSize({
     check: "max_size",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     maximum
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _minSize(minimum, params) {
+function _minSize(minimum, params2) {
   return new $ZodCheckMinSize({
     check: "min_size",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     minimum
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _size(size, params) {
+function _size(size, params2) {
   return new $ZodCheckSizeEquals({
     check: "size_equals",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     size
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _maxLength(maximum, params) {
+function _maxLength(maximum, params2) {
   const ch = new $ZodCheckMaxLength({
     check: "max_length",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     maximum
   });
   return ch;
 }
 // @__NO_SIDE_EFFECTS__
-function _minLength(minimum, params) {
+function _minLength(minimum, params2) {
   return new $ZodCheckMinLength({
     check: "min_length",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     minimum
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _length(length, params) {
+function _length(length, params2) {
   return new $ZodCheckLengthEquals({
     check: "length_equals",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     length
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _regex(pattern, params) {
+function _regex(pattern, params2) {
   return new $ZodCheckRegex({
     check: "string_format",
     format: "regex",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     pattern
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _lowercase(params) {
+function _lowercase(params2) {
   return new $ZodCheckLowerCase({
     check: "string_format",
     format: "lowercase",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _uppercase(params) {
+function _uppercase(params2) {
   return new $ZodCheckUpperCase({
     check: "string_format",
     format: "uppercase",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _includes(includes, params) {
+function _includes(includes, params2) {
   return new $ZodCheckIncludes({
     check: "string_format",
     format: "includes",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     includes
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _startsWith(prefix, params) {
+function _startsWith(prefix, params2) {
   return new $ZodCheckStartsWith({
     check: "string_format",
     format: "starts_with",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     prefix
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _endsWith(suffix, params) {
+function _endsWith(suffix, params2) {
   return new $ZodCheckEndsWith({
     check: "string_format",
     format: "ends_with",
-    ...normalizeParams(params),
+    ...normalizeParams(params2),
     suffix
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _property(property, schema, params) {
+function _property(property, schema, params2) {
   return new $ZodCheckProperty({
     check: "property",
     property,
     schema,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _properties(shape, params) {
+function _properties(shape, params2) {
   return new $ZodCheckProperties({
     check: "properties",
     shape,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _mime(types, params) {
+function _mime(types, params2) {
   return new $ZodCheckMimeType({
     check: "mime_type",
     mime: types,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
@@ -48980,39 +48980,39 @@ function _slugify() {
   return /* @__PURE__ */ _overwrite((input2) => slugify(input2));
 }
 // @__NO_SIDE_EFFECTS__
-function _array(Class2, element, params) {
+function _array(Class2, element, params2) {
   return new Class2({
     type: "array",
     element,
     // get element() {
     //   return element;
     // },
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _union(Class2, options, params) {
+function _union(Class2, options, params2) {
   return new Class2({
     type: "union",
     options,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
-function _xor(Class2, options, params) {
+function _xor(Class2, options, params2) {
   return new Class2({
     type: "union",
     options,
     inclusive: false,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _discriminatedUnion(Class2, discriminator, options, params) {
+function _discriminatedUnion(Class2, discriminator, options, params2) {
   return new Class2({
     type: "union",
     options,
     discriminator,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
@@ -49026,71 +49026,71 @@ function _intersection(Class2, left, right) {
 // @__NO_SIDE_EFFECTS__
 function _tuple(Class2, items, _paramsOrRest, _params) {
   const hasRest = _paramsOrRest instanceof $ZodType;
-  const params = hasRest ? _params : _paramsOrRest;
+  const params2 = hasRest ? _params : _paramsOrRest;
   const rest = hasRest ? _paramsOrRest : null;
   return new Class2({
     type: "tuple",
     items,
     rest,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _record(Class2, keyType, valueType, params) {
+function _record(Class2, keyType, valueType, params2) {
   return new Class2({
     type: "record",
     keyType,
     valueType,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _map(Class2, keyType, valueType, params) {
+function _map(Class2, keyType, valueType, params2) {
   return new Class2({
     type: "map",
     keyType,
     valueType,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _set(Class2, valueType, params) {
+function _set(Class2, valueType, params2) {
   return new Class2({
     type: "set",
     valueType,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _enum(Class2, values, params) {
+function _enum(Class2, values, params2) {
   const entries = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
   return new Class2({
     type: "enum",
     entries,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _nativeEnum(Class2, entries, params) {
+function _nativeEnum(Class2, entries, params2) {
   return new Class2({
     type: "enum",
     entries,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _literal(Class2, value2, params) {
+function _literal(Class2, value2, params2) {
   return new Class2({
     type: "literal",
     values: Array.isArray(value2) ? value2 : [value2],
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _file(Class2, params) {
+function _file(Class2, params2) {
   return new Class2({
     type: "file",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
@@ -49125,11 +49125,11 @@ function _default(Class2, innerType, defaultValue) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _nonoptional(Class2, innerType, params) {
+function _nonoptional(Class2, innerType, params2) {
   return new Class2({
     type: "nonoptional",
     innerType,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
@@ -49163,11 +49163,11 @@ function _readonly(Class2, innerType) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _templateLiteral(Class2, parts, params) {
+function _templateLiteral(Class2, parts, params2) {
   return new Class2({
     type: "template_literal",
     parts,
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
 }
 // @__NO_SIDE_EFFECTS__
@@ -49207,7 +49207,7 @@ function _refine(Class2, fn2, _params) {
   return schema;
 }
 // @__NO_SIDE_EFFECTS__
-function _superRefine(fn2, params) {
+function _superRefine(fn2, params2) {
   const ch = /* @__PURE__ */ _check((payload) => {
     payload.addIssue = (issue3) => {
       if (typeof issue3 === "string") {
@@ -49225,14 +49225,14 @@ function _superRefine(fn2, params) {
       }
     };
     return fn2(payload.value, payload);
-  }, params);
+  }, params2);
   return ch;
 }
 // @__NO_SIDE_EFFECTS__
-function _check(fn2, params) {
+function _check(fn2, params2) {
   const ch = new $ZodCheck({
     check: "custom",
-    ...normalizeParams(params)
+    ...normalizeParams(params2)
   });
   ch._zod.check = fn2;
   return ch;
@@ -49265,10 +49265,10 @@ function meta(metadata) {
 }
 // @__NO_SIDE_EFFECTS__
 function _stringbool(Classes, _params) {
-  const params = normalizeParams(_params);
-  let truthyArray = params.truthy ?? ["true", "1", "yes", "on", "y", "enabled"];
-  let falsyArray = params.falsy ?? ["false", "0", "no", "off", "n", "disabled"];
-  if (params.case !== "sensitive") {
+  const params2 = normalizeParams(_params);
+  let truthyArray = params2.truthy ?? ["true", "1", "yes", "on", "y", "enabled"];
+  let falsyArray = params2.falsy ?? ["false", "0", "no", "off", "n", "disabled"];
+  if (params2.case !== "sensitive") {
     truthyArray = truthyArray.map((v) => typeof v === "string" ? v.toLowerCase() : v);
     falsyArray = falsyArray.map((v) => typeof v === "string" ? v.toLowerCase() : v);
   }
@@ -49277,15 +49277,15 @@ function _stringbool(Classes, _params) {
   const _Codec = Classes.Codec ?? $ZodCodec;
   const _Boolean = Classes.Boolean ?? $ZodBoolean;
   const _String = Classes.String ?? $ZodString;
-  const stringSchema = new _String({ type: "string", error: params.error });
-  const booleanSchema = new _Boolean({ type: "boolean", error: params.error });
+  const stringSchema = new _String({ type: "string", error: params2.error });
+  const booleanSchema = new _Boolean({ type: "boolean", error: params2.error });
   const codec2 = new _Codec({
     type: "pipe",
     in: stringSchema,
     out: booleanSchema,
     transform: ((input2, payload) => {
       let data = input2;
-      if (params.case !== "sensitive")
+      if (params2.case !== "sensitive")
         data = data.toLowerCase();
       if (truthySet.has(data)) {
         return true;
@@ -49310,22 +49310,22 @@ function _stringbool(Classes, _params) {
         return falsyArray[0] || "false";
       }
     }),
-    error: params.error
+    error: params2.error
   });
   codec2._zod.bag.truthy = truthyArray;
   codec2._zod.bag.falsy = falsyArray;
-  codec2._zod.bag.case = params.case ?? "insensitive";
+  codec2._zod.bag.case = params2.case ?? "insensitive";
   return codec2;
 }
 // @__NO_SIDE_EFFECTS__
 function _stringFormat(Class2, format, fnOrRegex, _params = {}) {
-  const params = normalizeParams(_params);
+  const params2 = normalizeParams(_params);
   const def = {
     check: "string_format",
     type: "string",
     format,
     fn: typeof fnOrRegex === "function" ? fnOrRegex : (val) => fnOrRegex.test(val),
-    ...params
+    ...params2
   };
   if (fnOrRegex instanceof RegExp) {
     def.pattern = fnOrRegex;
@@ -49345,33 +49345,33 @@ function assignProps(target, ...sources) {
   }
   return target;
 }
-function initializeContext(params) {
-  let target = params?.target ?? "draft-2020-12";
+function initializeContext(params2) {
+  let target = params2?.target ?? "draft-2020-12";
   if (target === "draft-4")
     target = "draft-04";
   if (target === "draft-7")
     target = "draft-07";
   return {
-    processors: params.processors ?? {},
-    metadataRegistry: params?.metadata ?? globalRegistry,
+    processors: params2.processors ?? {},
+    metadataRegistry: params2?.metadata ?? globalRegistry,
     target,
-    unrepresentable: params?.unrepresentable ?? "throw",
-    override: params?.override ?? (() => {
+    unrepresentable: params2?.unrepresentable ?? "throw",
+    override: params2?.override ?? (() => {
     }),
-    io: params?.io ?? "output",
+    io: params2?.io ?? "output",
     counter: 0,
     seen: /* @__PURE__ */ new Map(),
     sharedDefsExtractedFor: void 0,
     sharedEmitDoneFor: void 0,
-    cycles: params?.cycles ?? "ref",
-    reused: params?.reused ?? "inline",
+    cycles: params2?.cycles ?? "ref",
+    reused: params2?.reused ?? "inline",
     intersections: [],
     deferred: [],
-    external: params?.external ?? void 0
+    external: params2?.external ?? void 0
   };
 }
-function handleUnrepresentable(schema, ctx, json2, params, message) {
-  const result = typeof ctx.unrepresentable === "function" ? ctx.unrepresentable({ zodSchema: schema, path: params.path, message }) : ctx.unrepresentable;
+function handleUnrepresentable(schema, ctx, json2, params2, message) {
+  const result = typeof ctx.unrepresentable === "function" ? ctx.unrepresentable({ zodSchema: schema, path: params2.path, message }) : ctx.unrepresentable;
   if (result === "any")
     return false;
   if (result === void 0 || result === "throw")
@@ -49399,26 +49399,26 @@ function processSchema(schema, ctx, _params = { path: [], schemaPath: [] }) {
   if (overrideSchema) {
     result.schema = overrideSchema;
   } else {
-    const params = {
+    const params2 = {
       ..._params,
       schemaPath: [..._params.schemaPath, schema],
       path: _params.path
     };
     if (schema._zod.processJSONSchema) {
-      schema._zod.processJSONSchema(ctx, result.schema, params);
+      schema._zod.processJSONSchema(ctx, result.schema, params2);
     } else {
       const _json = result.schema;
       const processor = ctx.processors[def.type];
       if (!processor) {
         throw new Error(`[toJSONSchema]: Non-representable type encountered: ${def.type}`);
       }
-      processor(schema, ctx, _json, params);
+      processor(schema, ctx, _json, params2);
     }
     const parent = schema._zod.parent;
     if (parent) {
       if (!result.ref)
         result.ref = parent;
-      processSchema(parent, ctx, params);
+      processSchema(parent, ctx, params2);
       ctx.seen.get(parent).isParent = true;
     }
   }
@@ -49850,14 +49850,14 @@ function isTransforming(_schema, _ctx) {
   }
   return false;
 }
-var createToJSONSchemaMethod = (schema, processors = {}) => (params) => {
-  const ctx = initializeContext({ ...params, processors });
+var createToJSONSchemaMethod = (schema, processors = {}) => (params2) => {
+  const ctx = initializeContext({ ...params2, processors });
   processSchema(schema, ctx);
   extractDefs(ctx, schema);
   return finalize(ctx, schema);
 };
-var createStandardJSONSchemaMethod = (schema, io, processors = {}) => (params) => {
-  const { libraryOptions, target } = params ?? {};
+var createStandardJSONSchemaMethod = (schema, io, processors = {}) => (params2) => {
+  const { libraryOptions, target } = params2 ?? {};
   const ctx = initializeContext({ ...libraryOptions ?? {}, target, io, processors });
   processSchema(schema, ctx);
   extractDefs(ctx, schema);
@@ -49998,7 +49998,7 @@ var stringProcessor = (schema, ctx, _json, _params) => {
     }
   }
 };
-var numberProcessor = (schema, ctx, _json, params) => {
+var numberProcessor = (schema, ctx, _json, params2) => {
   const json2 = _json;
   const { minimum, maximum, multipleOf, exclusiveMaximum, exclusiveMinimum, isInt } = aggregateChecks(schema);
   json2.type = isInt ? "integer" : "number";
@@ -50031,7 +50031,7 @@ var numberProcessor = (schema, ctx, _json, params) => {
       if (Number.isFinite(divisor) && divisor !== 0)
         divisors.add(Math.abs(divisor));
       else
-        handleUnrepresentable(schema, ctx, json2, params, `A multipleOf divisor of ${divisor} cannot be represented in JSON Schema`);
+        handleUnrepresentable(schema, ctx, json2, params2, `A multipleOf divisor of ${divisor} cannot be represented in JSON Schema`);
     }
     const [first, ...rest] = divisors;
     if (first !== void 0)
@@ -50043,11 +50043,11 @@ var numberProcessor = (schema, ctx, _json, params) => {
 var booleanProcessor = (_schema, _ctx, json2, _params) => {
   json2.type = "boolean";
 };
-var bigintProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "BigInt cannot be represented in JSON Schema");
+var bigintProcessor = (schema, ctx, json2, params2) => {
+  handleUnrepresentable(schema, ctx, json2, params2, "BigInt cannot be represented in JSON Schema");
 };
-var symbolProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Symbols cannot be represented in JSON Schema");
+var symbolProcessor = (schema, ctx, json2, params2) => {
+  handleUnrepresentable(schema, ctx, json2, params2, "Symbols cannot be represented in JSON Schema");
 };
 var nullProcessor = (_schema, ctx, json2, _params) => {
   if (ctx.target === "openapi-3.0") {
@@ -50058,11 +50058,11 @@ var nullProcessor = (_schema, ctx, json2, _params) => {
     json2.type = "null";
   }
 };
-var undefinedProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Undefined cannot be represented in JSON Schema");
+var undefinedProcessor = (schema, ctx, json2, params2) => {
+  handleUnrepresentable(schema, ctx, json2, params2, "Undefined cannot be represented in JSON Schema");
 };
-var voidProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Void cannot be represented in JSON Schema");
+var voidProcessor = (schema, ctx, json2, params2) => {
+  handleUnrepresentable(schema, ctx, json2, params2, "Void cannot be represented in JSON Schema");
 };
 var neverProcessor = (_schema, _ctx, json2, _params) => {
   json2.not = {};
@@ -50071,8 +50071,8 @@ var anyProcessor = (_schema, _ctx, _json, _params) => {
 };
 var unknownProcessor = (_schema, _ctx, _json, _params) => {
 };
-var dateProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Date cannot be represented in JSON Schema");
+var dateProcessor = (schema, ctx, json2, params2) => {
+  handleUnrepresentable(schema, ctx, json2, params2, "Date cannot be represented in JSON Schema");
 };
 var enumProcessor = (schema, _ctx, json2, _params) => {
   const def = schema._zod.def;
@@ -50087,7 +50087,7 @@ var enumProcessor = (schema, _ctx, json2, _params) => {
     json2.type = "string";
   json2.enum = values;
 };
-var literalProcessor = (schema, ctx, json2, params) => {
+var literalProcessor = (schema, ctx, json2, params2) => {
   const def = schema._zod.def;
   if (def.values.length === 0) {
     json2.not = {};
@@ -50096,10 +50096,10 @@ var literalProcessor = (schema, ctx, json2, params) => {
   const vals = [];
   for (const val of def.values) {
     if (val === void 0) {
-      if (handleUnrepresentable(schema, ctx, json2, params, "Literal `undefined` cannot be represented in JSON Schema"))
+      if (handleUnrepresentable(schema, ctx, json2, params2, "Literal `undefined` cannot be represented in JSON Schema"))
         return;
     } else if (typeof val === "bigint") {
-      if (handleUnrepresentable(schema, ctx, json2, params, "BigInt literals cannot be represented in JSON Schema"))
+      if (handleUnrepresentable(schema, ctx, json2, params2, "BigInt literals cannot be represented in JSON Schema"))
         return;
       vals.push(Number(val));
     } else {
@@ -50127,8 +50127,8 @@ var literalProcessor = (schema, ctx, json2, params) => {
     json2.enum = vals;
   }
 };
-var nanProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "NaN cannot be represented in JSON Schema");
+var nanProcessor = (schema, ctx, json2, params2) => {
+  handleUnrepresentable(schema, ctx, json2, params2, "NaN cannot be represented in JSON Schema");
 };
 var templateLiteralProcessor = (schema, _ctx, json2, _params) => {
   const _json = json2;
@@ -50160,22 +50160,22 @@ var fileProcessor = (schema, _ctx, json2, _params) => {
 var successProcessor = (_schema, _ctx, json2, _params) => {
   json2.type = "boolean";
 };
-var customProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Custom types cannot be represented in JSON Schema");
+var customProcessor = (schema, ctx, json2, params2) => {
+  handleUnrepresentable(schema, ctx, json2, params2, "Custom types cannot be represented in JSON Schema");
 };
-var functionProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Function types cannot be represented in JSON Schema");
+var functionProcessor = (schema, ctx, json2, params2) => {
+  handleUnrepresentable(schema, ctx, json2, params2, "Function types cannot be represented in JSON Schema");
 };
-var transformProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Transforms cannot be represented in JSON Schema");
+var transformProcessor = (schema, ctx, json2, params2) => {
+  handleUnrepresentable(schema, ctx, json2, params2, "Transforms cannot be represented in JSON Schema");
 };
-var mapProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Map cannot be represented in JSON Schema");
+var mapProcessor = (schema, ctx, json2, params2) => {
+  handleUnrepresentable(schema, ctx, json2, params2, "Map cannot be represented in JSON Schema");
 };
-var setProcessor = (schema, ctx, json2, params) => {
-  handleUnrepresentable(schema, ctx, json2, params, "Set cannot be represented in JSON Schema");
+var setProcessor = (schema, ctx, json2, params2) => {
+  handleUnrepresentable(schema, ctx, json2, params2, "Set cannot be represented in JSON Schema");
 };
-var arrayProcessor = (schema, ctx, _json, params) => {
+var arrayProcessor = (schema, ctx, _json, params2) => {
   const json2 = _json;
   const def = schema._zod.def;
   const { minimum, maximum } = aggregateChecks(schema);
@@ -50185,8 +50185,8 @@ var arrayProcessor = (schema, ctx, _json, params) => {
     json2.maxItems = maximum;
   json2.type = "array";
   json2.items = processSchema(def.element, ctx, {
-    ...params,
-    path: [...params.path, "items"]
+    ...params2,
+    path: [...params2.path, "items"]
   });
 };
 function inputOptin(schema) {
@@ -50199,20 +50199,20 @@ function inputOptin(schema) {
   }
   return schema._zod.optin;
 }
-var objectProcessor = (schema, ctx, _json, params) => {
+var objectProcessor = (schema, ctx, _json, params2) => {
   const json2 = _json;
   const def = schema._zod.def;
   const shape = def.shape;
   const symbolKeys = Object.getOwnPropertySymbols(shape);
-  if (symbolKeys.length && handleUnrepresentable(schema, ctx, json2, params, "Symbol keys cannot be represented in JSON Schema")) {
+  if (symbolKeys.length && handleUnrepresentable(schema, ctx, json2, params2, "Symbol keys cannot be represented in JSON Schema")) {
     return;
   }
   json2.type = "object";
   json2.properties = {};
   for (const key in shape) {
     assignProp(json2.properties, key, processSchema(shape[key], ctx, {
-      ...params,
-      path: [...params.path, "properties", key]
+      ...params2,
+      path: [...params2.path, "properties", key]
     }));
   }
   const requiredKeys = [];
@@ -50232,17 +50232,17 @@ var objectProcessor = (schema, ctx, _json, params) => {
       json2.additionalProperties = false;
   } else if (def.catchall) {
     json2.additionalProperties = processSchema(def.catchall, ctx, {
-      ...params,
-      path: [...params.path, "additionalProperties"]
+      ...params2,
+      path: [...params2.path, "additionalProperties"]
     });
   }
 };
-var unionProcessor = (schema, ctx, json2, params) => {
+var unionProcessor = (schema, ctx, json2, params2) => {
   const def = schema._zod.def;
   const isExclusive = def.inclusive === false;
   const options = def.options.map((x, i) => processSchema(x, ctx, {
-    ...params,
-    path: [...params.path, isExclusive ? "oneOf" : "anyOf", i]
+    ...params2,
+    path: [...params2.path, isExclusive ? "oneOf" : "anyOf", i]
   }));
   if (isExclusive) {
     json2.oneOf = options;
@@ -50250,15 +50250,15 @@ var unionProcessor = (schema, ctx, json2, params) => {
     json2.anyOf = options;
   }
 };
-var intersectionProcessor = (schema, ctx, json2, params) => {
+var intersectionProcessor = (schema, ctx, json2, params2) => {
   const def = schema._zod.def;
   const a = processSchema(def.left, ctx, {
-    ...params,
-    path: [...params.path, "allOf", 0]
+    ...params2,
+    path: [...params2.path, "allOf", 0]
   });
   const b = processSchema(def.right, ctx, {
-    ...params,
-    path: [...params.path, "allOf", 1]
+    ...params2,
+    path: [...params2.path, "allOf", 1]
   });
   const isSimpleIntersection = (val) => "allOf" in val && Object.keys(val).length === 1;
   const allOf = [
@@ -50268,19 +50268,19 @@ var intersectionProcessor = (schema, ctx, json2, params) => {
   json2.allOf = allOf;
   ctx.intersections.push(allOf);
 };
-var tupleProcessor = (schema, ctx, _json, params) => {
+var tupleProcessor = (schema, ctx, _json, params2) => {
   const json2 = _json;
   const def = schema._zod.def;
   json2.type = "array";
   const prefixPath = ctx.target === "draft-2020-12" ? "prefixItems" : "items";
   const restPath = ctx.target === "draft-2020-12" ? "items" : ctx.target === "openapi-3.0" ? "items" : "additionalItems";
   const prefixItems = def.items.map((x, i) => processSchema(x, ctx, {
-    ...params,
-    path: [...params.path, prefixPath, i]
+    ...params2,
+    path: [...params2.path, prefixPath, i]
   }));
   const rest = def.rest ? processSchema(def.rest, ctx, {
-    ...params,
-    path: [...params.path, restPath, ...ctx.target === "openapi-3.0" ? [def.items.length] : []]
+    ...params2,
+    path: [...params2.path, restPath, ...ctx.target === "openapi-3.0" ? [def.items.length] : []]
   }) : null;
   let minItems = def.items.length;
   while (minItems > 0) {
@@ -50395,7 +50395,7 @@ function rewriteKeyNames(ctx) {
     }
   }
 }
-var recordProcessor = (schema, ctx, _json, params) => {
+var recordProcessor = (schema, ctx, _json, params2) => {
   const json2 = _json;
   const def = schema._zod.def;
   json2.type = "object";
@@ -50403,8 +50403,8 @@ var recordProcessor = (schema, ctx, _json, params) => {
   const patterns = aggregateChecks(keyType).patterns;
   if (def.mode === "loose" && patterns && patterns.size > 0) {
     const valueSchema = processSchema(def.valueType, ctx, {
-      ...params,
-      path: [...params.path, "patternProperties", "*"]
+      ...params2,
+      path: [...params2.path, "patternProperties", "*"]
     });
     json2.patternProperties = {};
     for (const pattern of patterns) {
@@ -50413,8 +50413,8 @@ var recordProcessor = (schema, ctx, _json, params) => {
   } else {
     if (ctx.target === "draft-07" || ctx.target === "draft-2020-12") {
       json2.propertyNames = processSchema(def.keyType, ctx, {
-        ...params,
-        path: [...params.path, "propertyNames"]
+        ...params2,
+        path: [...params2.path, "propertyNames"]
       });
       let pending = pendingRecords.get(ctx);
       if (!pending) {
@@ -50425,8 +50425,8 @@ var recordProcessor = (schema, ctx, _json, params) => {
       pending.push(schema);
     }
     json2.additionalProperties = processSchema(def.valueType, ctx, {
-      ...params,
-      path: [...params.path, "additionalProperties"]
+      ...params2,
+      path: [...params2.path, "additionalProperties"]
     });
   }
   const keyValues = keyType._zod.values;
@@ -50438,9 +50438,9 @@ var recordProcessor = (schema, ctx, _json, params) => {
     }
   }
 };
-var nullableProcessor = (schema, ctx, json2, params) => {
+var nullableProcessor = (schema, ctx, json2, params2) => {
   const def = schema._zod.def;
-  const inner = processSchema(def.innerType, ctx, params);
+  const inner = processSchema(def.innerType, ctx, params2);
   const seen = ctx.seen.get(schema);
   if (ctx.target === "openapi-3.0") {
     seen.ref = def.innerType;
@@ -50449,14 +50449,14 @@ var nullableProcessor = (schema, ctx, json2, params) => {
     json2.anyOf = [inner, { type: "null" }];
   }
 };
-var nonoptionalProcessor = (schema, ctx, _json, params) => {
+var nonoptionalProcessor = (schema, ctx, _json, params2) => {
   const def = schema._zod.def;
-  processSchema(def.innerType, ctx, params);
+  processSchema(def.innerType, ctx, params2);
   const seen = ctx.seen.get(schema);
   seen.ref = def.innerType;
 };
 var UNREPRESENTABLE_DEFAULT = /* @__PURE__ */ Symbol();
-function serializeDefaultValue(value2, schema, ctx, json2, params) {
+function serializeDefaultValue(value2, schema, ctx, json2, params2) {
   let unrepresentable = false;
   const serialized = JSON.stringify(value2, (_, val) => {
     if (typeof val !== "bigint")
@@ -50466,73 +50466,73 @@ function serializeDefaultValue(value2, schema, ctx, json2, params) {
   });
   if (!unrepresentable)
     return JSON.parse(serialized);
-  handleUnrepresentable(schema, ctx, json2, params, "BigInt defaults cannot be represented in JSON Schema");
+  handleUnrepresentable(schema, ctx, json2, params2, "BigInt defaults cannot be represented in JSON Schema");
   return UNREPRESENTABLE_DEFAULT;
 }
-var defaultProcessor = (schema, ctx, json2, params) => {
+var defaultProcessor = (schema, ctx, json2, params2) => {
   const def = schema._zod.def;
-  processSchema(def.innerType, ctx, params);
+  processSchema(def.innerType, ctx, params2);
   const seen = ctx.seen.get(schema);
   seen.ref = def.innerType;
-  const value2 = serializeDefaultValue(def.defaultValue, schema, ctx, json2, params);
+  const value2 = serializeDefaultValue(def.defaultValue, schema, ctx, json2, params2);
   if (value2 !== UNREPRESENTABLE_DEFAULT)
     json2.default = value2;
 };
-var prefaultProcessor = (schema, ctx, json2, params) => {
+var prefaultProcessor = (schema, ctx, json2, params2) => {
   const def = schema._zod.def;
-  processSchema(def.innerType, ctx, params);
+  processSchema(def.innerType, ctx, params2);
   const seen = ctx.seen.get(schema);
   seen.ref = def.innerType;
   if (ctx.io !== "input")
     return;
-  const value2 = serializeDefaultValue(def.defaultValue, schema, ctx, json2, params);
+  const value2 = serializeDefaultValue(def.defaultValue, schema, ctx, json2, params2);
   if (value2 !== UNREPRESENTABLE_DEFAULT)
     json2._prefault = value2;
 };
-var catchProcessor = (schema, ctx, json2, params) => {
+var catchProcessor = (schema, ctx, json2, params2) => {
   const def = schema._zod.def;
-  processSchema(def.innerType, ctx, params);
+  processSchema(def.innerType, ctx, params2);
   const seen = ctx.seen.get(schema);
   seen.ref = def.innerType;
   let catchValue;
   try {
     catchValue = def.catchValue(void 0);
   } catch {
-    handleUnrepresentable(schema, ctx, json2, params, "Dynamic catch values are not supported in JSON Schema");
+    handleUnrepresentable(schema, ctx, json2, params2, "Dynamic catch values are not supported in JSON Schema");
     return;
   }
   json2.default = catchValue;
 };
-var pipeProcessor = (schema, ctx, _json, params) => {
+var pipeProcessor = (schema, ctx, _json, params2) => {
   const def = schema._zod.def;
   const inIsTransform = def.in._zod.traits.has("$ZodTransform");
   const innerType = ctx.io === "input" ? inIsTransform ? def.out : def.in : def.out;
-  processSchema(innerType, ctx, params);
+  processSchema(innerType, ctx, params2);
   const seen = ctx.seen.get(schema);
   seen.ref = innerType;
 };
-var readonlyProcessor = (schema, ctx, json2, params) => {
+var readonlyProcessor = (schema, ctx, json2, params2) => {
   const def = schema._zod.def;
-  processSchema(def.innerType, ctx, params);
+  processSchema(def.innerType, ctx, params2);
   const seen = ctx.seen.get(schema);
   seen.ref = def.innerType;
   json2.readOnly = true;
 };
-var promiseProcessor = (schema, ctx, _json, params) => {
+var promiseProcessor = (schema, ctx, _json, params2) => {
   const def = schema._zod.def;
-  processSchema(def.innerType, ctx, params);
+  processSchema(def.innerType, ctx, params2);
   const seen = ctx.seen.get(schema);
   seen.ref = def.innerType;
 };
-var optionalProcessor = (schema, ctx, _json, params) => {
+var optionalProcessor = (schema, ctx, _json, params2) => {
   const def = schema._zod.def;
-  processSchema(def.innerType, ctx, params);
+  processSchema(def.innerType, ctx, params2);
   const seen = ctx.seen.get(schema);
   seen.ref = def.innerType;
 };
-var lazyProcessor = (schema, ctx, _json, params) => {
+var lazyProcessor = (schema, ctx, _json, params2) => {
   const innerType = schema._zod.innerType;
-  processSchema(innerType, ctx, params);
+  processSchema(innerType, ctx, params2);
   const seen = ctx.seen.get(schema);
   seen.ref = innerType;
 };
@@ -50577,10 +50577,10 @@ var allProcessors = {
   optional: optionalProcessor,
   lazy: lazyProcessor
 };
-function toJSONSchema(input2, params) {
+function toJSONSchema(input2, params2) {
   if ("_idmap" in input2) {
     const registry2 = input2;
-    const ctx2 = initializeContext({ ...params, processors: allProcessors });
+    const ctx2 = initializeContext({ ...params2, processors: allProcessors });
     const defs = {};
     for (const entry of registry2._idmap.entries()) {
       const [_, schema] = entry;
@@ -50589,7 +50589,7 @@ function toJSONSchema(input2, params) {
     const schemas = {};
     const external = {
       registry: registry2,
-      uri: params?.uri,
+      uri: params2?.uri,
       defs
     };
     ctx2.external = external;
@@ -50606,7 +50606,7 @@ function toJSONSchema(input2, params) {
     }
     return { schemas };
   }
-  const ctx = initializeContext({ ...params, processors: allProcessors });
+  const ctx = initializeContext({ ...params2, processors: allProcessors });
   processSchema(input2, ctx);
   extractDefs(ctx, input2);
   return finalize(ctx, input2);
@@ -50646,8 +50646,8 @@ var JSONSchemaGenerator = class {
   get seen() {
     return this.ctx.seen;
   }
-  constructor(params) {
-    let normalizedTarget = params?.target ?? "draft-2020-12";
+  constructor(params2) {
+    let normalizedTarget = params2?.target ?? "draft-2020-12";
     if (normalizedTarget === "draft-4")
       normalizedTarget = "draft-04";
     if (normalizedTarget === "draft-7")
@@ -50655,10 +50655,10 @@ var JSONSchemaGenerator = class {
     this.ctx = initializeContext({
       processors: allProcessors,
       target: normalizedTarget,
-      ...params?.metadata && { metadata: params.metadata },
-      ...params?.unrepresentable && { unrepresentable: params.unrepresentable },
-      ...params?.override && { override: params.override },
-      ...params?.io && { io: params.io }
+      ...params2?.metadata && { metadata: params2.metadata },
+      ...params2?.unrepresentable && { unrepresentable: params2.unrepresentable },
+      ...params2?.override && { override: params2.override },
+      ...params2?.io && { io: params2.io }
     });
   }
   /**
@@ -50997,8 +50997,8 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
   with(...chks) {
     return this.check(...chks);
   },
-  clone(def, params) {
-    return clone(this, def, params);
+  clone(def, params2) {
+    return clone(this, def, params2);
   },
   brand() {
     return this;
@@ -51007,11 +51007,11 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
     reg.add(this, meta3);
     return this;
   },
-  refine(check2, params) {
-    return this.check(refine(check2, params));
+  refine(check2, params2) {
+    return this.check(refine(check2, params2));
   },
-  superRefine(refinement, params) {
-    return this.check(superRefine(refinement, params));
+  superRefine(refinement, params2) {
+    return this.check(superRefine(refinement, params2));
   },
   overwrite(fn2) {
     return this.check(_overwrite(fn2));
@@ -51028,8 +51028,8 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
   nullish() {
     return optional(nullable(this));
   },
-  nonoptional(params) {
-    return nonoptional(this, params);
+  nonoptional(params2) {
+    return nonoptional(this, params2);
   },
   array() {
     return array(this);
@@ -51049,8 +51049,8 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
   prefault(d) {
     return prefault(this, d);
   },
-  catch(params) {
-    return _catch2(this, params);
+  catch(params2) {
+    return _catch2(this, params2);
   },
   pipe(target) {
     return pipe(this, target);
@@ -51092,17 +51092,17 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
   set "~standard"(value2) {
     util_exports.own(this, "~standard", value2);
   },
-  parse: function _parse2(data, params) {
-    return parse4(this, data, params, { callee: _parse2 });
+  parse: function _parse2(data, params2) {
+    return parse4(this, data, params2, { callee: _parse2 });
   },
-  parseAsync: async function _parseAsync2(data, params) {
-    return await parseAsync2(this, data, params, { callee: _parseAsync2 });
+  parseAsync: async function _parseAsync2(data, params2) {
+    return await parseAsync2(this, data, params2, { callee: _parseAsync2 });
   },
-  safeParse(data, params) {
-    return safeParse2(this, data, params);
+  safeParse(data, params2) {
+    return safeParse2(this, data, params2);
   },
-  async safeParseAsync(data, params) {
-    return safeParseAsync2(this, data, params);
+  async safeParseAsync(data, params2) {
+    return safeParseAsync2(this, data, params2);
   },
   // `spa` is an alias: same function object as `safeParseAsync`, as before.
   get spa() {
@@ -51111,38 +51111,38 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
   set spa(value2) {
     util_exports.own(this, "spa", value2);
   },
-  validate(data, params) {
-    return validate(this, data, params);
+  validate(data, params2) {
+    return validate(this, data, params2);
   },
-  validateAsync(data, params) {
-    return validateAsync(this, data, params);
+  validateAsync(data, params2) {
+    return validateAsync(this, data, params2);
   },
-  encode: function _encode2(data, params) {
-    return encode2(this, data, params, { callee: _encode2 });
+  encode: function _encode2(data, params2) {
+    return encode2(this, data, params2, { callee: _encode2 });
   },
-  decode: function _decode2(data, params) {
-    return decode2(this, data, params, { callee: _decode2 });
+  decode: function _decode2(data, params2) {
+    return decode2(this, data, params2, { callee: _decode2 });
   },
-  encodeAsync: async function _encodeAsync2(data, params) {
-    return await encodeAsync2(this, data, params, { callee: _encodeAsync2 });
+  encodeAsync: async function _encodeAsync2(data, params2) {
+    return await encodeAsync2(this, data, params2, { callee: _encodeAsync2 });
   },
-  decodeAsync: async function _decodeAsync2(data, params) {
-    return await decodeAsync2(this, data, params, { callee: _decodeAsync2 });
+  decodeAsync: async function _decodeAsync2(data, params2) {
+    return await decodeAsync2(this, data, params2, { callee: _decodeAsync2 });
   },
-  safeEncode(data, params) {
-    return safeEncode2(this, data, params);
+  safeEncode(data, params2) {
+    return safeEncode2(this, data, params2);
   },
-  safeDecode(data, params) {
-    return safeDecode2(this, data, params);
+  safeDecode(data, params2) {
+    return safeDecode2(this, data, params2);
   },
-  async safeEncodeAsync(data, params) {
-    return safeEncodeAsync2(this, data, params);
+  async safeEncodeAsync(data, params2) {
+    return safeEncodeAsync2(this, data, params2);
   },
-  async safeDecodeAsync(data, params) {
-    return safeDecodeAsync2(this, data, params);
+  async safeDecodeAsync(data, params2) {
+    return safeDecodeAsync2(this, data, params2);
   },
-  toJSONSchema(params) {
-    return createToJSONSchemaMethod(this, {})(params);
+  toJSONSchema(params2) {
+    return createToJSONSchemaMethod(this, {})(params2);
   },
   // Reads through to the registry on every access, so it must not cache.
   get description() {
@@ -51158,7 +51158,7 @@ var _ZodString = /* @__PURE__ */ $constructor(
   (inst, def) => {
     $ZodString.init(inst, def);
     ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json2, params) => stringProcessor(inst, ctx, json2, params);
+    inst._zod.processJSONSchema = (ctx, json2, params2) => stringProcessor(inst, ctx, json2, params2);
   },
   /* @__PURE__ */ util_exports.derived({
     format: (inst) => aggregateChecks(inst).format ?? null,
@@ -51189,11 +51189,11 @@ var _ZodString = /* @__PURE__ */ $constructor(
     nonempty(...args) {
       return this.check(_minLength(1, ...args));
     },
-    lowercase(params) {
-      return this.check(_lowercase(params));
+    lowercase(params2) {
+      return this.check(_lowercase(params2));
     },
-    uppercase(params) {
-      return this.check(_uppercase(params));
+    uppercase(params2) {
+      return this.check(_uppercase(params2));
     },
     trim() {
       return this.check(_trim());
@@ -51216,87 +51216,87 @@ var ZodString = /* @__PURE__ */ $constructor("ZodString", (inst, def) => {
   $ZodString.init(inst, def);
   _ZodString.init(inst, def);
 }, {
-  email(params) {
-    return this.check(_email(ZodEmail, params));
+  email(params2) {
+    return this.check(_email(ZodEmail, params2));
   },
-  url(params) {
-    return this.check(_url(ZodURL, params));
+  url(params2) {
+    return this.check(_url(ZodURL, params2));
   },
-  jwt(params) {
-    return this.check(_jwt(ZodJWT, params));
+  jwt(params2) {
+    return this.check(_jwt(ZodJWT, params2));
   },
-  emoji(params) {
-    return this.check(_emoji2(ZodEmoji, params));
+  emoji(params2) {
+    return this.check(_emoji2(ZodEmoji, params2));
   },
-  guid(params) {
-    return this.check(_guid(ZodGUID, params));
+  guid(params2) {
+    return this.check(_guid(ZodGUID, params2));
   },
-  uuid(params) {
-    return this.check(_uuid(ZodUUID, params));
+  uuid(params2) {
+    return this.check(_uuid(ZodUUID, params2));
   },
-  uuidv4(params) {
-    return this.check(_uuidv4(ZodUUID, params));
+  uuidv4(params2) {
+    return this.check(_uuidv4(ZodUUID, params2));
   },
-  uuidv6(params) {
-    return this.check(_uuidv6(ZodUUID, params));
+  uuidv6(params2) {
+    return this.check(_uuidv6(ZodUUID, params2));
   },
-  uuidv7(params) {
-    return this.check(_uuidv7(ZodUUID, params));
+  uuidv7(params2) {
+    return this.check(_uuidv7(ZodUUID, params2));
   },
-  nanoid(params) {
-    return this.check(_nanoid(ZodNanoID, params));
+  nanoid(params2) {
+    return this.check(_nanoid(ZodNanoID, params2));
   },
-  cuid(params) {
-    return this.check(_cuid(ZodCUID, params));
+  cuid(params2) {
+    return this.check(_cuid(ZodCUID, params2));
   },
-  cuid2(params) {
-    return this.check(_cuid2(ZodCUID2, params));
+  cuid2(params2) {
+    return this.check(_cuid2(ZodCUID2, params2));
   },
-  ulid(params) {
-    return this.check(_ulid(ZodULID, params));
+  ulid(params2) {
+    return this.check(_ulid(ZodULID, params2));
   },
-  base64(params) {
-    return this.check(_base64(ZodBase64, params));
+  base64(params2) {
+    return this.check(_base64(ZodBase64, params2));
   },
-  base64url(params) {
-    return this.check(_base64url(ZodBase64URL, params));
+  base64url(params2) {
+    return this.check(_base64url(ZodBase64URL, params2));
   },
-  xid(params) {
-    return this.check(_xid(ZodXID, params));
+  xid(params2) {
+    return this.check(_xid(ZodXID, params2));
   },
-  ksuid(params) {
-    return this.check(_ksuid(ZodKSUID, params));
+  ksuid(params2) {
+    return this.check(_ksuid(ZodKSUID, params2));
   },
-  ipv4(params) {
-    return this.check(_ipv4(ZodIPv4, params));
+  ipv4(params2) {
+    return this.check(_ipv4(ZodIPv4, params2));
   },
-  ipv6(params) {
-    return this.check(_ipv6(ZodIPv6, params));
+  ipv6(params2) {
+    return this.check(_ipv6(ZodIPv6, params2));
   },
-  cidrv4(params) {
-    return this.check(_cidrv4(ZodCIDRv4, params));
+  cidrv4(params2) {
+    return this.check(_cidrv4(ZodCIDRv4, params2));
   },
-  cidrv6(params) {
-    return this.check(_cidrv6(ZodCIDRv6, params));
+  cidrv6(params2) {
+    return this.check(_cidrv6(ZodCIDRv6, params2));
   },
-  e164(params) {
-    return this.check(_e164(ZodE164, params));
+  e164(params2) {
+    return this.check(_e164(ZodE164, params2));
   },
-  datetime(params) {
-    return this.check(_isoDateTime(ZodISODateTime, params));
+  datetime(params2) {
+    return this.check(_isoDateTime(ZodISODateTime, params2));
   },
-  date(params) {
-    return this.check(_isoDate(ZodISODate, params));
+  date(params2) {
+    return this.check(_isoDate(ZodISODate, params2));
   },
-  time(params) {
-    return this.check(_isoTime(ZodISOTime, params));
+  time(params2) {
+    return this.check(_isoTime(ZodISOTime, params2));
   },
-  duration(params) {
-    return this.check(_isoDuration(ZodISODuration, params));
+  duration(params2) {
+    return this.check(_isoDuration(ZodISODuration, params2));
   }
 });
-function string2(params) {
-  return _string(ZodString, params);
+function string2(params2) {
+  return _string(ZodString, params2);
 }
 var ZodStringFormat = /* @__PURE__ */ $constructor("ZodStringFormat", (inst, def) => {
   $ZodStringFormat.init(inst, def);
@@ -51322,171 +51322,171 @@ var ZodEmail = /* @__PURE__ */ $constructor("ZodEmail", (inst, def) => {
   $ZodEmail.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function email2(params) {
-  return _email(ZodEmail, params);
+function email2(params2) {
+  return _email(ZodEmail, params2);
 }
 var ZodGUID = /* @__PURE__ */ $constructor("ZodGUID", (inst, def) => {
   $ZodGUID.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function guid2(params) {
-  return _guid(ZodGUID, params);
+function guid2(params2) {
+  return _guid(ZodGUID, params2);
 }
 var ZodUUID = /* @__PURE__ */ $constructor("ZodUUID", (inst, def) => {
   $ZodUUID.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function uuid2(params) {
-  return _uuid(ZodUUID, params);
+function uuid2(params2) {
+  return _uuid(ZodUUID, params2);
 }
-function uuidv4(params) {
-  return _uuidv4(ZodUUID, params);
+function uuidv4(params2) {
+  return _uuidv4(ZodUUID, params2);
 }
-function uuidv6(params) {
-  return _uuidv6(ZodUUID, params);
+function uuidv6(params2) {
+  return _uuidv6(ZodUUID, params2);
 }
-function uuidv7(params) {
-  return _uuidv7(ZodUUID, params);
+function uuidv7(params2) {
+  return _uuidv7(ZodUUID, params2);
 }
 var ZodURL = /* @__PURE__ */ $constructor("ZodURL", (inst, def) => {
   $ZodURL.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function url(params) {
-  return _url(ZodURL, params);
+function url(params2) {
+  return _url(ZodURL, params2);
 }
-function httpUrl(params) {
+function httpUrl(params2) {
   return _url(ZodURL, {
     protocol: httpProtocol,
     hostname: domain,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodEmoji = /* @__PURE__ */ $constructor("ZodEmoji", (inst, def) => {
   $ZodEmoji.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function emoji2(params) {
-  return _emoji2(ZodEmoji, params);
+function emoji2(params2) {
+  return _emoji2(ZodEmoji, params2);
 }
 var ZodNanoID = /* @__PURE__ */ $constructor("ZodNanoID", (inst, def) => {
   $ZodNanoID.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function nanoid2(params) {
-  return _nanoid(ZodNanoID, params);
+function nanoid2(params2) {
+  return _nanoid(ZodNanoID, params2);
 }
 var ZodCUID = /* @__PURE__ */ $constructor("ZodCUID", (inst, def) => {
   $ZodCUID.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function cuid3(params) {
-  return _cuid(ZodCUID, params);
+function cuid3(params2) {
+  return _cuid(ZodCUID, params2);
 }
 var ZodCUID2 = /* @__PURE__ */ $constructor("ZodCUID2", (inst, def) => {
   $ZodCUID2.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function cuid22(params) {
-  return _cuid2(ZodCUID2, params);
+function cuid22(params2) {
+  return _cuid2(ZodCUID2, params2);
 }
 var ZodULID = /* @__PURE__ */ $constructor("ZodULID", (inst, def) => {
   $ZodULID.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function ulid2(params) {
-  return _ulid(ZodULID, params);
+function ulid2(params2) {
+  return _ulid(ZodULID, params2);
 }
 var ZodXID = /* @__PURE__ */ $constructor("ZodXID", (inst, def) => {
   $ZodXID.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function xid2(params) {
-  return _xid(ZodXID, params);
+function xid2(params2) {
+  return _xid(ZodXID, params2);
 }
 var ZodKSUID = /* @__PURE__ */ $constructor("ZodKSUID", (inst, def) => {
   $ZodKSUID.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function ksuid2(params) {
-  return _ksuid(ZodKSUID, params);
+function ksuid2(params2) {
+  return _ksuid(ZodKSUID, params2);
 }
 var ZodIPv4 = /* @__PURE__ */ $constructor("ZodIPv4", (inst, def) => {
   $ZodIPv4.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function ipv42(params) {
-  return _ipv4(ZodIPv4, params);
+function ipv42(params2) {
+  return _ipv4(ZodIPv4, params2);
 }
 var ZodMAC = /* @__PURE__ */ $constructor("ZodMAC", (inst, def) => {
   $ZodMAC.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function mac2(params) {
-  return _mac(ZodMAC, params);
+function mac2(params2) {
+  return _mac(ZodMAC, params2);
 }
 var ZodIPv6 = /* @__PURE__ */ $constructor("ZodIPv6", (inst, def) => {
   $ZodIPv6.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function ipv62(params) {
-  return _ipv6(ZodIPv6, params);
+function ipv62(params2) {
+  return _ipv6(ZodIPv6, params2);
 }
 var ZodCIDRv4 = /* @__PURE__ */ $constructor("ZodCIDRv4", (inst, def) => {
   $ZodCIDRv4.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function cidrv42(params) {
-  return _cidrv4(ZodCIDRv4, params);
+function cidrv42(params2) {
+  return _cidrv4(ZodCIDRv4, params2);
 }
 var ZodCIDRv6 = /* @__PURE__ */ $constructor("ZodCIDRv6", (inst, def) => {
   $ZodCIDRv6.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function cidrv62(params) {
-  return _cidrv6(ZodCIDRv6, params);
+function cidrv62(params2) {
+  return _cidrv6(ZodCIDRv6, params2);
 }
 var ZodBase64 = /* @__PURE__ */ $constructor("ZodBase64", (inst, def) => {
   $ZodBase64.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function base642(params) {
-  return _base64(ZodBase64, params);
+function base642(params2) {
+  return _base64(ZodBase64, params2);
 }
 var ZodBase64URL = /* @__PURE__ */ $constructor("ZodBase64URL", (inst, def) => {
   $ZodBase64URL.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function base64url2(params) {
-  return _base64url(ZodBase64URL, params);
+function base64url2(params2) {
+  return _base64url(ZodBase64URL, params2);
 }
 var ZodE164 = /* @__PURE__ */ $constructor("ZodE164", (inst, def) => {
   $ZodE164.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function e1642(params) {
-  return _e164(ZodE164, params);
+function e1642(params2) {
+  return _e164(ZodE164, params2);
 }
 var ZodCreditCard = /* @__PURE__ */ $constructor("ZodCreditCard", (inst, def) => {
   $ZodCreditCard.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function creditCard2(params) {
-  return _creditCard(ZodCreditCard, params);
+function creditCard2(params2) {
+  return _creditCard(ZodCreditCard, params2);
 }
 var ZodIBAN = /* @__PURE__ */ $constructor("ZodIBAN", (inst, def) => {
   $ZodIBAN.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function iban2(params) {
-  return _iban(ZodIBAN, params);
+function iban2(params2) {
+  return _iban(ZodIBAN, params2);
 }
 var ZodJWT = /* @__PURE__ */ $constructor("ZodJWT", (inst, def) => {
   $ZodJWT.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
-function jwt(params) {
-  return _jwt(ZodJWT, params);
+function jwt(params2) {
+  return _jwt(ZodJWT, params2);
 }
 var ZodCustomStringFormat = /* @__PURE__ */ $constructor("ZodCustomStringFormat", (inst, def) => {
   $ZodCustomStringFormat.init(inst, def);
@@ -51504,20 +51504,20 @@ function hex2(_params) {
 function currencyCode2(_params) {
   return _stringFormat(ZodCustomStringFormat, "currency_code", currencyCode, _params);
 }
-function hash(alg, params) {
-  const enc = params?.enc ?? "hex";
+function hash(alg, params2) {
+  const enc = params2?.enc ?? "hex";
   const format = `${alg}_${enc}`;
   const regex2 = regexes_exports[format];
   if (!regex2)
     throw new Error(`Unrecognized hash format: ${format}`);
-  return _stringFormat(ZodCustomStringFormat, format, regex2, params);
+  return _stringFormat(ZodCustomStringFormat, format, regex2, params2);
 }
 var ZodNumber = /* @__PURE__ */ $constructor(
   "ZodNumber",
   (inst, def) => {
     $ZodNumber.init(inst, def);
     ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json2, params) => numberProcessor(inst, ctx, json2, params);
+    inst._zod.processJSONSchema = (ctx, json2, params2) => numberProcessor(inst, ctx, json2, params2);
     inst.isFinite = true;
   },
   /* @__PURE__ */ util_exports.derived({
@@ -51535,171 +51535,171 @@ var ZodNumber = /* @__PURE__ */ $constructor(
     },
     format: (inst) => aggregateChecks(inst).format ?? null
   }, {
-    gt(value2, params) {
-      return this.check(_gt(value2, params));
+    gt(value2, params2) {
+      return this.check(_gt(value2, params2));
     },
-    gte(value2, params) {
-      return this.check(_gte(value2, params));
+    gte(value2, params2) {
+      return this.check(_gte(value2, params2));
     },
-    min(value2, params) {
-      return this.check(_gte(value2, params));
+    min(value2, params2) {
+      return this.check(_gte(value2, params2));
     },
-    lt(value2, params) {
-      return this.check(_lt(value2, params));
+    lt(value2, params2) {
+      return this.check(_lt(value2, params2));
     },
-    lte(value2, params) {
-      return this.check(_lte(value2, params));
+    lte(value2, params2) {
+      return this.check(_lte(value2, params2));
     },
-    max(value2, params) {
-      return this.check(_lte(value2, params));
+    max(value2, params2) {
+      return this.check(_lte(value2, params2));
     },
-    int(params) {
-      return this.check(int(params));
+    int(params2) {
+      return this.check(int(params2));
     },
-    safe(params) {
-      return this.check(int(params));
+    safe(params2) {
+      return this.check(int(params2));
     },
-    positive(params) {
-      return this.check(_gt(0, params));
+    positive(params2) {
+      return this.check(_gt(0, params2));
     },
-    nonnegative(params) {
-      return this.check(_gte(0, params));
+    nonnegative(params2) {
+      return this.check(_gte(0, params2));
     },
-    negative(params) {
-      return this.check(_lt(0, params));
+    negative(params2) {
+      return this.check(_lt(0, params2));
     },
-    nonpositive(params) {
-      return this.check(_lte(0, params));
+    nonpositive(params2) {
+      return this.check(_lte(0, params2));
     },
-    multipleOf(value2, params) {
-      return this.check(_multipleOf(value2, params));
+    multipleOf(value2, params2) {
+      return this.check(_multipleOf(value2, params2));
     },
-    step(value2, params) {
-      return this.check(_multipleOf(value2, params));
+    step(value2, params2) {
+      return this.check(_multipleOf(value2, params2));
     },
     finite() {
       return this;
     }
   })
 );
-function number2(params) {
-  return _number(ZodNumber, params);
+function number2(params2) {
+  return _number(ZodNumber, params2);
 }
 var ZodNumberFormat = /* @__PURE__ */ $constructor("ZodNumberFormat", (inst, def) => {
   $ZodNumberFormat.init(inst, def);
   ZodNumber.init(inst, def);
 });
-function int(params) {
-  return _int(ZodNumberFormat, params);
+function int(params2) {
+  return _int(ZodNumberFormat, params2);
 }
-function float32(params) {
-  return _float32(ZodNumberFormat, params);
+function float32(params2) {
+  return _float32(ZodNumberFormat, params2);
 }
-function float64(params) {
-  return _float64(ZodNumberFormat, params);
+function float64(params2) {
+  return _float64(ZodNumberFormat, params2);
 }
-function int32(params) {
-  return _int32(ZodNumberFormat, params);
+function int32(params2) {
+  return _int32(ZodNumberFormat, params2);
 }
-function uint32(params) {
-  return _uint32(ZodNumberFormat, params);
+function uint32(params2) {
+  return _uint32(ZodNumberFormat, params2);
 }
 var ZodBoolean = /* @__PURE__ */ $constructor("ZodBoolean", (inst, def) => {
   $ZodBoolean.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => booleanProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => booleanProcessor(inst, ctx, json2, params2);
 });
-function boolean2(params) {
-  return _boolean(ZodBoolean, params);
+function boolean2(params2) {
+  return _boolean(ZodBoolean, params2);
 }
 var ZodBigInt = /* @__PURE__ */ $constructor(
   "ZodBigInt",
   (inst, def) => {
     $ZodBigInt.init(inst, def);
     ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json2, params) => bigintProcessor(inst, ctx, json2, params);
+    inst._zod.processJSONSchema = (ctx, json2, params2) => bigintProcessor(inst, ctx, json2, params2);
   },
   /* @__PURE__ */ util_exports.derived({
     minValue: (inst) => aggregateChecks(inst).minimum ?? null,
     maxValue: (inst) => aggregateChecks(inst).maximum ?? null,
     format: (inst) => aggregateChecks(inst).format ?? null
   }, {
-    gte(value2, params) {
-      return this.check(_gte(value2, params));
+    gte(value2, params2) {
+      return this.check(_gte(value2, params2));
     },
-    min(value2, params) {
-      return this.check(_gte(value2, params));
+    min(value2, params2) {
+      return this.check(_gte(value2, params2));
     },
-    gt(value2, params) {
-      return this.check(_gt(value2, params));
+    gt(value2, params2) {
+      return this.check(_gt(value2, params2));
     },
-    lt(value2, params) {
-      return this.check(_lt(value2, params));
+    lt(value2, params2) {
+      return this.check(_lt(value2, params2));
     },
-    lte(value2, params) {
-      return this.check(_lte(value2, params));
+    lte(value2, params2) {
+      return this.check(_lte(value2, params2));
     },
-    max(value2, params) {
-      return this.check(_lte(value2, params));
+    max(value2, params2) {
+      return this.check(_lte(value2, params2));
     },
-    positive(params) {
-      return this.check(_gt(BigInt(0), params));
+    positive(params2) {
+      return this.check(_gt(BigInt(0), params2));
     },
-    negative(params) {
-      return this.check(_lt(BigInt(0), params));
+    negative(params2) {
+      return this.check(_lt(BigInt(0), params2));
     },
-    nonpositive(params) {
-      return this.check(_lte(BigInt(0), params));
+    nonpositive(params2) {
+      return this.check(_lte(BigInt(0), params2));
     },
-    nonnegative(params) {
-      return this.check(_gte(BigInt(0), params));
+    nonnegative(params2) {
+      return this.check(_gte(BigInt(0), params2));
     },
-    multipleOf(value2, params) {
-      return this.check(_multipleOf(value2, params));
+    multipleOf(value2, params2) {
+      return this.check(_multipleOf(value2, params2));
     }
   })
 );
-function bigint2(params) {
-  return _bigint(ZodBigInt, params);
+function bigint2(params2) {
+  return _bigint(ZodBigInt, params2);
 }
 var ZodBigIntFormat = /* @__PURE__ */ $constructor("ZodBigIntFormat", (inst, def) => {
   $ZodBigIntFormat.init(inst, def);
   ZodBigInt.init(inst, def);
 });
-function int64(params) {
-  return _int64(ZodBigIntFormat, params);
+function int64(params2) {
+  return _int64(ZodBigIntFormat, params2);
 }
-function uint64(params) {
-  return _uint64(ZodBigIntFormat, params);
+function uint64(params2) {
+  return _uint64(ZodBigIntFormat, params2);
 }
 var ZodSymbol = /* @__PURE__ */ $constructor("ZodSymbol", (inst, def) => {
   $ZodSymbol.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => symbolProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => symbolProcessor(inst, ctx, json2, params2);
 });
-function symbol(params) {
-  return _symbol(ZodSymbol, params);
+function symbol(params2) {
+  return _symbol(ZodSymbol, params2);
 }
 var ZodUndefined = /* @__PURE__ */ $constructor("ZodUndefined", (inst, def) => {
   $ZodUndefined.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => undefinedProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => undefinedProcessor(inst, ctx, json2, params2);
 });
-function _undefined3(params) {
-  return _undefined2(ZodUndefined, params);
+function _undefined3(params2) {
+  return _undefined2(ZodUndefined, params2);
 }
 var ZodNull = /* @__PURE__ */ $constructor("ZodNull", (inst, def) => {
   $ZodNull.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => nullProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => nullProcessor(inst, ctx, json2, params2);
 });
-function _null3(params) {
-  return _null2(ZodNull, params);
+function _null3(params2) {
+  return _null2(ZodNull, params2);
 }
 var ZodAny = /* @__PURE__ */ $constructor("ZodAny", (inst, def) => {
   $ZodAny.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => anyProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => anyProcessor(inst, ctx, json2, params2);
 });
 function any() {
   return _any(ZodAny);
@@ -51707,7 +51707,7 @@ function any() {
 var ZodUnknown = /* @__PURE__ */ $constructor("ZodUnknown", (inst, def) => {
   $ZodUnknown.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => unknownProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => unknownProcessor(inst, ctx, json2, params2);
 });
 function unknown() {
   return _unknown(ZodUnknown);
@@ -51715,27 +51715,27 @@ function unknown() {
 var ZodNever = /* @__PURE__ */ $constructor("ZodNever", (inst, def) => {
   $ZodNever.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => neverProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => neverProcessor(inst, ctx, json2, params2);
 });
-function never(params) {
-  return _never(ZodNever, params);
+function never(params2) {
+  return _never(ZodNever, params2);
 }
 var ZodVoid = /* @__PURE__ */ $constructor("ZodVoid", (inst, def) => {
   $ZodVoid.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => voidProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => voidProcessor(inst, ctx, json2, params2);
 });
-function _void2(params) {
-  return _void(ZodVoid, params);
+function _void2(params2) {
+  return _void(ZodVoid, params2);
 }
 var ZodDate = /* @__PURE__ */ $constructor(
   "ZodDate",
   (inst, def) => {
     $ZodDate.init(inst, def);
     ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json2, params) => dateProcessor(inst, ctx, json2, params);
-    inst.min = (value2, params) => inst.check(_gte(value2, params));
-    inst.max = (value2, params) => inst.check(_lte(value2, params));
+    inst._zod.processJSONSchema = (ctx, json2, params2) => dateProcessor(inst, ctx, json2, params2);
+    inst.min = (value2, params2) => inst.check(_gte(value2, params2));
+    inst.max = (value2, params2) => inst.check(_lte(value2, params2));
   },
   /* @__PURE__ */ util_exports.derived({
     minDate: (inst) => {
@@ -51748,34 +51748,34 @@ var ZodDate = /* @__PURE__ */ $constructor(
     }
   }, {})
 );
-function date2(params) {
-  return _date(ZodDate, params);
+function date2(params2) {
+  return _date(ZodDate, params2);
 }
 var ZodArray = /* @__PURE__ */ $constructor("ZodArray", (inst, def) => {
   _ensureDefaultMemoizer();
   $ZodArray.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => arrayProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => arrayProcessor(inst, ctx, json2, params2);
   inst.element = def.element;
 }, {
-  min(n, params) {
-    return this.check(_minLength(n, params));
+  min(n, params2) {
+    return this.check(_minLength(n, params2));
   },
-  nonempty(params) {
-    return this.check(_minLength(1, params));
+  nonempty(params2) {
+    return this.check(_minLength(1, params2));
   },
-  max(n, params) {
-    return this.check(_maxLength(n, params));
+  max(n, params2) {
+    return this.check(_maxLength(n, params2));
   },
-  length(n, params) {
-    return this.check(_length(n, params));
+  length(n, params2) {
+    return this.check(_length(n, params2));
   },
   unwrap() {
     return this.element;
   }
 });
-function array(element, params) {
-  return _array(ZodArray, element, params);
+function array(element, params2) {
+  return _array(ZodArray, element, params2);
 }
 function keyof(schema) {
   const shape = schema._zod.def.shape;
@@ -51785,7 +51785,7 @@ var ZodObject = /* @__PURE__ */ $constructor("ZodObject", (inst, def) => {
   _ensureDefaultMemoizer();
   $ZodObjectJIT.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => objectProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => objectProcessor(inst, ctx, json2, params2);
   util_exports.installLazyProp(inst, "shape", (self2) => self2._zod.def.shape, false);
 }, {
   keyof() {
@@ -51831,73 +51831,73 @@ var ZodObject = /* @__PURE__ */ $constructor("ZodObject", (inst, def) => {
     return util_exports.required(ZodNonOptional, this, args[0]);
   }
 });
-function object(shape, params) {
+function object(shape, params2) {
   const def = {
     type: "object",
     shape: shape ?? {},
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   };
   return new ZodObject(def);
 }
-function strictObject(shape, params) {
+function strictObject(shape, params2) {
   return new ZodObject({
     type: "object",
     shape,
     catchall: never(),
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
-function looseObject(shape, params) {
+function looseObject(shape, params2) {
   return new ZodObject({
     type: "object",
     shape,
     catchall: unknown(),
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodUnion = /* @__PURE__ */ $constructor("ZodUnion", (inst, def) => {
   $ZodUnion.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => unionProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => unionProcessor(inst, ctx, json2, params2);
   inst.options = def.options;
 });
-function union(options, params) {
+function union(options, params2) {
   return new ZodUnion({
     type: "union",
     options,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodXor = /* @__PURE__ */ $constructor("ZodXor", (inst, def) => {
   ZodUnion.init(inst, def);
   $ZodXor.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => unionProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => unionProcessor(inst, ctx, json2, params2);
   inst.options = def.options;
 });
-function xor(options, params) {
+function xor(options, params2) {
   return new ZodXor({
     type: "union",
     options,
     inclusive: false,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodDiscriminatedUnion = /* @__PURE__ */ $constructor("ZodDiscriminatedUnion", (inst, def) => {
   ZodUnion.init(inst, def);
   $ZodDiscriminatedUnion.init(inst, def);
 });
-function discriminatedUnion(discriminator, options, params) {
+function discriminatedUnion(discriminator, options, params2) {
   return new ZodDiscriminatedUnion({
     type: "union",
     options,
     discriminator,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodIntersection = /* @__PURE__ */ $constructor("ZodIntersection", (inst, def) => {
   $ZodIntersection.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => intersectionProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => intersectionProcessor(inst, ctx, json2, params2);
 });
 function intersection(left, right) {
   return new ZodIntersection({
@@ -51910,7 +51910,7 @@ var ZodTuple = /* @__PURE__ */ $constructor("ZodTuple", (inst, def) => {
   _ensureDefaultMemoizer();
   $ZodTuple.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => tupleProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => tupleProcessor(inst, ctx, json2, params2);
 }, {
   rest(rest) {
     return this.clone({
@@ -51930,24 +51930,24 @@ var ZodTuple = /* @__PURE__ */ $constructor("ZodTuple", (inst, def) => {
 });
 function tuple(items, _paramsOrRest, _params) {
   const hasRest = _paramsOrRest instanceof $ZodType;
-  const params = hasRest ? _params : _paramsOrRest;
+  const params2 = hasRest ? _params : _paramsOrRest;
   const rest = hasRest ? _paramsOrRest : null;
   return new ZodTuple({
     type: "tuple",
     items,
     rest,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodRecord = /* @__PURE__ */ $constructor("ZodRecord", (inst, def) => {
   _ensureDefaultMemoizer();
   $ZodRecord.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => recordProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => recordProcessor(inst, ctx, json2, params2);
   inst.keyType = def.keyType;
   inst.valueType = def.valueType;
 });
-function record(keyType, valueType, params) {
+function record(keyType, valueType, params2) {
   if (!valueType || !valueType._zod) {
     return new ZodRecord({
       type: "record",
@@ -51960,72 +51960,72 @@ function record(keyType, valueType, params) {
     type: "record",
     keyType,
     valueType,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
-function partialRecord(keyType, valueType, params) {
+function partialRecord(keyType, valueType, params2) {
   return new ZodRecord({
     type: "record",
     keyType,
     valueType,
-    ...util_exports.normalizeParams(params),
+    ...util_exports.normalizeParams(params2),
     partial: true
   });
 }
-function looseRecord(keyType, valueType, params) {
+function looseRecord(keyType, valueType, params2) {
   return new ZodRecord({
     type: "record",
     keyType,
     valueType,
     mode: "loose",
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodMap = /* @__PURE__ */ $constructor("ZodMap", (inst, def) => {
   _ensureDefaultMemoizer();
   $ZodMap.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => mapProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => mapProcessor(inst, ctx, json2, params2);
   inst.keyType = def.keyType;
   inst.valueType = def.valueType;
   inst.min = (...args) => inst.check(_minSize(...args));
-  inst.nonempty = (params) => inst.check(_minSize(1, params));
+  inst.nonempty = (params2) => inst.check(_minSize(1, params2));
   inst.max = (...args) => inst.check(_maxSize(...args));
   inst.size = (...args) => inst.check(_size(...args));
 });
-function map(keyType, valueType, params) {
+function map(keyType, valueType, params2) {
   return new ZodMap({
     type: "map",
     keyType,
     valueType,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodSet = /* @__PURE__ */ $constructor("ZodSet", (inst, def) => {
   _ensureDefaultMemoizer();
   $ZodSet.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => setProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => setProcessor(inst, ctx, json2, params2);
   inst.min = (...args) => inst.check(_minSize(...args));
-  inst.nonempty = (params) => inst.check(_minSize(1, params));
+  inst.nonempty = (params2) => inst.check(_minSize(1, params2));
   inst.max = (...args) => inst.check(_maxSize(...args));
   inst.size = (...args) => inst.check(_size(...args));
 });
-function set(valueType, params) {
+function set(valueType, params2) {
   return new ZodSet({
     type: "set",
     valueType,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodEnum = /* @__PURE__ */ $constructor("ZodEnum", (inst, def) => {
   $ZodEnum.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => enumProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => enumProcessor(inst, ctx, json2, params2);
   inst.enum = def.entries;
   inst.options = [...inst._zod.values];
   const keys = new Set(Object.keys(def.entries));
-  inst.extract = (values, params) => {
+  inst.extract = (values, params2) => {
     const newEntries = {};
     for (const value2 of values) {
       if (keys.has(value2)) {
@@ -52036,11 +52036,11 @@ var ZodEnum = /* @__PURE__ */ $constructor("ZodEnum", (inst, def) => {
     return new ZodEnum({
       ...def,
       checks: [],
-      ...util_exports.normalizeParams(params),
+      ...util_exports.normalizeParams(params2),
       entries: newEntries
     });
   };
-  inst.exclude = (values, params) => {
+  inst.exclude = (values, params2) => {
     const newEntries = { ...def.entries };
     for (const value2 of values) {
       if (keys.has(value2)) {
@@ -52051,30 +52051,30 @@ var ZodEnum = /* @__PURE__ */ $constructor("ZodEnum", (inst, def) => {
     return new ZodEnum({
       ...def,
       checks: [],
-      ...util_exports.normalizeParams(params),
+      ...util_exports.normalizeParams(params2),
       entries: newEntries
     });
   };
 });
-function _enum2(values, params) {
+function _enum2(values, params2) {
   const entries = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
   return new ZodEnum({
     type: "enum",
     entries,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
-function nativeEnum(entries, params) {
+function nativeEnum(entries, params2) {
   return new ZodEnum({
     type: "enum",
     entries,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodLiteral = /* @__PURE__ */ $constructor("ZodLiteral", (inst, def) => {
   $ZodLiteral.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => literalProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => literalProcessor(inst, ctx, json2, params2);
   inst.values = new Set(def.values);
   Object.defineProperty(inst, "value", {
     get() {
@@ -52085,29 +52085,29 @@ var ZodLiteral = /* @__PURE__ */ $constructor("ZodLiteral", (inst, def) => {
     }
   });
 });
-function literal(value2, params) {
+function literal(value2, params2) {
   return new ZodLiteral({
     type: "literal",
     values: Array.isArray(value2) ? value2 : [value2],
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodFile = /* @__PURE__ */ $constructor("ZodFile", (inst, def) => {
   $ZodFile.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => fileProcessor(inst, ctx, json2, params);
-  inst.min = (size, params) => inst.check(_minSize(size, params));
-  inst.max = (size, params) => inst.check(_maxSize(size, params));
-  inst.mime = (types, params) => inst.check(_mime(Array.isArray(types) ? types : [types], params));
+  inst._zod.processJSONSchema = (ctx, json2, params2) => fileProcessor(inst, ctx, json2, params2);
+  inst.min = (size, params2) => inst.check(_minSize(size, params2));
+  inst.max = (size, params2) => inst.check(_maxSize(size, params2));
+  inst.mime = (types, params2) => inst.check(_mime(Array.isArray(types) ? types : [types], params2));
 });
-function file(params) {
-  return _file(ZodFile, params);
+function file(params2) {
+  return _file(ZodFile, params2);
 }
 var ZodTransform = /* @__PURE__ */ $constructor("ZodTransform", (inst, def) => {
   _ensureDefaultMemoizer();
   $ZodTransform.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => transformProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => transformProcessor(inst, ctx, json2, params2);
   inst._zod.parse = (payload, _ctx) => {
     if (_ctx.direction === "backward") {
       throw new $ZodEncodeError(inst.constructor.name);
@@ -52146,7 +52146,7 @@ function transform(fn2) {
 var ZodOptional = /* @__PURE__ */ $constructor("ZodOptional", (inst, def) => {
   $ZodOptional.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => optionalProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => optionalProcessor(inst, ctx, json2, params2);
   inst.unwrap = () => inst._zod.def.innerType;
 });
 function optional(innerType) {
@@ -52158,7 +52158,7 @@ function optional(innerType) {
 var ZodExactOptional = /* @__PURE__ */ $constructor("ZodExactOptional", (inst, def) => {
   $ZodExactOptional.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => optionalProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => optionalProcessor(inst, ctx, json2, params2);
   inst.unwrap = () => inst._zod.def.innerType;
 });
 function exactOptional(innerType) {
@@ -52170,7 +52170,7 @@ function exactOptional(innerType) {
 var ZodNullable = /* @__PURE__ */ $constructor("ZodNullable", (inst, def) => {
   $ZodNullable.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => nullableProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => nullableProcessor(inst, ctx, json2, params2);
   inst.unwrap = () => inst._zod.def.innerType;
 });
 function nullable(innerType) {
@@ -52185,7 +52185,7 @@ function nullish2(innerType) {
 var ZodDefault = /* @__PURE__ */ $constructor("ZodDefault", (inst, def) => {
   $ZodDefault.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => defaultProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => defaultProcessor(inst, ctx, json2, params2);
   inst.unwrap = () => inst._zod.def.innerType;
   inst.removeDefault = inst.unwrap;
 });
@@ -52201,7 +52201,7 @@ function _default2(innerType, defaultValue) {
 var ZodPrefault = /* @__PURE__ */ $constructor("ZodPrefault", (inst, def) => {
   $ZodPrefault.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => prefaultProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => prefaultProcessor(inst, ctx, json2, params2);
   inst.unwrap = () => inst._zod.def.innerType;
 });
 function prefault(innerType, defaultValue) {
@@ -52216,20 +52216,20 @@ function prefault(innerType, defaultValue) {
 var ZodNonOptional = /* @__PURE__ */ $constructor("ZodNonOptional", (inst, def) => {
   $ZodNonOptional.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => nonoptionalProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => nonoptionalProcessor(inst, ctx, json2, params2);
   inst.unwrap = () => inst._zod.def.innerType;
 });
-function nonoptional(innerType, params) {
+function nonoptional(innerType, params2) {
   return new ZodNonOptional({
     type: "nonoptional",
     innerType,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodSuccess = /* @__PURE__ */ $constructor("ZodSuccess", (inst, def) => {
   $ZodSuccess.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => successProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => successProcessor(inst, ctx, json2, params2);
   inst.unwrap = () => inst._zod.def.innerType;
 });
 function success(innerType) {
@@ -52241,7 +52241,7 @@ function success(innerType) {
 var ZodCatch = /* @__PURE__ */ $constructor("ZodCatch", (inst, def) => {
   $ZodCatch.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => catchProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => catchProcessor(inst, ctx, json2, params2);
   inst.unwrap = () => inst._zod.def.innerType;
   inst.removeCatch = inst.unwrap;
 });
@@ -52255,15 +52255,15 @@ function _catch2(innerType, catchValue) {
 var ZodNaN = /* @__PURE__ */ $constructor("ZodNaN", (inst, def) => {
   $ZodNaN.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => nanProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => nanProcessor(inst, ctx, json2, params2);
 });
-function nan(params) {
-  return _nan(ZodNaN, params);
+function nan(params2) {
+  return _nan(ZodNaN, params2);
 }
 var ZodPipe = /* @__PURE__ */ $constructor("ZodPipe", (inst, def) => {
   $ZodPipe.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => pipeProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => pipeProcessor(inst, ctx, json2, params2);
   inst.in = def.in;
   inst.out = def.out;
 });
@@ -52279,13 +52279,13 @@ var ZodCodec = /* @__PURE__ */ $constructor("ZodCodec", (inst, def) => {
   ZodPipe.init(inst, def);
   $ZodCodec.init(inst, def);
 });
-function codec(in_, out, params) {
+function codec(in_, out, params2) {
   return new ZodCodec({
     type: "pipe",
     in: in_,
     out,
-    transform: params.decode,
-    reverseTransform: params.encode
+    transform: params2.decode,
+    reverseTransform: params2.encode
   });
 }
 function invertCodec(codec2) {
@@ -52305,7 +52305,7 @@ var ZodPreprocess = /* @__PURE__ */ $constructor("ZodPreprocess", (inst, def) =>
 var ZodReadonly = /* @__PURE__ */ $constructor("ZodReadonly", (inst, def) => {
   $ZodReadonly.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => readonlyProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => readonlyProcessor(inst, ctx, json2, params2);
   inst.unwrap = () => inst._zod.def.innerType;
 });
 function readonly(innerType) {
@@ -52317,19 +52317,19 @@ function readonly(innerType) {
 var ZodTemplateLiteral = /* @__PURE__ */ $constructor("ZodTemplateLiteral", (inst, def) => {
   $ZodTemplateLiteral.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => templateLiteralProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => templateLiteralProcessor(inst, ctx, json2, params2);
 });
-function templateLiteral(parts, params) {
+function templateLiteral(parts, params2) {
   return new ZodTemplateLiteral({
     type: "template_literal",
     parts,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
 }
 var ZodLazy = /* @__PURE__ */ $constructor("ZodLazy", (inst, def) => {
   $ZodLazy.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => lazyProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => lazyProcessor(inst, ctx, json2, params2);
   inst.unwrap = () => inst._zod.def.getter();
 });
 function lazy(getter) {
@@ -52341,7 +52341,7 @@ function lazy(getter) {
 var ZodPromise = /* @__PURE__ */ $constructor("ZodPromise", (inst, def) => {
   $ZodPromise.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => promiseProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => promiseProcessor(inst, ctx, json2, params2);
   inst.unwrap = () => inst._zod.def.innerType;
 });
 function promise(innerType) {
@@ -52353,19 +52353,19 @@ function promise(innerType) {
 var ZodFunction = /* @__PURE__ */ $constructor("ZodFunction", (inst, def) => {
   $ZodFunction.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => functionProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => functionProcessor(inst, ctx, json2, params2);
 });
-function _function(params) {
+function _function(params2) {
   return new ZodFunction({
     type: "function",
-    input: Array.isArray(params?.input) ? tuple(params?.input) : params?.input ?? array(unknown()),
-    output: params?.output ?? unknown()
+    input: Array.isArray(params2?.input) ? tuple(params2?.input) : params2?.input ?? array(unknown()),
+    output: params2?.output ?? unknown()
   });
 }
 var ZodCustom = /* @__PURE__ */ $constructor("ZodCustom", (inst, def) => {
   $ZodCustom.init(inst, def);
   ZodType.init(inst, def);
-  inst._zod.processJSONSchema = (ctx, json2, params) => customProcessor(inst, ctx, json2, params);
+  inst._zod.processJSONSchema = (ctx, json2, params2) => customProcessor(inst, ctx, json2, params2);
 });
 function check(fn2) {
   const ch = new $ZodCheck({
@@ -52381,25 +52381,25 @@ function custom(fn2, _params) {
 function refine(fn2, _params = {}) {
   return _refine(ZodCustom, fn2, _params);
 }
-function superRefine(fn2, params) {
-  return _superRefine(fn2, params);
+function superRefine(fn2, params2) {
+  return _superRefine(fn2, params2);
 }
 var describe2 = describe;
 var meta2 = meta;
 var ZodInstanceOf = /* @__PURE__ */ $constructor("ZodInstanceOf", (inst, def) => {
   ZodCustom.init(inst, def);
 }, {
-  properties(shape, params) {
-    return this.check(_properties(shape, params));
+  properties(shape, params2) {
+    return this.check(_properties(shape, params2));
   }
 });
-function _instanceof(cls, params = {}) {
+function _instanceof(cls, params2 = {}) {
   const inst = new ZodInstanceOf({
     type: "custom",
     check: "custom",
     fn: (data) => data instanceof cls,
     abort: true,
-    ...util_exports.normalizeParams(params)
+    ...util_exports.normalizeParams(params2)
   });
   inst._zod.bag.Class = cls;
   inst._zod.check = (payload) => {
@@ -52420,9 +52420,9 @@ var stringbool = (...args) => _stringbool({
   Boolean: ZodBoolean,
   String: ZodString
 }, ...args);
-function json(params) {
+function json(params2) {
   const jsonSchema = lazy(() => {
-    return union([string2(params), number2(), boolean2(), _null3(), array(jsonSchema), record(string2(), jsonSchema)]);
+    return union([string2(params2), number2(), boolean2(), _null3(), array(jsonSchema), record(string2(), jsonSchema)]);
   });
   return jsonSchema;
 }
@@ -52472,17 +52472,17 @@ __export(iso_exports, {
   duration: () => duration2,
   time: () => time2
 });
-function datetime2(params) {
-  return _isoDateTime(ZodISODateTime, params);
+function datetime2(params2) {
+  return _isoDateTime(ZodISODateTime, params2);
 }
-function date3(params) {
-  return _isoDate(ZodISODate, params);
+function date3(params2) {
+  return _isoDate(ZodISODate, params2);
 }
-function time2(params) {
-  return _isoTime(ZodISOTime, params);
+function time2(params2) {
+  return _isoTime(ZodISOTime, params2);
 }
-function duration2(params) {
-  return _isoDuration(ZodISODuration, params);
+function duration2(params2) {
+  return _isoDuration(ZodISODuration, params2);
 }
 
 // node_modules/zod/v4/classic/from-json-schema.js
@@ -53195,7 +53195,7 @@ function convertSchema(schema, ctx) {
   }
   return baseSchema;
 }
-function fromJSONSchema(schema, params) {
+function fromJSONSchema(schema, params2) {
   if (typeof schema === "boolean") {
     return schema ? z.any() : z.never();
   }
@@ -53205,7 +53205,7 @@ function fromJSONSchema(schema, params) {
   } catch {
     throw new Error("fromJSONSchema input is not valid JSON (possibly cyclic); use $defs/$ref for recursive schemas");
   }
-  const version2 = detectVersion(normalized, params?.defaultTarget);
+  const version2 = detectVersion(normalized, params2?.defaultTarget);
   const defs = normalized.$defs || normalized.definitions || {};
   const ctx = {
     version: version2,
@@ -53213,7 +53213,7 @@ function fromJSONSchema(schema, params) {
     refs: /* @__PURE__ */ new Map(),
     processing: /* @__PURE__ */ new Set(),
     rootSchema: normalized,
-    registry: params?.registry ?? globalRegistry
+    registry: params2?.registry ?? globalRegistry
   };
   return convertSchema(normalized, ctx);
 }
@@ -53424,20 +53424,20 @@ __export(coerce_exports, {
   number: () => number3,
   string: () => string3
 });
-function string3(params) {
-  return _coercedString(ZodString, params);
+function string3(params2) {
+  return _coercedString(ZodString, params2);
 }
-function number3(params) {
-  return _coercedNumber(ZodNumber, params);
+function number3(params2) {
+  return _coercedNumber(ZodNumber, params2);
 }
-function boolean3(params) {
-  return _coercedBoolean(ZodBoolean, params);
+function boolean3(params2) {
+  return _coercedBoolean(ZodBoolean, params2);
 }
-function bigint3(params) {
-  return _coercedBigint(ZodBigInt, params);
+function bigint3(params2) {
+  return _coercedBigint(ZodBigInt, params2);
 }
-function date4(params) {
-  return _coercedDate(ZodDate, params);
+function date4(params2) {
+  return _coercedDate(ZodDate, params2);
 }
 
 // src/bot/policy.ts
@@ -54016,14 +54016,18 @@ var constraintSchema = external_exports.strictObject({
   min: external_exports.number().optional().describe("the metric must be at least this"),
   max: external_exports.number().optional().describe("the metric must be at most this")
 }).refine((c) => c.min !== void 0 || c.max !== void 0, "a constraint needs min:, max: or both").refine((c) => c.min === void 0 || c.max === void 0 || c.min <= c.max, "min must not be more than max");
-function isBetter(goal, a, b) {
-  return goal === "minimize" ? a < b : a > b;
+function isBetter(goal2, a, b) {
+  return goal2 === "minimize" ? a < b : a > b;
 }
 function violationOf(constraint, value2) {
   const { min, max } = constraint;
   if (max !== void 0 && value2 > max) return value2 - max;
   if (min !== void 0 && value2 < min) return min - value2;
   return 0;
+}
+function constraintText(c) {
+  if (c.min !== void 0 && c.max !== void 0) return `${c.min} \u2264 ${c.metric} \u2264 ${c.max}`;
+  return c.max !== void 0 ? `${c.metric} \u2264 ${c.max}` : `${c.metric} \u2265 ${c.min}`;
 }
 
 // src/space/parameter-schema.ts
@@ -54087,10 +54091,10 @@ function parametersInOrder(parameters) {
   for (const name2 of Object.keys(parameters)) place(name2);
   return dims;
 }
-function isActive(param, params) {
+function isActive(param, params2) {
   return Object.entries(param.when ?? {}).every(([dep, expected]) => {
-    if (!(dep in params)) return false;
-    const v = params[dep];
+    if (!(dep in params2)) return false;
+    const v = params2[dep];
     return Array.isArray(expected) ? expected.some((e) => e === v) : expected === v;
   });
 }
@@ -54126,8 +54130,8 @@ function decode3(space, u) {
   });
   return out;
 }
-function encode3(space, params) {
-  return space.dims.map((d) => d.name in params ? encodeOne(d.param, params[d.name]) : 0.5);
+function encode3(space, params2) {
+  return space.dims.map((d) => d.name in params2 ? encodeOne(d.param, params2[d.name]) : 0.5);
 }
 function clamp01(x) {
   return x < 0 ? 0 : x >= 1 ? 1 - Number.EPSILON : x;
@@ -54190,9 +54194,9 @@ function roundDecimals(x, d) {
 function defaultParams(space) {
   return defaultsOf(space.dims);
 }
-function paramsKey(params) {
+function paramsKey(params2) {
   return JSON.stringify(
-    Object.keys(params).sort().map((k) => [k, params[k]])
+    Object.keys(params2).sort().map((k) => [k, params2[k]])
   );
 }
 
@@ -54244,11 +54248,11 @@ function unseenPoints(space, pointAt2, start, count, seed, seen) {
   const out = [];
   const dim = Math.max(1, space.dims.length);
   for (let i = start; i < start + count + EXTRA_DRAWS && out.length < count; i++) {
-    const params = decode3(space, pointAt2(i, dim, seed));
-    const key = paramsKey(params);
+    const params2 = decode3(space, pointAt2(i, dim, seed));
+    const key = paramsKey(params2);
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push(params);
+    out.push(params2);
   }
   return out;
 }
@@ -54279,13 +54283,13 @@ function proposing(summary2, proposer, flags = {}) {
         ...prior?.length ? { prior } : {}
       };
       const note = proposer.explain?.(input2);
-      const fresh = proposer.propose(input2).map((params) => atFullResource(config2, params));
+      const fresh = proposer.propose(input2).map((params2) => atFullResource(config2, params2));
       return { fresh, ...note ? { note } : {} };
     }
   };
 }
-function atFullResource(config2, params) {
-  return config2.resource ? { params, resource: config2.resource.max } : { params };
+function atFullResource(config2, params2) {
+  return config2.resource ? { params: params2, resource: config2.resource.max } : { params: params2 };
 }
 
 // src/space/sobol-directions.ts
@@ -54557,12 +54561,12 @@ function discreteKind(param) {
     binOf: new Map(values.map((v, j) => [v, j]))
   };
 }
-function represent(geo, space, params) {
-  const u = encode3(space, params);
+function represent(geo, space, params2) {
+  const u = encode3(space, params2);
   const rep = new Float64Array(geo.size).fill(Number.NaN);
   for (const d of geo.dims) {
-    if (!(d.name in params)) continue;
-    const v = params[d.name];
+    if (!(d.name in params2)) continue;
+    const v = params2[d.name];
     const x = Math.min(1 - Number.EPSILON, Math.max(0, u[d.index]));
     const k = d.kind;
     if (k.kind === "continuous") rep[d.index] = x;
@@ -55173,9 +55177,9 @@ var JointModel = class {
       const cands = [];
       for (let c = 0; c < this.o.candidates; c++) {
         const rep = this.l.sample(rng, this.geo.size);
-        const params = decode3(this.space, toCube(this.geo, rep));
-        maskInactive(this.geo, rep, params);
-        cands.push({ params, key: paramsKey(params), score: finite(this.l.logPdf(rep) - g.logPdf(rep)) });
+        const params2 = decode3(this.space, toCube(this.geo, rep));
+        maskInactive(this.geo, rep, params2);
+        cands.push({ params: params2, key: paramsKey(params2), score: finite(this.l.logPdf(rep) - g.logPdf(rep)) });
       }
       const best = bestUnseen(cands, seen);
       if (best) return best;
@@ -55228,7 +55232,7 @@ var PerDimModel = class {
       const cands = draws.map(
         (rep, c) => this.candidate(
           rep,
-          (params) => this.dims.reduce((sum, { dim }, i) => dim.name in params ? sum + scores[i][c] : sum, 0)
+          (params2) => this.dims.reduce((sum, { dim }, i) => dim.name in params2 ? sum + scores[i][c] : sum, 0)
         )
       );
       const best = bestUnseen(cands, seen);
@@ -55237,12 +55241,12 @@ var PerDimModel = class {
     return void 0;
   }
   candidate(rep, score) {
-    const params = decode3(this.space, toCube(this.geo, rep));
-    return { params, key: paramsKey(params), score: score(params) };
+    const params2 = decode3(this.space, toCube(this.geo, rep));
+    return { params: params2, key: paramsKey(params2), score: score(params2) };
   }
 };
-function maskInactive(geo, rep, params) {
-  for (const d of geo.dims) if (!(d.name in params)) rep[d.index] = Number.NaN;
+function maskInactive(geo, rep, params2) {
+  for (const d of geo.dims) if (!(d.name in params2)) rep[d.index] = Number.NaN;
 }
 function finite(x) {
   return Number.isNaN(x) ? Number.NEGATIVE_INFINITY : x;
@@ -55259,9 +55263,9 @@ function sobolFrom(space, seed, start) {
     for (let tries = 0; tries < EXTRA_DRAWS2; tries++) {
       const i = index++;
       const u = dim <= SOBOL_MAX_DIM ? sobolPoint(i, dim, seed) : uniformPoint(createRng(seed, i), dim);
-      const params = decode3(space, u);
-      const key = paramsKey(params);
-      if (!seen.has(key)) return { params, key };
+      const params2 = decode3(space, u);
+      const key = paramsKey(params2);
+      if (!seen.has(key)) return { params: params2, key };
     }
     return void 0;
   };
@@ -55272,9 +55276,9 @@ function uniformPoint(rng, dim) {
 function uniformFill(space, seen, rng) {
   const dim = Math.max(1, space.dims.length);
   for (let i = 0; i < EXTRA_DRAWS2; i++) {
-    const params = decode3(space, uniformPoint(rng, dim));
-    const key = paramsKey(params);
-    if (!seen.has(key)) return { params, key, score: 0 };
+    const params2 = decode3(space, uniformPoint(rng, dim));
+    const key = paramsKey(params2);
+    if (!seen.has(key)) return { params: params2, key, score: 0 };
   }
   return void 0;
 }
@@ -55312,19 +55316,19 @@ function encodingOf(space) {
   });
   return { space, dims, p: dims.length, categorical: Uint8Array.from(categorical) };
 }
-function featuresOf(enc, params) {
-  const u = encode3(enc.space, params);
+function featuresOf(enc, params2) {
+  const u = encode3(enc.space, params2);
   const x = new Float64Array(enc.p);
   enc.dims.forEach((dim, f) => {
     const d = enc.space.dims[dim];
-    if (d.param.type === "categorical") x[f] = d.name in params ? d.param.values.indexOf(params[d.name]) : -1;
+    if (d.param.type === "categorical") x[f] = d.name in params2 ? d.param.values.indexOf(params2[d.name]) : -1;
     else x[f] = u[dim];
   });
   return x;
 }
 function pointAt(enc, u) {
-  const params = decode3(enc.space, Array.from(u));
-  return { u, params, key: paramsKey(params), x: featuresOf(enc, params) };
+  const params2 = decode3(enc.space, Array.from(u));
+  return { u, params: params2, key: paramsKey(params2), x: featuresOf(enc, params2) };
 }
 
 // src/strategy/bayes/trust-region.ts
@@ -55333,13 +55337,13 @@ var SUCCESSES = 3;
 function wholeCube(dims) {
   return { lo: new Float64Array(dims), hi: new Float64Array(dims).fill(1) };
 }
-function regionLength(trials, goal, batch, p) {
+function regionLength(trials, goal2, batch, p) {
   const byRound = /* @__PURE__ */ new Map();
   for (const t of trials) {
     const v = trialValue(t);
     if (v === void 0) continue;
     const list = byRound.get(t.round) ?? [];
-    list.push(goal === "maximize" ? -v : v);
+    list.push(goal2 === "maximize" ? -v : v);
     byRound.set(t.round, list);
   }
   const failures = Math.ceil(Math.max(4 / batch, p / batch));
@@ -56164,7 +56168,7 @@ function modelTargets(values) {
 // src/strategy/bayes/model.ts
 var FIT_MAX = 100;
 var PRIOR_MEAN = 1;
-function buildModel(enc, trials, goal, rng, extra, transfer) {
+function buildModel(enc, trials, goal2, rng, extra, transfer) {
   const finished = [];
   const raw = [];
   const failed = [];
@@ -56173,7 +56177,7 @@ function buildModel(enc, trials, goal, rng, extra, transfer) {
     const v = trialValue(t);
     if (v !== void 0) {
       finished.push(t);
-      raw.push(goal === "maximize" ? -v : v);
+      raw.push(goal2 === "maximize" ? -v : v);
     } else if (t.status === "pending" || t.status === "running") pending.push(t);
     else failed.push(t);
   }
@@ -56232,8 +56236,8 @@ function fitSubset(data, rng, max = FIT_MAX) {
 var RIDGE = 2;
 var PRIOR_POINTS = 64;
 var CENTRES = 5;
-function fitTransfer(enc, prior, trials, goal, rng) {
-  const oriented = (v) => goal === "maximize" ? -v : v;
+function fitTransfer(enc, prior, trials, goal2, rng) {
+  const oriented = (v) => goal2 === "maximize" ? -v : v;
   const n = prior.length;
   const y = modelTargets(prior.map((t) => oriented(t.value))).map((v) => v - PRIOR_MEAN);
   const x = new Float64Array(n * enc.p);
@@ -56322,12 +56326,12 @@ var bayesProposer = {
     const out = sobolDesign(space, trials.length, designed, seed, seen);
     const wanted = count - out.length;
     if (wanted > 0) {
-      const designedNow = out.map((params) => ({ id: -1, round: 1, params, status: "pending", attempts: [] }));
+      const designedNow = out.map((params2) => ({ id: -1, round: 1, params: params2, status: "pending", attempts: [] }));
       const model = buildModel(enc, [...trials, ...designedNow], objective[0].goal, rng, wanted, transfer);
       if (model) {
         const acq = { enc, gp: model.gp, best: model.best, rng };
         for (const t of model.pending) believe(acq, acq.gp.cache(featuresOf(enc, t.params)));
-        const centres = [...model.ranked.map((t) => t.params), ...transfer?.best ?? []].slice(0, SEARCH.centres).map((params) => Float64Array.from(encode3(space, params)));
+        const centres = [...model.ranked.map((t) => t.params), ...transfer?.best ?? []].slice(0, SEARCH.centres).map((params2) => Float64Array.from(encode3(space, params2)));
         const pool = initialPool(acq, SEARCH.sobol, rng.int(2 ** 31), centres, SEARCH.perCentre);
         const length = regionLength(trials, objective[0].goal, count, enc.p);
         const region = regionAround(enc, centres[0], length, model.gp.invL2);
@@ -56388,7 +56392,7 @@ var earlyStoppingSchema = external_exports.union([
   earlyStoppingRule
 ]).describe("median: stop a trial whose best value so far is worse than the median of earlier trials at the same step");
 function medianRule(config2, study, rule) {
-  const { metric, goal } = config2.objective[0];
+  const { metric, goal: goal2 } = config2.objective[0];
   const byStep = /* @__PURE__ */ new Map();
   for (const t of study.trials)
     for (const a of t.attempts) {
@@ -56400,14 +56404,14 @@ function medianRule(config2, study, rule) {
       }
       for (const [step, v] of curve2) byStep.set(step, [...byStep.get(step) ?? [], v]);
     }
-  const curve = [...byStep.entries()].filter(([, vs]) => vs.length >= rule.min_trials).sort((a, b) => a[0] - b[0]).map(([step, vs]) => [step, lenient(median(vs), goal)]);
+  const curve = [...byStep.entries()].filter(([, vs]) => vs.length >= rule.min_trials).sort((a, b) => a[0] - b[0]).map(([step, vs]) => [step, lenient(median(vs), goal2)]);
   if (curve.length === 0) return void 0;
   return { after: rule.min_steps, median: thin(curve, MAX_CURVE_POINTS) };
 }
-function lenient(v, goal) {
+function lenient(v, goal2) {
   if (v === 0 || !Number.isFinite(v)) return v;
   const unit = 10 ** (Math.floor(Math.log10(Math.abs(v))) - 3);
-  const rounded = goal === "maximize" ? Math.floor(v / unit) * unit : Math.ceil(v / unit) * unit;
+  const rounded = goal2 === "maximize" ? Math.floor(v / unit) * unit : Math.ceil(v / unit) * unit;
   return Number(rounded.toPrecision(4));
 }
 function median(values) {
@@ -56480,9 +56484,9 @@ var gridProposer = {
   propose({ space, trials, count }) {
     const seen = new Set(trials.map((t) => paramsKey(t.params)));
     const out = [];
-    for (const params of gridPoints(space)) {
+    for (const params2 of gridPoints(space)) {
       if (out.length >= count) break;
-      if (!seen.has(paramsKey(params))) out.push(params);
+      if (!seen.has(paramsKey(params2))) out.push(params2);
     }
     return out;
   }
@@ -56625,11 +56629,11 @@ function promotedFrom(config2, bracket, below, rung, first = bracket.rungs[0].si
 }
 function rankedForPromotion(config2, below, size) {
   if (config2.objective.length === 1 && config2.constraints.length === 0) {
-    const goal = config2.objective[0].goal;
+    const goal2 = config2.objective[0].goal;
     return below.flatMap((t) => {
       const v = trialValue(t);
       return v === void 0 ? [] : [{ t, v }];
-    }).sort((a, b) => isBetter(goal, a.v, b.v) ? -1 : isBetter(goal, b.v, a.v) ? 1 : a.t.id - b.t.id).map((r) => r.t);
+    }).sort((a, b) => isBetter(goal2, a.v, b.v) ? -1 : isBetter(goal2, b.v, a.v) ? 1 : a.t.id - b.t.id).map((r) => r.t);
   }
   const scored = scoreTrials(
     config2,
@@ -56660,7 +56664,7 @@ function newConfigurations(config2, space, trials, count, prior) {
     seed: config2.seed + trials.length,
     ...prior?.length ? { prior } : {}
   }).filter((p) => !seen.has(paramsKey(p))) : [];
-  const known = modelled.map((params, i) => ({ id: -1 - i, round: 1, params, status: "pending", attempts: [] }));
+  const known = modelled.map((params2, i) => ({ id: -1 - i, round: 1, params: params2, status: "pending", attempts: [] }));
   const random = SAMPLERS.random.propose({
     space,
     objective: config2.objective,
@@ -56712,9 +56716,9 @@ var hyperbandStrategy = {
 };
 function hyperbandPlan({ config: config2, space, trials, room, prior }) {
   let { promoted, slots, short } = scheduleRound(config2, trials, room);
-  const params = newConfigurations(config2, space, trials, slots.length, prior);
-  if (params.length < slots.length) ({ promoted, slots, short } = scheduleRound(config2, trials, room, params.length));
-  const fresh = [...promoted, ...slots.map((slot, i) => ({ ...slot, params: params[i] }))];
+  const params2 = newConfigurations(config2, space, trials, slots.length, prior);
+  if (params2.length < slots.length) ({ promoted, slots, short } = scheduleRound(config2, trials, room, params2.length));
+  const fresh = [...promoted, ...slots.map((slot, i) => ({ ...slot, params: params2[i] }))];
   const notes = [];
   if (slots.length > 0 && !trials.some((t) => placementOf(t) !== void 0)) notes.push(describeIteration(config2));
   if (promoted.length > 0) notes.push(describePromotions(config2, promoted));
@@ -56930,8 +56934,8 @@ var configSchema = external_exports.strictObject({
 }).superRefine(checkCrossFields);
 function checkCrossFields(cfg, ctx) {
   const issue3 = (path, message, onKey = false) => ctx.addIssue({ code: "custom", path, message, ...onKey ? { params: { onKey } } : {} });
-  const params = cfg.parameters;
-  for (const [name2, p] of Object.entries(params)) {
+  const params2 = cfg.parameters;
+  for (const [name2, p] of Object.entries(params2)) {
     const at2 = ["parameters", name2];
     if (p.type === "float" || p.type === "int") {
       if (!(p.min < p.max)) issue3([...at2, "min"], `min must be less than max (got min ${p.min}, max ${p.max})`);
@@ -56959,9 +56963,9 @@ function checkCrossFields(cfg, ctx) {
         issue3([...at2, "default"], `default ${JSON.stringify(p.default)} is not one of the values`);
     }
     for (const [dep, expected] of Object.entries(p.when ?? {})) {
-      const target = params[dep];
+      const target = params2[dep];
       if (!target) {
-        const known = Object.keys(params).filter((n) => n !== name2);
+        const known = Object.keys(params2).filter((n) => n !== name2);
         const suggestion = didYouMean(dep, known);
         const hint = suggestion ? `did you mean "${suggestion}"?` : known.length ? `known parameters: ${known.join(", ")}` : "there are no other parameters";
         issue3([...at2, "when", dep], `when names unknown parameter "${dep}"; ${hint}`, true);
@@ -56986,8 +56990,8 @@ function checkCrossFields(cfg, ctx) {
       }
     }
   }
-  const deps = (n) => Object.keys(params[n]?.when ?? {});
-  for (const name2 of Object.keys(params)) {
+  const deps = (n) => Object.keys(params2[n]?.when ?? {});
+  for (const name2 of Object.keys(params2)) {
     const seen = /* @__PURE__ */ new Set([name2]);
     const stack = deps(name2);
     while (stack.length) {
@@ -57012,22 +57016,22 @@ function checkCrossFields(cfg, ctx) {
         true
       );
   if (cfg.baseline) {
-    const defaults2 = defaultsOf(parametersInOrder(params));
+    const defaults2 = defaultsOf(parametersInOrder(params2));
     if (!defaults2.ok)
       issue3(
         ["baseline"],
         `the baseline runs every parameter's default, but ${defaults2.missing.join(", ")} ${defaults2.missing.length > 1 ? "have" : "has"} none: add \`default:\` to ${defaults2.missing.length > 1 ? "them" : "it"}`
       );
   }
-  for (const name2 of [...Object.keys(params), ...cfg.resource ? [cfg.resource.name] : []])
+  for (const name2 of [...Object.keys(params2), ...cfg.resource ? [cfg.resource.name] : []])
     if (BUILTIN_NAMES.includes(name2))
       issue3(
-        name2 in params ? ["parameters", name2] : ["resource", "name"],
+        name2 in params2 ? ["parameters", name2] : ["resource", "name"],
         `"${name2}" is a name the command template reserves (${BUILTIN_NAMES.map((n) => `\${${n}}`).join(", ")}); rename it`,
-        name2 in params
+        name2 in params2
       );
   const envNames = /* @__PURE__ */ new Map();
-  for (const name2 of /* @__PURE__ */ new Set([...Object.keys(params), ...cfg.resource ? [cfg.resource.name] : []])) {
+  for (const name2 of /* @__PURE__ */ new Set([...Object.keys(params2), ...cfg.resource ? [cfg.resource.name] : []])) {
     const env = paramEnvName(name2);
     const other = envNames.get(env);
     if (other) issue3(["parameters", name2], `"${name2}" and "${other}" would share the environment variable ${env}`);
@@ -57853,16 +57857,16 @@ function warmStartFrom2(config2, base, source) {
   return { source, offered: valued.length, trials: mapped.slice(0, MAX_PRIOR_TRIALS), notes, reran: [] };
 }
 function atLargestResource(base) {
-  const goal = base.config.objective[0].goal;
+  const goal2 = base.config.objective[0].goal;
   const valued = base.trials.flatMap((t) => {
     const value2 = trialValue(t);
     return value2 !== void 0 && t.ref === void 0 ? [{ params: t.params, value: value2, resource: t.resource }] : [];
   });
   const level = base.config.resource ? Math.max(...valued.map((t) => t.resource ?? 0)) : void 0;
-  const trials = valued.filter((t) => level === void 0 || t.resource === level).map(({ params, value: value2 }) => ({ params, value: value2 })).sort((a, b) => isBetter(goal, a.value, b.value) ? -1 : isBetter(goal, b.value, a.value) ? 1 : 0);
+  const trials = valued.filter((t) => level === void 0 || t.resource === level).map(({ params: params2, value: value2 }) => ({ params: params2, value: value2 })).sort((a, b) => isBetter(goal2, a.value, b.value) ? -1 : isBetter(goal2, b.value, a.value) ? 1 : 0);
   return { level: valued.length ? level : void 0, trials };
 }
-function mapParams(space, theirs, params) {
+function mapParams(space, theirs, params2) {
   const out = {};
   for (const d of space.dims) {
     if (!isActive(d.param, out)) continue;
@@ -57870,7 +57874,7 @@ function mapParams(space, theirs, params) {
       out[d.name] = fillValue(d);
       continue;
     }
-    const v = params[d.name];
+    const v = params2[d.name];
     if (v === void 0) {
       out[d.name] = fillValue(d);
       continue;
@@ -57975,7 +57979,7 @@ function definingParts(config2) {
     ),
     // One objective hashes as it did before lists existed. Constraints and select are left out:
     // every trial's metrics are kept, so a changed limit re-judges old results without misleading.
-    objective: config2.objective.length === 1 ? { metric: config2.objective[0].metric, goal: config2.objective[0].goal } : config2.objective.map(({ metric, goal }) => ({ metric, goal })),
+    objective: config2.objective.length === 1 ? { metric: config2.objective[0].metric, goal: config2.objective[0].goal } : config2.objective.map(({ metric, goal: goal2 }) => ({ metric, goal: goal2 })),
     strategy: config2.strategy,
     seed: config2.seed,
     // Left out when unset, so that studies saved before these existed keep their hash.
@@ -57990,9 +57994,9 @@ function definingDifferences(before, now) {
   const b = definingParts(now);
   const differs = (x, y) => stableJson(x) !== stableJson(y);
   const names = [.../* @__PURE__ */ new Set([...Object.keys(a.parameters), ...Object.keys(b.parameters)])];
-  const params = names.filter((n) => differs(a.parameters[n], b.parameters[n])).map((n) => `parameters.${n}`);
+  const params2 = names.filter((n) => differs(a.parameters[n], b.parameters[n])).map((n) => `parameters.${n}`);
   const rest = Object.keys(a).filter((k) => k !== "parameters" && differs(a[k], b[k]));
-  return [...params, ...rest];
+  return [...params2, ...rest];
 }
 function stableJson(v) {
   if (Array.isArray(v)) return `[${v.map(stableJson).join(",")}]`;
@@ -58068,12 +58072,12 @@ function withStop(study, stop) {
   return stop ? { ...rest, stop } : rest;
 }
 function bestSoFar(config2, study) {
-  const goal = config2.objective[0].goal;
+  const goal2 = config2.objective[0].goal;
   let best;
   return searchTrials(study).map((t) => {
     const s = scoreTrial(config2, t);
     const v = s && isFeasible(s) ? s.values[0] : void 0;
-    if (v !== void 0 && (best === void 0 || isBetter(goal, v, best))) best = v;
+    if (v !== void 0 && (best === void 0 || isBetter(goal2, v, best))) best = v;
     return best;
   });
 }
@@ -58119,20 +58123,20 @@ function resumeFrom(study, trial, run2) {
 }
 
 // src/space/check.ts
-function checkParams(space, params, extra = /* @__PURE__ */ new Set()) {
+function checkParams(space, params2, extra = /* @__PURE__ */ new Set()) {
   const known = new Set(space.dims.map((d) => d.name));
-  for (const name2 of Object.keys(params))
+  for (const name2 of Object.keys(params2))
     if (!known.has(name2) && !extra.has(name2))
       return `parameter "${name2}" is not in the config's space (it has ${[...known, ...extra].join(", ")})`;
   for (const { name: name2, param } of space.dims) {
-    const active = isActive(param, params);
-    if (!(name2 in params)) {
+    const active = isActive(param, params2);
+    if (!(name2 in params2)) {
       if (active) return `parameter "${name2}" is missing (expected ${validValues(param)})`;
       continue;
     }
     if (!active) return `parameter "${name2}" is given, but its \`when\` condition does not hold for the other values`;
-    const problem = checkValue(param, params[name2]);
-    if (problem) return `parameter "${name2}" is ${JSON.stringify(params[name2])}: ${problem}`;
+    const problem = checkValue(param, params2[name2]);
+    if (problem) return `parameter "${name2}" is ${JSON.stringify(params2[name2])}: ${problem}`;
   }
   return void 0;
 }
@@ -58273,9 +58277,9 @@ function parsePayload(text) {
 function checkPayload(config2, payload) {
   if (payload.study !== config2.name)
     throw new PayloadError(`the payload is for study "${payload.study}", but the config is study "${config2.name}"`);
-  const { [config2.resource?.name ?? ""]: resource, ...params } = payload.params;
+  const { [config2.resource?.name ?? ""]: resource, ...params2 } = payload.params;
   const r = config2.resource;
-  const problem = checkParams(buildSpace(config2.parameters), params, new Set(r ? [r.name] : [])) ?? (r && resource !== void 0 ? checkResource(r, resource) : void 0);
+  const problem = checkParams(buildSpace(config2.parameters), params2, new Set(r ? [r.name] : [])) ?? (r && resource !== void 0 ? checkResource(r, resource) : void 0);
   if (problem) throw new PayloadError(`the payload does not fit the config: ${problem}`);
   const members2 = membersOf(config2);
   const m = payload.member;
@@ -58624,7 +58628,7 @@ function trustedConfigFor(fork, trusted) {
 }
 
 // src/action/plan.ts
-import { join as join5 } from "node:path";
+import { join as join6 } from "node:path";
 
 // src/pareto/front.ts
 function paretoFront(scored) {
@@ -58850,7 +58854,7 @@ function planRound(config2, study, now) {
   const space = buildSpace(config2.parameters);
   const defaults2 = baselineFirst(config2, study, space, room);
   const reruns = warmReruns(config2, study, defaults2, room - defaults2.length);
-  const enqueued = [...defaults2, ...reruns].map((params) => atFullResource(config2, params));
+  const enqueued = [...defaults2, ...reruns].map((params2) => atFullResource(config2, params2));
   const prior = study.warmStart?.trials;
   const chosen = strategyFor(config2.strategy).plan({
     config: config2,
@@ -59006,480 +59010,6 @@ function fmtDuration(ms) {
   const m = Math.floor(s / 60);
   if (m < 60) return `${m}m${String(Math.round(s % 60)).padStart(2, "0")}s`;
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
-}
-
-// src/report/summary.ts
-function counts(study) {
-  const by = (s) => study.trials.filter((t) => t.status === s).length;
-  return {
-    trials: study.trials.length,
-    succeeded: by("succeeded"),
-    failed: by("failed"),
-    pruned: by("pruned"),
-    unfinished: by("pending") + by("running"),
-    rounds: study.rounds.length
-  };
-}
-function countsLine(study) {
-  const c = counts(study);
-  const parts = [`${c.trials} trials in ${c.rounds} rounds${membersText(study.config)}`, `${c.succeeded} succeeded`];
-  if (c.failed) parts.push(`${c.failed} failed`);
-  if (c.pruned) parts.push(`${c.pruned} pruned`);
-  if (c.unfinished) parts.push(`${c.unfinished} unfinished`);
-  return parts.join(", ");
-}
-function membersText(config2) {
-  if (membersOf(config2) === 1) return "";
-  const parts = [];
-  if (config2.repeats > 1) parts.push(`${config2.repeats} repeats`);
-  if (config2.folds > 1) parts.push(`${config2.folds} folds`);
-  return ` (each ${parts.join(" \xD7 ")})`;
-}
-function bestSnippet(config2, study) {
-  const best = bestTrial(config2, study);
-  if (!best) return void 0;
-  const runs = trialSamples(best).length;
-  const of = membersOf(config2);
-  const notes = [
-    config2.resource && best.resource !== void 0 ? ` at ${config2.resource.name} ${fmtNumber(best.resource)}` : "",
-    of > 1 ? ` (mean of ${runs === of ? "" : `${runs} of `}${of} runs)` : ""
-  ];
-  const header = `# best: trial ${best.id}, ${config2.objective[0].metric} = ${fmtNumber(trialValue(best), 6)}${notes.join("")}`;
-  return `${header}
-${(0, import_yaml2.stringify)(best.params).trimEnd()}`;
-}
-function baselineLine(config2, study) {
-  if (!config2.baseline) return void 0;
-  const base = study.trials[0];
-  if (!base) return void 0;
-  const baseValue = trialValue(base);
-  if (baseValue === void 0) return `Baseline (defaults, trial 0): ${base.status}, nothing to compare with.`;
-  const best = bestTrial(config2, study);
-  const bestValue = trialValue(best);
-  if (best.id === base.id)
-    return `No trial beat the baseline (defaults, trial 0): ${config2.objective[0].metric} = ${fmtNumber(baseValue)}.`;
-  const diff = bestValue - baseValue;
-  const [a, b] = [trialSamples(base).length, trialSamples(best).length];
-  const runs = a === 1 && b === 1 ? "one run each" : a === b ? `means of ${a} runs each` : `means of ${a} and ${b} runs`;
-  return `Best vs baseline (defaults, trial 0): ${config2.objective[0].metric} ${fmtNumber(baseValue)} \u2192 ${fmtNumber(bestValue)} (${diff > 0 ? "+" : "\u2212"}${fmtNumber(Math.abs(diff))}), ${runs}.`;
-}
-function stopLine(study) {
-  return study.stop ? `Stopped: ${study.stop.message}.` : "Not finished: more rounds can run (`matrix-tune run --resume`).";
-}
-function warmStartLine(study) {
-  const warm = study.warmStart;
-  if (!warm) return void 0;
-  const used = `learned from ${warm.trials.length} of its ${warm.offered} trials with a value (they are not this study's results)`;
-  const reran = warm.reran.length ? `; ${warm.reran.length > 1 ? "trials" : "trial"} ${warm.reran.join(", ")} re-ran its best ${warm.reran.length > 1 ? `${warm.reran.length} configurations` : "configuration"}` : "";
-  const notes = warm.notes.length ? `; ${warm.notes.join("; ")}` : "";
-  return `Warm start from ${warm.source}: ${used}${reran}${notes}.`;
-}
-
-// src/study/store.ts
-import { copyFileSync, existsSync as existsSync6, mkdirSync as mkdirSync3, readFileSync as readFileSync6, renameSync, rmSync as rmSync2, writeFileSync as writeFileSync4 } from "node:fs";
-import { dirname as dirname3 } from "node:path";
-
-// src/study/migrate.ts
-var MIGRATABLE_VERSIONS = [1];
-function migrateStudy(raw) {
-  if (raw.version !== 1) return raw;
-  const trials = Array.isArray(raw.trials) ? raw.trials.map(migrateTrialV1) : raw.trials;
-  return { ...raw, version: 2, trials };
-}
-function migrateTrialV1(trial) {
-  if (!trial || typeof trial !== "object") return trial;
-  const { bracket, rung, ...rest } = trial;
-  if (bracket === void 0 && rung === void 0) return rest;
-  return { ...rest, strategyData: { hyperband: { bracket, rung } } };
-}
-
-// src/study/store.ts
-var STATE_FILE = "state.json";
-var StateError = class extends Error {
-};
-function readStudy(path) {
-  let raw;
-  try {
-    raw = JSON.parse(readFileSync6(path, "utf8"));
-  } catch (err) {
-    throw new StateError(`${path}: cannot read the study state: ${err.message}`);
-  }
-  return parseStudy(raw, path);
-}
-function parseStudy(raw, source) {
-  const version2 = raw?.version;
-  const migratable = MIGRATABLE_VERSIONS.includes(version2);
-  if (typeof version2 === "number" && version2 !== STATE_VERSION && !migratable) {
-    const hint = version2 > STATE_VERSION ? "it was written by a newer matrix-tune; upgrade matrix-tune to read it" : "it was written by an older matrix-tune that this version cannot migrate";
-    throw new StateError(
-      `${source}: study state version ${version2}, this matrix-tune reads version ${STATE_VERSION}: ${hint}`
-    );
-  }
-  const current = migratable ? migrateStudy(raw) : raw;
-  const parsed = studySchema.safeParse(current);
-  if (!parsed.success) {
-    const first = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`);
-    throw new StateError(`${source}: not a valid study state:
-  ${first.join("\n  ")}`);
-  }
-  return parsed.data;
-}
-function readStudyFor(path, config2, remedy) {
-  const study = readStudy(path);
-  if (study.name !== config2.name)
-    throw new StateError(`${path} holds study "${study.name}", but the config names "${config2.name}"`);
-  if (study.configHash !== configHash(config2)) {
-    const changed = definingDifferences(study.config, config2);
-    const what = changed.length ? `: ${changed.join(", ")} changed` : "";
-    throw new StateError(
-      `${path} was made with a different search space, objective, strategy or seed than ${config2.name}'s config has now${what}; its results would mislead the search. ${remedy}`
-    );
-  }
-  return { ...study, config: config2 };
-}
-function readWarmStart(path, config2, source) {
-  const base = readStudy(path);
-  const refusal = warmStartRefusal(config2, base);
-  if (refusal) return { refused: `${source} cannot warm-start ${config2.name}: ${refusal}` };
-  return warmStartFrom2(config2, base, `${source} (study ${base.config.name})`);
-}
-function writeStudy(path, study) {
-  writeAtomically(path, `${JSON.stringify(study)}
-`, "the study state", true);
-}
-function writeAtomically(path, text, what, backup = false) {
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    mkdirSync3(dirname3(path), { recursive: true });
-    writeFileSync4(tmp, text);
-    if (backup && existsSync6(path)) copyFileSync(path, `${path}.bak`);
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync2(tmp, { force: true });
-    throw new StateError(`cannot save ${what} to ${path}: ${err.message}`);
-  }
-}
-
-// src/action/log.ts
-var actionsLog = {
-  info: (line) => info(line),
-  notice: (line) => notice(line, { title: "matrix-tune" }),
-  warning: (line, title) => warning(line, title ? { title } : {}),
-  error: (line, title) => error(line, title ? { title } : {})
-};
-
-// src/study/planned.ts
-function screenResults(study, found) {
-  const open3 = new Set(unfinishedRuns(study).map(runKey));
-  const out = { accepted: [], rejected: [], conflicts: [] };
-  const first = /* @__PURE__ */ new Map();
-  const conflicted = /* @__PURE__ */ new Set();
-  for (const f of found) {
-    const r = f.result;
-    if (study.trials[r.trialId]?.attempts.some((a) => sameRun(a, r))) continue;
-    const key = runKey(r);
-    if (!open3.has(key)) {
-      out.rejected.push({ found: f, why: whyUnplanned(study, r) });
-      continue;
-    }
-    const seen = first.get(key);
-    if (!seen) first.set(key, f);
-    else if (JSON.stringify(seen.result) !== JSON.stringify(r)) {
-      out.conflicts.push([seen, f]);
-      conflicted.add(key);
-    }
-  }
-  for (const [key, f] of first) if (!conflicted.has(key)) out.accepted.push(f);
-  return out;
-}
-function whyUnplanned(study, r) {
-  const trial = study.trials[r.trialId];
-  if (!trial) return `study ${study.name} has no trial ${r.trialId}`;
-  const members2 = membersOf(study.config);
-  if ((r.member ?? 0) >= members2)
-    return `member ${r.member} of trial ${r.trialId}, but the study runs ${members2} per configuration`;
-  const round = study.rounds.at(-1)?.index ?? 0;
-  return `trial ${r.trialId} attempt ${r.attempt}${r.member !== void 0 ? ` member ${r.member}` : ""} is not a run that round ${round} planned and left open`;
-}
-
-// src/study/runner-time.ts
-function spanMs(startedAt, completedAt) {
-  if (startedAt === void 0 || completedAt === void 0) return void 0;
-  const ms = Date.parse(completedAt) - Date.parse(startedAt);
-  return Number.isFinite(ms) ? Math.max(0, ms) : void 0;
-}
-function splitJobTime(jobMs, processMs) {
-  if (processMs.length === 0) return [];
-  const total = processMs.reduce((s, ms) => s + ms, 0);
-  if (total > jobMs) return processMs.map((ms) => jobMs * ms / total);
-  return processMs.map((ms) => ms + (jobMs - total) / processMs.length);
-}
-
-// src/action/matrix.ts
-function matrixBackend(opts) {
-  return {
-    dispatch(round) {
-      const payloads = round.jobs.map((job) => payloadOf(round.study.name, round.round, job));
-      opts.emit?.(packPayloads(payloads, opts.trialsPerJob ?? 1));
-      return { study: round.study };
-    },
-    async gather({ study }) {
-      const jobs = await opts.listJobs?.() ?? [];
-      const jobOf = (run2) => jobs.find((j) => j.runs.some((r) => r.trialId === run2.trialId && sameRun(r, run2)));
-      const found = resultsIn(study, opts.resultsDir, opts.log).map(({ jobUrl: _, ...a }) => {
-        const job = jobOf(a);
-        return {
-          ...a,
-          ...opts.runId !== void 0 ? { runId: opts.runId } : {},
-          ...job ? { jobUrl: job.url } : {}
-        };
-      });
-      const recorded = found.reduce(recordAttempt, study);
-      const lostRuns = unfinishedRuns(recorded).map((run2) => {
-        const job = jobOf(run2);
-        opts.log.warning(`${runLabel(run2)} left no result${job ? `: ${job.url}` : ""}`);
-        return {
-          run: run2,
-          reason: job ? `the trial job ended (${job.conclusion ?? job.status}) without leaving a readable result; see its log` : "no trial job of this run ran it (the matrix may have been cut short)",
-          ...opts.runId !== void 0 ? { runId: opts.runId } : {},
-          ...job ? { jobUrl: job.url, ...job.runner !== void 0 ? { runner: job.runner } : {} } : {}
-        };
-      });
-      const runnerMs = runnerTimes(jobs, found);
-      const timed = (run2, x) => {
-        const ms = runnerMs.get(runKey(run2));
-        return ms === void 0 ? x : { ...x, runnerMs: ms };
-      };
-      return {
-        attempts: found.map((a) => timed(a, a)),
-        lost: lostRuns.map((l) => timed(l.run, l))
-      };
-    }
-  };
-}
-function runnerTimes(jobs, attempts) {
-  const out = /* @__PURE__ */ new Map();
-  for (const job of jobs) {
-    const ms = spanMs(job.startedAt, job.completedAt);
-    if (ms === void 0) continue;
-    const processMs = job.runs.map(
-      (run2) => attempts.find((a) => a.trialId === run2.trialId && sameRun(a, run2))?.durationMs ?? 0
-    );
-    for (const [i, share] of splitJobTime(ms, processMs).entries()) out.set(runKey(job.runs[i]), share);
-  }
-  return out;
-}
-function resultsIn(study, dir, log) {
-  const { results, problems } = readResultFiles(dir, study.name);
-  for (const p of problems) log.warning(p, "matrix-tune: trial result skipped");
-  const { accepted, rejected, conflicts } = screenResults(study, results);
-  for (const { found, why } of rejected)
-    log.warning(`${found.path}: ${why}; ignored`, "matrix-tune: unplanned result skipped");
-  for (const [a, b] of conflicts)
-    log.error(
-      `${a.path} and ${b.path} are different results for ${runLabel({ trialId: a.result.trialId, attempt: a.result.attempt, member: a.result.member })}: neither is recorded, and the run counts as one that left no result`,
-      "matrix-tune: conflicting results"
-    );
-  return accepted.map(({ result }) => attemptOf(result));
-}
-
-// src/action/outputs.ts
-function setDoneOutputs(config2, study) {
-  const best = bestTrial(config2, study);
-  setOutput("done", "true");
-  setOutput("stop-reason", study.stop?.message ?? "");
-  setOutput("best-params", best ? JSON.stringify(best.params) : "");
-  setOutput("best-value", best ? String(trialValue(best)) : "");
-  setOutput("best-trial", best ? String(best.id) : "");
-}
-
-// src/action/state.ts
-import { existsSync as existsSync7 } from "node:fs";
-import { join as join4 } from "node:path";
-function readOrCreateStudy(dir, config2, log, warmStart2 = () => void 0) {
-  const path = join4(dir, STATE_FILE);
-  if (!existsSync7(path)) {
-    log.info(`no study state in ${dir}: starting study ${config2.name}`);
-    const warm = warmStart2();
-    return createStudy(config2, warm ? { warmStart: warm } : {});
-  }
-  return readStudyFor(path, config2, "Start a new study (change its name) or restore the config");
-}
-function saveStudy(dir, study) {
-  const path = join4(dir, STATE_FILE);
-  writeStudy(path, study);
-  return path;
-}
-
-// src/action/plan.ts
-async function plan(inputs) {
-  const { config: config2 } = loadActionConfig(inputs.config, inputs.overrides, inputs.trusted);
-  setOutput("fork", String(inputs.fork));
-  if (inputs.fork) {
-    if (!config2.bot.allow_forks)
-      throw new Error(
-        `refusing to plan: this pull request comes from a fork, and the default branch's ${inputs.trusted} does not allow forks' code on this repository's runners (bot.allow_forks)`
-      );
-    notice(trustedSettingsLine(inputs.trusted ?? ""), { title: "matrix-tune" });
-  }
-  const study = readOrCreateStudy(inputs.stateDir, config2, actionsLog, () => warmStartOf(inputs, config2));
-  const leftovers = resultsIn(study, inputs.resultsDir, actionsLog);
-  if (leftovers.length > 0) info(`recorded ${leftovers.length} results left by an unfinished round`);
-  let { next } = finishRound(config2, study, { attempts: leftovers }, Date.now());
-  const runner = Array.isArray(config2.runs_on) ? config2.runs_on : [config2.runs_on];
-  setOutput("study-id", config2.name);
-  setOutput("runner", JSON.stringify(runner));
-  if (next.kind === "done") {
-    saveStudy(inputs.stateDir, next.study);
-    info(`study ${config2.name} is done: ${next.stop.message}`);
-    setOutput("matrix", JSON.stringify(githubMatrix([])));
-    setOutput("round", String(next.study.rounds.length));
-    setDoneOutputs(config2, next.study);
-    return;
-  }
-  const baseline = config2.compare === "base" ? await lookUpBaseline(inputs, config2) : void 0;
-  setOutput("baseline-run-id", baseline ? String(baseline) : "");
-  if (baseline) info(`the base branch's latest study is in run ${baseline}`);
-  else if (config2.compare === "base" && next.round === 1 && !next.resumed && inputs.findBaseSha)
-    next = await referenceOnBase(config2, next, inputs.findBaseSha);
-  saveStudy(inputs.stateDir, next.study);
-  if (next.note) notice(next.note, { title: "matrix-tune" });
-  let entries = [];
-  const emit = (e) => {
-    entries = e;
-  };
-  const trialsPerJob = config2.trials_per_job;
-  matrixBackend({ log: actionsLog, resultsDir: inputs.resultsDir, emit, trialsPerJob }).dispatch(next, () => {
-  });
-  setOutput("matrix", JSON.stringify(githubMatrix(entries)));
-  setOutput("round", String(next.round));
-  setOutput("done", "false");
-  const runs = entries.flatMap(entryPayloads);
-  info(
-    `round ${next.round}${next.resumed ? " (unfinished, running again)" : ""}: ${entries.length} jobs${runs.length > entries.length ? ` of ${runs.length} runs` : ""} on ${runner.join(", ")}`
-  );
-  for (const p of runs)
-    info(
-      `  ${runLabel(payloadRun(p))}: ${JSON.stringify(p.params)}${p.resume ? `, continuing ${p.resume.id}` : ""}`
-    );
-}
-async function referenceOnBase(config2, next, findSha) {
-  let sha;
-  try {
-    sha = await findSha();
-  } catch (err) {
-    warning(`no reference run on the base branch: ${err.message}`);
-    return next;
-  }
-  const added = withReference(config2, next, sha);
-  if (added.kind === "skipped") {
-    info(`the base branch has no study to compare with, and ${added.reason}`);
-    return next;
-  }
-  info(
-    `the base branch has no study to compare with: trial ${added.trial} runs the config's defaults on its commit ${sha.slice(0, 7)} as a reference`
-  );
-  return added.round;
-}
-function warmStartOf(inputs, config2) {
-  if (!inputs.warmStart) return void 0;
-  const { dir, runId } = inputs.warmStart;
-  try {
-    const warm = readWarmStart(join5(dir, STATE_FILE), config2, `run ${runId}`);
-    if ("refused" in warm) {
-      warning(`no warm start: ${warm.refused}`, { title: "matrix-tune" });
-      return void 0;
-    }
-    notice(warmStartLine({ warmStart: warm }), { title: "matrix-tune" });
-    return warm;
-  } catch (err) {
-    warning(`no warm start from run ${runId}: ${err.message}`, { title: "matrix-tune" });
-    return void 0;
-  }
-}
-async function lookUpBaseline(inputs, config2) {
-  if (inputs.warmStart && config2.warm_start.from === "base") return inputs.warmStart.runId;
-  if (!inputs.findBaseline) return void 0;
-  try {
-    return await inputs.findBaseline(config2);
-  } catch (err) {
-    warning(`no comparison with the base branch this round: ${err.message}`);
-    return void 0;
-  }
-}
-
-// src/action/prepare.ts
-import { existsSync as existsSync8, lstatSync as lstatSync3, mkdirSync as mkdirSync4, readdirSync as readdirSync4, renameSync as renameSync2, rmSync as rmSync3 } from "node:fs";
-import { dirname as dirname4, join as join6 } from "node:path";
-import { fileURLToPath } from "node:url";
-function prepare(inputs) {
-  const entry = parsePayload(inputs.payload);
-  const { config: config2, file: file2 } = loadActionConfig(inputs.config, inputs.overrides, inputs.trusted);
-  const payloads = entryPayloads(entry);
-  for (const payload of payloads) checkPayload(config2, payload);
-  const dir = trialTempDir(inputs.tempRoot, entry);
-  const spec = join6(dir, "spec.json");
-  const checkpointDir2 = workspacePath(inputs.checkpointDir);
-  const packed2 = payloads.length > 1;
-  const own2 = (root, payload) => packed2 ? join6(root, runKey(payloadRun(payload))) : root;
-  if (payloads[0].resume) continueFromPacked(checkpointDir2, payloads[0].resume.id);
-  writeTrialSpec(spec, {
-    v: SPEC_VERSION,
-    runs: payloads.map((payload) => ({
-      payload,
-      outputDir: own2(join6(dir, "output"), payload),
-      checkpointDir: own2(checkpointDir2, payload)
-    })),
-    config: file2,
-    overrides: inputs.overrides,
-    resultsDir: workspacePath(inputs.resultsDir),
-    ...inputs.runId !== void 0 ? { runId: inputs.runId } : {},
-    ...inputs.trusted ? { trusted: workspacePath(inputs.trusted) } : {}
-  });
-  setOutput("cli", fileURLToPath(new URL("./cli.js", import.meta.url)));
-  setOutput("node", process.execPath);
-  setOutput("spec", spec);
-  info(`${payloads.map((p) => runLabel(payloadRun(p))).join(", ")} of ${config2.name} ready to run: ${spec}`);
-}
-function continueFromPacked(checkpointDir2, from) {
-  const saved = join6(packedCheckpointsDir(checkpointDir2), from);
-  const downloaded = existsSync8(checkpointDir2) && readdirSync4(checkpointDir2).length > 0;
-  if (downloaded || !lstatSync3(saved, { throwIfNoEntry: false })?.isDirectory()) return;
-  rmSync3(checkpointDir2, { recursive: true, force: true });
-  mkdirSync4(dirname4(checkpointDir2), { recursive: true });
-  renameSync2(saved, checkpointDir2);
-  info(`continuing the checkpoint that ${from} saved in a job it shared with other runs`);
-}
-
-// src/action/report.ts
-import { existsSync as existsSync9 } from "node:fs";
-import { join as join8 } from "node:path";
-
-// src/bot/status.ts
-var botStateSchema = external_exports.object({
-  v: external_exports.literal(1),
-  status: external_exports.enum(["running", "stopping", "done"]),
-  /** The head commit pinned when `/tune` was given. */
-  sha: external_exports.string().regex(/^[0-9a-f]{7,64}$/),
-  requestedBy: external_exports.string(),
-  overrides: overridesSchema,
-  /** The comment that asked, for reactions. */
-  commentId: external_exports.int().optional(),
-  stopRequestedBy: external_exports.string().optional()
-});
-var PATTERN = /<!-- matrix-tune:bot=([A-Za-z0-9+/=]+) -->/;
-function readBotState(body) {
-  const m = PATTERN.exec(body ?? "");
-  if (!m) return void 0;
-  try {
-    const parsed = botStateSchema.safeParse(JSON.parse(Buffer.from(m[1], "base64").toString("utf8")));
-    return parsed.success ? parsed.data : void 0;
-  } catch {
-    return void 0;
-  }
-}
-function botStateLine(state) {
-  return `<!-- matrix-tune:bot=${Buffer.from(JSON.stringify(state)).toString("base64")} -->`;
 }
 
 // src/compare/stats.ts
@@ -59689,7 +59219,7 @@ function judge(candidate, baseline, opts) {
     return {
       ...base,
       verdict: "unverified",
-      note: join7(`No result to compare: ${empty} has no finite value of ${opts.metric}.`, dropped)
+      note: join4(`No result to compare: ${empty} has no finite value of ${opts.metric}.`, dropped)
     };
   }
   if (cValues.length < 2 || bValues.length < 2) {
@@ -59697,7 +59227,7 @@ function judge(candidate, baseline, opts) {
     return {
       ...base,
       verdict: "unverified",
-      note: join7(
+      note: join4(
         `The difference is unverified: ${single} ${single.includes(" and ") ? "have" : "has"} a single run, so noise cannot be told apart from a real change. Run with \`repeats: ${SUGGESTED_REPEATS}\` to tell a real gain from noise.`,
         dropped
       )
@@ -59711,7 +59241,7 @@ function judge(candidate, baseline, opts) {
         ...base,
         interval: [0, 0],
         verdict: "no significant difference",
-        note: join7(
+        note: join4(
           `Both sides gave the same ${opts.metric} on every repeat: there is no difference, and no noise to measure.`,
           dropped
         )
@@ -59721,7 +59251,7 @@ function judge(candidate, baseline, opts) {
       ...base,
       interval: [base.difference, base.difference],
       verdict,
-      note: join7(
+      note: join4(
         `Every repeat gave the same ${opts.metric} on each side (no noise at all), so the difference is exact rather than estimated and the change is ${verdict}. Check that the repeats really vary what they should (seeds, data order) if that is unexpected.`,
         dropped
       )
@@ -59737,7 +59267,7 @@ function judge(candidate, baseline, opts) {
     pValue: welch.pValue,
     df: welch.df
   };
-  comparison.note = join7(
+  comparison.note = join4(
     covers ? `The difference is within the noise: its ${pct} interval covers zero with ${repeatsText(cValues.length, bValues.length)}, so this comparison cannot tell the two apart.` : `The ${pct} interval for the difference excludes zero (p = ${fmtP(welch.pValue)}), so the change is ${comparison.verdict}.`,
     dropped
   );
@@ -59752,8 +59282,8 @@ function summarize(sample, values) {
   if (sample.ref !== void 0) s.ref = sample.ref;
   return s;
 }
-function directional(difference, goal) {
-  const improves = goal === "minimize" ? difference < 0 : difference > 0;
+function directional(difference, goal2) {
+  const improves = goal2 === "minimize" ? difference < 0 : difference > 0;
   return improves ? "better" : "worse";
 }
 function changedParams(candidate, baseline) {
@@ -59780,7 +59310,7 @@ function droppedNote(candidate, cValues, baseline, bValues) {
   if (bd > 0) parts.push(`${bd} of "${baseline.label}"`);
   return parts.length ? `Left out non-finite values: ${parts.join(", ")}.` : void 0;
 }
-function join7(...sentences) {
+function join4(...sentences) {
   return sentences.filter((s) => s !== void 0 && s !== "").join(" ");
 }
 function fmtPct(confidence) {
@@ -59789,103 +59319,6 @@ function fmtPct(confidence) {
 function fmtP(p) {
   if (p < 1e-3) return "< 0.001";
   return p.toFixed(3);
-}
-
-// src/compare/studies.ts
-function compareStudies(config2, candidate, baseline) {
-  return compareTrials(
-    config2,
-    candidate,
-    bestTrial(config2, candidate.study),
-    baseline,
-    bestTrial(config2, baseline.study)
-  );
-}
-function compareWithReference(config2, candidate, baseLabel) {
-  const reference = referenceTrial(candidate.study);
-  return compareTrials(
-    config2,
-    candidate,
-    bestTrial(config2, candidate.study),
-    { study: candidate.study, label: `${baseLabel} with the defaults`, ref: reference?.ref },
-    reference
-  );
-}
-function compareTrials(config2, candidate, a, baseline, b) {
-  const as = a ? trialSamples(a) : [];
-  const bs = b ? trialSamples(b) : [];
-  if (!a || !b || as.length === 0 || bs.length === 0) return void 0;
-  return compareSamples(
-    { label: candidate.label, values: as, params: a.params, ref: candidate.ref },
-    { label: baseline.label, values: bs, params: b.params, ref: baseline.ref },
-    { goal: config2.objective[0].goal, metric: config2.objective[0].metric }
-  );
-}
-
-// src/github/comments.ts
-function studyMarker(study) {
-  return `<!-- matrix-tune:study=${study} -->`;
-}
-function sameLogin(a, b) {
-  return a !== void 0 && a.toLowerCase() === b.toLowerCase();
-}
-async function findComment(client, repo, issueNumber, marker, author) {
-  const comments = await call(
-    `listing the comments of #${issueNumber}`,
-    "pull-requests: write",
-    () => client.paginate(client.rest.issues.listComments, { ...repo, issue_number: issueNumber, per_page: 100 })
-  );
-  const found = comments.find((c) => sameLogin(c.user?.login, author) && c.body?.includes(marker));
-  return found ? { id: found.id, body: found.body ?? "", url: found.html_url } : void 0;
-}
-async function writeComment(client, repo, issueNumber, existing, body, author) {
-  if (existing) {
-    const { data: data2 } = await call(
-      `updating comment ${existing.id} on #${issueNumber}`,
-      "pull-requests: write",
-      () => client.rest.issues.updateComment({ ...repo, comment_id: existing.id, body })
-    );
-    return { id: data2.id, url: data2.html_url, created: false };
-  }
-  const { data } = await call(
-    `commenting on #${issueNumber}`,
-    "pull-requests: write",
-    () => client.rest.issues.createComment({ ...repo, issue_number: issueNumber, body })
-  );
-  if (!sameLogin(data.user?.login, author))
-    throw new Error(
-      `the token comments as ${data.user?.login ?? "an unknown user"}, but matrix-tune looks for its comments by ${author}: set the input bot-login to ${data.user?.login ?? "the token's login"} (the study's comment ${data.html_url} would otherwise be written anew each round)`
-    );
-  return { id: data.id, url: data.html_url, created: true };
-}
-
-// src/github/jobs.ts
-async function listTrialJobs(client, repo, runId) {
-  const jobs = await call(
-    `listing the jobs of run ${runId}`,
-    "actions: read",
-    () => client.paginate(client.rest.actions.listJobsForWorkflowRun, {
-      ...repo,
-      run_id: runId,
-      per_page: 100,
-      filter: "latest"
-    })
-  );
-  const out = [];
-  for (const j of jobs) {
-    const runs = parseTrialJobName(j.name);
-    if (runs)
-      out.push({
-        runs,
-        status: j.status,
-        conclusion: j.conclusion,
-        url: j.html_url ?? "",
-        runner: j.runner_name ?? void 0,
-        startedAt: j.started_at,
-        ...j.completed_at ? { completedAt: j.completed_at } : {}
-      });
-  }
-  return out;
 }
 
 // node_modules/markdown-table/index.js
@@ -60150,19 +59583,958 @@ function code(s) {
   return s.replace(/`/g, "'").replace(/[\r\n]+/g, " ");
 }
 
+// src/report/front.ts
+function isMultiObjective(config2) {
+  return config2.objective.length > 1;
+}
+function frontView(config2, study) {
+  const scored = scoreTrials(config2, searchTrials(study));
+  const chosen = chooseBest(config2, scored);
+  const byFirst = (a, b) => a.loss[0] - b.loss[0] || a.trial.id - b.trial.id;
+  const rest = paretoFront(scored).filter((s) => s !== chosen).sort(byFirst);
+  const infeasible = scored.filter((s) => !isFeasible(s)).sort((a, b) => a.violation - b.violation || a.trial.id - b.trial.id);
+  return { scored, front: chosen ? [chosen, ...rest] : rest, chosen, infeasible };
+}
+function objectiveTitle(o) {
+  return `${plainText(o.metric)} ${o.goal === "minimize" ? "\u2193" : "\u2191"}`;
+}
+function metricCode(name2) {
+  return `\`${code(name2)}\``;
+}
+function constraintsText(constraints) {
+  return constraints.map((c) => metricCode(constraintText(c))).join(" and ");
+}
+function chosenRule(config2) {
+  const { select } = config2;
+  if (!select) return "the one nearest the ideal point (each objective scaled to [0, 1] over the front)";
+  const goal2 = config2.objective.find((o) => o.metric === select.metric).goal;
+  const limits = select.subject_to.length ? ` among those with ${constraintsText(select.subject_to)}` : "";
+  return `the one with the ${goal2 === "minimize" ? "lowest" : "highest"} ${metricCode(select.metric)}${limits} (\`select\`)`;
+}
+function constraintsNote(config2, view) {
+  if (config2.constraints.length === 0) return void 0;
+  const limits = constraintsText(config2.constraints);
+  const { infeasible, scored } = view;
+  if (infeasible.length === 0) return `Every trial with a result met ${limits}.`;
+  if (infeasible.length === scored.length) {
+    const closest = infeasible[0];
+    return `No trial met ${limits}; the closest (trial ${closest.trial.id}) missed by ${fmtNumber(closest.violation)}.`;
+  }
+  const n = infeasible.length;
+  return `${n} of ${scored.length} trials with a result missed ${limits}: ${n > 1 ? "they are" : "it is"} not on the front.`;
+}
+function frontSection(config2, study) {
+  if (!isMultiObjective(config2)) return void 0;
+  const view = frontView(config2, study);
+  const note = constraintsNote(config2, view);
+  if (view.front.length === 0)
+    return ["### Pareto front", "_No feasible trial has a result for every objective yet._", note].filter((p) => p !== void 0).join("\n\n");
+  const params2 = Object.keys(config2.parameters).filter((n) => config2.parameters[n].type !== "constant");
+  const rows = view.front.map((s) => [
+    s === view.chosen ? `${s.trial.id} \u2605` : String(s.trial.id),
+    ...s.values.map((v) => fmtNumber(v)),
+    ...params2.map((p) => fmtScalar(s.trial.params[p]))
+  ]);
+  const table = mdTable([["trial", ...config2.objective.map(objectiveTitle), ...params2.map(plainText)], ...rows], {
+    align: ["l", ...config2.objective.map(() => "r"), ...params2.map(() => "l")]
+  });
+  const size = view.front.length;
+  const head = `${size} ${size > 1 ? "trials are" : "trial is"} on the front: no other feasible trial is as good in every objective and better in one. \u2605 is the chosen one, ${chosenRule(config2)}; the rest follow by ${metricCode(config2.objective[0].metric)}.`;
+  return ["### Pareto front", head, table, note].filter((p) => p !== void 0).join("\n\n");
+}
+
+// src/report/summary.ts
+function counts(study) {
+  const by = (s) => study.trials.filter((t) => t.status === s).length;
+  return {
+    trials: study.trials.length,
+    succeeded: by("succeeded"),
+    failed: by("failed"),
+    pruned: by("pruned"),
+    unfinished: by("pending") + by("running"),
+    rounds: study.rounds.length
+  };
+}
+function countsLine(study) {
+  const c = counts(study);
+  const parts = [`${c.trials} trials in ${c.rounds} rounds${membersText(study.config)}`, `${c.succeeded} succeeded`];
+  if (c.failed) parts.push(`${c.failed} failed`);
+  if (c.pruned) parts.push(`${c.pruned} pruned`);
+  if (c.unfinished) parts.push(`${c.unfinished} unfinished`);
+  return parts.join(", ");
+}
+function membersText(config2) {
+  if (membersOf(config2) === 1) return "";
+  const parts = [];
+  if (config2.repeats > 1) parts.push(`${config2.repeats} repeats`);
+  if (config2.folds > 1) parts.push(`${config2.folds} folds`);
+  return ` (each ${parts.join(" \xD7 ")})`;
+}
+function bestSnippet(config2, study) {
+  const best = bestTrial(config2, study);
+  if (!best) return void 0;
+  const runs = trialSamples(best).length;
+  const of = membersOf(config2);
+  const notes = [
+    config2.resource && best.resource !== void 0 ? ` at ${config2.resource.name} ${fmtNumber(best.resource)}` : "",
+    of > 1 ? ` (mean of ${runs === of ? "" : `${runs} of `}${of} runs)` : ""
+  ];
+  const header = isMultiObjective(config2) ? `# chosen: trial ${best.id} of the Pareto front, ${objectiveValues(config2, best)}${notes.join("")}` : `# best: trial ${best.id}, ${config2.objective[0].metric} = ${fmtNumber(trialValue(best), 6)}${notes.join("")}`;
+  return `${header}
+${(0, import_yaml2.stringify)(best.params).trimEnd()}`;
+}
+function objectiveValues(config2, trial) {
+  const values = scoreTrial(config2, trial)?.values ?? [];
+  return config2.objective.map((o, i) => `${o.metric.replace(/[\r\n]+/g, " ")} = ${fmtNumber(values[i] ?? Number.NaN, 6)}`).join(", ");
+}
+function baselineLine(config2, study) {
+  if (!config2.baseline) return void 0;
+  const base = study.trials[0];
+  if (!base) return void 0;
+  const baseValue = trialValue(base);
+  if (baseValue === void 0) return `Baseline (defaults, trial 0): ${base.status}, nothing to compare with.`;
+  const best = bestTrial(config2, study);
+  const bestValue = trialValue(best);
+  if (best.id === base.id)
+    return `No trial beat the baseline (defaults, trial 0): ${config2.objective[0].metric} = ${fmtNumber(baseValue)}.`;
+  const diff = bestValue - baseValue;
+  const [a, b] = [trialSamples(base).length, trialSamples(best).length];
+  const runs = a === 1 && b === 1 ? "one run each" : a === b ? `means of ${a} runs each` : `means of ${a} and ${b} runs`;
+  return `Best vs baseline (defaults, trial 0): ${config2.objective[0].metric} ${fmtNumber(baseValue)} \u2192 ${fmtNumber(bestValue)} (${diff > 0 ? "+" : "\u2212"}${fmtNumber(Math.abs(diff))}), ${runs}.`;
+}
+function stopLine(study) {
+  return study.stop ? `Stopped: ${study.stop.message}.` : "Not finished: more rounds can run (`matrix-tune run --resume`).";
+}
+function warmStartLine(study) {
+  const warm = study.warmStart;
+  if (!warm) return void 0;
+  const used = `learned from ${warm.trials.length} of its ${warm.offered} trials with a value (they are not this study's results)`;
+  const reran = warm.reran.length ? `; ${warm.reran.length > 1 ? "trials" : "trial"} ${warm.reran.join(", ")} re-ran its best ${warm.reran.length > 1 ? `${warm.reran.length} configurations` : "configuration"}` : "";
+  const notes = warm.notes.length ? `; ${warm.notes.join("; ")}` : "";
+  return `Warm start from ${warm.source}: ${used}${reran}${notes}.`;
+}
+
+// src/study/store.ts
+import { copyFileSync, existsSync as existsSync6, mkdirSync as mkdirSync3, readFileSync as readFileSync6, renameSync, rmSync as rmSync2, writeFileSync as writeFileSync4 } from "node:fs";
+import { dirname as dirname3 } from "node:path";
+
+// src/study/migrate.ts
+var MIGRATABLE_VERSIONS = [1];
+function migrateStudy(raw) {
+  if (raw.version !== 1) return raw;
+  const trials = Array.isArray(raw.trials) ? raw.trials.map(migrateTrialV1) : raw.trials;
+  return { ...raw, version: 2, trials };
+}
+function migrateTrialV1(trial) {
+  if (!trial || typeof trial !== "object") return trial;
+  const { bracket, rung, ...rest } = trial;
+  if (bracket === void 0 && rung === void 0) return rest;
+  return { ...rest, strategyData: { hyperband: { bracket, rung } } };
+}
+
+// src/study/store.ts
+var STATE_FILE = "state.json";
+var StateError = class extends Error {
+};
+function readStudy(path) {
+  let raw;
+  try {
+    raw = JSON.parse(readFileSync6(path, "utf8"));
+  } catch (err) {
+    throw new StateError(`${path}: cannot read the study state: ${err.message}`);
+  }
+  return parseStudy(raw, path);
+}
+function parseStudy(raw, source) {
+  const version2 = raw?.version;
+  const migratable = MIGRATABLE_VERSIONS.includes(version2);
+  if (typeof version2 === "number" && version2 !== STATE_VERSION && !migratable) {
+    const hint = version2 > STATE_VERSION ? "it was written by a newer matrix-tune; upgrade matrix-tune to read it" : "it was written by an older matrix-tune that this version cannot migrate";
+    throw new StateError(
+      `${source}: study state version ${version2}, this matrix-tune reads version ${STATE_VERSION}: ${hint}`
+    );
+  }
+  const current = migratable ? migrateStudy(raw) : raw;
+  const parsed = studySchema.safeParse(current);
+  if (!parsed.success) {
+    const first = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`);
+    throw new StateError(`${source}: not a valid study state:
+  ${first.join("\n  ")}`);
+  }
+  return parsed.data;
+}
+function readStudyFor(path, config2, remedy) {
+  const study = readStudy(path);
+  if (study.name !== config2.name)
+    throw new StateError(`${path} holds study "${study.name}", but the config names "${config2.name}"`);
+  if (study.configHash !== configHash(config2)) {
+    const changed = definingDifferences(study.config, config2);
+    const what = changed.length ? `: ${changed.join(", ")} changed` : "";
+    throw new StateError(
+      `${path} was made with a different search space, objective, strategy or seed than ${config2.name}'s config has now${what}; its results would mislead the search. ${remedy}`
+    );
+  }
+  return { ...study, config: config2 };
+}
+function readWarmStart(path, config2, source) {
+  const base = readStudy(path);
+  const refusal = warmStartRefusal(config2, base);
+  if (refusal) return { refused: `${source} cannot warm-start ${config2.name}: ${refusal}` };
+  return warmStartFrom2(config2, base, `${source} (study ${base.config.name})`);
+}
+function writeStudy(path, study) {
+  writeAtomically(path, `${JSON.stringify(study)}
+`, "the study state", true);
+}
+function writeAtomically(path, text, what, backup = false) {
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    mkdirSync3(dirname3(path), { recursive: true });
+    writeFileSync4(tmp, text);
+    if (backup && existsSync6(path)) copyFileSync(path, `${path}.bak`);
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync2(tmp, { force: true });
+    throw new StateError(`cannot save ${what} to ${path}: ${err.message}`);
+  }
+}
+
+// src/action/log.ts
+var actionsLog = {
+  info: (line) => info(line),
+  notice: (line) => notice(line, { title: "matrix-tune" }),
+  warning: (line, title) => warning(line, title ? { title } : {}),
+  error: (line, title) => error(line, title ? { title } : {})
+};
+
+// src/study/planned.ts
+function screenResults(study, found) {
+  const open3 = new Set(unfinishedRuns(study).map(runKey));
+  const out = { accepted: [], rejected: [], conflicts: [] };
+  const first = /* @__PURE__ */ new Map();
+  const conflicted = /* @__PURE__ */ new Set();
+  for (const f of found) {
+    const r = f.result;
+    if (study.trials[r.trialId]?.attempts.some((a) => sameRun(a, r))) continue;
+    const key = runKey(r);
+    if (!open3.has(key)) {
+      out.rejected.push({ found: f, why: whyUnplanned(study, r) });
+      continue;
+    }
+    const seen = first.get(key);
+    if (!seen) first.set(key, f);
+    else if (JSON.stringify(seen.result) !== JSON.stringify(r)) {
+      out.conflicts.push([seen, f]);
+      conflicted.add(key);
+    }
+  }
+  for (const [key, f] of first) if (!conflicted.has(key)) out.accepted.push(f);
+  return out;
+}
+function whyUnplanned(study, r) {
+  const trial = study.trials[r.trialId];
+  if (!trial) return `study ${study.name} has no trial ${r.trialId}`;
+  const members2 = membersOf(study.config);
+  if ((r.member ?? 0) >= members2)
+    return `member ${r.member} of trial ${r.trialId}, but the study runs ${members2} per configuration`;
+  const round = study.rounds.at(-1)?.index ?? 0;
+  return `trial ${r.trialId} attempt ${r.attempt}${r.member !== void 0 ? ` member ${r.member}` : ""} is not a run that round ${round} planned and left open`;
+}
+
+// src/study/runner-time.ts
+function spanMs(startedAt, completedAt) {
+  if (startedAt === void 0 || completedAt === void 0) return void 0;
+  const ms = Date.parse(completedAt) - Date.parse(startedAt);
+  return Number.isFinite(ms) ? Math.max(0, ms) : void 0;
+}
+function splitJobTime(jobMs, processMs) {
+  if (processMs.length === 0) return [];
+  const total = processMs.reduce((s, ms) => s + ms, 0);
+  if (total > jobMs) return processMs.map((ms) => jobMs * ms / total);
+  return processMs.map((ms) => ms + (jobMs - total) / processMs.length);
+}
+
+// src/action/matrix.ts
+function matrixBackend(opts) {
+  return {
+    dispatch(round) {
+      const payloads = round.jobs.map((job) => payloadOf(round.study.name, round.round, job));
+      opts.emit?.(packPayloads(payloads, opts.trialsPerJob ?? 1));
+      return { study: round.study };
+    },
+    async gather({ study }) {
+      const jobs = await opts.listJobs?.() ?? [];
+      const jobOf = (run2) => jobs.find((j) => j.runs.some((r) => r.trialId === run2.trialId && sameRun(r, run2)));
+      const found = resultsIn(study, opts.resultsDir, opts.log).map(({ jobUrl: _, ...a }) => {
+        const job = jobOf(a);
+        return {
+          ...a,
+          ...opts.runId !== void 0 ? { runId: opts.runId } : {},
+          ...job ? { jobUrl: job.url } : {}
+        };
+      });
+      const recorded = found.reduce(recordAttempt, study);
+      const lostRuns = unfinishedRuns(recorded).map((run2) => {
+        const job = jobOf(run2);
+        opts.log.warning(`${runLabel(run2)} left no result${job ? `: ${job.url}` : ""}`);
+        return {
+          run: run2,
+          reason: job ? `the trial job ended (${job.conclusion ?? job.status}) without leaving a readable result; see its log` : "no trial job of this run ran it (the matrix may have been cut short)",
+          ...opts.runId !== void 0 ? { runId: opts.runId } : {},
+          ...job ? { jobUrl: job.url, ...job.runner !== void 0 ? { runner: job.runner } : {} } : {}
+        };
+      });
+      const runnerMs = runnerTimes(jobs, found);
+      const timed = (run2, x) => {
+        const ms = runnerMs.get(runKey(run2));
+        return ms === void 0 ? x : { ...x, runnerMs: ms };
+      };
+      return {
+        attempts: found.map((a) => timed(a, a)),
+        lost: lostRuns.map((l) => timed(l.run, l))
+      };
+    }
+  };
+}
+function runnerTimes(jobs, attempts) {
+  const out = /* @__PURE__ */ new Map();
+  for (const job of jobs) {
+    const ms = spanMs(job.startedAt, job.completedAt);
+    if (ms === void 0) continue;
+    const processMs = job.runs.map(
+      (run2) => attempts.find((a) => a.trialId === run2.trialId && sameRun(a, run2))?.durationMs ?? 0
+    );
+    for (const [i, share] of splitJobTime(ms, processMs).entries()) out.set(runKey(job.runs[i]), share);
+  }
+  return out;
+}
+function resultsIn(study, dir, log) {
+  const { results, problems } = readResultFiles(dir, study.name);
+  for (const p of problems) log.warning(p, "matrix-tune: trial result skipped");
+  const { accepted, rejected, conflicts } = screenResults(study, results);
+  for (const { found, why } of rejected)
+    log.warning(`${found.path}: ${why}; ignored`, "matrix-tune: unplanned result skipped");
+  for (const [a, b] of conflicts)
+    log.error(
+      `${a.path} and ${b.path} are different results for ${runLabel({ trialId: a.result.trialId, attempt: a.result.attempt, member: a.result.member })}: neither is recorded, and the run counts as one that left no result`,
+      "matrix-tune: conflicting results"
+    );
+  return accepted.map(({ result }) => attemptOf(result));
+}
+
+// src/report/members.ts
+function latestRecords(trial) {
+  const latest = latestAttempt(trial);
+  return trial.attempts.filter((a) => a.attempt === latest);
+}
+function fmtTrialValue(config2, trial) {
+  const value2 = trialValue(trial);
+  if (value2 === void 0) return "\u2013";
+  const of = membersOf(config2);
+  if (of === 1) return fmtNumber(value2);
+  const samples = trialSamples(trial);
+  const count = `(${samples.length}/${of})`;
+  if (samples.length < 2) return `${fmtNumber(value2)} ${count}`;
+  const std = sampleStd(samples);
+  return `${fmtScaled(value2, std, 4)} \xB1 ${fmtNumber(std, 2)} ${count}`;
+}
+function memberLabel(config2, member) {
+  if (member === void 0 || membersOf(config2) === 1) return "";
+  const { seed, fold } = memberSeedFold(config2, member);
+  const parts = [];
+  if (config2.repeats > 1) parts.push(`seed ${seed}`);
+  if (config2.folds > 1) parts.push(`fold ${fold}`);
+  return parts.join(" ");
+}
+function shortReason(attempt, metric) {
+  if (attempt.status === "succeeded") return "";
+  if (attempt.status === "failed") return attempt.reason;
+  const headline = pruneHeadline(attempt);
+  return attempt.value === void 0 ? headline : `${headline}, best ${metric} ${fmtNumber(attempt.value)}`;
+}
+function pruneHeadline(attempt) {
+  return attempt.reason.split(": ")[0];
+}
+function membersNote(config2, trial, metric) {
+  const bad = latestRecords(trial).filter((a) => a.status !== "succeeded");
+  const first = bad.find((a) => a.status === trial.status) ?? bad[0];
+  if (!first) return "";
+  const label = memberLabel(config2, first.member);
+  const more = bad.length > 1 ? ` (+${bad.length - 1} more)` : "";
+  return `${label ? `${label}: ` : ""}${shortReason(first, metric)}${more}`;
+}
+function memberMetric(trial, name2) {
+  const records = latestRecords(trial);
+  const succeeded = records.filter((a) => a.status === "succeeded");
+  const values = (succeeded.length ? succeeded : records).flatMap(
+    (a) => a.metrics[name2] === void 0 ? [] : [a.metrics[name2]]
+  );
+  return values.length ? mean(values) : void 0;
+}
+function trialDuration(trial) {
+  const records = latestRecords(trial);
+  return records.length ? Math.max(...records.map((a) => a.durationMs)) : void 0;
+}
+
+// src/report/json.ts
+var JSON_REPORT_VERSION = 1;
+var params = external_exports.record(external_exports.string(), external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()]));
+var goal = external_exports.enum(["minimize", "maximize"]);
+var STATUSES = ["pending", "running", "succeeded", "failed", "pruned"];
+var bestJsonSchema = external_exports.strictObject({
+  version: external_exports.literal(JSON_REPORT_VERSION),
+  study: external_exports.string(),
+  metric: external_exports.string(),
+  goal,
+  trial: external_exports.int().min(0).nullable(),
+  value: external_exports.number().nullable(),
+  params: params.nullable()
+});
+var frontMemberJsonSchema = external_exports.strictObject({
+  trial: external_exports.int().min(0),
+  params,
+  values: external_exports.record(external_exports.string(), external_exports.number()),
+  chosen: external_exports.boolean()
+});
+var studyJsonSchema = external_exports.strictObject({
+  version: external_exports.literal(JSON_REPORT_VERSION),
+  study: external_exports.string(),
+  strategy: external_exports.string(),
+  metric: external_exports.string(),
+  goal,
+  /** finished: a completion criterion stopped it (see stop); unfinished: `run --resume` would go on. */
+  status: external_exports.enum(["finished", "unfinished"]),
+  stop: external_exports.strictObject({ code: external_exports.string(), message: external_exports.string() }).nullable(),
+  /** With several objectives, the chosen trial of the front (see src/study/best.ts); `value` is its first objective's. */
+  best: external_exports.strictObject({ trial: external_exports.int().min(0), value: external_exports.number(), params }).nullable(),
+  /**
+   * Added within version 1, present only for a study with several objectives
+   * or with constraints (so a single-objective study's JSON is as before):
+   * every objective, the constraints, and the feasible Pareto front as the
+   * report orders it (the chosen trial first).
+   */
+  objectives: external_exports.array(external_exports.strictObject({ metric: external_exports.string(), goal, target: external_exports.number().nullable() })).optional(),
+  constraints: external_exports.array(external_exports.strictObject({ metric: external_exports.string(), min: external_exports.number().nullable(), max: external_exports.number().nullable() })).optional(),
+  front: external_exports.array(frontMemberJsonSchema).optional(),
+  /** What the study started from (warm start): the other study's trials it learned from are not among `trials`. */
+  warm_start: external_exports.strictObject({
+    source: external_exports.string(),
+    /** The other study's trials with a value, and how many of them mapped into this space. */
+    offered: external_exports.int().min(0),
+    used: external_exports.int().min(0),
+    /** This study's trials that re-ran the other's best configurations. */
+    reran: external_exports.array(external_exports.int().min(0)),
+    notes: external_exports.array(external_exports.string())
+  }).nullable(),
+  counts: external_exports.strictObject({
+    trials: external_exports.int().min(0),
+    succeeded: external_exports.int().min(0),
+    failed: external_exports.int().min(0),
+    pruned: external_exports.int().min(0),
+    pending: external_exports.int().min(0),
+    running: external_exports.int().min(0)
+  }),
+  /** Runner time (see study/cost.ts), in minutes; money when the config prices its runners. */
+  cost: external_exports.strictObject({
+    runner_minutes: external_exports.number().min(0),
+    process_minutes: external_exports.number().min(0),
+    /** The share of runner time spent outside the training process; null until runner time was recorded. */
+    outside_share: external_exports.number().min(0).max(1).nullable(),
+    rounds: external_exports.array(external_exports.strictObject({ round: external_exports.int().min(1), runner_minutes: external_exports.number().min(0) })),
+    /** What the rest of the budget would take at the mean trial so far. */
+    forecast: external_exports.strictObject({ trials: external_exports.int().min(1), rounds: external_exports.int().min(1), runner_minutes: external_exports.number().min(0) }).nullable(),
+    money: external_exports.strictObject({ currency: external_exports.string(), spent: external_exports.number().min(0), forecast: external_exports.number().min(0).nullable() }).nullable()
+  }),
+  trials: external_exports.array(
+    external_exports.strictObject({
+      id: external_exports.int().min(0),
+      round: external_exports.int().min(1),
+      status: external_exports.enum(STATUSES),
+      params,
+      /** The resource (e.g. epochs) it trained with, when the config has one. */
+      resource: external_exports.number().nullable(),
+      /** A reference run on another commit (the base branch's defaults), not part of the search. */
+      reference: external_exports.boolean(),
+      /** The mean over its latest attempt's members that succeeded. */
+      value: external_exports.number().nullable(),
+      attempts: external_exports.int().min(0),
+      /** Each run of the latest attempt: one per repeat × fold (member 0 alone without them). */
+      members: external_exports.array(
+        external_exports.strictObject({
+          member: external_exports.int().min(0),
+          status: external_exports.enum(["succeeded", "failed", "pruned"]),
+          value: external_exports.number().nullable(),
+          reason: external_exports.string().nullable()
+        })
+      )
+    })
+  )
+});
+function frontJson(config2, study) {
+  const view = frontView(config2, study);
+  return view.front.map((s) => ({
+    trial: s.trial.id,
+    params: s.trial.params,
+    values: Object.fromEntries(config2.objective.map((o, i) => [o.metric, s.values[i]])),
+    chosen: s === view.chosen
+  }));
+}
+
+// src/action/outputs.ts
+function setDoneOutputs(config2, study) {
+  const best = bestTrial(config2, study);
+  setOutput("done", "true");
+  setOutput("stop-reason", study.stop?.message ?? "");
+  setOutput("best-params", best ? JSON.stringify(best.params) : "");
+  setOutput("best-value", best ? String(trialValue(best)) : "");
+  setOutput("best-trial", best ? String(best.id) : "");
+  setOutput("front", JSON.stringify(frontJson(config2, study)));
+}
+
+// src/action/state.ts
+import { existsSync as existsSync7 } from "node:fs";
+import { join as join5 } from "node:path";
+function readOrCreateStudy(dir, config2, log, warmStart2 = () => void 0) {
+  const path = join5(dir, STATE_FILE);
+  if (!existsSync7(path)) {
+    log.info(`no study state in ${dir}: starting study ${config2.name}`);
+    const warm = warmStart2();
+    return createStudy(config2, warm ? { warmStart: warm } : {});
+  }
+  return readStudyFor(path, config2, "Start a new study (change its name) or restore the config");
+}
+function saveStudy(dir, study) {
+  const path = join5(dir, STATE_FILE);
+  writeStudy(path, study);
+  return path;
+}
+
+// src/action/plan.ts
+async function plan(inputs) {
+  const { config: config2 } = loadActionConfig(inputs.config, inputs.overrides, inputs.trusted);
+  setOutput("fork", String(inputs.fork));
+  if (inputs.fork) {
+    if (!config2.bot.allow_forks)
+      throw new Error(
+        `refusing to plan: this pull request comes from a fork, and the default branch's ${inputs.trusted} does not allow forks' code on this repository's runners (bot.allow_forks)`
+      );
+    notice(trustedSettingsLine(inputs.trusted ?? ""), { title: "matrix-tune" });
+  }
+  const study = readOrCreateStudy(inputs.stateDir, config2, actionsLog, () => warmStartOf(inputs, config2));
+  const leftovers = resultsIn(study, inputs.resultsDir, actionsLog);
+  if (leftovers.length > 0) info(`recorded ${leftovers.length} results left by an unfinished round`);
+  let { next } = finishRound(config2, study, { attempts: leftovers }, Date.now());
+  const runner = Array.isArray(config2.runs_on) ? config2.runs_on : [config2.runs_on];
+  setOutput("study-id", config2.name);
+  setOutput("runner", JSON.stringify(runner));
+  if (next.kind === "done") {
+    saveStudy(inputs.stateDir, next.study);
+    info(`study ${config2.name} is done: ${next.stop.message}`);
+    setOutput("matrix", JSON.stringify(githubMatrix([])));
+    setOutput("round", String(next.study.rounds.length));
+    setDoneOutputs(config2, next.study);
+    return;
+  }
+  const baseline = config2.compare === "base" ? await lookUpBaseline(inputs, config2) : void 0;
+  setOutput("baseline-run-id", baseline ? String(baseline) : "");
+  if (baseline) info(`the base branch's latest study is in run ${baseline}`);
+  else if (config2.compare === "base" && next.round === 1 && !next.resumed && inputs.findBaseSha)
+    next = await referenceOnBase(config2, next, inputs.findBaseSha);
+  saveStudy(inputs.stateDir, next.study);
+  if (next.note) notice(next.note, { title: "matrix-tune" });
+  let entries = [];
+  const emit = (e) => {
+    entries = e;
+  };
+  const trialsPerJob = config2.trials_per_job;
+  matrixBackend({ log: actionsLog, resultsDir: inputs.resultsDir, emit, trialsPerJob }).dispatch(next, () => {
+  });
+  setOutput("matrix", JSON.stringify(githubMatrix(entries)));
+  setOutput("round", String(next.round));
+  setOutput("done", "false");
+  const runs = entries.flatMap(entryPayloads);
+  info(
+    `round ${next.round}${next.resumed ? " (unfinished, running again)" : ""}: ${entries.length} jobs${runs.length > entries.length ? ` of ${runs.length} runs` : ""} on ${runner.join(", ")}`
+  );
+  for (const p of runs)
+    info(
+      `  ${runLabel(payloadRun(p))}: ${JSON.stringify(p.params)}${p.resume ? `, continuing ${p.resume.id}` : ""}`
+    );
+}
+async function referenceOnBase(config2, next, findSha) {
+  let sha;
+  try {
+    sha = await findSha();
+  } catch (err) {
+    warning(`no reference run on the base branch: ${err.message}`);
+    return next;
+  }
+  const added = withReference(config2, next, sha);
+  if (added.kind === "skipped") {
+    info(`the base branch has no study to compare with, and ${added.reason}`);
+    return next;
+  }
+  info(
+    `the base branch has no study to compare with: trial ${added.trial} runs the config's defaults on its commit ${sha.slice(0, 7)} as a reference`
+  );
+  return added.round;
+}
+function warmStartOf(inputs, config2) {
+  if (!inputs.warmStart) return void 0;
+  const { dir, runId } = inputs.warmStart;
+  try {
+    const warm = readWarmStart(join6(dir, STATE_FILE), config2, `run ${runId}`);
+    if ("refused" in warm) {
+      warning(`no warm start: ${warm.refused}`, { title: "matrix-tune" });
+      return void 0;
+    }
+    notice(warmStartLine({ warmStart: warm }), { title: "matrix-tune" });
+    return warm;
+  } catch (err) {
+    warning(`no warm start from run ${runId}: ${err.message}`, { title: "matrix-tune" });
+    return void 0;
+  }
+}
+async function lookUpBaseline(inputs, config2) {
+  if (inputs.warmStart && config2.warm_start.from === "base") return inputs.warmStart.runId;
+  if (!inputs.findBaseline) return void 0;
+  try {
+    return await inputs.findBaseline(config2);
+  } catch (err) {
+    warning(`no comparison with the base branch this round: ${err.message}`);
+    return void 0;
+  }
+}
+
+// src/action/prepare.ts
+import { existsSync as existsSync8, lstatSync as lstatSync3, mkdirSync as mkdirSync4, readdirSync as readdirSync4, renameSync as renameSync2, rmSync as rmSync3 } from "node:fs";
+import { dirname as dirname4, join as join7 } from "node:path";
+import { fileURLToPath } from "node:url";
+function prepare(inputs) {
+  const entry = parsePayload(inputs.payload);
+  const { config: config2, file: file2 } = loadActionConfig(inputs.config, inputs.overrides, inputs.trusted);
+  const payloads = entryPayloads(entry);
+  for (const payload of payloads) checkPayload(config2, payload);
+  const dir = trialTempDir(inputs.tempRoot, entry);
+  const spec = join7(dir, "spec.json");
+  const checkpointDir2 = workspacePath(inputs.checkpointDir);
+  const packed2 = payloads.length > 1;
+  const own2 = (root, payload) => packed2 ? join7(root, runKey(payloadRun(payload))) : root;
+  if (payloads[0].resume) continueFromPacked(checkpointDir2, payloads[0].resume.id);
+  writeTrialSpec(spec, {
+    v: SPEC_VERSION,
+    runs: payloads.map((payload) => ({
+      payload,
+      outputDir: own2(join7(dir, "output"), payload),
+      checkpointDir: own2(checkpointDir2, payload)
+    })),
+    config: file2,
+    overrides: inputs.overrides,
+    resultsDir: workspacePath(inputs.resultsDir),
+    ...inputs.runId !== void 0 ? { runId: inputs.runId } : {},
+    ...inputs.trusted ? { trusted: workspacePath(inputs.trusted) } : {}
+  });
+  setOutput("cli", fileURLToPath(new URL("./cli.js", import.meta.url)));
+  setOutput("node", process.execPath);
+  setOutput("spec", spec);
+  info(`${payloads.map((p) => runLabel(payloadRun(p))).join(", ")} of ${config2.name} ready to run: ${spec}`);
+}
+function continueFromPacked(checkpointDir2, from) {
+  const saved = join7(packedCheckpointsDir(checkpointDir2), from);
+  const downloaded = existsSync8(checkpointDir2) && readdirSync4(checkpointDir2).length > 0;
+  if (downloaded || !lstatSync3(saved, { throwIfNoEntry: false })?.isDirectory()) return;
+  rmSync3(checkpointDir2, { recursive: true, force: true });
+  mkdirSync4(dirname4(checkpointDir2), { recursive: true });
+  renameSync2(saved, checkpointDir2);
+  info(`continuing the checkpoint that ${from} saved in a job it shared with other runs`);
+}
+
+// src/action/report.ts
+import { existsSync as existsSync9 } from "node:fs";
+import { join as join8 } from "node:path";
+
+// src/bot/status.ts
+var botStateSchema = external_exports.object({
+  v: external_exports.literal(1),
+  status: external_exports.enum(["running", "stopping", "done"]),
+  /** The head commit pinned when `/tune` was given. */
+  sha: external_exports.string().regex(/^[0-9a-f]{7,64}$/),
+  requestedBy: external_exports.string(),
+  overrides: overridesSchema,
+  /** The comment that asked, for reactions. */
+  commentId: external_exports.int().optional(),
+  stopRequestedBy: external_exports.string().optional()
+});
+var PATTERN = /<!-- matrix-tune:bot=([A-Za-z0-9+/=]+) -->/;
+function readBotState(body) {
+  const m = PATTERN.exec(body ?? "");
+  if (!m) return void 0;
+  try {
+    const parsed = botStateSchema.safeParse(JSON.parse(Buffer.from(m[1], "base64").toString("utf8")));
+    return parsed.success ? parsed.data : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function botStateLine(state) {
+  return `<!-- matrix-tune:bot=${Buffer.from(JSON.stringify(state)).toString("base64")} -->`;
+}
+
+// src/pareto/reference.ts
+var REFERENCE_MARGIN = 0.1;
+function boxOf(points) {
+  const m = points[0].length;
+  const ideal = Array.from({ length: m }, (_, i) => Math.min(...points.map((p) => p[i])));
+  const worst = Array.from({ length: m }, (_, i) => Math.max(...points.map((p) => p[i])));
+  const ref = worst.map((w, i) => w + (w > ideal[i] ? (w - ideal[i]) * REFERENCE_MARGIN : 1));
+  return { ideal, ref };
+}
+function hypervolumeShare(points, box) {
+  return hypervolume(points, box.ref) / boxVolume2(box);
+}
+function boxVolume2(box) {
+  return box.ref.reduce((v, r, i) => v * (r - box.ideal[i]), 1);
+}
+
+// src/compare/fronts.ts
+function compareFronts(goals, candidate, baseline, confidence = DEFAULT_CONFIDENCE) {
+  const c = frontPoints(goals, candidate.trials);
+  const b = frontPoints(goals, baseline.trials);
+  if (c.length === 0 || b.length === 0) return void 0;
+  const better = (x, y, m) => betterIn(goals.objective[m], x, y, m, confidence);
+  const covers = (x, y) => goals.objective.every((_, m) => !better(y, x, m));
+  const dominatesPoint = (x, y) => covers(x, y) && goals.objective.some((_, m) => better(x, y, m));
+  const cCoversB = b.every((y) => c.some((x) => covers(x, y)));
+  const bCoversC = c.every((y) => b.some((x) => covers(x, y)));
+  const verdict = cCoversB && bCoversC ? "indistinguishable from" : cCoversB ? "dominates" : bCoversC ? "is dominated by" : "crosses";
+  const box = boxOf([...c, ...b].map((p) => lossOf(goals.objective, p.values)));
+  const side = (input2, own2, other) => ({
+    label: input2.label,
+    ...input2.ref !== void 0 ? { ref: input2.ref } : {},
+    points: own2,
+    hypervolume: hypervolumeShare(
+      own2.map((p) => lossOf(goals.objective, p.values)),
+      box
+    ),
+    undominated: own2.filter((y) => !other.some((x) => dominatesPoint(x, y))).length
+  });
+  const repeated = [...c, ...b].filter((p) => p.samples.every((s) => s.length >= 2)).length;
+  return {
+    objectives: goals.objective,
+    candidate: side(candidate, c, b),
+    baseline: side(baseline, b, c),
+    verdict,
+    noise: repeated === c.length + b.length ? "repeats" : repeated === 0 ? "single" : "mixed",
+    confidence
+  };
+}
+function betterIn(objective, x, y, m, confidence) {
+  const sign = objective.goal === "minimize" ? 1 : -1;
+  const welch = welchInterval(x.samples[m], y.samples[m], confidence);
+  if (welch) return sign * welch.interval[sign > 0 ? 1 : 0] < 0;
+  return sign * (x.values[m] - y.values[m]) < 0;
+}
+function frontPoints(goals, trials) {
+  return paretoFront(scoreTrials(goals, trials)).map((s) => ({
+    trial: s.trial,
+    values: s.values,
+    samples: goals.objective.map((o, m) => objectiveSamples(s.trial, m === 0 ? void 0 : o.metric))
+  }));
+}
+function objectiveSamples(trial, metric) {
+  const latest = latestAttempt(trial);
+  return trial.attempts.flatMap((a) => {
+    if (a.attempt !== latest || a.status !== "succeeded") return [];
+    if (metric === void 0) return [a.value];
+    return Object.hasOwn(a.metrics, metric) ? [a.metrics[metric]] : [];
+  });
+}
+
+// src/compare/studies.ts
+function compareStudies(config2, candidate, baseline) {
+  return compareTrials(
+    config2,
+    candidate,
+    bestTrial(config2, candidate.study),
+    baseline,
+    bestTrial(config2, baseline.study)
+  );
+}
+function compareWithReference(config2, candidate, baseLabel) {
+  const reference = referenceTrial(candidate.study);
+  return compareTrials(
+    config2,
+    candidate,
+    bestTrial(config2, candidate.study),
+    { study: candidate.study, label: `${baseLabel} with the defaults`, ref: reference?.ref },
+    reference
+  );
+}
+function compareTrials(config2, candidate, a, baseline, b) {
+  const as = a ? trialSamples(a) : [];
+  const bs = b ? trialSamples(b) : [];
+  if (!a || !b || as.length === 0 || bs.length === 0) return void 0;
+  return compareSamples(
+    { label: candidate.label, values: as, params: a.params, ref: candidate.ref },
+    { label: baseline.label, values: bs, params: b.params, ref: baseline.ref },
+    { goal: config2.objective[0].goal, metric: config2.objective[0].metric }
+  );
+}
+function compareStudyFronts(config2, candidate, baseline) {
+  return compareFronts(
+    config2,
+    frontInput(candidate, searchTrials(candidate.study)),
+    frontInput(baseline, searchTrials(baseline.study))
+  );
+}
+function compareFrontWithReference(config2, candidate, baseLabel) {
+  const reference = referenceTrial(candidate.study);
+  if (!reference) return void 0;
+  return compareFronts(
+    config2,
+    frontInput(candidate, searchTrials(candidate.study)),
+    frontInput({ study: candidate.study, label: `${baseLabel} with the defaults`, ref: reference.ref }, [reference])
+  );
+}
+function frontInput(side, trials) {
+  return { label: side.label, trials, ...side.ref !== void 0 ? { ref: side.ref } : {} };
+}
+
+// src/github/comments.ts
+function studyMarker(study) {
+  return `<!-- matrix-tune:study=${study} -->`;
+}
+function sameLogin(a, b) {
+  return a !== void 0 && a.toLowerCase() === b.toLowerCase();
+}
+async function findComment(client, repo, issueNumber, marker, author) {
+  const comments = await call(
+    `listing the comments of #${issueNumber}`,
+    "pull-requests: write",
+    () => client.paginate(client.rest.issues.listComments, { ...repo, issue_number: issueNumber, per_page: 100 })
+  );
+  const found = comments.find((c) => sameLogin(c.user?.login, author) && c.body?.includes(marker));
+  return found ? { id: found.id, body: found.body ?? "", url: found.html_url } : void 0;
+}
+async function writeComment(client, repo, issueNumber, existing, body, author) {
+  if (existing) {
+    const { data: data2 } = await call(
+      `updating comment ${existing.id} on #${issueNumber}`,
+      "pull-requests: write",
+      () => client.rest.issues.updateComment({ ...repo, comment_id: existing.id, body })
+    );
+    return { id: data2.id, url: data2.html_url, created: false };
+  }
+  const { data } = await call(
+    `commenting on #${issueNumber}`,
+    "pull-requests: write",
+    () => client.rest.issues.createComment({ ...repo, issue_number: issueNumber, body })
+  );
+  if (!sameLogin(data.user?.login, author))
+    throw new Error(
+      `the token comments as ${data.user?.login ?? "an unknown user"}, but matrix-tune looks for its comments by ${author}: set the input bot-login to ${data.user?.login ?? "the token's login"} (the study's comment ${data.html_url} would otherwise be written anew each round)`
+    );
+  return { id: data.id, url: data.html_url, created: true };
+}
+
+// src/github/jobs.ts
+async function listTrialJobs(client, repo, runId) {
+  const jobs = await call(
+    `listing the jobs of run ${runId}`,
+    "actions: read",
+    () => client.paginate(client.rest.actions.listJobsForWorkflowRun, {
+      ...repo,
+      run_id: runId,
+      per_page: 100,
+      filter: "latest"
+    })
+  );
+  const out = [];
+  for (const j of jobs) {
+    const runs = parseTrialJobName(j.name);
+    if (runs)
+      out.push({
+        runs,
+        status: j.status,
+        conclusion: j.conclusion,
+        url: j.html_url ?? "",
+        runner: j.runner_name ?? void 0,
+        startedAt: j.started_at,
+        ...j.completed_at ? { completedAt: j.completed_at } : {}
+      });
+  }
+  return out;
+}
+
+// src/report/front-comparison.ts
+function renderFrontComparison(c, title) {
+  const table = mdTable(
+    [
+      ["front", "trials on it", "hypervolume", "not dominated by the other front"],
+      ...[c.candidate, c.baseline].map((s) => [
+        plainText(s.label),
+        String(s.points.length),
+        fmtNumber(s.hypervolume, 3),
+        `${s.undominated} of ${s.points.length}`
+      ])
+    ],
+    { align: ["l", "r", "r", "r"] }
+  );
+  const objectives = c.objectives.map((o) => `${o.goal} ${metricCode(o.metric)}`).join(", ");
+  const about = `Objectives: ${objectives}. Hypervolume is the share of a box that a front dominates, the box spanning each objective from its best value on either front to its worst plus 10% of its range: larger is better.`;
+  return `### ${title}
+
+${frontVerdictLine(c)}
+
+${noiseNote(c)}
+
+${table}
+
+${about}
+`;
+}
+function frontVerdictLine(c) {
+  const [pr, base] = [plainText(c.candidate.label), plainText(c.baseline.label)];
+  const unconfirmed = c.noise === "repeats" ? "" : " (not confirmed)";
+  switch (c.verdict) {
+    case "dominates":
+      return `**Verdict: the front of ${pr} dominates that of ${base}${unconfirmed}** \u2014 each point of the front of ${base} is matched or beaten by one of ${pr}, which also has points beyond it.`;
+    case "is dominated by":
+      return `**Verdict: the front of ${pr} is dominated by that of ${base}${unconfirmed}** \u2014 each point of the front of ${pr} is matched or beaten by one of ${base}, which also has points beyond it.`;
+    case "crosses":
+      return `**Verdict: the fronts cross${unconfirmed}** \u2014 each is better in part of the trade-off: the front of ${pr} has points that none of ${base} matches, and the other way round.`;
+    case "indistinguishable from":
+      return `**Verdict: no significant difference between the fronts${unconfirmed}** \u2014 each point of either front is matched by one of the other${c.noise === "single" ? "" : " within the noise"}.`;
+  }
+}
+function noiseNote(c) {
+  const tested = `A point counts as better than another in an objective only when the ${fmtPct(c.confidence)}% interval for the difference of their runs excludes zero; points their runs cannot tell apart count as equal in it.`;
+  const suggest = `Run with \`repeats: ${SUGGESTED_REPEATS}\` to tell a real gain from noise.`;
+  if (c.noise === "repeats") return tested;
+  if (c.noise === "single")
+    return `One run each, so no noise estimate: the values alone decide, and the verdict is not confirmed. ${suggest}`;
+  return `${tested} Some points are single runs: those are compared on their values alone, so the verdict is not confirmed. ${suggest}`;
+}
+
 // src/report/chart.ts
 var MAX_POINTS = 100;
 function mermaidConvergence(config2, study) {
-  const series = bestSoFar(config2, study);
+  return mermaidSeries(
+    `Best ${config2.objective[0].metric} so far`,
+    config2.objective[0].metric,
+    bestSoFar(config2, study)
+  );
+}
+function mermaidSeries(title, yTitle, series) {
   const first = series.findIndex((v) => v !== void 0);
   if (first < 0 || series.length < 2) return void 0;
   const points = thin2(series.slice(first), MAX_POINTS);
   return [
     "```mermaid",
     "xychart-beta",
-    `  title "Best ${config2.objective[0].metric} so far"`,
+    `  title "${title}"`,
     `  x-axis "trial" ${first + 1} --> ${series.length}`,
-    yAxis(config2.objective[0].metric, points),
+    yAxis(yTitle, points),
     `  line [${points.map((v) => mermaidNumber(v)).join(", ")}]`,
     "```"
   ].join("\n");
@@ -60232,60 +60604,6 @@ function costSection(config2, study) {
 ${mdTable([head, ...rows])}
 
 </details>`;
-}
-
-// src/report/members.ts
-function latestRecords(trial) {
-  const latest = latestAttempt(trial);
-  return trial.attempts.filter((a) => a.attempt === latest);
-}
-function fmtTrialValue(config2, trial) {
-  const value2 = trialValue(trial);
-  if (value2 === void 0) return "\u2013";
-  const of = membersOf(config2);
-  if (of === 1) return fmtNumber(value2);
-  const samples = trialSamples(trial);
-  const count = `(${samples.length}/${of})`;
-  if (samples.length < 2) return `${fmtNumber(value2)} ${count}`;
-  const std = sampleStd(samples);
-  return `${fmtScaled(value2, std, 4)} \xB1 ${fmtNumber(std, 2)} ${count}`;
-}
-function memberLabel(config2, member) {
-  if (member === void 0 || membersOf(config2) === 1) return "";
-  const { seed, fold } = memberSeedFold(config2, member);
-  const parts = [];
-  if (config2.repeats > 1) parts.push(`seed ${seed}`);
-  if (config2.folds > 1) parts.push(`fold ${fold}`);
-  return parts.join(" ");
-}
-function shortReason(attempt, metric) {
-  if (attempt.status === "succeeded") return "";
-  if (attempt.status === "failed") return attempt.reason;
-  const headline = pruneHeadline(attempt);
-  return attempt.value === void 0 ? headline : `${headline}, best ${metric} ${fmtNumber(attempt.value)}`;
-}
-function pruneHeadline(attempt) {
-  return attempt.reason.split(": ")[0];
-}
-function membersNote(config2, trial, metric) {
-  const bad = latestRecords(trial).filter((a) => a.status !== "succeeded");
-  const first = bad.find((a) => a.status === trial.status) ?? bad[0];
-  if (!first) return "";
-  const label = memberLabel(config2, first.member);
-  const more = bad.length > 1 ? ` (+${bad.length - 1} more)` : "";
-  return `${label ? `${label}: ` : ""}${shortReason(first, metric)}${more}`;
-}
-function memberMetric(trial, name2) {
-  const records = latestRecords(trial);
-  const succeeded = records.filter((a) => a.status === "succeeded");
-  const values = (succeeded.length ? succeeded : records).flatMap(
-    (a) => a.metrics[name2] === void 0 ? [] : [a.metrics[name2]]
-  );
-  return values.length ? mean(values) : void 0;
-}
-function trialDuration(trial) {
-  const records = latestRecords(trial);
-  return records.length ? Math.max(...records.map((a) => a.durationMs)) : void 0;
 }
 
 // src/report/rungs.ts
@@ -60358,19 +60676,27 @@ function idList(ids) {
 }
 
 // src/report/table.ts
-function rankedTrials(study, goal) {
+function rankedTrials(study, goal2) {
   return [...study.trials].sort((a, b) => {
     if (a.ref === void 0 !== (b.ref === void 0)) return a.ref === void 0 ? -1 : 1;
     const va = trialValue(a);
     const vb = trialValue(b);
-    if (va !== void 0 && vb !== void 0) return va === vb ? a.id - b.id : isBetter(goal, va, vb) ? -1 : 1;
+    if (va !== void 0 && vb !== void 0) return va === vb ? a.id - b.id : isBetter(goal2, va, vb) ? -1 : 1;
     if (va !== void 0) return -1;
     if (vb !== void 0) return 1;
     return a.id - b.id;
   });
 }
+function rankedByFront(config2, study) {
+  const view = frontView(config2, study);
+  const onFront = new Set(view.front);
+  const rest = view.scored.filter((s) => isFeasible(s) && !onFront.has(s)).sort((a, b) => a.loss[0] - b.loss[0] || a.trial.id - b.trial.id);
+  const ranked = [...view.front, ...rest, ...view.infeasible].map((s) => s.trial);
+  const seen = new Set(ranked);
+  return [...ranked, ...rankedTrials(study, config2.objective[0].goal).filter((t) => !seen.has(t))];
+}
 function resultsTable(config2, study, opts = {}) {
-  const ranked = rankedTrials(study, config2.objective[0].goal);
+  const ranked = isMultiObjective(config2) ? rankedByFront(config2, study) : rankedTrials(study, config2.objective[0].goal);
   const shown2 = opts.maxRows !== void 0 ? ranked.slice(0, opts.maxRows) : ranked;
   const columns = tableColumns(config2, study, opts);
   const table = mdTable([columns.map((c) => c.title), ...shown2.map((t, i) => columns.map((c) => c.cell(t, i)))], {
@@ -60387,6 +60713,13 @@ function tableColumns(config2, study, opts) {
   const best = bestTrial(config2, study);
   const paramNames = Object.keys(config2.parameters).filter((n) => config2.parameters[n].type !== "constant");
   const resources = new Set(study.trials.map((t) => t.resource));
+  const marks = trialMarks(config2, study);
+  const otherColumns = [
+    ...config2.objective.slice(1).map((o) => ({ metric: o.metric, title: objectiveTitle(o) })),
+    ...config2.constraints.map((c) => ({ metric: c.metric, title: plainText(c.metric) }))
+  ].filter(
+    (c, i, all) => c.metric !== metric && all.findIndex((d) => d.metric === c.metric) === i && !config2.metrics.record.includes(c.metric)
+  );
   const columns = [
     {
       title: "#",
@@ -60401,10 +60734,14 @@ function tableColumns(config2, study, opts) {
         return link ? `[${t.id}](${link})` : String(t.id);
       }
     },
-    { title: "status", align: "l", cell: (t) => t === best ? `${t.status} \u2605` : t.status },
-    { title: metric, align: "r", cell: (t) => fmtTrialValue(config2, t) },
-    ...config2.metrics.record.map(
-      (m) => ({ title: m, align: "r", cell: (t) => fmtOptional(memberMetric(t, m)) })
+    { title: "status", align: "l", cell: (t) => statusCell(t, best, marks) },
+    {
+      title: isMultiObjective(config2) ? objectiveTitle(config2.objective[0]) : metric,
+      align: "r",
+      cell: (t) => fmtTrialValue(config2, t)
+    },
+    ...[...otherColumns, ...config2.metrics.record.map((m) => ({ metric: m, title: m }))].map(
+      (c) => ({ title: c.title, align: "r", cell: (t) => fmtOptional(memberMetric(t, c.metric)) })
     ),
     !!config2.resource && resources.size > 1 && { title: config2.resource.name, align: "r", cell: (t) => fmtOptional(t.resource) },
     study.trials.some((t) => rungLabel(t) !== "") && { title: "rung", align: "l", cell: rungLabel },
@@ -60413,6 +60750,19 @@ function tableColumns(config2, study, opts) {
     { title: "note", align: "l", cell: (t) => plainText(truncate(trialNote(config2, study, t), 80)) }
   ];
   return columns.filter((c) => c !== false);
+}
+function trialMarks(config2, study) {
+  const marks = /* @__PURE__ */ new Map();
+  if (!isMultiObjective(config2) && config2.constraints.length === 0) return marks;
+  const view = frontView(config2, study);
+  if (isMultiObjective(config2)) for (const s of view.front) marks.set(s.trial, "front");
+  for (const s of view.infeasible) marks.set(s.trial, "infeasible");
+  return marks;
+}
+function statusCell(trial, best, marks) {
+  if (trial === best) return `${trial.status} \u2605`;
+  const mark = marks.get(trial);
+  return mark ? `${trial.status} (${mark})` : trial.status;
 }
 function trialNote(config2, study, trial) {
   const attempt = latestAttempt(trial);
@@ -60644,9 +60994,85 @@ function parameterEffects(config2, study) {
   return effects.sort((a, b) => Math.abs(b.strength) - Math.abs(a.strength));
 }
 
+// src/pareto/contribution.ts
+function hypervolumeContribution(point, front, ref) {
+  if (!point.every((v, i) => v < ref[i])) return 0;
+  const box = point.reduce((v, p, i) => v * (ref[i] - p), 1);
+  const limited = front.map((q) => q.map((v, i) => Math.max(v, point[i])));
+  const [shadow = []] = nonDominatedSort(limited);
+  return box - hypervolume(
+    shadow.map((i) => limited[i]),
+    ref
+  );
+}
+
+// src/report/front-chart.ts
+var MAX_DOMINATED_POINTS = 60;
+function mermaidText(text) {
+  return text.replace(/["`]/g, "'").replace(/[\s;#%<>]+/g, " ");
+}
+function mermaidFront(config2, view) {
+  if (view.front.length === 0) return void 0;
+  const onFront = new Set(view.front);
+  const dominated = thin2(
+    view.scored.filter((s) => isFeasible(s) && !onFront.has(s)),
+    MAX_DOMINATED_POINTS
+  );
+  const drawn = [...view.front, ...dominated];
+  const axes = [0, 1].map((m) => {
+    const values = drawn.map((s) => s.values[m]);
+    return { lo: Math.min(...values), hi: Math.max(...values) };
+  });
+  const at2 = (v, m) => {
+    const { lo, hi } = axes[m];
+    return coordinate(hi > lo ? (v - lo) / (hi - lo) : 0.5);
+  };
+  const axis = (m, name2) => {
+    const o = config2.objective[m];
+    const { lo, hi } = axes[m];
+    const better = o.goal === "minimize" ? "lower is better" : "higher is better";
+    return `  ${name2} "${mermaidText(`${o.metric} ${fmtNumber(lo)}`)}" --> "${mermaidText(`${fmtNumber(hi)} (${better})`)}"`;
+  };
+  const point = (label, values, style = "") => `  "${label}": [${at2(values[0], 0)}, ${at2(values[1], 1)}]${style}`;
+  const [x, y] = config2.objective;
+  return [
+    "```mermaid",
+    "quadrantChart",
+    // The title runs to the end of its line, quotes and all: it is the one text left unquoted.
+    `  title ${mermaidText(`${x.metric} and ${y.metric}: the front (\u2605 chosen) and the other feasible trials`)}`,
+    axis(0, "x-axis"),
+    axis(1, "y-axis"),
+    ...dominated.map((s) => point(String(s.trial.id), s.values, " radius: 3, color: #9e9e9e")),
+    ...view.front.map((s) => point(s === view.chosen ? `${s.trial.id} \u2605` : String(s.trial.id), s.values)),
+    "```"
+  ].join("\n");
+}
+function coordinate(t) {
+  return t >= 0.9995 ? "1" : t.toFixed(3);
+}
+function hypervolumeSoFar(config2, study) {
+  const losses = searchTrials(study).map((t) => {
+    const s = scoreTrial(config2, t);
+    return s && isFeasible(s) ? s.loss : void 0;
+  });
+  const feasible = losses.filter((l) => l !== void 0);
+  if (feasible.length === 0) return losses.map(() => void 0);
+  const box = boxOf(feasible);
+  const volume2 = boxVolume2(box);
+  let front = [];
+  let share;
+  return losses.map((l) => {
+    if (l === void 0) return share;
+    share = (share ?? 0) + hypervolumeContribution(l, front, box.ref) / volume2;
+    if (!front.some((p) => dominates(p, l) || p.every((v, i) => v === l[i])))
+      front = [...front.filter((p) => !dominates(l, p)), l];
+    return share;
+  });
+}
+
 // src/report/markdown.ts
 var COMMENT_LIMIT = 65e3;
-var OPTIONAL = ["curves", "effects", "convergence", "rungs"];
+var OPTIONAL = ["curves", "effects", "frontChart", "convergence", "rungs"];
 var MIN_ROWS = 25;
 function markdownReport(config2, study, opts = {}) {
   const optional2 = optionalSections(config2, study);
@@ -60672,19 +61098,18 @@ function mostRowsThatFit(fits2, lo, hi) {
   return lo;
 }
 function optionalSections(config2, study) {
-  const chart = mermaidConvergence(config2, study);
   const effects = parameterEffects(config2, study);
+  const frontChart = isMultiObjective(config2) ? mermaidFront(config2, frontView(config2, study)) : void 0;
   return {
-    convergence: chart && `### Convergence
+    convergence: convergenceSection(config2, study),
+    frontChart: frontChart && `${frontChart}
 
-${chart}
-
-${convergenceFallback(config2, study)}`,
+${config2.objective.length > 2 ? `_The chart shows the first two of the ${config2.objective.length} objectives; the table above has them all._` : ""}`.trimEnd(),
     rungs: rungsSection(config2, study),
     curves: learningCurvesSection(config2, study),
     effects: effects.length ? `### Parameter effects
 
-${mdTable([["parameter", `effect on ${config2.objective[0].metric}`], ...effects.map((e) => [e.name, e.text])])}` : void 0
+${mdTable([["parameter", `effect on ${plainText(config2.objective[0].metric)}`], ...effects.map((e) => [e.name, e.text])])}` : void 0
   };
 }
 function sectionsFrom(all, dropped) {
@@ -60692,27 +61117,27 @@ function sectionsFrom(all, dropped) {
   return Object.fromEntries(Object.entries(all).filter(([k]) => kept.has(k)));
 }
 function compose(config2, study, opts, sections, maxRows) {
-  const goal = config2.objective[0].goal;
   const snippet = bestSnippet(config2, study);
   let table = resultsTable(config2, study, { maxRows, linkFor: opts.linkFor });
   if (maxRows !== void 0 && maxRows < study.trials.length && opts.fullReportUrl)
     table += ` The full table is in the [job summary](${opts.fullReportUrl}).`;
   const parts = [
     `## matrix-tune: ${study.name}`,
-    [
-      `${countsLine(study)} \xB7 strategy \`${study.strategy}\` \xB7 ${goal} \`${config2.objective[0].metric}\``,
-      ...opts.context ?? []
-    ].join("  \n"),
+    [`${countsLine(study)} \xB7 strategy \`${study.strategy}\` \xB7 ${goalsText(config2)}`, ...opts.context ?? []].join(
+      "  \n"
+    ),
     stopLine(study),
     warmStartLine(study),
     costSection(config2, study),
     baselineLine(config2, study),
     opts.comparison,
-    snippet ? `### Best configuration
+    snippet ? `### ${isMultiObjective(config2) ? "Chosen" : "Best"} configuration
 
 \`\`\`yaml
 ${snippet}
 \`\`\`` : "_No trial has succeeded yet._",
+    isMultiObjective(config2) ? frontSection(config2, study) : constraintsNote(config2, frontView(config2, study)),
+    sections.frontChart,
     sections.convergence,
     sections.rungs,
     sections.curves,
@@ -60724,8 +61149,27 @@ ${table}`
   return `${parts.filter((p) => p !== void 0).join("\n\n")}
 `;
 }
-function convergenceFallback(config2, study) {
-  const series = bestSoFar(config2, study);
+function goalsText(config2) {
+  const goals = isMultiObjective(config2) ? config2.objective.map((o) => `${o.goal} ${metricCode(o.metric)}`) : [`${config2.objective[0].goal} \`${config2.objective[0].metric}\``];
+  const text = isMultiObjective(config2) ? `objectives: ${goals.join(", ")}` : goals[0];
+  return config2.constraints.length ? `${text} \xB7 subject to ${constraintsText(config2.constraints)}` : text;
+}
+function convergenceSection(config2, study) {
+  const mo = isMultiObjective(config2);
+  const series = mo ? hypervolumeSoFar(config2, study) : bestSoFar(config2, study);
+  const chart = mo ? mermaidSeries("Hypervolume of the feasible front so far", "hypervolume", series) : mermaidConvergence(config2, study);
+  if (!chart) return void 0;
+  const column = mo ? "hypervolume" : `best ${config2.objective[0].metric}`;
+  return `### Convergence
+
+${chart}${mo ? `
+
+${HYPERVOLUME_NOTE}` : ""}
+
+${convergenceFallback(column, series)}`;
+}
+var HYPERVOLUME_NOTE = "Hypervolume: the share of a box that the feasible front dominates, the box spanning each objective from its best value over the feasible trials to its worst plus 10% of its range. It grows with every trial that extends the front.";
+function convergenceFallback(column, series) {
   const points = [];
   let last;
   series.forEach((v, i) => {
@@ -60734,7 +61178,7 @@ function convergenceFallback(config2, study) {
   });
   return `<details><summary>Convergence as a table</summary>
 
-${mdTable([["after trial", `best ${config2.objective[0].metric}`], ...points])}
+${mdTable([["after trial", column], ...points])}
 
 </details>`;
 }
@@ -60744,27 +61188,33 @@ function baselineSection(config2, study, inputs) {
   if (config2.compare === "off") return void 0;
   if (!existsSync9(join8(inputs.baselineDir, STATE_FILE))) return referenceSection(config2, study, inputs);
   const base = readStudy(join8(inputs.baselineDir, STATE_FILE));
-  if (base.config.objective[0].metric !== config2.objective[0].metric || base.config.objective[0].goal !== config2.objective[0].goal) {
-    warning(
-      `the base branch's study optimizes ${base.config.objective[0].metric}, this one ${config2.objective[0].metric}: not compared`
-    );
+  const goals = (c2) => c2.objective.map((o) => `${o.goal} ${o.metric}`).join(", ");
+  if (goals(base.config) !== goals(config2)) {
+    warning(`the base branch's study optimizes ${goals(base.config)}, this one ${goals(config2)}: not compared`);
     return void 0;
   }
-  const c = compareStudies(
-    config2,
-    { study, label: "this pull request", ref: inputs.sha },
-    { study: base, label: inputs.baseLabel }
-  );
-  if (!c) return void 0;
-  const status = base.stop ? "" : " (its study has not finished yet)";
-  return renderComparison(c, { title: `Compared with ${inputs.baseLabel}${status}` });
+  const candidate = { study, label: "this pull request", ref: inputs.sha };
+  const baseline = { study: base, label: inputs.baseLabel };
+  const title = `Compared with ${inputs.baseLabel}${base.stop ? "" : " (its study has not finished yet)"}`;
+  if (isMultiObjective(config2)) {
+    const fronts = compareStudyFronts(config2, candidate, baseline);
+    return fronts && renderFrontComparison(fronts, title);
+  }
+  const c = compareStudies(config2, candidate, baseline);
+  return c && renderComparison(c, { title });
 }
 function referenceSection(config2, study, inputs) {
   const reference = referenceTrial(study);
   if (!reference?.ref) return void 0;
-  const c = compareWithReference(config2, { study, label: "this pull request", ref: inputs.sha }, inputs.baseLabel);
+  const candidate = { study, label: "this pull request", ref: inputs.sha };
   const title = `Compared with ${inputs.baseLabel} (no study there yet: its defaults, trial ${reference.id}, on ${reference.ref.slice(0, 7)})`;
-  if (c) return renderComparison(c, { title });
+  if (isMultiObjective(config2)) {
+    const fronts = compareFrontWithReference(config2, candidate, inputs.baseLabel);
+    if (fronts) return renderFrontComparison(fronts, title);
+  } else {
+    const c = compareWithReference(config2, candidate, inputs.baseLabel);
+    if (c) return renderComparison(c, { title });
+  }
   const pending = reference.status === "pending" || reference.status === "running";
   return `### ${title}
 

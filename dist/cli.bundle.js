@@ -50,11 +50,11 @@ var require_error = __commonJS({
        * @param {string} code an id string representing the error
        * @param {string} message human-readable description of the error
        */
-      constructor(exitCode, code, message) {
+      constructor(exitCode, code2, message) {
         super(message);
         Error.captureStackTrace(this, this.constructor);
         this.name = this.constructor.name;
-        this.code = code;
+        this.code = code2;
         this.exitCode = exitCode;
         this.nestedError = void 0;
       }
@@ -1648,9 +1648,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return never
        * @private
        */
-      _exit(exitCode, code, message) {
+      _exit(exitCode, code2, message) {
         if (this._exitCallback) {
-          this._exitCallback(new CommanderError2(exitCode, code, message));
+          this._exitCallback(new CommanderError2(exitCode, code2, message));
         }
         process2.exit(exitCode);
       }
@@ -2288,14 +2288,14 @@ Expecting one of '${allowedValues.join("', '")}'`);
           });
         }
         const exitCallback = this._exitCallback;
-        proc.on("close", (code) => {
-          code = code ?? 1;
+        proc.on("close", (code2) => {
+          code2 = code2 ?? 1;
           if (!exitCallback) {
-            process2.exit(code);
+            process2.exit(code2);
           } else {
             exitCallback(
               new CommanderError2(
-                code,
+                code2,
                 "commander.executeSubCommandAsync",
                 "(close)"
               )
@@ -2802,8 +2802,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
         }
         const config2 = errorOptions || {};
         const exitCode = config2.exitCode || 1;
-        const code = config2.code || "commander.error";
-        this._exit(exitCode, code, message);
+        const code2 = config2.code || "commander.error";
+        this._exit(exitCode, code2, message);
       }
       /**
        * Apply any option related environment variables, if option does
@@ -4613,8 +4613,8 @@ var require_stringifyString = __commonJS({
             case "u":
               {
                 str += json2.slice(start, i);
-                const code = json2.substr(i + 2, 4);
-                switch (code) {
+                const code2 = json2.substr(i + 2, 4);
+                switch (code2) {
                   case "0000":
                     str += "\\0";
                     break;
@@ -4640,8 +4640,8 @@ var require_stringifyString = __commonJS({
                     str += "\\P";
                     break;
                   default:
-                    if (code.substr(0, 2) === "00")
-                      str += "\\x" + code.substr(2);
+                    if (code2.substr(0, 2) === "00")
+                      str += "\\x" + code2.substr(2);
                     else
                       str += json2.substr(i, 6);
                 }
@@ -7140,22 +7140,22 @@ var require_errors = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name2, pos, code, message) {
+      constructor(name2, pos, code2, message) {
         super();
         this.name = name2;
-        this.code = code;
+        this.code = code2;
         this.message = message;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLParseError", pos, code, message);
+      constructor(pos, code2, message) {
+        super("YAMLParseError", pos, code2, message);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLWarning", pos, code, message);
+      constructor(pos, code2, message) {
+        super("YAMLWarning", pos, code2, message);
       }
     };
     var prettifyError2 = (src, lc) => (error62) => {
@@ -8064,7 +8064,7 @@ var require_resolve_flow_scalar = __commonJS({
       const { offset, type, source, end } = scalar3;
       let _type;
       let value;
-      const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
+      const _onError = (rel, code2, msg) => onError(offset + rel, code2, msg);
       switch (type) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
@@ -8262,9 +8262,9 @@ var require_resolve_flow_scalar = __commonJS({
     function parseCharCode(source, offset, length, onError) {
       const cc = source.substr(offset, length);
       const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
-      const code = ok ? parseInt(cc, 16) : NaN;
+      const code2 = ok ? parseInt(cc, 16) : NaN;
       try {
-        return String.fromCodePoint(code);
+        return String.fromCodePoint(code2);
       } catch {
         const raw = source.substr(offset - 2, length + 2);
         onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
@@ -8586,12 +8586,12 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message, warning) => {
+        this.onError = (source, code2, message, warning) => {
           const pos = getErrorPos(source);
           if (warning)
-            this.warnings.push(new errors.YAMLWarning(pos, code, message));
+            this.warnings.push(new errors.YAMLWarning(pos, code2, message));
           else
-            this.errors.push(new errors.YAMLParseError(pos, code, message));
+            this.errors.push(new errors.YAMLParseError(pos, code2, message));
         };
         this.directives = new directives.Directives({ version: options.version || "1.2" });
         this.options = options;
@@ -8753,12 +8753,12 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
-        const _onError = (pos, code, message) => {
+        const _onError = (pos, code2, message) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset, code, message);
+            onError(offset, code2, message);
           else
-            throw new errors.YAMLParseError([offset, offset + 1], code, message);
+            throw new errors.YAMLParseError([offset, offset + 1], code2, message);
         };
         switch (token.type) {
           case "scalar":
@@ -14434,12 +14434,12 @@ function isIso7064Mod97(iban3) {
   let remainder = 0;
   const len = iban3.length;
   for (let i = 4; i < len; i++) {
-    const code = iban3.charCodeAt(i);
-    remainder = (code >= 65 ? remainder * 100 + (code - 55) : remainder * 10 + (code - 48)) % 97;
+    const code2 = iban3.charCodeAt(i);
+    remainder = (code2 >= 65 ? remainder * 100 + (code2 - 55) : remainder * 10 + (code2 - 48)) % 97;
   }
   for (let i = 0; i < 4; i++) {
-    const code = iban3.charCodeAt(i);
-    remainder = (code >= 65 ? remainder * 100 + (code - 55) : remainder * 10 + (code - 48)) % 97;
+    const code2 = iban3.charCodeAt(i);
+    remainder = (code2 >= 65 ? remainder * 100 + (code2 - 55) : remainder * 10 + (code2 - 48)) % 97;
   }
   return remainder === 1;
 }
@@ -24385,12 +24385,12 @@ function compileFn(schema, options) {
   doc.write(outputAccessor === null ? `return true;` : `return ${outputAccessor};`);
   const constantNames = ["INVALID", ...ctx.constants.keys()];
   const constantValues = [INVALID, ...ctx.constants.values()];
-  const code = doc.content.join("\n");
+  const code2 = doc.content.join("\n");
   const fullCode = options?.debug ? constantNames.length > 0 ? `// Constants: ${constantNames.join(", ")}
-${code}` : code : "";
+${code2}` : code2 : "";
   const F = Function;
   const factoryCode = `return (input) => {
-${code}
+${code2}
 }`;
   let fn2;
   try {
@@ -31071,8 +31071,8 @@ var constraintSchema = external_exports.strictObject({
   min: external_exports.number().optional().describe("the metric must be at least this"),
   max: external_exports.number().optional().describe("the metric must be at most this")
 }).refine((c) => c.min !== void 0 || c.max !== void 0, "a constraint needs min:, max: or both").refine((c) => c.min === void 0 || c.max === void 0 || c.min <= c.max, "min must not be more than max");
-function isBetter(goal, a, b) {
-  return goal === "minimize" ? a < b : a > b;
+function isBetter(goal2, a, b) {
+  return goal2 === "minimize" ? a < b : a > b;
 }
 function violationOf(constraint, value) {
   const { min, max } = constraint;
@@ -32353,13 +32353,13 @@ var SUCCESSES = 3;
 function wholeCube(dims) {
   return { lo: new Float64Array(dims), hi: new Float64Array(dims).fill(1) };
 }
-function regionLength(trials, goal, batch, p) {
+function regionLength(trials, goal2, batch, p) {
   const byRound = /* @__PURE__ */ new Map();
   for (const t of trials) {
     const v = trialValue(t);
     if (v === void 0) continue;
     const list = byRound.get(t.round) ?? [];
-    list.push(goal === "maximize" ? -v : v);
+    list.push(goal2 === "maximize" ? -v : v);
     byRound.set(t.round, list);
   }
   const failures = Math.ceil(Math.max(4 / batch, p / batch));
@@ -32691,8 +32691,8 @@ var whileBelow = (a, b, body) => [
   ...[12, 0, 11, 11]
 ];
 var bump = (local, by) => [...get(local), ...i32(by), ...ADD_I32, ...set2(local)];
-var fn = (locals, code) => {
-  const body = [...vec(locals.map(([count, type]) => [...uleb(count), type])), ...code, 11];
+var fn = (locals, code2) => {
+  const body = [...vec(locals.map(([count, type]) => [...uleb(count), type])), ...code2, 11];
   return [...uleb(body.length), ...body];
 };
 var dotBody = fn(
@@ -33184,7 +33184,7 @@ function modelTargets(values) {
 // src/strategy/bayes/model.ts
 var FIT_MAX = 100;
 var PRIOR_MEAN = 1;
-function buildModel(enc, trials, goal, rng, extra, transfer) {
+function buildModel(enc, trials, goal2, rng, extra, transfer) {
   const finished = [];
   const raw = [];
   const failed = [];
@@ -33193,7 +33193,7 @@ function buildModel(enc, trials, goal, rng, extra, transfer) {
     const v = trialValue(t);
     if (v !== void 0) {
       finished.push(t);
-      raw.push(goal === "maximize" ? -v : v);
+      raw.push(goal2 === "maximize" ? -v : v);
     } else if (t.status === "pending" || t.status === "running") pending.push(t);
     else failed.push(t);
   }
@@ -33252,8 +33252,8 @@ function fitSubset(data, rng, max = FIT_MAX) {
 var RIDGE = 2;
 var PRIOR_POINTS = 64;
 var CENTRES = 5;
-function fitTransfer(enc, prior, trials, goal, rng) {
-  const oriented = (v) => goal === "maximize" ? -v : v;
+function fitTransfer(enc, prior, trials, goal2, rng) {
+  const oriented = (v) => goal2 === "maximize" ? -v : v;
   const n = prior.length;
   const y = modelTargets(prior.map((t) => oriented(t.value))).map((v) => v - PRIOR_MEAN);
   const x = new Float64Array(n * enc.p);
@@ -33408,7 +33408,7 @@ var earlyStoppingSchema = external_exports.union([
   earlyStoppingRule
 ]).describe("median: stop a trial whose best value so far is worse than the median of earlier trials at the same step");
 function medianRule(config2, study, rule) {
-  const { metric, goal } = config2.objective[0];
+  const { metric, goal: goal2 } = config2.objective[0];
   const byStep = /* @__PURE__ */ new Map();
   for (const t of study.trials)
     for (const a of t.attempts) {
@@ -33420,14 +33420,14 @@ function medianRule(config2, study, rule) {
       }
       for (const [step, v] of curve2) byStep.set(step, [...byStep.get(step) ?? [], v]);
     }
-  const curve = [...byStep.entries()].filter(([, vs]) => vs.length >= rule.min_trials).sort((a, b) => a[0] - b[0]).map(([step, vs]) => [step, lenient(median(vs), goal)]);
+  const curve = [...byStep.entries()].filter(([, vs]) => vs.length >= rule.min_trials).sort((a, b) => a[0] - b[0]).map(([step, vs]) => [step, lenient(median(vs), goal2)]);
   if (curve.length === 0) return void 0;
   return { after: rule.min_steps, median: thin(curve, MAX_CURVE_POINTS) };
 }
-function lenient(v, goal) {
+function lenient(v, goal2) {
   if (v === 0 || !Number.isFinite(v)) return v;
   const unit = 10 ** (Math.floor(Math.log10(Math.abs(v))) - 3);
-  const rounded = goal === "maximize" ? Math.floor(v / unit) * unit : Math.ceil(v / unit) * unit;
+  const rounded = goal2 === "maximize" ? Math.floor(v / unit) * unit : Math.ceil(v / unit) * unit;
   return Number(rounded.toPrecision(4));
 }
 function median(values) {
@@ -33456,10 +33456,10 @@ var MedianPruner = class {
     const v = values[this.objective.metric];
     if (v === void 0) return { prune: false };
     this.reported++;
-    const goal = this.objective.goal;
-    if (this.best === void 0 || isBetter(goal, v, this.best)) this.best = v;
+    const goal2 = this.objective.goal;
+    if (this.best === void 0 || isBetter(goal2, v, this.best)) this.best = v;
     const m = this.medians.get(step);
-    if (m === void 0 || this.reported < this.rule.after || !isBetter(goal, m, this.best)) return { prune: false };
+    if (m === void 0 || this.reported < this.rule.after || !isBetter(goal2, m, this.best)) return { prune: false };
     return {
       prune: true,
       value: this.best,
@@ -33679,11 +33679,11 @@ function promotedFrom(config2, bracket, below, rung, first = bracket.rungs[0].si
 }
 function rankedForPromotion(config2, below, size) {
   if (config2.objective.length === 1 && config2.constraints.length === 0) {
-    const goal = config2.objective[0].goal;
+    const goal2 = config2.objective[0].goal;
     return below.flatMap((t) => {
       const v = trialValue(t);
       return v === void 0 ? [] : [{ t, v }];
-    }).sort((a, b) => isBetter(goal, a.v, b.v) ? -1 : isBetter(goal, b.v, a.v) ? 1 : a.t.id - b.t.id).map((r) => r.t);
+    }).sort((a, b) => isBetter(goal2, a.v, b.v) ? -1 : isBetter(goal2, b.v, a.v) ? 1 : a.t.id - b.t.id).map((r) => r.t);
   }
   const scored = scoreTrials(
     config2,
@@ -34861,13 +34861,13 @@ function warmStartFrom2(config2, base, source) {
   return { source, offered: valued.length, trials: mapped.slice(0, MAX_PRIOR_TRIALS), notes, reran: [] };
 }
 function atLargestResource(base) {
-  const goal = base.config.objective[0].goal;
+  const goal2 = base.config.objective[0].goal;
   const valued = base.trials.flatMap((t) => {
     const value = trialValue(t);
     return value !== void 0 && t.ref === void 0 ? [{ params: t.params, value, resource: t.resource }] : [];
   });
   const level = base.config.resource ? Math.max(...valued.map((t) => t.resource ?? 0)) : void 0;
-  const trials = valued.filter((t) => level === void 0 || t.resource === level).map(({ params: params2, value }) => ({ params: params2, value })).sort((a, b) => isBetter(goal, a.value, b.value) ? -1 : isBetter(goal, b.value, a.value) ? 1 : 0);
+  const trials = valued.filter((t) => level === void 0 || t.resource === level).map(({ params: params2, value }) => ({ params: params2, value })).sort((a, b) => isBetter(goal2, a.value, b.value) ? -1 : isBetter(goal2, b.value, a.value) ? 1 : 0);
   return { level: valued.length ? level : void 0, trials };
 }
 function mapParams(space, theirs, params2) {
@@ -34983,7 +34983,7 @@ function definingParts(config2) {
     ),
     // One objective hashes as it did before lists existed. Constraints and select are left out:
     // every trial's metrics are kept, so a changed limit re-judges old results without misleading.
-    objective: config2.objective.length === 1 ? { metric: config2.objective[0].metric, goal: config2.objective[0].goal } : config2.objective.map(({ metric, goal }) => ({ metric, goal })),
+    objective: config2.objective.length === 1 ? { metric: config2.objective[0].metric, goal: config2.objective[0].goal } : config2.objective.map(({ metric, goal: goal2 }) => ({ metric, goal: goal2 })),
     strategy: config2.strategy,
     seed: config2.seed,
     // Left out when unset, so that studies saved before these existed keep their hash.
@@ -35066,12 +35066,12 @@ function withStop(study, stop) {
   return stop ? { ...rest, stop } : rest;
 }
 function bestSoFar(config2, study) {
-  const goal = config2.objective[0].goal;
+  const goal2 = config2.objective[0].goal;
   let best;
   return searchTrials(study).map((t) => {
     const s = scoreTrial(config2, t);
     const v = s && isFeasible(s) ? s.values[0] : void 0;
-    if (v !== void 0 && (best === void 0 || isBetter(goal, v, best))) best = v;
+    if (v !== void 0 && (best === void 0 || isBetter(goal2, v, best))) best = v;
     return best;
   });
 }
@@ -35629,24 +35629,24 @@ function markdownTable(table, options) {
       alignments[columnIndex] = toAlignment(align[columnIndex]);
     }
   } else {
-    const code = toAlignment(align);
+    const code2 = toAlignment(align);
     while (++columnIndex < mostCellsPerRow) {
-      alignments[columnIndex] = code;
+      alignments[columnIndex] = code2;
     }
   }
   columnIndex = -1;
   const row = [];
   const sizes = [];
   while (++columnIndex < mostCellsPerRow) {
-    const code = alignments[columnIndex];
+    const code2 = alignments[columnIndex];
     let before = "";
     let after = "";
-    if (code === 99) {
+    if (code2 === 99) {
       before = ":";
       after = ":";
-    } else if (code === 108) {
+    } else if (code2 === 108) {
       before = ":";
-    } else if (code === 114) {
+    } else if (code2 === 114) {
       after = ":";
     }
     let size = settings.alignDelimiters === false ? 1 : Math.max(
@@ -35679,10 +35679,10 @@ function markdownTable(table, options) {
       let after = "";
       if (settings.alignDelimiters !== false) {
         const size = longestCellByColumn[columnIndex] - (sizes2[columnIndex] || 0);
-        const code = alignments[columnIndex];
-        if (code === 114) {
+        const code2 = alignments[columnIndex];
+        if (code2 === 114) {
           before = " ".repeat(size);
-        } else if (code === 99) {
+        } else if (code2 === 99) {
           const half = size / 2;
           if (size % 2) {
             before = " ".repeat(half + 0.5);
@@ -35727,8 +35727,8 @@ function serialize(value) {
   return value === null || value === void 0 ? "" : String(value);
 }
 function toAlignment(value) {
-  const code = typeof value === "string" ? value.codePointAt(0) : 0;
-  return code === 67 || code === 99 ? 99 : code === 76 || code === 108 ? 108 : code === 82 || code === 114 ? 114 : 0;
+  const code2 = typeof value === "string" ? value.codePointAt(0) : 0;
+  return code2 === 67 || code2 === 99 ? 99 : code2 === 76 || code2 === 108 ? 108 : code2 === 82 || code2 === 114 ? 114 : 0;
 }
 
 // src/report/md-table.ts
@@ -35750,6 +35750,75 @@ function fmtScaled(x, scale, min = 2) {
   if (scale === void 0 || !(scale > 0) || !Number.isFinite(scale) || x === 0) return fmtNumber(x);
   const digits = Math.ceil(Math.log10(Math.abs(x) / scale)) + 2;
   return fmtNumber(x, Math.min(12, Math.max(min, digits)));
+}
+function code(s) {
+  return s.replace(/`/g, "'").replace(/[\r\n]+/g, " ");
+}
+
+// src/report/front.ts
+function isMultiObjective(config2) {
+  return config2.objective.length > 1;
+}
+function frontView(config2, study) {
+  const scored = scoreTrials(config2, searchTrials(study));
+  const chosen = chooseBest(config2, scored);
+  const byFirst = (a, b) => a.loss[0] - b.loss[0] || a.trial.id - b.trial.id;
+  const rest = paretoFront(scored).filter((s) => s !== chosen).sort(byFirst);
+  const infeasible = scored.filter((s) => !isFeasible(s)).sort((a, b) => a.violation - b.violation || a.trial.id - b.trial.id);
+  return { scored, front: chosen ? [chosen, ...rest] : rest, chosen, infeasible };
+}
+function objectiveTitle(o) {
+  return `${plainText(o.metric)} ${o.goal === "minimize" ? "\u2193" : "\u2191"}`;
+}
+function metricCode(name2) {
+  return `\`${code(name2)}\``;
+}
+function constraintsText(constraints) {
+  return constraints.map((c) => metricCode(constraintText(c))).join(" and ");
+}
+function chosenRule(config2) {
+  const { select } = config2;
+  if (!select) return "the one nearest the ideal point (each objective scaled to [0, 1] over the front)";
+  const goal2 = config2.objective.find((o) => o.metric === select.metric).goal;
+  const limits = select.subject_to.length ? ` among those with ${constraintsText(select.subject_to)}` : "";
+  return `the one with the ${goal2 === "minimize" ? "lowest" : "highest"} ${metricCode(select.metric)}${limits} (\`select\`)`;
+}
+function constraintsNote(config2, view) {
+  if (config2.constraints.length === 0) return void 0;
+  const limits = constraintsText(config2.constraints);
+  const { infeasible, scored } = view;
+  if (infeasible.length === 0) return `Every trial with a result met ${limits}.`;
+  if (infeasible.length === scored.length) {
+    const closest = infeasible[0];
+    return `No trial met ${limits}; the closest (trial ${closest.trial.id}) missed by ${fmtNumber(closest.violation)}.`;
+  }
+  const n = infeasible.length;
+  return `${n} of ${scored.length} trials with a result missed ${limits}: ${n > 1 ? "they are" : "it is"} not on the front.`;
+}
+function frontSection(config2, study) {
+  if (!isMultiObjective(config2)) return void 0;
+  const view = frontView(config2, study);
+  const note = constraintsNote(config2, view);
+  if (view.front.length === 0)
+    return ["### Pareto front", "_No feasible trial has a result for every objective yet._", note].filter((p) => p !== void 0).join("\n\n");
+  const params2 = Object.keys(config2.parameters).filter((n) => config2.parameters[n].type !== "constant");
+  const rows = view.front.map((s) => [
+    s === view.chosen ? `${s.trial.id} \u2605` : String(s.trial.id),
+    ...s.values.map((v) => fmtNumber(v)),
+    ...params2.map((p) => fmtScalar(s.trial.params[p]))
+  ]);
+  const table = mdTable([["trial", ...config2.objective.map(objectiveTitle), ...params2.map(plainText)], ...rows], {
+    align: ["l", ...config2.objective.map(() => "r"), ...params2.map(() => "l")]
+  });
+  const size = view.front.length;
+  const head = `${size} ${size > 1 ? "trials are" : "trial is"} on the front: no other feasible trial is as good in every objective and better in one. \u2605 is the chosen one, ${chosenRule(config2)}; the rest follow by ${metricCode(config2.objective[0].metric)}.`;
+  return ["### Pareto front", head, table, note].filter((p) => p !== void 0).join("\n\n");
+}
+function frontLine(config2, study) {
+  const view = frontView(config2, study);
+  if (!view.chosen) return "no feasible result yet";
+  const values = config2.objective.map((o, i) => `${o.metric}=${fmtNumber(view.chosen.values[i])}`).join(", ");
+  return `front of ${view.front.length} \xB7 chosen trial ${view.chosen.trial.id} (${values})`;
 }
 
 // src/report/members.ts
@@ -35891,7 +35960,7 @@ function createProgress(config2, out, live) {
     const width = 20;
     const filled = Math.min(width, Math.round(done / Math.max(1, total()) * width));
     const bar = `${"\u2588".repeat(filled)}${"\u2591".repeat(width - filled)}`;
-    const bestText = best ? `best ${metric}=${fmtNumber(trialValue(best))} (trial ${best.id})` : "no result yet";
+    const bestText = isMultiObjective(config2) && lastStudy ? frontLine(config2, lastStudy) : best ? `best ${metric}=${fmtNumber(trialValue(best))} (trial ${best.id})` : "no result yet";
     const steps = [...running.entries()].map(([id, s]) => s ? `#${id}@${s.step}` : `#${id}`).join(" ");
     const line = `${bar} ${done}/${total()} \xB7 round ${round} \xB7 ${bestText} \xB7 ${fmtDuration(performance.now() - started)}${steps ? ` \xB7 running ${steps}` : ""}`;
     const cols = out.columns ?? 120;
@@ -35935,7 +36004,7 @@ function createProgress(config2, out, live) {
       if (complete) running.delete(trial.id);
       done = finishedTrials(study);
       const best = bestTrial(config2, study);
-      const star = complete && best?.id === trial.id && bestId !== best.id ? " \u2605 new best" : "";
+      const star = complete && best?.id === trial.id && bestId !== best.id ? isMultiObjective(config2) ? ` \u2605 now chosen (${frontLine(config2, study)})` : " \u2605 new best" : "";
       bestId = best?.id;
       const counter = `[${done}/${total()}]`;
       println(
@@ -36000,26 +36069,43 @@ async function driveStudy(config2, study, backend, hooks = {}) {
 // src/report/json.ts
 var JSON_REPORT_VERSION = 1;
 var params = external_exports.record(external_exports.string(), external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()]));
+var goal = external_exports.enum(["minimize", "maximize"]);
 var STATUSES = ["pending", "running", "succeeded", "failed", "pruned"];
 var bestJsonSchema = external_exports.strictObject({
   version: external_exports.literal(JSON_REPORT_VERSION),
   study: external_exports.string(),
   metric: external_exports.string(),
-  goal: external_exports.enum(["minimize", "maximize"]),
+  goal,
   trial: external_exports.int().min(0).nullable(),
   value: external_exports.number().nullable(),
   params: params.nullable()
+});
+var frontMemberJsonSchema = external_exports.strictObject({
+  trial: external_exports.int().min(0),
+  params,
+  values: external_exports.record(external_exports.string(), external_exports.number()),
+  chosen: external_exports.boolean()
 });
 var studyJsonSchema = external_exports.strictObject({
   version: external_exports.literal(JSON_REPORT_VERSION),
   study: external_exports.string(),
   strategy: external_exports.string(),
   metric: external_exports.string(),
-  goal: external_exports.enum(["minimize", "maximize"]),
+  goal,
   /** finished: a completion criterion stopped it (see stop); unfinished: `run --resume` would go on. */
   status: external_exports.enum(["finished", "unfinished"]),
   stop: external_exports.strictObject({ code: external_exports.string(), message: external_exports.string() }).nullable(),
+  /** With several objectives, the chosen trial of the front (see src/study/best.ts); `value` is its first objective's. */
   best: external_exports.strictObject({ trial: external_exports.int().min(0), value: external_exports.number(), params }).nullable(),
+  /**
+   * Added within version 1, present only for a study with several objectives
+   * or with constraints (so a single-objective study's JSON is as before):
+   * every objective, the constraints, and the feasible Pareto front as the
+   * report orders it (the chosen trial first).
+   */
+  objectives: external_exports.array(external_exports.strictObject({ metric: external_exports.string(), goal, target: external_exports.number().nullable() })).optional(),
+  constraints: external_exports.array(external_exports.strictObject({ metric: external_exports.string(), min: external_exports.number().nullable(), max: external_exports.number().nullable() })).optional(),
+  front: external_exports.array(frontMemberJsonSchema).optional(),
   /** What the study started from (warm start): the other study's trials it learned from are not among `trials`. */
   warm_start: external_exports.strictObject({
     source: external_exports.string(),
@@ -36075,20 +36161,20 @@ var studyJsonSchema = external_exports.strictObject({
   )
 });
 function bestJson(study) {
-  const { metric, goal } = study.config.objective[0];
+  const { metric, goal: goal2 } = study.config.objective[0];
   const best = bestTrial(study.config, study);
   return {
     version: JSON_REPORT_VERSION,
     study: study.name,
     metric,
-    goal,
+    goal: goal2,
     trial: best?.id ?? null,
     value: best ? trialValue(best) : null,
     params: best?.params ?? null
   };
 }
 function studyJson(study) {
-  const { metric, goal } = study.config.objective[0];
+  const { metric, goal: goal2 } = study.config.objective[0];
   const best = bestJson(study);
   const count = (status) => study.trials.filter((t) => t.status === status).length;
   return {
@@ -36096,10 +36182,11 @@ function studyJson(study) {
     study: study.name,
     strategy: study.strategy,
     metric,
-    goal,
+    goal: goal2,
     status: study.stop ? "finished" : "unfinished",
     stop: study.stop ?? null,
     best: best.trial === null ? null : { trial: best.trial, value: best.value, params: best.params },
+    ...goalsJson(study),
     warm_start: study.warmStart ? {
       source: study.warmStart.source,
       offered: study.warmStart.offered,
@@ -36134,6 +36221,24 @@ function studyJson(study) {
       })).sort((a, b) => a.member - b.member)
     }))
   };
+}
+function goalsJson(study) {
+  const config2 = study.config;
+  if (!isMultiObjective(config2) && config2.constraints.length === 0) return {};
+  return {
+    objectives: config2.objective.map((o) => ({ metric: o.metric, goal: o.goal, target: o.target ?? null })),
+    constraints: config2.constraints.map((c) => ({ metric: c.metric, min: c.min ?? null, max: c.max ?? null })),
+    front: frontJson(config2, study)
+  };
+}
+function frontJson(config2, study) {
+  const view = frontView(config2, study);
+  return view.front.map((s) => ({
+    trial: s.trial.id,
+    params: s.trial.params,
+    values: Object.fromEntries(config2.objective.map((o, i) => [o.metric, s.values[i]])),
+    chosen: s === view.chosen
+  }));
 }
 function costJson(study) {
   const cost = studyCost(study.config, study);
@@ -36717,13 +36822,13 @@ async function supervise(launch, options) {
       killGroup("SIGKILL");
       pipeGrace = setTimeout(releasePipes, stopping ? 0 : (options.pipeGraceS ?? 2) * 1e3);
     });
-    child.on("close", (code, signal) => {
+    child.on("close", (code2, signal) => {
       clearTimeout(timer);
       clearTimeout(forceKill);
       clearTimeout(pipeGrace);
       options.signal?.removeEventListener("abort", onAbort);
       killGroup("SIGKILL");
-      done({ kind: "exit", code, signal, timedOut, aborted: aborted2 });
+      done({ kind: "exit", code: code2, signal, timedOut, aborted: aborted2 });
     });
   });
   await new Promise((r) => log.end(r));
@@ -37134,16 +37239,22 @@ async function runLocalStudy(opts) {
 // src/report/chart.ts
 var MAX_POINTS = 100;
 function mermaidConvergence(config2, study) {
-  const series = bestSoFar(config2, study);
+  return mermaidSeries(
+    `Best ${config2.objective[0].metric} so far`,
+    config2.objective[0].metric,
+    bestSoFar(config2, study)
+  );
+}
+function mermaidSeries(title, yTitle, series) {
   const first = series.findIndex((v) => v !== void 0);
   if (first < 0 || series.length < 2) return void 0;
   const points = thin2(series.slice(first), MAX_POINTS);
   return [
     "```mermaid",
     "xychart-beta",
-    `  title "Best ${config2.objective[0].metric} so far"`,
+    `  title "${title}"`,
     `  x-axis "trial" ${first + 1} --> ${series.length}`,
-    yAxis(config2.objective[0].metric, points),
+    yAxis(yTitle, points),
     `  line [${points.map((v) => mermaidNumber(v)).join(", ")}]`,
     "```"
   ].join("\n");
@@ -37167,14 +37278,15 @@ function thin2(items, max) {
 }
 var BLOCKS = "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588";
 function sparkline(config2, study, width = 60) {
-  const series = bestSoFar(config2, study);
+  return seriesSparkline(bestSoFar(config2, study), config2.objective[0].goal === "maximize", width);
+}
+function seriesSparkline(series, maximize, width = 60) {
   const values = series.filter((v) => v !== void 0);
   if (values.length === 0) return "";
   const step = Math.max(1, Math.ceil(series.length / width));
   const sampled = series.filter((_, i) => i % step === step - 1 || i === series.length - 1);
   const lo = Math.min(...values);
   const hi = Math.max(...values);
-  const maximize = config2.objective[0].goal === "maximize";
   return sampled.map((v) => {
     if (v === void 0) return " ";
     const t = hi > lo ? (v - lo) / (hi - lo) : 1;
@@ -37231,20 +37343,117 @@ ${mdTable([head, ...rows])}
 </details>`;
 }
 
+// src/pareto/contribution.ts
+function hypervolumeContribution(point, front, ref) {
+  if (!point.every((v, i) => v < ref[i])) return 0;
+  const box = point.reduce((v, p, i) => v * (ref[i] - p), 1);
+  const limited = front.map((q) => q.map((v, i) => Math.max(v, point[i])));
+  const [shadow = []] = nonDominatedSort(limited);
+  return box - hypervolume(
+    shadow.map((i) => limited[i]),
+    ref
+  );
+}
+
+// src/pareto/reference.ts
+var REFERENCE_MARGIN = 0.1;
+function boxOf(points) {
+  const m = points[0].length;
+  const ideal = Array.from({ length: m }, (_, i) => Math.min(...points.map((p) => p[i])));
+  const worst = Array.from({ length: m }, (_, i) => Math.max(...points.map((p) => p[i])));
+  const ref = worst.map((w, i) => w + (w > ideal[i] ? (w - ideal[i]) * REFERENCE_MARGIN : 1));
+  return { ideal, ref };
+}
+function boxVolume2(box) {
+  return box.ref.reduce((v, r, i) => v * (r - box.ideal[i]), 1);
+}
+
+// src/report/front-chart.ts
+var MAX_DOMINATED_POINTS = 60;
+function mermaidText(text) {
+  return text.replace(/["`]/g, "'").replace(/[\s;#%<>]+/g, " ");
+}
+function mermaidFront(config2, view) {
+  if (view.front.length === 0) return void 0;
+  const onFront = new Set(view.front);
+  const dominated = thin2(
+    view.scored.filter((s) => isFeasible(s) && !onFront.has(s)),
+    MAX_DOMINATED_POINTS
+  );
+  const drawn = [...view.front, ...dominated];
+  const axes = [0, 1].map((m) => {
+    const values = drawn.map((s) => s.values[m]);
+    return { lo: Math.min(...values), hi: Math.max(...values) };
+  });
+  const at2 = (v, m) => {
+    const { lo, hi } = axes[m];
+    return coordinate(hi > lo ? (v - lo) / (hi - lo) : 0.5);
+  };
+  const axis = (m, name2) => {
+    const o = config2.objective[m];
+    const { lo, hi } = axes[m];
+    const better = o.goal === "minimize" ? "lower is better" : "higher is better";
+    return `  ${name2} "${mermaidText(`${o.metric} ${fmtNumber(lo)}`)}" --> "${mermaidText(`${fmtNumber(hi)} (${better})`)}"`;
+  };
+  const point = (label, values, style = "") => `  "${label}": [${at2(values[0], 0)}, ${at2(values[1], 1)}]${style}`;
+  const [x, y] = config2.objective;
+  return [
+    "```mermaid",
+    "quadrantChart",
+    // The title runs to the end of its line, quotes and all: it is the one text left unquoted.
+    `  title ${mermaidText(`${x.metric} and ${y.metric}: the front (\u2605 chosen) and the other feasible trials`)}`,
+    axis(0, "x-axis"),
+    axis(1, "y-axis"),
+    ...dominated.map((s) => point(String(s.trial.id), s.values, " radius: 3, color: #9e9e9e")),
+    ...view.front.map((s) => point(s === view.chosen ? `${s.trial.id} \u2605` : String(s.trial.id), s.values)),
+    "```"
+  ].join("\n");
+}
+function coordinate(t) {
+  return t >= 0.9995 ? "1" : t.toFixed(3);
+}
+function hypervolumeSoFar(config2, study) {
+  const losses = searchTrials(study).map((t) => {
+    const s = scoreTrial(config2, t);
+    return s && isFeasible(s) ? s.loss : void 0;
+  });
+  const feasible = losses.filter((l) => l !== void 0);
+  if (feasible.length === 0) return losses.map(() => void 0);
+  const box = boxOf(feasible);
+  const volume2 = boxVolume2(box);
+  let front = [];
+  let share;
+  return losses.map((l) => {
+    if (l === void 0) return share;
+    share = (share ?? 0) + hypervolumeContribution(l, front, box.ref) / volume2;
+    if (!front.some((p) => dominates(p, l) || p.every((v, i) => v === l[i])))
+      front = [...front.filter((p) => !dominates(l, p)), l];
+    return share;
+  });
+}
+
 // src/report/table.ts
-function rankedTrials(study, goal) {
+function rankedTrials(study, goal2) {
   return [...study.trials].sort((a, b) => {
     if (a.ref === void 0 !== (b.ref === void 0)) return a.ref === void 0 ? -1 : 1;
     const va = trialValue(a);
     const vb = trialValue(b);
-    if (va !== void 0 && vb !== void 0) return va === vb ? a.id - b.id : isBetter(goal, va, vb) ? -1 : 1;
+    if (va !== void 0 && vb !== void 0) return va === vb ? a.id - b.id : isBetter(goal2, va, vb) ? -1 : 1;
     if (va !== void 0) return -1;
     if (vb !== void 0) return 1;
     return a.id - b.id;
   });
 }
+function rankedByFront(config2, study) {
+  const view = frontView(config2, study);
+  const onFront = new Set(view.front);
+  const rest = view.scored.filter((s) => isFeasible(s) && !onFront.has(s)).sort((a, b) => a.loss[0] - b.loss[0] || a.trial.id - b.trial.id);
+  const ranked = [...view.front, ...rest, ...view.infeasible].map((s) => s.trial);
+  const seen = new Set(ranked);
+  return [...ranked, ...rankedTrials(study, config2.objective[0].goal).filter((t) => !seen.has(t))];
+}
 function resultsTable(config2, study, opts = {}) {
-  const ranked = rankedTrials(study, config2.objective[0].goal);
+  const ranked = isMultiObjective(config2) ? rankedByFront(config2, study) : rankedTrials(study, config2.objective[0].goal);
   const shown2 = opts.maxRows !== void 0 ? ranked.slice(0, opts.maxRows) : ranked;
   const columns = tableColumns(config2, study, opts);
   const table = mdTable([columns.map((c) => c.title), ...shown2.map((t, i) => columns.map((c) => c.cell(t, i)))], {
@@ -37261,6 +37470,13 @@ function tableColumns(config2, study, opts) {
   const best = bestTrial(config2, study);
   const paramNames = Object.keys(config2.parameters).filter((n) => config2.parameters[n].type !== "constant");
   const resources = new Set(study.trials.map((t) => t.resource));
+  const marks = trialMarks(config2, study);
+  const otherColumns = [
+    ...config2.objective.slice(1).map((o) => ({ metric: o.metric, title: objectiveTitle(o) })),
+    ...config2.constraints.map((c) => ({ metric: c.metric, title: plainText(c.metric) }))
+  ].filter(
+    (c, i, all) => c.metric !== metric && all.findIndex((d) => d.metric === c.metric) === i && !config2.metrics.record.includes(c.metric)
+  );
   const columns = [
     {
       title: "#",
@@ -37275,10 +37491,14 @@ function tableColumns(config2, study, opts) {
         return link ? `[${t.id}](${link})` : String(t.id);
       }
     },
-    { title: "status", align: "l", cell: (t) => t === best ? `${t.status} \u2605` : t.status },
-    { title: metric, align: "r", cell: (t) => fmtTrialValue(config2, t) },
-    ...config2.metrics.record.map(
-      (m) => ({ title: m, align: "r", cell: (t) => fmtOptional(memberMetric(t, m)) })
+    { title: "status", align: "l", cell: (t) => statusCell(t, best, marks) },
+    {
+      title: isMultiObjective(config2) ? objectiveTitle(config2.objective[0]) : metric,
+      align: "r",
+      cell: (t) => fmtTrialValue(config2, t)
+    },
+    ...[...otherColumns, ...config2.metrics.record.map((m) => ({ metric: m, title: m }))].map(
+      (c) => ({ title: c.title, align: "r", cell: (t) => fmtOptional(memberMetric(t, c.metric)) })
     ),
     !!config2.resource && resources.size > 1 && { title: config2.resource.name, align: "r", cell: (t) => fmtOptional(t.resource) },
     study.trials.some((t) => rungLabel(t) !== "") && { title: "rung", align: "l", cell: rungLabel },
@@ -37287,6 +37507,19 @@ function tableColumns(config2, study, opts) {
     { title: "note", align: "l", cell: (t) => plainText(truncate(trialNote(config2, study, t), 80)) }
   ];
   return columns.filter((c) => c !== false);
+}
+function trialMarks(config2, study) {
+  const marks = /* @__PURE__ */ new Map();
+  if (!isMultiObjective(config2) && config2.constraints.length === 0) return marks;
+  const view = frontView(config2, study);
+  if (isMultiObjective(config2)) for (const s of view.front) marks.set(s.trial, "front");
+  for (const s of view.infeasible) marks.set(s.trial, "infeasible");
+  return marks;
+}
+function statusCell(trial, best, marks) {
+  if (trial === best) return `${trial.status} \u2605`;
+  const mark = marks.get(trial);
+  return mark ? `${trial.status} (${mark})` : trial.status;
 }
 function trialNote(config2, study, trial) {
   const attempt = latestAttempt(trial);
@@ -37555,9 +37788,13 @@ function bestSnippet(config2, study) {
     config2.resource && best.resource !== void 0 ? ` at ${config2.resource.name} ${fmtNumber(best.resource)}` : "",
     of > 1 ? ` (mean of ${runs === of ? "" : `${runs} of `}${of} runs)` : ""
   ];
-  const header = `# best: trial ${best.id}, ${config2.objective[0].metric} = ${fmtNumber(trialValue(best), 6)}${notes.join("")}`;
+  const header = isMultiObjective(config2) ? `# chosen: trial ${best.id} of the Pareto front, ${objectiveValues(config2, best)}${notes.join("")}` : `# best: trial ${best.id}, ${config2.objective[0].metric} = ${fmtNumber(trialValue(best), 6)}${notes.join("")}`;
   return `${header}
 ${(0, import_yaml2.stringify)(best.params).trimEnd()}`;
+}
+function objectiveValues(config2, trial) {
+  const values = scoreTrial(config2, trial)?.values ?? [];
+  return config2.objective.map((o, i) => `${o.metric.replace(/[\r\n]+/g, " ")} = ${fmtNumber(values[i] ?? Number.NaN, 6)}`).join(", ");
 }
 function baselineLine(config2, study) {
   if (!config2.baseline) return void 0;
@@ -37587,7 +37824,7 @@ function warmStartLine(study) {
 }
 
 // src/report/markdown.ts
-var OPTIONAL = ["curves", "effects", "convergence", "rungs"];
+var OPTIONAL = ["curves", "effects", "frontChart", "convergence", "rungs"];
 var MIN_ROWS = 25;
 function markdownReport(config2, study, opts = {}) {
   const optional2 = optionalSections(config2, study);
@@ -37613,19 +37850,18 @@ function mostRowsThatFit(fits2, lo, hi) {
   return lo;
 }
 function optionalSections(config2, study) {
-  const chart = mermaidConvergence(config2, study);
   const effects = parameterEffects(config2, study);
+  const frontChart = isMultiObjective(config2) ? mermaidFront(config2, frontView(config2, study)) : void 0;
   return {
-    convergence: chart && `### Convergence
+    convergence: convergenceSection(config2, study),
+    frontChart: frontChart && `${frontChart}
 
-${chart}
-
-${convergenceFallback(config2, study)}`,
+${config2.objective.length > 2 ? `_The chart shows the first two of the ${config2.objective.length} objectives; the table above has them all._` : ""}`.trimEnd(),
     rungs: rungsSection(config2, study),
     curves: learningCurvesSection(config2, study),
     effects: effects.length ? `### Parameter effects
 
-${mdTable([["parameter", `effect on ${config2.objective[0].metric}`], ...effects.map((e) => [e.name, e.text])])}` : void 0
+${mdTable([["parameter", `effect on ${plainText(config2.objective[0].metric)}`], ...effects.map((e) => [e.name, e.text])])}` : void 0
   };
 }
 function sectionsFrom(all, dropped) {
@@ -37633,27 +37869,27 @@ function sectionsFrom(all, dropped) {
   return Object.fromEntries(Object.entries(all).filter(([k]) => kept.has(k)));
 }
 function compose(config2, study, opts, sections, maxRows) {
-  const goal = config2.objective[0].goal;
   const snippet = bestSnippet(config2, study);
   let table = resultsTable(config2, study, { maxRows, linkFor: opts.linkFor });
   if (maxRows !== void 0 && maxRows < study.trials.length && opts.fullReportUrl)
     table += ` The full table is in the [job summary](${opts.fullReportUrl}).`;
   const parts = [
     `## matrix-tune: ${study.name}`,
-    [
-      `${countsLine(study)} \xB7 strategy \`${study.strategy}\` \xB7 ${goal} \`${config2.objective[0].metric}\``,
-      ...opts.context ?? []
-    ].join("  \n"),
+    [`${countsLine(study)} \xB7 strategy \`${study.strategy}\` \xB7 ${goalsText(config2)}`, ...opts.context ?? []].join(
+      "  \n"
+    ),
     stopLine(study),
     warmStartLine(study),
     costSection(config2, study),
     baselineLine(config2, study),
     opts.comparison,
-    snippet ? `### Best configuration
+    snippet ? `### ${isMultiObjective(config2) ? "Chosen" : "Best"} configuration
 
 \`\`\`yaml
 ${snippet}
 \`\`\`` : "_No trial has succeeded yet._",
+    isMultiObjective(config2) ? frontSection(config2, study) : constraintsNote(config2, frontView(config2, study)),
+    sections.frontChart,
     sections.convergence,
     sections.rungs,
     sections.curves,
@@ -37665,8 +37901,27 @@ ${table}`
   return `${parts.filter((p) => p !== void 0).join("\n\n")}
 `;
 }
-function convergenceFallback(config2, study) {
-  const series = bestSoFar(config2, study);
+function goalsText(config2) {
+  const goals = isMultiObjective(config2) ? config2.objective.map((o) => `${o.goal} ${metricCode(o.metric)}`) : [`${config2.objective[0].goal} \`${config2.objective[0].metric}\``];
+  const text = isMultiObjective(config2) ? `objectives: ${goals.join(", ")}` : goals[0];
+  return config2.constraints.length ? `${text} \xB7 subject to ${constraintsText(config2.constraints)}` : text;
+}
+function convergenceSection(config2, study) {
+  const mo = isMultiObjective(config2);
+  const series = mo ? hypervolumeSoFar(config2, study) : bestSoFar(config2, study);
+  const chart = mo ? mermaidSeries("Hypervolume of the feasible front so far", "hypervolume", series) : mermaidConvergence(config2, study);
+  if (!chart) return void 0;
+  const column = mo ? "hypervolume" : `best ${config2.objective[0].metric}`;
+  return `### Convergence
+
+${chart}${mo ? `
+
+${HYPERVOLUME_NOTE}` : ""}
+
+${convergenceFallback(column, series)}`;
+}
+var HYPERVOLUME_NOTE = "Hypervolume: the share of a box that the feasible front dominates, the box spanning each objective from its best value over the feasible trials to its worst plus 10% of its range. It grows with every trial that extends the front.";
+function convergenceFallback(column, series) {
   const points = [];
   let last;
   series.forEach((v, i) => {
@@ -37675,7 +37930,7 @@ function convergenceFallback(config2, study) {
   });
   return `<details><summary>Convergence as a table</summary>
 
-${mdTable([["after trial", `best ${config2.objective[0].metric}`], ...points])}
+${mdTable([["after trial", column], ...points])}
 
 </details>`;
 }
@@ -38047,7 +38302,7 @@ function describeConfig(config2) {
   const b = config2.budget;
   const multiFidelity = describeMultiFidelity(config2);
   return [
-    `study ${config2.name}: ${config2.strategy} search, ${goalsText(config2)}`,
+    `study ${config2.name}: ${config2.strategy} search, ${goalsText2(config2)}`,
     `command: ${JSON.stringify(splitCommand(config2.command))}`,
     `budget: ${b.max_trials} trials, ${b.parallel} per round${b.max_rounds ? `, at most ${b.max_rounds} rounds` : ""}${b.patience ? `, patience ${b.patience} rounds` : ""}, ${b.retries} retries per failed trial`,
     ...multiFidelity,
@@ -38084,7 +38339,7 @@ function describeMultiFidelity(config2) {
     );
   return lines;
 }
-function goalsText(config2) {
+function goalsText2(config2) {
   const objectives = config2.objective.map((o) => `${o.goal} ${o.metric}${o.target !== void 0 ? ` (target ${o.target})` : ""}`).join(" and ");
   const limits = config2.constraints.length ? `, subject to ${config2.constraints.map(constraintText).join(", ")}` : "";
   const select = config2.select ? `; the result: the front's best ${config2.select.metric}${config2.select.subject_to.length ? ` with ${config2.select.subject_to.map(constraintText).join(", ")}` : ""}` : config2.objective.length > 1 ? "; the result: the front's trial nearest the ideal point" : "";
@@ -38126,14 +38381,16 @@ function load(file2, flags = {}) {
   return { ...loaded, config: flags.devices ? { ...config2, devices: flags.devices } : config2 };
 }
 function terminalReport(config2, study) {
-  const spark = sparkline(config2, study);
+  const mo = isMultiObjective(config2);
+  const spark = mo ? seriesSparkline(hypervolumeSoFar(config2, study), true) : sparkline(config2, study);
   return [
     resultsTable(config2, study, { aligned: true }),
     "",
     rungsSection(config2, study) ?? "",
     "",
     countsLine(study),
-    spark ? `best ${config2.objective[0].metric} so far: ${spark}` : "",
+    ...mo ? [frontLine(config2, study)] : [],
+    spark ? `${mo ? "front's hypervolume" : `best ${config2.objective[0].metric}`} so far: ${spark}` : "",
     stopLine(study),
     ...[costLine(config2, study), warmStartLine(study), baselineLine(config2, study)].filter((l) => l !== void 0),
     "",

@@ -3,13 +3,13 @@
  * through the bundled Action (dist/, so build first) against the loopback
  * GitHub API of the tests, and the comment it left.
  *
- *   node --import tsx scripts/render-comment-example.ts [digits|warm-start|hyperband ...]
+ *   node --import tsx scripts/render-comment-example.ts [digits|warm-start|multi-objective|hyperband ...]
  *
  * With no names, every example below.
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { GitHubPlayer, pullRequestEvent } from "../test/helpers/github-play.ts";
 import { startFakeGitHub } from "../test/helpers/github-server.ts";
@@ -28,7 +28,48 @@ interface Example {
   onMain?: boolean;
   /** Each trial job's runner time, simulated: setup and trial seconds. */
   jobSeconds?: { setup: number; trial: number };
+  /** Files written into the repository instead of copying the digits example: path → text. */
+  files?: Record<string, string>;
 }
+
+/**
+ * A synthetic model for the multi-objective example: latency and accuracy
+ * both grow with its size, memory with its width; each seed (repeat) adds a
+ * small deterministic wobble, so the comparison has noise to measure. The
+ * pull request's variant ("fused", set by its config's env) is faster at
+ * every size.
+ */
+const SYNTHETIC_MODEL = `const arg = (name) => Number(process.argv.find((a) => a.startsWith(\`--\${name}=\`)).split("=")[1]);
+const width = arg("width");
+const depth = arg("depth");
+const seed = Number(process.env.TUNE_SEED ?? 0);
+const size = width * depth;
+const wobble = (k) => Math.sin(seed * 12.9898 + size * 78.233 + k * 37.719);
+const perUnit = process.env.MODEL_VARIANT === "fused" ? 0.05 : 0.08;
+const latency = 2 + size * perUnit + 0.15 * wobble(1);
+const accuracy = 0.98 - 0.3 / (1 + size / 40) + 0.002 * wobble(2);
+const memory = 0.5 + width * 0.05;
+console.log(\`final latency_ms=\${latency.toFixed(3)} accuracy=\${accuracy.toFixed(4)} memory_gb=\${memory.toFixed(2)}\`);
+`;
+
+const SYNTHETIC_CONFIG = `name: latency-accuracy
+command: [node, model.mjs, "--width=\${width}", "--depth=\${depth}"]
+objective:
+  - {metric: latency_ms, goal: minimize}
+  - {metric: accuracy, goal: maximize}
+constraints:
+  - {metric: memory_gb, max: 4}
+select: {metric: accuracy, subject_to: [{metric: latency_ms, max: 12}]}
+parameters:
+  width: {type: int, min: 8, max: 96}
+  depth: {type: int, min: 1, max: 6}
+strategy: random
+seed: 0
+repeats: 2
+budget:
+  max_trials: 16
+  parallel: 8
+`;
 
 const EXAMPLES: Record<string, Example> = {
   digits: {
@@ -47,6 +88,19 @@ const EXAMPLES: Record<string, Example> = {
     onMain: true,
     jobSeconds: { setup: 240, trial: 60 },
   },
+  "multi-objective": {
+    config: "examples/latency-accuracy/tune.yml",
+    doc: "docs/pr-comment-multi-objective-example.md",
+    title: "A rendered PR comment: several objectives",
+    about:
+      "a synthetic model with two objectives (latency down, accuracy up), a memory constraint and a `select:` rule, 2 repeats per trial, after a study on the base branch; the pull request makes the model faster at every size (its config sets `MODEL_VARIANT: fused`)",
+    extra: "env: {MODEL_VARIANT: fused}\n",
+    onMain: true,
+    files: {
+      "examples/latency-accuracy/tune.yml": SYNTHETIC_CONFIG,
+      "examples/latency-accuracy/model.mjs": SYNTHETIC_MODEL,
+    },
+  },
   hyperband: {
     config: "examples/digits-mlp/hyperband.yml",
     doc: "docs/pr-comment-hyperband-example.md",
@@ -58,10 +112,16 @@ const EXAMPLES: Record<string, Example> = {
 
 async function render(example: Example): Promise<void> {
   const repo = mkdtempSync(join(tmpdir(), "mt-repo-"));
-  cpSync(join(ROOT, "examples/digits-mlp"), join(repo, "examples/digits-mlp"), {
-    recursive: true,
-    filter: (p) => !p.includes(".matrix-tune"),
-  });
+  if (example.files)
+    for (const [path, text] of Object.entries(example.files)) {
+      mkdirSync(dirname(join(repo, path)), { recursive: true });
+      writeFileSync(join(repo, path), text);
+    }
+  else
+    cpSync(join(ROOT, "examples/digits-mlp"), join(repo, "examples/digits-mlp"), {
+      recursive: true,
+      filter: (p) => !p.includes(".matrix-tune"),
+    });
   const gh = await startFakeGitHub();
   if (example.onMain) {
     const main = new GitHubPlayer(gh, repo, example.config, "main");

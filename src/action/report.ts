@@ -9,7 +9,12 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import * as core from "@actions/core";
 import { botStateLine, readBotState } from "../bot/status.ts";
-import { compareStudies, compareWithReference } from "../compare/studies.ts";
+import {
+  compareFrontWithReference,
+  compareStudies,
+  compareStudyFronts,
+  compareWithReference,
+} from "../compare/studies.ts";
 import type { Overrides } from "../config/overrides.ts";
 import type { Config } from "../config/schema.ts";
 import { trustedSettingsLine } from "../config/trusted.ts";
@@ -20,6 +25,8 @@ import { dispatchWorkflow } from "../github/dispatch.ts";
 import { listTrialJobs } from "../github/jobs.ts";
 import type { Repo } from "../github/repo.ts";
 import { renderComparison } from "../report/comparison.ts";
+import { isMultiObjective } from "../report/front.ts";
+import { renderFrontComparison } from "../report/front-comparison.ts";
 import { COMMENT_LIMIT, markdownReport } from "../report/markdown.ts";
 import type { Study } from "../study/schema.ts";
 import { readStudy, STATE_FILE } from "../study/store.ts";
@@ -62,32 +69,35 @@ function baselineSection(config: Config, study: Study, inputs: ReportInputs): st
   if (config.compare === "off") return undefined;
   if (!existsSync(join(inputs.baselineDir, STATE_FILE))) return referenceSection(config, study, inputs);
   const base = readStudy(join(inputs.baselineDir, STATE_FILE));
-  if (
-    base.config.objective[0].metric !== config.objective[0].metric ||
-    base.config.objective[0].goal !== config.objective[0].goal
-  ) {
-    core.warning(
-      `the base branch's study optimizes ${base.config.objective[0].metric}, this one ${config.objective[0].metric}: not compared`,
-    );
+  const goals = (c: Config) => c.objective.map((o) => `${o.goal} ${o.metric}`).join(", ");
+  if (goals(base.config) !== goals(config)) {
+    core.warning(`the base branch's study optimizes ${goals(base.config)}, this one ${goals(config)}: not compared`);
     return undefined;
   }
-  const c = compareStudies(
-    config,
-    { study, label: "this pull request", ref: inputs.sha },
-    { study: base, label: inputs.baseLabel },
-  );
-  if (!c) return undefined;
-  const status = base.stop ? "" : " (its study has not finished yet)";
-  return renderComparison(c, { title: `Compared with ${inputs.baseLabel}${status}` });
+  const candidate = { study, label: "this pull request", ref: inputs.sha };
+  const baseline = { study: base, label: inputs.baseLabel };
+  const title = `Compared with ${inputs.baseLabel}${base.stop ? "" : " (its study has not finished yet)"}`;
+  if (isMultiObjective(config)) {
+    const fronts = compareStudyFronts(config, candidate, baseline);
+    return fronts && renderFrontComparison(fronts, title);
+  }
+  const c = compareStudies(config, candidate, baseline);
+  return c && renderComparison(c, { title });
 }
 
 /** The comparison with the study's own reference run: the defaults on the base branch's commit. */
 function referenceSection(config: Config, study: Study, inputs: ReportInputs): string | undefined {
   const reference = referenceTrial(study);
   if (!reference?.ref) return undefined;
-  const c = compareWithReference(config, { study, label: "this pull request", ref: inputs.sha }, inputs.baseLabel);
+  const candidate = { study, label: "this pull request", ref: inputs.sha };
   const title = `Compared with ${inputs.baseLabel} (no study there yet: its defaults, trial ${reference.id}, on ${reference.ref.slice(0, 7)})`;
-  if (c) return renderComparison(c, { title });
+  if (isMultiObjective(config)) {
+    const fronts = compareFrontWithReference(config, candidate, inputs.baseLabel);
+    if (fronts) return renderFrontComparison(fronts, title);
+  } else {
+    const c = compareWithReference(config, candidate, inputs.baseLabel);
+    if (c) return renderComparison(c, { title });
+  }
   const pending = reference.status === "pending" || reference.status === "running";
   return `### ${title}\n\n${pending ? "The reference run has not finished yet." : `The reference run ${reference.status}: nothing to compare with (see trial ${reference.id} in the table).`}`;
 }

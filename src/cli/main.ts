@@ -15,8 +15,10 @@ import { studyPaths } from "../local/paths.ts";
 import { createProgress } from "../local/progress.ts";
 import { openStudy, runLocalStudy } from "../local/run.ts";
 import { concurrencyText } from "../local/slots.ts";
-import { sparkline } from "../report/chart.ts";
+import { seriesSparkline, sparkline } from "../report/chart.ts";
 import { costLine } from "../report/cost.ts";
+import { frontLine, isMultiObjective } from "../report/front.ts";
+import { hypervolumeSoFar } from "../report/front-chart.ts";
 import { studyJson } from "../report/json.ts";
 import { markdownReport } from "../report/markdown.ts";
 import { rungsSection } from "../report/rungs.ts";
@@ -84,14 +86,16 @@ function load(file: string, flags: Pick<RunFlags, "parallel" | "devices" | "seed
 }
 
 function terminalReport(config: Config, study: Study): string {
-  const spark = sparkline(config, study);
+  const mo = isMultiObjective(config);
+  const spark = mo ? seriesSparkline(hypervolumeSoFar(config, study), true) : sparkline(config, study);
   return [
     resultsTable(config, study, { aligned: true }),
     "",
     rungsSection(config, study) ?? "",
     "",
     countsLine(study),
-    spark ? `best ${config.objective[0].metric} so far: ${spark}` : "",
+    ...(mo ? [frontLine(config, study)] : []),
+    spark ? `${mo ? "front's hypervolume" : `best ${config.objective[0].metric}`} so far: ${spark}` : "",
     stopLine(study),
     ...[costLine(config, study), warmStartLine(study), baselineLine(config, study)].filter((l) => l !== undefined),
     "",

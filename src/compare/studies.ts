@@ -10,8 +10,9 @@ import type { Trial } from "../protocol/trial.ts";
 import { trialSamples } from "../protocol/trial-value.ts";
 import { bestTrial } from "../study/best.ts";
 import type { Study } from "../study/schema.ts";
-import { referenceTrial } from "../study/study.ts";
+import { referenceTrial, searchTrials } from "../study/study.ts";
 import { type Comparison, compareSamples } from "./compare.ts";
+import { compareFronts, type FrontComparison } from "./fronts.ts";
 
 export interface Side {
   study: Study;
@@ -59,4 +60,32 @@ function compareTrials(
     { label: baseline.label, values: bs, params: b.params, ref: baseline.ref },
     { goal: config.objective[0].goal, metric: config.objective[0].metric },
   );
+}
+
+/** With several objectives: the pull request's Pareto front against the base branch's. */
+export function compareStudyFronts(config: Config, candidate: Side, baseline: Side): FrontComparison | undefined {
+  return compareFronts(
+    config,
+    frontInput(candidate, searchTrials(candidate.study)),
+    frontInput(baseline, searchTrials(baseline.study)),
+  );
+}
+
+/** With several objectives: the front against the reference run, a front of one point. */
+export function compareFrontWithReference(
+  config: Config,
+  candidate: Side,
+  baseLabel: string,
+): FrontComparison | undefined {
+  const reference = referenceTrial(candidate.study);
+  if (!reference) return undefined;
+  return compareFronts(
+    config,
+    frontInput(candidate, searchTrials(candidate.study)),
+    frontInput({ study: candidate.study, label: `${baseLabel} with the defaults`, ref: reference.ref }, [reference]),
+  );
+}
+
+function frontInput(side: Side, trials: Trial[]) {
+  return { label: side.label, trials, ...(side.ref !== undefined ? { ref: side.ref } : {}) };
 }

@@ -7,6 +7,7 @@ import type { Config } from "../config/schema.ts";
 import type { Attempt, Intermediate, Trial } from "../protocol/trial.ts";
 import { trialValue } from "../protocol/trial-value.ts";
 import { fmtDuration, fmtNumber } from "../report/format.ts";
+import { frontLine, isMultiObjective } from "../report/front.ts";
 import { fmtTrialValue, memberLabel, shortReason } from "../report/members.ts";
 import { rungLabel } from "../report/rungs.ts";
 import { bestTrial } from "../study/best.ts";
@@ -45,7 +46,12 @@ export function createProgress(config: Config, out: Out, live: boolean): Progres
     const width = 20;
     const filled = Math.min(width, Math.round((done / Math.max(1, total())) * width));
     const bar = `${"█".repeat(filled)}${"░".repeat(width - filled)}`;
-    const bestText = best ? `best ${metric}=${fmtNumber(trialValue(best)!)} (trial ${best.id})` : "no result yet";
+    const bestText =
+      isMultiObjective(config) && lastStudy
+        ? frontLine(config, lastStudy)
+        : best
+          ? `best ${metric}=${fmtNumber(trialValue(best)!)} (trial ${best.id})`
+          : "no result yet";
     const steps = [...running.entries()].map(([id, s]) => (s ? `#${id}@${s.step}` : `#${id}`)).join(" ");
     const line = `${bar} ${done}/${total()} · round ${round} · ${bestText} · ${fmtDuration(performance.now() - started)}${steps ? ` · running ${steps}` : ""}`;
     const cols = out.columns ?? 120;
@@ -90,7 +96,12 @@ export function createProgress(config: Config, out: Out, live: boolean): Progres
       if (complete) running.delete(trial.id);
       done = finishedTrials(study);
       const best = bestTrial(config, study);
-      const star = complete && best?.id === trial.id && bestId !== best.id ? " ★ new best" : "";
+      const star =
+        complete && best?.id === trial.id && bestId !== best.id
+          ? isMultiObjective(config)
+            ? ` ★ now chosen (${frontLine(config, study)})`
+            : " ★ new best"
+          : "";
       bestId = best?.id;
       const counter = `[${done}/${total()}]`;
       println(

@@ -12,7 +12,19 @@ import { fmtNumber } from "./format.ts";
 export const MAX_POINTS = 100;
 
 export function mermaidConvergence(config: Config, study: Study): string | undefined {
-  const series = bestSoFar(config, study);
+  return mermaidSeries(
+    `Best ${config.objective[0].metric} so far`,
+    config.objective[0].metric,
+    bestSoFar(config, study),
+  );
+}
+
+/** A series over the search trials (undefined before its first value) as an xychart line. */
+export function mermaidSeries(
+  title: string,
+  yTitle: string,
+  series: readonly (number | undefined)[],
+): string | undefined {
   const first = series.findIndex((v) => v !== undefined);
   if (first < 0 || series.length < 2) return undefined;
   // mermaid spreads a line's points evenly over a numeric x axis, so evenly spaced samples stay in place.
@@ -20,9 +32,9 @@ export function mermaidConvergence(config: Config, study: Study): string | undef
   return [
     "```mermaid",
     "xychart-beta",
-    `  title "Best ${config.objective[0].metric} so far"`,
+    `  title "${title}"`,
     `  x-axis "trial" ${first + 1} --> ${series.length}`,
-    yAxis(config.objective[0].metric, points),
+    yAxis(yTitle, points),
     `  line [${points.map((v) => mermaidNumber(v)).join(", ")}]`,
     "```",
   ].join("\n");
@@ -58,14 +70,17 @@ const BLOCKS = "▁▂▃▄▅▆▇█";
 
 /** Best-so-far as block characters, higher bar = better, one per trial. */
 export function sparkline(config: Config, study: Study, width = 60): string {
-  const series = bestSoFar(config, study);
+  return seriesSparkline(bestSoFar(config, study), config.objective[0].goal === "maximize", width);
+}
+
+/** A series over the search trials as block characters, higher bar = better. */
+export function seriesSparkline(series: readonly (number | undefined)[], maximize: boolean, width = 60): string {
   const values = series.filter((v): v is number => v !== undefined);
   if (values.length === 0) return "";
   const step = Math.max(1, Math.ceil(series.length / width));
   const sampled = series.filter((_, i) => i % step === step - 1 || i === series.length - 1);
   const lo = Math.min(...values);
   const hi = Math.max(...values);
-  const maximize = config.objective[0].goal === "maximize";
   return sampled
     .map((v) => {
       if (v === undefined) return " ";

@@ -134,6 +134,6 @@ function paramValue(p: { candidate?: unknown; baseline?: unknown }, side: "candi
 }
 
 /** Text safe inside a code span: no backtick to end it early, on one line. */
-function code(s: string): string {
+export function code(s: string): string {
   return s.replace(/`/g, "'").replace(/[\r\n]+/g, " ");
 }

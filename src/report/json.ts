@@ -8,14 +8,16 @@
 import { z } from "zod";
 import type { Trial } from "../protocol/trial.ts";
 import { latestAttempt, trialValue } from "../protocol/trial-value.ts";
-import { bestTrial } from "../study/best.ts";
+import { bestTrial, type Ranking } from "../study/best.ts";
 import { studyCost } from "../study/cost.ts";
 import type { Study } from "../study/schema.ts";
+import { frontView, isMultiObjective } from "./front.ts";
 import { latestRecords } from "./members.ts";
 
 export const JSON_REPORT_VERSION = 1;
 
 const params = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+const goal = z.enum(["minimize", "maximize"]);
 const STATUSES = ["pending", "running", "succeeded", "failed", "pruned"] as const;
 
 /** The best trial so far: `trial: null` (and no value or params) while none has succeeded. */
@@ -23,23 +25,44 @@ export const bestJsonSchema = z.strictObject({
   version: z.literal(JSON_REPORT_VERSION),
   study: z.string(),
   metric: z.string(),
-  goal: z.enum(["minimize", "maximize"]),
+  goal,
   trial: z.int().min(0).nullable(),
   value: z.number().nullable(),
   params: params.nullable(),
 });
 export type BestJson = z.infer<typeof bestJsonSchema>;
 
+/** A trial of the feasible Pareto front: `values` has every objective by metric name; `chosen` marks the study's result. */
+export const frontMemberJsonSchema = z.strictObject({
+  trial: z.int().min(0),
+  params,
+  values: z.record(z.string(), z.number()),
+  chosen: z.boolean(),
+});
+export type FrontMemberJson = z.infer<typeof frontMemberJsonSchema>;
+
 export const studyJsonSchema = z.strictObject({
   version: z.literal(JSON_REPORT_VERSION),
   study: z.string(),
   strategy: z.string(),
   metric: z.string(),
-  goal: z.enum(["minimize", "maximize"]),
+  goal,
   /** finished: a completion criterion stopped it (see stop); unfinished: `run --resume` would go on. */
   status: z.enum(["finished", "unfinished"]),
   stop: z.strictObject({ code: z.string(), message: z.string() }).nullable(),
+  /** With several objectives, the chosen trial of the front (see src/study/best.ts); `value` is its first objective's. */
   best: z.strictObject({ trial: z.int().min(0), value: z.number(), params }).nullable(),
+  /**
+   * Added within version 1, present only for a study with several objectives
+   * or with constraints (so a single-objective study's JSON is as before):
+   * every objective, the constraints, and the feasible Pareto front as the
+   * report orders it (the chosen trial first).
+   */
+  objectives: z.array(z.strictObject({ metric: z.string(), goal, target: z.number().nullable() })).optional(),
+  constraints: z
+    .array(z.strictObject({ metric: z.string(), min: z.number().nullable(), max: z.number().nullable() }))
+    .optional(),
+  front: z.array(frontMemberJsonSchema).optional(),
   /** What the study started from (warm start): the other study's trials it learned from are not among `trials`. */
   warm_start: z
     .strictObject({
@@ -129,6 +152,7 @@ export function studyJson(study: Study): StudyJson {
     status: study.stop ? "finished" : "unfinished",
     stop: study.stop ?? null,
     best: best.trial === null ? null : { trial: best.trial, value: best.value!, params: best.params! },
+    ...goalsJson(study),
     warm_start: study.warmStart
       ? {
           source: study.warmStart.source,
@@ -167,6 +191,28 @@ export function studyJson(study: Study): StudyJson {
         .sort((a, b) => a.member - b.member),
     })),
   };
+}
+
+/** The objectives, constraints and front, for a study that has more than one objective or has constraints. */
+function goalsJson(study: Study): Pick<StudyJson, "objectives" | "constraints" | "front"> {
+  const config = study.config;
+  if (!isMultiObjective(config) && config.constraints.length === 0) return {};
+  return {
+    objectives: config.objective.map((o) => ({ metric: o.metric, goal: o.goal, target: o.target ?? null })),
+    constraints: config.constraints.map((c) => ({ metric: c.metric, min: c.min ?? null, max: c.max ?? null })),
+    front: frontJson(config, study),
+  };
+}
+
+/** The feasible Pareto front, the chosen trial first (for one objective: the best trial and any that tie it). */
+export function frontJson(config: Ranking, study: Study): FrontMemberJson[] {
+  const view = frontView(config, study);
+  return view.front.map((s) => ({
+    trial: s.trial.id,
+    params: s.trial.params,
+    values: Object.fromEntries(config.objective.map((o, i) => [o.metric, s.values[i]!])),
+    chosen: s === view.chosen,
+  }));
 }
 
 function costJson(study: Study): StudyJson["cost"] {

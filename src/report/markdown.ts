@@ -7,12 +7,14 @@ import type { Config } from "../config/schema.ts";
 import type { Trial } from "../protocol/trial.ts";
 import type { Study } from "../study/schema.ts";
 import { bestSoFar } from "../study/study.ts";
-import { mermaidConvergence } from "./chart.ts";
+import { mermaidConvergence, mermaidSeries } from "./chart.ts";
 import { costSection } from "./cost.ts";
 import { learningCurvesSection } from "./curves.ts";
 import { parameterEffects } from "./effects.ts";
 import { fmtNumber } from "./format.ts";
-import { mdTable } from "./md-table.ts";
+import { constraintsNote, constraintsText, frontSection, frontView, isMultiObjective, metricCode } from "./front.ts";
+import { hypervolumeSoFar, mermaidFront } from "./front-chart.ts";
+import { mdTable, plainText } from "./md-table.ts";
 import { rungsSection } from "./rungs.ts";
 import { baselineLine, bestSnippet, countsLine, stopLine, warmStartLine } from "./summary.ts";
 import { resultsTable } from "./table.ts";
@@ -38,7 +40,7 @@ export interface MarkdownOptions {
  * first to go first: the trial table's best rows say more than any of them,
  * and each of these is a view of the same trials.
  */
-const OPTIONAL = ["curves", "effects", "convergence", "rungs"] as const;
+const OPTIONAL = ["curves", "effects", "frontChart", "convergence", "rungs"] as const;
 type Optional = (typeof OPTIONAL)[number];
 
 /** Rows the table keeps before sections start to be left out for it. */
@@ -74,14 +76,17 @@ function mostRowsThatFit(fits: (rows: number) => boolean, lo: number, hi: number
 
 /** Every optional section the study has, computed once: the size search renders many times. */
 function optionalSections(config: Config, study: Study): Partial<Record<Optional, string>> {
-  const chart = mermaidConvergence(config, study);
   const effects = parameterEffects(config, study);
+  const frontChart = isMultiObjective(config) ? mermaidFront(config, frontView(config, study)) : undefined;
   return {
-    convergence: chart && `### Convergence\n\n${chart}\n\n${convergenceFallback(config, study)}`,
+    convergence: convergenceSection(config, study),
+    frontChart:
+      frontChart &&
+      `${frontChart}\n\n${config.objective.length > 2 ? `_The chart shows the first two of the ${config.objective.length} objectives; the table above has them all._` : ""}`.trimEnd(),
     rungs: rungsSection(config, study),
     curves: learningCurvesSection(config, study),
     effects: effects.length
-      ? `### Parameter effects\n\n${mdTable([["parameter", `effect on ${config.objective[0].metric}`], ...effects.map((e) => [e.name, e.text])])}`
+      ? `### Parameter effects\n\n${mdTable([["parameter", `effect on ${plainText(config.objective[0].metric)}`], ...effects.map((e) => [e.name, e.text])])}`
       : undefined,
   };
 }
@@ -99,23 +104,25 @@ function compose(
   sections: Partial<Record<Optional, string>>,
   maxRows?: number,
 ): string {
-  const goal = config.objective[0].goal;
   const snippet = bestSnippet(config, study);
   let table = resultsTable(config, study, { maxRows, linkFor: opts.linkFor });
   if (maxRows !== undefined && maxRows < study.trials.length && opts.fullReportUrl)
     table += ` The full table is in the [job summary](${opts.fullReportUrl}).`;
   const parts = [
     `## matrix-tune: ${study.name}`,
-    [
-      `${countsLine(study)} · strategy \`${study.strategy}\` · ${goal} \`${config.objective[0].metric}\``,
-      ...(opts.context ?? []),
-    ].join("  \n"),
+    [`${countsLine(study)} · strategy \`${study.strategy}\` · ${goalsText(config)}`, ...(opts.context ?? [])].join(
+      "  \n",
+    ),
     stopLine(study),
     warmStartLine(study),
     costSection(config, study),
     baselineLine(config, study),
     opts.comparison,
-    snippet ? `### Best configuration\n\n\`\`\`yaml\n${snippet}\n\`\`\`` : "_No trial has succeeded yet._",
+    snippet
+      ? `### ${isMultiObjective(config) ? "Chosen" : "Best"} configuration\n\n\`\`\`yaml\n${snippet}\n\`\`\``
+      : "_No trial has succeeded yet._",
+    isMultiObjective(config) ? frontSection(config, study) : constraintsNote(config, frontView(config, study)),
+    sections.frontChart,
     sections.convergence,
     sections.rungs,
     sections.curves,
@@ -125,14 +132,41 @@ function compose(
   return `${parts.filter((p): p is string => p !== undefined).join("\n\n")}\n`;
 }
 
+/** "minimize `loss`", or every objective, and the constraints when there are some. */
+function goalsText(config: Config): string {
+  // One objective reads as it always has; the names of several go through metricCode, as everywhere in the front's sections.
+  const goals = isMultiObjective(config)
+    ? config.objective.map((o) => `${o.goal} ${metricCode(o.metric)}`)
+    : [`${config.objective[0].goal} \`${config.objective[0].metric}\``];
+  const text = isMultiObjective(config) ? `objectives: ${goals.join(", ")}` : goals[0]!;
+  return config.constraints.length ? `${text} · subject to ${constraintsText(config.constraints)}` : text;
+}
+
+/**
+ * Whether the study is getting better, as a chart and as numbers: the best
+ * value so far, or with several objectives the front's hypervolume so far.
+ */
+function convergenceSection(config: Config, study: Study): string | undefined {
+  const mo = isMultiObjective(config);
+  const series = mo ? hypervolumeSoFar(config, study) : bestSoFar(config, study);
+  const chart = mo
+    ? mermaidSeries("Hypervolume of the feasible front so far", "hypervolume", series)
+    : mermaidConvergence(config, study);
+  if (!chart) return undefined;
+  const column = mo ? "hypervolume" : `best ${config.objective[0].metric}`;
+  return `### Convergence\n\n${chart}${mo ? `\n\n${HYPERVOLUME_NOTE}` : ""}\n\n${convergenceFallback(column, series)}`;
+}
+
+const HYPERVOLUME_NOTE =
+  "Hypervolume: the share of a box that the feasible front dominates, the box spanning each objective from its best value over the feasible trials to its worst plus 10% of its range. It grows with every trial that extends the front.";
+
 /** The same curve as numbers, for readers whose viewer does not draw mermaid. */
-function convergenceFallback(config: Config, study: Study): string {
-  const series = bestSoFar(config, study);
+function convergenceFallback(column: string, series: readonly (number | undefined)[]): string {
   const points: string[][] = [];
   let last: number | undefined;
   series.forEach((v, i) => {
     if (v !== undefined && v !== last) points.push([String(i + 1), fmtNumber(v, 6)]);
     last = v;
   });
-  return `<details><summary>Convergence as a table</summary>\n\n${mdTable([["after trial", `best ${config.objective[0].metric}`], ...points])}\n\n</details>`;
+  return `<details><summary>Convergence as a table</summary>\n\n${mdTable([["after trial", column], ...points])}\n\n</details>`;
 }

@@ -5,11 +5,14 @@
 
 import { stringify } from "yaml";
 import type { Config } from "../config/schema.ts";
+import { scoreTrial } from "../pareto/scores.ts";
+import type { Trial } from "../protocol/trial.ts";
 import { trialSamples, trialValue } from "../protocol/trial-value.ts";
 import { bestTrial } from "../study/best.ts";
 import type { Study } from "../study/schema.ts";
 import { membersOf } from "../study/study.ts";
 import { fmtNumber } from "./format.ts";
+import { isMultiObjective } from "./front.ts";
 
 export interface Counts {
   trials: number;
@@ -64,8 +67,19 @@ export function bestSnippet(config: Config, study: Study): string | undefined {
     config.resource && best.resource !== undefined ? ` at ${config.resource.name} ${fmtNumber(best.resource)}` : "",
     of > 1 ? ` (mean of ${runs === of ? "" : `${runs} of `}${of} runs)` : "",
   ];
-  const header = `# best: trial ${best.id}, ${config.objective[0].metric} = ${fmtNumber(trialValue(best)!, 6)}${notes.join("")}`;
+  const header = isMultiObjective(config)
+    ? `# chosen: trial ${best.id} of the Pareto front, ${objectiveValues(config, best)}${notes.join("")}`
+    : `# best: trial ${best.id}, ${config.objective[0].metric} = ${fmtNumber(trialValue(best)!, 6)}${notes.join("")}`;
   return `${header}\n${stringify(best.params).trimEnd()}`;
+}
+
+/** "latency_ms = 12, accuracy = 0.93": a trial's value of each objective. */
+export function objectiveValues(config: Config, trial: Trial): string {
+  const values = scoreTrial(config, trial)?.values ?? [];
+  // The line is a YAML comment inside a code fence: a line break in a name would end the comment, or the fence.
+  return config.objective
+    .map((o, i) => `${o.metric.replace(/[\r\n]+/g, " ")} = ${fmtNumber(values[i] ?? Number.NaN, 6)}`)
+    .join(", ");
 }
 
 /**
