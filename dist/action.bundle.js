@@ -58646,13 +58646,14 @@ function chooseBest(config2, scored) {
   const { select } = config2;
   if (!select) return nearestIdeal(paretoFront(scored));
   const index = config2.objective.findIndex((o) => o.metric === select.metric);
-  const allowed = scored.filter(
-    (s) => isFeasible(s) && select.subject_to.every((c) => {
+  const allowed = paretoFront(scored).filter(
+    (s) => select.subject_to.every((c) => {
       const v = trialMetric(s.trial, c.metric);
       return v !== void 0 && violationOf(c, v) === 0;
     })
   );
-  return nearestIdeal(paretoFront(allowed).filter((s) => s.loss[index] === bestBy(allowed, index)?.loss[index]));
+  const best = bestBy(allowed, index);
+  return nearestIdeal(allowed.filter((s) => s.loss[index] === best?.loss[index]));
 }
 function bestBy(scored, m) {
   let best;

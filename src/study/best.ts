@@ -27,16 +27,16 @@ export function chooseBest(config: Ranking, scored: readonly Scored[]): Scored |
   const { select } = config;
   if (!select) return nearestIdeal(paretoFront(scored));
   const index = config.objective.findIndex((o) => o.metric === select.metric);
-  const allowed = scored.filter(
-    (s) =>
-      isFeasible(s) &&
-      select.subject_to.every((c) => {
-        const v = trialMetric(s.trial, c.metric);
-        return v !== undefined && violationOf(c, v) === 0;
-      }),
+  // Only the front's trials: a trial within the limits that another trial dominates is never the answer,
+  // even when the one dominating it lies outside them.
+  const allowed = paretoFront(scored).filter((s) =>
+    select.subject_to.every((c) => {
+      const v = trialMetric(s.trial, c.metric);
+      return v !== undefined && violationOf(c, v) === 0;
+    }),
   );
-  // Among the trials best in the selected metric, one no other of them dominates, so the choice is on the front.
-  return nearestIdeal(paretoFront(allowed).filter((s) => s.loss[index] === bestBy(allowed, index)?.loss[index]));
+  const best = bestBy(allowed, index);
+  return nearestIdeal(allowed.filter((s) => s.loss[index] === best?.loss[index]));
 }
 
 /** The score best in loss coordinate `m`; the earlier one wins a tie. */

@@ -14,7 +14,7 @@ import { completion, roundsWithoutImprovement } from "../../src/study/completion
 import { configFrom } from "../helpers/config.ts";
 import { simulateStudy } from "../helpers/simulate.ts";
 
-const twoObjectives = (extra = "") =>
+const twoObjectives = (extra = "", values = "[0, 1, 2, 3, 4, 5]") =>
   configFrom(`
 name: mo
 command: [x]
@@ -23,7 +23,7 @@ objective:
   - {metric: ms, goal: minimize}
 strategy: grid
 parameters:
-  k: {type: categorical, values: [0, 1, 2, 3, 4, 5]}
+  k: {type: categorical, values: ${values}}
 ${extra}
 `);
 
@@ -35,6 +35,8 @@ const TABLE: Record<number, { acc: number; ms: number; gpu: number }> = {
   3: { acc: 0.85, ms: 12, gpu: 2 },
   4: { acc: 0.97, ms: 60, gpu: 3.5 },
   5: { acc: 0.99, ms: 8, gpu: 8 },
+  // Dominated by k = 1, but lighter on the GPU.
+  6: { acc: 0.88, ms: 11, gpu: 1.5 },
 };
 
 async function run(config: Config) {
@@ -126,5 +128,20 @@ parameters:
     assert.equal(best.params.x, 0.5);
     const unconstrained = bestTrial({ ...config, constraints: [] }, study)!;
     assert.equal(unconstrained.params.x, 0.8, "without the limit, the optimum is 0.8");
+  });
+});
+
+describe("select with a limit on a metric that is not an objective", () => {
+  it("chooses only among the front, never a trial that another feasible trial dominates", async () => {
+    // gpu is not an objective. Within gpu ≤ 1.5 the most accurate trial is k = 6, but k = 1
+    // (more accurate and faster, gpu 2) dominates it: of the front, only k = 0 is within the limit.
+    const config = twoObjectives(
+      "constraints: [{metric: gpu, max: 4}]\nselect: {metric: acc, subject_to: [{metric: gpu, max: 1.5}]}",
+      "[0, 1, 2, 3, 4, 5, 6]",
+    );
+    const study = await run(config);
+    assert.equal(k(bestTrial(config, study)), 0);
+    const loose = { ...config, select: { metric: "acc", subject_to: [{ metric: "gpu", max: 2 }] } };
+    assert.equal(k(bestTrial(loose, study)), 1);
   });
 });
