@@ -27,15 +27,17 @@ export function sampleCount(objectives: number): number {
 const NO_IMPROVEMENT = -1e4;
 
 /**
- * The reference point as BoTorch's `infer_reference_point` chooses it: the
- * front's nadir (its worst value per objective) moved out by a tenth of the
- * front's range, so the front's own extremes add volume. The range is at
- * least `floor` (a front of one point has none).
+ * The reference point by BoTorch's `infer_reference_point` rule — the nadir
+ * (worst value per objective) moved out by a tenth of the range — applied to
+ * every feasible trial rather than to the front alone: a front that has
+ * collapsed into one corner (a flat trade-off, where each step along it gains
+ * little) then still gains from spreading, where BoTorch's box would shrink
+ * around the corner. The range is at least `floor`.
  */
-export function inferReference(front: readonly Point[], floor: number): number[] {
-  const m = front[0]!.length;
+export function inferReference(points: readonly Point[], floor: number): number[] {
+  const m = points[0]!.length;
   return Array.from({ length: m }, (_, i) => {
-    const values = front.map((p) => p[i]!);
+    const values = points.map((p) => p[i]!);
     const nadir = Math.max(...values);
     return nadir + 0.1 * Math.max(floor, nadir - Math.min(...values));
   });

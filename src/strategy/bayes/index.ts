@@ -10,7 +10,9 @@
  * median regret and cut the worst runs' (90th percentile, geometric mean over
  * 14 problems 0.88×), where exploration shares and other changes traded one
  * for the other. With a warm start's prior, a GP fitted to the related study's
- * trials is the model's prior mean (transfer.ts).
+ * trials is the model's prior mean (transfer.ts). With constraints or several
+ * objectives, a model per objective and constrained metric chooses the batch
+ * after the same design (multi.ts).
  */
 
 import { scoreTrial } from "../../pareto/scores.ts";
@@ -82,6 +84,8 @@ export const bayesProposer: Proposer = {
     const rng = createRng(seed, STREAM, trials.length);
     // A related study's results stand in for the initial design as far as they are trusted: its
     // model leads from the first pick, and the space-filling design returns as results disagree.
+    // A warm start's prior holds one objective's values: a study with constraints or several
+    // objectives starts cold.
     const goals = hasGoals(input);
     const transfer =
       input.prior?.length && !goals ? fitTransfer(enc, input.prior, trials, objective[0].goal, rng) : undefined;

@@ -8,7 +8,9 @@
  * trial, P(feasible) alone leads. The batch is chosen as bayes chooses it
  * (batch.ts): each pick, and each trial still running, is believed at every
  * model's mean, and joins the front when the constraint models expect it to
- * be feasible, so the next pick looks elsewhere.
+ * be feasible, so the next pick looks elsewhere. Candidates: bayes' Sobol
+ * pool and perturbations of front trials, plus those trials with one
+ * coordinate redrawn (oneExchange).
  */
 import { crowdingDistances, dominates, nonDominatedSort, type Point } from "../../pareto/dominance.ts";
 import { improvementOver } from "../../pareto/improvement.ts";
@@ -24,7 +26,7 @@ import { constraintModels, logFeasibility } from "./feasibility.ts";
 import { type Cached, Posterior } from "./gp.ts";
 import { inferReference, logEhvi, normalDraws, sampleCount } from "./hypervolume-acquisition.ts";
 import { dataOf, FIT_STARTS, fitModelTheta, PRIOR_MEAN } from "./model.ts";
-import { type Acquisition, initialPool } from "./optimize.ts";
+import { type Acquisition, type Candidate, evaluate, initialPool } from "./optimize.ts";
 import { modelTargets, standardize } from "./targets.ts";
 
 export interface GoalSearch extends BatchOptions {
@@ -87,6 +89,7 @@ export function goalBatch(
   });
   const constraints = constraintModels(enc, input.constraints, rows, rng, extra);
   const feasibleRows = scored.flatMap((s, r) => (isFeasible(s) ? [r] : []));
+  // Every feasible point, believed ones included: improvementOver keeps the non-dominated ones.
   const front: Point[] = feasibleRows.map((r) => targets.map((y) => y[r]!));
   let ref = front.length ? inferReference(front, MIN_RANGE) : [];
   const draws = m > 1 ? normalDraws(m, sampleCount(m), rng.int(2 ** 31)) : [];
@@ -142,6 +145,7 @@ export function goalBatch(
     Float64Array.from(encode(input.space, s.trial.params)),
   );
   const pool = initialPool(acq, search.sobol, rng.int(2 ** 31), centres, search.perCentre);
+  pool.push(...oneExchange(acq, centres));
   return selectBatch(acq, pool, count, seen, search);
 }
 
@@ -181,4 +185,26 @@ function thinned(points: readonly Point[]): readonly Point[] {
     .sort((a, b) => b.c - a.c || a.i - b.i)
     .slice(0, FRONT_CAP_4D)
     .map((e) => e.p);
+}
+
+/**
+ * Redraws per coordinate of each centre. A front is often reached along one
+ * coordinate with the others held where they are (a trade-off parameter against
+ * quality parameters at their best); Gaussian steps move every coordinate at
+ * once and rarely find such a move. SMAC's local search uses the same
+ * one-exchange neighbourhood.
+ */
+const EXCHANGES = 4;
+
+/** Each centre with one coordinate redrawn uniformly, `EXCHANGES` times per coordinate. */
+function oneExchange(acq: Acquisition, centres: readonly Float64Array[]): Candidate[] {
+  return centres.flatMap((centre) =>
+    acq.enc.dims.flatMap((dim) =>
+      Array.from({ length: EXCHANGES }, () => {
+        const u = Float64Array.from(centre);
+        u[dim] = acq.rng.next();
+        return evaluate(acq, u);
+      }),
+    ),
+  );
 }

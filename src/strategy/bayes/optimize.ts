@@ -48,7 +48,8 @@ function scoreOf(acq: Acquisition, cached: Cached): number {
   return logExpectedImprovement(cached.mean, cached.variance, acq.best);
 }
 
-function evaluate(acq: Acquisition, u: Float64Array): Candidate {
+/** The candidate at a point of the cube, scored. */
+export function evaluate(acq: Acquisition, u: Float64Array): Candidate {
   const point = pointAt(acq.enc, u);
   const cached = acq.gp.cache(point.x);
   return { point, cached, score: scoreOf(acq, cached) };
