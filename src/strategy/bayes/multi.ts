@@ -48,7 +48,7 @@ export function noFeasibleTrial(input: ProposeInput): boolean {
   });
 }
 
-/** The front's range, in standard deviations, below which the reference point's margin stops shrinking. */
+/** The feasible values' range, in standard deviations, below which the reference point's margin stops shrinking. */
 const MIN_RANGE = 0.1;
 
 /** Up to `count` new configurations for `trials` (which include this round's designed ones as pending). */
