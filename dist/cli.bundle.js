@@ -31174,6 +31174,73 @@ var resourceSchema = external_exports.strictObject({
   type: external_exports.enum(["int", "float"]).default("int").describe("int rounds every rung's resource to a whole number")
 }).describe("a resource parameter such as epochs, for hyperband");
 
+// src/util/mean.ts
+function mean(values) {
+  const n = values.length;
+  if (n === 0) return Number.NaN;
+  if (allEqual(values)) return values[0];
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += values[i];
+  return sum / n;
+}
+function allEqual(values) {
+  for (let i = 1; i < values.length; i++) if (values[i] !== values[0]) return false;
+  return true;
+}
+
+// src/protocol/trial-value.ts
+function latestAttempt(trial) {
+  return trial.attempts.reduce((n, a) => Math.max(n, a.attempt), 0);
+}
+function willRetry(trial, retries) {
+  return trial.status === "failed" && latestAttempt(trial) <= retries;
+}
+function trialSamples(trial) {
+  if (trial.status !== "succeeded") return [];
+  const latest = latestAttempt(trial);
+  return trial.attempts.flatMap((a) => a.attempt === latest && a.status === "succeeded" ? [a.value] : []);
+}
+function trialValue(trial) {
+  const samples = trialSamples(trial);
+  return samples.length ? mean(samples) : void 0;
+}
+function trialMetric(trial, name2) {
+  if (trial.status !== "succeeded") return void 0;
+  const latest = latestAttempt(trial);
+  const samples = trial.attempts.flatMap(
+    (a) => a.attempt === latest && a.status === "succeeded" && Object.hasOwn(a.metrics, name2) ? [a.metrics[name2]] : []
+  );
+  return samples.length ? mean(samples) : void 0;
+}
+
+// src/pareto/scores.ts
+function lossOf(objectives, values) {
+  return values.map((v, i) => objectives[i].goal === "maximize" ? -v : v);
+}
+function scoreTrial(goals, trial) {
+  const first = trialValue(trial);
+  if (first === void 0) return void 0;
+  const values = [first];
+  for (const o of goals.objective.slice(1)) {
+    const v = trialMetric(trial, o.metric);
+    if (v === void 0) return void 0;
+    values.push(v);
+  }
+  let violation = 0;
+  for (const c of goals.constraints) {
+    const v = trialMetric(trial, c.metric);
+    violation += v === void 0 ? Number.POSITIVE_INFINITY : violationOf(c, v);
+  }
+  return { trial, values, loss: lossOf(goals.objective, values), violation };
+}
+function scoreTrials(goals, trials) {
+  return trials.flatMap((t) => {
+    const s = scoreTrial(goals, t);
+    return s ? [s] : [];
+  });
+}
+var isFeasible = (s) => s.violation === 0;
+
 // src/space/space.ts
 function buildSpace(parameters) {
   return { dims: parametersInOrder(parameters) };
@@ -31685,6 +31752,45 @@ function normalCdf(z2) {
 function normalPdf(z2) {
   return Math.exp(-0.5 * z2 * z2 - LOG_SQRT_2PI);
 }
+function normalQuantile(p) {
+  if (!(p >= 0 && p <= 1)) return Number.NaN;
+  if (p === 0) return Number.NEGATIVE_INFINITY;
+  if (p === 1) return Number.POSITIVE_INFINITY;
+  const a = [
+    -39.69683028665376,
+    220.9460984245205,
+    -275.9285104469687,
+    138.357751867269,
+    -30.66479806614716,
+    2.506628277459239
+  ];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+  const c = [
+    -0.007784894002430293,
+    -0.3223964580411365,
+    -2.400758277161838,
+    -2.549732539343734,
+    4.374664141464968,
+    2.938163982698783
+  ];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const pLow = 0.02425;
+  let x;
+  if (p < pLow) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  } else if (p <= 1 - pLow) {
+    const q = p - 0.5;
+    const r = q * q;
+    x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+  } else {
+    const q = Math.sqrt(-2 * Math.log1p(-p));
+    x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  }
+  const e = normalCdf(x) - p;
+  const u = e * Math.sqrt(2 * Math.PI) * Math.exp(x * x / 2);
+  return x - u / (1 + x * u / 2);
+}
 
 // src/strategy/tpe/normal.ts
 var SQRT2 = Math.SQRT2;
@@ -31881,6 +31987,22 @@ function nonDominatedSort(points) {
   }
   return fronts;
 }
+function crowdingDistances(points) {
+  const n = points.length;
+  const distance = new Array(n).fill(0);
+  if (n === 0) return distance;
+  for (let m = 0; m < points[0].length; m++) {
+    const order = points.map((_, i) => i).sort((a, b) => points[a][m] - points[b][m] || a - b);
+    const lo = points[order[0]][m];
+    const hi = points[order[n - 1]][m];
+    distance[order[0]] = Number.POSITIVE_INFINITY;
+    distance[order[n - 1]] = Number.POSITIVE_INFINITY;
+    if (!(hi > lo)) continue;
+    for (let k = 1; k < n - 1; k++)
+      distance[order[k]] += (points[order[k + 1]][m] - points[order[k - 1]][m]) / (hi - lo);
+  }
+  return distance;
+}
 
 // src/pareto/hypervolume.ts
 function hypervolume(points, ref) {
@@ -31990,73 +32112,6 @@ function improvement(p, set3, ref) {
   const clipped = set3.map((s) => s.map((x, m) => Math.max(x, p[m])));
   return boxVolume(p, ref) - hypervolume(clipped, ref);
 }
-
-// src/util/mean.ts
-function mean(values) {
-  const n = values.length;
-  if (n === 0) return Number.NaN;
-  if (allEqual(values)) return values[0];
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += values[i];
-  return sum / n;
-}
-function allEqual(values) {
-  for (let i = 1; i < values.length; i++) if (values[i] !== values[0]) return false;
-  return true;
-}
-
-// src/protocol/trial-value.ts
-function latestAttempt(trial) {
-  return trial.attempts.reduce((n, a) => Math.max(n, a.attempt), 0);
-}
-function willRetry(trial, retries) {
-  return trial.status === "failed" && latestAttempt(trial) <= retries;
-}
-function trialSamples(trial) {
-  if (trial.status !== "succeeded") return [];
-  const latest = latestAttempt(trial);
-  return trial.attempts.flatMap((a) => a.attempt === latest && a.status === "succeeded" ? [a.value] : []);
-}
-function trialValue(trial) {
-  const samples = trialSamples(trial);
-  return samples.length ? mean(samples) : void 0;
-}
-function trialMetric(trial, name2) {
-  if (trial.status !== "succeeded") return void 0;
-  const latest = latestAttempt(trial);
-  const samples = trial.attempts.flatMap(
-    (a) => a.attempt === latest && a.status === "succeeded" && Object.hasOwn(a.metrics, name2) ? [a.metrics[name2]] : []
-  );
-  return samples.length ? mean(samples) : void 0;
-}
-
-// src/pareto/scores.ts
-function lossOf(objectives, values) {
-  return values.map((v, i) => objectives[i].goal === "maximize" ? -v : v);
-}
-function scoreTrial(goals, trial) {
-  const first = trialValue(trial);
-  if (first === void 0) return void 0;
-  const values = [first];
-  for (const o of goals.objective.slice(1)) {
-    const v = trialMetric(trial, o.metric);
-    if (v === void 0) return void 0;
-    values.push(v);
-  }
-  let violation = 0;
-  for (const c of goals.constraints) {
-    const v = trialMetric(trial, c.metric);
-    violation += v === void 0 ? Number.POSITIVE_INFINITY : violationOf(c, v);
-  }
-  return { trial, values, loss: lossOf(goals.objective, values), violation };
-}
-function scoreTrials(goals, trials) {
-  return trials.flatMap((t) => {
-    const s = scoreTrial(goals, t);
-    return s ? [s] : [];
-  });
-}
-var isFeasible = (s) => s.violation === 0;
 
 // src/strategy/tpe/ranking.ts
 var MIN_WEIGHT = 0.05;
@@ -32407,14 +32462,18 @@ function regionAround(enc, centre, length, invLengthSq2) {
 }
 
 // src/strategy/bayes/optimize.ts
+function scoreOf(acq, cached2) {
+  if (acq.custom) return acq.custom.score(cached2);
+  return logExpectedImprovement(cached2.mean, cached2.variance, acq.best);
+}
 function evaluate(acq, u) {
   const point = pointAt(acq.enc, u);
   const cached2 = acq.gp.cache(point.x);
-  return { point, cached: cached2, score: logExpectedImprovement(cached2.mean, cached2.variance, acq.best) };
+  return { point, cached: cached2, score: scoreOf(acq, cached2) };
 }
 function rescore(acq, c) {
   acq.gp.refresh(c.cached);
-  c.score = logExpectedImprovement(c.cached.mean, c.cached.variance, acq.best);
+  c.score = scoreOf(acq, c.cached);
 }
 function cubePoint(index, dim, seed) {
   if (dim <= SOBOL_MAX_DIM) return sobolPoint(index, dim, seed);
@@ -32470,6 +32529,10 @@ function refine2(acq, start, evaluations, seen, region = wholeCube(acq.enc.space
 
 // src/strategy/bayes/batch.ts
 function believe(acq, c) {
+  if (acq.custom) {
+    acq.custom.believe(c);
+    return;
+  }
   acq.gp.refresh(c);
   const y = c.mean;
   acq.gp.add(c, y);
@@ -33202,28 +33265,33 @@ function buildModel(enc, trials, goal2, rng, extra, transfer) {
   const values = [...raw, ...finished.length ? failed.map(() => worst) : []];
   const rows = [...finished, ...finished.length ? failed : []];
   const y = modelTargets(values).map((v) => v - PRIOR_MEAN);
+  const data = dataOf(enc, rows, y);
+  const { x, n } = data;
+  const order = finished.map((_, i) => i).sort((a, b) => y[a] - y[b] || a - b);
+  const ranked = order.map((i) => finished[i]);
+  if (transfer) {
+    const { mean: mean2, residuals, scale } = transfer.meanFor(x, y, n);
+    const shifted = { ...data, y: residuals };
+    const theta = n > 0 ? fitModelTheta(shifted, rng) : transfer.theta;
+    const gp2 = new Posterior(shifted, theta, pending.length + extra, mean2);
+    return { gp: gp2, best: n > 0 ? y[order[0]] / scale : transfer.incumbent, ranked, pending };
+  }
+  const gp = new Posterior(data, fitModelTheta(data, rng), pending.length + extra);
+  return { gp, best: y[order[0]], ranked, pending };
+}
+var FIT_STARTS = 1;
+function dataOf(enc, rows, y) {
   const n = rows.length;
   const x = new Float64Array(n * enc.p);
   rows.forEach((t, i) => {
     x.set(featuresOf(enc, t.params), i * enc.p);
   });
-  const order = finished.map((_, i) => i).sort((a, b) => y[a] - y[b] || a - b);
-  const ranked = order.map((i) => finished[i]);
-  if (transfer) {
-    const { mean: mean2, residuals, scale } = transfer.meanFor(x, y, n);
-    const data2 = { features: enc, x, y: residuals, n };
-    const theta = n > 0 ? fitModelTheta(data2, rng) : transfer.theta;
-    const gp2 = new Posterior(data2, theta, pending.length + extra, mean2);
-    return { gp: gp2, best: n > 0 ? y[order[0]] / scale : transfer.incumbent, ranked, pending };
-  }
-  const data = { features: enc, x, y, n };
-  const gp = new Posterior(data, fitModelTheta(data, rng), pending.length + extra);
-  return { gp, best: y[order[0]], ranked, pending };
+  return { features: enc, x, y, n };
 }
-function fitModelTheta(data, rng) {
+function fitModelTheta(data, rng, starts = data.n > FIT_MAX ? 1 : 2) {
   return fitTheta(fitSubset(data, rng), defaultPriors(data.features.p), () => rng.next(), {
     draws: 12,
-    starts: data.n > FIT_MAX ? 1 : 2,
+    starts,
     maxIterations: 60
   });
 }
@@ -33246,6 +33314,285 @@ function fitSubset(data, rng, max = FIT_MAX) {
     sy[r] = y[i];
   });
   return { features, x: sx, y: sy, n: max };
+}
+
+// src/pareto/improvement.ts
+function improvementOver(front, ref) {
+  const d = ref.length;
+  const inside = front.filter((p) => p.every((v, i) => v < ref[i]));
+  const [first = []] = nonDominatedSort(inside);
+  const kept = first.map((i) => inside[i]).sort((a, b) => a[d - 1] - b[d - 1] || a[0] - b[0]);
+  const covered = d === 2 ? area2d : d === 3 ? volume3d : d === 4 ? volume4d : volumeAny;
+  return (point) => {
+    let box = 1;
+    for (let i = 0; i < d; i++) {
+      if (!(point[i] < ref[i])) return 0;
+      box *= ref[i] - point[i];
+    }
+    for (const p of kept) if (dominates(p, point) || p.every((v, i) => v === point[i])) return 0;
+    return Math.max(0, box - covered(point));
+  };
+  function area2d(point) {
+    const [px, py] = point;
+    let area = 0;
+    let left = ref[0];
+    for (const [fx, fy] of kept) {
+      const x = Math.max(fx, px);
+      if (x >= left) continue;
+      area += (left - x) * (ref[1] - Math.max(fy, py));
+      left = x;
+    }
+    return area;
+  }
+  function volume3d(point) {
+    return slabs3d(
+      kept.map((p) => p.map((v, i) => Math.max(v, point[i]))),
+      ref
+    );
+  }
+  function volume4d(point) {
+    const clipped = kept.map((p) => p.map((v, i) => Math.max(v, point[i])));
+    let volume2 = 0;
+    for (let k = 0; k < clipped.length; k++) {
+      const next = k + 1 < clipped.length ? clipped[k + 1][3] : ref[3];
+      const depth = next - clipped[k][3];
+      if (depth > 0)
+        volume2 += depth * slabs3d(
+          clipped.slice(0, k + 1).sort((a, b) => a[2] - b[2]),
+          ref
+        );
+    }
+    return volume2;
+  }
+  function volumeAny(point) {
+    return hypervolume(
+      kept.map((p) => p.map((v, i) => Math.max(v, point[i]))),
+      ref
+    );
+  }
+}
+function slabs3d(points, ref) {
+  const xs = [];
+  const ys = [];
+  let volume2 = 0;
+  for (let k = 0; k < points.length; k++) {
+    const [x, y, z2] = points[k];
+    let at2 = 0;
+    while (at2 < xs.length && xs[at2] <= x) at2++;
+    if (!(at2 > 0 && ys[at2 - 1] <= y)) {
+      let end = at2;
+      while (end < xs.length && ys[end] >= y) end++;
+      xs.splice(at2, end - at2, x);
+      ys.splice(at2, end - at2, y);
+    }
+    const next = k + 1 < points.length ? points[k + 1][2] : ref[2];
+    if (next <= z2) continue;
+    let area = 0;
+    for (let i = 0; i < xs.length; i++) {
+      const right = i + 1 < xs.length ? xs[i + 1] : ref[0];
+      area += (right - xs[i]) * (ref[1] - ys[i]);
+    }
+    volume2 += area * (next - z2);
+  }
+  return volume2;
+}
+
+// src/strategy/bayes/feasibility.ts
+var CERTAIN = 10;
+function slackOf(c, value) {
+  const over = c.max === void 0 ? Number.NEGATIVE_INFINITY : value - c.max;
+  const under = c.min === void 0 ? Number.NEGATIVE_INFINITY : c.min - value;
+  return Math.max(over, under);
+}
+function constraintModels(enc, constraints, trials, rng, extra) {
+  return constraints.flatMap((c) => {
+    const rows = [];
+    const slack = [];
+    for (const t of trials) {
+      const v = trialMetric(t, c.metric);
+      if (v === void 0) continue;
+      rows.push(t);
+      slack.push(slackOf(c, v));
+    }
+    if (rows.length === 0) return [];
+    const m = slack.reduce((a, b) => a + b, 0) / slack.length;
+    const sd = Math.sqrt(slack.reduce((a, b) => a + (b - m) ** 2, 0) / slack.length);
+    const constant = !(sd > 1e-12 * Math.max(1, Math.abs(m)));
+    const y = Float64Array.from(slack, (s) => constant ? 0 : (s - m) / sd);
+    const limit = constant ? m <= 0 ? CERTAIN : -CERTAIN : -m / sd;
+    const data = dataOf(enc, rows, y);
+    return [{ gp: new Posterior(data, fitModelTheta(data, rng, FIT_STARTS), extra), limit }];
+  });
+}
+function logFeasibility(models, caches) {
+  let sum = 0;
+  models.forEach((m, k) => {
+    const c = caches[k];
+    m.gp.refresh(c);
+    sum += logNormalCdf((m.limit - c.mean) / Math.sqrt(c.variance));
+  });
+  return sum;
+}
+function logNormalCdf(z2) {
+  if (z2 > 0) return Math.log1p(-0.5 * erfcx(z2 / Math.SQRT2) * Math.exp(-0.5 * z2 * z2));
+  return Math.log(0.5 * erfcx(-z2 / Math.SQRT2)) - 0.5 * z2 * z2;
+}
+
+// src/strategy/bayes/hypervolume-acquisition.ts
+function sampleCount(objectives) {
+  return objectives <= 2 ? 64 : objectives === 3 ? 32 : 16;
+}
+var NO_IMPROVEMENT = -1e4;
+function inferReference(points, floor) {
+  const m = points[0].length;
+  return Array.from({ length: m }, (_, i) => {
+    const values = points.map((p) => p[i]);
+    const nadir = Math.max(...values);
+    return nadir + 0.1 * Math.max(floor, nadir - Math.min(...values));
+  });
+}
+function normalDraws(objectives, count, seed) {
+  return Array.from(
+    { length: count },
+    (_, s) => Float64Array.from(cubePoint(s, objectives, seed), (u) => normalQuantile(Math.min(1 - 1e-12, Math.max(1e-12, u))))
+  );
+}
+function logEhvi(mean2, sd, improvement2, front, ref, draws) {
+  const m = mean2.length;
+  const sample = new Array(m);
+  let sum = 0;
+  for (const z2 of draws) {
+    for (let i = 0; i < m; i++) sample[i] = mean2[i] + sd[i] * z2[i];
+    sum += improvement2(sample);
+  }
+  if (sum > 0) return Math.log(sum / draws.length);
+  const gapTo = (p) => Math.max(...mean2.map((v, i) => (v - p[i]) / sd[i]));
+  const dominatedBy = Math.min(...front.map(gapTo));
+  return NO_IMPROVEMENT - Math.max(0, dominatedBy, gapTo(ref));
+}
+
+// src/strategy/bayes/multi.ts
+function hasGoals(input2) {
+  return input2.objective.length > 1 || input2.constraints.length > 0;
+}
+function noFeasibleTrial(input2) {
+  return !input2.trials.some((t) => {
+    const s = scoreTrial(input2, t);
+    return s !== void 0 && isFeasible(s);
+  });
+}
+var MIN_RANGE = 0.1;
+function goalBatch(input2, enc, trials, count, seen, rng, search) {
+  const scored = [];
+  const failed = [];
+  const pending = [];
+  for (const t of trials) {
+    const s = scoreTrial(input2, t);
+    if (s) scored.push(s);
+    else if (t.status === "pending" || t.status === "running") pending.push(t);
+    else failed.push(t);
+  }
+  if (scored.length === 0) return [];
+  const m = input2.objective.length;
+  const extra = pending.length + count;
+  const rows = [...scored.map((s) => s.trial), ...failed];
+  const targets = Array.from({ length: m }, (_, i) => {
+    const raw = scored.map((s) => s.loss[i]);
+    const worst = Math.max(...raw);
+    const values = [...raw, ...failed.map(() => worst)];
+    const y = m === 1 ? modelTargets(values) : standardize(Float64Array.from(values));
+    return y.map((v) => v - PRIOR_MEAN);
+  });
+  const gps = targets.map((y) => {
+    const data = dataOf(enc, rows, y);
+    return new Posterior(data, fitModelTheta(data, rng, FIT_STARTS), extra);
+  });
+  const constraints = constraintModels(enc, input2.constraints, rows, rng, extra);
+  const feasibleRows = scored.flatMap((s, r) => isFeasible(s) ? [r] : []);
+  const front = feasibleRows.map((r) => targets.map((y) => y[r]));
+  let ref = front.length ? inferReference(front, MIN_RANGE) : [];
+  const draws = m > 1 ? normalDraws(m, sampleCount(m), rng.int(2 ** 31)) : [];
+  let improvement2 = improvementOver(thinned(front), ref);
+  const others = /* @__PURE__ */ new WeakMap();
+  const cachesOf = (c) => {
+    let list = others.get(c);
+    if (!list) {
+      list = [...gps.slice(1), ...constraints.map((k) => k.gp)].map((gp) => gp.cache(c.x));
+      others.set(c, list);
+    }
+    gps[0].refresh(c);
+    for (let i = 1; i < m; i++) gps[i].refresh(list[i - 1]);
+    return [c, ...list];
+  };
+  const logFeasible = (caches) => logFeasibility(constraints, caches.slice(m));
+  const acq = {
+    enc,
+    gp: gps[0],
+    best: Math.min(...front.map((p) => p[0])),
+    rng,
+    custom: {
+      score(c) {
+        const caches = cachesOf(c);
+        const feasible = logFeasible(caches);
+        if (front.length === 0) return feasible;
+        if (m === 1) return logExpectedImprovement(c.mean, c.variance, acq.best) + feasible;
+        const mean2 = caches.slice(0, m).map((k) => k.mean);
+        const sd = caches.slice(0, m).map((k) => Math.sqrt(k.variance));
+        return logEhvi(mean2, sd, improvement2, front, ref, draws) + feasible;
+      },
+      believe(c) {
+        const caches = cachesOf(c);
+        const expected = logFeasible(caches) >= Math.log(0.5);
+        const mean2 = caches.slice(0, m).map((k) => k.mean);
+        [...gps, ...constraints.map((k) => k.gp)].forEach((gp, i) => {
+          gp.add(caches[i], caches[i].mean);
+        });
+        if (!expected) return;
+        front.push(mean2);
+        if (ref.length === 0) ref = inferReference(front, MIN_RANGE);
+        acq.best = Math.min(acq.best, mean2[0]);
+        improvement2 = improvementOver(thinned(front), ref);
+      }
+    }
+  };
+  for (const t of pending) believe(acq, gps[0].cache(featuresOf(enc, t.params)));
+  const centres = centresOf(scored, feasibleRows, targets, search.centres).map(
+    (s) => Float64Array.from(encode3(input2.space, s.trial.params))
+  );
+  const pool = initialPool(acq, search.sobol, rng.int(2 ** 31), centres, search.perCentre);
+  pool.push(...oneExchange(acq, centres));
+  return selectBatch(acq, pool, count, seen, search);
+}
+function centresOf(scored, feasibleRows, targets, k) {
+  if (feasibleRows.length === 0)
+    return [...scored].sort((a, b) => a.violation - b.violation || a.trial.id - b.trial.id).slice(0, k);
+  const byFirst = [...feasibleRows].sort((a, b) => targets[0][a] - targets[0][b] || a - b);
+  if (targets.length === 1) return byFirst.slice(0, k).map((r) => scored[r]);
+  const points = byFirst.map((r) => targets.map((y) => y[r]));
+  const onFront = byFirst.filter((_, i) => !points.some((p) => dominates(p, points[i])));
+  const step = Math.max(1, onFront.length / k);
+  return Array.from({ length: Math.min(k, onFront.length) }, (_, i) => scored[onFront[Math.floor(i * step)]]);
+}
+var FRONT_CAP_4D = 12;
+function thinned(points) {
+  if (points[0]?.length !== 4) return points;
+  const [first = []] = nonDominatedSort(points);
+  const front = first.map((i) => points[i]);
+  if (front.length <= FRONT_CAP_4D) return front;
+  const crowding = crowdingDistances(front);
+  return front.map((p, i) => ({ p, c: crowding[i], i })).sort((a, b) => b.c - a.c || a.i - b.i).slice(0, FRONT_CAP_4D).map((e) => e.p);
+}
+var EXCHANGES = 4;
+function oneExchange(acq, centres) {
+  return centres.flatMap(
+    (centre) => acq.enc.dims.flatMap(
+      (dim) => Array.from({ length: EXCHANGES }, () => {
+        const u = Float64Array.from(centre);
+        u[dim] = acq.rng.next();
+        return evaluate(acq, u);
+      })
+    )
+  );
 }
 
 // src/strategy/bayes/transfer.ts
@@ -33327,8 +33674,13 @@ function initialDesignSize(parameters) {
   return Math.min(20, Math.max(5, parameters + 1));
 }
 var bayesProposer = {
-  explain({ trials }) {
-    return handsOverToTpe(trials) ? `bayes hands over to tpe: a Gaussian process over ${trials.length} trials (more than ${HANDOVER_TRIALS}) would take too long to plan a round` : void 0;
+  explain(input2) {
+    const { trials } = input2;
+    if (handsOverToTpe(trials))
+      return `bayes hands over to tpe: a Gaussian process over ${trials.length} trials (more than ${HANDOVER_TRIALS}) would take too long to plan a round`;
+    if (input2.constraints.length > 0 && trials.some((t) => scoreTrial(input2, t)) && noFeasibleTrial(input2))
+      return "no feasible trial yet: bayes searches where the constraint models expect every constraint to be met";
+    return void 0;
   },
   propose(input2) {
     const { space, objective, trials, count, seed } = input2;
@@ -33336,14 +33688,16 @@ var bayesProposer = {
     const seen = new Set(trials.map((t) => paramsKey(t.params)));
     const enc = encodingOf(space);
     const rng = createRng(seed, STREAM, trials.length);
-    const transfer = input2.prior?.length ? fitTransfer(enc, input2.prior, trials, objective[0].goal, rng) : void 0;
+    const goals = hasGoals(input2);
+    const transfer = input2.prior?.length && !goals ? fitTransfer(enc, input2.prior, trials, objective[0].goal, rng) : void 0;
     const design = transfer ? Math.round((1 - transfer.trust) * initialDesignSize(enc.p)) - designTaken(space, trials, seed) : initialDesignSize(enc.p) - trials.length;
     const designed = Math.max(0, Math.min(count, design));
     const out = sobolDesign(space, trials.length, designed, seed, seen);
     const wanted = count - out.length;
     if (wanted > 0) {
       const designedNow = out.map((params2) => ({ id: -1, round: 1, params: params2, status: "pending", attempts: [] }));
-      const model = buildModel(enc, [...trials, ...designedNow], objective[0].goal, rng, wanted, transfer);
+      if (goals) out.push(...goalBatch(input2, enc, [...trials, ...designedNow], wanted, seen, rng, SEARCH));
+      const model = goals ? void 0 : buildModel(enc, [...trials, ...designedNow], objective[0].goal, rng, wanted, transfer);
       if (model) {
         const acq = { enc, gp: model.gp, best: model.best, rng };
         for (const t of model.pending) believe(acq, acq.gp.cache(featuresOf(enc, t.params)));

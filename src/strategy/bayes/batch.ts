@@ -20,6 +20,10 @@ import type { Region } from "./trust-region.ts";
 
 /** Adds a point whose value is not known yet to the model, at the value the model expects. */
 export function believe(acq: Acquisition, c: Cached): void {
+  if (acq.custom) {
+    acq.custom.believe(c);
+    return;
+  }
   acq.gp.refresh(c);
   const y = c.mean;
   acq.gp.add(c, y);

@@ -10,9 +10,12 @@
  * median regret and cut the worst runs' (90th percentile, geometric mean over
  * 14 problems 0.88×), where exploration shares and other changes traded one
  * for the other. With a warm start's prior, a GP fitted to the related study's
- * trials is the model's prior mean (transfer.ts).
+ * trials is the model's prior mean (transfer.ts). With constraints or several
+ * objectives, a model per objective and constrained metric chooses the batch
+ * after the same design (multi.ts).
  */
 
+import { scoreTrial } from "../../pareto/scores.ts";
 import type { Trial } from "../../protocol/trial.ts";
 import { decode, encode, type Params, paramsKey, type Space } from "../../space/space.ts";
 import { createRng } from "../../util/rng.ts";
@@ -22,6 +25,7 @@ import { tpeProposer } from "../tpe/index.ts";
 import { believe, type LocalSearch, selectBatch } from "./batch.ts";
 import { encodingOf, featuresOf } from "./encoding.ts";
 import { buildModel } from "./model.ts";
+import { goalBatch, hasGoals, noFeasibleTrial } from "./multi.ts";
 import { type Acquisition, cubePoint, initialPool } from "./optimize.ts";
 import { fitTransfer } from "./transfer.ts";
 import { regionAround, regionLength } from "./trust-region.ts";
@@ -64,10 +68,13 @@ export function initialDesignSize(parameters: number): number {
 }
 
 export const bayesProposer: Proposer = {
-  explain({ trials }: ProposeInput): string | undefined {
-    return handsOverToTpe(trials)
-      ? `bayes hands over to tpe: a Gaussian process over ${trials.length} trials (more than ${HANDOVER_TRIALS}) would take too long to plan a round`
-      : undefined;
+  explain(input: ProposeInput): string | undefined {
+    const { trials } = input;
+    if (handsOverToTpe(trials))
+      return `bayes hands over to tpe: a Gaussian process over ${trials.length} trials (more than ${HANDOVER_TRIALS}) would take too long to plan a round`;
+    if (input.constraints.length > 0 && trials.some((t) => scoreTrial(input, t)) && noFeasibleTrial(input))
+      return "no feasible trial yet: bayes searches where the constraint models expect every constraint to be met";
+    return undefined;
   },
   propose(input: ProposeInput): Params[] {
     const { space, objective, trials, count, seed } = input;
@@ -77,7 +84,11 @@ export const bayesProposer: Proposer = {
     const rng = createRng(seed, STREAM, trials.length);
     // A related study's results stand in for the initial design as far as they are trusted: its
     // model leads from the first pick, and the space-filling design returns as results disagree.
-    const transfer = input.prior?.length ? fitTransfer(enc, input.prior, trials, objective[0].goal, rng) : undefined;
+    // A warm start's prior holds one objective's values: a study with constraints or several
+    // objectives starts cold.
+    const goals = hasGoals(input);
+    const transfer =
+      input.prior?.length && !goals ? fitTransfer(enc, input.prior, trials, objective[0].goal, rng) : undefined;
     const design = transfer
       ? Math.round((1 - transfer.trust) * initialDesignSize(enc.p)) - designTaken(space, trials, seed)
       : initialDesignSize(enc.p) - trials.length;
@@ -86,7 +97,10 @@ export const bayesProposer: Proposer = {
     const wanted = count - out.length;
     if (wanted > 0) {
       const designedNow = out.map((params): Trial => ({ id: -1, round: 1, params, status: "pending", attempts: [] }));
-      const model = buildModel(enc, [...trials, ...designedNow], objective[0].goal, rng, wanted, transfer);
+      if (goals) out.push(...goalBatch(input, enc, [...trials, ...designedNow], wanted, seen, rng, SEARCH));
+      const model = goals
+        ? undefined
+        : buildModel(enc, [...trials, ...designedNow], objective[0].goal, rng, wanted, transfer);
       if (model) {
         const acq: Acquisition = { enc, gp: model.gp, best: model.best, rng };
         for (const t of model.pending) believe(acq, acq.gp.cache(featuresOf(enc, t.params)));

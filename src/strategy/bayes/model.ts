@@ -70,30 +70,46 @@ export function buildModel(
   const values = [...raw, ...(finished.length ? failed.map(() => worst) : [])];
   const rows = [...finished, ...(finished.length ? failed : [])];
   const y = modelTargets(values).map((v) => v - PRIOR_MEAN);
+  const data = dataOf(enc, rows, y);
+  const { x, n } = data;
+  const order = finished.map((_, i) => i).sort((a, b) => y[a]! - y[b]! || a - b);
+  const ranked = order.map((i) => finished[i]!);
+  if (transfer) {
+    const { mean, residuals, scale } = transfer.meanFor(x, y, n);
+    const shifted: Data = { ...data, y: residuals };
+    const theta = n > 0 ? fitModelTheta(shifted, rng) : transfer.theta;
+    const gp = new Posterior(shifted, theta, pending.length + extra, mean);
+    return { gp, best: n > 0 ? y[order[0]!]! / scale : transfer.incumbent, ranked, pending };
+  }
+  const gp = new Posterior(data, fitModelTheta(data, rng), pending.length + extra);
+  return { gp, best: y[order[0]!]!, ranked, pending };
+}
+
+/**
+ * One local search per model's hyperparameter fit, where the one-objective
+ * model has two: a study with constraints or several objectives fits a model per objective and constraint, and
+ * the fits were most of the time spent planning a round.
+ */
+export const FIT_STARTS = 1;
+
+/** The trials' features and their targets, as a GP's data. */
+export function dataOf(enc: Encoding, rows: readonly Trial[], y: Float64Array): Data {
   const n = rows.length;
   const x = new Float64Array(n * enc.p);
   rows.forEach((t, i) => {
     x.set(featuresOf(enc, t.params), i * enc.p);
   });
-  const order = finished.map((_, i) => i).sort((a, b) => y[a]! - y[b]! || a - b);
-  const ranked = order.map((i) => finished[i]!);
-  if (transfer) {
-    const { mean, residuals, scale } = transfer.meanFor(x, y, n);
-    const data: Data = { features: enc, x, y: residuals, n };
-    const theta = n > 0 ? fitModelTheta(data, rng) : transfer.theta;
-    const gp = new Posterior(data, theta, pending.length + extra, mean);
-    return { gp, best: n > 0 ? y[order[0]!]! / scale : transfer.incumbent, ranked, pending };
-  }
-  const data: Data = { features: enc, x, y, n };
-  const gp = new Posterior(data, fitModelTheta(data, rng), pending.length + extra);
-  return { gp, best: y[order[0]!]!, ranked, pending };
+  return { features: enc, x, y, n };
 }
 
-/** MAP hyperparameters of a model's data, fitted to a subset of it when it is large. */
-export function fitModelTheta(data: Data, rng: Rng): Theta {
+/**
+ * MAP hyperparameters of a model's data, fitted to a subset of it when it is
+ * large; `starts` local searches from the best of the random draws.
+ */
+export function fitModelTheta(data: Data, rng: Rng, starts = data.n > FIT_MAX ? 1 : 2): Theta {
   return fitTheta(fitSubset(data, rng), defaultPriors(data.features.p), () => rng.next(), {
     draws: 12,
-    starts: data.n > FIT_MAX ? 1 : 2,
+    starts,
     maxIterations: 60,
   });
 }

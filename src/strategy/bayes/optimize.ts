@@ -28,18 +28,37 @@ export interface Acquisition {
    */
   best: number;
   readonly rng: Rng;
+  /**
+   * Another score than log EI on `gp`, for a study with constraints or several
+   * objectives (multi.ts): its models beside `gp` key their state to a
+   * point's cache on `gp`, and a believed point updates all of them.
+   */
+  readonly custom?: CustomScore;
 }
 
-function evaluate(acq: Acquisition, u: Float64Array): Candidate {
+export interface CustomScore {
+  /** The score of a point from its cache on the acquisition's `gp`, brought up to date first. */
+  score(c: Cached): number;
+  /** Adds a point whose value is not known yet to every model, at the values they expect. */
+  believe(c: Cached): void;
+}
+
+function scoreOf(acq: Acquisition, cached: Cached): number {
+  if (acq.custom) return acq.custom.score(cached);
+  return logExpectedImprovement(cached.mean, cached.variance, acq.best);
+}
+
+/** The candidate at a point of the cube, scored. */
+export function evaluate(acq: Acquisition, u: Float64Array): Candidate {
   const point = pointAt(acq.enc, u);
   const cached = acq.gp.cache(point.x);
-  return { point, cached, score: logExpectedImprovement(cached.mean, cached.variance, acq.best) };
+  return { point, cached, score: scoreOf(acq, cached) };
 }
 
 /** Brings a candidate up to date with the points (fantasies) added to the model since it was scored. */
 export function rescore(acq: Acquisition, c: Candidate): void {
   acq.gp.refresh(c.cached);
-  c.score = logExpectedImprovement(c.cached.mean, c.cached.variance, acq.best);
+  c.score = scoreOf(acq, c.cached);
 }
 
 /** Point `index` of a scrambled Sobol sequence, or a seeded uniform one where Sobol has too few dimensions. */

@@ -5,7 +5,7 @@
 import { mean } from "../../util/mean.ts";
 
 /** Mean 0, standard deviation 1; a constant vector becomes all zeros. */
-function standardize(v: Float64Array): Float64Array {
+export function standardize(v: Float64Array): Float64Array {
   const n = v.length;
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
