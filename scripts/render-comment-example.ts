@@ -156,7 +156,7 @@ async function render(example: Example): Promise<void> {
 What the report job posted on a pull request for ${example.about}.
 The bundled Action ran the study in ${play.runs.length} workflow runs against the loopback GitHub API
 of the end-to-end tests (\`node --import tsx scripts/render-comment-example.ts\` regenerates it).
-GitHub renders the mermaid blocks as line charts. Everything below the line is the comment.
+GitHub renders the mermaid blocks as charts. Everything below the line is the comment.
 
 ---
 
