@@ -5,10 +5,11 @@
  */
 import { type Config, configSchema } from "../src/config/schema.ts";
 import { driveStudy } from "../src/driver/drive.ts";
-import { inProcessBackend } from "../src/driver/in-process.ts";
+import { type Evaluate, inProcessBackend } from "../src/driver/in-process.ts";
 import type { Trial } from "../src/protocol/trial.ts";
 import { trialValue } from "../src/protocol/trial-value.ts";
 import type { StrategyName } from "../src/strategy/registry.ts";
+import type { Study } from "../src/study/schema.ts";
 import { bestSoFar, createStudy } from "../src/study/study.ts";
 import { createRng } from "../src/util/rng.ts";
 import type { Problem } from "./problems.ts";
@@ -39,21 +40,7 @@ export function benchConfig(problem: Problem, strategy: StrategyName, q: number,
 
 export async function runStudy(problem: Problem, strategy: StrategyName, q: number, seed: number): Promise<StudyRun> {
   const config = benchConfig(problem, strategy, q, seed);
-  const proposeMs: number[] = [];
-  const evaluate = inProcessBackend((trial) => observe(problem, seed, trial.id, trial.params));
-  let planning = performance.now();
-  const { study } = await driveStudy(
-    config,
-    createStudy(config),
-    {
-      dispatch: evaluate.dispatch,
-      gather(handle) {
-        planning = performance.now();
-        return evaluate.gather(handle);
-      },
-    },
-    { roundStarted: () => proposeMs.push(performance.now() - planning) },
-  );
+  const { study, proposeMs } = await timedStudy(config, (trial) => observe(problem, seed, trial.id, trial.params));
   const values = study.trials.map((t) => trialValue(t)!);
   return {
     values,
@@ -66,6 +53,26 @@ export async function runStudy(problem: Problem, strategy: StrategyName, q: numb
       : regretCurve(bestSoFar(study.config, study), problem.fStar),
     proposeMs,
   };
+}
+
+/** A whole study on the in-process backend, with the wall time of planning each round: from the previous round's results (or the start) to the round opened. */
+export async function timedStudy(config: Config, evaluate: Evaluate): Promise<{ study: Study; proposeMs: number[] }> {
+  const proposeMs: number[] = [];
+  const backend = inProcessBackend(evaluate);
+  let planning = performance.now();
+  const { study } = await driveStudy(
+    config,
+    createStudy(config),
+    {
+      dispatch: backend.dispatch,
+      gather(handle) {
+        planning = performance.now();
+        return backend.gather(handle);
+      },
+    },
+    { roundStarted: () => proposeMs.push(performance.now() - planning) },
+  );
+  return { study, proposeMs };
 }
 
 /** Keys the noise stream apart from every other use of the study's seed. */

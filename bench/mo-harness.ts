@@ -5,14 +5,12 @@
  * the study recommends is feasible.
  */
 import { type Config, configSchema } from "../src/config/schema.ts";
-import { driveStudy } from "../src/driver/drive.ts";
-import { inProcessBackend } from "../src/driver/in-process.ts";
 import { hypervolume } from "../src/pareto/hypervolume.ts";
 import { isFeasible, lossOf, type Scored, scoreTrial, scoreTrials } from "../src/pareto/scores.ts";
 import { type Goals, violationOf } from "../src/protocol/objective.ts";
 import type { StrategyName } from "../src/strategy/registry.ts";
 import { bestTrial } from "../src/study/best.ts";
-import { createStudy } from "../src/study/study.ts";
+import { timedStudy } from "./harness.ts";
 import type { MoProblem } from "./mo-problems.ts";
 
 export interface MoRun {
@@ -42,24 +40,10 @@ export function moConfig(problem: MoProblem, strategy: StrategyName, q: number, 
 export async function runMoStudy(problem: MoProblem, strategy: StrategyName, q: number, seed: number): Promise<MoRun> {
   const config = moConfig(problem, strategy, q, seed);
   const first = config.objective[0].metric;
-  const evaluate = inProcessBackend((trial) => {
+  const { study, proposeMs } = await timedStudy(config, (trial) => {
     const metrics = problem.metrics(trial.params);
     return { value: metrics[first]!, metrics };
   });
-  const proposeMs: number[] = [];
-  let planning = performance.now();
-  const { study } = await driveStudy(
-    config,
-    createStudy(config),
-    {
-      dispatch: evaluate.dispatch,
-      gather(handle) {
-        planning = performance.now();
-        return evaluate.gather(handle);
-      },
-    },
-    { roundStarted: () => proposeMs.push(performance.now() - planning) },
-  );
   const curve = hvRegretCurve(
     problem,
     study.trials.map((t) => scoreTrial(config, t)),

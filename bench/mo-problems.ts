@@ -26,6 +26,15 @@ export interface MoProblem {
   readonly trueHv: () => number;
 }
 
+/** A true hypervolume computed on first use only: some take seconds, and most runs never need them. */
+function once(compute: () => number): () => number {
+  let value: number | undefined;
+  return () => {
+    value ??= compute();
+    return value;
+  };
+}
+
 const xs = (n: number) => Array.from({ length: n }, (_, i) => `x${i}`);
 const vector = (p: Params, n: number) => Array.from({ length: n }, (_, i) => num(p, `x${i}`));
 const minimize = (first: string, ...rest: string[]): ConfigInput["objective"] => [
@@ -102,7 +111,6 @@ function tnkFeasible(a: number, b: number): boolean {
   return c1 >= 0 && (a - 0.5) ** 2 + (b - 0.5) ** 2 <= 0.5;
 }
 const TNK_REF = 1.2;
-let tnkHv: number | undefined;
 const tnk: MoProblem = {
   name: "tnk",
   budget: 100,
@@ -125,8 +133,7 @@ const tnk: MoProblem = {
   reference: [TNK_REF, TNK_REF],
   // The feasible set is the objective space here: the area it dominates inside the box,
   // from the lowest feasible b at each a on a 1e-4 grid (accurate to about 2e-4).
-  trueHv() {
-    if (tnkHv !== undefined) return tnkHv;
+  trueHv: once(() => {
     const h = 1e-4;
     const points: number[][] = [];
     for (let a = 0; a < TNK_REF; a += h)
@@ -135,9 +142,8 @@ const tnk: MoProblem = {
           points.push([a, b]);
           break;
         }
-    tnkHv = hypervolume(points, [TNK_REF, TNK_REF]);
-    return tnkHv;
-  },
+    return hypervolume(points, [TNK_REF, TNK_REF]);
+  }),
 };
 
 /**
@@ -152,7 +158,6 @@ const ADAM_BEST = 0.1;
 const SGD_BEST = 0.07;
 const capacity = (width: number, layers: number) => 0.6 / Math.sqrt(width) + 0.05 / layers;
 const latency = (width: number, layers: number, sgd: boolean) => width / 512 + 0.1 * layers + (sgd ? 0.15 : 0);
-let mixedHv: number | undefined;
 const mixed: MoProblem = {
   name: "mixed_model",
   budget: 100,
@@ -178,16 +183,14 @@ const mixed: MoProblem = {
     return { accuracy: 1 - training - capacity(width, layers), latency: latency(width, layers, sgd) };
   },
   reference: [-0.5, 1.6],
-  trueHv() {
-    if (mixedHv !== undefined) return mixedHv;
+  trueHv: once(() => {
     const points: number[][] = [];
     for (const sgd of [false, true])
       for (let layers = 1; layers <= 4; layers++)
         for (let width = 16; width <= 512; width++)
           points.push([-(1 - (sgd ? SGD_BEST : ADAM_BEST) - capacity(width, layers)), latency(width, layers, sgd)]);
-    mixedHv = hypervolume(points, [-0.5, 1.6]);
-    return mixedHv;
-  },
+    return hypervolume(points, [-0.5, 1.6]);
+  }),
 };
 
 /** The shared set of MO_TARGETS.md, with its true hypervolumes. */
