@@ -32039,6 +32039,29 @@ function volume(points, ref) {
   }
   return total;
 }
+function hypervolumeImprovement(point, front, ref) {
+  if (!point.every((v, i) => v < ref[i])) return 0;
+  const box = point.reduce((v, p, i) => v * (ref[i] - p), 1);
+  const raised = front.map((q) => q.map((v, i) => Math.max(v, point[i])));
+  const [shadow = []] = nonDominatedSort(raised);
+  return box - hypervolume(
+    shadow.map((i) => raised[i]),
+    ref
+  );
+}
+
+// src/pareto/reference.ts
+var REFERENCE_MARGIN = 0.1;
+function boxOf(points) {
+  const m = points[0].length;
+  const ideal = Array.from({ length: m }, (_, i) => Math.min(...points.map((p) => p[i])));
+  const worst = Array.from({ length: m }, (_, i) => Math.max(...points.map((p) => p[i])));
+  const ref = worst.map((w, i) => w + (w > ideal[i] ? (w - ideal[i]) * REFERENCE_MARGIN : 1));
+  return { ideal, ref };
+}
+function boxVolume(box) {
+  return box.ref.reduce((v, r, i) => v * (r - box.ideal[i]), 1);
+}
 
 // src/pareto/order.ts
 function bestFirst(items, n) {
@@ -32064,8 +32087,8 @@ function bestFirst(items, n) {
   return [...out, ...infeasible];
 }
 function greedySubset(points, k) {
-  const ref = referenceBeyond(points);
-  const gain = points.map((p) => boxVolume(p, ref));
+  const ref = boxOf(points).ref;
+  const gain = points.map((p) => hypervolumeImprovement(p, [], ref));
   const chosen = [];
   const fresh = new Array(points.length).fill(true);
   const left = new Set(points.map((_, i) => i));
@@ -32078,7 +32101,7 @@ function greedySubset(points, k) {
       fresh.fill(false);
       continue;
     }
-    gain[best] = improvement(
+    gain[best] = hypervolumeImprovement(
       points[best],
       chosen.map((c) => points[c]),
       ref
@@ -32088,29 +32111,14 @@ function greedySubset(points, k) {
   return chosen;
 }
 function contributions(points) {
-  const ref = referenceBeyond(points);
+  const ref = boxOf(points).ref;
   return points.map(
-    (p, i) => improvement(
+    (p, i) => hypervolumeImprovement(
       p,
       points.filter((_, j) => j !== i),
       ref
     )
   );
-}
-function referenceBeyond(points) {
-  return points[0].map((_, m) => {
-    const values = points.map((p) => p[m]);
-    const hi = Math.max(...values);
-    const spread3 = hi - Math.min(...values);
-    return hi + (spread3 > 0 ? 0.1 * spread3 : 1);
-  });
-}
-function boxVolume(p, ref) {
-  return p.reduce((v, x, m) => v * Math.max(0, ref[m] - x), 1);
-}
-function improvement(p, set3, ref) {
-  const clipped = set3.map((s) => s.map((x, m) => Math.max(x, p[m])));
-  return boxVolume(p, ref) - hypervolume(clipped, ref);
 }
 
 // src/strategy/tpe/ranking.ts
@@ -33457,13 +33465,13 @@ function normalDraws(objectives, count, seed) {
     (_, s) => Float64Array.from(cubePoint(s, objectives, seed), (u) => normalQuantile(Math.min(1 - 1e-12, Math.max(1e-12, u))))
   );
 }
-function logEhvi(mean2, sd, improvement2, front, ref, draws) {
+function logEhvi(mean2, sd, improvement, front, ref, draws) {
   const m = mean2.length;
   const sample = new Array(m);
   let sum = 0;
   for (const z2 of draws) {
     for (let i = 0; i < m; i++) sample[i] = mean2[i] + sd[i] * z2[i];
-    sum += improvement2(sample);
+    sum += improvement(sample);
   }
   if (sum > 0) return Math.log(sum / draws.length);
   const gapTo = (p) => Math.max(...mean2.map((v, i) => (v - p[i]) / sd[i]));
@@ -33512,7 +33520,7 @@ function goalBatch(input2, enc, trials, count, seen, rng, search) {
   const front = feasibleRows.map((r) => targets.map((y) => y[r]));
   let ref = front.length ? inferReference(front, MIN_RANGE) : [];
   const draws = m > 1 ? normalDraws(m, sampleCount(m), rng.int(2 ** 31)) : [];
-  let improvement2 = improvementOver(thinned(front), ref);
+  let improvement = improvementOver(thinned(front), ref);
   const others = /* @__PURE__ */ new WeakMap();
   const cachesOf = (c) => {
     let list = others.get(c);
@@ -33538,7 +33546,7 @@ function goalBatch(input2, enc, trials, count, seen, rng, search) {
         if (m === 1) return logExpectedImprovement(c.mean, c.variance, acq.best) + feasible;
         const mean2 = caches.slice(0, m).map((k) => k.mean);
         const sd = caches.slice(0, m).map((k) => Math.sqrt(k.variance));
-        return logEhvi(mean2, sd, improvement2, front, ref, draws) + feasible;
+        return logEhvi(mean2, sd, improvement, front, ref, draws) + feasible;
       },
       believe(c) {
         const caches = cachesOf(c);
@@ -33551,7 +33559,7 @@ function goalBatch(input2, enc, trials, count, seen, rng, search) {
         front.push(mean2);
         if (ref.length === 0) ref = inferReference(front, MIN_RANGE);
         acq.best = Math.min(acq.best, mean2[0]);
-        improvement2 = improvementOver(thinned(front), ref);
+        improvement = improvementOver(thinned(front), ref);
       }
     }
   };
@@ -37698,31 +37706,6 @@ ${mdTable([head, ...rows])}
 </details>`;
 }
 
-// src/pareto/contribution.ts
-function hypervolumeContribution(point, front, ref) {
-  if (!point.every((v, i) => v < ref[i])) return 0;
-  const box = point.reduce((v, p, i) => v * (ref[i] - p), 1);
-  const limited = front.map((q) => q.map((v, i) => Math.max(v, point[i])));
-  const [shadow = []] = nonDominatedSort(limited);
-  return box - hypervolume(
-    shadow.map((i) => limited[i]),
-    ref
-  );
-}
-
-// src/pareto/reference.ts
-var REFERENCE_MARGIN = 0.1;
-function boxOf(points) {
-  const m = points[0].length;
-  const ideal = Array.from({ length: m }, (_, i) => Math.min(...points.map((p) => p[i])));
-  const worst = Array.from({ length: m }, (_, i) => Math.max(...points.map((p) => p[i])));
-  const ref = worst.map((w, i) => w + (w > ideal[i] ? (w - ideal[i]) * REFERENCE_MARGIN : 1));
-  return { ideal, ref };
-}
-function boxVolume2(box) {
-  return box.ref.reduce((v, r, i) => v * (r - box.ideal[i]), 1);
-}
-
 // src/report/front-chart.ts
 var MAX_DOMINATED_POINTS = 60;
 function mermaidText(text) {
@@ -37775,12 +37758,12 @@ function hypervolumeSoFar(config2, study) {
   const feasible = losses.filter((l) => l !== void 0);
   if (feasible.length === 0) return losses.map(() => void 0);
   const box = boxOf(feasible);
-  const volume2 = boxVolume2(box);
+  const volume2 = boxVolume(box);
   let front = [];
   let share;
   return losses.map((l) => {
     if (l === void 0) return share;
-    share = (share ?? 0) + hypervolumeContribution(l, front, box.ref) / volume2;
+    share = (share ?? 0) + hypervolumeImprovement(l, front, box.ref) / volume2;
     if (!front.some((p) => dominates(p, l) || p.every((v, i) => v === l[i])))
       front = [...front.filter((p) => !dominates(l, p)), l];
     return share;

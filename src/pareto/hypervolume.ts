@@ -4,7 +4,7 @@
  * is (it grows with every point that extends the front and with nothing
  * else), so benchmarks, patience and the multi-objective strategies use it.
  */
-import type { Point } from "./dominance.ts";
+import { nonDominatedSort, type Point } from "./dominance.ts";
 
 /**
  * Exact hypervolume of `points` (minimised) with respect to `ref`. Points
@@ -51,7 +51,23 @@ function volume(points: readonly Point[], ref: Point): number {
   return total;
 }
 
-/** How much `point` adds to the hypervolume of `front` (0 when a point of it dominates or equals `point`). */
+/**
+ * How much `point` adds to the hypervolume of `front` (0 when a point of it
+ * dominates or equals `point`): the volume of the point's box less what the
+ * front already covers of it — each front point raised to the point's corner,
+ * dominated ones dropped — rather than the whole volume twice, which with
+ * four objectives is minutes for a report that follows a front trial by trial.
+ */
 export function hypervolumeImprovement(point: Point, front: readonly Point[], ref: Point): number {
-  return hypervolume([...front, point], ref) - hypervolume(front, ref);
+  if (!point.every((v, i) => v < ref[i]!)) return 0;
+  const box = point.reduce((v, p, i) => v * (ref[i]! - p), 1);
+  const raised = front.map((q) => q.map((v, i) => Math.max(v, point[i]!)));
+  const [shadow = []] = nonDominatedSort(raised);
+  return (
+    box -
+    hypervolume(
+      shadow.map((i) => raised[i]!),
+      ref,
+    )
+  );
 }

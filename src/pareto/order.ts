@@ -10,7 +10,8 @@
  * those nearest to being so lead.
  */
 import { nonDominatedSort, type Point } from "./dominance.ts";
-import { hypervolume } from "./hypervolume.ts";
+import { hypervolumeImprovement } from "./hypervolume.ts";
+import { boxOf } from "./reference.ts";
 
 export interface Ranked {
   readonly loss: Point;
@@ -55,8 +56,8 @@ export function bestFirst(items: readonly Ranked[], n: number): number[] {
  * bounds its next, and most points are never recomputed.
  */
 export function greedySubset(points: readonly Point[], k: number): number[] {
-  const ref = referenceBeyond(points);
-  const gain = points.map((p) => boxVolume(p, ref));
+  const ref = boxOf(points).ref;
+  const gain = points.map((p) => hypervolumeImprovement(p, [], ref));
   const chosen: number[] = [];
   const fresh = new Array<boolean>(points.length).fill(true);
   const left = new Set(points.map((_, i) => i));
@@ -69,7 +70,7 @@ export function greedySubset(points: readonly Point[], k: number): number[] {
       fresh.fill(false);
       continue;
     }
-    gain[best] = improvement(
+    gain[best] = hypervolumeImprovement(
       points[best]!,
       chosen.map((c) => points[c]!),
       ref,
@@ -85,32 +86,12 @@ export function greedySubset(points: readonly Point[], k: number): number[] {
  * values; 0 for a dominated or repeated point.
  */
 export function contributions(points: readonly Point[]): number[] {
-  const ref = referenceBeyond(points);
+  const ref = boxOf(points).ref;
   return points.map((p, i) =>
-    improvement(
+    hypervolumeImprovement(
       p,
       points.filter((_, j) => j !== i),
       ref,
     ),
   );
-}
-
-/** The points' worst value in each coordinate, plus a tenth of their spread there (or 1 where they agree). */
-function referenceBeyond(points: readonly Point[]): number[] {
-  return points[0]!.map((_, m) => {
-    const values = points.map((p) => p[m]!);
-    const hi = Math.max(...values);
-    const spread = hi - Math.min(...values);
-    return hi + (spread > 0 ? 0.1 * spread : 1);
-  });
-}
-
-function boxVolume(p: Point, ref: Point): number {
-  return p.reduce((v, x, m) => v * Math.max(0, ref[m]! - x), 1);
-}
-
-/** The hypervolume `p` adds to `set`: its box less the part of the box the set already covers. */
-function improvement(p: Point, set: readonly Point[], ref: Point): number {
-  const clipped = set.map((s) => s.map((x, m) => Math.max(x, p[m]!)));
-  return boxVolume(p, ref) - hypervolume(clipped, ref);
 }

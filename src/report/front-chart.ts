@@ -6,8 +6,8 @@
  */
 
 import type { Config } from "../config/schema.ts";
-import { hypervolumeContribution } from "../pareto/contribution.ts";
 import { dominates, type Point } from "../pareto/dominance.ts";
+import { hypervolumeImprovement } from "../pareto/hypervolume.ts";
 import { boxOf, boxVolume } from "../pareto/reference.ts";
 import { isFeasible, scoreTrial } from "../pareto/scores.ts";
 import type { Study } from "../study/schema.ts";
@@ -100,7 +100,7 @@ export function hypervolumeSoFar(
   let share: number | undefined;
   return losses.map((l) => {
     if (l === undefined) return share;
-    share = (share ?? 0) + hypervolumeContribution(l, front, box.ref) / volume;
+    share = (share ?? 0) + hypervolumeImprovement(l, front, box.ref) / volume;
     if (!front.some((p) => dominates(p, l) || p.every((v, i) => v === l[i])))
       front = [...front.filter((p) => !dominates(l, p)), l];
     return share;

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { hypervolumeContribution } from "../../src/pareto/contribution.ts";
-import { hypervolume } from "../../src/pareto/hypervolume.ts";
+import { hypervolume, hypervolumeImprovement } from "../../src/pareto/hypervolume.ts";
 import { boxOf, hypervolumeShare } from "../../src/pareto/reference.ts";
 import { scoreTrials } from "../../src/pareto/scores.ts";
 import { hypervolumeSoFar } from "../../src/report/front-chart.ts";
@@ -25,9 +24,9 @@ describe("hypervolume trial by trial", () => {
         const front = Array.from({ length: 15 }, () => Array.from({ length: d }, rand));
         const p = Array.from({ length: d }, rand);
         const expected = hypervolume([...front, p], ref) - hypervolume(front, ref);
-        assert.ok(Math.abs(hypervolumeContribution(p, front, ref) - expected) < 1e-12, `d=${d}`);
+        assert.ok(Math.abs(hypervolumeImprovement(p, front, ref) - expected) < 1e-12, `d=${d}`);
       }
-      assert.equal(hypervolumeContribution([1.2, ...new Array(d - 1).fill(0)], [], ref), 0, "outside the box");
+      assert.equal(hypervolumeImprovement([1.2, ...new Array(d - 1).fill(0)], [], ref), 0, "outside the box");
     }
   });
 
