@@ -11,6 +11,7 @@ import { type LoadedConfig, loadConfig } from "../config/load.ts";
 import { applyOverrides, OverrideError } from "../config/overrides.ts";
 import { type Config, devicesSchema } from "../config/schema.ts";
 import { startRound } from "../driver/round.ts";
+import { MIN_TRIALS } from "../importance/importance.ts";
 import { studyPaths } from "../local/paths.ts";
 import { createProgress } from "../local/progress.ts";
 import { openStudy, runLocalStudy } from "../local/run.ts";
@@ -19,6 +20,7 @@ import { seriesSparkline, sparkline } from "../report/chart.ts";
 import { costLine } from "../report/cost.ts";
 import { frontLine, isMultiObjective } from "../report/front.ts";
 import { hypervolumeSoFar } from "../report/front-chart.ts";
+import { importanceSection } from "../report/importance.ts";
 import { studyJson } from "../report/json.ts";
 import { markdownReport } from "../report/markdown.ts";
 import { rungsSection } from "../report/rungs.ts";
@@ -274,22 +276,38 @@ export function buildProgram(): Command {
     .option("--markdown", "print markdown instead of the terminal layout")
     .addOption(new Option("--json", "print the study as JSON (version 1, see the README)").conflicts("markdown"))
     .option("-o, --out <file>", "also write the markdown report to this file")
-    .action((target: string, flags: { stateDir?: string; markdown?: boolean; json?: boolean; out?: string }) => {
-      let study: Study;
-      if (target.endsWith(".json")) study = readStudy(target);
-      else {
-        const { config } = load(target);
-        const paths = studyPaths(target, config, flags.stateDir);
-        if (!existsSync(paths.state))
-          throw new StateError(`no study saved at ${paths.state} yet: run  matrix-tune run ${target}`);
-        study = readStudy(paths.state);
-      }
-      const md = markdownReport(study.config, study);
-      if (flags.out) writeFileSync(flags.out, md);
-      if (flags.json) console.log(JSON.stringify(studyJson(study), null, 2));
-      else console.log(flags.markdown ? md : terminalReport(study.config, study));
-      if (!study.trials.some((t) => t.status === "succeeded")) process.exitCode = EXIT.noSuccess;
-    });
+    .addOption(
+      new Option("--importance", "print only how much each parameter matters (functional ANOVA)").conflicts([
+        "markdown",
+        "json",
+      ]),
+    )
+    .action(
+      (
+        target: string,
+        flags: { stateDir?: string; markdown?: boolean; json?: boolean; out?: string; importance?: boolean },
+      ) => {
+        let study: Study;
+        if (target.endsWith(".json")) study = readStudy(target);
+        else {
+          const { config } = load(target);
+          const paths = studyPaths(target, config, flags.stateDir);
+          if (!existsSync(paths.state))
+            throw new StateError(`no study saved at ${paths.state} yet: run  matrix-tune run ${target}`);
+          study = readStudy(paths.state);
+        }
+        const md = markdownReport(study.config, study);
+        if (flags.out) writeFileSync(flags.out, md);
+        if (flags.json) console.log(JSON.stringify(studyJson(study), null, 2));
+        else if (flags.importance)
+          console.log(
+            importanceSection(study.config, study, { chart: false }) ??
+              `Too few finished trials to say which parameters matter (at least ${MIN_TRIALS} are needed).`,
+          );
+        else console.log(flags.markdown ? md : terminalReport(study.config, study));
+        if (!study.trials.some((t) => t.status === "succeeded")) process.exitCode = EXIT.noSuccess;
+      },
+    );
 
   program.addHelpText(
     "after",

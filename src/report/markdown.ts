@@ -10,11 +10,11 @@ import { bestSoFar } from "../study/study.ts";
 import { mermaidConvergence, mermaidSeries } from "./chart.ts";
 import { costSection } from "./cost.ts";
 import { learningCurvesSection } from "./curves.ts";
-import { parameterEffects } from "./effects.ts";
 import { fmtNumber } from "./format.ts";
 import { constraintsNote, constraintsText, frontSection, frontView, isMultiObjective, metricCode } from "./front.ts";
 import { hypervolumeSoFar, mermaidFront } from "./front-chart.ts";
-import { mdTable, plainText } from "./md-table.ts";
+import { importanceSection } from "./importance.ts";
+import { mdTable } from "./md-table.ts";
 import { rungsSection } from "./rungs.ts";
 import { baselineLine, bestSnippet, countsLine, stopLine, warmStartLine } from "./summary.ts";
 import { resultsTable } from "./table.ts";
@@ -40,7 +40,7 @@ export interface MarkdownOptions {
  * first to go first: the trial table's best rows say more than any of them,
  * and each of these is a view of the same trials.
  */
-const OPTIONAL = ["curves", "effects", "frontChart", "convergence", "rungs"] as const;
+const OPTIONAL = ["curves", "importance", "frontChart", "convergence", "rungs"] as const;
 type Optional = (typeof OPTIONAL)[number];
 
 /** Rows the table keeps before sections start to be left out for it. */
@@ -76,7 +76,6 @@ function mostRowsThatFit(fits: (rows: number) => boolean, lo: number, hi: number
 
 /** Every optional section the study has, computed once: the size search renders many times. */
 function optionalSections(config: Config, study: Study): Partial<Record<Optional, string>> {
-  const effects = parameterEffects(config, study);
   const frontChart = isMultiObjective(config) ? mermaidFront(config, frontView(config, study)) : undefined;
   return {
     convergence: convergenceSection(config, study),
@@ -85,9 +84,7 @@ function optionalSections(config: Config, study: Study): Partial<Record<Optional
       `${frontChart}\n\n${config.objective.length > 2 ? `_The chart shows the first two of the ${config.objective.length} objectives; the table above has them all._` : ""}`.trimEnd(),
     rungs: rungsSection(config, study),
     curves: learningCurvesSection(config, study),
-    effects: effects.length
-      ? `### Parameter effects\n\n${mdTable([["parameter", `effect on ${plainText(config.objective[0].metric)}`], ...effects.map((e) => [e.name, e.text])])}`
-      : undefined,
+    importance: importanceSection(config, study),
   };
 }
 
@@ -126,7 +123,7 @@ function compose(
     sections.convergence,
     sections.rungs,
     sections.curves,
-    sections.effects,
+    sections.importance,
     `### Trials\n\n${table}`,
   ];
   return `${parts.filter((p): p is string => p !== undefined).join("\n\n")}\n`;

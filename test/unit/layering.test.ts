@@ -30,6 +30,7 @@ const PURE = [
   "driver",
   "compare",
   "report",
+  "importance",
 ];
 /** The shells: who runs trials and talks to a platform. */
 const SHELLS = ["trial", "local", "action", "github", "bot", "cli"];

@@ -5,7 +5,7 @@ import { createProgress } from "../../src/local/progress.ts";
 import type { Attempt, Intermediate, NewTrial } from "../../src/protocol/trial.ts";
 import { mermaidConvergence, mermaidNumber } from "../../src/report/chart.ts";
 import { learningCurvesSection, trialCurve } from "../../src/report/curves.ts";
-import { parameterEffects } from "../../src/report/effects.ts";
+import { importanceSection } from "../../src/report/importance.ts";
 import { markdownReport } from "../../src/report/markdown.ts";
 import { fmtTrialValue, memberLabel } from "../../src/report/members.ts";
 import { rungsSection } from "../../src/report/rungs.ts";
@@ -443,13 +443,11 @@ describe("progress lines", () => {
   });
 });
 
-describe("parameter effects in a hyperband study", () => {
-  it("compare values of one resource: the one most trials ran at", () => {
-    const effects = parameterEffects(hyperband, hyperbandStudy());
-    // Nine trials ran 1 epoch (the best of them went on); a value after 1 epoch is not mixed with one after 9.
-    assert.deepEqual(
-      effects.map((e) => e.text),
-      ["higher is better (rank correlation 1, 9 trials at epochs 1)"],
-    );
+describe("parameter importance in a hyperband study", () => {
+  it("compares values of one resource: the largest that enough trials ran at, and says which", () => {
+    const section = importanceSection(hyperband, hyperbandStudy())!;
+    // Nine trials finished at 1 epoch, five at 3 and one at 9: a value after 1 epoch is not mixed with one after 3.
+    assert.match(section, /fitted to the 5 finished trials at epochs 3\)/);
+    assert.match(section, /\| quality +\| 100% ± 0% +\| 100% ± 0% +\|/, "the only parameter explains everything");
   });
 });

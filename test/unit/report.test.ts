@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { planRound } from "../../src/engine/plan.ts";
-import { parameterEffects, spearman } from "../../src/report/effects.ts";
+import { importanceView } from "../../src/report/importance.ts";
 import { COMMENT_LIMIT, markdownReport } from "../../src/report/markdown.ts";
 import { rankedTrials } from "../../src/report/table.ts";
 import type { Study } from "../../src/study/schema.ts";
@@ -114,18 +114,21 @@ describe("markdown report", () => {
     assert.ok(!/(^|[^\\])(\[approve\]|<!--|<img)/.test(row), row);
   });
 
-  it("names the parameters that mattered", () => {
-    const effects = parameterEffects(config, studyOf(60));
-    assert.equal(effects.length, 3);
-    const opt = effects.find((e) => e.name === "opt")!;
-    assert.match(opt.text, /^adam: mean [\d.]+ \(\d+\) · sgd: mean/, "the better choice first");
-    assert.match(effects.find((e) => e.name === "width")!.text, /little effect/);
-  });
-
-  it("spearman is 1 for monotone data and handles ties", () => {
-    assert.equal(spearman([1, 2, 3, 4], [10, 20, 30, 1000]), 1);
-    assert.equal(spearman([1, 2, 3, 4], [4, 3, 2, 1]), -1);
-    assert.equal(spearman([1, 1, 1], [1, 2, 3]), 0);
+  it("ranks the parameters that mattered: lr (best in the middle of its range), then opt; width not at all", () => {
+    const view = importanceView(config, studyOf(60))!;
+    const ranked = view.objectives[0]!.importance.parameters;
+    assert.deepEqual(
+      ranked.map((p) => p.name),
+      ["lr", "opt", "width"],
+    );
+    assert.ok(ranked[0]!.total > 0.6, `lr explains ${ranked[0]!.total}`);
+    assert.ok(ranked[2]!.total < 0.03, `width explains ${ranked[2]!.total}`);
+    const md = markdownReport(config, studyOf(60));
+    assert.match(md, /### Parameter importance\n\nShare of the variance of `loss`/);
+    assert.match(
+      md,
+      /x-axis \[lr, opt, width\]\n {2}y-axis "% of variance \(total\)" 0 --> 100\n {2}bar \[\d+, \d+, [0-2]\]/,
+    );
   });
 });
 
