@@ -61390,7 +61390,7 @@ function standardDeviation(xs) {
   return Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1));
 }
 function roughParameters(imp) {
-  return imp.parameters.filter((p) => p.total >= 0.05 && p.totalSpread > p.total / 2);
+  return imp.parameters.filter((p) => Math.max(p.total, p.totalSpread) >= 0.05 && p.totalSpread > p.total / 2);
 }
 
 // src/report/importance.ts
@@ -61461,7 +61461,7 @@ function importanceChart(metric, imp) {
   ].join("\n");
 }
 function pairsLine(imp) {
-  const shown2 = imp.pairs.filter((p) => p.interaction >= 0.01);
+  const shown2 = imp.pairs.filter((p) => p.interaction >= 0.05);
   if (!shown2.length) return void 0;
   return `Pairs that explain more together than apart: ${shown2.map(
     (p) => `\`${p.names[0]}\` \xD7 \`${p.names[1]}\` ${pct(p.closed)} together, ${pct(p.interaction)} by their interaction`

@@ -152,9 +152,10 @@ function standardDeviation(xs: readonly number[]): number {
 }
 
 /**
- * Parameters whose importance the trials do not pin down: a share of at
- * least 5% whose bootstrap spread is more than half of it.
+ * Parameters whose importance the trials do not pin down: a bootstrap spread
+ * more than half the share, unless both are under 5% (an inert parameter's
+ * 0% ± 1% is pinned down well enough).
  */
 export function roughParameters(imp: Importance): readonly ParameterImportance[] {
-  return imp.parameters.filter((p) => p.total >= 0.05 && p.totalSpread > p.total / 2);
+  return imp.parameters.filter((p) => Math.max(p.total, p.totalSpread) >= 0.05 && p.totalSpread > p.total / 2);
 }

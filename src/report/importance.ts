@@ -108,9 +108,12 @@ function importanceChart(metric: string, imp: Importance): string {
   ].join("\n");
 }
 
-/** The pairs among the most important parameters, when together they explain more than apart. */
+/**
+ * The pairs among the most important parameters whose interaction explains at
+ * least 5%: below that it is within the estimates' own error.
+ */
 function pairsLine(imp: Importance): string | undefined {
-  const shown = imp.pairs.filter((p) => p.interaction >= 0.01);
+  const shown = imp.pairs.filter((p) => p.interaction >= 0.05);
   if (!shown.length) return undefined;
   return `Pairs that explain more together than apart: ${shown
     .map(
