@@ -37886,8 +37886,9 @@ function comparableTrials(config2, study) {
   const counts2 = /* @__PURE__ */ new Map();
   for (const t of done) counts2.set(t.resource, (counts2.get(t.resource) ?? 0) + 1);
   if (counts2.size < 2 || !config2.resource) return { trials: done, at: "" };
-  const levels = [...counts2.entries()].filter(([, n]) => n >= MIN_TRIALS).map(([r]) => r ?? 0);
-  if (!levels.length) return { trials: [], at: "" };
+  const enough = Math.max(MIN_TRIALS, 2 * Object.keys(config2.parameters).length);
+  const most = Math.max(...counts2.values());
+  const levels = [...counts2.entries()].filter(([, n]) => n >= Math.min(enough, most)).map(([r]) => r ?? 0);
   const level = Math.max(...levels);
   return { trials: done.filter((t) => (t.resource ?? 0) === level), at: ` at ${config2.resource.name} ${level}` };
 }
@@ -37926,7 +37927,7 @@ function importanceSection(config2, study, { chart = true } = {}) {
   const fitted = first.importance.trials;
   const of = several ? "each objective" : metricCode(first.metric);
   const basis = fitted < view.finished ? `a random ${fitted} of the ${view.finished} finished trials${view.at}` : `the ${fitted} finished trials${view.at}`;
-  const intro = `Share of the variance of ${of} that each parameter explains (functional ANOVA of a Gaussian process fitted to ${basis}): **total** counts its interactions with the other parameters, ${several ? "" : "**alone** does not; "}\xB1 is the spread over bootstrap refits.`;
+  const intro = `Share of the variance of ${of} that each parameter explains (functional ANOVA of a Gaussian process fitted to ${basis}): **total** counts its interactions with the other parameters${several ? "; " : ", **alone** does not; "}\xB1 is the spread over bootstrap refits.`;
   return [
     "### Parameter importance",
     intro,

@@ -25,16 +25,20 @@ export interface ImportanceView {
 
 /**
  * The finished search trials whose values can be compared: with a resource
- * (hyperband), those of the largest level that at least MIN_TRIALS ran at (a
- * value after 1 epoch and one after 27 say different things), else all.
+ * (hyperband), those of the largest level that enough trials ran at (a value
+ * after 1 epoch and one after 27 say different things), else all. Enough: two
+ * per parameter and at least MIN_TRIALS (the hyperband example's 8 trials at
+ * the top level for 6 parameters gave spreads of ±50%), else the level most
+ * trials ran at.
  */
 function comparableTrials(config: Config, study: Study): { trials: Trial[]; at: string } {
   const done = searchTrials(study).filter((t) => scoreTrial(config, t) !== undefined);
   const counts = new Map<number | undefined, number>();
   for (const t of done) counts.set(t.resource, (counts.get(t.resource) ?? 0) + 1);
   if (counts.size < 2 || !config.resource) return { trials: done, at: "" };
-  const levels = [...counts.entries()].filter(([, n]) => n >= MIN_TRIALS).map(([r]) => r ?? 0);
-  if (!levels.length) return { trials: [], at: "" };
+  const enough = Math.max(MIN_TRIALS, 2 * Object.keys(config.parameters).length);
+  const most = Math.max(...counts.values());
+  const levels = [...counts.entries()].filter(([, n]) => n >= Math.min(enough, most)).map(([r]) => r ?? 0);
   const level = Math.max(...levels);
   return { trials: done.filter((t) => (t.resource ?? 0) === level), at: ` at ${config.resource.name} ${level}` };
 }
@@ -82,7 +86,7 @@ export function importanceSection(config: Config, study: Study, { chart = true }
     fitted < view.finished
       ? `a random ${fitted} of the ${view.finished} finished trials${view.at}`
       : `the ${fitted} finished trials${view.at}`;
-  const intro = `Share of the variance of ${of} that each parameter explains (functional ANOVA of a Gaussian process fitted to ${basis}): **total** counts its interactions with the other parameters, ${several ? "" : "**alone** does not; "}± is the spread over bootstrap refits.`;
+  const intro = `Share of the variance of ${of} that each parameter explains (functional ANOVA of a Gaussian process fitted to ${basis}): **total** counts its interactions with the other parameters${several ? "; " : ", **alone** does not; "}± is the spread over bootstrap refits.`;
   return [
     "### Parameter importance",
     intro,
