@@ -37941,7 +37941,7 @@ function importanceChart(metric, imp) {
   return [
     "```mermaid",
     "xychart-beta",
-    `  title "Importance for ${metric.replace(/"/g, "'")}"`,
+    `  title "Importance for ${mermaidText(metric)}"`,
     `  x-axis [${imp.parameters.map((p) => p.name).join(", ")}]`,
     '  y-axis "% of variance (total)" 0 --> 100',
     `  bar [${imp.parameters.map((p) => Math.round(100 * p.total)).join(", ")}]`,

@@ -12,6 +12,7 @@ import { buildSpace } from "../space/space.ts";
 import type { Study } from "../study/schema.ts";
 import { searchTrials } from "../study/study.ts";
 import { metricCode } from "./front.ts";
+import { mermaidText } from "./front-chart.ts";
 import { mdTable } from "./md-table.ts";
 
 export interface ImportanceView {
@@ -104,7 +105,7 @@ function importanceChart(metric: string, imp: Importance): string {
   return [
     "```mermaid",
     "xychart-beta",
-    `  title "Importance for ${metric.replace(/"/g, "'")}"`,
+    `  title "Importance for ${mermaidText(metric)}"`,
     `  x-axis [${imp.parameters.map((p) => p.name).join(", ")}]`,
     '  y-axis "% of variance (total)" 0 --> 100',
     `  bar [${imp.parameters.map((p) => Math.round(100 * p.total)).join(", ")}]`,
