@@ -56466,9 +56466,15 @@ function goalBatch(input2, enc, trials, count, seen, rng, search) {
   const constraints = constraintModels(enc, input2.constraints, rows, rng, extra);
   const feasibleRows = scored.flatMap((s, r) => isFeasible(s) ? [r] : []);
   const front = feasibleRows.map((r) => targets.map((y) => y[r]));
-  let ref = front.length ? inferReference(front, MIN_RANGE) : [];
   const draws = m > 1 ? normalDraws(m, sampleCount(m), rng.int(2 ** 31)) : [];
-  let improvement = improvementOver(thinned(front), ref);
+  let ref = [];
+  let improvement = () => 0;
+  const remeasure = () => {
+    if (m === 1) return;
+    if (ref.length === 0) ref = inferReference(front, MIN_RANGE);
+    improvement = improvementOver(thinned(front), ref);
+  };
+  if (front.length) remeasure();
   const others = /* @__PURE__ */ new WeakMap();
   const cachesOf = (c) => {
     let list = others.get(c);
@@ -56505,9 +56511,8 @@ function goalBatch(input2, enc, trials, count, seen, rng, search) {
         });
         if (!expected) return;
         front.push(mean2);
-        if (ref.length === 0) ref = inferReference(front, MIN_RANGE);
         acq.best = Math.min(acq.best, mean2[0]);
-        improvement = improvementOver(thinned(front), ref);
+        remeasure();
       }
     }
   };

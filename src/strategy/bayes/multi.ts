@@ -91,9 +91,17 @@ export function goalBatch(
   const feasibleRows = scored.flatMap((s, r) => (isFeasible(s) ? [r] : []));
   // Every feasible point, believed ones included: improvementOver keeps the non-dominated ones.
   const front: Point[] = feasibleRows.map((r) => targets.map((y) => y[r]!));
-  let ref = front.length ? inferReference(front, MIN_RANGE) : [];
   const draws = m > 1 ? normalDraws(m, sampleCount(m), rng.int(2 ** 31)) : [];
-  let improvement = improvementOver(thinned(front), ref);
+  // Several objectives only: the reference point (fixed once there is a front) and the
+  // hypervolume improvement over the front as believed points join it.
+  let ref: number[] = [];
+  let improvement: (p: Point) => number = () => 0;
+  const remeasure = () => {
+    if (m === 1) return;
+    if (ref.length === 0) ref = inferReference(front, MIN_RANGE);
+    improvement = improvementOver(thinned(front), ref);
+  };
+  if (front.length) remeasure();
 
   // A point's caches on every model but the first objective's, whose cache is the key.
   const others = new WeakMap<Cached, Cached[]>();
@@ -134,9 +142,8 @@ export function goalBatch(
         // A first point believed feasible ends the search for feasibility within the batch, so
         // the rest of it spreads out instead of crowding where the constraints look safest.
         front.push(mean);
-        if (ref.length === 0) ref = inferReference(front, MIN_RANGE);
         acq.best = Math.min(acq.best, mean[0]!);
-        improvement = improvementOver(thinned(front), ref);
+        remeasure();
       },
     },
   };
