@@ -61329,10 +61329,24 @@ function design(dims, n, seed) {
 // src/importance/surrogate.ts
 function surrogateOf(space, trials, values, rng, theta) {
   const enc = encodingOf(space);
-  const data = dataOf(enc, trials, standardize(Float64Array.from(values)));
+  const z2 = standardize(Float64Array.from(values));
+  const data = dataOf(enc, trials, z2);
   const fitted = theta ?? fitModelTheta(data, rng);
   const gp = new Posterior(data, fitted, 0);
-  return { f: (u) => gp.cache(featuresOf(enc, decode3(space, u))).mean, theta: fitted };
+  const f = (u) => gp.cache(featuresOf(enc, decode3(space, u))).mean;
+  const units = unitsOf(values, z2);
+  return { f, value: (u) => units(f(u)), theta: fitted };
+}
+function unitsOf(values, z2) {
+  let hi = 0;
+  let lo = 0;
+  z2.forEach((s, i) => {
+    if (s > z2[hi]) hi = i;
+    if (s < z2[lo]) lo = i;
+  });
+  if (!(z2[hi] > z2[lo])) return () => values[0];
+  const scale = (values[hi] - values[lo]) / (z2[hi] - z2[lo]);
+  return (s) => values[lo] + scale * (s - z2[lo]);
 }
 
 // src/importance/importance.ts

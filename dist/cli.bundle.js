@@ -11267,7 +11267,7 @@ var require_shell_quote = __commonJS({
 });
 
 // src/cli/main.ts
-import { existsSync as existsSync6, writeFileSync as writeFileSync6 } from "node:fs";
+import { existsSync as existsSync7, writeFileSync as writeFileSync7 } from "node:fs";
 import { join as join7 } from "node:path";
 
 // node_modules/commander/esm.mjs
@@ -35859,10 +35859,24 @@ function design(dims, n, seed) {
 // src/importance/surrogate.ts
 function surrogateOf(space, trials, values, rng, theta) {
   const enc = encodingOf(space);
-  const data = dataOf(enc, trials, standardize(Float64Array.from(values)));
+  const z2 = standardize(Float64Array.from(values));
+  const data = dataOf(enc, trials, z2);
   const fitted = theta ?? fitModelTheta(data, rng);
   const gp = new Posterior(data, fitted, 0);
-  return { f: (u) => gp.cache(featuresOf(enc, decode3(space, u))).mean, theta: fitted };
+  const f = (u) => gp.cache(featuresOf(enc, decode3(space, u))).mean;
+  const units = unitsOf(values, z2);
+  return { f, value: (u) => units(f(u)), theta: fitted };
+}
+function unitsOf(values, z2) {
+  let hi = 0;
+  let lo = 0;
+  z2.forEach((s, i) => {
+    if (s > z2[hi]) hi = i;
+    if (s < z2[lo]) lo = i;
+  });
+  if (!(z2[hi] > z2[lo])) return () => values[0];
+  const scale = (values[hi] - values[lo]) / (z2[hi] - z2[lo]);
+  return (s) => values[lo] + scale * (s - z2[lo]);
 }
 
 // src/importance/importance.ts
@@ -36024,6 +36038,7 @@ function studyPaths(configFile, config2, stateDir) {
     state: join(dir, STATE_FILE),
     best: join(dir, "best.json"),
     report: join(dir, "report.md"),
+    page: join(dir, "report.html"),
     runDir: (run) => join(dir, "trials", runKey(run))
   };
 }
@@ -37714,6 +37729,33 @@ async function runLocalStudy(opts) {
   }
 }
 
+// src/page/write.ts
+import { createHash as createHash2 } from "node:crypto";
+import { existsSync as existsSync5, readFileSync as readFileSync6, writeFileSync as writeFileSync4 } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+// src/importance/partial-dependence.ts
+var SAMPLES = 32;
+function partialDependence(f, dims, [i, j], xs, ys, seed) {
+  const rng = createRng(seed, 434);
+  const base = Array.from(
+    { length: SAMPLES },
+    (_, k) => dims <= SOBOL_MAX_DIM ? sobolPoint(k, dims, seed) : Array.from({ length: dims }, () => rng.next())
+  );
+  return ys.map(
+    (y) => xs.map((x) => {
+      let sum = 0;
+      for (const b of base) {
+        const u = [...b];
+        u[i] = x;
+        u[j] = y;
+        sum += f(u);
+      }
+      return sum / base.length;
+    })
+  );
+}
+
 // src/report/chart.ts
 var MAX_POINTS = 100;
 function mermaidConvergence(config2, study) {
@@ -37770,201 +37812,6 @@ function seriesSparkline(series, maximize, width = 60) {
     const t = hi > lo ? (v - lo) / (hi - lo) : 1;
     return BLOCKS[Math.round((maximize ? t : 1 - t) * (BLOCKS.length - 1))];
   }).join("");
-}
-
-// src/report/cost.ts
-var minutes2 = (ms) => (ms / 6e4).toFixed(1);
-var percent = (share) => `${Math.round(share * 100)}%`;
-function shownCost(config2, study) {
-  const cost = studyCost(config2, study);
-  return cost.measuredMs > 0 || cost.cap || cost.price ? cost : void 0;
-}
-var amount = (cost, ms) => (ms / 6e4 * cost.price.perMinute).toFixed(2);
-var money = (cost, ms) => `${amount(cost, ms)} ${cost.price.currency}`;
-function costLine(config2, study) {
-  const cost = shownCost(config2, study);
-  if (!cost) return void 0;
-  const spent = [`${minutes2(cost.runnerMs)} runner-min`];
-  if (cost.outsideShare !== void 0) spent.push(`${percent(cost.outsideShare)} outside the training process`);
-  if (cost.trialMs !== void 0) spent.push(`${fmtDuration(cost.trialMs)} per trial`);
-  const parts = [`Runner time: ${spent.join(", ")}`];
-  const f = cost.forecast;
-  if (f)
-    parts.push(
-      `forecast: ${f.trials} more trial${f.trials === 1 ? "" : "s"} \u2248 ${minutes2(f.runnerMs)} runner-min in ${f.rounds} round${f.rounds === 1 ? "" : "s"}`
-    );
-  if (cost.cap) parts.push(`budget ${minutes2(cost.cap.runnerMs)}, ${minutes2(cost.cap.leftMs)} left`);
-  if (cost.price)
-    parts.push(`\u2248 ${money(cost, cost.runnerMs)} so far${f ? `, \u2248 ${money(cost, f.runnerMs)} to go` : ""}`);
-  return `${parts.join(" \xB7 ")}.`;
-}
-function costSection(config2, study) {
-  const line = costLine(config2, study);
-  const cost = shownCost(config2, study);
-  if (!line || !cost || cost.rounds.length < 2) return line;
-  const head = ["round", "runner-min", "outside training", ...cost.price ? [cost.price.currency] : []];
-  const rows = cost.rounds.map((r) => {
-    const share = outsideShare(r);
-    return [
-      String(r.round),
-      minutes2(r.runnerMs),
-      share === void 0 ? "\u2013" : percent(share),
-      ...cost.price ? [amount(cost, r.runnerMs)] : []
-    ];
-  });
-  return `${line}
-
-<details><summary>Runner time per round</summary>
-
-${mdTable([head, ...rows])}
-
-</details>`;
-}
-
-// src/report/front-chart.ts
-var MAX_DOMINATED_POINTS = 60;
-function mermaidText(text) {
-  return text.replace(/["`]/g, "'").replace(/[\s;#%<>]+/g, " ");
-}
-function mermaidFront(config2, view) {
-  if (view.front.length === 0) return void 0;
-  const onFront = new Set(view.front);
-  const dominated = thin2(
-    view.scored.filter((s) => isFeasible(s) && !onFront.has(s)),
-    MAX_DOMINATED_POINTS
-  );
-  const drawn = [...view.front, ...dominated];
-  const axes = [0, 1].map((m) => {
-    const values = drawn.map((s) => s.values[m]);
-    return { lo: Math.min(...values), hi: Math.max(...values) };
-  });
-  const at2 = (v, m) => {
-    const { lo, hi } = axes[m];
-    return coordinate(hi > lo ? (v - lo) / (hi - lo) : 0.5);
-  };
-  const axis = (m, name2) => {
-    const o = config2.objective[m];
-    const { lo, hi } = axes[m];
-    const better = o.goal === "minimize" ? "lower is better" : "higher is better";
-    return `  ${name2} "${mermaidText(`${o.metric} ${fmtNumber(lo)}`)}" --> "${mermaidText(`${fmtNumber(hi)} (${better})`)}"`;
-  };
-  const point = (label, values, style = "") => `  "${label}": [${at2(values[0], 0)}, ${at2(values[1], 1)}]${style}`;
-  const [x, y] = config2.objective;
-  return [
-    "```mermaid",
-    "quadrantChart",
-    // The title runs to the end of its line, quotes and all: it is the one text left unquoted.
-    `  title ${mermaidText(`${x.metric} and ${y.metric}: the front (\u2605 chosen) and the other feasible trials`)}`,
-    axis(0, "x-axis"),
-    axis(1, "y-axis"),
-    ...dominated.map((s) => point(String(s.trial.id), s.values, " radius: 3, color: #9e9e9e")),
-    ...view.front.map((s) => point(s === view.chosen ? `${s.trial.id} \u2605` : String(s.trial.id), s.values)),
-    "```"
-  ].join("\n");
-}
-function coordinate(t) {
-  return t >= 0.9995 ? "1" : t.toFixed(3);
-}
-function hypervolumeSoFar(config2, study) {
-  const losses = searchTrials(study).map((t) => {
-    const s = scoreTrial(config2, t);
-    return s && isFeasible(s) ? s.loss : void 0;
-  });
-  const feasible = losses.filter((l) => l !== void 0);
-  if (feasible.length === 0) return losses.map(() => void 0);
-  const box = boxOf(feasible);
-  const volume2 = boxVolume(box);
-  let front = [];
-  let share;
-  return losses.map((l) => {
-    if (l === void 0) return share;
-    share = (share ?? 0) + hypervolumeImprovement(l, front, box.ref) / volume2;
-    if (!front.some((p) => dominates(p, l) || p.every((v, i) => v === l[i])))
-      front = [...front.filter((p) => !dominates(l, p)), l];
-    return share;
-  });
-}
-
-// src/report/importance.ts
-function comparableTrials(config2, study) {
-  const done = searchTrials(study).filter((t) => scoreTrial(config2, t) !== void 0);
-  const counts2 = /* @__PURE__ */ new Map();
-  for (const t of done) counts2.set(t.resource, (counts2.get(t.resource) ?? 0) + 1);
-  if (counts2.size < 2 || !config2.resource) return { trials: done, at: "" };
-  const enough = Math.max(MIN_TRIALS, 2 * Object.keys(config2.parameters).length);
-  const most = Math.max(...counts2.values());
-  const levels = [...counts2.entries()].filter(([, n]) => n >= Math.min(enough, most)).map(([r]) => r ?? 0);
-  const level = Math.max(...levels);
-  return { trials: done.filter((t) => (t.resource ?? 0) === level), at: ` at ${config2.resource.name} ${level}` };
-}
-function importanceView(config2, study) {
-  const { trials, at: at2 } = comparableTrials(config2, study);
-  const space = buildSpace(config2.parameters);
-  const objectives = config2.objective.flatMap((o, k) => {
-    const importance = importanceOf(
-      space,
-      trials,
-      trials.map((t) => scoreTrial(config2, t).values[k]),
-      study.seed
-    );
-    return importance ? [{ metric: o.metric, importance }] : [];
-  });
-  if (!objectives.length || !objectives[0].importance.parameters.length) return void 0;
-  return { objectives, at: at2, finished: trials.length };
-}
-var pct = (x) => `${Math.round(100 * x)}%`;
-var withSpread = (x, spread3) => `${pct(x)} \xB1 ${pct(spread3)}`;
-function importanceSection(config2, study, { chart = true } = {}) {
-  const view = importanceView(config2, study);
-  if (!view) return void 0;
-  const [first, ...others] = view.objectives;
-  const ranked = first.importance.parameters;
-  const several = view.objectives.length > 1;
-  const header = several ? ["parameter", ...view.objectives.map((o) => `${o.metric}: total`)] : ["parameter", "total", "alone"];
-  const rows = ranked.map((p) => {
-    if (!several) return [p.name, withSpread(p.total, p.totalSpread), withSpread(p.first, p.firstSpread)];
-    const cells = [first, ...others].map((o) => {
-      const q = o.importance.parameters.find((x) => x.name === p.name);
-      return withSpread(q.total, q.totalSpread);
-    });
-    return [p.name, ...cells];
-  });
-  const fitted = first.importance.trials;
-  const of = several ? "each objective" : metricCode(first.metric);
-  const basis = fitted < view.finished ? `a random ${fitted} of the ${view.finished} finished trials${view.at}` : `the ${fitted} finished trials${view.at}`;
-  const intro = `Share of the variance of ${of} that each parameter explains (functional ANOVA of a Gaussian process fitted to ${basis}): **total** counts its interactions with the other parameters${several ? "; " : ", **alone** does not; "}\xB1 is the spread over bootstrap refits.`;
-  return [
-    "### Parameter importance",
-    intro,
-    mdTable([header, ...rows]),
-    chart ? importanceChart(first.metric, first.importance) : void 0,
-    several ? void 0 : pairsLine(first.importance),
-    roughNote(view)
-  ].filter((p) => p !== void 0).join("\n\n");
-}
-function importanceChart(metric, imp) {
-  return [
-    "```mermaid",
-    "xychart-beta",
-    `  title "Importance for ${mermaidText(metric)}"`,
-    `  x-axis [${imp.parameters.map((p) => p.name).join(", ")}]`,
-    '  y-axis "% of variance (total)" 0 --> 100',
-    `  bar [${imp.parameters.map((p) => Math.round(100 * p.total)).join(", ")}]`,
-    "```"
-  ].join("\n");
-}
-function pairsLine(imp) {
-  const shown2 = imp.pairs.filter((p) => p.interaction >= 0.05);
-  if (!shown2.length) return void 0;
-  return `Pairs that explain more together than apart: ${shown2.map(
-    (p) => `\`${p.names[0]}\` \xD7 \`${p.names[1]}\` ${pct(p.closed)} together, ${pct(p.interaction)} by their interaction`
-  ).join(" \xB7 ")}.`;
-}
-function roughNote(view) {
-  const rough = new Set(view.objectives.flatMap((o) => roughParameters(o.importance).map((p) => p.name)));
-  if (!rough.size) return void 0;
-  const n = view.objectives[0].importance.trials;
-  return `_With ${n} trials these numbers are rough: for ${rough.size} of the parameters (${[...rough].join(", ")}) the bootstrap spread is more than half the share itself. More trials will firm them up._`;
 }
 
 // src/report/table.ts
@@ -38200,6 +38047,152 @@ function stopNote(config2, trial) {
   return `not promoted past ${config2.resource?.name ?? "resource"} ${fmtNumber(trial.resource)}`;
 }
 
+// src/report/front-chart.ts
+var MAX_DOMINATED_POINTS = 60;
+function mermaidText(text) {
+  return text.replace(/["`]/g, "'").replace(/[\s;#%<>]+/g, " ");
+}
+function mermaidFront(config2, view) {
+  if (view.front.length === 0) return void 0;
+  const onFront = new Set(view.front);
+  const dominated = thin2(
+    view.scored.filter((s) => isFeasible(s) && !onFront.has(s)),
+    MAX_DOMINATED_POINTS
+  );
+  const drawn = [...view.front, ...dominated];
+  const axes = [0, 1].map((m) => {
+    const values = drawn.map((s) => s.values[m]);
+    return { lo: Math.min(...values), hi: Math.max(...values) };
+  });
+  const at2 = (v, m) => {
+    const { lo, hi } = axes[m];
+    return coordinate(hi > lo ? (v - lo) / (hi - lo) : 0.5);
+  };
+  const axis = (m, name2) => {
+    const o = config2.objective[m];
+    const { lo, hi } = axes[m];
+    const better = o.goal === "minimize" ? "lower is better" : "higher is better";
+    return `  ${name2} "${mermaidText(`${o.metric} ${fmtNumber(lo)}`)}" --> "${mermaidText(`${fmtNumber(hi)} (${better})`)}"`;
+  };
+  const point = (label, values, style = "") => `  "${label}": [${at2(values[0], 0)}, ${at2(values[1], 1)}]${style}`;
+  const [x, y] = config2.objective;
+  return [
+    "```mermaid",
+    "quadrantChart",
+    // The title runs to the end of its line, quotes and all: it is the one text left unquoted.
+    `  title ${mermaidText(`${x.metric} and ${y.metric}: the front (\u2605 chosen) and the other feasible trials`)}`,
+    axis(0, "x-axis"),
+    axis(1, "y-axis"),
+    ...dominated.map((s) => point(String(s.trial.id), s.values, " radius: 3, color: #9e9e9e")),
+    ...view.front.map((s) => point(s === view.chosen ? `${s.trial.id} \u2605` : String(s.trial.id), s.values)),
+    "```"
+  ].join("\n");
+}
+function coordinate(t) {
+  return t >= 0.9995 ? "1" : t.toFixed(3);
+}
+function hypervolumeSoFar(config2, study) {
+  const losses = searchTrials(study).map((t) => {
+    const s = scoreTrial(config2, t);
+    return s && isFeasible(s) ? s.loss : void 0;
+  });
+  const feasible = losses.filter((l) => l !== void 0);
+  if (feasible.length === 0) return losses.map(() => void 0);
+  const box = boxOf(feasible);
+  const volume2 = boxVolume(box);
+  let front = [];
+  let share;
+  return losses.map((l) => {
+    if (l === void 0) return share;
+    share = (share ?? 0) + hypervolumeImprovement(l, front, box.ref) / volume2;
+    if (!front.some((p) => dominates(p, l) || p.every((v, i) => v === l[i])))
+      front = [...front.filter((p) => !dominates(l, p)), l];
+    return share;
+  });
+}
+
+// src/report/importance.ts
+function comparableTrials(config2, study) {
+  const done = searchTrials(study).filter((t) => scoreTrial(config2, t) !== void 0);
+  const counts2 = /* @__PURE__ */ new Map();
+  for (const t of done) counts2.set(t.resource, (counts2.get(t.resource) ?? 0) + 1);
+  if (counts2.size < 2 || !config2.resource) return { trials: done, at: "" };
+  const enough = Math.max(MIN_TRIALS, 2 * Object.keys(config2.parameters).length);
+  const most = Math.max(...counts2.values());
+  const levels = [...counts2.entries()].filter(([, n]) => n >= Math.min(enough, most)).map(([r]) => r ?? 0);
+  const level = Math.max(...levels);
+  return { trials: done.filter((t) => (t.resource ?? 0) === level), at: ` at ${config2.resource.name} ${level}` };
+}
+function importanceView(config2, study) {
+  const { trials, at: at2 } = comparableTrials(config2, study);
+  const space = buildSpace(config2.parameters);
+  const objectives = config2.objective.flatMap((o, k) => {
+    const importance = importanceOf(
+      space,
+      trials,
+      trials.map((t) => scoreTrial(config2, t).values[k]),
+      study.seed
+    );
+    return importance ? [{ metric: o.metric, importance }] : [];
+  });
+  if (!objectives.length || !objectives[0].importance.parameters.length) return void 0;
+  return { objectives, at: at2, finished: trials.length };
+}
+var pct = (x) => `${Math.round(100 * x)}%`;
+var withSpread = (x, spread3) => `${pct(x)} \xB1 ${pct(spread3)}`;
+function importanceSection(config2, study, { chart = true } = {}) {
+  const view = importanceView(config2, study);
+  if (!view) return void 0;
+  const [first, ...others] = view.objectives;
+  const ranked = first.importance.parameters;
+  const several = view.objectives.length > 1;
+  const header = several ? ["parameter", ...view.objectives.map((o) => `${o.metric}: total`)] : ["parameter", "total", "alone"];
+  const rows = ranked.map((p) => {
+    if (!several) return [p.name, withSpread(p.total, p.totalSpread), withSpread(p.first, p.firstSpread)];
+    const cells = [first, ...others].map((o) => {
+      const q = o.importance.parameters.find((x) => x.name === p.name);
+      return withSpread(q.total, q.totalSpread);
+    });
+    return [p.name, ...cells];
+  });
+  const fitted = first.importance.trials;
+  const of = several ? "each objective" : metricCode(first.metric);
+  const basis = fitted < view.finished ? `a random ${fitted} of the ${view.finished} finished trials${view.at}` : `the ${fitted} finished trials${view.at}`;
+  const intro = `Share of the variance of ${of} that each parameter explains (functional ANOVA of a Gaussian process fitted to ${basis}): **total** counts its interactions with the other parameters${several ? "; " : ", **alone** does not; "}\xB1 is the spread over bootstrap refits.`;
+  return [
+    "### Parameter importance",
+    intro,
+    mdTable([header, ...rows]),
+    chart ? importanceChart(first.metric, first.importance) : void 0,
+    several ? void 0 : pairsLine(first.importance),
+    roughNote(view)
+  ].filter((p) => p !== void 0).join("\n\n");
+}
+function importanceChart(metric, imp) {
+  return [
+    "```mermaid",
+    "xychart-beta",
+    `  title "Importance for ${mermaidText(metric)}"`,
+    `  x-axis [${imp.parameters.map((p) => p.name).join(", ")}]`,
+    '  y-axis "% of variance (total)" 0 --> 100',
+    `  bar [${imp.parameters.map((p) => Math.round(100 * p.total)).join(", ")}]`,
+    "```"
+  ].join("\n");
+}
+function pairsLine(imp) {
+  const shown2 = imp.pairs.filter((p) => p.interaction >= 0.05);
+  if (!shown2.length) return void 0;
+  return `Pairs that explain more together than apart: ${shown2.map(
+    (p) => `\`${p.names[0]}\` \xD7 \`${p.names[1]}\` ${pct(p.closed)} together, ${pct(p.interaction)} by their interaction`
+  ).join(" \xB7 ")}.`;
+}
+function roughNote(view) {
+  const rough = new Set(view.objectives.flatMap((o) => roughParameters(o.importance).map((p) => p.name)));
+  if (!rough.size) return void 0;
+  const n = view.objectives[0].importance.trials;
+  return `_With ${n} trials these numbers are rough: for ${rough.size} of the parameters (${[...rough].join(", ")}) the bootstrap spread is more than half the share itself. More trials will firm them up._`;
+}
+
 // src/report/summary.ts
 var import_yaml2 = __toESM(require_dist(), 1);
 function counts(study) {
@@ -38270,6 +38263,254 @@ function warmStartLine(study) {
   const reran = warm.reran.length ? `; ${warm.reran.length > 1 ? "trials" : "trial"} ${warm.reran.join(", ")} re-ran its best ${warm.reran.length > 1 ? `${warm.reran.length} configurations` : "configuration"}` : "";
   const notes = warm.notes.length ? `; ${warm.notes.join("; ")}` : "";
   return `Warm start from ${warm.source}: ${used}${reran}${notes}.`;
+}
+
+// src/report/page-model.ts
+var PAGE_MODEL_VERSION = 1;
+var GRID = 24;
+function pageModel(config2, study) {
+  const space = buildSpace(config2.parameters);
+  const shown2 = space.dims.filter((d) => d.param.type !== "constant");
+  const objectiveMetrics = new Set(config2.objective.map((o) => o.metric));
+  const metrics = [.../* @__PURE__ */ new Set([...config2.metrics.record, ...config2.constraints.map((c) => c.metric)])].filter(
+    (m) => !objectiveMetrics.has(m)
+  );
+  const best = bestTrial(config2, study);
+  const importance = importanceView(config2, study);
+  const front = new Set(isMultiObjective(config2) ? frontView(config2, study).front.map((s) => s.trial.id) : []);
+  const trials = study.trials.map((t) => {
+    const scored = scoreTrial(config2, t);
+    const seconds2 = trialDuration(t);
+    return {
+      id: t.id,
+      round: t.round,
+      status: t.status,
+      params: Object.fromEntries(
+        shown2.flatMap((d) => d.name in t.params ? [[d.name, axisValue(d.param, t.params[d.name])]] : [])
+      ),
+      values: config2.objective.map((_, k) => scored?.values[k] ?? null),
+      metrics: Object.fromEntries(metrics.map((m) => [m, memberMetric(t, m) ?? null])),
+      resource: t.resource ?? null,
+      rung: rungLabel(t),
+      reference: t.ref !== void 0,
+      feasible: scored !== void 0 && isFeasible(scored),
+      front: front.has(t.id),
+      best: t === best,
+      seconds: seconds2 === void 0 ? null : seconds2 / 1e3,
+      note: trialNote(config2, study, t)
+    };
+  });
+  return {
+    version: PAGE_MODEL_VERSION,
+    study: study.name,
+    strategy: study.strategy,
+    lines: [countsLine(study), stopLine(study)].filter((l) => !!l),
+    objectives: config2.objective.map((o) => ({ metric: o.metric, goal: o.goal })),
+    parameters: shown2.map((d) => axisOf(d.name, d.param)),
+    metrics,
+    resource: config2.resource?.name ?? null,
+    trials,
+    history: historyOf(config2, study),
+    importance: importance ? pageImportance(importance) : null,
+    contour: importance ? contourOf(config2, study, space, importance) : null,
+    curves: curvesOf(config2, study),
+    rungs: rungsOf(config2, study)
+  };
+}
+function axisOf(name2, p) {
+  if (p.type === "categorical") return { name: name2, kind: "category", categories: p.values.map((v) => fmtScalar(v)) };
+  return { name: name2, kind: "number", log: p.type !== "constant" && p.scale === "log" };
+}
+function axisValue(p, v) {
+  return p.type === "categorical" || typeof v !== "number" ? fmtScalar(v) : v;
+}
+function historyOf(config2, study) {
+  const ids = searchTrials(study).map((t) => t.id);
+  const several = isMultiObjective(config2);
+  const series = several ? hypervolumeSoFar(config2, study) : bestSoFar(config2, study);
+  return { kind: several ? "hypervolume" : "best", points: ids.map((id, i) => [id, series[i] ?? null]) };
+}
+function pageImportance(view) {
+  return {
+    basis: `${view.objectives[0].importance.trials} finished trials${view.at}`,
+    objectives: view.objectives.map((o) => ({ metric: o.metric, parameters: o.importance.parameters }))
+  };
+}
+function contourOf(config2, study, space, view) {
+  const ranked = view.objectives[0].importance.parameters;
+  if (ranked.length < 2) return null;
+  const { trials } = comparableTrials(config2, study);
+  const [x, y] = [ranked[0].name, ranked[1].name].map((name2) => space.dims.findIndex((d) => d.name === name2));
+  const gx = gridOf(space, x);
+  const gy = gridOf(space, y);
+  const values = trials.map((t) => scoreTrial(config2, t).values[0]);
+  const model = surrogateOf(space, trials, values, createRng(study.seed, 2473));
+  const z2 = partialDependence(
+    model.value,
+    space.dims.length,
+    [x, y],
+    gx.map((g) => g.u),
+    gy.map((g) => g.u),
+    study.seed
+  );
+  const dim = (i) => space.dims[i];
+  return {
+    metric: config2.objective[0].metric,
+    x: axisOf(dim(x).name, dim(x).param),
+    y: axisOf(dim(y).name, dim(y).param),
+    xs: gx.map((g) => g.value),
+    ys: gy.map((g) => g.value),
+    z: z2,
+    basis: view.at ? `trials${view.at}` : "the finished trials"
+  };
+}
+function gridOf(space, i) {
+  const { name: name2, param } = space.dims[i];
+  const cells = Array.from({ length: GRID }, (_, k) => decodeOne(param, (k + 0.5) / GRID));
+  const distinct = [...new Set(cells)];
+  return distinct.map((v) => ({
+    u: encode3({ dims: [space.dims[i]] }, { [name2]: v })[0],
+    value: axisValue(param, v)
+  }));
+}
+function curvesOf(config2, study) {
+  const metric = config2.objective[0].metric;
+  const stopped = stoppedEarly(config2, study);
+  const lines = searchTrials(study).flatMap((t) => {
+    const points = trialCurve(study, t, metric);
+    return points.length >= 2 ? [{ trial: t.id, stopped: stopped(t), points: points.map((p) => [p.step, p.value]) }] : [];
+  });
+  return lines.length ? { metric, lines } : null;
+}
+function rungsOf(config2, study) {
+  return rungSummaries(config2, study).map((r) => ({
+    bracket: r.bracket,
+    rung: r.rung,
+    resource: r.resource,
+    planned: r.planned,
+    ran: r.trials.length,
+    promoted: r.promoted,
+    best: r.best?.id ?? null,
+    bestValue: r.best ? scoreTrial(config2, r.best)?.values[0] ?? null : null
+  }));
+}
+
+// src/page/html.ts
+var STYLE = `
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2328; margin: 0; background: #f6f8fa; }
+main { max-width: 1200px; margin: 0 auto; padding: 16px 24px 48px; }
+header, section { background: #fff; border: 1px solid #d0d7de; border-radius: 6px; padding: 12px 16px; margin: 16px 0; }
+h1 { font-size: 22px; margin: 4px 0 8px; } h2 { font-size: 17px; margin: 4px 0; }
+.intro { color: #59636e; margin: 0 0 8px; }
+.best pre { background: #f6f8fa; padding: 8px 12px; border-radius: 6px; display: inline-block; margin: 0; }
+.chart { height: 360px; } .chart.short { height: 300px; } .chart.tall { height: 440px; } .chart.small { height: 240px; }
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(320px, 1fr)); gap: 8px; }
+.controls { display: flex; gap: 12px; align-items: center; margin: 8px 0; }
+.controls input { flex: 0 1 420px; padding: 4px 8px; font: inherit; }
+.problem { color: #cf222e; }
+.scroll { max-height: 640px; overflow: auto; border: 1px solid #d0d7de; }
+table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
+th, td { padding: 3px 8px; border-bottom: 1px solid #eaeef2; text-align: left; white-space: nowrap; }
+td.num { text-align: right; }
+table.trials th { position: sticky; top: 0; background: #f6f8fa; }
+table.trials th button { all: unset; cursor: pointer; font-weight: 600; }
+th[aria-sort="ascending"] button::after { content: " \u25B2"; } th[aria-sort="descending"] button::after { content: " \u25BC"; }
+tr.best td { background: #fff8c5; }
+`;
+function pageHtml(model, viewer) {
+  const policy = `default-src 'none'; script-src 'sha256-${viewer.sha256}'; style-src 'unsafe-inline'; img-src data:`;
+  return [
+    "<!doctype html>",
+    '<html lang="en">',
+    "<head>",
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="${policy}">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeText(model.study)} \xB7 matrix-tune</title>`,
+    `<style>${STYLE}</style>`,
+    "</head>",
+    "<body>",
+    '<main id="app"><noscript>This page draws the study with JavaScript; the trials are in the study&#39;s state.json.</noscript></main>',
+    `<script type="application/json" id="study-data">${jsonForScript(model)}</script>`,
+    `<script>${viewer.text}</script>`,
+    "</body>",
+    "</html>",
+    ""
+  ].join("\n");
+}
+function jsonForScript(value) {
+  return JSON.stringify(value).replace(/</g, "\\u003c");
+}
+function escapeText(text) {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+// src/page/write.ts
+var VIEWER_FILE = "viewer.js";
+function viewerScript() {
+  const candidates = [
+    new URL(`./${VIEWER_FILE}`, import.meta.url),
+    new URL(`../../dist/${VIEWER_FILE}`, import.meta.url)
+  ];
+  const found = candidates.map((u) => fileURLToPath(u)).find((f) => existsSync5(f));
+  if (!found)
+    throw new Error(
+      `the report page's script (${VIEWER_FILE}) is not beside the bundle: looked for ${candidates.map((u) => fileURLToPath(u)).join(" and ")}; run  npm run build`
+    );
+  const text = readFileSync6(found, "utf8");
+  return { text, sha256: createHash2("sha256").update(text).digest("base64") };
+}
+function writeReportPage(file2, config2, study) {
+  writeFileSync4(file2, pageHtml(pageModel(config2, study), viewerScript()));
+}
+
+// src/report/cost.ts
+var minutes2 = (ms) => (ms / 6e4).toFixed(1);
+var percent = (share) => `${Math.round(share * 100)}%`;
+function shownCost(config2, study) {
+  const cost = studyCost(config2, study);
+  return cost.measuredMs > 0 || cost.cap || cost.price ? cost : void 0;
+}
+var amount = (cost, ms) => (ms / 6e4 * cost.price.perMinute).toFixed(2);
+var money = (cost, ms) => `${amount(cost, ms)} ${cost.price.currency}`;
+function costLine(config2, study) {
+  const cost = shownCost(config2, study);
+  if (!cost) return void 0;
+  const spent = [`${minutes2(cost.runnerMs)} runner-min`];
+  if (cost.outsideShare !== void 0) spent.push(`${percent(cost.outsideShare)} outside the training process`);
+  if (cost.trialMs !== void 0) spent.push(`${fmtDuration(cost.trialMs)} per trial`);
+  const parts = [`Runner time: ${spent.join(", ")}`];
+  const f = cost.forecast;
+  if (f)
+    parts.push(
+      `forecast: ${f.trials} more trial${f.trials === 1 ? "" : "s"} \u2248 ${minutes2(f.runnerMs)} runner-min in ${f.rounds} round${f.rounds === 1 ? "" : "s"}`
+    );
+  if (cost.cap) parts.push(`budget ${minutes2(cost.cap.runnerMs)}, ${minutes2(cost.cap.leftMs)} left`);
+  if (cost.price)
+    parts.push(`\u2248 ${money(cost, cost.runnerMs)} so far${f ? `, \u2248 ${money(cost, f.runnerMs)} to go` : ""}`);
+  return `${parts.join(" \xB7 ")}.`;
+}
+function costSection(config2, study) {
+  const line = costLine(config2, study);
+  const cost = shownCost(config2, study);
+  if (!line || !cost || cost.rounds.length < 2) return line;
+  const head = ["round", "runner-min", "outside training", ...cost.price ? [cost.price.currency] : []];
+  const rows = cost.rounds.map((r) => {
+    const share = outsideShare(r);
+    return [
+      String(r.round),
+      minutes2(r.runnerMs),
+      share === void 0 ? "\u2013" : percent(share),
+      ...cost.price ? [amount(cost, r.runnerMs)] : []
+    ];
+  });
+  return `${line}
+
+<details><summary>Runner time per round</summary>
+
+${mdTable([head, ...rows])}
+
+</details>`;
 }
 
 // src/report/markdown.ts
@@ -38382,7 +38623,7 @@ ${mdTable([["after trial", column], ...points])}
 }
 
 // src/trial/job.ts
-import { existsSync as existsSync5, mkdirSync as mkdirSync7, readdirSync as readdirSync4, readFileSync as readFileSync7, writeFileSync as writeFileSync5 } from "node:fs";
+import { existsSync as existsSync6, mkdirSync as mkdirSync7, readdirSync as readdirSync4, readFileSync as readFileSync8, writeFileSync as writeFileSync6 } from "node:fs";
 
 // src/config/trusted.ts
 var TRUSTED_SETTINGS = [
@@ -38594,7 +38835,7 @@ function checkResource(r, v) {
 }
 
 // src/trial/result-file.ts
-import { lstatSync, mkdirSync as mkdirSync6, readdirSync as readdirSync3, readFileSync as readFileSync6, statSync, writeFileSync as writeFileSync4 } from "node:fs";
+import { lstatSync, mkdirSync as mkdirSync6, readdirSync as readdirSync3, readFileSync as readFileSync7, statSync, writeFileSync as writeFileSync5 } from "node:fs";
 import { basename, dirname as dirname4, join as join6 } from "node:path";
 
 // src/protocol/result.ts
@@ -38612,7 +38853,7 @@ function writeResultFile(dir, study, attempt) {
   mkdirSync6(dir, { recursive: true });
   const path = join6(dir, resultFileName(attempt));
   const result = { version: RESULT_VERSION, study, ...attempt };
-  writeFileSync4(path, `${JSON.stringify(result, null, 2)}
+  writeFileSync5(path, `${JSON.stringify(result, null, 2)}
 `);
   return path;
 }
@@ -38643,7 +38884,7 @@ var trialSpecSchema = external_exports.strictObject({
 function readTrialSpec(path) {
   let raw;
   try {
-    raw = JSON.parse(readFileSync7(path, "utf8"));
+    raw = JSON.parse(readFileSync8(path, "utf8"));
   } catch (err) {
     throw new PayloadError(
       `cannot read the trial spec ${path} (${err.message}); the Action's prepare step writes it`
@@ -38714,7 +38955,7 @@ function outcomeLine(config2, attempt) {
 }
 function resumeLine(resume, dir) {
   const from = `${runLabel({ trialId: resume.trial, attempt: resume.attempt, member: resume.member })}${resume.run !== void 0 ? ` (run ${resume.run})` : ""}`;
-  const found = existsSync5(dir) && readdirSync4(dir).length > 0;
+  const found = existsSync6(dir) && readdirSync4(dir).length > 0;
   return found ? `continues the checkpoint of ${from}` : `continues ${from}, but no checkpoint of it was downloaded (the workload may not save one, or the artifact expired): starting from scratch`;
 }
 
@@ -38812,7 +39053,7 @@ var deviceList = (v) => {
   );
 };
 function localWarmStart(target, config2) {
-  const path = existsSync6(join7(target, STATE_FILE)) ? join7(target, STATE_FILE) : target;
+  const path = existsSync7(join7(target, STATE_FILE)) ? join7(target, STATE_FILE) : target;
   const warm = readWarmStart(path, config2, path);
   if ("refused" in warm) throw new StateError(warm.refused);
   return warm;
@@ -38930,10 +39171,12 @@ ${JSON.stringify(matrix)}`);
         kill: kill.signal
       });
       progress.close();
-      writeFileSync6(paths.report, markdownReport(config2, study));
+      writeFileSync7(paths.report, markdownReport(config2, study));
+      writeReportPage(paths.page, config2, study);
       console.log(terminalReport(config2, study));
       console.log(`
 report: ${paths.report}
+page:   ${paths.page}
 state:  ${paths.state}`);
       if (interrupted) {
         console.error(`interrupted: continue with  matrix-tune run ${file2} --resume`);
@@ -38962,7 +39205,7 @@ state:  ${paths.state}`);
       stopListening();
     }
   });
-  program2.command("report").description("the results table, best configuration and stop reason of a study").argument("<config-or-state>", "tuning config, or a study's state.json").option("--state-dir <dir>", "study directory, when given a config").option("--markdown", "print markdown instead of the terminal layout").addOption(new Option("--json", "print the study as JSON (version 1, see the README)").conflicts("markdown")).option("-o, --out <file>", "also write the markdown report to this file").addOption(
+  program2.command("report").description("the results table, best configuration and stop reason of a study").argument("<config-or-state>", "tuning config, or a study's state.json").option("--state-dir <dir>", "study directory, when given a config").option("--markdown", "print markdown instead of the terminal layout").addOption(new Option("--json", "print the study as JSON (version 1, see the README)").conflicts("markdown")).option("-o, --out <file>", "also write the markdown report to this file").option("--html <file>", "also write the report page to this file: one HTML file with charts and the trials table").addOption(
     new Option("--importance", "print only how much each parameter matters (functional ANOVA)").conflicts([
       "markdown",
       "json"
@@ -38974,12 +39217,13 @@ state:  ${paths.state}`);
       else {
         const { config: config2 } = load(target);
         const paths = studyPaths(target, config2, flags.stateDir);
-        if (!existsSync6(paths.state))
+        if (!existsSync7(paths.state))
           throw new StateError(`no study saved at ${paths.state} yet: run  matrix-tune run ${target}`);
         study = readStudy(paths.state);
       }
       const md = markdownReport(study.config, study);
-      if (flags.out) writeFileSync6(flags.out, md);
+      if (flags.out) writeFileSync7(flags.out, md);
+      if (flags.html) writeReportPage(flags.html, study.config, study);
       if (flags.json) console.log(JSON.stringify(studyJson(study), null, 2));
       else if (flags.importance)
         console.log(

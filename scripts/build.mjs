@@ -39,8 +39,29 @@ const result = await build({
   logLevel: "warning",
 });
 
+// The report page's script runs in a browser and is inlined into each page
+// (src/page/html.ts), so it carries its packages' notices itself.
+const viewer = await build({
+  entryPoints: ["src/page/viewer/main.ts"],
+  outfile: "dist/viewer.js",
+  write: false,
+  metafile: true,
+  bundle: true,
+  platform: "browser",
+  target: "es2020",
+  format: "iife",
+  minify: true,
+  legalComments: "none",
+  logLevel: "warning",
+});
+const viewerText = `/*! ${pageNotice(viewer.metafile)} */\n${viewer.outputFiles[0].text}`;
+// The page inlines the script: either of these would end or upset its <script> element.
+for (const bad of ["</script", "<!--"])
+  if (viewerText.toLowerCase().includes(bad)) throw new Error(`dist/viewer.js contains ${bad}: it cannot be inlined`);
+
 mkdirSync(values.outdir, { recursive: true });
 for (const file of result.outputFiles) writeFileSync(join(values.outdir, basename(file.path)), file.contents);
+writeFileSync(join(values.outdir, "viewer.js"), viewerText);
 for (const name of Object.keys(entries)) {
   const loader = join(values.outdir, `${name}.js`);
   writeFileSync(
@@ -55,7 +76,22 @@ for (const name of Object.keys(entries)) {
   );
   if (name === "cli") chmodSync(loader, 0o755);
 }
-writeFileSync(join(values.outdir, "licenses.txt"), notices(result.metafile));
+writeFileSync(
+  join(values.outdir, "licenses.txt"),
+  notices({ outputs: { ...result.metafile.outputs, ...viewer.metafile.outputs } }),
+);
+
+/** The line the page's script starts with: each bundled package, its license, and its NOTICE (Apache-2.0 asks for it). */
+function pageNotice(metafile) {
+  const roots = [...new Set(Object.keys(metafile.inputs).map(packageRoot).filter(Boolean))].sort();
+  const parts = roots.map((root) => {
+    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+    const notice = readdirSync(root).find((f) => /^notice([.-]|$)/i.test(f));
+    const text = notice ? `: ${readFileSync(join(root, notice), "utf8").trim().replace(/\s+/g, " ")}` : "";
+    return `${pkg.name} ${pkg.version} (${pkg.license})${text}`;
+  });
+  return `matrix-tune report page. Bundled: ${parts.join("; ")}. License texts: licenses.txt in the matrix-tune package.`;
+}
 
 /**
  * The license notices of the packages in the bundles, found through the

@@ -16,6 +16,7 @@ import { studyPaths } from "../local/paths.ts";
 import { createProgress } from "../local/progress.ts";
 import { openStudy, runLocalStudy } from "../local/run.ts";
 import { concurrencyText } from "../local/slots.ts";
+import { writeReportPage } from "../page/write.ts";
 import { seriesSparkline, sparkline } from "../report/chart.ts";
 import { costLine } from "../report/cost.ts";
 import { frontLine, isMultiObjective } from "../report/front.ts";
@@ -229,8 +230,9 @@ export function buildProgram(): Command {
         });
         progress.close();
         writeFileSync(paths.report, markdownReport(config, study));
+        writeReportPage(paths.page, config, study);
         console.log(terminalReport(config, study));
-        console.log(`\nreport: ${paths.report}\nstate:  ${paths.state}`);
+        console.log(`\nreport: ${paths.report}\npage:   ${paths.page}\nstate:  ${paths.state}`);
         if (interrupted) {
           console.error(`interrupted: continue with  matrix-tune run ${file} --resume`);
           process.exitCode = EXIT.interrupted;
@@ -276,6 +278,7 @@ export function buildProgram(): Command {
     .option("--markdown", "print markdown instead of the terminal layout")
     .addOption(new Option("--json", "print the study as JSON (version 1, see the README)").conflicts("markdown"))
     .option("-o, --out <file>", "also write the markdown report to this file")
+    .option("--html <file>", "also write the report page to this file: one HTML file with charts and the trials table")
     .addOption(
       new Option("--importance", "print only how much each parameter matters (functional ANOVA)").conflicts([
         "markdown",
@@ -285,7 +288,14 @@ export function buildProgram(): Command {
     .action(
       (
         target: string,
-        flags: { stateDir?: string; markdown?: boolean; json?: boolean; out?: string; importance?: boolean },
+        flags: {
+          stateDir?: string;
+          markdown?: boolean;
+          json?: boolean;
+          out?: string;
+          html?: string;
+          importance?: boolean;
+        },
       ) => {
         let study: Study;
         if (target.endsWith(".json")) study = readStudy(target);
@@ -298,6 +308,7 @@ export function buildProgram(): Command {
         }
         const md = markdownReport(study.config, study);
         if (flags.out) writeFileSync(flags.out, md);
+        if (flags.html) writeReportPage(flags.html, study.config, study);
         if (flags.json) console.log(JSON.stringify(studyJson(study), null, 2));
         else if (flags.importance)
           console.log(

@@ -17,7 +17,10 @@ import type { Rng } from "../util/rng.ts";
 import type { CubeFunction } from "./pick-freeze.ts";
 
 export interface Surrogate {
+  /** The posterior mean, standardized (mean 0, standard deviation 1 over the trials). */
   readonly f: CubeFunction;
+  /** The posterior mean in the values' own units. */
+  readonly value: CubeFunction;
   readonly theta: Theta;
 }
 
@@ -30,8 +33,24 @@ export function surrogateOf(
   theta?: Theta,
 ): Surrogate {
   const enc = encodingOf(space);
-  const data = dataOf(enc, trials, standardize(Float64Array.from(values)));
+  const z = standardize(Float64Array.from(values));
+  const data = dataOf(enc, trials, z);
   const fitted = theta ?? fitModelTheta(data, rng);
   const gp = new Posterior(data, fitted, 0);
-  return { f: (u) => gp.cache(featuresOf(enc, decode(space, u))).mean, theta: fitted };
+  const f: CubeFunction = (u) => gp.cache(featuresOf(enc, decode(space, u))).mean;
+  const units = unitsOf(values, z);
+  return { f, value: (u) => units(f(u)), theta: fitted };
+}
+
+/** The affine map that undoes `standardize`, read off the two trials furthest apart. */
+function unitsOf(values: readonly number[], z: Float64Array): (s: number) => number {
+  let hi = 0;
+  let lo = 0;
+  z.forEach((s, i) => {
+    if (s > z[hi]!) hi = i;
+    if (s < z[lo]!) lo = i;
+  });
+  if (!(z[hi]! > z[lo]!)) return () => values[0]!;
+  const scale = (values[hi]! - values[lo]!) / (z[hi]! - z[lo]!);
+  return (s) => values[lo]! + scale * (s - z[lo]!);
 }

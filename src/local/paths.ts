@@ -10,6 +10,8 @@ export interface StudyPaths {
   /** The best trial so far, for scripts (see report/json.ts). */
   best: string;
   report: string;
+  /** The report page (src/page), to open in a browser. */
+  page: string;
   /** A run's own directory: params.json, log.txt, metrics.json and its checkpoint/. */
   runDir(run: Run): string;
 }
@@ -21,6 +23,7 @@ export function studyPaths(configFile: string, config: Config, stateDir?: string
     state: join(dir, STATE_FILE),
     best: join(dir, "best.json"),
     report: join(dir, "report.md"),
+    page: join(dir, "report.html"),
     runDir: (run) => join(dir, "trials", runKey(run)),
   };
 }

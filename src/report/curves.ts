@@ -60,7 +60,7 @@ export interface ShownCurve {
  * below the top resource that their rung did not promote, once it has promoted
  * (or the study is over): until then they may still go on.
  */
-function stoppedEarly(config: Config, study: Study): (trial: Trial) => boolean {
+export function stoppedEarly(config: Config, study: Study): (trial: Trial) => boolean {
   const rungOf = (t: Trial) => {
     const place = placementOf(t);
     return `${place?.bracket}/${place?.rung}`;

@@ -32,7 +32,7 @@ export interface ImportanceView {
  * the top level for 6 parameters gave spreads of ±50%), else the level most
  * trials ran at.
  */
-function comparableTrials(config: Config, study: Study): { trials: Trial[]; at: string } {
+export function comparableTrials(config: Config, study: Study): { trials: Trial[]; at: string } {
   const done = searchTrials(study).filter((t) => scoreTrial(config, t) !== undefined);
   const counts = new Map<number | undefined, number>();
   for (const t of done) counts.set(t.resource, (counts.get(t.resource) ?? 0) + 1);

@@ -145,7 +145,7 @@ function statusCell(trial: Trial, best: Trial | undefined, marks: Map<Trial, "fr
 }
 
 /** Where the trial came from (a promotion, the base branch, a warm start's re-run), which attempt this is, and why runs of it did not succeed. */
-function trialNote(config: Config, study: Study, trial: Trial): string {
+export function trialNote(config: Config, study: Study, trial: Trial): string {
   const attempt = latestAttempt(trial);
   const runs = membersNote(config, trial, config.objective[0].metric);
   const attemptText = attempt > 1 ? `attempt ${attempt}${runs ? `: ${runs}` : ""}` : runs;

@@ -39,7 +39,8 @@ function clamp01(x: number): number {
   return x < 0 ? 0 : x >= 1 ? 1 - Number.EPSILON : x;
 }
 
-function decodeOne(p: Parameter, u: number): Scalar {
+/** The value of one parameter at coordinate `u` of its dimension. */
+export function decodeOne(p: Parameter, u: number): Scalar {
   switch (p.type) {
     case "constant":
       return p.value;

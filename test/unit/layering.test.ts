@@ -32,8 +32,8 @@ const PURE = [
   "report",
   "importance",
 ];
-/** The shells: who runs trials and talks to a platform. */
-const SHELLS = ["trial", "local", "action", "github", "bot", "cli"];
+/** The shells: who runs trials, talks to a platform, or shows a study (page: the report page and its browser script). */
+const SHELLS = ["trial", "local", "action", "github", "bot", "cli", "page"];
 
 /**
  * Files of the pure folders that still do I/O, each with why. Each is a known

@@ -1,0 +1,68 @@
+/**
+ * ECharts, with only the chart types the page draws (the measured choice in
+ * docs/report-page.md), and the page's bookkeeping: every chart is listed, and
+ * the body says `data-charts="drawn"` once each has finished its first
+ * render, which the browser tests wait for.
+ */
+import { BarChart, CustomChart, LineChart, ParallelChart, ScatterChart } from "echarts/charts";
+import {
+  GridComponent,
+  LegendComponent,
+  ParallelComponent,
+  TitleComponent,
+  TooltipComponent,
+  VisualMapComponent,
+} from "echarts/components";
+import * as echarts from "echarts/core";
+import { CanvasRenderer } from "echarts/renderers";
+import { escapeHtml } from "./dom.ts";
+
+echarts.use([
+  BarChart,
+  CustomChart,
+  LineChart,
+  ParallelChart,
+  ScatterChart,
+  GridComponent,
+  LegendComponent,
+  ParallelComponent,
+  TitleComponent,
+  TooltipComponent,
+  VisualMapComponent,
+  CanvasRenderer,
+]);
+
+export type Option = echarts.EChartsCoreOption;
+export type Chart = echarts.ECharts;
+
+const drawn: Promise<void>[] = [];
+const charts: Chart[] = [];
+
+/** A chart in `container`; it is redrawn at the container's new size when the window changes. */
+export function chart(container: HTMLElement, option: Option): Chart {
+  const c = echarts.init(container, undefined, { renderer: "canvas" });
+  drawn.push(new Promise((resolve) => c.on("finished", () => resolve())));
+  c.setOption({ animation: false, ...option });
+  charts.push(c);
+  return c;
+}
+
+/** Marks the page once every chart has drawn. */
+export function whenDrawn(): void {
+  void Promise.all(drawn).then(() => {
+    document.body.dataset.charts = "drawn";
+  });
+  window.addEventListener("resize", () => {
+    for (const c of charts) c.resize();
+  });
+}
+
+/** A tooltip as escaped HTML: a bold first line, then label–value lines. */
+export function tooltip(title: string, lines: readonly (readonly [string, string])[]): string {
+  return [`<b>${escapeHtml(title)}</b>`, ...lines.map(([k, v]) => `${escapeHtml(k)}: ${escapeHtml(v)}`)].join("<br>");
+}
+
+export const COLORS = { good: "#1a7f37", bad: "#cf222e", muted: "#8c959f", accent: "#0969da", best: "#bf8700" };
+
+/** Better results darker: the color scale runs from pale (worst) to deep blue (best). */
+export const SCALE = ["#d8e6f6", "#7fb0e6", "#2f73c6", "#0b3f8a"];

@@ -1,0 +1,23 @@
+import type { PageAxis, PageModel, PageTrial } from "../../report/page-model.ts";
+
+/** A section of the page, and how to draw its charts once it is in the document (ECharts needs the size). */
+export interface Part {
+  readonly node: HTMLElement;
+  readonly draw?: () => void;
+}
+
+/** Search trials with a result for objective `k` (reference runs are not part of the search). */
+export function withValue(model: PageModel, k = 0): PageTrial[] {
+  return model.trials.filter((t) => !t.reference && t.values[k] !== null);
+}
+
+/** An ECharts axis for a parameter: log, linear or the categories in the config's order. */
+export function paramAxis(axis: PageAxis): Record<string, unknown> {
+  if (axis.kind === "category") return { type: "category", data: [...axis.categories], axisLabel: { interval: 0 } };
+  return axis.log ? { type: "log", scale: true } : { type: "value", scale: true };
+}
+
+export function goalText(model: PageModel, k = 0): string {
+  const o = model.objectives[k]!;
+  return `${o.metric} (${o.goal === "minimize" ? "lower" : "higher"} is better)`;
+}
