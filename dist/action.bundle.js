@@ -60582,7 +60582,7 @@ function continueFromPacked(checkpointDir2, from) {
 }
 
 // src/action/report.ts
-import { existsSync as existsSync9 } from "node:fs";
+import { existsSync as existsSync10 } from "node:fs";
 import { join as join8 } from "node:path";
 
 // src/bot/status.ts
@@ -60782,54 +60782,31 @@ async function listTrialJobs(client, repo, runId) {
   return out;
 }
 
-// src/report/front-comparison.ts
-function renderFrontComparison(c, title) {
-  const table = mdTable(
-    [
-      ["front", "trials on it", "hypervolume", "not dominated by the other front"],
-      ...[c.candidate, c.baseline].map((s) => [
-        plainText(s.label),
-        String(s.points.length),
-        fmtNumber(s.hypervolume, 3),
-        `${s.undominated} of ${s.points.length}`
-      ])
-    ],
-    { align: ["l", "r", "r", "r"] }
+// src/page/write.ts
+import { createHash as createHash2 } from "node:crypto";
+import { existsSync as existsSync9, readFileSync as readFileSync7, writeFileSync as writeFileSync5 } from "node:fs";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+
+// src/importance/partial-dependence.ts
+var SAMPLES = 32;
+function partialDependence(f, dims, [i, j], xs, ys, seed) {
+  const rng = createRng(seed, 434);
+  const base = Array.from(
+    { length: SAMPLES },
+    (_, k) => dims <= SOBOL_MAX_DIM ? sobolPoint(k, dims, seed) : Array.from({ length: dims }, () => rng.next())
   );
-  const objectives = c.objectives.map((o) => `${o.goal} ${metricCode(o.metric)}`).join(", ");
-  const about = `Objectives: ${objectives}. Hypervolume is the share of a box that a front dominates, the box spanning each objective from its best value on either front to its worst plus 10% of its range: larger is better.`;
-  return `### ${title}
-
-${frontVerdictLine(c)}
-
-${noiseNote(c)}
-
-${table}
-
-${about}
-`;
-}
-function frontVerdictLine(c) {
-  const [pr, base] = [plainText(c.candidate.label), plainText(c.baseline.label)];
-  const unconfirmed = c.noise === "repeats" ? "" : " (not confirmed)";
-  switch (c.verdict) {
-    case "dominates":
-      return `**Verdict: the front of ${pr} dominates that of ${base}${unconfirmed}** \u2014 each point of the front of ${base} is matched or beaten by one of ${pr}, which also has points beyond it.`;
-    case "is dominated by":
-      return `**Verdict: the front of ${pr} is dominated by that of ${base}${unconfirmed}** \u2014 each point of the front of ${pr} is matched or beaten by one of ${base}, which also has points beyond it.`;
-    case "crosses":
-      return `**Verdict: the fronts cross${unconfirmed}** \u2014 each is better in part of the trade-off: the front of ${pr} has points that none of ${base} matches, and the other way round.`;
-    case "indistinguishable from":
-      return `**Verdict: no significant difference between the fronts${unconfirmed}** \u2014 each point of either front is matched by one of the other${c.noise === "single" ? "" : " within the noise"}.`;
-  }
-}
-function noiseNote(c) {
-  const tested = `A point counts as better than another in an objective only when the ${fmtPct(c.confidence)}% interval for the difference of their runs excludes zero; points their runs cannot tell apart count as equal in it.`;
-  const suggest = `Run with \`repeats: ${SUGGESTED_REPEATS}\` to tell a real gain from noise.`;
-  if (c.noise === "repeats") return tested;
-  if (c.noise === "single")
-    return `One run each, so no noise estimate: the values alone decide, and the verdict is not confirmed. ${suggest}`;
-  return `${tested} Some points are single runs: those are compared on their values alone, so the verdict is not confirmed. ${suggest}`;
+  return ys.map(
+    (y) => xs.map((x) => {
+      let sum = 0;
+      for (const b of base) {
+        const u = [...b];
+        u[i] = x;
+        u[j] = y;
+        sum += f(u);
+      }
+      return sum / base.length;
+    })
+  );
 }
 
 // src/report/chart.ts
@@ -60871,55 +60848,6 @@ function mermaidNumber(x, digits = 6) {
 function thin2(items, max) {
   if (items.length <= max) return [...items];
   return Array.from({ length: max }, (_, i) => items[Math.round(i * (items.length - 1) / (max - 1))]);
-}
-
-// src/report/cost.ts
-var minutes2 = (ms) => (ms / 6e4).toFixed(1);
-var percent = (share) => `${Math.round(share * 100)}%`;
-function shownCost(config2, study) {
-  const cost = studyCost(config2, study);
-  return cost.measuredMs > 0 || cost.cap || cost.price ? cost : void 0;
-}
-var amount = (cost, ms) => (ms / 6e4 * cost.price.perMinute).toFixed(2);
-var money = (cost, ms) => `${amount(cost, ms)} ${cost.price.currency}`;
-function costLine(config2, study) {
-  const cost = shownCost(config2, study);
-  if (!cost) return void 0;
-  const spent = [`${minutes2(cost.runnerMs)} runner-min`];
-  if (cost.outsideShare !== void 0) spent.push(`${percent(cost.outsideShare)} outside the training process`);
-  if (cost.trialMs !== void 0) spent.push(`${fmtDuration(cost.trialMs)} per trial`);
-  const parts = [`Runner time: ${spent.join(", ")}`];
-  const f = cost.forecast;
-  if (f)
-    parts.push(
-      `forecast: ${f.trials} more trial${f.trials === 1 ? "" : "s"} \u2248 ${minutes2(f.runnerMs)} runner-min in ${f.rounds} round${f.rounds === 1 ? "" : "s"}`
-    );
-  if (cost.cap) parts.push(`budget ${minutes2(cost.cap.runnerMs)}, ${minutes2(cost.cap.leftMs)} left`);
-  if (cost.price)
-    parts.push(`\u2248 ${money(cost, cost.runnerMs)} so far${f ? `, \u2248 ${money(cost, f.runnerMs)} to go` : ""}`);
-  return `${parts.join(" \xB7 ")}.`;
-}
-function costSection(config2, study) {
-  const line = costLine(config2, study);
-  const cost = shownCost(config2, study);
-  if (!line || !cost || cost.rounds.length < 2) return line;
-  const head = ["round", "runner-min", "outside training", ...cost.price ? [cost.price.currency] : []];
-  const rows = cost.rounds.map((r) => {
-    const share = outsideShare(r);
-    return [
-      String(r.round),
-      minutes2(r.runnerMs),
-      share === void 0 ? "\u2013" : percent(share),
-      ...cost.price ? [amount(cost, r.runnerMs)] : []
-    ];
-  });
-  return `${line}
-
-<details><summary>Runner time per round</summary>
-
-${mdTable([head, ...rows])}
-
-</details>`;
 }
 
 // src/report/rungs.ts
@@ -61392,7 +61320,7 @@ function importanceOf(space, trials, values, seed, options = {}) {
       return { names: [p.name, q.name], closed, interaction: Math.max(0, closed - p.first - q.first) };
     })
   ).sort((a, b) => b.interaction - a.interaction);
-  return { parameters: parameters.map(({ dim: _, ...p }) => p), pairs, trials: trials.length };
+  return { parameters: parameters.map(({ dim: _, ...p }) => p), pairs, trials: trials.length, model: full.value };
 }
 function subset(n, max, rng) {
   const all = Array.from({ length: n }, (_, i) => i);
@@ -61437,7 +61365,11 @@ function importanceView(config2, study) {
     return importance ? [{ metric: o.metric, importance }] : [];
   });
   if (!objectives.length || !objectives[0].importance.parameters.length) return void 0;
-  return { objectives, at: at2, finished: trials.length };
+  return { objectives, at: at2, ids: trials.map((t) => t.id) };
+}
+function importanceBasis(view) {
+  const fitted = view.objectives[0].importance.trials;
+  return fitted < view.ids.length ? `a random ${fitted} of the ${view.ids.length} finished trials${view.at}` : `the ${fitted} finished trials${view.at}`;
 }
 var pct = (x) => `${Math.round(100 * x)}%`;
 var withSpread = (x, spread3) => `${pct(x)} \xB1 ${pct(spread3)}`;
@@ -61456,9 +61388,8 @@ function importanceSection(config2, study, { chart = true } = {}) {
     });
     return [p.name, ...cells];
   });
-  const fitted = first.importance.trials;
   const of = several ? "each objective" : metricCode(first.metric);
-  const basis = fitted < view.finished ? `a random ${fitted} of the ${view.finished} finished trials${view.at}` : `the ${fitted} finished trials${view.at}`;
+  const basis = importanceBasis(view);
   const intro = `Share of the variance of ${of} that each parameter explains (functional ANOVA of a Gaussian process fitted to ${basis}): **total** counts its interactions with the other parameters${several ? "; " : ", **alone** does not; "}\xB1 is the spread over bootstrap refits.`;
   return [
     "### Parameter importance",
@@ -61492,6 +61423,303 @@ function roughNote(view) {
   if (!rough.size) return void 0;
   const n = view.objectives[0].importance.trials;
   return `_With ${n} trials these numbers are rough: for ${rough.size} of the parameters (${[...rough].join(", ")}) the bootstrap spread is more than half the share itself. More trials will firm them up._`;
+}
+
+// src/report/page-model.ts
+var PAGE_MODEL_VERSION = 1;
+var GRID = 24;
+function pageModel(config2, study) {
+  const space = buildSpace(config2.parameters);
+  const shown2 = space.dims.filter((d) => d.param.type !== "constant");
+  const objectiveMetrics = new Set(config2.objective.map((o) => o.metric));
+  const metrics = [.../* @__PURE__ */ new Set([...config2.metrics.record, ...config2.constraints.map((c) => c.metric)])].filter(
+    (m) => !objectiveMetrics.has(m)
+  );
+  const best = bestTrial(config2, study);
+  const importance = importanceView(config2, study);
+  const front = new Set(isMultiObjective(config2) ? frontView(config2, study).front.map((s) => s.trial.id) : []);
+  const trials = study.trials.map((t) => {
+    const scored = scoreTrial(config2, t);
+    const seconds2 = trialDuration(t);
+    return {
+      id: t.id,
+      round: t.round,
+      status: t.status,
+      params: Object.fromEntries(
+        shown2.flatMap((d) => d.name in t.params ? [[d.name, axisValue(d.param, t.params[d.name])]] : [])
+      ),
+      values: config2.objective.map((_, k) => scored?.values[k] ?? null),
+      metrics: Object.fromEntries(metrics.map((m) => [m, memberMetric(t, m) ?? null])),
+      resource: t.resource ?? null,
+      rung: rungLabel(t),
+      reference: t.ref !== void 0,
+      feasible: scored !== void 0 && isFeasible(scored),
+      front: front.has(t.id),
+      best: t === best,
+      seconds: seconds2 === void 0 ? null : seconds2 / 1e3,
+      note: trialNote(config2, study, t)
+    };
+  });
+  return {
+    version: PAGE_MODEL_VERSION,
+    study: study.name,
+    strategy: study.strategy,
+    lines: [countsLine(study), stopLine(study)].filter((l) => !!l),
+    objectives: config2.objective.map((o) => ({ metric: o.metric, goal: o.goal })),
+    parameters: shown2.map((d) => axisOf(d.name, d.param)),
+    metrics,
+    resource: config2.resource?.name ?? null,
+    trials,
+    history: historyOf(config2, study),
+    importance: importance ? pageImportance(importance) : null,
+    contour: importance ? contourOf(config2, study, space, importance) : null,
+    curves: curvesOf(config2, study),
+    rungs: rungsOf(config2, study)
+  };
+}
+function axisOf(name2, p) {
+  if (p.type === "categorical") return { name: name2, kind: "category", categories: p.values.map((v) => fmtScalar(v)) };
+  return { name: name2, kind: "number", log: p.type !== "constant" && p.scale === "log" };
+}
+function axisValue(p, v) {
+  return p.type === "categorical" || typeof v !== "number" ? fmtScalar(v) : v;
+}
+function historyOf(config2, study) {
+  const ids = searchTrials(study).map((t) => t.id);
+  const several = isMultiObjective(config2);
+  const series = several ? hypervolumeSoFar(config2, study) : bestSoFar(config2, study);
+  return { kind: several ? "hypervolume" : "best", points: ids.map((id, i) => [id, series[i] ?? null]) };
+}
+function pageImportance(view) {
+  return {
+    basis: importanceBasis(view),
+    objectives: view.objectives.map((o) => ({ metric: o.metric, parameters: o.importance.parameters }))
+  };
+}
+function contourOf(config2, study, space, view) {
+  const { parameters: ranked, model } = view.objectives[0].importance;
+  if (ranked.length < 2) return null;
+  const [x, y] = [ranked[0].name, ranked[1].name].map((name2) => space.dims.findIndex((d) => d.name === name2));
+  const gx = gridOf(space, x);
+  const gy = gridOf(space, y);
+  const z2 = partialDependence(
+    model,
+    space.dims.length,
+    [x, y],
+    gx.map((g) => g.u),
+    gy.map((g) => g.u),
+    study.seed
+  );
+  const dim = (i) => space.dims[i];
+  return {
+    metric: config2.objective[0].metric,
+    x: axisOf(dim(x).name, dim(x).param),
+    y: axisOf(dim(y).name, dim(y).param),
+    xs: gx.map((g) => g.value),
+    ys: gy.map((g) => g.value),
+    z: z2,
+    trials: view.ids,
+    basis: importanceBasis(view)
+  };
+}
+function gridOf(space, i) {
+  const { name: name2, param } = space.dims[i];
+  const cells = Array.from({ length: GRID }, (_, k) => decodeOne(param, (k + 0.5) / GRID));
+  const distinct = [...new Set(cells)];
+  return distinct.map((v) => ({
+    u: encode3({ dims: [space.dims[i]] }, { [name2]: v })[0],
+    value: axisValue(param, v)
+  }));
+}
+function curvesOf(config2, study) {
+  const metric = config2.objective[0].metric;
+  const stopped = stoppedEarly(config2, study);
+  const lines = searchTrials(study).flatMap((t) => {
+    const points = trialCurve(study, t, metric);
+    return points.length >= 2 ? [{ trial: t.id, stopped: stopped(t), points: points.map((p) => [p.step, p.value]) }] : [];
+  });
+  return lines.length ? { metric, lines } : null;
+}
+function rungsOf(config2, study) {
+  return rungSummaries(config2, study).map((r) => ({
+    bracket: r.bracket,
+    rung: r.rung,
+    resource: r.resource,
+    planned: r.planned,
+    ran: r.trials.length,
+    promoted: r.promoted,
+    best: r.best?.id ?? null,
+    bestValue: r.best ? scoreTrial(config2, r.best)?.values[0] ?? null : null
+  }));
+}
+
+// src/page/html.ts
+var STYLE = `
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2328; margin: 0; background: #f6f8fa; }
+main { max-width: 1200px; margin: 0 auto; padding: 16px 24px 48px; }
+header, section { background: #fff; border: 1px solid #d0d7de; border-radius: 6px; padding: 12px 16px; margin: 16px 0; }
+h1 { font-size: 22px; margin: 4px 0 8px; } h2 { font-size: 17px; margin: 4px 0; }
+.intro { color: #59636e; margin: 0 0 8px; }
+.best pre { background: #f6f8fa; padding: 8px 12px; border-radius: 6px; display: inline-block; margin: 0; }
+.chart { height: 360px; } .chart.short { height: 300px; } .chart.tall { height: 440px; } .chart.small { height: 240px; }
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(320px, 1fr)); gap: 8px; }
+.controls { display: flex; gap: 12px; align-items: center; margin: 8px 0; }
+.controls input { flex: 0 1 420px; padding: 4px 8px; font: inherit; }
+.problem { color: #cf222e; }
+.scroll { max-height: 640px; overflow: auto; border: 1px solid #d0d7de; }
+table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
+th, td { padding: 3px 8px; border-bottom: 1px solid #eaeef2; text-align: left; white-space: nowrap; }
+td.num { text-align: right; }
+table.trials th { position: sticky; top: 0; background: #f6f8fa; }
+table.trials th button { all: unset; cursor: pointer; font-weight: 600; }
+th[aria-sort="ascending"] button::after { content: " \u25B2"; } th[aria-sort="descending"] button::after { content: " \u25BC"; }
+tr.best td { background: #fff8c5; }
+`;
+function pageHtml(model, viewer) {
+  const policy = `default-src 'none'; script-src 'sha256-${viewer.sha256}'; style-src 'unsafe-inline'; img-src data:`;
+  return [
+    "<!doctype html>",
+    '<html lang="en">',
+    "<head>",
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="${policy}">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeText(model.study)} \xB7 matrix-tune</title>`,
+    `<style>${STYLE}</style>`,
+    "</head>",
+    "<body>",
+    '<main id="app"><noscript>This page draws the study with JavaScript; the trials are in the study&#39;s state.json.</noscript></main>',
+    `<script type="application/json" id="study-data">${jsonForScript(model)}</script>`,
+    `<script>${viewer.text}</script>`,
+    "</body>",
+    "</html>",
+    ""
+  ].join("\n");
+}
+function jsonForScript(value2) {
+  return JSON.stringify(value2).replace(/</g, "\\u003c");
+}
+function escapeText(text) {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+// src/page/write.ts
+var VIEWER_FILE = "viewer.js";
+var PAGE_FILE = "report.html";
+function viewerScript() {
+  const candidates = [
+    new URL(`./${VIEWER_FILE}`, import.meta.url),
+    new URL(`../../dist/${VIEWER_FILE}`, import.meta.url)
+  ];
+  const found = candidates.map((u) => fileURLToPath2(u)).find((f) => existsSync9(f));
+  if (!found)
+    throw new Error(
+      `the report page's script (${VIEWER_FILE}) is not beside the bundle: looked for ${candidates.map((u) => fileURLToPath2(u)).join(" and ")}; run  npm run build`
+    );
+  const text = readFileSync7(found, "utf8");
+  return { text, sha256: createHash2("sha256").update(text).digest("base64") };
+}
+function writeReportPage(file2, config2, study) {
+  writeFileSync5(file2, pageHtml(pageModel(config2, study), viewerScript()));
+}
+
+// src/report/front-comparison.ts
+function renderFrontComparison(c, title) {
+  const table = mdTable(
+    [
+      ["front", "trials on it", "hypervolume", "not dominated by the other front"],
+      ...[c.candidate, c.baseline].map((s) => [
+        plainText(s.label),
+        String(s.points.length),
+        fmtNumber(s.hypervolume, 3),
+        `${s.undominated} of ${s.points.length}`
+      ])
+    ],
+    { align: ["l", "r", "r", "r"] }
+  );
+  const objectives = c.objectives.map((o) => `${o.goal} ${metricCode(o.metric)}`).join(", ");
+  const about = `Objectives: ${objectives}. Hypervolume is the share of a box that a front dominates, the box spanning each objective from its best value on either front to its worst plus 10% of its range: larger is better.`;
+  return `### ${title}
+
+${frontVerdictLine(c)}
+
+${noiseNote(c)}
+
+${table}
+
+${about}
+`;
+}
+function frontVerdictLine(c) {
+  const [pr, base] = [plainText(c.candidate.label), plainText(c.baseline.label)];
+  const unconfirmed = c.noise === "repeats" ? "" : " (not confirmed)";
+  switch (c.verdict) {
+    case "dominates":
+      return `**Verdict: the front of ${pr} dominates that of ${base}${unconfirmed}** \u2014 each point of the front of ${base} is matched or beaten by one of ${pr}, which also has points beyond it.`;
+    case "is dominated by":
+      return `**Verdict: the front of ${pr} is dominated by that of ${base}${unconfirmed}** \u2014 each point of the front of ${pr} is matched or beaten by one of ${base}, which also has points beyond it.`;
+    case "crosses":
+      return `**Verdict: the fronts cross${unconfirmed}** \u2014 each is better in part of the trade-off: the front of ${pr} has points that none of ${base} matches, and the other way round.`;
+    case "indistinguishable from":
+      return `**Verdict: no significant difference between the fronts${unconfirmed}** \u2014 each point of either front is matched by one of the other${c.noise === "single" ? "" : " within the noise"}.`;
+  }
+}
+function noiseNote(c) {
+  const tested = `A point counts as better than another in an objective only when the ${fmtPct(c.confidence)}% interval for the difference of their runs excludes zero; points their runs cannot tell apart count as equal in it.`;
+  const suggest = `Run with \`repeats: ${SUGGESTED_REPEATS}\` to tell a real gain from noise.`;
+  if (c.noise === "repeats") return tested;
+  if (c.noise === "single")
+    return `One run each, so no noise estimate: the values alone decide, and the verdict is not confirmed. ${suggest}`;
+  return `${tested} Some points are single runs: those are compared on their values alone, so the verdict is not confirmed. ${suggest}`;
+}
+
+// src/report/cost.ts
+var minutes2 = (ms) => (ms / 6e4).toFixed(1);
+var percent = (share) => `${Math.round(share * 100)}%`;
+function shownCost(config2, study) {
+  const cost = studyCost(config2, study);
+  return cost.measuredMs > 0 || cost.cap || cost.price ? cost : void 0;
+}
+var amount = (cost, ms) => (ms / 6e4 * cost.price.perMinute).toFixed(2);
+var money = (cost, ms) => `${amount(cost, ms)} ${cost.price.currency}`;
+function costLine(config2, study) {
+  const cost = shownCost(config2, study);
+  if (!cost) return void 0;
+  const spent = [`${minutes2(cost.runnerMs)} runner-min`];
+  if (cost.outsideShare !== void 0) spent.push(`${percent(cost.outsideShare)} outside the training process`);
+  if (cost.trialMs !== void 0) spent.push(`${fmtDuration(cost.trialMs)} per trial`);
+  const parts = [`Runner time: ${spent.join(", ")}`];
+  const f = cost.forecast;
+  if (f)
+    parts.push(
+      `forecast: ${f.trials} more trial${f.trials === 1 ? "" : "s"} \u2248 ${minutes2(f.runnerMs)} runner-min in ${f.rounds} round${f.rounds === 1 ? "" : "s"}`
+    );
+  if (cost.cap) parts.push(`budget ${minutes2(cost.cap.runnerMs)}, ${minutes2(cost.cap.leftMs)} left`);
+  if (cost.price)
+    parts.push(`\u2248 ${money(cost, cost.runnerMs)} so far${f ? `, \u2248 ${money(cost, f.runnerMs)} to go` : ""}`);
+  return `${parts.join(" \xB7 ")}.`;
+}
+function costSection(config2, study) {
+  const line = costLine(config2, study);
+  const cost = shownCost(config2, study);
+  if (!line || !cost || cost.rounds.length < 2) return line;
+  const head = ["round", "runner-min", "outside training", ...cost.price ? [cost.price.currency] : []];
+  const rows = cost.rounds.map((r) => {
+    const share = outsideShare(r);
+    return [
+      String(r.round),
+      minutes2(r.runnerMs),
+      share === void 0 ? "\u2013" : percent(share),
+      ...cost.price ? [amount(cost, r.runnerMs)] : []
+    ];
+  });
+  return `${line}
+
+<details><summary>Runner time per round</summary>
+
+${mdTable([head, ...rows])}
+
+</details>`;
 }
 
 // src/report/markdown.ts
@@ -61607,7 +61835,7 @@ ${mdTable([["after trial", column], ...points])}
 // src/action/report.ts
 function baselineSection(config2, study, inputs) {
   if (config2.compare === "off") return void 0;
-  if (!existsSync9(join8(inputs.baselineDir, STATE_FILE))) return referenceSection(config2, study, inputs);
+  if (!existsSync10(join8(inputs.baselineDir, STATE_FILE))) return referenceSection(config2, study, inputs);
   const base = readStudy(join8(inputs.baselineDir, STATE_FILE));
   const goals = (c2) => c2.objective.map((o) => `${o.goal} ${o.metric}`).join(", ");
   if (goals(base.config) !== goals(config2)) {
@@ -61674,11 +61902,16 @@ async function report(inputs) {
     Date.now()
   );
   saveStudy(inputs.stateDir, study);
+  const page = writePage(inputs.stateDir, config2, study);
   const linkFor = (t) => t.attempts[t.attempts.length - 1]?.jobUrl;
   const context3 = [`Round ${study.rounds.length} ran in [this workflow run](${inputs.runUrl}).`];
   if (inputs.sha)
     context3.push(`Tuning commit ${inputs.sha.slice(0, 7)}${bot ? `, as asked by @${bot.requestedBy}` : ""}.`);
   if (inputs.fork) context3.push(`${capitalize(trustedSettingsLine(inputs.trusted ?? ""))}.`);
+  if (page)
+    context3.push(
+      `Charts and every trial: \`${PAGE_FILE}\` in this run's [state artifact](${inputs.runUrl}#artifacts), a page to open in a browser.`
+    );
   if (next.kind === "round" && inputs.dispatch) context3.push(`Round ${next.round} is starting next.`);
   const moved = await headMovedNote(inputs);
   if (moved) context3.push(moved);
@@ -61719,6 +61952,15 @@ ${botLine}${body}`,
     const { workflow, ref, inputs: dispatchInputs } = inputs.dispatch;
     await dispatchWorkflow(inputs.client, inputs.repo, workflow, ref, dispatchInputs);
     info(`dispatched round ${next.round}: ${workflow} on ${ref}`);
+  }
+}
+function writePage(stateDir, config2, study) {
+  try {
+    writeReportPage(join8(stateDir, PAGE_FILE), config2, study);
+    return true;
+  } catch (err) {
+    warning(`the report page was not written: ${err instanceof Error ? err.message : String(err)}`);
+    return false;
   }
 }
 function capitalize(text) {

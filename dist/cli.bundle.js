@@ -35922,7 +35922,7 @@ function importanceOf(space, trials, values, seed, options = {}) {
       return { names: [p.name, q.name], closed, interaction: Math.max(0, closed - p.first - q.first) };
     })
   ).sort((a, b) => b.interaction - a.interaction);
-  return { parameters: parameters.map(({ dim: _, ...p }) => p), pairs, trials: trials.length };
+  return { parameters: parameters.map(({ dim: _, ...p }) => p), pairs, trials: trials.length, model: full.value };
 }
 function subset(n, max, rng) {
   const all = Array.from({ length: n }, (_, i) => i);
@@ -35945,102 +35945,31 @@ function roughParameters(imp) {
 // src/local/paths.ts
 import { dirname as dirname2, join, resolve } from "node:path";
 
-// src/study/store.ts
-import { copyFileSync, existsSync, mkdirSync, readFileSync as readFileSync2, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+// src/page/write.ts
+import { createHash as createHash2 } from "node:crypto";
+import { existsSync, readFileSync as readFileSync2, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
-// src/study/migrate.ts
-var MIGRATABLE_VERSIONS = [1];
-function migrateStudy(raw) {
-  if (raw.version !== 1) return raw;
-  const trials = Array.isArray(raw.trials) ? raw.trials.map(migrateTrialV1) : raw.trials;
-  return { ...raw, version: 2, trials };
-}
-function migrateTrialV1(trial) {
-  if (!trial || typeof trial !== "object") return trial;
-  const { bracket, rung, ...rest } = trial;
-  if (bracket === void 0 && rung === void 0) return rest;
-  return { ...rest, strategyData: { hyperband: { bracket, rung } } };
-}
-
-// src/study/store.ts
-var STATE_FILE = "state.json";
-var StateError = class extends Error {
-};
-function readStudy(path) {
-  let raw;
-  try {
-    raw = JSON.parse(readFileSync2(path, "utf8"));
-  } catch (err) {
-    throw new StateError(`${path}: cannot read the study state: ${err.message}`);
-  }
-  return parseStudy(raw, path);
-}
-function parseStudy(raw, source) {
-  const version2 = raw?.version;
-  const migratable = MIGRATABLE_VERSIONS.includes(version2);
-  if (typeof version2 === "number" && version2 !== STATE_VERSION && !migratable) {
-    const hint = version2 > STATE_VERSION ? "it was written by a newer matrix-tune; upgrade matrix-tune to read it" : "it was written by an older matrix-tune that this version cannot migrate";
-    throw new StateError(
-      `${source}: study state version ${version2}, this matrix-tune reads version ${STATE_VERSION}: ${hint}`
-    );
-  }
-  const current = migratable ? migrateStudy(raw) : raw;
-  const parsed = studySchema.safeParse(current);
-  if (!parsed.success) {
-    const first = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`);
-    throw new StateError(`${source}: not a valid study state:
-  ${first.join("\n  ")}`);
-  }
-  return parsed.data;
-}
-function readStudyFor(path, config2, remedy) {
-  const study = readStudy(path);
-  if (study.name !== config2.name)
-    throw new StateError(`${path} holds study "${study.name}", but the config names "${config2.name}"`);
-  if (study.configHash !== configHash(config2)) {
-    const changed = definingDifferences(study.config, config2);
-    const what = changed.length ? `: ${changed.join(", ")} changed` : "";
-    throw new StateError(
-      `${path} was made with a different search space, objective, strategy or seed than ${config2.name}'s config has now${what}; its results would mislead the search. ${remedy}`
-    );
-  }
-  return { ...study, config: config2 };
-}
-function readWarmStart(path, config2, source) {
-  const base = readStudy(path);
-  const refusal = warmStartRefusal(config2, base);
-  if (refusal) return { refused: `${source} cannot warm-start ${config2.name}: ${refusal}` };
-  return warmStartFrom2(config2, base, `${source} (study ${base.config.name})`);
-}
-function writeStudy(path, study) {
-  writeAtomically(path, `${JSON.stringify(study)}
-`, "the study state", true);
-}
-function writeAtomically(path, text, what, backup = false) {
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(tmp, text);
-    if (backup && existsSync(path)) copyFileSync(path, `${path}.bak`);
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw new StateError(`cannot save ${what} to ${path}: ${err.message}`);
-  }
-}
-
-// src/local/paths.ts
-function studyPaths(configFile, config2, stateDir) {
-  const dir = resolve(stateDir ?? join(dirname2(configFile), ".matrix-tune", config2.name));
-  return {
-    dir,
-    state: join(dir, STATE_FILE),
-    best: join(dir, "best.json"),
-    report: join(dir, "report.md"),
-    page: join(dir, "report.html"),
-    runDir: (run) => join(dir, "trials", runKey(run))
-  };
+// src/importance/partial-dependence.ts
+var SAMPLES = 32;
+function partialDependence(f, dims, [i, j], xs, ys, seed) {
+  const rng = createRng(seed, 434);
+  const base = Array.from(
+    { length: SAMPLES },
+    (_, k) => dims <= SOBOL_MAX_DIM ? sobolPoint(k, dims, seed) : Array.from({ length: dims }, () => rng.next())
+  );
+  return ys.map(
+    (y) => xs.map((x) => {
+      let sum = 0;
+      for (const b of base) {
+        const u = [...b];
+        u[i] = x;
+        u[j] = y;
+        sum += f(u);
+      }
+      return sum / base.length;
+    })
+  );
 }
 
 // src/report/format.ts
@@ -36063,22 +35992,62 @@ function fmtDuration(ms) {
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
 }
 
-// src/compare/stats.ts
-function sampleStd(values) {
-  return Math.sqrt(sampleVariance(values));
+// src/report/chart.ts
+var MAX_POINTS = 100;
+function mermaidConvergence(config2, study) {
+  return mermaidSeries(
+    `Best ${config2.objective[0].metric} so far`,
+    config2.objective[0].metric,
+    bestSoFar(config2, study)
+  );
 }
-function sampleVariance(values) {
-  const n = values.length;
-  if (n < 2) return Number.NaN;
-  if (allEqual(values)) return 0;
-  const m = mean(values);
-  let ss = 0;
-  let c = 0;
-  for (const v of values) {
-    ss += (v - m) ** 2;
-    c += v - m;
-  }
-  return (ss - c * c / n) / (n - 1);
+function mermaidSeries(title, yTitle, series) {
+  const first = series.findIndex((v) => v !== void 0);
+  if (first < 0 || series.length < 2) return void 0;
+  const points = thin2(series.slice(first), MAX_POINTS);
+  return [
+    "```mermaid",
+    "xychart-beta",
+    `  title "${title}"`,
+    `  x-axis "trial" ${first + 1} --> ${series.length}`,
+    yAxis(yTitle, points),
+    `  line [${points.map((v) => mermaidNumber(v)).join(", ")}]`,
+    "```"
+  ].join("\n");
+}
+function yAxis(title, values) {
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  const pad = hi > lo ? (hi - lo) * 0.05 : Math.abs(hi) * 0.05 || 1;
+  return `  y-axis "${title}" ${mermaidNumber(lo - pad, 4)} --> ${mermaidNumber(hi + pad, 4)}`;
+}
+function mermaidNumber(x, digits = 6) {
+  const short = fmtNumber(x, digits);
+  if (!short.includes("e")) return short;
+  const a = Math.abs(x);
+  if (a >= 1) return x.toFixed(0);
+  return x.toFixed(Math.min(100, digits - 1 - Math.floor(Math.log10(a)))).replace(/\.?0+$/, "");
+}
+function thin2(items, max) {
+  if (items.length <= max) return [...items];
+  return Array.from({ length: max }, (_, i) => items[Math.round(i * (items.length - 1) / (max - 1))]);
+}
+var BLOCKS = "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588";
+function sparkline(config2, study, width = 60) {
+  return seriesSparkline(bestSoFar(config2, study), config2.objective[0].goal === "maximize", width);
+}
+function seriesSparkline(series, maximize, width = 60) {
+  const values = series.filter((v) => v !== void 0);
+  if (values.length === 0) return "";
+  const step = Math.max(1, Math.ceil(series.length / width));
+  const sampled = series.filter((_, i) => i % step === step - 1 || i === series.length - 1);
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  return sampled.map((v) => {
+    if (v === void 0) return " ";
+    const t = hi > lo ? (v - lo) / (hi - lo) : 1;
+    return BLOCKS[Math.round((maximize ? t : 1 - t) * (BLOCKS.length - 1))];
+  }).join("");
 }
 
 // node_modules/markdown-table/index.js
@@ -36238,6 +36207,24 @@ function plainText(text) {
   return text.replace(/[\\`[\]<>]/g, "\\$&");
 }
 
+// src/compare/stats.ts
+function sampleStd(values) {
+  return Math.sqrt(sampleVariance(values));
+}
+function sampleVariance(values) {
+  const n = values.length;
+  if (n < 2) return Number.NaN;
+  if (allEqual(values)) return 0;
+  const m = mean(values);
+  let ss = 0;
+  let c = 0;
+  for (const v of values) {
+    ss += (v - m) ** 2;
+    c += v - m;
+  }
+  return (ss - c * c / n) / (n - 1);
+}
+
 // src/report/comparison.ts
 function fmtScaled(x, scale, min = 2) {
   if (scale === void 0 || !(scale > 0) || !Number.isFinite(scale) || x === 0) return fmtNumber(x);
@@ -36246,6 +36233,60 @@ function fmtScaled(x, scale, min = 2) {
 }
 function code(s) {
   return s.replace(/`/g, "'").replace(/[\r\n]+/g, " ");
+}
+
+// src/report/members.ts
+function latestRecords(trial) {
+  const latest = latestAttempt(trial);
+  return trial.attempts.filter((a) => a.attempt === latest);
+}
+function fmtTrialValue(config2, trial) {
+  const value = trialValue(trial);
+  if (value === void 0) return "\u2013";
+  const of = membersOf(config2);
+  if (of === 1) return fmtNumber(value);
+  const samples = trialSamples(trial);
+  const count = `(${samples.length}/${of})`;
+  if (samples.length < 2) return `${fmtNumber(value)} ${count}`;
+  const std = sampleStd(samples);
+  return `${fmtScaled(value, std, 4)} \xB1 ${fmtNumber(std, 2)} ${count}`;
+}
+function memberLabel(config2, member) {
+  if (member === void 0 || membersOf(config2) === 1) return "";
+  const { seed, fold } = memberSeedFold(config2, member);
+  const parts = [];
+  if (config2.repeats > 1) parts.push(`seed ${seed}`);
+  if (config2.folds > 1) parts.push(`fold ${fold}`);
+  return parts.join(" ");
+}
+function shortReason(attempt, metric) {
+  if (attempt.status === "succeeded") return "";
+  if (attempt.status === "failed") return attempt.reason;
+  const headline = pruneHeadline(attempt);
+  return attempt.value === void 0 ? headline : `${headline}, best ${metric} ${fmtNumber(attempt.value)}`;
+}
+function pruneHeadline(attempt) {
+  return attempt.reason.split(": ")[0];
+}
+function membersNote(config2, trial, metric) {
+  const bad = latestRecords(trial).filter((a) => a.status !== "succeeded");
+  const first = bad.find((a) => a.status === trial.status) ?? bad[0];
+  if (!first) return "";
+  const label = memberLabel(config2, first.member);
+  const more = bad.length > 1 ? ` (+${bad.length - 1} more)` : "";
+  return `${label ? `${label}: ` : ""}${shortReason(first, metric)}${more}`;
+}
+function memberMetric(trial, name2) {
+  const records = latestRecords(trial);
+  const succeeded = records.filter((a) => a.status === "succeeded");
+  const values = (succeeded.length ? succeeded : records).flatMap(
+    (a) => a.metrics[name2] === void 0 ? [] : [a.metrics[name2]]
+  );
+  return values.length ? mean(values) : void 0;
+}
+function trialDuration(trial) {
+  const records = latestRecords(trial);
+  return records.length ? Math.max(...records.map((a) => a.durationMs)) : void 0;
 }
 
 // src/report/front.ts
@@ -36312,60 +36353,6 @@ function frontLine(config2, study) {
   if (!view.chosen) return "no feasible result yet";
   const values = config2.objective.map((o, i) => `${o.metric}=${fmtNumber(view.chosen.values[i])}`).join(", ");
   return `front of ${view.front.length} \xB7 chosen trial ${view.chosen.trial.id} (${values})`;
-}
-
-// src/report/members.ts
-function latestRecords(trial) {
-  const latest = latestAttempt(trial);
-  return trial.attempts.filter((a) => a.attempt === latest);
-}
-function fmtTrialValue(config2, trial) {
-  const value = trialValue(trial);
-  if (value === void 0) return "\u2013";
-  const of = membersOf(config2);
-  if (of === 1) return fmtNumber(value);
-  const samples = trialSamples(trial);
-  const count = `(${samples.length}/${of})`;
-  if (samples.length < 2) return `${fmtNumber(value)} ${count}`;
-  const std = sampleStd(samples);
-  return `${fmtScaled(value, std, 4)} \xB1 ${fmtNumber(std, 2)} ${count}`;
-}
-function memberLabel(config2, member) {
-  if (member === void 0 || membersOf(config2) === 1) return "";
-  const { seed, fold } = memberSeedFold(config2, member);
-  const parts = [];
-  if (config2.repeats > 1) parts.push(`seed ${seed}`);
-  if (config2.folds > 1) parts.push(`fold ${fold}`);
-  return parts.join(" ");
-}
-function shortReason(attempt, metric) {
-  if (attempt.status === "succeeded") return "";
-  if (attempt.status === "failed") return attempt.reason;
-  const headline = pruneHeadline(attempt);
-  return attempt.value === void 0 ? headline : `${headline}, best ${metric} ${fmtNumber(attempt.value)}`;
-}
-function pruneHeadline(attempt) {
-  return attempt.reason.split(": ")[0];
-}
-function membersNote(config2, trial, metric) {
-  const bad = latestRecords(trial).filter((a) => a.status !== "succeeded");
-  const first = bad.find((a) => a.status === trial.status) ?? bad[0];
-  if (!first) return "";
-  const label = memberLabel(config2, first.member);
-  const more = bad.length > 1 ? ` (+${bad.length - 1} more)` : "";
-  return `${label ? `${label}: ` : ""}${shortReason(first, metric)}${more}`;
-}
-function memberMetric(trial, name2) {
-  const records = latestRecords(trial);
-  const succeeded = records.filter((a) => a.status === "succeeded");
-  const values = (succeeded.length ? succeeded : records).flatMap(
-    (a) => a.metrics[name2] === void 0 ? [] : [a.metrics[name2]]
-  );
-  return values.length ? mean(values) : void 0;
-}
-function trialDuration(trial) {
-  const records = latestRecords(trial);
-  return records.length ? Math.max(...records.map((a) => a.durationMs)) : void 0;
 }
 
 // src/report/rungs.ts
@@ -36435,1383 +36422,6 @@ ${table}`;
 function idList(ids) {
   const shown2 = ids.slice(0, MAX_IDS).join(", ");
   return ids.length > MAX_IDS ? `${shown2}, \u2026 (+${ids.length - MAX_IDS})` : shown2;
-}
-
-// src/local/progress.ts
-function createProgress(config2, out, live) {
-  const metric = config2.objective[0].metric;
-  const total = () => config2.budget.max_trials;
-  const started = performance.now();
-  const running = /* @__PURE__ */ new Map();
-  let done = 0;
-  let round = 0;
-  let lastStudy;
-  let bestId;
-  let statusShown = false;
-  const status = () => {
-    const best = lastStudy && bestTrial(config2, lastStudy);
-    const width = 20;
-    const filled = Math.min(width, Math.round(done / Math.max(1, total()) * width));
-    const bar = `${"\u2588".repeat(filled)}${"\u2591".repeat(width - filled)}`;
-    const bestText = isMultiObjective(config2) && lastStudy ? frontLine(config2, lastStudy) : best ? `best ${metric}=${fmtNumber(trialValue(best))} (trial ${best.id})` : "no result yet";
-    const steps = [...running.entries()].map(([id, s]) => s ? `#${id}@${s.step}` : `#${id}`).join(" ");
-    const line = `${bar} ${done}/${total()} \xB7 round ${round} \xB7 ${bestText} \xB7 ${fmtDuration(performance.now() - started)}${steps ? ` \xB7 running ${steps}` : ""}`;
-    const cols = out.columns ?? 120;
-    return line.length > cols - 1 ? `${line.slice(0, cols - 2)}\u2026` : line;
-  };
-  const clear = () => {
-    if (live && statusShown) out.write("\r\x1B[K");
-    statusShown = false;
-  };
-  const draw = () => {
-    if (!live) return;
-    out.write(`\r\x1B[K${status()}`);
-    statusShown = true;
-  };
-  const println = (text) => {
-    clear();
-    out.write(`${text}
-`);
-    draw();
-  };
-  const timer = live ? setInterval(draw, 500) : void 0;
-  timer?.unref();
-  return {
-    roundStarted(study, r, ids, resumed) {
-      lastStudy = study;
-      round = r;
-      done = finishedTrials(study);
-      bestId = bestTrial(config2, study)?.id;
-      println(`round ${r}${resumed ? " (resumed)" : ""}: trials ${ids.join(", ")}`);
-    },
-    runStarted(trialId) {
-      if (!running.has(trialId)) running.set(trialId, void 0);
-    },
-    intermediate(trialId, value) {
-      running.set(trialId, value);
-    },
-    trialFinished(study, attempt) {
-      lastStudy = study;
-      const trial = study.trials[attempt.trialId];
-      const complete = trial.status !== "pending" && trial.status !== "running";
-      if (complete) running.delete(trial.id);
-      done = finishedTrials(study);
-      const best = bestTrial(config2, study);
-      const star = complete && best?.id === trial.id && bestId !== best.id ? isMultiObjective(config2) ? ` \u2605 now chosen (${frontLine(config2, study)})` : " \u2605 new best" : "";
-      bestId = best?.id;
-      const counter = `[${done}/${total()}]`;
-      println(
-        `${runHead(config2, study, attempt)} (${fmtDuration(attempt.durationMs)})${star}  ${counter}  ${paramsText(config2, trial)}`
-      );
-    },
-    message: println,
-    close() {
-      if (timer) clearInterval(timer);
-      clear();
-    }
-  };
-}
-function finishedTrials(study) {
-  return study.trials.filter((t) => t.status !== "pending" && t.status !== "running").length;
-}
-function runHead(config2, study, attempt) {
-  const trial = study.trials[attempt.trialId];
-  const metric = config2.objective[0].metric;
-  const rung = rungLabel(trial);
-  const where = [
-    rung && trial.parent !== void 0 ? `${rung} from #${trial.parent}` : rung,
-    memberLabel(config2, attempt.member)
-  ];
-  const tags = where.filter(Boolean).join(", ");
-  const outcome = attempt.status === "succeeded" ? `${metric}=${fmtNumber(attempt.value)}` : attempt.status === "pruned" ? shortReason(attempt, metric) : `failed: ${attempt.reason}`;
-  const combined = membersOf(config2) > 1 && trial.status !== "pending" && trial.status !== "running" ? ` \u2192 ${trial.status === "succeeded" ? fmtTrialValue(config2, trial) : trial.status}` : "";
-  return `trial ${trial.id}${tags ? ` [${tags}]` : ""} ${outcome}${combined}`;
-}
-function paramsText(config2, trial) {
-  const resource = config2.resource && trial.resource !== void 0 ? [[config2.resource.name, trial.resource]] : [];
-  return [...resource, ...Object.entries(trial.params)].map(([k, v]) => `${k}=${typeof v === "number" ? fmtNumber(v) : v}`).join(" ");
-}
-
-// src/local/run.ts
-import { existsSync as existsSync4, mkdirSync as mkdirSync5, readdirSync as readdirSync2, renameSync as renameSync4 } from "node:fs";
-import { join as join5 } from "node:path";
-
-// src/driver/drive.ts
-async function driveStudy(config2, study, backend, hooks = {}) {
-  if (hooks.signal?.aborted) return { study, interrupted: true };
-  let step = startRound(config2, study, hooks.now?.());
-  for (; ; ) {
-    hooks.saved?.(step.study);
-    if (step.kind === "done") return { study: step.study, interrupted: false };
-    let current = markRunning(step.study, [...new Set(step.runs.map((r) => r.trialId))]);
-    hooks.saved?.(current);
-    const round = { ...step, study: current };
-    hooks.roundStarted?.(round);
-    const handle = await backend.dispatch(round, (attempt) => {
-      current = recordAttempt(current, attempt);
-      hooks.saved?.(current);
-      hooks.attemptRecorded?.(current, attempt);
-    });
-    const gathered = await backend.gather(handle);
-    if ("interrupted" in gathered) return { study: current, interrupted: true };
-    if (hooks.signal?.aborted) return { study: current, interrupted: true };
-    step = finishRound(config2, current, gathered, hooks.now?.()).next;
-  }
-}
-
-// src/report/json.ts
-var JSON_REPORT_VERSION = 1;
-var params = external_exports.record(external_exports.string(), external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()]));
-var goal = external_exports.enum(["minimize", "maximize"]);
-var STATUSES = ["pending", "running", "succeeded", "failed", "pruned"];
-var bestJsonSchema = external_exports.strictObject({
-  version: external_exports.literal(JSON_REPORT_VERSION),
-  study: external_exports.string(),
-  metric: external_exports.string(),
-  goal,
-  trial: external_exports.int().min(0).nullable(),
-  value: external_exports.number().nullable(),
-  params: params.nullable()
-});
-var frontMemberJsonSchema = external_exports.strictObject({
-  trial: external_exports.int().min(0),
-  params,
-  values: external_exports.record(external_exports.string(), external_exports.number()),
-  chosen: external_exports.boolean()
-});
-var studyJsonSchema = external_exports.strictObject({
-  version: external_exports.literal(JSON_REPORT_VERSION),
-  study: external_exports.string(),
-  strategy: external_exports.string(),
-  metric: external_exports.string(),
-  goal,
-  /** finished: a completion criterion stopped it (see stop); unfinished: `run --resume` would go on. */
-  status: external_exports.enum(["finished", "unfinished"]),
-  stop: external_exports.strictObject({ code: external_exports.string(), message: external_exports.string() }).nullable(),
-  /** With several objectives, the chosen trial of the front (see src/study/best.ts); `value` is its first objective's. */
-  best: external_exports.strictObject({ trial: external_exports.int().min(0), value: external_exports.number(), params }).nullable(),
-  /**
-   * Added within version 1, present only for a study with several objectives
-   * or with constraints (so a single-objective study's JSON is as before):
-   * every objective, the constraints, and the feasible Pareto front as the
-   * report orders it (the chosen trial first).
-   */
-  objectives: external_exports.array(external_exports.strictObject({ metric: external_exports.string(), goal, target: external_exports.number().nullable() })).optional(),
-  constraints: external_exports.array(external_exports.strictObject({ metric: external_exports.string(), min: external_exports.number().nullable(), max: external_exports.number().nullable() })).optional(),
-  front: external_exports.array(frontMemberJsonSchema).optional(),
-  /** What the study started from (warm start): the other study's trials it learned from are not among `trials`. */
-  warm_start: external_exports.strictObject({
-    source: external_exports.string(),
-    /** The other study's trials with a value, and how many of them mapped into this space. */
-    offered: external_exports.int().min(0),
-    used: external_exports.int().min(0),
-    /** This study's trials that re-ran the other's best configurations. */
-    reran: external_exports.array(external_exports.int().min(0)),
-    notes: external_exports.array(external_exports.string())
-  }).nullable(),
-  counts: external_exports.strictObject({
-    trials: external_exports.int().min(0),
-    succeeded: external_exports.int().min(0),
-    failed: external_exports.int().min(0),
-    pruned: external_exports.int().min(0),
-    pending: external_exports.int().min(0),
-    running: external_exports.int().min(0)
-  }),
-  /** Runner time (see study/cost.ts), in minutes; money when the config prices its runners. */
-  cost: external_exports.strictObject({
-    runner_minutes: external_exports.number().min(0),
-    process_minutes: external_exports.number().min(0),
-    /** The share of runner time spent outside the training process; null until runner time was recorded. */
-    outside_share: external_exports.number().min(0).max(1).nullable(),
-    rounds: external_exports.array(external_exports.strictObject({ round: external_exports.int().min(1), runner_minutes: external_exports.number().min(0) })),
-    /** What the rest of the budget would take at the mean trial so far. */
-    forecast: external_exports.strictObject({ trials: external_exports.int().min(1), rounds: external_exports.int().min(1), runner_minutes: external_exports.number().min(0) }).nullable(),
-    money: external_exports.strictObject({ currency: external_exports.string(), spent: external_exports.number().min(0), forecast: external_exports.number().min(0).nullable() }).nullable()
-  }),
-  trials: external_exports.array(
-    external_exports.strictObject({
-      id: external_exports.int().min(0),
-      round: external_exports.int().min(1),
-      status: external_exports.enum(STATUSES),
-      params,
-      /** The resource (e.g. epochs) it trained with, when the config has one. */
-      resource: external_exports.number().nullable(),
-      /** A reference run on another commit (the base branch's defaults), not part of the search. */
-      reference: external_exports.boolean(),
-      /** The mean over its latest attempt's members that succeeded. */
-      value: external_exports.number().nullable(),
-      attempts: external_exports.int().min(0),
-      /** Each run of the latest attempt: one per repeat × fold (member 0 alone without them). */
-      members: external_exports.array(
-        external_exports.strictObject({
-          member: external_exports.int().min(0),
-          status: external_exports.enum(["succeeded", "failed", "pruned"]),
-          value: external_exports.number().nullable(),
-          reason: external_exports.string().nullable()
-        })
-      )
-    })
-  )
-});
-function bestJson(study) {
-  const { metric, goal: goal2 } = study.config.objective[0];
-  const best = bestTrial(study.config, study);
-  return {
-    version: JSON_REPORT_VERSION,
-    study: study.name,
-    metric,
-    goal: goal2,
-    trial: best?.id ?? null,
-    value: best ? trialValue(best) : null,
-    params: best?.params ?? null
-  };
-}
-function studyJson(study) {
-  const { metric, goal: goal2 } = study.config.objective[0];
-  const best = bestJson(study);
-  const count = (status) => study.trials.filter((t) => t.status === status).length;
-  return {
-    version: JSON_REPORT_VERSION,
-    study: study.name,
-    strategy: study.strategy,
-    metric,
-    goal: goal2,
-    status: study.stop ? "finished" : "unfinished",
-    stop: study.stop ?? null,
-    best: best.trial === null ? null : { trial: best.trial, value: best.value, params: best.params },
-    ...goalsJson(study),
-    warm_start: study.warmStart ? {
-      source: study.warmStart.source,
-      offered: study.warmStart.offered,
-      used: study.warmStart.trials.length,
-      reran: study.warmStart.reran,
-      notes: study.warmStart.notes
-    } : null,
-    counts: {
-      trials: study.trials.length,
-      succeeded: count("succeeded"),
-      failed: count("failed"),
-      pruned: count("pruned"),
-      pending: count("pending"),
-      running: count("running")
-    },
-    cost: costJson(study),
-    trials: study.trials.map((t) => ({
-      id: t.id,
-      round: t.round,
-      status: t.status,
-      params: t.params,
-      resource: t.resource ?? null,
-      reference: t.ref !== void 0,
-      value: trialValue(t) ?? null,
-      attempts: latestAttempt(t),
-      // In member order, not the order they happened to finish in.
-      members: latestRecords(t).map((a) => ({
-        member: a.member ?? 0,
-        status: a.status,
-        value: a.status === "failed" ? null : a.value ?? null,
-        reason: a.status === "succeeded" ? null : a.reason
-      })).sort((a, b) => a.member - b.member)
-    }))
-  };
-}
-function goalsJson(study) {
-  const config2 = study.config;
-  if (!isMultiObjective(config2) && config2.constraints.length === 0) return {};
-  return {
-    objectives: config2.objective.map((o) => ({ metric: o.metric, goal: o.goal, target: o.target ?? null })),
-    constraints: config2.constraints.map((c) => ({ metric: c.metric, min: c.min ?? null, max: c.max ?? null })),
-    front: frontJson(config2, study)
-  };
-}
-function frontJson(config2, study) {
-  const view = frontView(config2, study);
-  return view.front.map((s) => ({
-    trial: s.trial.id,
-    params: s.trial.params,
-    values: Object.fromEntries(config2.objective.map((o, i) => [o.metric, s.values[i]])),
-    chosen: s === view.chosen
-  }));
-}
-function costJson(study) {
-  const cost = studyCost(study.config, study);
-  const minutes3 = (ms) => ms / 6e4;
-  const price = cost.price;
-  return {
-    runner_minutes: minutes3(cost.runnerMs),
-    process_minutes: minutes3(cost.processMs),
-    outside_share: cost.outsideShare ?? null,
-    rounds: cost.rounds.map((r) => ({ round: r.round, runner_minutes: minutes3(r.runnerMs) })),
-    forecast: cost.forecast ? { trials: cost.forecast.trials, rounds: cost.forecast.rounds, runner_minutes: minutes3(cost.forecast.runnerMs) } : null,
-    money: price ? {
-      currency: price.currency,
-      spent: minutes3(cost.runnerMs) * price.perMinute,
-      forecast: cost.forecast ? minutes3(cost.forecast.runnerMs) * price.perMinute : null
-    } : null
-  };
-}
-
-// src/trial/env.ts
-var ALLOWED_NAMES = /* @__PURE__ */ new Set([
-  "PATH",
-  "HOME",
-  "USER",
-  "LOGNAME",
-  "SHELL",
-  "TERM",
-  "LANG",
-  "LANGUAGE",
-  "TZ",
-  "TMPDIR",
-  "TMP",
-  "TEMP",
-  "CI",
-  "OMP_NUM_THREADS",
-  "LD_LIBRARY_PATH",
-  "PYTHONPATH",
-  "VIRTUAL_ENV",
-  // actions/setup-python's: where the interpreter it installed lives.
-  "pythonLocation",
-  "PKG_CONFIG_PATH",
-  "http_proxy",
-  "https_proxy",
-  "no_proxy",
-  "all_proxy",
-  "HTTP_PROXY",
-  "HTTPS_PROXY",
-  "NO_PROXY",
-  "ALL_PROXY",
-  "SSL_CERT_FILE",
-  "SSL_CERT_DIR",
-  "REQUESTS_CA_BUNDLE",
-  "CURL_CA_BUNDLE"
-]);
-var ALLOWED_PATTERN = /^(LC_|XDG_|RUNNER_|CUDA_|NVIDIA_|HIP_|ROCR_|ROCM_|HSA_|NCCL_|MKL_|OPENBLAS_|CONDA_)|^Python\d*_ROOT_DIR$/;
-function isAllowedEnv(name2) {
-  return (ALLOWED_NAMES.has(name2) || ALLOWED_PATTERN.test(name2)) && !isForbiddenEnv(name2);
-}
-function trialEnv(parent, configEnv) {
-  const env = {};
-  for (const [k, v] of Object.entries(parent)) if (v !== void 0 && isAllowedEnv(k)) env[k] = v;
-  const missing = [];
-  for (const [k, v] of Object.entries(configEnv)) {
-    if (typeof v !== "object") env[k] = String(v);
-    else if (parent[v.from] !== void 0) env[k] = parent[v.from];
-    else {
-      delete env[k];
-      missing.push(k === v.from ? k : `${k} (from ${v.from})`);
-    }
-  }
-  return { env, missing };
-}
-function missingEnvNote(missing) {
-  if (!missing.length) return void 0;
-  return `env: ${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} not set here, so the trial runs without ${missing.length > 1 ? "them" : "it"}`;
-}
-
-// src/local/backend.ts
-import { cpSync, existsSync as existsSync3, mkdirSync as mkdirSync3, renameSync as renameSync2, rmSync as rmSync3 } from "node:fs";
-import { join as join3 } from "node:path";
-
-// src/trial/request.ts
-import { dirname as dirname3, resolve as resolve2 } from "node:path";
-function trialRequest(config2, job, dirs) {
-  return {
-    study: config2.name,
-    trialId: job.trialId,
-    attempt: job.attempt,
-    params: job.params,
-    argv: splitCommand(config2.command),
-    cwd: resolve2(dirname3(dirs.configFile), config2.workdir ?? "."),
-    outputDir: dirs.outputDir,
-    config: config2,
-    checkpointDir: dirs.checkpointDir,
-    ...job.member ? { member: job.member } : {},
-    ...job.prune ? { prune: job.prune } : {}
-  };
-}
-
-// src/trial/run.ts
-import { readFileSync as readFileSync3 } from "node:fs";
-import { hostname as hostname3 } from "node:os";
-
-// src/trial/classify.ts
-function classify(facts) {
-  const { exit } = facts;
-  const common2 = {
-    ...facts.run,
-    durationMs: exit.durationMs,
-    finishedAt: exit.finishedAt,
-    logTail: exit.tail,
-    intermediate: facts.intermediate
-  };
-  const { ending } = exit;
-  if (ending.kind === "spawn-error")
-    return { status: "failed", reason: ending.message, exitCode: null, signal: null, metrics: {}, ...common2 };
-  const ended = { exitCode: ending.code, signal: ending.signal, metrics: facts.metrics.metrics, ...common2 };
-  if (facts.pruned) return { status: "pruned", ...facts.pruned, ...ended };
-  if (ending.timedOut) return { status: "failed", reason: `timed out after ${facts.timeoutS}s (timeout)`, ...ended };
-  if (ending.code !== 0)
-    return {
-      status: "failed",
-      reason: ending.signal ? `killed by ${ending.signal}` : `exited with code ${ending.code}${lastLine(exit.stderr)}`,
-      ...ended
-    };
-  if (!facts.metrics.ok) return { status: "failed", reason: facts.metrics.reason, ...ended };
-  return { status: "succeeded", value: facts.metrics.value, ...ended };
-}
-function lastLine(text) {
-  const lines = text.split("\n").map((l) => l.trim()).filter((l) => l && !/^Node\.js v\d/.test(l) && !/^at .+:\d+:\d+\)?$/.test(l));
-  const line = lines.findLast((l) => /error|invalid|exception|fail|not found|denied|killed/i.test(l)) ?? lines.at(-1);
-  return line ? `: ${line.slice(0, 300)}` : "";
-}
-
-// src/trial/metrics.ts
-var NUMBER = String.raw`[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|NaN|inf|Inf|infinity|Infinity)`;
-var PAIR = new RegExp(String.raw`(?:^|[\s,;])([A-Za-z_][\w./-]*)\s*[=:]\s*((?:${NUMBER})(?:,\d+)*)(?=\s|,|;|$)`, "g");
-var FINAL = /^\s*final\b/i;
-var STEP_KEYS = ["step", "epoch", "iteration", "iter"];
-var ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
-function readLine(line) {
-  const trimmed = line.replace(ANSI, "").trim();
-  if (trimmed.startsWith("{") && trimmed.endsWith("}")) {
-    try {
-      const obj = JSON.parse(trimmed);
-      if (obj && typeof obj === "object" && !Array.isArray(obj)) {
-        const got = readObject(obj);
-        return Object.keys(got.values).length ? got : void 0;
-      }
-    } catch {
-    }
-  }
-  const out = { values: {}, texts: {} };
-  for (const m of trimmed.matchAll(PAIR)) read(out, m[1], m[2]);
-  return Object.keys(out.values).length ? out : void 0;
-}
-function readObject(obj) {
-  const out = { values: {}, texts: {} };
-  for (const [k, v] of Object.entries(obj)) {
-    if (typeof v === "number") out.values[k] = v;
-    else if (typeof v === "string") read(out, k, v, WHOLE_NUMBER.test(v.trim()));
-  }
-  return out;
-}
-function read(out, name2, text, keepValue = true) {
-  const value = toNumber(text);
-  if (keepValue || DECIMAL_COMMA.test(text)) out.values[name2] = value;
-  if (!WHOLE_NUMBER.test(text.trim())) out.texts[name2] = text;
-}
-var DECIMAL_COMMA = /^[-+]?\d+(,\d+)+$/;
-function unreadable(name2, text) {
-  const hint = DECIMAL_COMMA.test(text) ? `; write a decimal point: ${text.replace(",", ".")}` : "";
-  return `"${name2}" is ${JSON.stringify(text)}, not a number${hint}`;
-}
-var WHOLE_NUMBER = new RegExp(`^(?:${NUMBER})$`);
-function toNumber(s) {
-  const text = s.trim();
-  if (!WHOLE_NUMBER.test(text)) return Number.NaN;
-  const lower = text.toLowerCase().replace(/^\+/, "");
-  if (lower === "nan" || lower === "-nan") return Number.NaN;
-  if (/^-?inf(inity)?$/.test(lower)) return lower.startsWith("-") ? -Infinity : Infinity;
-  return Number(text);
-}
-var LineMetrics = class {
-  /** The last value seen for each name, finite or not (to explain a NaN objective). */
-  last = {};
-  /** The text of each last value that was not a number. */
-  texts = {};
-  nextStep = 0;
-  curve;
-  constructor(keep) {
-    this.curve = new CurveSampler(keep);
-  }
-  /** The kept steps, in the order they were reported. */
-  get steps() {
-    return this.curve.points;
-  }
-  add(line) {
-    const read2 = readLine(line);
-    if (!read2) return void 0;
-    const summary = FINAL.test(line.replace(ANSI, ""));
-    const pairs = read2.values;
-    const stepKey = STEP_KEYS.find((k) => k in pairs && Number.isInteger(pairs[k]) && pairs[k] >= 0);
-    const values = {};
-    for (const [k, v] of Object.entries(pairs)) {
-      if (k === stepKey) continue;
-      this.last[k] = v;
-      if (read2.texts[k] !== void 0) this.texts[k] = read2.texts[k];
-      else delete this.texts[k];
-      if (Number.isFinite(v)) values[k] = v;
-    }
-    if (summary || Object.keys(values).length === 0) return void 0;
-    const step = stepKey ? pairs[stepKey] : this.nextStep;
-    this.nextStep = step + 1;
-    const entry = { step, values };
-    this.curve.add(entry);
-    return entry;
-  }
-};
-function matchDefinitions(definitions, stdout, stderr) {
-  const out = {};
-  for (const d of definitions) {
-    const text = d.stream === "stdout" ? stdout : d.stream === "stderr" ? stderr : `${stdout}
-${stderr}`;
-    let value;
-    for (const m of text.matchAll(new RegExp(d.regex, "gm"))) if (m[1] !== void 0) value = toNumber(m[1]);
-    if (value !== void 0) out[d.name] = value;
-  }
-  return out;
-}
-function parseMetricsFile(text) {
-  if (text === void 0) return { kind: "missing" };
-  let obj;
-  try {
-    obj = JSON.parse(text);
-  } catch (err) {
-    try {
-      obj = JSON.parse(quoteBareNonFinite(text));
-    } catch {
-      return { kind: "invalid", message: `is not valid JSON (${err.message})` };
-    }
-  }
-  if (!obj || typeof obj !== "object" || Array.isArray(obj))
-    return { kind: "invalid", message: 'must hold a JSON object such as {"val_loss": 0.31}' };
-  return { kind: "ok", ...readObject(obj) };
-}
-function quoteBareNonFinite(text) {
-  return text.replace(/"(?:[^"\\]|\\.)*"|-?\b(?:NaN|Infinity)\b/g, (m) => m.startsWith('"') ? m : `"${m}"`);
-}
-
-// src/trial/metric-sources.ts
-function fileSource(file2, path) {
-  return {
-    values: file2.kind === "ok" ? file2.values : {},
-    texts: file2.kind === "ok" && file2.texts || {},
-    where: `in metrics file ${path}`,
-    lacks: (name2) => file2.kind === "missing" ? `metrics file ${path} was not written` : file2.kind === "invalid" ? `metrics file ${path} ${file2.message}` : `metrics file ${path} has no "${name2}"`
-  };
-}
-function definitionSource(definitions, matched) {
-  return {
-    values: matched,
-    texts: {},
-    where: "in the output its regex matched",
-    lacks: (name2) => definitions.some((d) => d.name === name2) ? `the regex for "${name2}" did not match the output` : `no metrics.definitions entry names "${name2}"`
-  };
-}
-function lineSource(enabled, lines) {
-  return {
-    values: enabled ? lines.last : {},
-    texts: enabled ? lines.texts : {},
-    where: "in the last stdout line that reported it",
-    lacks: (name2) => enabled ? `no "${name2}=<number>" line in stdout` : "metric lines are off (metrics.lines: false)"
-  };
-}
-function resolveMetrics(config2, sources) {
-  const first = (name2) => sources.findIndex((s) => Object.hasOwn(s.values, name2));
-  const required2 = [
-    ...config2.objective.map((o) => ({ name: o.metric, role: "objective" })),
-    ...config2.constraints.map((c) => ({ name: c.metric, role: "constrained metric" }))
-  ];
-  const all = {};
-  for (const name2 of /* @__PURE__ */ new Set([...required2.map((r) => r.name), ...config2.metrics.record])) {
-    const i = first(name2);
-    if (i >= 0) all[name2] = sources[i].values[name2];
-  }
-  const metrics = Object.fromEntries(Object.entries(all).filter(([, v]) => Number.isFinite(v)));
-  for (const { name: name2, role } of required2) {
-    const reason = missingReason(sources, first(name2), name2, role);
-    if (reason) return { ok: false, reason, metrics };
-  }
-  return { ok: true, value: metrics[config2.objective[0].metric], metrics };
-}
-function missingReason(sources, from, name2, role) {
-  const value = from >= 0 ? sources[from].values[name2] : void 0;
-  if (value !== void 0 && Number.isFinite(value)) return void 0;
-  const explained = sources.slice(0, from >= 0 ? from + 1 : void 0).find((s) => Object.hasOwn(s.texts, name2));
-  if (explained) return `${role} ${unreadable(name2, explained.texts[name2])} ${explained.where}`;
-  if (value !== void 0) return `${role} "${name2}" is ${value}, not a finite number`;
-  return `${role} "${name2}" not found: ${sources.map((s) => s.lacks(name2)).join("; ")}`;
-}
-
-// src/trial/prepare.ts
-import { mkdirSync as mkdirSync2, rmSync as rmSync2, writeFileSync as writeFileSync2 } from "node:fs";
-import { isAbsolute, join as join2, relative, resolve as resolve3, sep } from "node:path";
-function planLaunch(request, parentEnv) {
-  const outputDir = resolve3(request.outputDir);
-  const paramsFile = join2(outputDir, "params.json");
-  const metricsFile = metricsFileIn(outputDir, request.config.metrics.file);
-  const member = request.member ?? { index: 0, seed: 0, fold: 0, folds: 1 };
-  const argv = expandArgv(request.argv, request.params, {
-    trial_id: String(request.trialId),
-    output_dir: outputDir,
-    seed: String(member.seed),
-    fold: String(member.fold),
-    folds: String(member.folds)
-  });
-  const { env, missing } = trialEnv(parentEnv, request.config.env);
-  for (const [k, v] of Object.entries(request.params)) env[paramEnvName(k)] = String(v);
-  Object.assign(env, {
-    TUNE_STUDY: request.study,
-    TUNE_TRIAL_ID: String(request.trialId),
-    TUNE_ATTEMPT: String(request.attempt),
-    TUNE_PARAMS_FILE: paramsFile,
-    TUNE_METRICS_FILE: metricsFile,
-    TUNE_OUTPUT_DIR: outputDir,
-    TUNE_SEED: String(member.seed)
-  });
-  env.TUNE_SLOT = String(request.slot?.index ?? 0);
-  if (request.slot?.device !== void 0)
-    Object.assign(env, { CUDA_VISIBLE_DEVICES: request.slot.device, TUNE_DEVICE: request.slot.device });
-  if (member.folds > 1) Object.assign(env, { TUNE_FOLD: String(member.fold), TUNE_FOLDS: String(member.folds) });
-  const checkpointDir = request.checkpointDir ? resolve3(request.checkpointDir) : void 0;
-  if (checkpointDir) env.TUNE_CHECKPOINT_DIR = checkpointDir;
-  const note = missingEnvNote(missing);
-  return {
-    argv,
-    cwd: request.cwd,
-    env,
-    outputDir,
-    paramsFile,
-    metricsFile,
-    logFile: join2(outputDir, "log.txt"),
-    ...checkpointDir ? { checkpointDir } : {},
-    ...note ? { note } : {}
-  };
-}
-function prepareLaunch(request) {
-  const launch = planLaunch(request, process.env);
-  mkdirSync2(launch.outputDir, { recursive: true });
-  rmSync2(launch.metricsFile, { force: true });
-  writeFileSync2(launch.paramsFile, `${JSON.stringify(request.params, null, 2)}
-`);
-  if (launch.checkpointDir) mkdirSync2(launch.checkpointDir, { recursive: true });
-  return launch;
-}
-function metricsFileIn(outputDir, file2 = "metrics.json") {
-  const path = resolve3(outputDir, file2);
-  const rel = relative(outputDir, path);
-  if (isAbsolute(file2) || rel === "" || rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel))
-    throw new Error(`metrics.file "${file2}" is not inside the trial's output directory ${outputDir}`);
-  return path;
-}
-
-// src/trial/supervise.ts
-import { spawn } from "node:child_process";
-import { createWriteStream, existsSync as existsSync2 } from "node:fs";
-
-// src/trial/lines.ts
-var LineSplitter = class {
-  constructor(maxChars = 1 << 16) {
-    this.maxChars = maxChars;
-  }
-  maxChars;
-  pieces = [];
-  length = 0;
-  overlong = false;
-  /** The lines this chunk completes. */
-  push(chunk) {
-    const parts = chunk.split("\n");
-    const lines = [];
-    for (let i = 0; i < parts.length; i++) {
-      this.hold(parts[i]);
-      if (i < parts.length - 1) {
-        const line = this.release();
-        if (line !== void 0) lines.push(line);
-      }
-    }
-    return lines;
-  }
-  /** The last line, when the output ends without a newline. */
-  end() {
-    const line = this.release();
-    return line ? [line] : [];
-  }
-  hold(text) {
-    if (this.overlong || !text) return;
-    this.length += text.length;
-    if (this.length > this.maxChars) {
-      this.overlong = true;
-      this.pieces = [];
-    } else this.pieces.push(text);
-  }
-  release() {
-    const line = this.overlong ? void 0 : this.pieces.join("");
-    this.pieces = [];
-    this.length = 0;
-    this.overlong = false;
-    return line;
-  }
-};
-
-// src/trial/pipe-holders.ts
-import { readdirSync, readlinkSync } from "node:fs";
-function outputNames(pid) {
-  const names = /* @__PURE__ */ new Set();
-  for (const fd of [1, 2]) {
-    try {
-      const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
-      if (/^(pipe|socket):/.test(target)) names.add(target);
-    } catch {
-    }
-  }
-  return names;
-}
-function pipeHolders(pipes) {
-  if (pipes.size === 0) return [];
-  let pids;
-  try {
-    pids = readdirSync("/proc").filter((n) => /^\d+$/.test(n) && Number(n) !== process.pid);
-  } catch {
-    return [];
-  }
-  return pids.filter((pid) => holdsAny(pid, pipes)).map(Number);
-}
-function holdsAny(pid, pipes) {
-  let fds;
-  try {
-    fds = readdirSync(`/proc/${pid}/fd`);
-  } catch {
-    return false;
-  }
-  return fds.some((fd) => {
-    try {
-      return pipes.has(readlinkSync(`/proc/${pid}/fd/${fd}`));
-    } catch {
-      return false;
-    }
-  });
-}
-
-// src/trial/tail.ts
-var TailBuffer = class {
-  constructor(maxLines, maxChars) {
-    this.maxLines = maxLines;
-    this.maxChars = maxChars;
-  }
-  maxLines;
-  maxChars;
-  buf = "";
-  push(chunk) {
-    this.buf += chunk;
-    if (this.buf.length > this.maxChars * 2) this.buf = this.buf.slice(-this.maxChars);
-  }
-  text() {
-    let t = this.buf.length > this.maxChars ? this.buf.slice(-this.maxChars) : this.buf;
-    if (Number.isFinite(this.maxLines)) {
-      const ended = t.endsWith("\n");
-      const lines = (ended ? t.slice(0, -1) : t).split("\n");
-      if (lines.length > this.maxLines) t = `${lines.slice(-this.maxLines).join("\n")}${ended ? "\n" : ""}`;
-    }
-    return t;
-  }
-};
-
-// src/trial/supervise.ts
-var REGEX_WINDOW = 1 << 20;
-async function supervise(launch, options) {
-  const started = performance.now();
-  const log = createWriteStream(launch.logFile);
-  if (launch.note) log.write(`matrix-tune: ${launch.note}
-`);
-  const tail = new TailBuffer(40, 4e3);
-  const stdout = new TailBuffer(Number.POSITIVE_INFINITY, REGEX_WINDOW);
-  const stderr = new TailBuffer(Number.POSITIVE_INFINITY, REGEX_WINDOW);
-  const ending = await new Promise((done) => {
-    const [file2, ...args] = launch.argv;
-    if (!file2) {
-      done({ kind: "spawn-error", message: "the command is empty after filling in the parameters" });
-      return;
-    }
-    if (!existsSync2(launch.cwd)) {
-      done({ kind: "spawn-error", message: `the working directory ${launch.cwd} does not exist (workdir)` });
-      return;
-    }
-    const child = spawn(file2, args, {
-      cwd: launch.cwd,
-      env: launch.env,
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"]
-    });
-    const pipes = child.pid ? outputNames(child.pid) : /* @__PURE__ */ new Set();
-    if (child.pid) options.onStart?.(child.pid);
-    let timedOut = false;
-    let aborted2 = false;
-    const killGroup = (sig) => {
-      try {
-        if (child.pid) process.kill(-child.pid, sig);
-      } catch {
-      }
-    };
-    let exited = false;
-    let forceKill;
-    let pipeGrace;
-    let released = false;
-    const releasePipes = () => {
-      if (released) return;
-      released = true;
-      const holders = pipeHolders(pipes);
-      for (const pid of holders) {
-        try {
-          process.kill(pid, "SIGKILL");
-        } catch {
-        }
-      }
-      log.write(
-        `
-[matrix-tune] the command exited, but ${holders.length ? `process ${holders.join(", ")}, which left its process group, still held its output: killed` : "a process that left its process group still held its output: stopped reading it (it may still be running)"}
-`
-      );
-      child.stdout?.destroy();
-      child.stderr?.destroy();
-    };
-    let stopping = false;
-    const stop = () => {
-      stopping = true;
-      if (exited) {
-        releasePipes();
-        return;
-      }
-      killGroup("SIGTERM");
-      forceKill ??= setTimeout(() => killGroup("SIGKILL"), (options.killGraceS ?? 5) * 1e3);
-    };
-    const timer = options.timeoutS !== void 0 ? setTimeout(() => {
-      timedOut = !exited;
-      stop();
-    }, options.timeoutS * 1e3) : void 0;
-    const onAbort = () => {
-      aborted2 = true;
-      stop();
-    };
-    if (options.signal?.aborted) onAbort();
-    options.signal?.addEventListener("abort", onAbort);
-    const pipe2 = (stream, into, onLine) => {
-      const splitter = new LineSplitter();
-      const read2 = (complete) => {
-        for (const line of complete) if (onLine?.(line, exited)) stop();
-      };
-      stream.setEncoding("utf8");
-      stream.on("data", (chunk) => {
-        log.write(chunk);
-        tail.push(chunk);
-        into.push(chunk);
-        if (onLine) read2(splitter.push(chunk));
-      });
-      stream.on("end", () => {
-        if (onLine) read2(splitter.end());
-      });
-    };
-    pipe2(child.stdout, stdout, options.onLine);
-    pipe2(child.stderr, stderr, void 0);
-    child.on("error", (err) => {
-      clearTimeout(timer);
-      clearTimeout(pipeGrace);
-      options.signal?.removeEventListener("abort", onAbort);
-      const message = err.code === "ENOENT" ? `cannot start "${file2}": no such program (looked in PATH and ${launch.cwd})` : `cannot start "${file2}": ${err.message}`;
-      done({ kind: "spawn-error", message });
-    });
-    child.on("exit", () => {
-      exited = true;
-      killGroup("SIGKILL");
-      pipeGrace = setTimeout(releasePipes, stopping ? 0 : (options.pipeGraceS ?? 2) * 1e3);
-    });
-    child.on("close", (code2, signal) => {
-      clearTimeout(timer);
-      clearTimeout(forceKill);
-      clearTimeout(pipeGrace);
-      options.signal?.removeEventListener("abort", onAbort);
-      killGroup("SIGKILL");
-      done({ kind: "exit", code: code2, signal, timedOut, aborted: aborted2 });
-    });
-  });
-  await new Promise((r) => log.end(r));
-  return {
-    ending,
-    durationMs: Math.round(performance.now() - started),
-    finishedAt: (/* @__PURE__ */ new Date()).toISOString(),
-    tail: tail.text(),
-    stdout: stdout.text(),
-    stderr: stderr.text()
-  };
-}
-
-// src/trial/run.ts
-function runnerName() {
-  return process.env.RUNNER_NAME ?? hostname3();
-}
-async function runTrial(request) {
-  const { config: config2 } = request;
-  const launch = prepareLaunch(request);
-  const lines = new LineMetrics({ objective: config2.objective[0], pinned: request.rungSteps });
-  const pruner = request.prune ? new MedianPruner(request.prune, config2.objective[0]) : void 0;
-  let pruned;
-  const onLine = (line, exited) => {
-    const step = lines.add(line);
-    if (!step) return false;
-    request.onIntermediate?.(step);
-    if (!pruner || pruned || exited) return false;
-    const verdict = pruner.observe(step.step, step.values);
-    if (!verdict.prune) return false;
-    pruned = verdict;
-    return true;
-  };
-  const exit = await supervise(launch, {
-    timeoutS: config2.timeout,
-    signal: request.signal,
-    killGraceS: request.killGraceS,
-    pipeGraceS: request.pipeGraceS,
-    onStart: request.onStart,
-    ...config2.metrics.lines ? { onLine } : {}
-  });
-  if (exit.ending.kind === "exit" && exit.ending.aborted) return { kind: "interrupted" };
-  const metrics = resolveMetrics(config2, [
-    fileSource(parseMetricsFile(readIfExists(launch.metricsFile)), launch.metricsFile),
-    definitionSource(
-      config2.metrics.definitions,
-      matchDefinitions(config2.metrics.definitions, exit.stdout, exit.stderr)
-    ),
-    lineSource(config2.metrics.lines, lines)
-  ]);
-  const run = {
-    trialId: request.trialId,
-    attempt: request.attempt,
-    runner: runnerName(),
-    ...request.member ? { member: request.member.index } : {}
-  };
-  const attempt = classify({
-    run,
-    exit,
-    metrics,
-    intermediate: lines.steps,
-    ...pruned ? { pruned } : {},
-    ...config2.timeout !== void 0 ? { timeoutS: config2.timeout } : {}
-  });
-  return { kind: "finished", attempt };
-}
-function readIfExists(path) {
-  try {
-    return readFileSync3(path, "utf8");
-  } catch {
-    return void 0;
-  }
-}
-
-// src/local/slots.ts
-function processesAtOnce(config2) {
-  return Math.min(config2.budget.parallel, config2.devices?.length ?? Number.POSITIVE_INFINITY);
-}
-function concurrencyText(config2) {
-  const per = config2.budget.parallel;
-  const members2 = membersOf(config2);
-  const at2 = processesAtOnce(config2);
-  return [
-    `${per} trial${per > 1 ? "s" : ""} per round`,
-    members2 > 1 ? ` \xD7 ${members2} runs each` : "",
-    `, ${at2} process${at2 > 1 ? "es" : ""} at a time`,
-    config2.devices ? ` on device${config2.devices.length > 1 ? "s" : ""} ${config2.devices.join(",")}` : ""
-  ].join("");
-}
-var Slots = class {
-  constructor(size, devices) {
-    this.devices = devices;
-    if (!Number.isInteger(size) || size < 1) throw new RangeError(`slots: size must be at least 1, not ${size}`);
-    if (devices && devices.length < size)
-      throw new RangeError(`slots: ${size} slots need ${size} devices, not ${devices.length}`);
-    this.size = size;
-    this.free = Array.from({ length: size }, () => true);
-  }
-  devices;
-  size;
-  free;
-  waiting = [];
-  /** The lowest free slot, once there is one. */
-  acquire() {
-    const index = this.free.indexOf(true);
-    if (index < 0) return new Promise((resolve4) => this.waiting.push(resolve4));
-    this.free[index] = false;
-    return Promise.resolve(this.slot(index));
-  }
-  /** Gives the slot to the longest waiting run, or frees it. */
-  release(slot) {
-    if (this.free[slot.index] !== false) throw new Error(`slots: slot ${slot.index} is not held`);
-    const next = this.waiting.shift();
-    if (next) next(this.slot(slot.index));
-    else this.free[slot.index] = true;
-  }
-  /** Runs `task` holding a slot, freed however the task ends. */
-  async with(task) {
-    const slot = await this.acquire();
-    try {
-      return await task(slot);
-    } finally {
-      this.release(slot);
-    }
-  }
-  slot(index) {
-    const device = this.devices?.[index];
-    return device === void 0 ? { index } : { index, device };
-  }
-};
-
-// src/local/backend.ts
-function localBackend(opts) {
-  const { config: config2, paths, progress } = opts;
-  const unsaved = new AbortController();
-  const stopTrials = AbortSignal.any([opts.signal, unsaved.signal]);
-  const start = (round, arrived) => {
-    const slots = new Slots(processesAtOnce(config2), config2.devices);
-    const settled = Promise.allSettled(
-      round.jobs.map(
-        (job) => slots.with(async (slot) => {
-          if (stopTrials.aborted) return { kind: "interrupted" };
-          const taken = performance.now();
-          const ref = { trialId: job.trialId, attempt: job.attempt, member: job.member?.index };
-          const outputDir = paths.runDir(ref);
-          const run = runKey(ref);
-          const outcome = await runTrial({
-            ...trialRequest(config2, job, {
-              configFile: opts.configFile,
-              outputDir,
-              checkpointDir: prepareCheckpoint(outputDir, job.resume && paths.runDir(job.resume))
-            }),
-            signal: stopTrials,
-            onIntermediate: (v) => progress.intermediate(job.trialId, v),
-            onStart: (pid) => {
-              opts.running(run, pid);
-              progress.runStarted(job.trialId);
-            },
-            rungSteps: curveKeep(round.study).pinned,
-            slot
-          }).finally(() => opts.running(run, void 0));
-          if (outcome.kind === "finished") {
-            const attempt = { ...outcome.attempt, runnerMs: Math.round(performance.now() - taken) };
-            try {
-              arrived(attempt);
-            } catch (err) {
-              unsaved.abort();
-              throw err;
-            }
-            return { ...outcome, attempt };
-          }
-          return outcome;
-        })
-      )
-    );
-    return { settled };
-  };
-  return {
-    dispatch: start,
-    async gather(handle) {
-      const settled = await handle.settled;
-      const failure2 = settled.find((r) => r.status === "rejected");
-      if (failure2) throw failure2.reason;
-      const outcomes = settled.flatMap((r) => r.status === "fulfilled" ? [r.value] : []);
-      if (outcomes.some((o) => o.kind === "interrupted")) return { interrupted: true };
-      return { attempts: outcomes.flatMap((o) => o.kind === "finished" ? [o.attempt] : []) };
-    }
-  };
-}
-function prepareCheckpoint(outputDir, from) {
-  const dir = join3(outputDir, "checkpoint");
-  if (existsSync3(dir)) return dir;
-  const source = from && join3(from, "checkpoint");
-  if (source && existsSync3(source)) {
-    const partial2 = `${dir}.partial`;
-    rmSync3(partial2, { recursive: true, force: true });
-    cpSync(source, partial2, { recursive: true });
-    renameSync2(partial2, dir);
-  } else mkdirSync3(dir, { recursive: true });
-  return dir;
-}
-
-// src/local/lock.ts
-import { linkSync, mkdirSync as mkdirSync4, readFileSync as readFileSync5, renameSync as renameSync3, rmSync as rmSync4, unlinkSync, writeFileSync as writeFileSync3 } from "node:fs";
-import { hostname as hostname4 } from "node:os";
-import { join as join4 } from "node:path";
-
-// src/local/processes.ts
-import { readFileSync as readFileSync4 } from "node:fs";
-function isAlive(pid) {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    return err.code === "EPERM";
-  }
-  const stat = procStat(pid);
-  return stat === void 0 || stat.state !== "Z";
-}
-function leadsGroup(pid) {
-  const stat = procStat(pid);
-  return stat === void 0 || stat.pgrp === pid;
-}
-function signalGroup(pgid, signal) {
-  try {
-    process.kill(-pgid, signal);
-  } catch {
-  }
-}
-function procStat(pid) {
-  let text;
-  try {
-    text = readFileSync4(`/proc/${pid}/stat`, "utf8");
-  } catch {
-    return void 0;
-  }
-  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-  return { state: fields[0], pgrp: Number(fields[2]) };
-}
-
-// src/local/lock.ts
-var LOCK_FILE = "lock";
-var runningTrialSchema = external_exports.object({ run: external_exports.string(), pid: external_exports.int().positive() });
-var lockSchema = external_exports.object({
-  pid: external_exports.int().positive(),
-  host: external_exports.string(),
-  startedAt: external_exports.string(),
-  trials: external_exports.array(runningTrialSchema).default([])
-});
-var LockError = class extends StateError {
-};
-function acquireLock(dir, say) {
-  mkdirSync4(dir, { recursive: true });
-  const path = join4(dir, LOCK_FILE);
-  const own2 = { pid: process.pid, host: hostname4(), startedAt: (/* @__PURE__ */ new Date()).toISOString(), trials: [] };
-  for (let i = 0; i < 2; i++) {
-    if (create(path, own2)) return holding(path, own2, say);
-    const held = readLock(path);
-    if (held.pid === process.pid && held.host === own2.host)
-      throw new LockError(`${path}: this process holds it already`);
-    if (held.host !== own2.host)
-      throw new LockError(
-        `study is being run by pid ${held.pid} on host ${held.host} since ${held.startedAt} (${path}); matrix-tune cannot tell from here whether it still runs: if it does not, delete that file`
-      );
-    if (isAlive(held.pid))
-      throw new LockError(
-        `study is being run by pid ${held.pid} on this host (${held.host}) since ${held.startedAt} (lock ${path}); wait for it to finish, or stop it first`
-      );
-    say(`taking over the lock of pid ${held.pid} (since ${held.startedAt}), which is no longer running`);
-    for (const t of endTrials(held))
-      say(`stopped the trial run ${t.run} (pid ${t.pid}, process group ${t.pid}), left running by pid ${held.pid}`);
-    const now = readLock(path);
-    if (now.pid === held.pid && now.startedAt === held.startedAt) unlinkSync(path);
-  }
-  throw new LockError(`${path}: could not take the lock; another run took it over at the same moment`);
-}
-function create(path, info) {
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync3(tmp, JSON.stringify(info));
-    linkSync(tmp, path);
-    return true;
-  } catch (err) {
-    if (err.code === "EEXIST") return false;
-    throw new StateError(`${path}: cannot create the study's lock file: ${err.message}`);
-  } finally {
-    rmSync4(tmp, { force: true });
-  }
-}
-function readLock(path) {
-  let raw;
-  try {
-    raw = JSON.parse(readFileSync5(path, "utf8"));
-  } catch (err) {
-    throw new LockError(
-      `${path}: a lock file that cannot be read (${err.message}); if no run is going on, delete it`
-    );
-  }
-  const parsed = lockSchema.safeParse(raw);
-  if (!parsed.success) throw new LockError(`${path}: not a matrix-tune lock file; if no run is going on, delete it`);
-  return parsed.data;
-}
-function endTrials(held) {
-  const left = held.trials.filter((t) => isAlive(t.pid) && leadsGroup(t.pid));
-  for (const t of left) signalGroup(t.pid, "SIGKILL");
-  const until = Date.now() + 1e4;
-  while (left.some((t) => isAlive(t.pid)) && Date.now() < until)
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
-  return left;
-}
-function holding(path, info, say) {
-  const running = /* @__PURE__ */ new Map();
-  let held = true;
-  let warned = false;
-  const save = () => {
-    const tmp = `${path}.${process.pid}.tmp`;
-    try {
-      writeFileSync3(tmp, JSON.stringify({ ...info, trials: [...running].map(([run, pid]) => ({ run, pid })) }));
-      renameSync3(tmp, path);
-    } catch (err) {
-      rmSync4(tmp, { force: true });
-      if (!warned)
-        say(
-          `cannot record the running trials in ${path} (${err.message}): were this run killed, a resume could not stop them`
-        );
-      warned = true;
-    }
-  };
-  const release = () => {
-    if (!held) return;
-    held = false;
-    process.off("exit", release);
-    try {
-      if (readLock(path).pid === info.pid) unlinkSync(path);
-    } catch {
-    }
-  };
-  process.on("exit", release);
-  return {
-    path,
-    trial(run, pid) {
-      if (pid === void 0) running.delete(run);
-      else running.set(run, pid);
-      if (held) save();
-    },
-    killTrials() {
-      for (const pid of running.values()) signalGroup(pid, "SIGKILL");
-    },
-    release
-  };
-}
-
-// src/local/run.ts
-function openStudy(opts) {
-  const { config: config2, paths, warmStart } = opts;
-  const fresh = () => createStudy(config2, warmStart ? { warmStart } : {});
-  if (!existsSync4(paths.state)) return fresh();
-  if (opts.fresh) {
-    const aside = `${paths.dir}.${(/* @__PURE__ */ new Date()).toISOString().replace(/[:.]/g, "-")}`;
-    mkdirSync5(aside);
-    for (const name2 of readdirSync2(paths.dir))
-      if (name2 !== LOCK_FILE) renameSync4(join5(paths.dir, name2), join5(aside, name2));
-    return fresh();
-  }
-  if (!opts.resume)
-    throw new StateError(
-      `a study is already saved at ${paths.state}: pass --resume to continue it (or extend it with --max-trials), or --fresh to move it aside and start over`
-    );
-  if (warmStart)
-    throw new StateError(
-      `${paths.state} holds a study that has started: a warm start applies to a new one. Leave out --warm-start to resume it, or pass --fresh to start over from the other study`
-    );
-  return readStudyFor(
-    paths.state,
-    config2,
-    "Use --fresh to start over (the old study is kept beside it), or change the study name"
-  );
-}
-async function runLocalStudy(opts) {
-  const { config: config2, paths, progress } = opts;
-  const lock = acquireLock(paths.dir, progress.message);
-  const kill = () => lock.killTrials();
-  opts.kill?.addEventListener("abort", kill);
-  try {
-    const study = openStudy(opts);
-    const note = missingEnvNote(trialEnv(process.env, config2.env).missing);
-    if (note) progress.message(note);
-    const backend = localBackend({ ...opts, running: (run, pid) => lock.trial(run, pid) });
-    return await driveStudy(config2, study, backend, {
-      signal: opts.signal,
-      now: Date.now,
-      saved(s) {
-        writeStudy(paths.state, s);
-        writeAtomically(paths.best, `${JSON.stringify(bestJson(s), null, 2)}
-`, "best.json");
-      },
-      roundStarted(round) {
-        progress.roundStarted(round.study, round.round, [...new Set(round.runs.map((r) => r.trialId))], round.resumed);
-        if (round.note) progress.message(round.note);
-      },
-      attemptRecorded: (s, attempt) => progress.trialFinished(s, attempt)
-    });
-  } finally {
-    opts.kill?.removeEventListener("abort", kill);
-    lock.release();
-  }
-}
-
-// src/page/write.ts
-import { createHash as createHash2 } from "node:crypto";
-import { existsSync as existsSync5, readFileSync as readFileSync6, writeFileSync as writeFileSync4 } from "node:fs";
-import { fileURLToPath } from "node:url";
-
-// src/importance/partial-dependence.ts
-var SAMPLES = 32;
-function partialDependence(f, dims, [i, j], xs, ys, seed) {
-  const rng = createRng(seed, 434);
-  const base = Array.from(
-    { length: SAMPLES },
-    (_, k) => dims <= SOBOL_MAX_DIM ? sobolPoint(k, dims, seed) : Array.from({ length: dims }, () => rng.next())
-  );
-  return ys.map(
-    (y) => xs.map((x) => {
-      let sum = 0;
-      for (const b of base) {
-        const u = [...b];
-        u[i] = x;
-        u[j] = y;
-        sum += f(u);
-      }
-      return sum / base.length;
-    })
-  );
-}
-
-// src/report/chart.ts
-var MAX_POINTS = 100;
-function mermaidConvergence(config2, study) {
-  return mermaidSeries(
-    `Best ${config2.objective[0].metric} so far`,
-    config2.objective[0].metric,
-    bestSoFar(config2, study)
-  );
-}
-function mermaidSeries(title, yTitle, series) {
-  const first = series.findIndex((v) => v !== void 0);
-  if (first < 0 || series.length < 2) return void 0;
-  const points = thin2(series.slice(first), MAX_POINTS);
-  return [
-    "```mermaid",
-    "xychart-beta",
-    `  title "${title}"`,
-    `  x-axis "trial" ${first + 1} --> ${series.length}`,
-    yAxis(yTitle, points),
-    `  line [${points.map((v) => mermaidNumber(v)).join(", ")}]`,
-    "```"
-  ].join("\n");
-}
-function yAxis(title, values) {
-  const lo = Math.min(...values);
-  const hi = Math.max(...values);
-  const pad = hi > lo ? (hi - lo) * 0.05 : Math.abs(hi) * 0.05 || 1;
-  return `  y-axis "${title}" ${mermaidNumber(lo - pad, 4)} --> ${mermaidNumber(hi + pad, 4)}`;
-}
-function mermaidNumber(x, digits = 6) {
-  const short = fmtNumber(x, digits);
-  if (!short.includes("e")) return short;
-  const a = Math.abs(x);
-  if (a >= 1) return x.toFixed(0);
-  return x.toFixed(Math.min(100, digits - 1 - Math.floor(Math.log10(a)))).replace(/\.?0+$/, "");
-}
-function thin2(items, max) {
-  if (items.length <= max) return [...items];
-  return Array.from({ length: max }, (_, i) => items[Math.round(i * (items.length - 1) / (max - 1))]);
-}
-var BLOCKS = "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588";
-function sparkline(config2, study, width = 60) {
-  return seriesSparkline(bestSoFar(config2, study), config2.objective[0].goal === "maximize", width);
-}
-function seriesSparkline(series, maximize, width = 60) {
-  const values = series.filter((v) => v !== void 0);
-  if (values.length === 0) return "";
-  const step = Math.max(1, Math.ceil(series.length / width));
-  const sampled = series.filter((_, i) => i % step === step - 1 || i === series.length - 1);
-  const lo = Math.min(...values);
-  const hi = Math.max(...values);
-  return sampled.map((v) => {
-    if (v === void 0) return " ";
-    const t = hi > lo ? (v - lo) / (hi - lo) : 1;
-    return BLOCKS[Math.round((maximize ? t : 1 - t) * (BLOCKS.length - 1))];
-  }).join("");
 }
 
 // src/report/table.ts
@@ -38136,7 +36746,11 @@ function importanceView(config2, study) {
     return importance ? [{ metric: o.metric, importance }] : [];
   });
   if (!objectives.length || !objectives[0].importance.parameters.length) return void 0;
-  return { objectives, at: at2, finished: trials.length };
+  return { objectives, at: at2, ids: trials.map((t) => t.id) };
+}
+function importanceBasis(view) {
+  const fitted = view.objectives[0].importance.trials;
+  return fitted < view.ids.length ? `a random ${fitted} of the ${view.ids.length} finished trials${view.at}` : `the ${fitted} finished trials${view.at}`;
 }
 var pct = (x) => `${Math.round(100 * x)}%`;
 var withSpread = (x, spread3) => `${pct(x)} \xB1 ${pct(spread3)}`;
@@ -38155,9 +36769,8 @@ function importanceSection(config2, study, { chart = true } = {}) {
     });
     return [p.name, ...cells];
   });
-  const fitted = first.importance.trials;
   const of = several ? "each objective" : metricCode(first.metric);
-  const basis = fitted < view.finished ? `a random ${fitted} of the ${view.finished} finished trials${view.at}` : `the ${fitted} finished trials${view.at}`;
+  const basis = importanceBasis(view);
   const intro = `Share of the variance of ${of} that each parameter explains (functional ANOVA of a Gaussian process fitted to ${basis}): **total** counts its interactions with the other parameters${several ? "; " : ", **alone** does not; "}\xB1 is the spread over bootstrap refits.`;
   return [
     "### Parameter importance",
@@ -38332,21 +36945,18 @@ function historyOf(config2, study) {
 }
 function pageImportance(view) {
   return {
-    basis: `${view.objectives[0].importance.trials} finished trials${view.at}`,
+    basis: importanceBasis(view),
     objectives: view.objectives.map((o) => ({ metric: o.metric, parameters: o.importance.parameters }))
   };
 }
 function contourOf(config2, study, space, view) {
-  const ranked = view.objectives[0].importance.parameters;
+  const { parameters: ranked, model } = view.objectives[0].importance;
   if (ranked.length < 2) return null;
-  const { trials } = comparableTrials(config2, study);
   const [x, y] = [ranked[0].name, ranked[1].name].map((name2) => space.dims.findIndex((d) => d.name === name2));
   const gx = gridOf(space, x);
   const gy = gridOf(space, y);
-  const values = trials.map((t) => scoreTrial(config2, t).values[0]);
-  const model = surrogateOf(space, trials, values, createRng(study.seed, 2473));
   const z2 = partialDependence(
-    model.value,
+    model,
     space.dims.length,
     [x, y],
     gx.map((g) => g.u),
@@ -38361,7 +36971,8 @@ function contourOf(config2, study, space, view) {
     xs: gx.map((g) => g.value),
     ys: gy.map((g) => g.value),
     z: z2,
-    basis: view.at ? `trials${view.at}` : "the finished trials"
+    trials: view.ids,
+    basis: importanceBasis(view)
   };
 }
 function gridOf(space, i) {
@@ -38447,21 +37058,1412 @@ function escapeText(text) {
 
 // src/page/write.ts
 var VIEWER_FILE = "viewer.js";
+var PAGE_FILE = "report.html";
 function viewerScript() {
   const candidates = [
     new URL(`./${VIEWER_FILE}`, import.meta.url),
     new URL(`../../dist/${VIEWER_FILE}`, import.meta.url)
   ];
-  const found = candidates.map((u) => fileURLToPath(u)).find((f) => existsSync5(f));
+  const found = candidates.map((u) => fileURLToPath(u)).find((f) => existsSync(f));
   if (!found)
     throw new Error(
       `the report page's script (${VIEWER_FILE}) is not beside the bundle: looked for ${candidates.map((u) => fileURLToPath(u)).join(" and ")}; run  npm run build`
     );
-  const text = readFileSync6(found, "utf8");
+  const text = readFileSync2(found, "utf8");
   return { text, sha256: createHash2("sha256").update(text).digest("base64") };
 }
 function writeReportPage(file2, config2, study) {
-  writeFileSync4(file2, pageHtml(pageModel(config2, study), viewerScript()));
+  writeFileSync(file2, pageHtml(pageModel(config2, study), viewerScript()));
+}
+
+// src/study/store.ts
+import { copyFileSync, existsSync as existsSync2, mkdirSync, readFileSync as readFileSync3, renameSync, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
+import { dirname } from "node:path";
+
+// src/study/migrate.ts
+var MIGRATABLE_VERSIONS = [1];
+function migrateStudy(raw) {
+  if (raw.version !== 1) return raw;
+  const trials = Array.isArray(raw.trials) ? raw.trials.map(migrateTrialV1) : raw.trials;
+  return { ...raw, version: 2, trials };
+}
+function migrateTrialV1(trial) {
+  if (!trial || typeof trial !== "object") return trial;
+  const { bracket, rung, ...rest } = trial;
+  if (bracket === void 0 && rung === void 0) return rest;
+  return { ...rest, strategyData: { hyperband: { bracket, rung } } };
+}
+
+// src/study/store.ts
+var STATE_FILE = "state.json";
+var StateError = class extends Error {
+};
+function readStudy(path) {
+  let raw;
+  try {
+    raw = JSON.parse(readFileSync3(path, "utf8"));
+  } catch (err) {
+    throw new StateError(`${path}: cannot read the study state: ${err.message}`);
+  }
+  return parseStudy(raw, path);
+}
+function parseStudy(raw, source) {
+  const version2 = raw?.version;
+  const migratable = MIGRATABLE_VERSIONS.includes(version2);
+  if (typeof version2 === "number" && version2 !== STATE_VERSION && !migratable) {
+    const hint = version2 > STATE_VERSION ? "it was written by a newer matrix-tune; upgrade matrix-tune to read it" : "it was written by an older matrix-tune that this version cannot migrate";
+    throw new StateError(
+      `${source}: study state version ${version2}, this matrix-tune reads version ${STATE_VERSION}: ${hint}`
+    );
+  }
+  const current = migratable ? migrateStudy(raw) : raw;
+  const parsed = studySchema.safeParse(current);
+  if (!parsed.success) {
+    const first = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`);
+    throw new StateError(`${source}: not a valid study state:
+  ${first.join("\n  ")}`);
+  }
+  return parsed.data;
+}
+function readStudyFor(path, config2, remedy) {
+  const study = readStudy(path);
+  if (study.name !== config2.name)
+    throw new StateError(`${path} holds study "${study.name}", but the config names "${config2.name}"`);
+  if (study.configHash !== configHash(config2)) {
+    const changed = definingDifferences(study.config, config2);
+    const what = changed.length ? `: ${changed.join(", ")} changed` : "";
+    throw new StateError(
+      `${path} was made with a different search space, objective, strategy or seed than ${config2.name}'s config has now${what}; its results would mislead the search. ${remedy}`
+    );
+  }
+  return { ...study, config: config2 };
+}
+function readWarmStart(path, config2, source) {
+  const base = readStudy(path);
+  const refusal = warmStartRefusal(config2, base);
+  if (refusal) return { refused: `${source} cannot warm-start ${config2.name}: ${refusal}` };
+  return warmStartFrom2(config2, base, `${source} (study ${base.config.name})`);
+}
+function writeStudy(path, study) {
+  writeAtomically(path, `${JSON.stringify(study)}
+`, "the study state", true);
+}
+function writeAtomically(path, text, what, backup = false) {
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync2(tmp, text);
+    if (backup && existsSync2(path)) copyFileSync(path, `${path}.bak`);
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw new StateError(`cannot save ${what} to ${path}: ${err.message}`);
+  }
+}
+
+// src/local/paths.ts
+function studyPaths(configFile, config2, stateDir) {
+  const dir = resolve(stateDir ?? join(dirname2(configFile), ".matrix-tune", config2.name));
+  return {
+    dir,
+    state: join(dir, STATE_FILE),
+    best: join(dir, "best.json"),
+    report: join(dir, "report.md"),
+    page: join(dir, PAGE_FILE),
+    runDir: (run) => join(dir, "trials", runKey(run))
+  };
+}
+
+// src/local/progress.ts
+function createProgress(config2, out, live) {
+  const metric = config2.objective[0].metric;
+  const total = () => config2.budget.max_trials;
+  const started = performance.now();
+  const running = /* @__PURE__ */ new Map();
+  let done = 0;
+  let round = 0;
+  let lastStudy;
+  let bestId;
+  let statusShown = false;
+  const status = () => {
+    const best = lastStudy && bestTrial(config2, lastStudy);
+    const width = 20;
+    const filled = Math.min(width, Math.round(done / Math.max(1, total()) * width));
+    const bar = `${"\u2588".repeat(filled)}${"\u2591".repeat(width - filled)}`;
+    const bestText = isMultiObjective(config2) && lastStudy ? frontLine(config2, lastStudy) : best ? `best ${metric}=${fmtNumber(trialValue(best))} (trial ${best.id})` : "no result yet";
+    const steps = [...running.entries()].map(([id, s]) => s ? `#${id}@${s.step}` : `#${id}`).join(" ");
+    const line = `${bar} ${done}/${total()} \xB7 round ${round} \xB7 ${bestText} \xB7 ${fmtDuration(performance.now() - started)}${steps ? ` \xB7 running ${steps}` : ""}`;
+    const cols = out.columns ?? 120;
+    return line.length > cols - 1 ? `${line.slice(0, cols - 2)}\u2026` : line;
+  };
+  const clear = () => {
+    if (live && statusShown) out.write("\r\x1B[K");
+    statusShown = false;
+  };
+  const draw = () => {
+    if (!live) return;
+    out.write(`\r\x1B[K${status()}`);
+    statusShown = true;
+  };
+  const println = (text) => {
+    clear();
+    out.write(`${text}
+`);
+    draw();
+  };
+  const timer = live ? setInterval(draw, 500) : void 0;
+  timer?.unref();
+  return {
+    roundStarted(study, r, ids, resumed) {
+      lastStudy = study;
+      round = r;
+      done = finishedTrials(study);
+      bestId = bestTrial(config2, study)?.id;
+      println(`round ${r}${resumed ? " (resumed)" : ""}: trials ${ids.join(", ")}`);
+    },
+    runStarted(trialId) {
+      if (!running.has(trialId)) running.set(trialId, void 0);
+    },
+    intermediate(trialId, value) {
+      running.set(trialId, value);
+    },
+    trialFinished(study, attempt) {
+      lastStudy = study;
+      const trial = study.trials[attempt.trialId];
+      const complete = trial.status !== "pending" && trial.status !== "running";
+      if (complete) running.delete(trial.id);
+      done = finishedTrials(study);
+      const best = bestTrial(config2, study);
+      const star = complete && best?.id === trial.id && bestId !== best.id ? isMultiObjective(config2) ? ` \u2605 now chosen (${frontLine(config2, study)})` : " \u2605 new best" : "";
+      bestId = best?.id;
+      const counter = `[${done}/${total()}]`;
+      println(
+        `${runHead(config2, study, attempt)} (${fmtDuration(attempt.durationMs)})${star}  ${counter}  ${paramsText(config2, trial)}`
+      );
+    },
+    message: println,
+    close() {
+      if (timer) clearInterval(timer);
+      clear();
+    }
+  };
+}
+function finishedTrials(study) {
+  return study.trials.filter((t) => t.status !== "pending" && t.status !== "running").length;
+}
+function runHead(config2, study, attempt) {
+  const trial = study.trials[attempt.trialId];
+  const metric = config2.objective[0].metric;
+  const rung = rungLabel(trial);
+  const where = [
+    rung && trial.parent !== void 0 ? `${rung} from #${trial.parent}` : rung,
+    memberLabel(config2, attempt.member)
+  ];
+  const tags = where.filter(Boolean).join(", ");
+  const outcome = attempt.status === "succeeded" ? `${metric}=${fmtNumber(attempt.value)}` : attempt.status === "pruned" ? shortReason(attempt, metric) : `failed: ${attempt.reason}`;
+  const combined = membersOf(config2) > 1 && trial.status !== "pending" && trial.status !== "running" ? ` \u2192 ${trial.status === "succeeded" ? fmtTrialValue(config2, trial) : trial.status}` : "";
+  return `trial ${trial.id}${tags ? ` [${tags}]` : ""} ${outcome}${combined}`;
+}
+function paramsText(config2, trial) {
+  const resource = config2.resource && trial.resource !== void 0 ? [[config2.resource.name, trial.resource]] : [];
+  return [...resource, ...Object.entries(trial.params)].map(([k, v]) => `${k}=${typeof v === "number" ? fmtNumber(v) : v}`).join(" ");
+}
+
+// src/local/run.ts
+import { existsSync as existsSync5, mkdirSync as mkdirSync5, readdirSync as readdirSync2, renameSync as renameSync4 } from "node:fs";
+import { join as join5 } from "node:path";
+
+// src/driver/drive.ts
+async function driveStudy(config2, study, backend, hooks = {}) {
+  if (hooks.signal?.aborted) return { study, interrupted: true };
+  let step = startRound(config2, study, hooks.now?.());
+  for (; ; ) {
+    hooks.saved?.(step.study);
+    if (step.kind === "done") return { study: step.study, interrupted: false };
+    let current = markRunning(step.study, [...new Set(step.runs.map((r) => r.trialId))]);
+    hooks.saved?.(current);
+    const round = { ...step, study: current };
+    hooks.roundStarted?.(round);
+    const handle = await backend.dispatch(round, (attempt) => {
+      current = recordAttempt(current, attempt);
+      hooks.saved?.(current);
+      hooks.attemptRecorded?.(current, attempt);
+    });
+    const gathered = await backend.gather(handle);
+    if ("interrupted" in gathered) return { study: current, interrupted: true };
+    if (hooks.signal?.aborted) return { study: current, interrupted: true };
+    step = finishRound(config2, current, gathered, hooks.now?.()).next;
+  }
+}
+
+// src/report/json.ts
+var JSON_REPORT_VERSION = 1;
+var params = external_exports.record(external_exports.string(), external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()]));
+var goal = external_exports.enum(["minimize", "maximize"]);
+var STATUSES = ["pending", "running", "succeeded", "failed", "pruned"];
+var bestJsonSchema = external_exports.strictObject({
+  version: external_exports.literal(JSON_REPORT_VERSION),
+  study: external_exports.string(),
+  metric: external_exports.string(),
+  goal,
+  trial: external_exports.int().min(0).nullable(),
+  value: external_exports.number().nullable(),
+  params: params.nullable()
+});
+var frontMemberJsonSchema = external_exports.strictObject({
+  trial: external_exports.int().min(0),
+  params,
+  values: external_exports.record(external_exports.string(), external_exports.number()),
+  chosen: external_exports.boolean()
+});
+var studyJsonSchema = external_exports.strictObject({
+  version: external_exports.literal(JSON_REPORT_VERSION),
+  study: external_exports.string(),
+  strategy: external_exports.string(),
+  metric: external_exports.string(),
+  goal,
+  /** finished: a completion criterion stopped it (see stop); unfinished: `run --resume` would go on. */
+  status: external_exports.enum(["finished", "unfinished"]),
+  stop: external_exports.strictObject({ code: external_exports.string(), message: external_exports.string() }).nullable(),
+  /** With several objectives, the chosen trial of the front (see src/study/best.ts); `value` is its first objective's. */
+  best: external_exports.strictObject({ trial: external_exports.int().min(0), value: external_exports.number(), params }).nullable(),
+  /**
+   * Added within version 1, present only for a study with several objectives
+   * or with constraints (so a single-objective study's JSON is as before):
+   * every objective, the constraints, and the feasible Pareto front as the
+   * report orders it (the chosen trial first).
+   */
+  objectives: external_exports.array(external_exports.strictObject({ metric: external_exports.string(), goal, target: external_exports.number().nullable() })).optional(),
+  constraints: external_exports.array(external_exports.strictObject({ metric: external_exports.string(), min: external_exports.number().nullable(), max: external_exports.number().nullable() })).optional(),
+  front: external_exports.array(frontMemberJsonSchema).optional(),
+  /** What the study started from (warm start): the other study's trials it learned from are not among `trials`. */
+  warm_start: external_exports.strictObject({
+    source: external_exports.string(),
+    /** The other study's trials with a value, and how many of them mapped into this space. */
+    offered: external_exports.int().min(0),
+    used: external_exports.int().min(0),
+    /** This study's trials that re-ran the other's best configurations. */
+    reran: external_exports.array(external_exports.int().min(0)),
+    notes: external_exports.array(external_exports.string())
+  }).nullable(),
+  counts: external_exports.strictObject({
+    trials: external_exports.int().min(0),
+    succeeded: external_exports.int().min(0),
+    failed: external_exports.int().min(0),
+    pruned: external_exports.int().min(0),
+    pending: external_exports.int().min(0),
+    running: external_exports.int().min(0)
+  }),
+  /** Runner time (see study/cost.ts), in minutes; money when the config prices its runners. */
+  cost: external_exports.strictObject({
+    runner_minutes: external_exports.number().min(0),
+    process_minutes: external_exports.number().min(0),
+    /** The share of runner time spent outside the training process; null until runner time was recorded. */
+    outside_share: external_exports.number().min(0).max(1).nullable(),
+    rounds: external_exports.array(external_exports.strictObject({ round: external_exports.int().min(1), runner_minutes: external_exports.number().min(0) })),
+    /** What the rest of the budget would take at the mean trial so far. */
+    forecast: external_exports.strictObject({ trials: external_exports.int().min(1), rounds: external_exports.int().min(1), runner_minutes: external_exports.number().min(0) }).nullable(),
+    money: external_exports.strictObject({ currency: external_exports.string(), spent: external_exports.number().min(0), forecast: external_exports.number().min(0).nullable() }).nullable()
+  }),
+  trials: external_exports.array(
+    external_exports.strictObject({
+      id: external_exports.int().min(0),
+      round: external_exports.int().min(1),
+      status: external_exports.enum(STATUSES),
+      params,
+      /** The resource (e.g. epochs) it trained with, when the config has one. */
+      resource: external_exports.number().nullable(),
+      /** A reference run on another commit (the base branch's defaults), not part of the search. */
+      reference: external_exports.boolean(),
+      /** The mean over its latest attempt's members that succeeded. */
+      value: external_exports.number().nullable(),
+      attempts: external_exports.int().min(0),
+      /** Each run of the latest attempt: one per repeat × fold (member 0 alone without them). */
+      members: external_exports.array(
+        external_exports.strictObject({
+          member: external_exports.int().min(0),
+          status: external_exports.enum(["succeeded", "failed", "pruned"]),
+          value: external_exports.number().nullable(),
+          reason: external_exports.string().nullable()
+        })
+      )
+    })
+  )
+});
+function bestJson(study) {
+  const { metric, goal: goal2 } = study.config.objective[0];
+  const best = bestTrial(study.config, study);
+  return {
+    version: JSON_REPORT_VERSION,
+    study: study.name,
+    metric,
+    goal: goal2,
+    trial: best?.id ?? null,
+    value: best ? trialValue(best) : null,
+    params: best?.params ?? null
+  };
+}
+function studyJson(study) {
+  const { metric, goal: goal2 } = study.config.objective[0];
+  const best = bestJson(study);
+  const count = (status) => study.trials.filter((t) => t.status === status).length;
+  return {
+    version: JSON_REPORT_VERSION,
+    study: study.name,
+    strategy: study.strategy,
+    metric,
+    goal: goal2,
+    status: study.stop ? "finished" : "unfinished",
+    stop: study.stop ?? null,
+    best: best.trial === null ? null : { trial: best.trial, value: best.value, params: best.params },
+    ...goalsJson(study),
+    warm_start: study.warmStart ? {
+      source: study.warmStart.source,
+      offered: study.warmStart.offered,
+      used: study.warmStart.trials.length,
+      reran: study.warmStart.reran,
+      notes: study.warmStart.notes
+    } : null,
+    counts: {
+      trials: study.trials.length,
+      succeeded: count("succeeded"),
+      failed: count("failed"),
+      pruned: count("pruned"),
+      pending: count("pending"),
+      running: count("running")
+    },
+    cost: costJson(study),
+    trials: study.trials.map((t) => ({
+      id: t.id,
+      round: t.round,
+      status: t.status,
+      params: t.params,
+      resource: t.resource ?? null,
+      reference: t.ref !== void 0,
+      value: trialValue(t) ?? null,
+      attempts: latestAttempt(t),
+      // In member order, not the order they happened to finish in.
+      members: latestRecords(t).map((a) => ({
+        member: a.member ?? 0,
+        status: a.status,
+        value: a.status === "failed" ? null : a.value ?? null,
+        reason: a.status === "succeeded" ? null : a.reason
+      })).sort((a, b) => a.member - b.member)
+    }))
+  };
+}
+function goalsJson(study) {
+  const config2 = study.config;
+  if (!isMultiObjective(config2) && config2.constraints.length === 0) return {};
+  return {
+    objectives: config2.objective.map((o) => ({ metric: o.metric, goal: o.goal, target: o.target ?? null })),
+    constraints: config2.constraints.map((c) => ({ metric: c.metric, min: c.min ?? null, max: c.max ?? null })),
+    front: frontJson(config2, study)
+  };
+}
+function frontJson(config2, study) {
+  const view = frontView(config2, study);
+  return view.front.map((s) => ({
+    trial: s.trial.id,
+    params: s.trial.params,
+    values: Object.fromEntries(config2.objective.map((o, i) => [o.metric, s.values[i]])),
+    chosen: s === view.chosen
+  }));
+}
+function costJson(study) {
+  const cost = studyCost(study.config, study);
+  const minutes3 = (ms) => ms / 6e4;
+  const price = cost.price;
+  return {
+    runner_minutes: minutes3(cost.runnerMs),
+    process_minutes: minutes3(cost.processMs),
+    outside_share: cost.outsideShare ?? null,
+    rounds: cost.rounds.map((r) => ({ round: r.round, runner_minutes: minutes3(r.runnerMs) })),
+    forecast: cost.forecast ? { trials: cost.forecast.trials, rounds: cost.forecast.rounds, runner_minutes: minutes3(cost.forecast.runnerMs) } : null,
+    money: price ? {
+      currency: price.currency,
+      spent: minutes3(cost.runnerMs) * price.perMinute,
+      forecast: cost.forecast ? minutes3(cost.forecast.runnerMs) * price.perMinute : null
+    } : null
+  };
+}
+
+// src/trial/env.ts
+var ALLOWED_NAMES = /* @__PURE__ */ new Set([
+  "PATH",
+  "HOME",
+  "USER",
+  "LOGNAME",
+  "SHELL",
+  "TERM",
+  "LANG",
+  "LANGUAGE",
+  "TZ",
+  "TMPDIR",
+  "TMP",
+  "TEMP",
+  "CI",
+  "OMP_NUM_THREADS",
+  "LD_LIBRARY_PATH",
+  "PYTHONPATH",
+  "VIRTUAL_ENV",
+  // actions/setup-python's: where the interpreter it installed lives.
+  "pythonLocation",
+  "PKG_CONFIG_PATH",
+  "http_proxy",
+  "https_proxy",
+  "no_proxy",
+  "all_proxy",
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "NO_PROXY",
+  "ALL_PROXY",
+  "SSL_CERT_FILE",
+  "SSL_CERT_DIR",
+  "REQUESTS_CA_BUNDLE",
+  "CURL_CA_BUNDLE"
+]);
+var ALLOWED_PATTERN = /^(LC_|XDG_|RUNNER_|CUDA_|NVIDIA_|HIP_|ROCR_|ROCM_|HSA_|NCCL_|MKL_|OPENBLAS_|CONDA_)|^Python\d*_ROOT_DIR$/;
+function isAllowedEnv(name2) {
+  return (ALLOWED_NAMES.has(name2) || ALLOWED_PATTERN.test(name2)) && !isForbiddenEnv(name2);
+}
+function trialEnv(parent, configEnv) {
+  const env = {};
+  for (const [k, v] of Object.entries(parent)) if (v !== void 0 && isAllowedEnv(k)) env[k] = v;
+  const missing = [];
+  for (const [k, v] of Object.entries(configEnv)) {
+    if (typeof v !== "object") env[k] = String(v);
+    else if (parent[v.from] !== void 0) env[k] = parent[v.from];
+    else {
+      delete env[k];
+      missing.push(k === v.from ? k : `${k} (from ${v.from})`);
+    }
+  }
+  return { env, missing };
+}
+function missingEnvNote(missing) {
+  if (!missing.length) return void 0;
+  return `env: ${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} not set here, so the trial runs without ${missing.length > 1 ? "them" : "it"}`;
+}
+
+// src/local/backend.ts
+import { cpSync, existsSync as existsSync4, mkdirSync as mkdirSync3, renameSync as renameSync2, rmSync as rmSync3 } from "node:fs";
+import { join as join3 } from "node:path";
+
+// src/trial/request.ts
+import { dirname as dirname3, resolve as resolve2 } from "node:path";
+function trialRequest(config2, job, dirs) {
+  return {
+    study: config2.name,
+    trialId: job.trialId,
+    attempt: job.attempt,
+    params: job.params,
+    argv: splitCommand(config2.command),
+    cwd: resolve2(dirname3(dirs.configFile), config2.workdir ?? "."),
+    outputDir: dirs.outputDir,
+    config: config2,
+    checkpointDir: dirs.checkpointDir,
+    ...job.member ? { member: job.member } : {},
+    ...job.prune ? { prune: job.prune } : {}
+  };
+}
+
+// src/trial/run.ts
+import { readFileSync as readFileSync4 } from "node:fs";
+import { hostname as hostname3 } from "node:os";
+
+// src/trial/classify.ts
+function classify(facts) {
+  const { exit } = facts;
+  const common2 = {
+    ...facts.run,
+    durationMs: exit.durationMs,
+    finishedAt: exit.finishedAt,
+    logTail: exit.tail,
+    intermediate: facts.intermediate
+  };
+  const { ending } = exit;
+  if (ending.kind === "spawn-error")
+    return { status: "failed", reason: ending.message, exitCode: null, signal: null, metrics: {}, ...common2 };
+  const ended = { exitCode: ending.code, signal: ending.signal, metrics: facts.metrics.metrics, ...common2 };
+  if (facts.pruned) return { status: "pruned", ...facts.pruned, ...ended };
+  if (ending.timedOut) return { status: "failed", reason: `timed out after ${facts.timeoutS}s (timeout)`, ...ended };
+  if (ending.code !== 0)
+    return {
+      status: "failed",
+      reason: ending.signal ? `killed by ${ending.signal}` : `exited with code ${ending.code}${lastLine(exit.stderr)}`,
+      ...ended
+    };
+  if (!facts.metrics.ok) return { status: "failed", reason: facts.metrics.reason, ...ended };
+  return { status: "succeeded", value: facts.metrics.value, ...ended };
+}
+function lastLine(text) {
+  const lines = text.split("\n").map((l) => l.trim()).filter((l) => l && !/^Node\.js v\d/.test(l) && !/^at .+:\d+:\d+\)?$/.test(l));
+  const line = lines.findLast((l) => /error|invalid|exception|fail|not found|denied|killed/i.test(l)) ?? lines.at(-1);
+  return line ? `: ${line.slice(0, 300)}` : "";
+}
+
+// src/trial/metrics.ts
+var NUMBER = String.raw`[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|NaN|inf|Inf|infinity|Infinity)`;
+var PAIR = new RegExp(String.raw`(?:^|[\s,;])([A-Za-z_][\w./-]*)\s*[=:]\s*((?:${NUMBER})(?:,\d+)*)(?=\s|,|;|$)`, "g");
+var FINAL = /^\s*final\b/i;
+var STEP_KEYS = ["step", "epoch", "iteration", "iter"];
+var ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
+function readLine(line) {
+  const trimmed = line.replace(ANSI, "").trim();
+  if (trimmed.startsWith("{") && trimmed.endsWith("}")) {
+    try {
+      const obj = JSON.parse(trimmed);
+      if (obj && typeof obj === "object" && !Array.isArray(obj)) {
+        const got = readObject(obj);
+        return Object.keys(got.values).length ? got : void 0;
+      }
+    } catch {
+    }
+  }
+  const out = { values: {}, texts: {} };
+  for (const m of trimmed.matchAll(PAIR)) read(out, m[1], m[2]);
+  return Object.keys(out.values).length ? out : void 0;
+}
+function readObject(obj) {
+  const out = { values: {}, texts: {} };
+  for (const [k, v] of Object.entries(obj)) {
+    if (typeof v === "number") out.values[k] = v;
+    else if (typeof v === "string") read(out, k, v, WHOLE_NUMBER.test(v.trim()));
+  }
+  return out;
+}
+function read(out, name2, text, keepValue = true) {
+  const value = toNumber(text);
+  if (keepValue || DECIMAL_COMMA.test(text)) out.values[name2] = value;
+  if (!WHOLE_NUMBER.test(text.trim())) out.texts[name2] = text;
+}
+var DECIMAL_COMMA = /^[-+]?\d+(,\d+)+$/;
+function unreadable(name2, text) {
+  const hint = DECIMAL_COMMA.test(text) ? `; write a decimal point: ${text.replace(",", ".")}` : "";
+  return `"${name2}" is ${JSON.stringify(text)}, not a number${hint}`;
+}
+var WHOLE_NUMBER = new RegExp(`^(?:${NUMBER})$`);
+function toNumber(s) {
+  const text = s.trim();
+  if (!WHOLE_NUMBER.test(text)) return Number.NaN;
+  const lower = text.toLowerCase().replace(/^\+/, "");
+  if (lower === "nan" || lower === "-nan") return Number.NaN;
+  if (/^-?inf(inity)?$/.test(lower)) return lower.startsWith("-") ? -Infinity : Infinity;
+  return Number(text);
+}
+var LineMetrics = class {
+  /** The last value seen for each name, finite or not (to explain a NaN objective). */
+  last = {};
+  /** The text of each last value that was not a number. */
+  texts = {};
+  nextStep = 0;
+  curve;
+  constructor(keep) {
+    this.curve = new CurveSampler(keep);
+  }
+  /** The kept steps, in the order they were reported. */
+  get steps() {
+    return this.curve.points;
+  }
+  add(line) {
+    const read2 = readLine(line);
+    if (!read2) return void 0;
+    const summary = FINAL.test(line.replace(ANSI, ""));
+    const pairs = read2.values;
+    const stepKey = STEP_KEYS.find((k) => k in pairs && Number.isInteger(pairs[k]) && pairs[k] >= 0);
+    const values = {};
+    for (const [k, v] of Object.entries(pairs)) {
+      if (k === stepKey) continue;
+      this.last[k] = v;
+      if (read2.texts[k] !== void 0) this.texts[k] = read2.texts[k];
+      else delete this.texts[k];
+      if (Number.isFinite(v)) values[k] = v;
+    }
+    if (summary || Object.keys(values).length === 0) return void 0;
+    const step = stepKey ? pairs[stepKey] : this.nextStep;
+    this.nextStep = step + 1;
+    const entry = { step, values };
+    this.curve.add(entry);
+    return entry;
+  }
+};
+function matchDefinitions(definitions, stdout, stderr) {
+  const out = {};
+  for (const d of definitions) {
+    const text = d.stream === "stdout" ? stdout : d.stream === "stderr" ? stderr : `${stdout}
+${stderr}`;
+    let value;
+    for (const m of text.matchAll(new RegExp(d.regex, "gm"))) if (m[1] !== void 0) value = toNumber(m[1]);
+    if (value !== void 0) out[d.name] = value;
+  }
+  return out;
+}
+function parseMetricsFile(text) {
+  if (text === void 0) return { kind: "missing" };
+  let obj;
+  try {
+    obj = JSON.parse(text);
+  } catch (err) {
+    try {
+      obj = JSON.parse(quoteBareNonFinite(text));
+    } catch {
+      return { kind: "invalid", message: `is not valid JSON (${err.message})` };
+    }
+  }
+  if (!obj || typeof obj !== "object" || Array.isArray(obj))
+    return { kind: "invalid", message: 'must hold a JSON object such as {"val_loss": 0.31}' };
+  return { kind: "ok", ...readObject(obj) };
+}
+function quoteBareNonFinite(text) {
+  return text.replace(/"(?:[^"\\]|\\.)*"|-?\b(?:NaN|Infinity)\b/g, (m) => m.startsWith('"') ? m : `"${m}"`);
+}
+
+// src/trial/metric-sources.ts
+function fileSource(file2, path) {
+  return {
+    values: file2.kind === "ok" ? file2.values : {},
+    texts: file2.kind === "ok" && file2.texts || {},
+    where: `in metrics file ${path}`,
+    lacks: (name2) => file2.kind === "missing" ? `metrics file ${path} was not written` : file2.kind === "invalid" ? `metrics file ${path} ${file2.message}` : `metrics file ${path} has no "${name2}"`
+  };
+}
+function definitionSource(definitions, matched) {
+  return {
+    values: matched,
+    texts: {},
+    where: "in the output its regex matched",
+    lacks: (name2) => definitions.some((d) => d.name === name2) ? `the regex for "${name2}" did not match the output` : `no metrics.definitions entry names "${name2}"`
+  };
+}
+function lineSource(enabled, lines) {
+  return {
+    values: enabled ? lines.last : {},
+    texts: enabled ? lines.texts : {},
+    where: "in the last stdout line that reported it",
+    lacks: (name2) => enabled ? `no "${name2}=<number>" line in stdout` : "metric lines are off (metrics.lines: false)"
+  };
+}
+function resolveMetrics(config2, sources) {
+  const first = (name2) => sources.findIndex((s) => Object.hasOwn(s.values, name2));
+  const required2 = [
+    ...config2.objective.map((o) => ({ name: o.metric, role: "objective" })),
+    ...config2.constraints.map((c) => ({ name: c.metric, role: "constrained metric" }))
+  ];
+  const all = {};
+  for (const name2 of /* @__PURE__ */ new Set([...required2.map((r) => r.name), ...config2.metrics.record])) {
+    const i = first(name2);
+    if (i >= 0) all[name2] = sources[i].values[name2];
+  }
+  const metrics = Object.fromEntries(Object.entries(all).filter(([, v]) => Number.isFinite(v)));
+  for (const { name: name2, role } of required2) {
+    const reason = missingReason(sources, first(name2), name2, role);
+    if (reason) return { ok: false, reason, metrics };
+  }
+  return { ok: true, value: metrics[config2.objective[0].metric], metrics };
+}
+function missingReason(sources, from, name2, role) {
+  const value = from >= 0 ? sources[from].values[name2] : void 0;
+  if (value !== void 0 && Number.isFinite(value)) return void 0;
+  const explained = sources.slice(0, from >= 0 ? from + 1 : void 0).find((s) => Object.hasOwn(s.texts, name2));
+  if (explained) return `${role} ${unreadable(name2, explained.texts[name2])} ${explained.where}`;
+  if (value !== void 0) return `${role} "${name2}" is ${value}, not a finite number`;
+  return `${role} "${name2}" not found: ${sources.map((s) => s.lacks(name2)).join("; ")}`;
+}
+
+// src/trial/prepare.ts
+import { mkdirSync as mkdirSync2, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
+import { isAbsolute, join as join2, relative, resolve as resolve3, sep } from "node:path";
+function planLaunch(request, parentEnv) {
+  const outputDir = resolve3(request.outputDir);
+  const paramsFile = join2(outputDir, "params.json");
+  const metricsFile = metricsFileIn(outputDir, request.config.metrics.file);
+  const member = request.member ?? { index: 0, seed: 0, fold: 0, folds: 1 };
+  const argv = expandArgv(request.argv, request.params, {
+    trial_id: String(request.trialId),
+    output_dir: outputDir,
+    seed: String(member.seed),
+    fold: String(member.fold),
+    folds: String(member.folds)
+  });
+  const { env, missing } = trialEnv(parentEnv, request.config.env);
+  for (const [k, v] of Object.entries(request.params)) env[paramEnvName(k)] = String(v);
+  Object.assign(env, {
+    TUNE_STUDY: request.study,
+    TUNE_TRIAL_ID: String(request.trialId),
+    TUNE_ATTEMPT: String(request.attempt),
+    TUNE_PARAMS_FILE: paramsFile,
+    TUNE_METRICS_FILE: metricsFile,
+    TUNE_OUTPUT_DIR: outputDir,
+    TUNE_SEED: String(member.seed)
+  });
+  env.TUNE_SLOT = String(request.slot?.index ?? 0);
+  if (request.slot?.device !== void 0)
+    Object.assign(env, { CUDA_VISIBLE_DEVICES: request.slot.device, TUNE_DEVICE: request.slot.device });
+  if (member.folds > 1) Object.assign(env, { TUNE_FOLD: String(member.fold), TUNE_FOLDS: String(member.folds) });
+  const checkpointDir = request.checkpointDir ? resolve3(request.checkpointDir) : void 0;
+  if (checkpointDir) env.TUNE_CHECKPOINT_DIR = checkpointDir;
+  const note = missingEnvNote(missing);
+  return {
+    argv,
+    cwd: request.cwd,
+    env,
+    outputDir,
+    paramsFile,
+    metricsFile,
+    logFile: join2(outputDir, "log.txt"),
+    ...checkpointDir ? { checkpointDir } : {},
+    ...note ? { note } : {}
+  };
+}
+function prepareLaunch(request) {
+  const launch = planLaunch(request, process.env);
+  mkdirSync2(launch.outputDir, { recursive: true });
+  rmSync2(launch.metricsFile, { force: true });
+  writeFileSync3(launch.paramsFile, `${JSON.stringify(request.params, null, 2)}
+`);
+  if (launch.checkpointDir) mkdirSync2(launch.checkpointDir, { recursive: true });
+  return launch;
+}
+function metricsFileIn(outputDir, file2 = "metrics.json") {
+  const path = resolve3(outputDir, file2);
+  const rel = relative(outputDir, path);
+  if (isAbsolute(file2) || rel === "" || rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel))
+    throw new Error(`metrics.file "${file2}" is not inside the trial's output directory ${outputDir}`);
+  return path;
+}
+
+// src/trial/supervise.ts
+import { spawn } from "node:child_process";
+import { createWriteStream, existsSync as existsSync3 } from "node:fs";
+
+// src/trial/lines.ts
+var LineSplitter = class {
+  constructor(maxChars = 1 << 16) {
+    this.maxChars = maxChars;
+  }
+  maxChars;
+  pieces = [];
+  length = 0;
+  overlong = false;
+  /** The lines this chunk completes. */
+  push(chunk) {
+    const parts = chunk.split("\n");
+    const lines = [];
+    for (let i = 0; i < parts.length; i++) {
+      this.hold(parts[i]);
+      if (i < parts.length - 1) {
+        const line = this.release();
+        if (line !== void 0) lines.push(line);
+      }
+    }
+    return lines;
+  }
+  /** The last line, when the output ends without a newline. */
+  end() {
+    const line = this.release();
+    return line ? [line] : [];
+  }
+  hold(text) {
+    if (this.overlong || !text) return;
+    this.length += text.length;
+    if (this.length > this.maxChars) {
+      this.overlong = true;
+      this.pieces = [];
+    } else this.pieces.push(text);
+  }
+  release() {
+    const line = this.overlong ? void 0 : this.pieces.join("");
+    this.pieces = [];
+    this.length = 0;
+    this.overlong = false;
+    return line;
+  }
+};
+
+// src/trial/pipe-holders.ts
+import { readdirSync, readlinkSync } from "node:fs";
+function outputNames(pid) {
+  const names = /* @__PURE__ */ new Set();
+  for (const fd of [1, 2]) {
+    try {
+      const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+      if (/^(pipe|socket):/.test(target)) names.add(target);
+    } catch {
+    }
+  }
+  return names;
+}
+function pipeHolders(pipes) {
+  if (pipes.size === 0) return [];
+  let pids;
+  try {
+    pids = readdirSync("/proc").filter((n) => /^\d+$/.test(n) && Number(n) !== process.pid);
+  } catch {
+    return [];
+  }
+  return pids.filter((pid) => holdsAny(pid, pipes)).map(Number);
+}
+function holdsAny(pid, pipes) {
+  let fds;
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return false;
+  }
+  return fds.some((fd) => {
+    try {
+      return pipes.has(readlinkSync(`/proc/${pid}/fd/${fd}`));
+    } catch {
+      return false;
+    }
+  });
+}
+
+// src/trial/tail.ts
+var TailBuffer = class {
+  constructor(maxLines, maxChars) {
+    this.maxLines = maxLines;
+    this.maxChars = maxChars;
+  }
+  maxLines;
+  maxChars;
+  buf = "";
+  push(chunk) {
+    this.buf += chunk;
+    if (this.buf.length > this.maxChars * 2) this.buf = this.buf.slice(-this.maxChars);
+  }
+  text() {
+    let t = this.buf.length > this.maxChars ? this.buf.slice(-this.maxChars) : this.buf;
+    if (Number.isFinite(this.maxLines)) {
+      const ended = t.endsWith("\n");
+      const lines = (ended ? t.slice(0, -1) : t).split("\n");
+      if (lines.length > this.maxLines) t = `${lines.slice(-this.maxLines).join("\n")}${ended ? "\n" : ""}`;
+    }
+    return t;
+  }
+};
+
+// src/trial/supervise.ts
+var REGEX_WINDOW = 1 << 20;
+async function supervise(launch, options) {
+  const started = performance.now();
+  const log = createWriteStream(launch.logFile);
+  if (launch.note) log.write(`matrix-tune: ${launch.note}
+`);
+  const tail = new TailBuffer(40, 4e3);
+  const stdout = new TailBuffer(Number.POSITIVE_INFINITY, REGEX_WINDOW);
+  const stderr = new TailBuffer(Number.POSITIVE_INFINITY, REGEX_WINDOW);
+  const ending = await new Promise((done) => {
+    const [file2, ...args] = launch.argv;
+    if (!file2) {
+      done({ kind: "spawn-error", message: "the command is empty after filling in the parameters" });
+      return;
+    }
+    if (!existsSync3(launch.cwd)) {
+      done({ kind: "spawn-error", message: `the working directory ${launch.cwd} does not exist (workdir)` });
+      return;
+    }
+    const child = spawn(file2, args, {
+      cwd: launch.cwd,
+      env: launch.env,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"]
+    });
+    const pipes = child.pid ? outputNames(child.pid) : /* @__PURE__ */ new Set();
+    if (child.pid) options.onStart?.(child.pid);
+    let timedOut = false;
+    let aborted2 = false;
+    const killGroup = (sig) => {
+      try {
+        if (child.pid) process.kill(-child.pid, sig);
+      } catch {
+      }
+    };
+    let exited = false;
+    let forceKill;
+    let pipeGrace;
+    let released = false;
+    const releasePipes = () => {
+      if (released) return;
+      released = true;
+      const holders = pipeHolders(pipes);
+      for (const pid of holders) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+        }
+      }
+      log.write(
+        `
+[matrix-tune] the command exited, but ${holders.length ? `process ${holders.join(", ")}, which left its process group, still held its output: killed` : "a process that left its process group still held its output: stopped reading it (it may still be running)"}
+`
+      );
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+    };
+    let stopping = false;
+    const stop = () => {
+      stopping = true;
+      if (exited) {
+        releasePipes();
+        return;
+      }
+      killGroup("SIGTERM");
+      forceKill ??= setTimeout(() => killGroup("SIGKILL"), (options.killGraceS ?? 5) * 1e3);
+    };
+    const timer = options.timeoutS !== void 0 ? setTimeout(() => {
+      timedOut = !exited;
+      stop();
+    }, options.timeoutS * 1e3) : void 0;
+    const onAbort = () => {
+      aborted2 = true;
+      stop();
+    };
+    if (options.signal?.aborted) onAbort();
+    options.signal?.addEventListener("abort", onAbort);
+    const pipe2 = (stream, into, onLine) => {
+      const splitter = new LineSplitter();
+      const read2 = (complete) => {
+        for (const line of complete) if (onLine?.(line, exited)) stop();
+      };
+      stream.setEncoding("utf8");
+      stream.on("data", (chunk) => {
+        log.write(chunk);
+        tail.push(chunk);
+        into.push(chunk);
+        if (onLine) read2(splitter.push(chunk));
+      });
+      stream.on("end", () => {
+        if (onLine) read2(splitter.end());
+      });
+    };
+    pipe2(child.stdout, stdout, options.onLine);
+    pipe2(child.stderr, stderr, void 0);
+    child.on("error", (err) => {
+      clearTimeout(timer);
+      clearTimeout(pipeGrace);
+      options.signal?.removeEventListener("abort", onAbort);
+      const message = err.code === "ENOENT" ? `cannot start "${file2}": no such program (looked in PATH and ${launch.cwd})` : `cannot start "${file2}": ${err.message}`;
+      done({ kind: "spawn-error", message });
+    });
+    child.on("exit", () => {
+      exited = true;
+      killGroup("SIGKILL");
+      pipeGrace = setTimeout(releasePipes, stopping ? 0 : (options.pipeGraceS ?? 2) * 1e3);
+    });
+    child.on("close", (code2, signal) => {
+      clearTimeout(timer);
+      clearTimeout(forceKill);
+      clearTimeout(pipeGrace);
+      options.signal?.removeEventListener("abort", onAbort);
+      killGroup("SIGKILL");
+      done({ kind: "exit", code: code2, signal, timedOut, aborted: aborted2 });
+    });
+  });
+  await new Promise((r) => log.end(r));
+  return {
+    ending,
+    durationMs: Math.round(performance.now() - started),
+    finishedAt: (/* @__PURE__ */ new Date()).toISOString(),
+    tail: tail.text(),
+    stdout: stdout.text(),
+    stderr: stderr.text()
+  };
+}
+
+// src/trial/run.ts
+function runnerName() {
+  return process.env.RUNNER_NAME ?? hostname3();
+}
+async function runTrial(request) {
+  const { config: config2 } = request;
+  const launch = prepareLaunch(request);
+  const lines = new LineMetrics({ objective: config2.objective[0], pinned: request.rungSteps });
+  const pruner = request.prune ? new MedianPruner(request.prune, config2.objective[0]) : void 0;
+  let pruned;
+  const onLine = (line, exited) => {
+    const step = lines.add(line);
+    if (!step) return false;
+    request.onIntermediate?.(step);
+    if (!pruner || pruned || exited) return false;
+    const verdict = pruner.observe(step.step, step.values);
+    if (!verdict.prune) return false;
+    pruned = verdict;
+    return true;
+  };
+  const exit = await supervise(launch, {
+    timeoutS: config2.timeout,
+    signal: request.signal,
+    killGraceS: request.killGraceS,
+    pipeGraceS: request.pipeGraceS,
+    onStart: request.onStart,
+    ...config2.metrics.lines ? { onLine } : {}
+  });
+  if (exit.ending.kind === "exit" && exit.ending.aborted) return { kind: "interrupted" };
+  const metrics = resolveMetrics(config2, [
+    fileSource(parseMetricsFile(readIfExists(launch.metricsFile)), launch.metricsFile),
+    definitionSource(
+      config2.metrics.definitions,
+      matchDefinitions(config2.metrics.definitions, exit.stdout, exit.stderr)
+    ),
+    lineSource(config2.metrics.lines, lines)
+  ]);
+  const run = {
+    trialId: request.trialId,
+    attempt: request.attempt,
+    runner: runnerName(),
+    ...request.member ? { member: request.member.index } : {}
+  };
+  const attempt = classify({
+    run,
+    exit,
+    metrics,
+    intermediate: lines.steps,
+    ...pruned ? { pruned } : {},
+    ...config2.timeout !== void 0 ? { timeoutS: config2.timeout } : {}
+  });
+  return { kind: "finished", attempt };
+}
+function readIfExists(path) {
+  try {
+    return readFileSync4(path, "utf8");
+  } catch {
+    return void 0;
+  }
+}
+
+// src/local/slots.ts
+function processesAtOnce(config2) {
+  return Math.min(config2.budget.parallel, config2.devices?.length ?? Number.POSITIVE_INFINITY);
+}
+function concurrencyText(config2) {
+  const per = config2.budget.parallel;
+  const members2 = membersOf(config2);
+  const at2 = processesAtOnce(config2);
+  return [
+    `${per} trial${per > 1 ? "s" : ""} per round`,
+    members2 > 1 ? ` \xD7 ${members2} runs each` : "",
+    `, ${at2} process${at2 > 1 ? "es" : ""} at a time`,
+    config2.devices ? ` on device${config2.devices.length > 1 ? "s" : ""} ${config2.devices.join(",")}` : ""
+  ].join("");
+}
+var Slots = class {
+  constructor(size, devices) {
+    this.devices = devices;
+    if (!Number.isInteger(size) || size < 1) throw new RangeError(`slots: size must be at least 1, not ${size}`);
+    if (devices && devices.length < size)
+      throw new RangeError(`slots: ${size} slots need ${size} devices, not ${devices.length}`);
+    this.size = size;
+    this.free = Array.from({ length: size }, () => true);
+  }
+  devices;
+  size;
+  free;
+  waiting = [];
+  /** The lowest free slot, once there is one. */
+  acquire() {
+    const index = this.free.indexOf(true);
+    if (index < 0) return new Promise((resolve4) => this.waiting.push(resolve4));
+    this.free[index] = false;
+    return Promise.resolve(this.slot(index));
+  }
+  /** Gives the slot to the longest waiting run, or frees it. */
+  release(slot) {
+    if (this.free[slot.index] !== false) throw new Error(`slots: slot ${slot.index} is not held`);
+    const next = this.waiting.shift();
+    if (next) next(this.slot(slot.index));
+    else this.free[slot.index] = true;
+  }
+  /** Runs `task` holding a slot, freed however the task ends. */
+  async with(task) {
+    const slot = await this.acquire();
+    try {
+      return await task(slot);
+    } finally {
+      this.release(slot);
+    }
+  }
+  slot(index) {
+    const device = this.devices?.[index];
+    return device === void 0 ? { index } : { index, device };
+  }
+};
+
+// src/local/backend.ts
+function localBackend(opts) {
+  const { config: config2, paths, progress } = opts;
+  const unsaved = new AbortController();
+  const stopTrials = AbortSignal.any([opts.signal, unsaved.signal]);
+  const start = (round, arrived) => {
+    const slots = new Slots(processesAtOnce(config2), config2.devices);
+    const settled = Promise.allSettled(
+      round.jobs.map(
+        (job) => slots.with(async (slot) => {
+          if (stopTrials.aborted) return { kind: "interrupted" };
+          const taken = performance.now();
+          const ref = { trialId: job.trialId, attempt: job.attempt, member: job.member?.index };
+          const outputDir = paths.runDir(ref);
+          const run = runKey(ref);
+          const outcome = await runTrial({
+            ...trialRequest(config2, job, {
+              configFile: opts.configFile,
+              outputDir,
+              checkpointDir: prepareCheckpoint(outputDir, job.resume && paths.runDir(job.resume))
+            }),
+            signal: stopTrials,
+            onIntermediate: (v) => progress.intermediate(job.trialId, v),
+            onStart: (pid) => {
+              opts.running(run, pid);
+              progress.runStarted(job.trialId);
+            },
+            rungSteps: curveKeep(round.study).pinned,
+            slot
+          }).finally(() => opts.running(run, void 0));
+          if (outcome.kind === "finished") {
+            const attempt = { ...outcome.attempt, runnerMs: Math.round(performance.now() - taken) };
+            try {
+              arrived(attempt);
+            } catch (err) {
+              unsaved.abort();
+              throw err;
+            }
+            return { ...outcome, attempt };
+          }
+          return outcome;
+        })
+      )
+    );
+    return { settled };
+  };
+  return {
+    dispatch: start,
+    async gather(handle) {
+      const settled = await handle.settled;
+      const failure2 = settled.find((r) => r.status === "rejected");
+      if (failure2) throw failure2.reason;
+      const outcomes = settled.flatMap((r) => r.status === "fulfilled" ? [r.value] : []);
+      if (outcomes.some((o) => o.kind === "interrupted")) return { interrupted: true };
+      return { attempts: outcomes.flatMap((o) => o.kind === "finished" ? [o.attempt] : []) };
+    }
+  };
+}
+function prepareCheckpoint(outputDir, from) {
+  const dir = join3(outputDir, "checkpoint");
+  if (existsSync4(dir)) return dir;
+  const source = from && join3(from, "checkpoint");
+  if (source && existsSync4(source)) {
+    const partial2 = `${dir}.partial`;
+    rmSync3(partial2, { recursive: true, force: true });
+    cpSync(source, partial2, { recursive: true });
+    renameSync2(partial2, dir);
+  } else mkdirSync3(dir, { recursive: true });
+  return dir;
+}
+
+// src/local/lock.ts
+import { linkSync, mkdirSync as mkdirSync4, readFileSync as readFileSync6, renameSync as renameSync3, rmSync as rmSync4, unlinkSync, writeFileSync as writeFileSync4 } from "node:fs";
+import { hostname as hostname4 } from "node:os";
+import { join as join4 } from "node:path";
+
+// src/local/processes.ts
+import { readFileSync as readFileSync5 } from "node:fs";
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    return err.code === "EPERM";
+  }
+  const stat = procStat(pid);
+  return stat === void 0 || stat.state !== "Z";
+}
+function leadsGroup(pid) {
+  const stat = procStat(pid);
+  return stat === void 0 || stat.pgrp === pid;
+}
+function signalGroup(pgid, signal) {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+  }
+}
+function procStat(pid) {
+  let text;
+  try {
+    text = readFileSync5(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return void 0;
+  }
+  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+  return { state: fields[0], pgrp: Number(fields[2]) };
+}
+
+// src/local/lock.ts
+var LOCK_FILE = "lock";
+var runningTrialSchema = external_exports.object({ run: external_exports.string(), pid: external_exports.int().positive() });
+var lockSchema = external_exports.object({
+  pid: external_exports.int().positive(),
+  host: external_exports.string(),
+  startedAt: external_exports.string(),
+  trials: external_exports.array(runningTrialSchema).default([])
+});
+var LockError = class extends StateError {
+};
+function acquireLock(dir, say) {
+  mkdirSync4(dir, { recursive: true });
+  const path = join4(dir, LOCK_FILE);
+  const own2 = { pid: process.pid, host: hostname4(), startedAt: (/* @__PURE__ */ new Date()).toISOString(), trials: [] };
+  for (let i = 0; i < 2; i++) {
+    if (create(path, own2)) return holding(path, own2, say);
+    const held = readLock(path);
+    if (held.pid === process.pid && held.host === own2.host)
+      throw new LockError(`${path}: this process holds it already`);
+    if (held.host !== own2.host)
+      throw new LockError(
+        `study is being run by pid ${held.pid} on host ${held.host} since ${held.startedAt} (${path}); matrix-tune cannot tell from here whether it still runs: if it does not, delete that file`
+      );
+    if (isAlive(held.pid))
+      throw new LockError(
+        `study is being run by pid ${held.pid} on this host (${held.host}) since ${held.startedAt} (lock ${path}); wait for it to finish, or stop it first`
+      );
+    say(`taking over the lock of pid ${held.pid} (since ${held.startedAt}), which is no longer running`);
+    for (const t of endTrials(held))
+      say(`stopped the trial run ${t.run} (pid ${t.pid}, process group ${t.pid}), left running by pid ${held.pid}`);
+    const now = readLock(path);
+    if (now.pid === held.pid && now.startedAt === held.startedAt) unlinkSync(path);
+  }
+  throw new LockError(`${path}: could not take the lock; another run took it over at the same moment`);
+}
+function create(path, info) {
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync4(tmp, JSON.stringify(info));
+    linkSync(tmp, path);
+    return true;
+  } catch (err) {
+    if (err.code === "EEXIST") return false;
+    throw new StateError(`${path}: cannot create the study's lock file: ${err.message}`);
+  } finally {
+    rmSync4(tmp, { force: true });
+  }
+}
+function readLock(path) {
+  let raw;
+  try {
+    raw = JSON.parse(readFileSync6(path, "utf8"));
+  } catch (err) {
+    throw new LockError(
+      `${path}: a lock file that cannot be read (${err.message}); if no run is going on, delete it`
+    );
+  }
+  const parsed = lockSchema.safeParse(raw);
+  if (!parsed.success) throw new LockError(`${path}: not a matrix-tune lock file; if no run is going on, delete it`);
+  return parsed.data;
+}
+function endTrials(held) {
+  const left = held.trials.filter((t) => isAlive(t.pid) && leadsGroup(t.pid));
+  for (const t of left) signalGroup(t.pid, "SIGKILL");
+  const until = Date.now() + 1e4;
+  while (left.some((t) => isAlive(t.pid)) && Date.now() < until)
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+  return left;
+}
+function holding(path, info, say) {
+  const running = /* @__PURE__ */ new Map();
+  let held = true;
+  let warned = false;
+  const save = () => {
+    const tmp = `${path}.${process.pid}.tmp`;
+    try {
+      writeFileSync4(tmp, JSON.stringify({ ...info, trials: [...running].map(([run, pid]) => ({ run, pid })) }));
+      renameSync3(tmp, path);
+    } catch (err) {
+      rmSync4(tmp, { force: true });
+      if (!warned)
+        say(
+          `cannot record the running trials in ${path} (${err.message}): were this run killed, a resume could not stop them`
+        );
+      warned = true;
+    }
+  };
+  const release = () => {
+    if (!held) return;
+    held = false;
+    process.off("exit", release);
+    try {
+      if (readLock(path).pid === info.pid) unlinkSync(path);
+    } catch {
+    }
+  };
+  process.on("exit", release);
+  return {
+    path,
+    trial(run, pid) {
+      if (pid === void 0) running.delete(run);
+      else running.set(run, pid);
+      if (held) save();
+    },
+    killTrials() {
+      for (const pid of running.values()) signalGroup(pid, "SIGKILL");
+    },
+    release
+  };
+}
+
+// src/local/run.ts
+function openStudy(opts) {
+  const { config: config2, paths, warmStart } = opts;
+  const fresh = () => createStudy(config2, warmStart ? { warmStart } : {});
+  if (!existsSync5(paths.state)) return fresh();
+  if (opts.fresh) {
+    const aside = `${paths.dir}.${(/* @__PURE__ */ new Date()).toISOString().replace(/[:.]/g, "-")}`;
+    mkdirSync5(aside);
+    for (const name2 of readdirSync2(paths.dir))
+      if (name2 !== LOCK_FILE) renameSync4(join5(paths.dir, name2), join5(aside, name2));
+    return fresh();
+  }
+  if (!opts.resume)
+    throw new StateError(
+      `a study is already saved at ${paths.state}: pass --resume to continue it (or extend it with --max-trials), or --fresh to move it aside and start over`
+    );
+  if (warmStart)
+    throw new StateError(
+      `${paths.state} holds a study that has started: a warm start applies to a new one. Leave out --warm-start to resume it, or pass --fresh to start over from the other study`
+    );
+  return readStudyFor(
+    paths.state,
+    config2,
+    "Use --fresh to start over (the old study is kept beside it), or change the study name"
+  );
+}
+async function runLocalStudy(opts) {
+  const { config: config2, paths, progress } = opts;
+  const lock = acquireLock(paths.dir, progress.message);
+  const kill = () => lock.killTrials();
+  opts.kill?.addEventListener("abort", kill);
+  try {
+    const study = openStudy(opts);
+    const note = missingEnvNote(trialEnv(process.env, config2.env).missing);
+    if (note) progress.message(note);
+    const backend = localBackend({ ...opts, running: (run, pid) => lock.trial(run, pid) });
+    return await driveStudy(config2, study, backend, {
+      signal: opts.signal,
+      now: Date.now,
+      saved(s) {
+        writeStudy(paths.state, s);
+        writeAtomically(paths.best, `${JSON.stringify(bestJson(s), null, 2)}
+`, "best.json");
+      },
+      roundStarted(round) {
+        progress.roundStarted(round.study, round.round, [...new Set(round.runs.map((r) => r.trialId))], round.resumed);
+        if (round.note) progress.message(round.note);
+      },
+      attemptRecorded: (s, attempt) => progress.trialFinished(s, attempt)
+    });
+  } finally {
+    opts.kill?.removeEventListener("abort", kill);
+    lock.release();
+  }
 }
 
 // src/report/cost.ts

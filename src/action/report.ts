@@ -24,6 +24,7 @@ import { findComment, studyMarker, writeComment } from "../github/comments.ts";
 import { dispatchWorkflow } from "../github/dispatch.ts";
 import { listTrialJobs } from "../github/jobs.ts";
 import type { Repo } from "../github/repo.ts";
+import { PAGE_FILE, writeReportPage } from "../page/write.ts";
 import { renderComparison } from "../report/comparison.ts";
 import { isMultiObjective } from "../report/front.ts";
 import { renderFrontComparison } from "../report/front-comparison.ts";
@@ -142,12 +143,17 @@ export async function report(inputs: ReportInputs): Promise<void> {
     Date.now(),
   );
   saveStudy(inputs.stateDir, study);
+  const page = writePage(inputs.stateDir, config, study);
 
   const linkFor = (t: Study["trials"][number]) => t.attempts[t.attempts.length - 1]?.jobUrl;
   const context = [`Round ${study.rounds.length} ran in [this workflow run](${inputs.runUrl}).`];
   if (inputs.sha)
     context.push(`Tuning commit ${inputs.sha.slice(0, 7)}${bot ? `, as asked by @${bot.requestedBy}` : ""}.`);
   if (inputs.fork) context.push(`${capitalize(trustedSettingsLine(inputs.trusted ?? ""))}.`);
+  if (page)
+    context.push(
+      `Charts and every trial: \`${PAGE_FILE}\` in this run's [state artifact](${inputs.runUrl}#artifacts), a page to open in a browser.`,
+    );
   if (next.kind === "round" && inputs.dispatch) context.push(`Round ${next.round} is starting next.`);
   const moved = await headMovedNote(inputs);
   if (moved) context.push(moved);
@@ -188,6 +194,17 @@ export async function report(inputs: ReportInputs): Promise<void> {
     const { workflow, ref, inputs: dispatchInputs } = inputs.dispatch;
     await dispatchWorkflow(inputs.client, inputs.repo, workflow, ref, dispatchInputs);
     core.info(`dispatched round ${next.round}: ${workflow} on ${ref}`);
+  }
+}
+
+/** The report page into the state directory, so that the state artifact carries it; a failure only warns. */
+function writePage(stateDir: string, config: Config, study: Study): boolean {
+  try {
+    writeReportPage(join(stateDir, PAGE_FILE), config, study);
+    return true;
+  } catch (err) {
+    core.warning(`the report page was not written: ${err instanceof Error ? err.message : String(err)}`);
+    return false;
   }
 }
 

@@ -21,7 +21,7 @@ import type { Trial } from "../protocol/trial.ts";
 import type { Space } from "../space/space.ts";
 import { mean } from "../util/mean.ts";
 import { createRng, type Rng } from "../util/rng.ts";
-import { type PickFreeze, pickFreeze } from "./pick-freeze.ts";
+import { type CubeFunction, type PickFreeze, pickFreeze } from "./pick-freeze.ts";
 import { surrogateOf } from "./surrogate.ts";
 
 /**
@@ -60,6 +60,8 @@ export interface Importance {
   readonly pairs: readonly PairImportance[];
   /** How many trials the model was fitted to. */
   readonly trials: number;
+  /** The model itself, in the values' units: what a partial-dependence plot shows. */
+  readonly model: CubeFunction;
 }
 
 export interface ImportanceOptions {
@@ -131,7 +133,7 @@ export function importanceOf(
       }),
     )
     .sort((a, b) => b.interaction - a.interaction);
-  return { parameters: parameters.map(({ dim: _, ...p }) => p), pairs, trials: trials.length };
+  return { parameters: parameters.map(({ dim: _, ...p }) => p), pairs, trials: trials.length, model: full.value };
 }
 
 /** Indices of `max` of n items at random, in order; all of them when n ≤ max. */

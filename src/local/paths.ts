@@ -1,6 +1,7 @@
 /** Where a local study keeps its files: the state, best.json, the report and each run's directory. */
 import { dirname, join, resolve } from "node:path";
 import type { Config } from "../config/schema.ts";
+import { PAGE_FILE } from "../page/write.ts";
 import { type Run, runKey } from "../protocol/run.ts";
 import { STATE_FILE } from "../study/store.ts";
 
@@ -23,7 +24,7 @@ export function studyPaths(configFile: string, config: Config, stateDir?: string
     state: join(dir, STATE_FILE),
     best: join(dir, "best.json"),
     report: join(dir, "report.md"),
-    page: join(dir, "report.html"),
+    page: join(dir, PAGE_FILE),
     runDir: (run) => join(dir, "trials", runKey(run)),
   };
 }

@@ -11,6 +11,8 @@ import type { Study } from "../study/schema.ts";
 import { pageHtml, type ViewerScript } from "./html.ts";
 
 export const VIEWER_FILE = "viewer.js";
+/** The page's name in a study directory and in the Action's state artifact. */
+export const PAGE_FILE = "report.html";
 
 /**
  * Beside the running bundle (dist/cli.bundle.js, dist/action.bundle.js), or

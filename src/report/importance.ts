@@ -20,8 +20,8 @@ export interface ImportanceView {
   readonly objectives: readonly { readonly metric: string; readonly importance: Importance }[];
   /** ` at epochs 9` for a study with a resource, else "". */
   readonly at: string;
-  /** Finished search trials that were compared. */
-  readonly finished: number;
+  /** The finished search trials that were compared. */
+  readonly ids: readonly number[];
 }
 
 /**
@@ -32,7 +32,7 @@ export interface ImportanceView {
  * the top level for 6 parameters gave spreads of ±50%), else the level most
  * trials ran at.
  */
-export function comparableTrials(config: Config, study: Study): { trials: Trial[]; at: string } {
+function comparableTrials(config: Config, study: Study): { trials: Trial[]; at: string } {
   const done = searchTrials(study).filter((t) => scoreTrial(config, t) !== undefined);
   const counts = new Map<number | undefined, number>();
   for (const t of done) counts.set(t.resource, (counts.get(t.resource) ?? 0) + 1);
@@ -57,7 +57,15 @@ export function importanceView(config: Config, study: Study): ImportanceView | u
     return importance ? [{ metric: o.metric, importance }] : [];
   });
   if (!objectives.length || !objectives[0]!.importance.parameters.length) return undefined;
-  return { objectives, at, finished: trials.length };
+  return { objectives, at, ids: trials.map((t) => t.id) };
+}
+
+/** Which trials the model was fitted to: "the 24 finished trials", "a random 300 of the 2000 finished trials at epochs 27". */
+export function importanceBasis(view: ImportanceView): string {
+  const fitted = view.objectives[0]!.importance.trials;
+  return fitted < view.ids.length
+    ? `a random ${fitted} of the ${view.ids.length} finished trials${view.at}`
+    : `the ${fitted} finished trials${view.at}`;
 }
 
 const pct = (x: number) => `${Math.round(100 * x)}%`;
@@ -81,12 +89,8 @@ export function importanceSection(config: Config, study: Study, { chart = true }
     });
     return [p.name, ...cells];
   });
-  const fitted = first!.importance.trials;
   const of = several ? "each objective" : metricCode(first!.metric);
-  const basis =
-    fitted < view.finished
-      ? `a random ${fitted} of the ${view.finished} finished trials${view.at}`
-      : `the ${fitted} finished trials${view.at}`;
+  const basis = importanceBasis(view);
   const intro = `Share of the variance of ${of} that each parameter explains (functional ANOVA of a Gaussian process fitted to ${basis}): **total** counts its interactions with the other parameters${several ? "; " : ", **alone** does not; "}± is the spread over bootstrap refits.`;
   return [
     "### Parameter importance",

@@ -8,7 +8,6 @@
 
 import type { Config } from "../config/schema.ts";
 import { partialDependence } from "../importance/partial-dependence.ts";
-import { surrogateOf } from "../importance/surrogate.ts";
 import { isFeasible, scoreTrial } from "../pareto/scores.ts";
 import type { Trial, TrialStatus } from "../protocol/trial.ts";
 import type { Parameter, Scalar } from "../space/parameter-schema.ts";
@@ -16,12 +15,11 @@ import { buildSpace, decodeOne, encode, type Space } from "../space/space.ts";
 import { bestTrial } from "../study/best.ts";
 import type { Study } from "../study/schema.ts";
 import { bestSoFar, searchTrials } from "../study/study.ts";
-import { createRng } from "../util/rng.ts";
 import { stoppedEarly, trialCurve } from "./curves.ts";
 import { fmtScalar } from "./format.ts";
 import { frontView, isMultiObjective } from "./front.ts";
 import { hypervolumeSoFar } from "./front-chart.ts";
-import { comparableTrials, type ImportanceView, importanceView } from "./importance.ts";
+import { type ImportanceView, importanceBasis, importanceView } from "./importance.ts";
 import { memberMetric, trialDuration } from "./members.ts";
 import { rungLabel, rungSummaries } from "./rungs.ts";
 import { countsLine, stopLine } from "./summary.ts";
@@ -57,6 +55,7 @@ export interface PageTrial {
 }
 
 export interface PageImportance {
+  /** The trials the model was fitted to ("the 24 finished trials"). */
   readonly basis: string;
   readonly objectives: readonly {
     readonly metric: string;
@@ -79,6 +78,8 @@ export interface PageContour {
   readonly ys: readonly (number | string)[];
   /** z[row][column]: a row per y value. */
   readonly z: readonly (readonly number[])[];
+  /** The trials the model was fitted to, drawn over it. */
+  readonly trials: readonly number[];
   readonly basis: string;
 }
 
@@ -191,30 +192,27 @@ function historyOf(config: Config, study: Study): PageModel["history"] {
 
 function pageImportance(view: ImportanceView): PageImportance {
   return {
-    basis: `${view.objectives[0]!.importance.trials} finished trials${view.at}`,
+    basis: importanceBasis(view),
     objectives: view.objectives.map((o) => ({ metric: o.metric, parameters: o.importance.parameters })),
   };
 }
 
 /**
  * The first objective's partial dependence on its two most important
- * parameters, from a model fitted to the trials importance used (the same
- * resource level for hyperband).
+ * parameters, of the model importance fitted (to the same trials, at the
+ * same resource level for hyperband).
  */
 function contourOf(config: Config, study: Study, space: Space, view: ImportanceView): PageContour | null {
-  const ranked = view.objectives[0]!.importance.parameters;
+  const { parameters: ranked, model } = view.objectives[0]!.importance;
   if (ranked.length < 2) return null;
-  const { trials } = comparableTrials(config, study);
   const [x, y] = [ranked[0]!.name, ranked[1]!.name].map((name) => space.dims.findIndex((d) => d.name === name)) as [
     number,
     number,
   ];
   const gx = gridOf(space, x);
   const gy = gridOf(space, y);
-  const values = trials.map((t) => scoreTrial(config, t)!.values[0]!);
-  const model = surrogateOf(space, trials, values, createRng(study.seed, 0x9a9));
   const z = partialDependence(
-    model.value,
+    model,
     space.dims.length,
     [x, y],
     gx.map((g) => g.u),
@@ -229,7 +227,8 @@ function contourOf(config: Config, study: Study, space: Space, view: ImportanceV
     xs: gx.map((g) => g.value),
     ys: gy.map((g) => g.value),
     z,
-    basis: view.at ? `trials${view.at}` : "the finished trials",
+    trials: view.ids,
+    basis: importanceBasis(view),
   };
 }
 

@@ -79,6 +79,13 @@ describe("the Action, round after round", () => {
     assert.match(body, /6 trials in 2 rounds, 6 succeeded/);
     assert.match(body, /Stopped: all 6 trials ran/);
     assert.match(body, /```mermaid\nxychart-beta/);
+    // The report page travels in the state artifact, and the comment says where.
+    assert.match(
+      body,
+      /`report\.html` in this run's \[state artifact\]\(https:\/\/github\.com\/.*\/runs\/\d+#artifacts\)/,
+    );
+    const page = readFileSync(join(play.store, String(last.runId), "matrix-tune-state", "report.html"), "utf8");
+    assert.match(page, /<title>digits · matrix-tune<\/title>/);
     assert.match(body, /\| \d+ +\| \[\d\]\(https:\/\/github\.com\/.*\/job\/\d+\)/);
     assert.equal(
       report.summary.trim(),

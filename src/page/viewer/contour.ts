@@ -21,7 +21,8 @@ export function contourPart(model: PageModel): Part | null {
   const zs = c.z.flat();
   // The cell's grid values place it on the axes; its column and row find its extent.
   const cells = c.ys.flatMap((y, row) => c.xs.map((x, col) => [x, y, c.z[row]![col]!, col, row]));
-  const trials = withValue(model).filter((t) => c.x.name in t.params && c.y.name in t.params);
+  const fitted = new Set(c.trials);
+  const trials = withValue(model).filter((t) => fitted.has(t.id) && c.x.name in t.params && c.y.name in t.params);
   const xSpan = spans(c.x, c.xs);
   const ySpan = spans(c.y, c.ys);
   return {
@@ -88,7 +89,8 @@ export function contourPart(model: PageModel): Part | null {
           },
           {
             type: "scatter",
-            symbolSize: 7,
+            // Smaller dots where there are many, so that the model's colors still show.
+            symbolSize: trials.length > 300 ? 4 : 7,
             itemStyle: { color: "#fff", borderColor: "#24292f", borderWidth: 1 },
             data: trials.map((t) => ({ value: [t.params[c.x.name], t.params[c.y.name], t.values[0]], id: t.id })),
           },

@@ -10,7 +10,7 @@ export function importancePart(model: PageModel): Part | null {
   const imp = model.importance;
   if (!imp) return null;
   const boxes = imp.objectives.map(() => el("div", { class: "chart short" }));
-  const intro = `Share of each objective's variance that a parameter explains (functional ANOVA of a Gaussian process fitted to the ${imp.basis}): total with its interactions, alone without; the whiskers in the tooltip are the spread over bootstrap refits.`;
+  const intro = `Share of each objective's variance that a parameter explains (functional ANOVA of a Gaussian process fitted to ${imp.basis}): total with its interactions, alone without. Hover a bar for the spread over bootstrap refits.`;
   return {
     node: section("importance", "Parameter importance", intro, ...boxes),
     draw: () =>

@@ -1,4 +1,5 @@
 import type { PageAxis, PageModel, PageTrial } from "../../report/page-model.ts";
+import { fmt } from "./dom.ts";
 
 /** A section of the page, and how to draw its charts once it is in the document (ECharts needs the size). */
 export interface Part {
@@ -13,8 +14,14 @@ export function withValue(model: PageModel, k = 0): PageTrial[] {
 
 /** An ECharts axis for a parameter: log, linear or the categories in the config's order. */
 export function paramAxis(axis: PageAxis): Record<string, unknown> {
-  if (axis.kind === "category") return { type: "category", data: [...axis.categories], axisLabel: { interval: 0 } };
-  return axis.log ? { type: "log", scale: true } : { type: "value", scale: true };
+  // Every category named, each cut short rather than running into the next.
+  if (axis.kind === "category")
+    return {
+      type: "category",
+      data: [...axis.categories],
+      axisLabel: { interval: 0, width: 80, overflow: "truncate" },
+    };
+  return { type: axis.log ? "log" : "value", scale: true, axisLabel: { formatter: (v: number) => fmt(v) } };
 }
 
 export function goalText(model: PageModel, k = 0): string {
