@@ -200,7 +200,7 @@ budget: {max_trials: 12, parallel: 4}
     assert.deepEqual(problems, []);
 
     // Markup that reaches the document all the same runs no handler: the policy allows the viewer's script only.
-    await page.evaluate((h) => document.body.insertAdjacentHTML("beforeend", h), HOSTILE[0]!);
+    await page.locator("body").evaluate((body, h) => body.insertAdjacentHTML("beforeend", h), HOSTILE[0]!);
     await page.waitForTimeout(200);
     assert.equal(await page.title(), "hostile · matrix-tune");
     assert.ok(
