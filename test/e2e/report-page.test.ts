@@ -240,6 +240,11 @@ budget: {max_trials: 2000, parallel: 100}
     const { page, problems } = await openPage(browser, file);
     await assertDrawn(page);
     assert.equal(await page.textContent("#shown"), "2000 of 2000 trials");
+    // The first 200 rows are drawn, more on request.
+    const rows = page.locator("table.trials tbody tr");
+    assert.equal(await rows.count(), 200);
+    await page.click("#more");
+    assert.equal(await rows.count(), 400);
     await page.locator("table.trials thead th", { hasText: /^loss/ }).click();
     const best = Math.min(
       ...study.trials.map((t) => (t.attempts[0]!.status === "succeeded" ? t.attempts[0]!.value : Infinity)),

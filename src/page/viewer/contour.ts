@@ -32,70 +32,72 @@ export function contourPart(model: PageModel): Part | null {
       `The model's ${c.metric} over the two most important parameters, averaged over the others (partial dependence, fitted to ${c.basis}); dots are trials. Darker is better.`,
       box,
     ),
-    draw: () =>
-      chart(box, {
-        grid: { left: 80, right: 110, top: 20, bottom: 50 },
-        tooltip: {
-          trigger: "item",
-          formatter: (p: { seriesIndex: number; value: number[]; data: { id?: number } }) =>
-            p.seriesIndex === 0
-              ? tooltip(`model ${c.metric}`, [
-                  [c.x.name, fmt(c.xs[p.value[3]!])],
-                  [c.y.name, fmt(c.ys[p.value[4]!])],
-                  ["predicted", fmt(p.value[2])],
-                ])
-              : tooltip(`trial ${p.data.id}`, [
-                  [c.x.name, fmt(p.value[0])],
-                  [c.y.name, fmt(p.value[1])],
-                  [c.metric, fmt(p.value[2])],
-                ]),
-        },
-        visualMap: {
-          type: "continuous",
-          seriesIndex: 0,
-          dimension: 2,
-          min: Math.min(...zs),
-          max: Math.max(...zs),
-          inRange: { color: objective.goal === "minimize" ? [...SCALE].reverse() : SCALE },
-          right: 0,
-          top: "middle",
-          calculable: true,
-          formatter: (v: number) => fmt(v),
-        },
-        xAxis: { ...paramAxis(c.x), ...extent(c.x, xSpan), name: c.x.name, nameLocation: "middle", nameGap: 30 },
-        yAxis: { ...paramAxis(c.y), ...extent(c.y, ySpan), name: c.y.name },
-        series: [
-          {
-            type: "custom",
-            data: cells,
-            encode: { x: 0, y: 1, tooltip: 2 },
-            renderItem: (_: unknown, api: RenderApi) => {
-              const [x0, x1] = xSpan[api.value(3)]!;
-              const [y0, y1] = ySpan[api.value(4)]!;
-              const a = api.coord([x0, y0]);
-              const b = api.coord([x1, y1]);
-              return {
-                type: "rect",
-                shape: {
-                  x: Math.min(a[0], b[0]),
-                  y: Math.min(a[1], b[1]),
-                  width: Math.abs(b[0] - a[0]),
-                  height: Math.abs(b[1] - a[1]),
-                },
-                // Stroked in its own color, so that no hairline shows between cells.
-                style: { fill: color(api), stroke: color(api), lineWidth: 1 },
-              };
+    draw: [
+      () =>
+        chart(box, {
+          grid: { left: 80, right: 110, top: 20, bottom: 50 },
+          tooltip: {
+            trigger: "item",
+            formatter: (p: { seriesIndex: number; value: number[]; data: { id?: number } }) =>
+              p.seriesIndex === 0
+                ? tooltip(`model ${c.metric}`, [
+                    [c.x.name, fmt(c.xs[p.value[3]!])],
+                    [c.y.name, fmt(c.ys[p.value[4]!])],
+                    ["predicted", fmt(p.value[2])],
+                  ])
+                : tooltip(`trial ${p.data.id}`, [
+                    [c.x.name, fmt(p.value[0])],
+                    [c.y.name, fmt(p.value[1])],
+                    [c.metric, fmt(p.value[2])],
+                  ]),
+          },
+          visualMap: {
+            type: "continuous",
+            seriesIndex: 0,
+            dimension: 2,
+            min: Math.min(...zs),
+            max: Math.max(...zs),
+            inRange: { color: objective.goal === "minimize" ? [...SCALE].reverse() : SCALE },
+            right: 0,
+            top: "middle",
+            calculable: true,
+            formatter: (v: number) => fmt(v),
+          },
+          xAxis: { ...paramAxis(c.x), ...extent(c.x, xSpan), name: c.x.name, nameLocation: "middle", nameGap: 30 },
+          yAxis: { ...paramAxis(c.y), ...extent(c.y, ySpan), name: c.y.name },
+          series: [
+            {
+              type: "custom",
+              data: cells,
+              encode: { x: 0, y: 1, tooltip: 2 },
+              renderItem: (_: unknown, api: RenderApi) => {
+                const [x0, x1] = xSpan[api.value(3)]!;
+                const [y0, y1] = ySpan[api.value(4)]!;
+                const a = api.coord([x0, y0]);
+                const b = api.coord([x1, y1]);
+                return {
+                  type: "rect",
+                  shape: {
+                    x: Math.min(a[0], b[0]),
+                    y: Math.min(a[1], b[1]),
+                    width: Math.abs(b[0] - a[0]),
+                    height: Math.abs(b[1] - a[1]),
+                  },
+                  // Stroked in its own color, so that no hairline shows between cells.
+                  style: { fill: color(api), stroke: color(api), lineWidth: 1 },
+                };
+              },
             },
-          },
-          {
-            type: "scatter",
-            // Smaller dots where there are many, so that the model's colors still show.
-            symbolSize: trials.length > 300 ? 4 : 7,
-            itemStyle: { color: "#fff", borderColor: "#24292f", borderWidth: 1 },
-            data: trials.map((t) => ({ value: [t.params[c.x.name], t.params[c.y.name], t.values[0]], id: t.id })),
-          },
-        ],
-      }),
+            {
+              type: "scatter",
+              // Smaller dots where there are many, so that the model's colors still show.
+              symbolSize: trials.length > 300 ? 4 : 7,
+              itemStyle: { color: "#fff", borderColor: "#24292f", borderWidth: 1 },
+              data: trials.map((t) => ({ value: [t.params[c.x.name], t.params[c.y.name], t.values[0]], id: t.id })),
+            },
+          ],
+        }),
+    ],
   };
 }
 

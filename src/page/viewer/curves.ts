@@ -31,22 +31,24 @@ export function curvesPart(model: PageModel): Part | null {
       `${curves.metric} at each step a trial reported; a promoted trial's curve begins with its parent's.`,
       box,
     ),
-    draw: () =>
-      chart(box, {
-        grid: { left: 70, right: 20, top: 30, bottom: 45 },
-        legend: { top: 0 },
-        tooltip: {
-          trigger: "item",
-          formatter: (p: { value: (number | string)[] }) =>
-            tooltip(`trial ${p.value[2]}`, [
-              ["step", fmt(p.value[0])],
-              [curves.metric, fmt(p.value[1])],
-            ]),
-        },
-        xAxis: { type: "value", name: "step", nameLocation: "middle", nameGap: 28, minInterval: 1 },
-        yAxis: { type: "value", name: curves.metric, scale: true },
-        series: [series("ran to the end", false, COLORS.accent), series("stopped early", true, COLORS.muted)],
-      }),
+    draw: [
+      () =>
+        chart(box, {
+          grid: { left: 70, right: 20, top: 30, bottom: 45 },
+          legend: { top: 0 },
+          tooltip: {
+            trigger: "item",
+            formatter: (p: { value: (number | string)[] }) =>
+              tooltip(`trial ${p.value[2]}`, [
+                ["step", fmt(p.value[0])],
+                [curves.metric, fmt(p.value[1])],
+              ]),
+          },
+          xAxis: { type: "value", name: "step", nameLocation: "middle", nameGap: 28, minInterval: 1 },
+          yAxis: { type: "value", name: curves.metric, scale: true },
+          series: [series("ran to the end", false, COLORS.accent), series("stopped early", true, COLORS.muted)],
+        }),
+    ],
   };
 }
 

@@ -17,7 +17,7 @@ export function historyPart(model: PageModel): Part {
     : `Each trial's ${goalText(model)}, and the best so far.`;
   return {
     node: section("history", "Optimisation history", intro, box),
-    draw: () => chart(box, several ? hypervolumeOption(model) : bestOption(model)),
+    draw: [() => chart(box, several ? hypervolumeOption(model) : bestOption(model))],
   };
 }
 
@@ -100,26 +100,28 @@ export function frontPart(model: PageModel): Part | null {
       : `${goalText(model, 0)} against ${goalText(model, 1)}.`;
   return {
     node: section("front", "Pareto front", text, box),
-    draw: () =>
-      chart(box, {
-        grid: { left: 70, right: 20, top: 30, bottom: 45 },
-        legend: { top: 0 },
-        tooltip: {
-          trigger: "item",
-          formatter: (p: { data: { trial: PageTrial } }) =>
-            tooltip(`trial ${p.data.trial.id}`, [
-              ...model.objectives.map((o, k): [string, string] => [o.metric, fmt(p.data.trial.values[k])]),
-              ...paramLines(p.data.trial),
-            ]),
-        },
-        xAxis: { type: "value", name: a!.metric, nameLocation: "middle", nameGap: 28, scale: true },
-        yAxis: { type: "value", name: b!.metric, scale: true },
-        series: [
-          group("dominated", (t) => t.feasible && !t.front, COLORS.muted, 6),
-          group("infeasible", (t) => !t.feasible, COLORS.bad, 6),
-          group("front", (t) => t.front && !t.best, COLORS.accent, 10),
-          group("chosen", (t) => t.best, COLORS.best, 14),
-        ],
-      }),
+    draw: [
+      () =>
+        chart(box, {
+          grid: { left: 70, right: 20, top: 30, bottom: 45 },
+          legend: { top: 0 },
+          tooltip: {
+            trigger: "item",
+            formatter: (p: { data: { trial: PageTrial } }) =>
+              tooltip(`trial ${p.data.trial.id}`, [
+                ...model.objectives.map((o, k): [string, string] => [o.metric, fmt(p.data.trial.values[k])]),
+                ...paramLines(p.data.trial),
+              ]),
+          },
+          xAxis: { type: "value", name: a!.metric, nameLocation: "middle", nameGap: 28, scale: true },
+          yAxis: { type: "value", name: b!.metric, scale: true },
+          series: [
+            group("dominated", (t) => t.feasible && !t.front, COLORS.muted, 6),
+            group("infeasible", (t) => !t.feasible, COLORS.bad, 6),
+            group("front", (t) => t.front && !t.best, COLORS.accent, 10),
+            group("chosen", (t) => t.best, COLORS.best, 14),
+          ],
+        }),
+    ],
   };
 }

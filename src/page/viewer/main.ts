@@ -33,5 +33,13 @@ const parts = [
 
 const main = document.getElementById("app")!;
 main.replaceChildren(...parts.map((p) => p.node));
-for (const p of parts) p.draw?.();
-whenDrawn();
+// One chart after another, each in a task of its own: with thousands of
+// trials, drawing them all at once would hold the page still for seconds.
+const drawing = parts.flatMap((p) => p.draw ?? []);
+const drawNext = () => {
+  const draw = drawing.shift();
+  if (!draw) return whenDrawn();
+  draw();
+  setTimeout(drawNext, 0);
+};
+setTimeout(drawNext, 0);

@@ -1,10 +1,15 @@
 import type { PageAxis, PageModel, PageTrial } from "../../report/page-model.ts";
 import { fmt } from "./dom.ts";
 
-/** A section of the page, and how to draw its charts once it is in the document (ECharts needs the size). */
+/**
+ * A section of the page, and how to draw its charts once it is in the
+ * document (ECharts needs the size): a step per chart, each run in a task of
+ * its own so that a study of thousands of trials never holds the page still
+ * for long.
+ */
 export interface Part {
   readonly node: HTMLElement;
-  readonly draw?: () => void;
+  readonly draw?: readonly (() => void)[];
 }
 
 /** Search trials with a result for objective `k` (reference runs are not part of the search). */

@@ -21,32 +21,31 @@ export function slicesPart(model: PageModel): Part | null {
       `${metric} against each parameter alone; later trials are darker.`,
       el("div", { class: "grid" }, ...boxes),
     ),
-    draw: () =>
-      model.parameters.forEach((axis, i) => {
-        const shown = trials.filter((t) => axis.name in t.params);
-        chart(boxes[i]!, {
-          title: { text: axis.name, textStyle: { fontSize: 13 }, left: "center" },
-          grid: { left: 60, right: 15, top: 35, bottom: 30 },
-          tooltip: {
-            trigger: "item",
-            formatter: (p: { data: PageTrialPoint }) =>
-              tooltip(`trial ${p.data.trial.id}`, [
-                [axis.name, fmt(p.data.trial.params[axis.name])],
-                [metric, fmt(p.data.trial.values[0])],
-              ]),
+    draw: model.parameters.map((axis, i) => () => {
+      const shown = trials.filter((t) => axis.name in t.params);
+      chart(boxes[i]!, {
+        title: { text: axis.name, textStyle: { fontSize: 13 }, left: "center" },
+        grid: { left: 60, right: 15, top: 35, bottom: 30 },
+        tooltip: {
+          trigger: "item",
+          formatter: (p: { data: PageTrialPoint }) =>
+            tooltip(`trial ${p.data.trial.id}`, [
+              [axis.name, fmt(p.data.trial.params[axis.name])],
+              [metric, fmt(p.data.trial.values[0])],
+            ]),
+        },
+        visualMap: { show: false, dimension: 2, min: 0, max: Math.max(1, lastId), inRange: { color: SCALE } },
+        xAxis: paramAxis(axis),
+        yAxis: { type: "value", scale: true },
+        series: [
+          {
+            type: "scatter",
+            symbolSize: 6,
+            data: shown.map((t): PageTrialPoint => ({ value: [t.params[axis.name]!, t.values[0]!, t.id], trial: t })),
           },
-          visualMap: { show: false, dimension: 2, min: 0, max: Math.max(1, lastId), inRange: { color: SCALE } },
-          xAxis: paramAxis(axis),
-          yAxis: { type: "value", scale: true },
-          series: [
-            {
-              type: "scatter",
-              symbolSize: 6,
-              data: shown.map((t): PageTrialPoint => ({ value: [t.params[axis.name]!, t.values[0]!, t.id], trial: t })),
-            },
-          ],
-        });
-      }),
+        ],
+      });
+    }),
   };
 }
 

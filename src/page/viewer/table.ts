@@ -2,7 +2,8 @@
  * Every trial in a table that sorts by any column (click its header; again
  * to reverse) and filters by a query: words match anywhere in a row, and
  * `column<value`, `>`, `<=`, `>=`, `=` (equals) or `:` (contains) test one
- * column, e.g. `status=failed lr<0.01`.
+ * column, e.g. `status=failed lr<0.01`. The first rows that match are shown,
+ * more on request.
  */
 import type { PageModel, PageTrial } from "../../report/page-model.ts";
 import { el, fmt, section } from "./dom.ts";
@@ -45,17 +46,14 @@ function marksOf(t: PageTrial): string {
   return marks.filter(Boolean).join(", ");
 }
 
+/** Rows drawn at first and per "show more": a table of thousands is read by sorting and filtering, not scrolling. */
+const PAGE = 200;
+
 export function tablePart(model: PageModel): Part {
   const columns = columnsOf(model);
-  const rows = model.trials.map((t) => {
+  const rows = model.trials.map((t): TableRow => {
     const cells = columns.map((c) => c.get(t));
-    const tr = el(
-      "tr",
-      t.best ? { class: "best" } : {},
-      ...cells.map((v, i) => el("td", columns[i]!.numeric ? { class: "num" } : {}, fmt(v))),
-    );
-    tr.dataset.trial = String(t.id);
-    return { tr, cells, text: cells.map((v) => fmt(v).toLowerCase()).join(" ") };
+    return { trial: t, cells, text: cells.map((v) => fmt(v).toLowerCase()).join(" ") };
   });
   const tbody = el("tbody");
   const query = el("input", { id: "filter", title: "words, or column<value, >, <=, >=, = or :" });
@@ -63,6 +61,7 @@ export function tablePart(model: PageModel): Part {
   query.placeholder = "filter: e.g.  status=succeeded lr<0.01";
   const shown = el("span", { id: "shown" });
   const problem = el("span", { id: "filter-problem", class: "problem" });
+  const more = el("button", { id: "more" });
   const headers = columns.map((c, i) => {
     const th = el("th", {}, el("button", { title: `sort by ${c.title}` }, c.title));
     th.setAttribute("aria-sort", "none");
@@ -71,13 +70,12 @@ export function tablePart(model: PageModel): Part {
   });
   let order = rows;
   let sorted: { column: number; dir: 1 | -1 } | undefined;
+  let limit = PAGE;
 
   function sortBy(i: number): void {
     const dir: 1 | -1 = sorted?.column === i && sorted.dir === 1 ? -1 : 1;
     sorted = { column: i, dir };
-    order = [...rows].sort(
-      (a, b) => compare(a.cells[i]!, b.cells[i]!, dir) || (a.cells[0]! as number) - (b.cells[0] as number),
-    );
+    order = [...rows].sort((a, b) => compare(a.cells[i]!, b.cells[i]!, dir) || a.trial.id - b.trial.id);
     headers.forEach((h, k) => {
       h.setAttribute("aria-sort", k !== i ? "none" : dir === 1 ? "ascending" : "descending");
     });
@@ -89,13 +87,21 @@ export function tablePart(model: PageModel): Part {
     problem.textContent = parsed.problem ?? "";
     const keep = order.filter((r) => parsed.tests.every((test) => test(r)));
     const fragment = document.createDocumentFragment();
-    for (const r of keep) fragment.append(r.tr);
+    for (const r of keep.slice(0, limit)) fragment.append(rowElement(r, columns));
     tbody.replaceChildren(fragment);
     shown.textContent = `${keep.length} of ${rows.length} trials`;
+    more.hidden = keep.length <= limit;
+    more.textContent = `show ${Math.min(PAGE, keep.length - limit)} more (${limit} of ${keep.length} shown)`;
   }
 
-  query.addEventListener("input", render);
-  render();
+  query.addEventListener("input", () => {
+    limit = PAGE;
+    render();
+  });
+  more.addEventListener("click", () => {
+    limit += PAGE;
+    render();
+  });
   return {
     node: section(
       "trials",
@@ -107,8 +113,28 @@ export function tablePart(model: PageModel): Part {
         { class: "scroll" },
         el("table", { class: "trials" }, el("thead", {}, el("tr", {}, ...headers)), tbody),
       ),
+      more,
     ),
+    draw: [render],
   };
+}
+
+interface TableRow extends Row {
+  readonly trial: PageTrial;
+  /** Made the first time the row is shown. */
+  tr?: HTMLTableRowElement;
+}
+
+function rowElement(row: TableRow, columns: readonly Column[]): HTMLTableRowElement {
+  if (!row.tr) {
+    row.tr = el(
+      "tr",
+      row.trial.best ? { class: "best" } : {},
+      ...row.cells.map((v, i) => el("td", columns[i]!.numeric ? { class: "num" } : {}, fmt(v))),
+    );
+    row.tr.dataset.trial = String(row.trial.id);
+  }
+  return row.tr;
 }
 
 /** Missing values last in either direction; numbers as numbers, text as text. */
