@@ -5,13 +5,13 @@ speaks that contract (README, "Writing a trial") so a training script need not:
 
     import matrix_tune as mt
 
-    p = mt.params(defaults={"lr": 0.01, "layers": 2})  # TUNE_PARAMS_FILE, else --name=value argv
-    state = mt.load_checkpoint()                         # None the first time
-    for epoch in range(start, p["epochs"]):
+    p = mt.params(defaults={"lr": 0.01, "epochs": 10})  # TUNE_PARAMS_FILE, else --name=value argv
+    state = mt.load_checkpoint(default={"epoch": 0})    # a retry or promoted trial finds one
+    for epoch in range(state["epoch"] + 1, p["epochs"] + 1):
         ...
-        mt.report(step=epoch + 1, val_loss=loss, val_accuracy=acc)  # one curve point
-        mt.save_checkpoint({"epoch": epoch + 1, ...})
-    mt.finish(val_accuracy=acc)                          # the final metrics
+        mt.report(step=epoch, val_loss=loss, val_accuracy=acc)  # one point of the curve
+        mt.save_checkpoint({"epoch": epoch, ...})
+    mt.finish(val_accuracy=acc)                         # the final metrics
 
 A W&B program keeps its code and changes one line, `import wandb` becoming
 `from matrix_tune import wandb`: see the `wandb` object at the end.
@@ -420,7 +420,7 @@ class _Run:
         self.finish()
 
     def __getattr__(self, name: str) -> Any:
-        return _wandb._unsupported(f"run.{name}")
+        return wandb._unsupported(f"run.{name}")
 
 
 class _Wandb:
@@ -478,5 +478,4 @@ class _Wandb:
         return self._unsupported(f"wandb.{name}")
 
 
-_wandb = _Wandb()
-wandb = _wandb
+wandb = _Wandb()
