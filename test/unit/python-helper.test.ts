@@ -85,6 +85,23 @@ print("network" if {"socket", "ssl", "http.client", "urllib.request"} & set(sys.
         assert.deepEqual(readdirSync(join(dir, "out")), ["metrics.json"], "no temporary file is left");
       });
 
+      it("the wandb facade works offline: nothing that reaches the network is imported", () => {
+        const r = python(
+          py,
+          `import sys
+from matrix_tune import wandb
+run = wandb.init(project="p", entity="e", mode="online", config={"lr": 0.1})
+wandb.log({"acc": 0.5})
+wandb.watch(None)
+run.log_artifact(wandb.Artifact("model", type="model"))
+wandb.finish()
+print("network" if {"socket", "ssl", "http.client", "urllib.request"} & set(sys.modules) else "offline")
+`,
+        );
+        assert.equal(r.code, 0, r.stderr);
+        assert.deepEqual(r.stdout.trim().split("\n"), ['{"step": 0, "acc": 0.5}', "final acc=0.5", "offline"]);
+      });
+
       it("types --name=value arguments and refuses others, naming them", () => {
         const code = "import matrix_tune as mt; print(sorted(mt.params({'lr': 0.1, 'n': 2}).items()))";
         const r = python(py, code, ["--lr=1", "--n=3.0", "--on=true", "--opt=adam", "--eps=1e-3"]);
