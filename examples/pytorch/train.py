@@ -13,16 +13,18 @@ Flags (unknown flag or bad value -> message on stderr, exit code 2):
 The validation set is the same fixed stratified 80/20 split that train.mjs uses
 (independent of --seed).
 
-stdout: one line per epoch, `epoch=3 train_loss=0.4123 val_loss=0.3012 val_accuracy=0.9472`,
-then `final val_accuracy=... val_loss=...`; non-finite values are left out.
-Environment:
+It talks to matrix-tune through ../../python/matrix_tune.py (tune.yml puts it on
+PYTHONPATH):
+  stdout               one JSON line per epoch (matrix_tune.report),
+                       `{"step": 3, "train_loss": 0.4123, "val_loss": 0.3012, "val_accuracy": 0.9472}`,
+                       then `final val_accuracy=... val_loss=...`
   TUNE_SEED            default for --seed
-  TUNE_METRICS_FILE    final metrics as JSON:
+  TUNE_METRICS_FILE    final metrics as JSON (matrix_tune.finish):
                        {"val_accuracy","val_loss","train_loss","epochs","train_seconds"}
-  TUNE_CHECKPOINT_DIR  `checkpoint.pt` (torch.save) written atomically after every epoch
-                       (model, optimizer, scheduler, RNG state, epoch); a run
-                       whose flags match except --epochs resumes from it and trains only
-                       the remaining epochs (`resumed from epoch=N` on stderr).
+  TUNE_CHECKPOINT_DIR  `checkpoint.pt` (torch.save through matrix_tune.save_checkpoint,
+                       atomic) after every epoch (model, optimizer, scheduler, RNG state,
+                       epoch); a run whose flags match except --epochs resumes from it and
+                       trains only the remaining epochs (`resumed from epoch=N` on stderr).
 If the loss becomes NaN/inf, training stops, `diverged at epoch N` goes to stderr and
 the run still exits 0 with the metrics it has.
 
@@ -34,13 +36,12 @@ from __future__ import annotations
 import argparse
 import csv
 import gzip
-import json
 import math
-import os
 import sys
 import time
 from pathlib import Path
 
+import matrix_tune as mt
 import torch
 from torch import nn
 
@@ -48,6 +49,11 @@ DATA = Path(__file__).resolve().parent.parent / "digits-mlp" / "data" / "digits.
 N_IN, N_OUT = 64, 10
 SPLIT_SEED = 1998  # same fixed partition as train.mjs
 CHECKPOINT_VERSION = 1
+CHECKPOINT = "checkpoint.pt"
+# torch < 2's weights-only loader refuses plain floats (the optimizer's lr), so it
+# cannot read this checkpoint; it is one this study's own runs of this script wrote,
+# no less trusted than the script itself.
+WEIGHTS_ONLY = int(torch.__version__.split(".")[0]) >= 2
 
 
 # --------------------------------------------------------------------------------------
@@ -79,7 +85,6 @@ def number(name: str, lo: float, hi: float, *, integer: bool = False, lo_open: b
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    env_seed = os.environ.get("TUNE_SEED", "")
     seed_type = number("--seed", 0, 2**32 - 1, integer=True)
     p = argparse.ArgumentParser(
         description="Train an MLP on the UCI digits (matrix-tune example workload).",
@@ -97,10 +102,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--seed", type=seed_type, default=None)
     args = p.parse_args(argv)  # exits with code 2 on errors
     if args.seed is None:
-        try:
-            args.seed = seed_type(env_seed) if env_seed else 0
-        except argparse.ArgumentTypeError as err:
-            p.error(str(err).replace("--seed", "TUNE_SEED"))
+        args.seed = mt.seed()
     return args
 
 
@@ -196,15 +198,8 @@ def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> tuple[float,
     return loss, accuracy
 
 
-def fmt_line(prefix: str, metrics: dict) -> str:
-    parts = [prefix] + [f"{k}={v:.6g}" for k, v in metrics.items() if math.isfinite(v)]
-    return " ".join(parts)
-
-
-def write_atomic(path: Path, save) -> None:
-    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
-    save(tmp)
-    os.replace(tmp, path)
+def rounded(metrics: dict) -> dict:
+    return {k: float(f"{v:.6g}") for k, v in metrics.items()}
 
 
 def main(argv: list[str]) -> int:
@@ -226,23 +221,24 @@ def main(argv: list[str]) -> int:
     )
     shuffler = torch.Generator().manual_seed(args.seed)  # CPU generator for batch order
 
-    ckpt_dir = os.environ.get("TUNE_CHECKPOINT_DIR", "")
-    ckpt_path = Path(ckpt_dir) / "checkpoint.pt" if ckpt_dir else None
+    save_checkpoints = True
     start_epoch = 0
     last = {"train_loss": math.nan, "val_loss": math.nan, "val_accuracy": math.nan}
-    if ckpt_path is not None and ckpt_path.exists():
-        state = torch.load(ckpt_path, map_location=device, weights_only=True)
+    state = mt.load_checkpoint(
+        CHECKPOINT, load=lambda p: torch.load(p, map_location=device, weights_only=WEIGHTS_ONLY)
+    )
+    if state is not None:
         hp = hyperparameters(args)
         same = state.get("version") == CHECKPOINT_VERSION and state.get("hp") == hp
         if not same:
-            print(f"note: {ckpt_path} has other hyperparameters; starting fresh", file=sys.stderr)
+            print(f"note: {CHECKPOINT} has other hyperparameters; starting fresh", file=sys.stderr)
         elif state["epoch"] > args.epochs:
             print(
                 f"note: checkpoint is at epoch {state['epoch']} > --epochs {args.epochs}; "
                 "starting fresh and leaving the checkpoint as it is",
                 file=sys.stderr,
             )
-            ckpt_path = None
+            save_checkpoints = False
         else:
             model.load_state_dict(state["model"])
             optimizer.load_state_dict(state["optimizer"])
@@ -276,12 +272,11 @@ def main(argv: list[str]) -> int:
         val_loss, val_accuracy = evaluate(model, x_val, y_val)
         last = {"train_loss": total / seen, "val_loss": val_loss, "val_accuracy": val_accuracy}
         epochs_done = epoch + 1
-        print(fmt_line(f"epoch={epochs_done}", last), flush=True)
+        mt.report(step=epochs_done, **rounded(last))
         if diverged:
             print(f"diverged at epoch {epochs_done} (training loss is not finite)", file=sys.stderr)
             break
-        if ckpt_path is not None:
-            ckpt_path.parent.mkdir(parents=True, exist_ok=True)
+        if save_checkpoints:
             state = {
                 "version": CHECKPOINT_VERSION,
                 "hp": hyperparameters(args),
@@ -292,21 +287,14 @@ def main(argv: list[str]) -> int:
                 "shuffler": shuffler.get_state(),
                 "last": last,
             }
-            write_atomic(ckpt_path, lambda p: torch.save(state, p))
+            mt.save_checkpoint(state, CHECKPOINT, save=torch.save)
     if device.type == "cuda":
         torch.cuda.synchronize()
     train_seconds = time.perf_counter() - t0
 
-    print(fmt_line("final", {"val_accuracy": last["val_accuracy"], "val_loss": last["val_loss"]}))
-    metrics_file = os.environ.get("TUNE_METRICS_FILE")
-    if metrics_file:
-        out = {k: float(f"{last[k]:.6g}") for k in ("val_accuracy", "val_loss", "train_loss")}
-        out = {k: v for k, v in out.items() if math.isfinite(v)}
-        out["epochs"] = epochs_done
-        out["train_seconds"] = round(train_seconds, 3)
-        if diverged:
-            out["diverged"] = True
-        write_atomic(Path(metrics_file), lambda p: p.write_text(json.dumps(out) + "\n"))
+    # Non-finite values are left out, so a diverged run reads as "no val_accuracy", not NaN.
+    final = {k: v for k, v in rounded(last).items() if math.isfinite(v)}
+    mt.finish(**final, epochs=epochs_done, train_seconds=round(train_seconds, 3), **({"diverged": 1} if diverged else {}))
     return 0
 
 
