@@ -19,6 +19,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
+import { isBuiltin } from "node:module";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -104,6 +105,21 @@ describe("the npm package, packed and installed in another project", () => {
     );
     const devDependencies = JSON.parse(readFileSync(join(user, "package.json"), "utf8")).devDependencies;
     assert.match(devDependencies["matrix-tune"], /^file:.*\.tgz$/);
+  });
+
+  it("its bundles import nothing but Node's own modules and each other (the Action runs them without node_modules too)", () => {
+    const dist = join(user, "node_modules/matrix-tune/dist");
+    const bundles = readdirSync(dist).filter((f) => f.endsWith(".js"));
+    const imported = bundles.flatMap((f) =>
+      [
+        ...readFileSync(join(dist, f), "utf8").matchAll(
+          /^import\b[^;"']*?["']([^"']+)["'];$|\b(?:__)?require\("([^"]+)"\)|\bimport\("([^"]+)"\)/gm,
+        ),
+      ].map((m) => m[1] ?? m[2] ?? m[3]!),
+    );
+    assert.ok(imported.filter((s) => s.startsWith("node:")).length > 20, `found ${imported.length} imports`);
+    const foreign = imported.filter((s) => !isBuiltin(s) && !bundles.includes(s.replace(/^\.\//, "")));
+    assert.deepEqual([...new Set(foreign)], []);
   });
 
   it("exports its package.json and the config's JSON Schema, and nothing else", () => {
