@@ -39094,7 +39094,7 @@ function listen(onSignal) {
   };
 }
 function buildProgram() {
-  const program2 = new Command("matrix-tune").description("Tune hyperparameters: the same engine as the GitHub Action, with trials as local processes.").version("0.1.0").showHelpAfterError().exitOverride();
+  const program2 = new Command("matrix-tune").description("Tune hyperparameters: the same engine as the GitHub Action, with trials as local processes.").version("1.0.0").showHelpAfterError().exitOverride();
   program2.command("validate").description("check a config and show its search space").argument("<config>", "tuning config (tune.yml, native or W&B sweep syntax)").action((file2) => {
     const { config: config2, dialect } = load(file2);
     console.log(`${file2}: valid${dialect === "wandb" ? " (W&B sweep syntax, converted)" : ""}`);

@@ -120,7 +120,7 @@ function listen(onSignal: (signal: NodeJS.Signals) => void): () => void {
 export function buildProgram(): Command {
   const program = new Command("matrix-tune")
     .description("Tune hyperparameters: the same engine as the GitHub Action, with trials as local processes.")
-    .version("0.1.0")
+    .version("1.0.0")
     .showHelpAfterError()
     // Throw instead of exiting, so that main() maps usage errors to exit code 2.
     .exitOverride();
