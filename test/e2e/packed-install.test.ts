@@ -83,6 +83,8 @@ describe("the npm package, packed and installed in another project", () => {
       "dist/cli.bundle.js",
       "dist/action.js",
       "dist/licenses.txt",
+      "dist/viewer.js",
+      "python/matrix_tune.py",
       "schema/tune.schema.json",
       "action.yml",
       "LICENSE",
@@ -173,5 +175,10 @@ describe("the npm package, packed and installed in another project", () => {
     assert.equal(best.study, "my-model");
     assert.equal(typeof best.params.x, "number");
     assert.equal(best.value, (best.params.x - 0.3) ** 2 + best.params.depth / 100);
+    // The report page, whose script the package carries beside the bundle.
+    assert.match(
+      readFileSync(join(user, ".matrix-tune/my-model/report.html"), "utf8"),
+      /<title>my-model · matrix-tune/,
+    );
   });
 });

@@ -62,6 +62,19 @@ export function tooltip(title: string, lines: readonly (readonly [string, string
   return [`<b>${escapeHtml(title)}</b>`, ...lines.map(([k, v]) => `${escapeHtml(k)}: ${escapeHtml(v)}`)].join("<br>");
 }
 
+/** The plot area of a full-width chart with a legend above it. */
+export const WIDE_GRID = { left: 70, right: 20, top: 30, bottom: 45 };
+
+/** What the full-width charts share: the plot area, the legend above it, and a tooltip per point. */
+export function wideFrame<P>(formatter: (point: P) => string) {
+  return { grid: WIDE_GRID, legend: { top: 0 }, tooltip: { trigger: "item", formatter } };
+}
+
+/** A counting x axis (trials, steps): whole numbers, named below. */
+export function countAxis(name: string) {
+  return { type: "value", name, nameLocation: "middle", nameGap: 28, minInterval: 1 };
+}
+
 export const COLORS = { good: "#1a7f37", bad: "#cf222e", muted: "#8c959f", accent: "#0969da", best: "#bf8700" };
 
 /** Better results darker: the color scale runs from pale (worst) to deep blue (best). */

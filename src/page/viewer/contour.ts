@@ -35,7 +35,7 @@ export function contourPart(model: PageModel): Part | null {
     draw: [
       () =>
         chart(box, {
-          grid: { left: 80, right: 110, top: 20, bottom: 50 },
+          grid: { left: 80, right: 110, top: 36, bottom: 50 },
           tooltip: {
             trigger: "item",
             formatter: (p: { seriesIndex: number; value: number[]; data: { id?: number } }) =>

@@ -4,7 +4,7 @@
  * past a hyperband rung) in two colors; and hyperband's rungs as a table.
  */
 import type { PageModel } from "../../report/page-model.ts";
-import { COLORS, chart, tooltip } from "./charts.ts";
+import { COLORS, chart, countAxis, tooltip, wideFrame } from "./charts.ts";
 import { el, fmt, section } from "./dom.ts";
 import type { Part } from "./part.ts";
 
@@ -34,17 +34,13 @@ export function curvesPart(model: PageModel): Part | null {
     draw: [
       () =>
         chart(box, {
-          grid: { left: 70, right: 20, top: 30, bottom: 45 },
-          legend: { top: 0 },
-          tooltip: {
-            trigger: "item",
-            formatter: (p: { value: (number | string)[] }) =>
-              tooltip(`trial ${p.value[2]}`, [
-                ["step", fmt(p.value[0])],
-                [curves.metric, fmt(p.value[1])],
-              ]),
-          },
-          xAxis: { type: "value", name: "step", nameLocation: "middle", nameGap: 28, minInterval: 1 },
+          ...wideFrame((p: { value: (number | string)[] }) =>
+            tooltip(`trial ${p.value[2]}`, [
+              ["step", fmt(p.value[0])],
+              [curves.metric, fmt(p.value[1])],
+            ]),
+          ),
+          xAxis: countAxis("step"),
           yAxis: { type: "value", name: curves.metric, scale: true },
           series: [series("ran to the end", false, COLORS.accent), series("stopped early", true, COLORS.muted)],
         }),

@@ -5,7 +5,7 @@
  * first two, the front marked.
  */
 import type { PageModel, PageTrial } from "../../report/page-model.ts";
-import { COLORS, chart, tooltip } from "./charts.ts";
+import { COLORS, chart, countAxis, tooltip, WIDE_GRID, wideFrame } from "./charts.ts";
 import { el, fmt, section } from "./dom.ts";
 import { goalText, type Part, withValue } from "./part.ts";
 
@@ -31,16 +31,12 @@ function bestOption(model: PageModel) {
     symbolSize: t.best ? 12 : 6,
   });
   return {
-    grid: { left: 70, right: 20, top: 30, bottom: 45 },
-    legend: { top: 0 },
-    tooltip: {
-      trigger: "item",
-      formatter: (p: { data: { trial?: PageTrial; value: number[] }; seriesName: string }) =>
-        p.data.trial
-          ? tooltip(`trial ${p.data.trial.id}`, [[metric, fmt(p.data.trial.values[0])], ...paramLines(p.data.trial)])
-          : tooltip("best so far", [[`after trial ${p.data.value[0]}`, fmt(p.data.value[1])]]),
-    },
-    xAxis: { type: "value", name: "trial", nameLocation: "middle", nameGap: 28, minInterval: 1 },
+    ...wideFrame((p: { data: { trial?: PageTrial; value: number[] }; seriesName: string }) =>
+      p.data.trial
+        ? tooltip(`trial ${p.data.trial.id}`, [[metric, fmt(p.data.trial.values[0])], ...paramLines(p.data.trial)])
+        : tooltip("best so far", [[`after trial ${p.data.value[0]}`, fmt(p.data.value[1])]]),
+    ),
+    xAxis: countAxis("trial"),
     yAxis: { type: "value", name: metric, scale: true },
     series: [
       { name: "trial", type: "scatter", data: trials.map(point), large: trials.length > 2000 },
@@ -58,12 +54,12 @@ function bestOption(model: PageModel) {
 
 function hypervolumeOption(model: PageModel) {
   return {
-    grid: { left: 70, right: 20, top: 30, bottom: 45 },
+    grid: WIDE_GRID,
     tooltip: {
       trigger: "item",
       formatter: (p: { value: number[] }) => tooltip(`after trial ${p.value[0]}`, [["hypervolume", fmt(p.value[1])]]),
     },
-    xAxis: { type: "value", name: "trial", nameLocation: "middle", nameGap: 28, minInterval: 1 },
+    xAxis: countAxis("trial"),
     yAxis: { type: "value", name: "hypervolume share", min: 0 },
     series: [
       {
@@ -103,16 +99,12 @@ export function frontPart(model: PageModel): Part | null {
     draw: [
       () =>
         chart(box, {
-          grid: { left: 70, right: 20, top: 30, bottom: 45 },
-          legend: { top: 0 },
-          tooltip: {
-            trigger: "item",
-            formatter: (p: { data: { trial: PageTrial } }) =>
-              tooltip(`trial ${p.data.trial.id}`, [
-                ...model.objectives.map((o, k): [string, string] => [o.metric, fmt(p.data.trial.values[k])]),
-                ...paramLines(p.data.trial),
-              ]),
-          },
+          ...wideFrame((p: { data: { trial: PageTrial } }) =>
+            tooltip(`trial ${p.data.trial.id}`, [
+              ...model.objectives.map((o, k): [string, string] => [o.metric, fmt(p.data.trial.values[k])]),
+              ...paramLines(p.data.trial),
+            ]),
+          ),
           xAxis: { type: "value", name: a!.metric, nameLocation: "middle", nameGap: 28, scale: true },
           yAxis: { type: "value", name: b!.metric, scale: true },
           series: [

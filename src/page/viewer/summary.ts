@@ -29,7 +29,8 @@ export function summaryPart(model: PageModel): Part {
       "header",
       { id: "summary" },
       el("h1", {}, model.study),
-      el("p", {}, `Strategy ${model.strategy}. ${model.lines.join(" ")}`),
+      el("p", {}, `Strategy ${model.strategy}: ${model.lines[0]}.`),
+      ...model.lines.slice(1).map((line) => el("p", {}, line)),
       result,
     ),
   };
