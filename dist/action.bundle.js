@@ -61605,6 +61605,8 @@ function escapeText(text) {
 
 // src/page/write.ts
 var VIEWER_FILE = "viewer.js";
+var PageError = class extends Error {
+};
 var PAGE_FILE = "report.html";
 function viewerScript() {
   const candidates = [
@@ -61613,14 +61615,29 @@ function viewerScript() {
   ];
   const found = candidates.map((u) => fileURLToPath2(u)).find((f) => existsSync9(f));
   if (!found)
-    throw new Error(
+    throw new PageError(
       `the report page's script (${VIEWER_FILE}) is not beside the bundle: looked for ${candidates.map((u) => fileURLToPath2(u)).join(" and ")}; run  npm run build`
     );
   const text = readFileSync7(found, "utf8");
   return { text, sha256: createHash2("sha256").update(text).digest("base64") };
 }
 function writeReportPage(file2, config2, study) {
-  writeFileSync5(file2, pageHtml(pageModel(config2, study), viewerScript()));
+  const html = pageHtml(pageModel(config2, study), viewerScript());
+  try {
+    writeFileSync5(file2, html);
+  } catch (err) {
+    throw new PageError(`the report page cannot be written to ${file2}: ${err.message}`);
+  }
+}
+function writeReportPageOrWarn(file2, config2, study, warn) {
+  try {
+    writeReportPage(file2, config2, study);
+    return true;
+  } catch (err) {
+    if (!(err instanceof PageError)) throw err;
+    warn(`the report page was not written: ${err.message}`);
+    return false;
+  }
 }
 
 // src/report/front-comparison.ts
@@ -61902,7 +61919,7 @@ async function report(inputs) {
     Date.now()
   );
   saveStudy(inputs.stateDir, study);
-  const page = writePage(inputs.stateDir, config2, study);
+  const page = writeReportPageOrWarn(join8(inputs.stateDir, PAGE_FILE), config2, study, warning);
   const linkFor = (t) => t.attempts[t.attempts.length - 1]?.jobUrl;
   const context3 = [`Round ${study.rounds.length} ran in [this workflow run](${inputs.runUrl}).`];
   if (inputs.sha)
@@ -61952,15 +61969,6 @@ ${botLine}${body}`,
     const { workflow, ref, inputs: dispatchInputs } = inputs.dispatch;
     await dispatchWorkflow(inputs.client, inputs.repo, workflow, ref, dispatchInputs);
     info(`dispatched round ${next.round}: ${workflow} on ${ref}`);
-  }
-}
-function writePage(stateDir, config2, study) {
-  try {
-    writeReportPage(join8(stateDir, PAGE_FILE), config2, study);
-    return true;
-  } catch (err) {
-    warning(`the report page was not written: ${err instanceof Error ? err.message : String(err)}`);
-    return false;
   }
 }
 function capitalize(text) {

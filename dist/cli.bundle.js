@@ -37058,6 +37058,8 @@ function escapeText(text) {
 
 // src/page/write.ts
 var VIEWER_FILE = "viewer.js";
+var PageError = class extends Error {
+};
 var PAGE_FILE = "report.html";
 function viewerScript() {
   const candidates = [
@@ -37066,14 +37068,29 @@ function viewerScript() {
   ];
   const found = candidates.map((u) => fileURLToPath(u)).find((f) => existsSync(f));
   if (!found)
-    throw new Error(
+    throw new PageError(
       `the report page's script (${VIEWER_FILE}) is not beside the bundle: looked for ${candidates.map((u) => fileURLToPath(u)).join(" and ")}; run  npm run build`
     );
   const text = readFileSync2(found, "utf8");
   return { text, sha256: createHash2("sha256").update(text).digest("base64") };
 }
 function writeReportPage(file2, config2, study) {
-  writeFileSync(file2, pageHtml(pageModel(config2, study), viewerScript()));
+  const html = pageHtml(pageModel(config2, study), viewerScript());
+  try {
+    writeFileSync(file2, html);
+  } catch (err) {
+    throw new PageError(`the report page cannot be written to ${file2}: ${err.message}`);
+  }
+}
+function writeReportPageOrWarn(file2, config2, study, warn) {
+  try {
+    writeReportPage(file2, config2, study);
+    return true;
+  } catch (err) {
+    if (!(err instanceof PageError)) throw err;
+    warn(`the report page was not written: ${err.message}`);
+    return false;
+  }
 }
 
 // src/study/store.ts
@@ -39174,11 +39191,11 @@ ${JSON.stringify(matrix)}`);
       });
       progress.close();
       writeFileSync7(paths.report, markdownReport(config2, study));
-      writeReportPage(paths.page, config2, study);
+      const page = writeReportPageOrWarn(paths.page, config2, study, (m) => console.error(`warning: ${m}`));
       console.log(terminalReport(config2, study));
       console.log(`
-report: ${paths.report}
-page:   ${paths.page}
+report: ${paths.report}${page ? `
+page:   ${paths.page}` : ""}
 state:  ${paths.state}`);
       if (interrupted) {
         console.error(`interrupted: continue with  matrix-tune run ${file2} --resume`);
@@ -39258,6 +39275,9 @@ async function main(argv) {
     } else if (err instanceof PayloadError) {
       console.error(`error: ${err.message}`);
       process.exitCode = EXIT.config;
+    } else if (err instanceof PageError) {
+      console.error(`error: ${err.message}`);
+      process.exitCode = EXIT.error;
     } else if (err instanceof StateError) {
       console.error(`error: ${err.message}`);
       process.exitCode = EXIT.state;

@@ -24,7 +24,7 @@ import { findComment, studyMarker, writeComment } from "../github/comments.ts";
 import { dispatchWorkflow } from "../github/dispatch.ts";
 import { listTrialJobs } from "../github/jobs.ts";
 import type { Repo } from "../github/repo.ts";
-import { PAGE_FILE, writeReportPage } from "../page/write.ts";
+import { PAGE_FILE, writeReportPageOrWarn } from "../page/write.ts";
 import { renderComparison } from "../report/comparison.ts";
 import { isMultiObjective } from "../report/front.ts";
 import { renderFrontComparison } from "../report/front-comparison.ts";
@@ -143,7 +143,7 @@ export async function report(inputs: ReportInputs): Promise<void> {
     Date.now(),
   );
   saveStudy(inputs.stateDir, study);
-  const page = writePage(inputs.stateDir, config, study);
+  const page = writeReportPageOrWarn(join(inputs.stateDir, PAGE_FILE), config, study, core.warning);
 
   const linkFor = (t: Study["trials"][number]) => t.attempts[t.attempts.length - 1]?.jobUrl;
   const context = [`Round ${study.rounds.length} ran in [this workflow run](${inputs.runUrl}).`];
@@ -194,17 +194,6 @@ export async function report(inputs: ReportInputs): Promise<void> {
     const { workflow, ref, inputs: dispatchInputs } = inputs.dispatch;
     await dispatchWorkflow(inputs.client, inputs.repo, workflow, ref, dispatchInputs);
     core.info(`dispatched round ${next.round}: ${workflow} on ${ref}`);
-  }
-}
-
-/** The report page into the state directory, so that the state artifact carries it; a failure only warns. */
-function writePage(stateDir: string, config: Config, study: Study): boolean {
-  try {
-    writeReportPage(join(stateDir, PAGE_FILE), config, study);
-    return true;
-  } catch (err) {
-    core.warning(`the report page was not written: ${err instanceof Error ? err.message : String(err)}`);
-    return false;
   }
 }
 

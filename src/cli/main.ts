@@ -16,7 +16,7 @@ import { studyPaths } from "../local/paths.ts";
 import { createProgress } from "../local/progress.ts";
 import { openStudy, runLocalStudy } from "../local/run.ts";
 import { concurrencyText } from "../local/slots.ts";
-import { writeReportPage } from "../page/write.ts";
+import { PageError, writeReportPage, writeReportPageOrWarn } from "../page/write.ts";
 import { seriesSparkline, sparkline } from "../report/chart.ts";
 import { costLine } from "../report/cost.ts";
 import { frontLine, isMultiObjective } from "../report/front.ts";
@@ -230,9 +230,9 @@ export function buildProgram(): Command {
         });
         progress.close();
         writeFileSync(paths.report, markdownReport(config, study));
-        writeReportPage(paths.page, config, study);
+        const page = writeReportPageOrWarn(paths.page, config, study, (m) => console.error(`warning: ${m}`));
         console.log(terminalReport(config, study));
-        console.log(`\nreport: ${paths.report}\npage:   ${paths.page}\nstate:  ${paths.state}`);
+        console.log(`\nreport: ${paths.report}${page ? `\npage:   ${paths.page}` : ""}\nstate:  ${paths.state}`);
         if (interrupted) {
           console.error(`interrupted: continue with  matrix-tune run ${file} --resume`);
           process.exitCode = EXIT.interrupted;
@@ -343,6 +343,9 @@ export async function main(argv: string[]): Promise<void> {
     } else if (err instanceof PayloadError) {
       console.error(`error: ${err.message}`);
       process.exitCode = EXIT.config;
+    } else if (err instanceof PageError) {
+      console.error(`error: ${err.message}`);
+      process.exitCode = EXIT.error;
     } else if (err instanceof StateError) {
       console.error(`error: ${err.message}`);
       process.exitCode = EXIT.state;

@@ -11,6 +11,9 @@ import type { Study } from "../study/schema.ts";
 import { pageHtml, type ViewerScript } from "./html.ts";
 
 export const VIEWER_FILE = "viewer.js";
+
+/** The page could not be written: its script is missing, or the file cannot be. */
+export class PageError extends Error {}
 /** The page's name in a study directory and in the Action's state artifact. */
 export const PAGE_FILE = "report.html";
 
@@ -25,7 +28,7 @@ function viewerScript(): ViewerScript {
   ];
   const found = candidates.map((u) => fileURLToPath(u)).find((f) => existsSync(f));
   if (!found)
-    throw new Error(
+    throw new PageError(
       `the report page's script (${VIEWER_FILE}) is not beside the bundle: looked for ${candidates.map((u) => fileURLToPath(u)).join(" and ")}; run  npm run build`,
     );
   const text = readFileSync(found, "utf8");
@@ -34,5 +37,30 @@ function viewerScript(): ViewerScript {
 
 /** The study's report page at `file`. */
 export function writeReportPage(file: string, config: Config, study: Study): void {
-  writeFileSync(file, pageHtml(pageModel(config, study), viewerScript()));
+  const html = pageHtml(pageModel(config, study), viewerScript());
+  try {
+    writeFileSync(file, html);
+  } catch (err) {
+    throw new PageError(`the report page cannot be written to ${file}: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * The page as a by-product of a study's run (the CLI's `run`, the Action's
+ * report): a page that cannot be written is a warning, never a lost study.
+ */
+export function writeReportPageOrWarn(
+  file: string,
+  config: Config,
+  study: Study,
+  warn: (message: string) => void,
+): boolean {
+  try {
+    writeReportPage(file, config, study);
+    return true;
+  } catch (err) {
+    if (!(err instanceof PageError)) throw err;
+    warn(`the report page was not written: ${err.message}`);
+    return false;
+  }
 }

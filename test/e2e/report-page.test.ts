@@ -7,14 +7,14 @@
  * to look at.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { writeStudy } from "../../src/study/store.ts";
 import { coloredPixels, launchBrowser, openPage } from "../helpers/browser.ts";
-import { ROOT, runCli } from "../helpers/cli.ts";
+import { BUNDLE, ROOT, runCli } from "../helpers/cli.ts";
 import { configFrom } from "../helpers/config.ts";
 import { simulateStudy } from "../helpers/simulate.ts";
 
@@ -256,5 +256,43 @@ budget: {max_trials: 2000, parallel: 100}
     await screenshots(page, "large");
     assert.deepEqual(problems, []);
     await page.close();
+  });
+});
+
+describe("a bundle without the page's script", () => {
+  it("still runs and saves the study, warning that the page was not written; report --html says what is missing", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mt-page-missing-"));
+    const bundle = join(dir, "dist");
+    cpSync(BUNDLE, bundle, { recursive: true });
+    rmSync(join(bundle, "viewer.js"));
+    writeFileSync(join(dir, "train.cjs"), `console.log("loss=" + process.argv[2]);`);
+    writeFileSync(
+      join(dir, "tune.yml"),
+      `name: bare
+command: [node, train.cjs, "\${x}"]
+objective: {metric: loss, goal: minimize}
+parameters: {x: {type: float, min: 0, max: 1}}
+strategy: random
+budget: {max_trials: 3, parallel: 3}
+`,
+    );
+    const cli = join(bundle, "cli.js");
+    const state = join(dir, "state");
+    const r = await runCli(["run", join(dir, "tune.yml"), "--state-dir", state, "--no-progress"], { cli });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /3 trials in 1 rounds, 3 succeeded/);
+    assert.ok(existsSync(join(state, "state.json")));
+    assert.ok(!existsSync(join(state, "report.html")));
+    assert.match(
+      r.stderr,
+      /warning: the report page was not written: the report page's script \(viewer\.js\) is not beside the bundle/,
+    );
+    assert.doesNotMatch(r.stdout, /page: /);
+    const page = await runCli(["report", join(state, "state.json"), "--html", join(dir, "page.html")], { cli });
+    assert.equal(page.code, 1);
+    assert.match(
+      page.stderr,
+      /^error: the report page's script \(viewer\.js\) is not beside the bundle: looked for .*viewer\.js; run {2}npm run build$/m,
+    );
   });
 });

@@ -18,11 +18,15 @@ export interface CliResult {
   stderr: string;
 }
 
-export function startCli(
-  args: string[],
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
-): { child: ChildProcess; done: Promise<CliResult> } {
-  const child = spawn(process.execPath, [CLI, ...args], {
+/** `cli`: another copy of the bundle's cli.js than the one under test. */
+export interface CliOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  cli?: string;
+}
+
+export function startCli(args: string[], opts: CliOptions = {}): { child: ChildProcess; done: Promise<CliResult> } {
+  const child = spawn(process.execPath, [opts.cli ?? CLI, ...args], {
     cwd: opts.cwd ?? ROOT,
     env: { ...process.env, CI: "true", ...opts.env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -37,6 +41,6 @@ export function startCli(
   return { child, done };
 }
 
-export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
   return startCli(args, opts).done;
 }
