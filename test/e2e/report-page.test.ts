@@ -259,6 +259,34 @@ budget: {max_trials: 2000, parallel: 100}
   });
 });
 
+describe("a study where every trial failed", () => {
+  it("says so instead of drawing empty charts, and lists the failures", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mt-page-failed-"));
+    writeFileSync(join(dir, "train.cjs"), `console.error("out of memory"); process.exit(1);`);
+    writeFileSync(
+      join(dir, "tune.yml"),
+      `name: failing
+command: [node, train.cjs, "\${x}"]
+objective: {metric: loss, goal: minimize}
+parameters: {x: {type: float, min: 0, max: 1}}
+strategy: random
+budget: {max_trials: 4, parallel: 4, max_failures: 10}
+`,
+    );
+    const state = join(dir, "state");
+    const r = await runCli(["run", join(dir, "tune.yml"), "--state-dir", state, "--no-progress"]);
+    assert.equal(r.code, 3, r.stderr);
+    const { page, problems } = await openPage(browser, join(state, "report.html"));
+    assert.deepEqual(await sectionIds(page), ["summary", "history", "trials"]);
+    assert.equal(await page.locator(".chart").count(), 0);
+    assert.match((await page.textContent("#history"))!, /No trial has a result yet/);
+    assert.deepEqual(await column(page, "status"), ["failed", "failed", "failed", "failed"]);
+    await screenshots(page, "failed");
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+});
+
 describe("a bundle without the page's script", () => {
   it("still runs and saves the study, warning that the page was not written; report --html says what is missing", async () => {
     const dir = mkdtempSync(join(tmpdir(), "mt-page-missing-"));

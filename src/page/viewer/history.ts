@@ -11,6 +11,15 @@ import { goalText, type Part, withValue } from "./part.ts";
 
 export function historyPart(model: PageModel): Part {
   const several = model.objectives.length > 1;
+  // An empty chart would look like a drawing that failed.
+  if (model.history.points.every(([, v]) => v === null))
+    return {
+      node: section(
+        "history",
+        "Optimisation history",
+        "No trial has a result yet: the charts appear once one does. The table below says what happened to each trial.",
+      ),
+    };
   const box = el("div", { class: "chart" });
   const intro = several
     ? "The share of the objective space the feasible front covers after each trial (see the front below)."
