@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { writeStudy } from "../../src/study/store.ts";
-import { coloredPixels, launchBrowser, openPage } from "../helpers/browser.ts";
+import { coloredPixels, launchBrowser, openPage, pointInColor } from "../helpers/browser.ts";
 import { BUNDLE, ROOT, runCli } from "../helpers/cli.ts";
 import { configFrom } from "../helpers/config.ts";
 import { simulateStudy } from "../helpers/simulate.ts";
@@ -37,7 +37,10 @@ interface JsonTrial {
 }
 
 /** Runs the example with fewer trials into a fresh directory; the page `run` wrote, and the study as `report --json` gives it. */
-async function runExample(file: string, trials: number): Promise<{ dir: string; page: string; json: JsonTrial[] }> {
+async function runExample(
+  file: string,
+  trials: number,
+): Promise<{ dir: string; page: string; json: JsonTrial[]; best: number }> {
   const dir = mkdtempSync(join(tmpdir(), "mt-page-"));
   const r = await runCli([
     "run",
@@ -51,7 +54,7 @@ async function runExample(file: string, trials: number): Promise<{ dir: string; 
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, new RegExp(`page: +${join(dir, "report.html")}`));
   const json = JSON.parse((await runCli(["report", join(dir, "state.json"), "--json"])).stdout);
-  return { dir, page: join(dir, "report.html"), json: json.trials };
+  return { dir, page: join(dir, "report.html"), json: json.trials, best: json.best.trial };
 }
 
 async function sectionIds(page: Page): Promise<string[]> {
@@ -142,7 +145,7 @@ describe("the report page of each example, in Chromium", () => {
   ];
   for (const ex of examples)
     it(`draws every section, sorts and filters: examples/digits-mlp/${ex.file}`, async () => {
-      const { dir, page: file, json } = await runExample(ex.file, ex.trials);
+      const { dir, page: file, json, best } = await runExample(ex.file, ex.trials);
       // `report --html` writes the page `run` wrote, byte for byte: nothing in it depends on when or where.
       const again = join(dir, "again.html");
       const r = await runCli(["report", join(dir, "state.json"), "--html", again]);
@@ -154,6 +157,15 @@ describe("the report page of each example, in Chromium", () => {
       await assertDrawn(page);
       await screenshots(page, ex.file.replace(".yml", ""));
       await checkTable(page, json, "val_accuracy");
+      // The chosen trial's point (gold) in the history or the front, clicked: the table shows that trial alone.
+      const plane = ex.sections.includes("front") ? "#front" : "#history";
+      await page.locator(plane).scrollIntoViewIfNeeded();
+      const chosen = await pointInColor(page, plane, [191, 135, 0], 32);
+      assert.ok(chosen, "the chosen trial is drawn in gold");
+      await page.mouse.click(chosen.x, chosen.y);
+      assert.equal(await page.inputValue("#filter"), `trial=${best}`);
+      assert.deepEqual(await column(page, "trial"), [String(best)]);
+      assert.deepEqual(await column(page, "mark"), ["★ best"]);
       assert.deepEqual(problems, []);
       await page.close();
     });

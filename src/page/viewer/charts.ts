@@ -38,10 +38,33 @@ export type Chart = echarts.ECharts;
 const drawn: Promise<void>[] = [];
 const charts: Chart[] = [];
 
-/** A chart in `container`; it is redrawn at the container's new size when the window changes. */
-export function chart(container: HTMLElement, option: Option): Chart {
+/** What ECharts says about a clicked point. */
+export interface Clicked {
+  readonly data?: unknown;
+  readonly value?: unknown;
+}
+
+/** The event a chart sends when a trial's point is clicked; the table shows that trial. */
+export const TRIAL_SELECTED = "matrix-tune:trial-selected";
+
+/** The trial of a point whose data item carries it (`{ value, trial }`). */
+const trialOfItem = (p: Clicked) => (p.data as { trial?: { id: number } } | undefined)?.trial?.id;
+
+/**
+ * A chart in `container`; it is redrawn at the container's new size when the
+ * window changes, and a click on a trial's point (`trialAt`) selects it.
+ */
+export function chart(
+  container: HTMLElement,
+  option: Option,
+  trialAt: (p: Clicked) => number | undefined = trialOfItem,
+): Chart {
   const c = echarts.init(container, undefined, { renderer: "canvas" });
   drawn.push(new Promise((resolve) => c.on("finished", () => resolve())));
+  c.on("click", (p) => {
+    const id = trialAt(p as Clicked);
+    if (id !== undefined) document.dispatchEvent(new CustomEvent(TRIAL_SELECTED, { detail: id }));
+  });
   c.setOption({ animation: false, ...option });
   charts.push(c);
   return c;

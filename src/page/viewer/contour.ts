@@ -3,7 +3,7 @@
  * first objective over a grid of the two, averaged over the others (partial
  * dependence), as colored cells, with the trials on top.
  */
-import type { PageAxis, PageContour, PageModel } from "../../report/page-model.ts";
+import type { PageAxis, PageContour, PageModel, PageTrial } from "../../report/page-model.ts";
 import { chart, SCALE, tooltip } from "./charts.ts";
 import { el, fmt, section } from "./dom.ts";
 import { type Part, paramAxis, withValue } from "./part.ts";
@@ -38,14 +38,14 @@ export function contourPart(model: PageModel): Part | null {
           grid: { left: 80, right: 110, top: 36, bottom: 50 },
           tooltip: {
             trigger: "item",
-            formatter: (p: { seriesIndex: number; value: number[]; data: { id?: number } }) =>
+            formatter: (p: { seriesIndex: number; value: number[]; data: { trial?: PageTrial } }) =>
               p.seriesIndex === 0
                 ? tooltip(`model ${c.metric}`, [
                     [c.x.name, fmt(c.xs[p.value[3]!])],
                     [c.y.name, fmt(c.ys[p.value[4]!])],
                     ["predicted", fmt(p.value[2])],
                   ])
-                : tooltip(`trial ${p.data.id}`, [
+                : tooltip(`trial ${p.data.trial!.id}`, [
                     [c.x.name, fmt(p.value[0])],
                     [c.y.name, fmt(p.value[1])],
                     [c.metric, fmt(p.value[2])],
@@ -93,7 +93,7 @@ export function contourPart(model: PageModel): Part | null {
               // Smaller dots where there are many, so that the model's colors still show.
               symbolSize: trials.length > 300 ? 4 : 7,
               itemStyle: { color: "#fff", borderColor: "#24292f", borderWidth: 1 },
-              data: trials.map((t) => ({ value: [t.params[c.x.name], t.params[c.y.name], t.values[0]], id: t.id })),
+              data: trials.map((t) => ({ value: [t.params[c.x.name], t.params[c.y.name], t.values[0]], trial: t })),
             },
           ],
         }),

@@ -52,6 +52,8 @@ function bestOption(model: PageModel) {
       {
         name: "best so far",
         type: "line",
+        // Under the cursor it would hide the trial points it passes through.
+        silent: true,
         step: "end",
         symbol: "none",
         color: COLORS.good,

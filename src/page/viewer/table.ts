@@ -6,6 +6,7 @@
  * more on request.
  */
 import type { PageModel, PageTrial } from "../../report/page-model.ts";
+import { TRIAL_SELECTED } from "./charts.ts";
 import { el, fmt, section } from "./dom.ts";
 import type { Part } from "./part.ts";
 
@@ -102,21 +103,22 @@ export function tablePart(model: PageModel): Part {
     limit += PAGE;
     render();
   });
-  return {
-    node: section(
-      "trials",
-      "Trials",
-      "Click a column's name to sort by it. Filter with words, or with column<value (also >, <=, >=, = and : for contains).",
-      el("div", { class: "controls" }, query, shown, problem),
-      el(
-        "div",
-        { class: "scroll" },
-        el("table", { class: "trials" }, el("thead", {}, el("tr", {}, ...headers)), tbody),
-      ),
-      more,
-    ),
-    draw: [render],
-  };
+  // A trial clicked in a chart: the table shows it alone, in view.
+  document.addEventListener(TRIAL_SELECTED, (e) => {
+    query.value = `trial=${(e as CustomEvent<number>).detail}`;
+    limit = PAGE;
+    render();
+    node.scrollIntoView({ block: "start" });
+  });
+  const node = section(
+    "trials",
+    "Trials",
+    "Click a column's name to sort by it, or a trial's point in a chart to see it here. Filter with words, or with column<value (also >, <=, >=, = and : for contains).",
+    el("div", { class: "controls" }, query, shown, problem),
+    el("div", { class: "scroll" }, el("table", { class: "trials" }, el("thead", {}, el("tr", {}, ...headers)), tbody)),
+    more,
+  );
+  return { node, draw: [render] };
 }
 
 interface TableRow extends Row {
