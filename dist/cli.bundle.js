@@ -33256,27 +33256,27 @@ function modelTargets(values) {
 var FIT_MAX = 100;
 var PRIOR_MEAN = 1;
 function buildModel(enc, trials, goal2, rng, extra, transfer) {
-  const finished = [];
+  const finished2 = [];
   const raw = [];
   const failed = [];
   const pending = [];
   for (const t of trials) {
     const v = trialValue(t);
     if (v !== void 0) {
-      finished.push(t);
+      finished2.push(t);
       raw.push(goal2 === "maximize" ? -v : v);
     } else if (t.status === "pending" || t.status === "running") pending.push(t);
     else failed.push(t);
   }
-  if (finished.length === 0 && !transfer) return void 0;
+  if (finished2.length === 0 && !transfer) return void 0;
   const worst = Math.max(...raw);
-  const values = [...raw, ...finished.length ? failed.map(() => worst) : []];
-  const rows = [...finished, ...finished.length ? failed : []];
+  const values = [...raw, ...finished2.length ? failed.map(() => worst) : []];
+  const rows = [...finished2, ...finished2.length ? failed : []];
   const y = modelTargets(values).map((v) => v - PRIOR_MEAN);
   const data = dataOf(enc, rows, y);
   const { x, n } = data;
-  const order = finished.map((_, i) => i).sort((a, b) => y[a] - y[b] || a - b);
-  const ranked = order.map((i) => finished[i]);
+  const order = finished2.map((_, i) => i).sort((a, b) => y[a] - y[b] || a - b);
+  const ranked = order.map((i) => finished2[i]);
   if (transfer) {
     const { mean: mean2, residuals, scale } = transfer.meanFor(x, y, n);
     const shifted = { ...data, y: residuals };
@@ -37853,6 +37853,7 @@ function metricsFileIn(outputDir, file2 = "metrics.json") {
 // src/trial/supervise.ts
 import { spawn } from "node:child_process";
 import { createWriteStream, existsSync as existsSync3 } from "node:fs";
+import { finished } from "node:stream/promises";
 
 // src/trial/lines.ts
 var LineSplitter = class {
@@ -37965,15 +37966,24 @@ var TailBuffer = class {
 var REGEX_WINDOW = 1 << 20;
 async function supervise(launch, options) {
   const started = performance.now();
-  const log = createWriteStream(launch.logFile);
+  const tail = new TailBuffer(40, 4e3);
+  const file2 = createWriteStream(launch.logFile);
+  let logFailed = false;
+  file2.on("error", (err) => {
+    if (logFailed) return;
+    logFailed = true;
+    tail.push(`
+[matrix-tune] the log file ${launch.logFile} could not be written: ${err.message}
+`);
+  });
+  const log = { write: (text) => logFailed || file2.write(text) };
   if (launch.note) log.write(`matrix-tune: ${launch.note}
 `);
-  const tail = new TailBuffer(40, 4e3);
   const stdout = new TailBuffer(Number.POSITIVE_INFINITY, REGEX_WINDOW);
   const stderr = new TailBuffer(Number.POSITIVE_INFINITY, REGEX_WINDOW);
   const ending = await new Promise((done) => {
-    const [file2, ...args] = launch.argv;
-    if (!file2) {
+    const [file3, ...args] = launch.argv;
+    if (!file3) {
       done({ kind: "spawn-error", message: "the command is empty after filling in the parameters" });
       return;
     }
@@ -37981,7 +37991,7 @@ async function supervise(launch, options) {
       done({ kind: "spawn-error", message: `the working directory ${launch.cwd} does not exist (workdir)` });
       return;
     }
-    const child = spawn(file2, args, {
+    const child = spawn(file3, args, {
       cwd: launch.cwd,
       env: launch.env,
       detached: true,
@@ -38061,7 +38071,7 @@ async function supervise(launch, options) {
       clearTimeout(timer);
       clearTimeout(pipeGrace);
       options.signal?.removeEventListener("abort", onAbort);
-      const message = err.code === "ENOENT" ? `cannot start "${file2}": no such program (looked in PATH and ${launch.cwd})` : `cannot start "${file2}": ${err.message}`;
+      const message = err.code === "ENOENT" ? `cannot start "${file3}": no such program (looked in PATH and ${launch.cwd})` : `cannot start "${file3}": ${err.message}`;
       done({ kind: "spawn-error", message });
     });
     child.on("exit", () => {
@@ -38078,7 +38088,8 @@ async function supervise(launch, options) {
       done({ kind: "exit", code: code2, signal, timedOut, aborted: aborted2 });
     });
   });
-  await new Promise((r) => log.end(r));
+  file2.end();
+  await finished(file2).catch(() => void 0);
   return {
     ending,
     durationMs: Math.round(performance.now() - started),

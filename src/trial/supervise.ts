@@ -8,6 +8,7 @@
  */
 import { spawn } from "node:child_process";
 import { createWriteStream, existsSync } from "node:fs";
+import { finished } from "node:stream/promises";
 import { LineSplitter } from "./lines.ts";
 import { outputNames, pipeHolders } from "./pipe-holders.ts";
 import type { Launch } from "./prepare.ts";
@@ -51,9 +52,18 @@ const REGEX_WINDOW = 1 << 20;
 
 export async function supervise(launch: Launch, options: SuperviseOptions): Promise<ExitRecord> {
   const started = performance.now();
-  const log = createWriteStream(launch.logFile);
-  if (launch.note) log.write(`matrix-tune: ${launch.note}\n`);
   const tail = new TailBuffer(40, 4000);
+  // A log file that cannot be written (a full disk) must not end the run: the
+  // trial goes on, its output kept in memory, and the tail says what happened.
+  const file = createWriteStream(launch.logFile);
+  let logFailed = false;
+  file.on("error", (err) => {
+    if (logFailed) return;
+    logFailed = true;
+    tail.push(`\n[matrix-tune] the log file ${launch.logFile} could not be written: ${err.message}\n`);
+  });
+  const log = { write: (text: string) => logFailed || file.write(text) };
+  if (launch.note) log.write(`matrix-tune: ${launch.note}\n`);
   const stdout = new TailBuffer(Number.POSITIVE_INFINITY, REGEX_WINDOW);
   const stderr = new TailBuffer(Number.POSITIVE_INFINITY, REGEX_WINDOW);
 
@@ -183,7 +193,8 @@ export async function supervise(launch: Launch, options: SuperviseOptions): Prom
       done({ kind: "exit", code, signal, timedOut, aborted });
     });
   });
-  await new Promise<void>((r) => log.end(r));
+  file.end();
+  await finished(file).catch(() => undefined);
   return {
     ending,
     durationMs: Math.round(performance.now() - started),

@@ -11,6 +11,7 @@ import {
   readFileSync,
   realpathSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -200,6 +201,24 @@ describe("runTrial", () => {
     assert.equal(attempt.status, "succeeded", JSON.stringify(attempt));
     assert.equal((attempt as { value: number }).value, 0.0625);
     assert.deepEqual(attempt.metrics, { loss: 0.0625, acc: 0.75 });
+  });
+
+  it("goes on when its log file cannot be written (a full disk), and the log tail says so", LIMIT, async (t) => {
+    const dir = tempDir(t);
+    const out = join(dir, "out");
+    mkdirSync(out);
+    // /dev/full fails every write with ENOSPC, as a full disk does.
+    symlinkSync("/dev/full", join(out, "log.txt"));
+    const attempt = finished(
+      await runTrial(
+        spec(dir, fixture("emit.mjs", "lines:2000", "out:val_loss=0.5"), {
+          config: { metrics: { record: [], definitions: [], lines: true } },
+        }),
+      ),
+    );
+    assert.equal(attempt.status, "succeeded", JSON.stringify({ ...attempt, logTail: "" }));
+    assert.equal((attempt as { value: number }).value, 0.5);
+    assert.match(attempt.logTail, /the log file .*log\.txt could not be written: ENOSPC/);
   });
 
   it("reads 64 MB printed without a newline, then a metric line, without holding the blob", LIMIT, async (t) => {
