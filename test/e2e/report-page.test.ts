@@ -57,6 +57,14 @@ async function runExample(
   return { dir, page: join(dir, "report.html"), json: json.trials, best: json.best.trial };
 }
 
+/** A project of its own: `train.cjs` (the trial) and `tune.yml`, in a new temporary directory. */
+function project(train: string, config: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "mt-page-"));
+  writeFileSync(join(dir, "train.cjs"), train);
+  writeFileSync(join(dir, "tune.yml"), config);
+  return dir;
+}
+
 async function sectionIds(page: Page): Promise<string[]> {
   return page.$$eval("main > *", (nodes) => nodes.map((n) => n.id));
 }
@@ -175,13 +183,8 @@ describe("a study whose values hold markup", () => {
   const HOSTILE = [`<img src=x onerror="document.title='pwned'">`, `</script><script>document.title='pwned'</script>`];
 
   it("shows them as text, and the page's policy stops a script that gets in anyway", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "mt-page-hostile-"));
-    writeFileSync(
-      join(dir, "train.cjs"),
+    const dir = project(
       `require("node:fs").writeFileSync(process.env.TUNE_METRICS_FILE, JSON.stringify({ loss: Number(process.argv[3]) + process.argv[2].length / 100 }));`,
-    );
-    writeFileSync(
-      join(dir, "tune.yml"),
       `name: hostile
 command: [node, train.cjs, "\${kind}", "\${x}"]
 objective: {metric: loss, goal: minimize}
@@ -273,10 +276,8 @@ budget: {max_trials: 2000, parallel: 100}
 
 describe("a study where every trial failed", () => {
   it("says so instead of drawing empty charts, and lists the failures", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "mt-page-failed-"));
-    writeFileSync(join(dir, "train.cjs"), `console.error("out of memory"); process.exit(1);`);
-    writeFileSync(
-      join(dir, "tune.yml"),
+    const dir = project(
+      `console.error("out of memory"); process.exit(1);`,
       `name: failing
 command: [node, train.cjs, "\${x}"]
 objective: {metric: loss, goal: minimize}
@@ -301,13 +302,8 @@ budget: {max_trials: 4, parallel: 4, max_failures: 10}
 
 describe("a bundle without the page's script", () => {
   it("still runs and saves the study, warning that the page was not written; report --html says what is missing", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "mt-page-missing-"));
-    const bundle = join(dir, "dist");
-    cpSync(BUNDLE, bundle, { recursive: true });
-    rmSync(join(bundle, "viewer.js"));
-    writeFileSync(join(dir, "train.cjs"), `console.log("loss=" + process.argv[2]);`);
-    writeFileSync(
-      join(dir, "tune.yml"),
+    const dir = project(
+      `console.log("loss=" + process.argv[2]);`,
       `name: bare
 command: [node, train.cjs, "\${x}"]
 objective: {metric: loss, goal: minimize}
@@ -316,6 +312,9 @@ strategy: random
 budget: {max_trials: 3, parallel: 3}
 `,
     );
+    const bundle = join(dir, "dist");
+    cpSync(BUNDLE, bundle, { recursive: true });
+    rmSync(join(bundle, "viewer.js"));
     const cli = join(bundle, "cli.js");
     const state = join(dir, "state");
     const r = await runCli(["run", join(dir, "tune.yml"), "--state-dir", state, "--no-progress"], { cli });
