@@ -15,8 +15,9 @@ export async function launchBrowser(): Promise<Browser> {
     throw new Error(
       `the report page's tests need Chromium: install Debian's chromium package (apt-get install chromium; .ci/run and scripts/system-deps.sh do), or set CHROMIUM_PATH (looked in ${CANDIDATES.join(", ")})`,
     );
-  // Root in a container has no user namespace for Chromium's sandbox.
-  return chromium.launch({ executablePath: path, args: process.getuid?.() === 0 ? ["--no-sandbox"] : [] });
+  // Playwright starts Chromium without its sandbox unless told otherwise
+  // (chromiumSandbox), so root in a container needs nothing more; the page is our own file.
+  return chromium.launch({ executablePath: path });
 }
 
 export interface OpenedPage {
