@@ -10,12 +10,12 @@
  * Needs Chromium (Debian's chromium package, or CHROMIUM_PATH).
  */
 
-import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { pageHtml } from "../src/page/html.ts";
+import { viewerScript } from "../src/page/write.ts";
 import { pageModel } from "../src/report/page-model.ts";
 import { launchBrowser } from "../test/helpers/browser.ts";
 import { configFrom } from "../test/helpers/config.ts";
@@ -27,8 +27,7 @@ const { values } = parseArgs({
 const sizes = values.sizes.split(",").map(Number);
 const repeats = Number(values.repeats);
 
-const viewerText = readFileSync(new URL("../dist/viewer.js", import.meta.url), "utf8");
-const viewer = { text: viewerText, sha256: createHash("sha256").update(viewerText).digest("base64") };
+const viewer = viewerScript();
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 

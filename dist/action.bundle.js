@@ -61352,7 +61352,15 @@ function comparableTrials(config2, study) {
   const level = Math.max(...levels);
   return { trials: done.filter((t) => (t.resource ?? 0) === level), at: ` at ${config2.resource.name} ${level}` };
 }
+var views = /* @__PURE__ */ new WeakMap();
 function importanceView(config2, study) {
+  const known = views.get(study);
+  if (known?.config === config2) return known.view;
+  const view = computeView(config2, study);
+  views.set(study, { config: config2, view });
+  return view;
+}
+function computeView(config2, study) {
   const { trials, at: at2 } = comparableTrials(config2, study);
   const space = buildSpace(config2.parameters);
   const objectives = config2.objective.flatMap((o, k) => {
@@ -61464,7 +61472,7 @@ function pageModel(config2, study) {
     version: PAGE_MODEL_VERSION,
     study: study.name,
     strategy: study.strategy,
-    lines: [countsLine(study), stopLine(study)].filter((l) => !!l),
+    lines: [countsLine(study), stopLine(study)],
     objectives: config2.objective.map((o) => ({ metric: o.metric, goal: o.goal })),
     parameters: shown2.map((d) => axisOf(d.name, d.param)),
     metrics,

@@ -10,10 +10,11 @@ import { pageModel } from "../report/page-model.ts";
 import type { Study } from "../study/schema.ts";
 import { pageHtml, type ViewerScript } from "./html.ts";
 
-export const VIEWER_FILE = "viewer.js";
+const VIEWER_FILE = "viewer.js";
 
 /** The page could not be written: its script is missing, or the file cannot be. */
 export class PageError extends Error {}
+
 /** The page's name in a study directory and in the Action's state artifact. */
 export const PAGE_FILE = "report.html";
 
@@ -21,7 +22,7 @@ export const PAGE_FILE = "report.html";
  * Beside the running bundle (dist/cli.bundle.js, dist/action.bundle.js), or
  * the checkout's dist/ when running from src/.
  */
-function viewerScript(): ViewerScript {
+export function viewerScript(): ViewerScript {
   const candidates = [
     new URL(`./${VIEWER_FILE}`, import.meta.url),
     new URL(`../../dist/${VIEWER_FILE}`, import.meta.url),

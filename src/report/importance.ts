@@ -44,7 +44,23 @@ function comparableTrials(config: Config, study: Study): { trials: Trial[]; at: 
   return { trials: done.filter((t) => (t.resource ?? 0) === level), at: ` at ${config.resource.name} ${level}` };
 }
 
+/**
+ * The last view of each study, by the study and config objects: the summary,
+ * the comment and the report page of one round all show the same importance,
+ * and each computation fits several models. Studies are never mutated (every
+ * change makes a new object), so the same objects mean the same answer.
+ */
+const views = new WeakMap<Study, { config: Config; view: ImportanceView | undefined }>();
+
 export function importanceView(config: Config, study: Study): ImportanceView | undefined {
+  const known = views.get(study);
+  if (known?.config === config) return known.view;
+  const view = computeView(config, study);
+  views.set(study, { config, view });
+  return view;
+}
+
+function computeView(config: Config, study: Study): ImportanceView | undefined {
   const { trials, at } = comparableTrials(config, study);
   const space = buildSpace(config.parameters);
   const objectives = config.objective.flatMap((o, k) => {

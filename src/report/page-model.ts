@@ -160,7 +160,7 @@ export function pageModel(config: Config, study: Study): PageModel {
     version: PAGE_MODEL_VERSION,
     study: study.name,
     strategy: study.strategy,
-    lines: [countsLine(study), stopLine(study)].filter((l): l is string => !!l),
+    lines: [countsLine(study), stopLine(study)],
     objectives: config.objective.map((o) => ({ metric: o.metric, goal: o.goal })),
     parameters: shown.map((d) => axisOf(d.name, d.param)),
     metrics,

@@ -73,11 +73,20 @@ describe("parameter importance", () => {
     assert.equal(got[2]!.name, "x3", "x3 acts only with x1: least");
   });
 
-  it("is the same for the same study", async () => {
+  it("is the same for the same study, computed once per study and config", async () => {
     const study = await ishigamiStudy;
-    // As JSON: the numbers, without the fitted model (a new function each time).
-    const numbers = () => JSON.parse(JSON.stringify(importanceView(ishigami, study)));
-    assert.deepEqual(numbers(), numbers());
+    const first = importanceView(ishigami, study);
+    // The summary, the comment and the page of a round ask for the same objects: computed once.
+    assert.equal(importanceView(ishigami, study), first);
+    // A copy of the study, or another config object, is computed afresh, to the same numbers
+    // (as JSON: without the fitted model, a new function each time).
+    const numbers = (view: unknown) => JSON.parse(JSON.stringify(view));
+    const again = importanceView(ishigami, { ...study });
+    const otherConfig = importanceView({ ...ishigami }, study);
+    assert.notEqual(again, first);
+    assert.notEqual(otherConfig, first);
+    assert.deepEqual(numbers(again), numbers(first));
+    assert.deepEqual(numbers(otherConfig), numbers(first));
   });
 
   it("ranks a parameter that is best in the middle of its range first, and an inert one near 0", async () => {
